@@ -1,0 +1,116 @@
+# lawscore - build, test, demo, install.
+#
+#   make            build build/lawscore
+#   make demo       install what is missing, build, score the example, show the ranking
+#   make check      install what is missing, build, run every test
+#   make plugins    build the C plugins in plugins/
+#   make asan       the test suite under AddressSanitizer + UBSan
+#   make valgrind   the test suite under valgrind
+#   make bench      benchmarks (print their figures)
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Library flags come from pkg-config; deps are installed by tools/deps.sh.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS     = lua5.4 yaml-0.1 yajl nettle
+VERSION  = 0.1.0
+
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wwrite-strings -Wno-unused-parameter
+OPT     ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lm -ldl -lpthread
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(PKG_CFLAGS) \
+             -Iengine -Iinclude -DLS_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(EXTRA_LDFLAGS) $(LDFLAGS)
+
+ENGINE_SRC = $(filter-out engine/main.c,$(wildcard engine/*.c))
+ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_lua.o
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo check test unit cases plugins asan valgrind bench install clean format
+
+all: $(BUILD)/lawscore
+
+deps:
+	@sh tools/deps.sh
+
+$(BUILD)/obj/%.o: engine/%.c $(wildcard engine/*.h include/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# The rule helper library is compiled into the binary, so an installed
+# lawscore needs no file beside it.
+$(BUILD)/gen/ls_helpers_lua.c: rules/lawscore.lua | $(BUILD)/gen
+	@{ echo '/* generated from rules/lawscore.lua by the Makefile */'; \
+	   echo '#include <stddef.h>'; \
+	   echo 'const char ls_helpers_lua[] = {'; \
+	   od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo '0x00};'; \
+	   echo 'const size_t ls_helpers_lua_len = sizeof ls_helpers_lua - 1;'; } > $@
+
+$(BUILD)/obj/ls_helpers_lua.o: $(BUILD)/gen/ls_helpers_lua.c | $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) -Wno-missing-variable-declarations -c $< -o $@
+
+$(BUILD)/lawscore: $(BUILD)/obj/main.o $(ENGINE_OBJ)
+	$(CC) $(CFLAGS_ALL) $^ -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/ls_test.h $(ENGINE_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS_ALL) -Itests/unit $< $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/obj $(BUILD)/gen $(BUILD)/tests:
+	@mkdir -p $@
+
+demo: deps
+	@$(MAKE) --no-print-directory all plugins
+	@rm -rf $(BUILD)/demo
+	$(BUILD)/lawscore run examples/dongfeng-2017/scheme.yaml \
+	    examples/dongfeng-2017/data/fazhiban.yaml examples/dongfeng-2017/data/departments.csv \
+	    -o $(BUILD)/demo
+	@echo "results written to $(BUILD)/demo/"
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+test: all plugins unit cases
+
+unit: $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+
+cases: $(BUILD)/lawscore
+	@sh tests/run-cases.sh $(BUILD)/lawscore
+
+plugins:
+	@if [ -f plugins/Makefile ]; then $(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/plugins; fi
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' test
+
+valgrind: deps
+	@sh tools/deps.sh valgrind
+	@$(MAKE) --no-print-directory all unit-bins
+	VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
+	    sh tests/run-unit.sh $(UNIT_BIN)
+	VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
+	    sh tests/run-cases.sh $(BUILD)/lawscore
+
+unit-bins: $(UNIT_BIN)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench/run.sh $(BUILD)/lawscore
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/lawscore \
+	    $(DESTDIR)$(PREFIX)/share/doc/lawscore
+	install -m 755 $(BUILD)/lawscore $(DESTDIR)$(PREFIX)/bin/lawscore
+	if ls include/*.h >/dev/null 2>&1; then install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/lawscore/; fi
+	install -m 644 README.md docs/*.md rules/lawscore.lua $(DESTDIR)$(PREFIX)/share/doc/lawscore/
+
+format:
+	clang-format -i engine/*.c engine/*.h tests/unit/*.c
+
+clean:
+	rm -rf $(BUILD) build-asan

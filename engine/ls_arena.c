@@ -1,0 +1,61 @@
+/*
+ * ls_arena.c - bump allocator (see ls_arena.h).
+ */
+#include "ls_arena.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_util.h"
+
+struct ls_arena_block {
+    ls_arena_block *next;
+    size_t used, cap;
+    alignas(max_align_t) unsigned char data[];
+};
+
+void ls_arena_init(ls_arena *a) { a->head = NULL; }
+
+void ls_arena_cleanup(ls_arena *a)
+{
+    ls_arena_block *b = a->head;
+    while (b) {
+        ls_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+void *ls_arena_alloc(ls_arena *a, size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    n = (n + align - 1) & ~(align - 1);
+    ls_arena_block *b = a->head;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        b = ls_xmalloc(sizeof *b + cap);
+        b->cap = cap;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *ls_arena_strndup(ls_arena *a, const char *s, size_t n)
+{
+    char *d = ls_arena_alloc(a, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *ls_arena_strdup(ls_arena *a, const char *s)
+{
+    return ls_arena_strndup(a, s, strlen(s));
+}

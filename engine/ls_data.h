@@ -1,0 +1,48 @@
+/*
+ * ls_data.h - indicator data: one value per (unit, indicator), merged from
+ * one or more YAML or CSV files and checked against the scheme's catalogue.
+ * File formats are described in docs/data.md.
+ *
+ * Depends on: ls_scheme, ls_value, libcsv (only ls_data.c includes csv.h).
+ */
+#ifndef LS_DATA_H
+#define LS_DATA_H
+
+#include <stddef.h>
+
+#include "ls_arena.h"
+#include "ls_error.h"
+#include "ls_scheme.h"
+
+/* Where a value came from, for messages about conflicts. */
+typedef struct ls_origin {
+    int file;        /* index into files, -1 = default value */
+    int line, col;
+} ls_origin;
+
+typedef struct ls_dataset {
+    const ls_scheme *scheme;      /* not owned */
+    ls_value *vals;               /* nunits * ninds, row = unit */
+    ls_origin *origins;           /* same shape */
+    const char **files;           /* the data files, in the arena */
+    size_t nfiles;
+    size_t nmissing;              /* optional values without default left unset */
+    ls_arena arena;               /* text values and file names */
+} ls_dataset;
+
+/* Load and merge data files (by extension: .csv, else YAML), check every
+ * value, apply defaults and report missing required values.  Returns a
+ * data set (caller frees with ls_dataset_free) or NULL with every error
+ * found in err.  With nfiles == 0 the data set holds defaults only (and
+ * no error for missing required values is reported when `allow_missing`). */
+ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths,
+                            size_t nfiles, int allow_missing, ls_errors *err);
+void ls_dataset_free(ls_dataset *d);
+
+/* The value of indicator `ind` for unit `unit`. */
+static inline const ls_value *ls_dataset_get(const ls_dataset *d, size_t unit, size_t ind)
+{
+    return &d->vals[unit * d->scheme->ninds + ind];
+}
+
+#endif

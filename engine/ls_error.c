@@ -1,0 +1,99 @@
+/*
+ * ls_error.c - diagnostics with source positions (see ls_error.h).
+ */
+#include "ls_error.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_util.h"
+
+void ls_errors_init(ls_errors *e) { memset(e, 0, sizeof *e); }
+
+void ls_errors_cleanup(ls_errors *e)
+{
+    if (!e) return;
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->v[i].path);
+        free(e->v[i].msg);
+    }
+    free(e->v);
+    memset(e, 0, sizeof *e);
+}
+
+static void add(ls_errors *e, ls_severity sev, const char *path, int line,
+                int col, const char *fmt, va_list ap)
+{
+    size_t limit = e->limit ? e->limit : 200;
+    if (sev == LS_SEV_ERROR) {
+        e->nerrors++;
+        if (e->nerrors > limit) return;
+    } else if (sev == LS_SEV_WARNING) {
+        e->nwarnings++;
+    }
+    if (e->n == e->cap) {
+        e->cap = e->cap ? 2 * e->cap : 16;
+        e->v = ls_xrealloc(e->v, e->cap * sizeof *e->v);
+    }
+    ls_diag *d = &e->v[e->n++];
+    d->sev = sev;
+    d->path = path ? ls_xstrdup(path) : NULL;
+    d->line = line;
+    d->col = col;
+    d->msg = ls_vformat(fmt, ap);
+}
+
+int ls_errorf(ls_errors *e, const char *path, int line, int col,
+              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(e, LS_SEV_ERROR, path, line, col, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void ls_warnf(ls_errors *e, const char *path, int line, int col,
+              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(e, LS_SEV_WARNING, path, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void ls_notef(ls_errors *e, const char *path, int line, int col,
+              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(e, LS_SEV_NOTE, path, line, col, fmt, ap);
+    va_end(ap);
+}
+
+char *ls_diag_format(const ls_diag *d)
+{
+    static const char *const sev[] = {"error", "warning", "note"};
+    if (!d->path) return ls_format("lawscore: %s: %s", sev[d->sev], d->msg);
+    if (d->line > 0 && d->col > 0)
+        return ls_format("%s:%d:%d: %s: %s", d->path, d->line, d->col,
+                         sev[d->sev], d->msg);
+    if (d->line > 0)
+        return ls_format("%s:%d: %s: %s", d->path, d->line, sev[d->sev],
+                         d->msg);
+    return ls_format("%s: %s: %s", d->path, sev[d->sev], d->msg);
+}
+
+void ls_errors_print(const ls_errors *e, FILE *out)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        char *s = ls_diag_format(&e->v[i]);
+        fprintf(out, "%s\n", s);
+        free(s);
+    }
+    size_t limit = e->limit ? e->limit : 200;
+    if (e->nerrors > limit)
+        fprintf(out, "lawscore: note: %zu further errors not shown\n",
+                e->nerrors - limit);
+}

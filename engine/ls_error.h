@@ -1,0 +1,53 @@
+/*
+ * ls_error.h - diagnostics with source positions.
+ *
+ * Every loader and the scoring engine report problems into an ls_errors
+ * list instead of printing: only main.c prints.  A diagnostic names a file,
+ * a 1-based line and column (0 when unknown) and a message, and prints in
+ * the form compilers use:  path:line:col: error: message
+ *
+ * Depends on: nothing but libc.
+ */
+#ifndef LS_ERROR_H
+#define LS_ERROR_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum { LS_SEV_ERROR, LS_SEV_WARNING, LS_SEV_NOTE } ls_severity;
+
+typedef struct ls_diag {
+    ls_severity sev;
+    char *path;   /* owned; may be NULL */
+    int line;     /* 1-based, 0 = unknown */
+    int col;      /* 1-based, 0 = unknown */
+    char *msg;    /* owned */
+} ls_diag;
+
+typedef struct ls_errors {
+    ls_diag *v;
+    size_t n, cap;
+    size_t nerrors;   /* diagnostics with LS_SEV_ERROR */
+    size_t nwarnings;
+    size_t limit;     /* stop recording errors past this many (0 = 200) */
+} ls_errors;
+
+void ls_errors_init(ls_errors *e);
+void ls_errors_cleanup(ls_errors *e);
+
+/* Record an error.  Always returns -1 so callers can `return ls_errorf(...)`. */
+int ls_errorf(ls_errors *e, const char *path, int line, int col,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ls_warnf(ls_errors *e, const char *path, int line, int col,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ls_notef(ls_errors *e, const char *path, int line, int col,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Print every diagnostic, in the order recorded, one per line (a message
+ * may itself hold further lines, e.g. a traceback). */
+void ls_errors_print(const ls_errors *e, FILE *out);
+
+/* Format one diagnostic into a new string (caller frees). */
+char *ls_diag_format(const ls_diag *d);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * ls_lua.h - the Lua 5.4 rule backend: a sandboxed Lua state that runs the
+ * rule scripts bound to a scheme's items.
+ *
+ * Sandbox: scripts get no file system, process, network, module loading,
+ * bytecode, debug access, randomness, metatables or pcall; Lua pattern
+ * functions (which can run for minutes inside one C call) are replaced by
+ * plain-text search.  Each call runs under an instruction budget (sticky:
+ * once over, every further instruction raises) and the state under a
+ * memory cap.  Each call gets fresh globals over read-only libraries, so a
+ * unit's result never depends on the units scored before it.
+ *
+ * Depends on: Lua 5.4 (only ls_lua.c includes lua.h), ls_rule.
+ */
+#ifndef LS_LUA_H
+#define LS_LUA_H
+
+#include "ls_rule.h"
+
+#define LS_LUA_DEFAULT_INSTRUCTIONS 1000000L     /* per rule call */
+#define LS_LUA_DEFAULT_MEMORY (64L << 20)        /* bytes per state */
+
+typedef struct ls_lua_limits {
+    long max_instructions;   /* 0 = scheme's, else default */
+    long max_memory;         /* 0 = scheme's, else default */
+} ls_lua_limits;
+
+/* A new Lua backend for scheme s (not owned; must outlive it).  The data
+ * set comes with each call.  Returns NULL with an error in err when the
+ * state or the helper library cannot be set up.  Free with
+ * ls_backend_free. */
+ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim,
+                               ls_errors *err);
+
+#endif

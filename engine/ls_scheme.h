@@ -1,0 +1,146 @@
+/*
+ * ls_scheme.h - the yearly assessment scheme: groups and grade bands, the
+ * unit registry, the indicator catalogue, and the tree of categories and
+ * items (with bonus, deduction-only and veto items), each leaf bound to a
+ * rule.  Loading validates everything that can be checked before scoring.
+ * The file format is described in docs/scheme.md.
+ *
+ * Depends on: ls_yaml (the scheme's YAML stays loaded: rule parameters are
+ * handed to rule backends as YAML nodes), ls_value, ls_decimal, ls_arena.
+ */
+#ifndef LS_SCHEME_H
+#define LS_SCHEME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ls_arena.h"
+#include "ls_decimal.h"
+#include "ls_error.h"
+#include "ls_strmap.h"
+#include "ls_value.h"
+#include "ls_yaml.h"
+
+#define LS_MAX_FLAGS 64
+#define LS_MAX_GROUPS 64
+
+typedef struct ls_band {
+    const char *name;        /* 优秀 */
+    ls_fixed min;            /* inclusive lower bound */
+    double max_share;        /* 0 = no cap; 0.2 = at most 20% of the group */
+} ls_band;
+
+typedef struct ls_group {
+    const char *id, *name;
+    ls_band *bands;          /* sorted by min, highest first; last min <= 0 */
+    size_t nbands;
+    int veto_band;           /* index into bands given to vetoed units */
+    int *tie_break;          /* node indices (categories) compared in turn */
+    size_t ntie_break;
+    int line, col;
+} ls_group;
+
+typedef struct ls_unit {
+    const char *id, *name;
+    int group;               /* index into scheme->groups */
+    uint64_t flags;          /* bit i: scheme->flags[i] */
+    const char *path;        /* where it was declared */
+    int line, col;
+} ls_unit;
+
+typedef struct ls_indicator {
+    const char *id, *name, *unit, *description;
+    ls_vspec spec;
+    int required;
+    ls_value def;            /* def.set when a default is given */
+    int line, col;
+} ls_indicator;
+
+typedef enum {
+    LS_SEC_MAIN,       /* the 100-point tree */
+    LS_SEC_BONUS,      /* 加分, capped in total */
+    LS_SEC_DEDUCT,     /* deduction-only items outside the total */
+    LS_SEC_VETO        /* 一票否决 */
+} ls_section;
+
+typedef enum { LS_RULE_NONE, LS_RULE_LUA, LS_RULE_PLUGIN } ls_rule_kind;
+
+typedef struct ls_ruleref {
+    ls_rule_kind kind;
+    const char *path;        /* LUA: resolved path of the script */
+    const char *text;        /* LUA: path as written in the scheme */
+    const char *plugin;      /* PLUGIN: plugin name */
+    const char *function;    /* PLUGIN: function name */
+    const ls_ynode *params;  /* a mapping, or NULL (lives in scheme->doc) */
+    int line, col;           /* of the rule key */
+} ls_ruleref;
+
+typedef struct ls_node {
+    const char *id, *name;
+    const char *criteria;    /* 评分标准 text, may be "" */
+    ls_section section;
+    ls_fixed points;         /* MAIN: full points; BONUS: max bonus;
+                                DEDUCT: max deduction; VETO: 0 */
+    int parent;              /* node index, -1 for top level */
+    int depth;               /* 0 = category (or top-level bonus/... item) */
+    int *children;           /* node indices */
+    size_t nchildren;
+    ls_ruleref rule;         /* leaves only */
+    const char *number;      /* 序号 as printed: "1", "1.2", "1.2.3" */
+    uint64_t groups;         /* bit g set: applies to group g (all ones = all) */
+    int only_if;             /* flag index the unit must have, -1 = none */
+    int unless;              /* flag index the unit must not have, -1 = none */
+    int line, col;
+} ls_node;
+
+typedef struct ls_scheme {
+    const char *path, *dir;
+    const char *name;
+    int year;
+    int digits;              /* precision 0.01 -> 2 */
+    ls_fixed total;          /* 100 */
+    ls_fixed bonus_cap;      /* < 0: no cap */
+    long max_instructions;   /* per rule call; 0 = engine default */
+    long max_memory;         /* bytes per rule state; 0 = engine default */
+
+    const char **flags;      /* declared unit flags */
+    const char **flag_names; /* their descriptions */
+    size_t nflags;
+
+    ls_group *groups;   size_t ngroups;
+    ls_unit *units;     size_t nunits;
+    ls_indicator *inds; size_t ninds;
+    ls_node *nodes;     size_t nnodes;   /* pre-order: a parent precedes
+                                            its children */
+    int *roots;         size_t nroots;   /* top-level MAIN categories */
+    int *leaves;        size_t nleaves;  /* every leaf, in order, all sections */
+
+    ls_strmap unit_ix, ind_ix, node_ix;   /* id -> index */
+
+    ls_ydoc doc;             /* the scheme file */
+    ls_ydoc units_doc;       /* units file when separate */
+    ls_arena arena;          /* everything else */
+} ls_scheme;
+
+/* Load and validate a scheme.  On success returns a scheme the caller frees
+ * with ls_scheme_free; on failure returns NULL with every error found
+ * recorded in err. */
+ls_scheme *ls_scheme_load(const char *path, ls_errors *err);
+void ls_scheme_free(ls_scheme *s);
+
+/* Lookups by id; -1 when absent. */
+int ls_scheme_find_unit(const ls_scheme *s, const char *id);
+int ls_scheme_find_indicator(const ls_scheme *s, const char *id);
+int ls_scheme_find_node(const ls_scheme *s, const char *id);
+int ls_scheme_find_group(const ls_scheme *s, const char *id);
+
+/* The catalogue id nearest to `id` (for "did you mean"), or NULL. */
+const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id);
+
+/* Whether leaf or category `node` applies to unit `unit`. */
+int ls_node_applies(const ls_scheme *s, int node, int unit);
+
+/* Name of a section as written in messages ("item", "bonus item", ...). */
+const char *ls_section_name(ls_section sec);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * ls_score.h - scoring: runs every leaf's rule for every unit, rounds each
+ * result once at the scheme's precision, clamps it (扣完为止), sums
+ * sub-items and categories exactly, applies bonus (capped), deduction-only
+ * items and vetoes, rescales units for which items do not apply, then
+ * ranks units within their group and grades them.
+ *
+ * Depends on: ls_scheme, ls_data, ls_rule, ls_stats.
+ */
+#ifndef LS_SCORE_H
+#define LS_SCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ls_arena.h"
+#include "ls_data.h"
+#include "ls_decimal.h"
+#include "ls_error.h"
+#include "ls_rule.h"
+#include "ls_scheme.h"
+
+typedef enum {
+    LS_CELL_SCORED,          /* score holds the result */
+    LS_CELL_NA,              /* the item does not apply to the unit */
+    LS_CELL_ERROR            /* the rule failed (--keep-going) */
+} ls_cell_state;
+
+/* One (unit, node) result.  For categories: the sum of applicable
+ * children.  For VETO leaves score is 1 (vetoed) or 0. */
+typedef struct ls_cell {
+    ls_fixed score;
+    ls_fixed raw;            /* the rule's value rounded, before clamping */
+    unsigned char state;     /* ls_cell_state */
+    signed char clamped;     /* -1 raised to 0, +1 lowered to points, 0 */
+    uint32_t reason0;        /* first reason in run->reasons */
+    uint32_t nreasons;
+    uint32_t read0;          /* first indicator index in run->reads */
+    uint32_t nread;
+} ls_cell;
+
+typedef struct ls_unit_result {
+    ls_fixed main_raw;       /* sum of applicable MAIN items */
+    ls_fixed applicable;     /* points of applicable MAIN items */
+    ls_fixed main;           /* main_raw, rescaled to the scheme total */
+    int rescaled;            /* 1 when applicable != total */
+    ls_fixed bonus_raw;      /* sum of bonus items */
+    ls_fixed bonus;          /* capped */
+    ls_fixed deduct;         /* sum of deduction-only items */
+    ls_fixed total;          /* main + bonus - deduct, never below 0 */
+    int total_clamped;       /* 1 when the deductions went below 0 */
+    int veto;                /* node index of the first veto that applied, -1 */
+    int band;                /* index into the group's bands */
+    int rank;                /* 1-based within the group, ties shared */
+    int errors;              /* cells in error */
+} ls_unit_result;
+
+typedef struct ls_run {
+    const ls_scheme *scheme;
+    const ls_dataset *data;
+    ls_cell *cells;          /* nunits * nnodes, row = unit */
+    ls_unit_result *units;   /* nunits */
+    int **order;             /* per group: unit indices in rank order */
+    size_t *norder;
+    const char **reasons;    /* all reasons, in the arena */
+    size_t nreasons, capreasons;
+    int *reads;              /* indicator indices read, per cell range */
+    size_t nreads, capreads;
+    size_t nerrors;          /* cells in error */
+    ls_arena arena;
+} ls_run;
+
+typedef struct ls_score_opts {
+    int keep_going;          /* rule errors mark cells instead of stopping */
+} ls_score_opts;
+
+/* Backends by rule kind: backends[LS_RULE_LUA], backends[LS_RULE_PLUGIN]
+ * (NULL when the scheme uses none of that kind).  The caller has bound
+ * every leaf already. */
+typedef struct ls_backends {
+    ls_backend *by_kind[3];
+} ls_backends;
+
+/* Score every unit.  Returns a run (caller frees with ls_run_free), or
+ * NULL with the first rule error in err (without keep_going).  With
+ * keep_going, rule errors are recorded in err as well and the run is
+ * returned with the cells marked; run->nerrors counts them. */
+ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d,
+                     const ls_backends *b, const ls_score_opts *opts,
+                     ls_errors *err);
+void ls_run_free(ls_run *r);
+
+static inline const ls_cell *ls_run_cell(const ls_run *r, size_t unit, size_t node)
+{
+    return &r->cells[unit * r->scheme->nnodes + node];
+}
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * ls_util.c - memory, string, path, UTF-8 and buffer helpers (see ls_util.h).
+ */
+#define _XOPEN_SOURCE 700
+#include "ls_util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static void oom(void)
+{
+    fputs("lawscore: fatal: out of memory\n", stderr);
+    abort();
+}
+
+void *ls_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *ls_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *ls_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) oom();
+    return p;
+}
+
+char *ls_xstrndup(const char *s, size_t n)
+{
+    char *d = ls_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *ls_xstrdup(const char *s) { return ls_xstrndup(s, strlen(s)); }
+
+char *ls_vformat(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0) n = 0;
+    char *s = ls_xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *ls_format(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = ls_vformat(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+char *ls_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    ls_buf b;
+    ls_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) ls_buf_add(&b, chunk, n);
+    int bad = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (bad) {
+        ls_buf_cleanup(&b);
+        errno = saved ? saved : EIO;
+        return NULL;
+    }
+    ls_buf_add(&b, "", 0);
+    *len = b.n;
+    return b.p;
+}
+
+char *ls_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return ls_xstrdup(".");
+    if (slash == path) return ls_xstrdup("/");
+    return ls_xstrndup(path, (size_t)(slash - path));
+}
+
+char *ls_path_join(const char *dir, const char *rel)
+{
+    if (rel[0] == '/' || !dir || !strcmp(dir, ".")) return ls_xstrdup(rel);
+    return ls_format("%s/%s", dir, rel);
+}
+
+/* Decode one UTF-8 sequence; returns its length or 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
+{
+    unsigned c = s[0];
+    size_t n;
+    unsigned min;
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c >= 0xC2 && c <= 0xDF) { n = 2; min = 0x80; c &= 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; min = 0x800; c &= 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; min = 0x10000; c &= 0x07; }
+    else return 0;
+    if (len < n) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
+    return n;
+}
+
+int ls_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (!n) {
+            if (bad) *bad = i;
+            return 0;
+        }
+        i += n;
+    }
+    return 1;
+}
+
+size_t ls_utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
+    return n;
+}
+
+int ls_display_width(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0;
+    int w = 0;
+    while (i < len) {
+        unsigned cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (!n) { w++; i++; continue; }
+        int cw = wcwidth((wchar_t)cp);
+        /* Without a UTF-8 locale wcwidth knows only ASCII: fall back to
+         * the East Asian wide ranges that matter for Chinese text. */
+        if (cw < 0)
+            cw = (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                                   (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                                   (cp >= 0xF900 && cp <= 0xFAFF) ||
+                                   (cp >= 0xFE30 && cp <= 0xFE4F) ||
+                                   (cp >= 0xFF00 && cp <= 0xFF60) ||
+                                   (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+                                   (cp >= 0x20000 && cp <= 0x3FFFD)))
+                     ? 2 : 1;
+        w += cw;
+        i += n;
+    }
+    return w;
+}
+
+size_t ls_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return (size_t)-1;
+    size_t prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++) prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof *cur);
+    }
+    return prev[lb];
+}
+
+void ls_buf_init(ls_buf *b) { memset(b, 0, sizeof *b); }
+void ls_buf_cleanup(ls_buf *b) { free(b->p); memset(b, 0, sizeof *b); }
+
+void ls_buf_add(ls_buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->n + n + 1) cap *= 2;
+        b->p = ls_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    if (n) memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+void ls_buf_puts(ls_buf *b, const char *s) { ls_buf_add(b, s, strlen(s)); }
+
+void ls_buf_printf(ls_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = ls_vformat(fmt, ap);
+    va_end(ap);
+    ls_buf_puts(b, s);
+    free(s);
+}

@@ -1,0 +1,57 @@
+/*
+ * ls_util.h - small memory, string and file helpers shared by the engine.
+ *
+ * Allocation failure aborts with a message: lawscore is a batch tool and
+ * the data sets it loads are bounded by the loaders.
+ *
+ * Depends on: libc.
+ */
+#ifndef LS_UTIL_H
+#define LS_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *ls_xmalloc(size_t n);
+void *ls_xcalloc(size_t n, size_t size);
+void *ls_xrealloc(void *p, size_t n);
+char *ls_xstrdup(const char *s);              /* caller frees */
+char *ls_xstrndup(const char *s, size_t n);   /* caller frees */
+char *ls_format(const char *fmt, ...)         /* caller frees */
+    __attribute__((format(printf, 1, 2)));
+char *ls_vformat(const char *fmt, va_list ap); /* caller frees */
+
+/* Read a whole file.  Returns a NUL-terminated buffer the caller frees and
+ * sets *len, or NULL with errno set. */
+char *ls_read_file(const char *path, size_t *len);
+
+/* Directory part of a path ("." when none); caller frees. */
+char *ls_dirname(const char *path);
+/* Join dir and a relative path (absolute paths are returned as is);
+ * caller frees. */
+char *ls_path_join(const char *dir, const char *rel);
+
+/* Check that s[0..len) is valid UTF-8.  Returns 1 if so; otherwise 0 and
+ * sets *bad to the offset of the first bad byte. */
+int ls_utf8_valid(const char *s, size_t len, size_t *bad);
+/* Number of code points in s[0..len) (for 1-based columns). */
+size_t ls_utf8_count(const char *s, size_t len);
+/* Terminal display width of a UTF-8 string (CJK wide characters count 2). */
+int ls_display_width(const char *s);
+
+/* Levenshtein distance, for "did you mean" suggestions. */
+size_t ls_edit_distance(const char *a, const char *b);
+
+/* A growable byte buffer. */
+typedef struct ls_buf {
+    char *p;
+    size_t n, cap;
+} ls_buf;
+void ls_buf_init(ls_buf *b);
+void ls_buf_cleanup(ls_buf *b);
+void ls_buf_add(ls_buf *b, const char *s, size_t n);
+void ls_buf_puts(ls_buf *b, const char *s);
+void ls_buf_printf(ls_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * ls_value.c - indicator types and values (see ls_value.h).
+ */
+#include "ls_value.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[] = {"integer", "number", "percent",
+                                         "boolean", "enum", "text"};
+
+const char *ls_vtype_name(ls_vtype t) { return type_names[t]; }
+
+int ls_vtype_parse(const char *s, ls_vtype *out)
+{
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(s, type_names[i])) {
+            *out = (ls_vtype)i;
+            return 0;
+        }
+    if (!strcmp(s, "enumeration")) { *out = LS_T_ENUM; return 0; }
+    if (!strcmp(s, "bool")) { *out = LS_T_BOOLEAN; return 0; }
+    return -1;
+}
+
+/* Strict decimal number: optional sign, digits, optional fraction, optional
+ * exponent.  Refuses hex, inf, nan, spaces and empty text, which strtod
+ * would take. */
+static int parse_number(const char *s, double *out)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-') p++;
+    if (!(*p >= '0' && *p <= '9') && !(*p == '.' && p[1] >= '0' && p[1] <= '9'))
+        return -1;
+    while (*p >= '0' && *p <= '9') p++;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') p++;
+        if (!(*p >= '0' && *p <= '9')) return -1;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    if (*p) return -1;
+    errno = 0;
+    double d = strtod(s, NULL);
+    if (errno == ERANGE || !isfinite(d)) return -2;
+    *out = d;
+    return 0;
+}
+
+static int looks_nonfinite(const char *s)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-') p++;
+    if (*p == '.') p++;
+    return !strcasecmp(p, "inf") || !strcasecmp(p, "infinity") || !strcasecmp(p, "nan");
+}
+
+static void fmt_num(double d, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.15g", d);
+}
+
+int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
+                   ls_value *out, char *msg, size_t msgsize)
+{
+    memset(out, 0, sizeof *out);
+    out->type = (unsigned char)spec->type;
+    switch (spec->type) {
+    case LS_T_INTEGER:
+    case LS_T_NUMBER:
+    case LS_T_PERCENT: {
+        const char *what = spec->type == LS_T_INTEGER ? "an integer"
+                           : spec->type == LS_T_NUMBER ? "a number" : "a percentage";
+        char tmp[64];
+        const char *s = text;
+        size_t len = strlen(text);
+        if (spec->type == LS_T_PERCENT && len > 0 && len < sizeof tmp && text[len - 1] == '%') {
+            memcpy(tmp, text, len - 1);
+            tmp[len - 1] = '\0';
+            s = tmp;
+        }
+        if (!plain) {
+            snprintf(msg, msgsize, "expected %s, found the quoted string \"%.60s\" "
+                     "(write numbers without quotes)", what, text);
+            return -1;
+        }
+        if (looks_nonfinite(s)) {
+            snprintf(msg, msgsize, "expected %s, found '%.60s' (not a finite number)",
+                     what, text);
+            return -1;
+        }
+        double d;
+        int rc = parse_number(s, &d);
+        if (rc == -2) {
+            snprintf(msg, msgsize, "expected %s, found '%.60s' (out of range)", what, text);
+            return -1;
+        }
+        if (rc) {
+            snprintf(msg, msgsize, "expected %s, found '%.60s'", what, text);
+            return -1;
+        }
+        if (spec->type == LS_T_INTEGER && (d != floor(d) || fabs(d) > 9007199254740992.0)) {
+            snprintf(msg, msgsize, "expected an integer, found '%.60s'", text);
+            return -1;
+        }
+        double lo = spec->has_min ? spec->min : (spec->type == LS_T_PERCENT ? 0 : -INFINITY);
+        double hi = spec->has_max ? spec->max : (spec->type == LS_T_PERCENT ? 100 : INFINITY);
+        if (d < lo || d > hi) {
+            char a[32], b[32];
+            fmt_num(lo, a, sizeof a);
+            fmt_num(hi, b, sizeof b);
+            if (isinf(lo)) snprintf(msg, msgsize, "value %.60s is out of range: at most %s", text, b);
+            else if (isinf(hi)) snprintf(msg, msgsize, "value %.60s is out of range: at least %s", text, a);
+            else snprintf(msg, msgsize, "value %.60s is out of range %s..%s", text, a, b);
+            return -1;
+        }
+        out->num = d == 0 ? 0 : d;   /* no -0 */
+        break;
+    }
+    case LS_T_BOOLEAN: {
+        static const char *const yes[] = {"true", "yes", "是", "1", "True", "TRUE", "Yes", "YES", "y", "Y"};
+        static const char *const no[] = {"false", "no", "否", "0", "False", "FALSE", "No", "NO", "n", "N"};
+        for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+            if (!strcmp(text, yes[i])) { out->num = 1; goto ok; }
+            if (!strcmp(text, no[i])) { out->num = 0; goto ok; }
+        }
+        snprintf(msg, msgsize, "expected true or false (是/否), found '%.60s'", text);
+        return -1;
+    }
+    case LS_T_ENUM:
+        for (size_t i = 0; i < spec->nchoices; i++)
+            if (!strcmp(text, spec->choices[i])) {
+                out->num = (double)i;
+                out->str = spec->choices[i];
+                goto ok;
+            }
+        {
+            size_t n = (size_t)snprintf(msg, msgsize, "expected one of ");
+            for (size_t i = 0; i < spec->nchoices && n < msgsize; i++)
+                n += (size_t)snprintf(msg + n, msgsize - n, "%s%s", i ? ", " : "", spec->choices[i]);
+            if (n < msgsize) snprintf(msg + n, msgsize - n, "; found '%.60s'", text);
+        }
+        return -1;
+    case LS_T_TEXT:
+        out->str = text;
+        break;
+    }
+ok:
+    out->set = 1;
+    return 0;
+}
+
+const char *ls_value_format(const ls_value *v, char *buf, size_t size)
+{
+    if (!v->set) snprintf(buf, size, "(none)");
+    else switch ((ls_vtype)v->type) {
+    case LS_T_BOOLEAN: snprintf(buf, size, "%s", v->num != 0 ? "是" : "否"); break;
+    case LS_T_ENUM:
+    case LS_T_TEXT: snprintf(buf, size, "%s", v->str); break;
+    case LS_T_PERCENT: snprintf(buf, size, "%.15g%%", v->num); break;
+    default: fmt_num(v->num, buf, size); break;
+    }
+    return buf;
+}
+
+int ls_value_equal(const ls_value *a, const ls_value *b)
+{
+    if (a->set != b->set) return 0;
+    if (!a->set) return 1;
+    if (a->type == LS_T_TEXT) return !strcmp(a->str, b->str);
+    return a->num == b->num;
+}

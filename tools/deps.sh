@@ -1,0 +1,31 @@
+#!/bin/sh
+# tools/deps.sh - install the Debian packages lawscore needs, if missing.
+#
+# Called by `make deps` (and so by `make demo` and `make check`).  Checks
+# each package with dpkg and installs only what is missing, as root via
+# apt-get (with sudo when not root).  Extra package names may be given as
+# arguments (e.g. valgrind for `make valgrind`).
+set -eu
+
+PKGS="gcc make pkg-config liblua5.4-dev libyaml-dev libcmocka-dev libyajl-dev nettle-dev libcsv-dev $*"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "lawscore: installing missing packages:$missing"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+        echo "lawscore: error: need root (or sudo) to install:$missing" >&2
+        exit 1
+    fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+$SUDO apt-get install -y --no-install-recommends $missing >/dev/null ||
+    { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y --no-install-recommends $missing >/dev/null; }

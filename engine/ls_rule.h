@@ -58,12 +58,15 @@ void ls_rule_call_cleanup(ls_rule_call *c);
 int ls_rule_call_fail(ls_rule_call *c, const char *path, int line,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Format a failed call the way the engine reports rule errors:
- *   script.lua:12: error: rule of item 4.2 '执法全过程记录' for unit
- *   'sfj' (区司法局): <message>
- *   stack traceback: ...
- * Caller frees. */
+/* The message of a failed call, without position (caller frees):
+ *   rule of item 4.2 '执法全过程记录' for unit 'sfj' (区司法局): <message>
+ *   stack traceback: ...                                                */
 char *ls_rule_call_describe(const ls_rule_call *c);
+/* The file a failure is reported at: the script, else the rule's file,
+ * else the scheme. */
+const char *ls_rule_call_path(const ls_rule_call *c);
+/* Record the failure in err as  path:line: error: <describe>.  Returns -1. */
+int ls_rule_call_report(const ls_rule_call *c, ls_errors *err);
 
 typedef struct ls_backend ls_backend;
 struct ls_backend {

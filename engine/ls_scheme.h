@@ -87,9 +87,10 @@ typedef struct ls_node {
     size_t nchildren;
     ls_ruleref rule;         /* leaves only */
     const char *number;      /* 序号 as printed: "1", "1.2", "1.2.3" */
-    uint64_t groups;         /* bit g set: applies to group g (all ones = all) */
-    int only_if;             /* flag index the unit must have, -1 = none */
-    int unless;              /* flag index the unit must not have, -1 = none */
+    uint64_t groups;         /* bit g set: applies to group g; includes the
+                                ancestors' conditions */
+    uint64_t need;           /* flags a unit must have (only_if), with ancestors' */
+    uint64_t forbid;         /* flags a unit must not have (unless), with ancestors' */
     int line, col;
 } ls_node;
 

@@ -1,0 +1,42 @@
+/*
+ * ls_csv.h - read a CSV file (RFC 4180, as Excel and WPS save it) into
+ * rows of fields that remember their line and column, for positioned
+ * errors.  UTF-8 with or without a byte-order mark; invalid UTF-8, a
+ * malformed quote, an empty file and rows with the wrong number of fields
+ * are errors.
+ *
+ * Depends on: libcsv (only ls_csv.c includes csv.h), ls_arena.
+ */
+#ifndef LS_CSV_H
+#define LS_CSV_H
+
+#include <stddef.h>
+
+#include "ls_arena.h"
+#include "ls_error.h"
+
+typedef struct ls_csv_field {
+    const char *text;    /* NUL-terminated, trimmed of surrounding spaces */
+    int line, col;       /* 1-based start */
+} ls_csv_field;
+
+typedef struct ls_csv_row {
+    ls_csv_field *f;
+    size_t n;
+    int line;
+} ls_csv_row;
+
+typedef struct ls_csv {
+    const char *path;
+    ls_csv_row *rows;    /* rows[0] is the header */
+    size_t nrows;
+    ls_arena arena;      /* owns everything */
+} ls_csv;
+
+/* Read a whole CSV file.  Blank lines are skipped.  Every row must have as
+ * many fields as the header.  Returns 0, or -1 with errors in err (the
+ * table must still be cleaned up). */
+int ls_csv_load(ls_csv *t, const char *path, ls_errors *err);
+void ls_csv_cleanup(ls_csv *t);
+
+#endif

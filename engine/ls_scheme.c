@@ -1,0 +1,790 @@
+/*
+ * ls_scheme.c - loading and validating a scheme (see ls_scheme.h and
+ * docs/scheme.md).
+ *
+ * The loader reports every error it can find, not only the first: each
+ * section is read even when an earlier one failed, as long as what it
+ * depends on (precision, groups, flags, indicators) could be read.
+ */
+#include "ls_scheme.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ls_csv.h"
+#include "ls_util.h"
+#include "ls_yread.h"
+
+typedef struct loader {
+    ls_scheme *s;
+    ls_yr r;
+    ls_errors *err;
+    int rc;
+    size_t capnodes, capgroups, capunits, capinds;
+} loader;
+
+#define FAIL(x) do { if ((x) != 0) ld->rc = -1; } while (0)
+
+const char *ls_section_name(ls_section sec)
+{
+    static const char *const n[] = {"item", "bonus item", "deduction item", "veto item"};
+    return n[sec];
+}
+
+/* ---- assessment ---------------------------------------------------- */
+
+static void load_assessment(loader *ld, const ls_ynode *a)
+{
+    ls_scheme *s = ld->s;
+    static const char *const keys[] = {"name", "year", "precision", "total", "limits", NULL};
+    s->digits = 2;
+    s->total = 10000;
+    if (!a) {
+        ld->rc = ls_errorf(ld->err, s->path, 1, 1, "missing 'assessment' (name, year, precision, total)");
+        return;
+    }
+    if (ls_yr_expect_map(&ld->r, a, "'assessment'")) { ld->rc = -1; return; }
+    FAIL(ls_yr_check_keys(&ld->r, a, keys, "'assessment'"));
+    const ls_ynode *n;
+    if ((n = ls_yr_require(&ld->r, a, "name", "'assessment'"))) FAIL(ls_yr_text(&ld->r, n, "name", &s->name));
+    else ld->rc = -1;
+    long year = 0;
+    if ((n = ls_yr_require(&ld->r, a, "year", "'assessment'"))) FAIL(ls_yr_int(&ld->r, n, "year", 1949, 2200, &year));
+    else ld->rc = -1;
+    s->year = (int)year;
+    if ((n = ls_ymap_get(a, "precision"))) {
+        static const char *const steps[] = {"1", "0.1", "0.01", "0.001", "0.0001", "0.00001", "0.000001"};
+        int found = -1;
+        if (n->kind == LS_YSCALAR)
+            for (int i = 0; i <= LS_MAX_DIGITS; i++)
+                if (!strcmp(n->str, steps[i])) found = i;
+        if (found < 0) {
+            char buf[96];
+            ld->rc = ls_yr_error(&ld->r, n, "expected a precision of 1, 0.1, 0.01 ... 0.000001, found %s",
+                                 ls_ynode_describe(n, buf, sizeof buf));
+        } else {
+            s->digits = found;
+        }
+    }
+    s->total = 100 * ls_dec_scale(s->digits);
+    if ((n = ls_ymap_get(a, "total"))) {
+        FAIL(ls_yr_decimal(&ld->r, n, "total", s->digits, &s->total));
+        if (s->total <= 0) ld->rc = ls_yr_error(&ld->r, n, "'total' must be positive, found %s", n->str);
+    }
+    if ((n = ls_ymap_get(a, "limits"))) {
+        static const char *const lk[] = {"instructions", "memory_mb", NULL};
+        if (ls_yr_expect_map(&ld->r, n, "'limits'")) { ld->rc = -1; return; }
+        FAIL(ls_yr_check_keys(&ld->r, n, lk, "'limits'"));
+        const ls_ynode *v;
+        long x;
+        if ((v = ls_ymap_get(n, "instructions")) && !ls_yr_int(&ld->r, v, "instructions", 1000, 1000000000L, &x))
+            s->max_instructions = x;
+        else if (v) ld->rc = -1;
+        if ((v = ls_ymap_get(n, "memory_mb")) && !ls_yr_int(&ld->r, v, "memory_mb", 1, 4096, &x))
+            s->max_memory = x << 20;
+        else if (v) ld->rc = -1;
+    }
+}
+
+/* ---- flags and groups ---------------------------------------------- */
+
+static int find_flag(const ls_scheme *s, const char *name)
+{
+    for (size_t i = 0; i < s->nflags; i++)
+        if (!strcmp(s->flags[i], name)) return (int)i;
+    return -1;
+}
+
+static void load_flags(loader *ld, const ls_ynode *f)
+{
+    ls_scheme *s = ld->s;
+    if (!f) return;
+    if (ls_yr_expect_map(&ld->r, f, "'flags' (flag: description)")) { ld->rc = -1; return; }
+    if (f->n > LS_MAX_FLAGS) {
+        ld->rc = ls_yr_error(&ld->r, f, "at most %d flags are supported, found %zu", LS_MAX_FLAGS, f->n);
+        return;
+    }
+    s->flags = ls_arena_alloc(&s->arena, (f->n + 1) * sizeof *s->flags);
+    s->flag_names = ls_arena_alloc(&s->arena, (f->n + 1) * sizeof *s->flag_names);
+    for (size_t i = 0; i < f->n; i++) {
+        const char *id, *desc = "";
+        if (ls_yr_ident(&ld->r, ls_ymap_key(f, i), "flag", &id)) { ld->rc = -1; continue; }
+        const ls_ynode *v = ls_ymap_val(f, i);
+        if (!ls_ynode_is_null(v) && ls_yr_text(&ld->r, v, id, &desc)) ld->rc = -1;
+        s->flags[s->nflags] = id;
+        s->flag_names[s->nflags++] = desc;
+    }
+}
+
+static int flag_ref(loader *ld, const ls_ynode *n, const char *key)
+{
+    const char *name;
+    if (ls_yr_text(&ld->r, n, key, &name)) return -2;
+    int f = find_flag(ld->s, name);
+    if (f < 0) {
+        ls_yr_error(&ld->r, n, "unknown flag '%s' (declare it under 'flags:')", name);
+        return -2;
+    }
+    return f;
+}
+
+static void load_bands(loader *ld, ls_group *g, const ls_ynode *list)
+{
+    ls_scheme *s = ld->s;
+    if (ls_yr_expect_seq(&ld->r, list, "'grades' (a list of {grade, min})")) { ld->rc = -1; return; }
+    if (list->n == 0) { ld->rc = ls_yr_error(&ld->r, list, "group '%s' has no grade bands", g->id); return; }
+    g->bands = ls_arena_alloc(&s->arena, list->n * sizeof *g->bands);
+    static const char *const keys[] = {"grade", "min", "max_share", NULL};
+    for (size_t i = 0; i < list->n; i++) {
+        const ls_ynode *b = list->items[i];
+        if (ls_yr_expect_map(&ld->r, b, "a grade band")) { ld->rc = -1; continue; }
+        FAIL(ls_yr_check_keys(&ld->r, b, keys, "a grade band"));
+        ls_band *band = &g->bands[g->nbands];
+        const ls_ynode *n;
+        if (!(n = ls_yr_require(&ld->r, b, "grade", "a grade band")) || ls_yr_text(&ld->r, n, "grade", &band->name)) { ld->rc = -1; continue; }
+        if (!(n = ls_yr_require(&ld->r, b, "min", "a grade band")) ||
+            ls_yr_decimal(&ld->r, n, "min", s->digits, &band->min)) { ld->rc = -1; continue; }
+        if ((n = ls_ymap_get(b, "max_share"))) {
+            if (ls_yr_number(&ld->r, n, "max_share", &band->max_share)) ld->rc = -1;
+            else if (band->max_share <= 0 || band->max_share > 1)
+                ld->rc = ls_yr_error(&ld->r, n, "'max_share' must be a fraction in (0, 1], found %s", n->str);
+        }
+        for (size_t j = 0; j < g->nbands; j++)
+            if (!strcmp(g->bands[j].name, band->name))
+                ld->rc = ls_yr_error(&ld->r, b, "grade '%s' given twice in group '%s'", band->name, g->id);
+        if (g->nbands > 0 && band->min >= g->bands[g->nbands - 1].min) {
+            char a[32], c[32];
+            ld->rc = ls_yr_error(&ld->r, ls_ymap_get(b, "min"),
+                                 "grade bands must be listed highest first with strictly decreasing 'min': "
+                                 "'%s' starts at %s, not below '%s' at %s",
+                                 band->name, ls_dec_format_short(band->min, s->digits, a),
+                                 g->bands[g->nbands - 1].name,
+                                 ls_dec_format_short(g->bands[g->nbands - 1].min, s->digits, c));
+        }
+        g->nbands++;
+    }
+    if (g->nbands > 0 && g->nbands == list->n && g->bands[g->nbands - 1].min > 0) {
+        char a[32];
+        ld->rc = ls_yr_error(&ld->r, list->items[list->n - 1],
+                             "grade bands leave a gap: the lowest band '%s' starts at %s, "
+                             "so scores below it get no grade (the last band must start at 0)",
+                             g->bands[g->nbands - 1].name,
+                             ls_dec_format_short(g->bands[g->nbands - 1].min, s->digits, a));
+    }
+}
+
+static void load_groups(loader *ld, const ls_ynode *gl)
+{
+    ls_scheme *s = ld->s;
+    if (!gl) { ld->rc = ls_errorf(ld->err, s->path, 1, 1, "missing 'groups' (at least one group with its grade bands)"); return; }
+    if (ls_yr_expect_seq(&ld->r, gl, "'groups'")) { ld->rc = -1; return; }
+    if (gl->n == 0) { ld->rc = ls_yr_error(&ld->r, gl, "'groups' is empty: give at least one group"); return; }
+    if (gl->n > LS_MAX_GROUPS) { ld->rc = ls_yr_error(&ld->r, gl, "at most %d groups are supported", LS_MAX_GROUPS); return; }
+    s->groups = ls_arena_alloc(&s->arena, gl->n * sizeof *s->groups);
+    static const char *const keys[] = {"id", "name", "grades", "veto_grade", "tie_break", NULL};
+    for (size_t i = 0; i < gl->n; i++) {
+        const ls_ynode *gn = gl->items[i];
+        if (ls_yr_expect_map(&ld->r, gn, "a group")) { ld->rc = -1; continue; }
+        FAIL(ls_yr_check_keys(&ld->r, gn, keys, "a group"));
+        ls_group *g = &s->groups[s->ngroups];
+        g->line = gn->line;
+        g->col = gn->col;
+        const ls_ynode *n;
+        if (!(n = ls_yr_require(&ld->r, gn, "id", "a group")) || ls_yr_ident(&ld->r, n, "id", &g->id)) { ld->rc = -1; continue; }
+        for (size_t j = 0; j < s->ngroups; j++)
+            if (!strcmp(s->groups[j].id, g->id))
+                ld->rc = ls_yr_error(&ld->r, n, "group id '%s' given twice (first at line %d)", g->id, s->groups[j].line);
+        g->name = g->id;
+        if ((n = ls_ymap_get(gn, "name"))) FAIL(ls_yr_text(&ld->r, n, "name", &g->name));
+        if ((n = ls_yr_require(&ld->r, gn, "grades", "a group"))) load_bands(ld, g, n);
+        else ld->rc = -1;
+        g->veto_band = g->nbands ? (int)g->nbands - 1 : 0;
+        if ((n = ls_ymap_get(gn, "veto_grade"))) {
+            const char *vg;
+            if (!ls_yr_text(&ld->r, n, "veto_grade", &vg)) {
+                int found = -1;
+                for (size_t j = 0; j < g->nbands; j++)
+                    if (!strcmp(g->bands[j].name, vg)) found = (int)j;
+                if (found < 0) ld->rc = ls_yr_error(&ld->r, n, "veto_grade '%s' is not one of the group's grades", vg);
+                else g->veto_band = found;
+            } else ld->rc = -1;
+        }
+        s->ngroups++;
+    }
+}
+
+/* ---- indicators ------------------------------------------------------ */
+
+static void load_indicators(loader *ld, const ls_ynode *il)
+{
+    ls_scheme *s = ld->s;
+    if (!il) return;
+    if (ls_yr_expect_seq(&ld->r, il, "'indicators'")) { ld->rc = -1; return; }
+    s->inds = ls_xcalloc(il->n, sizeof *s->inds);
+    static const char *const keys[] = {"id", "name", "type", "unit", "min", "max", "default",
+                                       "required", "values", "description", NULL};
+    for (size_t i = 0; i < il->n; i++) {
+        const ls_ynode *in = il->items[i];
+        if (ls_yr_expect_map(&ld->r, in, "an indicator")) { ld->rc = -1; continue; }
+        FAIL(ls_yr_check_keys(&ld->r, in, keys, "an indicator"));
+        ls_indicator *ind = &s->inds[s->ninds];
+        memset(ind, 0, sizeof *ind);
+        ind->line = in->line;
+        ind->col = in->col;
+        ind->unit = ind->description = "";
+        const ls_ynode *n;
+        if (!(n = ls_yr_require(&ld->r, in, "id", "an indicator")) || ls_yr_ident(&ld->r, n, "id", &ind->id)) { ld->rc = -1; continue; }
+        int old;
+        if (ls_strmap_put(&s->ind_ix, ind->id, (int)s->ninds, &old)) {
+            ld->rc = ls_yr_error(&ld->r, n, "indicator id '%s' given twice (first at line %d)", ind->id, s->inds[old].line);
+            continue;
+        }
+        ind->name = ind->id;
+        if ((n = ls_ymap_get(in, "name"))) FAIL(ls_yr_text(&ld->r, n, "name", &ind->name));
+        if ((n = ls_ymap_get(in, "unit"))) FAIL(ls_yr_text(&ld->r, n, "unit", &ind->unit));
+        if ((n = ls_ymap_get(in, "description"))) FAIL(ls_yr_text(&ld->r, n, "description", &ind->description));
+        const char *tname;
+        if (!(n = ls_yr_require(&ld->r, in, "type", "an indicator")) || ls_yr_text(&ld->r, n, "type", &tname)) {
+            ld->rc = -1;
+            s->ninds++;
+            continue;
+        }
+        if (ls_vtype_parse(tname, &ind->spec.type)) {
+            ld->rc = ls_yr_error(&ld->r, n, "unknown type '%s' (expected integer, number, percent, boolean, enum or text)", tname);
+            s->ninds++;
+            continue;
+        }
+        int numeric = ind->spec.type <= LS_T_PERCENT;
+        const ls_ynode *mn = ls_ymap_get(in, "min"), *mx = ls_ymap_get(in, "max");
+        if ((mn || mx) && !numeric)
+            ld->rc = ls_yr_error(&ld->r, mn ? mn : mx, "'min'/'max' apply to numeric indicators only, not to type %s", tname);
+        else {
+            if (mn) { if (ls_yr_number(&ld->r, mn, "min", &ind->spec.min)) ld->rc = -1; else ind->spec.has_min = 1; }
+            if (mx) { if (ls_yr_number(&ld->r, mx, "max", &ind->spec.max)) ld->rc = -1; else ind->spec.has_max = 1; }
+            if (ind->spec.has_min && ind->spec.has_max && ind->spec.min > ind->spec.max)
+                ld->rc = ls_yr_error(&ld->r, mx, "'max' %s is below 'min' %s", mx->str, mn->str);
+        }
+        const ls_ynode *vals = ls_ymap_get(in, "values");
+        if (ind->spec.type == LS_T_ENUM) {
+            if (!vals) ld->rc = ls_yr_error(&ld->r, in, "enum indicator '%s' needs 'values' (the list of choices)", ind->id);
+            else if (ls_yr_expect_seq(&ld->r, vals, "'values'")) ld->rc = -1;
+            else if (vals->n == 0) ld->rc = ls_yr_error(&ld->r, vals, "'values' is empty");
+            else {
+                const char **ch = ls_arena_alloc(&s->arena, vals->n * sizeof *ch);
+                for (size_t j = 0; j < vals->n; j++) {
+                    if (ls_yr_text(&ld->r, vals->items[j], "values", &ch[j])) { ld->rc = -1; ch[j] = ""; }
+                    for (size_t k = 0; k < j; k++)
+                        if (!strcmp(ch[k], ch[j])) ld->rc = ls_yr_error(&ld->r, vals->items[j], "choice '%s' given twice", ch[j]);
+                }
+                ind->spec.choices = ch;
+                ind->spec.nchoices = vals->n;
+            }
+        } else if (vals) {
+            ld->rc = ls_yr_error(&ld->r, vals, "'values' applies to enum indicators only, not to type %s", tname);
+        }
+        if ((n = ls_ymap_get(in, "required"))) FAIL(ls_yr_bool(&ld->r, n, "required", &ind->required));
+        if ((n = ls_ymap_get(in, "default"))) {
+            char msg[256];
+            if (ind->required)
+                ld->rc = ls_yr_error(&ld->r, n, "indicator '%s' is required and has a default: give one or the other", ind->id);
+            else if (n->kind != LS_YSCALAR || ls_ynode_is_null(n))
+                ld->rc = ls_yr_error(&ld->r, n, "'default' must be a single value");
+            else if (ls_value_parse(&ind->spec, n->str, n->plain, &ind->def, msg, sizeof msg))
+                ld->rc = ls_yr_error(&ld->r, n, "bad default for '%s': %s", ind->id, msg);
+        }
+        s->ninds++;
+    }
+}
+
+/* ---- units ------------------------------------------------------------- */
+
+static ls_unit *new_unit(loader *ld)
+{
+    ls_scheme *s = ld->s;
+    if (s->nunits == ld->capunits) {
+        ld->capunits = ld->capunits ? 2 * ld->capunits : 64;
+        s->units = ls_xrealloc(s->units, ld->capunits * sizeof *s->units);
+    }
+    ls_unit *u = &s->units[s->nunits];
+    memset(u, 0, sizeof *u);
+    return u;
+}
+
+static void add_unit(loader *ld, ls_unit *u, const char *path, int line, int col)
+{
+    ls_scheme *s = ld->s;
+    int old;
+    u->path = path;
+    u->line = line;
+    u->col = col;
+    if (ls_strmap_put(&s->unit_ix, u->id, (int)s->nunits, &old)) {
+        ld->rc = ls_errorf(ld->err, path, line, col, "unit id '%s' given twice (first at %s:%d)",
+                           u->id, s->units[old].path, s->units[old].line);
+        return;
+    }
+    s->nunits++;
+}
+
+static int group_ref(loader *ld, const char *name, const char *path, int line, int col)
+{
+    int g = ls_scheme_find_group(ld->s, name);
+    if (g < 0) ls_errorf(ld->err, path, line, col, "unknown group '%s' (declared groups: see 'groups:')", name);
+    return g;
+}
+
+static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
+{
+    ls_scheme *s = ld->s;
+    if (ls_yr_expect_seq(r, ul, "'units' (a list of {id, name, group, flags})")) { ld->rc = -1; return; }
+    static const char *const keys[] = {"id", "name", "group", "flags", NULL};
+    for (size_t i = 0; i < ul->n; i++) {
+        const ls_ynode *un = ul->items[i];
+        if (ls_yr_expect_map(r, un, "a unit")) { ld->rc = -1; continue; }
+        if (ls_yr_check_keys(r, un, keys, "a unit")) ld->rc = -1;
+        ls_unit *u = new_unit(ld);
+        const ls_ynode *n;
+        if (!(n = ls_yr_require(r, un, "id", "a unit")) || ls_yr_ident(r, n, "id", &u->id)) { ld->rc = -1; continue; }
+        u->name = u->id;
+        if ((n = ls_ymap_get(un, "name")) && ls_yr_text(r, n, "name", &u->name)) ld->rc = -1;
+        const char *gname;
+        if (!(n = ls_yr_require(r, un, "group", "a unit")) || ls_yr_text(r, n, "group", &gname)) { ld->rc = -1; continue; }
+        if ((u->group = group_ref(ld, gname, r->path, n->line, n->col)) < 0) { ld->rc = -1; continue; }
+        if ((n = ls_ymap_get(un, "flags"))) {
+            if (ls_yr_expect_seq(r, n, "'flags'")) { ld->rc = -1; continue; }
+            for (size_t j = 0; j < n->n; j++) {
+                const char *fname;
+                if (ls_yr_text(r, n->items[j], "flags", &fname)) { ld->rc = -1; continue; }
+                int f = find_flag(s, fname);
+                if (f < 0) ld->rc = ls_yr_error(r, n->items[j], "unknown flag '%s' (declare it under 'flags:')", fname);
+                else u->flags |= 1ULL << f;
+            }
+        }
+        add_unit(ld, u, r->path, un->line, un->col);
+    }
+}
+
+static void load_units_csv(loader *ld, const char *path)
+{
+    ls_scheme *s = ld->s;
+    ls_csv t;
+    if (ls_csv_load(&t, path, ld->err)) { ld->rc = -1; ls_csv_cleanup(&t); return; }
+    const ls_csv_row *h = &t.rows[0];
+    int ci = -1, cn = -1, cg = -1, cf = -1;
+    for (size_t j = 0; j < h->n; j++) {
+        const char *c = h->f[j].text;
+        if (!strcmp(c, "id") || !strcmp(c, "单位编号")) ci = (int)j;
+        else if (!strcmp(c, "name") || !strcmp(c, "单位名称")) cn = (int)j;
+        else if (!strcmp(c, "group") || !strcmp(c, "分组")) cg = (int)j;
+        else if (!strcmp(c, "flags") || !strcmp(c, "标记")) cf = (int)j;
+        else ld->rc = ls_errorf(ld->err, path, h->f[j].line, h->f[j].col,
+                                "unknown column '%s' in a units file (expected id, name, group, flags)", c);
+    }
+    if (ci < 0 || cg < 0) {
+        ld->rc = ls_errorf(ld->err, path, 1, 1, "a units file needs the columns 'id' and 'group'");
+        ls_csv_cleanup(&t);
+        return;
+    }
+    for (size_t i = 1; i < t.nrows; i++) {
+        const ls_csv_row *row = &t.rows[i];
+        ls_unit *u = new_unit(ld);
+        u->id = ls_arena_strdup(&s->arena, row->f[ci].text);
+        u->name = cn >= 0 && row->f[cn].text[0] ? ls_arena_strdup(&s->arena, row->f[cn].text) : u->id;
+        if (!u->id[0]) { ld->rc = ls_errorf(ld->err, path, row->line, row->f[ci].col, "empty unit id"); continue; }
+        if ((u->group = group_ref(ld, row->f[cg].text, path, row->line, row->f[cg].col)) < 0) { ld->rc = -1; continue; }
+        if (cf >= 0) {
+            char *fl = ls_xstrdup(row->f[cf].text), *save = NULL;
+            for (char *tok = strtok_r(fl, " ;|", &save); tok; tok = strtok_r(NULL, " ;|", &save)) {
+                int f = find_flag(s, tok);
+                if (f < 0) ld->rc = ls_errorf(ld->err, path, row->line, row->f[cf].col,
+                                              "unknown flag '%s' (declare it under 'flags:')", tok);
+                else u->flags |= 1ULL << f;
+            }
+            free(fl);
+        }
+        add_unit(ld, u, ls_arena_strdup(&s->arena, path), row->line, row->f[ci].col);
+    }
+    ls_csv_cleanup(&t);
+}
+
+static void load_units(loader *ld, const ls_ynode *un)
+{
+    ls_scheme *s = ld->s;
+    if (!un) { ld->rc = ls_errorf(ld->err, s->path, 1, 1, "missing 'units' (a list, or the name of a units file)"); return; }
+    if (s->ngroups == 0) return;   /* groups failed: units cannot be checked */
+    if (un->kind == LS_YSEQ) { load_units_yaml(ld, &ld->r, un); return; }
+    const char *rel;
+    if (ls_yr_text(&ld->r, un, "units", &rel)) { ld->rc = -1; return; }
+    char *path = ls_path_join(s->dir, rel);
+    size_t len = strlen(path);
+    if (len > 4 && !strcmp(path + len - 4, ".csv")) {
+        load_units_csv(ld, path);
+    } else if (access(path, R_OK) != 0) {
+        ld->rc = ls_yr_error(&ld->r, un, "units file '%s' not found (looked for %s)", rel, path);
+    } else if (ls_yaml_load(&s->units_doc, path, ld->err)) {
+        ld->rc = -1;
+    } else {
+        ls_yr r = {s->units_doc.path, ld->err};
+        const ls_ynode *root = s->units_doc.root;
+        if (root->kind == LS_YMAP) {
+            static const char *const keys[] = {"units", NULL};
+            if (ls_yr_check_keys(&r, root, keys, "a units file")) ld->rc = -1;
+            root = ls_ymap_get(root, "units");
+            if (!root) { ld->rc = ls_yr_error(&r, s->units_doc.root, "missing 'units' in a units file"); root = NULL; }
+        }
+        if (root) load_units_yaml(ld, &r, root);
+    }
+    free(path);
+    if (s->nunits == 0 && ld->rc == 0)
+        ld->rc = ls_yr_error(&ld->r, un, "no units: the registry is empty");
+}
+
+/* ---- the item tree ------------------------------------------------------ */
+
+static int new_node(loader *ld)
+{
+    ls_scheme *s = ld->s;
+    if (s->nnodes == ld->capnodes) {
+        ld->capnodes = ld->capnodes ? 2 * ld->capnodes : 64;
+        s->nodes = ls_xrealloc(s->nodes, ld->capnodes * sizeof *s->nodes);
+    }
+    ls_node *n = &s->nodes[s->nnodes];
+    memset(n, 0, sizeof *n);
+    n->parent = -1;
+    return (int)s->nnodes++;
+}
+
+static void load_rule(loader *ld, ls_node *node, const ls_ynode *rn, const ls_ynode *params)
+{
+    ls_scheme *s = ld->s;
+    ls_ruleref *rr = &node->rule;
+    rr->line = rn->line;
+    rr->col = rn->col;
+    const char *lua = NULL;
+    if (rn->kind == LS_YSCALAR && !ls_ynode_is_null(rn)) {
+        lua = rn->str;
+    } else if (rn->kind == LS_YMAP) {
+        static const char *const keys[] = {"lua", "plugin", "function", NULL};
+        FAIL(ls_yr_check_keys(&ld->r, rn, keys, "'rule'"));
+        const ls_ynode *l = ls_ymap_get(rn, "lua"), *p = ls_ymap_get(rn, "plugin"), *f = ls_ymap_get(rn, "function");
+        if (l && (p || f)) { ld->rc = ls_yr_error(&ld->r, rn, "a rule is either {lua: FILE} or {plugin: NAME, function: F}, not both"); return; }
+        if (l) { if (ls_yr_text(&ld->r, l, "lua", &lua)) { ld->rc = -1; return; } }
+        else {
+            if (!p || !f) { ld->rc = ls_yr_error(&ld->r, rn, "a plugin rule needs both 'plugin' and 'function'"); return; }
+            if (ls_yr_ident(&ld->r, p, "plugin", &rr->plugin) || ls_yr_ident(&ld->r, f, "function", &rr->function)) { ld->rc = -1; return; }
+            rr->kind = LS_RULE_PLUGIN;
+        }
+    } else {
+        char buf[96];
+        ld->rc = ls_yr_error(&ld->r, rn, "expected a Lua file name or {plugin: NAME, function: F} for 'rule', found %s",
+                             ls_ynode_describe(rn, buf, sizeof buf));
+        return;
+    }
+    if (lua) {
+        rr->kind = LS_RULE_LUA;
+        rr->text = lua;
+        char *path = ls_path_join(s->dir, lua);
+        rr->path = ls_arena_strdup(&s->arena, path);
+        free(path);
+        if (access(rr->path, R_OK) != 0)
+            ld->rc = ls_yr_error(&ld->r, rn, "rule file '%s' not found (looked for %s)", lua, rr->path);
+    }
+    if (params) {
+        if (ls_yr_expect_map(&ld->r, params, "'params'")) ld->rc = -1;
+        else rr->params = params;
+    }
+}
+
+static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_section sec,
+                     const char *number);
+
+static void load_children(loader *ld, int idx, const ls_ynode *list, int depth, ls_section sec,
+                          const char *prefix)
+{
+    ls_scheme *s = ld->s;
+    if (ls_yr_expect_seq(&ld->r, list, "'items'")) { ld->rc = -1; return; }
+    int *kids = ls_arena_alloc(&s->arena, (list->n ? list->n : 1) * sizeof *kids);
+    size_t nk = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        char num[64];
+        if (prefix) snprintf(num, sizeof num, "%s.%zu", prefix, i + 1);
+        else snprintf(num, sizeof num, "%zu", i + 1);
+        int k = load_node(ld, list->items[i], idx, depth, sec, num);
+        if (k >= 0) kids[nk++] = k;
+    }
+    if (idx >= 0) {
+        s->nodes[idx].children = kids;
+        s->nodes[idx].nchildren = nk;
+    } else if (sec == LS_SEC_MAIN) {
+        s->roots = kids;
+        s->nroots = nk;
+    }
+}
+
+static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_section sec,
+                     const char *number)
+{
+    ls_scheme *s = ld->s;
+    static const char *const keys[] = {"id", "name", "points", "criteria", "items", "rule", "params",
+                                       "only_if", "unless", "groups", NULL};
+    const char *what = sec == LS_SEC_MAIN ? (depth == 0 ? "a category" : "an item") : ls_section_name(sec);
+    if (ls_yr_expect_map(&ld->r, yn, what)) { ld->rc = -1; return -1; }
+    FAIL(ls_yr_check_keys(&ld->r, yn, keys, what));
+    if (depth >= 4) { ld->rc = ls_yr_error(&ld->r, yn, "items nest deeper than 4 levels"); return -1; }
+    int idx = new_node(ld);
+    ls_node *node = &s->nodes[idx];
+    node->section = sec;
+    node->parent = parent;
+    node->depth = depth;
+    node->line = yn->line;
+    node->col = yn->col;
+    node->criteria = "";
+    node->groups = parent >= 0 ? s->nodes[parent].groups : ~0ULL;
+    node->need = parent >= 0 ? s->nodes[parent].need : 0;
+    node->forbid = parent >= 0 ? s->nodes[parent].forbid : 0;
+    static const char *const secpfx[] = {"", "加", "减", "否"};
+    char *num = ls_format("%s%s", secpfx[sec], number);
+    node->number = ls_arena_strdup(&s->arena, num);
+    free(num);
+    const ls_ynode *n;
+    if ((n = ls_yr_require(&ld->r, yn, "id", what)) && !ls_yr_ident(&ld->r, n, "id", &node->id)) {
+        int old;
+        if (ls_strmap_put(&s->node_ix, node->id, idx, &old))
+            ld->rc = ls_yr_error(&ld->r, n, "id '%s' given twice (first at line %d)", node->id, s->nodes[old].line);
+    } else {
+        ld->rc = -1;
+        node->id = "?";
+    }
+    node = &s->nodes[idx];
+    node->name = node->id;
+    if ((n = ls_yr_require(&ld->r, yn, "name", what))) FAIL(ls_yr_text(&ld->r, n, "name", &node->name));
+    else ld->rc = -1;
+    if ((n = ls_ymap_get(yn, "criteria"))) FAIL(ls_yr_text(&ld->r, n, "criteria", &node->criteria));
+    if (sec == LS_SEC_VETO) {
+        if ((n = ls_ymap_get(yn, "points"))) ld->rc = ls_yr_error(&ld->r, n, "veto items have no points");
+    } else if ((n = ls_yr_require(&ld->r, yn, "points", what))) {
+        if (ls_yr_decimal(&ld->r, n, "points", s->digits, &node->points)) ld->rc = -1;
+        else if (node->points < 0) ld->rc = ls_yr_error(&ld->r, n, "'points' must not be negative, found %s", n->str);
+    } else ld->rc = -1;
+    if ((n = ls_ymap_get(yn, "only_if"))) {
+        int f = flag_ref(ld, n, "only_if");
+        if (f >= 0) node->need |= 1ULL << f; else ld->rc = -1;
+    }
+    if ((n = ls_ymap_get(yn, "unless"))) {
+        int f = flag_ref(ld, n, "unless");
+        if (f >= 0) node->forbid |= 1ULL << f; else ld->rc = -1;
+    }
+    if ((n = ls_ymap_get(yn, "groups"))) {
+        if (ls_yr_expect_seq(&ld->r, n, "'groups'")) ld->rc = -1;
+        else {
+            uint64_t mask = 0;
+            for (size_t i = 0; i < n->n; i++) {
+                const char *g;
+                if (ls_yr_text(&ld->r, n->items[i], "groups", &g)) { ld->rc = -1; continue; }
+                int gi = ls_scheme_find_group(s, g);
+                if (gi < 0) ld->rc = ls_yr_error(&ld->r, n->items[i], "unknown group '%s'", g);
+                else mask |= 1ULL << gi;
+            }
+            node->groups &= mask;
+        }
+    }
+    const ls_ynode *items = ls_ymap_get(yn, "items"), *rule = ls_ymap_get(yn, "rule"),
+                   *params = ls_ymap_get(yn, "params");
+    if (items && (rule || params)) {
+        ld->rc = ls_yr_error(&ld->r, rule ? rule : params,
+                             "'%s' has both 'items' and a rule: a node either groups items or scores one",
+                             node->id);
+    } else if (items) {
+        if (sec != LS_SEC_MAIN) ld->rc = ls_yr_error(&ld->r, items, "%ss cannot have sub-items", what);
+        else load_children(ld, idx, items, depth + 1, sec, number);
+    } else if (rule) {
+        load_rule(ld, &s->nodes[idx], rule, params);
+    } else {
+        ld->rc = ls_yr_error(&ld->r, yn, "'%s' has neither 'items' nor a 'rule'", node->id);
+    }
+    if (params && !rule && !items) ld->rc = -1;
+    return idx;
+}
+
+static void load_section(loader *ld, const ls_ynode *sn, ls_section sec)
+{
+    ls_scheme *s = ld->s;
+    const char *key = sec == LS_SEC_BONUS ? "bonus" : "deductions";
+    if (!sn) return;
+    const ls_ynode *list = sn;
+    if (sec != LS_SEC_VETO) {
+        static const char *const bkeys[] = {"cap", "items", NULL};
+        static const char *const dkeys[] = {"items", NULL};
+        char what[32];
+        snprintf(what, sizeof what, "'%s'", key);
+        if (ls_yr_expect_map(&ld->r, sn, what)) { ld->rc = -1; return; }
+        FAIL(ls_yr_check_keys(&ld->r, sn, sec == LS_SEC_BONUS ? bkeys : dkeys, what));
+        const ls_ynode *cap = ls_ymap_get(sn, "cap");
+        if (cap) FAIL(ls_yr_decimal(&ld->r, cap, "cap", s->digits, &s->bonus_cap));
+        if (!(list = ls_yr_require(&ld->r, sn, "items", what))) { ld->rc = -1; return; }
+    }
+    if (ls_yr_expect_seq(&ld->r, list, ls_section_name(sec))) { ld->rc = -1; return; }
+    for (size_t i = 0; i < list->n; i++) {
+        char num[32];
+        snprintf(num, sizeof num, "%zu", i + 1);
+        load_node(ld, list->items[i], -1, 0, sec, num);
+    }
+}
+
+/* Children's points add up to their parent, for every group that has any
+ * of the children (groups may have their own item sets). */
+static void check_sums(loader *ld, const int *kids, size_t nk, ls_fixed want, uint64_t groups,
+                       const char *path, int line, int col, const char *whose)
+{
+    ls_scheme *s = ld->s;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        if (!(groups >> g & 1)) continue;
+        ls_fixed sum = 0;
+        int any = 0;
+        for (size_t i = 0; i < nk; i++)
+            if (s->nodes[kids[i]].groups >> g & 1) { sum += s->nodes[kids[i]].points; any = 1; }
+        if (!any || sum == want) continue;
+        char a[32], b[32];
+        ls_dec_format_short(sum, s->digits, a);
+        ls_dec_format_short(want, s->digits, b);
+        if (s->ngroups > 1)
+            ld->rc = ls_errorf(ld->err, path, line, col,
+                               "%s add up to %s points for group '%s', expected %s",
+                               whose, a, s->groups[g].id, b);
+        else
+            ld->rc = ls_errorf(ld->err, path, line, col, "%s add up to %s points, expected %s", whose, a, b);
+        return;
+    }
+}
+
+static void validate_tree(loader *ld, const ls_ynode *cats)
+{
+    ls_scheme *s = ld->s;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        ls_node *n = &s->nodes[i];
+        if (n->nchildren) {
+            char *whose = ls_format("the items of '%s'", n->id);
+            check_sums(ld, n->children, n->nchildren, n->points, n->groups, s->path, n->line, n->col, whose);
+            free(whose);
+        }
+        if (!n->groups) ld->rc = ls_errorf(ld->err, s->path, n->line, n->col, "'%s' applies to no group", n->id);
+    }
+    if (cats && s->nroots)
+        check_sums(ld, s->roots, s->nroots, s->total, ~0ULL, s->path, cats->line, cats->col, "the categories");
+}
+
+static void load_tie_breaks(loader *ld, const ls_ynode *gl)
+{
+    ls_scheme *s = ld->s;
+    for (size_t i = 0; i < s->ngroups; i++) {
+        const ls_ynode *tb = ls_ymap_get(gl->items[i], "tie_break");
+        if (!tb) continue;
+        if (ls_yr_expect_seq(&ld->r, tb, "'tie_break'")) { ld->rc = -1; continue; }
+        ls_group *g = &s->groups[i];
+        g->tie_break = ls_arena_alloc(&s->arena, (tb->n ? tb->n : 1) * sizeof *g->tie_break);
+        for (size_t j = 0; j < tb->n; j++) {
+            const char *id;
+            if (ls_yr_text(&ld->r, tb->items[j], "tie_break", &id)) { ld->rc = -1; continue; }
+            int k = ls_scheme_find_node(s, id);
+            if (k < 0 || s->nodes[k].section != LS_SEC_MAIN)
+                ld->rc = ls_yr_error(&ld->r, tb->items[j], "tie_break names '%s', which is not a category or item", id);
+            else g->tie_break[g->ntie_break++] = k;
+        }
+    }
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+ls_scheme *ls_scheme_load(const char *path, ls_errors *err)
+{
+    ls_scheme *s = ls_xcalloc(1, sizeof *s);
+    ls_arena_init(&s->arena);
+    ls_strmap_init(&s->unit_ix);
+    ls_strmap_init(&s->ind_ix);
+    ls_strmap_init(&s->node_ix);
+    s->bonus_cap = -1;
+    s->path = ls_arena_strdup(&s->arena, path);
+    char *dir = ls_dirname(path);
+    s->dir = ls_arena_strdup(&s->arena, dir);
+    free(dir);
+    loader ld0 = {.s = s, .err = err}, *ld = &ld0;
+    ld->r.path = s->path;
+    ld->r.err = err;
+    if (ls_yaml_load(&s->doc, path, err)) goto fail;
+    const ls_ynode *root = s->doc.root;
+    if (ls_yr_expect_map(&ld->r, root, "the scheme")) goto fail;
+    static const char *const keys[] = {"assessment", "flags", "groups", "units", "indicators",
+                                       "categories", "bonus", "deductions", "vetoes", NULL};
+    FAIL(ls_yr_check_keys(&ld->r, root, keys, "the scheme"));
+    load_assessment(ld, ls_ymap_get(root, "assessment"));
+    load_flags(ld, ls_ymap_get(root, "flags"));
+    load_groups(ld, ls_ymap_get(root, "groups"));
+    load_indicators(ld, ls_ymap_get(root, "indicators"));
+    load_units(ld, ls_ymap_get(root, "units"));
+    const ls_ynode *cats = ls_ymap_get(root, "categories");
+    if (!cats) ld->rc = ls_errorf(err, s->path, 1, 1, "missing 'categories' (the tree of scored items)");
+    else load_children(ld, -1, cats, 0, LS_SEC_MAIN, NULL);
+    load_section(ld, ls_ymap_get(root, "bonus"), LS_SEC_BONUS);
+    load_section(ld, ls_ymap_get(root, "deductions"), LS_SEC_DEDUCT);
+    load_section(ld, ls_ymap_get(root, "vetoes"), LS_SEC_VETO);
+    validate_tree(ld, cats);
+    if (ls_ymap_get(root, "groups") && s->ngroups) load_tie_breaks(ld, ls_ymap_get(root, "groups"));
+    if (ld->rc) goto fail;
+    s->leaves = ls_arena_alloc(&s->arena, (s->nnodes ? s->nnodes : 1) * sizeof *s->leaves);
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (!s->nodes[i].nchildren) s->leaves[s->nleaves++] = (int)i;
+    return s;
+fail:
+    ls_scheme_free(s);
+    return NULL;
+}
+
+void ls_scheme_free(ls_scheme *s)
+{
+    if (!s) return;
+    ls_strmap_cleanup(&s->unit_ix);
+    ls_strmap_cleanup(&s->ind_ix);
+    ls_strmap_cleanup(&s->node_ix);
+    free(s->units);
+    free(s->inds);
+    free(s->nodes);
+    ls_yaml_cleanup(&s->doc);
+    ls_yaml_cleanup(&s->units_doc);
+    ls_arena_cleanup(&s->arena);
+    free(s);
+}
+
+int ls_scheme_find_unit(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->unit_ix, id); }
+int ls_scheme_find_indicator(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->ind_ix, id); }
+int ls_scheme_find_node(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->node_ix, id); }
+
+int ls_scheme_find_group(const ls_scheme *s, const char *id)
+{
+    for (size_t i = 0; i < s->ngroups; i++)
+        if (!strcmp(s->groups[i].id, id)) return (int)i;
+    return -1;
+}
+
+const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (size_t i = 0; i < s->ninds; i++) {
+        size_t d = ls_edit_distance(id, s->inds[i].id);
+        if (d < bestd) { bestd = d; best = s->inds[i].id; }
+    }
+    size_t len = strlen(id);
+    return bestd <= (len < 6 ? 2 : len / 3) ? best : NULL;
+}
+
+int ls_node_applies(const ls_scheme *s, int node, int unit)
+{
+    const ls_node *n = &s->nodes[node];
+    const ls_unit *u = &s->units[unit];
+    if (n->nchildren) {
+        for (size_t i = 0; i < n->nchildren; i++)
+            if (ls_node_applies(s, n->children[i], unit)) return 1;
+        return 0;
+    }
+    return (n->groups >> u->group & 1) && (u->flags & n->need) == n->need && !(u->flags & n->forbid);
+}

@@ -1,0 +1,292 @@
+/*
+ * ls_score.c - scoring, ranking and grading (see ls_score.h).
+ *
+ * All arithmetic after a rule returns is on ls_fixed integers: a rule's
+ * value is rounded once (half up) at the scheme's precision, and every sum
+ * after that is exact.
+ */
+#include "ls_score.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_stats.h"
+#include "ls_util.h"
+
+static void add_reason(ls_run *r, const char *s)
+{
+    if (r->nreasons == r->capreasons) {
+        r->capreasons = r->capreasons ? 2 * r->capreasons : 256;
+        r->reasons = ls_xrealloc(r->reasons, r->capreasons * sizeof *r->reasons);
+    }
+    r->reasons[r->nreasons++] = ls_arena_strdup(&r->arena, s);
+}
+
+static void add_read(ls_run *r, int ind)
+{
+    if (r->nreads == r->capreads) {
+        r->capreads = r->capreads ? 2 * r->capreads : 256;
+        r->reads = ls_xrealloc(r->reads, r->capreads * sizeof *r->reads);
+    }
+    r->reads[r->nreads++] = ind;
+}
+
+/* Evaluate one leaf for one unit into its cell.  Returns -1 on a rule
+ * error (already recorded in err). */
+static int score_leaf(ls_run *r, const ls_backends *b, ls_stats *st, unsigned char *reads,
+                      int unit, int leaf, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    const ls_node *n = &s->nodes[leaf];
+    ls_cell *c = &r->cells[(size_t)unit * s->nnodes + (size_t)leaf];
+    if (!ls_node_applies(s, leaf, unit)) {
+        c->state = LS_CELL_NA;
+        return 0;
+    }
+    ls_backend *be = b->by_kind[n->rule.kind];
+    ls_rule_call call;
+    memset(reads, 0, s->ninds ? s->ninds : 1);
+    ls_rule_call_init(&call, s, r->data, st, unit, leaf, reads);
+    int rc = 0;
+    if (!be) rc = ls_rule_call_fail(&call, s->path, n->rule.line, "no backend for this kind of rule");
+    else rc = be->call(be, &call);
+    ls_fixed v = 0;
+    if (!rc && ls_dec_from_double(call.value, s->digits, &v))
+        rc = ls_rule_call_fail(&call, n->rule.path, 0, "rule returned %g, which is out of range", call.value);
+    c->reason0 = (uint32_t)r->nreasons;
+    c->read0 = (uint32_t)r->nreads;
+    if (rc) {
+        ls_rule_call_report(&call, err);
+        c->state = LS_CELL_ERROR;
+        r->nerrors++;
+        ls_rule_call_cleanup(&call);
+        return -1;
+    }
+    for (size_t i = 0; i < call.reasons.n; i++) add_reason(r, call.reasons.v[i]);
+    c->nreasons = (uint32_t)call.reasons.n;
+    for (size_t i = 0; i < s->ninds; i++)
+        if (reads[i]) add_read(r, (int)i);
+    c->nread = (uint32_t)(r->nreads - c->read0);
+    ls_rule_call_cleanup(&call);
+
+    c->state = LS_CELL_SCORED;
+    c->raw = v;
+    if (n->section == LS_SEC_VETO) {
+        c->score = v != 0;
+    } else if (v < 0) {
+        c->score = 0;
+        c->clamped = -1;
+    } else if (v > n->points) {
+        c->score = n->points;
+        c->clamped = 1;
+    } else {
+        c->score = v;
+    }
+    return 0;
+}
+
+/* Categories are sums of their applicable children.  Nodes are stored in
+ * pre-order, so walking backwards visits children before parents. */
+static void sum_categories(ls_run *r, int unit)
+{
+    const ls_scheme *s = r->scheme;
+    ls_cell *row = &r->cells[(size_t)unit * s->nnodes];
+    for (size_t i = s->nnodes; i-- > 0;) {
+        const ls_node *n = &s->nodes[i];
+        if (!n->nchildren) continue;
+        ls_fixed sum = 0;
+        int any = 0, bad = 0;
+        for (size_t k = 0; k < n->nchildren; k++) {
+            const ls_cell *c = &row[n->children[k]];
+            if (c->state == LS_CELL_NA) continue;
+            any = 1;
+            if (c->state == LS_CELL_ERROR) bad = 1;
+            else sum += c->score;
+        }
+        row[i].score = row[i].raw = sum;
+        row[i].state = bad ? LS_CELL_ERROR : any ? LS_CELL_SCORED : LS_CELL_NA;
+    }
+}
+
+static void total_unit(ls_run *r, int unit)
+{
+    const ls_scheme *s = r->scheme;
+    const ls_cell *row = &r->cells[(size_t)unit * s->nnodes];
+    ls_unit_result *u = &r->units[unit];
+    u->veto = -1;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        int i = s->leaves[k];
+        const ls_node *n = &s->nodes[i];
+        const ls_cell *c = &row[i];
+        if (c->state == LS_CELL_ERROR) u->errors++;
+        if (c->state != LS_CELL_SCORED) {
+            if (c->state == LS_CELL_ERROR && n->section == LS_SEC_MAIN) u->applicable += n->points;
+            continue;
+        }
+        switch (n->section) {
+        case LS_SEC_MAIN: u->main_raw += c->score; u->applicable += n->points; break;
+        case LS_SEC_BONUS: u->bonus_raw += c->score; break;
+        case LS_SEC_DEDUCT: u->deduct += c->score; break;
+        case LS_SEC_VETO: if (c->score && u->veto < 0) u->veto = i; break;
+        }
+    }
+    if (u->applicable == s->total || u->applicable == 0) {
+        u->main = u->main_raw;
+    } else {
+        u->main = ls_dec_muldiv(u->main_raw, s->total, u->applicable);
+        u->rescaled = 1;
+    }
+    u->bonus = s->bonus_cap >= 0 && u->bonus_raw > s->bonus_cap ? s->bonus_cap : u->bonus_raw;
+    u->total = u->main + u->bonus - u->deduct;
+    if (u->total < 0) {
+        u->total = 0;
+        u->total_clamped = 1;
+    }
+}
+
+/* Rank order within a group: non-vetoed first, then total, then the
+ * group's tie-break nodes, all descending; registry order last (for a
+ * stable listing, not for the rank). */
+typedef struct rank_ctx {
+    const ls_run *r;
+    const ls_group *g;
+} rank_ctx;
+
+static int rank_cmp_keys(const rank_ctx *ctx, int a, int b)
+{
+    const ls_run *r = ctx->r;
+    const ls_unit_result *x = &r->units[a], *y = &r->units[b];
+    if ((x->veto >= 0) != (y->veto >= 0)) return x->veto >= 0 ? 1 : -1;
+    if (x->total != y->total) return x->total > y->total ? -1 : 1;
+    for (size_t i = 0; i < ctx->g->ntie_break; i++) {
+        ls_fixed p = ls_run_cell(r, (size_t)a, (size_t)ctx->g->tie_break[i])->score;
+        ls_fixed q = ls_run_cell(r, (size_t)b, (size_t)ctx->g->tie_break[i])->score;
+        if (p != q) return p > q ? -1 : 1;
+    }
+    return 0;
+}
+
+static void sort_units(const rank_ctx *ctx, int *v, size_t n)
+{
+    /* Insertion sort into a merge: stable and without a global context
+     * for qsort.  Groups are at most a few thousand units per sort call
+     * of the inner loop; a bottom-up merge sort keeps it O(n log n). */
+    int *tmp = ls_xmalloc((n ? n : 1) * sizeof *tmp);
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = rank_cmp_keys(ctx, v[j], v[i]) < 0 ? v[j++] : v[i++];
+            while (i < mid) tmp[k++] = v[i++];
+            while (j < hi) tmp[k++] = v[j++];
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+    free(tmp);
+}
+
+static int natural_band(const ls_group *g, ls_fixed total)
+{
+    for (size_t b = 0; b < g->nbands; b++)
+        if (total >= g->bands[b].min) return (int)b;
+    return (int)g->nbands - 1;
+}
+
+static void rank_and_grade(ls_run *r)
+{
+    const ls_scheme *s = r->scheme;
+    r->order = ls_xcalloc(s->ngroups, sizeof *r->order);
+    r->norder = ls_xcalloc(s->ngroups, sizeof *r->norder);
+    for (size_t g = 0; g < s->ngroups; g++) {
+        const ls_group *grp = &s->groups[g];
+        int *v = ls_xmalloc((s->nunits ? s->nunits : 1) * sizeof *v);
+        size_t n = 0;
+        for (size_t u = 0; u < s->nunits; u++)
+            if (s->units[u].group == (int)g) v[n++] = (int)u;
+        rank_ctx ctx = {r, grp};
+        sort_units(&ctx, v, n);
+        r->order[g] = v;
+        r->norder[g] = n;
+        size_t *used = ls_xcalloc(grp->nbands ? grp->nbands : 1, sizeof *used);
+        size_t i = 0;
+        while (i < n) {
+            /* units tied with v[i] share its rank and are graded together */
+            size_t j = i + 1;
+            while (j < n && rank_cmp_keys(&ctx, v[i], v[j]) == 0) j++;
+            for (size_t k = i; k < j; k++) r->units[v[k]].rank = (int)i + 1;
+            for (size_t k = i; k < j; k++) {
+                ls_unit_result *u = &r->units[v[k]];
+                u->band = u->veto >= 0 ? grp->veto_band : natural_band(grp, u->total);
+            }
+            /* Bands capped at a share of the group: a tie that would go past
+             * the cap moves down together. */
+            for (size_t k = i; k < j; k++) {
+                ls_unit_result *u = &r->units[v[k]];
+                if (u->veto >= 0) continue;
+                for (;;) {
+                    const ls_band *b = &grp->bands[u->band];
+                    if (b->max_share <= 0 || u->band + 1 >= (int)grp->nbands) break;
+                    size_t allowed = (size_t)((double)n * b->max_share + 1e-9);
+                    size_t same = 0;
+                    for (size_t q = i; q < j; q++)
+                        if (r->units[v[q]].band == u->band) same++;
+                    if (used[u->band] + same <= allowed) break;
+                    int from = u->band;
+                    for (size_t q = i; q < j; q++)
+                        if (r->units[v[q]].band == from) r->units[v[q]].band = from + 1;
+                }
+            }
+            for (size_t k = i; k < j; k++) used[r->units[v[k]].band]++;
+            i = j;
+        }
+        free(used);
+    }
+}
+
+ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends *b,
+                     const ls_score_opts *opts, ls_errors *err)
+{
+    ls_run *r = ls_xcalloc(1, sizeof *r);
+    ls_arena_init(&r->arena);
+    r->scheme = s;
+    r->data = d;
+    r->cells = ls_xcalloc(s->nunits * s->nnodes + 1, sizeof *r->cells);
+    r->units = ls_xcalloc(s->nunits ? s->nunits : 1, sizeof *r->units);
+    ls_stats *st = ls_stats_new(s, d);
+    unsigned char *reads = ls_xmalloc(s->ninds ? s->ninds : 1);
+    int failed = 0;
+    for (size_t u = 0; u < s->nunits && !failed; u++) {
+        for (size_t k = 0; k < s->nleaves; k++) {
+            if (score_leaf(r, b, st, reads, (int)u, s->leaves[k], err) && !opts->keep_going) {
+                failed = 1;
+                break;
+            }
+        }
+        sum_categories(r, (int)u);
+        total_unit(r, (int)u);
+    }
+    free(reads);
+    ls_stats_free(st);
+    if (failed) {
+        ls_run_free(r);
+        return NULL;
+    }
+    rank_and_grade(r);
+    return r;
+}
+
+void ls_run_free(ls_run *r)
+{
+    if (!r) return;
+    if (r->order)
+        for (size_t g = 0; g < r->scheme->ngroups; g++) free(r->order[g]);
+    free(r->order);
+    free(r->norder);
+    free(r->cells);
+    free(r->units);
+    free(r->reasons);
+    free(r->reads);
+    ls_arena_cleanup(&r->arena);
+    free(r);
+}

@@ -1,0 +1,168 @@
+/*
+ * test_scheme.c - loading a scheme: structure, numbering, applicability,
+ * and the checks that refuse inconsistent schemes (exact messages).
+ */
+#include "ls_test.h"
+
+#include <unistd.h>
+
+#include "ls_scheme.h"
+
+static ls_scheme *load_ok(const char *path)
+{
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_scheme *s = ls_scheme_load(path, &err);
+    if (!s) ls_errors_print(&err, stderr);
+    assert_non_null(s);
+    assert_int_equal(err.nerrors, 0);
+    ls_errors_cleanup(&err);
+    return s;
+}
+
+/* Load a scheme given as text (written next to the fixtures so that rule
+ * paths resolve); return the first diagnostic formatted, or NULL. */
+static char *first_error(const char *text)
+{
+    const char *path = FIXTURES "scheme/tmp-bad.yaml";
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_scheme *s = ls_scheme_load(path, &err);
+    unlink(path);
+    char *msg = NULL;
+    if (err.n) msg = ls_diag_format(&err.v[0]);
+    assert_true(s == NULL || err.nerrors == 0);
+    ls_scheme_free(s);
+    ls_errors_cleanup(&err);
+    return msg;
+}
+
+static void test_structure(void **state)
+{
+    (void)state;
+    ls_scheme *s = load_ok(FIXTURES "scheme/mini.yaml");
+    assert_string_equal(s->name, "测试区2017年度法治政府建设考核");
+    assert_int_equal(s->year, 2017);
+    assert_int_equal(s->digits, 2);
+    assert_int_equal(s->total, 1000);
+    assert_int_equal(s->bonus_cap, 100);
+    assert_int_equal(s->ngroups, 2);
+    assert_int_equal(s->nunits, 4);
+    assert_int_equal(s->ninds, 7);
+    assert_int_equal(s->nroots, 2);
+    /* c1, c1.1, c1.2, c2, c2.1, b1, d1x, v1 in pre-order */
+    assert_int_equal(s->nnodes, 8);
+    assert_int_equal(s->nleaves, 6);
+    int c12 = ls_scheme_find_node(s, "c1.2");
+    assert_string_equal(s->nodes[c12].number, "1.2");
+    assert_int_equal(s->nodes[c12].points, 150);
+    assert_string_equal(s->nodes[ls_scheme_find_node(s, "b1")].number, "加1");
+    assert_string_equal(s->nodes[ls_scheme_find_node(s, "v1")].number, "否1");
+    assert_int_equal(s->nodes[ls_scheme_find_node(s, "v1")].section, LS_SEC_VETO);
+    /* bands: highest first, dept veto grade is 不合格 */
+    const ls_group *dept = &s->groups[ls_scheme_find_group(s, "dept")];
+    assert_int_equal(dept->nbands, 4);
+    assert_string_equal(dept->bands[dept->veto_band].name, "不合格");
+    assert_true(dept->bands[0].max_share > 0.49 && dept->bands[0].max_share < 0.51);
+    assert_int_equal(dept->ntie_break, 1);
+    /* enum and defaults */
+    const ls_indicator *adv = &s->inds[ls_scheme_find_indicator(s, "adviser")];
+    assert_int_equal(adv->spec.nchoices, 3);
+    assert_true(adv->required);
+    assert_true(s->inds[ls_scheme_find_indicator(s, "late")].def.set);
+    assert_string_equal(ls_scheme_suggest_indicator(s, "lates"), "late");
+    assert_null(ls_scheme_suggest_indicator(s, "completely_different"));
+    ls_scheme_free(s);
+}
+
+static void test_applicability(void **state)
+{
+    (void)state;
+    ls_scheme *s = load_ok(FIXTURES "scheme/mini.yaml");
+    int c21 = ls_scheme_find_node(s, "c2.1"), c2 = ls_scheme_find_node(s, "c2");
+    int d1 = ls_scheme_find_unit(s, "d1"), d2 = ls_scheme_find_unit(s, "d2");
+    assert_true(ls_node_applies(s, c21, d1));
+    assert_false(ls_node_applies(s, c21, d2));   /* no enforcement power */
+    assert_false(ls_node_applies(s, c2, d2));    /* nor its category */
+    assert_true(ls_node_applies(s, ls_scheme_find_node(s, "c1"), d2));
+    ls_scheme_free(s);
+}
+
+#define HEAD "assessment: {name: x, year: 2017}\n" \
+             "groups: [{id: g, grades: [{grade: A, min: 60}, {grade: B, min: 0}]}]\n" \
+             "units: [{id: u1, group: g}]\n"
+
+static void expect_error(const char *text, const char *want)
+{
+    char *msg = first_error(text);
+    assert_non_null(msg);
+    assert_string_equal(msg, want);
+    free(msg);
+}
+
+static void test_points_must_add_up(void **state)
+{
+    (void)state;
+    expect_error(HEAD "categories:\n"
+                      "  - id: c1\n    name: A\n    points: 50\n    items:\n"
+                      "      - {id: i1, name: x, points: 30, rule: rules/value.lua}\n"
+                      "      - {id: i2, name: y, points: 19.5, rule: rules/value.lua}\n"
+                      "  - {id: c2, name: B, points: 50, rule: rules/value.lua}\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:5:5: error: the items of 'c1' add up to 49.5 points, expected 50");
+    expect_error(HEAD "categories:\n"
+                      "  - {id: c1, name: A, points: 60, rule: rules/value.lua}\n"
+                      "  - {id: c2, name: B, points: 30, rule: rules/value.lua}\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:5:3: error: the categories add up to 90 points, expected 100");
+}
+
+static void test_bands_checked(void **state)
+{
+    (void)state;
+    expect_error("assessment: {name: x, year: 2017}\n"
+                 "groups: [{id: g, grades: [{grade: A, min: 90}, {grade: B, min: 60}]}]\n"
+                 "units: [{id: u1, group: g}]\n"
+                 "categories: [{id: c1, name: A, points: 100, rule: rules/value.lua}]\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:2:48: error: grade bands leave a gap: the lowest "
+                 "band 'B' starts at 60, so scores below it get no grade (the last band must start at 0)");
+    expect_error("assessment: {name: x, year: 2017}\n"
+                 "groups: [{id: g, grades: [{grade: A, min: 60}, {grade: B, min: 80}, {grade: C, min: 0}]}]\n"
+                 "units: [{id: u1, group: g}]\n"
+                 "categories: [{id: c1, name: A, points: 100, rule: rules/value.lua}]\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:2:64: error: grade bands must be listed highest first "
+                 "with strictly decreasing 'min': 'B' starts at 80, not below 'A' at 60");
+}
+
+static void test_references_checked(void **state)
+{
+    (void)state;
+    expect_error(HEAD "categories: [{id: c1, name: A, points: 100, rule: rules/missing.lua}]\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:4:51: error: rule file 'rules/missing.lua' not found "
+                 "(looked for tests/unit/fixtures/scheme/rules/missing.lua)");
+    expect_error(HEAD "categories: [{id: c1, name: A, points: 100, only_if: power, rule: rules/value.lua}]\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:4:54: error: unknown flag 'power' (declare it under 'flags:')");
+    expect_error(HEAD "categories:\n"
+                      "  - {id: c1, name: A, points: 50, rule: rules/value.lua}\n"
+                      "  - {id: c1, name: B, points: 50, rule: rules/value.lua}\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:6:10: error: id 'c1' given twice (first at line 5)");
+    expect_error(HEAD "categories: [{id: c1, name: A, pionts: 100, rule: rules/value.lua}]\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:4:32: error: unknown key 'pionts' in a category (did you mean 'points'?)");
+    expect_error(HEAD "categories: [{id: c1, name: A, points: 0.005, rule: rules/value.lua}]\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:4:40: error: 'points' must be a multiple of the "
+                 "scheme's precision 0.01, found 0.005");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_structure),
+        cmocka_unit_test(test_applicability),
+        cmocka_unit_test(test_points_must_add_up),
+        cmocka_unit_test(test_bands_checked),
+        cmocka_unit_test(test_references_checked),
+    };
+    return cmocka_run_group_tests_name("scheme", tests, NULL, NULL);
+}

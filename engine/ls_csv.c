@@ -172,3 +172,13 @@ void ls_csv_cleanup(ls_csv *t)
     t->rows = NULL;
     t->nrows = 0;
 }
+
+int ls_csv_write_field(FILE *f, const char *s, size_t n)
+{
+    /* Quote fields holding a separator, a quote or a line break; also
+     * fields with surrounding spaces, which some readers trim. */
+    int quote = strcspn(s, ",\"\r\n") < n ||
+                (n && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' || s[n - 1] == '\t'));
+    if (!quote) return fwrite(s, 1, n, f) == n ? 0 : -1;
+    return csv_fwrite(f, s, n) == 0 ? 0 : -1;
+}

@@ -11,6 +11,7 @@
 #define LS_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ls_arena.h"
 #include "ls_error.h"
@@ -38,5 +39,10 @@ typedef struct ls_csv {
  * table must still be cleaned up). */
 int ls_csv_load(ls_csv *t, const char *path, ls_errors *err);
 void ls_csv_cleanup(ls_csv *t);
+
+/* Write one field to f, quoted (RFC 4180) when it holds a separator, a
+ * quote, a line break or surrounding spaces.  Returns 0, or -1 on a write
+ * error. */
+int ls_csv_write_field(FILE *f, const char *s, size_t n);
 
 #endif

@@ -53,10 +53,16 @@ static int score_leaf(ls_run *r, const ls_backends *b, ls_stats *st, unsigned ch
     ls_fixed v = 0;
     if (!rc && ls_dec_from_double(call.value, s->digits, &v))
         rc = ls_rule_call_fail(&call, n->rule.path, 0, "rule returned %g, which is out of range", call.value);
+    for (size_t i = 0; !rc && i < call.reasons.n; i++)
+        if (!ls_utf8_valid(call.reasons.v[i], strlen(call.reasons.v[i]), NULL))
+            rc = ls_rule_call_fail(&call, n->rule.path, 0, "reason %zu is not valid UTF-8 text", i + 1);
     c->reason0 = (uint32_t)r->nreasons;
     c->read0 = (uint32_t)r->nreads;
     if (rc) {
         ls_rule_call_report(&call, err);
+        /* the message is the cell's explanation in the results */
+        add_reason(r, call.err_msg ? call.err_msg : "failed");
+        c->nreasons = 1;
         c->state = LS_CELL_ERROR;
         r->nerrors++;
         ls_rule_call_cleanup(&call);

@@ -27,7 +27,8 @@ typedef enum {
 } ls_cell_state;
 
 /* One (unit, node) result.  For categories: the sum of applicable
- * children.  For VETO leaves score is 1 (vetoed) or 0. */
+ * children.  For VETO leaves score is a flag, 1 (vetoed) or 0, not an
+ * amount.  For ERROR cells the one reason is the rule's error message. */
 typedef struct ls_cell {
     ls_fixed score;
     ls_fixed raw;            /* the rule's value rounded, before clamping */

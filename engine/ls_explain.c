@@ -1,0 +1,239 @@
+/*
+ * ls_explain.c - explanation texts of cells and units (see ls_explain.h).
+ */
+#include "ls_explain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_value.h"
+
+static const ls_scheme *scheme_of(const ls_run *r) { return r->scheme; }
+
+/* Append a part, preceded by the separator unless it is the first. */
+static void add_part(ls_buf *b, const char *s)
+{
+    if (!s || !*s) return;
+    if (b->n) ls_buf_puts(b, LS_EXPLAIN_SEP);
+    ls_buf_puts(b, s);
+}
+
+static void add_reasons(ls_buf *b, const ls_run *r, const ls_cell *c)
+{
+    for (uint32_t i = 0; i < c->nreasons; i++)
+        add_part(b, r->reasons[c->reason0 + i]);
+}
+
+char *ls_explain_clamp(const ls_run *r, size_t unit, size_t node)
+{
+    const ls_cell *c = ls_run_cell(r, unit, node);
+    if (c->state != LS_CELL_SCORED || !c->clamped) return NULL;
+    const ls_scheme *s = scheme_of(r);
+    const ls_node *n = &s->nodes[node];
+    char pts[32];
+    ls_dec_format_short(n->points, s->digits, pts);
+    switch (n->section) {
+    case LS_SEC_MAIN:
+        return ls_xstrdup(c->clamped < 0 ? LS_EXPLAIN_CLAMP_LOW
+                                         : LS_EXPLAIN_CLAMP_HIGH);
+    case LS_SEC_BONUS:
+        return c->clamped < 0 ? ls_xstrdup("加分为负，按0分计")
+                              : ls_format("加分超过本项上限%s分，按%s分计", pts, pts);
+    case LS_SEC_DEDUCT:
+        return c->clamped < 0 ? ls_xstrdup("扣分为负，按0分计")
+                              : ls_format("扣分超过本项上限%s分，按%s分计", pts, pts);
+    case LS_SEC_VETO:
+        break;
+    }
+    return NULL;
+}
+
+void ls_explain_cell_buf(const ls_run *r, size_t unit, size_t node, ls_buf *b)
+{
+    const ls_cell *c = ls_run_cell(r, unit, node);
+    const ls_node *n = &scheme_of(r)->nodes[node];
+    /* Our parts are joined among themselves, not to what b already holds. */
+    ls_buf t;
+    ls_buf_init(&t);
+    switch ((ls_cell_state)c->state) {
+    case LS_CELL_NA:
+        ls_buf_puts(&t, "不适用");
+        break;
+    case LS_CELL_ERROR:
+        ls_buf_puts(&t, "评分出错");
+        if (c->nreasons) {
+            ls_buf t2;
+            ls_buf_init(&t2);
+            add_reasons(&t2, r, c);
+            ls_buf_puts(&t, "：");
+            ls_buf_puts(&t, t2.p);
+            ls_buf_cleanup(&t2);
+        }
+        break;
+    case LS_CELL_SCORED: {
+        add_reasons(&t, r, c);
+        if (n->section == LS_SEC_VETO && c->score != 0 && !c->nreasons)
+            add_part(&t, "一票否决");
+        char *clamp = ls_explain_clamp(r, unit, node);
+        add_part(&t, clamp);
+        free(clamp);
+        break;
+    }
+    }
+    if (t.n) ls_buf_add(b, t.p, t.n);
+    ls_buf_cleanup(&t);
+}
+
+char *ls_explain_cell(const ls_run *r, size_t unit, size_t node)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    ls_explain_cell_buf(r, unit, node, &b);
+    if (!b.p) return ls_xstrdup("");
+    return b.p;
+}
+
+char *ls_explain_reads(const ls_run *r, size_t unit, size_t node)
+{
+    const ls_cell *c = ls_run_cell(r, unit, node);
+    const ls_scheme *s = scheme_of(r);
+    ls_buf b;
+    ls_buf_init(&b);
+    for (uint32_t i = 0; i < c->nread; i++) {
+        int ind = r->reads[c->read0 + i];
+        if (ind < 0 || (size_t)ind >= s->ninds) continue;
+        const ls_value *v = r->data ? ls_dataset_get(r->data, unit, (size_t)ind) : NULL;
+        char vb[256];
+        const char *vs = v && v->set ? ls_value_format(v, vb, sizeof vb) : "未填报";
+        if (b.n) ls_buf_puts(&b, LS_EXPLAIN_SEP);
+        ls_buf_printf(&b, "%s=%s", s->inds[ind].name, vs);
+    }
+    if (!b.p) return ls_xstrdup("");
+    return b.p;
+}
+
+const char *ls_explain_score(const ls_run *r, size_t unit, size_t node,
+                             char *buf)
+{
+    const ls_cell *c = ls_run_cell(r, unit, node);
+    const ls_scheme *s = scheme_of(r);
+    switch ((ls_cell_state)c->state) {
+    case LS_CELL_NA: return "不适用";
+    case LS_CELL_ERROR: return "错误";
+    case LS_CELL_SCORED: break;
+    }
+    if (s->nodes[node].section == LS_SEC_VETO)
+        return c->score != 0 ? "否决" : "未否决";
+    return ls_dec_format(c->score, s->digits, buf);
+}
+
+const char *ls_explain_grade(const ls_run *r, size_t unit)
+{
+    const ls_unit_result *u = &r->units[unit];
+    const ls_group *g = &scheme_of(r)->groups[scheme_of(r)->units[unit].group];
+    if (u->band < 0 || (size_t)u->band >= g->nbands) return "";
+    return g->bands[u->band].name;
+}
+
+const ls_node *ls_explain_veto(const ls_run *r, size_t unit)
+{
+    int v = r->units[unit].veto;
+    if (v < 0 || (size_t)v >= scheme_of(r)->nnodes) return NULL;
+    return &scheme_of(r)->nodes[v];
+}
+
+const char *ls_note_kind_name(ls_note_kind k)
+{
+    static const char *const names[LS_NOTE_COUNT] = {
+        "rescaled", "bonus_cap", "total_clamped", "veto", "quota", "errors"};
+    return (unsigned)k < LS_NOTE_COUNT ? names[k] : "?";
+}
+
+/* The band a unit's total reaches by the bounds alone (before quotas and
+ * vetoes), or -1. */
+static int band_by_total(const ls_group *g, ls_fixed total)
+{
+    for (size_t i = 0; i < g->nbands; i++)
+        if (total >= g->bands[i].min) return (int)i;
+    return -1;
+}
+
+char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k)
+{
+    const ls_scheme *s = scheme_of(r);
+    const ls_unit_result *u = &r->units[unit];
+    char a[32], b[32], c[32];
+    switch (k) {
+    case LS_NOTE_RESCALED: {
+        if (!u->rescaled) return NULL;
+        char t[40];
+        if (s->total == 100 * ls_dec_scale(s->digits))
+            snprintf(t, sizeof t, "百分制");
+        else
+            snprintf(t, sizeof t, "%s分制", ls_dec_format_short(s->total, s->digits, a));
+        return ls_format("适用项目满分%s分，得分%s分，折算为%s%s分",
+                         ls_dec_format_short(u->applicable, s->digits, a),
+                         ls_dec_format(u->main_raw, s->digits, b), t,
+                         ls_dec_format(u->main, s->digits, c));
+    }
+    case LS_NOTE_BONUS_CAP:
+        if (u->bonus_raw <= u->bonus) return NULL;
+        return ls_format("加分%s分，超过上限%s分，按%s分计",
+                         ls_dec_format_short(u->bonus_raw, s->digits, a),
+                         ls_dec_format_short(s->bonus_cap >= 0 ? s->bonus_cap : u->bonus,
+                                             s->digits, b),
+                         ls_dec_format_short(u->bonus, s->digits, c));
+    case LS_NOTE_TOTAL_CLAMPED:
+        if (!u->total_clamped) return NULL;
+        return ls_format("扣分%s分后总分低于0分，按0分计",
+                         ls_dec_format_short(u->deduct, s->digits, a));
+    case LS_NOTE_VETO: {
+        const ls_node *v = ls_explain_veto(r, unit);
+        if (!v) return NULL;
+        ls_buf t;
+        ls_buf_init(&t);
+        ls_buf_printf(&t, "一票否决：%s", v->name);
+        const ls_cell *vc = ls_run_cell(r, unit, (size_t)u->veto);
+        if (vc->nreasons) {
+            ls_buf rs;
+            ls_buf_init(&rs);
+            add_reasons(&rs, r, vc);
+            ls_buf_printf(&t, "：%s", rs.p);
+            ls_buf_cleanup(&rs);
+        }
+        return t.p;
+    }
+    case LS_NOTE_QUOTA: {
+        if (ls_explain_veto(r, unit) || u->band < 0) return NULL;
+        const ls_group *g = &s->groups[s->units[unit].group];
+        int nat = band_by_total(g, u->total);
+        if (nat < 0 || u->band <= nat || (size_t)u->band >= g->nbands) return NULL;
+        const ls_band *nb = &g->bands[nat];
+        char share[32];
+        snprintf(share, sizeof share, "%.15g", nb->max_share * 100);
+        return ls_format("总分达到%s分数线%s分，但%s不超过本组%s%%，评为%s",
+                         nb->name, ls_dec_format_short(nb->min, s->digits, a),
+                         nb->name, share, g->bands[u->band].name);
+    }
+    case LS_NOTE_ERRORS:
+        if (u->errors <= 0) return NULL;
+        return ls_format("%d项评分出错，总分不完整", u->errors);
+    case LS_NOTE_COUNT:
+        break;
+    }
+    return NULL;
+}
+
+char *ls_explain_unit(const ls_run *r, size_t unit)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    for (int k = 0; k < LS_NOTE_COUNT; k++) {
+        char *n = ls_explain_unit_note(r, unit, (ls_note_kind)k);
+        add_part(&b, n);
+        free(n);
+    }
+    if (!b.p) return ls_xstrdup("");
+    return b.p;
+}

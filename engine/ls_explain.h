@@ -1,0 +1,96 @@
+/*
+ * ls_explain.h - the one source of truth for the words that explain a
+ * score: the 扣分理由 of a cell (the rule's reasons, clamp notes, 不适用,
+ * 评分出错), the indicator values a rule read, and the unit-level notes
+ * (折算, bonus cap, 一票否决, total clamped at 0, grade lowered by a quota,
+ * cells in error).  Every exporter (CSV, JSON, the terminal table) and
+ * `lawscore explain` take their text from here, so a score sheet, the JSON
+ * and an appeal answer never word the same fact differently.
+ *
+ * Amounts of points (an item's points, a cap, a bonus) are printed the
+ * shortest exact way ("80", "0.5"); scores are printed with the scheme's
+ * digits ("72.50").
+ *
+ * Depends on: ls_score (ls_run), ls_scheme, ls_data, ls_decimal, ls_util.
+ */
+#ifndef LS_EXPLAIN_H
+#define LS_EXPLAIN_H
+
+#include <stddef.h>
+
+#include "ls_score.h"
+#include "ls_util.h"
+
+/* Separator between reasons and notes in one text. */
+#define LS_EXPLAIN_SEP "；"
+
+/* Texts of the clamp notes of ordinary (MAIN) items. */
+#define LS_EXPLAIN_CLAMP_LOW "扣分超过分值，按0分计（扣完为止）"
+#define LS_EXPLAIN_CLAMP_HIGH "得分超过分值，按满分计"
+
+/*
+ * The 扣分理由 of cell (unit, node): "不适用" for a cell that does not
+ * apply; "评分出错" (followed by "：" and any reasons recorded) for a cell
+ * in error; otherwise the rule's reasons joined with "；", followed by the
+ * clamp note when the engine clamped the rule's value.  A vetoing veto
+ * item without reasons says "一票否决".  "" when there is nothing to say.
+ * Caller frees.
+ */
+char *ls_explain_cell(const ls_run *r, size_t unit, size_t node);
+
+/* Append the same text to b (for callers building larger texts). */
+void ls_explain_cell_buf(const ls_run *r, size_t unit, size_t node, ls_buf *b);
+
+/*
+ * The clamp note of a scored cell, or NULL when the value was not clamped.
+ * MAIN items use LS_EXPLAIN_CLAMP_LOW / _HIGH; bonus and deduction-only
+ * items name their limit ("加分超过本项上限5分，按5分计").  Caller frees.
+ */
+char *ls_explain_clamp(const ls_run *r, size_t unit, size_t node);
+
+/*
+ * The indicator values the cell's rule read, by catalogue name, joined
+ * with "；": "迟报次数=2；法律顾问制度=兼管；结案率=88.9%".  A value not
+ * given reads "未填报".  "" when the rule read none (and for categories).
+ * Caller frees.
+ */
+char *ls_explain_reads(const ls_run *r, size_t unit, size_t node);
+
+/*
+ * The score column of a cell: the score with the scheme's digits ("90.00"),
+ * "不适用", "错误", and for veto items "否决" / "未否决".  Writes into buf
+ * (at least 32 bytes) when formatting a number; returns buf or a constant.
+ */
+const char *ls_explain_score(const ls_run *r, size_t unit, size_t node,
+                             char *buf);
+
+/* The unit's grade (band name), or "" when it has none. */
+const char *ls_explain_grade(const ls_run *r, size_t unit);
+
+/* The veto item that applied to the unit, or NULL. */
+const ls_node *ls_explain_veto(const ls_run *r, size_t unit);
+
+/* Unit-level notes, in the order they are joined (the order in which the
+ * total is computed). */
+typedef enum {
+    LS_NOTE_RESCALED,      /* 适用项目满分80分，得分72.50分，折算为百分制90.63分 */
+    LS_NOTE_BONUS_CAP,     /* 加分12分，超过上限10分，按10分计 */
+    LS_NOTE_TOTAL_CLAMPED, /* 扣分5分后总分低于0分，按0分计 */
+    LS_NOTE_VETO,          /* 一票否决：<veto item>：<reasons> */
+    LS_NOTE_QUOTA,         /* 总分达到优秀分数线，但优秀不超过本组20%，评为良好 */
+    LS_NOTE_ERRORS,        /* 2项评分出错，总分不完整 */
+    LS_NOTE_COUNT
+} ls_note_kind;
+
+/* Stable name of a note kind for machine output ("rescaled", "bonus_cap",
+ * "total_clamped", "veto", "quota", "errors"). */
+const char *ls_note_kind_name(ls_note_kind k);
+
+/* The text of note `k` for the unit, or NULL when it does not apply.
+ * Caller frees. */
+char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k);
+
+/* Every note that applies, joined with "；" ("" when none).  Caller frees. */
+char *ls_explain_unit(const ls_run *r, size_t unit);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * ls_export_csv.c - results.csv and items.csv (see ls_export_csv.h).
+ */
+#include "ls_export_csv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_csv.h"
+#include "ls_explain.h"
+#include "ls_util.h"
+
+/* A CSV writer over a stream that remembers the first failure. */
+typedef struct csvw {
+    FILE *f;
+    int nfield;      /* fields written in the current row */
+    int err;         /* errno of the first failure, 0 = none */
+} csvw;
+
+static void note_fail(csvw *w)
+{
+    if (!w->err) w->err = errno ? errno : EIO;
+}
+
+static void put_raw(csvw *w, const char *s, size_t n)
+{
+    if (n && fwrite(s, 1, n, w->f) != n) note_fail(w);
+}
+
+static void field(csvw *w, const char *s)
+{
+    if (!s) s = "";
+    if (w->nfield++) put_raw(w, ",", 1);
+    if (ls_csv_write_field(w->f, s, strlen(s)) != 0) note_fail(w);
+}
+
+static void field_own(csvw *w, char *s)
+{
+    field(w, s);
+    free(s);
+}
+
+static void end_row(csvw *w)
+{
+    put_raw(w, "\r\n", 2);
+    w->nfield = 0;
+}
+
+static void start(csvw *w, FILE *f)
+{
+    w->f = f;
+    w->nfield = 0;
+    w->err = 0;
+    errno = 0;
+    put_raw(w, "\xEF\xBB\xBF", 3);   /* UTF-8 BOM for Excel */
+}
+
+static int finish(csvw *w, const char *what, ls_errors *err)
+{
+    if (!w->err && ferror(w->f)) w->err = EIO;
+    if (!w->err && fflush(w->f) != 0) w->err = errno ? errno : EIO;
+    if (w->err)
+        return ls_errorf(err, NULL, 0, 0, "cannot write %s: %s", what, strerror(w->err));
+    return 0;
+}
+
+int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    csvw w;
+    char buf[32];
+    start(&w, f);
+
+    field(&w, "组别");
+    field(&w, "名次");
+    field(&w, "单位编号");
+    field(&w, "单位名称");
+    for (size_t i = 0; i < s->nroots; i++) {
+        const ls_node *n = &s->nodes[s->roots[i]];
+        field_own(&w, ls_format("%s(%s)", n->name,
+                                ls_dec_format_short(n->points, s->digits, buf)));
+    }
+    static const char *const tail[] = {"加分", "扣分", "总分", "等次", "一票否决", "说明"};
+    for (size_t i = 0; i < sizeof tail / sizeof *tail; i++) field(&w, tail[i]);
+    end_row(&w);
+
+    for (size_t g = 0; g < s->ngroups; g++) {
+        for (size_t k = 0; k < r->norder[g]; k++) {
+            size_t u = (size_t)r->order[g][k];
+            const ls_unit_result *ur = &r->units[u];
+            field(&w, s->groups[g].name);
+            if (ur->rank > 0) {
+                snprintf(buf, sizeof buf, "%d", ur->rank);
+                field(&w, buf);
+            } else {
+                field(&w, "");
+            }
+            field(&w, s->units[u].id);
+            field(&w, s->units[u].name);
+            for (size_t i = 0; i < s->nroots; i++)
+                field(&w, ls_explain_score(r, u, (size_t)s->roots[i], buf));
+            field(&w, ls_dec_format(ur->bonus, s->digits, buf));
+            field(&w, ls_dec_format(ur->deduct, s->digits, buf));
+            field(&w, ls_dec_format(ur->total, s->digits, buf));
+            field(&w, ls_explain_grade(r, u));
+            const ls_node *v = ls_explain_veto(r, u);
+            field(&w, v ? v->name : "");
+            field_own(&w, ls_explain_unit(r, u));
+            end_row(&w);
+        }
+    }
+    return finish(&w, "results CSV", err);
+}
+
+int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    csvw w;
+    char buf[32];
+    start(&w, f);
+
+    static const char *const head[] = {"单位编号", "单位名称", "序号", "考核项目", "分值",
+                                       "评分标准", "考核分", "扣分理由", "使用的指标"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++) field(&w, head[i]);
+    end_row(&w);
+
+    for (size_t u = 0; u < s->nunits && !w.err; u++) {
+        for (size_t i = 0; i < s->nnodes; i++) {
+            const ls_node *n = &s->nodes[i];
+            field(&w, s->units[u].id);
+            field(&w, s->units[u].name);
+            field(&w, n->number);
+            field(&w, n->name);
+            field(&w, n->section == LS_SEC_VETO ? ""
+                                                : ls_dec_format(n->points, s->digits, buf));
+            field(&w, n->criteria);
+            field(&w, ls_explain_score(r, u, i, buf));
+            field_own(&w, ls_explain_cell(r, u, i));
+            field_own(&w, ls_explain_reads(r, u, i));
+            end_row(&w);
+        }
+    }
+    return finish(&w, "score sheet CSV", err);
+}

@@ -1,0 +1,46 @@
+/*
+ * ls_export_csv.h - the published tables as CSV: results.csv (one row per
+ * unit: category subtotals, bonus, deduction, total, grade) and items.csv
+ * (the official score sheet, 评分表: one row per unit and node with the
+ * score, the 扣分理由 and the indicator values used).
+ *
+ * Format: UTF-8 with a byte-order mark (so Excel and WPS open Chinese text
+ * correctly), comma separated, CRLF line ends, fields quoted as RFC 4180
+ * says (only when they hold a comma, a quote, a line break or surrounding
+ * spaces).  Scores always carry exactly the scheme's digits ("90.00").
+ * Texts come from ls_explain.
+ *
+ * Depends on: libcsv (csv_fwrite quotes fields), ls_score, ls_explain.
+ */
+#ifndef LS_EXPORT_CSV_H
+#define LS_EXPORT_CSV_H
+
+#include <stdio.h>
+
+#include "ls_error.h"
+#include "ls_score.h"
+
+/*
+ * results.csv: a header, then one row per unit, groups in scheme order and
+ * units in rank order within each group:
+ *   组别, 名次, 单位编号, 单位名称, <category name(points)>..., 加分, 扣分,
+ *   总分, 等次, 一票否决, 说明
+ * A category that does not apply reads 不适用, one in error 错误; 一票否决
+ * names the veto item that applied; 说明 is ls_explain_unit.
+ * Returns 0, or -1 with an error when writing to f failed.
+ */
+int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err);
+
+/*
+ * items.csv: a header, then for each unit in scheme order one row per node
+ * (categories, items, bonus, deduction-only and veto items, in scheme
+ * order):
+ *   单位编号, 单位名称, 序号, 考核项目, 分值, 评分标准, 考核分, 扣分理由, 使用的指标
+ * 考核分 is ls_explain_score (a bonus item's bonus, a deduction-only
+ * item's deduction, 否决/未否决 for veto items); 扣分理由 is
+ * ls_explain_cell; 使用的指标 is ls_explain_reads.
+ * Returns 0, or -1 with an error when writing to f failed.
+ */
+int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err);
+
+#endif

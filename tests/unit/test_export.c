@@ -1,0 +1,607 @@
+/*
+ * test_export.c - results.csv, items.csv, results.json and the terminal
+ * ranking table, on the hand-built run of fixtures/export/mini_run.h:
+ * exact bytes, RFC 4180 quoting (read back with libcsv's parser), the BOM,
+ * exact decimals, JSON validity (read back with yajl's tree API), byte-
+ * identical output on a second run, and write errors.
+ */
+#include "ls_test.h"
+
+#include <errno.h>
+
+#include <csv.h>
+#include <yajl/yajl_tree.h>
+
+#include "ls_export_csv.h"
+#include "ls_export_json.h"
+#include "ls_manifest.h"
+#include "ls_table.h"
+
+#include "fixtures/export/mini_run.h"
+
+#define BOM "\xEF\xBB\xBF"
+
+static int setup(void **state)
+{
+    *state = mini_run_new();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    mini_run_free(*state);
+    return 0;
+}
+
+/* Output of one writer, captured in memory. */
+typedef struct out {
+    char *p;
+    size_t n;
+    FILE *f;
+} out;
+
+static void out_open(out *o)
+{
+    o->p = NULL;
+    o->n = 0;
+    o->f = open_memstream(&o->p, &o->n);
+    assert_non_null(o->f);
+}
+
+static void out_close(out *o) { assert_int_equal(fclose(o->f), 0); }
+
+static char *results_csv(const ls_run *r)
+{
+    out o;
+    ls_errors e;
+    ls_errors_init(&e);
+    out_open(&o);
+    assert_int_equal(ls_write_results_csv(r, o.f, &e), 0);
+    out_close(&o);
+    assert_int_equal(e.n, 0);
+    ls_errors_cleanup(&e);
+    return o.p;
+}
+
+static char *items_csv(const ls_run *r)
+{
+    out o;
+    ls_errors e;
+    ls_errors_init(&e);
+    out_open(&o);
+    assert_int_equal(ls_write_items_csv(r, o.f, &e), 0);
+    out_close(&o);
+    assert_int_equal(e.n, 0);
+    ls_errors_cleanup(&e);
+    return o.p;
+}
+
+static char *json(const ls_run *r, const ls_manifest *m)
+{
+    out o;
+    ls_errors e;
+    ls_errors_init(&e);
+    out_open(&o);
+    assert_int_equal(ls_write_json(r, m, o.f, &e), 0);
+    out_close(&o);
+    assert_int_equal(e.n, 0);
+    ls_errors_cleanup(&e);
+    return o.p;
+}
+
+/* ---- CSV read back with libcsv's parser ---- */
+
+typedef struct rows {
+    char ***v;         /* rows of fields */
+    size_t *nf;        /* fields per row */
+    size_t n, cap;
+    char **cur;        /* row being read */
+    size_t ncur;
+} rows;
+
+static void on_field(void *s, size_t len, void *data)
+{
+    rows *t = data;
+    t->cur = realloc(t->cur, (t->ncur + 1) * sizeof *t->cur);
+    t->cur[t->ncur] = malloc(len + 1);
+    memcpy(t->cur[t->ncur], s, len);
+    t->cur[t->ncur][len] = '\0';
+    t->ncur++;
+}
+
+static void on_row(int c, void *data)
+{
+    rows *t = data;
+    (void)c;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 16;
+        t->v = realloc(t->v, t->cap * sizeof *t->v);
+        t->nf = realloc(t->nf, t->cap * sizeof *t->nf);
+    }
+    t->v[t->n] = t->cur;
+    t->nf[t->n] = t->ncur;
+    t->n++;
+    t->cur = NULL;
+    t->ncur = 0;
+}
+
+static void parse_csv(const char *text, rows *t)
+{
+    memset(t, 0, sizeof *t);
+    assert_memory_equal(text, BOM, 3);
+    struct csv_parser p;
+    assert_int_equal(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
+    size_t len = strlen(text) - 3;
+    assert_int_equal(csv_parse(&p, text + 3, len, on_field, on_row, t), len);
+    assert_int_equal(csv_fini(&p, on_field, on_row, t), 0);
+    csv_free(&p);
+}
+
+static void rows_free(rows *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        for (size_t j = 0; j < t->nf[i]; j++) free(t->v[i][j]);
+        free(t->v[i]);
+    }
+    free(t->v);
+    free(t->nf);
+}
+
+/* Row of the items CSV for (unit, node): header first, then units in
+ * scheme order, nodes in scheme order. */
+static char **item_row(rows *t, int unit, int node)
+{
+    size_t i = 1 + (size_t)unit * MN_NODES + (size_t)node;
+    assert_true(i < t->n);
+    return t->v[i];
+}
+
+static void test_results_csv_bytes(void **state)
+{
+    mini_run *m = *state;
+    char *s = results_csv(&m->r);
+    const char *expected =
+        BOM "组别,名次,单位编号,单位名称,依法全面履行政府职能(12),坚持严格规范公正文明执法(20),"
+            "组织保障和落实机制(68),加分,扣分,总分,等次,一票否决,说明\r\n"
+        "乡镇政府,1,cq,长青乡,4.50,不适用,68.00,10.00,0.00,100.63,优秀,,"
+            "适用项目满分80分，得分72.50分，折算为百分制90.63分；加分12分，超过上限10分，按10分计\r\n"
+        "乡镇政府,2,sl,松木乡,11.50,15.50,60.00,0.00,0.00,87.00,良好,,1项评分出错，总分不完整\r\n"
+        "区直部门,1,sfj,区司法局,12.00,18.00,60.00,0.00,0.00,90.00,优秀,,\r\n"
+        "区直部门,1,hb,区环保局,12.00,20.00,58.00,0.00,0.00,90.00,优秀,,\r\n"
+        "区直部门,3,xfj,区信访局,12.00,20.00,60.00,0.00,4.00,88.00,不合格,"
+            "发生严重违法行政行为造成恶劣影响,一票否决：发生严重违法行政行为造成恶劣影响："
+            "发生严重违法行政行为，造成恶劣影响\r\n";
+    assert_string_equal(s, expected);
+    free(s);
+}
+
+static void test_results_csv_quoting(void **state)
+{
+    mini_run *m = *state;
+    /* Names with a comma, a quote, a line break, surrounding spaces. */
+    m->s.units[MU_SFJ].name = "区司法局,法制科";
+    m->s.units[MU_HB].name = "区\"环保\"局";
+    m->s.groups[1].name = "区直\n部门";
+    m->s.units[MU_XFJ].name = " 区信访局";
+    char *s = results_csv(&m->r);
+    assert_non_null(strstr(s, "\"区直\n部门\",1,sfj,\"区司法局,法制科\",12.00"));
+    assert_non_null(strstr(s, ",hb,\"区\"\"环保\"\"局\","));
+    assert_non_null(strstr(s, ",xfj,\" 区信访局\","));
+    rows t;
+    parse_csv(s, &t);
+    assert_int_equal(t.n, 6);
+    for (size_t i = 0; i < t.n; i++) assert_int_equal(t.nf[i], 13);
+    assert_string_equal(t.v[3][0], "区直\n部门");
+    assert_string_equal(t.v[3][3], "区司法局,法制科");
+    assert_string_equal(t.v[4][3], "区\"环保\"局");
+    assert_string_equal(t.v[5][3], " 区信访局");
+    rows_free(&t);
+    free(s);
+}
+
+static void test_results_csv_digits(void **state)
+{
+    mini_run *m = *state;
+    /* One decimal place: scores carry exactly one. */
+    m->s.digits = 1;
+    m->r.units[MU_SFJ].total = 900;
+    m->r.cells[MU_SFJ * MN_NODES + MN_C1].score = 120;
+    char *s = results_csv(&m->r);
+    assert_non_null(strstr(s, ",sfj,区司法局,12.0,"));
+    assert_non_null(strstr(s, ",90.0,优秀,"));
+    free(s);
+    m->s.digits = 0;
+    s = results_csv(&m->r);
+    assert_non_null(strstr(s, ",900,优秀,"));
+    free(s);
+}
+
+static void test_items_csv(void **state)
+{
+    mini_run *m = *state;
+    char *s = items_csv(&m->r);
+    assert_memory_equal(s, BOM "单位编号,单位名称,序号,考核项目,分值,评分标准,考核分,扣分理由,使用的指标\r\n",
+                        strlen(BOM "单位编号,单位名称,序号,考核项目,分值,评分标准,考核分,扣分理由,使用的指标\r\n"));
+    rows t;
+    parse_csv(s, &t);
+    assert_int_equal(t.n, 1 + MU_UNITS * MN_NODES);
+    for (size_t i = 0; i < t.n; i++) assert_int_equal(t.nf[i], 9);
+
+    char **r = item_row(&t, MU_CQ, MN_C11);
+    assert_string_equal(r[0], "cq");
+    assert_string_equal(r[1], "长青乡");
+    assert_string_equal(r[2], "1.1");
+    assert_string_equal(r[3], "按时报送信息");
+    assert_string_equal(r[4], "4.00");
+    assert_string_equal(r[5], "迟报一次扣0.5分，扣完为止");
+    assert_string_equal(r[6], "0.00");
+    assert_string_equal(r[7], "迟报10次，扣5分；扣分超过分值，按0分计（扣完为止）");
+    assert_string_equal(r[8], "迟报次数=10");
+
+    r = item_row(&t, MU_CQ, MN_C2);
+    assert_string_equal(r[2], "2");
+    assert_string_equal(r[4], "20.00");
+    assert_string_equal(r[6], "不适用");
+    assert_string_equal(r[7], "不适用");
+
+    r = item_row(&t, MU_SL, MN_C21);
+    assert_string_equal(r[6], "15.50");
+    assert_string_equal(r[7], "未提交\"执法记录\",扣2分；记录不全\n扣2.5分");
+    assert_string_equal(r[8], "结案率=95.5%；备注=含\"引号\",逗号");
+
+    r = item_row(&t, MU_SL, MN_C31);
+    assert_string_equal(r[5], "未成立领导小组的，扣8分；\n未按时报告的，扣10分");
+
+    r = item_row(&t, MU_SL, MN_D1);
+    assert_string_equal(r[2], "减1");
+    assert_string_equal(r[6], "错误");
+    assert_string_equal(r[7], "评分出错");
+
+    r = item_row(&t, MU_XFJ, MN_V1);
+    assert_string_equal(r[4], "");
+    assert_string_equal(r[6], "否决");
+    assert_string_equal(r[7], "发生严重违法行政行为，造成恶劣影响");
+    r = item_row(&t, MU_HB, MN_V1);
+    assert_string_equal(r[6], "未否决");
+
+    r = item_row(&t, MU_CQ, MN_B1);
+    assert_string_equal(r[4], "12.00");
+    assert_string_equal(r[6], "12.00");
+    assert_string_equal(r[8], "获表彰=是");
+    rows_free(&t);
+
+    /* Fields are quoted only when they must be. */
+    assert_non_null(strstr(s, "\r\nsfj,区司法局,1.1,按时报送信息,4.00,迟报一次扣0.5分，扣完为止,4.00,,\r\n"));
+    free(s);
+}
+
+static void test_csv_write_error(void **state)
+{
+    mini_run *m = *state;
+    FILE *f = fopen("/dev/full", "w");
+    if (!f) skip();
+    ls_errors e;
+    ls_errors_init(&e);
+    assert_int_equal(ls_write_items_csv(&m->r, f, &e), -1);
+    assert_int_equal(e.nerrors, 1);
+    assert_non_null(strstr(e.v[0].msg, "cannot write score sheet CSV"));
+    assert_non_null(strstr(e.v[0].msg, strerror(ENOSPC)));
+    fclose(f);
+    ls_errors_cleanup(&e);
+}
+
+/* ---- JSON ---- */
+
+static yajl_val jget(yajl_val v, const char *const *path, yajl_type t)
+{
+    yajl_val r = yajl_tree_get(v, (const char **)path, t);
+    assert_non_null(r);
+    return r;
+}
+
+static const char *jnum(yajl_val v, const char *const *path)
+{
+    yajl_val r = jget(v, path, yajl_t_number);
+    return YAJL_GET_NUMBER(r);
+}
+
+static const char *jstr(yajl_val v, const char *const *path)
+{
+    return YAJL_GET_STRING(jget(v, path, yajl_t_string));
+}
+
+static yajl_val jidx(yajl_val arr, size_t i)
+{
+    assert_true(YAJL_IS_ARRAY(arr));
+    assert_true(i < YAJL_GET_ARRAY(arr)->len);
+    return YAJL_GET_ARRAY(arr)->values[i];
+}
+
+static ls_manifest *manifest(mini_run *m)
+{
+    ls_errors e;
+    ls_errors_init(&e);
+    ls_manifest *mf = ls_manifest_new(&m->s, &m->d, &e);
+    assert_non_null(mf);
+    ls_errors_cleanup(&e);
+    ls_manifest_add_option(mf, "keep_going", "false");
+    ls_manifest_add_option(mf, "jobs", "1");
+    return mf;
+}
+
+static void test_json_values(void **state)
+{
+    mini_run *m = *state;
+    ls_manifest *mf = manifest(m);
+    char *s = json(&m->r, mf);
+    /* Exact decimal text in the bytes. */
+    assert_non_null(strstr(s, "\"total\": 90.00,"));
+    assert_non_null(strstr(s, "\"total\": 100.63,"));
+    assert_non_null(strstr(s, "\"precision\": 0.01,"));
+    assert_null(strstr(s, "\\u"));   /* Chinese written as UTF-8, not escaped */
+
+    char eb[256];
+    yajl_val root = yajl_tree_parse(s, eb, sizeof eb);
+    if (!root) fail_msg("invalid JSON: %s", eb);
+
+    static const char *const p_name[] = {"assessment", "name", NULL};
+    assert_string_equal(jstr(root, p_name), "测试区2017年度法治政府建设考核");
+    static const char *const p_prec[] = {"assessment", "precision", NULL};
+    assert_string_equal(jnum(root, p_prec), "0.01");
+    static const char *const p_total[] = {"assessment", "total", NULL};
+    assert_string_equal(jnum(root, p_total), "100.00");
+    static const char *const p_ver[] = {"manifest", "version", NULL};
+    assert_string_equal(jstr(root, p_ver), LS_VERSION);
+    static const char *const p_opt[] = {"manifest", "options", "jobs", NULL};
+    assert_string_equal(jstr(root, p_opt), "1");
+    static const char *const p_files[] = {"manifest", "files", NULL};
+    yajl_val files = jget(root, p_files, yajl_t_array);
+    assert_int_equal(YAJL_GET_ARRAY(files)->len, 4);
+    static const char *const p_sha[] = {"sha256", NULL};
+    static const char *const p_role[] = {"role", NULL};
+    assert_string_equal(jstr(jidx(files, 0), p_role), "scheme");
+    assert_string_equal(jstr(jidx(files, 0), p_sha),
+                        "1577080951bd0e719ab762bb3eef5fa4cc36b9af4c5f05d7f4f98f583b2bc681");
+
+    static const char *const p_groups[] = {"groups", NULL};
+    yajl_val dept = jidx(jget(root, p_groups, yajl_t_array), 1);
+    static const char *const p_id[] = {"id", NULL};
+    assert_string_equal(jstr(dept, p_id), "dept");
+    static const char *const p_bands[] = {"bands", NULL};
+    yajl_val top = jidx(jget(dept, p_bands, yajl_t_array), 0);
+    static const char *const p_count[] = {"count", NULL};
+    static const char *const p_min[] = {"min", NULL};
+    assert_string_equal(jnum(top, p_count), "2");
+    assert_string_equal(jnum(top, p_min), "90.00");
+
+    static const char *const p_units[] = {"units", NULL};
+    yajl_val units = jget(root, p_units, yajl_t_array);
+    assert_int_equal(YAJL_GET_ARRAY(units)->len, MU_UNITS);
+
+    yajl_val cq = jidx(units, MU_CQ);
+    static const char *const p_main[] = {"main", NULL};
+    static const char *const p_rescaled[] = {"rescaled", NULL};
+    static const char *const p_flags[] = {"flags", NULL};
+    static const char *const p_veto[] = {"veto", NULL};
+    static const char *const p_rank[] = {"rank", NULL};
+    assert_string_equal(jnum(cq, p_main), "90.63");
+    assert_true(YAJL_IS_TRUE(jget(cq, p_rescaled, yajl_t_true)));
+    assert_int_equal(YAJL_GET_ARRAY(jget(cq, p_flags, yajl_t_array))->len, 0);
+    assert_true(YAJL_IS_NULL(yajl_tree_get(cq, (const char **)p_veto, yajl_t_any)));
+    static const char *const p_notes[] = {"notes", NULL};
+    yajl_val notes = jget(cq, p_notes, yajl_t_array);
+    assert_int_equal(YAJL_GET_ARRAY(notes)->len, 2);
+    static const char *const p_kind[] = {"kind", NULL};
+    static const char *const p_text[] = {"text", NULL};
+    assert_string_equal(jstr(jidx(notes, 1), p_kind), "bonus_cap");
+    assert_string_equal(jstr(jidx(notes, 1), p_text), "加分12分，超过上限10分，按10分计");
+
+    static const char *const p_nodes[] = {"nodes", NULL};
+    yajl_val nodes = jget(cq, p_nodes, yajl_t_array);
+    assert_int_equal(YAJL_GET_ARRAY(nodes)->len, MN_NODES);
+    yajl_val c11 = jidx(nodes, MN_C11);
+    static const char *const p_score[] = {"score", NULL};
+    static const char *const p_raw[] = {"raw", NULL};
+    static const char *const p_clamp[] = {"clamp", NULL};
+    static const char *const p_state[] = {"state", NULL};
+    static const char *const p_points[] = {"points", NULL};
+    assert_string_equal(jnum(c11, p_score), "0.00");
+    assert_string_equal(jnum(c11, p_raw), "-1.00");
+    assert_string_equal(jnum(c11, p_points), "4.00");
+    assert_string_equal(jstr(c11, p_clamp), "low");
+    yajl_val c21 = jidx(nodes, MN_C21);
+    assert_string_equal(jstr(c21, p_state), "na");
+    assert_true(YAJL_IS_NULL(yajl_tree_get(c21, (const char **)p_score, yajl_t_any)));
+    /* Categories have no raw value. */
+    assert_true(YAJL_IS_NULL(yajl_tree_get(jidx(nodes, MN_C1), (const char **)p_raw, yajl_t_any)));
+
+    yajl_val sl = jidx(units, MU_SL);
+    yajl_val slflags = jget(sl, p_flags, yajl_t_array);
+    assert_string_equal(YAJL_GET_STRING(jidx(slflags, 0)), "enforcement");
+    yajl_val sl21 = jidx(jget(sl, p_nodes, yajl_t_array), MN_C21);
+    static const char *const p_reasons[] = {"reasons", NULL};
+    yajl_val reasons = jget(sl21, p_reasons, yajl_t_array);
+    assert_int_equal(YAJL_GET_ARRAY(reasons)->len, 2);
+    assert_string_equal(YAJL_GET_STRING(jidx(reasons, 0)), "未提交\"执法记录\",扣2分");
+    assert_string_equal(YAJL_GET_STRING(jidx(reasons, 1)), "记录不全\n扣2.5分");
+    static const char *const p_inds[] = {"indicators", NULL};
+    yajl_val inds = jget(sl21, p_inds, yajl_t_array);
+    static const char *const p_value[] = {"value", NULL};
+    assert_string_equal(jnum(jidx(inds, 0), p_value), "95.5");
+    assert_string_equal(jstr(jidx(inds, 1), p_value), "含\"引号\",逗号");
+    assert_string_equal(jstr(jidx(jget(sl, p_nodes, yajl_t_array), MN_D1), p_state), "error");
+
+    yajl_val sfj21 = jidx(jget(jidx(units, MU_SFJ), p_nodes, yajl_t_array), MN_C21);
+    assert_true(YAJL_IS_NULL(yajl_tree_get(jidx(jget(sfj21, p_inds, yajl_t_array), 0),
+                                           (const char **)p_value, yajl_t_any)));
+    yajl_val cqb1 = jidx(nodes, MN_B1);
+    assert_true(YAJL_IS_TRUE(yajl_tree_get(jidx(jget(cqb1, p_inds, yajl_t_array), 0),
+                                           (const char **)p_value, yajl_t_any)));
+    static const char *const p_section[] = {"section", NULL};
+    assert_string_equal(jstr(cqb1, p_section), "bonus");
+
+    yajl_val xfj = jidx(units, MU_XFJ);
+    static const char *const p_veto_id[] = {"veto", "id", NULL};
+    static const char *const p_grade[] = {"grade", NULL};
+    assert_string_equal(jstr(xfj, p_veto_id), "v1");
+    assert_string_equal(jstr(xfj, p_grade), "不合格");
+    assert_string_equal(jnum(xfj, p_rank), "3");
+    yajl_val xv1 = jidx(jget(xfj, p_nodes, yajl_t_array), MN_V1);
+    assert_string_equal(jnum(xv1, p_score), "1");
+    assert_true(YAJL_IS_NULL(yajl_tree_get(xv1, (const char **)p_raw, yajl_t_any)));
+    assert_string_equal(jnum(jidx(jget(jidx(units, MU_HB), p_nodes, yajl_t_array), MN_V1), p_score),
+                        "0");
+    assert_string_equal(jnum(jidx(units, MU_HB), p_rank), "1");
+
+    yajl_tree_free(root);
+    free(s);
+    ls_manifest_free(mf);
+}
+
+static void test_json_deterministic(void **state)
+{
+    mini_run *m = *state;
+    ls_manifest *mf = manifest(m);
+    char *a = json(&m->r, mf);
+    char *b = json(&m->r, mf);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    /* Without a manifest. */
+    a = json(&m->r, NULL);
+    assert_non_null(strstr(a, "\"manifest\": null,"));
+    free(a);
+    ls_manifest_free(mf);
+
+    /* CSV too. */
+    a = items_csv(&m->r);
+    b = items_csv(&m->r);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
+static void test_json_invalid_utf8(void **state)
+{
+    mini_run *m = *state;
+    /* A Lua rule may return any bytes as a reason. */
+    m->r.reasons[m->r.cells[MU_SL * MN_NODES + MN_C11].reason0] = "迟报\xff次";
+    out o;
+    ls_errors e;
+    ls_errors_init(&e);
+    out_open(&o);
+    assert_int_equal(ls_write_json(&m->r, NULL, o.f, &e), -1);
+    out_close(&o);
+    assert_int_equal(e.nerrors, 1);
+    assert_string_equal(e.v[0].msg,
+                        "cannot write JSON: invalid UTF-8 text in unit 'sl', item 1.1 '按时报送信息'");
+    ls_errors_cleanup(&e);
+    free(o.p);
+}
+
+static void test_json_write_error(void **state)
+{
+    mini_run *m = *state;
+    FILE *f = fopen("/dev/full", "w");
+    if (!f) skip();
+    ls_errors e;
+    ls_errors_init(&e);
+    assert_int_equal(ls_write_json(&m->r, NULL, f, &e), -1);
+    assert_int_equal(e.nerrors, 1);
+    assert_non_null(strstr(e.v[0].msg, strerror(ENOSPC)));
+    fclose(f);
+    ls_errors_cleanup(&e);
+}
+
+/* ---- terminal table ---- */
+
+/* Display width of line up to the end of the first occurrence of key. */
+static int width_to(const char *line, const char *key)
+{
+    const char *p = strstr(line, key);
+    assert_non_null(p);
+    char *pre = ls_xstrndup(line, (size_t)(p - line) + strlen(key));
+    int w = ls_display_width(pre);
+    free(pre);
+    return w;
+}
+
+static void test_table(void **state)
+{
+    mini_run *m = *state;
+    out o;
+    out_open(&o);
+    ls_print_ranking(&m->r, o.f);
+    out_close(&o);
+    const char *expected =
+        "乡镇政府（2个单位）\n"
+        "名次  单位       一     二     三   加分  扣分    总分  等次\n"
+        "   1  长青乡   4.50      -  68.00  10.00  0.00  100.63  优秀\n"
+        "   2  松木乡  11.50  15.50  60.00   0.00  0.00   87.00  良好（评分出错）\n"
+        "（评分出错）：有项目评分出错，总分不完整\n"
+        "\n"
+        "区直部门（3个单位）\n"
+        "名次  单位         一     二     三  加分  扣分   总分  等次\n"
+        "   1  区司法局  12.00  18.00  60.00  0.00  0.00  90.00  优秀\n"
+        "   1  区环保局  12.00  20.00  58.00  0.00  0.00  90.00  优秀\n"
+        "   3  区信访局  12.00  20.00  60.00  0.00  4.00  88.00  不合格（否决）\n"
+        "（否决）：一票否决\n"
+        "\n"
+        "类别：\n"
+        "  一  依法全面履行政府职能(12)\n"
+        "  二  坚持严格规范公正文明执法(20)\n"
+        "  三  组织保障和落实机制(68)\n";
+    assert_string_equal(o.p, expected);
+    free(o.p);
+
+    /* Alignment by display width with names of different widths. */
+    m->s.units[MU_SFJ].name = "司法局ABC";
+    m->s.units[MU_HB].name = "区生态环境保护局";
+    out_open(&o);
+    ls_print_ranking(&m->r, o.f);
+    out_close(&o);
+    char *dept = strstr(o.p, "区直部门（");
+    assert_non_null(dept);
+    char *lines[4];
+    char *save = NULL;
+    strtok_r(dept, "\n", &save);
+    for (int i = 0; i < 4; i++) lines[i] = strtok_r(NULL, "\n", &save);
+    int w = width_to(lines[0], "总分");
+    assert_int_equal(width_to(lines[1], "90.00  "), w + 2);
+    assert_int_equal(width_to(lines[2], "90.00  "), w + 2);
+    assert_int_equal(width_to(lines[3], "88.00  "), w + 2);
+    assert_int_equal(width_to(lines[1], "司法局ABC"), width_to(lines[2], "区生态环境保护局") - 7);
+    free(o.p);
+}
+
+static void test_category_short(void **state)
+{
+    (void)state;
+    char b[24];
+    assert_string_equal(ls_category_short(0, b), "一");
+    assert_string_equal(ls_category_short(7, b), "八");
+    assert_string_equal(ls_category_short(9, b), "十");
+    assert_string_equal(ls_category_short(10, b), "十一");
+    assert_string_equal(ls_category_short(19, b), "二十");
+    assert_string_equal(ls_category_short(22, b), "二十三");
+    assert_string_equal(ls_category_short(98, b), "九十九");
+    assert_string_equal(ls_category_short(99, b), "100");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_results_csv_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_results_csv_quoting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_results_csv_digits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_csv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_write_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_invalid_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_write_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table, setup, teardown),
+        cmocka_unit_test(test_category_short),
+    };
+    return cmocka_run_group_tests_name("export", tests, NULL, NULL);
+}

@@ -1,0 +1,83 @@
+/*
+ * test_yaml.c - the YAML tree: shapes and positions, and refusal of what
+ * schemes have no use for (aliases, deep nesting, duplicate keys, tabs,
+ * several documents, bad UTF-8), each with its positioned message.
+ */
+#include "ls_test.h"
+
+#include "ls_yaml.h"
+
+static char *load_error(const char *text)
+{
+    ls_ydoc doc;
+    ls_errors err;
+    ls_errors_init(&err);
+    int rc = ls_yaml_load_buffer(&doc, "t.yaml", text, strlen(text), &err);
+    char *msg = err.n ? ls_diag_format(&err.v[0]) : NULL;
+    assert_true(rc == -1 || err.n == 0);
+    ls_yaml_cleanup(&doc);
+    ls_errors_cleanup(&err);
+    return msg;
+}
+
+static void expect_error(const char *text, const char *want)
+{
+    char *msg = load_error(text);
+    assert_non_null(msg);
+    assert_string_equal(msg, want);
+    free(msg);
+}
+
+static void test_tree_and_positions(void **state)
+{
+    (void)state;
+    const char *text = "a: 1\nb:\n  - x\n  - \"12\"\nc: {d: 中文}\n";
+    ls_ydoc doc;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_yaml_load_buffer(&doc, "t.yaml", text, strlen(text), &err), 0);
+    const ls_ynode *root = doc.root;
+    assert_int_equal(root->kind, LS_YMAP);
+    assert_int_equal(root->n, 3);
+    const ls_ynode *b = ls_ymap_get(root, "b");
+    assert_int_equal(b->kind, LS_YSEQ);
+    assert_int_equal(b->n, 2);
+    assert_int_equal(b->items[1]->line, 4);
+    assert_int_equal(b->items[1]->col, 5);
+    assert_false(b->items[1]->plain);             /* quoted: a string */
+    assert_true(ls_ymap_get(root, "a")->plain);
+    assert_string_equal(ls_ymap_get(ls_ymap_get(root, "c"), "d")->str, "中文");
+    assert_null(ls_ymap_get(root, "zz"));
+    ls_yaml_cleanup(&doc);
+    ls_errors_cleanup(&err);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    expect_error("a: &x 1\nb: *x\n",
+                 "t.yaml:1:4: error: anchor '&x': anchors and aliases are not supported; write the value out");
+    expect_error("a: 1\nb: 2\na: 3\n", "t.yaml:3:1: error: duplicate key 'a' (first given at line 1, column 1)");
+    expect_error("a:\n\tb: 1\n", "t.yaml:2:1: error: tab character in indentation: YAML indents with spaces only");
+    expect_error("a: 1\n---\nb: 2\n",
+                 "t.yaml:2:1: error: a second YAML document ('---') in one file: give one document per file");
+    expect_error("", "t.yaml: error: file is empty: expected a YAML mapping");
+    expect_error("a: \"\xff\"\n", "t.yaml:1:5: error: invalid UTF-8 byte 0xFF: files must be saved as UTF-8");
+    expect_error("? [a]\n: 1\n", "t.yaml:1:3: error: mapping keys must be plain text, found a list");
+    char deep[200];
+    memset(deep, '[', 40);
+    memset(deep + 40, ']', 40);
+    deep[80] = '\0';
+    expect_error(deep, "t.yaml:1:33: error: nesting deeper than 32 levels");
+    expect_error("a: [1, 2\n", "t.yaml:2:1: error: YAML syntax: did not find expected ',' or ']' "
+                               "while parsing a flow sequence (line 1, column 4)");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tree_and_positions),
+        cmocka_unit_test(test_refusals),
+    };
+    return cmocka_run_group_tests_name("yaml", tests, NULL, NULL);
+}

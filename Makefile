@@ -22,8 +22,13 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lm -ldl -lpthread
+# Where lawscore looks for plugins last (after --plugin-path, LAWSCORE_PLUGIN_PATH
+# and the scheme's directory): the build's plugins here, the installed ones
+# for `make install` (which builds with PLUGIN_DIR=$(PREFIX)/lib/lawscore/plugins).
+PLUGIN_DIR ?= $(abspath $(BUILD))/plugins
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(PKG_CFLAGS) \
-             -Iengine -Iinclude -DLS_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS) $(CFLAGS)
+             -Iengine -Iinclude -DLS_VERSION='"$(VERSION)"' \
+             -DLS_PLUGIN_DIR='"$(PLUGIN_DIR)"' $(EXTRA_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 ENGINE_SRC = $(filter-out engine/main.c,$(wildcard engine/*.c))
@@ -62,6 +67,25 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/ls_test.h $(ENGINE_OBJ) | 
 
 $(BUILD)/obj $(BUILD)/gen $(BUILD)/tests:
 	@mkdir -p $@
+
+# Plugins the plugin loader's tests load (defective on purpose), built like
+# real plugins; notelf.so is a text file named like a plugin.
+TEST_PLUGIN_SRC = $(wildcard tests/unit/fixtures/plugins/src/*.c)
+TEST_PLUGINS    = $(TEST_PLUGIN_SRC:tests/unit/fixtures/plugins/src/%.c=$(BUILD)/test-plugins/%.so) \
+                  $(BUILD)/test-plugins/notelf.so
+PLUGIN_CFLAGS   = -std=c11 $(WARN) $(OPT) -Iinclude -fPIC -fvisibility=hidden $(EXTRA_CFLAGS) $(CFLAGS)
+PLUGIN_LDFLAGS  = -shared -Wl,-z,defs -Wl,-z,now $(EXTRA_LDFLAGS) $(LDFLAGS)
+
+$(BUILD)/test-plugins/%.so: tests/unit/fixtures/plugins/src/%.c include/lawscore_plugin.h | $(BUILD)/test-plugins
+	$(CC) $(PLUGIN_CFLAGS) $< -o $@ $(PLUGIN_LDFLAGS)
+
+$(BUILD)/test-plugins/notelf.so: tests/unit/fixtures/plugins/notelf.txt | $(BUILD)/test-plugins
+	cp $< $@
+
+$(BUILD)/test-plugins:
+	@mkdir -p $@
+
+$(BUILD)/tests/test_plugin: $(TEST_PLUGINS) | plugins
 
 demo: deps
 	@$(MAKE) --no-print-directory all plugins
@@ -102,10 +126,15 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench/run.sh $(BUILD)/lawscore
 
-install: all
+# Built apart (in $(BUILD)/install) so that the installed binary looks for
+# plugins where they are installed.
+install:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/install PLUGIN_DIR=$(PREFIX)/lib/lawscore/plugins all plugins
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/lawscore \
-	    $(DESTDIR)$(PREFIX)/share/doc/lawscore
-	install -m 755 $(BUILD)/lawscore $(DESTDIR)$(PREFIX)/bin/lawscore
+	    $(DESTDIR)$(PREFIX)/share/doc/lawscore $(DESTDIR)$(PREFIX)/lib/lawscore/plugins
+	install -m 755 $(BUILD)/install/lawscore $(DESTDIR)$(PREFIX)/bin/lawscore
+	if ls $(BUILD)/install/plugins/*.so >/dev/null 2>&1; then \
+	    install -m 755 $(BUILD)/install/plugins/*.so $(DESTDIR)$(PREFIX)/lib/lawscore/plugins/; fi
 	if ls include/*.h >/dev/null 2>&1; then install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/lawscore/; fi
 	install -m 644 README.md docs/*.md rules/lawscore.lua $(DESTDIR)$(PREFIX)/share/doc/lawscore/
 

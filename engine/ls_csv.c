@@ -147,8 +147,11 @@ int ls_csv_load(ls_csv *t, const char *path, ls_errors *err)
         rc = ls_errorf(err, path, 0, 0, "file is empty: expected a header row");
     goto out;
 parse_error: {
+        /* point at the field that could not be read (its opening quote) */
         int line, col;
-        position(&rd, rd.pos ? rd.pos - 1 : 0, &line, &col);
+        size_t at = rd.field_start;
+        while (at < len && (buf[at] == ' ' || buf[at] == '\t')) at++;
+        position(&rd, at < len ? at : len - 1, &line, &col);
         if (csv_error(&p) == CSV_EPARSE)
             rc = ls_errorf(err, path, line, col,
                            "malformed quoted field: a quote inside a quoted field must be doubled (\"\"), "

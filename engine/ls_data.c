@@ -19,6 +19,7 @@ typedef struct dloader {
     int file;
     const char *path;
     int rc;
+    int file_failed;         /* a whole file could not be read */
 } dloader;
 
 static const char *suggest_unit(const ls_scheme *s, const char *id)
@@ -80,11 +81,15 @@ static void set_value(dloader *dl, int unit, int ind, const char *text, int plai
 static void load_yaml(dloader *dl)
 {
     ls_ydoc doc;
-    if (ls_yaml_load(&doc, dl->path, dl->err)) { dl->rc = -1; ls_yaml_cleanup(&doc); return; }
+    if (ls_yaml_load(&doc, dl->path, dl->err)) {
+        dl->rc = dl->file_failed = -1;
+        ls_yaml_cleanup(&doc);
+        return;
+    }
     ls_yr r = {dl->path, dl->err};
     const ls_ynode *root = doc.root, *n;
     static const char *const keys[] = {"year", "source", "units", NULL};
-    if (ls_yr_expect_map(&r, root, "a data file (year, source, units)")) goto out;
+    if (ls_yr_expect_map(&r, root, "a data file (year, source, units)")) { dl->file_failed = -1; goto out; }
     if (ls_yr_check_keys(&r, root, keys, "a data file")) dl->rc = -1;
     if ((n = ls_ymap_get(root, "year"))) {
         long y;
@@ -93,8 +98,8 @@ static void load_yaml(dloader *dl)
             dl->rc = ls_yr_error(&r, n, "data for year %ld, but the scheme is for %d", y, dl->s->year);
     }
     const ls_ynode *units = ls_yr_require(&r, root, "units", "a data file");
-    if (!units) { dl->rc = -1; goto out; }
-    if (ls_yr_expect_map(&r, units, "'units' (unit id: its values)")) { dl->rc = -1; goto out; }
+    if (!units) { dl->rc = dl->file_failed = -1; goto out; }
+    if (ls_yr_expect_map(&r, units, "'units' (unit id: its values)")) { dl->rc = dl->file_failed = -1; goto out; }
     for (size_t i = 0; i < units->n; i++) {
         const ls_ynode *k = ls_ymap_key(units, i), *vals = ls_ymap_val(units, i);
         int u = ls_scheme_find_unit(dl->s, k->str);
@@ -135,18 +140,28 @@ static void load_csv(dloader *dl)
 {
     const ls_scheme *s = dl->s;
     ls_csv t;
-    if (ls_csv_load(&t, dl->path, dl->err)) { dl->rc = -1; ls_csv_cleanup(&t); return; }
+    if (ls_csv_load(&t, dl->path, dl->err)) {
+        dl->rc = dl->file_failed = -1;
+        ls_csv_cleanup(&t);
+        return;
+    }
     const ls_csv_row *h = &t.rows[0];
     int *col_ind = ls_xmalloc(h->n * sizeof *col_ind);
     int unit_col = -1;
+    for (size_t j = 0; j < h->n && unit_col < 0; j++) {
+        const char *c = h->f[j].text;
+        if (!strcmp(c, "unit") || !strcmp(c, "id") || !strcmp(c, "单位编号") || !strcmp(c, "单位代码"))
+            unit_col = (int)j;
+    }
+    if (unit_col < 0) {
+        dl->rc = dl->file_failed = ls_errorf(dl->err, dl->path, 1, 1,
+                           "no unit id column: name one column 'unit' (or 'id', '单位编号')");
+        goto out;
+    }
     for (size_t j = 0; j < h->n; j++) {
         const char *c = h->f[j].text;
         col_ind[j] = -2;   /* ignored */
-        if (unit_col < 0 && (!strcmp(c, "unit") || !strcmp(c, "id") || !strcmp(c, "单位编号") ||
-                             !strcmp(c, "单位代码"))) {
-            unit_col = (int)j;
-            continue;
-        }
+        if ((int)j == unit_col) continue;
         if (!strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位")) continue;
         int ind = find_indicator_by_name(s, c);
         if (ind < 0) { dl->rc = unknown_indicator(dl, c, h->f[j].line, h->f[j].col); continue; }
@@ -155,11 +170,6 @@ static void load_csv(dloader *dl)
                 dl->rc = ls_errorf(dl->err, dl->path, h->f[j].line, h->f[j].col,
                                    "column for indicator '%s' given twice (first in column %zu)", s->inds[ind].id, k + 1);
         col_ind[j] = ind;
-    }
-    if (unit_col < 0) {
-        dl->rc = ls_errorf(dl->err, dl->path, 1, 1,
-                           "no unit id column: name one column 'unit' (or 'id', '单位编号')");
-        goto out;
     }
     int *seen = ls_xcalloc(s->nunits, sizeof *seen);
     for (size_t i = 1; i < t.nrows; i++) {
@@ -212,7 +222,9 @@ ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t
             if (in->def.set) {
                 d->vals[k] = in->def;
                 d->origins[k] = (ls_origin){-1, in->line, in->col};
-            } else if (in->required && !allow_missing) {
+            } else if (in->required && !allow_missing && !dl.file_failed) {
+                /* (skipped when a file failed: its values would be missing
+                 * for every unit, burying the real error) */
                 const ls_unit *un = &s->units[u];
                 dl.rc = ls_errorf(err, un->path, un->line, un->col,
                                   "unit '%s' (%s) has no value for required indicator '%s' (%s)",

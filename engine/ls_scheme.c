@@ -22,6 +22,7 @@ typedef struct loader {
     ls_errors *err;
     int rc;
     size_t capnodes, capgroups, capunits, capinds;
+    int bad_points;          /* some points unreadable: sums would mislead */
 } loader;
 
 #define FAIL(x) do { if ((x) != 0) ld->rc = -1; } while (0)
@@ -329,7 +330,14 @@ static void add_unit(loader *ld, ls_unit *u, const char *path, int line, int col
 static int group_ref(loader *ld, const char *name, const char *path, int line, int col)
 {
     int g = ls_scheme_find_group(ld->s, name);
-    if (g < 0) ls_errorf(ld->err, path, line, col, "unknown group '%s' (declared groups: see 'groups:')", name);
+    if (g < 0) {
+        ls_buf b;
+        ls_buf_init(&b);
+        for (size_t i = 0; i < ld->s->ngroups; i++)
+            ls_buf_printf(&b, "%s%s", i ? ", " : "", ld->s->groups[i].id);
+        ls_errorf(ld->err, path, line, col, "unknown group '%s' (the scheme's groups: %s)", name, b.p);
+        ls_buf_cleanup(&b);
+    }
     return g;
 }
 
@@ -563,9 +571,10 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
     if (sec == LS_SEC_VETO) {
         if ((n = ls_ymap_get(yn, "points"))) ld->rc = ls_yr_error(&ld->r, n, "veto items have no points");
     } else if ((n = ls_yr_require(&ld->r, yn, "points", what))) {
-        if (ls_yr_decimal(&ld->r, n, "points", s->digits, &node->points)) ld->rc = -1;
-        else if (node->points < 0) ld->rc = ls_yr_error(&ld->r, n, "'points' must not be negative, found %s", n->str);
-    } else ld->rc = -1;
+        if (ls_yr_decimal(&ld->r, n, "points", s->digits, &node->points)) ld->rc = ld->bad_points = -1;
+        else if (node->points < 0)
+            ld->rc = ld->bad_points = ls_yr_error(&ld->r, n, "'points' must not be negative, found %s", n->str);
+    } else ld->rc = ld->bad_points = -1;
     if ((n = ls_ymap_get(yn, "only_if"))) {
         int f = flag_ref(ld, n, "only_if");
         if (f >= 0) node->need |= 1ULL << f; else ld->rc = -1;
@@ -662,14 +671,14 @@ static void validate_tree(loader *ld, const ls_ynode *cats)
     ls_scheme *s = ld->s;
     for (size_t i = 0; i < s->nnodes; i++) {
         ls_node *n = &s->nodes[i];
-        if (n->nchildren) {
+        if (n->nchildren && !ld->bad_points) {
             char *whose = ls_format("the items of '%s'", n->id);
             check_sums(ld, n->children, n->nchildren, n->points, n->groups, s->path, n->line, n->col, whose);
             free(whose);
         }
         if (!n->groups) ld->rc = ls_errorf(ld->err, s->path, n->line, n->col, "'%s' applies to no group", n->id);
     }
-    if (cats && s->nroots)
+    if (cats && s->nroots && !ld->bad_points)
         check_sums(ld, s->roots, s->nroots, s->total, ~0ULL, s->path, cats->line, cats->col, "the categories");
 }
 

@@ -9,7 +9,8 @@
 #   stderr     the expected standard error, exactly (optional)
 #   stdout     the expected standard output, exactly (optional)
 #   expected/  files that must exist in $OUT with exactly this content
-#              (optional); with a non-zero status $OUT must stay empty
+#              (optional); with a non-zero status $OUT must stay empty,
+#              unless a file `writes-on-failure` is present (--keep-going)
 # Prints one line per failure with a diff, then "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -52,7 +53,7 @@ $(diff -u "$f" "$OUT/$b" 2>&1 | head -40)"
             fi
         done
     fi
-    if [ "$want_status" != 0 ] && [ -n "$(ls -A "$OUT")" ]; then
+    if [ "$want_status" != 0 ] && [ ! -f "$dir/writes-on-failure" ] && [ -n "$(ls -A "$OUT")" ]; then
         ok=0
         why="$why${why:+; }output files written despite failure: $(ls -A "$OUT" | tr '\n' ' ')"
     fi

@@ -135,7 +135,7 @@ static void test_bad_csv(void **state)
     expect("tmp.csv", "unit,late\nd1,1,2\n",
            "tests/unit/fixtures/scheme/tmp.csv:2:6: error: row has 3 fields, but the header has 2\n");
     expect("tmp.csv", "unit,late\nd1,\"1\n",
-           "tests/unit/fixtures/scheme/tmp.csv:2:6: error: malformed quoted field: a quote inside a quoted field "
+           "tests/unit/fixtures/scheme/tmp.csv:2:4: error: malformed quoted field: a quote inside a quoted field "
            "must be doubled (\"\"), and a quoted field must be closed\n");
     expect("tmp.csv", "unit,迟报\nd1,1\n",
            "tests/unit/fixtures/scheme/tmp.csv:1:6: error: unknown indicator '迟报': it is not in the scheme's catalogue\n");

@@ -1,0 +1,999 @@
+/*
+ * ls_plugin.c - the C plugin rule backend (see ls_plugin.h and the ABI in
+ * include/lawscore_plugin.h).
+ *
+ * Loading.  bind(node) finds the item's plugin on first use (NAME.so in
+ * the first directory of the search path that has it), dlopens it with
+ * RTLD_NOW | RTLD_LOCAL, calls its entry point and checks the descriptor
+ * in this order: magic, ABI major (must match), ABI minor (not newer than
+ * ours), descriptor size, function size, the function table.  Only as
+ * many bytes as the plugin says its structs have are read (copied into
+ * zeroed structs of our size), so an older plugin's missing fields read
+ * as absent.  A plugin that failed to load is reported once, with the
+ * first item that uses it.
+ *
+ * Binding.  The function is looked up by name, then its bind callback
+ * runs with a context through which it reads the item's params (the YAML
+ * nodes of the scheme, by path) and resolves indicator ids; every error
+ * it reports is positioned at the parameter (or the rule) in the scheme.
+ * A state it keeps is freed with its free_state when the backend is
+ * freed.
+ *
+ * Calling.  score runs with a call context that reads the unit's values
+ * (marking them in c->reads), group statistics and flags, and collects
+ * the result and reasons into the ls_rule_call.  The result helpers
+ * amount() and earned() reproduce the Lua helper library's from_amount /
+ * capped and from_earned / earned_reason (rules/lawscore.lua) so that a
+ * plugin and the Lua helper of the same name give the same score and the
+ * same reasons, word for word.
+ *
+ * Depends on: dlfcn (the only file that includes dlfcn.h), ls_rule,
+ * ls_scheme, ls_data, ls_stats, ls_value, ls_decimal, ls_util.
+ */
+#include "ls_plugin.h"
+
+#include <dlfcn.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lawscore_plugin.h"
+#include "ls_util.h"
+
+#ifndef LS_PLUGIN_DIR
+#define LS_PLUGIN_DIR "/usr/local/lib/lawscore/plugins"
+#endif
+
+/* Amounts are sums of decimals: compare with the Lua helpers' tolerance. */
+#define EPS 1e-9
+/* More functions than this in one descriptor is a damaged table. */
+#define MAX_FUNCTIONS 10000
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define ABI_TEXT STR(LSP_ABI_MAJOR) "." STR(LSP_ABI_MINOR)
+
+typedef struct plugin {
+    char *name;                /* as the scheme names it */
+    char *path;                /* the file loaded, or NULL (not found) */
+    void *handle;              /* NULL when loading failed */
+    lsp_descriptor desc;       /* copy, zero past the plugin's size */
+    lsp_function *fns;         /* copies, zero past the plugin's size */
+    size_t nfns;
+} plugin;
+
+typedef struct binding {
+    plugin *p;                 /* NULL: not bound */
+    const lsp_function *fn;
+    void *state;
+    lsp_item item;
+} binding;
+
+typedef struct plugin_backend {
+    ls_backend base;           /* first: the engine sees only this */
+    const ls_scheme *s;
+    char **dirs;
+    size_t ndirs;
+    plugin **plugins;
+    size_t nplugins;
+    binding *bind;             /* per node */
+} plugin_backend;
+
+struct lsp_bind_ctx {
+    plugin_backend *b;
+    const ls_node *nd;
+    binding *bd;
+    plugin *p;
+    const lsp_function *fn;
+    ls_errors *err;
+    size_t nerrors;
+    void *state;
+    int has_state;
+};
+
+struct lsp_call {
+    plugin_backend *b;
+    ls_rule_call *rc;
+    binding *bd;
+    lsp_unit unit;
+    lsp_stat stat;
+    int has_result;
+    double value;
+    char *failure;             /* the first failure (owned) */
+};
+
+static const lsp_host host;
+
+const char *ls_plugin_abi_version(void) { return ABI_TEXT; }
+
+/* ---- the search path --------------------------------------------------- */
+
+static void path_add(char ***v, size_t *n, size_t *cap, const char *dir, size_t len)
+{
+    if (len == 0) return;
+    for (size_t i = 0; i < *n; i++)
+        if (strlen((*v)[i]) == len && !memcmp((*v)[i], dir, len)) return;
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 8;
+        *v = ls_xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = ls_xstrndup(dir, len);
+}
+
+int ls_plugin_search_path(const ls_scheme *s, const char *const *cli, size_t ncli,
+                          char ***out, size_t *n)
+{
+    char **v = NULL;
+    size_t nv = 0, cap = 0;
+    for (size_t i = 0; i < ncli; i++) path_add(&v, &nv, &cap, cli[i], strlen(cli[i]));
+    const char *env = getenv(LS_PLUGIN_PATH_ENV);
+    while (env && *env) {
+        const char *colon = strchr(env, ':');
+        size_t len = colon ? (size_t)(colon - env) : strlen(env);
+        path_add(&v, &nv, &cap, env, len);
+        env += len + (colon != NULL);
+    }
+    if (s && s->dir) path_add(&v, &nv, &cap, s->dir, strlen(s->dir));
+    path_add(&v, &nv, &cap, LS_PLUGIN_DIR, strlen(LS_PLUGIN_DIR));
+    *out = v;
+    *n = nv;
+    return 0;
+}
+
+void ls_plugin_path_free(char **dirs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(dirs[i]);
+    free(dirs);
+}
+
+/* ---- loading a plugin -------------------------------------------------- */
+
+/* dir/NAME.so, always with a slash so that dlopen never searches. */
+static char *so_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    if (n && dir[n - 1] == '/') return ls_format("%s%s.so", dir, name);
+    return ls_format("%s/%s.so", dir, name);
+}
+
+/* dlerror() text without a leading "PATH: " (we name the file already). */
+static const char *dl_text(const char *msg, const char *path)
+{
+    if (!msg) return "unknown error";
+    size_t n = strlen(path);
+    if (!strncmp(msg, path, n) && msg[n] == ':' && msg[n + 1] == ' ') return msg + n + 2;
+    return msg;
+}
+
+static void plugin_free(plugin *p)
+{
+    if (!p) return;
+    if (p->handle) dlclose(p->handle);
+    free(p->fns);
+    free(p->name);
+    free(p->path);
+    free(p);
+}
+
+/* Check the descriptor and copy it.  0, or -1 with an error. */
+static int take_descriptor(plugin *p, const lsp_descriptor *d, const ls_scheme *s,
+                           const ls_ruleref *r, ls_errors *err)
+{
+    const char *nm = p->name, *path = p->path;
+    if (!d)
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s): %s() returned no descriptor", nm, path, LSP_ENTRY);
+    if (d->magic != LSP_MAGIC)
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s) is not a lawscore plugin: its descriptor starts with "
+                         "0x%08X, expected 0x%08X", nm, path, (unsigned)d->magic, (unsigned)LSP_MAGIC);
+    if (d->abi_major != LSP_ABI_MAJOR)
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s) was built for ABI %u.x, this lawscore has ABI %s: "
+                         "rebuild it with this lawscore's lawscore_plugin.h",
+                         nm, path, (unsigned)d->abi_major, ABI_TEXT);
+    if (d->abi_minor > LSP_ABI_MINOR)
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s) was built for ABI %u.%u, this lawscore has ABI %s: "
+                         "it needs a newer lawscore",
+                         nm, path, (unsigned)d->abi_major, (unsigned)d->abi_minor, ABI_TEXT);
+    if (d->size < LSP_DESCRIPTOR_SIZE_1_0)
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s) has a damaged descriptor: its size is %u bytes, "
+                         "expected at least %zu", nm, path, (unsigned)d->size,
+                         (size_t)LSP_DESCRIPTOR_SIZE_1_0);
+    memset(&p->desc, 0, sizeof p->desc);
+    memcpy(&p->desc, d, d->size < sizeof p->desc ? d->size : sizeof p->desc);
+    const lsp_descriptor *c = &p->desc;
+    if (c->function_size < LSP_FUNCTION_SIZE_1_0)
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s) has a damaged descriptor: functions of %u bytes, "
+                         "expected at least %zu", nm, path, (unsigned)c->function_size,
+                         (size_t)LSP_FUNCTION_SIZE_1_0);
+    if (c->nfunctions == 0 || !c->functions || c->nfunctions > MAX_FUNCTIONS)
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s) has a damaged descriptor: it lists %s functions",
+                         nm, path, c->nfunctions == 0 || !c->functions ? "no" : "too many");
+    p->fns = ls_xcalloc(c->nfunctions, sizeof *p->fns);
+    size_t fsize = c->function_size < sizeof *p->fns ? c->function_size : sizeof *p->fns;
+    for (size_t i = 0; i < c->nfunctions; i++) {
+        const char *src = (const char *)c->functions + i * c->function_size;
+        memcpy(&p->fns[i], src, fsize);
+        if (!p->fns[i].name || !p->fns[i].name[0] || !p->fns[i].score)
+            return ls_errorf(err, s->path, r->line, r->col,
+                             "plugin '%s' (%s) has a damaged descriptor: function %zu has no %s",
+                             nm, path, i + 1, !p->fns[i].name || !p->fns[i].name[0] ? "name" : "score callback");
+    }
+    p->nfns = c->nfunctions;
+    return 0;
+}
+
+/* Find and load plugin `name` for the rule r.  0, or -1 with an error. */
+static int plugin_load(plugin_backend *b, plugin *p, const ls_ruleref *r, ls_errors *err)
+{
+    const ls_scheme *s = b->s;
+    struct stat st;
+    for (size_t i = 0; i < b->ndirs && !p->path; i++) {
+        char *path = so_path(b->dirs[i], p->name);
+        if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) p->path = path;
+        else free(path);
+    }
+    if (!p->path) {
+        ls_buf l;
+        ls_buf_init(&l);
+        for (size_t i = 0; i < b->ndirs; i++) ls_buf_printf(&l, "%s%s", i ? ", " : "", b->dirs[i]);
+        if (!b->ndirs) ls_buf_puts(&l, "(no directories)");
+        ls_errorf(err, s->path, r->line, r->col,
+                  "plugin '%s' not found: no %s.so in %s (add its directory with --plugin-path "
+                  "or " LS_PLUGIN_PATH_ENV ")", p->name, p->name, l.p);
+        ls_buf_cleanup(&l);
+        return -1;
+    }
+    dlerror();
+    p->handle = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
+    if (!p->handle)
+        return ls_errorf(err, s->path, r->line, r->col, "cannot load plugin '%s' (%s): %s",
+                         p->name, p->path, dl_text(dlerror(), p->path));
+    dlerror();
+    void *sym = dlsym(p->handle, LSP_ENTRY);
+    if (!sym || dlerror())
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s) does not export the entry point %s() (a plugin "
+                         "defines it with LSP_PLUGIN from lawscore_plugin.h)",
+                         p->name, p->path, LSP_ENTRY);
+    const lsp_descriptor *(*entry)(void);
+    memcpy(&entry, &sym, sizeof entry);     /* POSIX: object -> function pointer */
+    return take_descriptor(p, entry(), s, r, err);
+}
+
+/* The plugin of the rule, loaded; NULL when it cannot be (reported with
+ * the first item that uses it). */
+static plugin *plugin_get(plugin_backend *b, const ls_ruleref *r, ls_errors *err)
+{
+    for (size_t i = 0; i < b->nplugins; i++)
+        if (!strcmp(b->plugins[i]->name, r->plugin)) return b->plugins[i]->nfns ? b->plugins[i] : NULL;
+    plugin *p = ls_xcalloc(1, sizeof *p);
+    p->name = ls_xstrdup(r->plugin);
+    b->plugins = ls_xrealloc(b->plugins, (b->nplugins + 1) * sizeof *b->plugins);
+    b->plugins[b->nplugins++] = p;
+    if (plugin_load(b, p, r, err)) {
+        p->nfns = 0;
+        return NULL;
+    }
+    return p;
+}
+
+static const lsp_function *function_get(plugin *p, const char *name)
+{
+    for (size_t i = 0; i < p->nfns; i++)
+        if (!strcmp(p->fns[i].name, name)) return &p->fns[i];
+    return NULL;
+}
+
+static int no_function(const plugin *p, const ls_scheme *s, const ls_ruleref *r, ls_errors *err)
+{
+    ls_buf l;
+    ls_buf_init(&l);
+    const char *best = NULL;
+    size_t bestd = 3, len = strlen(r->function);
+    for (size_t i = 0; i < p->nfns; i++) {
+        ls_buf_printf(&l, "%s%s", i ? ", " : "", p->fns[i].name);
+        size_t d = ls_edit_distance(r->function, p->fns[i].name);
+        if (d < bestd && d < len) { bestd = d; best = p->fns[i].name; }
+    }
+    if (best)
+        ls_errorf(err, s->path, r->line, r->col,
+                  "plugin '%s' (%s) has no function '%s' (did you mean '%s'?); it provides: %s",
+                  p->name, p->path, r->function, best, l.p);
+    else
+        ls_errorf(err, s->path, r->line, r->col,
+                  "plugin '%s' (%s) has no function '%s'; it provides: %s",
+                  p->name, p->path, r->function, l.p);
+    ls_buf_cleanup(&l);
+    return -1;
+}
+
+/* ---- parameters ----------------------------------------------------------- */
+
+static int scalar_null(const ls_ynode *n)
+{
+    return n->kind == LS_YSCALAR && ls_ynode_is_null(n);
+}
+
+static int scalar_bool(const ls_ynode *n, int *out)
+{
+    static const char *const t[] = {"true", "True", "TRUE"}, *const f[] = {"false", "False", "FALSE"};
+    if (n->kind != LS_YSCALAR || !n->plain) return 0;
+    for (int i = 0; i < 3; i++) {
+        if (!strcmp(n->str, t[i])) { *out = 1; return 1; }
+        if (!strcmp(n->str, f[i])) { *out = 0; return 1; }
+    }
+    return 0;
+}
+
+/* Parse a number the way scheme numbers are parsed; 0 or -1 with msg. */
+static int scalar_number(const ls_ynode *n, double *out, char *msg, size_t size)
+{
+    ls_vspec spec = {.type = LS_T_NUMBER};
+    ls_value v;
+    if (ls_value_parse(&spec, n->str, n->plain, &v, msg, size)) return -1;
+    *out = v.num;
+    return 0;
+}
+
+/* The node at path under the params; NULL when absent.  *parent gets the
+ * deepest node reached (for positioning "missing" errors).  *bad is set
+ * when the path itself is malformed. */
+static const ls_ynode *param_at(const ls_ynode *root, const char *path, const ls_ynode **parent,
+                                int *bad)
+{
+    const ls_ynode *n = root;
+    const char *p = path;
+    char key[256];
+    *bad = 0;
+    if (parent) *parent = root;
+    if (!path) { *bad = 1; return NULL; }
+    while (n && *p) {
+        if (scalar_null(n)) return NULL;
+        if (parent) *parent = n;
+        if (*p == '[') {
+            char *end;
+            if (p[1] < '0' || p[1] > '9') { *bad = 1; return NULL; }
+            unsigned long long i = strtoull(p + 1, &end, 10);
+            if (*end != ']') { *bad = 1; return NULL; }
+            p = end + 1;
+            if (n->kind == LS_YSEQ) n = i < n->n ? n->items[i] : NULL;
+            else if (n->kind == LS_YMAP) n = i < n->n ? ls_ymap_val(n, i) : NULL;
+            else n = NULL;
+            continue;
+        }
+        if (*p == '.') {
+            if (p == path) { *bad = 1; return NULL; }
+            p++;
+        }
+        size_t len = strcspn(p, ".[");
+        if (len == 0 || len >= sizeof key) { *bad = 1; return NULL; }
+        memcpy(key, p, len);
+        key[len] = '\0';
+        p += len;
+        n = n->kind == LS_YMAP ? ls_ymap_get(n, key) : NULL;
+    }
+    if (*p) {
+        /* the rest of the path must still be well formed */
+        for (const char *q = p; *q; q++)
+            if (*q == '[' && (q[1] < '0' || q[1] > '9')) *bad = 1;
+        return NULL;
+    }
+    if (n && scalar_null(n)) return NULL;
+    return n;
+}
+
+static int bind_verror(lsp_bind_ctx *b, const ls_ynode *at, const char *fmt, va_list ap)
+{
+    char *msg = ls_vformat(fmt, ap);
+    const ls_ruleref *r = &b->nd->rule;
+    int line = at ? at->line : r->line, col = at ? at->col : r->col;
+    ls_errorf(b->err, b->b->s->path, line, col, "%s.%s: %s", b->p->name, b->fn->name, msg);
+    free(msg);
+    b->nerrors++;
+    return -1;
+}
+
+static int bind_errorat(lsp_bind_ctx *b, const ls_ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int bind_errorat(lsp_bind_ctx *b, const ls_ynode *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bind_verror(b, at, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Look up a parameter: 0 with *out, 1 absent and optional, -1 (missing
+ * and required, or a malformed path: reported). */
+static int param_lookup(lsp_bind_ctx *b, const char *path, int required, const char *what,
+                        const ls_ynode **out)
+{
+    const ls_ynode *parent;
+    int bad;
+    const ls_ynode *n = param_at(b->nd->rule.params, path, &parent, &bad);
+    if (bad)
+        return bind_errorat(b, NULL, "internal error in the plugin: malformed parameter path '%s'",
+                            path ? path : "(null)");
+    if (n) {
+        *out = n;
+        return 0;
+    }
+    if (!required) return 1;
+    return bind_errorat(b, parent, "missing parameter '%s' (%s)", path, what);
+}
+
+static int wrong_type(lsp_bind_ctx *b, const char *path, const ls_ynode *n, const char *what)
+{
+    char buf[128];
+    return bind_errorat(b, n, "parameter '%s': expected %s, found %s", path, what,
+                        ls_ynode_describe(n, buf, sizeof buf));
+}
+
+static const lsp_item *h_bind_item(lsp_bind_ctx *b) { return &b->bd->item; }
+
+static int h_indicator(lsp_bind_ctx *b, const char *id)
+{
+    const ls_scheme *s = b->b->s;
+    int ind = id ? ls_scheme_find_indicator(s, id) : -1;
+    if (ind >= 0) return ind;
+    if (!id) return bind_errorat(b, NULL, "internal error in the plugin: indicator id is NULL");
+    const char *sug = ls_scheme_suggest_indicator(s, id);
+    if (sug) return bind_errorat(b, NULL, "unknown indicator '%s' (did you mean '%s'?)", id, sug);
+    return bind_errorat(b, NULL, "unknown indicator '%s'", id);
+}
+
+/* "integer, number or percent" for a type set. */
+static void types_text(unsigned types, ls_buf *t)
+{
+    int n = 0, total = 0;
+    for (int i = 0; i <= LS_T_TEXT; i++) total += (types >> i) & 1;
+    for (int i = 0; i <= LS_T_TEXT; i++) {
+        if (!((types >> i) & 1)) continue;
+        n++;
+        ls_buf_printf(t, "%s%s", n == 1 ? "" : n == total ? " or " : ", ", ls_vtype_name((ls_vtype)i));
+    }
+}
+
+static int h_param_indicator(lsp_bind_ctx *b, const char *path, int required, unsigned types,
+                             int *out)
+{
+    const ls_ynode *n = NULL;
+    int rc = param_lookup(b, path, required, "an indicator id", &n);
+    if (rc) return rc;
+    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, "an indicator id");
+    const ls_scheme *s = b->b->s;
+    int ind = ls_scheme_find_indicator(s, n->str);
+    if (ind < 0) {
+        const char *sug = ls_scheme_suggest_indicator(s, n->str);
+        if (sug)
+            return bind_errorat(b, n, "parameter '%s': unknown indicator '%s' (did you mean '%s'?)",
+                                path, n->str, sug);
+        return bind_errorat(b, n, "parameter '%s': unknown indicator '%s'", path, n->str);
+    }
+    const ls_indicator *in = &s->inds[ind];
+    if (types && !((types >> in->spec.type) & 1)) {
+        ls_buf t;
+        ls_buf_init(&t);
+        types_text(types, &t);
+        bind_errorat(b, n, "parameter '%s': indicator '%s' (%s) is of type %s, expected %s",
+                     path, in->id, in->name, ls_vtype_name(in->spec.type), t.p);
+        ls_buf_cleanup(&t);
+        return -1;
+    }
+    *out = ind;
+    return 0;
+}
+
+static int bad_indicator(lsp_bind_ctx *b, int ind)
+{
+    if (ind >= 0 && (size_t)ind < b->b->s->ninds) return 0;
+    return bind_errorat(b, NULL, "internal error in the plugin: no indicator handle %d", ind);
+}
+
+static int h_indicator_type(lsp_bind_ctx *b, int ind)
+{
+    if (bad_indicator(b, ind)) return -1;
+    return (int)b->b->s->inds[ind].spec.type;
+}
+
+static const char *h_indicator_name(lsp_bind_ctx *b, int ind)
+{
+    if (bad_indicator(b, ind)) return NULL;
+    return b->b->s->inds[ind].name;
+}
+
+static int h_flag(lsp_bind_ctx *b, const char *name)
+{
+    const ls_scheme *s = b->b->s;
+    for (size_t i = 0; name && i < s->nflags; i++)
+        if (!strcmp(s->flags[i], name)) return (int)i;
+    return bind_errorat(b, NULL, "unknown flag '%s' (the scheme declares its flags under 'flags:')",
+                        name ? name : "(null)");
+}
+
+static int h_param_kind(lsp_bind_ctx *b, const char *path)
+{
+    int bad, v;
+    const ls_ynode *n = param_at(b->nd->rule.params, path, NULL, &bad);
+    double d;
+    char msg[8];
+    if (bad) {
+        bind_errorat(b, NULL, "internal error in the plugin: malformed parameter path '%s'",
+                     path ? path : "(null)");
+        return LSP_P_ABSENT;
+    }
+    if (!n) return LSP_P_ABSENT;
+    if (n->kind == LS_YSEQ) return LSP_P_LIST;
+    if (n->kind == LS_YMAP) return LSP_P_MAP;
+    if (scalar_bool(n, &v)) return LSP_P_BOOL;
+    if (n->plain && !scalar_number(n, &d, msg, sizeof msg)) return LSP_P_NUMBER;
+    return LSP_P_STRING;
+}
+
+static int h_param_number(lsp_bind_ctx *b, const char *path, int required, double *out)
+{
+    const ls_ynode *n = NULL;
+    int rc = param_lookup(b, path, required, "a number", &n);
+    if (rc) return rc;
+    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, "a number");
+    char msg[256];
+    if (scalar_number(n, out, msg, sizeof msg))
+        return bind_errorat(b, n, "parameter '%s': %s", path, msg);
+    return 0;
+}
+
+static int h_param_string(lsp_bind_ctx *b, const char *path, int required, const char **out)
+{
+    const ls_ynode *n = NULL;
+    int rc = param_lookup(b, path, required, "text", &n);
+    if (rc) return rc;
+    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, "text");
+    *out = n->str;
+    return 0;
+}
+
+static int h_param_bool(lsp_bind_ctx *b, const char *path, int required, int *out)
+{
+    const ls_ynode *n = NULL;
+    int rc = param_lookup(b, path, required, "true or false", &n);
+    if (rc) return rc;
+    if (!scalar_bool(n, out)) return wrong_type(b, path, n, "true or false");
+    return 0;
+}
+
+static int h_param_length(lsp_bind_ctx *b, const char *path, int required, size_t *out)
+{
+    const ls_ynode *n = NULL;
+    int rc = param_lookup(b, path, required, "a list", &n);
+    if (rc) return rc;
+    if (n->kind == LS_YSCALAR) return wrong_type(b, path, n, "a list");
+    *out = n->n;
+    return 0;
+}
+
+static int h_param_key(lsp_bind_ctx *b, const char *path, size_t i, const char **out)
+{
+    const ls_ynode *n = NULL;
+    int rc = param_lookup(b, path, 1, "a mapping", &n);
+    if (rc) return rc;
+    if (n->kind != LS_YMAP) return wrong_type(b, path, n, "a mapping");
+    if (i >= n->n)
+        return bind_errorat(b, n, "internal error in the plugin: parameter '%s' has no pair %zu",
+                            path, i);
+    *out = ls_ymap_key(n, i)->str;
+    return 0;
+}
+
+static int h_param_item_number(lsp_bind_ctx *b, const char *path, size_t i, double *out)
+{
+    char *p = ls_format("%s[%zu]", path ? path : "", i);
+    int rc = h_param_number(b, p, 1, out);
+    free(p);
+    return rc;
+}
+
+static int h_bind_error(lsp_bind_ctx *b, const char *path, const char *fmt, ...)
+{
+    const ls_ynode *at = NULL;
+    int bad;
+    if (path) at = param_at(b->nd->rule.params, path, NULL, &bad);
+    va_list ap;
+    va_start(ap, fmt);
+    bind_verror(b, at, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void h_set_state(lsp_bind_ctx *b, void *state)
+{
+    if (b->has_state && b->state != state && b->fn->free_state) b->fn->free_state(b->state);
+    b->state = state;
+    b->has_state = 1;
+}
+
+/* ---- calls ---------------------------------------------------------------- */
+
+static int call_vfail(lsp_call *c, const char *fmt, va_list ap)
+{
+    if (!c->failure) c->failure = ls_vformat(fmt, ap);
+    return -1;
+}
+
+static int call_fail(lsp_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int call_fail(lsp_call *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    call_vfail(c, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static const ls_value *call_value(lsp_call *c, int ind, const char *fn)
+{
+    const ls_rule_call *rc = c->rc;
+    if (ind < 0 || (size_t)ind >= c->b->s->ninds) {
+        call_fail(c, "internal error in the plugin: %s() of indicator handle %d", fn, ind);
+        return NULL;
+    }
+    if (rc->reads) rc->reads[ind] = 1;
+    if (!rc->data) return NULL;
+    return ls_dataset_get(rc->data, (size_t)rc->unit, (size_t)ind);
+}
+
+static const lsp_item *h_item(lsp_call *c) { return &c->bd->item; }
+static const lsp_unit *h_unit(lsp_call *c) { return &c->unit; }
+static void *h_state(lsp_call *c) { return c->bd->state; }
+
+static double h_number(lsp_call *c, int ind, int *is_set)
+{
+    const ls_value *v = call_value(c, ind, "number");
+    int set = v && v->set;
+    if (is_set) *is_set = set;
+    return set ? v->num : 0;
+}
+
+static const char *h_string(lsp_call *c, int ind)
+{
+    const ls_value *v = call_value(c, ind, "string");
+    if (!v || !v->set || (v->type != LS_T_ENUM && v->type != LS_T_TEXT)) return NULL;
+    return v->str;
+}
+
+static const lsp_stat *h_stats(lsp_call *c, int ind)
+{
+    if (ind < 0 || (size_t)ind >= c->b->s->ninds) {
+        call_fail(c, "internal error in the plugin: stats() of indicator handle %d", ind);
+        return NULL;
+    }
+    ls_rule_call *rc = c->rc;
+    if (!rc->stats) {
+        call_fail(c, "group statistics are not available here");
+        return NULL;
+    }
+    if (rc->reads) rc->reads[ind] = 1;
+    const ls_scheme *s = c->b->s;
+    const ls_stat *st = ls_stats_get(rc->stats, s->units[rc->unit].group, ind);
+    memset(&c->stat, 0, sizeof c->stat);
+    c->stat.count = st->count;
+    c->stat.sum = st->sum;
+    if (st->count) {
+        c->stat.min = st->min;
+        c->stat.max = st->max;
+        c->stat.mean = st->mean;
+    }
+    ls_vtype t = s->inds[ind].spec.type;
+    if (t != LS_T_ENUM && t != LS_T_TEXT) {
+        c->stat.rank = ls_stats_rank(rc->stats, rc->unit, ind, 1);
+        c->stat.rank_asc = ls_stats_rank(rc->stats, rc->unit, ind, 0);
+    }
+    return &c->stat;
+}
+
+static int h_has_flag(lsp_call *c, int flag)
+{
+    const ls_scheme *s = c->b->s;
+    if (flag < 0 || (size_t)flag >= s->nflags)
+        return call_fail(c, "internal error in the plugin: no flag handle %d", flag), 0;
+    return (int)((s->units[c->rc->unit].flags >> flag) & 1);
+}
+
+static void h_result(lsp_call *c, double value)
+{
+    c->value = value;
+    c->has_result = 1;
+}
+
+static int h_reason(lsp_call *c, const char *text)
+{
+    if (!text) return call_fail(c, "internal error in the plugin: reason is NULL");
+    size_t len = strlen(text), bad;
+    if (!ls_utf8_valid(text, len, &bad))
+        return call_fail(c, "reason %zu is not valid UTF-8 text (bad byte at offset %zu)",
+                         c->rc->reasons.n + 1, bad);
+    ls_strlist_add(&c->rc->reasons, text, len);
+    return 0;
+}
+
+static int h_reasonf(lsp_call *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *t = ls_vformat(fmt, ap);
+    va_end(ap);
+    int rc = h_reason(c, t);
+    free(t);
+    return rc;
+}
+
+static int h_fail(lsp_call *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    call_vfail(c, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void h_log(lsp_call *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *t = ls_vformat(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", c->bd->p->path, t);
+    fflush(stderr);
+    free(t);
+}
+
+/* The Lua helpers' fmt(): integral values without decimals, others with
+ * 15 significant digits, never "-0". */
+static const char *h_fmt(double x, char *buf, size_t size)
+{
+    if (!buf || size == 0) return "";
+    if (isnan(x)) snprintf(buf, size, "NaN");
+    else if (x == floor(x) && fabs(x) < 9007199254740992.0) snprintf(buf, size, "%.0f", x);
+    else snprintf(buf, size, "%.15g", x);
+    if (!strcmp(buf, "-0")) snprintf(buf, size, "0");
+    return buf;
+}
+
+static int not_veto(lsp_call *c, const char *fn)
+{
+    const lsp_item *it = &c->bd->item;
+    if (it->kind != LSP_VETO) return 0;
+    return call_fail(c, "%s(): item %s is a veto item (一票否决): set its result with result() "
+                        "(1 when the veto applies)", fn, it->number);
+}
+
+/* from_amount(capped(amount, cap, text)) of rules/lawscore.lua. */
+static int h_amount(lsp_call *c, double amount, double cap, const char *text)
+{
+    if (not_veto(c, "amount")) return -1;
+    if (!isfinite(amount) || isnan(cap))
+        return call_fail(c, "amount(): the amount is not a finite number");
+    const lsp_item *it = &c->bd->item;
+    if (cap < 0) cap = it->points;
+    char a[LSP_FMT_SIZE], m[LSP_FMT_SIZE];
+    if (amount > cap + EPS) {
+        if (text && h_reasonf(c, "%s，应%s%s分，最多%s%s分", text, it->verb,
+                              h_fmt(amount, a, sizeof a), it->verb, h_fmt(cap, m, sizeof m)))
+            return -1;
+        amount = cap;
+    } else if (text && h_reasonf(c, "%s，%s%s分", text, it->verb, h_fmt(amount, a, sizeof a))) {
+        return -1;
+    }
+    h_result(c, it->kind == LSP_ITEM ? it->points - amount : amount);
+    return 0;
+}
+
+/* from_earned(earned, earned_reason(situation, earned)) of rules/lawscore.lua. */
+static int h_earned(lsp_call *c, double earned, const char *situation)
+{
+    if (not_veto(c, "earned")) return -1;
+    if (!isfinite(earned)) return call_fail(c, "earned(): the points are not a finite number");
+    const lsp_item *it = &c->bd->item;
+    double points = it->points;
+    char a[LSP_FMT_SIZE];
+    int rc = 0;
+    if (situation) {
+        if (it->kind == LSP_BONUS) {
+            if (earned > 0) rc = h_reasonf(c, "%s，加%s分", situation, h_fmt(earned, a, sizeof a));
+        } else if (it->kind == LSP_DEDUCTION) {
+            if (points - earned > EPS)
+                rc = h_reasonf(c, "%s，扣%s分", situation, h_fmt(points - earned, a, sizeof a));
+        } else if (earned < points - EPS) {
+            if (earned <= 0) rc = h_reasonf(c, "%s，不得分", situation);
+            else rc = h_reasonf(c, "%s，得%s分", situation, h_fmt(earned, a, sizeof a));
+        }
+    }
+    if (rc) return -1;
+    h_result(c, it->kind == LSP_DEDUCTION ? points - earned : earned);
+    return 0;
+}
+
+static const lsp_host host = {
+    .size = (uint32_t)sizeof(lsp_host),
+    .abi_major = LSP_ABI_MAJOR,
+    .abi_minor = LSP_ABI_MINOR,
+    .bind_item = h_bind_item,
+    .indicator = h_indicator,
+    .param_indicator = h_param_indicator,
+    .indicator_type = h_indicator_type,
+    .indicator_name = h_indicator_name,
+    .flag = h_flag,
+    .param_kind = h_param_kind,
+    .param_number = h_param_number,
+    .param_string = h_param_string,
+    .param_bool = h_param_bool,
+    .param_length = h_param_length,
+    .param_key = h_param_key,
+    .param_item_number = h_param_item_number,
+    .bind_error = h_bind_error,
+    .set_state = h_set_state,
+    .item = h_item,
+    .unit = h_unit,
+    .state = h_state,
+    .number = h_number,
+    .string = h_string,
+    .stats = h_stats,
+    .has_flag = h_has_flag,
+    .result = h_result,
+    .amount = h_amount,
+    .earned = h_earned,
+    .reason = h_reason,
+    .reasonf = h_reasonf,
+    .fail = h_fail,
+    .log = h_log,
+    .fmt = h_fmt,
+};
+
+/* ---- the backend ---------------------------------------------------------- */
+
+static int item_kind(ls_section sec)
+{
+    switch (sec) {
+    case LS_SEC_BONUS: return LSP_BONUS;
+    case LS_SEC_DEDUCT: return LSP_DEDUCTION;
+    case LS_SEC_VETO: return LSP_VETO;
+    default: return LSP_ITEM;
+    }
+}
+
+static int pl_bind(ls_backend *self, int node, ls_errors *err)
+{
+    plugin_backend *b = (plugin_backend *)self;
+    const ls_scheme *s = b->s;
+    if (node < 0 || (size_t)node >= s->nnodes)
+        return ls_errorf(err, s->path, 0, 0, "internal error: no node %d", node);
+    const ls_node *nd = &s->nodes[node];
+    const ls_ruleref *r = &nd->rule;
+    if (r->kind != LS_RULE_PLUGIN || !r->plugin || !r->function)
+        return ls_errorf(err, s->path, nd->line, nd->col,
+                         "internal error: item '%s' has no plugin rule", nd->id);
+    binding *bd = &b->bind[node];
+    if (bd->p) return 0;
+    plugin *p = plugin_get(b, r, err);
+    if (!p) return -1;
+    const lsp_function *fn = function_get(p, r->function);
+    if (!fn) return no_function(p, s, r, err);
+
+    bd->item.id = nd->id;
+    bd->item.name = nd->name;
+    bd->item.number = nd->number ? nd->number : "";
+    bd->item.kind = item_kind(nd->section);
+    bd->item.points = ls_dec_to_double(nd->points, s->digits);
+    bd->item.verb = nd->section == LS_SEC_BONUS ? "加" : "扣";
+    lsp_bind_ctx ctx = {.b = b, .nd = nd, .bd = bd, .p = p, .fn = fn, .err = err};
+    int rc = fn->bind ? fn->bind(&host, &ctx) : 0;
+    if (rc != 0 || ctx.nerrors) {
+        if (!ctx.nerrors)
+            bind_errorat(&ctx, NULL, "the plugin rejected the item without saying why");
+        if (ctx.has_state && ctx.state && fn->free_state) fn->free_state(ctx.state);
+        memset(&bd->item, 0, sizeof bd->item);
+        return -1;
+    }
+    bd->p = p;
+    bd->fn = fn;
+    bd->state = ctx.state;
+    return 0;
+}
+
+static int pl_call(ls_backend *self, ls_rule_call *rc)
+{
+    plugin_backend *b = (plugin_backend *)self;
+    const ls_scheme *s = b->s;
+    if (rc->node < 0 || (size_t)rc->node >= s->nnodes || !b->bind[rc->node].p)
+        return ls_rule_call_fail(rc, NULL, 0, "internal error: the rule of node %d is not bound", rc->node);
+    if (rc->unit < 0 || (size_t)rc->unit >= s->nunits)
+        return ls_rule_call_fail(rc, NULL, 0, "internal error: no unit %d", rc->unit);
+    binding *bd = &b->bind[rc->node];
+    const ls_unit *u = &s->units[rc->unit];
+    lsp_call c = {.b = b, .rc = rc, .bd = bd};
+    c.unit.id = u->id;
+    c.unit.name = u->name;
+    c.unit.group = s->groups[u->group].id;
+    c.unit.group_name = s->groups[u->group].name;
+    rc->value = 0;
+    int st = bd->fn->score(&host, &c);
+    const char *nm = bd->p->name, *fn = bd->fn->name, *path = bd->p->path;
+    int ret = 0;
+    if (c.failure)
+        ret = ls_rule_call_fail(rc, path, 0, "%s.%s: %s", nm, fn, c.failure);
+    else if (st != 0)
+        ret = ls_rule_call_fail(rc, path, 0, "%s.%s: failed without saying why", nm, fn);
+    else if (!c.has_result)
+        ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned without a result "
+                                "(set it with result(), amount() or earned())", nm, fn);
+    else if (isnan(c.value))
+        ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned NaN", nm, fn);
+    else if (!isfinite(c.value))
+        ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned an infinite number", nm, fn);
+    free(c.failure);
+    if (ret) {
+        ls_strlist_cleanup(&rc->reasons);
+        rc->value = 0;
+        return -1;
+    }
+    rc->value = c.value;
+    return 0;
+}
+
+static void pl_free(ls_backend *self)
+{
+    plugin_backend *b = (plugin_backend *)self;
+    /* States first: their free_state lives in the plugins. */
+    for (size_t i = 0; i < b->s->nnodes; i++) {
+        binding *bd = &b->bind[i];
+        if (bd->p && bd->state && bd->fn->free_state) bd->fn->free_state(bd->state);
+    }
+    for (size_t i = 0; i < b->nplugins; i++) plugin_free(b->plugins[i]);
+    free(b->plugins);
+    free(b->bind);
+    ls_plugin_path_free(b->dirs, b->ndirs);
+    free(b);
+}
+
+ls_backend *ls_plugin_backend_new(const ls_scheme *s, const char *const *dirs, size_t ndirs,
+                                  ls_errors *err)
+{
+    (void)err;
+    plugin_backend *b = ls_xcalloc(1, sizeof *b);
+    b->base.name = "plugin";
+    b->base.bind = pl_bind;
+    b->base.call = pl_call;
+    b->base.free = pl_free;
+    b->s = s;
+    b->bind = ls_xcalloc(s->nnodes ? s->nnodes : 1, sizeof *b->bind);
+    b->dirs = ls_xcalloc(ndirs ? ndirs : 1, sizeof *b->dirs);
+    for (size_t i = 0; i < ndirs; i++) b->dirs[i] = ls_xstrdup(dirs[i]);
+    b->ndirs = ndirs;
+    return &b->base;
+}
+
+int ls_plugin_loaded(const ls_backend *self, size_t i, const char **name, const char **path,
+                     const char **version)
+{
+    const plugin_backend *b = (const plugin_backend *)self;
+    for (size_t k = 0; k < b->nplugins; k++) {
+        const plugin *p = b->plugins[k];
+        if (!p->nfns) continue;            /* failed to load */
+        if (i-- > 0) continue;
+        *name = p->name;
+        *path = p->path;
+        *version = p->desc.version ? p->desc.version : "";
+        return 0;
+    }
+    return -1;
+}

@@ -1,0 +1,264 @@
+/*
+ * main.c - the lawscore command line: parses arguments, calls the engine,
+ * prints diagnostics and maps failures to exit codes.  Nothing else.
+ *
+ * Exit codes: 0 success; 1 bad input (scheme, data, rules) or failed
+ * rules; 2 bad usage; 3 output could not be written.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_data.h"
+#include "ls_error.h"
+#include "ls_export_csv.h"
+#include "ls_export_json.h"
+#include "ls_lua.h"
+#include "ls_manifest.h"
+#include "ls_outdir.h"
+#include "ls_scheme.h"
+#include "ls_score.h"
+#include "ls_table.h"
+#include "ls_util.h"
+
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+#define EXIT_OUTPUT 3
+
+static const char usage[] =
+    "usage: lawscore check SCHEME [DATA...]         validate a scheme and its data\n"
+    "       lawscore run SCHEME DATA... [-o DIR]    score every unit, write results to DIR\n"
+    "       lawscore --version | --help\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR         results directory (default: results)\n"
+    "  -k, --keep-going         on rule errors, mark the cells and finish the rest\n"
+    "  -q, --quiet              do not print the ranking\n"
+    "  --max-instructions N     Lua instruction budget per rule call\n"
+    "  --max-memory-mb N        memory cap per Lua state, in MB\n";
+
+typedef struct options {
+    const char *cmd;
+    const char *scheme;
+    const char **data;
+    size_t ndata;
+    const char *outdir;
+    int keep_going, quiet;
+    long max_instructions, max_memory_mb;
+} options;
+
+static int parse_long(const char *opt, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi) {
+        fprintf(stderr, "lawscore: error: %s expects a whole number from %ld to %ld, found '%s'\n", opt, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->outdir = "results";
+    o->data = ls_xcalloc((size_t)argc, sizeof *o->data);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--max-instructions") ||
+            !strcmp(a, "--max-memory-mb")) {
+            if (!val) { fprintf(stderr, "lawscore: error: %s needs a value\n", a); return -1; }
+            i++;
+            if (a[1] == 'o' || !strcmp(a, "--output")) o->outdir = val;
+            else if (!strcmp(a, "--max-instructions")) {
+                if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
+            } else if (parse_long(a, val, 1, 4096, &o->max_memory_mb)) return -1;
+        } else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
+            o->keep_going = 1;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "lawscore: error: unknown option '%s'\n%s", a, usage);
+            return -1;
+        } else if (!o->cmd) {
+            o->cmd = a;
+        } else if (!o->scheme) {
+            o->scheme = a;
+        } else {
+            o->data[o->ndata++] = a;
+        }
+    }
+    if (!o->cmd) { fputs(usage, stderr); return -1; }
+    if (strcmp(o->cmd, "check") && strcmp(o->cmd, "run")) {
+        fprintf(stderr, "lawscore: error: unknown command '%s'\n%s", o->cmd, usage);
+        return -1;
+    }
+    if (!o->scheme) { fprintf(stderr, "lawscore: error: '%s' needs a scheme file\n%s", o->cmd, usage); return -1; }
+    if (!strcmp(o->cmd, "run") && o->ndata == 0) {
+        fprintf(stderr, "lawscore: error: 'run' needs at least one data file\n%s", usage);
+        return -1;
+    }
+    return 0;
+}
+
+/* Bind every leaf's rule to its backend (compiling Lua scripts). */
+static int bind_rules(const ls_scheme *s, const options *o, ls_backends *b, ls_errors *err)
+{
+    memset(b, 0, sizeof *b);
+    ls_lua_limits lim = {o->max_instructions, o->max_memory_mb << 20};
+    int rc = 0;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        const ls_node *n = &s->nodes[s->leaves[k]];
+        if (n->rule.kind == LS_RULE_LUA && !b->by_kind[LS_RULE_LUA]) {
+            b->by_kind[LS_RULE_LUA] = ls_lua_backend_new(s, &lim, err);
+            if (!b->by_kind[LS_RULE_LUA]) return -1;
+        }
+        ls_backend *be = b->by_kind[n->rule.kind];
+        if (!be) {
+            rc = ls_errorf(err, s->path, n->rule.line, n->rule.col,
+                           "item '%s' uses plugin '%s', but C plugins are not supported yet",
+                           n->id, n->rule.plugin ? n->rule.plugin : "?");
+            continue;
+        }
+        if (be->bind(be, s->leaves[k], err)) rc = -1;
+    }
+    return rc;
+}
+
+static void free_backends(ls_backends *b)
+{
+    for (int i = 0; i < 3; i++) ls_backend_free(b->by_kind[i]);
+}
+
+static void print_summary(const ls_scheme *s, const ls_dataset *d)
+{
+    char a[32], t[32];
+    printf("scheme: %s (%d), precision %s, total %s\n", s->name, s->year,
+           ls_dec_format(1, s->digits, a), ls_dec_format_short(s->total, s->digits, t));
+    for (size_t g = 0; g < s->ngroups; g++) {
+        size_t n = 0;
+        for (size_t u = 0; u < s->nunits; u++) n += s->units[u].group == (int)g;
+        printf("group %s (%s): %zu units\n", s->groups[g].id, s->groups[g].name, n);
+    }
+    size_t cnt[4] = {0}, cats = 0, scripts = 0;
+    for (size_t k = 0; k < s->nleaves; k++) cnt[s->nodes[s->leaves[k]].section]++;
+    for (size_t i = 0; i < s->nnodes; i++) cats += s->nodes[i].nchildren > 0;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        const ls_node *n = &s->nodes[s->leaves[k]];
+        if (n->rule.kind != LS_RULE_LUA) continue;
+        size_t j;
+        for (j = 0; j < k; j++) {
+            const ls_node *m = &s->nodes[s->leaves[j]];
+            if (m->rule.kind == LS_RULE_LUA && !strcmp(m->rule.path, n->rule.path)) break;
+        }
+        scripts += j == k;
+    }
+    printf("items: %zu categories and sub-items, %zu items, %zu bonus, %zu deduction, %zu veto\n",
+           cats, cnt[LS_SEC_MAIN], cnt[LS_SEC_BONUS], cnt[LS_SEC_DEDUCT], cnt[LS_SEC_VETO]);
+    printf("rules: %zu Lua scripts compiled\n", scripts);
+    printf("indicators: %zu in the catalogue\n", s->ninds);
+    if (d && d->nfiles) {
+        size_t given = 0;
+        for (size_t i = 0; i < s->nunits * s->ninds; i++) given += d->vals[i].set && d->origins[i].file >= 0;
+        printf("data: %zu files, %zu values given, %zu optional values missing (no default)\n",
+               d->nfiles, given, d->nmissing);
+    }
+}
+
+static int cmd_check(const options *o, ls_errors *err)
+{
+    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    if (!s) return EXIT_INPUT;
+    ls_dataset *d = ls_dataset_load(s, o->data, o->ndata, o->ndata == 0, err);
+    ls_backends b;
+    int rc = bind_rules(s, o, &b, err);
+    if (d && !rc) print_summary(s, d);
+    free_backends(&b);
+    ls_dataset_free(d);
+    ls_scheme_free(s);
+    return d && !rc ? 0 : EXIT_INPUT;
+}
+
+static int write_outputs(const ls_run *r, const options *o, ls_errors *err)
+{
+    ls_manifest *m = ls_manifest_new(r->scheme, r->data, err);
+    if (!m) return EXIT_OUTPUT;
+    ls_manifest_add_option(m, "keep_going", o->keep_going ? "true" : "false");
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", o->max_instructions);
+    if (o->max_instructions) ls_manifest_add_option(m, "max_instructions", buf);
+    snprintf(buf, sizeof buf, "%ld", o->max_memory_mb);
+    if (o->max_memory_mb) ls_manifest_add_option(m, "max_memory_mb", buf);
+    int rc = EXIT_OUTPUT;
+    ls_outdir *od = ls_outdir_open(o->outdir, err);
+    if (!od) goto out;
+    FILE *f;
+    if (!(f = ls_outdir_file(od, "results.csv", err)) || ls_write_results_csv(r, f, err)) goto abort;
+    if (!(f = ls_outdir_file(od, "items.csv", err)) || ls_write_items_csv(r, f, err)) goto abort;
+    if (!(f = ls_outdir_file(od, "results.json", err)) || ls_write_json(r, m, f, err)) goto abort;
+    if (ls_outdir_commit(od, err)) goto out;
+    rc = 0;
+    goto out;
+abort:
+    ls_outdir_abort(od);
+out:
+    ls_manifest_free(m);
+    return rc;
+}
+
+static int cmd_run(const options *o, ls_errors *err)
+{
+    int rc = EXIT_INPUT;
+    ls_backends b = {0};
+    ls_run *r = NULL;
+    ls_dataset *d = NULL;
+    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    if (!s) goto out;
+    d = ls_dataset_load(s, o->data, o->ndata, 0, err);
+    if (bind_rules(s, o, &b, err) || !d) goto out;
+    ls_score_opts so = {o->keep_going};
+    r = ls_score_run(s, d, &b, &so, err);
+    if (!r) goto out;
+    if (!o->quiet) ls_print_ranking(r, stdout);
+    rc = write_outputs(r, o, err);
+    if (!rc && r->nerrors) {
+        ls_notef(err, NULL, 0, 0, "%zu rule error%s: the affected cells are marked in the results",
+                 r->nerrors, r->nerrors == 1 ? "" : "s");
+        rc = EXIT_INPUT;
+    }
+out:
+    ls_run_free(r);
+    free_backends(&b);
+    ls_dataset_free(d);
+    ls_scheme_free(s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_CTYPE, "C.UTF-8");
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        printf("lawscore %s\n", LS_VERSION);
+        return 0;
+    }
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    options o;
+    if (parse_args(argc, argv, &o)) {
+        free(o.data);
+        return EXIT_USAGE;
+    }
+    ls_errors err;
+    ls_errors_init(&err);
+    int rc = !strcmp(o.cmd, "check") ? cmd_check(&o, &err) : cmd_run(&o, &err);
+    ls_errors_print(&err, stderr);
+    if (rc == 0 && err.nerrors) rc = EXIT_INPUT;
+    ls_errors_cleanup(&err);
+    free(o.data);
+    return rc;
+}

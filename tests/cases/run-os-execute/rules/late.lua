@@ -1,0 +1,1 @@
+os.execute("touch /tmp/lawscore-pwned") return 10

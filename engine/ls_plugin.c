@@ -414,6 +414,29 @@ static int bind_errorat(lsp_bind_ctx *b, const ls_ynode *at, const char *fmt, ..
     return -1;
 }
 
+/* A parameter path as messages show it: list positions counted from 1,
+ * as people (and the Lua backend's messages) count them: "bands[0].min"
+ * is shown "bands[1].min".  Writes into buf (PATH_TEXT bytes). */
+#define PATH_TEXT 256
+static const char *path_text(const char *path, char *buf)
+{
+    size_t o = 0;
+    for (const char *p = path ? path : ""; *p && o + 24 < PATH_TEXT; p++) {
+        if (*p == '[' && p[1] >= '0' && p[1] <= '9') {
+            char *end;
+            unsigned long long i = strtoull(p + 1, &end, 10);
+            if (*end == ']') {
+                o += (size_t)snprintf(buf + o, PATH_TEXT - o, "[%llu]", i + 1);
+                p = end;
+                continue;
+            }
+        }
+        buf[o++] = *p;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 /* Look up a parameter: 0 with *out, 1 absent and optional, -1 (missing
  * and required, or a malformed path: reported). */
 static int param_lookup(lsp_bind_ctx *b, const char *path, int required, const char *what,
@@ -430,13 +453,14 @@ static int param_lookup(lsp_bind_ctx *b, const char *path, int required, const c
         return 0;
     }
     if (!required) return 1;
-    return bind_errorat(b, parent, "missing parameter '%s' (%s)", path, what);
+    char pb[PATH_TEXT];
+    return bind_errorat(b, parent, "missing parameter '%s' (%s)", path_text(path, pb), what);
 }
 
 static int wrong_type(lsp_bind_ctx *b, const char *path, const ls_ynode *n, const char *what)
 {
-    char buf[128];
-    return bind_errorat(b, n, "parameter '%s': expected %s, found %s", path, what,
+    char buf[128], pb[PATH_TEXT];
+    return bind_errorat(b, n, "parameter '%s': expected %s, found %s", path_text(path, pb), what,
                         ls_ynode_describe(n, buf, sizeof buf));
 }
 
@@ -473,13 +497,15 @@ static int h_param_indicator(lsp_bind_ctx *b, const char *path, int required, un
     if (rc) return rc;
     if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, "an indicator id");
     const ls_scheme *s = b->b->s;
+    char pb[PATH_TEXT];
+    path_text(path, pb);
     int ind = ls_scheme_find_indicator(s, n->str);
     if (ind < 0) {
         const char *sug = ls_scheme_suggest_indicator(s, n->str);
         if (sug)
             return bind_errorat(b, n, "parameter '%s': unknown indicator '%s' (did you mean '%s'?)",
-                                path, n->str, sug);
-        return bind_errorat(b, n, "parameter '%s': unknown indicator '%s'", path, n->str);
+                                pb, n->str, sug);
+        return bind_errorat(b, n, "parameter '%s': unknown indicator '%s'", pb, n->str);
     }
     const ls_indicator *in = &s->inds[ind];
     if (types && !((types >> in->spec.type) & 1)) {
@@ -487,7 +513,7 @@ static int h_param_indicator(lsp_bind_ctx *b, const char *path, int required, un
         ls_buf_init(&t);
         types_text(types, &t);
         bind_errorat(b, n, "parameter '%s': indicator '%s' (%s) is of type %s, expected %s",
-                     path, in->id, in->name, ls_vtype_name(in->spec.type), t.p);
+                     pb, in->id, in->name, ls_vtype_name(in->spec.type), t.p);
         ls_buf_cleanup(&t);
         return -1;
     }
@@ -547,9 +573,9 @@ static int h_param_number(lsp_bind_ctx *b, const char *path, int required, doubl
     int rc = param_lookup(b, path, required, "a number", &n);
     if (rc) return rc;
     if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, "a number");
-    char msg[256];
+    char msg[256], pb[PATH_TEXT];
     if (scalar_number(n, out, msg, sizeof msg))
-        return bind_errorat(b, n, "parameter '%s': %s", path, msg);
+        return bind_errorat(b, n, "parameter '%s': %s", path_text(path, pb), msg);
     return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "ls_lua.h"
 #include "ls_manifest.h"
 #include "ls_outdir.h"
+#include "ls_plugin.h"
 #include "ls_scheme.h"
 #include "ls_score.h"
 #include "ls_table.h"
@@ -36,7 +37,10 @@ static const char usage[] =
     "  -k, --keep-going         on rule errors, mark the cells and finish the rest\n"
     "  -q, --quiet              do not print the ranking\n"
     "  --max-instructions N     Lua instruction budget per rule call\n"
-    "  --max-memory-mb N        memory cap per Lua state, in MB\n";
+    "  --max-memory-mb N        memory cap per Lua state, in MB\n"
+    "  --plugin-path DIR        look for C plugins (NAME.so) in DIR first; may be repeated\n"
+    "                           (then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
+    "                           and the installed plugins)\n";
 
 typedef struct options {
     const char *cmd;
@@ -46,6 +50,8 @@ typedef struct options {
     const char *outdir;
     int keep_going, quiet;
     long max_instructions, max_memory_mb;
+    const char **plugin_paths;   /* --plugin-path, in order */
+    size_t nplugin_paths;
 } options;
 
 static int parse_long(const char *opt, const char *s, long lo, long hi, long *out)
@@ -65,14 +71,16 @@ static int parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof *o);
     o->outdir = "results";
     o->data = ls_xcalloc((size_t)argc, sizeof *o->data);
+    o->plugin_paths = ls_xcalloc((size_t)argc, sizeof *o->plugin_paths);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--max-instructions") ||
-            !strcmp(a, "--max-memory-mb")) {
+            !strcmp(a, "--max-memory-mb") || !strcmp(a, "--plugin-path")) {
             if (!val) { fprintf(stderr, "lawscore: error: %s needs a value\n", a); return -1; }
             i++;
             if (a[1] == 'o' || !strcmp(a, "--output")) o->outdir = val;
+            else if (!strcmp(a, "--plugin-path")) o->plugin_paths[o->nplugin_paths++] = val;
             else if (!strcmp(a, "--max-instructions")) {
                 if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
             } else if (parse_long(a, val, 1, 4096, &o->max_memory_mb)) return -1;
@@ -104,7 +112,8 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-/* Bind every leaf's rule to its backend (compiling Lua scripts). */
+/* Bind every leaf's rule to its backend (compiling Lua scripts, loading
+ * C plugins); each backend is made when the first rule of its kind needs it. */
 static int bind_rules(const ls_scheme *s, const options *o, ls_backends *b, ls_errors *err)
 {
     memset(b, 0, sizeof *b);
@@ -116,11 +125,19 @@ static int bind_rules(const ls_scheme *s, const options *o, ls_backends *b, ls_e
             b->by_kind[LS_RULE_LUA] = ls_lua_backend_new(s, &lim, err);
             if (!b->by_kind[LS_RULE_LUA]) return -1;
         }
+        if (n->rule.kind == LS_RULE_PLUGIN && !b->by_kind[LS_RULE_PLUGIN]) {
+            char **dirs;
+            size_t ndirs;
+            ls_plugin_search_path(s, o->plugin_paths, o->nplugin_paths, &dirs, &ndirs);
+            b->by_kind[LS_RULE_PLUGIN] =
+                ls_plugin_backend_new(s, (const char *const *)dirs, ndirs, err);
+            ls_plugin_path_free(dirs, ndirs);
+            if (!b->by_kind[LS_RULE_PLUGIN]) return -1;
+        }
         ls_backend *be = b->by_kind[n->rule.kind];
         if (!be) {
             rc = ls_errorf(err, s->path, n->rule.line, n->rule.col,
-                           "item '%s' uses plugin '%s', but C plugins are not supported yet",
-                           n->id, n->rule.plugin ? n->rule.plugin : "?");
+                           "internal error: item '%s' has no rule", n->id);
             continue;
         }
         if (be->bind(be, s->leaves[k], err)) rc = -1;
@@ -133,7 +150,7 @@ static void free_backends(ls_backends *b)
     for (int i = 0; i < 3; i++) ls_backend_free(b->by_kind[i]);
 }
 
-static void print_summary(const ls_scheme *s, const ls_dataset *d)
+static void print_summary(const ls_scheme *s, const ls_dataset *d, const ls_backends *b)
 {
     char a[32], t[32];
     printf("scheme: %s (%d), precision %s, total %s\n", s->name, s->year,
@@ -158,7 +175,14 @@ static void print_summary(const ls_scheme *s, const ls_dataset *d)
     }
     printf("items: %zu categories and sub-items, %zu items, %zu bonus, %zu deduction, %zu veto\n",
            cats, cnt[LS_SEC_MAIN], cnt[LS_SEC_BONUS], cnt[LS_SEC_DEDUCT], cnt[LS_SEC_VETO]);
-    printf("rules: %zu Lua scripts compiled\n", scripts);
+    size_t pfuncs = 0;
+    for (size_t k = 0; k < s->nleaves; k++) pfuncs += s->nodes[s->leaves[k]].rule.kind == LS_RULE_PLUGIN;
+    printf("rules: %zu Lua scripts compiled, %zu items scored by C plugins\n", scripts, pfuncs);
+    const char *pname, *ppath, *pver;
+    for (size_t i = 0; b->by_kind[LS_RULE_PLUGIN] &&
+                       !ls_plugin_loaded(b->by_kind[LS_RULE_PLUGIN], i, &pname, &ppath, &pver); i++)
+        printf("plugin %s %s (%s)\n", pname, pver,
+               !strncmp(ppath, LS_PLUGIN_DIR "/", strlen(LS_PLUGIN_DIR "/")) ? "built-in" : ppath);
     printf("indicators: %zu in the catalogue\n", s->ninds);
     if (d && d->nfiles) {
         size_t given = 0;
@@ -175,17 +199,29 @@ static int cmd_check(const options *o, ls_errors *err)
     ls_dataset *d = ls_dataset_load(s, o->data, o->ndata, o->ndata == 0, err);
     ls_backends b;
     int rc = bind_rules(s, o, &b, err);
-    if (d && !rc) print_summary(s, d);
+    if (d && !rc) print_summary(s, d, &b);
     free_backends(&b);
     ls_dataset_free(d);
     ls_scheme_free(s);
     return d && !rc ? 0 : EXIT_INPUT;
 }
 
-static int write_outputs(const ls_run *r, const options *o, ls_errors *err)
+static int write_outputs(const ls_run *r, const options *o, const ls_backends *b, ls_errors *err)
 {
     ls_manifest *m = ls_manifest_new(r->scheme, r->data, err);
     if (!m) return EXIT_OUTPUT;
+    const char *pname, *ppath, *pver;
+    /* the plugins used: each file hashed, each version recorded */
+    for (size_t i = 0; b->by_kind[LS_RULE_PLUGIN] &&
+                       !ls_plugin_loaded(b->by_kind[LS_RULE_PLUGIN], i, &pname, &ppath, &pver); i++) {
+        if (ls_manifest_add_file(m, LS_MF_PLUGIN, ppath, err)) {
+            ls_manifest_free(m);
+            return EXIT_OUTPUT;
+        }
+        char *key = ls_format("plugin.%s.version", pname);
+        ls_manifest_add_option(m, key, pver);
+        free(key);
+    }
     ls_manifest_add_option(m, "keep_going", o->keep_going ? "true" : "false");
     char buf[32];
     snprintf(buf, sizeof buf, "%ld", o->max_instructions);
@@ -223,7 +259,7 @@ static int cmd_run(const options *o, ls_errors *err)
     r = ls_score_run(s, d, &b, &so, err);
     if (!r) goto out;
     if (!o->quiet) ls_print_ranking(r, stdout);
-    rc = write_outputs(r, o, err);
+    rc = write_outputs(r, o, &b, err);
     if (!rc && r->nerrors) {
         ls_notef(err, NULL, 0, 0, "%zu rule error%s: the affected cells are marked in the results",
                  r->nerrors, r->nerrors == 1 ? "" : "s");
@@ -251,6 +287,7 @@ int main(int argc, char **argv)
     options o;
     if (parse_args(argc, argv, &o)) {
         free(o.data);
+        free(o.plugin_paths);
         return EXIT_USAGE;
     }
     ls_errors err;
@@ -260,5 +297,6 @@ int main(int argc, char **argv)
     if (rc == 0 && err.nerrors) rc = EXIT_INPUT;
     ls_errors_cleanup(&err);
     free(o.data);
+    free(o.plugin_paths);
     return rc;
 }

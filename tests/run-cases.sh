@@ -63,5 +63,18 @@ $(diff -u "$f" "$OUT/$b" 2>&1 | head -40)"
         [ -s "$scratch/$name/stderr" ] && { echo "  stderr was:"; sed 's/^/    /' "$scratch/$name/stderr" | head -20; }
     fi
 done
-echo "$pass passed, $fail failed"
+# Reproducibility: the same inputs give byte-identical outputs.
+ex=examples/dongfeng-2017
+ok=1
+for n in 1 2; do
+    mkdir -p "$scratch/repro$n"
+    ${VALGRIND:-} "$BIN" run $ex/scheme.yaml $ex/data/fazhiban.yaml $ex/data/departments.csv -q \
+        -o "$scratch/repro$n" >/dev/null 2>&1 || ok=0
+done
+for f in results.csv items.csv results.json; do
+    cmp -s "$scratch/repro1/$f" "$scratch/repro2/$f" || { ok=0; echo "FAIL reproducibility: $f differs between two runs"; }
+done
+if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+
+echo "cases: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

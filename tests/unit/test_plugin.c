@@ -378,7 +378,7 @@ static void test_param_errors_other_plugins(void **state)
                      sp, bands->items[1]->line, bands->items[1]->col);
     w[1] = ls_format("%s:%d:%d: error: formula.ratio_bands: band 3 must be a mapping such as "
                      "{min: 95, points: 5}", sp, bands->items[2]->line, bands->items[2]->col);
-    w[2] = ls_format("%s:%d:%d: error: formula.ratio_bands: missing parameter 'bands[3].points' "
+    w[2] = ls_format("%s:%d:%d: error: formula.ratio_bands: missing parameter 'bands[4].points' "
                      "(a number)", sp, bands->items[3]->line, bands->items[3]->col);
     expect_bind_errors(x, "bands", 3, (const char *const *)w);
     for (int i = 0; i < 3; i++) free(w[i]);

@@ -1,0 +1,102 @@
+/*
+ * test_value.c - indicator values: strict parsing of every type from text,
+ * ranges, non-finite numbers, and formatting for people.
+ */
+#include "ls_test.h"
+
+#include <math.h>
+
+#include "ls_value.h"
+
+static char msg[256];
+
+static int parse(ls_vtype t, const char *text, int plain, ls_value *v)
+{
+    static const char *const choices[] = {"专门机构", "兼管", "无"};
+    ls_vspec spec = {.type = t, .choices = choices, .nchoices = 3};
+    return ls_value_parse(&spec, text, plain, v, msg, sizeof msg);
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    ls_value v;
+    assert_int_equal(parse(LS_T_INTEGER, "12", 1, &v), 0);
+    assert_true(v.set && v.num == 12);
+    assert_int_equal(parse(LS_T_INTEGER, "-0", 1, &v), 0);
+    assert_true(v.num == 0 && !signbit(v.num));
+    assert_int_equal(parse(LS_T_INTEGER, "1.5", 1, &v), -1);
+    assert_string_equal(msg, "expected an integer, found '1.5'");
+    assert_int_equal(parse(LS_T_NUMBER, "0x10", 1, &v), -1);     /* strtod would take it */
+    assert_int_equal(parse(LS_T_NUMBER, " 1", 1, &v), -1);
+    assert_int_equal(parse(LS_T_NUMBER, "", 1, &v), -1);
+    assert_int_equal(parse(LS_T_NUMBER, "inf", 1, &v), -1);
+    assert_string_equal(msg, "expected a number, found 'inf' (not a finite number)");
+    assert_int_equal(parse(LS_T_NUMBER, "1e400", 1, &v), -1);
+    assert_string_equal(msg, "expected a number, found '1e400' (out of range)");
+    assert_int_equal(parse(LS_T_NUMBER, "2.5e1", 1, &v), 0);
+    assert_true(v.num == 25);
+    assert_int_equal(parse(LS_T_NUMBER, "12", 0, &v), -1);       /* quoted in YAML */
+    assert_int_equal(parse(LS_T_PERCENT, "88.9%", 1, &v), 0);
+    assert_true(v.num == 88.9);
+    assert_int_equal(parse(LS_T_PERCENT, "100.5", 1, &v), -1);
+    assert_string_equal(msg, "value 100.5 is out of range 0..100");
+}
+
+static void test_ranges(void **state)
+{
+    (void)state;
+    ls_vspec spec = {.type = LS_T_INTEGER, .has_min = 1, .min = 0, .has_max = 1, .max = 10};
+    ls_value v;
+    assert_int_equal(ls_value_parse(&spec, "10", 1, &v, msg, sizeof msg), 0);
+    assert_int_equal(ls_value_parse(&spec, "11", 1, &v, msg, sizeof msg), -1);
+    assert_string_equal(msg, "value 11 is out of range 0..10");
+}
+
+static void test_boolean_enum_text(void **state)
+{
+    (void)state;
+    ls_value v;
+    assert_int_equal(parse(LS_T_BOOLEAN, "是", 1, &v), 0);
+    assert_true(v.num == 1);
+    assert_int_equal(parse(LS_T_BOOLEAN, "false", 1, &v), 0);
+    assert_true(v.num == 0);
+    assert_int_equal(parse(LS_T_BOOLEAN, "maybe", 1, &v), -1);
+    assert_string_equal(msg, "expected true or false (是/否), found 'maybe'");
+    assert_int_equal(parse(LS_T_ENUM, "兼管", 1, &v), 0);
+    assert_string_equal(v.str, "兼管");
+    assert_true(v.num == 1);
+    assert_int_equal(parse(LS_T_ENUM, "律师", 1, &v), -1);
+    assert_string_equal(msg, "expected one of 专门机构, 兼管, 无; found '律师'");
+    assert_int_equal(parse(LS_T_TEXT, "任意文字", 0, &v), 0);
+    assert_string_equal(v.str, "任意文字");
+}
+
+static void test_format_and_equal(void **state)
+{
+    (void)state;
+    char buf[64];
+    ls_value a, b;
+    parse(LS_T_PERCENT, "88.9", 1, &a);
+    assert_string_equal(ls_value_format(&a, buf, sizeof buf), "88.9%");
+    parse(LS_T_BOOLEAN, "yes", 1, &a);
+    assert_string_equal(ls_value_format(&a, buf, sizeof buf), "是");
+    ls_value none = {0};
+    assert_string_equal(ls_value_format(&none, buf, sizeof buf), "(none)");
+    parse(LS_T_NUMBER, "0.30", 1, &a);
+    parse(LS_T_NUMBER, "0.3", 1, &b);
+    assert_true(ls_value_equal(&a, &b));
+    parse(LS_T_NUMBER, "0.31", 1, &b);
+    assert_false(ls_value_equal(&a, &b));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_ranges),
+        cmocka_unit_test(test_boolean_enum_text),
+        cmocka_unit_test(test_format_and_equal),
+    };
+    return cmocka_run_group_tests_name("value", tests, NULL, NULL);
+}

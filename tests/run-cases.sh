@@ -6,7 +6,10 @@
 #              repository root; $CASE expands to the case directory and
 #              $OUT to a fresh scratch directory
 #   status     the expected exit status (default 0)
-#   stderr     the expected standard error, exactly (optional)
+#   stderr     the expected standard error, exactly (optional); in both
+#              streams the build directory reads as $BUILD and the
+#              repository root as $ROOT, so cases do not depend on where
+#              the checkout is
 #   stdout     the expected standard output, exactly (optional)
 #   expected/  files that must exist in $OUT with exactly this content
 #              (optional); with a non-zero status $OUT must stay empty,
@@ -16,6 +19,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 BIN=${1:-build/lawscore}
 case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
+BINDIR=$(cd "$(dirname "$BIN")" && pwd)
 pass=0
 fail=0
 scratch=$(mktemp -d)
@@ -33,6 +37,10 @@ for dir in tests/cases/*/; do
     # shellcheck disable=SC2086
     ${VALGRIND:-} "$BIN" $args >"$scratch/$name/stdout" 2>"$scratch/$name/stderr"
     status=$?
+    for stream in stdout stderr; do
+        sed -e "s|$BINDIR|\$BUILD|g" -e "s|$PWD|\$ROOT|g" "$scratch/$name/$stream" > "$scratch/$name/$stream.t"
+        mv "$scratch/$name/$stream.t" "$scratch/$name/$stream"
+    done
     ok=1
     why=""
     if [ "$status" != "$want_status" ]; then ok=0; why="exit status $status, expected $want_status"; fi

@@ -123,7 +123,7 @@ valgrind: deps
 unit-bins: $(UNIT_BIN)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all plugins
 	@sh tests/bench/run.sh $(BUILD)/lawscore
 
 # Built apart (in $(BUILD)/install) so that the installed binary looks for

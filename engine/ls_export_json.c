@@ -24,13 +24,22 @@ typedef struct jw {
     const char *part;      /* "the manifest", ... when not in a unit */
     long unit, node;       /* -1 when not in one */
     char *failed_at;       /* description at the first failure */
+    ls_buf out;            /* yajl hands over ~2 bytes a call: batch them */
 } jw;
+
+static void jw_flush(jw *w)
+{
+    if (!w->werr && w->out.n && fwrite(w->out.p, 1, w->out.n, w->f) != w->out.n)
+        w->werr = errno ? errno : EIO;
+    w->out.n = 0;
+}
 
 static void print_cb(void *ctx, const char *s, size_t n)
 {
     jw *w = ctx;
     if (w->werr || !n) return;
-    if (fwrite(s, 1, n, w->f) != n) w->werr = errno ? errno : EIO;
+    ls_buf_add(&w->out, s, n);
+    if (w->out.n >= 1 << 16) jw_flush(w);
 }
 
 static void check(jw *w, yajl_gen_status st)
@@ -362,22 +371,45 @@ static const char *status_text(yajl_gen_status st)
     return "generator error";
 }
 
+/* Start a document on f: 0, or -1 with an error. */
+static int jw_start(jw *w, const ls_run *r, FILE *f, ls_errors *err)
+{
+    memset(w, 0, sizeof *w);
+    w->f = f;
+    w->st = yajl_gen_status_ok;
+    w->r = r;
+    set_where(w, "the result", -1, -1);
+    w->g = yajl_gen_alloc(NULL);
+    if (!w->g) return ls_errorf(err, NULL, 0, 0, "cannot write JSON: out of memory");
+    yajl_gen_config(w->g, yajl_gen_beautify, 1);
+    yajl_gen_config(w->g, yajl_gen_indent_string, "  ");
+    yajl_gen_config(w->g, yajl_gen_validate_utf8, 1);
+    yajl_gen_config(w->g, yajl_gen_print_callback, print_cb, w);
+    errno = 0;
+    return 0;
+}
+
+/* End the document: 0, or -1 with an error for the first failure. */
+static int jw_finish(jw *w, ls_errors *err)
+{
+    int rc = 0;
+    jw_flush(w);
+    ls_buf_cleanup(&w->out);
+    if (!ok(w))
+        rc = ls_errorf(err, NULL, 0, 0, "cannot write JSON: %s in %s", status_text(w->st),
+                       w->failed_at);
+    else if (w->werr || ferror(w->f) || fflush(w->f) != 0)
+        rc = ls_errorf(err, NULL, 0, 0, "cannot write JSON: %s",
+                       strerror(w->werr ? w->werr : errno ? errno : EIO));
+    yajl_gen_free(w->g);
+    free(w->failed_at);
+    return rc;
+}
+
 int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, ls_errors *err)
 {
     jw w;
-    memset(&w, 0, sizeof w);
-    w.f = f;
-    w.st = yajl_gen_status_ok;
-    w.r = r;
-    set_where(&w, "the result", -1, -1);
-    w.g = yajl_gen_alloc(NULL);
-    if (!w.g) return ls_errorf(err, NULL, 0, 0, "cannot write JSON: out of memory");
-    yajl_gen_config(w.g, yajl_gen_beautify, 1);
-    yajl_gen_config(w.g, yajl_gen_indent_string, "  ");
-    yajl_gen_config(w.g, yajl_gen_validate_utf8, 1);
-    yajl_gen_config(w.g, yajl_gen_print_callback, print_cb, &w);
-    errno = 0;
-
+    if (jw_start(&w, r, f, err)) return -1;
     const ls_scheme *s = r->scheme;
     j_open(&w);
     j_key(&w, "manifest");
@@ -391,15 +423,16 @@ int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, ls_errors *err
     for (size_t u = 0; u < s->nunits && ok(&w) && !w.werr; u++) write_unit(&w, r, u);
     j_aclose(&w);
     j_close(&w);
+    return jw_finish(&w, err);
+}
 
-    int rc = 0;
-    if (!ok(&w))
-        rc = ls_errorf(err, NULL, 0, 0, "cannot write JSON: %s in %s", status_text(w.st),
-                       w.failed_at);
-    else if (w.werr || ferror(f) || fflush(f) != 0)
-        rc = ls_errorf(err, NULL, 0, 0, "cannot write JSON: %s",
-                       strerror(w.werr ? w.werr : errno ? errno : EIO));
-    yajl_gen_free(w.g);
-    free(w.failed_at);
-    return rc;
+int ls_write_json_units(const ls_run *r, const size_t *units, size_t n, FILE *f,
+                        ls_errors *err)
+{
+    jw w;
+    if (jw_start(&w, r, f, err)) return -1;
+    if (n != 1) j_aopen(&w);
+    for (size_t i = 0; i < n && ok(&w) && !w.werr; i++) write_unit(&w, r, units[i]);
+    if (n != 1) j_aclose(&w);
+    return jw_finish(&w, err);
 }

@@ -99,6 +99,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all plugins unit cases
+	$(BUILD)/lawscore test examples/dongfeng-2017/tests
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

@@ -20,6 +20,8 @@ typedef struct dloader {
     const char *path;
     int rc;
     int file_failed;         /* a whole file could not be read */
+    int replace;             /* a value given again replaces the earlier one
+                                (layers of ls_dataset_build), not a conflict */
 } dloader;
 
 static const char *suggest_unit(const ls_scheme *s, const char *id)
@@ -65,7 +67,7 @@ static void set_value(dloader *dl, int unit, int ind, const char *text, int plai
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
     ls_value *slot = &d->vals[k];
     ls_origin *o = &d->origins[k];
-    if (slot->set && o->file >= 0) {
+    if (slot->set && o->file >= 0 && !dl->replace) {
         if (ls_value_equal(slot, &v)) return;
         char a[256], b[256];
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
@@ -76,6 +78,33 @@ static void set_value(dloader *dl, int unit, int ind, const char *text, int plai
     }
     *slot = v;
     *o = (ls_origin){dl->file, line, col};
+}
+
+/* The values of unit u from a mapping {indicator id: value}. */
+static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
+{
+    if (!vals || ls_ynode_is_null(vals)) return;
+    char what[160];
+    snprintf(what, sizeof what, "the values of unit '%s'", dl->s->units[u].id);
+    if (ls_yr_expect_map(r, vals, what)) { dl->rc = -1; return; }
+    for (size_t j = 0; j < vals->n; j++) {
+        const ls_ynode *ik = ls_ymap_key(vals, j), *iv = ls_ymap_val(vals, j);
+        int ind = ls_scheme_find_indicator(dl->s, ik->str);
+        if (ind < 0) { dl->rc = unknown_indicator(dl, ik->str, ik->line, ik->col); continue; }
+        if (ls_ynode_is_null(iv)) {
+            /* a later layer's ~ takes an earlier value back: "not given" */
+            size_t k = (size_t)u * dl->s->ninds + (size_t)ind;
+            if (dl->replace) dl->d->vals[k] = (ls_value){0};
+            continue;
+        }
+        if (iv->kind != LS_YSCALAR) {
+            char buf[96];
+            dl->rc = ls_yr_error(r, iv, "expected a single value for indicator '%s', found %s",
+                                 ik->str, ls_ynode_describe(iv, buf, sizeof buf));
+            continue;
+        }
+        set_value(dl, u, ind, iv->str, iv->plain, iv->line, iv->col);
+    }
 }
 
 static void load_yaml(dloader *dl)
@@ -104,23 +133,7 @@ static void load_yaml(dloader *dl)
         const ls_ynode *k = ls_ymap_key(units, i), *vals = ls_ymap_val(units, i);
         int u = ls_scheme_find_unit(dl->s, k->str);
         if (u < 0) { dl->rc = unknown_unit(dl, k->str, k->line, k->col); continue; }
-        if (ls_ynode_is_null(vals)) continue;
-        char what[160];
-        snprintf(what, sizeof what, "the values of unit '%s'", k->str);
-        if (ls_yr_expect_map(&r, vals, what)) { dl->rc = -1; continue; }
-        for (size_t j = 0; j < vals->n; j++) {
-            const ls_ynode *ik = ls_ymap_key(vals, j), *iv = ls_ymap_val(vals, j);
-            int ind = ls_scheme_find_indicator(dl->s, ik->str);
-            if (ind < 0) { dl->rc = unknown_indicator(dl, ik->str, ik->line, ik->col); continue; }
-            if (ls_ynode_is_null(iv)) continue;
-            if (iv->kind != LS_YSCALAR) {
-                char buf[96];
-                dl->rc = ls_yr_error(&r, iv, "expected a single value for indicator '%s', found %s",
-                                     ik->str, ls_ynode_describe(iv, buf, sizeof buf));
-                continue;
-            }
-            set_value(dl, u, ind, iv->str, iv->plain, iv->line, iv->col);
-        }
+        load_unit_values(dl, &r, u, vals);
     }
 out:
     if (!root || root->kind != LS_YMAP) dl->rc = -1;
@@ -195,8 +208,8 @@ out:
     ls_csv_cleanup(&t);
 }
 
-ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,
-                            int allow_missing, ls_errors *err)
+/* An empty data set for s with room for the names of nfiles files. */
+static ls_dataset *new_dataset(const ls_scheme *s, size_t nfiles)
 {
     ls_dataset *d = ls_xcalloc(1, sizeof *d);
     ls_arena_init(&d->arena);
@@ -205,6 +218,56 @@ ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t
     d->vals = ls_xcalloc(cells ? cells : 1, sizeof *d->vals);
     d->origins = ls_xcalloc(cells ? cells : 1, sizeof *d->origins);
     d->files = ls_arena_alloc(&d->arena, (nfiles ? nfiles : 1) * sizeof *d->files);
+    return d;
+}
+
+/* Give every value still unset its default; a required one without value
+ * is an error at the unit's declaration, unless `allow_missing`.  With a
+ * hint, one error per unit names all its missing values, followed by the
+ * hint. */
+static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
+{
+    ls_dataset *d = dl->d;
+    const ls_scheme *s = dl->s;
+    ls_buf miss;
+    ls_buf_init(&miss);
+    for (size_t u = 0; u < s->nunits; u++) {
+        const ls_unit *un = &s->units[u];
+        size_t nmiss = 0;
+        miss.n = 0;
+        for (size_t i = 0; i < s->ninds; i++) {
+            size_t k = u * s->ninds + i;
+            if (d->vals[k].set) continue;
+            const ls_indicator *in = &s->inds[i];
+            if (in->def.set) {
+                d->vals[k] = in->def;
+                d->origins[k] = (ls_origin){-1, in->line, in->col};
+            } else if (in->required && !allow_missing && hint) {
+                ls_buf_printf(&miss, "%s'%s' (%s)", nmiss++ ? ", " : "", in->id, in->name);
+            } else if (in->required && !allow_missing) {
+                dl->rc = ls_errorf(dl->err, un->path, un->line, un->col,
+                                   "unit '%s' (%s) has no value for required indicator '%s' (%s)",
+                                   un->id, un->name, in->id, in->name);
+            } else {
+                d->nmissing++;
+            }
+        }
+        if (nmiss == 1)
+            dl->rc = ls_errorf(dl->err, un->path, un->line, un->col,
+                               "unit '%s' (%s) has no value for required indicator %s%s", un->id, un->name,
+                               miss.p, hint);
+        else if (nmiss)
+            dl->rc = ls_errorf(dl->err, un->path, un->line, un->col,
+                               "unit '%s' (%s) has no value for %zu required indicators: %s%s", un->id,
+                               un->name, nmiss, miss.p, hint);
+    }
+    ls_buf_cleanup(&miss);
+}
+
+ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,
+                            int allow_missing, ls_errors *err)
+{
+    ls_dataset *d = new_dataset(s, nfiles);
     dloader dl = {.d = d, .s = s, .err = err};
     for (size_t f = 0; f < nfiles; f++) {
         d->files[d->nfiles++] = ls_arena_strdup(&d->arena, paths[f]);
@@ -214,25 +277,52 @@ ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t
         if (len > 4 && !strcasecmp(paths[f] + len - 4, ".csv")) load_csv(&dl);
         else load_yaml(&dl);
     }
-    for (size_t u = 0; u < s->nunits; u++)
-        for (size_t i = 0; i < s->ninds; i++) {
+    /* (required values are not asked for when a file failed: they would be
+     * missing for every unit, burying the real error) */
+    fill_defaults(&dl, allow_missing || dl.file_failed, NULL);
+    if (dl.rc) {
+        ls_dataset_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const int *base_rows,
+                             const ls_values_node *layers, size_t nlayers, int allow_missing,
+                             const char *hint, ls_errors *err)
+{
+    ls_dataset *d = new_dataset(s, nlayers * s->nunits + (base ? base->nfiles : 0));
+    dloader dl = {.d = d, .s = s, .err = err, .replace = 1};
+    int base_files = 0;
+    if (base) {
+        for (size_t f = 0; f < base->nfiles; f++)
+            d->files[d->nfiles++] = ls_arena_strdup(&d->arena, base->files[f]);
+        base_files = (int)base->nfiles;
+    }
+    for (size_t u = 0; u < s->nunits; u++) {
+        int row = base && base_rows ? base_rows[u] : -1;
+        for (size_t i = 0; row >= 0 && i < s->ninds; i++) {
+            const ls_value *v = ls_dataset_get(base, (size_t)row, i);
             size_t k = u * s->ninds + i;
-            if (d->vals[k].set) continue;
-            const ls_indicator *in = &s->inds[i];
-            if (in->def.set) {
-                d->vals[k] = in->def;
-                d->origins[k] = (ls_origin){-1, in->line, in->col};
-            } else if (in->required && !allow_missing && !dl.file_failed) {
-                /* (skipped when a file failed: its values would be missing
-                 * for every unit, burying the real error) */
-                const ls_unit *un = &s->units[u];
-                dl.rc = ls_errorf(err, un->path, un->line, un->col,
-                                  "unit '%s' (%s) has no value for required indicator '%s' (%s)",
-                                  un->id, un->name, in->id, in->name);
-            } else {
-                d->nmissing++;
-            }
+            if (!v->set) continue;
+            d->vals[k] = *v;
+            if (v->type == LS_T_TEXT) d->vals[k].str = ls_arena_strdup(&d->arena, v->str);
+            d->origins[k] = base->origins[(size_t)row * s->ninds + i];
         }
+        for (size_t k = 0; k < nlayers; k++) {
+            const ls_values_node *l = &layers[u * nlayers + k];
+            if (!l->map) continue;
+            int f;
+            for (f = base_files; f < (int)d->nfiles; f++)
+                if (!strcmp(d->files[f], l->path)) break;
+            if (f == (int)d->nfiles) d->files[d->nfiles++] = ls_arena_strdup(&d->arena, l->path);
+            dl.file = f;
+            dl.path = d->files[f];
+            ls_yr r = {dl.path, err};
+            load_unit_values(&dl, &r, (int)u, l->map);
+        }
+    }
+    fill_defaults(&dl, allow_missing, hint ? hint : "");
     if (dl.rc) {
         ls_dataset_free(d);
         return NULL;

@@ -13,6 +13,7 @@
 #include "ls_arena.h"
 #include "ls_error.h"
 #include "ls_scheme.h"
+#include "ls_yaml.h"
 
 /* Where a value came from, for messages about conflicts. */
 typedef struct ls_origin {
@@ -38,6 +39,32 @@ typedef struct ls_dataset {
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths,
                             size_t nfiles, int allow_missing, ls_errors *err);
 void ls_dataset_free(ls_dataset *d);
+
+/* Values of one unit given as a YAML mapping {indicator id: value}, for
+ * data sets built in memory (test cases). */
+typedef struct ls_values_node {
+    const ls_ynode *map;     /* a mapping; NULL (or a null node): no values */
+    const char *path;        /* the file the nodes come from, for messages */
+} ls_values_node;
+
+/*
+ * A data set for scheme s built in memory.  Unit u starts from row
+ * base_rows[u] of `base` (a data set of a scheme with the same catalogue,
+ * e.g. the registry's data files; base NULL or a row of -1: nothing), then
+ * takes the values of layers[u * nlayers + k] for k = 0 .. nlayers-1, a
+ * value of a later layer replacing an earlier one (a null value, ~, takes
+ * it back: the indicator counts as not given).  Each value is checked
+ * as in a data file (type, range, enum choices, unknown indicators with a
+ * suggestion), each error positioned at its node.  Defaults fill the rest;
+ * required indicators left without value are an error (unless
+ * `allow_missing`) at the unit's declaration, one per unit naming them
+ * all, followed by `hint` (e.g.
+ * ": the case must give them").  Returns a data set (caller frees with
+ * ls_dataset_free) or NULL with every error in err.
+ */
+ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const int *base_rows,
+                             const ls_values_node *layers, size_t nlayers, int allow_missing,
+                             const char *hint, ls_errors *err);
 
 /* The value of indicator `ind` for unit `unit`. */
 static inline const ls_value *ls_dataset_get(const ls_dataset *d, size_t unit, size_t ind)

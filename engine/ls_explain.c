@@ -94,7 +94,10 @@ char *ls_explain_cell(const ls_run *r, size_t unit, size_t node)
     return b.p;
 }
 
-char *ls_explain_reads(const ls_run *r, size_t unit, size_t node)
+/* The reads of a cell, each as name=value, the value followed by the
+ * indicator's unit when `units` (numbers only: "2次"; a percent already
+ * ends in "%"). */
+static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
 {
     const ls_cell *c = ls_run_cell(r, unit, node);
     const ls_scheme *s = scheme_of(r);
@@ -103,14 +106,26 @@ char *ls_explain_reads(const ls_run *r, size_t unit, size_t node)
     for (uint32_t i = 0; i < c->nread; i++) {
         int ind = r->reads[c->read0 + i];
         if (ind < 0 || (size_t)ind >= s->ninds) continue;
+        const ls_indicator *in = &s->inds[ind];
         const ls_value *v = r->data ? ls_dataset_get(r->data, unit, (size_t)ind) : NULL;
         char vb[256];
         const char *vs = v && v->set ? ls_value_format(v, vb, sizeof vb) : "未填报";
+        int number = v && v->set && (v->type == LS_T_INTEGER || v->type == LS_T_NUMBER);
         if (b.n) ls_buf_puts(&b, LS_EXPLAIN_SEP);
-        ls_buf_printf(&b, "%s=%s", s->inds[ind].name, vs);
+        ls_buf_printf(&b, "%s=%s%s", in->name, vs, units && number && in->unit ? in->unit : "");
     }
     if (!b.p) return ls_xstrdup("");
     return b.p;
+}
+
+char *ls_explain_reads(const ls_run *r, size_t unit, size_t node)
+{
+    return reads_text(r, unit, node, 0);
+}
+
+char *ls_explain_reads_units(const ls_run *r, size_t unit, size_t node)
+{
+    return reads_text(r, unit, node, 1);
 }
 
 const char *ls_explain_score(const ls_run *r, size_t unit, size_t node,
@@ -134,6 +149,21 @@ const char *ls_explain_grade(const ls_run *r, size_t unit)
     const ls_group *g = &scheme_of(r)->groups[scheme_of(r)->units[unit].group];
     if (u->band < 0 || (size_t)u->band >= g->nbands) return "";
     return g->bands[u->band].name;
+}
+
+char *ls_explain_rank(const ls_run *r, size_t unit)
+{
+    const ls_scheme *s = scheme_of(r);
+    int g = s->units[unit].group;
+    int rank = r->units[unit].rank;
+    if (rank <= 0 || !r->norder) return ls_xstrdup("");
+    int tied = 0;
+    for (size_t k = 0; k < r->norder[g]; k++) {
+        size_t v = (size_t)r->order[g][k];
+        if (v != unit && r->units[v].rank == rank) tied = 1;
+    }
+    return ls_format("%s%s第%d名/共%zu个单位", s->groups[g].name, tied ? "并列" : "", rank,
+                     r->norder[g]);
 }
 
 const ls_node *ls_explain_veto(const ls_run *r, size_t unit)

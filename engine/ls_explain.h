@@ -56,6 +56,11 @@ char *ls_explain_clamp(const ls_run *r, size_t unit, size_t node);
  */
 char *ls_explain_reads(const ls_run *r, size_t unit, size_t node);
 
+/* The same, each number followed by its indicator's unit from the
+ * catalogue ("迟报次数=2次；结案率=88.9%"), for score sheets read by
+ * people (`lawscore explain`).  Caller frees. */
+char *ls_explain_reads_units(const ls_run *r, size_t unit, size_t node);
+
 /*
  * The score column of a cell: the score with the scheme's digits ("90.00"),
  * "不适用", "错误", and for veto items "否决" / "未否决".  Writes into buf
@@ -66,6 +71,11 @@ const char *ls_explain_score(const ls_run *r, size_t unit, size_t node,
 
 /* The unit's grade (band name), or "" when it has none. */
 const char *ls_explain_grade(const ls_run *r, size_t unit);
+
+/* The unit's rank in its group: "区直部门第3名/共18个单位", for a rank
+ * shared with another unit "区直部门并列第6名/共18个单位"; "" when the
+ * unit has no rank.  Caller frees. */
+char *ls_explain_rank(const ls_run *r, size_t unit);
 
 /* The veto item that applied to the unit, or NULL. */
 const ls_node *ls_explain_veto(const ls_run *r, size_t unit);

@@ -24,22 +24,17 @@ typedef struct jw {
     const char *part;      /* "the manifest", ... when not in a unit */
     long unit, node;       /* -1 when not in one */
     char *failed_at;       /* description at the first failure */
-    ls_buf out;            /* yajl hands over ~2 bytes a call: batch them */
 } jw;
 
+/* yajl keeps the text in its own buffer (no print callback: it would be
+ * called for every ~2-byte token); it is written out after each unit. */
 static void jw_flush(jw *w)
 {
-    if (!w->werr && w->out.n && fwrite(w->out.p, 1, w->out.n, w->f) != w->out.n)
-        w->werr = errno ? errno : EIO;
-    w->out.n = 0;
-}
-
-static void print_cb(void *ctx, const char *s, size_t n)
-{
-    jw *w = ctx;
-    if (w->werr || !n) return;
-    ls_buf_add(&w->out, s, n);
-    if (w->out.n >= 1 << 16) jw_flush(w);
+    const unsigned char *p;
+    size_t n;
+    if (yajl_gen_get_buf(w->g, &p, &n) != yajl_gen_status_ok) return;
+    if (!w->werr && n && fwrite(p, 1, n, w->f) != n) w->werr = errno ? errno : EIO;
+    yajl_gen_clear(w->g);
 }
 
 static void check(jw *w, yajl_gen_status st)
@@ -384,7 +379,6 @@ static int jw_start(jw *w, const ls_run *r, FILE *f, ls_errors *err)
     yajl_gen_config(w->g, yajl_gen_beautify, 1);
     yajl_gen_config(w->g, yajl_gen_indent_string, "  ");
     yajl_gen_config(w->g, yajl_gen_validate_utf8, 1);
-    yajl_gen_config(w->g, yajl_gen_print_callback, print_cb, w);
     errno = 0;
     return 0;
 }
@@ -394,7 +388,6 @@ static int jw_finish(jw *w, ls_errors *err)
 {
     int rc = 0;
     jw_flush(w);
-    ls_buf_cleanup(&w->out);
     if (!ok(w))
         rc = ls_errorf(err, NULL, 0, 0, "cannot write JSON: %s in %s", status_text(w->st),
                        w->failed_at);
@@ -420,7 +413,10 @@ int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, ls_errors *err
     write_groups(&w, r);
     j_key(&w, "units");
     j_aopen(&w);
-    for (size_t u = 0; u < s->nunits && ok(&w) && !w.werr; u++) write_unit(&w, r, u);
+    for (size_t u = 0; u < s->nunits && ok(&w) && !w.werr; u++) {
+        write_unit(&w, r, u);
+        jw_flush(&w);
+    }
     j_aclose(&w);
     j_close(&w);
     return jw_finish(&w, err);

@@ -46,4 +46,12 @@
  * valid UTF-8 (naming the unit and item) or writing failed. */
 int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, ls_errors *err);
 
+/* Write units[0..n) (unit indices) to f as `lawscore explain --format
+ * json` does: one unit's object, written by the same code and with the
+ * same content as its element of "units" in results.json; several units
+ * (n != 1) as an array of such objects, in the order given.  Returns 0,
+ * or -1 with an error as ls_write_json. */
+int ls_write_json_units(const ls_run *r, const size_t *units, size_t n, FILE *f,
+                        ls_errors *err);
+
 #endif

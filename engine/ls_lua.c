@@ -96,6 +96,9 @@ typedef struct luab {
     ls_rule_call *cur;           /* the call being evaluated, or NULL */
     int cur_node;                /* leaf whose item/params are in G, or -1 */
     int env_dirty;               /* the last call wrote globals */
+    ls_coverage *cov;            /* line coverage (ls_lua_backend_cover), or NULL */
+    const char *cov_src;         /* source of the last line event ... */
+    int cov_file;                /* ... and its file in cov, -1 = not a rule */
     int *fn, *item, *params;     /* per node: registry refs, LUA_NOREF */
     ls_strmap scripts;           /* rule path -> ref of its compiled chunk */
     int ref_G, ref_env, ref_envmt;
@@ -106,6 +109,9 @@ typedef struct luab {
     /* caught by the message handler during the current call */
     char *e_msg, *e_trace;
     int e_line;
+    /* lint's probe (ls_lua_backend_probe): unknown indicators go here */
+    ls_lua_unknown_fn probe_fn;
+    void *probe_ctx;
 } luab;
 
 static luab *backend_of(lua_State *L)
@@ -131,10 +137,22 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
+static void cover_line(lua_State *L, luab *b, lua_Debug *ar);
+
+/* Hook mask: the instruction count, and lines when recording coverage
+ * (one hook per state: count_hook serves both). */
+static int hook_mask(const luab *b)
+{
+    return LUA_MASKCOUNT | (b->cov ? LUA_MASKLINE : 0);
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
     luab *b = backend_of(L);
+    if (ar->event == LUA_HOOKLINE) {
+        cover_line(L, b, ar);
+        return;
+    }
     if (!b->over) {
         lua_Debug up;
         b->left -= b->period;
@@ -142,12 +160,12 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         else if (lua_getstack(L, MAX_DEPTH, &up)) b->over = 2;
         if (!b->over) {
             b->period = b->left < HOOK_PERIOD ? (int)b->left : HOOK_PERIOD;
-            lua_sethook(L, count_hook, LUA_MASKCOUNT, b->period);
+            lua_sethook(L, count_hook, hook_mask(b), b->period);
             return;
         }
         /* Sticky: from now on every instruction raises, so nothing in the
          * script can outlive the limit. */
-        lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+        lua_sethook(L, count_hook, hook_mask(b), 1);
     }
     char msg[96];
     if (b->over == 2)
@@ -164,7 +182,7 @@ static void arm_budget(luab *b)
     b->over = 0;
     b->left = b->budget;
     b->period = b->left < HOOK_PERIOD ? (int)b->left : HOOK_PERIOD;
-    lua_sethook(b->L, count_hook, LUA_MASKCOUNT, b->period);
+    lua_sethook(b->L, count_hook, hook_mask(b), b->period);
 }
 
 /* ---- small helpers --------------------------------------------------- */
@@ -732,8 +750,28 @@ static void push_value(lua_State *L, const ls_value *v)
     }
 }
 
+/* Probing (ls_lua_backend_probe): hand the unknown indicator named at
+ * `arg` and the rule script's line to the probe function.  Returns -1. */
+static int probe_unknown(lua_State *L, int arg)
+{
+    luab *b = backend_of(L);
+    char kb[128];
+    lua_Debug ar;
+    int line = 0;
+    for (int level = 0; level <= SCAN_LEVELS && lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.source[0] == '@' && ar.currentline > 0) {
+            line = ar.currentline;
+            break;
+        }
+    }
+    b->probe_fn(b->probe_ctx, key_text(L, arg, kb, sizeof kb), line);
+    return -1;
+}
+
 /* Index of the indicator named by the value at `arg` (upvalue 1: the
- * id -> index table), or an error suggesting the nearest id. */
+ * id -> index table), or an error suggesting the nearest id (while
+ * probing: -1, see probe_unknown). */
 static int check_indicator(lua_State *L, int arg)
 {
     lua_pushvalue(L, arg);
@@ -742,6 +780,8 @@ static int check_indicator(lua_State *L, int arg)
         lua_pop(L, 1);
         return ind;
     }
+    lua_pop(L, 1);
+    if (backend_of(L)->probe_fn) return probe_unknown(L, arg);
     if (lua_type(L, arg) != LUA_TSTRING) {
         char kb[128];
         return sb_error(L, "unknown indicator %s (indicators are named by their catalogue id)",
@@ -757,7 +797,7 @@ static int data_index(lua_State *L)
 {
     int ind = check_indicator(L, 2);
     ls_rule_call *c = backend_of(L)->cur;
-    if (!c || !c->data) return 0;
+    if (ind < 0 || !c || !c->data) return 0;
     if (c->reads) c->reads[ind] = 1;
     push_value(L, ls_dataset_get(c->data, (size_t)c->unit, (size_t)ind));
     return 1;
@@ -824,6 +864,14 @@ static int sb_stats(lua_State *L)
 {
     int ind = check_indicator(L, 1);
     ls_rule_call *c = backend_of(L)->cur;
+    if (ind < 0) {                                  /* probing */
+        lua_createtable(L, 0, 2);
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "count");
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "sum");
+        return 1;
+    }
     if (!c || !c->stats)
         return sb_error(L, "stats() is not available here (no group statistics were given)");
     const ls_scheme *s = backend_of(L)->s;
@@ -860,6 +908,10 @@ static int sb_stats(lua_State *L)
 static int sb_name_of(lua_State *L)
 {
     int ind = check_indicator(L, 1);
+    if (ind < 0) {                                  /* probing */
+        lua_pushvalue(L, 1);
+        return 1;
+    }
     lua_pushstring(L, backend_of(L)->s->inds[ind].name);
     return 1;
 }
@@ -1127,6 +1179,73 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     return -1;
 }
 
+/* ---- coverage (lawscore test --coverage) ---------------------------------- */
+
+/* A line event: mark the line if it belongs to a rule script. */
+static void cover_line(lua_State *L, luab *b, lua_Debug *ar)
+{
+    if (!lua_getinfo(L, "S", ar)) return;
+    if (ar->source != b->cov_src) {
+        b->cov_src = ar->source;
+        b->cov_file = ar->source[0] == '@' ? ls_coverage_find(b->cov, ar->source + 1) : -1;
+    }
+    if (b->cov_file >= 0 && ar->currentline > 0) ls_coverage_hit(b->cov, b->cov_file, ar->currentline);
+}
+
+static int dump_writer(lua_State *L, const void *p, size_t n, void *ud)
+{
+    (void)L;
+    ls_buf_add(ud, p, n);
+    return 0;
+}
+
+/* Under lua_pcall: the active lines of the function at index 1, file
+ * index at 2.  Only when the bytecode cannot be read: it misses the lines
+ * of nested functions. */
+static int active_lines(lua_State *L)
+{
+    luab *b = backend_of(L);
+    int file = (int)lua_tointeger(L, 2);
+    lua_Debug ar;
+    lua_settop(L, 1);
+    lua_getinfo(L, ">L", &ar);                  /* the function -> its lines */
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        if (lua_isinteger(L, -2)) ls_coverage_code(b->cov, file, (int)lua_tointeger(L, -2));
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+/* Record which lines of a freshly compiled script hold code. */
+static void cover_chunk(luab *b, const char *path, int fn_ref)
+{
+    lua_State *L = b->L;
+    int file = ls_coverage_file(b->cov, path);
+    ls_buf code;
+    ls_buf_init(&code);
+    lua_settop(L, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, fn_ref);
+    int ok = lua_dump(L, dump_writer, &code, 0) == 0 &&
+             !ls_coverage_add_bytecode(b->cov, file, (const unsigned char *)code.p, code.n);
+    ls_buf_cleanup(&code);
+    if (!ok) {
+        lua_pushcfunction(L, active_lines);
+        lua_insert(L, 1);
+        lua_pushinteger(L, file);
+        lua_pcall(L, 2, 0, 0);
+    }
+    lua_settop(L, 0);
+}
+
+void ls_lua_backend_cover(ls_backend *self, ls_coverage *cov)
+{
+    luab *b = (luab *)self;
+    b->cov = cov;
+    b->cov_src = NULL;
+    b->cov_file = -1;
+}
+
 /* ---- binding a leaf ----------------------------------------------------- */
 
 typedef struct bind_job {
@@ -1357,6 +1476,10 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
         return -1;
     }
     b->fn[node] = job.fn_ref;
+    if (b->cov && job.text) {
+        b->cov_src = NULL;
+        cover_chunk(b, nd->rule.path, job.fn_ref);
+    }
     b->item[node] = job.item_ref;
     b->params[node] = job.params_ref;
     return 0;
@@ -1617,4 +1740,13 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     lua_settop(L, 0);
     lua_gc(L, LUA_GCCOLLECT);
     return &b->base;
+}
+
+/* ---- probing (ls_lint) -------------------------------------------------- */
+
+void ls_lua_backend_probe(ls_backend *self, ls_lua_unknown_fn fn, void *ctx)
+{
+    luab *b = (luab *)self;
+    b->probe_fn = fn;
+    b->probe_ctx = fn ? ctx : NULL;
 }

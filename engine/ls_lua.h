@@ -15,6 +15,7 @@
 #ifndef LS_LUA_H
 #define LS_LUA_H
 
+#include "ls_coverage.h"
 #include "ls_rule.h"
 
 #define LS_LUA_DEFAULT_INSTRUCTIONS 1000000L     /* per rule call */
@@ -31,5 +32,26 @@ typedef struct ls_lua_limits {
  * ls_backend_free. */
 ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim,
                                ls_errors *err);
+
+/* Record line coverage in cov (not owned; it must outlive the backend's
+ * use): which lines of each rule script bound from now on hold code, and
+ * which lines ran in every call.  A line hook runs beside the instruction
+ * budget's count hook, so calls get slower: for `lawscore test --coverage`.
+ * `b` must be a backend made by ls_lua_backend_new. */
+void ls_lua_backend_cover(ls_backend *b, ls_coverage *cov);
+
+/* ---- probing (for ls_lint only) --------------------------------------
+ *
+ * While a probe function is set, a rule that names an indicator the
+ * catalogue lacks (data.x, stats("x"), name_of("x")) does not fail: fn is
+ * called with the name as written ("late_report", or "[1]" for a key that
+ * is not a string) and the line of the rule script that read it (0 when
+ * unknown), and the read gives nil (stats: {count = 0, sum = 0}; name_of:
+ * the name itself).  So one probe call finds every misspelled name the
+ * rule reaches, not only the first.  fn must not fail.  Pass fn = NULL to
+ * end probing; scoring must never run with a probe function set.  `b`
+ * must be a backend made by ls_lua_backend_new. */
+typedef void (*ls_lua_unknown_fn)(void *ctx, const char *name, int line);
+void ls_lua_backend_probe(ls_backend *b, ls_lua_unknown_fn fn, void *ctx);
 
 #endif

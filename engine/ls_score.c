@@ -215,6 +215,7 @@ static void rank_and_grade(ls_run *r)
         r->order[g] = v;
         r->norder[g] = n;
         size_t *used = ls_xcalloc(grp->nbands ? grp->nbands : 1, sizeof *used);
+        unsigned char *closed = ls_xcalloc(grp->nbands ? grp->nbands : 1, 1);
         size_t i = 0;
         while (i < n) {
             /* units tied with v[i] share its rank and are graded together */
@@ -237,7 +238,10 @@ static void rank_and_grade(ls_run *r)
                     size_t same = 0;
                     for (size_t q = i; q < j; q++)
                         if (r->units[v[q]].band == u->band) same++;
-                    if (used[u->band] + same <= allowed) break;
+                    if (!closed[u->band] && used[u->band] + same <= allowed) break;
+                    /* Once a tie has moved down, the band stays closed:
+                     * a lower score never gets the better grade. */
+                    closed[u->band] = 1;
                     int from = u->band;
                     for (size_t q = i; q < j; q++)
                         if (r->units[v[q]].band == from) r->units[v[q]].band = from + 1;
@@ -247,6 +251,7 @@ static void rank_and_grade(ls_run *r)
             i = j;
         }
         free(used);
+        free(closed);
     }
 }
 

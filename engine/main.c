@@ -14,13 +14,16 @@
 #include "ls_error.h"
 #include "ls_export_csv.h"
 #include "ls_export_json.h"
+#include "ls_lint.h"
 #include "ls_lua.h"
 #include "ls_manifest.h"
 #include "ls_outdir.h"
 #include "ls_plugin.h"
+#include "ls_report.h"
 #include "ls_scheme.h"
 #include "ls_score.h"
 #include "ls_table.h"
+#include "ls_testrun.h"
 #include "ls_util.h"
 
 #define EXIT_INPUT 1
@@ -28,12 +31,21 @@
 #define EXIT_OUTPUT 3
 
 static const char usage[] =
-    "usage: lawscore check SCHEME [DATA...]         validate a scheme and its data\n"
-    "       lawscore run SCHEME DATA... [-o DIR]    score every unit, write results to DIR\n"
+    "usage: lawscore check SCHEME [DATA...] [--strict]  validate a scheme and its data, and lint them\n"
+    "       lawscore run SCHEME DATA... [-o DIR]        score every unit, write results to DIR\n"
+    "       lawscore explain SCHEME DATA... --unit ID   print a unit's score sheet (评分表)\n"
+    "       lawscore test [PATH...] [--coverage]        run the rule tests (*.test.yaml; docs/testing.md)\n"
     "       lawscore --version | --help\n"
     "\n"
     "options:\n"
     "  -o, --output DIR         results directory (default: results)\n"
+    "  --strict                 check: fail (exit 1) on warnings too\n"
+    "  -u, --unit ID            explain: the unit, by id or full name; may be repeated\n"
+    "  --format text|json       explain: the score sheet as text (default) or as the\n"
+    "                           unit's object in results.json\n"
+    "  -v, --verbose            test: list every case, not only the failures\n"
+    "  --coverage               test: report the lines of rule scripts no case ran\n"
+    "  --min-coverage P         test: fail when a rule script's coverage is below P percent\n"
     "  -k, --keep-going         on rule errors, mark the cells and finish the rest\n"
     "  -q, --quiet              do not print the ranking\n"
     "  --max-instructions N     Lua instruction budget per rule call\n"
@@ -52,6 +64,12 @@ typedef struct options {
     long max_instructions, max_memory_mb;
     const char **plugin_paths;   /* --plugin-path, in order */
     size_t nplugin_paths;
+    const char **units;          /* explain: --unit, in order */
+    size_t nunits;
+    int json;                    /* explain: --format json */
+    int strict;                  /* check: warnings fail */
+    int verbose, coverage;       /* test: -v, --coverage */
+    double min_coverage;         /* test: --min-coverage, percent; < 0 none */
 } options;
 
 static int parse_long(const char *opt, const char *s, long lo, long hi, long *out)
@@ -70,17 +88,23 @@ static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
     o->outdir = "results";
+    o->min_coverage = -1;
     o->data = ls_xcalloc((size_t)argc, sizeof *o->data);
     o->plugin_paths = ls_xcalloc((size_t)argc, sizeof *o->plugin_paths);
+    o->units = ls_xcalloc((size_t)argc, sizeof *o->units);
+    const char *format = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--max-instructions") ||
-            !strcmp(a, "--max-memory-mb") || !strcmp(a, "--plugin-path")) {
+            !strcmp(a, "--max-memory-mb") || !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
+            !strcmp(a, "--unit") || !strcmp(a, "--format")) {
             if (!val) { fprintf(stderr, "lawscore: error: %s needs a value\n", a); return -1; }
             i++;
             if (a[1] == 'o' || !strcmp(a, "--output")) o->outdir = val;
             else if (!strcmp(a, "--plugin-path")) o->plugin_paths[o->nplugin_paths++] = val;
+            else if (a[1] == 'u' || !strcmp(a, "--unit")) o->units[o->nunits++] = val;
+            else if (!strcmp(a, "--format")) format = val;
             else if (!strcmp(a, "--max-instructions")) {
                 if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
             } else if (parse_long(a, val, 1, 4096, &o->max_memory_mb)) return -1;
@@ -88,25 +112,66 @@ static int parse_args(int argc, char **argv, options *o)
             o->keep_going = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            o->verbose = 1;
+        } else if (!strcmp(a, "--coverage")) {
+            o->coverage = 1;
+        } else if (!strcmp(a, "--min-coverage")) {
+            char *end = NULL;
+            double p = val ? strtod(val, &end) : -1;
+            if (!val || !*val || *end || !(p >= 0 && p <= 100)) {
+                fprintf(stderr, "lawscore: error: --min-coverage expects a percentage from 0 to 100, found '%s'\n",
+                        val ? val : "");
+                return -1;
+            }
+            o->min_coverage = p;
+            i++;
+        } else if (!strcmp(a, "--strict")) {
+            o->strict = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "lawscore: error: unknown option '%s'\n%s", a, usage);
             return -1;
         } else if (!o->cmd) {
             o->cmd = a;
-        } else if (!o->scheme) {
+        } else if (!o->scheme && strcmp(o->cmd, "test")) {
             o->scheme = a;
         } else {
             o->data[o->ndata++] = a;
         }
     }
     if (!o->cmd) { fputs(usage, stderr); return -1; }
-    if (strcmp(o->cmd, "check") && strcmp(o->cmd, "run")) {
+    if (!strcmp(o->cmd, "test")) return 0;          /* PATH... are in data */
+    if (o->verbose || o->coverage || o->min_coverage >= 0) {
+        fprintf(stderr, "lawscore: error: %s is an option of 'test'\n%s",
+                o->verbose ? "-v" : o->coverage ? "--coverage" : "--min-coverage", usage);
+        return -1;
+    }
+    if (strcmp(o->cmd, "check") && strcmp(o->cmd, "run") && strcmp(o->cmd, "explain")) {
         fprintf(stderr, "lawscore: error: unknown command '%s'\n%s", o->cmd, usage);
         return -1;
     }
+    int explain = !strcmp(o->cmd, "explain");
     if (!o->scheme) { fprintf(stderr, "lawscore: error: '%s' needs a scheme file\n%s", o->cmd, usage); return -1; }
-    if (!strcmp(o->cmd, "run") && o->ndata == 0) {
-        fprintf(stderr, "lawscore: error: 'run' needs at least one data file\n%s", usage);
+    if (strcmp(o->cmd, "check") && o->ndata == 0) {
+        fprintf(stderr, "lawscore: error: '%s' needs at least one data file\n%s", o->cmd, usage);
+        return -1;
+    }
+    if (explain && o->nunits == 0) {
+        fprintf(stderr, "lawscore: error: 'explain' needs a unit: --unit ID\n%s", usage);
+        return -1;
+    }
+    if (!explain && (o->nunits || format)) {
+        fprintf(stderr, "lawscore: error: %s is an option of 'explain'\n%s",
+                o->nunits ? "--unit" : "--format", usage);
+        return -1;
+    }
+    if (format && strcmp(format, "text") && strcmp(format, "json")) {
+        fprintf(stderr, "lawscore: error: --format expects text or json, found '%s'\n", format);
+        return -1;
+    }
+    o->json = format && !strcmp(format, "json");
+    if (o->strict && strcmp(o->cmd, "check")) {
+        fprintf(stderr, "lawscore: error: --strict is an option of 'check'\n%s", usage);
         return -1;
     }
     return 0;
@@ -199,7 +264,15 @@ static int cmd_check(const options *o, ls_errors *err)
     ls_dataset *d = ls_dataset_load(s, o->data, o->ndata, o->ndata == 0, err);
     ls_backends b;
     int rc = bind_rules(s, o, &b, err);
-    if (d && !rc) print_summary(s, d, &b);
+    if (d && !rc) {
+        print_summary(s, d, &b);
+        size_t before = err->nwarnings;
+        rc = ls_lint(s, o->ndata ? d : NULL, &b, err);
+        size_t n = err->nwarnings - before;
+        if (!rc && o->strict && n)
+            rc = ls_errorf(err, NULL, 0, 0, "%zu warning%s, and --strict fails on warnings", n,
+                           n == 1 ? "" : "s");
+    }
     free_backends(&b);
     ls_dataset_free(d);
     ls_scheme_free(s);
@@ -273,6 +346,70 @@ out:
     return rc;
 }
 
+/* lawscore explain: score every unit (ranks need them all), then print
+ * the score sheet of each unit asked for. */
+static int cmd_explain(const options *o, ls_errors *err)
+{
+    int rc = EXIT_INPUT;
+    ls_backends b = {0};
+    ls_run *r = NULL;
+    ls_dataset *d = NULL;
+    size_t *units = ls_xcalloc(o->nunits, sizeof *units);
+    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    if (!s) goto out;
+    int bad = 0;
+    for (size_t i = 0; i < o->nunits; i++) {
+        int u = ls_report_find_unit(s, o->units[i], err);
+        if (u < 0) bad = 1;
+        else units[i] = (size_t)u;
+    }
+    if (bad) goto out;
+    d = ls_dataset_load(s, o->data, o->ndata, 0, err);
+    if (bind_rules(s, o, &b, err) || !d) goto out;
+    ls_score_opts so = {o->keep_going};
+    r = ls_score_run(s, d, &b, &so, err);
+    if (!r) goto out;
+    rc = 0;
+    if (o->json) {
+        if (ls_write_json_units(r, units, o->nunits, stdout, err)) rc = EXIT_OUTPUT;
+    } else {
+        for (size_t i = 0; i < o->nunits && !rc; i++) {
+            if (i) putchar('\n');
+            if (ls_write_unit_sheet(r, units[i], stdout, err)) rc = EXIT_OUTPUT;
+        }
+    }
+    if (!rc && r->nerrors) {
+        ls_notef(err, NULL, 0, 0, "%zu rule error%s: the affected cells are marked in the score sheet",
+                 r->nerrors, r->nerrors == 1 ? "" : "s");
+        rc = EXIT_INPUT;
+    }
+out:
+    ls_run_free(r);
+    free_backends(&b);
+    ls_dataset_free(d);
+    ls_scheme_free(s);
+    free(units);
+    return rc;
+}
+
+/* lawscore test: run the rule authors' test cases (docs/testing.md);
+ * exit 1 when a case fails or a script's coverage is below the minimum. */
+static int cmd_test(const options *o, ls_errors *err)
+{
+    ls_test_opts t;
+    ls_test_opts_init(&t);
+    t.paths = o->data;
+    t.npaths = o->ndata;
+    t.verbose = o->verbose;
+    t.coverage = o->coverage;
+    t.min_coverage = o->min_coverage;
+    t.plugin_paths = o->plugin_paths;
+    t.nplugin_paths = o->nplugin_paths;
+    t.max_instructions = o->max_instructions;
+    t.max_memory_mb = o->max_memory_mb;
+    return ls_testrun(&t, stdout, err) != 0 ? EXIT_INPUT : 0;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
@@ -288,15 +425,20 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &o)) {
         free(o.data);
         free(o.plugin_paths);
+        free(o.units);
         return EXIT_USAGE;
     }
     ls_errors err;
     ls_errors_init(&err);
-    int rc = !strcmp(o.cmd, "check") ? cmd_check(&o, &err) : cmd_run(&o, &err);
+    int rc = !strcmp(o.cmd, "test")    ? cmd_test(&o, &err)
+             : !strcmp(o.cmd, "check") ? cmd_check(&o, &err)
+             : !strcmp(o.cmd, "run")   ? cmd_run(&o, &err)
+                                       : cmd_explain(&o, &err);
     ls_errors_print(&err, stderr);
     if (rc == 0 && err.nerrors) rc = EXIT_INPUT;
     ls_errors_cleanup(&err);
     free(o.data);
     free(o.plugin_paths);
+    free(o.units);
     return rc;
 }

@@ -117,6 +117,33 @@ static void test_reads(void **state)
     assert_owned(ls_explain_reads(&m->r, MU_SFJ, MN_C1), "");
 }
 
+static void test_reads_units(void **state)
+{
+    mini_run *m = *state;
+    m->s.inds[MI_LATE].unit = "次";
+    m->s.inds[MI_RATE].unit = "%";
+    m->s.inds[MI_ADVISER].unit = "档";
+    /* numbers get their unit; a percent already ends in %; words none */
+    assert_owned(ls_explain_reads_units(&m->r, MU_CQ, MN_C11), "迟报次数=10次");
+    assert_owned(ls_explain_reads_units(&m->r, MU_CQ, MN_C12), "法律顾问制度=兼管");
+    assert_owned(ls_explain_reads_units(&m->r, MU_SL, MN_C21), "结案率=95.5%；备注=含\"引号\",逗号");
+    assert_owned(ls_explain_reads_units(&m->r, MU_SFJ, MN_C21), "结案率=未填报");
+    /* items.csv keeps its words */
+    assert_owned(ls_explain_reads(&m->r, MU_CQ, MN_C11), "迟报次数=10");
+}
+
+static void test_rank(void **state)
+{
+    mini_run *m = *state;
+    assert_owned(ls_explain_rank(&m->r, MU_CQ), "乡镇政府第1名/共2个单位");
+    assert_owned(ls_explain_rank(&m->r, MU_SL), "乡镇政府第2名/共2个单位");
+    assert_owned(ls_explain_rank(&m->r, MU_SFJ), "区直部门并列第1名/共3个单位");
+    assert_owned(ls_explain_rank(&m->r, MU_HB), "区直部门并列第1名/共3个单位");
+    assert_owned(ls_explain_rank(&m->r, MU_XFJ), "区直部门第3名/共3个单位");
+    m->r.units[MU_XFJ].rank = 0;
+    assert_owned(ls_explain_rank(&m->r, MU_XFJ), "");
+}
+
 static void test_score_text(void **state)
 {
     mini_run *m = *state;
@@ -222,6 +249,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cell_na_error_veto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cell_buf_appends, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reads_units, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rank, setup, teardown),
         cmocka_unit_test_setup_teardown(test_score_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grade_veto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unit_notes, setup, teardown),

@@ -210,6 +210,26 @@ static void test_ties_share_rank(void **state)
     ls_run_free(r);
 }
 
+static void test_share_cap_stays_closed(void **state)
+{
+    fx *x = *state;
+    baseline(x);
+    /* d1 and d3 tie at 10.00 (also on the tie-break): the one 优秀 place
+     * (half of 3 units) cannot take both, so both move down - and d2 at
+     * 9.50 must not get 优秀 with a lower score */
+    set(x, "d2", "c1.1", 2);    /* rescaled: 3.5/4 -> 8.75 */
+    set(x, "d2", "c1.2", 1.5);
+    set(x, "d2", "c1.1", 2.3);  /* 3.8/4 -> 9.50 */
+    ls_run *r = run_ok(x);
+    assert_int_equal(r->units[U(x, "d2")].total, 950);
+    assert_int_equal(r->units[U(x, "d1")].rank, 1);
+    assert_int_equal(r->units[U(x, "d3")].rank, 1);
+    assert_string_equal(grade(r, x, "d1"), "良好");
+    assert_string_equal(grade(r, x, "d3"), "良好");
+    assert_string_equal(grade(r, x, "d2"), "良好");
+    ls_run_free(r);
+}
+
 static void test_tie_break(void **state)
 {
     fx *x = *state;
@@ -276,6 +296,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bonus_deduction_veto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ties_share_rank, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tie_break, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_share_cap_stays_closed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rule_error_stops_or_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_values_are_errors, setup, teardown),
     };

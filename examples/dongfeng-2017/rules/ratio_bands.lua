@@ -3,4 +3,6 @@
 -- params: num、den = 分子、分母指标；bands = [{min, points}, ...]（由高到低）；what = 比率名称；none = 分母为0的说明
 if (data[params.den] or 0) == 0 then return full(params.none) end
 local r = ratio(data[params.num], data[params.den])
-return bands(r, params.bands, params.what .. fmt(math.floor(r * 10 + 0.5) / 10) .. "%")
+local what = params.what
+if r ~= nil then what = what .. fmt(math.floor(r * 10 + 0.5) / 10) .. "%" end  -- 分子未填报：“（无数据）”，不得分
+return bands(r, params.bands, what)

@@ -3,5 +3,7 @@
 -- params: num、den = 分子、分母指标；target = 达标线（%）；deduct = 扣分；what = 比率名称；none = 分母为0的说明
 if (data[params.den] or 0) == 0 then return full(params.none) end
 local r = ratio(data[params.num], data[params.den])
-local what = params.what .. fmt(math.floor(r * 10 + 0.5) / 10) .. "%，未达" .. fmt(params.target) .. "%"
+local shown = "（无数据）"                                  -- 分子未填报：按未达标扣分
+if r ~= nil then shown = fmt(math.floor(r * 10 + 0.5) / 10) .. "%" end
+local what = params.what .. shown .. "，未达" .. fmt(params.target) .. "%"
 return threshold(r, params.target, params.deduct, what)

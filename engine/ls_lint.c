@@ -1,0 +1,415 @@
+/*
+ * ls_lint.c - warnings about a scheme and its data (see ls_lint.h).
+ */
+#include "ls_lint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_lua.h"
+#include "ls_rule.h"
+#include "ls_stats.h"
+#include "ls_util.h"
+
+/* The probe value sets (ls_lint.h: (a), (b), (c)). */
+enum { PROBE_LOW, PROBE_HIGH, PROBE_UNSET, NPROBES };
+
+static const char *const probe_what[NPROBES] = {
+    "every indicator at its default, else at a low value (min or 0, the first choice, "
+    "false, \"\")",
+    "every indicator at a high value (max, else min + 1; the last choice; true)",
+    "the optional indicators without a default left without a value",
+};
+
+typedef struct lint {
+    const ls_scheme *s;
+    ls_errors found;             /* the probes' findings ... */
+    size_t *found_pos;           /* ... and the position of each one's leaf
+                                    in s->leaves, to list them leaf by leaf */
+    size_t nfound_pos;
+    unsigned char *read_any;     /* per indicator: some rule read it */
+    int node;                    /* the leaf being probed */
+    size_t pos;                  /* its position in s->leaves */
+    int unknown;                 /* unknown names met in the current call */
+    unsigned char *flagged;      /* per node: the probes found a problem */
+    unsigned char *failed;       /* per node: a probe failure was reported */
+    ls_strlist seen;             /* unknown names reported, by position */
+} lint;
+
+/* Tag the findings added since the last call with the current leaf. */
+static void tag_found(lint *l)
+{
+    if (l->found.n > l->nfound_pos)
+        l->found_pos = ls_xrealloc(l->found_pos, l->found.n * sizeof *l->found_pos);
+    while (l->nfound_pos < l->found.n) l->found_pos[l->nfound_pos++] = l->pos;
+}
+
+/* ---- unknown names ---------------------------------------------------- */
+
+/* The parameter (a scalar value anywhere in params) that says `name`, with
+ * its path ("terms[2].count") appended to path; NULL when none does. */
+static const ls_ynode *find_param(const ls_ynode *n, const char *name, ls_buf *path)
+{
+    if (!n) return NULL;
+    if (n->kind == LS_YSCALAR) return !strcmp(n->str, name) ? n : NULL;
+    size_t mark = path->n;
+    for (size_t i = 0; i < n->n; i++) {
+        const ls_ynode *v;
+        if (n->kind == LS_YSEQ) {
+            v = n->items[i];
+            ls_buf_printf(path, "[%zu]", i + 1);
+        } else {
+            v = ls_ymap_val(n, i);
+            ls_buf_printf(path, "%s%s", mark ? "." : "", ls_ymap_key(n, i)->str);
+        }
+        const ls_ynode *hit = find_param(v, name, path);
+        if (hit) return hit;
+        path->n = mark;
+        if (path->p) path->p[mark] = '\0';
+    }
+    return NULL;
+}
+
+/* Whether key was reported already; remembers it. */
+static int seen_before(lint *l, char *key)
+{
+    for (size_t i = 0; i < l->seen.n; i++)
+        if (!strcmp(l->seen.v[i], key)) {
+            free(key);
+            return 1;
+        }
+    ls_strlist_add(&l->seen, key, strlen(key));
+    free(key);
+    return 0;
+}
+
+/* The Lua backend's probe function: a rule read `name`, which the
+ * catalogue lacks, at `line` of its script. */
+static void on_unknown(void *ctx, const char *name, int line)
+{
+    lint *l = ctx;
+    const ls_scheme *s = l->s;
+    const ls_node *n = &s->nodes[l->node];
+    l->unknown++;
+    l->flagged[l->node] = 1;
+    const char *sug = ls_scheme_suggest_indicator(s, name);
+    char *hint = sug ? ls_format(" (did you mean '%s'?)", sug) : ls_xstrdup("");
+    ls_buf path;
+    ls_buf_init(&path);
+    const ls_ynode *p = find_param(n->rule.params, name, &path);
+    if (p) {
+        if (!seen_before(l, ls_format("%s:%d:%d:%s", s->path, p->line, p->col, name)))
+            ls_warnf(&l->found, s->path, p->line, p->col,
+                     "%s %s '%s': parameter '%s' names indicator '%s', which is not in the "
+                     "catalogue%s",
+                     ls_section_name(n->section), n->number, n->name, path.p, name, hint);
+    } else {
+        const char *where = n->rule.path ? n->rule.path : s->path;
+        if (!seen_before(l, ls_format("%s:%d:0:%s", where, line, name)))
+            ls_warnf(&l->found, where, line, 0,
+                     "rule of %s %s '%s' reads indicator '%s', which is not in the catalogue%s",
+                     ls_section_name(n->section), n->number, n->name, name, hint);
+    }
+    ls_buf_cleanup(&path);
+    free(hint);
+    tag_found(l);
+}
+
+/* ---- probing ----------------------------------------------------------- */
+
+/* The value of indicator `in` in probe set `set`. */
+static ls_value probe_value(const ls_indicator *in, int set)
+{
+    const ls_vspec *sp = &in->spec;
+    ls_value v = {1, (unsigned char)sp->type, 0, NULL};
+    if (set != PROBE_HIGH && in->def.set) return in->def;
+    if (set == PROBE_UNSET && !in->required) {
+        v.set = 0;
+        return v;
+    }
+    int high = set == PROBE_HIGH;
+    switch (sp->type) {
+    case LS_T_INTEGER:
+    case LS_T_NUMBER:
+    case LS_T_PERCENT: {
+        double lo = sp->has_min ? sp->min : sp->has_max && sp->max < 0 ? sp->max : 0;
+        double hi = sp->has_max ? sp->max : sp->type == LS_T_PERCENT ? 100 : lo + 1;
+        v.num = high ? hi : lo;
+        break;
+    }
+    case LS_T_BOOLEAN: v.num = high; break;
+    case LS_T_ENUM:
+        if (!sp->nchoices) {
+            v.set = 0;
+            break;
+        }
+        v.num = high ? (double)(sp->nchoices - 1) : 0;
+        v.str = sp->choices[(size_t)v.num];
+        break;
+    case LS_T_TEXT: v.str = high ? "x" : ""; break;
+    }
+    return v;
+}
+
+/* The probe data set: values only for the probe units (filled by
+ * fill_probe), none for the others.  Built here rather than loaded, so
+ * that a registry of 100 000 units costs the probe units' rows, not a
+ * whole data set: untouched rows stay zero pages. */
+static ls_dataset *probe_data_new(const ls_scheme *s)
+{
+    ls_dataset *d = ls_xcalloc(1, sizeof *d);
+    ls_arena_init(&d->arena);
+    d->scheme = s;
+    size_t cells = s->nunits * s->ninds;
+    d->vals = ls_xcalloc(cells ? cells : 1, sizeof *d->vals);
+    return d;
+}
+
+/* Give every probe unit probe set `set`. */
+static void fill_probe(ls_dataset *d, const int *kinds, size_t nkinds, int set)
+{
+    const ls_scheme *s = d->scheme;
+    for (size_t i = 0; i < s->ninds; i++) {
+        ls_value v = probe_value(&s->inds[i], set);
+        for (size_t k = 0; k < nkinds; k++) d->vals[(size_t)kinds[k] * s->ninds + i] = v;
+    }
+}
+
+/* "group 'dept' (区直部门) with flags [enforcement]" for unit u. */
+static char *describe_kind(const ls_scheme *s, int u)
+{
+    const ls_unit *un = &s->units[u];
+    const ls_group *g = &s->groups[un->group];
+    ls_buf b;
+    ls_buf_init(&b);
+    ls_buf_printf(&b, "group '%s' (%s) ", g->id, g->name);
+    int any = 0;
+    for (size_t f = 0; f < s->nflags && f < LS_MAX_FLAGS; f++) {
+        if (!(un->flags >> f & 1)) continue;
+        ls_buf_printf(&b, "%s%s", any ? ", " : "with flags [", s->flags[f]);
+        any = 1;
+    }
+    ls_buf_puts(&b, any ? "]" : "without flags");
+    return b.p;
+}
+
+/* One unit per combination of group and flags among the units: kinds[i]
+ * is its index; returns how many. */
+static size_t unit_kinds(const ls_scheme *s, int *kinds)
+{
+    size_t n = 0;
+    for (size_t u = 0; u < s->nunits; u++) {
+        size_t k;
+        for (k = 0; k < n; k++)
+            if (s->units[kinds[k]].group == s->units[u].group &&
+                s->units[kinds[k]].flags == s->units[u].flags)
+                break;
+        if (k == n) kinds[n++] = (int)u;
+    }
+    return n;
+}
+
+/* Run the leaf at position pos of s->leaves on probe set `set` for each
+ * kind of unit it applies to, recording reads, unknown names and its
+ * first failure. */
+static void probe_leaf(lint *l, ls_backends *b, size_t pos, int set, const int *kinds,
+                       size_t nkinds, const ls_dataset *pd, ls_stats *st, unsigned char *reads)
+{
+    const ls_scheme *s = l->s;
+    int leaf = s->leaves[pos];
+    const ls_node *n = &s->nodes[leaf];
+    ls_backend *be = b->by_kind[n->rule.kind];
+    if (!be) return;
+    l->node = leaf;
+    l->pos = pos;
+    for (size_t k = 0; k < nkinds; k++) {
+        if (!ls_node_applies(s, leaf, kinds[k])) continue;
+        ls_rule_call c;
+        memset(reads, 0, s->ninds ? s->ninds : 1);
+        ls_rule_call_init(&c, s, pd, st, kinds[k], leaf, reads);
+        l->unknown = 0;
+        int rc = be->call(be, &c);
+        for (size_t i = 0; i < s->ninds; i++) l->read_any[i] |= reads[i];
+        /* A failure after an unknown name is most likely its nil: the
+         * name is what to fix. */
+        if (rc && !l->unknown && !l->failed[leaf]) {
+            l->failed[leaf] = l->flagged[leaf] = 1;
+            char *kind = describe_kind(s, kinds[k]);
+            ls_warnf(&l->found, ls_rule_call_path(&c), c.err_line, 0,
+                     "rule of %s %s '%s' fails on a probe unit of %s and %s: %s%s%s",
+                     ls_section_name(n->section), n->number, n->name, kind, probe_what[set],
+                     c.err_msg ? c.err_msg : "failed", c.err_trace ? "\n" : "",
+                     c.err_trace ? c.err_trace : "");
+            tag_found(l);
+            free(kind);
+        }
+        ls_rule_call_cleanup(&c);
+    }
+}
+
+/* ---- what the data show -------------------------------------------------- */
+
+/* Rule failures on the data, once per leaf: the first unit's error as
+ * `run` reports it, and a note of how many units fail.  Leaves the probes
+ * found a problem with are left out: the data most likely fail the same
+ * way. */
+static void data_failures(const ls_run *r, ls_backends *b, const unsigned char *flagged,
+                          ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    ls_stats *st = NULL;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        int leaf = s->leaves[k];
+        if (flagged[leaf]) continue;
+        size_t nfail = 0;
+        int first = -1;
+        for (size_t u = 0; u < s->nunits; u++)
+            if (ls_run_cell(r, u, (size_t)leaf)->state == LS_CELL_ERROR && !nfail++) first = (int)u;
+        if (!nfail) continue;
+        ls_backend *be = b->by_kind[s->nodes[leaf].rule.kind];
+        if (!st) st = ls_stats_new(s, r->data);
+        ls_rule_call c;
+        ls_rule_call_init(&c, s, r->data, st, first, leaf, NULL);
+        if (!be) {
+            ls_rule_call_fail(&c, s->path, 0, "no backend for this kind of rule");
+        } else if (!be->call(be, &c)) {
+            /* Rules are deterministic; should it pass now, say what scoring said. */
+            const ls_cell *cell = ls_run_cell(r, (size_t)first, (size_t)leaf);
+            ls_rule_call_fail(&c, NULL, 0, "%s",
+                              cell->nreasons ? r->reasons[cell->reason0] : "failed");
+        }
+        char *msg = ls_rule_call_describe(&c);
+        ls_warnf(err, ls_rule_call_path(&c), c.err_line, 0, "%s", msg);
+        if (nfail > 1)
+            ls_notef(err, ls_rule_call_path(&c), c.err_line, 0,
+                     "the rule of item %s fails for %zu units in all", s->nodes[leaf].number, nfail);
+        free(msg);
+        ls_rule_call_cleanup(&c);
+    }
+    ls_stats_free(st);
+}
+
+/* Ordinary items that no unit scores full points on, or every unit does;
+ * judged when at least two units are scored (for one, every item would
+ * be one or the other). */
+static void full_points(const ls_run *r, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    char a[32], p[32];
+    for (size_t k = 0; k < s->nleaves; k++) {
+        int leaf = s->leaves[k];
+        const ls_node *n = &s->nodes[leaf];
+        if (n->section != LS_SEC_MAIN || n->points <= 0) continue;
+        size_t scored = 0, full = 0;
+        ls_fixed best = 0;
+        for (size_t u = 0; u < s->nunits; u++) {
+            const ls_cell *c = ls_run_cell(r, u, (size_t)leaf);
+            if (c->state != LS_CELL_SCORED) continue;
+            if (!scored++ || c->score > best) best = c->score;
+            full += c->score >= n->points;
+        }
+        if (scored < 2) continue;
+        ls_dec_format_short(n->points, s->digits, p);
+        if (!full)
+            ls_warnf(err, s->path, n->rule.line, n->rule.col,
+                     "item %s '%s' (%s points) never reaches its full points on this data: the "
+                     "best of the %zu units it applies to scores %s",
+                     n->number, n->name, p, scored, ls_dec_format(best, s->digits, a));
+        else if (full == scored)
+            ls_warnf(err, s->path, n->rule.line, n->rule.col,
+                     "item %s '%s' never loses a point on this data: all %zu units it applies to "
+                     "get the full %s points",
+                     n->number, n->name, scored, p);
+    }
+}
+
+/* ---- the whole ------------------------------------------------------------- */
+
+/* The probes' findings, leaf by leaf (in the order found within a leaf). */
+static void copy_found(ls_errors *to, const lint *l)
+{
+    for (size_t pos = 0; pos < l->s->nleaves; pos++)
+        for (size_t i = 0; i < l->found.n; i++) {
+            const ls_diag *g = &l->found.v[i];
+            if (l->found_pos[i] == pos) ls_warnf(to, g->path, g->line, g->col, "%s", g->msg);
+        }
+}
+
+int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *err)
+{
+    lint l;
+    memset(&l, 0, sizeof l);
+    l.s = s;
+    ls_errors_init(&l.found);
+    l.read_any = ls_xcalloc(s->ninds ? s->ninds : 1, 1);
+    l.flagged = ls_xcalloc(s->nnodes ? s->nnodes : 1, 1);
+    l.failed = ls_xcalloc(s->nnodes ? s->nnodes : 1, 1);
+    unsigned char *reads = ls_xmalloc(s->ninds ? s->ninds : 1);
+    int *kinds = ls_xmalloc((s->nunits ? s->nunits : 1) * sizeof *kinds);
+    size_t nkinds = unit_kinds(s, kinds);
+
+    for (size_t pos = 0; pos < s->nleaves; pos++) {
+        const ls_node *n = &s->nodes[s->leaves[pos]];
+        size_t k;
+        for (k = 0; k < nkinds && !ls_node_applies(s, s->leaves[pos], kinds[k]); k++)
+            ;
+        if (k == nkinds && s->nunits) {
+            ls_warnf(&l.found, s->path, n->rule.line, n->rule.col,
+                     "%s %s '%s' applies to no unit: its groups, only_if and unless leave out "
+                     "every unit of the registry",
+                     ls_section_name(n->section), n->number, n->name);
+            l.pos = pos;
+            tag_found(&l);
+        }
+    }
+    int unset = 0;
+    for (size_t i = 0; i < s->ninds; i++) unset |= !s->inds[i].required && !s->inds[i].def.set;
+    ls_dataset *pd = probe_data_new(s);
+    ls_backend *lua = b->by_kind[LS_RULE_LUA];
+    if (lua) ls_lua_backend_probe(lua, on_unknown, &l);
+    for (int set = 0; set < NPROBES; set++) {
+        if (set == PROBE_UNSET && !unset) continue;
+        fill_probe(pd, kinds, nkinds, set);
+        ls_stats *st = ls_stats_new(s, pd);
+        for (size_t pos = 0; pos < s->nleaves; pos++)
+            probe_leaf(&l, b, pos, set, kinds, nkinds, pd, st, reads);
+        ls_stats_free(st);
+    }
+    if (lua) ls_lua_backend_probe(lua, NULL, NULL);
+    ls_dataset_free(pd);
+
+    ls_run *r = NULL;
+    if (d) {
+        ls_errors ignored;     /* the failures are reported once per leaf below */
+        ls_errors_init(&ignored);
+        ls_score_opts so = {1};
+        r = ls_score_run(s, d, b, &so, &ignored);
+        ls_errors_cleanup(&ignored);
+        for (size_t i = 0; r && i < r->nreads; i++)
+            if (r->reads[i] >= 0 && (size_t)r->reads[i] < s->ninds) l.read_any[r->reads[i]] = 1;
+    }
+
+    for (size_t i = 0; i < s->ninds; i++) {
+        const ls_indicator *in = &s->inds[i];
+        if (!l.read_any[i])
+            ls_warnf(err, s->path, in->line, in->col,
+                     "indicator '%s' (%s) is in the catalogue but no rule reads it", in->id,
+                     in->name);
+    }
+    copy_found(err, &l);
+    if (r) {
+        data_failures(r, b, l.flagged, err);
+        full_points(r, err);
+    }
+
+    ls_run_free(r);
+    free(kinds);
+    free(reads);
+    free(l.read_any);
+    free(l.flagged);
+    free(l.failed);
+    free(l.found_pos);
+    ls_strlist_cleanup(&l.seen);
+    ls_errors_cleanup(&l.found);
+    return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * ls_lint.h - warnings about a scheme that loads and binds cleanly but is
+ * probably not what its author meant (`lawscore check`; `--strict` makes
+ * them fatal):
+ *
+ *   - an indicator in the catalogue that no rule reads (at the
+ *     indicator's line in the catalogue);
+ *   - an indicator a rule reads that the catalogue lacks, at the
+ *     parameter of the item that names it when the name comes from the
+ *     scheme (`params: {ok: service_flow}`), else at the script line;
+ *   - a rule that fails on probe data (below), naming the item and the
+ *     script line;
+ *   - an item that applies to no unit of the registry;
+ *   - with data: a rule that fails on the data (as `run` would report
+ *     it; left out when the probes found a problem with the rule), an
+ *     ordinary item that no unit scores full points on, and one that
+ *     every unit scores full points on (when two units or more are
+ *     scored on it).
+ *
+ * Reads are found without the real data by probing: every leaf is run
+ * once for each combination of group and flags that occurs among the
+ * units it applies to, on a probe unit whose indicators hold (a) their
+ * defaults, else a low plain value (min or 0, the first enum choice,
+ * false, ""), (b) a high one (max, else min + 1 or 1; the last choice;
+ * true; 100 for percents), and (c) when the catalogue has optional
+ * indicators without a default, (a) with those left without a value.
+ * The Lua backend reports unknown names instead of failing while it
+ * probes (ls_lua_backend_probe), so every misspelling a rule reaches is
+ * found; C plugins resolve indicators when they are bound, and their
+ * reads are recorded by the plugin host.  With data, the reads of the
+ * real scoring count too.  An indicator read only on a branch that
+ * neither the probes nor the data reach is reported as unread.
+ *
+ * Depends on: ls_scheme, ls_data, ls_rule, ls_score, ls_stats, ls_lua.
+ */
+#ifndef LS_LINT_H
+#define LS_LINT_H
+
+#include "ls_data.h"
+#include "ls_error.h"
+#include "ls_scheme.h"
+#include "ls_score.h"
+
+/*
+ * Lint scheme s, whose every leaf is bound in b (see ls_score_run), and
+ * the data set d when it is not NULL (d must be complete: it is scored).
+ * Adds warnings (LS_SEV_WARNING) to err, in this order: unread
+ * indicators, then item by item what the probes found, then what the data
+ * show (a rule failing for several units: a warning for the first, then
+ * a note with the count).  b's Lua backend is left as it was found (not probing).  Returns
+ * 0; -1 with an error in err only when linting itself could not be done.
+ */
+int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *err);
+
+#endif

@@ -1,0 +1,301 @@
+/*
+ * ls_report.c - one unit's score sheet as aligned text (see ls_report.h).
+ *
+ * The sheet is built as a list of entries (table rows, and text lines
+ * placed under a row or between sections), the column widths are worked
+ * out over the rows, then everything is printed in order.
+ */
+#include "ls_report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_explain.h"
+#include "ls_util.h"
+
+/* 序号, 考核项目, 分值, 考核分, 扣分理由 */
+#define NCOLS 5
+static const int right[NCOLS] = {0, 0, 1, 1, 0};
+
+typedef enum {
+    E_ROW,       /* cells in the columns */
+    E_NOTE,      /* a line starting at the 考核项目 column (under an item) */
+    E_TEXT       /* a line starting at the left margin ("" = blank line) */
+} entry_kind;
+
+typedef struct entry {
+    entry_kind kind;
+    char *cell[NCOLS];       /* E_ROW: owned, NULL = empty; else cell[0] */
+} entry;
+
+typedef struct sheet {
+    entry *v;
+    size_t n, cap;
+} sheet;
+
+static entry *add_entry(sheet *sh, entry_kind kind)
+{
+    if (sh->n == sh->cap) {
+        sh->cap = sh->cap ? 2 * sh->cap : 64;
+        sh->v = ls_xrealloc(sh->v, sh->cap * sizeof *sh->v);
+    }
+    entry *e = &sh->v[sh->n++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    return e;
+}
+
+static void add_row(sheet *sh, const char *c0, const char *c1, const char *c2, const char *c3,
+                    const char *c4)
+{
+    entry *e = add_entry(sh, E_ROW);
+    const char *c[NCOLS] = {c0, c1, c2, c3, c4};
+    for (int i = 0; i < NCOLS; i++) e->cell[i] = c[i] && *c[i] ? ls_xstrdup(c[i]) : NULL;
+}
+
+/* A line of the given kind: prefix followed by text (owned, freed here). */
+static void add_line_own(sheet *sh, entry_kind kind, const char *prefix, char *text)
+{
+    add_entry(sh, kind)->cell[0] = ls_format("%s%s", prefix, text);
+    free(text);
+}
+
+static void add_line(sheet *sh, entry_kind kind, const char *text)
+{
+    add_entry(sh, kind)->cell[0] = ls_xstrdup(text);
+}
+
+static void sheet_cleanup(sheet *sh)
+{
+    for (size_t i = 0; i < sh->n; i++)
+        for (int k = 0; k < NCOLS; k++) free(sh->v[i].cell[k]);
+    free(sh->v);
+}
+
+static void pad(FILE *out, int n)
+{
+    for (; n > 0; n--) fputc(' ', out);
+}
+
+static void sheet_print(const sheet *sh, FILE *out)
+{
+    int w[NCOLS] = {0};
+    for (size_t i = 0; i < sh->n; i++) {
+        if (sh->v[i].kind != E_ROW) continue;
+        for (int c = 0; c < NCOLS; c++) {
+            int dw = sh->v[i].cell[c] ? ls_display_width(sh->v[i].cell[c]) : 0;
+            if (dw > w[c]) w[c] = dw;
+        }
+    }
+    for (size_t i = 0; i < sh->n; i++) {
+        const entry *e = &sh->v[i];
+        if (e->kind == E_TEXT) {
+            fprintf(out, "%s\n", e->cell[0]);
+            continue;
+        }
+        if (e->kind == E_NOTE) {
+            pad(out, w[0] + 2);
+            fprintf(out, "%s\n", e->cell[0]);
+            continue;
+        }
+        /* Spaces are written only before a later cell: no trailing blanks. */
+        int pending = 0;
+        for (int c = 0; c < NCOLS; c++) {
+            const char *s = e->cell[c] ? e->cell[c] : "";
+            int gap = w[c] - ls_display_width(s);
+            if (c) pending += 2;
+            if (right[c]) pending += gap;
+            if (*s) {
+                pad(out, pending);
+                pending = 0;
+                fputs(s, out);
+            }
+            if (!right[c]) pending += gap;
+        }
+        fputc('\n', out);
+    }
+}
+
+/* Whether the sheet shows the item's 评分标准: when it cost or earned the
+ * unit something (lost points, a deduction, a bonus, a veto) or failed. */
+static int shows_criteria(const ls_node *n, const ls_cell *c)
+{
+    if (!n->criteria || !*n->criteria) return 0;
+    if (c->state == LS_CELL_ERROR) return 1;
+    if (c->state != LS_CELL_SCORED) return 0;
+    return n->section == LS_SEC_MAIN ? c->score < n->points : c->score != 0;
+}
+
+/* The row of node i and, for a leaf, the lines under it. */
+static void add_node(sheet *sh, const ls_run *r, size_t unit, size_t i)
+{
+    const ls_scheme *s = r->scheme;
+    const ls_node *n = &s->nodes[i];
+    const ls_cell *c = ls_run_cell(r, unit, i);
+    char pts[32], sc[32];
+    /* 不适用 is said by the score column; the reason would repeat it. */
+    char *why = c->state == LS_CELL_NA ? ls_xstrdup("") : ls_explain_cell(r, unit, i);
+    add_row(sh, n->number, n->name,
+            n->section == LS_SEC_VETO ? "" : ls_dec_format(n->points, s->digits, pts),
+            ls_explain_score(r, unit, i, sc), why);
+    free(why);
+    if (n->nchildren || c->state == LS_CELL_NA) return;
+    char *reads = ls_explain_reads_units(r, unit, i);
+    if (*reads) add_line_own(sh, E_NOTE, "使用的指标：", reads);
+    else free(reads);
+    if (shows_criteria(n, c)) add_line_own(sh, E_NOTE, "评分标准：", ls_xstrdup(n->criteria));
+}
+
+/* The leaves of a section other than MAIN, under a heading. */
+static void add_section(sheet *sh, const ls_run *r, size_t unit, ls_section sec,
+                        const char *heading)
+{
+    const ls_scheme *s = r->scheme;
+    int first = 1;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        size_t i = (size_t)s->leaves[k];
+        if (s->nodes[i].section != sec) continue;
+        if (first) {
+            add_line(sh, E_TEXT, "");
+            add_line(sh, E_TEXT, heading);
+        }
+        first = 0;
+        add_node(sh, r, unit, i);
+    }
+}
+
+static int has_section(const ls_scheme *s, ls_section sec)
+{
+    for (size_t k = 0; k < s->nleaves; k++)
+        if (s->nodes[s->leaves[k]].section == sec) return 1;
+    return 0;
+}
+
+/* "label：value" followed by a note in brackets when there is one (the
+ * note is owned and freed). */
+static void add_summary(sheet *sh, const char *label, const char *value, char *note)
+{
+    if (note && *note) add_line_own(sh, E_TEXT, "", ls_format("%s：%s（%s）", label, value, note));
+    else add_line_own(sh, E_TEXT, "", ls_format("%s：%s", label, value));
+    free(note);
+}
+
+static void build(sheet *sh, const ls_run *r, size_t unit)
+{
+    const ls_scheme *s = r->scheme;
+    const ls_unit *un = &s->units[unit];
+    const ls_unit_result *ur = &r->units[unit];
+    char a[32], b[32];
+
+    add_line_own(sh, E_TEXT, "", ls_format("%s评分表", s->name));
+    add_line(sh, E_TEXT, "");
+    add_line_own(sh, E_TEXT, "单位：", ls_format("%s（%s）", un->name, un->id));
+    add_line_own(sh, E_TEXT, "组别：", ls_xstrdup(s->groups[un->group].name));
+    for (size_t f = 0; f < s->nflags && f < LS_MAX_FLAGS; f++) {
+        const char *what = s->flag_names[f] && *s->flag_names[f] ? s->flag_names[f] : s->flags[f];
+        add_line_own(sh, E_TEXT, "",
+                     ls_format("%s：%s", what, un->flags >> f & 1 ? "是" : "否"));
+    }
+    add_line(sh, E_TEXT, "");
+
+    add_row(sh, "序号", "考核项目", "分值", "考核分", "扣分理由");
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].section == LS_SEC_MAIN) add_node(sh, r, unit, i);
+    if (has_section(s, LS_SEC_BONUS)) {
+        char *h = s->bonus_cap >= 0
+                      ? ls_format("加分项目（加分合计不超过%s分）",
+                                  ls_dec_format_short(s->bonus_cap, s->digits, a))
+                      : ls_xstrdup("加分项目");
+        add_section(sh, r, unit, LS_SEC_BONUS, h);
+        free(h);
+    }
+    add_section(sh, r, unit, LS_SEC_DEDUCT, "扣分项目（从总分中扣减）");
+    add_section(sh, r, unit, LS_SEC_VETO, "一票否决项目");
+
+    /* The summary: category subtotals in the table's columns, then the
+     * steps from the tree's total to the grade. */
+    add_line(sh, E_TEXT, "");
+    add_line(sh, E_TEXT, "得分汇总");
+    for (size_t k = 0; k < s->nroots; k++) {
+        size_t i = (size_t)s->roots[k];
+        add_row(sh, s->nodes[i].number, s->nodes[i].name,
+                ls_dec_format(s->nodes[i].points, s->digits, a), ls_explain_score(r, unit, i, b),
+                NULL);
+    }
+    add_row(sh, NULL, ur->rescaled ? "适用项目合计" : "合计",
+            ls_dec_format(ur->rescaled ? ur->applicable : s->total, s->digits, a),
+            ls_dec_format(ur->main_raw, s->digits, b), NULL);
+    char *note = ls_explain_unit_note(r, unit, LS_NOTE_RESCALED);
+    if (note) add_line_own(sh, E_TEXT, "折算：", note);
+    if (has_section(s, LS_SEC_BONUS))
+        add_summary(sh, "加分", ls_dec_format(ur->bonus, s->digits, a),
+                    ls_explain_unit_note(r, unit, LS_NOTE_BONUS_CAP));
+    if (has_section(s, LS_SEC_DEDUCT))
+        add_summary(sh, "扣分", ls_dec_format(ur->deduct, s->digits, a), NULL);
+    if (has_section(s, LS_SEC_VETO)) {
+        note = ls_explain_unit_note(r, unit, LS_NOTE_VETO);
+        if (note) add_line_own(sh, E_TEXT, "", note);   /* "一票否决：<item>：<reasons>" */
+        else add_summary(sh, "一票否决", "无", NULL);
+    }
+    add_summary(sh, "总分", ls_dec_format(ur->total, s->digits, a),
+                ls_explain_unit_note(r, unit, LS_NOTE_TOTAL_CLAMPED));
+    const char *grade = ls_explain_grade(r, unit);
+    if (ls_explain_veto(r, unit))
+        add_summary(sh, "等次", grade, ls_xstrdup("一票否决"));
+    else
+        add_summary(sh, "等次", grade, ls_explain_unit_note(r, unit, LS_NOTE_QUOTA));
+    char *rank = ls_explain_rank(r, unit);
+    if (*rank) add_summary(sh, "名次", rank, NULL);
+    free(rank);
+    note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
+    if (note) add_line_own(sh, E_TEXT, "说明：", note);
+}
+
+int ls_write_unit_sheet(const ls_run *r, size_t unit, FILE *out, ls_errors *err)
+{
+    if (unit >= r->scheme->nunits)
+        return ls_errorf(err, NULL, 0, 0, "internal error: no unit %zu", unit);
+    sheet sh = {0};
+    build(&sh, r, unit);
+    errno = 0;
+    sheet_print(&sh, out);
+    sheet_cleanup(&sh);
+    if (ferror(out) || fflush(out) != 0)
+        return ls_errorf(err, NULL, 0, 0, "cannot write the score sheet of unit '%s': %s",
+                         r->scheme->units[unit].id, strerror(errno ? errno : EIO));
+    return 0;
+}
+
+int ls_report_find_unit(const ls_scheme *s, const char *key, ls_errors *err)
+{
+    int u = ls_scheme_find_unit(s, key);
+    if (u >= 0) return u;
+    for (size_t i = 0; i < s->nunits; i++)
+        if (!strcmp(s->units[i].name, key)) return (int)i;
+    /* The nearest id or name, as ls_scheme_suggest_indicator judges near. */
+    size_t best = (size_t)-1, len = strlen(key);
+    const ls_unit *near = NULL;
+    for (size_t i = 0; i < s->nunits; i++) {
+        size_t d = ls_edit_distance(key, s->units[i].id);
+        size_t dn = ls_edit_distance(key, s->units[i].name);
+        if (dn < d) d = dn;
+        if (d < best) {
+            best = d;
+            near = &s->units[i];
+        }
+    }
+    if (!near || best > (len < 6 ? 2 : len / 3)) {
+        /* part of one name only: 区政府办 for 区政府办公室 */
+        size_t hits = 0;
+        for (size_t i = 0; i < s->nunits; i++)
+            if (*key && strstr(s->units[i].name, key) && !hits++) near = &s->units[i];
+        if (hits != 1) near = NULL;
+        best = 0;
+    }
+    if (near && best <= (len < 6 ? 2 : len / 3))
+        return ls_errorf(err, NULL, 0, 0, "no unit '%s' in the scheme (did you mean '%s' (%s)?)",
+                         key, near->id, near->name);
+    return ls_errorf(err, NULL, 0, 0, "no unit '%s' in the scheme (a unit is named by its id "
+                                      "or its full name)", key);
+}

@@ -1,0 +1,36 @@
+/*
+ * ls_report.h - the score sheet (评分表) of one unit as text, the way a
+ * department reads it in an appeal (`lawscore explain`): a header (the
+ * assessment, the unit, its group and flags), then every item of the
+ * tree with 序号, 考核项目, 分值, 考核分 and 扣分理由, under each item
+ * the indicator values its rule used and, when it lost points, its
+ * 评分标准; then bonus, deduction-only and veto items; then a summary:
+ * category subtotals, 折算, bonus and its cap, deductions, veto, total,
+ * grade (and the share cap that lowered it), rank in the group.
+ *
+ * Every explanation comes from ls_explain (the same words as items.csv
+ * and results.json); this file only lays them out.  Columns are aligned
+ * by display width (ls_display_width), so Chinese text lines up; no line
+ * ends in a space.
+ *
+ * Depends on: ls_score, ls_explain, ls_util.
+ */
+#ifndef LS_REPORT_H
+#define LS_REPORT_H
+
+#include <stdio.h>
+
+#include "ls_error.h"
+#include "ls_scheme.h"
+#include "ls_score.h"
+
+/* Write the score sheet of unit `unit` (an index into r->scheme->units)
+ * to out.  Returns 0, or -1 with an error in err when writing failed. */
+int ls_write_unit_sheet(const ls_run *r, size_t unit, FILE *out, ls_errors *err);
+
+/* The unit a command-line argument names: its id, or else its name
+ * (区政府办公室).  Returns the unit's index, or -1 with an error in err
+ * ("no unit 'zfbb' in the scheme (did you mean 'zfb' (区政府办公室)?)"). */
+int ls_report_find_unit(const ls_scheme *s, const char *key, ls_errors *err);
+
+#endif

@@ -31,11 +31,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ls_backends.h"
 #include "ls_coverage.h"
 #include "ls_data.h"
 #include "ls_explain.h"
-#include "ls_lua.h"
-#include "ls_plugin.h"
 #include "ls_scheme.h"
 #include "ls_score.h"
 #include "ls_util.h"
@@ -355,43 +354,16 @@ static void note_plugin(runner *R, const ls_node *n)
     else sv_add(&R->plugins, k);
 }
 
-/* Bind every leaf of s, making each backend when the first rule of its kind
- * needs it.  0, or -1 with the errors in err. */
+/* Bind every leaf of s.  0, or -1 with the errors in err. */
 static int bind_all(runner *R, const ls_scheme *s, ls_backends *b, ls_errors *err)
 {
-    memset(b, 0, sizeof *b);
     const ls_test_opts *o = R->o;
-    ls_lua_limits lim = {o->max_instructions, o->max_memory_mb << 20};
-    int rc = 0;
-    for (size_t k = 0; k < s->nleaves; k++) {
-        const ls_node *n = &s->nodes[s->leaves[k]];
-        if (n->rule.kind == LS_RULE_LUA && !b->by_kind[LS_RULE_LUA]) {
-            if (!(b->by_kind[LS_RULE_LUA] = ls_lua_backend_new(s, &lim, err))) return -1;
-            if (R->cover) ls_lua_backend_cover(b->by_kind[LS_RULE_LUA], &R->cov);
-        }
-        if (n->rule.kind == LS_RULE_PLUGIN && !b->by_kind[LS_RULE_PLUGIN]) {
-            char **dirs;
-            size_t ndirs;
-            ls_plugin_search_path(s, o->plugin_paths, o->nplugin_paths, &dirs, &ndirs);
-            b->by_kind[LS_RULE_PLUGIN] = ls_plugin_backend_new(s, (const char *const *)dirs, ndirs, err);
-            ls_plugin_path_free(dirs, ndirs);
-            if (!b->by_kind[LS_RULE_PLUGIN]) return -1;
-        }
-        ls_backend *be = b->by_kind[n->rule.kind];
-        if (!be) {
-            rc = ls_errorf(err, s->path, n->rule.line, n->rule.col, "item '%s' has no rule", n->id);
-            continue;
-        }
-        if (be->bind(be, s->leaves[k], err)) rc = -1;
-        else if (n->rule.kind == LS_RULE_PLUGIN) note_plugin(R, n);
-    }
+    ls_bind_opts bo = {o->max_instructions, o->max_memory_mb << 20, o->plugin_paths,
+                       o->nplugin_paths, R->cover ? &R->cov : NULL};
+    int rc = ls_backends_bind(b, s, &bo, err);
+    for (size_t k = 0; !rc && k < s->nleaves; k++)
+        if (s->nodes[s->leaves[k]].rule.kind == LS_RULE_PLUGIN) note_plugin(R, &s->nodes[s->leaves[k]]);
     return rc;
-}
-
-static void free_backends(ls_backends *b)
-{
-    for (int i = 0; i < 3; i++) ls_backend_free(b->by_kind[i]);
-    memset(b, 0, sizeof *b);
 }
 
 /* A shallow copy of s without units, to be given a case's units. */
@@ -435,7 +407,7 @@ static ls_scheme *scheme_ready(runner *R, tscheme *t)
 
 static void scheme_free(tscheme *t)
 {
-    free_backends(&t->b);
+    ls_backends_cleanup(&t->b);
     ls_strmap_cleanup(&t->view.unit_ix);
     ls_scheme_free(t->s);
     ls_errors_cleanup(&t->errs);
@@ -687,7 +659,7 @@ static int single_scheme(tcase *C)
 static void own_scheme_free(tcase *C)
 {
     if (!C->own || !C->s) return;
-    free_backends(&C->own_b);
+    ls_backends_cleanup(&C->own_b);
     ls_strmap_cleanup(&C->s->unit_ix);
     ls_strmap_cleanup(&C->s->node_ix);
     if (C->own == 2) ls_strmap_cleanup(&C->s->ind_ix);

@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_backends.h"
 #include "ls_data.h"
 #include "ls_error.h"
 #include "ls_export_csv.h"
 #include "ls_export_json.h"
 #include "ls_lint.h"
-#include "ls_lua.h"
 #include "ls_manifest.h"
 #include "ls_outdir.h"
 #include "ls_plugin.h"
@@ -178,41 +178,12 @@ static int parse_args(int argc, char **argv, options *o)
 }
 
 /* Bind every leaf's rule to its backend (compiling Lua scripts, loading
- * C plugins); each backend is made when the first rule of its kind needs it. */
+ * C plugins). */
 static int bind_rules(const ls_scheme *s, const options *o, ls_backends *b, ls_errors *err)
 {
-    memset(b, 0, sizeof *b);
-    ls_lua_limits lim = {o->max_instructions, o->max_memory_mb << 20};
-    int rc = 0;
-    for (size_t k = 0; k < s->nleaves; k++) {
-        const ls_node *n = &s->nodes[s->leaves[k]];
-        if (n->rule.kind == LS_RULE_LUA && !b->by_kind[LS_RULE_LUA]) {
-            b->by_kind[LS_RULE_LUA] = ls_lua_backend_new(s, &lim, err);
-            if (!b->by_kind[LS_RULE_LUA]) return -1;
-        }
-        if (n->rule.kind == LS_RULE_PLUGIN && !b->by_kind[LS_RULE_PLUGIN]) {
-            char **dirs;
-            size_t ndirs;
-            ls_plugin_search_path(s, o->plugin_paths, o->nplugin_paths, &dirs, &ndirs);
-            b->by_kind[LS_RULE_PLUGIN] =
-                ls_plugin_backend_new(s, (const char *const *)dirs, ndirs, err);
-            ls_plugin_path_free(dirs, ndirs);
-            if (!b->by_kind[LS_RULE_PLUGIN]) return -1;
-        }
-        ls_backend *be = b->by_kind[n->rule.kind];
-        if (!be) {
-            rc = ls_errorf(err, s->path, n->rule.line, n->rule.col,
-                           "internal error: item '%s' has no rule", n->id);
-            continue;
-        }
-        if (be->bind(be, s->leaves[k], err)) rc = -1;
-    }
-    return rc;
-}
-
-static void free_backends(ls_backends *b)
-{
-    for (int i = 0; i < 3; i++) ls_backend_free(b->by_kind[i]);
+    ls_bind_opts bo = {o->max_instructions, o->max_memory_mb << 20, o->plugin_paths,
+                       o->nplugin_paths, NULL};
+    return ls_backends_bind(b, s, &bo, err);
 }
 
 static void print_summary(const ls_scheme *s, const ls_dataset *d, const ls_backends *b)
@@ -273,7 +244,7 @@ static int cmd_check(const options *o, ls_errors *err)
             rc = ls_errorf(err, NULL, 0, 0, "%zu warning%s, and --strict fails on warnings", n,
                            n == 1 ? "" : "s");
     }
-    free_backends(&b);
+    ls_backends_cleanup(&b);
     ls_dataset_free(d);
     ls_scheme_free(s);
     return d && !rc ? 0 : EXIT_INPUT;
@@ -318,6 +289,27 @@ out:
     return rc;
 }
 
+/* Everything `run` and `explain` share: the scheme s (already loaded),
+ * its data, every rule bound, every unit scored.  NULL on failure, with
+ * the errors in err; *d and b are the caller's to free either way. */
+static ls_run *score_all(const options *o, const ls_scheme *s, ls_dataset **d, ls_backends *b,
+                         ls_errors *err)
+{
+    *d = ls_dataset_load(s, o->data, o->ndata, 0, err);
+    if (bind_rules(s, o, b, err) || !*d) return NULL;
+    ls_score_opts so = {o->keep_going};
+    return ls_score_run(s, *d, b, &so, err);
+}
+
+/* Rule errors under --keep-going: noted after them, and the exit status. */
+static int note_rule_errors(const ls_run *r, const char *where, ls_errors *err)
+{
+    if (!r->nerrors) return 0;
+    ls_notef(err, NULL, 0, 0, "%zu rule error%s: the affected cells are marked in %s", r->nerrors,
+             r->nerrors == 1 ? "" : "s", where);
+    return EXIT_INPUT;
+}
+
 static int cmd_run(const options *o, ls_errors *err)
 {
     int rc = EXIT_INPUT;
@@ -325,22 +317,13 @@ static int cmd_run(const options *o, ls_errors *err)
     ls_run *r = NULL;
     ls_dataset *d = NULL;
     ls_scheme *s = ls_scheme_load(o->scheme, err);
-    if (!s) goto out;
-    d = ls_dataset_load(s, o->data, o->ndata, 0, err);
-    if (bind_rules(s, o, &b, err) || !d) goto out;
-    ls_score_opts so = {o->keep_going};
-    r = ls_score_run(s, d, &b, &so, err);
-    if (!r) goto out;
+    if (!s || !(r = score_all(o, s, &d, &b, err))) goto out;
     if (!o->quiet) ls_print_ranking(r, stdout);
     rc = write_outputs(r, o, &b, err);
-    if (!rc && r->nerrors) {
-        ls_notef(err, NULL, 0, 0, "%zu rule error%s: the affected cells are marked in the results",
-                 r->nerrors, r->nerrors == 1 ? "" : "s");
-        rc = EXIT_INPUT;
-    }
+    if (!rc) rc = note_rule_errors(r, "the results", err);
 out:
     ls_run_free(r);
-    free_backends(&b);
+    ls_backends_cleanup(&b);
     ls_dataset_free(d);
     ls_scheme_free(s);
     return rc;
@@ -363,12 +346,7 @@ static int cmd_explain(const options *o, ls_errors *err)
         if (u < 0) bad = 1;
         else units[i] = (size_t)u;
     }
-    if (bad) goto out;
-    d = ls_dataset_load(s, o->data, o->ndata, 0, err);
-    if (bind_rules(s, o, &b, err) || !d) goto out;
-    ls_score_opts so = {o->keep_going};
-    r = ls_score_run(s, d, &b, &so, err);
-    if (!r) goto out;
+    if (bad || !(r = score_all(o, s, &d, &b, err))) goto out;
     rc = 0;
     if (o->json) {
         if (ls_write_json_units(r, units, o->nunits, stdout, err)) rc = EXIT_OUTPUT;
@@ -378,14 +356,10 @@ static int cmd_explain(const options *o, ls_errors *err)
             if (ls_write_unit_sheet(r, units[i], stdout, err)) rc = EXIT_OUTPUT;
         }
     }
-    if (!rc && r->nerrors) {
-        ls_notef(err, NULL, 0, 0, "%zu rule error%s: the affected cells are marked in the score sheet",
-                 r->nerrors, r->nerrors == 1 ? "" : "s");
-        rc = EXIT_INPUT;
-    }
+    if (!rc) rc = note_rule_errors(r, "the score sheet", err);
 out:
     ls_run_free(r);
-    free_backends(&b);
+    ls_backends_cleanup(&b);
     ls_dataset_free(d);
     ls_scheme_free(s);
     free(units);

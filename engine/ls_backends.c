@@ -1,0 +1,50 @@
+/*
+ * ls_backends.c - making and binding a scheme's rule backends (see
+ * ls_backends.h).
+ */
+#include "ls_backends.h"
+
+#include <string.h>
+
+#include "ls_lua.h"
+#include "ls_plugin.h"
+
+/* The backend for rules of `kind`, made on first use; NULL on failure. */
+static ls_backend *backend_for(ls_backends *b, const ls_scheme *s, ls_rule_kind kind,
+                               const ls_bind_opts *o, ls_errors *err)
+{
+    if (b->by_kind[kind]) return b->by_kind[kind];
+    if (kind == LS_RULE_LUA) {
+        ls_lua_limits lim = {o->max_instructions, o->max_memory};
+        b->by_kind[kind] = ls_lua_backend_new(s, &lim, err);
+        if (b->by_kind[kind] && o->coverage) ls_lua_backend_cover(b->by_kind[kind], o->coverage);
+    } else if (kind == LS_RULE_PLUGIN) {
+        char **dirs;
+        size_t ndirs;
+        ls_plugin_search_path(s, o->plugin_paths, o->nplugin_paths, &dirs, &ndirs);
+        b->by_kind[kind] = ls_plugin_backend_new(s, (const char *const *)dirs, ndirs, err);
+        ls_plugin_path_free(dirs, ndirs);
+    }
+    return b->by_kind[kind];
+}
+
+int ls_backends_bind(ls_backends *b, const ls_scheme *s, const ls_bind_opts *o, ls_errors *err)
+{
+    memset(b, 0, sizeof *b);
+    int rc = 0;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        const ls_node *n = &s->nodes[s->leaves[k]];
+        if (n->rule.kind == LS_RULE_NONE)
+            return ls_errorf(err, s->path, n->line, n->col, "internal error: item '%s' has no rule", n->id);
+        ls_backend *be = backend_for(b, s, n->rule.kind, o, err);
+        if (!be) return -1;   /* the backend itself failed: nothing more to bind */
+        if (be->bind(be, s->leaves[k], err)) rc = -1;
+    }
+    return rc;
+}
+
+void ls_backends_cleanup(ls_backends *b)
+{
+    for (int i = 0; i < 3; i++) ls_backend_free(b->by_kind[i]);
+    memset(b, 0, sizeof *b);
+}

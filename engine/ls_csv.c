@@ -91,7 +91,7 @@ int ls_csv_load(ls_csv *t, const char *path, ls_errors *err)
     t->path = ls_arena_strdup(&t->arena, path);
     size_t len;
     char *buf = ls_read_file(path, &len);
-    if (!buf) return ls_errorf(err, path, 0, 0, "cannot read file: %s", strerror(errno));
+    if (!buf) return ls_errorf(err, path, 0, 0, "cannot read file: %s", ls_read_strerror(errno));
 
     reader rd = {.t = t, .err = err, .buf = buf};
     int rc = 0;
@@ -107,6 +107,19 @@ int ls_csv_load(ls_csv *t, const char *path, ls_errors *err)
         rc = ls_errorf(err, path, line, (int)ls_utf8_count(buf + from, off + bad - from) + 1,
                        "invalid UTF-8 byte 0x%02X: save the file as \"CSV UTF-8\"",
                        (unsigned char)buf[off + bad]);
+        free(buf);
+        return rc;
+    }
+    /* A NUL would cut a cell short where C sees it: "专门机构\0x" would
+     * pass as 专门机构. */
+    const char *nul = memchr(buf + off, '\0', len - off);
+    if (nul) {
+        int line = 1;
+        size_t ls = off;
+        for (const char *p = buf + off; p < nul; p++)
+            if (*p == '\n') { line++; ls = (size_t)(p - buf) + 1; }
+        rc = ls_errorf(err, path, line, (int)ls_utf8_count(buf + ls, (size_t)(nul - buf) - ls) + 1,
+                       "a NUL byte in the file: is it a spreadsheet saved as CSV UTF-8?");
         free(buf);
         return rc;
     }

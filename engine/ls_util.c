@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include <sys/stat.h>
 
 static void oom(void)
 {
@@ -72,6 +73,15 @@ char *ls_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
+    /* Only regular files: a device such as /dev/zero never ends, a
+     * directory or a pipe is no input file. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        int saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        fclose(f);
+        errno = saved;
+        return NULL;
+    }
     ls_buf b;
     ls_buf_init(&b);
     char chunk[65536];
@@ -88,6 +98,11 @@ char *ls_read_file(const char *path, size_t *len)
     ls_buf_add(&b, "", 0);
     *len = b.n;
     return b.p;
+}
+
+const char *ls_read_strerror(int e)
+{
+    return e == EINVAL ? "not a regular file" : strerror(e);
 }
 
 char *ls_dirname(const char *path)
@@ -147,6 +162,26 @@ size_t ls_utf8_count(const char *s, size_t len)
     for (size_t i = 0; i < len; i++)
         if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
     return n;
+}
+
+int ls_utf8_clip(const char *s, int max)
+{
+    int n = 0;
+    while (n < max && s[n]) n++;
+    if (s[n] == '\0') return n;
+    /* back up to the start of the character that would be cut */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
+void ls_utf8_fix_tail(char *s)
+{
+    size_t len = strlen(s), start = len;
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80) start--;
+    if (start == 0) return;
+    unsigned char lead = (unsigned char)s[start - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - (start - 1) < need) s[start - 1] = '\0';
 }
 
 int ls_display_width(const char *s)

@@ -21,9 +21,14 @@ char *ls_format(const char *fmt, ...)         /* caller frees */
     __attribute__((format(printf, 1, 2)));
 char *ls_vformat(const char *fmt, va_list ap); /* caller frees */
 
-/* Read a whole file.  Returns a NUL-terminated buffer the caller frees and
- * sets *len, or NULL with errno set. */
+/* Read a whole regular file.  Returns a NUL-terminated buffer the caller
+ * frees and sets *len, or NULL with errno set (EISDIR for a directory,
+ * EINVAL for a device, pipe or other non-regular file). */
 char *ls_read_file(const char *path, size_t *len);
+
+/* The reason ls_read_file failed, for messages ("No such file or
+ * directory", "not a regular file"). */
+const char *ls_read_strerror(int e);
 
 /* Directory part of a path ("." when none); caller frees. */
 char *ls_dirname(const char *path);
@@ -36,6 +41,12 @@ char *ls_path_join(const char *dir, const char *rel);
 int ls_utf8_valid(const char *s, size_t len, size_t *bad);
 /* Number of code points in s[0..len) (for 1-based columns). */
 size_t ls_utf8_count(const char *s, size_t len);
+/* Length in bytes of the longest prefix of s, at most max bytes, that
+ * does not cut a UTF-8 character (for quoting values in messages). */
+int ls_utf8_clip(const char *s, int max);
+/* Cut an incomplete UTF-8 character off the end of s (after a truncating
+ * snprintf). */
+void ls_utf8_fix_tail(char *s);
 /* Terminal display width of a UTF-8 string (CJK wide characters count 2). */
 int ls_display_width(const char *s);
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ls_util.h"
+
 static const char *const type_names[] = {"integer", "number", "percent",
                                          "boolean", "enum", "text"};
 
@@ -63,6 +65,9 @@ static int looks_nonfinite(const char *s)
     return !strcasecmp(p, "inf") || !strcasecmp(p, "infinity") || !strcasecmp(p, "nan");
 }
 
+/* A value quoted in a message: at most 60 bytes, never half a character. */
+#define CLIP(t) ls_utf8_clip((t), 60), (t)
+
 static void fmt_num(double d, char *buf, size_t size)
 {
     snprintf(buf, size, "%.15g", d);
@@ -88,27 +93,27 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             s = tmp;
         }
         if (!plain) {
-            snprintf(msg, msgsize, "expected %s, found the quoted string \"%.60s\" "
-                     "(write numbers without quotes)", what, text);
+            snprintf(msg, msgsize, "expected %s, found the quoted string \"%.*s\" "
+                     "(write numbers without quotes)", what, CLIP(text));
             return -1;
         }
         if (looks_nonfinite(s)) {
-            snprintf(msg, msgsize, "expected %s, found '%.60s' (not a finite number)",
-                     what, text);
+            snprintf(msg, msgsize, "expected %s, found '%.*s' (not a finite number)",
+                     what, CLIP(text));
             return -1;
         }
         double d;
         int rc = parse_number(s, &d);
         if (rc == -2) {
-            snprintf(msg, msgsize, "expected %s, found '%.60s' (out of range)", what, text);
+            snprintf(msg, msgsize, "expected %s, found '%.*s' (out of range)", what, CLIP(text));
             return -1;
         }
         if (rc) {
-            snprintf(msg, msgsize, "expected %s, found '%.60s'", what, text);
+            snprintf(msg, msgsize, "expected %s, found '%.*s'", what, CLIP(text));
             return -1;
         }
         if (spec->type == LS_T_INTEGER && (d != floor(d) || fabs(d) > 9007199254740992.0)) {
-            snprintf(msg, msgsize, "expected an integer, found '%.60s'", text);
+            snprintf(msg, msgsize, "expected an integer, found '%.*s'", CLIP(text));
             return -1;
         }
         double lo = spec->has_min ? spec->min : (spec->type == LS_T_PERCENT ? 0 : -INFINITY);
@@ -117,9 +122,9 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             char a[32], b[32];
             fmt_num(lo, a, sizeof a);
             fmt_num(hi, b, sizeof b);
-            if (isinf(lo)) snprintf(msg, msgsize, "value %.60s is out of range: at most %s", text, b);
-            else if (isinf(hi)) snprintf(msg, msgsize, "value %.60s is out of range: at least %s", text, a);
-            else snprintf(msg, msgsize, "value %.60s is out of range %s..%s", text, a, b);
+            if (isinf(lo)) snprintf(msg, msgsize, "value %.*s is out of range: at most %s", CLIP(text), b);
+            else if (isinf(hi)) snprintf(msg, msgsize, "value %.*s is out of range: at least %s", CLIP(text), a);
+            else snprintf(msg, msgsize, "value %.*s is out of range %s..%s", CLIP(text), a, b);
             return -1;
         }
         out->num = d == 0 ? 0 : d;   /* no -0 */
@@ -132,7 +137,7 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             if (!strcmp(text, yes[i])) { out->num = 1; goto ok; }
             if (!strcmp(text, no[i])) { out->num = 0; goto ok; }
         }
-        snprintf(msg, msgsize, "expected true or false (是/否), found '%.60s'", text);
+        snprintf(msg, msgsize, "expected true or false (是/否), found '%.*s'", CLIP(text));
         return -1;
     }
     case LS_T_ENUM:
@@ -146,7 +151,8 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             size_t n = (size_t)snprintf(msg, msgsize, "expected one of ");
             for (size_t i = 0; i < spec->nchoices && n < msgsize; i++)
                 n += (size_t)snprintf(msg + n, msgsize - n, "%s%s", i ? ", " : "", spec->choices[i]);
-            if (n < msgsize) snprintf(msg + n, msgsize - n, "; found '%.60s'", text);
+            if (n < msgsize) snprintf(msg + n, msgsize - n, "; found '%.*s'", CLIP(text));
+            ls_utf8_fix_tail(msg);
         }
         return -1;
     case LS_T_TEXT:

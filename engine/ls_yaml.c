@@ -28,6 +28,15 @@ static void frame_push_child(frame *f, ls_ynode *child)
     f->tmp[f->n++] = child;
 }
 
+/* Length of the line break at buf[i] as libyaml counts them (CR LF, CR,
+ * LF), 0 if none: positions here must agree with libyaml's marks. */
+static size_t line_break(const char *buf, size_t len, size_t i)
+{
+    if (buf[i] == '\n') return 1;
+    if (buf[i] == '\r') return i + 1 < len && buf[i + 1] == '\n' ? 2 : 1;
+    return 0;
+}
+
 /* Tabs in indentation and invalid UTF-8 get clearer messages than libyaml's
  * own ("found character that cannot start any token"). */
 static int prescan(const char *path, const char *buf, size_t len, ls_errors *err)
@@ -35,9 +44,9 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
     size_t bad;
     if (!ls_utf8_valid(buf, len, &bad)) {
         int line = 1;
-        size_t ls = 0;
-        for (size_t i = 0; i < bad; i++)
-            if (buf[i] == '\n') { line++; ls = i + 1; }
+        size_t ls = 0, br;
+        for (size_t i = 0; i < bad; i += br ? br : 1)
+            if ((br = line_break(buf, len, i)) && i + br <= bad) { line++; ls = i + br; }
         return ls_errorf(err, path, line, (int)ls_utf8_count(buf + ls, bad - ls) + 1,
                          "invalid UTF-8 byte 0x%02X: files must be saved as UTF-8",
                          (unsigned char)buf[bad]);
@@ -52,8 +61,8 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
                                  "tab character in indentation: YAML indents with spaces only");
             j++;
         }
-        while (j < len && buf[j] != '\n') j++;
-        i = j + 1;
+        while (j < len && !line_break(buf, len, j)) j++;
+        i = j < len ? j + line_break(buf, len, j) : len;
         line++;
     }
     return 0;
@@ -160,6 +169,13 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
             break;
         case YAML_SCALAR_EVENT:
             anchor = ev.data.scalar.anchor;
+            /* A "\0" escape would cut the text short where C sees it:
+             * "兼管\0x" would pass as 兼管. */
+            if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+                rc = ls_errorf(err, path, line, col,
+                               "a NUL character (\\0) in a value: remove it");
+                break;
+            }
             node = ls_arena_alloc(&doc->arena, sizeof *node);
             node->kind = LS_YSCALAR;
             node->str = ls_arena_strndup(&doc->arena, (const char *)ev.data.scalar.value,
@@ -236,7 +252,7 @@ int ls_yaml_load(ls_ydoc *doc, const char *path, ls_errors *err)
         ls_arena_init(&doc->arena);
         doc->root = NULL;
         doc->path = NULL;
-        return ls_errorf(err, path, 0, 0, "cannot read file: %s", strerror(errno));
+        return ls_errorf(err, path, 0, 0, "cannot read file: %s", ls_read_strerror(errno));
     }
     int rc = ls_yaml_load_buffer(doc, path, buf, len, err);
     free(buf);
@@ -271,7 +287,7 @@ const char *ls_ynode_describe(const ls_ynode *n, char *buf, size_t size)
     if (!n || ls_ynode_is_null(n)) snprintf(buf, size, "nothing");
     else if (n->kind == LS_YMAP) snprintf(buf, size, "a mapping");
     else if (n->kind == LS_YSEQ) snprintf(buf, size, "a list");
-    else if (n->plain) snprintf(buf, size, "'%.60s'", n->str);
-    else snprintf(buf, size, "the quoted string \"%.60s\"", n->str);
+    else if (n->plain) snprintf(buf, size, "'%.*s'", ls_utf8_clip(n->str, 60), n->str);
+    else snprintf(buf, size, "the quoted string \"%.*s\"", ls_utf8_clip(n->str, 60), n->str);
     return buf;
 }

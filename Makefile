@@ -36,7 +36,8 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit cases plugins asan valgrind bench install clean format
+.PHONY: all deps demo check test unit cases plugins asan valgrind bench install clean format \
+        fuzz fuzz-bins fuzz-regress
 
 all: $(BUILD)/lawscore
 
@@ -98,7 +99,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all plugins unit cases
+test: all plugins unit cases fuzz-regress
 	$(BUILD)/lawscore test examples/dongfeng-2017/tests
 
 unit: $(UNIT_BIN)
@@ -127,6 +128,38 @@ bench: deps
 	@$(MAKE) --no-print-directory all plugins
 	@sh tests/bench/run.sh $(BUILD)/lawscore
 
+# Fuzzing (tests/fuzz/README.md): `make fuzz FUZZ_SECONDS=60` builds each
+# harness with clang, libFuzzer, ASan and UBSan into build-fuzz/ and runs it
+# on its seeds; `fuzz-regress` (part of `test`) replays the kept inputs of
+# tests/fuzz/regressions/ with the normal build.
+FUZZ_TARGETS = yaml scheme data_yaml data_csv testfile
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_PKGS    ?= clang libclang-rt-14-dev
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_DEPS     = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_common.h
+FUZZ_DEFS     = -DLS_FUZZ_FIXTURES='"$(abspath tests/fuzz/fixtures)"'
+
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(ENGINE_OBJ) | $(BUILD)/fuzz
+	$(CC) $(CFLAGS_ALL) $(FUZZ_DEFS) $< tests/fuzz/replay.c tests/fuzz/fuzz_common.c $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS) $(ENGINE_OBJ) | $(BUILD)/fuzz
+	$(CC) $(CFLAGS_ALL) $(FUZZ_DEFS) -fsanitize=fuzzer $< tests/fuzz/fuzz_common.c $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/fuzz:
+	@mkdir -p $@
+
+fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
+	@sh tests/fuzz/run-regress.sh $(BUILD)/fuzz $(FUZZ_TARGETS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
+
+fuzz:
+	@sh tools/deps.sh $(FUZZ_PKGS)
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) \
+	    OPT='-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)' fuzz-bins
+	@sh tests/fuzz/run-fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # Built apart (in $(BUILD)/install) so that the installed binary looks for
 # plugins where they are installed.
 install:
@@ -143,4 +176,4 @@ format:
 	clang-format -i engine/*.c engine/*.h tests/unit/*.c
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

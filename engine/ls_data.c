@@ -175,7 +175,10 @@ static void load_csv(dloader *dl)
         const char *c = h->f[j].text;
         col_ind[j] = -2;   /* ignored */
         if ((int)j == unit_col) continue;
-        if (!strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位")) continue;
+        /* the unit-name column, unless an indicator has that very id */
+        if ((!strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位")) &&
+            ls_scheme_find_indicator(s, c) < 0)
+            continue;
         int ind = find_indicator_by_name(s, c);
         if (ind < 0) { dl->rc = unknown_indicator(dl, c, h->f[j].line, h->f[j].col); continue; }
         for (size_t k = 0; k < j; k++)

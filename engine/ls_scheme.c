@@ -398,7 +398,12 @@ static void load_units_csv(loader *ld, const char *path)
         ls_unit *u = new_unit(ld);
         u->id = ls_arena_strdup(&s->arena, row->f[ci].text);
         u->name = cn >= 0 && row->f[cn].text[0] ? ls_arena_strdup(&s->arena, row->f[cn].text) : u->id;
-        if (!u->id[0]) { ld->rc = ls_errorf(ld->err, path, row->line, row->f[ci].col, "empty unit id"); continue; }
+        if (!u->id[0] || strpbrk(u->id, " \t,\"'/\n")) {
+            ld->rc = ls_errorf(ld->err, path, row->line, row->f[ci].col,
+                               "a unit id must be non-empty, without spaces, commas, quotes or slashes, "
+                               "found '%s'", u->id);
+            continue;
+        }
         if ((u->group = group_ref(ld, row->f[cg].text, path, row->line, row->f[cg].col)) < 0) { ld->rc = -1; continue; }
         if (cf >= 0) {
             char *fl = ls_xstrdup(row->f[cf].text), *save = NULL;

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -71,14 +73,24 @@ char *ls_format(const char *fmt, ...)
 
 char *ls_read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    /* Only regular files: a device such as /dev/zero never ends, a
-     * directory or a pipe is no input file. */
+    /* Only regular files: a device such as /dev/zero never ends, a FIFO
+     * without a writer would block in open() (hence O_NONBLOCK until the
+     * check), a directory or a pipe is no input file. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return NULL;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         int saved = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        fclose(f);
+        close(fd);
+        errno = saved;
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int saved = errno;
+        close(fd);
         errno = saved;
         return NULL;
     }

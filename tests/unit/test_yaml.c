@@ -5,6 +5,9 @@
  */
 #include "ls_test.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "ls_yaml.h"
 
 static char *load_error(const char *text)
@@ -73,11 +76,43 @@ static void test_refusals(void **state)
                                "while parsing a flow sequence (line 1, column 4)");
 }
 
+/* Input files must be regular files: a FIFO without a writer would block
+ * forever, a device like /dev/zero never ends. */
+static void test_not_regular_files(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/lawscore-fifo-XXXXXX";
+    char *dir = mkdtemp(path);
+    assert_non_null(dir);
+    char *fifo = malloc(strlen(dir) + 16);
+    sprintf(fifo, "%s/f.yaml", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *paths[] = {fifo, "/dev/zero", dir};
+    const char *why[] = {"not a regular file", "not a regular file", "Is a directory"};
+    for (int i = 0; i < 3; i++) {
+        ls_ydoc doc;
+        ls_errors err;
+        ls_errors_init(&err);
+        assert_int_equal(ls_yaml_load(&doc, paths[i], &err), -1);
+        char *m = ls_diag_format(&err.v[0]);
+        char want[256];
+        snprintf(want, sizeof want, "%s: error: cannot read file: %s", paths[i], why[i]);
+        assert_string_equal(m, want);
+        free(m);
+        ls_yaml_cleanup(&doc);
+        ls_errors_cleanup(&err);
+    }
+    unlink(fifo);
+    rmdir(dir);
+    free(fifo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree_and_positions),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_not_regular_files),
     };
     return cmocka_run_group_tests_name("yaml", tests, NULL, NULL);
 }

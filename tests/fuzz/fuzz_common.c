@@ -1,0 +1,206 @@
+/*
+ * fuzz_common.c - scratch directory, fixtures and result checks shared by
+ * the fuzz harnesses (see fuzz_common.h).
+ */
+#define _XOPEN_SOURCE 700   /* realpath, mkdtemp */
+#include "fuzz_common.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ls_data.h"
+#include "ls_util.h"
+
+#ifndef LS_FUZZ_FIXTURES
+#define LS_FUZZ_FIXTURES "tests/fuzz/fixtures"
+#endif
+
+/* (sized so that a name appended still fits a PATH_MAX buffer) */
+static char scratch[1024];
+static char fixtures[2048];
+
+void fz_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fuzz check failed: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+int fz_on(const char *name)
+{
+    const char *p = getenv("LS_FUZZ_IGNORE");
+    size_t n = strlen(name);
+    while (p && *p) {
+        size_t k = strcspn(p, ",");
+        if (k == n && !strncmp(p, name, n)) return 0;
+        p += k + (p[k] == ',');
+    }
+    return 1;
+}
+
+/* Remove the scratch directory and what the harness put in it (files and
+ * links only: nothing else is ever created there). */
+static void remove_scratch(void)
+{
+    if (!scratch[0]) return;
+    DIR *d = opendir(scratch);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            char p[PATH_MAX];
+            snprintf(p, sizeof p, "%s/%s", scratch, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(scratch);
+    scratch[0] = '\0';
+}
+
+const char *fz_setup(const char *const *links)
+{
+    if (scratch[0]) return scratch;
+    const char *fx = getenv("LS_FUZZ_FIXTURES");
+    if (!fx) fx = LS_FUZZ_FIXTURES;
+    char *real = realpath(fx, NULL);
+    if (!real || strlen(real) >= sizeof fixtures)
+        fz_fail("fixtures directory %s not found (set LS_FUZZ_FIXTURES)", fx);
+    strcpy(fixtures, real);
+    free(real);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(scratch, sizeof scratch, "%s/lsfuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(scratch)) fz_fail("cannot create a scratch directory %s", scratch);
+    atexit(remove_scratch);
+    for (const char *const *l = links; l && *l; l++) {
+        char from[PATH_MAX], to[PATH_MAX];
+        if (strlen(*l) > 255) fz_fail("fixture name too long");
+        snprintf(from, sizeof from, "%s/%s", fixtures, *l);
+        snprintf(to, sizeof to, "%s/%s", scratch, *l);
+        if (access(from, R_OK) != 0) fz_fail("fixture %s not found", from);
+        if (symlink(from, to) != 0) fz_fail("cannot link %s", to);
+    }
+    return scratch;
+}
+
+const char *fz_path(const char *name)
+{
+    if (strlen(name) > 255) fz_fail("name too long");
+    static char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/%s", scratch, name);
+    return p;
+}
+
+const char *fz_fixture(const char *name)
+{
+    if (strlen(name) > 255) fz_fail("name too long");
+    static char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/%s", fixtures, name);
+    return p;
+}
+
+void fz_write(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) fz_fail("cannot write %s", path);
+    if (size && fwrite(data, 1, size, f) != size) fz_fail("cannot write %s", path);
+    if (fclose(f) != 0) fz_fail("cannot write %s", path);
+}
+
+void fz_check(const char *what, int failed, const ls_errors *err, const char *path,
+              const uint8_t *data, size_t size)
+{
+    if (failed && err->nerrors == 0) fz_fail("%s failed without an error message", what);
+    if (!failed && err->nerrors > 0) {
+        ls_errors_print(err, stderr);
+        fz_fail("%s succeeded although it recorded %zu errors", what, err->nerrors);
+    }
+    /* Lines of the fuzzed file and the longest one in code points, as the
+     * bounds of positions (one past the end: "at the end of the file").
+     * YAML breaks lines at a lone CR too, CSV only at LF: the bounds take
+     * the larger count of each. */
+    int nlines = 1, maxcol = 0, col = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (data[i] == '\n' || (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n'))) nlines++;
+        if (data[i] == '\n') { col = 0; continue; }
+        if ((data[i] & 0xC0) != 0x80) col++;
+        if (col > maxcol) maxcol = col;
+    }
+    size_t nerr = 0;
+    for (size_t i = 0; i < err->n; i++) {
+        const ls_diag *d = &err->v[i];
+        if (!d->msg || !d->msg[0]) fz_fail("%s: diagnostic %zu has no message", what, i);
+        if (d->line < 0 || d->col < 0 || (d->col > 0 && d->line == 0))
+            fz_fail("%s: diagnostic '%s' has position %d:%d", what, d->msg, d->line, d->col);
+        if (d->sev == LS_SEV_ERROR) nerr++;
+        if (fz_on("utf8") && (!ls_utf8_valid(d->msg, strlen(d->msg), NULL) ||
+                              (d->path && !ls_utf8_valid(d->path, strlen(d->path), NULL)))) {
+            char *s = ls_diag_format(d);
+            fprintf(stderr, "%s\n", s);
+            free(s);
+            fz_fail("%s: diagnostic %zu is not valid UTF-8", what, i);
+        }
+        if (path && d->path && !strcmp(d->path, path) && (d->line > nlines + 1 || d->col > maxcol + 2)) {
+            char *s = ls_diag_format(d);
+            fprintf(stderr, "%s\n", s);
+            free(s);
+            fz_fail("%s: position %d:%d is outside the file (%d lines, at most %d columns)", what,
+                    d->line, d->col, nlines, maxcol);
+        }
+    }
+    size_t limit = err->limit ? err->limit : 200;
+    if (nerr != (err->nerrors < limit ? err->nerrors : limit))
+        fz_fail("%s: %zu error diagnostics recorded, but nerrors is %zu", what, nerr, err->nerrors);
+}
+
+void fz_check_dataset(const ls_dataset *d, int allow_missing)
+{
+    const ls_scheme *s = d->scheme;
+    for (size_t u = 0; u < s->nunits; u++)
+        for (size_t i = 0; i < s->ninds; i++) {
+            const ls_value *v = ls_dataset_get(d, u, i);
+            const ls_indicator *in = &s->inds[i];
+            const ls_vspec *sp = &in->spec;
+            if (!v->set) {
+                if (in->required && !allow_missing) fz_fail("unit %s: required %s missing", s->units[u].id, in->id);
+                continue;
+            }
+            if (v->type != sp->type) fz_fail("unit %s, %s: value of type %d", s->units[u].id, in->id, v->type);
+            switch (sp->type) {
+            case LS_T_INTEGER:
+            case LS_T_NUMBER:
+            case LS_T_PERCENT:
+                if (!isfinite(v->num)) fz_fail("unit %s, %s: %g", s->units[u].id, in->id, v->num);
+                if (sp->type == LS_T_INTEGER && v->num != floor(v->num))
+                    fz_fail("unit %s, %s: integer %g", s->units[u].id, in->id, v->num);
+                if ((sp->has_min && v->num < sp->min) || (sp->has_max && v->num > sp->max) ||
+                    (sp->type == LS_T_PERCENT && !sp->has_min && v->num < 0) ||
+                    (sp->type == LS_T_PERCENT && !sp->has_max && v->num > 100))
+                    fz_fail("unit %s, %s: %g out of range", s->units[u].id, in->id, v->num);
+                break;
+            case LS_T_BOOLEAN:
+                if (v->num != 0 && v->num != 1) fz_fail("unit %s, %s: boolean %g", s->units[u].id, in->id, v->num);
+                break;
+            case LS_T_ENUM: {
+                size_t k = (size_t)v->num;
+                if (v->num < 0 || k >= sp->nchoices || !v->str || strcmp(v->str, sp->choices[k]))
+                    fz_fail("unit %s, %s: enum value %g", s->units[u].id, in->id, v->num);
+                break;
+            }
+            case LS_T_TEXT:
+                if (!v->str) fz_fail("unit %s, %s: text without a string", s->units[u].id, in->id);
+                (void)strlen(v->str);
+                break;
+            }
+        }
+}

@@ -121,6 +121,8 @@ valgrind: deps
 	    sh tests/run-unit.sh $(UNIT_BIN)
 	VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
 	    sh tests/run-cases.sh $(BUILD)/lawscore
+	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	    $(BUILD)/lawscore test examples/dongfeng-2017/tests --coverage
 
 unit-bins: $(UNIT_BIN)
 

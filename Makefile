@@ -116,7 +116,7 @@ asan: deps
 
 valgrind: deps
 	@sh tools/deps.sh valgrind
-	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory all plugins unit-bins
 	VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
 	    sh tests/run-unit.sh $(UNIT_BIN)
 	VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \

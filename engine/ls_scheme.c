@@ -467,10 +467,9 @@ static int new_node(loader *ld)
     return (int)s->nnodes++;
 }
 
-static void load_rule(loader *ld, ls_node *node, const ls_ynode *rn, const ls_ynode *params)
+int ls_ruleref_read(ls_ruleref *rr, const ls_ynode *rn, const ls_ynode *params, const char *dir,
+                    ls_arena *arena, ls_yr *r)
 {
-    ls_scheme *s = ld->s;
-    ls_ruleref *rr = &node->rule;
     rr->line = rn->line;
     rr->col = rn->col;
     const char *lua = NULL;
@@ -478,34 +477,39 @@ static void load_rule(loader *ld, ls_node *node, const ls_ynode *rn, const ls_yn
         lua = rn->str;
     } else if (rn->kind == LS_YMAP) {
         static const char *const keys[] = {"lua", "plugin", "function", NULL};
-        FAIL(ls_yr_check_keys(&ld->r, rn, keys, "'rule'"));
-        const ls_ynode *l = ls_ymap_get(rn, "lua"), *p = ls_ymap_get(rn, "plugin"), *f = ls_ymap_get(rn, "function");
-        if (l && (p || f)) { ld->rc = ls_yr_error(&ld->r, rn, "a rule is either {lua: FILE} or {plugin: NAME, function: F}, not both"); return; }
-        if (l) { if (ls_yr_text(&ld->r, l, "lua", &lua)) { ld->rc = -1; return; } }
-        else {
-            if (!p || !f) { ld->rc = ls_yr_error(&ld->r, rn, "a plugin rule needs both 'plugin' and 'function'"); return; }
-            if (ls_yr_ident(&ld->r, p, "plugin", &rr->plugin) || ls_yr_ident(&ld->r, f, "function", &rr->function)) { ld->rc = -1; return; }
+        if (ls_yr_check_keys(r, rn, keys, "'rule'")) return -1;
+        const ls_ynode *l = ls_ymap_get(rn, "lua"), *p = ls_ymap_get(rn, "plugin"),
+                       *f = ls_ymap_get(rn, "function");
+        if (l && (p || f))
+            return ls_yr_error(r, rn, "a rule is either {lua: FILE} or {plugin: NAME, function: F}, not both");
+        if (l) {
+            if (ls_yr_text(r, l, "lua", &lua)) return -1;
+        } else {
+            if (!p || !f) return ls_yr_error(r, rn, "a plugin rule needs both 'plugin' and 'function'");
+            if (ls_yr_ident(r, p, "plugin", &rr->plugin) || ls_yr_ident(r, f, "function", &rr->function))
+                return -1;
             rr->kind = LS_RULE_PLUGIN;
         }
     } else {
         char buf[96];
-        ld->rc = ls_yr_error(&ld->r, rn, "expected a Lua file name or {plugin: NAME, function: F} for 'rule', found %s",
-                             ls_ynode_describe(rn, buf, sizeof buf));
-        return;
+        return ls_yr_error(r, rn, "expected a Lua file name or {plugin: NAME, function: F} for 'rule', found %s",
+                           ls_ynode_describe(rn, buf, sizeof buf));
     }
+    int rc = 0;
     if (lua) {
         rr->kind = LS_RULE_LUA;
         rr->text = lua;
-        char *path = ls_path_join(s->dir, lua);
-        rr->path = ls_arena_strdup(&s->arena, path);
+        char *path = ls_path_join(dir, lua);
+        rr->path = ls_arena_strdup(arena, path);
         free(path);
         if (access(rr->path, R_OK) != 0)
-            ld->rc = ls_yr_error(&ld->r, rn, "rule file '%s' not found (looked for %s)", lua, rr->path);
+            rc = ls_yr_error(r, rn, "rule file '%s' not found (looked for %s)", lua, rr->path);
     }
     if (params) {
-        if (ls_yr_expect_map(&ld->r, params, "'params'")) ld->rc = -1;
+        if (ls_yr_expect_map(r, params, "'params'")) rc = -1;
         else rr->params = params;
     }
+    return rc;
 }
 
 static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_section sec,
@@ -612,7 +616,7 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
         if (sec != LS_SEC_MAIN) ld->rc = ls_yr_error(&ld->r, items, "%ss cannot have sub-items", what);
         else load_children(ld, idx, items, depth + 1, sec, number);
     } else if (rule) {
-        load_rule(ld, &s->nodes[idx], rule, params);
+        FAIL(ls_ruleref_read(&s->nodes[idx].rule, rule, params, s->dir, &s->arena, &ld->r));
     } else {
         ld->rc = ls_yr_error(&ld->r, yn, "'%s' has neither 'items' nor a 'rule'", node->id);
     }

@@ -20,6 +20,7 @@
 #include "ls_strmap.h"
 #include "ls_value.h"
 #include "ls_yaml.h"
+#include "ls_yread.h"
 
 #define LS_MAX_FLAGS 64
 #define LS_MAX_GROUPS 64
@@ -140,6 +141,14 @@ const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id);
 
 /* Whether leaf or category `node` applies to unit `unit`. */
 int ls_node_applies(const ls_scheme *s, int node, int unit);
+
+/* Read the value of a `rule:` key (a Lua file name, {lua: FILE} or
+ * {plugin: NAME, function: F}) and the item's `params:` (may be NULL) into
+ * rr.  Lua paths are joined to dir (kept in arena) and must be readable.
+ * Returns 0, or -1 with the errors recorded through r.  Used for schemes
+ * and for the single-item cases of rule tests. */
+int ls_ruleref_read(ls_ruleref *rr, const ls_ynode *rule, const ls_ynode *params, const char *dir,
+                    ls_arena *arena, ls_yr *r);
 
 /* Name of a section as written in messages ("item", "bonus item", ...). */
 const char *ls_section_name(ls_section sec);

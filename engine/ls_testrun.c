@@ -95,35 +95,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* dir/rel with "." and "name/.." taken out, lexically, so that paths in
- * messages read the way the author thinks of them ("ex/tests/../rules/a.lua"
- * is "ex/rules/a.lua").  Caller frees. */
-static char *path_norm_join(const char *dir, const char *rel)
-{
-    char *joined = ls_path_join(dir, rel);
-    int abs = joined[0] == '/';
-    char **parts = ls_xmalloc((strlen(joined) / 2 + 2) * sizeof *parts);
-    size_t np = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(joined, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-        if (!strcmp(t, ".")) continue;
-        if (!strcmp(t, "..") && np > 0 && strcmp(parts[np - 1], "..")) { np--; continue; }
-        if (!strcmp(t, "..") && abs && np == 0) continue;
-        parts[np++] = t;
-    }
-    ls_buf b;
-    ls_buf_init(&b);
-    if (abs) ls_buf_puts(&b, "/");
-    for (size_t i = 0; i < np; i++) {
-        if (i) ls_buf_puts(&b, "/");
-        ls_buf_puts(&b, parts[i]);
-    }
-    if (!b.n) ls_buf_puts(&b, ".");
-    free(parts);
-    free(joined);
-    return b.p;
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -467,48 +438,8 @@ static int item_node(tcase *C, const ls_scheme *s, ls_node *nd)
     } else if (nd->points < 0) {
         rc = ls_yr_error(&r, v, "'points' must not be negative, found %s", v->str);
     }
-    ls_ruleref *rr = &nd->rule;
-    const ls_ynode *rn = C->rule_n;
-    rr->line = rn->line;
-    rr->col = rn->col;
-    const char *lua = NULL;
-    if (rn->kind == LS_YSCALAR && !ls_ynode_is_null(rn)) {
-        lua = rn->str;
-    } else if (rn->kind == LS_YMAP) {
-        static const char *const keys[] = {"lua", "plugin", "function", NULL};
-        if (ls_yr_check_keys(&r, rn, keys, "'rule'")) return -1;
-        const ls_ynode *l = ls_ymap_get(rn, "lua"), *p = ls_ymap_get(rn, "plugin"),
-                       *f = ls_ymap_get(rn, "function");
-        if (l && (p || f))
-            return ls_yr_error(&r, rn,
-                               "a rule is either {lua: FILE} or {plugin: NAME, function: F}, not both");
-        if (l) {
-            if (ls_yr_text(&r, l, "lua", &lua)) return -1;
-        } else {
-            if (!p || !f) return ls_yr_error(&r, rn, "a plugin rule needs both 'plugin' and 'function'");
-            if (ls_yr_ident(&r, p, "plugin", &rr->plugin) || ls_yr_ident(&r, f, "function", &rr->function))
-                return -1;
-            rr->kind = LS_RULE_PLUGIN;
-        }
-    } else {
-        char buf[96];
-        return ls_yr_error(&r, rn,
-                           "expected a Lua file name or {plugin: NAME, function: F} for 'rule', found %s",
-                           ls_ynode_describe(rn, buf, sizeof buf));
-    }
-    if (lua) {
-        rr->kind = LS_RULE_LUA;
-        rr->text = lua;
-        char *path = path_norm_join(C->F->dir, lua);
-        rr->path = ls_arena_strdup(&C->arena, path);
-        free(path);
-        if (access(rr->path, R_OK) != 0)
-            rc = ls_yr_error(&r, rn, "rule file '%s' not found (looked for %s)", lua, rr->path);
-    }
-    if ((v = ls_ymap_get(C->n, "params"))) {
-        if (ls_yr_expect_map(&r, v, "'params'")) rc = -1;
-        else rr->params = v;
-    }
+    if (ls_ruleref_read(&nd->rule, C->rule_n, ls_ymap_get(C->n, "params"), C->F->dir, &C->arena, &r))
+        rc = -1;
     return rc;
 }
 
@@ -1758,7 +1689,7 @@ static int load_defaults(tfile *F, const ls_ynode *v, ls_errors *err)
     ls_yr fr = {F->path, err};
     F->defaults_path = F->path;
     if (v->kind == LS_YSCALAR) {
-        char *path = path_norm_join(F->dir, v->str);
+        char *path = ls_path_join(F->dir, v->str);
         if (access(path, R_OK) != 0) {
             ls_yr_error(&fr, v, "defaults file '%s' not found (looked for %s)", v->str, path);
             free(path);
@@ -1800,7 +1731,7 @@ static int file_header(tfile *F, ls_errors *err, const ls_ynode **cases)
     if ((v = ls_ymap_get(root, "scheme"))) {
         const char *rel;
         if (ls_yr_text(&r, v, "scheme", &rel)) return -1;
-        char *path = path_norm_join(F->dir, rel);
+        char *path = ls_path_join(F->dir, rel);
         if (access(path, R_OK) != 0) {
             ls_yr_error(&r, v,
                         "scheme file '%s' not found (looked for %s; paths are relative to the test file)",
@@ -1831,7 +1762,7 @@ static int file_header(tfile *F, ls_errors *err, const ls_ynode **cases)
             const char *rel;
             const ls_ynode *it = list->kind == LS_YSEQ ? list->items[i] : list;
             if (ls_yr_text(&r, it, "data", &rel)) { bad = 1; paths[i] = ls_xstrdup(""); continue; }
-            paths[i] = path_norm_join(F->dir, rel);
+            paths[i] = ls_path_join(F->dir, rel);
             if (access(paths[i], R_OK) != 0)
                 bad = ls_yr_error(&r, it, "data file '%s' not found (looked for %s)", rel, paths[i]);
         }

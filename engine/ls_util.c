@@ -127,8 +127,29 @@ char *ls_dirname(const char *path)
 
 char *ls_path_join(const char *dir, const char *rel)
 {
-    if (rel[0] == '/' || !dir || !strcmp(dir, ".")) return ls_xstrdup(rel);
-    return ls_format("%s/%s", dir, rel);
+    char *joined = rel[0] == '/' || !dir || !strcmp(dir, ".") ? ls_xstrdup(rel)
+                                                               : ls_format("%s/%s", dir, rel);
+    int abs = joined[0] == '/';
+    char **parts = ls_xmalloc((strlen(joined) / 2 + 2) * sizeof *parts);
+    size_t np = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(joined, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(t, ".")) continue;
+        if (!strcmp(t, "..") && np > 0 && strcmp(parts[np - 1], "..")) { np--; continue; }
+        if (!strcmp(t, "..") && abs && np == 0) continue;
+        parts[np++] = t;
+    }
+    ls_buf b;
+    ls_buf_init(&b);
+    if (abs) ls_buf_puts(&b, "/");
+    for (size_t i = 0; i < np; i++) {
+        if (i) ls_buf_puts(&b, "/");
+        ls_buf_puts(&b, parts[i]);
+    }
+    if (!b.n) ls_buf_puts(&b, ".");
+    free(parts);
+    free(joined);
+    return b.p;
 }
 
 /* Decode one UTF-8 sequence; returns its length or 0 when invalid. */

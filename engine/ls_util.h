@@ -32,8 +32,10 @@ const char *ls_read_strerror(int e);
 
 /* Directory part of a path ("." when none); caller frees. */
 char *ls_dirname(const char *path);
-/* Join dir and a relative path (absolute paths are returned as is);
- * caller frees. */
+/* Join dir and a relative path (absolute paths are taken as they are),
+ * with "." and "name/.." taken out lexically, so that paths in messages
+ * read the way the author thinks of them ("ex/tests/../rules/a.lua" is
+ * "ex/rules/a.lua"); caller frees. */
 char *ls_path_join(const char *dir, const char *rel);
 
 /* Check that s[0..len) is valid UTF-8.  Returns 1 if so; otherwise 0 and

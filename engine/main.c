@@ -13,12 +13,11 @@
 #include "ls_backends.h"
 #include "ls_data.h"
 #include "ls_error.h"
-#include "ls_export_csv.h"
 #include "ls_export_json.h"
 #include "ls_lint.h"
 #include "ls_manifest.h"
-#include "ls_outdir.h"
 #include "ls_plugin.h"
+#include "ls_publish.h"
 #include "ls_report.h"
 #include "ls_scheme.h"
 #include "ls_score.h"
@@ -272,19 +271,7 @@ static int write_outputs(const ls_run *r, const options *o, const ls_backends *b
     if (o->max_instructions) ls_manifest_add_option(m, "max_instructions", buf);
     snprintf(buf, sizeof buf, "%ld", o->max_memory_mb);
     if (o->max_memory_mb) ls_manifest_add_option(m, "max_memory_mb", buf);
-    int rc = EXIT_OUTPUT;
-    ls_outdir *od = ls_outdir_open(o->outdir, err);
-    if (!od) goto out;
-    FILE *f;
-    if (!(f = ls_outdir_file(od, "results.csv", err)) || ls_write_results_csv(r, f, err)) goto abort;
-    if (!(f = ls_outdir_file(od, "items.csv", err)) || ls_write_items_csv(r, f, err)) goto abort;
-    if (!(f = ls_outdir_file(od, "results.json", err)) || ls_write_json(r, m, f, err)) goto abort;
-    if (ls_outdir_commit(od, err)) goto out;
-    rc = 0;
-    goto out;
-abort:
-    ls_outdir_abort(od);
-out:
+    int rc = ls_publish(r, m, o->outdir, err) ? EXIT_OUTPUT : 0;
     ls_manifest_free(m);
     return rc;
 }

@@ -524,6 +524,10 @@ static ls_scheme *built_scheme(tcase *C)
     decl_values(&d, C->data_n);
     decl_values(&d, C->F->defaults);
     if (!d.groups.n) sv_add(&d.groups, ls_xstrdup(TEST_UNIT_ID));
+    if (d.groups.n > LS_MAX_GROUPS || d.flags.n > LS_MAX_FLAGS)
+        ls_errorf(&C->errs, C->F->path, C->n->line, C->n->col,
+                  "a case without a scheme may use at most %d groups and %d flags, found %zu and %zu",
+                  LS_MAX_GROUPS, LS_MAX_FLAGS, d.groups.n, d.flags.n);
 
     ls_scheme *s = ls_xcalloc(1, sizeof *s);
     s->path = C->F->path;
@@ -576,8 +580,13 @@ static int single_scheme(tcase *C)
         s->path = C->F->path;        /* params are positioned in the test file */
         C->own = 1;
     } else {
+        size_t before = C->errs.nerrors;
         s = built_scheme(C);
         C->own = 2;
+        if (C->errs.nerrors > before) {
+            C->s = s;
+            return -1;
+        }
     }
     C->s = s;
     ls_node nd;

@@ -15,8 +15,8 @@
 enum { PROBE_LOW, PROBE_HIGH, PROBE_UNSET, NPROBES };
 
 static const char *const probe_what[NPROBES] = {
-    "every indicator at its default, else at a low value (min or 0, the first choice, "
-    "false, \"\")",
+    ("every indicator at its default, else at a low value (min or 0, the first choice, "
+     "false, \"\")"),
     "every indicator at a high value (max, else min + 1; the last choice; true)",
     "the optional indicators without a default left without a value",
 };

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ls_data.h"
+#include "ls_scheme.h"
 #include "ls_util.h"
 
 #ifndef LS_FUZZ_FIXTURES
@@ -203,4 +204,52 @@ void fz_check_dataset(const ls_dataset *d, int allow_missing)
                 break;
             }
         }
+}
+
+/* ---- data-file targets (fuzz_data_yaml.c, fuzz_data_csv.c) ------------ */
+
+static ls_scheme *data_scheme;
+static char data_path[4096], other_path[4096];
+
+static void free_data_scheme(void)
+{
+    ls_scheme_free(data_scheme);
+    data_scheme = NULL;
+}
+
+void fz_data_init(const char *name, const char *other)
+{
+    fz_setup(NULL);
+    ls_errors err;
+    ls_errors_init(&err);
+    data_scheme = ls_scheme_load(fz_fixture("scheme.yaml"), &err);
+    if (!data_scheme) {
+        ls_errors_print(&err, stderr);
+        fz_fail("the fixture scheme does not load");
+    }
+    ls_errors_cleanup(&err);
+    atexit(free_data_scheme);
+    snprintf(data_path, sizeof data_path, "%s", fz_path(name));
+    snprintf(other_path, sizeof other_path, "%s", fz_fixture(other));
+}
+
+void fz_data_one(const uint8_t *data, size_t size, int refuse_nul)
+{
+    fz_write(data_path, data, size);
+    const char *alone[] = {data_path}, *merged[] = {other_path, data_path};
+    for (int pass = 0; pass < 2; pass++) {
+        ls_errors err;
+        ls_errors_init(&err);
+        int allow = pass;
+        ls_dataset *d = pass == 0 ? ls_dataset_load(data_scheme, alone, 1, allow, &err)
+                                  : ls_dataset_load(data_scheme, merged, 2, allow, &err);
+        fz_check("ls_dataset_load", d == NULL, &err, data_path, data, size);
+        /* a cell is read as a C string: a NUL byte in it would cut it short
+         * ("sfj\0junk" read as sfj), so a file holding one must be refused */
+        if (d && refuse_nul && fz_on("nul") && memchr(data, 0, size))
+            fz_fail("a CSV file holding a NUL byte loaded: the cell holding it was cut short");
+        if (d) fz_check_dataset(d, allow);
+        ls_dataset_free(d);
+        ls_errors_cleanup(&err);
+    }
 }

@@ -55,6 +55,13 @@ void fz_check_dataset(const struct ls_dataset *d, int allow_missing);
  * YAML scalar holds a NUL byte, no CSV file holding one loads). */
 int fz_on(const char *name);
 
+/* Data-file targets: load the fixture scheme, the input is written as
+ * `name` and loaded alone, then merged after the fixture file `other`
+ * (conflicts, the same value twice); a loaded data set must hold only
+ * valid values.  refuse_nul: a loaded input holding a NUL byte fails. */
+void fz_data_init(const char *name, const char *other);
+void fz_data_one(const uint8_t *data, size_t size, int refuse_nul);
+
 /* Report a broken invariant and abort. */
 void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -46,10 +46,7 @@ int ls_coverage_file(ls_coverage *c, const char *path)
 {
     int i = ls_strmap_get(&c->ix, path);
     if (i >= 0) return i;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 16;
-        c->files = ls_xrealloc(c->files, c->cap * sizeof *c->files);
-    }
+    LS_GROW(c->files, c->n, c->cap, 16);
     ls_covfile *f = &c->files[c->n];
     memset(f, 0, sizeof *f);
     f->path = ls_xstrdup(path);

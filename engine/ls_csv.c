@@ -42,10 +42,7 @@ static void position(reader *rd, size_t off, int *line, int *col)
 static void on_field(void *s, size_t len, void *data)
 {
     reader *rd = data;
-    if (rd->ncur == rd->capcur) {
-        rd->capcur = rd->capcur ? rd->capcur * 2 : 16;
-        rd->cur = ls_xrealloc(rd->cur, rd->capcur * sizeof *rd->cur);
-    }
+    LS_GROW(rd->cur, rd->ncur, rd->capcur, 16);
     ls_csv_field *f = &rd->cur[rd->ncur++];
     f->text = ls_arena_strndup(&rd->t->arena, s ? s : "", s ? len : 0);
     /* Skip leading spaces libcsv trimmed, to point at the text itself. */

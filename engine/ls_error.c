@@ -32,10 +32,7 @@ static void add(ls_errors *e, ls_severity sev, const char *path, int line,
     } else if (sev == LS_SEV_WARNING) {
         e->nwarnings++;
     }
-    if (e->n == e->cap) {
-        e->cap = e->cap ? 2 * e->cap : 16;
-        e->v = ls_xrealloc(e->v, e->cap * sizeof *e->v);
-    }
+    LS_GROW(e->v, e->n, e->cap, 16);
     ls_diag *d = &e->v[e->n++];
     d->sev = sev;
     d->path = path ? ls_xstrdup(path) : NULL;

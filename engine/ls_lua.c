@@ -1487,11 +1487,6 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
 
 /* ---- setting up the state ---------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Under lua_pcall: the sandbox, G, the environment and the helpers. */
 static int setup(lua_State *L)
 {
@@ -1717,10 +1712,10 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
      * here so that no malloc'd memory is held across a Lua error. */
     b->ids = ls_xmalloc((s->ninds ? s->ninds : 1) * sizeof *b->ids);
     for (size_t i = 0; i < s->ninds; i++) b->ids[i] = s->inds[i].id;
-    qsort(b->ids, s->ninds, sizeof *b->ids, cmp_str);
+    qsort(b->ids, s->ninds, sizeof *b->ids, ls_cmp_str);
     b->flags = ls_xmalloc((s->nflags ? s->nflags : 1) * sizeof *b->flags);
     for (size_t i = 0; i < s->nflags; i++) b->flags[i] = s->flags[i];
-    qsort(b->flags, s->nflags, sizeof *b->flags, cmp_str);
+    qsort(b->flags, s->nflags, sizeof *b->flags, ls_cmp_str);
     lua_pushcfunction(L, setup);
     int st = lua_pcall(L, 0, 0, 0);
     lua_sethook(L, NULL, 0, 0);

@@ -59,10 +59,7 @@ int ls_manifest_add_file(ls_manifest *m, ls_mf_role role, const char *path,
     if (ls_sha256_file(path, hex) < 0)
         return ls_errorf(err, path, 0, 0, "cannot read %s file for the manifest: %s",
                          ls_mf_role_name(role), strerror(errno));
-    if (m->nfiles == m->capfiles) {
-        m->capfiles = m->capfiles ? 2 * m->capfiles : 8;
-        m->files = ls_xrealloc(m->files, m->capfiles * sizeof *m->files);
-    }
+    LS_GROW(m->files, m->nfiles, m->capfiles, 8);
     ls_manifest_file *f = &m->files[m->nfiles++];
     f->role = role;
     f->path = ls_arena_strdup(&m->arena, path);
@@ -111,10 +108,7 @@ void ls_manifest_add_option(ls_manifest *m, const char *key, const char *value)
             m->opts[i].value = ls_arena_strdup(&m->arena, value);
             return;
         }
-    if (m->nopts == m->capopts) {
-        m->capopts = m->capopts ? 2 * m->capopts : 8;
-        m->opts = ls_xrealloc(m->opts, m->capopts * sizeof *m->opts);
-    }
+    LS_GROW(m->opts, m->nopts, m->capopts, 8);
     m->opts[m->nopts].key = ls_arena_strdup(&m->arena, key);
     m->opts[m->nopts].value = ls_arena_strdup(&m->arena, value);
     m->nopts++;

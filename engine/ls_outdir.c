@@ -118,10 +118,7 @@ FILE *ls_outdir_file(ls_outdir *od, const char *name, ls_errors *err)
         free(tmp);
         return NULL;
     }
-    if (od->n == od->cap) {
-        od->cap = od->cap ? 2 * od->cap : 4;
-        od->files = ls_xrealloc(od->files, od->cap * sizeof *od->files);
-    }
+    LS_GROW(od->files, od->n, od->cap, 4);
     outfile *o = &od->files[od->n++];
     o->name = ls_xstrdup(name);
     o->final = ls_format("%s/%s", od->dir, name);

@@ -117,10 +117,7 @@ static void path_add(char ***v, size_t *n, size_t *cap, const char *dir, size_t 
     if (len == 0) return;
     for (size_t i = 0; i < *n; i++)
         if (strlen((*v)[i]) == len && !memcmp((*v)[i], dir, len)) return;
-    if (*n == *cap) {
-        *cap = *cap ? 2 * *cap : 8;
-        *v = ls_xrealloc(*v, *cap * sizeof **v);
-    }
+    LS_GROW(*v, *n, *cap, 8);
     (*v)[(*n)++] = ls_xstrndup(dir, len);
 }
 

@@ -36,10 +36,7 @@ typedef struct sheet {
 
 static entry *add_entry(sheet *sh, entry_kind kind)
 {
-    if (sh->n == sh->cap) {
-        sh->cap = sh->cap ? 2 * sh->cap : 64;
-        sh->v = ls_xrealloc(sh->v, sh->cap * sizeof *sh->v);
-    }
+    LS_GROW(sh->v, sh->n, sh->cap, 64);
     entry *e = &sh->v[sh->n++];
     memset(e, 0, sizeof *e);
     e->kind = kind;

@@ -11,10 +11,7 @@
 
 void ls_strlist_add(ls_strlist *l, const char *s, size_t len)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 4;
-        l->v = ls_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
+    LS_GROW(l->v, l->n, l->cap, 4);
     l->v[l->n++] = ls_xstrndup(s, len);
 }
 

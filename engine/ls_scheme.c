@@ -303,10 +303,7 @@ static void load_indicators(loader *ld, const ls_ynode *il)
 static ls_unit *new_unit(loader *ld)
 {
     ls_scheme *s = ld->s;
-    if (s->nunits == ld->capunits) {
-        ld->capunits = ld->capunits ? 2 * ld->capunits : 64;
-        s->units = ls_xrealloc(s->units, ld->capunits * sizeof *s->units);
-    }
+    LS_GROW(s->units, s->nunits, ld->capunits, 64);
     ls_unit *u = &s->units[s->nunits];
     memset(u, 0, sizeof *u);
     return u;
@@ -457,10 +454,7 @@ static void load_units(loader *ld, const ls_ynode *un)
 static int new_node(loader *ld)
 {
     ls_scheme *s = ld->s;
-    if (s->nnodes == ld->capnodes) {
-        ld->capnodes = ld->capnodes ? 2 * ld->capnodes : 64;
-        s->nodes = ls_xrealloc(s->nodes, ld->capnodes * sizeof *s->nodes);
-    }
+    LS_GROW(s->nodes, s->nnodes, ld->capnodes, 64);
     ls_node *n = &s->nodes[s->nnodes];
     memset(n, 0, sizeof *n);
     n->parent = -1;

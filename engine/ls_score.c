@@ -15,19 +15,13 @@
 
 static void add_reason(ls_run *r, const char *s)
 {
-    if (r->nreasons == r->capreasons) {
-        r->capreasons = r->capreasons ? 2 * r->capreasons : 256;
-        r->reasons = ls_xrealloc(r->reasons, r->capreasons * sizeof *r->reasons);
-    }
+    LS_GROW(r->reasons, r->nreasons, r->capreasons, 256);
     r->reasons[r->nreasons++] = ls_arena_strdup(&r->arena, s);
 }
 
 static void add_read(ls_run *r, int ind)
 {
-    if (r->nreads == r->capreads) {
-        r->capreads = r->capreads ? 2 * r->capreads : 256;
-        r->reads = ls_xrealloc(r->reads, r->capreads * sizeof *r->reads);
-    }
+    LS_GROW(r->reads, r->nreads, r->capreads, 256);
     r->reads[r->nreads++] = ind;
 }
 

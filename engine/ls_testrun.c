@@ -69,10 +69,7 @@ typedef struct strvec {
 
 static void sv_add(strvec *sv, char *s)
 {
-    if (sv->n == sv->cap) {
-        sv->cap = sv->cap ? 2 * sv->cap : 16;
-        sv->v = ls_xrealloc(sv->v, sv->cap * sizeof *sv->v);
-    }
+    LS_GROW(sv->v, sv->n, sv->cap, 16);
     sv->v[sv->n++] = s;
 }
 
@@ -88,11 +85,6 @@ static int sv_has(const strvec *sv, const char *s)
     for (size_t i = 0; i < sv->n; i++)
         if (!strcmp(sv->v[i], s)) return 1;
     return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -112,7 +104,7 @@ static void find_tests(const char *dir, strvec *out)
     while ((e = readdir(d)))
         if (e->d_name[0] != '.') sv_add(&names, ls_xstrdup(e->d_name));
     closedir(d);
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    qsort(names.v, names.n, sizeof *names.v, ls_cmp_str);
     for (size_t i = 0; i < names.n; i++) {
         char *p = strcmp(dir, ".") ? ls_format("%s%s%s", dir, ends_with(dir, "/") ? "" : "/", names.v[i])
                                    : ls_xstrdup(names.v[i]);
@@ -495,10 +487,7 @@ static void decl_values(decl *d, const ls_ynode *m)
     for (size_t i = 0; i < m->n; i++) {
         const ls_ynode *k = ls_ymap_key(m, i);
         if (sv_has(&d->inds, k->str)) continue;
-        if (d->inds.n == d->captypes) {
-            d->captypes = d->captypes ? 2 * d->captypes : 16;
-            d->types = ls_xrealloc(d->types, d->captypes * sizeof *d->types);
-        }
+        LS_GROW(d->types, d->inds.n, d->captypes, 16);
         d->types[d->inds.n] = infer_type(ls_ymap_val(m, i));
         sv_add(&d->inds, ls_xstrdup(k->str));
     }
@@ -815,10 +804,7 @@ static int case_units(tcase *C)
 
 static texp *new_exp(tcase *C)
 {
-    if (C->nx == C->capx) {
-        C->capx = C->capx ? 2 * C->capx : 8;
-        C->x = ls_xrealloc(C->x, C->capx * sizeof *C->x);
-    }
+    LS_GROW(C->x, C->nx, C->capx, 8);
     texp *x = &C->x[C->nx++];
     memset(x, 0, sizeof *x);
     x->unit = x->node = x->group = -1;
@@ -1861,7 +1847,7 @@ static size_t coverage_report(runner *R, FILE *out)
     fprintf(out, "\ncoverage of rule scripts (lines holding code that the cases ran):\n");
     char **paths = ls_xcalloc(c->n + 1, sizeof *paths);
     for (size_t i = 0; i < c->n; i++) paths[i] = c->files[i].path;
-    qsort(paths, c->n, sizeof *paths, cmp_str);
+    qsort(paths, c->n, sizeof *paths, ls_cmp_str);
     for (size_t k = 0; k < c->n; k++) {
         size_t i = (size_t)ls_coverage_find(c, paths[k]);
         const ls_covfile *f = &c->files[i];

@@ -48,6 +48,11 @@ char *ls_xstrndup(const char *s, size_t n)
     return d;
 }
 
+int ls_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 char *ls_xstrdup(const char *s) { return ls_xstrndup(s, strlen(s)); }
 
 char *ls_vformat(const char *fmt, va_list ap)

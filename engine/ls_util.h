@@ -21,6 +21,20 @@ char *ls_format(const char *fmt, ...)         /* caller frees */
     __attribute__((format(printf, 1, 2)));
 char *ls_vformat(const char *fmt, va_list ap); /* caller frees */
 
+/* Make room for one more element in the growable array p holding n of cap
+ * elements: when full, cap doubles (starting at first) and p is
+ * reallocated.  Every growable array of the engine grows this way. */
+#define LS_GROW(p, n, cap, first)                                      \
+    do {                                                               \
+        if ((n) == (cap)) {                                            \
+            (cap) = (cap) ? 2 * (cap) : (first);                       \
+            (p) = ls_xrealloc((p), (cap) * sizeof *(p));               \
+        }                                                              \
+    } while (0)
+
+/* qsort comparator for an array of C strings (char * or const char *). */
+int ls_cmp_str(const void *a, const void *b);
+
 /* Read a whole regular file.  Returns a NUL-terminated buffer the caller
  * frees and sets *len, or NULL with errno set (EISDIR for a directory,
  * EINVAL for a device, pipe or other non-regular file). */

@@ -21,10 +21,7 @@ typedef struct frame {
 
 static void frame_push_child(frame *f, ls_ynode *child)
 {
-    if (f->n == f->cap) {
-        f->cap = f->cap ? 2 * f->cap : 8;
-        f->tmp = ls_xrealloc(f->tmp, f->cap * sizeof *f->tmp);
-    }
+    LS_GROW(f->tmp, f->n, f->cap, 8);
     f->tmp[f->n++] = child;
 }
 

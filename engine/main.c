@@ -18,7 +18,7 @@
 #include "ls_manifest.h"
 #include "ls_plugin.h"
 #include "ls_publish.h"
-#include "ls_report.h"
+#include "ls_sheet.h"
 #include "ls_scheme.h"
 #include "ls_score.h"
 #include "ls_table.h"
@@ -329,7 +329,7 @@ static int cmd_explain(const options *o, ls_errors *err)
     if (!s) goto out;
     int bad = 0;
     for (size_t i = 0; i < o->nunits; i++) {
-        int u = ls_report_find_unit(s, o->units[i], err);
+        int u = ls_sheet_find_unit(s, o->units[i], err);
         if (u < 0) bad = 1;
         else units[i] = (size_t)u;
     }

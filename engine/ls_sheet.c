@@ -1,11 +1,11 @@
 /*
- * ls_report.c - one unit's score sheet as aligned text (see ls_report.h).
+ * ls_sheet.c - one unit's score sheet as aligned text (see ls_sheet.h).
  *
  * The sheet is built as a list of entries (table rows, and text lines
  * placed under a row or between sections), the column widths are worked
  * out over the rows, then everything is printed in order.
  */
-#include "ls_report.h"
+#include "ls_sheet.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -264,7 +264,7 @@ int ls_write_unit_sheet(const ls_run *r, size_t unit, FILE *out, ls_errors *err)
     return 0;
 }
 
-int ls_report_find_unit(const ls_scheme *s, const char *key, ls_errors *err)
+int ls_sheet_find_unit(const ls_scheme *s, const char *key, ls_errors *err)
 {
     int u = ls_scheme_find_unit(s, key);
     if (u >= 0) return u;

@@ -1,5 +1,5 @@
 /*
- * ls_report.h - the score sheet (评分表) of one unit as text, the way a
+ * ls_sheet.h - the score sheet (评分表) of one unit as text, the way a
  * department reads it in an appeal (`lawscore explain`): a header (the
  * assessment, the unit, its group and flags), then every item of the
  * tree with 序号, 考核项目, 分值, 考核分 and 扣分理由, under each item
@@ -15,8 +15,8 @@
  *
  * Depends on: ls_score, ls_explain, ls_util.
  */
-#ifndef LS_REPORT_H
-#define LS_REPORT_H
+#ifndef LS_SHEET_H
+#define LS_SHEET_H
 
 #include <stdio.h>
 
@@ -31,6 +31,6 @@ int ls_write_unit_sheet(const ls_run *r, size_t unit, FILE *out, ls_errors *err)
 /* The unit a command-line argument names: its id, or else its name
  * (区政府办公室).  Returns the unit's index, or -1 with an error in err
  * ("no unit 'zfbb' in the scheme (did you mean 'zfb' (区政府办公室)?)"). */
-int ls_report_find_unit(const ls_scheme *s, const char *key, ls_errors *err);
+int ls_sheet_find_unit(const ls_scheme *s, const char *key, ls_errors *err);
 
 #endif

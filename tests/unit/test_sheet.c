@@ -1,5 +1,5 @@
 /*
- * test_report.c - one unit's score sheet (ls_report) and its JSON
+ * test_sheet.c - one unit's score sheet (ls_sheet) and its JSON
  * (ls_write_json_units), on fixtures/report/ scored for real (scheme
  * loader, Lua rules, scorer): the exact text of a rescaled unit and of a
  * vetoed one, the bonus cap and share cap notes, the JSON object equal to
@@ -12,7 +12,7 @@
 
 #include "ls_export_json.h"
 #include "ls_lua.h"
-#include "ls_report.h"
+#include "ls_sheet.h"
 #include "ls_score.h"
 #include "ls_util.h"
 
@@ -215,7 +215,7 @@ static void assert_not_found(fx *x, const char *key, const char *msg)
 {
     ls_errors err;
     ls_errors_init(&err);
-    assert_int_equal(ls_report_find_unit(x->s, key, &err), -1);
+    assert_int_equal(ls_sheet_find_unit(x->s, key, &err), -1);
     assert_int_equal(err.n, 1);
     char *m = ls_diag_format(&err.v[0]);
     assert_string_equal(m, msg);
@@ -228,8 +228,8 @@ static void test_find_unit(void **state)
     fx *x = *state;
     ls_errors err;
     ls_errors_init(&err);
-    assert_int_equal(ls_report_find_unit(x->s, "zfb", &err), (int)unit(x, "zfb"));
-    assert_int_equal(ls_report_find_unit(x->s, "区住建局", &err), (int)unit(x, "zjj"));
+    assert_int_equal(ls_sheet_find_unit(x->s, "zfb", &err), (int)unit(x, "zfb"));
+    assert_int_equal(ls_sheet_find_unit(x->s, "区住建局", &err), (int)unit(x, "zjj"));
     assert_int_equal(err.n, 0);
     ls_errors_cleanup(&err);
     assert_not_found(x, "zfbb",

@@ -13,9 +13,11 @@
  * error at the item's rule in the scheme naming the plugin file.
  *
  * Plugins are trusted code: they run in the process without a sandbox.
+ * ls_plugin.c loads them; the host API they call (params, values,
+ * results) is ls_plugin_host.c.
  *
- * Depends on: dlfcn (only ls_plugin.c includes dlfcn.h), ls_rule,
- * ls_scheme, ls_data, ls_stats, include/lawscore_plugin.h.
+ * Depends on: dlfcn (only ls_plugin.c includes dlfcn.h), ls_plugin_host,
+ * ls_rule, ls_scheme, include/lawscore_plugin.h.
  */
 #ifndef LS_PLUGIN_H
 #define LS_PLUGIN_H

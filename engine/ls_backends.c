@@ -1,6 +1,6 @@
 /*
- * ls_backends.c - making and binding a scheme's rule backends (see
- * ls_backends.h).
+ * ls_backends.c - the registry of rule backends (see ls_backends.h): the
+ * only file that includes the backends' headers.
  */
 #include "ls_backends.h"
 
@@ -45,6 +45,27 @@ int ls_backends_bind(ls_backends *b, const ls_scheme *s, const ls_bind_opts *o, 
 
 void ls_backends_cleanup(ls_backends *b)
 {
-    for (int i = 0; i < 3; i++) ls_backend_free(b->by_kind[i]);
+    for (int i = 0; i < LS_RULE_NKINDS; i++) ls_backend_free(b->by_kind[i]);
     memset(b, 0, sizeof *b);
+}
+
+void ls_backends_probe(ls_backends *b, ls_rule_unknown_fn fn, void *ctx)
+{
+    for (int i = 0; i < LS_RULE_NKINDS; i++)
+        if (b->by_kind[i] && b->by_kind[i]->probe) b->by_kind[i]->probe(b->by_kind[i], fn, ctx);
+}
+
+int ls_backends_loaded(const ls_backends *b, size_t i, ls_loaded_file *out)
+{
+    for (int k = 0; k < LS_RULE_NKINDS; k++) {
+        const ls_backend *be = b->by_kind[k];
+        if (!be || !be->loaded) continue;
+        size_t n = 0;
+        while (!be->loaded(be, n, out)) {
+            if (n == i) return 0;
+            n++;
+        }
+        i -= n;
+    }
+    return -1;
 }

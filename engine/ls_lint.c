@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ls_lua.h"
+#include "ls_backends.h"
 #include "ls_rule.h"
 #include "ls_stats.h"
 #include "ls_util.h"
@@ -365,8 +365,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
     int unset = 0;
     for (size_t i = 0; i < s->ninds; i++) unset |= !s->inds[i].required && !s->inds[i].def.set;
     ls_dataset *pd = probe_data_new(s);
-    ls_backend *lua = b->by_kind[LS_RULE_LUA];
-    if (lua) ls_lua_backend_probe(lua, on_unknown, &l);
+    ls_backends_probe(b, on_unknown, &l);
     for (int set = 0; set < NPROBES; set++) {
         if (set == PROBE_UNSET && !unset) continue;
         fill_probe(pd, kinds, nkinds, set);
@@ -375,7 +374,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
             probe_leaf(&l, b, pos, set, kinds, nkinds, pd, st, reads);
         ls_stats_free(st);
     }
-    if (lua) ls_lua_backend_probe(lua, NULL, NULL);
+    ls_backends_probe(b, NULL, NULL);
     ls_dataset_free(pd);
 
     ls_run *r = NULL;

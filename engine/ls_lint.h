@@ -24,14 +24,14 @@
  * false, ""), (b) a high one (max, else min + 1 or 1; the last choice;
  * true; 100 for percents), and (c) when the catalogue has optional
  * indicators without a default, (a) with those left without a value.
- * The Lua backend reports unknown names instead of failing while it
- * probes (ls_lua_backend_probe), so every misspelling a rule reaches is
- * found; C plugins resolve indicators when they are bound, and their
+ * A backend with a probe hook (the Lua backend) reports unknown names
+ * instead of failing while it probes (ls_backends_probe), so every
+ * misspelling a rule reaches is found; C plugins resolve indicators when they are bound, and their
  * reads are recorded by the plugin host.  With data, the reads of the
  * real scoring count too.  An indicator read only on a branch that
  * neither the probes nor the data reach is reported as unread.
  *
- * Depends on: ls_scheme, ls_data, ls_rule, ls_score, ls_stats, ls_lua.
+ * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_score, ls_stats.
  */
 #ifndef LS_LINT_H
 #define LS_LINT_H
@@ -47,7 +47,7 @@
  * Adds warnings (LS_SEV_WARNING) to err, in this order: unread
  * indicators, then item by item what the probes found, then what the data
  * show (a rule failing for several units: a warning for the first, then
- * a note with the count).  b's Lua backend is left as it was found (not probing).  Returns
+ * a note with the count).  b's backends are left as they were found (not probing).  Returns
  * 0; -1 with an error in err only when linting itself could not be done.
  */
 int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *err);

@@ -1674,6 +1674,29 @@ static void luab_free(ls_backend *self)
     free(b);
 }
 
+/* The loaded hook: the scripts bound, in scheme order, each once. */
+static int luab_loaded(const ls_backend *self, size_t i, ls_loaded_file *out)
+{
+    const luab *b = (const luab *)self;
+    const ls_scheme *s = b->s;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        int node = s->leaves[k];
+        const ls_ruleref *r = &s->nodes[node].rule;
+        if (r->kind != LS_RULE_LUA || b->fn[node] == LUA_NOREF) continue;
+        size_t j;
+        for (j = 0; j < k; j++) {
+            int m = s->leaves[j];
+            if (s->nodes[m].rule.kind == LS_RULE_LUA && b->fn[m] != LUA_NOREF &&
+                !strcmp(s->nodes[m].rule.path, r->path))
+                break;
+        }
+        if (j < k || i-- > 0) continue;
+        *out = (ls_loaded_file){LS_LOADED_SCRIPT, r->path, r->path, ""};
+        return 0;
+    }
+    return -1;
+}
+
 ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_errors *err)
 {
     luab *b = ls_xcalloc(1, sizeof *b);
@@ -1681,6 +1704,8 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     b->base.bind = luab_bind;
     b->base.call = luab_call;
     b->base.free = luab_free;
+    b->base.probe = ls_lua_backend_probe;
+    b->base.loaded = luab_loaded;
     b->s = s;
     b->cur_node = -1;
     long mem = lim && lim->max_memory > 0 ? lim->max_memory

@@ -11,6 +11,7 @@
 
 #include <nettle/sha2.h>
 
+#include "ls_backends.h"
 #include "ls_util.h"
 
 #ifndef LS_VERSION
@@ -99,6 +100,21 @@ ls_manifest *ls_manifest_new(const ls_scheme *s, const ls_dataset *d,
         return NULL;
     }
     return m;
+}
+
+int ls_manifest_add_loaded(ls_manifest *m, const ls_backends *b, ls_errors *err)
+{
+    ls_loaded_file f;
+    for (size_t i = 0; !ls_backends_loaded(b, i, &f); i++) {
+        if (ls_manifest_add_file(m, f.kind == LS_LOADED_PLUGIN ? LS_MF_PLUGIN : LS_MF_RULE,
+                                 f.path, err))
+            return -1;
+        if (f.kind != LS_LOADED_PLUGIN) continue;
+        char *key = ls_format("plugin.%s.version", f.name);
+        ls_manifest_add_option(m, key, f.version);
+        free(key);
+    }
+    return 0;
 }
 
 void ls_manifest_add_option(ls_manifest *m, const char *key, const char *value)

@@ -8,7 +8,8 @@
  * two runs on the same inputs give the same manifest.
  *
  * Depends on: nettle (only ls_manifest.c includes nettle/sha2.h),
- * ls_scheme, ls_data, ls_arena.
+ * ls_scheme, ls_data, ls_backends (the files the rule backends loaded),
+ * ls_arena, ls_util.
  */
 #ifndef LS_MANIFEST_H
 #define LS_MANIFEST_H
@@ -19,6 +20,8 @@
 #include "ls_data.h"
 #include "ls_error.h"
 #include "ls_scheme.h"
+
+typedef struct ls_backends ls_backends;   /* ls_backends.h */
 
 #define LS_SHA256_HEX 65   /* 64 hex digits and NUL */
 
@@ -65,6 +68,13 @@ void ls_manifest_free(ls_manifest *m);
  * error naming the file. */
 int ls_manifest_add_file(ls_manifest *m, ls_mf_role role, const char *path,
                          ls_errors *err);
+
+/* Hash and add every file the rule backends b loaded: rule scripts (not
+ * added again when ls_manifest_new has them) and plugins, and record each
+ * plugin's own version as the option plugin.NAME.version.  0, or -1 with
+ * an error naming the first file that could not be read (the plugins
+ * before it are in m). */
+int ls_manifest_add_loaded(ls_manifest *m, const ls_backends *b, ls_errors *err);
 
 /* Record an option (both strings copied).  Setting a key again replaces
  * its value in place. */

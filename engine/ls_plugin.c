@@ -316,6 +316,15 @@ static void pl_free(ls_backend *self)
     free(b);
 }
 
+/* The loaded hook: the plugins loaded, in load order. */
+static int pl_loaded(const ls_backend *self, size_t i, ls_loaded_file *out)
+{
+    const char *name, *path, *version;
+    if (ls_plugin_loaded(self, i, &name, &path, &version)) return -1;
+    *out = (ls_loaded_file){LS_LOADED_PLUGIN, path, name, version};
+    return 0;
+}
+
 ls_backend *ls_plugin_backend_new(const ls_scheme *s, const char *const *dirs, size_t ndirs,
                                   ls_errors *err)
 {
@@ -325,6 +334,7 @@ ls_backend *ls_plugin_backend_new(const ls_scheme *s, const char *const *dirs, s
     b->base.bind = pl_bind;
     b->base.call = pl_call;
     b->base.free = pl_free;
+    b->base.loaded = pl_loaded;
     b->s = s;
     b->bind = ls_xcalloc(s->nnodes ? s->nnodes : 1, sizeof *b->bind);
     b->dirs = ls_xcalloc(ndirs ? ndirs : 1, sizeof *b->dirs);

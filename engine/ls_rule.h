@@ -68,6 +68,24 @@ const char *ls_rule_call_path(const ls_rule_call *c);
 /* Record the failure in err as  path:line: error: <describe>.  Returns -1. */
 int ls_rule_call_report(const ls_rule_call *c, ls_errors *err);
 
+/* Told, while a backend probes, of an indicator name a rule reads that the
+ * catalogue lacks: the name as written ("late_report", or "[1]" for a key
+ * that is not a string) and the script line that read it (0 = unknown). */
+typedef void (*ls_rule_unknown_fn)(void *ctx, const char *name, int line);
+
+typedef enum {
+    LS_LOADED_SCRIPT,        /* a rule script (Lua) */
+    LS_LOADED_PLUGIN         /* a C plugin (NAME.so) */
+} ls_loaded_kind;
+
+/* A file a backend loaded to run the rules bound to it. */
+typedef struct ls_loaded_file {
+    ls_loaded_kind kind;
+    const char *path;        /* the file loaded */
+    const char *name;        /* plugin: its name in the scheme; script: the path */
+    const char *version;     /* plugin: its own version, may be ""; script: "" */
+} ls_loaded_file;
+
 typedef struct ls_backend ls_backend;
 struct ls_backend {
     const char *name;                        /* "lua", "plugin" */
@@ -78,6 +96,21 @@ struct ls_backend {
     /* Evaluate one (unit, node).  0, or -1 with c->err_* set. */
     int (*call)(ls_backend *self, ls_rule_call *c);
     void (*free)(ls_backend *self);
+
+    /* Optional hooks: NULL when the backend has nothing to offer. */
+
+    /* Probing (for ls_lint only).  While fn is set, a rule that names an
+     * indicator the catalogue lacks does not fail: fn is called with the
+     * name and the read gives nil (or the backend's equivalent), so one
+     * probe call finds every misspelled name the rule reaches.  fn must
+     * not fail.  fn = NULL ends probing; scoring must never run with a
+     * probe function set.  Backends that resolve names when they bind
+     * (C plugins) have no probe. */
+    void (*probe)(ls_backend *self, ls_rule_unknown_fn fn, void *ctx);
+    /* The i-th file (from 0) loaded so far, in a stable order, for
+     * manifests and summaries: fills *out (strings live as long as the
+     * backend) and returns 0, or returns -1 when i is past the last. */
+    int (*loaded)(const ls_backend *self, size_t i, ls_loaded_file *out);
 };
 
 static inline void ls_backend_free(ls_backend *b) { if (b) b->free(b); }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_backends.h"
 #include "ls_stats.h"
 #include "ls_util.h"
 

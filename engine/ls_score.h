@@ -5,7 +5,7 @@
  * items and vetoes, rescales units for which items do not apply, then
  * ranks units within their group and grades them.
  *
- * Depends on: ls_scheme, ls_data, ls_rule, ls_stats.
+ * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_stats.
  */
 #ifndef LS_SCORE_H
 #define LS_SCORE_H
@@ -75,14 +75,11 @@ typedef struct ls_score_opts {
     int keep_going;          /* rule errors mark cells instead of stopping */
 } ls_score_opts;
 
-/* Backends by rule kind: backends[LS_RULE_LUA], backends[LS_RULE_PLUGIN]
- * (NULL when the scheme uses none of that kind).  The caller has bound
- * every leaf already. */
-typedef struct ls_backends {
-    ls_backend *by_kind[3];
-} ls_backends;
+/* The rule backends, by rule kind (the registry: ls_backends.h). */
+typedef struct ls_backends ls_backends;
 
-/* Score every unit.  Returns a run (caller frees with ls_run_free), or
+/* Score every unit, with the rules bound in b (every leaf bound already:
+ * ls_backends_bind).  Returns a run (caller frees with ls_run_free), or
  * NULL with the first rule error in err (without keep_going).  With
  * keep_going, rule errors are recorded in err as well and the run is
  * returned with the cells marked; run->nerrors counts them. */

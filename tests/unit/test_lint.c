@@ -8,6 +8,7 @@
 
 #include "ls_lint.h"
 #include "ls_lua.h"
+#include "ls_backends.h"
 #include "ls_score.h"
 #include "ls_util.h"
 

@@ -29,6 +29,7 @@
 #include "ls_data.h"
 #include "ls_lua.h"
 #include "ls_plugin.h"
+#include "ls_backends.h"
 #include "ls_score.h"
 #include "ls_stats.h"
 #include "ls_util.h"

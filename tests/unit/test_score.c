@@ -6,6 +6,7 @@
  */
 #include "ls_test.h"
 
+#include "ls_backends.h"
 #include "ls_score.h"
 
 /* ---- a backend that returns preset values ------------------------------ */
@@ -49,7 +50,7 @@ static int setup(void **state)
     x->d = ls_dataset_load(x->s, files, 1, 0, &err);
     ls_errors_cleanup(&err);
     assert_non_null(x->d);
-    x->f.base = (ls_backend){"fake", fake_bind, fake_call, fake_free};
+    x->f.base = (ls_backend){.name = "fake", .bind = fake_bind, .call = fake_call, .free = fake_free};
     x->b.by_kind[LS_RULE_LUA] = &x->f.base;
     *state = x;
     return 0;

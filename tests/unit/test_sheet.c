@@ -13,6 +13,7 @@
 #include "ls_export_json.h"
 #include "ls_lua.h"
 #include "ls_sheet.h"
+#include "ls_backends.h"
 #include "ls_score.h"
 #include "ls_util.h"
 

@@ -1,0 +1,66 @@
+/*
+ * ls_cmd.h - the work of each lawscore command, once main.c has parsed
+ * its arguments: check (load, bind, summarise, lint), run (score every
+ * unit, print the ranking, write the results with their manifest),
+ * explain (score, print the score sheets asked for) and test (the rule
+ * tests).  Each command reports its problems in an ls_errors object and
+ * says what kind of failure it had; main.c prints them and maps the
+ * status to an exit code.
+ *
+ * Depends on: ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
+ * ls_summary, ls_manifest, ls_publish, ls_table, ls_sheet,
+ * ls_export_json, ls_testrun.
+ */
+#ifndef LS_CMD_H
+#define LS_CMD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ls_error.h"
+
+/* The options of a command line, as parsed (strings not owned: they
+ * point into argv). */
+typedef struct ls_cmd_opts {
+    const char *cmd;
+    const char *scheme;
+    const char **data;           /* data files; test: the PATHs */
+    size_t ndata;
+    const char *outdir;          /* run: -o */
+    int keep_going, quiet;
+    long max_instructions, max_memory_mb;   /* 0: scheme's or default */
+    const char **plugin_paths;   /* --plugin-path, in order */
+    size_t nplugin_paths;
+    const char **units;          /* explain: --unit, in order */
+    size_t nunits;
+    int json;                    /* explain: --format json */
+    int strict;                  /* check: warnings fail */
+    int verbose, coverage;       /* test: -v, --coverage */
+    double min_coverage;         /* test: --min-coverage, percent; < 0 none */
+} ls_cmd_opts;
+
+/* How a command ended.  Problems are in err whatever the status. */
+typedef enum {
+    LS_CMD_OK,                   /* done (err may hold warnings) */
+    LS_CMD_BAD_INPUT,            /* bad scheme, data or rules, failed rules
+                                    or tests, or warnings under --strict */
+    LS_CMD_BAD_OUTPUT            /* the output could not be written */
+} ls_cmd_status;
+
+/* A command: its work on the parsed options, writing to out. */
+typedef ls_cmd_status (*ls_cmd_fn)(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+
+/* lawscore check: validate the scheme and its data (if any), print the
+ * summary, lint them. */
+ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* lawscore run: score every unit, print the ranking (unless quiet), write
+ * the results and their manifest to o->outdir. */
+ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* lawscore explain: score every unit (ranks need them all), then print
+ * the score sheet of each unit asked for (text, or JSON). */
+ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* lawscore test: run the rule authors' test cases (docs/testing.md); bad
+ * input when a case fails or a script's coverage is below the minimum. */
+ls_cmd_status ls_cmd_test(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+
+#endif

@@ -431,16 +431,16 @@ static void load_units(loader *ld, const ls_ynode *un)
         load_units_csv(ld, path);
     } else if (access(path, R_OK) != 0) {
         ld->rc = ls_yr_error(&ld->r, un, "units file '%s' not found (looked for %s)", rel, path);
-    } else if (ls_yaml_load(&s->units_doc, path, ld->err)) {
+    } else if (ls_yaml_load((s->units_doc = ls_xcalloc(1, sizeof *s->units_doc)), path, ld->err)) {
         ld->rc = -1;
     } else {
-        ls_yr r = {s->units_doc.path, ld->err};
-        const ls_ynode *root = s->units_doc.root;
+        ls_yr r = {s->units_doc->path, ld->err};
+        const ls_ynode *root = s->units_doc->root;
         if (root->kind == LS_YMAP) {
             static const char *const keys[] = {"units", NULL};
             if (ls_yr_check_keys(&r, root, keys, "a units file")) ld->rc = -1;
             root = ls_ymap_get(root, "units");
-            if (!root) { ld->rc = ls_yr_error(&r, s->units_doc.root, "missing 'units' in a units file"); root = NULL; }
+            if (!root) { ld->rc = ls_yr_error(&r, s->units_doc->root, "missing 'units' in a units file"); root = NULL; }
         }
         if (root) load_units_yaml(ld, &r, root);
     }
@@ -722,8 +722,9 @@ ls_scheme *ls_scheme_load(const char *path, ls_errors *err)
     loader ld0 = {.s = s, .err = err}, *ld = &ld0;
     ld->r.path = s->path;
     ld->r.err = err;
-    if (ls_yaml_load(&s->doc, path, err)) goto fail;
-    const ls_ynode *root = s->doc.root;
+    s->doc = ls_xcalloc(1, sizeof *s->doc);
+    if (ls_yaml_load(s->doc, path, err)) goto fail;
+    const ls_ynode *root = s->doc->root;
     if (ls_yr_expect_map(&ld->r, root, "the scheme")) goto fail;
     static const char *const keys[] = {"assessment", "flags", "groups", "units", "indicators",
                                        "categories", "bonus", "deductions", "vetoes", NULL};
@@ -760,8 +761,10 @@ void ls_scheme_free(ls_scheme *s)
     free(s->units);
     free(s->inds);
     free(s->nodes);
-    ls_yaml_cleanup(&s->doc);
-    ls_yaml_cleanup(&s->units_doc);
+    if (s->doc) ls_yaml_cleanup(s->doc);
+    if (s->units_doc) ls_yaml_cleanup(s->units_doc);
+    free(s->doc);
+    free(s->units_doc);
     ls_arena_cleanup(&s->arena);
     free(s);
 }

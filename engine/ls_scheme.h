@@ -6,7 +6,8 @@
  * The file format is described in docs/scheme.md.
  *
  * Depends on: ls_yaml (the scheme's YAML stays loaded: rule parameters are
- * handed to rule backends as YAML nodes), ls_value, ls_decimal, ls_arena.
+ * handed to rule backends as YAML nodes; this header only names its
+ * types), ls_yread, ls_value, ls_decimal, ls_strmap, ls_arena.
  */
 #ifndef LS_SCHEME_H
 #define LS_SCHEME_H
@@ -19,8 +20,12 @@
 #include "ls_error.h"
 #include "ls_strmap.h"
 #include "ls_value.h"
-#include "ls_yaml.h"
-#include "ls_yread.h"
+
+/* The YAML reader's types, by name only (ls_yaml.h, ls_yread.h): the
+ * scheme keeps its documents and hands out their nodes. */
+typedef struct ls_ynode ls_ynode;
+typedef struct ls_ydoc ls_ydoc;
+typedef struct ls_yr ls_yr;
 
 #define LS_MAX_FLAGS 64
 #define LS_MAX_GROUPS 64
@@ -119,8 +124,8 @@ typedef struct ls_scheme {
 
     ls_strmap unit_ix, ind_ix, node_ix;   /* id -> index */
 
-    ls_ydoc doc;             /* the scheme file */
-    ls_ydoc units_doc;       /* units file when separate */
+    ls_ydoc *doc;            /* the scheme file (owned) */
+    ls_ydoc *units_doc;      /* units file when separate (owned), or NULL */
     ls_arena arena;          /* everything else */
 } ls_scheme;
 

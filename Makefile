@@ -87,6 +87,7 @@ $(BUILD)/test-plugins:
 	@mkdir -p $@
 
 $(BUILD)/tests/test_plugin: $(TEST_PLUGINS) | plugins
+$(BUILD)/tests/test_backends: | plugins
 
 demo: deps
 	@$(MAKE) --no-print-directory all plugins

@@ -7,7 +7,8 @@
  *
  * Depends on: ls_yaml (the scheme's YAML stays loaded: rule parameters are
  * handed to rule backends as YAML nodes; this header only names its
- * types), ls_yread, ls_value, ls_decimal, ls_strmap, ls_arena.
+ * types), ls_yread, ls_csv (units files), ls_value, ls_decimal, ls_strmap,
+ * ls_arena, ls_util.
  */
 #ifndef LS_SCHEME_H
 #define LS_SCHEME_H

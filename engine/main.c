@@ -46,8 +46,6 @@ static const char usage[] =
     "                           (then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
     "                           and the installed plugins)\n";
 
-typedef ls_cmd_opts options;
-
 /* The commands.  `operands`: what follows the command name: a scheme
  * then data files (SCHEME), or paths (PATHS, in o->data). */
 enum { SCHEME, PATHS };
@@ -84,7 +82,7 @@ static int parse_long(const char *opt, const char *s, long lo, long hi, long *ou
 
 /* Parse argv into o; the command is *cmd.  0, or -1 after printing the
  * problem (bad usage). */
-static int parse_args(int argc, char **argv, options *o, const struct command **cmd)
+static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct command **cmd)
 {
     memset(o, 0, sizeof *o);
     o->outdir = "results";
@@ -189,7 +187,7 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    options o;
+    ls_cmd_opts o;
     const struct command *cmd = NULL;
     if (parse_args(argc, argv, &o, &cmd)) {
         free(o.data);

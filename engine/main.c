@@ -139,7 +139,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     }
     if (!o->cmd) { fputs(usage, stderr); return -1; }
     *cmd = find_command(o->cmd);
-    if (!strcmp(o->cmd, "test")) return 0;          /* PATH... are in data */
+    if (*cmd && (*cmd)->operands == PATHS) return 0;   /* PATH... are in data */
     if (o->verbose || o->coverage || o->min_coverage >= 0) {
         fprintf(stderr, "lawscore: error: %s is an option of 'test'\n%s",
                 o->verbose ? "-v" : o->coverage ? "--coverage" : "--min-coverage", usage);

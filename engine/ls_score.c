@@ -1,5 +1,6 @@
 /*
- * ls_score.c - scoring, ranking and grading (see ls_score.h).
+ * ls_score.c - scoring (see ls_score.h); ranking and grading are in
+ * ls_rank.c.
  *
  * All arithmetic after a rule returns is on ls_fixed integers: a rule's
  * value is rounded once (half up) at the scheme's precision, and every sum
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "ls_backends.h"
+#include "ls_rank.h"
 #include "ls_stats.h"
 #include "ls_util.h"
 
@@ -145,111 +147,6 @@ static void total_unit(ls_run *r, int unit)
     }
 }
 
-/* Rank order within a group: non-vetoed first, then total, then the
- * group's tie-break nodes, all descending; registry order last (for a
- * stable listing, not for the rank). */
-typedef struct rank_ctx {
-    const ls_run *r;
-    const ls_group *g;
-} rank_ctx;
-
-static int rank_cmp_keys(const rank_ctx *ctx, int a, int b)
-{
-    const ls_run *r = ctx->r;
-    const ls_unit_result *x = &r->units[a], *y = &r->units[b];
-    if ((x->veto >= 0) != (y->veto >= 0)) return x->veto >= 0 ? 1 : -1;
-    if (x->total != y->total) return x->total > y->total ? -1 : 1;
-    for (size_t i = 0; i < ctx->g->ntie_break; i++) {
-        ls_fixed p = ls_run_cell(r, (size_t)a, (size_t)ctx->g->tie_break[i])->score;
-        ls_fixed q = ls_run_cell(r, (size_t)b, (size_t)ctx->g->tie_break[i])->score;
-        if (p != q) return p > q ? -1 : 1;
-    }
-    return 0;
-}
-
-static void sort_units(const rank_ctx *ctx, int *v, size_t n)
-{
-    /* Insertion sort into a merge: stable and without a global context
-     * for qsort.  Groups are at most a few thousand units per sort call
-     * of the inner loop; a bottom-up merge sort keeps it O(n log n). */
-    int *tmp = ls_xmalloc((n ? n : 1) * sizeof *tmp);
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                tmp[k++] = rank_cmp_keys(ctx, v[j], v[i]) < 0 ? v[j++] : v[i++];
-            while (i < mid) tmp[k++] = v[i++];
-            while (j < hi) tmp[k++] = v[j++];
-        }
-        memcpy(v, tmp, n * sizeof *v);
-    }
-    free(tmp);
-}
-
-static int natural_band(const ls_group *g, ls_fixed total)
-{
-    for (size_t b = 0; b < g->nbands; b++)
-        if (total >= g->bands[b].min) return (int)b;
-    return (int)g->nbands - 1;
-}
-
-static void rank_and_grade(ls_run *r)
-{
-    const ls_scheme *s = r->scheme;
-    r->order = ls_xcalloc(s->ngroups, sizeof *r->order);
-    r->norder = ls_xcalloc(s->ngroups, sizeof *r->norder);
-    for (size_t g = 0; g < s->ngroups; g++) {
-        const ls_group *grp = &s->groups[g];
-        int *v = ls_xmalloc((s->nunits ? s->nunits : 1) * sizeof *v);
-        size_t n = 0;
-        for (size_t u = 0; u < s->nunits; u++)
-            if (s->units[u].group == (int)g) v[n++] = (int)u;
-        rank_ctx ctx = {r, grp};
-        sort_units(&ctx, v, n);
-        r->order[g] = v;
-        r->norder[g] = n;
-        size_t *used = ls_xcalloc(grp->nbands ? grp->nbands : 1, sizeof *used);
-        unsigned char *closed = ls_xcalloc(grp->nbands ? grp->nbands : 1, 1);
-        size_t i = 0;
-        while (i < n) {
-            /* units tied with v[i] share its rank and are graded together */
-            size_t j = i + 1;
-            while (j < n && rank_cmp_keys(&ctx, v[i], v[j]) == 0) j++;
-            for (size_t k = i; k < j; k++) r->units[v[k]].rank = (int)i + 1;
-            for (size_t k = i; k < j; k++) {
-                ls_unit_result *u = &r->units[v[k]];
-                u->band = u->veto >= 0 ? grp->veto_band : natural_band(grp, u->total);
-            }
-            /* Bands capped at a share of the group: a tie that would go past
-             * the cap moves down together. */
-            for (size_t k = i; k < j; k++) {
-                ls_unit_result *u = &r->units[v[k]];
-                if (u->veto >= 0) continue;
-                for (;;) {
-                    const ls_band *b = &grp->bands[u->band];
-                    if (b->max_share <= 0 || u->band + 1 >= (int)grp->nbands) break;
-                    size_t allowed = (size_t)((double)n * b->max_share + 1e-9);
-                    size_t same = 0;
-                    for (size_t q = i; q < j; q++)
-                        if (r->units[v[q]].band == u->band) same++;
-                    if (!closed[u->band] && used[u->band] + same <= allowed) break;
-                    /* Once a tie has moved down, the band stays closed:
-                     * a lower score never gets the better grade. */
-                    closed[u->band] = 1;
-                    int from = u->band;
-                    for (size_t q = i; q < j; q++)
-                        if (r->units[v[q]].band == from) r->units[v[q]].band = from + 1;
-                }
-            }
-            for (size_t k = i; k < j; k++) used[r->units[v[k]].band]++;
-            i = j;
-        }
-        free(used);
-        free(closed);
-    }
-}
-
 ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends *b,
                      const ls_score_opts *opts, ls_errors *err)
 {
@@ -278,7 +175,7 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
         ls_run_free(r);
         return NULL;
     }
-    rank_and_grade(r);
+    ls_rank_run(r);
     return r;
 }
 

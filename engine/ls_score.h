@@ -3,9 +3,9 @@
  * result once at the scheme's precision, clamps it (扣完为止), sums
  * sub-items and categories exactly, applies bonus (capped), deduction-only
  * items and vetoes, rescales units for which items do not apply, then
- * ranks units within their group and grades them.
+ * has ls_rank rank units within their group and grade them.
  *
- * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_stats.
+ * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_stats, ls_rank.
  */
 #ifndef LS_SCORE_H
 #define LS_SCORE_H

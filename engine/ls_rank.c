@@ -61,8 +61,8 @@ static int natural_band(const ls_group *g, ls_fixed total)
 /* Places a band with a share cap holds in a group of n units. */
 static size_t band_allowed(const ls_band *b, size_t n)
 {
-    /* the epsilon keeps 0.2 * 10 at 2 despite binary fractions */
-    return (size_t)((double)n * b->max_share + 1e-9);
+    /* LS_EPS keeps 0.2 * 10 at 2 despite binary fractions */
+    return (size_t)((double)n * b->max_share + LS_EPS);
 }
 
 /* The band of a tie of m units (all equal on veto and total) given the

@@ -15,6 +15,13 @@ void ls_strlist_add(ls_strlist *l, const char *s, size_t len)
     l->v[l->n++] = ls_xstrndup(s, len);
 }
 
+int ls_strlist_has(const ls_strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i], s)) return 1;
+    return 0;
+}
+
 void ls_strlist_cleanup(ls_strlist *l)
 {
     for (size_t i = 0; i < l->n; i++) free(l->v[i]);

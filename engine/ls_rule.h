@@ -30,6 +30,8 @@ typedef struct ls_strlist {
 
 void ls_strlist_add(ls_strlist *l, const char *s, size_t len);
 void ls_strlist_cleanup(ls_strlist *l);
+/* Whether l holds a string equal to s. */
+int ls_strlist_has(const ls_strlist *l, const char *s);
 
 typedef struct ls_rule_call {
     /* in */

@@ -23,8 +23,11 @@
  * script ran (ls_coverage); the report gives a percentage and the missed
  * lines per script.
  *
- * Depends on: ls_scheme, ls_data, ls_score, ls_explain, ls_lua,
- * ls_plugin, ls_coverage, ls_yaml, ls_yread.
+ * The runner is here; cases, their schemes and units are ls_testcase;
+ * expectations ls_expect; comparing and the failure report ls_testcheck.
+ *
+ * Depends on: ls_testcase, ls_expect, ls_testcheck (its parts),
+ * ls_coverage, ls_data, ls_score, ls_yaml, ls_yread.
  */
 #ifndef LS_TESTRUN_H
 #define LS_TESTRUN_H

@@ -32,6 +32,12 @@ char *ls_vformat(const char *fmt, va_list ap); /* caller frees */
         }                                                              \
     } while (0)
 
+/* Two numbers computed in double (a rule's value against a bound, an
+ * expected score against the actual, a share of a group) are taken as
+ * equal when they differ by less than this: binary fractions are not
+ * exact, and the engine's amounts have at most LS_MAX_DIGITS decimals. */
+#define LS_EPS 1e-9
+
 /* qsort comparator for an array of C strings (char * or const char *). */
 int ls_cmp_str(const void *a, const void *b);
 

@@ -27,9 +27,6 @@
 #include "ls_value.h"
 #include "ls_yaml.h"
 
-/* Amounts are sums of decimals: compare with the Lua helpers' tolerance. */
-#define EPS 1e-9
-
 struct lsp_bind_ctx {
     const ls_scheme *s;
     const ls_node *nd;
@@ -550,7 +547,7 @@ static int h_amount(lsp_call *c, double amount, double cap, const char *text)
     const lsp_item *it = &c->bd->item;
     if (cap < 0) cap = it->points;
     char a[LSP_FMT_SIZE], m[LSP_FMT_SIZE];
-    if (amount > cap + EPS) {
+    if (amount > cap + LS_EPS) {
         if (text && h_reasonf(c, "%s，应%s%s分，最多%s%s分", text, it->verb,
                               h_fmt(amount, a, sizeof a), it->verb, h_fmt(cap, m, sizeof m)))
             return -1;
@@ -575,9 +572,9 @@ static int h_earned(lsp_call *c, double earned, const char *situation)
         if (it->kind == LSP_BONUS) {
             if (earned > 0) rc = h_reasonf(c, "%s，加%s分", situation, h_fmt(earned, a, sizeof a));
         } else if (it->kind == LSP_DEDUCTION) {
-            if (points - earned > EPS)
+            if (points - earned > LS_EPS)
                 rc = h_reasonf(c, "%s，扣%s分", situation, h_fmt(points - earned, a, sizeof a));
-        } else if (earned < points - EPS) {
+        } else if (earned < points - LS_EPS) {
             if (earned <= 0) rc = h_reasonf(c, "%s，不得分", situation);
             else rc = h_reasonf(c, "%s，得%s分", situation, h_fmt(earned, a, sizeof a));
         }

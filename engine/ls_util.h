@@ -35,7 +35,8 @@ char *ls_vformat(const char *fmt, va_list ap); /* caller frees */
 /* Two numbers computed in double (a rule's value against a bound, an
  * expected score against the actual, a share of a group) are taken as
  * equal when they differ by less than this: binary fractions are not
- * exact, and the engine's amounts have at most LS_MAX_DIGITS decimals. */
+ * exact, and the engine's amounts have at most LS_MAX_DIGITS decimals.
+ * The rule helper library (rules/lawscore.lua) uses the same value. */
 #define LS_EPS 1e-9
 
 /* qsort comparator for an array of C strings (char * or const char *). */

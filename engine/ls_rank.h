@@ -40,7 +40,8 @@ void ls_rank_group(const ls_group *g, ls_unit_result *units, const ls_fixed *tie
 
 /* Rank and grade every group of a scored run: fills r->order and
  * r->norder (per group, unit indices in rank order; freed by ls_run_free)
- * and each unit's rank and band.  Must be called once per run. */
+ * and each unit's rank and band.  Must be called once per run; every
+ * group's tie_break names a node of r->scheme. */
 void ls_rank_run(ls_run *r);
 
 #endif

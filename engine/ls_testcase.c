@@ -163,6 +163,14 @@ static void set_single_tree(ls_testcase *C, ls_scheme *s, const ls_node *nd)
     /* the item is the whole tree: no rescaling */
     if (nd->section == LS_SEC_MAIN && nd->points > 0) s->total = nd->points;
     s->bonus_cap = -1;
+    /* nor the scheme's tie-break categories: units with equal scores tie */
+    ls_group *groups = ls_arena_alloc(&C->arena, (s->ngroups ? s->ngroups : 1) * sizeof *groups);
+    for (size_t g = 0; g < s->ngroups; g++) {
+        groups[g] = s->groups[g];
+        groups[g].tie_break = NULL;
+        groups[g].ntie_break = 0;
+    }
+    s->groups = groups;
 }
 
 /* Names a schemeless case declares: its units' groups and flags, and the

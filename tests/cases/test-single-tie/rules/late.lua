@@ -1,0 +1,1 @@
+return per_occurrence(data.late_reports, 1, "迟报")

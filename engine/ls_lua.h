@@ -8,9 +8,12 @@
  * plain-text search.  Each call runs under an instruction budget (sticky:
  * once over, every further instruction raises) and the state under a
  * memory cap.  Each call gets fresh globals over read-only libraries, so a
- * unit's result never depends on the units scored before it.
+ * unit's result never depends on the units scored before it.  The sandbox
+ * is ls_sandbox.c (what a rule can call: its keep/replace/remove tables),
+ * the objects a rule sees ls_lua_api.c, coverage ls_lua_cover.c.
  *
- * Depends on: Lua 5.4 (only ls_lua.c includes lua.h), ls_rule.
+ * Depends on: ls_rule, ls_coverage (no Lua header: only the ls_lua* and
+ * ls_sandbox .c files include lua.h).
  */
 #ifndef LS_LUA_H
 #define LS_LUA_H

@@ -4,11 +4,10 @@
  * registry's data, single items without a scheme, mistakes in a test file,
  * coverage and its minimum, paths that name nothing), the data sets built
  * in memory (ls_dataset_build: layers, ~, base rows, checks, required
- * values) and the bytecode reader of ls_coverage on damaged input.
+ * values).
  */
 #include "ls_test.h"
 
-#include "ls_coverage.h"
 #include "ls_data.h"
 #include "ls_scheme.h"
 #include "ls_testrun.h"
@@ -279,57 +278,6 @@ static void test_dataset_build(void **state)
     ls_errors_cleanup(&err);
 }
 
-/* ---- the bytecode reader ------------------------------------------------ */
-
-static void test_bytecode_damaged(void **state)
-{
-    (void)state;
-    ls_coverage c;
-    ls_coverage_init(&c);
-    int f = ls_coverage_file(&c, "x.lua");
-    assert_int_equal(ls_coverage_file(&c, "x.lua"), f);
-    assert_int_equal(ls_coverage_find(&c, "y.lua"), -1);
-    static const unsigned char text[] = "return 1";
-    assert_int_equal(ls_coverage_add_bytecode(&c, f, text, sizeof text - 1), -1);
-    static const unsigned char head[] = "\x1bLua\x54\x00\x19\x93\r\n\x1a\n\x04\x08\x08";
-    assert_int_equal(ls_coverage_add_bytecode(&c, f, head, sizeof head - 1), -1);
-    /* a valid header followed by noise: never read past the end, never
-     * mark lines from a chunk that turns out unreadable */
-    ls_coverage_cleanup(&c);
-    unsigned char buf[256];
-    unsigned x = 12345;
-    for (int round = 0; round < 2000; round++) {
-        ls_coverage_init(&c);
-        f = ls_coverage_file(&c, "x.lua");
-        size_t n = sizeof head - 1 + 16 + (size_t)(round % 200);
-        memcpy(buf, head, sizeof head - 1);
-        for (size_t i = sizeof head - 1; i < n; i++) {
-            x = x * 1103515245u + 12345u;
-            buf[i] = (unsigned char)(x >> 16);
-        }
-        unsigned char *copy = malloc(n);   /* exact size: valgrind sees overreads */
-        memcpy(copy, buf, n);
-        if (ls_coverage_add_bytecode(&c, f, copy, n) != 0) {
-            int code, ran;
-            ls_coverage_count(&c, (size_t)f, &code, &ran);
-            assert_int_equal(code, 0);
-        }
-        free(copy);
-        ls_coverage_cleanup(&c);
-    }
-    ls_coverage_init(&c);
-    f = ls_coverage_file(&c, "x.lua");
-    ls_coverage_code(&c, f, 3);
-    ls_coverage_hit(&c, f, 3);
-    ls_coverage_hit(&c, f, 4);                 /* ran, but holds no code */
-    ls_coverage_code(&c, f, 7);
-    int code, ran;
-    ls_coverage_count(&c, (size_t)f, &code, &ran);
-    assert_int_equal(code, 2);
-    assert_int_equal(ran, 1);
-    ls_coverage_cleanup(&c);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,7 +289,6 @@ int main(void)
         cmocka_unit_test(test_directory),
         cmocka_unit_test(test_nothing_to_run),
         cmocka_unit_test(test_dataset_build),
-        cmocka_unit_test(test_bytecode_damaged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,386 @@
+/*
+ * ls_lua_api.c - the objects a Lua rule sees (see ls_lua_api.h).
+ *
+ * `data` and `unit` (and `unit.flags`) are empty proxies whose C __index
+ * reads the call in progress, so one set of objects serves every call;
+ * `pairs` walks their sorted key lists (ls_sandbox_cproxy).  Every C
+ * function here has the ls_lua_api as its upvalue 1; `data`, `stats` and
+ * `name_of` share an id -> index table as upvalue 2.  While lint probes
+ * (api->probe_fn), an unknown indicator is reported to the probe instead
+ * of raising, and the read gives a neutral value.
+ *
+ * Depends on: ls_sandbox (Lua 5.4: lua.h, lauxlib.h), ls_rule, ls_scheme, ls_data,
+ * ls_stats, ls_yaml, ls_decimal, ls_util.
+ */
+#include "ls_lua_api.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "ls_util.h"
+#include "ls_yaml.h"
+
+/* Frames probe_unknown looks through for the rule script's line. */
+#define SCAN_LEVELS 64
+
+static ls_lua_api *api_of(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* ---- data, unit, stats, name_of --------------------------------------- */
+
+static void push_value(lua_State *L, const ls_value *v)
+{
+    if (!v->set) {
+        lua_pushnil(L);
+        return;
+    }
+    switch (v->type) {
+    case LS_T_BOOLEAN: lua_pushboolean(L, v->num != 0); break;
+    case LS_T_ENUM:
+    case LS_T_TEXT:
+        if (v->str) lua_pushstring(L, v->str);
+        else lua_pushnil(L);
+        break;
+    default: ls_sandbox_push_num(L, v->num); break;
+    }
+}
+
+/* Probing (ls_lua_backend_probe): hand the unknown indicator named at
+ * `arg` and the rule script's line to the probe function.  Returns -1. */
+static int probe_unknown(lua_State *L, int arg)
+{
+    ls_lua_api *b = api_of(L);
+    char kb[128];
+    lua_Debug ar;
+    int line = 0;
+    for (int level = 0; level <= SCAN_LEVELS && lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.source[0] == '@' && ar.currentline > 0) {
+            line = ar.currentline;
+            break;
+        }
+    }
+    b->probe_fn(b->probe_ctx, ls_sandbox_key_text(L, arg, kb, sizeof kb), line);
+    return -1;
+}
+
+/* Index of the indicator named by the value at `arg` (upvalue 2: the
+ * id -> index table), or an error suggesting the nearest id (while
+ * probing: -1, see probe_unknown). */
+static int check_indicator(lua_State *L, int arg)
+{
+    lua_pushvalue(L, arg);
+    if (lua_rawget(L, lua_upvalueindex(2)) == LUA_TNUMBER) {
+        int ind = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        return ind;
+    }
+    lua_pop(L, 1);
+    if (api_of(L)->probe_fn) return probe_unknown(L, arg);
+    if (lua_type(L, arg) != LUA_TSTRING) {
+        char kb[128];
+        return ls_sandbox_error(L, "unknown indicator %s (indicators are named by their catalogue id)",
+                        ls_sandbox_key_text(L, arg, kb, sizeof kb));
+    }
+    const char *id = lua_tostring(L, arg);
+    const char *sug = ls_scheme_suggest_indicator(api_of(L)->s, id);
+    if (sug) return ls_sandbox_error(L, "unknown indicator '%s' (did you mean '%s'?)", id, sug);
+    return ls_sandbox_error(L, "unknown indicator '%s'", id);
+}
+
+static int data_index(lua_State *L)
+{
+    int ind = check_indicator(L, 2);
+    ls_rule_call *c = api_of(L)->cur;
+    if (ind < 0 || !c || !c->data) return 0;
+    if (c->reads) c->reads[ind] = 1;
+    push_value(L, ls_dataset_get(c->data, (size_t)c->unit, (size_t)ind));
+    return 1;
+}
+
+static const char *const unit_keys[] = {"flags", "group", "group_name", "id", "name"};
+
+static int unit_index(lua_State *L)
+{
+    ls_lua_api *b = api_of(L);
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    int which = -1;
+    for (int i = 0; k && i < 5; i++)
+        if (!strcmp(k, unit_keys[i])) which = i;
+    if (which < 0) {
+        char kb[128];
+        const char *best = NULL;
+        size_t bestd = 3;
+        for (int i = 0; k && i < 5; i++) {
+            size_t d = ls_edit_distance(k, unit_keys[i]);
+            if (d < bestd && d < strlen(k)) { bestd = d; best = unit_keys[i]; }
+        }
+        ls_sandbox_key_text(L, 2, kb, sizeof kb);
+        if (best) return ls_sandbox_error(L, "unknown field 'unit.%s' (did you mean 'unit.%s'?)", kb, best);
+        return ls_sandbox_error(L, "unknown field 'unit.%s' (a unit has id, name, group, group_name and flags)", kb);
+    }
+    if (!b->cur) return 0;
+    const ls_unit *u = &b->s->units[b->cur->unit];
+    switch (which) {
+    case 0: lua_pushvalue(L, lua_upvalueindex(2)); break;
+    case 1: lua_pushstring(L, b->s->groups[u->group].id); break;
+    case 2: lua_pushstring(L, b->s->groups[u->group].name); break;
+    case 3: lua_pushstring(L, u->id); break;
+    default: lua_pushstring(L, u->name); break;
+    }
+    return 1;
+}
+
+static int flags_index(lua_State *L)
+{
+    ls_lua_api *b = api_of(L);
+    const ls_scheme *s = b->s;
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    for (size_t i = 0; k && i < s->nflags; i++) {
+        if (strcmp(k, s->flags[i])) continue;
+        if (!b->cur) return 0;
+        lua_pushboolean(L, (s->units[b->cur->unit].flags >> i) & 1);
+        return 1;
+    }
+    char kb[128];
+    ls_sandbox_key_text(L, 2, kb, sizeof kb);
+    const char *best = NULL;
+    size_t bestd = 3;
+    for (size_t i = 0; k && i < s->nflags; i++) {
+        size_t d = ls_edit_distance(k, s->flags[i]);
+        if (d < bestd && d < strlen(k)) { bestd = d; best = s->flags[i]; }
+    }
+    if (best) return ls_sandbox_error(L, "unknown flag '%s' (did you mean '%s'?)", kb, best);
+    return ls_sandbox_error(L, "unknown flag '%s' (the scheme declares its flags under 'flags:')", kb);
+}
+
+/* stats(id): statistics of indicator id over the unit's group. */
+static int api_stats(lua_State *L)
+{
+    int ind = check_indicator(L, 1);
+    ls_rule_call *c = api_of(L)->cur;
+    if (ind < 0) {                                  /* probing */
+        lua_createtable(L, 0, 2);
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "count");
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "sum");
+        return 1;
+    }
+    if (!c || !c->stats)
+        return ls_sandbox_error(L, "stats() is not available here (no group statistics were given)");
+    const ls_scheme *s = api_of(L)->s;
+    const ls_stat *st = ls_stats_get(c->stats, s->units[c->unit].group, ind);
+    if (c->reads) c->reads[ind] = 1;
+    lua_createtable(L, 0, 7);
+    lua_pushinteger(L, (lua_Integer)st->count);
+    lua_setfield(L, -2, "count");
+    lua_pushinteger(L, 0);
+    lua_setfield(L, -2, "sum");
+    if (st->count) {
+        ls_sandbox_push_num(L, st->min);
+        lua_setfield(L, -2, "min");
+        ls_sandbox_push_num(L, st->max);
+        lua_setfield(L, -2, "max");
+        ls_sandbox_push_num(L, st->mean);
+        lua_setfield(L, -2, "mean");
+        ls_sandbox_push_num(L, st->sum);
+        lua_setfield(L, -2, "sum");
+    }
+    int r = ls_stats_rank(c->stats, c->unit, ind, 1);
+    if (r > 0) {
+        lua_pushinteger(L, r);
+        lua_setfield(L, -2, "rank");
+    }
+    r = ls_stats_rank(c->stats, c->unit, ind, 0);
+    if (r > 0) {
+        lua_pushinteger(L, r);
+        lua_setfield(L, -2, "rank_asc");
+    }
+    return 1;
+}
+
+static int api_name_of(lua_State *L)
+{
+    int ind = check_indicator(L, 1);
+    if (ind < 0) {                                  /* probing */
+        lua_pushvalue(L, 1);
+        return 1;
+    }
+    lua_pushstring(L, api_of(L)->s->inds[ind].name);
+    return 1;
+}
+
+
+void ls_lua_api_init(ls_lua_api *api, const ls_scheme *s)
+{
+    memset(api, 0, sizeof *api);
+    api->s = s;
+    api->ids = ls_xmalloc((s->ninds ? s->ninds : 1) * sizeof *api->ids);
+    for (size_t i = 0; i < s->ninds; i++) api->ids[i] = s->inds[i].id;
+    qsort(api->ids, s->ninds, sizeof *api->ids, ls_cmp_str);
+    api->flags = ls_xmalloc((s->nflags ? s->nflags : 1) * sizeof *api->flags);
+    for (size_t i = 0; i < s->nflags; i++) api->flags[i] = s->flags[i];
+    qsort(api->flags, s->nflags, sizeof *api->flags, ls_cmp_str);
+}
+
+void ls_lua_api_cleanup(ls_lua_api *api)
+{
+    free(api->ids);
+    free(api->flags);
+    api->ids = api->flags = NULL;
+}
+
+void ls_lua_api_open(lua_State *L, int g, ls_lua_api *api)
+{
+    const ls_scheme *s = api->s;
+    g = lua_absindex(L, g);
+    /* id -> index, shared by data, stats and name_of */
+    lua_createtable(L, 0, s->ninds > INT_MAX ? 0 : (int)s->ninds);
+    int ix = lua_gettop(L);
+    for (size_t i = 0; i < s->ninds; i++) {
+        lua_pushinteger(L, (lua_Integer)i);
+        lua_setfield(L, ix, s->inds[i].id);
+    }
+    lua_pushlightuserdata(L, api);
+    lua_pushvalue(L, ix);
+    lua_pushcclosure(L, data_index, 2);
+    lua_createtable(L, 0, 0);
+    ls_sandbox_cproxy(L, "data", api->ids, s->ninds);
+    lua_setfield(L, g, "data");
+    lua_pushlightuserdata(L, api);
+    lua_pushvalue(L, ix);
+    lua_pushcclosure(L, api_stats, 2);
+    lua_setfield(L, g, "stats");
+    lua_pushlightuserdata(L, api);
+    lua_pushvalue(L, ix);
+    lua_pushcclosure(L, api_name_of, 2);
+    lua_setfield(L, g, "name_of");
+    lua_pop(L, 1);
+
+    lua_pushlightuserdata(L, api);
+    lua_pushlightuserdata(L, api);
+    lua_pushcclosure(L, flags_index, 1);
+    lua_createtable(L, 0, 0);
+    ls_sandbox_cproxy(L, "unit.flags", api->flags, s->nflags);
+    lua_pushcclosure(L, unit_index, 2);
+    lua_createtable(L, 0, 0);
+    ls_sandbox_cproxy(L, "unit", unit_keys, 5);
+    lua_setfield(L, g, "unit");
+}
+
+/* ---- item and params ----------------------------------------------------- */
+
+static const char *kind_name(ls_section sec)
+{
+    switch (sec) {
+    case LS_SEC_BONUS: return "bonus";
+    case LS_SEC_DEDUCT: return "deduction";
+    case LS_SEC_VETO: return "veto";
+    default: return "item";
+    }
+}
+
+static int scalar_is(const ls_ynode *n, const char *a, const char *b, const char *c)
+{
+    return !strcmp(n->str, a) || !strcmp(n->str, b) || !strcmp(n->str, c);
+}
+
+/* Push the Lua value of a parameter node (nil for null).  Returns 0, or -1
+ * with e->msg set. */
+static int push_param(lua_State *L, const ls_ynode *n, ls_buf *name, ls_lua_param_error *e)
+{
+    luaL_checkstack(L, 6, "parameters nested too deeply");
+    if (n->kind == LS_YSCALAR) {
+        if (!n->plain) lua_pushlstring(L, n->str, n->len);
+        else if (ls_ynode_is_null(n)) lua_pushnil(L);
+        else if (scalar_is(n, "true", "True", "TRUE")) lua_pushboolean(L, 1);
+        else if (scalar_is(n, "false", "False", "FALSE")) lua_pushboolean(L, 0);
+        else if (strlen(n->str) == n->len && lua_stringtonumber(L, n->str)) {
+            double x = lua_tonumber(L, -1);
+            if (!isfinite(x)) {
+                lua_pop(L, 1);
+                e->msg = ls_format("parameter '%s': %s is not a finite number", name->p, n->str);
+                e->line = n->line;
+                e->col = n->col;
+                return -1;
+            }
+            if (!lua_isinteger(L, -1)) {
+                lua_pop(L, 1);
+                ls_sandbox_push_num(L, x);
+            }
+        } else {
+            lua_pushlstring(L, n->str, n->len);
+        }
+        return 0;
+    }
+    size_t mark = name->n;
+    if (n->kind == LS_YSEQ) {
+        lua_createtable(L, n->n > INT_MAX ? 0 : (int)n->n, 0);
+        for (size_t i = 0; i < n->n; i++) {
+            ls_buf_printf(name, "[%zu]", i + 1);
+            if (push_param(L, n->items[i], name, e)) return -1;
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+            name->n = mark;
+            name->p[mark] = '\0';
+        }
+    } else {
+        lua_createtable(L, 0, n->n > INT_MAX ? 0 : (int)n->n);
+        for (size_t i = 0; i < n->n; i++) {
+            const ls_ynode *k = ls_ymap_key(n, i);
+            ls_buf_printf(name, ".%s", k->str);
+            if (push_param(L, k, name, e)) return -1;
+            if (lua_isnil(L, -1)) {
+                lua_pop(L, 1);
+                lua_pushlstring(L, k->str, k->len);
+            }
+            if (push_param(L, ls_ymap_val(n, i), name, e)) return -1;
+            if (lua_isnil(L, -1)) lua_pop(L, 2);     /* key: ~ means absent */
+            else lua_rawset(L, -3);
+            name->n = mark;
+            name->p[mark] = '\0';
+        }
+    }
+    ls_sandbox_readonly(L, name->p);
+    return 0;
+}
+
+
+void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
+{
+    const ls_node *nd = &s->nodes[node];
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, nd->id);
+    lua_setfield(L, -2, "id");
+    lua_pushstring(L, nd->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, nd->number ? nd->number : "");
+    lua_setfield(L, -2, "number");
+    ls_sandbox_push_num(L, ls_dec_to_double(nd->points, s->digits));
+    lua_setfield(L, -2, "points");
+    lua_pushstring(L, kind_name(nd->section));
+    lua_setfield(L, -2, "kind");
+    ls_sandbox_readonly(L, "item");
+}
+
+int ls_lua_api_push_params(lua_State *L, const struct ls_ynode *params, ls_lua_param_error *e)
+{
+    if (!params) {
+        lua_createtable(L, 0, 0);
+        ls_sandbox_readonly(L, "params");
+        return 0;
+    }
+    ls_buf name;
+    ls_buf_init(&name);
+    ls_buf_puts(&name, "params");
+    int rc = push_param(L, params, &name, e);
+    ls_buf_cleanup(&name);
+    return rc;
+}

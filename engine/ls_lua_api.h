@@ -1,0 +1,56 @@
+/*
+ * ls_lua_api.h - what a Lua rule sees of the assessment (docs/rules.md,
+ * "What a rule sees"): `data` (the unit's indicator values), `unit`,
+ * `item`, `params`, `stats(id)` and `name_of(id)`.  All are read-only;
+ * `data`, `unit`, `stats` and `name_of` read the call in progress
+ * (api->cur), `item` and `params` are built once per leaf.
+ *
+ * Depends on: ls_sandbox (Lua 5.4), ls_lua (the probe function type),
+ * ls_rule, ls_scheme, ls_data, ls_stats, ls_yaml.
+ */
+#ifndef LS_LUA_API_H
+#define LS_LUA_API_H
+
+#include "ls_lua.h"
+#include "ls_rule.h"
+#include "ls_sandbox.h"
+
+struct ls_ynode;
+
+/* The rule objects' view of the backend.  Owned by the backend; it must
+ * outlive the Lua state the objects were opened in. */
+typedef struct ls_lua_api {
+    const ls_scheme *s;
+    ls_rule_call *cur;            /* the call in progress, or NULL */
+    ls_lua_unknown_fn probe_fn;   /* lint's probe (ls_lua_backend_probe), or NULL */
+    void *probe_ctx;
+    const char **ids, **flags;    /* sorted indicator ids and flags, for
+                                     `pairs`: set-up only (owned) */
+} ls_lua_api;
+
+/* Prepare api for scheme s (not owned): no call, no probe, and the sorted
+ * key lists ls_lua_api_open needs (allocated here so that no malloc'd
+ * memory is held across a Lua error).  ls_lua_api_cleanup frees them; it
+ * may be called as soon as ls_lua_api_open has run. */
+void ls_lua_api_init(ls_lua_api *api, const ls_scheme *s);
+void ls_lua_api_cleanup(ls_lua_api *api);
+
+/* Under lua_pcall: put `data`, `unit`, `stats` and `name_of` into the
+ * globals table at index g (written raw: g is not sealed yet). */
+void ls_lua_api_open(lua_State *L, int g, ls_lua_api *api);
+
+/* Under lua_pcall: push the read-only `item` table of leaf `node`. */
+void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node);
+
+/* A parameter the rule cannot be given (not a finite number). */
+typedef struct ls_lua_param_error {
+    char *msg;                    /* owned; NULL when there is none */
+    int line, col;                /* in the scheme file */
+} ls_lua_param_error;
+
+/* Under lua_pcall: push the read-only `params` table built from a leaf's
+ * `params:` node (NULL: an empty table).  Returns 0, or -1 with e filled
+ * (the caller frees e->msg; the stack is then unspecified). */
+int ls_lua_api_push_params(lua_State *L, const struct ls_ynode *params, ls_lua_param_error *e);
+
+#endif

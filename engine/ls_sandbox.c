@@ -1,0 +1,855 @@
+/*
+ * ls_sandbox.c - the Lua sandbox rule scripts run in (see ls_sandbox.h).
+ *
+ * The tables below are what a rule can call.  Set-up (ls_sandbox_open)
+ * opens the libraries of ls_sandbox_libs, then cuts each REAL library
+ * table down to its keep and replace rows: strings reach `string` through
+ * their metatable, so filtering a copy would not remove anything.  Rules
+ * see the libraries through read-only proxies: empty tables whose
+ * metatable has __index = the real table, __newindex = an error, __len,
+ * __name and __proxy (the real table, for our own `pairs` and `next`).
+ * Scripts cannot reach a metatable (no getmetatable, setmetatable, raw*,
+ * debug; the string metatable carries __metatable), so no finalizer can be
+ * installed either and lua_close cannot hang.
+ *
+ * Limits: a lua_Alloc with a byte cap for the whole state; a count hook
+ * that enforces the instruction budget of one call and a call depth,
+ * sticky (once over, every further instruction raises again; scripts have
+ * no pcall anyway).  The count hook fires between VM instructions only, so
+ * the library functions that can run for minutes inside one C call (Lua
+ * patterns, huge table.move/insert/remove loops) are replaced.
+ *
+ * `pairs` and `next` walk tables in sorted key order: Lua's own order
+ * follows string hashes, seeded per process, and results must be the same
+ * on every run.
+ *
+ * Depends on: Lua 5.4 (lua.h, lauxlib.h, lualib.h), ls_util.
+ */
+#include "ls_sandbox.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "ls_util.h"
+
+/* string.find refuses searches whose naive cost (#s - #p) * #p exceeds this. */
+#define FIND_WORK_LIMIT 100000000.0
+/* table.move/insert/remove refuse tables or ranges longer than this: a table
+ * whose border (#t) is 2^50 takes about a hundred entries, and the C loops
+ * of those functions never reach the instruction hook. */
+#define TABLE_LOOP_LIMIT 10000000
+/* The count hook fires every HOOK_PERIOD instructions (or fewer, to end
+ * exactly at the budget) and then also checks the call depth: Lua itself
+ * allows ~300 000 nested Lua calls, whose stack takes tens of MB and makes
+ * every stack walk slow. */
+#define HOOK_PERIOD 10000
+#define MAX_DEPTH LS_SANDBOX_MAX_DEPTH
+
+ls_sandbox *ls_sandbox_of(lua_State *L)
+{
+    return *(ls_sandbox **)lua_getextraspace(L);
+}
+
+/* ---- memory and instruction limits ---------------------------------- */
+
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    ls_sandbox *b = ud;
+    if (!ptr) osize = 0;   /* then osize holds the type of the new object */
+    if (nsize == 0) {
+        free(ptr);
+        b->mem_used -= osize;
+        return NULL;
+    }
+    if (nsize > osize && nsize - osize > b->mem_limit - b->mem_used) return NULL;
+    void *p = realloc(ptr, nsize);
+    if (!p) return NULL;
+    b->mem_used = b->mem_used - osize + nsize;
+    return p;
+}
+
+/* Hook mask: the instruction count, and lines when recording coverage
+ * (one hook per state: count_hook serves both). */
+static int hook_mask(const ls_sandbox *b)
+{
+    return LUA_MASKCOUNT | (b->on_line ? LUA_MASKLINE : 0);
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    ls_sandbox *b = ls_sandbox_of(L);
+    if (ar->event == LUA_HOOKLINE) {
+        b->on_line(L, ar, b->line_ctx);
+        return;
+    }
+    if (!b->over) {
+        lua_Debug up;
+        b->left -= b->period;
+        if (b->left <= 0) b->over = 1;
+        else if (lua_getstack(L, MAX_DEPTH, &up)) b->over = 2;
+        if (!b->over) {
+            b->period = b->left < HOOK_PERIOD ? (int)b->left : HOOK_PERIOD;
+            lua_sethook(L, count_hook, hook_mask(b), b->period);
+            return;
+        }
+        /* Sticky: from now on every instruction raises, so nothing in the
+         * script can outlive the limit. */
+        lua_sethook(L, count_hook, hook_mask(b), 1);
+    }
+    char msg[96];
+    if (b->over == 2)
+        snprintf(msg, sizeof msg, "call depth limit of %d exceeded (infinite recursion?)", MAX_DEPTH);
+    else
+        snprintf(msg, sizeof msg, "instruction budget of %ld exceeded (infinite loop?)", b->budget);
+    lua_pushstring(L, msg);
+    lua_error(L);
+}
+
+void ls_sandbox_arm(lua_State *L)
+{
+    ls_sandbox *b = ls_sandbox_of(L);
+    b->over = 0;
+    b->left = b->budget;
+    b->period = b->left < HOOK_PERIOD ? (int)b->left : HOOK_PERIOD;
+    lua_sethook(L, count_hook, hook_mask(b), b->period);
+}
+
+void ls_sandbox_disarm(lua_State *L)
+{
+    lua_sethook(L, NULL, 0, 0);
+}
+
+static int at_panic(lua_State *L)
+{
+    const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+    fprintf(stderr, "lawscore: fatal: unprotected Lua error: %s\n", m);
+    abort();
+    return 0;
+}
+
+lua_State *ls_sandbox_state_new(ls_sandbox *sb, size_t mem_limit, long budget, void *host)
+{
+    memset(sb, 0, sizeof *sb);
+    sb->mem_limit = mem_limit;
+    sb->budget = budget;
+    sb->host = host;
+    sb->ref_walks = LUA_NOREF;
+    lua_State *L = lua_newstate(limited_alloc, sb);
+    if (!L) return NULL;
+    lua_atpanic(L, at_panic);
+    *(ls_sandbox **)lua_getextraspace(L) = sb;
+    /* Counted from the start: set-up runs under the budget too. */
+    ls_sandbox_arm(L);
+    return L;
+}
+
+/* ---- small helpers --------------------------------------------------- */
+
+int ls_sandbox_error(lua_State *L, const char *fmt, ...)
+{
+    char buf[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    lua_pushstring(L, buf);
+    return lua_error(L);
+}
+
+/* "nil", "a string", "a table", ... for messages. */
+const char *ls_sandbox_a_type(lua_State *L, int i)
+{
+    switch (lua_type(L, i)) {
+    case LUA_TNONE:
+    case LUA_TNIL: return "nil";
+    case LUA_TBOOLEAN: return "a boolean";
+    case LUA_TNUMBER: return "a number";
+    case LUA_TSTRING: return "a string";
+    case LUA_TTABLE: return "a table";
+    case LUA_TFUNCTION: return "a function";
+    case LUA_TTHREAD: return "a thread";
+    default: return "a userdata";
+    }
+}
+
+/* A table key as text for messages: the string itself, [3], or [a table]. */
+const char *ls_sandbox_key_text(lua_State *L, int i, char *buf, size_t size)
+{
+    if (lua_type(L, i) == LUA_TSTRING) snprintf(buf, size, "%s", lua_tostring(L, i));
+    else if (lua_isinteger(L, i)) snprintf(buf, size, "[%lld]", (long long)lua_tointeger(L, i));
+    else if (lua_type(L, i) == LUA_TNUMBER) snprintf(buf, size, "[%.14g]", lua_tonumber(L, i));
+    else snprintf(buf, size, "[%s]", ls_sandbox_a_type(L, i));
+    return buf;
+}
+
+/* Push a number as a Lua integer when it is one (so tostring(2) is "2",
+ * not "2.0"), else as a float. */
+void ls_sandbox_push_num(lua_State *L, double x)
+{
+    if (x == floor(x) && fabs(x) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)x);
+    else lua_pushnumber(L, x);
+}
+
+/* Nearest string key of table t to `name`, copied into out, or NULL. */
+static const char *suggest_key(lua_State *L, int t, const char *name, char *out, size_t size)
+{
+    size_t best = (size_t)-1, len = strlen(name);
+    t = lua_absindex(L, t);
+    out[0] = '\0';
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            const char *k = lua_tostring(L, -2);
+            size_t d = ls_edit_distance(name, k);
+            if (d < best || (d == best && strcmp(k, out) < 0)) {
+                best = d;
+                snprintf(out, size, "%s", k);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    return best <= 2 && best < len ? out : NULL;
+}
+
+/* ---- read-only proxies ----------------------------------------------- */
+
+static int ro_newindex(lua_State *L)
+{
+    char kb[128];
+    const char *name = "table";
+    if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "__name") == LUA_TSTRING)
+        name = lua_tostring(L, -1);
+    return ls_sandbox_error(L, "cannot change %s%s%s: %s is read-only", name,
+                    lua_type(L, 2) == LUA_TSTRING ? "." : "", ls_sandbox_key_text(L, 2, kb, sizeof kb), name);
+}
+
+static int ro_len(lua_State *L)
+{
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "__proxy");
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+    return 1;
+}
+
+void ls_sandbox_readonly(lua_State *L, const char *name)
+{
+    int real = lua_gettop(L);
+    lua_createtable(L, 0, 0);
+    lua_createtable(L, 0, 6);
+    lua_pushvalue(L, real);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, real);
+    lua_setfield(L, -2, "__proxy");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, ro_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "__name");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_replace(L, real);
+}
+
+/* Give the table on top a metatable for a proxy whose values come from a
+ * C __index (on the stack below the table, consumed); `keys` are what
+ * `pairs` walks, sorted. */
+void ls_sandbox_cproxy(lua_State *L, const char *name, const char *const *keys, size_t nkeys)
+{
+    lua_createtable(L, 0, 6);                    /* mt */
+    lua_rotate(L, -3, -1);                       /* t mt index -> ... */
+    /* stack: t mt __index */
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_createtable(L, (int)nkeys, 0);
+    for (size_t i = 0; i < nkeys; i++) {
+        lua_pushstring(L, keys[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "__keys");
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "__name");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+/* ---- pairs (sorted) and next ----------------------------------------- */
+
+typedef struct sort_key {
+    int cls;            /* 0 number, 1 string, 2 boolean, 3 other */
+    int isint;
+    lua_Integer i;
+    double d;
+    const char *s;
+    size_t len;
+    lua_Integer idx;    /* position in the unsorted key list */
+} sort_key;
+
+static int key_cmp(const void *pa, const void *pb)
+{
+    const sort_key *a = pa, *b = pb;
+    if (a->cls != b->cls) return a->cls < b->cls ? -1 : 1;
+    switch (a->cls) {
+    case 0:
+        if (a->isint && b->isint) {
+            if (a->i != b->i) return a->i < b->i ? -1 : 1;
+        } else {
+            double x = a->isint ? (double)a->i : a->d, y = b->isint ? (double)b->i : b->d;
+            if (x != y) return x < y ? -1 : 1;
+        }
+        break;
+    case 1: {
+        size_t n = a->len < b->len ? a->len : b->len;
+        int c = memcmp(a->s, b->s, n);
+        if (c) return c;
+        if (a->len != b->len) return a->len < b->len ? -1 : 1;
+        break;
+    }
+    case 2:
+        if (a->i != b->i) return a->i < b->i ? -1 : 1;
+        break;
+    default:
+        break;
+    }
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* What pairs and next walk for the table at index 1: pushes the table to
+ * read values from (the real table behind a read-only proxy, else the
+ * table itself) and, for proxies whose values come from C (data, unit),
+ * their sorted key list; returns 1 in that case (values are then read
+ * through the proxy), else 0 (values are read raw). */
+static int walk_source(lua_State *L)
+{
+    if (lua_getmetatable(L, 1)) {
+        if (lua_getfield(L, -1, "__proxy") == LUA_TTABLE) {
+            lua_remove(L, -2);
+            return 0;
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, -1, "__keys") == LUA_TTABLE) {
+            lua_pushvalue(L, 1);
+            lua_replace(L, -3);
+            return 1;
+        }
+        lua_pop(L, 2);
+    }
+    lua_pushvalue(L, 1);
+    return 0;
+}
+
+/* Push the keys of the table at `src`, sorted: numbers ascending, then
+ * strings bytewise, then booleans, then other keys in traversal order. */
+static void push_sorted_keys(lua_State *L, int src)
+{
+    src = lua_absindex(L, src);
+    lua_newtable(L);                                           /* keys */
+    int keys = lua_gettop(L);
+    lua_Integer n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, src)) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, keys, ++n);
+    }
+    lua_createtable(L, n > INT_MAX ? 0 : (int)n, 0);           /* sorted */
+    int sorted = keys + 1;
+    if (n > 0) {
+        sort_key *e = lua_newuserdatauv(L, (size_t)n * sizeof *e, 0);
+        for (lua_Integer i = 1; i <= n; i++) {
+            sort_key *k = &e[i - 1];
+            memset(k, 0, sizeof *k);
+            k->idx = i;
+            int t = lua_rawgeti(L, keys, i);
+            if (t == LUA_TNUMBER) {
+                k->cls = 0;
+                k->isint = lua_isinteger(L, -1);
+                if (k->isint) k->i = lua_tointeger(L, -1);
+                else k->d = lua_tonumber(L, -1);
+            } else if (t == LUA_TSTRING) {
+                k->cls = 1;
+                k->s = lua_tolstring(L, -1, &k->len);   /* anchored in keys */
+            } else if (t == LUA_TBOOLEAN) {
+                k->cls = 2;
+                k->i = lua_toboolean(L, -1);
+            } else {
+                k->cls = 3;
+            }
+            lua_pop(L, 1);
+        }
+        qsort(e, (size_t)n, sizeof *e, key_cmp);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, keys, e[i - 1].idx);
+            lua_rawseti(L, sorted, i);
+        }
+        lua_pop(L, 1);
+    }
+    lua_remove(L, keys);
+}
+
+/* Push the value of the key on top (kept) from the table at `t`. */
+static void walk_value(lua_State *L, int t, int through)
+{
+    lua_pushvalue(L, -1);
+    if (through) lua_gettable(L, t);
+    else lua_rawget(L, t);
+}
+
+/* upvalues: the table values are read from, the sorted keys, the
+ * position, whether to read through metamethods */
+static int pairs_iter(lua_State *L)
+{
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+    int through = lua_toboolean(L, lua_upvalueindex(4));
+    for (;;) {
+        if (lua_rawgeti(L, lua_upvalueindex(2), ++i) == LUA_TNIL) {
+            lua_pushinteger(L, i - 1);
+            lua_replace(L, lua_upvalueindex(3));
+            return 1;
+        }
+        walk_value(L, lua_upvalueindex(1), through);
+        if (!lua_isnil(L, -1)) {
+            lua_pushinteger(L, i);
+            lua_replace(L, lua_upvalueindex(3));
+            return 2;
+        }
+        lua_pop(L, 2);
+    }
+}
+
+/* pairs(t): the keys of t in a fixed order, so a rule that walks a table
+ * gives the same reasons on every run (Lua's own order depends on string
+ * hashes, which are seeded randomly per process). */
+static int sb_pairs(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    int through = walk_source(L);                              /* 2 (, 3) */
+    if (!through) push_sorted_keys(L, 2);                      /* 3 */
+    lua_pushinteger(L, 0);
+    lua_pushboolean(L, through);
+    lua_pushcclosure(L, pairs_iter, 4);
+    return 1;
+}
+
+/* next(t [, k]): the key after k in the order pairs uses.  The sorted keys
+ * of a table are kept (in a weak table) from next(t) to the end of the
+ * walk; next(t) with no key starts a walk and sorts again. */
+static int sb_next(lua_State *L)
+{
+    ls_sandbox *b = ls_sandbox_of(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    int through = walk_source(L);                              /* 3 (, 4) */
+    int src = 3;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_walks);
+    int walks = lua_gettop(L);
+    int fresh = lua_isnil(L, 2);
+    for (int pass = 0; pass < 2; pass++) {
+        lua_settop(L, walks);
+        int keys = walks + 1, pos = walks + 2;
+        if (!fresh) {
+            lua_pushvalue(L, 1);
+            if (lua_rawget(L, walks) != LUA_TTABLE) {
+                fresh = 1;
+                lua_pop(L, 1);
+            } else {
+                lua_rawgeti(L, keys, 1);
+                lua_rawgeti(L, keys, 2);
+                lua_remove(L, keys);
+            }
+        }
+        if (fresh) {
+            if (through) lua_pushvalue(L, 4);
+            else push_sorted_keys(L, src);                     /* keys */
+            lua_Integer n = (lua_Integer)lua_rawlen(L, keys);
+            lua_createtable(L, 0, n > INT_MAX ? 0 : (int)n);   /* pos */
+            for (lua_Integer i = 1; i <= n; i++) {
+                lua_rawgeti(L, keys, i);
+                lua_pushinteger(L, i);
+                lua_rawset(L, pos);
+            }
+            lua_pushvalue(L, 1);
+            lua_createtable(L, 2, 0);
+            lua_pushvalue(L, keys);
+            lua_rawseti(L, -2, 1);
+            lua_pushvalue(L, pos);
+            lua_rawseti(L, -2, 2);
+            lua_rawset(L, walks);
+        }
+        lua_Integer i = 0;
+        if (!lua_isnil(L, 2)) {
+            lua_pushvalue(L, 2);
+            if (lua_rawget(L, pos) != LUA_TNUMBER) {
+                if (!fresh) {          /* a key added since the walk began */
+                    fresh = 1;
+                    continue;
+                }
+                return ls_sandbox_error(L, "invalid key to 'next'");
+            }
+            i = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        for (;;) {
+            if (lua_rawgeti(L, keys, ++i) == LUA_TNIL) {
+                lua_pushnil(L);
+                return 1;
+            }
+            walk_value(L, src, through);
+            if (!lua_isnil(L, -1)) return 2;
+            lua_pop(L, 2);
+        }
+    }
+    return ls_sandbox_error(L, "invalid key to 'next'");
+}
+
+/* print(...): to stderr, prefixed with the rule's path, for debugging. */
+static int sb_print(lua_State *L)
+{
+    ls_sandbox *b = ls_sandbox_of(L);
+    const char *path = b->who ? b->who : "lawscore.lua";
+    int n = lua_gettop(L);
+    luaL_Buffer buf;
+    luaL_buffinit(L, &buf);
+    luaL_addstring(&buf, path);
+    luaL_addstring(&buf, ": ");
+    for (int i = 1; i <= n; i++) {
+        if (i > 1) luaL_addchar(&buf, '\t');
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&buf);
+    }
+    luaL_addchar(&buf, '\n');
+    luaL_pushresult(&buf);
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    fwrite(s, 1, len, stderr);
+    fflush(stderr);
+    return 0;
+}
+
+/* ---- names that are not there ----------------------------------------- */
+
+static int refused_error(lua_State *L, const char *name)
+{
+    for (const ls_sandbox_refusal *r = ls_sandbox_remove; r->name; r++)
+        if (!strcmp(r->name, name))
+            return ls_sandbox_error(L, "'%s' is not available in rules (%s)", name, r->why);
+    return 0;
+}
+
+/* G's __index: reading a global that is nowhere. */
+static int global_index(lua_State *L)
+{
+    if (lua_type(L, 2) != LUA_TSTRING) {
+        char kb[128];
+        return ls_sandbox_error(L, "unknown name %s", ls_sandbox_key_text(L, 2, kb, sizeof kb));
+    }
+    const char *name = lua_tostring(L, 2);
+    refused_error(L, name);
+    char sug[128];
+    if (suggest_key(L, 1, name, sug, sizeof sug))
+        return ls_sandbox_error(L, "unknown name '%s' (did you mean '%s'?)", name, sug);
+    return ls_sandbox_error(L, "unknown name '%s'", name);
+}
+
+/* G's __newindex: only the helper library could get here (scripts write
+ * into their own _ENV); it must keep no state between calls. */
+static int global_newindex(lua_State *L)
+{
+    char kb[128];
+    return ls_sandbox_error(L, "internal error: the helper library set global '%s'",
+                    ls_sandbox_key_text(L, 2, kb, sizeof kb));
+}
+
+/* __index of a real library table (upvalue 1: the library's name): a
+ * member that is not there. */
+static int lib_index(lua_State *L)
+{
+    const char *lib = lua_tostring(L, lua_upvalueindex(1));
+    char kb[128], full[200], sug[128];
+    ls_sandbox_key_text(L, 2, kb, sizeof kb);
+    snprintf(full, sizeof full, "%s.%s", lib, kb);
+    refused_error(L, full);
+    if (lua_type(L, 2) == LUA_TSTRING && suggest_key(L, 1, kb, sug, sizeof sug))
+        return ls_sandbox_error(L, "unknown name '%s' (did you mean '%s.%s'?)", full, lib, sug);
+    return ls_sandbox_error(L, "unknown name '%s'", full);
+}
+
+/* ---- replaced library functions -------------------------------------- */
+
+static int str_no_patterns(lua_State *L)
+{
+    return ls_sandbox_error(L, "string.%s is not available in rules (Lua patterns can run for minutes "
+                       "inside one call); string.find searches plain text",
+                    lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* string.find(s, text [, init]): plain-text search only. */
+static int str_find_plain(lua_State *L)
+{
+    size_t ls, lp;
+    const char *s = luaL_checklstring(L, 1, &ls);
+    const char *p = luaL_checklstring(L, 2, &lp);
+    lua_Integer init = luaL_optinteger(L, 3, 1);
+    size_t start;
+    if (init > 0) start = (size_t)init;
+    else if (init == 0) start = 1;
+    else if (init < -(lua_Integer)ls) start = 1;
+    else start = ls + (size_t)init + 1;
+    start--;                                      /* 0-based */
+    if (start > ls) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (lp == 0) {
+        lua_pushinteger(L, (lua_Integer)start + 1);
+        lua_pushinteger(L, (lua_Integer)start);
+        return 2;
+    }
+    size_t rest = ls - start;
+    if (lp > rest) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if ((double)(rest - lp) * (double)lp > FIND_WORK_LIMIT)
+        return ls_sandbox_error(L, "string.find: searching %zu bytes for a text of %zu bytes is too much "
+                           "work for one call", rest, lp);
+    const char *h = s + start, *end = s + ls - lp;
+    while (h <= end) {
+        const char *c = memchr(h, p[0], (size_t)(end - h) + 1);
+        if (!c) break;
+        if (!memcmp(c, p, lp)) {
+            lua_pushinteger(L, (lua_Integer)(c - s) + 1);
+            lua_pushinteger(L, (lua_Integer)(c - s) + (lua_Integer)lp);
+            return 2;
+        }
+        h = c + 1;
+    }
+    lua_pushnil(L);
+    return 1;
+}
+
+/* Call the function in upvalue 1 (an original library function, or a
+ * helper) with all arguments, returning all its results. */
+int ls_sandbox_call_upvalue(lua_State *L)
+{
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int tab_move(lua_State *L)
+{
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= TABLE_LOOP_LIMIT)
+        return ls_sandbox_error(L, "table.move: moving more than %d elements is not available in rules",
+                        TABLE_LOOP_LIMIT);
+    return ls_sandbox_call_upvalue(L);
+}
+
+/* table.insert / table.remove (upvalue 2: the name). */
+static int tab_shift(lua_State *L)
+{
+    if (lua_type(L, 1) == LUA_TTABLE) {
+        lua_Integer n = luaL_len(L, 1);
+        if (n > TABLE_LOOP_LIMIT)
+            return ls_sandbox_error(L, "table.%s: tables longer than %d elements are not available in rules",
+                            lua_tostring(L, lua_upvalueindex(2)), TABLE_LOOP_LIMIT);
+    }
+    return ls_sandbox_call_upvalue(L);
+}
+
+
+/* ---- what a rule can call ----------------------------------------------- */
+
+/* The reasons given for refused names. */
+#define NO_HOST "the sandbox gives rules no files, processes, network or modules"
+#define NO_VM "rules cannot reach into the Lua machinery"
+#define NO_PCALL "an error always stops the rule and is reported"
+#define NO_RANDOM "scores must be the same on every run"
+
+/* The libraries opened, as linit.c lists them.  Not opened: os, io,
+ * package, debug, coroutine. */
+const ls_sandbox_lib ls_sandbox_libs[] = {
+    {LUA_GNAME, luaopen_base},
+    {LUA_STRLIBNAME, luaopen_string},
+    {LUA_MATHLIBNAME, luaopen_math},
+    {LUA_TABLIBNAME, luaopen_table},
+    {LUA_UTF8LIBNAME, luaopen_utf8},
+    {NULL, NULL},
+};
+
+/* KEEP: members a rule gets as Lua defines them.  A member of an opened
+ * library that is in neither this table nor ls_sandbox_replace is dropped
+ * (base: _VERSION, warn and the refused names below). */
+const ls_sandbox_name ls_sandbox_keep[] = {
+    {"_G", "assert"}, {"_G", "error"}, {"_G", "ipairs"}, {"_G", "select"},
+    {"_G", "tonumber"}, {"_G", "tostring"}, {"_G", "type"},
+
+    {"string", "byte"}, {"string", "char"}, {"string", "format"},
+    {"string", "len"}, {"string", "lower"}, {"string", "pack"},
+    {"string", "packsize"}, {"string", "rep"}, {"string", "reverse"},
+    {"string", "sub"}, {"string", "unpack"}, {"string", "upper"},
+
+    {"math", "abs"}, {"math", "acos"}, {"math", "asin"}, {"math", "atan"},
+    {"math", "ceil"}, {"math", "cos"}, {"math", "deg"}, {"math", "exp"},
+    {"math", "floor"}, {"math", "fmod"}, {"math", "huge"}, {"math", "log"},
+    {"math", "max"}, {"math", "maxinteger"}, {"math", "min"},
+    {"math", "mininteger"}, {"math", "modf"}, {"math", "pi"}, {"math", "rad"},
+    {"math", "sin"}, {"math", "sqrt"}, {"math", "tan"}, {"math", "tointeger"},
+    {"math", "type"}, {"math", "ult"},
+    /* Lua 5.3 compatibility functions (present when Lua is built with
+     * LUA_COMPAT_MATHLIB, as Debian's is) */
+    {"math", "atan2"}, {"math", "cosh"}, {"math", "frexp"}, {"math", "ldexp"},
+    {"math", "log10"}, {"math", "pow"}, {"math", "sinh"}, {"math", "tanh"},
+
+    {"table", "concat"}, {"table", "pack"}, {"table", "sort"}, {"table", "unpack"},
+
+    {"utf8", "char"}, {"utf8", "charpattern"}, {"utf8", "codepoint"},
+    {"utf8", "codes"}, {"utf8", "len"}, {"utf8", "offset"},
+    {NULL, NULL},
+};
+
+/* REPLACE: members a rule gets as the sandbox defines them. */
+const ls_sandbox_repl ls_sandbox_replace[] = {
+    /* sorted key order: results must not depend on string hashes */
+    {"_G", "pairs", sb_pairs, 0, 0},
+    {"_G", "next", sb_next, 0, 0},
+    /* to stderr, prefixed with the rule's path */
+    {"_G", "print", sb_print, 0, 0},
+    /* Lua patterns can run for minutes inside one C call: plain text */
+    {"string", "find", str_find_plain, 0, 0},
+    {"string", "gmatch", str_no_patterns, 0, 1},
+    {"string", "gsub", str_no_patterns, 0, 1},
+    {"string", "match", str_no_patterns, 0, 1},
+    /* their C loops never reach the instruction hook: bounded */
+    {"table", "insert", tab_shift, 1, 1},
+    {"table", "move", tab_move, 1, 0},
+    {"table", "remove", tab_shift, 1, 1},
+    {NULL, NULL, NULL, 0, 0},
+};
+
+/* REMOVE: names refused with a reason (the rest of what Lua offers is
+ * simply not there: "unknown name"). */
+const ls_sandbox_refusal ls_sandbox_remove[] = {
+    {"os", NO_HOST}, {"io", NO_HOST}, {"package", NO_HOST}, {"require", NO_HOST},
+    {"load", NO_HOST}, {"loadfile", NO_HOST}, {"dofile", NO_HOST},
+    {"loadstring", NO_HOST}, {"module", NO_HOST},
+    {"debug", NO_VM}, {"collectgarbage", NO_VM}, {"setmetatable", NO_VM},
+    {"getmetatable", NO_VM}, {"rawset", NO_VM}, {"rawget", NO_VM},
+    {"rawequal", NO_VM}, {"rawlen", NO_VM}, {"coroutine", NO_VM}, {"_G", NO_VM},
+    {"pcall", NO_PCALL}, {"xpcall", NO_PCALL},
+    {"string.dump", NO_VM},
+    {"math.random", NO_RANDOM}, {"math.randomseed", NO_RANDOM},
+    {NULL, NULL},
+};
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+/* Push a table of the kept and replaced members of library `lib`, whose
+ * real table is at index `real`. */
+static void push_members(lua_State *L, int real, const char *lib)
+{
+    lua_newtable(L);
+    for (const ls_sandbox_name *k = ls_sandbox_keep; k->name; k++) {
+        if (strcmp(k->lib, lib)) continue;
+        lua_getfield(L, real, k->name);
+        lua_setfield(L, -2, k->name);
+    }
+    for (const ls_sandbox_repl *r = ls_sandbox_replace; r->name; r++) {
+        if (strcmp(r->lib, lib)) continue;
+        if (r->wrap) lua_getfield(L, real, r->name);
+        if (r->named) lua_pushstring(L, r->name);
+        lua_pushcclosure(L, r->fn, r->wrap + r->named);
+        lua_setfield(L, -2, r->name);
+    }
+}
+
+int ls_sandbox_open(lua_State *L)
+{
+    ls_sandbox *sb = ls_sandbox_of(L);
+    lua_settop(L, 0);
+    lua_createtable(L, 0, 48);                            /* 1: G */
+    for (const ls_sandbox_lib *lib = ls_sandbox_libs; lib->name; lib++) {
+        luaL_requiref(L, lib->name, lib->open, 0);        /* 2: the real table */
+        push_members(L, 2, lib->name);                    /* 3 */
+        if (!strcmp(lib->name, LUA_GNAME)) {
+            lua_pushnil(L);
+            while (lua_next(L, 3)) {
+                lua_pushvalue(L, -2);
+                lua_insert(L, -2);
+                lua_rawset(L, 1);
+            }
+            lua_settop(L, 1);
+            continue;
+        }
+        /* Cut the real table down to its members: strings reach `string`
+         * through their metatable, whatever G holds. */
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {
+            lua_pop(L, 1);
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, 2);
+        }
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, 2);
+        }
+        lua_createtable(L, 0, 2);                         /* a missing member */
+        lua_pushstring(L, lib->name);
+        lua_pushcclosure(L, lib_index, 1);
+        lua_setfield(L, -2, "__index");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_setmetatable(L, 2);
+        lua_pushvalue(L, 2);
+        ls_sandbox_readonly(L, lib->name);
+        lua_setfield(L, 1, lib->name);
+        lua_settop(L, 1);
+    }
+    lua_pushliteral(L, "");                               /* lock strings' metatable */
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    lua_newtable(L);                                      /* next()'s walks */
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    sb->ref_walks = luaL_ref(L, LUA_REGISTRYINDEX);
+
+    /* Nothing should ever see the state's own globals; empty them. */
+    lua_newtable(L);
+    lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    return 1;
+}
+
+void ls_sandbox_seal(lua_State *L, int g)
+{
+    g = lua_absindex(L, g);
+    lua_createtable(L, 0, 3);
+    lua_pushcfunction(L, global_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, global_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, g);
+}

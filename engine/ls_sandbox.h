@@ -1,0 +1,158 @@
+/*
+ * ls_sandbox.h - the Lua sandbox rule scripts run in: what a script can
+ * call (the library tables), the limits it runs under (memory cap,
+ * instruction budget, call depth), read-only proxies, `pairs`/`next` in
+ * sorted key order, and the errors for names that are not there.
+ *
+ * The library set-up is table-driven, as Lua's linit.c lists its
+ * libraries: ls_sandbox_libs names the libraries opened, ls_sandbox_keep
+ * the members a rule gets as Lua defines them, ls_sandbox_replace the
+ * members it gets as the sandbox defines them, ls_sandbox_remove the names
+ * that are refused with a reason.  A library member in none of the tables
+ * is dropped (an allow-list): an auditor reads in these tables everything
+ * a rule can call.
+ *
+ * The sandbox knows nothing of schemes or rules: the Lua backend (ls_lua)
+ * adds the rule's objects (ls_lua_api) and runs the calls.
+ *
+ * Depends on: Lua 5.4 (lua.h; only the ls_lua* and ls_sandbox files
+ * include it).
+ */
+#ifndef LS_SANDBOX_H
+#define LS_SANDBOX_H
+
+#include <stddef.h>
+
+#include <lua.h>
+
+/* ---- what a rule can call ----------------------------------------------- */
+
+/* One library member (or, with lib "_G", one global). */
+typedef struct ls_sandbox_name {
+    const char *lib;          /* "_G", "string", "math", "table", "utf8" */
+    const char *name;
+} ls_sandbox_name;
+
+/* A member replaced by ours.  `fn` is the C function a rule reaches;
+ * `wrap` means the original goes into its upvalue 1 (it is called after
+ * our checks), `named` that the member's name goes into the next upvalue
+ * (for messages). */
+typedef struct ls_sandbox_repl {
+    const char *lib;
+    const char *name;
+    lua_CFunction fn;
+    int wrap, named;
+} ls_sandbox_repl;
+
+/* A name refused with a reason ("'os' is not available in rules (the
+ * sandbox gives rules no files, ...)").  `name` is "os" for a global,
+ * "string.dump" for a library member. */
+typedef struct ls_sandbox_refusal {
+    const char *name;
+    const char *why;
+} ls_sandbox_refusal;
+
+/* A library opened, as linit.c lists them: Lua's name ("_G", "string",
+ * ...) and its luaopen_ function. */
+typedef struct ls_sandbox_lib {
+    const char *name;
+    lua_CFunction open;
+} ls_sandbox_lib;
+
+/* The tables; each ends with a row whose name is NULL. */
+extern const ls_sandbox_lib ls_sandbox_libs[];
+extern const ls_sandbox_name ls_sandbox_keep[];
+extern const ls_sandbox_repl ls_sandbox_replace[];
+extern const ls_sandbox_refusal ls_sandbox_remove[];
+
+/* ---- limits --------------------------------------------------------------- */
+
+#define LS_SANDBOX_MAX_DEPTH 200        /* nested Lua calls per rule call */
+
+/* A line event while a line hook is set (coverage). */
+typedef void (*ls_sandbox_line_fn)(lua_State *L, lua_Debug *ar, void *ctx);
+
+/* The state of one sandboxed lua_State: limits and what its hook needs.
+ * Owned by the caller (the Lua backend embeds it). */
+typedef struct ls_sandbox {
+    size_t mem_used, mem_limit;  /* bytes, whole state */
+    long budget;                 /* instructions per call */
+    long left;                   /* of the budget, before the current period */
+    int period;                  /* instructions the hook is armed for */
+    int over;                    /* the current call is over a limit: 1
+                                    budget, 2 depth (sticky) */
+    ls_sandbox_line_fn on_line;  /* line hook (coverage), or NULL */
+    void *line_ctx;
+    const char *who;             /* print()'s prefix: the running rule's
+                                    path, or NULL ("lawscore.lua") */
+    int ref_walks;               /* table -> {sorted keys, key -> position}
+                                    for next(), weak keys */
+    void *host;                  /* the owner's pointer, for its C functions */
+} ls_sandbox;
+
+/* A new Lua state whose memory is capped at mem_limit bytes and whose
+ * calls run under a budget of `budget` instructions (both > 0), with sb
+ * (caller-owned, must outlive the state; host is kept) as its sandbox.
+ * The state has no libraries yet: run ls_sandbox_open.  Returns NULL when
+ * the state cannot be made within the cap.  Close with lua_close. */
+lua_State *ls_sandbox_state_new(ls_sandbox *sb, size_t mem_limit, long budget, void *host);
+
+/* The sandbox of a state made by ls_sandbox_state_new. */
+ls_sandbox *ls_sandbox_of(lua_State *L);
+
+/* Start counting a fresh budget for one call (instruction count hook, and
+ * the line hook when sb->on_line is set).  Once over budget or depth the
+ * hook raises on every further instruction (sticky), so nothing in the
+ * script outlives the limit.  ls_sandbox_disarm removes the hooks. */
+void ls_sandbox_arm(lua_State *L);
+void ls_sandbox_disarm(lua_State *L);
+
+/* ---- set-up ------------------------------------------------------------------ */
+
+/* A lua_CFunction, to be run under lua_pcall: opens ls_sandbox_libs,
+ * cuts each real library table down to the keep and replace tables
+ * (strings reach `string` through their metatable, so a copy would not
+ * do), locks the string metatable, and pushes a new table G holding the
+ * kept and replaced globals and read-only proxies of the libraries.  G
+ * has no metatable yet: add the rule's own names, then ls_sandbox_seal.
+ * Also makes the table `next` keeps its walks in.  Returns 1 (G). */
+int ls_sandbox_open(lua_State *L);
+
+/* Give the globals table at index g its metatable: reading a name that is
+ * nowhere is an error (naming refused names with their reason, else
+ * suggesting the nearest name); writing raises an internal error. */
+void ls_sandbox_seal(lua_State *L, int g);
+
+/* Replace the table on top of the stack by a read-only proxy of it named
+ * `name` (for messages): writes raise an error, # and our pairs/next see
+ * the real table. */
+void ls_sandbox_readonly(lua_State *L, const char *name);
+
+/* Give the table on top a metatable for a read-only proxy whose values
+ * come from a C __index (the function just below the table, consumed);
+ * `keys` (sorted; copied) are what `pairs` and `next` walk. */
+void ls_sandbox_cproxy(lua_State *L, const char *name, const char *const *keys, size_t nkeys);
+
+/* ---- helpers for the C functions rules call ----------------------------- */
+
+/* Raise a Lua error with a formatted message (no position: the message
+ * handler finds the script line). */
+int ls_sandbox_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "nil", "a string", "a table", ... of the value at i, for messages. */
+const char *ls_sandbox_a_type(lua_State *L, int i);
+
+/* A table key at i as text for messages: the string itself, [3], or
+ * [a table]; written into buf. */
+const char *ls_sandbox_key_text(lua_State *L, int i, char *buf, size_t size);
+
+/* A C function that calls the function in its upvalue 1 with all its
+ * arguments and returns all its results (an original library function
+ * behind our checks, or a helper behind a C frame). */
+int ls_sandbox_call_upvalue(lua_State *L);
+
+/* Push x as a Lua integer when it is one (tostring(2) is "2"), else as a
+ * float. */
+void ls_sandbox_push_num(lua_State *L, double x);
+
+#endif

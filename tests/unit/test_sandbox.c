@@ -1,0 +1,364 @@
+/*
+ * test_sandbox.c - the Lua sandbox (ls_sandbox) on its own, without the
+ * rule backend: the table-driven library set-up (each library holds
+ * exactly its keep and replace rows, kept members are Lua's own, replaced
+ * ones ours, removed names are absent and refused with their reason, also
+ * through the string metatable), the read-only proxies, sorted pairs and
+ * next, unknown names, and the limits (memory cap, instruction budget and
+ * its stickiness, call depth).
+ */
+#include "ls_test.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "ls_sandbox.h"
+
+typedef struct sbox {
+    ls_sandbox sb;
+    lua_State *L;                /* G at index 1 */
+} sbox;
+
+static int open_sealed(lua_State *L)
+{
+    ls_sandbox_open(L);
+    ls_sandbox_seal(L, 1);
+    return 1;
+}
+
+static void sbox_new(sbox *x, size_t mem, long budget)
+{
+    x->L = ls_sandbox_state_new(&x->sb, mem, budget, x);
+    assert_non_null(x->L);
+    assert_ptr_equal(ls_sandbox_of(x->L), &x->sb);
+    assert_ptr_equal(x->sb.host, x);
+    lua_pushcfunction(x->L, open_sealed);
+    assert_int_equal(lua_pcall(x->L, 0, 1, 0), LUA_OK);
+    ls_sandbox_disarm(x->L);
+    assert_int_equal(lua_gettop(x->L), 1);
+    assert_int_equal(lua_type(x->L, 1), LUA_TTABLE);
+}
+
+static void sbox_free(sbox *x)
+{
+    lua_close(x->L);
+}
+
+/* Run src with G as its _ENV under a fresh budget; the status, with the
+ * result or the error message on top. */
+static int run(sbox *x, const char *src)
+{
+    lua_State *L = x->L;
+    lua_settop(L, 1);
+    assert_int_equal(luaL_loadbufferx(L, src, strlen(src), "=t", "t"), LUA_OK);
+    lua_pushvalue(L, 1);
+    lua_setupvalue(L, -2, 1);
+    ls_sandbox_arm(L);
+    int st = lua_pcall(L, 0, 1, 0);
+    ls_sandbox_disarm(L);
+    return st;
+}
+
+static void want_error(sbox *x, const char *src, const char *msg)
+{
+    assert_int_not_equal(run(x, src), LUA_OK);
+    assert_string_equal(lua_tostring(x->L, -1), msg);
+}
+
+static void want_result(sbox *x, const char *src, const char *want)
+{
+    int st = run(x, src);
+    if (st != LUA_OK) fprintf(stderr, "%s: %s\n", src, lua_tostring(x->L, -1));
+    assert_int_equal(st, LUA_OK);
+    assert_string_equal(lua_tostring(x->L, -1), want);
+}
+
+/* Push the real table of library lib (as Lua's require keeps it). */
+static void push_real(lua_State *L, const char *lib)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_getfield(L, -1, lib);
+    lua_remove(L, -2);
+}
+
+/* Is `name` a keep or replace row of lib? */
+static int allowed(const char *lib, const char *name)
+{
+    for (const ls_sandbox_name *k = ls_sandbox_keep; k->name; k++)
+        if (!strcmp(k->lib, lib) && !strcmp(k->name, name)) return 1;
+    for (const ls_sandbox_repl *r = ls_sandbox_replace; r->name; r++)
+        if (!strcmp(r->lib, lib) && !strcmp(r->name, name)) return 1;
+    return 0;
+}
+
+static int is_lib(const char *name)
+{
+    for (const ls_sandbox_lib *l = ls_sandbox_libs; l->name; l++)
+        if (strcmp(l->name, LUA_GNAME) && !strcmp(l->name, name)) return 1;
+    return 0;
+}
+
+/* The tables do not contradict themselves. */
+static void test_tables_consistent(void **state)
+{
+    (void)state;
+    for (const ls_sandbox_name *k = ls_sandbox_keep; k->name; k++) {
+        assert_non_null(k->lib);
+        for (const ls_sandbox_repl *r = ls_sandbox_replace; r->name; r++)
+            assert_false(!strcmp(k->lib, r->lib) && !strcmp(k->name, r->name));
+        for (const ls_sandbox_name *k2 = ls_sandbox_keep; k2 != k; k2++)
+            assert_false(!strcmp(k->lib, k2->lib) && !strcmp(k->name, k2->name));
+    }
+    for (const ls_sandbox_refusal *rm = ls_sandbox_remove; rm->name; rm++) {
+        const char *dot = strchr(rm->name, '.');
+        char lib[32] = LUA_GNAME;
+        const char *name = rm->name;
+        if (dot) {
+            snprintf(lib, sizeof lib, "%.*s", (int)(dot - rm->name), rm->name);
+            name = dot + 1;
+            assert_true(is_lib(lib));
+        }
+        assert_false(allowed(lib, name));
+        assert_non_null(rm->why);
+    }
+}
+
+/* Each library holds exactly its keep and replace rows (the kept ones
+ * that this Lua has), and G exactly the base rows and the libraries. */
+static void test_kept_set_is_the_table(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 100000);
+    lua_State *L = x.L;
+    lua_State *plain = luaL_newstate();
+    luaL_openlibs(plain);
+    for (const ls_sandbox_lib *lib = ls_sandbox_libs; lib->name; lib++) {
+        int base = !strcmp(lib->name, LUA_GNAME);
+        if (base) lua_pushvalue(L, 1);
+        else push_real(L, lib->name);
+        int t = lua_gettop(L);
+        /* nothing there that the tables do not name */
+        size_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+            lua_pop(L, 1);
+            assert_int_equal(lua_type(L, -1), LUA_TSTRING);
+            const char *k = lua_tostring(L, -1);
+            if (!allowed(lib->name, k) && !(base && is_lib(k))) fail_msg("%s.%s is not in the tables", lib->name, k);
+            n++;
+        }
+        /* everything the tables name that this Lua has */
+        size_t want = 0;
+        lua_getglobal(plain, lib->name);
+        for (const ls_sandbox_name *k = ls_sandbox_keep; k->name; k++) {
+            if (strcmp(k->lib, lib->name)) continue;
+            int pt = lua_getfield(plain, -1, k->name);
+            int st = lua_getfield(L, t, k->name);
+            if (pt != LUA_TNIL) want++;
+            assert_int_equal(st, pt);
+            if (pt == LUA_TFUNCTION)          /* Lua's own function */
+                assert_ptr_equal(lua_tocfunction(L, -1), lua_tocfunction(plain, -1));
+            else if (pt != LUA_TNIL)
+                assert_true(lua_rawequal(L, -1, -1) && !strcmp(luaL_tolstring(L, -1, NULL),
+                                                               luaL_tolstring(plain, -1, NULL)));
+            lua_settop(L, t);
+            lua_pop(plain, pt == LUA_TFUNCTION || pt == LUA_TNIL ? 1 : 2);
+        }
+        for (const ls_sandbox_repl *r = ls_sandbox_replace; r->name; r++) {
+            if (strcmp(r->lib, lib->name)) continue;
+            want++;
+            assert_int_equal(lua_getfield(L, t, r->name), LUA_TFUNCTION);
+            assert_true(lua_iscfunction(L, -1));
+            assert_ptr_equal(lua_tocfunction(L, -1), r->fn);      /* ours */
+            assert_int_equal(lua_getfield(plain, -1, r->name), LUA_TFUNCTION);
+            assert_ptr_not_equal(lua_tocfunction(plain, -1), r->fn);
+            if (r->wrap) {   /* the original behind our checks */
+                assert_non_null(lua_getupvalue(L, -1, 1));
+                assert_ptr_equal(lua_tocfunction(L, -1), lua_tocfunction(plain, -1));
+            }
+            lua_settop(L, t);
+            lua_pop(plain, 1);
+        }
+        lua_pop(plain, 1);
+        if (base) {
+            for (const ls_sandbox_lib *l = ls_sandbox_libs; l->name; l++) want += !!is_lib(l->name);
+        }
+        assert_int_equal(n, want);
+        lua_settop(L, 1);
+    }
+    lua_close(plain);
+    sbox_free(&x);
+}
+
+/* Each removed name is absent and refused with its reason, also through
+ * the string metatable; names Lua has but no table keeps are unknown. */
+static void test_removed_are_refused(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 100000);
+    for (const ls_sandbox_refusal *rm = ls_sandbox_remove; rm->name; rm++) {
+        char src[64], msg[300];
+        const char *dot = strchr(rm->name, '.');
+        if (dot) {
+            char lib[32];
+            snprintf(lib, sizeof lib, "%.*s", (int)(dot - rm->name), rm->name);
+            push_real(x.L, lib);
+            assert_int_equal(lua_rawget(x.L, (lua_pushstring(x.L, dot + 1), -2)), LUA_TNIL);
+        } else {
+            lua_pushstring(x.L, rm->name);
+            assert_int_equal(lua_rawget(x.L, 1), LUA_TNIL);
+        }
+        lua_settop(x.L, 1);
+        snprintf(src, sizeof src, "return %s", rm->name);
+        snprintf(msg, sizeof msg, "'%s' is not available in rules (%s)", rm->name, rm->why);
+        want_error(&x, src, msg);
+    }
+    want_error(&x, "return ('x').dump",
+                 "'string.dump' is not available in rules (rules cannot reach into the Lua machinery)");
+    want_error(&x, "return warn", "unknown name 'warn'");
+    want_error(&x, "return _VERSION", "unknown name '_VERSION'");
+    want_error(&x, "return strng.rep", "unknown name 'strng' (did you mean 'string'?)");
+    want_error(&x, "return math.flor(1)", "unknown name 'math.flor' (did you mean 'math.floor'?)");
+    want_error(&x, "return getmetatable('')",
+                 "'getmetatable' is not available in rules (rules cannot reach into the Lua machinery)");
+    sbox_free(&x);
+}
+
+/* The replaced functions behave as documented. */
+static void test_replaced_behave(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 100000);
+    want_result(&x, "return tostring(('a.b.c'):find('.', 3))", "4");
+    want_result(&x, "return tostring(string.find('abc', 'x'))", "nil");
+    want_error(&x, "return ('abc'):match('a')",
+                 "string.match is not available in rules (Lua patterns can run for minutes inside "
+                 "one call); string.find searches plain text");
+    want_error(&x, "return string.gsub('a', 'a', 'b')",
+                 "string.gsub is not available in rules (Lua patterns can run for minutes inside "
+                 "one call); string.find searches plain text");
+    want_result(&x, "local t = {1, 3} table.insert(t, 2, 2) table.remove(t, 1) "
+                      "return table.concat(table.move(t, 1, 2, 2), ',')", "2,2,3");
+    want_error(&x, "return table.move({}, 1, 1e9, 2)",
+                 "table.move: moving more than 10000000 elements is not available in rules");
+    want_error(&x, "local t = setmetatable and 1 or {} return t",
+                 "'setmetatable' is not available in rules (rules cannot reach into the Lua machinery)");
+    want_result(&x, "local s = '' for k, v in pairs({b = 1, a = 2, [2] = 0, [1] = 0, [true] = 0}) do "
+                      "s = s .. tostring(k) .. ' ' end return s", "1 2 a b true ");
+    want_result(&x, "local t, s, k = {z = 1, y = 2, x = 3}, '' k = next(t) while k do s = s .. k "
+                      "k = next(t, k) end return s", "xyz");
+    want_result(&x, "local s = '' for k in pairs(math) do if k:sub(1, 1) == 'm' then s = s .. k "
+                      ".. ' ' end end return s", "max maxinteger min mininteger modf ");
+    sbox_free(&x);
+}
+
+/* Libraries are read-only proxies of the real tables. */
+static void test_readonly(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 100000);
+    want_error(&x, "string.x = 1 return 1", "cannot change string.x: string is read-only");
+    want_error(&x, "math[1] = 1 return 1", "cannot change math[1]: math is read-only");
+    want_result(&x, "return tostring(#table == 0)", "true");
+    /* a proxy made by the host */
+    lua_settop(x.L, 1);
+    lua_createtable(x.L, 2, 0);
+    lua_pushinteger(x.L, 7);
+    lua_rawseti(x.L, -2, 1);
+    lua_pushinteger(x.L, 8);
+    lua_rawseti(x.L, -2, 2);
+    ls_sandbox_readonly(x.L, "params");
+    lua_setfield(x.L, LUA_REGISTRYINDEX, "p");
+    lua_pushstring(x.L, "p");           /* unseal G for the test: rawset */
+    lua_getfield(x.L, LUA_REGISTRYINDEX, "p");
+    lua_rawset(x.L, 1);
+    want_result(&x, "return tostring(#p + p[1] + p[2])", "17");
+    want_error(&x, "p[3] = 1 return 1", "cannot change params[3]: params is read-only");
+    want_error(&x, "x = 1 return x",
+                 "internal error: the helper library set global 'x'");
+    sbox_free(&x);
+}
+
+/* The instruction budget: exact, sticky once over, and re-armed per call. */
+static void test_budget(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 5000);
+    want_result(&x, "local n = 0 for i = 1, 100 do n = n + i end return tostring(n)", "5050");
+    want_error(&x, "while true do end", "instruction budget of 5000 exceeded (infinite loop?)");
+    assert_int_equal(x.sb.over, 1);
+    /* Sticky: once over, every further instruction raises, so code run
+     * before re-arming (as after a script's pcall) fails at once too. */
+    lua_settop(x.L, 1);
+    assert_int_equal(luaL_loadbufferx(x.L, "return 1", 8, "=t", "t"), LUA_OK);
+    assert_int_equal(luaL_loadbufferx(x.L, "while true do end", 17, "=t", "t"), LUA_OK);
+    ls_sandbox_arm(x.L);
+    assert_int_not_equal(lua_pcall(x.L, 0, 0, 0), LUA_OK);
+    lua_pop(x.L, 1);
+    assert_int_not_equal(lua_pcall(x.L, 0, 1, 0), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "instruction budget of 5000 exceeded (infinite loop?)");
+    ls_sandbox_disarm(x.L);
+    /* a fresh call gets a fresh budget */
+    want_result(&x, "return 'ok'", "ok");
+    assert_int_equal(x.sb.over, 0);
+    /* a long loop stops at the budget however many periods it spans */
+    ls_sandbox_disarm(x.L);
+    x.sb.budget = 25000;
+    want_error(&x, "local n = 0 while true do n = n + 1 end",
+                 "instruction budget of 25000 exceeded (infinite loop?)");
+    sbox_free(&x);
+}
+
+static void test_depth(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 10000000);
+    want_error(&x, "local function f(n) return 1 + f(n + 1) end return f(1)",
+                 "call depth limit of 200 exceeded (infinite recursion?)");
+    assert_int_equal(x.sb.over, 2);
+    want_result(&x, "local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end "
+                      "return tostring(f(150))", "150");
+    sbox_free(&x);
+}
+
+/* The memory cap: an allocation past it fails as a memory error of the
+ * call, the state stays usable, and the count stays within the cap. */
+static void test_memory_cap(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 1 << 20, 100000000);
+    assert_true(x.sb.mem_used > 0);
+    assert_true(x.sb.mem_used <= x.sb.mem_limit);
+    assert_int_equal(run(&x, "local t = {} for i = 1, 1e7 do t[i] = i end return 1"), LUA_ERRMEM);
+    assert_true(x.sb.mem_used <= x.sb.mem_limit);
+    assert_int_equal(run(&x, "return ('x'):rep(4 << 20)"), LUA_ERRMEM);
+    lua_settop(x.L, 1);
+    lua_gc(x.L, LUA_GCCOLLECT);
+    want_result(&x, "return ('x'):rep(3)", "xxx");
+    sbox_free(&x);
+    /* a cap too small for the state itself */
+    ls_sandbox sb;
+    assert_null(ls_sandbox_state_new(&sb, 64, 1000, NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tables_consistent),
+        cmocka_unit_test(test_kept_set_is_the_table),
+        cmocka_unit_test(test_removed_are_refused),
+        cmocka_unit_test(test_replaced_behave),
+        cmocka_unit_test(test_readonly),
+        cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_memory_cap),
+    };
+    return cmocka_run_group_tests_name("sandbox", tests, NULL, NULL);
+}

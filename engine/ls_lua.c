@@ -272,7 +272,7 @@ static int run_call(lua_State *L)
         lua_rawget(L, 1);
         if (lua_isnil(L, -1))
             return ls_sandbox_error(L, "rule returned a table without a 'score' (a result looks like "
-                               "{score = 3, reasons = {...}})");
+                                       "{score = 3, reasons = {...}})");
         c->value = take_score(L, lua_gettop(L), veto, "rule returned a result whose score is");
         lua_pushliteral(L, "reasons");
         lua_rawget(L, 1);

@@ -87,7 +87,7 @@ static int check_indicator(lua_State *L, int arg)
     if (lua_type(L, arg) != LUA_TSTRING) {
         char kb[128];
         return ls_sandbox_error(L, "unknown indicator %s (indicators are named by their catalogue id)",
-                        ls_sandbox_key_text(L, arg, kb, sizeof kb));
+                                ls_sandbox_key_text(L, arg, kb, sizeof kb));
     }
     const char *id = lua_tostring(L, arg);
     const char *sug = ls_scheme_suggest_indicator(api_of(L)->s, id);

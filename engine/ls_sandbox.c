@@ -153,8 +153,8 @@ lua_State *ls_sandbox_state_new(ls_sandbox *sb, size_t mem_limit, long budget, v
 /* ---- small helpers --------------------------------------------------- */
 
 int ls_sandbox_error(lua_State *L, const char *fmt, ...)
-{
-    char buf[600];
+                     {
+                     char buf[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
@@ -227,7 +227,8 @@ static int ro_newindex(lua_State *L)
     if (lua_getmetatable(L, 1) && lua_getfield(L, -1, "__name") == LUA_TSTRING)
         name = lua_tostring(L, -1);
     return ls_sandbox_error(L, "cannot change %s%s%s: %s is read-only", name,
-                    lua_type(L, 2) == LUA_TSTRING ? "." : "", ls_sandbox_key_text(L, 2, kb, sizeof kb), name);
+                            lua_type(L, 2) == LUA_TSTRING ? "." : "",
+                            ls_sandbox_key_text(L, 2, kb, sizeof kb), name);
 }
 
 static int ro_len(lua_State *L)
@@ -568,7 +569,7 @@ static int global_newindex(lua_State *L)
 {
     char kb[128];
     return ls_sandbox_error(L, "internal error: the helper library set global '%s'",
-                    ls_sandbox_key_text(L, 2, kb, sizeof kb));
+                            ls_sandbox_key_text(L, 2, kb, sizeof kb));
 }
 
 /* __index of a real library table (upvalue 1: the library's name): a
@@ -590,8 +591,8 @@ static int lib_index(lua_State *L)
 static int str_no_patterns(lua_State *L)
 {
     return ls_sandbox_error(L, "string.%s is not available in rules (Lua patterns can run for minutes "
-                       "inside one call); string.find searches plain text",
-                    lua_tostring(L, lua_upvalueindex(1)));
+                               "inside one call); string.find searches plain text",
+                            lua_tostring(L, lua_upvalueindex(1)));
 }
 
 /* string.find(s, text [, init]): plain-text search only. */
@@ -623,7 +624,7 @@ static int str_find_plain(lua_State *L)
     }
     if ((double)(rest - lp) * (double)lp > FIND_WORK_LIMIT)
         return ls_sandbox_error(L, "string.find: searching %zu bytes for a text of %zu bytes is too much "
-                           "work for one call", rest, lp);
+                                   "work for one call", rest, lp);
     const char *h = s + start, *end = s + ls - lp;
     while (h <= end) {
         const char *c = memchr(h, p[0], (size_t)(end - h) + 1);
@@ -655,7 +656,7 @@ static int tab_move(lua_State *L)
     lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
     if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= TABLE_LOOP_LIMIT)
         return ls_sandbox_error(L, "table.move: moving more than %d elements is not available in rules",
-                        TABLE_LOOP_LIMIT);
+                                TABLE_LOOP_LIMIT);
     return ls_sandbox_call_upvalue(L);
 }
 
@@ -666,7 +667,7 @@ static int tab_shift(lua_State *L)
         lua_Integer n = luaL_len(L, 1);
         if (n > TABLE_LOOP_LIMIT)
             return ls_sandbox_error(L, "table.%s: tables longer than %d elements are not available in rules",
-                            lua_tostring(L, lua_upvalueindex(2)), TABLE_LOOP_LIMIT);
+                                    lua_tostring(L, lua_upvalueindex(2)), TABLE_LOOP_LIMIT);
     }
     return ls_sandbox_call_upvalue(L);
 }

@@ -5,13 +5,12 @@
  * `data`, `unit`, `stats` and `name_of` read the call in progress
  * (api->cur), `item` and `params` are built once per leaf.
  *
- * Depends on: ls_sandbox (Lua 5.4), ls_lua (the probe function type),
- * ls_rule, ls_scheme, ls_data, ls_stats, ls_yaml.
+ * Depends on: ls_sandbox (Lua 5.4), ls_rule (the probe function type),
+ * ls_scheme, ls_data, ls_stats, ls_yaml.
  */
 #ifndef LS_LUA_API_H
 #define LS_LUA_API_H
 
-#include "ls_lua.h"
 #include "ls_rule.h"
 #include "ls_sandbox.h"
 
@@ -22,7 +21,7 @@ struct ls_ynode;
 typedef struct ls_lua_api {
     const ls_scheme *s;
     ls_rule_call *cur;            /* the call in progress, or NULL */
-    ls_lua_unknown_fn probe_fn;   /* lint's probe (ls_lua_backend_probe), or NULL */
+    ls_rule_unknown_fn probe_fn;  /* lint's probe (ls_lua_backend_probe), or NULL */
     void *probe_ctx;
     const char **ids, **flags;    /* sorted indicator ids and flags, for
                                      `pairs`: set-up only (owned) */

@@ -3,6 +3,7 @@
 #   make            build build/lawscore
 #   make demo       install what is missing, build, score the example, show the ranking
 #   make check      install what is missing, build, run every test
+#   make cases      the end-to-end cases (UPDATE=1: rewrite expected output, tests/README.md)
 #   make plugins    build the C plugins in plugins/
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite under valgrind

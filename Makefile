@@ -142,7 +142,8 @@ FUZZ_CC      ?= clang
 FUZZ_PKGS    ?= clang libclang-rt-14-dev
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_DEPS     = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_common.h
-FUZZ_DEFS     = -DLS_FUZZ_FIXTURES='"$(abspath tests/fuzz/fixtures)"'
+FUZZ_DEFS     = -DLS_FUZZ_FIXTURES='"$(abspath tests/fuzz/fixtures)"' \
+                -DLS_FUZZ_EXAMPLE_RULES='"$(abspath examples/dongfeng-2017/rules)"'
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(ENGINE_OBJ) | $(BUILD)/fuzz
 	$(CC) $(CFLAGS_ALL) $(FUZZ_DEFS) $< tests/fuzz/replay.c tests/fuzz/fuzz_common.c $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)

@@ -74,7 +74,7 @@ $(BUILD)/obj $(BUILD)/gen $(BUILD)/tests:
 # real plugins; notelf.so is a text file named like a plugin.
 TEST_PLUGIN_SRC = $(wildcard tests/unit/fixtures/plugins/src/*.c)
 TEST_PLUGINS    = $(TEST_PLUGIN_SRC:tests/unit/fixtures/plugins/src/%.c=$(BUILD)/test-plugins/%.so) \
-                  $(BUILD)/test-plugins/notelf.so
+                  $(BUILD)/test-plugins/notelf.so $(BUILD)/test-plugins/template.so
 PLUGIN_CFLAGS   = -std=c11 $(WARN) $(OPT) -Iinclude -fPIC -fvisibility=hidden $(EXTRA_CFLAGS) $(CFLAGS)
 PLUGIN_LDFLAGS  = -shared -Wl,-z,defs -Wl,-z,now $(EXTRA_LDFLAGS) $(LDFLAGS)
 
@@ -83,6 +83,12 @@ $(BUILD)/test-plugins/%.so: tests/unit/fixtures/plugins/src/%.c include/lawscore
 
 $(BUILD)/test-plugins/notelf.so: tests/unit/fixtures/plugins/notelf.txt | $(BUILD)/test-plugins
 	cp $< $@
+
+# plugins/template.c is the plugin authors copy (docs/plugins.md), not a
+# plugin to install: it is built here, by plugins/Makefile's rule (its
+# warnings, its export check), for the unit tests that keep it working.
+$(BUILD)/test-plugins/template.so: plugins/template.c include/lawscore_plugin.h | $(BUILD)/test-plugins
+	@$(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/test-plugins $(abspath $@)
 
 $(BUILD)/test-plugins:
 	@mkdir -p $@

@@ -85,6 +85,11 @@ for dir in tests/cases/*/; do
     done
 done
 
+for c in "$@"; do
+    c=${c%/}
+    [ -f "tests/cases/${c#tests/cases/}/cmd" ] || { fail=$((fail + 1)); echo "FAIL $c: no such case (no tests/cases/${c#tests/cases/}/cmd)"; }
+done
+
 # UPDATE=1: copy actual output $1 to expected file $2 if they differ, noting it.
 changed=""
 update_file() {

@@ -3,6 +3,7 @@
 #   make            build build/lawscore
 #   make demo       install what is missing, build, score the example, show the ranking
 #   make check      install what is missing, build, run every test
+#   make cases      the end-to-end cases (UPDATE=1: rewrite expected output, tests/README.md)
 #   make plugins    build the C plugins in plugins/
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite under valgrind
@@ -73,7 +74,7 @@ $(BUILD)/obj $(BUILD)/gen $(BUILD)/tests:
 # real plugins; notelf.so is a text file named like a plugin.
 TEST_PLUGIN_SRC = $(wildcard tests/unit/fixtures/plugins/src/*.c)
 TEST_PLUGINS    = $(TEST_PLUGIN_SRC:tests/unit/fixtures/plugins/src/%.c=$(BUILD)/test-plugins/%.so) \
-                  $(BUILD)/test-plugins/notelf.so
+                  $(BUILD)/test-plugins/notelf.so $(BUILD)/test-plugins/template.so
 PLUGIN_CFLAGS   = -std=c11 $(WARN) $(OPT) -Iinclude -fPIC -fvisibility=hidden $(EXTRA_CFLAGS) $(CFLAGS)
 PLUGIN_LDFLAGS  = -shared -Wl,-z,defs -Wl,-z,now $(EXTRA_LDFLAGS) $(LDFLAGS)
 
@@ -82,6 +83,12 @@ $(BUILD)/test-plugins/%.so: tests/unit/fixtures/plugins/src/%.c include/lawscore
 
 $(BUILD)/test-plugins/notelf.so: tests/unit/fixtures/plugins/notelf.txt | $(BUILD)/test-plugins
 	cp $< $@
+
+# plugins/template.c is the plugin authors copy (docs/plugins.md), not a
+# plugin to install: it is built here, by plugins/Makefile's rule (its
+# warnings, its export check), for the unit tests that keep it working.
+$(BUILD)/test-plugins/template.so: plugins/template.c include/lawscore_plugin.h | $(BUILD)/test-plugins
+	@$(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/test-plugins $(abspath $@)
 
 $(BUILD)/test-plugins:
 	@mkdir -p $@
@@ -141,7 +148,8 @@ FUZZ_CC      ?= clang
 FUZZ_PKGS    ?= clang libclang-rt-14-dev
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_DEPS     = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_common.h
-FUZZ_DEFS     = -DLS_FUZZ_FIXTURES='"$(abspath tests/fuzz/fixtures)"'
+FUZZ_DEFS     = -DLS_FUZZ_FIXTURES='"$(abspath tests/fuzz/fixtures)"' \
+                -DLS_FUZZ_EXAMPLE_RULES='"$(abspath examples/dongfeng-2017/rules)"'
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(ENGINE_OBJ) | $(BUILD)/fuzz
 	$(CC) $(CFLAGS_ALL) $(FUZZ_DEFS) $< tests/fuzz/replay.c tests/fuzz/fuzz_common.c $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)

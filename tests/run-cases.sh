@@ -1,7 +1,17 @@
 #!/bin/sh
-# tests/run-cases.sh - data-driven end-to-end cases.
+# tests/run-cases.sh - data-driven end-to-end cases (tests/README.md).
 #
-# Each directory tests/cases/NAME/ holds:
+#   sh tests/run-cases.sh [BIN [CASE...]]       run every case, or the named ones
+#   UPDATE=1 sh tests/run-cases.sh BIN [CASE...] write actual output as expected
+#   KEEP=1 sh tests/run-cases.sh BIN [CASE...]   keep the assembled tree, print where
+#
+# A case's inputs hold only what differs from tests/cases/_base: before
+# running, every directory tests/cases/NAME/ (and _base itself) is assembled
+# in a scratch tree as _base with the case's own files laid over it, under
+# the same relative path, tests/cases/NAME; the rest of the repository is
+# linked in, and lawscore runs with that tree as its working directory, so
+# messages name the same paths as in the repository.  Each case directory
+# holds:
 #   cmd        the arguments to lawscore, one line; paths relative to the
 #              repository root; $CASE expands to the case directory and
 #              $OUT to a fresh scratch directory
@@ -14,20 +24,92 @@
 #   expected/  files that must exist in $OUT with exactly this content
 #              (optional); with a non-zero status $OUT must stay empty,
 #              unless a file `writes-on-failure` is present (--keep-going)
-# Prints one line per failure with a diff, then "N passed, N failed".
+# These control files are not part of the assembled case.  A directory
+# without cmd (such as _explain) is a shared fixture: assembled, not run.
+# Prints one line per failure with a diff, then "cases: N passed, N failed".
+# With UPDATE=1 a case's expected files are rewritten from what lawscore
+# did (see tests/README.md for which files), and "updated NAME: FILES" is
+# printed for each case that changed: review the result with git diff.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BIN=${1:-build/lawscore}
+[ $# -gt 0 ] && shift
 case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
 BINDIR=$(cd "$(dirname "$BIN")" && pwd)
+UPDATE=${UPDATE:-}
+[ "$UPDATE" = 0 ] && UPDATE=
 pass=0
 fail=0
+updated=0
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+if [ -n "${KEEP:-}" ]; then echo "assembled cases kept in $scratch/root"; else trap 'rm -rf "$scratch"' EXIT; fi
+
+# No case may hold a copy of a _base file: it would silently stop following
+# _base.  The checker is itself tested on a tree with one copy planted.
+if sh tests/check-case-copies.sh tests/cases; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL case copies: delete the files named above"
+fi
+mkdir -p "$scratch/self/_base/rules" "$scratch/self/a/rules" "$scratch/self/b"
+echo 'x' > "$scratch/self/_base/rules/r.lua"
+echo 'x' > "$scratch/self/a/rules/r.lua"
+echo 'y' > "$scratch/self/b/r.lua"
+echo 'x' > "$scratch/self/b/cmd"
+self=$(sh tests/check-case-copies.sh "$scratch/self" 2>&1)
+self_status=$?
+self_want="$scratch/self/a/rules/r.lua: error: byte-identical to $scratch/self/_base/rules/r.lua, which every case gets from _base; delete it: git rm $scratch/self/a/rules/r.lua"
+if [ $self_status = 1 ] && [ "$self" = "$self_want" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1))
+    echo "FAIL check-case-copies self-test: status $self_status, output:"
+    echo "$self"
+fi
+rm -rf "$scratch/self"
+
+# The assembled tree: tests/cases/* assembled, everything else linked.
+root=$scratch/root
+mkdir -p "$root/tests/cases"
+for e in * tests/*; do
+    [ "$e" = tests ] || [ "$e" = tests/cases ] || ln -s "$PWD/$e" "$root/$e"
+done
+is_control() {
+    case "$1" in cmd|status|stdout|stderr|expected|writes-on-failure) return 0 ;; esac
+    return 1
+}
+for dir in tests/cases/*/; do
+    dir=${dir%/}
+    mkdir -p "$root/$dir"
+    [ "$dir" = tests/cases/_base ] || cp -R tests/cases/_base/. "$root/$dir"
+    for f in "$dir"/* "$dir"/.[!.]*; do
+        [ -e "$f" ] || continue
+        is_control "${f##*/}" || cp -R "$f" "$root/$dir/"
+    done
+done
+
+for c in "$@"; do
+    c=${c%/}
+    [ -f "tests/cases/${c#tests/cases/}/cmd" ] || { fail=$((fail + 1)); echo "FAIL $c: no such case (no tests/cases/${c#tests/cases/}/cmd)"; }
+done
+
+# UPDATE=1: copy actual output $1 to expected file $2 if they differ, noting it.
+changed=""
+update_file() {
+    if [ ! -f "$1" ]; then
+        [ -f "$2" ] && { rm -f "$2"; changed="$changed ${2#"$dir"/}(removed)"; }
+    elif ! cmp -s "$1" "$2"; then
+        cp "$1" "$2"
+        changed="$changed ${2#"$dir"/}"
+    fi
+}
+
 for dir in tests/cases/*/; do
     dir=${dir%/}
     [ -f "$dir/cmd" ] || continue
     name=${dir#tests/cases/}
+    if [ $# -gt 0 ]; then
+        want=0
+        for c in "$@"; do [ "${c%/}" = "$name" ] || [ "${c%/}" = "$dir" ] && want=1; done
+        [ $want = 1 ] || continue
+    fi
     CASE=$dir
     OUT=$scratch/$name/out
     mkdir -p "$OUT"
@@ -35,12 +117,36 @@ for dir in tests/cases/*/; do
     want_status=0
     [ -f "$dir/status" ] && want_status=$(cat "$dir/status")
     # shellcheck disable=SC2086
-    ${VALGRIND:-} "$BIN" $args >"$scratch/$name/stdout" 2>"$scratch/$name/stderr"
+    (cd "$root" && exec ${VALGRIND:-} "$BIN" $args) >"$scratch/$name/stdout" 2>"$scratch/$name/stderr"
     status=$?
     for stream in stdout stderr; do
-        sed -e "s|$BINDIR|\$BUILD|g" -e "s|$PWD|\$ROOT|g" "$scratch/$name/$stream" > "$scratch/$name/$stream.t"
+        sed -e "s|$BINDIR|\$BUILD|g" -e "s|$root|\$ROOT|g" -e "s|$PWD|\$ROOT|g" \
+            "$scratch/$name/$stream" > "$scratch/$name/$stream.t"
         mv "$scratch/$name/$stream.t" "$scratch/$name/$stream"
     done
+    if [ -n "$UPDATE" ]; then
+        changed=""
+        new=1
+        for f in status stdout stderr expected/*; do [ -e "$dir/$f" ] && new=0; done
+        if [ "$status" != "$want_status" ]; then
+            echo "$status" > "$dir/status"
+            changed="$changed status"
+        fi
+        for stream in stdout stderr; do
+            if [ -f "$dir/$stream" ] || { [ $new = 1 ] && [ -s "$scratch/$name/$stream" ]; }; then
+                update_file "$scratch/$name/$stream" "$dir/$stream"
+            fi
+        done
+        if [ -d "$dir/expected" ]; then
+            if [ -z "$(ls -A "$dir/expected")" ]; then
+                for f in "$OUT"/*; do [ -f "$f" ] && update_file "$f" "$dir/expected/${f##*/}"; done
+            else
+                for f in "$dir"/expected/*; do [ -e "$f" ] && update_file "$OUT/${f##*/}" "$f"; done
+            fi
+        fi
+        if [ -n "$changed" ]; then updated=$((updated + 1)); echo "updated $name:$changed"; fi
+        continue
+    fi
     ok=1
     why=""
     if [ "$status" != "$want_status" ]; then ok=0; why="exit status $status, expected $want_status"; fi
@@ -53,6 +159,7 @@ $(diff -u "$dir/$stream" "$scratch/$name/$stream" | head -40)"
     done
     if [ -d "$dir/expected" ]; then
         for f in "$dir"/expected/*; do
+            [ -e "$f" ] || continue
             b=$(basename "$f")
             if ! cmp -s "$f" "$OUT/$b"; then
                 ok=0
@@ -71,6 +178,12 @@ $(diff -u "$f" "$OUT/$b" 2>&1 | head -40)"
         [ -s "$scratch/$name/stderr" ] && { echo "  stderr was:"; sed 's/^/    /' "$scratch/$name/stderr" | head -20; }
     fi
 done
+if [ -n "$UPDATE" ]; then
+    echo "cases: $updated updated (review with git diff tests/cases)"
+    [ "$fail" -eq 0 ]
+    exit
+fi
+[ $# -gt 0 ] && { echo "cases: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
 # Reproducibility: the same inputs give byte-identical outputs.
 ex=examples/dongfeng-2017
 ok=1

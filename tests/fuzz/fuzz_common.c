@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ls_data.h"
@@ -20,6 +21,9 @@
 
 #ifndef LS_FUZZ_FIXTURES
 #define LS_FUZZ_FIXTURES "tests/fuzz/fixtures"
+#endif
+#ifndef LS_FUZZ_EXAMPLE_RULES
+#define LS_FUZZ_EXAMPLE_RULES "examples/dongfeng-2017/rules"
 #endif
 
 /* (sized so that a name appended still fits a PATH_MAX buffer) */
@@ -49,24 +53,69 @@ int fz_on(const char *name)
     return 1;
 }
 
-/* Remove the scratch directory and what the harness put in it (files and
- * links only: nothing else is ever created there). */
-static void remove_scratch(void)
+/* Remove a directory the harness made and what it holds: files, links and
+ * (depth > 0) directories of its own making, such as the assembled rules/. */
+static void remove_dir(const char *dir, int depth)
 {
-    if (!scratch[0]) return;
-    DIR *d = opendir(scratch);
+    DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
             char p[PATH_MAX];
-            snprintf(p, sizeof p, "%s/%s", scratch, e->d_name);
-            unlink(p);
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            if (unlink(p) != 0 && depth > 0) remove_dir(p, depth - 1);
         }
         closedir(d);
     }
-    rmdir(scratch);
+    rmdir(dir);
+}
+
+static void remove_scratch(void)
+{
+    if (!scratch[0]) return;
+    remove_dir(scratch, 1);
     scratch[0] = '\0';
+}
+
+/* Link each file of directory `from` into directory `to`; a name already
+ * there (linked from `first`) is a copy of a rule that belongs in one place
+ * only. */
+static void link_files(const char *from, const char *to, const char *first)
+{
+    DIR *d = opendir(from);
+    if (!d) fz_fail("rules directory %s not found", from);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char src[PATH_MAX], dst[PATH_MAX];
+        if (strlen(e->d_name) > 255) fz_fail("fixture name too long");
+        snprintf(src, sizeof src, "%s/%s", from, e->d_name);
+        snprintf(dst, sizeof dst, "%s/%s", to, e->d_name);
+        if (access(dst, F_OK) == 0)
+            fz_fail("%s: %s has a rule of that name: delete the copy (the fuzz rules are "
+                    "the example's and the fixtures' own, assembled)", src, first);
+        if (symlink(src, dst) != 0) fz_fail("cannot link %s", dst);
+    }
+    closedir(d);
+}
+
+/* The fixture `rules`: a directory of links to the example's rules and to
+ * the few rules of the fixtures' own (tests/fuzz/fixtures/rules/), so that
+ * the example's rules are fuzzed as shipped, without copies. */
+static void assemble_rules(void)
+{
+    const char *ex = getenv("LS_FUZZ_EXAMPLE_RULES");
+    if (!ex) ex = LS_FUZZ_EXAMPLE_RULES;
+    char *real = realpath(ex, NULL);
+    if (!real) fz_fail("example rules %s not found (set LS_FUZZ_EXAMPLE_RULES)", ex);
+    char to[PATH_MAX], own[PATH_MAX];
+    snprintf(to, sizeof to, "%s/rules", scratch);
+    snprintf(own, sizeof own, "%s/rules", fixtures);
+    if (mkdir(to, 0700) != 0) fz_fail("cannot create %s", to);
+    link_files(real, to, "");
+    link_files(own, to, real);
+    free(real);
 }
 
 const char *fz_setup(const char *const *links)
@@ -84,6 +133,10 @@ const char *fz_setup(const char *const *links)
     if (!mkdtemp(scratch)) fz_fail("cannot create a scratch directory %s", scratch);
     atexit(remove_scratch);
     for (const char *const *l = links; l && *l; l++) {
+        if (!strcmp(*l, "rules")) {
+            assemble_rules();
+            continue;
+        }
         char from[PATH_MAX], to[PATH_MAX];
         if (strlen(*l) > 255) fz_fail("fixture name too long");
         snprintf(from, sizeof from, "%s/%s", fixtures, *l);
@@ -219,10 +272,11 @@ static void free_data_scheme(void)
 
 void fz_data_init(const char *name, const char *other)
 {
-    fz_setup(NULL);
+    static const char *const links[] = {"scheme.yaml", "rules", NULL};
+    fz_setup(links);
     ls_errors err;
     ls_errors_init(&err);
-    data_scheme = ls_scheme_load(fz_fixture("scheme.yaml"), &err);
+    data_scheme = ls_scheme_load(fz_path("scheme.yaml"), &err);
     if (!data_scheme) {
         ls_errors_print(&err, stderr);
         fz_fail("the fixture scheme does not load");

@@ -25,7 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Create the harness's scratch directory (once, removed at exit) holding a
  * symbolic link to each fixture named in `links` (NULL-terminated, names
- * in tests/fuzz/fixtures/).  Returns the directory. */
+ * in tests/fuzz/fixtures/).  The name "rules" makes a directory instead,
+ * of links to the example's rules (examples/dongfeng-2017/rules/, or
+ * $LS_FUZZ_EXAMPLE_RULES) and to the fixtures' own (fixtures/rules/); a
+ * name in both fails.  Returns the directory. */
 const char *fz_setup(const char *const *links);
 /* Path of `name` in the scratch directory (a static buffer per call site:
  * the caller copies it if it keeps it past the next call). */

@@ -4,8 +4,9 @@
  * `data` and `unit` (and `unit.flags`) are empty proxies whose C __index
  * reads the call in progress, so one set of objects serves every call;
  * `pairs` walks their sorted key lists (ls_sandbox_cproxy).  Every C
- * function here has the ls_lua_api as its upvalue 1; `data`, `stats` and
- * `name_of` share an id -> index table as upvalue 2.  While lint probes
+ * function here has the ls_lua_api as its upvalue 1; `data`, `stats`,
+ * `name_of`, `unit_of` and `label_of` share an id -> index table as
+ * upvalue 2.  While lint probes
  * (api->probe_fn), an unknown indicator is reported to the probe instead
  * of raising, and the read gives a neutral value.
  *
@@ -218,6 +219,41 @@ static int api_name_of(lua_State *L)
     return 1;
 }
 
+/* unit_of(id): the measure word of indicator id (its catalogue `unit:`,
+ * "件"), or "" when the catalogue gives none. */
+static int api_unit_of(lua_State *L)
+{
+    int ind = check_indicator(L, 1);
+    lua_pushstring(L, ind < 0 ? "" : api_of(L)->s->inds[ind].unit);
+    return 1;
+}
+
+/* label_of(value [, id]): the display name the catalogue gives enum value
+ * `value` of indicator id; without id, of the enum indicators this call
+ * has read the first that has the value and labels it, else the label
+ * every indicator labelling the value agrees on; else the value itself.
+ * Values that are not strings come back as they are. */
+static int api_label_of(lua_State *L)
+{
+    int ind = -1;
+    if (!lua_isnoneornil(L, 2) && (ind = check_indicator(L, 2)) < 0) {
+        lua_settop(L, 1);                           /* probing */
+        return 1;
+    }
+    if (lua_type(L, 1) != LUA_TSTRING) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    const ls_scheme *s = api_of(L)->s;
+    const char *code = lua_tostring(L, 1);
+    ls_rule_call *c = api_of(L)->cur;
+    for (size_t i = 0; ind < 0 && c && c->reads && i < s->ninds; i++)
+        if (c->reads[i] && s->inds[i].labels && ls_scheme_label(s, (int)i, code) != code)
+            ind = (int)i;
+    lua_pushstring(L, ls_scheme_label(s, ind, code));
+    return 1;
+}
+
 
 void ls_lua_api_init(ls_lua_api *api, const ls_scheme *s)
 {
@@ -263,6 +299,14 @@ void ls_lua_api_open(lua_State *L, int g, ls_lua_api *api)
     lua_pushvalue(L, ix);
     lua_pushcclosure(L, api_name_of, 2);
     lua_setfield(L, g, "name_of");
+    lua_pushlightuserdata(L, api);
+    lua_pushvalue(L, ix);
+    lua_pushcclosure(L, api_unit_of, 2);
+    lua_setfield(L, g, "unit_of");
+    lua_pushlightuserdata(L, api);
+    lua_pushvalue(L, ix);
+    lua_pushcclosure(L, api_label_of, 2);
+    lua_setfield(L, g, "label_of");
     lua_pop(L, 1);
 
     lua_pushlightuserdata(L, api);
@@ -363,8 +407,10 @@ void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
     lua_setfield(L, -2, "name");
     lua_pushstring(L, nd->number ? nd->number : "");
     lua_setfield(L, -2, "number");
-    ls_sandbox_push_num(L, ls_dec_to_double(nd->points, s->digits));
-    lua_setfield(L, -2, "points");
+    if (!nd->no_points) {           /* a bonus/deduction item without points: nil */
+        ls_sandbox_push_num(L, ls_dec_to_double(nd->points, s->digits));
+        lua_setfield(L, -2, "points");
+    }
     lua_pushstring(L, kind_name(nd->section));
     lua_setfield(L, -2, "kind");
     ls_sandbox_readonly(L, "item");

@@ -566,6 +566,9 @@ static int h_earned(lsp_call *c, double earned, const char *situation)
     if (!isfinite(earned)) return call_fail(c, "earned(): the points are not a finite number");
     const lsp_item *it = &c->bd->item;
     double points = it->points;
+    if (it->kind == LSP_DEDUCTION && !isfinite(points))
+        return call_fail(c, "earned(): item %s is a deduction item without points: there are no "
+                            "points to earn out of", it->number);
     char a[LSP_FMT_SIZE];
     int rc = 0;
     if (situation) {
@@ -641,7 +644,8 @@ int ls_plugin_host_bind(const ls_scheme *s, int node, const char *plugin, const 
     bd->item.name = nd->name;
     bd->item.number = nd->number ? nd->number : "";
     bd->item.kind = item_kind(nd->section);
-    bd->item.points = ls_dec_to_double(nd->points, s->digits);
+    /* A bonus or deduction item without points has no cap of its own. */
+    bd->item.points = nd->no_points ? HUGE_VAL : ls_dec_to_double(nd->points, s->digits);
     bd->item.verb = nd->section == LS_SEC_BONUS ? "加" : "扣";
     lsp_bind_ctx ctx = {.s = s, .nd = nd, .bd = bd, .plugin = plugin, .fn = fn, .err = err};
     int rc = fn->bind ? fn->bind(&host, &ctx) : 0;

@@ -217,6 +217,60 @@ static void load_groups(loader *ld, const ls_ynode *gl)
 
 /* ---- indicators ------------------------------------------------------ */
 
+/* `lint: {ignore: REASON}` -> *reason.  A bare `lint: ignore` is refused:
+ * the reason is what tells next year's author why the warning is wanted. */
+static int lint_ignore(loader *ld, const ls_ynode *n, const char **reason)
+{
+    static const char *const keys[] = {"ignore", NULL};
+    if (n->kind == LS_YSCALAR && !strcmp(n->str, "ignore"))
+        return ls_yr_error(&ld->r, n, "'lint: ignore' needs a reason: write lint: {ignore: REASON}, "
+                                      "e.g. {ignore: 仅作统计，不计分}");
+    if (ls_yr_expect_map(&ld->r, n, "'lint'")) return -1;
+    if (ls_yr_check_keys(&ld->r, n, keys, "'lint'")) return -1;
+    const ls_ynode *v = ls_yr_require(&ld->r, n, "ignore", "'lint'");
+    if (!v || ls_yr_text(&ld->r, v, "ignore", reason)) return -1;
+    if (!**reason) return ls_yr_error(&ld->r, v, "'ignore' needs a reason (why the warnings are not wanted)");
+    return 0;
+}
+
+/* `labels: {code: 显示名}` of an enum indicator: every key one of its
+ * values; a code labelled by several indicators has the same label in all. */
+static void load_labels(loader *ld, ls_indicator *ind, const ls_ynode *n, const char *tname)
+{
+    ls_scheme *s = ld->s;
+    if (ind->spec.type != LS_T_ENUM) {
+        ld->rc = ls_yr_error(&ld->r, n, "'labels' applies to enum indicators only, not to type %s", tname);
+        return;
+    }
+    if (ls_yr_expect_map(&ld->r, n, "'labels'")) { ld->rc = -1; return; }
+    if (!ind->spec.nchoices) return;        /* 'values' is wrong: reported */
+    ind->labels = ls_arena_alloc(&s->arena, ind->spec.nchoices * sizeof *ind->labels);
+    memset(ind->labels, 0, ind->spec.nchoices * sizeof *ind->labels);
+    int me = (int)(ind - s->inds);
+    for (size_t i = 0; i < n->n; i++) {
+        const ls_ynode *k = ls_ymap_key(n, i), *v = ls_ymap_val(n, i);
+        const char *label;
+        if (ls_yr_text(&ld->r, v, "labels", &label)) { ld->rc = -1; continue; }
+        size_t j;
+        for (j = 0; j < ind->spec.nchoices && strcmp(ind->spec.choices[j], k->str); j++)
+            ;
+        if (j == ind->spec.nchoices) {
+            ld->rc = ls_yr_error(&ld->r, k, "'labels': '%s' is not one of the values of '%s'", k->str, ind->id);
+            continue;
+        }
+        ind->labels[j] = label;
+        int old;
+        if (ls_strmap_put(&s->label_ix, ind->spec.choices[j], me, &old)) {
+            const char *other = ls_scheme_label(s, old, k->str);
+            if (strcmp(other, label))
+                ld->rc = ls_yr_error(&ld->r, v, "enum value '%s' is labelled '%s' here and '%s' by "
+                                                "indicator '%s' (line %d): a value has one display "
+                                                "name in a scheme",
+                                     k->str, label, other, s->inds[old].id, s->inds[old].line);
+        }
+    }
+}
+
 static void load_indicators(loader *ld, const ls_ynode *il)
 {
     ls_scheme *s = ld->s;
@@ -224,7 +278,8 @@ static void load_indicators(loader *ld, const ls_ynode *il)
     if (ls_yr_expect_seq(&ld->r, il, "'indicators'")) { ld->rc = -1; return; }
     s->inds = ls_xcalloc(il->n, sizeof *s->inds);
     static const char *const keys[] = {"id", "name", "type", "unit", "min", "max", "default",
-                                       "required", "values", "description", NULL};
+                                       "required", "values", "labels", "description", "lint",
+                                       NULL};
     for (size_t i = 0; i < il->n; i++) {
         const ls_ynode *in = il->items[i];
         if (ls_yr_expect_map(&ld->r, in, "an indicator")) { ld->rc = -1; continue; }
@@ -284,6 +339,8 @@ static void load_indicators(loader *ld, const ls_ynode *il)
         } else if (vals) {
             ld->rc = ls_yr_error(&ld->r, vals, "'values' applies to enum indicators only, not to type %s", tname);
         }
+        if ((n = ls_ymap_get(in, "labels"))) load_labels(ld, ind, n, tname);
+        if ((n = ls_ymap_get(in, "lint"))) FAIL(lint_ignore(ld, n, &ind->lint_ignore));
         if ((n = ls_ymap_get(in, "required"))) FAIL(ls_yr_bool(&ld->r, n, "required", &ind->required));
         if ((n = ls_ymap_get(in, "default"))) {
             char msg[256];
@@ -537,7 +594,7 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
 {
     ls_scheme *s = ld->s;
     static const char *const keys[] = {"id", "name", "points", "criteria", "items", "rule", "params",
-                                       "only_if", "unless", "groups", NULL};
+                                       "only_if", "unless", "groups", "lint", NULL};
     const char *what = sec == LS_SEC_MAIN ? (depth == 0 ? "a category" : "an item") : ls_section_name(sec);
     if (ls_yr_expect_map(&ld->r, yn, what)) { ld->rc = -1; return -1; }
     FAIL(ls_yr_check_keys(&ld->r, yn, keys, what));
@@ -571,8 +628,12 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
     if ((n = ls_yr_require(&ld->r, yn, "name", what))) FAIL(ls_yr_text(&ld->r, n, "name", &node->name));
     else ld->rc = -1;
     if ((n = ls_ymap_get(yn, "criteria"))) FAIL(ls_yr_text(&ld->r, n, "criteria", &node->criteria));
+    if ((n = ls_ymap_get(yn, "lint"))) FAIL(lint_ignore(ld, n, &s->nodes[idx].lint_ignore));
+    node = &s->nodes[idx];
     if (sec == LS_SEC_VETO) {
         if ((n = ls_ymap_get(yn, "points"))) ld->rc = ls_yr_error(&ld->r, n, "veto items have no points");
+    } else if (sec != LS_SEC_MAIN && !ls_ymap_get(yn, "points")) {
+        node->no_points = 1;     /* "每篇加2分" under the section's cap; "每起扣1分" uncapped */
     } else if ((n = ls_yr_require(&ld->r, yn, "points", what))) {
         if (ls_yr_decimal(&ld->r, n, "points", s->digits, &node->points)) ld->rc = ld->bad_points = -1;
         else if (node->points < 0)
@@ -714,6 +775,7 @@ ls_scheme *ls_scheme_load(const char *path, ls_errors *err)
     ls_strmap_init(&s->unit_ix);
     ls_strmap_init(&s->ind_ix);
     ls_strmap_init(&s->node_ix);
+    ls_strmap_init(&s->label_ix);
     s->bonus_cap = -1;
     s->path = ls_arena_strdup(&s->arena, path);
     char *dir = ls_dirname(path);
@@ -758,6 +820,7 @@ void ls_scheme_free(ls_scheme *s)
     ls_strmap_cleanup(&s->unit_ix);
     ls_strmap_cleanup(&s->ind_ix);
     ls_strmap_cleanup(&s->node_ix);
+    ls_strmap_cleanup(&s->label_ix);
     free(s->units);
     free(s->inds);
     free(s->nodes);
@@ -767,6 +830,16 @@ void ls_scheme_free(ls_scheme *s)
     free(s->units_doc);
     ls_arena_cleanup(&s->arena);
     free(s);
+}
+
+const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code)
+{
+    if (ind < 0) ind = ls_strmap_get(&s->label_ix, code);
+    if (ind < 0 || (size_t)ind >= s->ninds || !s->inds[ind].labels) return code;
+    const ls_indicator *in = &s->inds[ind];
+    for (size_t j = 0; j < in->spec.nchoices; j++)
+        if (!strcmp(in->spec.choices[j], code)) return in->labels[j] ? in->labels[j] : code;
+    return code;
 }
 
 int ls_scheme_find_unit(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->unit_ix, id); }

@@ -60,6 +60,9 @@ typedef struct ls_indicator {
     ls_vspec spec;
     int required;
     ls_value def;            /* def.set when a default is given */
+    const char **labels;     /* enum: display name of each choice (NULL
+                                where none is given), or NULL (`labels:`) */
+    const char *lint_ignore; /* `lint: {ignore: REASON}`: the reason, or NULL */
     int line, col;
 } ls_indicator;
 
@@ -88,6 +91,9 @@ typedef struct ls_node {
     ls_section section;
     ls_fixed points;         /* MAIN: full points; BONUS: max bonus;
                                 DEDUCT: max deduction; VETO: 0 */
+    int no_points;           /* BONUS/DEDUCT written without `points`: no
+                                cap of its own (points is 0) */
+    const char *lint_ignore; /* `lint: {ignore: REASON}`: the reason, or NULL */
     int parent;              /* node index, -1 for top level */
     int depth;               /* 0 = category (or top-level bonus/... item) */
     int *children;           /* node indices */
@@ -124,6 +130,8 @@ typedef struct ls_scheme {
     int *leaves;        size_t nleaves;  /* every leaf, in order, all sections */
 
     ls_strmap unit_ix, ind_ix, node_ix;   /* id -> index */
+    ls_strmap label_ix;      /* enum code with a display name -> indicator
+                                whose `labels:` give it */
 
     ls_ydoc *doc;            /* the scheme file (owned) */
     ls_ydoc *units_doc;      /* units file when separate (owned), or NULL */
@@ -144,6 +152,12 @@ int ls_scheme_find_group(const ls_scheme *s, const char *id);
 
 /* The catalogue id nearest to `id` (for "did you mean"), or NULL. */
 const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id);
+
+/* The display name of enum value `code`: that of indicator `ind`'s
+ * `labels:`, or with ind < 0 the one the catalogue gives the code (a code
+ * has one display name in a scheme); `code` itself when there is none.
+ * The string lives as long as the scheme (or is `code`). */
+const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code);
 
 /* Whether leaf or category `node` applies to unit `unit`. */
 int ls_node_applies(const ls_scheme *s, int node, int unit);

@@ -168,7 +168,9 @@ typedef struct lsp_item {
     const char *number;        /* 序号 as printed: "4.3" */
     int kind;                  /* LSP_ITEM, LSP_BONUS, LSP_DEDUCTION, LSP_VETO */
     double points;             /* full points; BONUS: max bonus; DEDUCTION:
-                                  max deduction; VETO: 0 */
+                                  max deduction; VETO: 0.  HUGE_VAL (no cap)
+                                  on a bonus or deduction item the scheme
+                                  gives no points */
     const char *verb;          /* "扣", or "加" on bonus items: for reasons */
 } lsp_item;
 

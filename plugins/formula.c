@@ -13,12 +13,12 @@
  *                            given, full points with this reason
  *                            ("本年度未签订合同"); without it, such a unit
  *                            has no ratio and scores 0
- *       reason: "关联率90%，得3分", "关联率（无数据），不得分"
+ *       reason: "关联率88.89%，得3分", "关联率（无数据），不得分"
  *
  * Behaves like the Lua helpers (rules/lawscore.lua) in
  *     if none and (data[denominator] or 0) == 0 then return full(none) end
  *     local r = ratio(data[numerator], data[denominator])
- *     return bands(r, bands, what .. "90%")     -- the ratio to one decimal
+ *     return bands(r, bands, what .. pct(r))    -- "关联率88.89%" 
  * The result follows the item's kind: the points earned on ordinary and
  * bonus items, the points not earned on deduction-only items.  Veto items
  * are refused at bind time.
@@ -122,7 +122,8 @@ static int ratio_bands_score(const lsp_host *h, lsp_call *c)
     size_t len = strlen(st->what) + LSP_FMT_SIZE + 32;
     char *what = malloc(len), shown[LSP_FMT_SIZE];
     if (!what) return h->fail(c, "out of memory");
-    if (has) snprintf(what, len, "%s%s%%", st->what, h->fmt(floor(r * 10 + 0.5) / 10, shown, sizeof shown));
+    /* Rates in reasons: two decimals at most, half up (rules/lawscore.lua pct()). */
+    if (has) snprintf(what, len, "%s%s%%", st->what, h->fmt(floor(r * 100 + 0.5 + 1e-7) / 100, shown, sizeof shown));
     else snprintf(what, len, "%s（无数据）", st->what);
     int rc = h->earned(c, earned, what);
     free(what);

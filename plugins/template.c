@@ -7,7 +7,8 @@
  *               each       points per occurrence (0.5)
  *               what       what is counted, in reasons (default: the item's name)
  *               cap        at most this much (default: the item's points)
- *       reason: "迟报2次，每次扣0.5分，扣1分"
+ *               unit       the count's measure word (default 次): 卷, 人, 篇, 件
+ *       reason: "迟报2次，每次扣0.5分，扣1分", with unit 卷 "评查不合格案卷3卷，每卷扣1分，扣3分"
  *
  * In a scheme:
  *     - id: c8.3
@@ -17,7 +18,8 @@
  *       params: {indicator: late_reports, each: 0.5, what: 迟报}
  *
  * Behaves like the Lua helper per_occurrence(data[indicator], each, what,
- * cap) of rules/lawscore.lua: a missing count counts as 0.
+ * {cap = cap, unit = unit}) of rules/lawscore.lua: a missing count counts
+ * as 0.
  *
  * Depends on: lawscore_plugin.h (the only lawscore header a plugin
  * includes), libc.
@@ -34,6 +36,7 @@ typedef struct per_occurrence_state {
     double each;
     double cap;           /* < 0: the item's points */
     const char *what;     /* lives as long as the scheme */
+    const char *unit;     /* measure word */
 } per_occurrence_state;
 
 /* Runs once per item when the scheme is bound: check every parameter
@@ -45,12 +48,14 @@ static int per_occurrence_bind(const lsp_host *h, lsp_bind_ctx *b)
     if (it->kind == LSP_VETO)
         return h->bind_error(b, NULL, "item %s is a veto item (一票否决): "
                                       "per_occurrence cannot score it", it->number);
-    per_occurrence_state st = {.cap = -1, .what = it->name};
+    per_occurrence_state st = {.cap = -1, .what = it->name, .unit = "次"};
     int bad = 0;
     bad |= h->param_indicator(b, "indicator", LSP_REQUIRED,
                               LSP_TYPE(LSP_T_INTEGER) | LSP_TYPE(LSP_T_NUMBER), &st.count) < 0;
     bad |= h->param_number(b, "each", LSP_REQUIRED, &st.each) < 0;
     bad |= h->param_string(b, "what", LSP_OPTIONAL, &st.what) < 0;   /* keeps the default */
+    bad |= h->param_string(b, "unit", LSP_OPTIONAL, &st.unit) < 0;
+    if (!st.unit[0]) st.unit = "次";
     int rc = h->param_number(b, "cap", LSP_OPTIONAL, &st.cap);
     if (rc < 0) bad = 1;
     else if (rc == 0 && st.cap < 0)
@@ -71,11 +76,11 @@ static int per_occurrence_score(const lsp_host *h, lsp_call *c)
     double count = h->number(c, st->count, NULL);      /* not given: 0 */
     if (count <= 0 || st->each == 0) return h->amount(c, 0, st->cap, NULL);
     char n[LSP_FMT_SIZE], e[LSP_FMT_SIZE];
-    size_t len = strlen(st->what) + 2 * LSP_FMT_SIZE + 32;
+    size_t len = strlen(st->what) + 2 * strlen(st->unit) + 2 * LSP_FMT_SIZE + 32;
     char *text = malloc(len);
     if (!text) return h->fail(c, "out of memory");
-    snprintf(text, len, "%s%s次，每次%s%s分", st->what, h->fmt(count, n, sizeof n), it->verb,
-             h->fmt(st->each, e, sizeof e));
+    snprintf(text, len, "%s%s%s，每%s%s%s分", st->what, h->fmt(count, n, sizeof n), st->unit,
+             st->unit, it->verb, h->fmt(st->each, e, sizeof e));
     /* amount(): the deduction (at most cap) becomes the score the item's
      * kind needs, with the reason "迟报2次，每次扣0.5分，扣1分". */
     int rc = h->amount(c, count * st->each, st->cap, text);

@@ -24,8 +24,20 @@ Two families of helpers:
     bonus items add it (per_occurrence(n, 1, "获市级表彰") on a bonus item
     gives 1 point per award, "获市级表彰2次，每次加1分，加2分").
   * helpers that GIVE points work out the points earned out of
-    item.points: full, score, binary, graded, bands, rank_points, tiers.
-    On a deduction-only item the deduction is what was not earned.
+    item.points: full, score, binary, graded, bands, rank_points, tiers,
+    proportional, linear.  On a deduction-only item the deduction is what
+    was not earned.
+
+Rates.  rate_steps, proportional and linear take a rate in percent (a
+number, or nil when not given) or the two counts it is made of,
+{numerator, denominator}: {data.closed, data.filed}, or their indicator
+ids {"closed", "filed"} (then the numerator is read only when there is a
+denominator, as the C plugins do).  With counts, the
+option `none` says what a denominator of 0 (or not given: "no cases this
+year") gives, and must be written: none = "本年度无行政处罚案件" gives
+full points (no deduction) with that reason; none = false counts the rate
+as 0 %.  Rates are shown in reasons with at most two decimals, rounded
+half up (pct(): 88.89%), the same as the C plugins show them.
 
 A missing value (nil: the data file did not give it) counts as 0 in
 per_occurrence and shortfall, and as "not reached" in threshold,
@@ -33,6 +45,8 @@ rate_steps and bands.  A condition (binary, doubled, veto) is met when it
 is true or a number other than 0.
 
 Amounts in reasons are printed with fmt(): 0.5, 2, 1.25 (never 2.0).
+Enum codes are shown by their display names when the catalogue gives
+them (`labels:`, see label_of).
 
 This file runs inside the rule sandbox and sees what a rule sees (item,
 string, math, table ...), read-only.  It keeps no state between calls.
@@ -40,7 +54,7 @@ string, math, table ...), read-only.  It keeps no state between calls.
 
 local type, tostring, error, select, ipairs = type, tostring, error, select, ipairs
 local format = string.format
-local ceil, mtype = math.ceil, math.type
+local ceil, floor, mtype, huge = math.ceil, math.floor, math.type, math.huge
 local concat = table.concat
 
 -- Amounts are sums of decimals such as 0.1 + 0.2 (= 0.30000000000000004 in
@@ -65,26 +79,32 @@ function H.fmt(x)
 end
 local fmt = H.fmt
 
--- A value as it reads in a reason: 是/否 for true/false.
+-- A value as it reads in a reason: 是/否 for true/false, an enum code by
+-- its display name when the catalogue gives one (label_of).
 local function show(v)
   if v == true then return "是" end
   if v == false then return "否" end
+  if type(v) == "string" then return label_of(v) end
   return fmt(v)
 end
 
--- x rounded half up to two decimals, for showing rates.
+-- x rounded half up to two decimals: rates in reasons, and the points
+-- proportional() and linear() give.  The small addition keeps decimals
+-- that binary floating point holds just below the half (6.515 is
+-- 6.51499999...) rounding up, as the office's Excel ROUND does.  The C
+-- plugins round the same way (plugins/rates.c, plugins/formula.c).
 local function round2(x)
-  return math.floor(x * 100 + 0.5) / 100
+  return floor(x * 100 + 0.5 + 1e-7) / 100
 end
 
--- Whether text contains an ASCII digit (then it already shows a value).
-local function has_digit(text)
-  for i = 1, #text do
-    local c = text:byte(i)
-    if c >= 48 and c <= 57 then return true end
+-- pct(rate): a rate as reasons show it, two decimals at most: 88.89%, 90%.
+function H.pct(rate)
+  if type(rate) ~= "number" then
+    error("pct(): 'rate' must be a number, found " .. type(rate), 2)
   end
-  return false
+  return fmt(round2(rate)) .. "%"
 end
+local pct = H.pct
 
 -- Errors point at the rule line that called the helper.
 local function fail(fname, msg)
@@ -136,6 +156,20 @@ local function list_of(text)
   return { text }
 end
 
+-- The default cap: the item's points, or none on a bonus or deduction
+-- item written without points.
+local function item_cap()
+  return item.points or huge
+end
+
+-- item.points, for helpers that give points out of it.
+local function need_points(fname)
+  if item.points == nil then
+    fail(fname, "item " .. item.number .. " has no points of its own: there are no full points to give")
+  end
+  return item.points
+end
+
 local function not_veto(fname)
   if item.kind == "veto" then
     fail(fname, "item " .. item.number .. " is a veto item (一票否决): use veto(cond, reason)")
@@ -148,13 +182,105 @@ local function verb()
   return "扣"
 end
 
+-- The options table of a helper: nil gives {}, a number is the cap alone,
+-- a table is checked against the known keys (a misspelt option is an error).
+local function options(fname, v, known)
+  if v == nil then return {} end
+  if type(v) == "number" then return { cap = v } end
+  if type(v) ~= "table" then
+    fail(fname, "'cap' must be a number (or a table of options such as {cap = 3}), found " ..
+         describe(v))
+  end
+  for k in pairs(v) do
+    if type(k) ~= "string" or not known[k] then
+      fail(fname, "unknown option '" .. tostring(k) .. "' (known: " .. known[1] .. ")")
+    end
+  end
+  return v
+end
+
+local function known(list)
+  local t = { concat(list, ", ") }
+  for _, k in ipairs(list) do t[k] = true end
+  return t
+end
+local OCCURRENCE_OPTIONS = known({ "cap", "unit" })
+local RATE_STEPS_OPTIONS = known({ "cap", "none", "round", "show" })
+local RATE_OPTIONS = known({ "none", "show" })
+
+-- options.round: true for "down" (whole steps only), false for "up".
+local function round_mode(fname, v)
+  if v == nil or v == "up" then return false end
+  if v == "down" then return true end
+  fail(fname, "option 'round' must be \"up\" or \"down\", found " .. describe(v))
+end
+
+-- The rate a helper was given, as (value, state):
+--   a number            -> rate, "value"
+--   nil                 -> 0, "missing"          (counts as 0 %)
+--   {num, den}, den > 0 -> num * 100 / den, "value" (num nil: 0, "missing");
+--                          num and den may be indicator ids ("closed")
+--   {num, den}, den 0 or nil:
+--       options.none a text -> nil, "none"    (full points, that reason)
+--       options.none false  -> 0, "zero"      (counts as 0 %)
+-- The rule for a zero denominator must be written: without options.none
+-- the counts form is an error, whatever the data.
+local function read_rate(fname, rate, opts)
+  if rate == nil then return 0, "missing" end
+  if type(rate) == "number" then return rate, "value" end
+  if type(rate) ~= "table" then
+    fail(fname, "'rate' must be a number (a percentage) or {numerator, denominator}, found " ..
+         describe(rate))
+  end
+  local num, den = rate[1], rate[2]
+  local none = opts.none
+  -- Indicator ids: read the denominator first, and the numerator only
+  -- when there is a denominator (the score sheet lists what was read).
+  if type(den) == "string" then den = data[den] end
+  if den ~= nil then need_number(fname, "rate[2] (the denominator)", den) end
+  if type(num) == "string" then
+    if den == nil or den == 0 then num = nil else num = data[num] end
+  end
+  if num ~= nil then need_number(fname, "rate[1] (the numerator)", num) end
+  if none == nil then
+    fail(fname, "a rate given as {numerator, denominator} needs the option none: the reason " ..
+         "for full points when the denominator is 0 (none = \"本年度无案件\"), or none = false " ..
+         "to count it as 0%")
+  end
+  if none ~= false and type(none) ~= "string" then
+    fail(fname, "option 'none' must be text or false, found " .. describe(none))
+  end
+  if den == nil or den == 0 then
+    if none == false then return 0, "zero" end
+    return nil, "none"
+  end
+  if num == nil then return 0, "missing" end
+  return num * 100 / den, "value"
+end
+
+-- "<what><rate>", as reasons name a rate: "结案率88.89%";
+-- "结案率（无数据，按0%计）"; "结案率（分母为0，按0%计）".  show = false
+-- leaves the value out.
+local function rate_text(what, r, state, show)
+  if state == "missing" then return what .. "（无数据，按0%计）" end
+  if state == "zero" then return what .. "（分母为0，按0%计）" end
+  if show == false then return what end
+  return what .. pct(r)
+end
+
+local function check_show(fname, v)
+  if v ~= nil and type(v) ~= "boolean" then
+    fail(fname, "option 'show' must be true or false, found " .. describe(v))
+  end
+end
+
 ---------------------------------------------------------------------------
 -- Making results
 ---------------------------------------------------------------------------
 
 -- A result from an amount counted against the unit (added on bonus items).
 local function from_amount(amount, reasons)
-  local kind, points = item.kind, item.points
+  local kind, points = item.kind, item.points or 0
   if kind == "bonus" then
     return { score = amount, deduction = 0, reasons = reasons }
   elseif kind == "deduction" then
@@ -166,6 +292,10 @@ end
 -- A result from points earned out of item.points.
 local function from_earned(earned, reasons)
   local kind, points = item.kind, item.points
+  if points == nil and kind == "deduction" then
+    error("item " .. item.number .. " is a deduction item without points: a helper that " ..
+          "gives points out of the item's points cannot score it", 3)
+  end
   if kind == "bonus" then
     return { score = earned, deduction = 0, reasons = reasons }
   elseif kind == "deduction" then
@@ -178,7 +308,7 @@ end
 -- loses points ("，不得分" at 0), "，扣2分" on a deduction-only item, "，加3分"
 -- on a bonus item; nil when there is nothing to explain.
 local function earned_reason(situation, earned)
-  local kind, points = item.kind, item.points
+  local kind, points = item.kind, item.points or huge
   if kind == "bonus" then
     if earned > 0 then return situation .. "，加" .. fmt(earned) .. "分" end
   elseif kind == "deduction" then
@@ -239,7 +369,7 @@ end
 -- (e.g. "本年度未签订合同").
 function H.full(reason)
   not_veto("full")
-  return from_earned(item.points, list_of(opt_text("full", "reason", reason)))
+  return from_earned(need_points("full"), list_of(opt_text("full", "reason", reason)))
 end
 
 -- score(x [, reason]): the score x, as the item's kind reads it (the same
@@ -260,7 +390,7 @@ function H.binary(ok, reason)
   local F = "binary"
   not_veto(F)
   reason = opt_text(F, "reason", reason, item.name .. "未达到要求")
-  if truthy(ok) then return from_earned(item.points, {}) end
+  if truthy(ok) then return from_earned(need_points(F), {}) end
   return from_earned(0, list_of(earned_reason(reason, 0)))
 end
 
@@ -363,6 +493,56 @@ function H.tiers(levels, points, what)
   return from_earned(best, list_of(earned_reason(situation, best)))
 end
 
+-- proportional(rate, target, what [, options]): full points at or above
+-- target %, below it points × rate / target ("低于80%的按 10×出庭率/80% 计分"),
+-- rounded half up to 0.01.  `rate` and options (none, show) as for
+-- rate_steps; no value counts as 0 %.
+-- "出庭率60%，低于80%，按比例计分，得7.5分".
+function H.proportional(rate, target, what, opts)
+  local F = "proportional"
+  not_veto(F)
+  opts = options(F, opts, RATE_OPTIONS)
+  need_number(F, "target", target)
+  if target <= 0 then fail(F, "'target' must be more than 0, found " .. fmt(target)) end
+  what = opt_text(F, "what", what, item.name)
+  check_show(F, opts.show)
+  local points = need_points(F)
+  local r, state = read_rate(F, rate, opts)
+  if state == "none" then return from_earned(points, list_of(opts.none)) end
+  if r >= target - EPS then return from_earned(points, {}) end
+  local earned = round2(points * (r > 0 and r or 0) / target)
+  local situation = rate_text(what, r, state, opts.show) .. "，低于" .. fmt(target) .. "%，按比例计分"
+  return from_earned(earned, list_of(earned_reason(situation, earned)))
+end
+
+-- linear(rate, low, high, what [, options]): 0 points at or below low %,
+-- full points at or above high %, in between in proportion
+-- ("60%得0分、100%得满分、中间按比例"), rounded half up to 0.01.  `rate` and
+-- options (none, show) as for rate_steps; no value counts as 0 %.
+-- "出庭率70%（60%得0分，100%得满分，其间按比例），得2.5分".
+function H.linear(rate, low, high, what, opts)
+  local F = "linear"
+  not_veto(F)
+  opts = options(F, opts, RATE_OPTIONS)
+  need_number(F, "low", low)
+  need_number(F, "high", high)
+  if high <= low then
+    fail(F, "'high' (" .. fmt(high) .. ") must be more than 'low' (" .. fmt(low) .. ")")
+  end
+  what = opt_text(F, "what", what, item.name)
+  check_show(F, opts.show)
+  local points = need_points(F)
+  local r, state = read_rate(F, rate, opts)
+  if state == "none" then return from_earned(points, list_of(opts.none)) end
+  local earned
+  if r >= high - EPS then earned = points
+  elseif r <= low + EPS then earned = 0
+  else earned = round2(points * (r - low) / (high - low)) end
+  local situation = rate_text(what, r, state, opts.show) .. "（" .. fmt(low) .. "%得0分，" ..
+                    fmt(high) .. "%得满分，其间按比例）"
+  return from_earned(earned, list_of(earned_reason(situation, earned)))
+end
+
 -- ratio(a, b): a / b * 100 (a percentage), or nil when b is 0 or either
 -- value is missing.
 function H.ratio(a, b)
@@ -377,17 +557,29 @@ end
 -- Helpers that count against the unit
 ---------------------------------------------------------------------------
 
--- per_occurrence(count, each, what [, cap]): `each` per occurrence, at most
--- cap (default: the item's points).  "迟报2次，每次扣0.5分，扣1分".
-function H.per_occurrence(count, each, what, cap)
+-- per_occurrence(count, each, what [, cap | options]): `each` per
+-- occurrence, at most cap (default: the item's points).  `count` is a
+-- number, or an indicator id ("case_files_failed"): then its value is
+-- read and its catalogue `unit:` is the measure word.  The measure word is
+-- options.unit when given, else the indicator's unit, else 次:
+-- "迟报2次，每次扣0.5分，扣1分", "评查不合格案卷3卷，每卷扣1分，扣3分".
+-- options: {cap = 3, unit = "卷"}; a number alone is the cap.
+function H.per_occurrence(count, each, what, opts)
   local F = "per_occurrence"
   not_veto(F)
+  opts = options(F, opts, OCCURRENCE_OPTIONS)
+  local unit = opt_text(F, "unit", opts.unit, "")
+  if type(count) == "string" then
+    if unit == "" then unit = unit_of(count) end
+    count = data[count]
+  end
+  if unit == "" then unit = "次" end
   count = opt_number(F, "count", count, 0)
   need_number(F, "each", each)
   what = opt_text(F, "what", what, item.name)
-  cap = opt_number(F, "cap", cap, item.points)
+  local cap = opt_number(F, "cap", opts.cap, item_cap())
   if count <= 0 or each == 0 then return from_amount(0, {}) end
-  local text = what .. fmt(count) .. "次，每次" .. verb() .. fmt(each) .. "分"
+  local text = what .. fmt(count) .. unit .. "，每" .. unit .. verb() .. fmt(each) .. "分"
   return from_amount(capped(count * each, cap, text))
 end
 
@@ -401,7 +593,7 @@ function H.shortfall(actual, required, each, what, cap)
   need_number(F, "required", required)
   need_number(F, "each", each)
   what = opt_text(F, "what", what, item.name)
-  cap = opt_number(F, "cap", cap, item.points)
+  cap = opt_number(F, "cap", cap, item_cap())
   local short = required - actual
   if short <= 0 or each == 0 then return from_amount(0, {}) end
   local text = what .. "（要求" .. fmt(required) .. "，实际" .. fmt(actual) .. "），每少1" ..
@@ -409,29 +601,40 @@ function H.shortfall(actual, required, each, what, cap)
   return from_amount(capped(short * each, cap, text))
 end
 
--- rate_steps(rate, target, step, each, what [, cap]): below target %,
--- `each` per `step` percentage points short, a started step counting in
--- full; at most cap (default: the item's points).  No value counts as 0 %.
--- `what` names the rate; the rate itself is added (to two decimals) unless
--- `what` already shows a number: "结案率" reads
--- "结案率88.9%，低于90%，每低10个百分点扣1分，扣1分".
-function H.rate_steps(rate, target, step, each, what, cap)
+-- rate_steps(rate, target, step, each, what [, cap | options]): below
+-- target %, `each` per `step` percentage points short, at most cap
+-- (default: the item's points).  `rate` is a percentage or
+-- {numerator, denominator} (see "Rates" at the top); no value counts as
+-- 0 %.  `what` names the rate; its value follows it in the reason.
+--   options.round  "up" (default): a started step counts in full
+--                  (不足10个百分点按10个百分点计);
+--                  "down": only whole steps count (每低满10个百分点，不满的部分不扣)
+--   options.none   with {numerator, denominator}: see "Rates"
+--   options.show   false: do not add the rate's value after `what`
+--   options.cap    as the 6th argument alone
+-- "结案率88.89%，低于90%，每低10个百分点扣1分，扣1分";
+-- round = "down": "结案率75%，低于90%，每低满10个百分点扣1分，扣1分".
+function H.rate_steps(rate, target, step, each, what, opts)
   local F = "rate_steps"
   not_veto(F)
-  opt_number(F, "rate", rate)
+  opts = options(F, opts, RATE_STEPS_OPTIONS)
   need_number(F, "target", target)
   need_number(F, "step", step)
   if step <= 0 then fail(F, "'step' must be more than 0, found " .. fmt(step)) end
   need_number(F, "each", each)
   what = opt_text(F, "what", what, item.name)
-  cap = opt_number(F, "cap", cap, item.points)
-  if rate ~= nil and rate >= target - EPS then return from_amount(0, {}) end
-  local r = rate or 0
-  if rate == nil then what = what .. "（无数据，按0%计）"
-  elseif not has_digit(what) then what = what .. fmt(round2(rate)) .. "%" end
-  local steps = ceil((target - r) / step - EPS)
-  local text = what .. "，低于" .. fmt(target) .. "%，每低" .. fmt(step) .. "个百分点" ..
-               verb() .. fmt(each) .. "分"
+  local cap = opt_number(F, "cap", opts.cap, item_cap())
+  local down = round_mode(F, opts.round)
+  check_show(F, opts.show)
+  local r, state = read_rate(F, rate, opts)
+  if state == "none" then return from_amount(0, list_of(opts.none)) end
+  if r >= target - EPS then return from_amount(0, {}) end
+  local steps
+  if down then steps = floor((target - r) / step + EPS)
+  else steps = ceil((target - r) / step - EPS) end
+  if steps <= 0 then return from_amount(0, {}) end
+  local text = rate_text(what, r, state, opts.show) .. "，低于" .. fmt(target) .. "%，每低" ..
+               (down and "满" or "") .. fmt(step) .. "个百分点" .. verb() .. fmt(each) .. "分"
   return from_amount(capped(steps * each, cap, text))
 end
 
@@ -475,10 +678,10 @@ function H.combine(...)
   not_veto(F)
   local n = select("#", ...)
   local args = { ... }
-  local cap = item.points
+  local cap = item_cap()
   local last = args[n]
   if n > 0 and type(last) == "table" and last.score == nil then
-    cap = opt_number(F, "cap", last.cap, item.points)
+    cap = opt_number(F, "cap", last.cap, item_cap())
     n = n - 1
   end
   local total, reasons = 0, {}
@@ -513,7 +716,7 @@ function H.doubled(r, verified_false, reason)
   local d = amount_of(r)
   if d <= 0 then return r end
   local reasons = add_reasons({}, r.reasons)
-  local amount, why = capped(2 * d, item.points, reason)
+  local amount, why = capped(2 * d, item_cap(), reason)
   reasons[#reasons + 1] = why[1]
   return from_amount(amount, reasons)
 end

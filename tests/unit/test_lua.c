@@ -214,7 +214,7 @@ static void test_rate_steps(void **state)
     expect_ok("h_rate", "hbj", 0, "结案率42%，低于90%，每低10个百分点扣1分，应扣5分，最多扣3分");
     expect_ok("h_rate", "zz", 0,
               "结案率（无数据，按0%计），低于90%，每低10个百分点扣1分，应扣9分，最多扣3分");
-    /* a bare name gets the rate added */
+    /* the rate's value follows its name (h_rate writes it itself, show = false) */
     expect_ok("h_rate_name", "sfj", 2, "结案率88.9%，低于90%，每低10个百分点扣1分，扣1分");
     expect_ok("h_rate_name", "zz", 0,
               "结案率（无数据，按0%计），低于90%，每低10个百分点扣1分，应扣9分，最多扣3分");

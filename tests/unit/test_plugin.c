@@ -297,10 +297,10 @@ static void test_unknown_function(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "typo", at_rule(x, "typo"),
                       "plugin 'rates' (%s/rates.so) has no function 'rate_step' (did you mean "
-                      "'rate_steps'?); it provides: rate_steps, threshold", LS_PLUGIN_DIR);
+                      "'rate_steps'?); it provides: rate_steps, threshold, proportional, linear", LS_PLUGIN_DIR);
     expect_bind_error(x, "unknown", at_rule(x, "unknown"),
                       "plugin 'rates' (%s/rates.so) has no function 'zzz'; it provides: "
-                      "rate_steps, threshold", LS_PLUGIN_DIR);
+                      "rate_steps, threshold, proportional, linear", LS_PLUGIN_DIR);
     fx_free(x);
 }
 
@@ -657,8 +657,8 @@ static void test_twins(void **state)
             call_out_free(&l);
         }
     }
-    assert_int_equal(pairs, 15);
-    assert_int_equal(compared, 15 * 8);
+    assert_int_equal(pairs, 25);
+    assert_int_equal(compared, 25 * 8);
     fx_free(x);
 }
 
@@ -680,8 +680,9 @@ static void test_rates(void **state)
     expect_cell(x, "p1", "sfj", 7, "结案率85%，低于90%，每低10个百分点扣3分，扣3分");
     expect_cell(x, "p1", "xfj", 10, "");
     expect_cell(x, "p1", "jgx", 10, "");                         /* exactly at target */
-    expect_cell(x, "p1", "czj", 7, "结案率90%，低于90%，每低10个百分点扣3分，扣3分"); /* 89.95 */
-    expect_cell(x, "p1", "mzj", 1, "结案率66.7%，低于90%，每低10个百分点扣3分，扣9分");
+    /* rates show with two decimals at most, half up: 89.95 is not "90%" */
+    expect_cell(x, "p1", "czj", 7, "结案率89.95%，低于90%，每低10个百分点扣3分，扣3分");
+    expect_cell(x, "p1", "mzj", 1, "结案率66.66%，低于90%，每低10个百分点扣3分，扣9分");
     expect_cell(x, "p1", "tjj", 0, "结案率（无数据，按0%计），低于90%，每低10个百分点扣3分，"
                                    "应扣27分，最多扣10分");
     /* default what (the item's name), explicit cap */
@@ -698,6 +699,39 @@ static void test_rates(void **state)
     /* deduction-only: the value is the deduction */
     expect_cell(x, "pd1", "sjj", 6, "结案率40%，低于90%，每低10个百分点扣4分，应扣20分，最多扣6分");
     expect_cell(x, "pd1", "xfj", 0, "");
+    /* numerator/denominator (linked/quota), whole steps only, none: a text */
+    expect_cell(x, "p9", "sfj", 3, "");                                   /* 95% */
+    expect_cell(x, "p9", "mzj", 3, "");                     /* 85%: no whole step */
+    expect_cell(x, "p9", "xfj", 1, "关联率66.67%，低于90%，每低满10个百分点扣1分，扣2分");
+    expect_cell(x, "p9", "jgx", 0, "关联率0%，低于90%，每低满10个百分点扣1分，应扣9分，最多扣3分");
+    expect_cell(x, "p9", "czj", 3, "无核定人数");                     /* quota 0 */
+    expect_cell(x, "p9", "sjj", 0, "关联率（无数据，按0%计），低于90%，每低满10个百分点扣1分，"
+                                   "应扣9分，最多扣3分");
+    /* none: false counts a zero denominator as 0%; show: false hides the value */
+    expect_cell(x, "p10", "czj", 0, "关联率（不显示）（分母为0，按0%计），低于95%，每低5个百分点扣"
+                                    "0.5分，应扣9.5分，最多扣3分");
+    expect_cell(x, "p10", "mzj", 2, "关联率（不显示），低于95%，每低5个百分点扣0.5分，扣1分");
+    /* proportional: 10 × 66.66 / 80 = 8.3325 -> 8.33 */
+    expect_cell(x, "p11", "sfj", 10, "");
+    expect_cell(x, "p11", "mzj", 8.33, "出庭率66.66%，低于80%，按比例计分，得8.33分");
+    expect_cell(x, "p11", "sjj", 5, "出庭率40%，低于80%，按比例计分，得5分");
+    expect_cell(x, "p11", "tjj", 0, "出庭率（无数据，按0%计），低于80%，按比例计分，不得分");
+    expect_cell(x, "p12", "sjx", 4.69, "关联率75%，低于80%，按比例计分，得4.69分");  /* 4.6875 */
+    expect_cell(x, "p12", "czj", 5, "无核定人数");
+    /* linear between 60% (0) and 100% (full) */
+    expect_cell(x, "p13", "sfj", 2.5, "结案率区间85%（60%得0分，100%得满分，其间按比例），得2.5分");
+    expect_cell(x, "p13", "sjj", 0, "结案率区间40%（60%得0分，100%得满分，其间按比例），不得分");
+    expect_cell(x, "p13", "xfj", 4, "");
+    expect_cell(x, "p14", "xfj", 1.67, "关联率66.67%（50%得0分，90%得满分，其间按比例），得1.67分");
+    expect_cell(x, "p14", "czj", 0, "关联率（分母为0，按0%计）（50%得0分，90%得满分，其间按比例），不得分");
+    /* bonus and deduction items */
+    expect_cell(x, "pb4", "sfj", 2.68, "结案率85%，低于95%，按比例计分，加2.68分");
+    expect_cell(x, "pb4", "xfj", 3, "");
+    expect_cell(x, "pd5", "mzj", 1.5, "关联率区间扣分85%（60%得0分，100%得满分，其间按比例），扣1.5分");
+    expect_cell(x, "pd5", "czj", 0, "无核定人数");
+    /* items without points of their own: no cap but the section's */
+    expect_cell(x, "pd6", "sjx", 15, "结案率0%，低于100%，每低满10个百分点扣1.5分，扣15分");
+    expect_cell(x, "pd6", "sjj", 9, "结案率40%，低于100%，每低满10个百分点扣1.5分，扣9分");
     fx_free(x);
 }
 
@@ -732,7 +766,7 @@ static void test_formula(void **state)
     (void)state;
     fx *x = twins_fx();
     expect_cell(x, "p7", "sfj", 6, "");                          /* 19/20 = 95% */
-    expect_cell(x, "p7", "xfj", 2.5, "关联率66.7%，得2.5分");     /* 2/3 */
+    expect_cell(x, "p7", "xfj", 2.5, "关联率66.67%，得2.5分");     /* 2/3 */
     expect_cell(x, "p7", "mzj", 4, "关联率85%，得4分");
     expect_cell(x, "p7", "czj", 0, "关联率（无数据），不得分");   /* quota 0 */
     expect_cell(x, "p7", "sjj", 0, "关联率（无数据），不得分");   /* no numerator */
@@ -742,7 +776,7 @@ static void test_formula(void **state)
     expect_cell(x, "p8", "tjj", 4, "");                          /* 120% */
     expect_cell(x, "p8", "mzj", 1, "持证率85%，得1分");
     /* deduction-only: the points not earned */
-    expect_cell(x, "pd2", "xfj", 4, "关联率66.7%，扣4分");
+    expect_cell(x, "pd2", "xfj", 4, "关联率66.67%，扣4分");
     expect_cell(x, "pd2", "mzj", 2, "关联率85%，扣2分");
     expect_cell(x, "pd2", "sfj", 0, "");
     /* reads: with `none` and no denominator only the denominator is read */
@@ -762,6 +796,8 @@ static void test_template(void **state)
     expect_cell(x, "pb2", "czj", 0, "");
     expect_cell(x, "pd3", "czj", 2, "迟报5次，每次扣0.75分，应扣3.75分，最多扣2分");
     expect_cell(x, "pd3", "tjj", 0.75, "迟报1次，每次扣0.75分，扣0.75分");
+    /* a measure word, and a bonus item without points: no cap of its own */
+    expect_cell(x, "pb5", "xfj", 12, "获市级表彰6篇，每篇加2分，加12分");
     fx_free(x);
 }
 

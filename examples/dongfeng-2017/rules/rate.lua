@@ -3,8 +3,5 @@
 -- 扣分理由中的实际比率由 rate_steps 自动写出（如“法律援助案件结案率88.89%，低于90%……”）
 -- params: rate 或 num、den、none；target = 达标线（%）；step = 每档百分点；each = 每档扣分；what = 比率名称
 local rate = params.rate and data[params.rate]
-if params.den then
-  if (data[params.den] or 0) == 0 then return full(params.none) end
-  rate = ratio(data[params.num], data[params.den])
-end
-return rate_steps(rate, params.target, params.step, params.each, params.what)
+if params.den then rate = {params.num, params.den} end   -- {分子, 分母}（指标编号）
+return rate_steps(rate, params.target, params.step, params.each, params.what, {none = params.none})

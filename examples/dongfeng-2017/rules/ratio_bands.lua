@@ -4,5 +4,5 @@
 if (data[params.den] or 0) == 0 then return full(params.none) end
 local r = ratio(data[params.num], data[params.den])
 local what = params.what
-if r ~= nil then what = what .. fmt(math.floor(r * 10 + 0.5) / 10) .. "%" end  -- 分子未填报：“（无数据）”，不得分
+if r ~= nil then what = what .. pct(r) end   -- 比率最多两位小数；分子未填报：“（无数据）”，不得分
 return bands(r, params.bands, what)

@@ -4,6 +4,6 @@
 if (data[params.den] or 0) == 0 then return full(params.none) end
 local r = ratio(data[params.num], data[params.den])
 local shown = "（无数据）"                                  -- 分子未填报：按未达标扣分
-if r ~= nil then shown = fmt(math.floor(r * 10 + 0.5) / 10) .. "%" end
+if r ~= nil then shown = pct(r) end                          -- 比率最多两位小数
 local what = params.what .. shown .. "，未达" .. fmt(params.target) .. "%"
 return threshold(r, params.target, params.deduct, what)

@@ -96,7 +96,8 @@ char *ls_explain_cell(const ls_run *r, size_t unit, size_t node)
 
 /* The reads of a cell, each as name=value, the value followed by the
  * indicator's unit when `units` (numbers only: "2次"; a percent already
- * ends in "%"). */
+ * ends in "%"); an enum value by its display name when the catalogue
+ * gives one. */
 static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
 {
     const ls_cell *c = ls_run_cell(r, unit, node);
@@ -110,6 +111,7 @@ static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
         const ls_value *v = r->data ? ls_dataset_get(r->data, unit, (size_t)ind) : NULL;
         char vb[256];
         const char *vs = v && v->set ? ls_value_format(v, vb, sizeof vb) : "未填报";
+        if (v && v->set && v->type == LS_T_ENUM) vs = ls_scheme_label(s, ind, vs);   /* labels: */
         int number = v && v->set && (v->type == LS_T_INTEGER || v->type == LS_T_NUMBER);
         if (b.n) ls_buf_puts(&b, LS_EXPLAIN_SEP);
         ls_buf_printf(&b, "%s=%s%s", in->name, vs, units && number && in->unit ? in->unit : "");
@@ -229,7 +231,8 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k)
             ls_buf rs;
             ls_buf_init(&rs);
             add_reasons(&rs, r, vc);
-            ls_buf_printf(&t, "：%s", rs.p);
+            /* a reason that only repeats the item's name adds nothing */
+            if (strcmp(rs.p, v->name)) ls_buf_printf(&t, "：%s", rs.p);
             ls_buf_cleanup(&rs);
         }
         return t.p;

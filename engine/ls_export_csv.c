@@ -132,8 +132,8 @@ int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
             field(&w, s->units[u].name);
             field(&w, n->number);
             field(&w, n->name);
-            field(&w, n->section == LS_SEC_VETO ? ""
-                                                : ls_dec_format(n->points, s->digits, buf));
+            field(&w, n->section == LS_SEC_VETO || n->no_points
+                          ? "" : ls_dec_format(n->points, s->digits, buf));
             field(&w, n->criteria);
             field(&w, ls_explain_score(r, u, i, buf));
             field_own(&w, ls_explain_cell(r, u, i));

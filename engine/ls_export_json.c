@@ -254,7 +254,12 @@ static void write_node(jw *w, const ls_run *r, size_t u, size_t i)
     kv_str(w, "number", n->number);
     kv_str(w, "name", n->name);
     kv_str(w, "section", section_name(n->section));
-    kv_fixed(w, r, "points", n->points);
+    if (n->no_points) {              /* a bonus/deduction item without a cap of its own */
+        j_key(w, "points");
+        j_null(w);
+    } else {
+        kv_fixed(w, r, "points", n->points);
+    }
     static const char *const states[] = {"scored", "na", "error"};
     kv_str(w, "state", c->state < 3 ? states[c->state] : "?");
     int scored = c->state == LS_CELL_SCORED;

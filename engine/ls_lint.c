@@ -247,6 +247,16 @@ static void probe_leaf(lint *l, ls_backends *b, size_t pos, int set, const int *
     }
 }
 
+/* A warning that `lint: {ignore: REASON}` silences becomes a note at the
+ * indicator or item, saying what was found and the author's reason (so
+ * the exception stays visible; notes do not fail --strict). */
+static void ignored(ls_errors *err, const ls_scheme *s, int line, int col, const char *reason,
+                    char *what)
+{
+    ls_notef(err, s->path, line, col, "%s (lint: ignore, %s)", what, reason);
+    free(what);
+}
+
 /* ---- what the data show -------------------------------------------------- */
 
 /* Rule failures on the data, once per leaf: the first unit's error as
@@ -310,7 +320,12 @@ static void full_points(const ls_run *r, ls_errors *err)
         }
         if (scored < 2) continue;
         ls_dec_format_short(n->points, s->digits, p);
-        if (!full)
+        if ((!full || full == scored) && n->lint_ignore)
+            ignored(err, s, n->line, n->col, n->lint_ignore,
+                    ls_format("item %s '%s' %s", n->number, n->name,
+                              !full ? "never reaches its full points on this data"
+                                    : "never loses a point on this data"));
+        else if (!full)
             ls_warnf(err, s->path, n->rule.line, n->rule.col,
                      "item %s '%s' (%s points) never reaches its full points on this data: the "
                      "best of the %zu units it applies to scores %s",
@@ -331,7 +346,9 @@ static void copy_found(ls_errors *to, const lint *l)
     for (size_t pos = 0; pos < l->s->nleaves; pos++)
         for (size_t i = 0; i < l->found.n; i++) {
             const ls_diag *g = &l->found.v[i];
-            if (l->found_pos[i] == pos) ls_warnf(to, g->path, g->line, g->col, "%s", g->msg);
+            if (l->found_pos[i] != pos) continue;
+            if (g->sev == LS_SEV_NOTE) ls_notef(to, g->path, g->line, g->col, "%s", g->msg);
+            else ls_warnf(to, g->path, g->line, g->col, "%s", g->msg);
         }
 }
 
@@ -353,7 +370,13 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
         size_t k;
         for (k = 0; k < nkinds && !ls_node_applies(s, s->leaves[pos], kinds[k]); k++)
             ;
-        if (k == nkinds && s->nunits) {
+        if (k == nkinds && s->nunits && n->lint_ignore) {
+            ignored(&l.found, s, n->line, n->col, n->lint_ignore,
+                    ls_format("%s %s '%s' applies to no unit", ls_section_name(n->section),
+                              n->number, n->name));
+            l.pos = pos;
+            tag_found(&l);
+        } else if (k == nkinds && s->nunits) {
             ls_warnf(&l.found, s->path, n->rule.line, n->rule.col,
                      "%s %s '%s' applies to no unit: its groups, only_if and unless leave out "
                      "every unit of the registry",
@@ -390,7 +413,10 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
 
     for (size_t i = 0; i < s->ninds; i++) {
         const ls_indicator *in = &s->inds[i];
-        if (!l.read_any[i])
+        if (!l.read_any[i] && in->lint_ignore)
+            ignored(err, s, in->line, in->col, in->lint_ignore,
+                    ls_format("indicator '%s' (%s) is read by no rule", in->id, in->name));
+        else if (!l.read_any[i])
             ls_warnf(err, s->path, in->line, in->col,
                      "indicator '%s' (%s) is in the catalogue but no rule reads it", in->id,
                      in->name);

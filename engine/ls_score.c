@@ -79,7 +79,7 @@ static int score_leaf(ls_run *r, const ls_backends *b, ls_stats *st, unsigned ch
     } else if (v < 0) {
         c->score = 0;
         c->clamped = -1;
-    } else if (v > n->points) {
+    } else if (v > n->points && !n->no_points) {   /* no points: no cap of its own */
         c->score = n->points;
         c->clamped = 1;
     } else {

@@ -75,13 +75,31 @@ static void pad(FILE *out, int n)
     for (; n > 0; n--) fputc(' ', out);
 }
 
+/* Display width of the bracketed tail of a right-aligned cell
+ * ("12.00（15）" -> the width of "（15）"), 0 without one: numbers stay
+ * aligned, brackets hang to their right. */
+static int tail_width(const char *s)
+{
+    const char *t = s ? strstr(s, "（") : NULL;
+    return t ? ls_display_width(t) : 0;
+}
+
 static void sheet_print(const sheet *sh, FILE *out)
 {
-    int w[NCOLS] = {0};
+    int w[NCOLS] = {0}, tail[NCOLS] = {0};
     for (size_t i = 0; i < sh->n; i++) {
         if (sh->v[i].kind != E_ROW) continue;
         for (int c = 0; c < NCOLS; c++) {
-            int dw = sh->v[i].cell[c] ? ls_display_width(sh->v[i].cell[c]) : 0;
+            int t = right[c] ? tail_width(sh->v[i].cell[c]) : 0;
+            if (t > tail[c]) tail[c] = t;
+        }
+    }
+    for (size_t i = 0; i < sh->n; i++) {
+        if (sh->v[i].kind != E_ROW) continue;
+        for (int c = 0; c < NCOLS; c++) {
+            const char *cell = sh->v[i].cell[c];
+            int dw = cell ? ls_display_width(cell) : 0;
+            if (right[c]) dw += tail[c] - tail_width(cell);
             if (dw > w[c]) w[c] = dw;
         }
     }
@@ -100,7 +118,8 @@ static void sheet_print(const sheet *sh, FILE *out)
         int pending = 0;
         for (int c = 0; c < NCOLS; c++) {
             const char *s = e->cell[c] ? e->cell[c] : "";
-            int gap = w[c] - ls_display_width(s);
+            int hang = right[c] ? tail[c] - tail_width(s) : 0;   /* room for a tail */
+            int gap = w[c] - ls_display_width(s) - hang;
             if (c) pending += 2;
             if (right[c]) pending += gap;
             if (*s) {
@@ -109,6 +128,7 @@ static void sheet_print(const sheet *sh, FILE *out)
                 fputs(s, out);
             }
             if (!right[c]) pending += gap;
+            else pending += hang;
         }
         fputc('\n', out);
     }
@@ -124,17 +144,46 @@ static int shows_criteria(const ls_node *n, const ls_cell *c)
     return n->section == LS_SEC_MAIN ? c->score < n->points : c->score != 0;
 }
 
+/* The points of the items under node i that apply to the unit (all of
+ * node i's points when none is 不适用). */
+static ls_fixed applicable_points(const ls_run *r, size_t unit, size_t i)
+{
+    const ls_node *n = &r->scheme->nodes[i];
+    if (!n->nchildren) return ls_run_cell(r, unit, i)->state == LS_CELL_NA ? 0 : n->points;
+    ls_fixed sum = 0;
+    for (size_t k = 0; k < n->nchildren; k++)
+        sum += applicable_points(r, unit, (size_t)n->children[k]);
+    return sum;
+}
+
+/* The 分值 of node i on this unit's sheet: its points, or, for a category
+ * of which only some items apply, the applicable points with the scheme's
+ * in brackets ("12.00（15）"), so the column adds up to 适用项目合计.
+ * Empty for veto items and items without points of their own. */
+static const char *points_text(const ls_run *r, size_t unit, size_t i, char *buf, size_t size)
+{
+    const ls_scheme *s = r->scheme;
+    const ls_node *n = &s->nodes[i];
+    char a[32], b[32];
+    if (n->section == LS_SEC_VETO || n->no_points) return "";
+    ls_fixed ap = n->nchildren && n->section == LS_SEC_MAIN ? applicable_points(r, unit, i)
+                                                            : n->points;
+    if (ap == n->points || ap == 0) return ls_dec_format(n->points, s->digits, buf);
+    snprintf(buf, size, "%s（%s）", ls_dec_format(ap, s->digits, a),
+             ls_dec_format_short(n->points, s->digits, b));
+    return buf;
+}
+
 /* The row of node i and, for a leaf, the lines under it. */
 static void add_node(sheet *sh, const ls_run *r, size_t unit, size_t i)
 {
     const ls_scheme *s = r->scheme;
     const ls_node *n = &s->nodes[i];
     const ls_cell *c = ls_run_cell(r, unit, i);
-    char pts[32], sc[32];
+    char pts[80], sc[32];
     /* 不适用 is said by the score column; the reason would repeat it. */
     char *why = c->state == LS_CELL_NA ? ls_xstrdup("") : ls_explain_cell(r, unit, i);
-    add_row(sh, n->number, n->name,
-            n->section == LS_SEC_VETO ? "" : ls_dec_format(n->points, s->digits, pts),
+    add_row(sh, n->number, n->name, points_text(r, unit, i, pts, sizeof pts),
             ls_explain_score(r, unit, i, sc), why);
     free(why);
     if (n->nchildren || c->state == LS_CELL_NA) return;
@@ -216,9 +265,9 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
     add_line(sh, E_TEXT, "得分汇总");
     for (size_t k = 0; k < s->nroots; k++) {
         size_t i = (size_t)s->roots[k];
-        add_row(sh, s->nodes[i].number, s->nodes[i].name,
-                ls_dec_format(s->nodes[i].points, s->digits, a), ls_explain_score(r, unit, i, b),
-                NULL);
+        char pts[80];
+        add_row(sh, s->nodes[i].number, s->nodes[i].name, points_text(r, unit, i, pts, sizeof pts),
+                ls_explain_score(r, unit, i, b), NULL);
     }
     add_row(sh, NULL, ur->rescaled ? "适用项目合计" : "合计",
             ls_dec_format(ur->rescaled ? ur->applicable : s->total, s->digits, a),

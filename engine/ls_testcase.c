@@ -135,6 +135,8 @@ static int item_node(ls_testcase *C, const ls_scheme *s, ls_node *nd)
     v = ls_ymap_get(n, "points");
     if (nd->section == LS_SEC_VETO) {
         if (v) rc = ls_yr_error(&r, v, "veto items have no points");
+    } else if (!v && nd->section != LS_SEC_MAIN) {
+        nd->no_points = 1;             /* a bonus/deduction item without a cap of its own */
     } else if (!v) {
         rc =
             ls_yr_error(&r, C->rule_n, "a case testing one item needs its 'points' (the item's full points)");

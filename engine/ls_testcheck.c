@@ -110,7 +110,10 @@ static char *given_text(const ls_testcase *C, int u)
 
 static const char *unit_label(const ls_testcase *C, int u, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s %s", C->units[u].id, C->units[u].name);
+    const char *id = C->units[u].id, *name = C->units[u].name;
+    /* a unit the case names only by id reads "a", not "a a" */
+    if (!name || !*name || !strcmp(name, id)) snprintf(buf, size, "%s", id);
+    else snprintf(buf, size, "%s %s", id, name);
     return buf;
 }
 

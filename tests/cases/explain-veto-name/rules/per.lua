@@ -1,0 +1,1 @@
+return per_occurrence(data[params.count], params.each, params.what)

@@ -1,0 +1,1 @@
+return per_occurrence("accidents", 1, "发生安全事故")

@@ -108,7 +108,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all plugins unit cases fuzz-regress
-	$(BUILD)/lawscore test examples/dongfeng-2017/tests
+	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
@@ -130,7 +130,7 @@ valgrind: deps
 	VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
 	    sh tests/run-cases.sh $(BUILD)/lawscore
 	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-	    $(BUILD)/lawscore test examples/dongfeng-2017/tests --coverage
+	    $(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook --coverage
 
 unit-bins: $(UNIT_BIN)
 

@@ -234,7 +234,8 @@ static int lint_ignore(loader *ld, const ls_ynode *n, const char **reason)
 }
 
 /* `labels: {code: 显示名}` of an enum indicator: every key one of its
- * values; a code labelled by several indicators has the same label in all. */
+ * values.  Codes may repeat across indicators with other labels ("none":
+ * 无 here, 未确定 there). */
 static void load_labels(loader *ld, ls_indicator *ind, const ls_ynode *n, const char *tname)
 {
     ls_scheme *s = ld->s;
@@ -259,15 +260,7 @@ static void load_labels(loader *ld, ls_indicator *ind, const ls_ynode *n, const 
             continue;
         }
         ind->labels[j] = label;
-        int old;
-        if (ls_strmap_put(&s->label_ix, ind->spec.choices[j], me, &old)) {
-            const char *other = ls_scheme_label(s, old, k->str);
-            if (strcmp(other, label))
-                ld->rc = ls_yr_error(&ld->r, v, "enum value '%s' is labelled '%s' here and '%s' by "
-                                                "indicator '%s' (line %d): a value has one display "
-                                                "name in a scheme",
-                                     k->str, label, other, s->inds[old].id, s->inds[old].line);
-        }
+        ls_strmap_put(&s->label_ix, ind->spec.choices[j], me, NULL);
     }
 }
 
@@ -832,14 +825,31 @@ void ls_scheme_free(ls_scheme *s)
     free(s);
 }
 
+/* The label indicator i gives code, or NULL. */
+static const char *label_in(const ls_indicator *in, const char *code)
+{
+    if (!in->labels) return NULL;
+    for (size_t j = 0; j < in->spec.nchoices; j++)
+        if (!strcmp(in->spec.choices[j], code)) return in->labels[j];
+    return NULL;
+}
+
 const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code)
 {
-    if (ind < 0) ind = ls_strmap_get(&s->label_ix, code);
-    if (ind < 0 || (size_t)ind >= s->ninds || !s->inds[ind].labels) return code;
-    const ls_indicator *in = &s->inds[ind];
-    for (size_t j = 0; j < in->spec.nchoices; j++)
-        if (!strcmp(in->spec.choices[j], code)) return in->labels[j] ? in->labels[j] : code;
-    return code;
+    if (ind >= 0) {
+        const char *l = (size_t)ind < s->ninds ? label_in(&s->inds[ind], code) : NULL;
+        return l ? l : code;
+    }
+    /* Any indicator: the label all indicators labelling this code agree on. */
+    if (ls_strmap_get(&s->label_ix, code) < 0) return code;
+    const char *found = NULL;
+    for (size_t i = 0; i < s->ninds; i++) {
+        const char *l = label_in(&s->inds[i], code);
+        if (!l) continue;
+        if (found && strcmp(found, l)) return code;
+        found = l;
+    }
+    return found ? found : code;
 }
 
 int ls_scheme_find_unit(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->unit_ix, id); }

@@ -130,8 +130,8 @@ typedef struct ls_scheme {
     int *leaves;        size_t nleaves;  /* every leaf, in order, all sections */
 
     ls_strmap unit_ix, ind_ix, node_ix;   /* id -> index */
-    ls_strmap label_ix;      /* enum code with a display name -> indicator
-                                whose `labels:` give it */
+    ls_strmap label_ix;      /* enum code with a display name -> the first
+                                indicator whose `labels:` give it */
 
     ls_ydoc *doc;            /* the scheme file (owned) */
     ls_ydoc *units_doc;      /* units file when separate (owned), or NULL */
@@ -154,9 +154,9 @@ int ls_scheme_find_group(const ls_scheme *s, const char *id);
 const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id);
 
 /* The display name of enum value `code`: that of indicator `ind`'s
- * `labels:`, or with ind < 0 the one the catalogue gives the code (a code
- * has one display name in a scheme); `code` itself when there is none.
- * The string lives as long as the scheme (or is `code`). */
+ * `labels:`, or with ind < 0 the one every indicator labelling the code
+ * gives it; `code` itself when there is none (or they disagree).  The
+ * string lives as long as the scheme (or is `code`). */
 const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code);
 
 /* Whether leaf or category `node` applies to unit `unit`. */

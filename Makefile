@@ -108,6 +108,7 @@ check: deps
 	@$(MAKE) --no-print-directory test
 
 test: all plugins unit cases fuzz-regress
+	@sh tests/check-cookbook.sh
 	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
 
 unit: $(UNIT_BIN)

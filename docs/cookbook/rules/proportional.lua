@@ -1,4 +1,3 @@
 -- 细则：“出庭应诉率达80%的得满分；低于80%的，按 本项分值×出庭率/80% 计分”
 -- 出庭率 = 负责人出庭次数 / 应出庭次数；本年度无应出庭案件的得满分
-return proportional({"court_attended", "court_cases"}, 80, "负责人出庭应诉率",
-                    {none = "本年度无应出庭案件"})
+return proportional({"court_attended", "court_cases"}, 80, "负责人出庭应诉率", {none = "本年度无应出庭案件"})

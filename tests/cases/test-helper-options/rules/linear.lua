@@ -1,0 +1,1 @@
+return linear(data.r, 60, 100, "满意率")

@@ -32,12 +32,13 @@ Rates.  rate_steps, proportional and linear take a rate in percent (a
 number, or nil when not given) or the two counts it is made of,
 {numerator, denominator}: {data.closed, data.filed}, or their indicator
 ids {"closed", "filed"} (then the numerator is read only when there is a
-denominator, as the C plugins do).  With counts, the
-option `none` says what a denominator of 0 (or not given: "no cases this
-year") gives, and must be written: none = "本年度无行政处罚案件" gives
-full points (no deduction) with that reason; none = false counts the rate
-as 0 %.  Rates are shown in reasons with at most two decimals, rounded
-half up (pct(): 88.89%), the same as the C plugins show them.
+denominator, as the C plugins do).  With counts, the option `none` says
+what a denominator of 0 (or not given: "no cases this year") gives, and
+must be written: none = "本年度无行政处罚案件" gives full points (no
+deduction) with that reason; none = false counts the rate as 0 %.  Rates
+are shown in reasons with at most two decimals, rounded half up (pct():
+88.89%), the same as the C plugins show them (tests/unit/test_plugin.c
+compares every helper that has a plugin twin, word for word).
 
 A missing value (nil: the data file did not give it) counts as 0 in
 per_occurrence and shortfall, and as "not reached" in threshold,

@@ -136,6 +136,54 @@ static void test_bands_checked(void **state)
                  "with strictly decreasing 'min': 'B' starts at 80, not below 'A' at 60");
 }
 
+/* Load scheme text written next to the fixtures; it must load cleanly.
+ * The caller frees the scheme. */
+static ls_scheme *load_text(const char *text)
+{
+    const char *path = FIXTURES "scheme/tmp-ok.yaml";
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    ls_scheme *s = load_ok(path);
+    unlink(path);
+    return s;
+}
+
+/* labels:, lint: {ignore:}, and bonus/deduction items without points. */
+static void test_labels_lint_points(void **state)
+{
+    (void)state;
+    ls_scheme *s = load_text(
+        HEAD
+        "indicators:\n"
+        "  - {id: staff, name: 人员, type: enum, values: [full, none], labels: {full: 专职, none: 未确定}}\n"
+        "  - {id: level, name: 级别, type: enum, values: [city, none, province],\n"
+        "     labels: {city: 市级, none: 无}}\n"
+        "  - {id: kept, name: 统计, type: integer, lint: {ignore: 仅作统计}}\n"
+        "categories: [{id: c1, name: A, points: 100, rule: rules/value.lua, lint: {ignore: 今年都满分}}]\n"
+        "bonus: {cap: 5, items: [{id: b1, name: B, rule: rules/value.lua},\n"
+        "                        {id: b2, name: C, points: 2, rule: rules/value.lua}]}\n"
+        "deductions: {items: [{id: d1, name: D, rule: rules/value.lua}]}\n");
+    int staff = ls_scheme_find_indicator(s, "staff"), level = ls_scheme_find_indicator(s, "level");
+    assert_string_equal(ls_scheme_label(s, staff, "none"), "未确定");
+    assert_string_equal(ls_scheme_label(s, level, "none"), "无");
+    assert_string_equal(ls_scheme_label(s, level, "province"), "province");   /* no label */
+    assert_string_equal(ls_scheme_label(s, -1, "city"), "市级");   /* one indicator labels it */
+    assert_string_equal(ls_scheme_label(s, -1, "none"), "none");   /* two disagree: the code */
+    assert_string_equal(ls_scheme_label(s, -1, "zzz"), "zzz");
+    assert_string_equal(s->inds[ls_scheme_find_indicator(s, "kept")].lint_ignore, "仅作统计");
+    assert_null(s->inds[staff].lint_ignore);
+    assert_string_equal(s->nodes[ls_scheme_find_node(s, "c1")].lint_ignore, "今年都满分");
+    assert_true(s->nodes[ls_scheme_find_node(s, "b1")].no_points);
+    assert_false(s->nodes[ls_scheme_find_node(s, "b2")].no_points);
+    assert_true(s->nodes[ls_scheme_find_node(s, "d1")].no_points);
+    ls_scheme_free(s);
+    /* an ordinary item still needs its points */
+    expect_error(HEAD "categories: [{id: c1, name: A, rule: rules/value.lua}]\n",
+                 "tests/unit/fixtures/scheme/tmp-bad.yaml:4:14: error: missing 'points' in a category");
+}
+
 static void test_references_checked(void **state)
 {
     (void)state;
@@ -163,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_points_must_add_up),
         cmocka_unit_test(test_bands_checked),
         cmocka_unit_test(test_references_checked),
+        cmocka_unit_test(test_labels_lint_points),
     };
     return cmocka_run_group_tests_name("scheme", tests, NULL, NULL);
 }

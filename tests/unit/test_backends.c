@@ -180,7 +180,7 @@ static void test_example_files(void **state)
     assert_int_equal(f.kind, LS_LOADED_PLUGIN);
     assert_string_equal(f.name, "formula");
     assert_string_equal(f.path, LS_PLUGIN_DIR "/formula.so");
-    assert_string_equal(f.version, "1.0.0");
+    assert_string_equal(f.version, "1.1.0");
     assert_int_equal(ls_backends_loaded(&x->b, n + 1, &f), -1);
 }
 
@@ -202,7 +202,7 @@ static void test_manifest_add_loaded(void **state)
     assert_string_equal(f->sha256, hex);
     assert_int_equal(m->nopts, 1);
     assert_string_equal(m->opts[0].key, "plugin.formula.version");
-    assert_string_equal(m->opts[0].value, "1.0.0");
+    assert_string_equal(m->opts[0].value, "1.1.0");
     /* again: nothing new */
     assert_int_equal(ls_manifest_add_loaded(m, &x->b, &x->err), 0);
     assert_int_equal(m->nfiles, before + 1);

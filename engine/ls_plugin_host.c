@@ -274,6 +274,12 @@ static const char *h_indicator_name(lsp_bind_ctx *b, int ind)
     return b->s->inds[ind].name;
 }
 
+static const char *h_indicator_unit(lsp_bind_ctx *b, int ind)
+{
+    if (bad_indicator(b, ind)) return NULL;
+    return b->s->inds[ind].unit;
+}
+
 static int h_flag(lsp_bind_ctx *b, const char *name)
 {
     const ls_scheme *s = b->s;
@@ -596,6 +602,7 @@ static const lsp_host host = {
     .param_indicator = h_param_indicator,
     .indicator_type = h_indicator_type,
     .indicator_name = h_indicator_name,
+    .indicator_unit = h_indicator_unit,
     .flag = h_flag,
     .param_kind = h_param_kind,
     .param_number = h_param_number,

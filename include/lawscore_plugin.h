@@ -63,7 +63,7 @@ extern "C" {
 
 #define LSP_MAGIC 0x4C53504Cu      /* 'LSPL' */
 #define LSP_ABI_MAJOR 1
-#define LSP_ABI_MINOR 0
+#define LSP_ABI_MINOR 1
 #define LSP_ENTRY "lawscore_plugin" /* name of the exported entry point */
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -294,6 +294,13 @@ struct lsp_host {
      * 0.3 (not 0.30000000000000004).  buf holds LSP_FMT_SIZE bytes;
      * returns buf. */
     const char *(*fmt)(double x, char *buf, size_t size);
+
+    /* -- ABI 1.1 ------------------------------------------------------------- */
+    /* At bind time: the measure word of an indicator, its catalogue `unit:`
+     * ("卷", "件"), or "" when the catalogue gives none; NULL for a bad
+     * handle.  Lives as long as the scheme.  (Check LSP_HOST_HAS(h,
+     * indicator_unit) in a plugin that declares ABI 1.0.) */
+    const char *(*indicator_unit)(lsp_bind_ctx *b, int ind);
 };
 
 /* Bit sets for param_indicator's `types`. */

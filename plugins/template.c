@@ -7,7 +7,8 @@
  *               each       points per occurrence (0.5)
  *               what       what is counted, in reasons (default: the item's name)
  *               cap        at most this much (default: the item's points)
- *               unit       the count's measure word (default 次): 卷, 人, 篇, 件
+ *               unit       the count's measure word: 卷, 人, 篇, 件 (default:
+ *                          the indicator's catalogue `unit:`, else 次)
  *       reason: "迟报2次，每次扣0.5分，扣1分", with unit 卷 "评查不合格案卷3卷，每卷扣1分，扣3分"
  *
  * In a scheme:
@@ -17,9 +18,9 @@
  *       rule: {plugin: template, function: per_occurrence}
  *       params: {indicator: late_reports, each: 0.5, what: 迟报}
  *
- * Behaves like the Lua helper per_occurrence(data[indicator], each, what,
- * {cap = cap, unit = unit}) of rules/lawscore.lua: a missing count counts
- * as 0.
+ * Behaves like the Lua helper per_occurrence(indicator, each, what,
+ * {cap = cap, unit = unit}) of rules/lawscore.lua (the indicator given by
+ * its id): a missing count counts as 0.
  *
  * Depends on: lawscore_plugin.h (the only lawscore header a plugin
  * includes), libc.
@@ -54,8 +55,11 @@ static int per_occurrence_bind(const lsp_host *h, lsp_bind_ctx *b)
                               LSP_TYPE(LSP_T_INTEGER) | LSP_TYPE(LSP_T_NUMBER), &st.count) < 0;
     bad |= h->param_number(b, "each", LSP_REQUIRED, &st.each) < 0;
     bad |= h->param_string(b, "what", LSP_OPTIONAL, &st.what) < 0;   /* keeps the default */
+    /* The measure word: the parameter, else the catalogue's (host ABI 1.1). */
+    if (!bad && h->param_kind(b, "unit") == LSP_P_ABSENT && LSP_HOST_HAS(h, indicator_unit))
+        st.unit = h->indicator_unit(b, st.count);
     bad |= h->param_string(b, "unit", LSP_OPTIONAL, &st.unit) < 0;
-    if (!st.unit[0]) st.unit = "次";
+    if (!st.unit || !st.unit[0]) st.unit = "次";
     int rc = h->param_number(b, "cap", LSP_OPTIONAL, &st.cap);
     if (rc < 0) bad = 1;
     else if (rc == 0 && st.cap < 0)

@@ -179,7 +179,7 @@ static void test_search_path(void **state)
 static void test_abi_version(void **state)
 {
     (void)state;
-    assert_string_equal(ls_plugin_abi_version(), "1.0");
+    assert_string_equal(ls_plugin_abi_version(), "1.1");
     /* the layout the compatibility promise freezes for 1.x */
     assert_int_equal(offsetof(lsp_descriptor, magic), 0);
     assert_int_equal(offsetof(lsp_descriptor, abi_major), 4);
@@ -257,7 +257,7 @@ static void test_major(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "major2", at_rule(x, "major2"),
                       "plugin 'major2' (%s/major2.so) was built for ABI 2.x, this lawscore has "
-                      "ABI 1.0: rebuild it with this lawscore's lawscore_plugin.h", test_dir);
+                      "ABI 1.1: rebuild it with this lawscore's lawscore_plugin.h", test_dir);
     fx_free(x);
 }
 
@@ -267,7 +267,7 @@ static void test_minor(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "minor9", at_rule(x, "minor9"),
                       "plugin 'minor9' (%s/minor9.so) was built for ABI 1.9, this lawscore has "
-                      "ABI 1.0: it needs a newer lawscore", test_dir);
+                      "ABI 1.1: it needs a newer lawscore", test_dir);
     fx_free(x);
 }
 
@@ -791,8 +791,9 @@ static void test_template(void **state)
 {
     (void)state;
     fx *x = twins_fx();
-    expect_cell(x, "pb2", "sfj", 0.5, "获市级表彰1次，每次加0.5分，加0.5分");
-    expect_cell(x, "pb2", "xfj", 2, "获市级表彰6次，每次加0.5分，应加3分，最多加2分");
+    /* the measure word from the catalogue (awards: unit 项) */
+    expect_cell(x, "pb2", "sfj", 0.5, "获市级表彰1项，每项加0.5分，加0.5分");
+    expect_cell(x, "pb2", "xfj", 2, "获市级表彰6项，每项加0.5分，应加3分，最多加2分");
     expect_cell(x, "pb2", "czj", 0, "");
     expect_cell(x, "pd3", "czj", 2, "迟报5次，每次扣0.75分，应扣3.75分，最多扣2分");
     expect_cell(x, "pd3", "tjj", 0.75, "迟报1次，每次扣0.75分，扣0.75分");

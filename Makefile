@@ -183,6 +183,9 @@ install:
 	    install -m 755 $(BUILD)/install/plugins/*.so $(DESTDIR)$(PREFIX)/lib/lawscore/plugins/; fi
 	if ls include/*.h >/dev/null 2>&1; then install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/lawscore/; fi
 	install -m 644 README.md docs/*.md rules/lawscore.lua $(DESTDIR)$(PREFIX)/share/doc/lawscore/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/lawscore/cookbook/rules
+	install -m 644 docs/cookbook/*.yaml $(DESTDIR)$(PREFIX)/share/doc/lawscore/cookbook/
+	install -m 644 docs/cookbook/rules/*.lua $(DESTDIR)$(PREFIX)/share/doc/lawscore/cookbook/rules/
 
 format:
 	clang-format -i engine/*.c engine/*.h tests/unit/*.c

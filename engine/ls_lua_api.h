@@ -1,9 +1,11 @@
 /*
  * ls_lua_api.h - what a Lua rule sees of the assessment (docs/rules.md,
  * "What a rule sees"): `data` (the unit's indicator values), `unit`,
- * `item`, `params`, `stats(id)` and `name_of(id)`.  All are read-only;
- * `data`, `unit`, `stats` and `name_of` read the call in progress
- * (api->cur), `item` and `params` are built once per leaf.
+ * `item`, `params`, `stats(id)`, `name_of(id)`, `unit_of(id)` (the
+ * catalogue's measure word) and `label_of(value [, id])` (an enum code's
+ * display name).  All are read-only; `data`, `unit`, `stats` and
+ * `label_of` read the call in progress (api->cur), `item` and `params`
+ * are built once per leaf.
  *
  * Depends on: ls_sandbox (Lua 5.4), ls_rule (the probe function type),
  * ls_scheme, ls_data, ls_stats, ls_yaml.
@@ -34,8 +36,9 @@ typedef struct ls_lua_api {
 void ls_lua_api_init(ls_lua_api *api, const ls_scheme *s);
 void ls_lua_api_cleanup(ls_lua_api *api);
 
-/* Under lua_pcall: put `data`, `unit`, `stats` and `name_of` into the
- * globals table at index g (written raw: g is not sealed yet). */
+/* Under lua_pcall: put `data`, `unit`, `stats`, `name_of`, `unit_of` and
+ * `label_of` into the globals table at index g (written raw: g is not
+ * sealed yet). */
 void ls_lua_api_open(lua_State *L, int g, ls_lua_api *api);
 
 /* Under lua_pcall: push the read-only `item` table of leaf `node`. */

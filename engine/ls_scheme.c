@@ -218,7 +218,7 @@ static void load_groups(loader *ld, const ls_ynode *gl)
 /* ---- indicators ------------------------------------------------------ */
 
 /* `lint: {ignore: REASON}` -> *reason.  A bare `lint: ignore` is refused:
- * the reason is what tells next year's author why the warning is wanted. */
+ * the reason is what tells next year's author why the warning is not wanted. */
 static int lint_ignore(loader *ld, const ls_ynode *n, const char **reason)
 {
     static const char *const keys[] = {"ignore", NULL};

@@ -4,6 +4,7 @@
 #   make demo       install what is missing, build, score the example, show the ranking
 #   make check      install what is missing, build, run every test
 #   make cases      the end-to-end cases (UPDATE=1: rewrite expected output, tests/README.md)
+#   make depends    every header's "Depends on:" line names what its module includes
 #   make plugins    build the C plugins in plugins/
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite under valgrind
@@ -38,6 +39,7 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check test unit cases plugins asan valgrind bench install clean format \
+        depends \
         fuzz fuzz-bins fuzz-regress
 
 all: $(BUILD)/lawscore
@@ -107,7 +109,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all plugins unit cases fuzz-regress
+test: all plugins depends unit cases fuzz-regress
 	@sh tests/check-cookbook.sh
 	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
 
@@ -116,6 +118,11 @@ unit: $(UNIT_BIN)
 
 cases: $(BUILD)/lawscore
 	@sh tests/run-cases.sh $(BUILD)/lawscore
+
+# The "Depends on:" line of each engine header against the module's
+# #includes (tools/check-depends.sh says the rule), and the checker's own test.
+depends:
+	@sh tests/depends/run.sh
 
 plugins:
 	@if [ -f plugins/Makefile ]; then $(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/plugins; fi

@@ -9,8 +9,8 @@
  * The registry is the only module that includes a backend's header;
  * everything else sees the ls_backend interface of ls_rule.h.
  *
- * Depends on: ls_rule, ls_scheme, ls_coverage; ls_lua and ls_plugin (in
- * ls_backends.c only).
+ * Depends on: ls_rule, ls_scheme, ls_coverage, ls_error; ls_lua and
+ * ls_plugin (in ls_backends.c only).
  */
 #ifndef LS_BACKENDS_H
 #define LS_BACKENDS_H

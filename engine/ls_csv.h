@@ -5,7 +5,8 @@
  * malformed quote, an empty file and rows with the wrong number of fields
  * are errors.
  *
- * Depends on: libcsv (only ls_csv.c includes csv.h), ls_arena.
+ * Depends on: libcsv (only ls_csv.c includes csv.h), ls_arena, ls_error,
+ * ls_util.
  */
 #ifndef LS_CSV_H
 #define LS_CSV_H

@@ -6,7 +6,7 @@
  * a 1-based line and column (0 when unknown) and a message, and prints in
  * the form compilers use:  path:line:col: error: message
  *
- * Depends on: nothing but libc.
+ * Depends on: ls_util (in ls_error.c).
  */
 #ifndef LS_ERROR_H
 #define LS_ERROR_H

@@ -7,7 +7,8 @@
  * by id, grades and groups checked against the case's scheme.
  *
  * Depends on: ls_yaml (the nodes expectations point into), ls_testcase
- * (the case being parsed: its scheme and units).
+ * (the case being parsed: its scheme and units), ls_scheme, ls_yread,
+ * ls_util.
  */
 #ifndef LS_EXPECT_H
 #define LS_EXPECT_H

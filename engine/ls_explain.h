@@ -11,7 +11,8 @@
  * shortest exact way ("80", "0.5"); scores are printed with the scheme's
  * digits ("72.50").
  *
- * Depends on: ls_score (ls_run), ls_scheme, ls_data, ls_decimal, ls_util.
+ * Depends on: ls_score (ls_run, and through it the scheme and the data),
+ * ls_value, ls_util.
  */
 #ifndef LS_EXPLAIN_H
 #define LS_EXPLAIN_H

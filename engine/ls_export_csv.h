@@ -10,7 +10,8 @@
  * spaces).  Scores always carry exactly the scheme's digits ("90.00").
  * Texts come from ls_explain.
  *
- * Depends on: libcsv (csv_fwrite quotes fields), ls_score, ls_explain.
+ * Depends on: ls_csv (its writer quotes fields), ls_score, ls_explain,
+ * ls_error, ls_util.
  */
 #ifndef LS_EXPORT_CSV_H
 #define LS_EXPORT_CSV_H

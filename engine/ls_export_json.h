@@ -30,7 +30,7 @@
  * indicator values are numbers, booleans, strings or null (not given).
  *
  * Depends on: yajl (only ls_export_json.c includes yajl), ls_score,
- * ls_explain, ls_manifest.
+ * ls_explain, ls_manifest, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_JSON_H
 #define LS_EXPORT_JSON_H

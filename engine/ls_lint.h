@@ -32,7 +32,7 @@
  * neither the probes nor the data reach is reported as unread.
  *
  * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_score, ls_stats,
- * ls_util.
+ * ls_error, ls_util.
  */
 #ifndef LS_LINT_H
 #define LS_LINT_H

@@ -10,8 +10,8 @@
  * (api->probe_fn), an unknown indicator is reported to the probe instead
  * of raising, and the read gives a neutral value.
  *
- * Depends on: ls_sandbox (Lua 5.4: lua.h, lauxlib.h), ls_rule, ls_scheme, ls_data,
- * ls_stats, ls_yaml, ls_decimal, ls_util.
+ * Depends on: ls_sandbox, Lua 5.4 (lua.h, lauxlib.h), ls_rule (and
+ * through it the scheme, the data and the statistics), ls_yaml, ls_util.
  */
 #include "ls_lua_api.h"
 

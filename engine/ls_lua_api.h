@@ -7,8 +7,9 @@
  * `label_of` read the call in progress (api->cur), `item` and `params`
  * are built once per leaf.
  *
- * Depends on: ls_sandbox (Lua 5.4), ls_rule (the probe function type),
- * ls_scheme, ls_data, ls_stats, ls_yaml.
+ * Depends on: ls_sandbox, Lua 5.4 (lauxlib.h, in ls_lua_api.c), ls_rule
+ * (the probe function type, and through it the scheme, the data and the
+ * statistics), ls_yaml, ls_util.
  */
 #ifndef LS_LUA_API_H
 #define LS_LUA_API_H

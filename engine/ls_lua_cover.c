@@ -9,7 +9,8 @@
  * ldebug.c's collectvalidlines reads it.  Every read is bounds-checked; any
  * surprise makes the whole chunk unreadable (-1), never a wrong answer.
  *
- * Depends on: ls_coverage, Lua 5.4 (lua.h, through ls_sandbox.h), ls_util.
+ * Depends on: ls_coverage, ls_sandbox (and through it Lua 5.4's lua.h),
+ * ls_util.
  */
 #include "ls_lua_cover.h"
 

@@ -9,7 +9,7 @@
  *
  * Depends on: nettle (only ls_manifest.c includes nettle/sha2.h),
  * ls_scheme, ls_data, ls_backends (the files the rule backends loaded),
- * ls_arena, ls_util.
+ * ls_arena, ls_error, ls_util.
  */
 #ifndef LS_MANIFEST_H
 #define LS_MANIFEST_H

@@ -19,7 +19,7 @@
  * the plugins are unloaded.
  *
  * Depends on: dlfcn (the only file that includes dlfcn.h),
- * ls_plugin_host, ls_rule, ls_scheme, ls_util.
+ * lawscore_plugin, ls_plugin_host, ls_rule, ls_util.
  */
 #include "ls_plugin.h"
 

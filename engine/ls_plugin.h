@@ -17,7 +17,7 @@
  * results) is ls_plugin_host.c.
  *
  * Depends on: dlfcn (only ls_plugin.c includes dlfcn.h), ls_plugin_host,
- * ls_rule, ls_scheme, ls_util, include/lawscore_plugin.h.
+ * ls_rule, ls_util, lawscore_plugin (include/lawscore_plugin.h).
  */
 #ifndef LS_PLUGIN_H
 #define LS_PLUGIN_H

@@ -5,7 +5,7 @@
  * thread while the CSV files are written: the run is only read.
  *
  * Depends on: ls_outdir, ls_export_csv, ls_export_json, ls_manifest,
- * POSIX threads.
+ * ls_score, ls_error, pthreads (POSIX threads).
  */
 #ifndef LS_PUBLISH_H
 #define LS_PUBLISH_H

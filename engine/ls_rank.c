@@ -1,7 +1,7 @@
 /*
  * ls_rank.c - ranking and grading within groups (see ls_rank.h).
  *
- * Depends on: ls_scheme, ls_score, ls_util.
+ * Depends on: ls_scheme, ls_score, ls_decimal, ls_util.
  */
 #include "ls_rank.h"
 

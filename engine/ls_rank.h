@@ -5,7 +5,8 @@
  * 4), grade bands by inclusive lower bound, and the share cap of a band
  * (max_share, e.g. 优秀 for at most 20% of the group).
  *
- * Depends on: ls_scheme (groups, bands), ls_score (unit results, cells).
+ * Depends on: ls_scheme (groups, bands), ls_score (unit results, cells),
+ * ls_decimal, ls_util.
  */
 #ifndef LS_RANK_H
 #define LS_RANK_H

@@ -16,7 +16,7 @@
  * adds the rule's objects (ls_lua_api) and runs the calls.
  *
  * Depends on: Lua 5.4 (lua.h; only the ls_lua* and ls_sandbox files
- * include it).
+ * include it), ls_util.
  */
 #ifndef LS_SANDBOX_H
 #define LS_SANDBOX_H

@@ -5,10 +5,10 @@
  * rule.  Loading validates everything that can be checked before scoring.
  * The file format is described in docs/scheme.md.
  *
- * Depends on: ls_yaml (the scheme's YAML stays loaded: rule parameters are
- * handed to rule backends as YAML nodes; this header only names its
- * types), ls_yread, ls_csv (units files), ls_value, ls_decimal, ls_strmap,
- * ls_arena, ls_util.
+ * Depends on: ls_yread (and through it ls_yaml: the scheme's YAML stays
+ * loaded, rule parameters are handed to rule backends as YAML nodes; this
+ * header only names their types), ls_csv (units files), ls_value,
+ * ls_decimal, ls_strmap, ls_arena, ls_error, ls_util.
  */
 #ifndef LS_SCHEME_H
 #define LS_SCHEME_H

@@ -5,7 +5,8 @@
  * items and vetoes, rescales units for which items do not apply, then
  * has ls_rank rank units within their group and grade them.
  *
- * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_stats, ls_rank.
+ * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_stats, ls_rank,
+ * ls_decimal, ls_arena, ls_error, ls_util.
  */
 #ifndef LS_SCORE_H
 #define LS_SCORE_H

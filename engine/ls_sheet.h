@@ -13,7 +13,7 @@
  * by display width (ls_display_width), so Chinese text lines up; no line
  * ends in a space.
  *
- * Depends on: ls_score, ls_explain, ls_util.
+ * Depends on: ls_score, ls_explain, ls_scheme, ls_error, ls_util.
  */
 #ifndef LS_SHEET_H
 #define LS_SHEET_H

@@ -5,7 +5,7 @@
  *
  * Not thread-safe: each scoring thread keeps its own ls_stats.
  *
- * Depends on: ls_scheme, ls_data.
+ * Depends on: ls_scheme, ls_data, ls_util.
  */
 #ifndef LS_STATS_H
 #define LS_STATS_H

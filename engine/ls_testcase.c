@@ -4,7 +4,8 @@
  * scheme of a single-item case, the units of a case, and reading a case.
  *
  * Depends on: ls_scheme, ls_data, ls_backends, ls_rule, ls_expect,
- * ls_yaml, ls_yread, ls_util.
+ * ls_score, ls_coverage, ls_testrun (options), ls_yaml, ls_yread,
+ * ls_arena, ls_error, ls_util.
  */
 #include "ls_testcase.h"
 

@@ -8,7 +8,8 @@
  * (ls_testrun, ls_expect, ls_testcheck).
  *
  * Depends on: ls_scheme, ls_data, ls_score, ls_rule, ls_backends,
- * ls_coverage, ls_expect, ls_testrun (options), ls_yaml, ls_yread.
+ * ls_coverage, ls_expect, ls_testrun (options), ls_yaml, ls_yread,
+ * ls_arena, ls_error, ls_util.
  */
 #ifndef LS_TESTCASE_H
 #define LS_TESTCASE_H

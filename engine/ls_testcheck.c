@@ -2,8 +2,8 @@
  * ls_testcheck.c - checking a case's expectations and the failure report
  * (see ls_testcheck.h).
  *
- * Depends on: ls_testcase, ls_expect, ls_explain, ls_score, ls_decimal,
- * ls_yaml, ls_util.
+ * Depends on: ls_testcase, ls_expect, ls_explain, ls_score, ls_error,
+ * ls_util.
  */
 #include "ls_testcheck.h"
 

@@ -24,8 +24,8 @@
  * the file's counts.  Errors in a test file are printed with their case in
  * the compilers' form, path:line:col: error: message.
  *
- * Depends on: ls_testcase, ls_testcheck, ls_coverage, ls_data, ls_score,
- * ls_yaml, ls_yread, ls_util.
+ * Depends on: ls_testcase, ls_testcheck, ls_coverage, ls_scheme, ls_data,
+ * ls_score, ls_yaml, ls_yread, ls_error, ls_util.
  */
 #include "ls_testrun.h"
 

@@ -26,8 +26,9 @@
  * The runner is here; cases, their schemes and units are ls_testcase;
  * expectations ls_expect; comparing and the failure report ls_testcheck.
  *
- * Depends on: ls_testcase, ls_expect, ls_testcheck (its parts),
- * ls_coverage, ls_data, ls_score, ls_yaml, ls_yread.
+ * Depends on: ls_testcase, ls_testcheck (its parts, with ls_expect
+ * behind them), ls_coverage, ls_scheme, ls_data, ls_score, ls_yaml,
+ * ls_yread, ls_error, ls_util.
  */
 #ifndef LS_TESTRUN_H
 #define LS_TESTRUN_H

@@ -1,0 +1,5 @@
+/*
+ * ls_empty.h - a line that names nothing.
+ *
+ * Depends on: (nothing yet).
+ */

@@ -1,0 +1,17 @@
+/*
+ * ls_good.h - a module whose line is right: remarks in parentheses (even
+ * naming ls_other) are not read, names are separated by commas, semicolons
+ * or "and", a library may carry its version, libc may be named.
+ *
+ * Depends on: ls_error (diagnostics; ls_other is a remark), Lua 5.4; libc
+ * and ls_util (in ls_good.c),
+ * lawscore_plugin.
+ *
+ * This paragraph is not part of the line: ls_nothing.
+ */
+#ifndef LS_GOOD_H
+#define LS_GOOD_H
+#include <stddef.h>
+#include "ls_error.h"
+#include "lawscore_plugin.h"
+#endif

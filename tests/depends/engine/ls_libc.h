@@ -1,0 +1,6 @@
+/*
+ * ls_libc.h - nothing but the C library.
+ *
+ * Depends on: libc.
+ */
+#include <stdio.h>

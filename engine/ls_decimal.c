@@ -55,7 +55,7 @@ static int parse_rounding(const char *s, int digits, int round, ls_fixed *out)
     int shift = exp10 + digits;
     ls_fixed v = 0;
     int i;
-    int keep = nm + shift;          /* mantissa digits kept */
+    int keep = nm + shift; /* mantissa digits kept */
     if (keep > nm) keep = nm;
     for (i = 0; i < keep; i++) {
         v = v * 10 + (mant[i] - '0');

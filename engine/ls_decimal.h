@@ -19,7 +19,7 @@ typedef int64_t ls_fixed;
 
 #define LS_MAX_DIGITS 6
 /* Largest magnitude accepted: keeps sums of a province's units exact. */
-#define LS_FIXED_LIMIT 1000000000000LL  /* 1e12 steps */
+#define LS_FIXED_LIMIT 1000000000000LL /* 1e12 steps */
 
 /* 10^digits. */
 ls_fixed ls_dec_scale(int digits);

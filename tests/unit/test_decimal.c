@@ -23,7 +23,7 @@ static void test_parse_exact(void **state)
     assert_int_equal(parse("0.250", 2), 25);
     assert_int_equal(parse("12", 0), 12);
     ls_fixed v;
-    assert_int_equal(ls_dec_parse("0.125", 2, &v), -1);   /* finer than precision */
+    assert_int_equal(ls_dec_parse("0.125", 2, &v), -1); /* finer than precision */
     assert_int_equal(ls_dec_parse("1e3", 2, &v), -1);
     assert_int_equal(ls_dec_parse("abc", 2, &v), -1);
     assert_int_equal(ls_dec_parse("", 2, &v), -1);
@@ -43,10 +43,10 @@ static void test_round_half_up(void **state)
     /* 10 * 52.12 / 80 is held as 6.514999...: offices get 6.52 */
     assert_int_equal(round2(10 * 52.12 / 80), 652);
     assert_int_equal(round2(0.1 + 0.2), 30);
-    assert_int_equal(round2(2.675), 268);     /* binary 2.67499999... */
+    assert_int_equal(round2(2.675), 268); /* binary 2.67499999... */
     assert_int_equal(round2(1.005), 101);
     assert_int_equal(round2(0.125), 13);
-    assert_int_equal(round2(-0.125), -13);    /* away from zero, like ROUND */
+    assert_int_equal(round2(-0.125), -13); /* away from zero, like ROUND */
     assert_int_equal(round2(0.0049), 0);
     assert_int_equal(round2(99.995), 10000);
     assert_int_equal(round2(3), 300);

@@ -47,7 +47,7 @@ static void test_tree_and_positions(void **state)
     assert_int_equal(b->n, 2);
     assert_int_equal(b->items[1]->line, 4);
     assert_int_equal(b->items[1]->col, 5);
-    assert_false(b->items[1]->plain);             /* quoted: a string */
+    assert_false(b->items[1]->plain); /* quoted: a string */
     assert_true(ls_ymap_get(root, "a")->plain);
     assert_string_equal(ls_ymap_get(ls_ymap_get(root, "c"), "d")->str, "中文");
     assert_null(ls_ymap_get(root, "zz"));

@@ -17,9 +17,11 @@
 #     * Depends on: NAME, NAME, ... .
 # (it may go on over the following comment lines, up to a blank comment line
 # or the end of the comment) naming exactly those dependencies, in any
-# order.  A library may carry its version ("Lua 5.4").  Names are separated by commas, semicolons or "and"; anything in
-# parentheses is a remark and is not read; "libc" (or "POSIX") may be named
-# and is not checked; a module that includes nothing but libc says "libc".
+# order.  Names are separated by commas, semicolons, "and", or a slash
+# between modules (ls_yaml/ls_yread); a library may carry its version
+# ("Lua 5.4"); anything in parentheses is a remark and is not read; "libc"
+# (or "POSIX") may be named and is not checked; a module that includes
+# nothing but libc says "libc".
 # A .c file with a header need not repeat the line; if it has one, the same
 # rule applies to it.  Only direct includes count: what ls_Y.h brings in is
 # ls_Y's dependency, not ls_X's.
@@ -149,6 +151,7 @@ function parse(t,    out, i, c, depth, n, parts, k, s) {
         else if (depth == 0) out = out c
     }
     gsub(/;/, ",", out)
+    gsub(/\/ls_/, ",ls_", out)     # ls_yaml/ls_yread
     gsub(/[ \t]+and[ \t]+/, ",", out)
     gsub(/[ \t]+/, " ", out)
     sub(/[ \t]*\.[ \t]*$/, "", out)

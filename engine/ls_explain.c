@@ -111,7 +111,7 @@ static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
         const ls_value *v = r->data ? ls_dataset_get(r->data, unit, (size_t)ind) : NULL;
         char vb[256];
         const char *vs = v && v->set ? ls_value_format(v, vb, sizeof vb) : "未填报";
-        if (v && v->set && v->type == LS_T_ENUM) vs = ls_scheme_label(s, ind, vs);   /* labels: */
+        if (v && v->set && v->type == LS_T_ENUM) vs = ls_scheme_label(s, ind, vs); /* labels: */
         int number = v && v->set && (v->type == LS_T_INTEGER || v->type == LS_T_NUMBER);
         if (b.n) ls_buf_puts(&b, LS_EXPLAIN_SEP);
         ls_buf_printf(&b, "%s=%s%s", in->name, vs, units && number && in->unit ? in->unit : "");

@@ -24,7 +24,8 @@
 # nothing but libc says "libc".
 # A .c file with a header need not repeat the line; if it has one, the same
 # rule applies to it.  Only direct includes count: what ls_Y.h brings in is
-# ls_Y's dependency, not ls_X's.
+# ls_Y's dependency, not ls_X's.  And the headers of the rule backends
+# (ls_lua.h, ls_plugin.h) are included by the registry, ls_backends.c, only.
 #
 # Each mismatch is reported as
 #   PATH:LINE: error: 'Depends on:' lacks NAME (FILE:LINE that includes it), ...
@@ -67,6 +68,9 @@ BEGIN {
               "dirent.h fcntl.h fnmatch.h ftw.h glob.h grp.h langinfo.h libgen.h poll.h pwd.h " \
               "regex.h sched.h search.h spawn.h strings.h termios.h unistd.h utime.h wordexp.h", hl, " ")
     for (i = 1; i <= n; i++) libc[hl[i]] = 1
+    # The rule backends: only the registry (ls_backends.c) includes their
+    # headers (issue 8), besides the backend itself.
+    backend["ls_lua"] = 1; backend["ls_plugin"] = 1
     nerr = 0
     nfiles = 0
 }
@@ -130,7 +134,14 @@ lead {
     else sub(/".*/, "", h)
     where = base(FILENAME) ":" FNR
     if (h == mod ".h" && q == "\"") next
-    if (h ~ /^ls_[a-z0-9_]+\.h$/) { sub(/\.h$/, "", h); dep(mod, h, where); next }
+    if (h ~ /^ls_[a-z0-9_]+\.h$/) {
+        sub(/\.h$/, "", h)
+        if ((h in backend) && mod != "ls_backends")
+            err(FILENAME ":" FNR, "#include \"" h ".h\": " h " is a rule backend, whose header only the registry " \
+                "(ls_backends.c) includes; go through ls_backends.h (ls_backends_bind, _probe, _loaded)")
+        dep(mod, h, where)
+        next
+    }
     if (h == "lawscore_plugin.h") { dep(mod, "lawscore_plugin", where); next }
     if (h in lib) { dep(mod, lib[h], where); next }
     d = h; sub(/\/.*/, "", d)

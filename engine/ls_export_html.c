@@ -303,10 +303,10 @@ static void write_ranking(hw *h, int sheets)
                   s->year, s->nunits, LS_VERSION);
     if (!sheets)
         ls_buf_printf(&h->b,
-                      "<p class=\"notice\">共%zu个单位，超过逐一列出评分表的数量（%d个），"
-                      "本报告未包含各单位评分表；需要时运行 lawscore run --all-sheets，"
+                      "<p class=\"notice\">共%zu个单位，单位较多，本报告未包含各单位评分表；"
+                      "需要时运行 lawscore run --all-sheets，"
                       "或用 lawscore explain --unit 单位 查看单个单位。</p>\n",
-                      s->nunits, LS_LAYOUT_MAX_SHEETS);
+                      s->nunits);
     size_t grade_col = t.ncols - 2;
     size_t g = 0, i = 0;
     while (i < t.nrows) {

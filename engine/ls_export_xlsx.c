@@ -394,7 +394,7 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
     }
     put_text(x, ws, row, 0, "评分表", x->label);
     char *what = sheets ? ls_format("每个单位一张工作表（共%zu个单位）", s->nunits)
-                        : ls_format("共%zu个单位，超过逐一列出评分表的数量，本工作簿未包含各单位"
+                        : ls_format("共%zu个单位，单位较多，本工作簿未包含各单位"
                                     "评分表；需要时运行 lawscore run --all-sheets，或用 "
                                     "lawscore explain --unit 单位 查看单个单位",
                                     s->nunits);

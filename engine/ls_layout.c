@@ -253,8 +253,10 @@ char *ls_layout_bands(const ls_run *r, size_t group)
         ls_buf_printf(&b, "%s（", bd->name);
         if (bd->min > 0)
             ls_buf_printf(&b, "%s分及以上", ls_dec_format_short(bd->min, s->digits, a));
+        else if (i)
+            ls_buf_printf(&b, "%s分以下", ls_dec_format_short(g->bands[i - 1].min, s->digits, a));
         else
-            ls_buf_puts(&b, i ? "以下" : "不限");
+            ls_buf_puts(&b, "不限");
         if (bd->max_share > 0) ls_buf_printf(&b, "，不超过本组%.15g%%", bd->max_share * 100);
         ls_buf_printf(&b, "）%zu个", n);
         if (vetoed) ls_buf_printf(&b, "（其中一票否决%zu个）", vetoed);

@@ -76,7 +76,8 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
 {
     unsigned formats = o && o->formats ? o->formats : LS_OUT_ALL;
     size_t nunits = r->scheme->nunits;
-    int sheets = (o && o->all_sheets) || nunits <= LS_LAYOUT_MAX_SHEETS;
+    size_t max_sheets = o && o->max_sheets ? o->max_sheets : LS_LAYOUT_MAX_SHEETS;
+    int sheets = (o && o->all_sheets) || nunits <= max_sheets;
     ls_outdir *od = ls_outdir_open(dir, err);
     if (!od) return -1;
     FILE *fres, *fitems, *fjson, *fxlsx, *fhtml;
@@ -118,8 +119,8 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
         ls_notef(err, NULL, 0, 0,
                  "%zu units: results.xlsx and report.html hold the ranking (通报), the "
                  "deductions (扣分明细) and the charts, without a score sheet (评分表) per unit "
-                 "(more than %d units); --all-sheets includes them, `lawscore explain --unit ID` "
+                 "(more than %zu units); --all-sheets includes them, `lawscore explain --unit ID` "
                  "prints one",
-                 nunits, LS_LAYOUT_MAX_SHEETS);
+                 nunits, max_sheets);
     return ls_outdir_commit(od, err);
 }

@@ -32,6 +32,8 @@ enum {
 typedef struct ls_publish_opts {
     unsigned formats;        /* LS_OUT_* bits; 0 means LS_OUT_ALL */
     int all_sheets;          /* every unit's 评分表 whatever the count */
+    size_t max_sheets;       /* the count above which they are left out;
+                                0 means LS_LAYOUT_MAX_SHEETS */
 } ls_publish_opts;
 
 /* Parse a --formats list ("csv,json,xlsx,html", any order, at least one,

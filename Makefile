@@ -107,7 +107,7 @@ demo: deps
 	$(BUILD)/lawscore run examples/dongfeng-2017/scheme.yaml \
 	    examples/dongfeng-2017/data/fazhiban.yaml examples/dongfeng-2017/data/departments.csv \
 	    -o $(BUILD)/demo
-	@echo "results written to $(BUILD)/demo/"
+	@echo "results written to $(BUILD)/demo/: results.xlsx (the workbook) and report.html (the printable report) first"
 
 check: deps
 	@$(MAKE) --no-print-directory test

@@ -79,10 +79,10 @@ static void open_svg(ls_buf *b, const char *cls, double h, const char *title)
 }
 
 /* A round tick step (1, 2, 2.5 or 5 times a power of ten) giving at most
- * six ticks from 0 to max. */
+ * six steps from 0 to max. */
 static double nice_step(double max)
 {
-    double raw = max / 5, mag = pow(10, floor(log10(raw))), norm = raw / mag;
+    double raw = max / 6, mag = pow(10, floor(log10(raw))), norm = raw / mag;
     return (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10) * mag;
 }
 

@@ -307,7 +307,10 @@ static void write_ranking(hw *h, int sheets)
                       "需要时运行 lawscore run --all-sheets，"
                       "或用 lawscore explain --unit 单位 查看单个单位。</p>\n",
                       s->nunits);
-    size_t grade_col = t.ncols - 2;
+    /* the grade column is coloured by band */
+    size_t grade_col = (size_t)-1;
+    for (size_t k = 0; k < t.ncols; k++)
+        if (!strcmp(t.cols[k].title, "等次")) grade_col = k;
     size_t g = 0, i = 0;
     while (i < t.nrows) {
         /* a group: its heading row, its units, its note */

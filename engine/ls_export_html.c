@@ -22,6 +22,7 @@ static const char style[] =
     "1100px;padding:16px;font-size:14px;line-height:1.45}\n"
     "h1{font-size:22px;text-align:center;margin:8px 0 4px}\n"
     "h2{font-size:18px;margin:18px 0 6px;border-bottom:2px solid #1565c0}\n"
+    "h3{font-size:15px;margin:12px 0 4px}\n"
     "p.meta{text-align:center;color:#444;margin:0 0 10px}\n"
     "table{border-collapse:collapse;width:100%;margin:6px 0}\n"
     "th,td{border:1px solid #555;padding:3px 5px;vertical-align:middle}\n"
@@ -291,6 +292,25 @@ static void group_charts(hw *h, size_t g)
     put(h, "</figure>\n</div>\n");
 }
 
+/* The items on which most units of the group lost points. */
+static void common_losses(hw *h, size_t g)
+{
+    ls_ltable t = {0};
+    ls_layout_common_losses(h->r, g, 10, &t);
+    if (t.nrows) {
+        put(h, "<h3>");
+        esc(h, t.title);
+        put(h, "</h3>\n<table class=\"losses\">");
+        put_colgroup(h, &t);
+        put(h, "<thead>");
+        put_head(h, &t);
+        put(h, "</thead><tbody>\n");
+        put_rows(h, &t, 0, t.nrows, (size_t)-1);
+        put(h, "</tbody></table>\n");
+    }
+    ls_ltable_cleanup(&t);
+}
+
 static void write_ranking(hw *h, int sheets)
 {
     const ls_run *r = h->r;
@@ -337,6 +357,7 @@ static void write_ranking(hw *h, int sheets)
         put_rows(h, &t, from, to, grade_col);
         put(h, "</tbody></table>\n");
         group_charts(h, g);
+        common_losses(h, g);
         put(h, "</section>\n");
         flush(h);
         g++;

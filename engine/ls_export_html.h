@@ -7,7 +7,8 @@
  *               (distribution of totals with the bands drawn; totals as
  *               bars in rank order coloured by grade; per category the
  *               group's average share of points lost), the ranking table
- *               (ls_layout_ranking); A4 landscape
+ *               (ls_layout_ranking), the items on which most units lost
+ *               points (ls_layout_common_losses); A4 landscape
  *   评分表      every unit's score sheet (ls_layout_sheet: the same rows
  *               as in results.xlsx) with its category profile against the
  *               group's average and the signature block; A4 portrait, each

@@ -301,6 +301,14 @@ static void write_ranking(xw *x)
     check(x, worksheet_set_row(ws, 0, 30, NULL));
     write_head(x, ws, 1, &t);
     write_rows(x, ws, 2, &t);
+    /* each group after the first starts a printed page; the list ends
+     * with 0, as libxlsxwriter wants */
+    lxw_row_t *breaks = ls_xcalloc(t.nrows + 1, sizeof *breaks);
+    size_t nb = 0;
+    for (size_t i = 1; i < t.nrows && nb < 1023; i++)
+        if (t.rows[i].kind == LS_LR_GROUP) breaks[nb++] = (lxw_row_t)(2 + i);
+    if (nb) check(x, worksheet_set_h_pagebreaks(ws, breaks));
+    free(breaks);
     worksheet_freeze_panes(ws, 2, 0);
     print_setup(x, ws, 1, 1, 1, x->r->scheme->name);
 out:

@@ -364,3 +364,69 @@ size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t)
     }
     return added;
 }
+
+/* ---- 主要失分项目 ---- */
+
+typedef struct loss {
+    size_t node, units;
+    ls_fixed lost;
+} loss;
+
+static int cmp_loss(const void *a, const void *b)
+{
+    const loss *x = a, *y = b;
+    if (x->units != y->units) return x->units < y->units ? 1 : -1;
+    if (x->lost != y->lost) return x->lost < y->lost ? 1 : -1;
+    return x->node < y->node ? -1 : x->node > y->node;
+}
+
+void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltable *t)
+{
+    const ls_scheme *s = r->scheme;
+    t->digits = s->digits;
+    t->title = ls_format("%s主要失分项目", s->groups[group].name);
+    add_col(t, "序号", LS_COL_SHORT, 6);
+    add_col(t, "考核项目", LS_COL_NAME, 24);
+    add_col(t, "分值", LS_COL_NUM, 7);
+    add_col(t, "失分单位数", LS_COL_NUM, 8);
+    add_col(t, "平均失分", LS_COL_NUM, 8);
+    add_col(t, "失分单位", LS_COL_LONG, 50);
+    loss *v = ls_xcalloc(s->nleaves ? s->nleaves : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        size_t i = (size_t)s->leaves[k];
+        if (s->nodes[i].section != LS_SEC_MAIN) continue;
+        loss l = {i, 0, 0};
+        for (size_t j = 0; j < r->norder[group]; j++) {
+            const ls_cell *c = ls_run_cell(r, (size_t)r->order[group][j], i);
+            if (c->state != LS_CELL_SCORED || c->score >= s->nodes[i].points) continue;
+            l.units++;
+            l.lost += s->nodes[i].points - c->score;
+        }
+        if (l.units) v[n++] = l;
+    }
+    qsort(v, n, sizeof *v, cmp_loss);
+    for (size_t k = 0; k < n && k < max; k++) {
+        const ls_node *nd = &s->nodes[v[k].node];
+        ls_lrow *row = add_row(t, LS_LR_ITEM);
+        set_text(row, 0, nd->number);
+        set_text(row, 1, nd->name);
+        set_score(row, 2, nd->points);
+        set_int(row, 3, (long)v[k].units);
+        /* half up, like every other rounding of the engine */
+        ls_fixed u = (ls_fixed)v[k].units;
+        set_score(row, 4, (v[k].lost * 2 + u) / (2 * u));
+        ls_buf b;
+        ls_buf_init(&b);
+        for (size_t j = 0; j < r->norder[group]; j++) {
+            size_t un = (size_t)r->order[group][j];
+            const ls_cell *c = ls_run_cell(r, un, v[k].node);
+            if (c->state != LS_CELL_SCORED || c->score >= nd->points) continue;
+            if (b.n) ls_buf_puts(&b, "、");
+            ls_buf_puts(&b, s->units[un].name);
+        }
+        set_text(row, 5, b.p);
+        ls_buf_cleanup(&b);
+    }
+    free(v);
+}

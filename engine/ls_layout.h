@@ -118,6 +118,17 @@ void ls_layout_ranking(const ls_run *r, ls_ltable *t);
  * 1个；良好（80分及以上）3个；…；不合格（一票否决）…".  Caller frees. */
 char *ls_layout_bands(const ls_run *r, size_t group);
 
+/*
+ * Where the group's units lose most, for the 通报's paragraph on common
+ * problems, into t (zeroed by the caller): title "<group>主要失分项目",
+ * columns 序号 | 考核项目 | 分值 | 失分单位数 | 平均失分 | 失分单位; one row
+ * per item of the 100-point tree on which at least one unit of the group
+ * lost points, most units first (then most points lost, then scheme
+ * order), at most `max` rows.  平均失分 is over the units that lost points,
+ * rounded half up; 失分单位 lists them in rank order, joined with "、".
+ */
+void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltable *t);
+
 /* Columns of the 扣分明细 into t (no rows): 单位编号 | 单位名称 | 组别 |
  * 序号 | 考核项目 | 分值 | 考核分 | 扣分 | 扣分理由 | 使用的指标. */
 void ls_layout_losses_head(const ls_run *r, ls_ltable *t);

@@ -3,7 +3,8 @@
  * hand-built run of fixtures/export/mini_run.h: the 评分表 rows (numbers
  * as numbers, 序号 as text, a deduction negative, 不适用 without a reason,
  * 折算 and the bonus cap in words, totals, grade, rank), the 通报 (groups,
- * 并列, notes, the band counts) and the 扣分明细.
+ * 并列, notes, the band counts), the 扣分明细 and the items where a group
+ * loses most.
  */
 #include "ls_test.h"
 
@@ -228,6 +229,31 @@ static void test_losses(void **state)
     ls_ltable_cleanup(&t);
 }
 
+static void test_common_losses(void **state)
+{
+    mini_run *m = *state;
+    ls_ltable t = {0};
+    ls_layout_common_losses(&m->r, 1, 10, &t);
+    assert_string_equal(t.title, "区直部门主要失分项目");
+    assert_int_equal(t.ncols, 6);
+    /* 3.1: all three lost (8 + 10 + 8 = 26, 8.666… → 8.67); 2.1: 区司法局 only
+     * (区环保局's 22 lowered to 20 lost nothing) */
+    assert_int_equal(t.nrows, 2);
+    assert_text(&t.rows[0].c[0], "3.1");
+    assert_int_equal(t.rows[0].c[3].kind, LS_LC_INT);
+    assert_int_equal(t.rows[0].c[3].num, 3);
+    assert_score(&t.rows[0].c[4], "8.67");
+    assert_text(&t.rows[0].c[5], "区司法局、区环保局、区信访局");
+    assert_text(&t.rows[1].c[0], "2.1");
+    assert_score(&t.rows[1].c[4], "2");
+    assert_text(&t.rows[1].c[5], "区司法局");
+    ls_ltable_cleanup(&t);
+    /* at most `max` rows */
+    ls_layout_common_losses(&m->r, 1, 1, &t);
+    assert_int_equal(t.nrows, 1);
+    ls_ltable_cleanup(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +262,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ranking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_losses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_common_losses, setup, teardown),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }

@@ -57,7 +57,7 @@ static const char style[] =
     "section.ranking{page:wide}nav{display:none}"
     "section.sheet{break-before:page;page-break-before:always}"
     "section.sheet:last-of-type{break-after:auto}"
-    "tr,figure,.sign{break-inside:avoid;page-break-inside:avoid}"
+    "tr,figure,.sign{break-inside:avoid;page-break-inside:avoid}h2,h3{break-after:avoid}"
     "thead{display:table-header-group}"
     "section.group{break-before:page}section.group:first-of-type{break-before:auto}"
     "section.inputs{break-before:page}}\n";

@@ -157,7 +157,7 @@ static void put_rows(hw *h, const ls_ltable *t, size_t from, size_t to, size_t g
             if (k == grade_col && lr->band >= 0) {
                 char extra[48];
                 snprintf(extra, sizeof extra, " grade\" style=\"color:%s",
-                         ls_svg_band_color((size_t)lr->band));
+                         ls_layout_band_color((size_t)lr->band));
                 put_cell(h, t, k, &lr->c[k], extra);
             } else {
                 put_cell(h, t, k, &lr->c[k], NULL);
@@ -229,7 +229,7 @@ static void group_charts(hw *h, size_t g)
         if (i == grp->nbands - 1 && bands[i].from > lo) bands[i].from = lo;
         if (bands[i].from < lo) bands[i].from = lo;
         bands[i].label = grp->bands[i].name;
-        bands[i].color = ls_svg_band_color(i);
+        bands[i].color = ls_layout_band_color(i);
     }
     char *title = ls_format("%s：总分分布与等次分数线", grp->name);
     ls_svg_hist hist = {"chart-distribution", title, lo, hi, step, vals, n, bands,
@@ -249,7 +249,7 @@ static void group_charts(hw *h, size_t g)
         texts[k] = ls_format("%s %s%s", ls_dec_format(ur->total, s->digits, a),
                              ls_explain_grade(r, u), ur->veto >= 0 ? "（一票否决）" : "");
         bars[k] = (ls_svg_bar){s->units[u].name, dbl(r, ur->total), texts[k],
-                               ur->band >= 0 ? ls_svg_band_color((size_t)ur->band) : "#777", 0, 0};
+                               ur->band >= 0 ? ls_layout_band_color((size_t)ur->band) : "#777", 0, 0};
     }
     title = ls_format("%s：总分（按名次）", grp->name);
     ls_svg_bars tot = {"chart-totals", title, hi, "", NULL, bars, n};

@@ -17,6 +17,10 @@
 #include "ls_layout.h"
 #include "ls_util.h"
 
+/* Height of a line of 10-point text, in points: CJK fonts (Noto CJK,
+ * SimSun) need about 1.45 em. */
+#define LINE_PT 15.0
+
 /* 1980-01-01T00:00:00Z, the time libxlsxwriter gives the zip entries. */
 #define FIXED_CREATED 315532800
 
@@ -29,6 +33,7 @@ typedef struct xw {
     const ls_run *r;
     lxw_format *cell[ST_COUNT][CS_COUNT];
     lxw_format *title, *info, *head, *section, *group, *note, *sign, *label;
+    lxw_format *grade[6];    /* 等次 of the 通报, coloured by band */
     lxw_error first;         /* first failure, LXW_NO_ERROR = none */
     char **names;            /* sheet names used */
     size_t nnames;
@@ -82,6 +87,11 @@ static void make_formats(xw *x, int digits)
     x->note = new_format(x, 0, 0, 1, LXW_ALIGN_LEFT, 10);
     x->sign = new_format(x, 0, 0, 0, LXW_ALIGN_LEFT, 11);
     x->label = new_format(x, 1, 0, 0, LXW_ALIGN_LEFT, 10);
+    for (size_t i = 0; i < sizeof x->grade / sizeof *x->grade; i++) {
+        x->grade[i] = new_format(x, 1, 1, 0, LXW_ALIGN_CENTER, 10);
+        format_set_font_color(x->grade[i],
+                              (lxw_color_t)strtol(ls_layout_band_color(i) + 1, NULL, 16));
+    }
 }
 
 /* Texts longer than a cell holds (32,767 characters) are cut, whole
@@ -123,7 +133,10 @@ static int lines_for(const char *s, int width)
         char *part = ls_xstrndup(s, n);
         int dw = ls_display_width(part);
         free(part);
-        lines += dw ? (dw + width - 3) / (width - 2) : 1;
+        /* a cell keeps about a character's margin; longer texts wrap
+         * at a little less than the width, as words and punctuation
+         * do not fill each line */
+        lines += dw <= width - 1 ? 1 : (dw + width - 3) / (width - 2);
         s += n + (nl != NULL);
     }
     return lines ? lines : 1;
@@ -145,7 +158,7 @@ static void write_head(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable 
         int l = lines_for(t->cols[k].title, t->cols[k].width);
         if (l > lines) lines = l;
     }
-    set_height(x, ws, row, lines, 13.5);
+    set_height(x, ws, row, lines, LINE_PT);
 }
 
 /* A text across every column of the table. */
@@ -158,7 +171,7 @@ static void write_across(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltabl
     if (wrap) {
         int width = 0;
         for (size_t k = 0; k < t->ncols; k++) width += t->cols[k].width;
-        set_height(x, ws, row, lines_for(s, width), 13.5);
+        set_height(x, ws, row, lines_for(s, width), LINE_PT);
     }
 }
 
@@ -173,6 +186,8 @@ static void write_cells(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable
     for (size_t k = 0; k < t->ncols; k++) {
         const ls_lcell *c = &lr->c[k];
         lxw_format *f = x->cell[st][cell_style(&t->cols[k], c)];
+        if (lr->band >= 0 && !strcmp(t->cols[k].title, "等次"))
+            f = x->grade[(size_t)lr->band % (sizeof x->grade / sizeof *x->grade)];
         switch (c->kind) {
         case LS_LC_EMPTY:
             check(x, worksheet_write_blank(ws, row, (lxw_col_t)k, f));
@@ -189,7 +204,7 @@ static void write_cells(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable
             break;
         }
     }
-    set_height(x, ws, row, lines, 13.5);
+    set_height(x, ws, row, lines, LINE_PT);
 }
 
 /* The table's rows from `row` on; returns the next free row. */

@@ -16,6 +16,13 @@ const char *const ls_layout_signatures[] = {
 };
 const size_t ls_layout_nsignatures = sizeof ls_layout_signatures / sizeof *ls_layout_signatures;
 
+const char *ls_layout_band_color(size_t i)
+{
+    static const char *const colors[] = {"#2e7d32", "#1565c0", "#ef8f00",
+                                         "#c62828", "#6a1b9a", "#546e7a"};
+    return colors[i % (sizeof colors / sizeof *colors)];
+}
+
 static void cell_free(ls_lcell *c)
 {
     if (c->kind == LS_LC_TEXT) free(c->text);

@@ -83,6 +83,10 @@ typedef struct ls_ltable {
 extern const char *const ls_layout_signatures[];
 extern const size_t ls_layout_nsignatures;
 
+/* The colour of grade band i (0 the best) in every document, as
+ * "#rrggbb": green, blue, orange, red, then purple and grey. */
+const char *ls_layout_band_color(size_t i);
+
 /* Free everything a table holds and zero it.  NULL is a no-op. */
 void ls_ltable_cleanup(ls_ltable *t);
 

@@ -34,13 +34,6 @@ void ls_xml_escape(ls_buf *b, const char *s)
     ls_buf_add(b, run, (size_t)(s - run));
 }
 
-const char *ls_svg_band_color(size_t i)
-{
-    static const char *const colors[] = {"#2e7d32", "#1565c0", "#ef8f00",
-                                         "#c62828", "#6a1b9a", "#546e7a"};
-    return colors[i % (sizeof colors / sizeof *colors)];
-}
-
 /* A number for an axis or a label: up to two decimals, no trailing zeros. */
 static void put_num(ls_buf *b, double v)
 {

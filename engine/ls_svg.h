@@ -21,9 +21,6 @@
  * attribute values. */
 void ls_xml_escape(ls_buf *b, const char *s);
 
-/* The colour of grade band i (0 the best), as "#rrggbb". */
-const char *ls_svg_band_color(size_t i);
-
 typedef struct ls_svg_bar {
     const char *label;       /* left of the bar */
     double value;            /* bar length, in axis units (clipped to [0, max]) */

@@ -237,6 +237,7 @@ static char *footer_text(const char *left)
     ls_buf_puts(&b, "&L");
     for (const char *p = left; *p && b.n < 150; p++) {
         if (*p == '&') ls_buf_puts(&b, "&&");
+        else if ((unsigned char)*p < 0x20) ls_buf_puts(&b, " ");
         else ls_buf_add(&b, p, 1);
     }
     ls_utf8_fix_tail(b.p);
@@ -269,14 +270,15 @@ static int name_taken(const xw *x, const char *name)
     return !strcasecmp(name, "History");
 }
 
-/* A valid sheet name from `want`: no []:*?/\, no leading or trailing
- * apostrophe, at most 31 characters, unique ("…(2)" when taken). */
+/* A valid sheet name from `want`: no []:*?/\ or control characters (each
+ * becomes '_'), no leading or trailing apostrophe, at most 31 characters,
+ * unique ("…(2)" when taken). */
 static lxw_worksheet *add_sheet(xw *x, const char *want, const char *fallback)
 {
     ls_buf b;
     ls_buf_init(&b);
     for (const char *p = want; *p; p++)
-        ls_buf_add(&b, strchr("[]:*?/\\", *p) ? "_" : p, 1);
+        ls_buf_add(&b, strchr("[]:*?/\\", *p) || (unsigned char)*p < 0x20 ? "_" : p, 1);
     char *base = b.p ? b.p : ls_xstrdup("");
     char *s = base;
     while (*s == '\'') s++;

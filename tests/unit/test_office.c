@@ -106,6 +106,7 @@ static void test_xlsx(void **state)
     mini_run *m = *state;
     m->s.units[MU_SL].name = HOSTILE;       /* '/' is not allowed in a sheet name */
     m->s.units[MU_HB].name = "区司法局";     /* two units of one name */
+    m->s.units[MU_XFJ].name = "区信访\n局";  /* a control character */
     char *d = tmpdir();
     char *p1 = ls_format("%s/a.xlsx", d), *p2 = ls_format("%s/b.xlsx", d);
     ls_errors err;
@@ -130,6 +131,7 @@ static void test_xlsx(void **state)
     assert_non_null(strstr(wb, "name=\"&lt;script&gt;alert(1)&lt;_script&gt;\""));
     assert_non_null(strstr(wb, "name=\"区司法局\""));
     assert_non_null(strstr(wb, "name=\"区司法局(2)\""));
+    assert_non_null(strstr(wb, "name=\"区信访_局\""));
     /* print titles repeat the header rows */
     assert_non_null(strstr(wb, "_xlnm.Print_Titles"));
     free(wb);

@@ -152,11 +152,10 @@ static void sheet_node(ls_ltable *t, const ls_run *r, size_t unit, size_t i)
     if (c->state != LS_CELL_NA) set_text_own(row, S_WHY, ls_explain_cell(r, unit, i));
 }
 
-static void sheet_section(ls_ltable *t, const ls_run *r, size_t unit, ls_section sec,
-                          const char *heading)
+static void sheet_section(ls_ltable *t, const ls_run *r, size_t unit, ls_section sec)
 {
     const ls_scheme *s = r->scheme;
-    set_text(add_row(t, LS_LR_SECTION), 0, heading);
+    set_text_own(add_row(t, LS_LR_SECTION), 0, ls_explain_section(s, sec));
     for (size_t k = 0; k < s->nleaves; k++)
         if (s->nodes[s->leaves[k]].section == sec) sheet_node(t, r, unit, (size_t)s->leaves[k]);
 }
@@ -175,7 +174,6 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     const ls_scheme *s = r->scheme;
     const ls_unit *un = &s->units[unit];
     const ls_unit_result *ur = &r->units[unit];
-    char a[32];
 
     t->digits = s->digits;
     t->title = ls_format("%s评分表", s->name);
@@ -203,22 +201,17 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
         set_score(row, S_SCORE, ur->main);
     }
     if (has_section(s, LS_SEC_BONUS)) {
-        char *h = s->bonus_cap >= 0
-                      ? ls_format("加分项目（加分合计不超过%s分）",
-                                  ls_dec_format_short(s->bonus_cap, s->digits, a))
-                      : ls_xstrdup("加分项目");
-        sheet_section(t, r, unit, LS_SEC_BONUS, h);
-        free(h);
+        sheet_section(t, r, unit, LS_SEC_BONUS);
         row = summary(t, "加分合计", ls_explain_unit_note(r, unit, LS_NOTE_BONUS_CAP));
         set_score(row, S_SCORE, ur->bonus);
     }
     if (has_section(s, LS_SEC_DEDUCT)) {
-        sheet_section(t, r, unit, LS_SEC_DEDUCT, "扣分项目（从总分中扣减）");
+        sheet_section(t, r, unit, LS_SEC_DEDUCT);
         row = summary(t, "扣分合计", NULL);
         set_score(row, S_SCORE, -ur->deduct);
     }
     if (has_section(s, LS_SEC_VETO)) {
-        sheet_section(t, r, unit, LS_SEC_VETO, "一票否决项目");
+        sheet_section(t, r, unit, LS_SEC_VETO);
         char *note = ls_explain_unit_note(r, unit, LS_NOTE_VETO);
         row = summary(t, "一票否决", note);
         set_text(row, S_SCORE, note ? "否决" : "无");

@@ -14,7 +14,8 @@
 #      SVG charts with their marks and the hostile name as text.
 #
 # Usage: tests/clients/run.sh BUILD_DIR (holding lawscore and tests/office-check).
-# Missing clients fail the check (tools/deps.sh installs them).
+# Missing clients fail the check (tools/deps.sh installs them); a client
+# that hangs is stopped (timeout) and fails it too.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${1:-build}
@@ -51,7 +52,7 @@ grep -q "$HOSTILE" "$tmp/out/results.csv" && ok || bad "the renamed unit is not 
 
 # 2. LibreOffice: every sheet as CSV, compared with results.csv and items.csv
 mkdir -p "$tmp/csv"
-soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
+timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
     --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
     --outdir "$tmp/csv" "$tmp/out/results.xlsx" >"$tmp/soffice.log" 2>&1
 nsheets=$(ls "$tmp/csv" | grep -c '\.csv$')
@@ -71,7 +72,7 @@ tail -1 "$tmp/check.out"
 
 # 3. Chromium: print to PDF, dump the DOM
 chrome() {
-    chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
         --disable-component-update --disable-sync --no-first-run \
         --user-data-dir="$tmp/chrome-profile" "$@" 2>>"$tmp/chrome.log"
 }

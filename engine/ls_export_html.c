@@ -68,7 +68,7 @@ typedef struct hw {
     const ls_run *r;
     ls_buf b;
     FILE *f;
-    int werr;        /* errno of the first write failure */
+    int werr; /* errno of the first write failure */
 } hw;
 
 static void put(hw *h, const char *s) { ls_buf_puts(&h->b, s); }

@@ -18,7 +18,8 @@
  *
  * Every text from the scheme, the data or the rules is escaped.
  *
- * Depends on: ls_layout, ls_svg, ls_explain, ls_manifest, ls_score.
+ * Depends on: ls_layout, ls_svg, ls_explain, ls_manifest, ls_score, ls_error,
+ * ls_util.
  */
 #ifndef LS_EXPORT_HTML_H
 #define LS_EXPORT_HTML_H

@@ -25,17 +25,28 @@
 #define FIXED_CREATED 315532800
 
 /* Row styles and cell styles, crossed into one format each. */
-enum { ST_PLAIN, ST_CATEGORY, ST_SUMMARY, ST_COUNT };
-enum { CS_WRAP, CS_CENTER, CS_SCORE, CS_INT, CS_COUNT };
+enum {
+    ST_PLAIN,
+    ST_CATEGORY,
+    ST_SUMMARY,
+    ST_COUNT
+};
+enum {
+    CS_WRAP,
+    CS_CENTER,
+    CS_SCORE,
+    CS_INT,
+    CS_COUNT
+};
 
 typedef struct xw {
     lxw_workbook *wb;
     const ls_run *r;
     lxw_format *cell[ST_COUNT][CS_COUNT];
     lxw_format *title, *info, *head, *section, *group, *note, *sign, *label;
-    lxw_format *grade[6];    /* 等次 of the 通报, coloured by band */
-    lxw_error first;         /* first failure, LXW_NO_ERROR = none */
-    char **names;            /* sheet names used */
+    lxw_format *grade[6]; /* 等次 of the 通报, coloured by band */
+    lxw_error first;      /* first failure, LXW_NO_ERROR = none */
+    char **names;         /* sheet names used */
     size_t nnames;
 } xw;
 
@@ -249,7 +260,7 @@ static char *footer_text(const char *left)
 static void print_setup(xw *x, lxw_worksheet *ws, int landscape, lxw_row_t head0, lxw_row_t head,
                         const char *left)
 {
-    worksheet_set_paper(ws, 9);   /* A4 */
+    worksheet_set_paper(ws, 9); /* A4 */
     if (landscape) worksheet_set_landscape(ws);
     else worksheet_set_portrait(ws);
     worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.7);

@@ -20,7 +20,7 @@
  * inputs give a byte-identical workbook.
  *
  * Depends on: libxlsxwriter (only ls_export_xlsx.c includes xlsxwriter.h),
- * ls_layout, ls_manifest, ls_score.
+ * ls_layout, ls_manifest, ls_score, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_XLSX_H
 #define LS_EXPORT_XLSX_H

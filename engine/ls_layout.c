@@ -127,7 +127,14 @@ static int rank_shared(const ls_run *r, size_t unit)
 
 /* ---- 评分表 ---- */
 
-enum { S_NUM, S_NAME, S_POINTS, S_CRIT, S_SCORE, S_WHY };
+enum {
+    S_NUM,
+    S_NAME,
+    S_POINTS,
+    S_CRIT,
+    S_SCORE,
+    S_WHY
+};
 
 /* The row of one node: scores as numbers (a deduction negative), other
  * states in words. */
@@ -218,9 +225,7 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     }
     row = summary(t, "总分", ls_explain_unit_note(r, unit, LS_NOTE_TOTAL_CLAMPED));
     set_score(row, S_SCORE, ur->total);
-    row = summary(t, "等次", ls_explain_veto(r, unit)
-                                ? ls_xstrdup("一票否决")
-                                : ls_explain_unit_note(r, unit, LS_NOTE_QUOTA));
+    row = summary(t, "等次", ls_explain_veto(r, unit) ? ls_xstrdup("一票否决") : ls_explain_unit_note(r, unit, LS_NOTE_QUOTA));
     set_text(row, S_SCORE, ls_explain_grade(r, unit));
     if (ur->rank > 0) {
         row = summary(t, "名次", ls_explain_rank(r, unit));
@@ -274,8 +279,7 @@ void ls_layout_ranking(const ls_run *r, ls_ltable *t)
     add_col(t, "单位", LS_COL_NAME, 20);
     for (size_t i = 0; i < s->nroots; i++) {
         const ls_node *n = &s->nodes[s->roots[i]];
-        add_col_own(t, ls_format("%s（%s分）", n->name,
-                                 ls_dec_format_short(n->points, s->digits, a)),
+        add_col_own(t, ls_format("%s（%s分）", n->name, ls_dec_format_short(n->points, s->digits, a)),
                     LS_COL_NUM, 10);
     }
     add_col(t, "加分", LS_COL_NUM, 7);

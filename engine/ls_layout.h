@@ -10,7 +10,7 @@
  * `lawscore explain`); this file only decides which rows and columns a
  * document has.
  *
- * Depends on: ls_score, ls_explain, ls_scheme, ls_util.
+ * Depends on: ls_score, ls_explain, ls_decimal, ls_util.
  */
 #ifndef LS_LAYOUT_H
 #define LS_LAYOUT_H
@@ -25,58 +25,58 @@
 #define LS_LAYOUT_MAX_SHEETS 500
 
 typedef enum {
-    LS_LC_EMPTY,      /* nothing */
-    LS_LC_TEXT,       /* text: stays text (序号 1.10 is not the number 1.1) */
-    LS_LC_SCORE,      /* num: a score or amount with the scheme's digits */
-    LS_LC_INT         /* num: a whole number (a rank) */
+    LS_LC_EMPTY, /* nothing */
+    LS_LC_TEXT,  /* text: stays text (序号 1.10 is not the number 1.1) */
+    LS_LC_SCORE, /* num: a score or amount with the scheme's digits */
+    LS_LC_INT    /* num: a whole number (a rank) */
 } ls_lcell_kind;
 
 typedef struct ls_lcell {
     ls_lcell_kind kind;
-    char *text;       /* LS_LC_TEXT: owned */
-    ls_fixed num;     /* LS_LC_SCORE: fixed point; LS_LC_INT: the number */
+    char *text;   /* LS_LC_TEXT: owned */
+    ls_fixed num; /* LS_LC_SCORE: fixed point; LS_LC_INT: the number */
 } ls_lcell;
 
 typedef enum {
-    LS_LR_CATEGORY,   /* a top-level category with its subtotal */
-    LS_LR_SUBITEM,    /* a sub-item (二级) with its subtotal */
-    LS_LR_ITEM,       /* a scored item */
-    LS_LR_SECTION,    /* a heading over the following rows: text in cell 0 */
-    LS_LR_SUMMARY,    /* 合计, 折算, 总分, 等次, 名次: label in the name column */
-    LS_LR_GROUP,      /* 通报: a group's heading, text in cell 0 */
-    LS_LR_UNIT,       /* 通报 and 扣分明细: one unit's row */
-    LS_LR_NOTE        /* a line of text under the table, in cell 0 */
+    LS_LR_CATEGORY, /* a top-level category with its subtotal */
+    LS_LR_SUBITEM,  /* a sub-item (二级) with its subtotal */
+    LS_LR_ITEM,     /* a scored item */
+    LS_LR_SECTION,  /* a heading over the following rows: text in cell 0 */
+    LS_LR_SUMMARY,  /* 合计, 折算, 总分, 等次, 名次: label in the name column */
+    LS_LR_GROUP,    /* 通报: a group's heading, text in cell 0 */
+    LS_LR_UNIT,     /* 通报 and 扣分明细: one unit's row */
+    LS_LR_NOTE      /* a line of text under the table, in cell 0 */
 } ls_lrow_kind;
 
 typedef struct ls_lrow {
     ls_lrow_kind kind;
-    int band;         /* LS_LR_UNIT in 通报: the unit's band index, else -1 */
-    ls_lcell *c;      /* ncols cells, owned */
+    int band;    /* LS_LR_UNIT in 通报: the unit's band index, else -1 */
+    ls_lcell *c; /* ncols cells, owned */
 } ls_lrow;
 
 typedef enum {
-    LS_COL_SHORT,     /* short text (序号, 名次, 等次) */
-    LS_COL_NAME,      /* a name (考核项目, 单位) */
-    LS_COL_NUM,       /* numbers, right aligned */
-    LS_COL_LONG       /* long text, wrapped (评分标准, 扣分理由, 说明) */
+    LS_COL_SHORT, /* short text (序号, 名次, 等次) */
+    LS_COL_NAME,  /* a name (考核项目, 单位) */
+    LS_COL_NUM,   /* numbers, right aligned */
+    LS_COL_LONG   /* long text, wrapped (评分标准, 扣分理由, 说明) */
 } ls_lcol_kind;
 
 typedef struct ls_lcol {
-    char *title;      /* owned */
+    char *title; /* owned */
     ls_lcol_kind kind;
-    int width;        /* suggested width in Latin characters (a CJK
+    int width; /* suggested width in Latin characters (a CJK
                          character counts 2), for A4 */
 } ls_lcol;
 
 typedef struct ls_ltable {
-    char *title;      /* owned: "…评分表" */
-    char **info;      /* owned lines under the title ("被考核单位：…") */
+    char *title; /* owned: "…评分表" */
+    char **info; /* owned lines under the title ("被考核单位：…") */
     size_t ninfo;
     ls_lcol *cols;
     size_t ncols;
     ls_lrow *rows;
     size_t nrows, caprows;
-    int digits;       /* the scheme's precision */
+    int digits; /* the scheme's precision */
 } ls_ltable;
 
 /* The signature block printed at the end of every 评分表, in order. */

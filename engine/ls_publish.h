@@ -11,7 +11,8 @@
  * but not every unit's 评分表 (a note says so), unless all_sheets is set.
  *
  * Depends on: ls_outdir, ls_export_csv, ls_export_json, ls_export_xlsx,
- * ls_export_html, ls_manifest, POSIX threads.
+ * ls_export_html, ls_layout, ls_manifest, ls_score, ls_error, ls_util,
+ * pthreads (POSIX threads).
  */
 #ifndef LS_PUBLISH_H
 #define LS_PUBLISH_H
@@ -22,17 +23,17 @@
 
 /* Output formats (bits). */
 enum {
-    LS_OUT_CSV = 1,          /* results.csv, items.csv */
-    LS_OUT_JSON = 2,         /* results.json */
-    LS_OUT_XLSX = 4,         /* results.xlsx */
-    LS_OUT_HTML = 8,         /* report.html */
+    LS_OUT_CSV = 1,  /* results.csv, items.csv */
+    LS_OUT_JSON = 2, /* results.json */
+    LS_OUT_XLSX = 4, /* results.xlsx */
+    LS_OUT_HTML = 8, /* report.html */
     LS_OUT_ALL = 15
 };
 
 typedef struct ls_publish_opts {
-    unsigned formats;        /* LS_OUT_* bits; 0 means LS_OUT_ALL */
-    int all_sheets;          /* every unit's 评分表 whatever the count */
-    size_t max_sheets;       /* the count above which they are left out;
+    unsigned formats;  /* LS_OUT_* bits; 0 means LS_OUT_ALL */
+    int all_sheets;    /* every unit's 评分表 whatever the count */
+    size_t max_sheets; /* the count above which they are left out;
                                 0 means LS_LAYOUT_MAX_SHEETS */
 } ls_publish_opts;
 

@@ -76,7 +76,11 @@ static void open_svg(ls_buf *b, const char *cls, double h, const char *title)
 static double nice_step(double max)
 {
     double raw = max / 6, mag = pow(10, floor(log10(raw))), norm = raw / mag;
-    return (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10) * mag;
+    return (norm <= 1 ? 1 : norm <= 2 ? 2
+                        : norm <= 2.5 ? 2.5
+                        : norm <= 5   ? 5
+                                      : 10) *
+           mag;
 }
 
 void ls_svg_bars_draw(ls_buf *b, const ls_svg_bars *c)
@@ -113,13 +117,15 @@ void ls_svg_bars_draw(ls_buf *b, const ls_svg_bars *c)
     for (size_t i = 0; i < c->n; i++) {
         const ls_svg_bar *bar = &c->bars[i];
         double y = top + (double)i * (bar_h + gap);
-        double v = bar->value < 0 ? 0 : bar->value > max ? max : bar->value;
+        double v = bar->value < 0 ? 0 : bar->value > max ? max
+                                                         : bar->value;
         double w = plot_w * v / max;
         /* a label longer than its column is cut, whole characters */
         char *label = ls_xstrdup(bar->label ? bar->label : "");
         while (ls_display_width(label) * COL_PX > label_w - 8 && *label) {
             size_t n = strlen(label);
-            do n--; while (n && (label[n] & 0xC0) == 0x80);
+            do n--;
+            while (n && (label[n] & 0xC0) == 0x80);
             label[n] = '\0';
         }
         text(b, x0 - 6, y + bar_h - 3, "end", "label", label);
@@ -133,7 +139,8 @@ void ls_svg_bars_draw(ls_buf *b, const ls_svg_bars *c)
         else put_num(b, bar->value);
         ls_buf_puts(b, "</title></rect>\n");
         if (bar->has_marker) {
-            double m = bar->marker < 0 ? 0 : bar->marker > max ? max : bar->marker;
+            double m = bar->marker < 0 ? 0 : bar->marker > max ? max
+                                                               : bar->marker;
             double mx = x0 + plot_w * m / max;
             ls_buf_printf(b, "<line class=\"marker\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                              "y2=\"%.1f\" stroke=\"#000\" stroke-width=\"2\"><title>",
@@ -177,7 +184,7 @@ void ls_svg_hist_draw(ls_buf *b, const ls_svg_hist *h)
     }
     double plot_w = WIDTH - left - right, base = top + height;
     open_svg(b, h->cls, top + height + bottom, h->title);
-#define XOF(v) (left + plot_w * ((v) - h->lo) / span)
+#define XOF(v) (left + plot_w * ((v)-h->lo) / span)
     for (size_t i = 0; i < h->nbands; i++) {
         const ls_svg_band *bd = &h->bands[i];
         double from = bd->from < h->lo ? h->lo : bd->from, to = bd->to > h->hi ? h->hi : bd->to;

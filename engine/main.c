@@ -7,7 +7,7 @@
  * Exit codes: 0 success; 1 bad input (scheme, data, rules) or failed
  * rules; 2 bad usage; 3 output could not be written.
  *
- * Depends on: ls_cmd, ls_error, ls_util.
+ * Depends on: ls_cmd, ls_error, ls_publish (--formats), ls_util.
  */
 #include <locale.h>
 #include <stdio.h>

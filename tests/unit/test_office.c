@@ -105,8 +105,8 @@ static void test_xlsx(void **state)
 {
     mini_run *m = *state;
     m->s.units[MU_SL].name = HOSTILE;       /* '/' is not allowed in a sheet name */
-    m->s.units[MU_HB].name = "区司法局";     /* two units of one name */
-    m->s.units[MU_XFJ].name = "区信访\n局";  /* a control character */
+    m->s.units[MU_HB].name = "区司法局";    /* two units of one name */
+    m->s.units[MU_XFJ].name = "区信访\n局"; /* a control character */
     char *d = tmpdir();
     char *p1 = ls_format("%s/a.xlsx", d), *p2 = ls_format("%s/b.xlsx", d);
     ls_errors err;
@@ -159,7 +159,7 @@ static void test_xlsx(void **state)
     wb = zip_member(p2, "xl/workbook.xml");
     assert_int_equal(count_of(wb, "<sheet "), 3);
     free(wb);
-    char *about = zip_member(p2, "xl/worksheets/sheet3.xml");   /* 说明 */
+    char *about = zip_member(p2, "xl/worksheets/sheet3.xml"); /* 说明 */
     assert_non_null(strstr(about, "--all-sheets"));
     free(about);
 
@@ -197,7 +197,7 @@ static void test_html(void **state)
 {
     mini_run *m = *state;
     m->s.units[MU_SL].name = HOSTILE;
-    m->r.reasons[0] = "a < b & \"c\"";       /* 长青乡 1.1's reason */
+    m->r.reasons[0] = "a < b & \"c\""; /* 长青乡 1.1's reason */
     char *h = html_of(m, 1), *h2 = html_of(m, 1);
     assert_string_equal(h, h2);
     free(h2);
@@ -256,15 +256,14 @@ static void test_svg(void **state)
 
     ls_buf_init(&b);
     double vals[] = {85, 90, 92.5, 100, 40};
-    ls_svg_band bands[] = {{90, 100, "优秀", "#0f0"}, {60, 90, "合格", "#00f"},
-                           {0, 60, "不合格", "#f00"}};
+    ls_svg_band bands[] = {{90, 100, "优秀", "#0f0"}, {60, 90, "合格", "#00f"}, {0, 60, "不合格", "#f00"}};
     ls_svg_hist hist = {"chart-h", NULL, 60, 100, 5, vals, 5, bands, 3, "个"};
     ls_svg_hist_draw(&b, &hist);
     assert_int_equal(count_of(b.p, "<rect class=\"bin\""), 8);
-    assert_int_equal(count_of(b.p, "<rect class=\"band\""), 2);   /* 不合格 is outside 60–100 */
-    assert_non_null(strstr(b.p, "<title>60–65：1个</title>"));     /* 40 counts in the first bin */
+    assert_int_equal(count_of(b.p, "<rect class=\"band\""), 2); /* 不合格 is outside 60–100 */
+    assert_non_null(strstr(b.p, "<title>60–65：1个</title>"));  /* 40 counts in the first bin */
     assert_non_null(strstr(b.p, "<title>90–95：2个</title>"));
-    assert_non_null(strstr(b.p, "<title>95–100：1个</title>"));    /* the last bin is closed */
+    assert_non_null(strstr(b.p, "<title>95–100：1个</title>")); /* the last bin is closed */
     assert_non_null(strstr(b.p, "<title>85–90：1个</title>"));
     ls_buf_cleanup(&b);
 }

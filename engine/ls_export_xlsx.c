@@ -408,6 +408,26 @@ out:
     ls_ltable_cleanup(&t);
 }
 
+/* 主要失分项目: per group, every item on which its units lost points,
+ * most units first. */
+static void write_common_losses(xw *x)
+{
+    const ls_scheme *s = x->r->scheme;
+    lxw_worksheet *ws = add_sheet(x, "主要失分项目", "主要失分项目");
+    if (!ws) return;
+    lxw_row_t row = 0;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        ls_ltable t = {0};
+        ls_layout_common_losses(x->r, g, s->nleaves, &t);
+        if (g == 0) set_widths(x, ws, &t);
+        write_across(x, ws, row++, &t, t.title, x->group, 0);
+        write_head(x, ws, row++, &t);
+        row = write_rows(x, ws, row, &t) + 1;
+        ls_ltable_cleanup(&t);
+    }
+    print_setup(x, ws, 1, 0, 0, s->name);
+}
+
 static void write_about(xw *x, const ls_manifest *m, int sheets)
 {
     const ls_scheme *s = x->r->scheme;
@@ -481,6 +501,7 @@ int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char 
 
     write_ranking(&x);
     write_losses(&x);
+    write_common_losses(&x);
     for (size_t u = 0; sheets && u < s->nunits; u++) write_unit_sheet(&x, u);
     write_about(&x, m, sheets);
 

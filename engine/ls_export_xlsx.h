@@ -8,6 +8,8 @@
  *   扣分明细    one row per item where a unit lost (or, for bonus, gained)
  *               points, with reasons and indicators; autofilter; continued
  *               on 扣分明细(2)… past a sheet's 1,048,576 rows
+ *   主要失分项目 per group, every item on which units lost points, most
+ *               units first (ls_layout_common_losses)
  *   <unit>      one sheet per unit (its name, made a valid and unique sheet
  *               name of at most 31 characters): its 评分表 (ls_layout_sheet)
  *               and the signature block, A4 portrait, one page wide

@@ -123,8 +123,9 @@ static void test_xlsx(void **state)
 
     char *wb = zip_member(p1, "xl/workbook.xml");
     assert_non_null(wb);
-    /* 通报, 扣分明细, one per unit, 说明 */
-    assert_int_equal(count_of(wb, "<sheet "), 3 + MU_UNITS);
+    /* 通报, 扣分明细, 主要失分项目, one per unit, 说明 */
+    assert_int_equal(count_of(wb, "<sheet "), 4 + MU_UNITS);
+    assert_non_null(strstr(wb, "name=\"主要失分项目\""));
     assert_non_null(strstr(wb, "name=\"通报\""));
     assert_non_null(strstr(wb, "name=\"扣分明细\""));
     assert_non_null(strstr(wb, "name=\"说明\""));
@@ -141,10 +142,10 @@ static void test_xlsx(void **state)
     char *styles = zip_member(p1, "xl/styles.xml");
     assert_non_null(strstr(styles, "formatCode=\"0.00\""));
     free(styles);
-    /* the first unit's sheet (after 通报 and 扣分明细): 序号 stays text
+    /* the first unit's sheet (after 通报, 扣分明细, 主要失分项目): 序号 stays text
      * (an inline string, the workbook being written row by row), 100.63
      * is a number */
-    char *sheet = zip_member(p1, "xl/worksheets/sheet3.xml");
+    char *sheet = zip_member(p1, "xl/worksheets/sheet4.xml");
     assert_non_null(sheet);
     assert_null(zip_member(p1, "xl/sharedStrings.xml"));
     assert_non_null(strstr(sheet, "t=\"inlineStr\"><is><t>1.1</t></is>"));
@@ -157,9 +158,9 @@ static void test_xlsx(void **state)
     /* without the per-unit sheets */
     assert_int_equal(ls_write_xlsx(&m->r, NULL, 0, p2, "b.xlsx", &err), 0);
     wb = zip_member(p2, "xl/workbook.xml");
-    assert_int_equal(count_of(wb, "<sheet "), 3);
+    assert_int_equal(count_of(wb, "<sheet "), 4);
     free(wb);
-    char *about = zip_member(p2, "xl/worksheets/sheet3.xml"); /* 说明 */
+    char *about = zip_member(p2, "xl/worksheets/sheet4.xml"); /* 说明 */
     assert_non_null(strstr(about, "--all-sheets"));
     free(about);
 

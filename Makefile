@@ -7,6 +7,7 @@
 #   make depends    every header's "Depends on:" line names what its module includes
 #   make format-check  the C files not in tools/format-pending are as .clang-format says
 #   make format     format every C file with clang-format and empty tools/format-pending
+#   make clients    results.xlsx and report.html checked in LibreOffice and Chromium
 #   make plugins    build the C plugins in plugins/
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite under valgrind
@@ -40,7 +41,7 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit cases plugins asan valgrind bench install clean format \
+.PHONY: all deps demo check test unit cases clients plugins asan valgrind bench install clean format \
         depends format-check \
         fuzz fuzz-bins fuzz-regress
 
@@ -106,12 +107,12 @@ demo: deps
 	$(BUILD)/lawscore run examples/dongfeng-2017/scheme.yaml \
 	    examples/dongfeng-2017/data/fazhiban.yaml examples/dongfeng-2017/data/departments.csv \
 	    -o $(BUILD)/demo
-	@echo "results written to $(BUILD)/demo/"
+	@echo "results written to $(BUILD)/demo/: results.xlsx (the workbook) and report.html (the printable report) first"
 
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all plugins depends format-check unit cases fuzz-regress
+test: all plugins depends format-check unit cases fuzz-regress clients
 	@sh tests/check-cookbook.sh
 	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
 
@@ -125,6 +126,13 @@ cases: $(BUILD)/lawscore
 # #includes (tools/check-depends.sh says the rule), and the checker's own test.
 depends:
 	@sh tests/depends/run.sh
+
+# The office documents opened by LibreOffice and Chromium (tests/clients/run.sh).
+$(BUILD)/tests/office-check: tests/clients/office_check.c $(ENGINE_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS_ALL) $< $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+clients: $(BUILD)/lawscore $(BUILD)/tests/office-check plugins
+	@sh tests/clients/run.sh $(BUILD)
 
 plugins:
 	@if [ -f plugins/Makefile ]; then $(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/plugins; fi

@@ -68,7 +68,8 @@ static ls_cmd_status write_outputs(const ls_run *r, const ls_cmd_opts *o, const 
     if (o->max_instructions) ls_manifest_add_option(m, "max_instructions", buf);
     snprintf(buf, sizeof buf, "%ld", o->max_memory_mb);
     if (o->max_memory_mb) ls_manifest_add_option(m, "max_memory_mb", buf);
-    ls_cmd_status rc = ls_publish(r, m, o->outdir, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+    ls_publish_opts po = {o->formats, o->all_sheets, 0};
+    ls_cmd_status rc = ls_publish(r, m, o->outdir, &po, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
     ls_manifest_free(m);
     return rc;
 }

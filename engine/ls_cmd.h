@@ -35,6 +35,8 @@ typedef struct ls_cmd_opts {
     size_t nunits;
     int json;                    /* explain: --format json */
     int strict;                  /* check: warnings fail */
+    unsigned formats;            /* run: --formats, LS_OUT_* bits; 0 all */
+    int all_sheets;              /* run: --all-sheets */
     int verbose, coverage;       /* test: -v, --coverage */
     double min_coverage;         /* test: --min-coverage, percent; < 0 none */
 } ls_cmd_opts;

@@ -145,6 +145,21 @@ const char *ls_explain_score(const ls_run *r, size_t unit, size_t node,
     return ls_dec_format(c->score, s->digits, buf);
 }
 
+char *ls_explain_section(const ls_scheme *s, ls_section sec)
+{
+    char a[32];
+    switch (sec) {
+    case LS_SEC_BONUS:
+        if (s->bonus_cap < 0) return ls_xstrdup("加分项目");
+        return ls_format("加分项目（加分合计不超过%s分）",
+                         ls_dec_format_short(s->bonus_cap, s->digits, a));
+    case LS_SEC_DEDUCT: return ls_xstrdup("扣分项目（从总分中扣减）");
+    case LS_SEC_VETO: return ls_xstrdup("一票否决项目");
+    case LS_SEC_MAIN: break;
+    }
+    return ls_xstrdup("");
+}
+
 const char *ls_explain_grade(const ls_run *r, size_t unit)
 {
     const ls_unit_result *u = &r->units[unit];

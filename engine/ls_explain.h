@@ -70,6 +70,11 @@ char *ls_explain_reads_units(const ls_run *r, size_t unit, size_t node);
 const char *ls_explain_score(const ls_run *r, size_t unit, size_t node,
                              char *buf);
 
+/* The heading of a score sheet's section of bonus, deduction-only or veto
+ * items: "加分项目（加分合计不超过10分）" (or "加分项目" without a cap),
+ * "扣分项目（从总分中扣减）", "一票否决项目"; "" for MAIN.  Caller frees. */
+char *ls_explain_section(const ls_scheme *s, ls_section sec);
+
 /* The unit's grade (band name), or "" when it has none. */
 const char *ls_explain_grade(const ls_run *r, size_t unit);
 

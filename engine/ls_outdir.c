@@ -127,6 +127,13 @@ FILE *ls_outdir_file(ls_outdir *od, const char *name, ls_errors *err)
     return f;
 }
 
+const char *ls_outdir_tmp_path(const ls_outdir *od, const char *name)
+{
+    for (size_t i = 0; i < od->n; i++)
+        if (!strcmp(od->files[i].name, name)) return od->files[i].tmp;
+    return NULL;
+}
+
 static void free_od(ls_outdir *od)
 {
     for (size_t i = 0; i < od->n; i++) {

@@ -44,6 +44,13 @@ ls_outdir *ls_outdir_open(const char *dir, ls_errors *err);
  * not fclose it.  Returns NULL with an error in err. */
 FILE *ls_outdir_file(ls_outdir *od, const char *name, ls_errors *err);
 
+/* The temporary path of file `name`, added with ls_outdir_file, for a
+ * library that writes a file by its name (libxlsxwriter): it may truncate
+ * and rewrite the path; the stream stays open and is still flushed,
+ * synced and renamed by ls_outdir_commit.  NULL when `name` was not
+ * added.  The string belongs to the output. */
+const char *ls_outdir_tmp_path(const ls_outdir *od, const char *name);
+
 /* Flush, sync and close every file, then rename each into place.  Fails
  * (with every temporary removed and no file renamed) when a file could not
  * be written, or when a final name is taken by a directory.  Returns 0, or

@@ -4,10 +4,46 @@
 #include "ls_publish.h"
 
 #include <pthread.h>
+#include <string.h>
 
 #include "ls_export_csv.h"
+#include "ls_export_html.h"
 #include "ls_export_json.h"
+#include "ls_export_xlsx.h"
+#include "ls_layout.h"
 #include "ls_outdir.h"
+#include "ls_util.h"
+
+static const struct {
+    const char *word;
+    unsigned bit;
+} format_words[] = {{"csv", LS_OUT_CSV}, {"json", LS_OUT_JSON}, {"xlsx", LS_OUT_XLSX},
+                    {"html", LS_OUT_HTML}};
+
+int ls_publish_parse_formats(const char *list, unsigned *out, ls_errors *err)
+{
+    unsigned bits = 0;
+    const char *p = list;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        size_t i;
+        for (i = 0; i < sizeof format_words / sizeof *format_words; i++)
+            if (strlen(format_words[i].word) == n && !strncmp(p, format_words[i].word, n)) break;
+        if (i == sizeof format_words / sizeof *format_words)
+            return ls_errorf(err, NULL, 0, 0,
+                             "--formats: unknown format '%.*s' (expected a list of csv, json, "
+                             "xlsx, html, such as csv,xlsx)",
+                             (int)n, p);
+        if (bits & format_words[i].bit)
+            return ls_errorf(err, NULL, 0, 0, "--formats: '%s' is given twice",
+                             format_words[i].word);
+        bits |= format_words[i].bit;
+        if (!p[n]) break;
+        p += n + 1;
+    }
+    *out = bits;
+    return 0;
+}
 
 typedef struct json_job {
     const ls_run *r;
@@ -24,26 +60,52 @@ static void *write_json(void *arg)
     return NULL;
 }
 
-int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, ls_errors *err)
+/* Add file `name` to the output when its format is wanted; *f NULL
+ * otherwise.  -1 when it could not be created. */
+static int want(ls_outdir *od, unsigned formats, unsigned bit, const char *name, FILE **f,
+                ls_errors *err)
 {
+    *f = NULL;
+    if (!(formats & bit)) return 0;
+    *f = ls_outdir_file(od, name, err);
+    return *f ? 0 : -1;
+}
+
+int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_publish_opts *o,
+               ls_errors *err)
+{
+    unsigned formats = o && o->formats ? o->formats : LS_OUT_ALL;
+    size_t nunits = r->scheme->nunits;
+    size_t max_sheets = o && o->max_sheets ? o->max_sheets : LS_LAYOUT_MAX_SHEETS;
+    int sheets = (o && o->all_sheets) || nunits <= max_sheets;
     ls_outdir *od = ls_outdir_open(dir, err);
     if (!od) return -1;
-    FILE *fres = ls_outdir_file(od, "results.csv", err);
-    FILE *fitems = fres ? ls_outdir_file(od, "items.csv", err) : NULL;
-    FILE *fjson = fitems ? ls_outdir_file(od, "results.json", err) : NULL;
-    if (!fjson) {
+    FILE *fres, *fitems, *fjson, *fxlsx, *fhtml;
+    if (want(od, formats, LS_OUT_CSV, "results.csv", &fres, err) ||
+        want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err) ||
+        want(od, formats, LS_OUT_JSON, "results.json", &fjson, err) ||
+        want(od, formats, LS_OUT_XLSX, "results.xlsx", &fxlsx, err) ||
+        want(od, formats, LS_OUT_HTML, "report.html", &fhtml, err)) {
         ls_outdir_abort(od);
         return -1;
     }
     json_job job = {r, m, fjson, {0}, 0};
     ls_errors_init(&job.err);
     pthread_t t;
-    int threaded = pthread_create(&t, NULL, write_json, &job) == 0;
-    if (!threaded) write_json(&job);
-    int rc = ls_write_results_csv(r, fres, err);
-    if (!rc) rc = ls_write_items_csv(r, fitems, err);
+    int threaded = 0;
+    if (fjson) {
+        threaded = pthread_create(&t, NULL, write_json, &job) == 0;
+        if (!threaded) write_json(&job);
+    }
+    int rc = 0;
+    if (fres) rc = ls_write_results_csv(r, fres, err);
+    if (!rc && fitems) rc = ls_write_items_csv(r, fitems, err);
+    if (!rc && fxlsx)
+        rc = ls_write_xlsx(r, m, sheets, ls_outdir_tmp_path(od, "results.xlsx"), "results.xlsx",
+                           err);
+    if (!rc && fhtml) rc = ls_write_html(r, m, sheets, fhtml, err);
     if (threaded) pthread_join(t, NULL);
-    /* the JSON writer's messages after the CSV writers', in a fixed order */
+    /* the JSON writer's messages after the others', in a fixed order */
     for (size_t i = 0; i < job.err.n; i++) {
         const ls_diag *d = &job.err.v[i];
         ls_errorf(err, d->path, d->line, d->col, "%s", d->msg);
@@ -53,5 +115,12 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, ls_errors
         ls_outdir_abort(od);
         return -1;
     }
+    if (!sheets && (formats & (LS_OUT_XLSX | LS_OUT_HTML)))
+        ls_notef(err, NULL, 0, 0,
+                 "%zu units: results.xlsx and report.html hold the ranking (通报), the "
+                 "deductions (扣分明细) and the charts, without a score sheet (评分表) per unit "
+                 "(more than %zu units); --all-sheets includes them, `lawscore explain --unit ID` "
+                 "prints one",
+                 nunits, max_sheets);
     return ls_outdir_commit(od, err);
 }

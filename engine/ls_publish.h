@@ -1,11 +1,18 @@
 /*
- * ls_publish.h - writing a run's results: results.csv, items.csv and
- * results.json into one directory, all or nothing.  results.json, the
- * largest (about half of a province run's time), is written on a second
- * thread while the CSV files are written: the run is only read.
+ * ls_publish.h - writing a run's results into one directory, all or
+ * nothing: results.csv, items.csv, results.json, results.xlsx (the
+ * workbook) and report.html (the printable report), or the formats asked
+ * for.  results.json, the largest (about half of a province run's time),
+ * is written on a second thread while the other files are written: the
+ * run is only read.
  *
- * Depends on: ls_outdir, ls_export_csv, ls_export_json, ls_manifest,
- * ls_score, ls_error, pthreads (POSIX threads).
+ * The workbook and the report are documents for one assessment office:
+ * above LS_LAYOUT_MAX_SHEETS units (ls_layout.h) they hold the 通报, 扣分明细 and charts
+ * but not every unit's 评分表 (a note says so), unless all_sheets is set.
+ *
+ * Depends on: ls_outdir, ls_export_csv, ls_export_json, ls_export_xlsx,
+ * ls_export_html, ls_layout, ls_manifest, ls_score, ls_error, ls_util,
+ * pthreads (POSIX threads).
  */
 #ifndef LS_PUBLISH_H
 #define LS_PUBLISH_H
@@ -14,8 +21,30 @@
 #include "ls_manifest.h"
 #include "ls_score.h"
 
-/* Write the three files of r into dir (created if missing).  Returns 0,
- * or -1 with the errors in err and no new file in dir. */
-int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, ls_errors *err);
+/* Output formats (bits). */
+enum {
+    LS_OUT_CSV = 1,  /* results.csv, items.csv */
+    LS_OUT_JSON = 2, /* results.json */
+    LS_OUT_XLSX = 4, /* results.xlsx */
+    LS_OUT_HTML = 8, /* report.html */
+    LS_OUT_ALL = 15
+};
+
+typedef struct ls_publish_opts {
+    unsigned formats;  /* LS_OUT_* bits; 0 means LS_OUT_ALL */
+    int all_sheets;    /* every unit's 评分表 whatever the count */
+    size_t max_sheets; /* the count above which they are left out;
+                                0 means LS_LAYOUT_MAX_SHEETS */
+} ls_publish_opts;
+
+/* Parse a --formats list ("csv,json,xlsx,html", any order, at least one,
+ * no repeats) into *out.  0, or -1 with an error naming the bad word. */
+int ls_publish_parse_formats(const char *list, unsigned *out, ls_errors *err);
+
+/* Write the files of r into dir (created if missing).  o may be NULL (every
+ * format, sheets by the default).  Returns 0, or -1 with the errors in err
+ * and no new file in dir. */
+int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_publish_opts *o,
+               ls_errors *err);
 
 #endif

@@ -248,16 +248,12 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
     add_row(sh, "序号", "考核项目", "分值", "考核分", "扣分理由");
     for (size_t i = 0; i < s->nnodes; i++)
         if (s->nodes[i].section == LS_SEC_MAIN) add_node(sh, r, unit, i);
-    if (has_section(s, LS_SEC_BONUS)) {
-        char *h = s->bonus_cap >= 0
-                      ? ls_format("加分项目（加分合计不超过%s分）",
-                                  ls_dec_format_short(s->bonus_cap, s->digits, a))
-                      : ls_xstrdup("加分项目");
-        add_section(sh, r, unit, LS_SEC_BONUS, h);
+    static const ls_section secs[] = {LS_SEC_BONUS, LS_SEC_DEDUCT, LS_SEC_VETO};
+    for (size_t k = 0; k < sizeof secs / sizeof *secs; k++) {
+        char *h = ls_explain_section(s, secs[k]);
+        add_section(sh, r, unit, secs[k], h);
         free(h);
     }
-    add_section(sh, r, unit, LS_SEC_DEDUCT, "扣分项目（从总分中扣减）");
-    add_section(sh, r, unit, LS_SEC_VETO, "一票否决项目");
 
     /* The summary: category subtotals in the table's columns, then the
      * steps from the tree's total to the grade. */

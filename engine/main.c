@@ -7,7 +7,7 @@
  * Exit codes: 0 success; 1 bad input (scheme, data, rules) or failed
  * rules; 2 bad usage; 3 output could not be written.
  *
- * Depends on: ls_cmd, ls_error, ls_util.
+ * Depends on: ls_cmd, ls_error, ls_publish (--formats), ls_util.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 #include "ls_cmd.h"
 #include "ls_error.h"
+#include "ls_publish.h"
 #include "ls_util.h"
 
 #define EXIT_INPUT 1
@@ -38,6 +39,9 @@ static const char usage[] =
     "  -v, --verbose            test: list every case, not only the failures\n"
     "  --coverage               test: report the lines of rule scripts no case ran\n"
     "  --min-coverage P         test: fail when a rule script's coverage is below P percent\n"
+    "  --formats LIST           run: the files to write, from csv,json,xlsx,html (default: all)\n"
+    "  --all-sheets             run: every unit's score sheet in results.xlsx and report.html,\n"
+    "                           also above 500 units\n"
     "  -k, --keep-going         on rule errors, mark the cells and finish the rest\n"
     "  -q, --quiet              do not print the ranking\n"
     "  --max-instructions N     Lua instruction budget per rule call\n"
@@ -90,19 +94,20 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     o->data = ls_xcalloc((size_t)argc, sizeof *o->data);
     o->plugin_paths = ls_xcalloc((size_t)argc, sizeof *o->plugin_paths);
     o->units = ls_xcalloc((size_t)argc, sizeof *o->units);
-    const char *format = NULL;
+    const char *format = NULL, *formats = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--max-instructions") ||
             !strcmp(a, "--max-memory-mb") || !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
-            !strcmp(a, "--unit") || !strcmp(a, "--format")) {
+            !strcmp(a, "--unit") || !strcmp(a, "--format") || !strcmp(a, "--formats")) {
             if (!val) { fprintf(stderr, "lawscore: error: %s needs a value\n", a); return -1; }
             i++;
             if (a[1] == 'o' || !strcmp(a, "--output")) o->outdir = val;
             else if (!strcmp(a, "--plugin-path")) o->plugin_paths[o->nplugin_paths++] = val;
             else if (a[1] == 'u' || !strcmp(a, "--unit")) o->units[o->nunits++] = val;
             else if (!strcmp(a, "--format")) format = val;
+            else if (!strcmp(a, "--formats")) formats = val;
             else if (!strcmp(a, "--max-instructions")) {
                 if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
             } else if (parse_long(a, val, 1, 4096, &o->max_memory_mb)) return -1;
@@ -124,6 +129,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             }
             o->min_coverage = p;
             i++;
+        } else if (!strcmp(a, "--all-sheets")) {
+            o->all_sheets = 1;
         } else if (!strcmp(a, "--strict")) {
             o->strict = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -169,6 +176,19 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         return -1;
     }
     o->json = format && !strcmp(format, "json");
+    if ((formats || o->all_sheets) && strcmp(o->cmd, "run")) {
+        fprintf(stderr, "lawscore: error: %s is an option of 'run'\n%s",
+                formats ? "--formats" : "--all-sheets", usage);
+        return -1;
+    }
+    if (formats) {
+        ls_errors e;
+        ls_errors_init(&e);
+        int bad = ls_publish_parse_formats(formats, &o->formats, &e);
+        if (bad) fprintf(stderr, "lawscore: error: %s\n", e.v[0].msg);
+        ls_errors_cleanup(&e);
+        if (bad) return -1;
+    }
     if (o->strict && strcmp(o->cmd, "check")) {
         fprintf(stderr, "lawscore: error: --strict is an option of 'check'\n%s", usage);
         return -1;

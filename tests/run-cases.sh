@@ -192,7 +192,7 @@ for n in 1 2; do
     ${VALGRIND:-} "$BIN" run $ex/scheme.yaml $ex/data/fazhiban.yaml $ex/data/departments.csv -q \
         -o "$scratch/repro$n" >/dev/null 2>&1 || ok=0
 done
-for f in results.csv items.csv results.json; do
+for f in results.csv items.csv results.json results.xlsx report.html; do
     cmp -s "$scratch/repro1/$f" "$scratch/repro2/$f" || { ok=0; echo "FAIL reproducibility: $f differs between two runs"; }
 done
 if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi

@@ -218,14 +218,14 @@ for n in $SIZES; do
         measure 1 "$LS" run -q -o "$d/out" "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
         [ "$M_RC" = 0 ] || fail "lawscore run (second) exited $M_RC at N=$n"
         REPRO=yes
-        for f in results.csv items.csv results.json; do
+        for f in results.csv items.csv results.json results.xlsx report.html; do
             if ! cmp -s "$d/out.first/$f" "$d/out/$f"; then
                 REPRO="no ($f differs: $(cmp "$d/out.first/$f" "$d/out/$f" 2>&1 | head -n 1))"
                 REPRO_OK=0
                 break
             fi
         done
-        REPRO="$REPRO  (N=$n, two runs, results.csv items.csv results.json)"
+        REPRO="$REPRO  (N=$n, two runs, results.csv items.csv results.json results.xlsx report.html)"
     fi
     rm -rf "$d"
 

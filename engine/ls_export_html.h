@@ -1,0 +1,38 @@
+/*
+ * ls_export_html.h - report.html, the printable report: one
+ * self-contained HTML file (no script, no external style sheet, font or
+ * image) that opens in any browser, prints and saves as PDF.
+ *
+ *   通报        per group: the grade bands and the count per grade, charts
+ *               (distribution of totals with the bands drawn; totals as
+ *               bars in rank order coloured by grade; per category the
+ *               group's average share of points lost), the ranking table
+ *               (ls_layout_ranking), the items on which most units lost
+ *               points (ls_layout_common_losses); A4 landscape
+ *   评分表      every unit's score sheet (ls_layout_sheet: the same rows
+ *               as in results.xlsx) with its category profile against the
+ *               group's average and the signature block; A4 portrait, each
+ *               unit starting on a new page, its heading repeated on every
+ *               page it takes
+ *   输入文件    the manifest: engine version, every input with its SHA-256
+ *
+ * Every text from the scheme, the data or the rules is escaped.
+ *
+ * Depends on: ls_layout, ls_svg, ls_explain, ls_manifest, ls_score, ls_error,
+ * ls_util.
+ */
+#ifndef LS_EXPORT_HTML_H
+#define LS_EXPORT_HTML_H
+
+#include <stdio.h>
+
+#include "ls_error.h"
+#include "ls_manifest.h"
+#include "ls_score.h"
+
+/* Write the report to f.  m may be NULL (no manifest); with sheets 0 the
+ * per-unit score sheets are left out and the report says so.  Returns 0,
+ * or -1 with an error when writing failed. */
+int ls_write_html(const ls_run *r, const ls_manifest *m, int sheets, FILE *f, ls_errors *err);
+
+#endif

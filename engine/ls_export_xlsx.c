@@ -1,0 +1,516 @@
+/*
+ * ls_export_xlsx.c - results.xlsx (see ls_export_xlsx.h).
+ *
+ * The tables come from ls_layout; this file maps their rows and cell
+ * kinds onto cell formats, merges, column widths and print settings.
+ * Row heights are set from the text's display width and the column's
+ * width, because neither Excel nor LibreOffice reliably grows a row for
+ * wrapped text in a file that does not say how high it is.
+ */
+#include "ls_export_xlsx.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <xlsxwriter.h>
+
+#include "ls_layout.h"
+#include "ls_util.h"
+
+/* Height of a line of 10-point text, in points: CJK fonts (Noto CJK,
+ * SimSun) need about 1.45 em. */
+#define LINE_PT 15.0
+
+/* 1980-01-01T00:00:00Z, the time libxlsxwriter gives the zip entries. */
+#define FIXED_CREATED 315532800
+
+/* Row styles and cell styles, crossed into one format each. */
+enum {
+    ST_PLAIN,
+    ST_CATEGORY,
+    ST_SUMMARY,
+    ST_COUNT
+};
+enum {
+    CS_WRAP,
+    CS_CENTER,
+    CS_SCORE,
+    CS_INT,
+    CS_COUNT
+};
+
+typedef struct xw {
+    lxw_workbook *wb;
+    const ls_run *r;
+    lxw_format *cell[ST_COUNT][CS_COUNT];
+    lxw_format *title, *info, *head, *section, *group, *note, *sign, *label;
+    lxw_format *grade[6]; /* 等次 of the 通报, coloured by band */
+    lxw_error first;      /* first failure, LXW_NO_ERROR = none */
+    char **names;         /* sheet names used */
+    size_t nnames;
+} xw;
+
+static void check(xw *x, lxw_error e)
+{
+    if (e != LXW_NO_ERROR && x->first == LXW_NO_ERROR) x->first = e;
+}
+
+static lxw_format *new_format(xw *x, int bold, int border, int wrap, uint8_t align, int size)
+{
+    lxw_format *f = workbook_add_format(x->wb);
+    format_set_font_name(f, "宋体");
+    format_set_font_size(f, size);
+    if (bold) format_set_bold(f);
+    if (border) format_set_border(f, LXW_BORDER_THIN);
+    if (wrap) format_set_text_wrap(f);
+    if (align) format_set_align(f, align);
+    format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    return f;
+}
+
+static void make_formats(xw *x, int digits)
+{
+    char numfmt[16] = "0";
+    if (digits > 0) {
+        numfmt[1] = '.';
+        memset(numfmt + 2, '0', (size_t)digits);
+        numfmt[2 + digits] = '\0';
+    }
+    for (int st = 0; st < ST_COUNT; st++) {
+        int bold = st != ST_PLAIN;
+        x->cell[st][CS_WRAP] = new_format(x, bold, 1, 1, 0, 10);
+        x->cell[st][CS_CENTER] = new_format(x, bold, 1, 1, LXW_ALIGN_CENTER, 10);
+        x->cell[st][CS_SCORE] = new_format(x, bold, 1, 0, LXW_ALIGN_RIGHT, 10);
+        format_set_num_format(x->cell[st][CS_SCORE], numfmt);
+        x->cell[st][CS_INT] = new_format(x, bold, 1, 0, LXW_ALIGN_CENTER, 10);
+        format_set_num_format(x->cell[st][CS_INT], "0");
+        if (st == ST_CATEGORY)
+            for (int cs = 0; cs < CS_COUNT; cs++) format_set_bg_color(x->cell[st][cs], 0xF2F2F2);
+    }
+    x->title = new_format(x, 1, 0, 1, LXW_ALIGN_CENTER, 16);
+    x->info = new_format(x, 0, 0, 0, LXW_ALIGN_LEFT, 11);
+    x->head = new_format(x, 1, 1, 1, LXW_ALIGN_CENTER, 10);
+    format_set_bg_color(x->head, 0xD9D9D9);
+    x->section = new_format(x, 1, 1, 0, LXW_ALIGN_LEFT, 10);
+    format_set_bg_color(x->section, 0xE7EEF7);
+    x->group = new_format(x, 1, 1, 0, LXW_ALIGN_LEFT, 12);
+    format_set_bg_color(x->group, 0xDDEBF7);
+    x->note = new_format(x, 0, 0, 1, LXW_ALIGN_LEFT, 10);
+    x->sign = new_format(x, 0, 0, 0, LXW_ALIGN_LEFT, 11);
+    x->label = new_format(x, 1, 0, 0, LXW_ALIGN_LEFT, 10);
+    for (size_t i = 0; i < sizeof x->grade / sizeof *x->grade; i++) {
+        x->grade[i] = new_format(x, 1, 1, 0, LXW_ALIGN_CENTER, 10);
+        format_set_font_color(x->grade[i],
+                              (lxw_color_t)strtol(ls_layout_band_color(i) + 1, NULL, 16));
+    }
+}
+
+/* Texts longer than a cell holds (32,767 characters) are cut, whole
+ * characters only. */
+static void put_text(xw *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+                     lxw_format *f)
+{
+    size_t n = strlen(s);
+    if (n <= 32000) {
+        check(x, worksheet_write_string(ws, row, col, s, f));
+        return;
+    }
+    char *cut = ls_xstrndup(s, (size_t)ls_utf8_clip(s, 32000));
+    check(x, worksheet_write_string(ws, row, col, cut, f));
+    free(cut);
+}
+
+static double to_double(const ls_lcell *c, int digits)
+{
+    return c->kind == LS_LC_INT ? (double)c->num : ls_dec_to_double(c->num, digits);
+}
+
+static int cell_style(const ls_lcol *col, const ls_lcell *c)
+{
+    if (c->kind == LS_LC_SCORE) return CS_SCORE;
+    if (c->kind == LS_LC_INT) return CS_INT;
+    return col->kind == LS_COL_SHORT || col->kind == LS_COL_NUM ? CS_CENTER : CS_WRAP;
+}
+
+/* Lines a text needs in a column `width` characters wide (wrapping at
+ * display width; a line break starts a line). */
+static int lines_for(const char *s, int width)
+{
+    if (width < 4) width = 4;
+    int lines = 0;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        char *part = ls_xstrndup(s, n);
+        int dw = ls_display_width(part);
+        free(part);
+        /* a cell keeps about a character's margin; longer texts wrap
+         * at a little less than the width, as words and punctuation
+         * do not fill each line */
+        lines += dw <= width - 1 ? 1 : (dw + width - 3) / (width - 2);
+        s += n + (nl != NULL);
+    }
+    return lines ? lines : 1;
+}
+
+static void set_height(xw *x, lxw_worksheet *ws, lxw_row_t row, int lines, double line_pt)
+{
+    double h = lines * line_pt + 3;
+    if (h < 17) h = 17;
+    if (h > 409) h = 409;
+    check(x, worksheet_set_row(ws, row, h, NULL));
+}
+
+static void write_head(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable *t)
+{
+    int lines = 1;
+    for (size_t k = 0; k < t->ncols; k++) {
+        put_text(x, ws, row, (lxw_col_t)k, t->cols[k].title, x->head);
+        int l = lines_for(t->cols[k].title, t->cols[k].width);
+        if (l > lines) lines = l;
+    }
+    set_height(x, ws, row, lines, LINE_PT);
+}
+
+/* A text across every column of the table. */
+static void write_across(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable *t,
+                         const char *s, lxw_format *f, int wrap)
+{
+    if (t->ncols > 1)
+        check(x, worksheet_merge_range(ws, row, 0, row, (lxw_col_t)(t->ncols - 1), "", f));
+    put_text(x, ws, row, 0, s, f);
+    if (wrap) {
+        int width = 0;
+        for (size_t k = 0; k < t->ncols; k++) width += t->cols[k].width;
+        set_height(x, ws, row, lines_for(s, width), LINE_PT);
+    }
+}
+
+/* One row of the table (not a heading or note). */
+static void write_cells(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable *t,
+                        const ls_lrow *lr)
+{
+    int st = lr->kind == LS_LR_CATEGORY || lr->kind == LS_LR_SUBITEM ? ST_CATEGORY
+             : lr->kind == LS_LR_SUMMARY                             ? ST_SUMMARY
+                                                                     : ST_PLAIN;
+    int lines = 1;
+    for (size_t k = 0; k < t->ncols; k++) {
+        const ls_lcell *c = &lr->c[k];
+        lxw_format *f = x->cell[st][cell_style(&t->cols[k], c)];
+        if (lr->band >= 0 && !strcmp(t->cols[k].title, "等次"))
+            f = x->grade[(size_t)lr->band % (sizeof x->grade / sizeof *x->grade)];
+        switch (c->kind) {
+        case LS_LC_EMPTY:
+            check(x, worksheet_write_blank(ws, row, (lxw_col_t)k, f));
+            break;
+        case LS_LC_TEXT: {
+            put_text(x, ws, row, (lxw_col_t)k, c->text, f);
+            int l = lines_for(c->text, t->cols[k].width);
+            if (l > lines) lines = l;
+            break;
+        }
+        case LS_LC_SCORE:
+        case LS_LC_INT:
+            check(x, worksheet_write_number(ws, row, (lxw_col_t)k, to_double(c, t->digits), f));
+            break;
+        }
+    }
+    set_height(x, ws, row, lines, LINE_PT);
+}
+
+/* The table's rows from `row` on; returns the next free row. */
+static lxw_row_t write_rows(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable *t)
+{
+    for (size_t i = 0; i < t->nrows; i++, row++) {
+        const ls_lrow *lr = &t->rows[i];
+        const char *s = lr->c[0].kind == LS_LC_TEXT ? lr->c[0].text : "";
+        switch (lr->kind) {
+        case LS_LR_SECTION: write_across(x, ws, row, t, s, x->section, 0); break;
+        case LS_LR_GROUP: write_across(x, ws, row, t, s, x->group, 0); break;
+        case LS_LR_NOTE: write_across(x, ws, row, t, s, x->note, 1); break;
+        default: write_cells(x, ws, row, t, lr); break;
+        }
+    }
+    return row;
+}
+
+static void set_widths(xw *x, lxw_worksheet *ws, const ls_ltable *t)
+{
+    for (size_t k = 0; k < t->ncols; k++)
+        check(x, worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k, t->cols[k].width, NULL));
+}
+
+/* A footer's text: '&' doubled (a code otherwise), cut to fit. */
+static char *footer_text(const char *left)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    ls_buf_puts(&b, "&L");
+    for (const char *p = left; *p && b.n < 150; p++) {
+        if (*p == '&') ls_buf_puts(&b, "&&");
+        else if ((unsigned char)*p < 0x20) ls_buf_puts(&b, " ");
+        else ls_buf_add(&b, p, 1);
+    }
+    ls_utf8_fix_tail(b.p);
+    ls_buf_puts(&b, "&R第 &P 页，共 &N 页");
+    return b.p;
+}
+
+/* Print settings; rows [head0, head] repeat on every page. */
+static void print_setup(xw *x, lxw_worksheet *ws, int landscape, lxw_row_t head0, lxw_row_t head,
+                        const char *left)
+{
+    worksheet_set_paper(ws, 9); /* A4 */
+    if (landscape) worksheet_set_landscape(ws);
+    else worksheet_set_portrait(ws);
+    worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.7);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_center_horizontally(ws);
+    check(x, worksheet_repeat_rows(ws, head0, head));
+    char *foot = footer_text(left);
+    check(x, worksheet_set_footer(ws, foot));
+    free(foot);
+}
+
+/* Whether the name (compared as Excel does, ignoring ASCII case) is
+ * taken. */
+static int name_taken(const xw *x, const char *name)
+{
+    for (size_t i = 0; i < x->nnames; i++)
+        if (!strcasecmp(x->names[i], name)) return 1;
+    return !strcasecmp(name, "History");
+}
+
+/* A valid sheet name from `want`: no []:*?/\ or control characters (each
+ * becomes '_'), no leading or trailing apostrophe, at most 31 characters,
+ * unique ("…(2)" when taken). */
+static lxw_worksheet *add_sheet(xw *x, const char *want, const char *fallback)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    for (const char *p = want; *p; p++)
+        ls_buf_add(&b, strchr("[]:*?/\\", *p) || (unsigned char)*p < 0x20 ? "_" : p, 1);
+    char *base = b.p ? b.p : ls_xstrdup("");
+    char *s = base;
+    while (*s == '\'') s++;
+    size_t n = strlen(s);
+    while (n && s[n - 1] == '\'') s[--n] = '\0';
+    if (!*s) s = (char *)fallback;
+    char *name = NULL;
+    for (int k = 1; !name || name_taken(x, name); k++) {
+        free(name);
+        char suffix[16] = "";
+        if (k > 1) snprintf(suffix, sizeof suffix, "(%d)", k);
+        /* cut s so that it and the suffix make at most 31 characters */
+        size_t keep = LXW_SHEETNAME_MAX - strlen(suffix), bytes = 0, chars = 0;
+        while (s[bytes] && chars < keep) {
+            bytes++;
+            while ((s[bytes] & 0xC0) == 0x80) bytes++;
+            chars++;
+        }
+        name = ls_format("%.*s%s", (int)bytes, s, suffix);
+    }
+    free(base);
+    x->names = ls_xrealloc(x->names, (x->nnames + 1) * sizeof *x->names);
+    x->names[x->nnames++] = name;
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+    if (!ws) check(x, LXW_ERROR_SHEETNAME_ALREADY_USED);
+    return ws;
+}
+
+static void write_ranking(xw *x)
+{
+    ls_ltable t = {0};
+    ls_layout_ranking(x->r, &t);
+    lxw_worksheet *ws = add_sheet(x, "通报", "通报");
+    if (!ws) goto out;
+    set_widths(x, ws, &t);
+    write_across(x, ws, 0, &t, t.title, x->title, 0);
+    check(x, worksheet_set_row(ws, 0, 30, NULL));
+    write_head(x, ws, 1, &t);
+    write_rows(x, ws, 2, &t);
+    /* each group after the first starts a printed page; the list ends
+     * with 0, as libxlsxwriter wants */
+    lxw_row_t *breaks = ls_xcalloc(t.nrows + 1, sizeof *breaks);
+    size_t nb = 0;
+    for (size_t i = 1; i < t.nrows && nb < 1023; i++)
+        if (t.rows[i].kind == LS_LR_GROUP) breaks[nb++] = (lxw_row_t)(2 + i);
+    if (nb) check(x, worksheet_set_h_pagebreaks(ws, breaks));
+    free(breaks);
+    worksheet_freeze_panes(ws, 2, 0);
+    print_setup(x, ws, 1, 1, 1, x->r->scheme->name);
+out:
+    ls_ltable_cleanup(&t);
+}
+
+static void write_unit_sheet(xw *x, size_t u)
+{
+    const ls_unit *un = &x->r->scheme->units[u];
+    ls_ltable t = {0};
+    ls_layout_sheet(x->r, u, &t);
+    lxw_worksheet *ws = add_sheet(x, un->name, un->id);
+    if (!ws) goto out;
+    set_widths(x, ws, &t);
+    write_across(x, ws, 0, &t, t.title, x->title, 0);
+    check(x, worksheet_set_row(ws, 0, 30, NULL));
+    ls_buf info;
+    ls_buf_init(&info);
+    for (size_t i = 0; i < t.ninfo; i++) {
+        if (i) ls_buf_puts(&info, "    ");
+        ls_buf_puts(&info, t.info[i]);
+    }
+    write_across(x, ws, 1, &t, info.p ? info.p : "", x->info, 1);
+    ls_buf_cleanup(&info);
+    write_head(x, ws, 2, &t);
+    lxw_row_t row = write_rows(x, ws, 3, &t) + 1;
+    for (size_t i = 0; i < ls_layout_nsignatures; i++, row += 2) {
+        put_text(x, ws, row, 1, ls_layout_signatures[i], x->sign);
+        check(x, worksheet_set_row(ws, row, 24, NULL));
+    }
+    worksheet_freeze_panes(ws, 3, 0);
+    print_setup(x, ws, 0, 0, 2, un->name);
+out:
+    ls_ltable_cleanup(&t);
+}
+
+/* The 扣分明细, unit by unit, on as many sheets as the rows need. */
+static void write_losses(xw *x)
+{
+    const ls_scheme *s = x->r->scheme;
+    ls_ltable t = {0};
+    ls_layout_losses_head(x->r, &t);
+    lxw_worksheet *ws = NULL;
+    lxw_row_t row = 0;
+    int part = 0;
+    for (size_t u = 0; u <= s->nunits; u++) {
+        if (u < s->nunits) ls_layout_losses_unit(x->r, u, &t);
+        /* a new sheet for the first rows, and when these would not fit */
+        if (!ws || (u < s->nunits && (size_t)row + t.nrows > LXW_ROW_MAX - 1 && row > 1)) {
+            if (ws) {
+                check(x, worksheet_autofilter(ws, 0, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
+            }
+            char *name = part ? ls_format("扣分明细(%d)", part + 1) : ls_xstrdup("扣分明细");
+            part++;
+            ws = add_sheet(x, name, name);
+            free(name);
+            if (!ws) goto out;
+            set_widths(x, ws, &t);
+            write_head(x, ws, 0, &t);
+            worksheet_freeze_panes(ws, 1, 0);
+            print_setup(x, ws, 1, 0, 0, s->name);
+            row = 1;
+        }
+        row = write_rows(x, ws, row, &t);
+        ls_ltable_clear_rows(&t);
+    }
+    check(x, worksheet_autofilter(ws, 0, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
+out:
+    ls_ltable_cleanup(&t);
+}
+
+/* 主要失分项目: per group, every item on which its units lost points,
+ * most units first. */
+static void write_common_losses(xw *x)
+{
+    const ls_scheme *s = x->r->scheme;
+    lxw_worksheet *ws = add_sheet(x, "主要失分项目", "主要失分项目");
+    if (!ws) return;
+    lxw_row_t row = 0;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        ls_ltable t = {0};
+        ls_layout_common_losses(x->r, g, s->nleaves, &t);
+        if (g == 0) set_widths(x, ws, &t);
+        write_across(x, ws, row++, &t, t.title, x->group, 0);
+        write_head(x, ws, row++, &t);
+        row = write_rows(x, ws, row, &t) + 1;
+        ls_ltable_cleanup(&t);
+    }
+    print_setup(x, ws, 1, 0, 0, s->name);
+}
+
+static void write_about(xw *x, const ls_manifest *m, int sheets)
+{
+    const ls_scheme *s = x->r->scheme;
+    lxw_worksheet *ws = add_sheet(x, "说明", "说明");
+    if (!ws) return;
+    check(x, worksheet_set_column(ws, 0, 0, 14, NULL));
+    check(x, worksheet_set_column(ws, 1, 1, 60, NULL));
+    check(x, worksheet_set_column(ws, 2, 2, 68, NULL));
+    lxw_row_t row = 0;
+    char year[16];
+    snprintf(year, sizeof year, "%d", s->year);
+    const char *pairs[][2] = {
+        {"考核名称", s->name},
+        {"年度", year},
+        {"计算程序", "lawscore " LS_VERSION},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++, row++) {
+        put_text(x, ws, row, 0, pairs[i][0], x->label);
+        put_text(x, ws, row, 1, pairs[i][1], x->info);
+    }
+    put_text(x, ws, row, 0, "评分表", x->label);
+    char *what = sheets ? ls_format("每个单位一张工作表（共%zu个单位）", s->nunits)
+                        : ls_format("共%zu个单位，单位较多，本工作簿未包含各单位"
+                                    "评分表；需要时运行 lawscore run --all-sheets，或用 "
+                                    "lawscore explain --unit 单位 查看单个单位",
+                                    s->nunits);
+    put_text(x, ws, row++, 1, what, x->info);
+    free(what);
+    row++;
+    if (!m) return;
+    put_text(x, ws, row, 0, "输入文件", x->head);
+    put_text(x, ws, row, 1, "文件", x->head);
+    put_text(x, ws, row++, 2, "SHA-256", x->head);
+    for (size_t i = 0; i < m->nfiles; i++, row++) {
+        put_text(x, ws, row, 0, ls_mf_role_name(m->files[i].role), x->cell[ST_PLAIN][CS_CENTER]);
+        put_text(x, ws, row, 1, m->files[i].path, x->cell[ST_PLAIN][CS_WRAP]);
+        put_text(x, ws, row, 2, m->files[i].sha256, x->cell[ST_PLAIN][CS_WRAP]);
+    }
+    row++;
+    if (m->nopts) {
+        put_text(x, ws, row, 0, "选项", x->head);
+        put_text(x, ws, row++, 1, "值", x->head);
+    }
+    for (size_t i = 0; i < m->nopts; i++, row++) {
+        put_text(x, ws, row, 0, m->opts[i].key, x->cell[ST_PLAIN][CS_WRAP]);
+        put_text(x, ws, row, 1, m->opts[i].value, x->cell[ST_PLAIN][CS_WRAP]);
+    }
+    print_setup(x, ws, 1, 0, 0, s->name);
+}
+
+int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char *path,
+                  const char *name, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    xw x = {0};
+    x.r = r;
+    x.first = LXW_NO_ERROR;
+    /* Rows are written in order, so each sheet's rows go to a temporary
+     * file as they are done: memory stays flat for province-scale runs
+     * (at 10,000 units: 235 MB without, see docs/output.md). */
+    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    x.wb = workbook_new_opt(path, &wo);
+    if (!x.wb) return ls_errorf(err, name, 0, 0, "cannot create the workbook");
+    lxw_doc_properties props = {0};
+    props.title = (char *)s->name;
+    props.subject = (char *)"考核结果";
+    props.author = (char *)"lawscore " LS_VERSION;
+    props.created = FIXED_CREATED;
+    check(&x, workbook_set_properties(x.wb, &props));
+    make_formats(&x, s->digits);
+
+    write_ranking(&x);
+    write_losses(&x);
+    write_common_losses(&x);
+    for (size_t u = 0; sheets && u < s->nunits; u++) write_unit_sheet(&x, u);
+    write_about(&x, m, sheets);
+
+    lxw_error e = workbook_close(x.wb);
+    for (size_t i = 0; i < x.nnames; i++) free(x.names[i]);
+    free(x.names);
+    if (x.first != LXW_NO_ERROR)
+        return ls_errorf(err, name, 0, 0, "cannot write the workbook: %s", lxw_strerror(x.first));
+    if (e != LXW_NO_ERROR)
+        return ls_errorf(err, name, 0, 0, "cannot write the workbook: %s", lxw_strerror(e));
+    return 0;
+}

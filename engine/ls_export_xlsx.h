@@ -1,0 +1,44 @@
+/*
+ * ls_export_xlsx.h - results.xlsx, the workbook an assessment office
+ * publishes and prints:
+ *
+ *   通报        every group's ranking (ls_layout_ranking): title, one
+ *               frozen header row, group headings, the grade counts;
+ *               A4 landscape, one page wide, header repeated, page numbers
+ *   扣分明细    one row per item where a unit lost (or, for bonus, gained)
+ *               points, with reasons and indicators; autofilter; continued
+ *               on 扣分明细(2)… past a sheet's 1,048,576 rows
+ *   主要失分项目 per group, every item on which units lost points, most
+ *               units first (ls_layout_common_losses)
+ *   <unit>      one sheet per unit (its name, made a valid and unique sheet
+ *               name of at most 31 characters): its 评分表 (ls_layout_sheet)
+ *               and the signature block, A4 portrait, one page wide
+ *   说明        assessment, year, engine version, the manifest (every input
+ *               file with its SHA-256, the options)
+ *
+ * Scores are numbers with the scheme's precision as their format (90.00
+ * shows as 90.00); 序号 and other codes are text.  The document's
+ * creation time is fixed (1980-01-01, like the zip entries): the same
+ * inputs give a byte-identical workbook.
+ *
+ * Depends on: libxlsxwriter (only ls_export_xlsx.c includes xlsxwriter.h),
+ * ls_layout, ls_manifest, ls_score, ls_error, ls_util.
+ */
+#ifndef LS_EXPORT_XLSX_H
+#define LS_EXPORT_XLSX_H
+
+#include "ls_error.h"
+#include "ls_manifest.h"
+#include "ls_score.h"
+
+/*
+ * Write the workbook to `path` (a file libxlsxwriter creates or
+ * truncates).  m may be NULL (no manifest rows); with sheets 0 the
+ * per-unit 评分表 sheets are left out and 说明 says so.  `name` is the
+ * file's name for messages.  Returns 0, or -1 with an error naming
+ * `name`.
+ */
+int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char *path,
+                  const char *name, ls_errors *err);
+
+#endif

@@ -1,0 +1,436 @@
+/*
+ * ls_layout.c - the office documents' tables (see ls_layout.h).
+ */
+#include "ls_layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_explain.h"
+#include "ls_util.h"
+
+const char *const ls_layout_signatures[] = {
+    "考核组成员签字：",
+    "被考核单位确认（盖章）：",
+    "日期：        年    月    日",
+};
+const size_t ls_layout_nsignatures = sizeof ls_layout_signatures / sizeof *ls_layout_signatures;
+
+const char *ls_layout_band_color(size_t i)
+{
+    static const char *const colors[] = {"#2e7d32", "#1565c0", "#ef8f00",
+                                         "#c62828", "#6a1b9a", "#546e7a"};
+    return colors[i % (sizeof colors / sizeof *colors)];
+}
+
+static void cell_free(ls_lcell *c)
+{
+    if (c->kind == LS_LC_TEXT) free(c->text);
+    memset(c, 0, sizeof *c);
+}
+
+void ls_ltable_clear_rows(ls_ltable *t)
+{
+    for (size_t i = 0; i < t->nrows; i++) {
+        for (size_t k = 0; k < t->ncols; k++) cell_free(&t->rows[i].c[k]);
+        free(t->rows[i].c);
+    }
+    t->nrows = 0;
+}
+
+void ls_ltable_cleanup(ls_ltable *t)
+{
+    if (!t) return;
+    ls_ltable_clear_rows(t);
+    free(t->rows);
+    for (size_t k = 0; k < t->ncols; k++) free(t->cols[k].title);
+    free(t->cols);
+    for (size_t i = 0; i < t->ninfo; i++) free(t->info[i]);
+    free(t->info);
+    free(t->title);
+    memset(t, 0, sizeof *t);
+}
+
+static void add_col_own(ls_ltable *t, char *title, ls_lcol_kind kind, int width)
+{
+    t->cols = ls_xrealloc(t->cols, (t->ncols + 1) * sizeof *t->cols);
+    t->cols[t->ncols++] = (ls_lcol){title, kind, width};
+}
+
+static void add_col(ls_ltable *t, const char *title, ls_lcol_kind kind, int width)
+{
+    add_col_own(t, ls_xstrdup(title), kind, width);
+}
+
+static void add_info_own(ls_ltable *t, char *line)
+{
+    t->info = ls_xrealloc(t->info, (t->ninfo + 1) * sizeof *t->info);
+    t->info[t->ninfo++] = line;
+}
+
+static ls_lrow *add_row(ls_ltable *t, ls_lrow_kind kind)
+{
+    LS_GROW(t->rows, t->nrows, t->caprows, 64);
+    ls_lrow *row = &t->rows[t->nrows++];
+    row->kind = kind;
+    row->band = -1;
+    row->c = ls_xcalloc(t->ncols, sizeof *row->c);
+    return row;
+}
+
+/* Cell setters: text is copied ("" and NULL leave the cell empty). */
+static void set_text(ls_lrow *row, size_t col, const char *s)
+{
+    cell_free(&row->c[col]);
+    if (!s || !*s) return;
+    row->c[col].kind = LS_LC_TEXT;
+    row->c[col].text = ls_xstrdup(s);
+}
+
+static void set_text_own(ls_lrow *row, size_t col, char *s)
+{
+    set_text(row, col, s);
+    free(s);
+}
+
+static void set_score(ls_lrow *row, size_t col, ls_fixed v)
+{
+    cell_free(&row->c[col]);
+    row->c[col].kind = LS_LC_SCORE;
+    row->c[col].num = v;
+}
+
+static void set_int(ls_lrow *row, size_t col, long v)
+{
+    cell_free(&row->c[col]);
+    row->c[col].kind = LS_LC_INT;
+    row->c[col].num = v;
+}
+
+static int has_section(const ls_scheme *s, ls_section sec)
+{
+    for (size_t k = 0; k < s->nleaves; k++)
+        if (s->nodes[s->leaves[k]].section == sec) return 1;
+    return 0;
+}
+
+/* Whether unit's rank is shared with another unit of its group. */
+static int rank_shared(const ls_run *r, size_t unit)
+{
+    int g = r->scheme->units[unit].group;
+    for (size_t k = 0; k < r->norder[g]; k++) {
+        size_t v = (size_t)r->order[g][k];
+        if (v != unit && r->units[v].rank == r->units[unit].rank) return 1;
+    }
+    return 0;
+}
+
+/* ---- 评分表 ---- */
+
+enum {
+    S_NUM,
+    S_NAME,
+    S_POINTS,
+    S_CRIT,
+    S_SCORE,
+    S_WHY
+};
+
+/* The row of one node: scores as numbers (a deduction negative), other
+ * states in words. */
+static void sheet_node(ls_ltable *t, const ls_run *r, size_t unit, size_t i)
+{
+    const ls_scheme *s = r->scheme;
+    const ls_node *n = &s->nodes[i];
+    const ls_cell *c = ls_run_cell(r, unit, i);
+    ls_lrow_kind kind = n->nchildren ? (n->depth == 0 ? LS_LR_CATEGORY : LS_LR_SUBITEM)
+                                     : LS_LR_ITEM;
+    ls_lrow *row = add_row(t, kind);
+    set_text(row, S_NUM, n->number);
+    set_text(row, S_NAME, n->name);
+    if (n->section != LS_SEC_VETO) set_score(row, S_POINTS, n->points);
+    set_text(row, S_CRIT, n->criteria);
+    char buf[32];
+    if (c->state == LS_CELL_SCORED && n->section != LS_SEC_VETO)
+        set_score(row, S_SCORE, n->section == LS_SEC_DEDUCT ? -c->score : c->score);
+    else
+        set_text(row, S_SCORE, ls_explain_score(r, unit, i, buf));
+    /* 不适用 is said by the score column; the reason would repeat it. */
+    if (c->state != LS_CELL_NA) set_text_own(row, S_WHY, ls_explain_cell(r, unit, i));
+}
+
+static void sheet_section(ls_ltable *t, const ls_run *r, size_t unit, ls_section sec)
+{
+    const ls_scheme *s = r->scheme;
+    set_text_own(add_row(t, LS_LR_SECTION), 0, ls_explain_section(s, sec));
+    for (size_t k = 0; k < s->nleaves; k++)
+        if (s->nodes[s->leaves[k]].section == sec) sheet_node(t, r, unit, (size_t)s->leaves[k]);
+}
+
+/* A summary row: label, value cell set by the caller, note (owned). */
+static ls_lrow *summary(ls_ltable *t, const char *label, char *note)
+{
+    ls_lrow *row = add_row(t, LS_LR_SUMMARY);
+    set_text(row, S_NAME, label);
+    set_text_own(row, S_WHY, note);
+    return row;
+}
+
+void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
+{
+    const ls_scheme *s = r->scheme;
+    const ls_unit *un = &s->units[unit];
+    const ls_unit_result *ur = &r->units[unit];
+
+    t->digits = s->digits;
+    t->title = ls_format("%s评分表", s->name);
+    add_info_own(t, ls_format("被考核单位：%s", un->name));
+    add_info_own(t, ls_format("组别：%s", s->groups[un->group].name));
+    for (size_t f = 0; f < s->nflags && f < LS_MAX_FLAGS; f++) {
+        const char *what = s->flag_names[f] && *s->flag_names[f] ? s->flag_names[f] : s->flags[f];
+        add_info_own(t, ls_format("%s：%s", what, un->flags >> f & 1 ? "是" : "否"));
+    }
+    add_col(t, "序号", LS_COL_SHORT, 6);
+    add_col(t, "考核项目", LS_COL_NAME, 22);
+    add_col(t, "分值", LS_COL_NUM, 7);
+    add_col(t, "评分标准", LS_COL_LONG, 34);
+    add_col(t, "考核分", LS_COL_NUM, 8);
+    add_col(t, "扣分理由", LS_COL_LONG, 34);
+
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (s->nodes[i].section == LS_SEC_MAIN) sheet_node(t, r, unit, i);
+    ls_lrow *row = summary(t, ur->rescaled ? "适用项目合计" : "合计", NULL);
+    set_score(row, S_POINTS, ur->rescaled ? ur->applicable : s->total);
+    set_score(row, S_SCORE, ur->main_raw);
+    if (ur->rescaled) {
+        row = summary(t, "折算", ls_explain_unit_note(r, unit, LS_NOTE_RESCALED));
+        set_score(row, S_POINTS, s->total);
+        set_score(row, S_SCORE, ur->main);
+    }
+    if (has_section(s, LS_SEC_BONUS)) {
+        sheet_section(t, r, unit, LS_SEC_BONUS);
+        row = summary(t, "加分合计", ls_explain_unit_note(r, unit, LS_NOTE_BONUS_CAP));
+        set_score(row, S_SCORE, ur->bonus);
+    }
+    if (has_section(s, LS_SEC_DEDUCT)) {
+        sheet_section(t, r, unit, LS_SEC_DEDUCT);
+        row = summary(t, "扣分合计", NULL);
+        set_score(row, S_SCORE, -ur->deduct);
+    }
+    if (has_section(s, LS_SEC_VETO)) {
+        sheet_section(t, r, unit, LS_SEC_VETO);
+        char *note = ls_explain_unit_note(r, unit, LS_NOTE_VETO);
+        row = summary(t, "一票否决", note);
+        set_text(row, S_SCORE, note ? "否决" : "无");
+    }
+    row = summary(t, "总分", ls_explain_unit_note(r, unit, LS_NOTE_TOTAL_CLAMPED));
+    set_score(row, S_SCORE, ur->total);
+    row = summary(t, "等次", ls_explain_veto(r, unit) ? ls_xstrdup("一票否决") : ls_explain_unit_note(r, unit, LS_NOTE_QUOTA));
+    set_text(row, S_SCORE, ls_explain_grade(r, unit));
+    if (ur->rank > 0) {
+        row = summary(t, "名次", ls_explain_rank(r, unit));
+        set_int(row, S_SCORE, ur->rank);
+    }
+    char *note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
+    if (note) summary(t, "说明", note);
+}
+
+/* ---- 通报 ---- */
+
+char *ls_layout_bands(const ls_run *r, size_t group)
+{
+    const ls_scheme *s = r->scheme;
+    const ls_group *g = &s->groups[group];
+    ls_buf b;
+    ls_buf_init(&b);
+    ls_buf_puts(&b, "等次：");
+    char a[32];
+    for (size_t i = 0; i < g->nbands; i++) {
+        size_t n = 0, vetoed = 0;
+        for (size_t k = 0; k < r->norder[group]; k++) {
+            const ls_unit_result *ur = &r->units[r->order[group][k]];
+            if (ur->band != (int)i) continue;
+            n++;
+            vetoed += ur->veto >= 0;
+        }
+        if (i) ls_buf_puts(&b, LS_EXPLAIN_SEP);
+        const ls_band *bd = &g->bands[i];
+        ls_buf_printf(&b, "%s（", bd->name);
+        if (bd->min > 0)
+            ls_buf_printf(&b, "%s分及以上", ls_dec_format_short(bd->min, s->digits, a));
+        else if (i)
+            ls_buf_printf(&b, "%s分以下", ls_dec_format_short(g->bands[i - 1].min, s->digits, a));
+        else
+            ls_buf_puts(&b, "不限");
+        if (bd->max_share > 0) ls_buf_printf(&b, "，不超过本组%.15g%%", bd->max_share * 100);
+        ls_buf_printf(&b, "）%zu个", n);
+        if (vetoed) ls_buf_printf(&b, "（其中一票否决%zu个）", vetoed);
+    }
+    return b.p;
+}
+
+void ls_layout_ranking(const ls_run *r, ls_ltable *t)
+{
+    const ls_scheme *s = r->scheme;
+    char a[32];
+    t->digits = s->digits;
+    t->title = ls_format("%s结果通报", s->name);
+    add_col(t, "名次", LS_COL_SHORT, 6);
+    add_col(t, "单位", LS_COL_NAME, 20);
+    for (size_t i = 0; i < s->nroots; i++) {
+        const ls_node *n = &s->nodes[s->roots[i]];
+        add_col_own(t, ls_format("%s（%s分）", n->name, ls_dec_format_short(n->points, s->digits, a)),
+                    LS_COL_NUM, 10);
+    }
+    add_col(t, "加分", LS_COL_NUM, 7);
+    add_col(t, "扣分", LS_COL_NUM, 7);
+    add_col(t, "总分", LS_COL_NUM, 8);
+    add_col(t, "等次", LS_COL_SHORT, 7);
+    add_col(t, "说明", LS_COL_LONG, 36);
+    size_t c_bonus = 2 + s->nroots;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        set_text_own(add_row(t, LS_LR_GROUP), 0,
+                     ls_format("%s（%zu个单位）", s->groups[g].name, r->norder[g]));
+        for (size_t k = 0; k < r->norder[g]; k++) {
+            size_t u = (size_t)r->order[g][k];
+            const ls_unit_result *ur = &r->units[u];
+            ls_lrow *row = add_row(t, LS_LR_UNIT);
+            row->band = ur->band;
+            if (ur->rank > 0 && rank_shared(r, u))
+                set_text_own(row, 0, ls_format("并列%d", ur->rank));
+            else if (ur->rank > 0)
+                set_int(row, 0, ur->rank);
+            set_text(row, 1, s->units[u].name);
+            for (size_t i = 0; i < s->nroots; i++) {
+                size_t node = (size_t)s->roots[i];
+                const ls_cell *c = ls_run_cell(r, u, node);
+                if (c->state == LS_CELL_SCORED) set_score(row, 2 + i, c->score);
+                else set_text(row, 2 + i, ls_explain_score(r, u, node, a));
+            }
+            set_score(row, c_bonus, ur->bonus);
+            set_score(row, c_bonus + 1, ur->deduct);
+            set_score(row, c_bonus + 2, ur->total);
+            set_text(row, c_bonus + 3, ls_explain_grade(r, u));
+            set_text_own(row, c_bonus + 4, ls_explain_unit(r, u));
+        }
+        set_text_own(add_row(t, LS_LR_NOTE), 0, ls_layout_bands(r, g));
+    }
+}
+
+/* ---- 扣分明细 ---- */
+
+void ls_layout_losses_head(const ls_run *r, ls_ltable *t)
+{
+    t->digits = r->scheme->digits;
+    t->title = ls_format("%s扣分明细", r->scheme->name);
+    add_col(t, "单位编号", LS_COL_SHORT, 9);
+    add_col(t, "单位名称", LS_COL_NAME, 18);
+    add_col(t, "组别", LS_COL_SHORT, 10);
+    add_col(t, "序号", LS_COL_SHORT, 6);
+    add_col(t, "考核项目", LS_COL_NAME, 24);
+    add_col(t, "分值", LS_COL_NUM, 7);
+    add_col(t, "考核分", LS_COL_NUM, 8);
+    add_col(t, "扣分", LS_COL_NUM, 7);
+    add_col(t, "扣分理由", LS_COL_LONG, 40);
+    add_col(t, "使用的指标", LS_COL_LONG, 36);
+}
+
+size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t)
+{
+    const ls_scheme *s = r->scheme;
+    size_t added = 0;
+    char buf[32];
+    for (size_t k = 0; k < s->nleaves; k++) {
+        size_t i = (size_t)s->leaves[k];
+        const ls_node *n = &s->nodes[i];
+        const ls_cell *c = ls_run_cell(r, unit, i);
+        if (c->state == LS_CELL_NA) continue;
+        int scored = c->state == LS_CELL_SCORED;
+        int shows = !scored || (n->section == LS_SEC_MAIN ? c->score < n->points : c->score != 0);
+        if (!shows) continue;
+        ls_lrow *row = add_row(t, LS_LR_UNIT);
+        added++;
+        set_text(row, 0, s->units[unit].id);
+        set_text(row, 1, s->units[unit].name);
+        set_text(row, 2, s->groups[s->units[unit].group].name);
+        set_text(row, 3, n->number);
+        set_text(row, 4, n->name);
+        if (n->section != LS_SEC_VETO) set_score(row, 5, n->points);
+        if (scored && n->section != LS_SEC_VETO) {
+            set_score(row, 6, n->section == LS_SEC_DEDUCT ? -c->score : c->score);
+            if (n->section == LS_SEC_MAIN) set_score(row, 7, n->points - c->score);
+            else if (n->section == LS_SEC_DEDUCT) set_score(row, 7, c->score);
+        } else {
+            set_text(row, 6, ls_explain_score(r, unit, i, buf));
+        }
+        set_text_own(row, 8, ls_explain_cell(r, unit, i));
+        set_text_own(row, 9, ls_explain_reads(r, unit, i));
+    }
+    return added;
+}
+
+/* ---- 主要失分项目 ---- */
+
+typedef struct loss {
+    size_t node, units;
+    ls_fixed lost;
+} loss;
+
+static int cmp_loss(const void *a, const void *b)
+{
+    const loss *x = a, *y = b;
+    if (x->units != y->units) return x->units < y->units ? 1 : -1;
+    if (x->lost != y->lost) return x->lost < y->lost ? 1 : -1;
+    return x->node < y->node ? -1 : x->node > y->node;
+}
+
+void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltable *t)
+{
+    const ls_scheme *s = r->scheme;
+    t->digits = s->digits;
+    t->title = ls_format("%s主要失分项目", s->groups[group].name);
+    add_col(t, "序号", LS_COL_SHORT, 6);
+    add_col(t, "考核项目", LS_COL_NAME, 24);
+    add_col(t, "分值", LS_COL_NUM, 7);
+    add_col(t, "失分单位数", LS_COL_NUM, 8);
+    add_col(t, "平均失分", LS_COL_NUM, 8);
+    add_col(t, "失分单位", LS_COL_LONG, 50);
+    loss *v = ls_xcalloc(s->nleaves ? s->nleaves : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t k = 0; k < s->nleaves; k++) {
+        size_t i = (size_t)s->leaves[k];
+        if (s->nodes[i].section != LS_SEC_MAIN) continue;
+        loss l = {i, 0, 0};
+        for (size_t j = 0; j < r->norder[group]; j++) {
+            const ls_cell *c = ls_run_cell(r, (size_t)r->order[group][j], i);
+            if (c->state != LS_CELL_SCORED || c->score >= s->nodes[i].points) continue;
+            l.units++;
+            l.lost += s->nodes[i].points - c->score;
+        }
+        if (l.units) v[n++] = l;
+    }
+    qsort(v, n, sizeof *v, cmp_loss);
+    for (size_t k = 0; k < n && k < max; k++) {
+        const ls_node *nd = &s->nodes[v[k].node];
+        ls_lrow *row = add_row(t, LS_LR_ITEM);
+        set_text(row, 0, nd->number);
+        set_text(row, 1, nd->name);
+        set_score(row, 2, nd->points);
+        set_int(row, 3, (long)v[k].units);
+        /* half up, like every other rounding of the engine */
+        ls_fixed u = (ls_fixed)v[k].units;
+        set_score(row, 4, (v[k].lost * 2 + u) / (2 * u));
+        ls_buf b;
+        ls_buf_init(&b);
+        for (size_t j = 0; j < r->norder[group]; j++) {
+            size_t un = (size_t)r->order[group][j];
+            const ls_cell *c = ls_run_cell(r, un, v[k].node);
+            if (c->state != LS_CELL_SCORED || c->score >= nd->points) continue;
+            if (b.n) ls_buf_puts(&b, "、");
+            ls_buf_puts(&b, s->units[un].name);
+        }
+        set_text(row, 5, b.p);
+        ls_buf_cleanup(&b);
+    }
+    free(v);
+}

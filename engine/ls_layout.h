@@ -1,0 +1,147 @@
+/*
+ * ls_layout.h - the office documents' tables as data: the 通报 (each
+ * group's ranking), each unit's 评分表 and the 扣分明细, as rows of typed
+ * cells (text, a score at the scheme's precision, a whole number) under
+ * described columns.  The workbook (ls_export_xlsx) and the HTML report
+ * (ls_export_html) both render these tables, so they hold the same
+ * content; adding a column here adds it to both.
+ *
+ * Every explanation comes from ls_explain (the words of items.csv and
+ * `lawscore explain`); this file only decides which rows and columns a
+ * document has.
+ *
+ * Depends on: ls_score, ls_explain, ls_decimal, ls_util.
+ */
+#ifndef LS_LAYOUT_H
+#define LS_LAYOUT_H
+
+#include <stddef.h>
+
+#include "ls_decimal.h"
+#include "ls_score.h"
+
+/* Above this many units the workbook and the report leave out the
+ * per-unit score sheets unless asked for them (--all-sheets). */
+#define LS_LAYOUT_MAX_SHEETS 500
+
+typedef enum {
+    LS_LC_EMPTY, /* nothing */
+    LS_LC_TEXT,  /* text: stays text (序号 1.10 is not the number 1.1) */
+    LS_LC_SCORE, /* num: a score or amount with the scheme's digits */
+    LS_LC_INT    /* num: a whole number (a rank) */
+} ls_lcell_kind;
+
+typedef struct ls_lcell {
+    ls_lcell_kind kind;
+    char *text;   /* LS_LC_TEXT: owned */
+    ls_fixed num; /* LS_LC_SCORE: fixed point; LS_LC_INT: the number */
+} ls_lcell;
+
+typedef enum {
+    LS_LR_CATEGORY, /* a top-level category with its subtotal */
+    LS_LR_SUBITEM,  /* a sub-item (二级) with its subtotal */
+    LS_LR_ITEM,     /* a scored item */
+    LS_LR_SECTION,  /* a heading over the following rows: text in cell 0 */
+    LS_LR_SUMMARY,  /* 合计, 折算, 总分, 等次, 名次: label in the name column */
+    LS_LR_GROUP,    /* 通报: a group's heading, text in cell 0 */
+    LS_LR_UNIT,     /* 通报 and 扣分明细: one unit's row */
+    LS_LR_NOTE      /* a line of text under the table, in cell 0 */
+} ls_lrow_kind;
+
+typedef struct ls_lrow {
+    ls_lrow_kind kind;
+    int band;    /* LS_LR_UNIT in 通报: the unit's band index, else -1 */
+    ls_lcell *c; /* ncols cells, owned */
+} ls_lrow;
+
+typedef enum {
+    LS_COL_SHORT, /* short text (序号, 名次, 等次) */
+    LS_COL_NAME,  /* a name (考核项目, 单位) */
+    LS_COL_NUM,   /* numbers, right aligned */
+    LS_COL_LONG   /* long text, wrapped (评分标准, 扣分理由, 说明) */
+} ls_lcol_kind;
+
+typedef struct ls_lcol {
+    char *title; /* owned */
+    ls_lcol_kind kind;
+    int width; /* suggested width in Latin characters (a CJK
+                         character counts 2), for A4 */
+} ls_lcol;
+
+typedef struct ls_ltable {
+    char *title; /* owned: "…评分表" */
+    char **info; /* owned lines under the title ("被考核单位：…") */
+    size_t ninfo;
+    ls_lcol *cols;
+    size_t ncols;
+    ls_lrow *rows;
+    size_t nrows, caprows;
+    int digits; /* the scheme's precision */
+} ls_ltable;
+
+/* The signature block printed at the end of every 评分表, in order. */
+extern const char *const ls_layout_signatures[];
+extern const size_t ls_layout_nsignatures;
+
+/* The colour of grade band i (0 the best) in every document, as
+ * "#rrggbb": green, blue, orange, red, then purple and grey. */
+const char *ls_layout_band_color(size_t i);
+
+/* Free everything a table holds and zero it.  NULL is a no-op. */
+void ls_ltable_cleanup(ls_ltable *t);
+
+/* Drop the rows only (keeping title and columns), for callers that
+ * stream a long table. */
+void ls_ltable_clear_rows(ls_ltable *t);
+
+/*
+ * The 评分表 of unit `unit` into t (zeroed by the caller, freed with
+ * ls_ltable_cleanup): title "<assessment>评分表", info lines (被考核单位,
+ * 组别, each flag), columns 序号 | 考核项目 | 分值 | 评分标准 | 考核分 |
+ * 扣分理由; every MAIN node (categories and sub-items with their
+ * subtotals); 合计 (适用项目合计 when rescaled); 折算 in words; the bonus
+ * items and 加分合计 with the cap note; each deduction-only item and
+ * 扣分合计 as negative numbers; the veto items; 总分, 等次, 名次 (a whole
+ * number, with "…第N名/共M个单位" as its note).  A cell that does not
+ * apply reads 不适用 in 考核分 and has no 扣分理由; a cell in error reads
+ * 错误.
+ */
+void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t);
+
+/*
+ * The 通报 into t: title "<assessment>结果通报", columns 名次 | 单位 |
+ * each category "<name>（<points>分）" | 加分 | 扣分 | 总分 | 等次 | 说明;
+ * for each group a LS_LR_GROUP heading ("乡镇政府（2个单位）"), its units
+ * in rank order (名次 a number, or text "并列3" for a shared rank; 说明
+ * is ls_explain_unit), then a LS_LR_NOTE with its bands and counts
+ * (ls_layout_bands).
+ */
+void ls_layout_ranking(const ls_run *r, ls_ltable *t);
+
+/* The group's bands and how many units got each: "等次：优秀（90分及以上）
+ * 1个；良好（80分及以上）3个；…；不合格（一票否决）…".  Caller frees. */
+char *ls_layout_bands(const ls_run *r, size_t group);
+
+/*
+ * Where the group's units lose most, for the 通报's paragraph on common
+ * problems, into t (zeroed by the caller): title "<group>主要失分项目",
+ * columns 序号 | 考核项目 | 分值 | 失分单位数 | 平均失分 | 失分单位; one row
+ * per item of the 100-point tree on which at least one unit of the group
+ * lost points, most units first (then most points lost, then scheme
+ * order), at most `max` rows.  平均失分 is over the units that lost points,
+ * rounded half up; 失分单位 lists them in rank order, joined with "、".
+ */
+void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltable *t);
+
+/* Columns of the 扣分明细 into t (no rows): 单位编号 | 单位名称 | 组别 |
+ * 序号 | 考核项目 | 分值 | 考核分 | 扣分 | 扣分理由 | 使用的指标. */
+void ls_layout_losses_head(const ls_run *r, ls_ltable *t);
+
+/* Append unit `unit`'s rows of the 扣分明细 to t (set up by
+ * ls_layout_losses_head): each MAIN item that lost points (扣分 = 分值 −
+ * 考核分) or is in error, each bonus item that gave points (扣分 empty),
+ * each deduction-only item that took points (考核分 negative), each veto
+ * that applied.  Returns the number of rows added. */
+size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t);
+
+#endif

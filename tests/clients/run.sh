@@ -1,0 +1,150 @@
+#!/bin/sh
+# tests/clients/run.sh - the office documents checked in the clients that
+# open them (part of `make test`; docs/output.md):
+#
+#   1. lawscore runs the example, with one unit renamed
+#      <script>alert(1)</script>, into a scratch directory;
+#   2. LibreOffice (headless, private profile) converts results.xlsx to one
+#      CSV per sheet, cells as shown; office-check compares every number
+#      and text of the 通报, each 评分表 and the 扣分明细 with results.csv
+#      and items.csv;
+#   3. Chromium (headless) prints report.html to PDF; pdftotext checks page
+#      by page that no page holds two units' score sheets and that each
+#      unit's name, total and grade are on its pages; --dump-dom shows the
+#      SVG charts with their marks and the hostile name as text.
+#
+# Usage: tests/clients/run.sh BUILD_DIR (holding lawscore and tests/office-check).
+# Missing clients fail the check (tools/deps.sh installs them); a client
+# that hangs is stopped (timeout) and fails it too.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${1:-build}
+BIN=$BUILD/lawscore
+CHECK=$BUILD/tests/office-check
+fails=0
+passes=0
+ok() { passes=$((passes + 1)); }
+bad() { fails=$((fails + 1)); echo "FAIL clients: $*"; }
+
+for tool in soffice chromium pdftotext pdfinfo; do
+    if ! command -v $tool >/dev/null 2>&1; then
+        echo "FAIL clients: $tool is not installed (run tools/deps.sh, or make check)"
+        echo "clients: 0 passed, 1 failed"
+        exit 1
+    fi
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+HOSTILE='<script>alert(1)</script>'
+
+# 1. the example, one unit renamed
+cp -r examples/dongfeng-2017 "$tmp/ex"
+sed -i 's|name: 区编办,|name: "<script>alert(1)</script>",|' "$tmp/ex/units.yaml"
+sed -i 's|^bb,区编办,|bb,<script>alert(1)</script>,|' "$tmp/ex/data/departments.csv"
+if ! "$BIN" run "$tmp/ex/scheme.yaml" "$tmp/ex/data/fazhiban.yaml" "$tmp/ex/data/departments.csv" \
+        -o "$tmp/out" -q 2>"$tmp/run.err"; then
+    bad "lawscore run failed: $(cat "$tmp/run.err")"
+    echo "clients: $passes passed, $fails failed"
+    exit 1
+fi
+grep -q "$HOSTILE" "$tmp/out/results.csv" && ok || bad "the renamed unit is not in results.csv"
+
+# 2. LibreOffice: every sheet as CSV, compared with results.csv and items.csv
+mkdir -p "$tmp/csv"
+timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
+    --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
+    --outdir "$tmp/csv" "$tmp/out/results.xlsx" >"$tmp/soffice.log" 2>&1
+nsheets=$(ls "$tmp/csv" | grep -c '\.csv$')
+nunits=$(($(wc -l < "$tmp/out/results.csv") - 1))
+if [ "$nsheets" -ne $((nunits + 4)) ]; then
+    bad "LibreOffice wrote $nsheets sheets, expected $((nunits + 4)) (通报, 扣分明细, 主要失分项目, 说明 and one per unit): $(tail -3 "$tmp/soffice.log")"
+else
+    ok
+fi
+if "$CHECK" "$tmp/out/results.csv" "$tmp/out/items.csv" "$tmp/csv"/*.csv >"$tmp/check.out"; then
+    ok
+else
+    bad "results.xlsx as LibreOffice shows it differs from the CSV files:"
+    cat "$tmp/check.out"
+fi
+tail -1 "$tmp/check.out"
+
+# 3. Chromium: print to PDF, dump the DOM
+chrome() {
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --disable-component-update --disable-sync --no-first-run \
+        --user-data-dir="$tmp/chrome-profile" "$@" 2>>"$tmp/chrome.log"
+}
+chrome --no-pdf-header-footer --print-to-pdf="$tmp/report.pdf" "$tmp/out/report.html" >/dev/null
+chrome --dump-dom "$tmp/out/report.html" > "$tmp/dom.html"
+pages=$(pdfinfo "$tmp/report.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+if [ -z "$pages" ] || [ "$pages" -lt "$nunits" ]; then
+    bad "Chromium printed ${pages:-no} pages for $nunits units: $(tail -3 "$tmp/chrome.log")"
+    pages=0
+else
+    ok
+fi
+
+# the unit of each page: the name after 被考核单位： (every page of a score
+# sheet repeats its heading); two on one page is a failure
+: > "$tmp/pageunits"
+p=1
+while [ "$p" -le "$pages" ]; do
+    pdftotext -layout -f "$p" -l "$p" "$tmp/report.pdf" "$tmp/page-$p.txt"
+    units=$(sed -n 's/.*被考核单位：\([^ ]*\).*/\1/p' "$tmp/page-$p.txt" | sort -u)
+    n=$(printf '%s' "$units" | grep -c .)
+    if [ "$n" -gt 1 ]; then
+        bad "page $p holds the score sheets of $(echo $units)"
+    fi
+    [ "$n" -eq 1 ] && printf '%s\t%s\n' "$p" "$units" >> "$tmp/pageunits"
+    p=$((p + 1))
+done
+
+# each unit: its pages show its name, total and grade
+hdr=$(head -1 "$tmp/out/results.csv" | sed 's/^\xEF\xBB\xBF//' | tr -d '\r')
+ncol=$(printf '%s' "$hdr" | awk -F, '{print NF}')
+tcol=$((ncol - 3))     # 总分; 等次 follows
+tail -n +2 "$tmp/out/results.csv" | tr -d '\r' | awk -F, -v t=$tcol '{print $4 "\t" $t "\t" $(t+1)}' |
+while IFS="$(printf '\t')" read -r name total grade; do
+    pl=$(awk -F'\t' -v n="$name" '$2 == n {print $1}' "$tmp/pageunits")
+    if [ -z "$pl" ]; then
+        echo "FAIL clients: no page holds the score sheet of $name"
+        continue
+    fi
+    text=$(for q in $pl; do cat "$tmp/page-$q.txt"; done)
+    printf '%s\n' "$text" | grep "总分" | grep -qF "$total" ||
+        echo "FAIL clients: the pages of $name ($pl) do not show 总分 $total"
+    printf '%s\n' "$text" | grep "等次" | grep -qF "$grade" ||
+        echo "FAIL clients: the pages of $name ($pl) do not show 等次 $grade"
+    printf '%s\n' "$text" | grep -qF "考核组成员签字" ||
+        echo "FAIL clients: the pages of $name ($pl) have no signature block"
+done > "$tmp/units.out"
+if [ -s "$tmp/units.out" ]; then
+    cat "$tmp/units.out"
+    fails=$((fails + $(wc -l < "$tmp/units.out")))
+else
+    ok
+fi
+cat "$tmp"/page-*.txt | grep -qF "$HOSTILE" && ok || bad "the printed report does not show the unit named $HOSTILE as text"
+
+# the rendered DOM: charts and their marks, no script
+ngroups=$(tail -n +2 "$tmp/out/results.csv" | cut -d, -f1 | sort -u | wc -l)
+count() { grep -o "$1" "$tmp/dom.html" | wc -l; }
+for chart in chart-distribution chart-totals chart-losses; do
+    [ "$(count "class=\"chart $chart\"")" -eq "$ngroups" ] && ok ||
+        bad "$(count "class=\"chart $chart\"") $chart charts in the DOM, expected $ngroups"
+done
+[ "$(count 'class="chart chart-profile"')" -eq "$nunits" ] && ok ||
+    bad "$(count 'class="chart chart-profile"') chart-profile charts in the DOM, expected $nunits"
+totbars=$(awk '/<svg /{inside = /chart-totals/} inside {n += gsub(/<rect class="bar"/, "")} END {print n + 0}' "$tmp/dom.html")
+[ "$totbars" -eq "$nunits" ] && ok || bad "$totbars bars in the totals charts, expected $nunits"
+for mark in 'class="bin"' 'class="band"' 'class="marker"'; do
+    [ "$(count "$mark")" -gt 0 ] && ok || bad "no $mark mark in the charts"
+done
+[ "$(count '<script')" -eq 0 ] && ok || bad "the report's DOM holds a <script> element"
+grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/dom.html" && ok ||
+    bad "the hostile unit name is not escaped text in the DOM"
+
+echo "clients: $passes passed, $fails failed (LibreOffice: $nsheets sheets; Chromium: $pages pages)"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,268 @@
+/*
+ * test_layout.c - the office documents' tables (ls_layout) on the
+ * hand-built run of fixtures/export/mini_run.h: the 评分表 rows (numbers
+ * as numbers, 序号 as text, a deduction negative, 不适用 without a reason,
+ * 折算 and the bonus cap in words, totals, grade, rank), the 通报 (groups,
+ * 并列, notes, the band counts), the 扣分明细 and the items where a group
+ * loses most.
+ */
+#include "ls_test.h"
+
+#include "ls_explain.h"
+#include "ls_layout.h"
+
+#include "fixtures/export/mini_run.h"
+
+/* mini_run lists no leaves; the layout walks them for the sections. */
+static void mini_leaves(mini_run *m)
+{
+    static int leaves[] = {MN_C11, MN_C12, MN_C21, MN_C31, MN_B1, MN_D1, MN_V1};
+    m->s.leaves = leaves;
+    m->s.nleaves = sizeof leaves / sizeof *leaves;
+}
+
+static int setup(void **state)
+{
+    mini_run *m = mini_run_new();
+    mini_leaves(m);
+    *state = m;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    mini_run_free(*state);
+    return 0;
+}
+
+/* The first row whose cell `col` is the text s, or NULL. */
+static const ls_lrow *row_with(const ls_ltable *t, size_t col, const char *s)
+{
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i].c[col].kind == LS_LC_TEXT && !strcmp(t->rows[i].c[col].text, s))
+            return &t->rows[i];
+    return NULL;
+}
+
+static void assert_text(const ls_lcell *c, const char *s)
+{
+    assert_int_equal(c->kind, LS_LC_TEXT);
+    assert_string_equal(c->text, s);
+}
+
+static void assert_score(const ls_lcell *c, const char *v)
+{
+    assert_int_equal(c->kind, LS_LC_SCORE);
+    assert_int_equal(c->num, mini_dec(v));
+}
+
+static void test_sheet_rescaled_unit(void **state)
+{
+    mini_run *m = *state;
+    ls_ltable t = {0};
+    ls_layout_sheet(&m->r, MU_CQ, &t);
+    assert_string_equal(t.title, "测试区2017年度法治政府建设考核评分表");
+    assert_int_equal(t.ninfo, 3);
+    assert_string_equal(t.info[0], "被考核单位：长青乡");
+    assert_string_equal(t.info[1], "组别：乡镇政府");
+    assert_string_equal(t.info[2], "有行政执法权：否");
+    assert_int_equal(t.ncols, 6);
+    assert_string_equal(t.cols[0].title, "序号");
+    assert_string_equal(t.cols[5].title, "扣分理由");
+
+    const ls_lrow *r = row_with(&t, 0, "1");
+    assert_non_null(r);
+    assert_int_equal(r->kind, LS_LR_CATEGORY);
+    assert_score(&r->c[2], "12");
+    assert_score(&r->c[4], "4.50");
+    /* clamped to 0, with the reason and the clamp note */
+    r = row_with(&t, 0, "1.1");
+    assert_int_equal(r->kind, LS_LR_ITEM);
+    assert_score(&r->c[4], "0");
+    assert_text(&r->c[3], "迟报一次扣0.5分，扣完为止");
+    assert_text(&r->c[5], "迟报10次，扣5分；" LS_EXPLAIN_CLAMP_LOW);
+    /* not applicable: said once, in 考核分 */
+    r = row_with(&t, 0, "2.1");
+    assert_text(&r->c[4], "不适用");
+    assert_int_equal(r->c[5].kind, LS_LC_EMPTY);
+
+    r = row_with(&t, 1, "适用项目合计");
+    assert_non_null(r);
+    assert_int_equal(r->kind, LS_LR_SUMMARY);
+    assert_score(&r->c[2], "80");
+    assert_score(&r->c[4], "72.50");
+    r = row_with(&t, 1, "折算");
+    assert_score(&r->c[4], "90.63");
+    assert_text(&r->c[5], "适用项目满分80分，得分72.50分，折算为百分制90.63分");
+    assert_non_null(row_with(&t, 0, "加分项目（加分合计不超过10分）"));
+    r = row_with(&t, 0, "加1");
+    assert_score(&r->c[4], "12");
+    r = row_with(&t, 1, "加分合计");
+    assert_score(&r->c[4], "10");
+    assert_text(&r->c[5], "加分12分，超过上限10分，按10分计");
+    r = row_with(&t, 1, "总分");
+    assert_score(&r->c[4], "100.63");
+    r = row_with(&t, 1, "等次");
+    assert_text(&r->c[4], "优秀");
+    r = row_with(&t, 1, "名次");
+    assert_int_equal(r->c[4].kind, LS_LC_INT);
+    assert_int_equal(r->c[4].num, 1);
+    assert_text(&r->c[5], "乡镇政府第1名/共2个单位");
+    assert_null(row_with(&t, 1, "说明"));
+    ls_ltable_cleanup(&t);
+    assert_null(t.rows);
+}
+
+static void test_sheet_deduction_veto_error(void **state)
+{
+    mini_run *m = *state;
+    ls_ltable t = {0};
+    ls_layout_sheet(&m->r, MU_XFJ, &t);
+    /* a deduction reads as a negative number */
+    const ls_lrow *r = row_with(&t, 0, "减1");
+    assert_score(&r->c[4], "-4");
+    assert_score(&r->c[2], "5");
+    r = row_with(&t, 1, "扣分合计");
+    assert_score(&r->c[4], "-4");
+    r = row_with(&t, 0, "否1");
+    assert_text(&r->c[4], "否决");
+    assert_int_equal(r->c[2].kind, LS_LC_EMPTY);
+    r = row_with(&t, 1, "一票否决");
+    assert_text(&r->c[4], "否决");
+    assert_text(&r->c[5], "一票否决：发生严重违法行政行为造成恶劣影响：发生严重违法行政行为，造成恶劣影响");
+    r = row_with(&t, 1, "等次");
+    assert_text(&r->c[4], "不合格");
+    assert_text(&r->c[5], "一票否决");
+    r = row_with(&t, 1, "合计");
+    assert_score(&r->c[2], "100");
+    assert_null(row_with(&t, 1, "折算"));
+    ls_ltable_cleanup(&t);
+
+    /* a cell in error, and the unit's note */
+    ls_layout_sheet(&m->r, MU_SL, &t);
+    r = row_with(&t, 0, "减1");
+    assert_text(&r->c[4], "错误");
+    assert_text(&r->c[5], "评分出错");
+    r = row_with(&t, 1, "说明");
+    assert_text(&r->c[5], "1项评分出错，总分不完整");
+    r = row_with(&t, 1, "一票否决");
+    assert_text(&r->c[4], "无");
+    ls_ltable_cleanup(&t);
+}
+
+static void test_ranking(void **state)
+{
+    mini_run *m = *state;
+    ls_ltable t = {0};
+    ls_layout_ranking(&m->r, &t);
+    assert_string_equal(t.title, "测试区2017年度法治政府建设考核结果通报");
+    assert_int_equal(t.ncols, 2 + 3 + 5);
+    assert_string_equal(t.cols[2].title, "依法全面履行政府职能（12分）");
+    assert_string_equal(t.cols[9].title, "说明");
+    /* group heading, 2 units, note; group heading, 3 units, note */
+    assert_int_equal(t.nrows, 2 + 2 + 2 + 3);
+    assert_int_equal(t.rows[0].kind, LS_LR_GROUP);
+    assert_text(&t.rows[0].c[0], "乡镇政府（2个单位）");
+    assert_int_equal(t.rows[3].kind, LS_LR_NOTE);
+    assert_int_equal(t.rows[4].kind, LS_LR_GROUP);
+    const ls_lrow *r = row_with(&t, 1, "长青乡");
+    assert_int_equal(r->c[0].kind, LS_LC_INT);
+    assert_int_equal(r->c[0].num, 1);
+    assert_text(&r->c[3], "不适用");
+    assert_score(&r->c[5], "10");
+    assert_score(&r->c[7], "100.63");
+    assert_text(&r->c[8], "优秀");
+    assert_text(&r->c[9], "适用项目满分80分，得分72.50分，折算为百分制90.63分；"
+                          "加分12分，超过上限10分，按10分计");
+    assert_int_equal(r->band, 0);
+    /* a shared rank */
+    assert_text(&row_with(&t, 1, "区司法局")->c[0], "并列1");
+    assert_text(&row_with(&t, 1, "区环保局")->c[0], "并列1");
+    r = row_with(&t, 1, "区信访局");
+    assert_int_equal(r->c[0].num, 3);
+    assert_score(&r->c[6], "4");
+    assert_int_equal(r->band, 3);
+    ls_ltable_cleanup(&t);
+}
+
+static void test_bands(void **state)
+{
+    mini_run *m = *state;
+    m->s.groups[1].bands[0].max_share = 0.2;
+    char *s = ls_layout_bands(&m->r, 1);
+    assert_string_equal(s, "等次：优秀（90分及以上，不超过本组20%）2个；良好（80分及以上）0个；"
+                           "合格（60分及以上）0个；不合格（60分以下）1个（其中一票否决1个）");
+    free(s);
+}
+
+static void test_losses(void **state)
+{
+    mini_run *m = *state;
+    ls_ltable t = {0};
+    ls_layout_losses_head(&m->r, &t);
+    assert_int_equal(t.ncols, 10);
+    assert_int_equal(t.nrows, 0);
+    /* 长青乡: 1.1 (lost 4), 1.2 (lost 3.5), bonus (gained, no 扣分) */
+    assert_int_equal(ls_layout_losses_unit(&m->r, MU_CQ, &t), 3);
+    const ls_lrow *r = row_with(&t, 3, "1.2");
+    assert_text(&r->c[0], "cq");
+    assert_text(&r->c[2], "乡镇政府");
+    assert_score(&r->c[5], "8");
+    assert_score(&r->c[6], "4.50");
+    assert_score(&r->c[7], "3.50");
+    assert_text(&r->c[9], "法律顾问制度=兼管");
+    r = row_with(&t, 3, "加1");
+    assert_score(&r->c[6], "12");
+    assert_int_equal(r->c[7].kind, LS_LC_EMPTY);
+    ls_ltable_clear_rows(&t);
+    assert_int_equal(t.nrows, 0);
+    /* 区信访局: 3.1, the deduction (negative score, positive loss), the veto */
+    assert_int_equal(ls_layout_losses_unit(&m->r, MU_XFJ, &t), 3);
+    r = row_with(&t, 3, "减1");
+    assert_score(&r->c[6], "-4");
+    assert_score(&r->c[7], "4");
+    r = row_with(&t, 3, "否1");
+    assert_text(&r->c[6], "否决");
+    /* a unit with full points everywhere but one item */
+    ls_ltable_clear_rows(&t);
+    assert_int_equal(ls_layout_losses_unit(&m->r, MU_SFJ, &t), 2);
+    ls_ltable_cleanup(&t);
+}
+
+static void test_common_losses(void **state)
+{
+    mini_run *m = *state;
+    ls_ltable t = {0};
+    ls_layout_common_losses(&m->r, 1, 10, &t);
+    assert_string_equal(t.title, "区直部门主要失分项目");
+    assert_int_equal(t.ncols, 6);
+    /* 3.1: all three lost (8 + 10 + 8 = 26, 8.666… → 8.67); 2.1: 区司法局 only
+     * (区环保局's 22 lowered to 20 lost nothing) */
+    assert_int_equal(t.nrows, 2);
+    assert_text(&t.rows[0].c[0], "3.1");
+    assert_int_equal(t.rows[0].c[3].kind, LS_LC_INT);
+    assert_int_equal(t.rows[0].c[3].num, 3);
+    assert_score(&t.rows[0].c[4], "8.67");
+    assert_text(&t.rows[0].c[5], "区司法局、区环保局、区信访局");
+    assert_text(&t.rows[1].c[0], "2.1");
+    assert_score(&t.rows[1].c[4], "2");
+    assert_text(&t.rows[1].c[5], "区司法局");
+    ls_ltable_cleanup(&t);
+    /* at most `max` rows */
+    ls_layout_common_losses(&m->r, 1, 1, &t);
+    assert_int_equal(t.nrows, 1);
+    ls_ltable_cleanup(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sheet_rescaled_unit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sheet_deduction_veto_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ranking, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bands, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_losses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_common_losses, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
+}

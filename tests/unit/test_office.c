@@ -1,0 +1,353 @@
+/*
+ * test_office.c - the office documents on the hand-built run of
+ * fixtures/export/mini_run.h: results.xlsx (its sheets, read back with
+ * libzip; numbers with the scheme's format; byte-identical twice; the
+ * fixed creation time; sheet names made valid and unique), report.html
+ * (escaping of a hostile unit name, one score sheet section and one
+ * profile chart per unit, byte-identical twice, sheets left out), the SVG
+ * charts (escaping, clipping, histogram counts), --formats parsing and
+ * ls_publish writing only the formats asked for.
+ */
+#include "ls_test.h"
+
+#include <dirent.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "ls_export_html.h"
+#include "ls_export_xlsx.h"
+#include "ls_publish.h"
+#include "ls_svg.h"
+
+#include "fixtures/export/mini_run.h"
+
+#define HOSTILE "<script>alert(1)</script>"
+
+static void mini_leaves(mini_run *m)
+{
+    static int leaves[] = {MN_C11, MN_C12, MN_C21, MN_C31, MN_B1, MN_D1, MN_V1};
+    m->s.leaves = leaves;
+    m->s.nleaves = sizeof leaves / sizeof *leaves;
+}
+
+static int setup(void **state)
+{
+    mini_run *m = mini_run_new();
+    mini_leaves(m);
+    *state = m;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    mini_run_free(*state);
+    return 0;
+}
+
+static char *tmpdir(void)
+{
+    char *d = ls_xstrdup("/tmp/ls-office-XXXXXX");
+    assert_non_null(mkdtemp(d));
+    return d;
+}
+
+static void rm_dir(const char *d)
+{
+    DIR *dir = opendir(d);
+    if (dir) {
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, ".."))) continue;
+            char *p = ls_format("%s/%s", d, e->d_name);
+            unlink(p);
+            free(p);
+        }
+        closedir(dir);
+    }
+    rmdir(d);
+}
+
+/* A member of a zip file, NUL-terminated; caller frees; NULL if absent. */
+static char *zip_member(const char *path, const char *name)
+{
+    int e = 0;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
+    assert_non_null(z);
+    zip_stat_t st;
+    char *buf = NULL;
+    if (zip_stat(z, name, 0, &st) == 0) {
+        zip_file_t *f = zip_fopen(z, name, 0);
+        assert_non_null(f);
+        buf = ls_xcalloc(st.size + 1, 1);
+        assert_int_equal(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
+        zip_fclose(f);
+    }
+    zip_close(z);
+    return buf;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+static char *read_all(const char *path)
+{
+    size_t n;
+    char *p = ls_read_file(path, &n);
+    assert_non_null(p);
+    return p;
+}
+
+static void test_xlsx(void **state)
+{
+    mini_run *m = *state;
+    m->s.units[MU_SL].name = HOSTILE;       /* '/' is not allowed in a sheet name */
+    m->s.units[MU_HB].name = "区司法局";    /* two units of one name */
+    m->s.units[MU_XFJ].name = "区信访\n局"; /* a control character */
+    char *d = tmpdir();
+    char *p1 = ls_format("%s/a.xlsx", d), *p2 = ls_format("%s/b.xlsx", d);
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_write_xlsx(&m->r, NULL, 1, p1, "a.xlsx", &err), 0);
+    assert_int_equal(ls_write_xlsx(&m->r, NULL, 1, p2, "b.xlsx", &err), 0);
+    size_t n1, n2;
+    char *a = ls_read_file(p1, &n1), *b = ls_read_file(p2, &n2);
+    assert_true(n1 > 1000);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, n1);
+    free(a);
+    free(b);
+
+    char *wb = zip_member(p1, "xl/workbook.xml");
+    assert_non_null(wb);
+    /* 通报, 扣分明细, 主要失分项目, one per unit, 说明 */
+    assert_int_equal(count_of(wb, "<sheet "), 4 + MU_UNITS);
+    assert_non_null(strstr(wb, "name=\"主要失分项目\""));
+    assert_non_null(strstr(wb, "name=\"通报\""));
+    assert_non_null(strstr(wb, "name=\"扣分明细\""));
+    assert_non_null(strstr(wb, "name=\"说明\""));
+    assert_non_null(strstr(wb, "name=\"&lt;script&gt;alert(1)&lt;_script&gt;\""));
+    assert_non_null(strstr(wb, "name=\"区司法局\""));
+    assert_non_null(strstr(wb, "name=\"区司法局(2)\""));
+    assert_non_null(strstr(wb, "name=\"区信访_局\""));
+    /* print titles repeat the header rows */
+    assert_non_null(strstr(wb, "_xlnm.Print_Titles"));
+    free(wb);
+    char *core = zip_member(p1, "docProps/core.xml");
+    assert_non_null(strstr(core, "1980-01-01T00:00:00Z"));
+    free(core);
+    char *styles = zip_member(p1, "xl/styles.xml");
+    assert_non_null(strstr(styles, "formatCode=\"0.00\""));
+    free(styles);
+    /* the first unit's sheet (after 通报, 扣分明细, 主要失分项目): 序号 stays text
+     * (an inline string, the workbook being written row by row), 100.63
+     * is a number */
+    char *sheet = zip_member(p1, "xl/worksheets/sheet4.xml");
+    assert_non_null(sheet);
+    assert_null(zip_member(p1, "xl/sharedStrings.xml"));
+    assert_non_null(strstr(sheet, "t=\"inlineStr\"><is><t>1.1</t></is>"));
+    assert_non_null(strstr(sheet, "考核组成员签字："));
+    assert_non_null(strstr(sheet, "<v>100.63</v>"));
+    assert_non_null(strstr(sheet, "fitToPage=\"1\""));
+    assert_non_null(strstr(sheet, "paperSize=\"9\""));
+    free(sheet);
+
+    /* without the per-unit sheets */
+    assert_int_equal(ls_write_xlsx(&m->r, NULL, 0, p2, "b.xlsx", &err), 0);
+    wb = zip_member(p2, "xl/workbook.xml");
+    assert_int_equal(count_of(wb, "<sheet "), 4);
+    free(wb);
+    char *about = zip_member(p2, "xl/worksheets/sheet4.xml"); /* 说明 */
+    assert_non_null(strstr(about, "--all-sheets"));
+    free(about);
+
+    /* an unwritable path is an error naming the file */
+    char *bad = ls_format("%s/no/such/dir/c.xlsx", d);
+    assert_int_equal(ls_write_xlsx(&m->r, NULL, 1, bad, "results.xlsx", &err), -1);
+    assert_int_equal(err.nerrors, 1);
+    assert_string_equal(err.v[0].path, "results.xlsx");
+    free(bad);
+    ls_errors_cleanup(&err);
+    unlink(p1);
+    unlink(p2);
+    free(p1);
+    free(p2);
+    rm_dir(d);
+    free(d);
+}
+
+/* report.html written into memory. */
+static char *html_of(mini_run *m, int sheets)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_write_html(&m->r, NULL, sheets, f, &err), 0);
+    assert_int_equal(err.n, 0);
+    ls_errors_cleanup(&err);
+    fclose(f);
+    return buf;
+}
+
+static void test_html(void **state)
+{
+    mini_run *m = *state;
+    m->s.units[MU_SL].name = HOSTILE;
+    m->r.reasons[0] = "a < b & \"c\""; /* 长青乡 1.1's reason */
+    char *h = html_of(m, 1), *h2 = html_of(m, 1);
+    assert_string_equal(h, h2);
+    free(h2);
+    assert_true(!strncmp(h, "<!DOCTYPE html>", 15));
+    /* nothing from outside, no script */
+    assert_null(strstr(h, "<script"));
+    assert_null(strstr(h, "<link"));
+    /* the only address is the SVG namespace */
+    assert_int_equal(count_of(h, "http"), count_of(h, "http://www.w3.org/2000/svg"));
+    assert_non_null(strstr(h, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_non_null(strstr(h, "a &lt; b &amp; &quot;c&quot;"));
+    assert_int_equal(count_of(h, "<section class=\"sheet\""), MU_UNITS);
+    assert_int_equal(count_of(h, "class=\"chart chart-profile\""), MU_UNITS);
+    assert_int_equal(count_of(h, "class=\"chart chart-distribution\""), 2);
+    assert_int_equal(count_of(h, "class=\"chart chart-totals\""), 2);
+    assert_int_equal(count_of(h, "class=\"chart chart-losses\""), 2);
+    assert_int_equal(count_of(h, "考核组成员签字："), MU_UNITS);
+    assert_non_null(strstr(h, "<td class=\"num\">100.63</td>"));
+    assert_non_null(strstr(h, "<td class=\"short\">并列1</td>"));
+    assert_non_null(strstr(h, "<td class=\"num\">-4.00</td>"));
+    assert_non_null(strstr(h, "break-before:page"));
+    assert_null(strstr(h, "--all-sheets"));
+    free(h);
+    h = html_of(m, 0);
+    assert_int_equal(count_of(h, "<section class=\"sheet\""), 0);
+    assert_int_equal(count_of(h, "class=\"chart chart-totals\""), 2);
+    assert_non_null(strstr(h, "--all-sheets"));
+    free(h);
+}
+
+static void test_svg(void **state)
+{
+    (void)state;
+    ls_buf b;
+    ls_buf_init(&b);
+    ls_xml_escape(&b, "a<b>&\"c'");
+    assert_string_equal(b.p, "a&lt;b&gt;&amp;&quot;c&#39;");
+    ls_buf_cleanup(&b);
+
+    ls_buf_init(&b);
+    ls_svg_bar bars[] = {{"<甲>", 150, "150", "#000", 0, 0}, {"乙", 50, NULL, NULL, 1, 25}};
+    ls_svg_bars c = {"chart-x", "标题&", 100, "%", "平均", bars, 2};
+    ls_svg_bars_draw(&b, &c);
+    assert_non_null(strstr(b.p, "<svg class=\"chart chart-x\""));
+    assert_non_null(strstr(b.p, "标题&amp;"));
+    assert_non_null(strstr(b.p, "&lt;甲&gt;"));
+    assert_int_equal(count_of(b.p, "<rect class=\"bar\""), 2);
+    assert_int_equal(count_of(b.p, "<line class=\"marker\""), 1);
+    assert_non_null(strstr(b.p, "<title>平均：25%</title>"));
+    /* 150 on an axis to 100 is drawn as long as the axis, 50 half as long */
+    const char *w1 = strstr(strstr(b.p, "<rect class=\"bar\""), "width=\"");
+    const char *w2 = strstr(strstr(w1, "<rect class=\"bar\""), "width=\"");
+    double a = atof(w1 + 7), half = atof(w2 + 7);
+    assert_true(a > 0 && a - 2 * half < 0.2 && a - 2 * half > -0.2);
+    ls_buf_cleanup(&b);
+
+    ls_buf_init(&b);
+    double vals[] = {85, 90, 92.5, 100, 40};
+    ls_svg_band bands[] = {{90, 100, "优秀", "#0f0"}, {60, 90, "合格", "#00f"}, {0, 60, "不合格", "#f00"}};
+    ls_svg_hist hist = {"chart-h", NULL, 60, 100, 5, vals, 5, bands, 3, "个"};
+    ls_svg_hist_draw(&b, &hist);
+    assert_int_equal(count_of(b.p, "<rect class=\"bin\""), 8);
+    assert_int_equal(count_of(b.p, "<rect class=\"band\""), 2); /* 不合格 is outside 60–100 */
+    assert_non_null(strstr(b.p, "<title>60–65：1个</title>"));  /* 40 counts in the first bin */
+    assert_non_null(strstr(b.p, "<title>90–95：2个</title>"));
+    assert_non_null(strstr(b.p, "<title>95–100：1个</title>")); /* the last bin is closed */
+    assert_non_null(strstr(b.p, "<title>85–90：1个</title>"));
+    ls_buf_cleanup(&b);
+}
+
+static void test_formats(void **state)
+{
+    (void)state;
+    unsigned f = 0;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_publish_parse_formats("csv", &f, &err), 0);
+    assert_int_equal(f, LS_OUT_CSV);
+    assert_int_equal(ls_publish_parse_formats("html,xlsx,json,csv", &f, &err), 0);
+    assert_int_equal(f, LS_OUT_ALL);
+    assert_int_equal(ls_publish_parse_formats("csv,pdf", &f, &err), -1);
+    assert_string_equal(err.v[0].msg, "--formats: unknown format 'pdf' (expected a list of csv, "
+                                      "json, xlsx, html, such as csv,xlsx)");
+    assert_int_equal(ls_publish_parse_formats("csv,", &f, &err), -1);
+    assert_string_equal(err.v[1].msg, "--formats: unknown format '' (expected a list of csv, "
+                                      "json, xlsx, html, such as csv,xlsx)");
+    assert_int_equal(ls_publish_parse_formats("xlsx,xlsx", &f, &err), -1);
+    assert_string_equal(err.v[2].msg, "--formats: 'xlsx' is given twice");
+    ls_errors_cleanup(&err);
+}
+
+static int exists(const char *d, const char *name)
+{
+    char *p = ls_format("%s/%s", d, name);
+    int ok = access(p, F_OK) == 0;
+    free(p);
+    return ok;
+}
+
+static void test_publish(void **state)
+{
+    mini_run *m = *state;
+    char *d = tmpdir();
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_publish_opts o = {LS_OUT_XLSX | LS_OUT_HTML, 0, 0};
+    assert_int_equal(ls_publish(&m->r, NULL, d, &o, &err), 0);
+    assert_true(exists(d, "results.xlsx"));
+    assert_true(exists(d, "report.html"));
+    assert_false(exists(d, "results.csv"));
+    assert_false(exists(d, "results.json"));
+    assert_int_equal(err.n, 0);
+    char *path = ls_format("%s/report.html", d);
+    char *h = read_all(path);
+    assert_int_equal(count_of(h, "<section class=\"sheet\""), MU_UNITS);
+    free(h);
+    /* above the limit: no score sheets, and a note saying how to get them */
+    ls_publish_opts few = {LS_OUT_HTML, 0, 4};
+    assert_int_equal(ls_publish(&m->r, NULL, d, &few, &err), 0);
+    assert_int_equal(err.nerrors, 0);
+    assert_int_equal(err.n, 1);
+    assert_string_equal(err.v[0].msg,
+                        "5 units: results.xlsx and report.html hold the ranking (通报), the "
+                        "deductions (扣分明细) and the charts, without a score sheet (评分表) per "
+                        "unit (more than 4 units); --all-sheets includes them, `lawscore explain "
+                        "--unit ID` prints one");
+    h = read_all(path);
+    assert_int_equal(count_of(h, "<section class=\"sheet\""), 0);
+    free(h);
+    few.all_sheets = 1;
+    assert_int_equal(ls_publish(&m->r, NULL, d, &few, &err), 0);
+    assert_int_equal(err.n, 1);
+    h = read_all(path);
+    assert_int_equal(count_of(h, "<section class=\"sheet\""), MU_UNITS);
+    free(h);
+    free(path);
+    ls_errors_cleanup(&err);
+    rm_dir(d);
+    free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_xlsx, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_html, setup, teardown),
+        cmocka_unit_test(test_svg),
+        cmocka_unit_test(test_formats),
+        cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("office", tests, NULL, NULL);
+}

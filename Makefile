@@ -13,6 +13,8 @@
 #   make valgrind   the test suite under valgrind
 #   make bench      benchmarks (print their figures)
 #   make install PREFIX=/usr/local DESTDIR=
+#   make pot        extract the messages into po/lawscore.pot (docs/messages.md)
+#   make po-update  merge new messages into po/zh_CN.po for the translator
 #
 # Library flags come from pkg-config; deps are installed by tools/deps.sh.
 
@@ -31,9 +33,14 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lm -ldl -lpthread
 # and the scheme's directory): the build's plugins here, the installed ones
 # for `make install` (which builds with PLUGIN_DIR=$(PREFIX)/lib/lawscore/plugins).
 PLUGIN_DIR ?= $(abspath $(BUILD))/plugins
+# Where lawscore finds its message catalogues (LOCALE/zh_CN/LC_MESSAGES/
+# lawscore.mo): the build's for an uninstalled binary, $(PREFIX)/share/locale
+# for `make install`.
+LOCALE_DIR ?= $(abspath $(BUILD))/locale
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(PKG_CFLAGS) \
              -Iengine -Iinclude -DLS_VERSION='"$(VERSION)"' \
-             -DLS_PLUGIN_DIR='"$(PLUGIN_DIR)"' $(EXTRA_CFLAGS) $(CFLAGS)
+             -DLS_PLUGIN_DIR='"$(PLUGIN_DIR)"' -DLS_LOCALE_DIR='"$(LOCALE_DIR)"' \
+             $(EXTRA_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 ENGINE_SRC = $(filter-out engine/main.c,$(wildcard engine/*.c))
@@ -43,9 +50,24 @@ UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check test unit cases clients plugins asan valgrind bench install clean format \
         depends format-check \
-        fuzz fuzz-bins fuzz-regress
+        fuzz fuzz-bins fuzz-regress pot po-update
 
-all: $(BUILD)/lawscore
+# Message catalogues (docs/messages.md): one po/LANG.po per language.
+LINGUAS = zh_CN
+MO_FILES = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/lawscore.mo)
+
+all: $(BUILD)/lawscore $(MO_FILES)
+
+$(BUILD)/locale/%/LC_MESSAGES/lawscore.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+pot:
+	LS_VERSION=$(VERSION) sh tools/xgettext.sh po/lawscore.pot
+
+po-update: pot
+	@for l in $(LINGUAS); do msgmerge --quiet --update --backup=none --no-wrap po/$$l.po po/lawscore.pot; done
+	@sh tests/check-po.sh || true
 
 deps:
 	@sh tools/deps.sh
@@ -114,6 +136,7 @@ check: deps
 
 test: all plugins depends format-check unit cases fuzz-regress clients
 	@sh tests/check-cookbook.sh
+	@sh tests/check-po.sh
 	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
 
 unit: $(UNIT_BIN)
@@ -192,10 +215,15 @@ fuzz:
 # Built apart (in $(BUILD)/install) so that the installed binary looks for
 # plugins where they are installed.
 install:
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/install PLUGIN_DIR=$(PREFIX)/lib/lawscore/plugins all plugins
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/install PLUGIN_DIR=$(PREFIX)/lib/lawscore/plugins \
+	    LOCALE_DIR=$(PREFIX)/share/locale all plugins
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/lawscore \
 	    $(DESTDIR)$(PREFIX)/share/doc/lawscore $(DESTDIR)$(PREFIX)/lib/lawscore/plugins
 	install -m 755 $(BUILD)/install/lawscore $(DESTDIR)$(PREFIX)/bin/lawscore
+	for l in $(LINGUAS); do \
+	    install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	    install -m 644 $(BUILD)/install/locale/$$l/LC_MESSAGES/lawscore.mo \
+	        $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/lawscore.mo || exit 1; done
 	if ls $(BUILD)/install/plugins/*.so >/dev/null 2>&1; then \
 	    install -m 755 $(BUILD)/install/plugins/*.so $(DESTDIR)$(PREFIX)/lib/lawscore/plugins/; fi
 	if ls include/*.h >/dev/null 2>&1; then install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/lawscore/; fi

@@ -9,6 +9,7 @@
 #include "ls_backends.h"
 #include "ls_data.h"
 #include "ls_export_json.h"
+#include "ls_i18n.h"
 #include "ls_lint.h"
 #include "ls_manifest.h"
 #include "ls_publish.h"
@@ -105,7 +106,7 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     if (!s || !(r = score_all(o, s, &d, &b, err))) goto out;
     if (!o->quiet) ls_print_ranking(r, out);
     rc = write_outputs(r, o, &b, err);
-    if (rc == LS_CMD_OK) rc = note_rule_errors(r, "the results", err);
+    if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the results"), err);
 out:
     ls_run_free(r);
     ls_backends_cleanup(&b);
@@ -139,7 +140,7 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
             if (ls_write_unit_sheet(r, units[i], out, err)) rc = LS_CMD_BAD_OUTPUT;
         }
     }
-    if (rc == LS_CMD_OK) rc = note_rule_errors(r, "the score sheet", err);
+    if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the score sheet"), err);
 out:
     ls_run_free(r);
     ls_backends_cleanup(&b);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "ls_csv.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 #include "ls_yread.h"
 
@@ -85,7 +86,7 @@ static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
 {
     if (!vals || ls_ynode_is_null(vals)) return;
     char what[160];
-    snprintf(what, sizeof what, "the values of unit '%s'", dl->s->units[u].id);
+    snprintf(what, sizeof what, _("the values of unit '%s'"), dl->s->units[u].id);
     if (ls_yr_expect_map(r, vals, what)) { dl->rc = -1; return; }
     for (size_t j = 0; j < vals->n; j++) {
         const ls_ynode *ik = ls_ymap_key(vals, j), *iv = ls_ymap_val(vals, j);

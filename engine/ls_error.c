@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 void ls_errors_init(ls_errors *e) { memset(e, 0, sizeof *e); }
@@ -38,7 +39,7 @@ static void add(ls_errors *e, ls_severity sev, const char *path, int line,
     d->path = path ? ls_xstrdup(path) : NULL;
     d->line = line;
     d->col = col;
-    d->msg = ls_vformat(fmt, ap);
+    d->msg = ls_vformat(_(fmt), ap);
 }
 
 int ls_errorf(ls_errors *e, const char *path, int line, int col,
@@ -71,7 +72,8 @@ void ls_notef(ls_errors *e, const char *path, int line, int col,
 
 char *ls_diag_format(const ls_diag *d)
 {
-    static const char *const sev[] = {"error", "warning", "note"};
+    static const char *const sevs[] = {N_("error"), N_("warning"), N_("note")};
+    const char *const sev[] = {_(sevs[0]), _(sevs[1]), _(sevs[2])};
     if (!d->path) return ls_format("lawscore: %s: %s", sev[d->sev], d->msg);
     if (d->line > 0 && d->col > 0)
         return ls_format("%s:%d:%d: %s: %s", d->path, d->line, d->col,
@@ -90,7 +92,8 @@ void ls_errors_print(const ls_errors *e, FILE *out)
         free(s);
     }
     size_t limit = e->limit ? e->limit : 200;
-    if (e->nerrors > limit)
-        fprintf(out, "lawscore: note: %zu further errors not shown\n",
-                e->nerrors - limit);
+    if (e->nerrors > limit) {
+        fprintf(out, "lawscore: %s: ", _("note"));
+        fprintf(out, _("%zu further errors not shown\n"), e->nerrors - limit);
+    }
 }

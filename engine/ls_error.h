@@ -6,7 +6,10 @@
  * a 1-based line and column (0 when unknown) and a message, and prints in
  * the form compilers use:  path:line:col: error: message
  *
- * Depends on: ls_util (in ls_error.c).
+ * The formats of ls_errorf, ls_warnf and ls_notef are translated
+ * (ls_i18n) before formatting, and so are the words error/warning/note.
+ *
+ * Depends on: ls_i18n, ls_util (in ls_error.c).
  */
 #ifndef LS_ERROR_H
 #define LS_ERROR_H

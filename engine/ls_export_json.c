@@ -11,6 +11,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "ls_explain.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 /* A generator that stops at the first failure and remembers where it was. */
@@ -44,10 +45,10 @@ static void check(jw *w, yajl_gen_status st)
     const ls_scheme *s = w->r->scheme;
     if (w->unit >= 0 && w->node >= 0) {
         const ls_node *n = &s->nodes[w->node];
-        w->failed_at = ls_format("unit '%s', item %s '%s'", s->units[w->unit].id,
+        w->failed_at = ls_format(_("unit '%s', item %s '%s'"), s->units[w->unit].id,
                                  n->number, n->name);
     } else if (w->unit >= 0) {
-        w->failed_at = ls_format("unit '%s'", s->units[w->unit].id);
+        w->failed_at = ls_format(_("unit '%s'"), s->units[w->unit].id);
     } else {
         w->failed_at = ls_xstrdup(w->part);
     }

@@ -9,6 +9,7 @@
 #include "ls_backends.h"
 #include "ls_rule.h"
 #include "ls_stats.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 /* The probe value sets (ls_lint.h: (a), (b), (c)). */
@@ -93,7 +94,7 @@ static void on_unknown(void *ctx, const char *name, int line)
     l->unknown++;
     l->flagged[l->node] = 1;
     const char *sug = ls_scheme_suggest_indicator(s, name);
-    char *hint = sug ? ls_format(" (did you mean '%s'?)", sug) : ls_xstrdup("");
+    char *hint = sug ? ls_format(_(" (did you mean '%s'?)"), sug) : ls_xstrdup("");
     ls_buf path;
     ls_buf_init(&path);
     const ls_ynode *p = find_param(n->rule.params, name, &path);
@@ -182,14 +183,14 @@ static char *describe_kind(const ls_scheme *s, int u)
     const ls_group *g = &s->groups[un->group];
     ls_buf b;
     ls_buf_init(&b);
-    ls_buf_printf(&b, "group '%s' (%s) ", g->id, g->name);
+    ls_buf_printf(&b, _("group '%s' (%s) "), g->id, g->name);
     int any = 0;
     for (size_t f = 0; f < s->nflags && f < LS_MAX_FLAGS; f++) {
         if (!(un->flags >> f & 1)) continue;
-        ls_buf_printf(&b, "%s%s", any ? ", " : "with flags [", s->flags[f]);
+        ls_buf_printf(&b, "%s%s", any ? ", " : _("with flags ["), s->flags[f]);
         any = 1;
     }
-    ls_buf_puts(&b, any ? "]" : "without flags");
+    ls_buf_puts(&b, any ? "]" : _("without flags"));
     return b.p;
 }
 
@@ -322,8 +323,8 @@ static void full_points(const ls_run *r, ls_errors *err)
         ls_dec_format_short(n->points, s->digits, p);
         if ((!full || full == scored) && n->lint_ignore)
             ignored(err, s, n->line, n->col, n->lint_ignore,
-                    ls_format("item %s '%s' %s", n->number, n->name,
-                              !full ? "never reaches its full points on this data"
+                    ls_format(_("item %s '%s' %s"), n->number, n->name,
+                              !full ? _("never reaches its full points on this data")
                                     : "never loses a point on this data"));
         else if (!full)
             ls_warnf(err, s->path, n->rule.line, n->rule.col,
@@ -372,7 +373,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
             ;
         if (k == nkinds && s->nunits && n->lint_ignore) {
             ignored(&l.found, s, n->line, n->col, n->lint_ignore,
-                    ls_format("%s %s '%s' applies to no unit", ls_section_name(n->section),
+                    ls_format(_("%s %s '%s' applies to no unit"), ls_section_name(n->section),
                               n->number, n->name));
             l.pos = pos;
             tag_found(&l);
@@ -415,7 +416,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
         const ls_indicator *in = &s->inds[i];
         if (!l.read_any[i] && in->lint_ignore)
             ignored(err, s, in->line, in->col, in->lint_ignore,
-                    ls_format("indicator '%s' (%s) is read by no rule", in->id, in->name));
+                    ls_format(_("indicator '%s' (%s) is read by no rule"), in->id, in->name));
         else if (!l.read_any[i])
             ls_warnf(err, s->path, in->line, in->col,
                      "indicator '%s' (%s) is in the catalogue but no rule reads it", in->id,

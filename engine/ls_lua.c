@@ -40,6 +40,7 @@
 #include "ls_lua_api.h"
 #include "ls_lua_cover.h"
 #include "ls_sandbox.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 /* rules/lawscore.lua, embedded by the Makefile. */
@@ -141,8 +142,8 @@ static int msgh(lua_State *L)
         else snprintf(buf, sizeof buf, "%.14g", lua_tonumber(L, 1));
         msg = buf;
     } else {
-        snprintf(buf, sizeof buf, "error object is %s value",
-                 lua_type(L, 1) == LUA_TNIL ? "a nil" : ls_sandbox_a_type(L, 1));
+        snprintf(buf, sizeof buf, _("error object is %s value"),
+                 lua_type(L, 1) == LUA_TNIL ? _("a nil") : ls_sandbox_a_type(L, 1));
         msg = buf;
     }
     /* The innermost frame of a rule script gives the line (errors raised
@@ -226,7 +227,7 @@ static double take_score(lua_State *L, int i, int veto, const char *what)
     int t = lua_type(L, i);
     if (t == LUA_TBOOLEAN && veto) return lua_toboolean(L, i) ? 1 : 0;
     if (t != LUA_TNUMBER)
-        ls_sandbox_error(L, "%s %s (expected a number%s)", what, ls_sandbox_a_type(L, i), veto ? " or true/false" : "");
+        ls_sandbox_error(L, "%s %s (expected a number%s)", what, ls_sandbox_a_type(L, i), veto ? _(" or true/false") : "");
     double x = lua_tonumber(L, i);
     if (isnan(x)) ls_sandbox_error(L, "%s NaN", what);
     if (!isfinite(x)) ls_sandbox_error(L, "%s an infinite number", what);
@@ -273,13 +274,13 @@ static int run_call(lua_State *L)
         if (lua_isnil(L, -1))
             return ls_sandbox_error(L, "rule returned a table without a 'score' (a result looks like "
                                        "{score = 3, reasons = {...}})");
-        c->value = take_score(L, lua_gettop(L), veto, "rule returned a result whose score is");
+        c->value = take_score(L, lua_gettop(L), veto, _("rule returned a result whose score is"));
         lua_pushliteral(L, "reasons");
         lua_rawget(L, 1);
         take_reasons(L, lua_gettop(L), c, "the result's 'reasons'");
         lua_settop(L, n);
     } else {
-        c->value = take_score(L, 1, veto, "rule returned");
+        c->value = take_score(L, 1, veto, _("rule returned"));
     }
     if (n == 2) take_reasons(L, 2, c, "the second value returned");
     return 0;
@@ -383,7 +384,7 @@ static int bind_protected(lua_State *L)
                 }
                 p = strchr(p + 1, ':');
             }
-            job->err = ls_xstrdup(m ? m : "cannot compile the script");
+            job->err = ls_xstrdup(m ? m : _("cannot compile the script"));
             return 0;
         }
         lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
@@ -457,8 +458,8 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     if (st != LUA_OK) {
         char mb[32];
         rc = ls_errorf(err, nd->rule.path, 0, 0,
-                       st == LUA_ERRMEM ? "memory limit of %s MB exceeded while loading the rule"
-                                        : "cannot load the rule (%s)",
+                       st == LUA_ERRMEM ? N_("memory limit of %s MB exceeded while loading the rule")
+                                        : N_("cannot load the rule (%s)"),
                        st == LUA_ERRMEM ? mb_text(b->sb.mem_limit, mb, sizeof mb)
                                         : lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
         lua_settop(L, 0);

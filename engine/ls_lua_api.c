@@ -23,6 +23,7 @@
 
 #include <lauxlib.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 #include "ls_yaml.h"
 
@@ -351,7 +352,7 @@ static int push_param(lua_State *L, const ls_ynode *n, ls_buf *name, ls_lua_para
             double x = lua_tonumber(L, -1);
             if (!isfinite(x)) {
                 lua_pop(L, 1);
-                e->msg = ls_format("parameter '%s': %s is not a finite number", name->p, n->str);
+                e->msg = ls_format(_("parameter '%s': %s is not a finite number"), name->p, n->str);
                 e->line = n->line;
                 e->col = n->col;
                 return -1;

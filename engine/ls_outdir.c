@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 typedef struct outfile {
@@ -43,7 +44,7 @@ int ls_mkdir_p(const char *dir, ls_errors *err)
             struct stat st;
             if (e != EEXIST || stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
                 const char *why = e != EEXIST ? strerror(e)
-                                  : last      ? "a file of that name exists"
+                                  : last      ? _("a file of that name exists")
                                               : strerror(ENOTDIR);
                 /* Messages name the directory asked for, and the parent
                  * that failed when it is not that directory. */

@@ -32,6 +32,7 @@
 
 #include "lawscore_plugin.h"
 #include "ls_plugin_host.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 #ifndef LS_PLUGIN_DIR
@@ -170,7 +171,7 @@ static int take_descriptor(plugin *p, const lsp_descriptor *d, const ls_scheme *
     if (c->nfunctions == 0 || !c->functions || c->nfunctions > MAX_FUNCTIONS)
         return ls_errorf(err, s->path, r->line, r->col,
                          "plugin '%s' (%s) has a damaged descriptor: it lists %s functions",
-                         nm, path, c->nfunctions == 0 || !c->functions ? "no" : "too many");
+                         nm, path, c->nfunctions == 0 || !c->functions ? _("no") : _("too many"));
     p->fns = ls_xcalloc(c->nfunctions, sizeof *p->fns);
     size_t fsize = c->function_size < sizeof *p->fns ? c->function_size : sizeof *p->fns;
     for (size_t i = 0; i < c->nfunctions; i++) {
@@ -179,7 +180,7 @@ static int take_descriptor(plugin *p, const lsp_descriptor *d, const ls_scheme *
         if (!p->fns[i].name || !p->fns[i].name[0] || !p->fns[i].score)
             return ls_errorf(err, s->path, r->line, r->col,
                              "plugin '%s' (%s) has a damaged descriptor: function %zu has no %s",
-                             nm, path, i + 1, !p->fns[i].name || !p->fns[i].name[0] ? "name" : "score callback");
+                             nm, path, i + 1, !p->fns[i].name || !p->fns[i].name[0] ? _("name") : _("score callback"));
     }
     p->nfns = c->nfunctions;
     return 0;
@@ -199,10 +200,10 @@ static int plugin_load(plugin_backend *b, plugin *p, const ls_ruleref *r, ls_err
         ls_buf l;
         ls_buf_init(&l);
         for (size_t i = 0; i < b->ndirs; i++) ls_buf_printf(&l, "%s%s", i ? ", " : "", b->dirs[i]);
-        if (!b->ndirs) ls_buf_puts(&l, "(no directories)");
+        if (!b->ndirs) ls_buf_puts(&l, _("(no directories)"));
         ls_errorf(err, s->path, r->line, r->col,
                   "plugin '%s' not found: no %s.so in %s (add its directory with --plugin-path "
-                  "or " LS_PLUGIN_PATH_ENV ")", p->name, p->name, l.p);
+                  "or %s)", p->name, p->name, l.p, LS_PLUGIN_PATH_ENV);
         ls_buf_cleanup(&l);
         return -1;
     }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ls_data.h"
+#include "ls_i18n.h"
 #include "ls_stats.h"
 #include "ls_util.h"
 #include "ls_value.h"
@@ -129,7 +130,7 @@ static const ls_ynode *param_at(const ls_ynode *root, const char *path, const ls
 
 static int bind_verror(lsp_bind_ctx *b, const ls_ynode *at, const char *fmt, va_list ap)
 {
-    char *msg = ls_vformat(fmt, ap);
+    char *msg = ls_vformat(_(fmt), ap);
     const ls_ruleref *r = &b->nd->rule;
     int line = at ? at->line : r->line, col = at ? at->col : r->col;
     ls_errorf(b->err, b->s->path, line, col, "%s.%s: %s", b->plugin, b->fn->name, msg);
@@ -220,7 +221,7 @@ static void types_text(unsigned types, ls_buf *t)
     for (int i = 0; i <= LS_T_TEXT; i++) {
         if (!((types >> i) & 1)) continue;
         n++;
-        ls_buf_printf(t, "%s%s", n == 1 ? "" : n == total ? " or " : ", ", ls_vtype_name((ls_vtype)i));
+        ls_buf_printf(t, "%s%s", n == 1 ? "" : n == total ? _(" or ") : ", ", ls_vtype_name((ls_vtype)i));
     }
 }
 
@@ -393,7 +394,7 @@ static void h_set_state(lsp_bind_ctx *b, void *state)
 
 static int call_vfail(lsp_call *c, const char *fmt, va_list ap)
 {
-    if (!c->failure) c->failure = ls_vformat(fmt, ap);
+    if (!c->failure) c->failure = ls_vformat(_(fmt), ap);
     return -1;
 }
 

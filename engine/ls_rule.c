@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 void ls_strlist_add(ls_strlist *l, const char *s, size_t len)
@@ -56,7 +57,7 @@ int ls_rule_call_fail(ls_rule_call *c, const char *path, int line, const char *f
     va_list ap;
     va_start(ap, fmt);
     free(c->err_msg);
-    c->err_msg = ls_vformat(fmt, ap);
+    c->err_msg = ls_vformat(_(fmt), ap);
     va_end(ap);
     free(c->err_path);
     c->err_path = path ? ls_xstrdup(path) : NULL;
@@ -77,8 +78,8 @@ char *ls_rule_call_describe(const ls_rule_call *c)
     const ls_unit *u = &s->units[c->unit];
     ls_buf b;
     ls_buf_init(&b);
-    ls_buf_printf(&b, "rule of %s %s '%s' for unit '%s' (%s): %s", ls_section_name(n->section),
-                  n->number, n->name, u->id, u->name, c->err_msg ? c->err_msg : "failed");
+    ls_buf_printf(&b, _("rule of %s %s '%s' for unit '%s' (%s): %s"), ls_section_name(n->section),
+                  n->number, n->name, u->id, u->name, c->err_msg ? c->err_msg : _("failed"));
     if (c->err_trace && c->err_trace[0]) ls_buf_printf(&b, "\n%s", c->err_trace);
     return b.p;
 }

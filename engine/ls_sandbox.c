@@ -37,6 +37,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 /* string.find refuses searches whose naive cost (#s - #p) * #p exceeds this. */
@@ -105,9 +106,9 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     }
     char msg[96];
     if (b->over == 2)
-        snprintf(msg, sizeof msg, "call depth limit of %d exceeded (infinite recursion?)", MAX_DEPTH);
+        snprintf(msg, sizeof msg, _("call depth limit of %d exceeded (infinite recursion?)"), MAX_DEPTH);
     else
-        snprintf(msg, sizeof msg, "instruction budget of %ld exceeded (infinite loop?)", b->budget);
+        snprintf(msg, sizeof msg, _("instruction budget of %ld exceeded (infinite loop?)"), b->budget);
     lua_pushstring(L, msg);
     lua_error(L);
 }
@@ -157,7 +158,7 @@ int ls_sandbox_error(lua_State *L, const char *fmt, ...)
                      char buf[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(buf, sizeof buf, _(fmt), ap);
     va_end(ap);
     lua_pushstring(L, buf);
     return lua_error(L);
@@ -169,13 +170,13 @@ const char *ls_sandbox_a_type(lua_State *L, int i)
     switch (lua_type(L, i)) {
     case LUA_TNONE:
     case LUA_TNIL: return "nil";
-    case LUA_TBOOLEAN: return "a boolean";
-    case LUA_TNUMBER: return "a number";
-    case LUA_TSTRING: return "a string";
-    case LUA_TTABLE: return "a table";
-    case LUA_TFUNCTION: return "a function";
-    case LUA_TTHREAD: return "a thread";
-    default: return "a userdata";
+    case LUA_TBOOLEAN: return _("a boolean");
+    case LUA_TNUMBER: return _("a number");
+    case LUA_TSTRING: return _("a string");
+    case LUA_TTABLE: return _("a table");
+    case LUA_TFUNCTION: return _("a function");
+    case LUA_TTHREAD: return _("a thread");
+    default: return _("a userdata");
     }
 }
 

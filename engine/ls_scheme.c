@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ls_csv.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 #include "ls_yread.h"
 
@@ -29,8 +30,8 @@ typedef struct loader {
 
 const char *ls_section_name(ls_section sec)
 {
-    static const char *const n[] = {"item", "bonus item", "deduction item", "veto item"};
-    return n[sec];
+    static const char *const n[] = {N_("item"), N_("bonus item"), N_("deduction item"), N_("veto item")};
+    return _(n[sec]);
 }
 
 /* ---- assessment ---------------------------------------------------- */
@@ -588,7 +589,7 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
     ls_scheme *s = ld->s;
     static const char *const keys[] = {"id", "name", "points", "criteria", "items", "rule", "params",
                                        "only_if", "unless", "groups", "lint", NULL};
-    const char *what = sec == LS_SEC_MAIN ? (depth == 0 ? "a category" : "an item") : ls_section_name(sec);
+    const char *what = sec == LS_SEC_MAIN ? (depth == 0 ? N_("a category") : N_("an item")) : ls_section_name(sec);
     if (ls_yr_expect_map(&ld->r, yn, what)) { ld->rc = -1; return -1; }
     FAIL(ls_yr_check_keys(&ld->r, yn, keys, what));
     if (depth >= 4) { ld->rc = ls_yr_error(&ld->r, yn, "items nest deeper than 4 levels"); return -1; }
@@ -729,7 +730,7 @@ static void validate_tree(loader *ld, const ls_ynode *cats)
     for (size_t i = 0; i < s->nnodes; i++) {
         ls_node *n = &s->nodes[i];
         if (n->nchildren && !ld->bad_points) {
-            char *whose = ls_format("the items of '%s'", n->id);
+            char *whose = ls_format(_("the items of '%s'"), n->id);
             check_sums(ld, n->children, n->nchildren, n->points, n->groups, s->path, n->line, n->col, whose);
             free(whose);
         }

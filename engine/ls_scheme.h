@@ -170,7 +170,8 @@ int ls_node_applies(const ls_scheme *s, int node, int unit);
 int ls_ruleref_read(ls_ruleref *rr, const ls_ynode *rule, const ls_ynode *params, const char *dir,
                     ls_arena *arena, ls_yr *r);
 
-/* Name of a section as written in messages ("item", "bonus item", ...). */
+/* Name of a section as written in messages ("item", "bonus item", ...),
+ * translated (ls_i18n). */
 const char *ls_section_name(ls_section sec);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "ls_backends.h"
 #include "ls_expect.h"
+#include "ls_i18n.h"
 #include "ls_yread.h"
 
 /* Id and name of the unit a case makes up when it gives none. */
@@ -361,9 +362,9 @@ static int made_up_unit(ls_testcase *C, const ls_ynode *un, int in_cohort, ls_un
         static const char *const many[] = {"id", "name", "group", "flags", "data", "unit", NULL};
         if (ls_yr_expect_map(&r, un,
                              in_cohort ? "a unit of the cohort ({id, group, flags, data}, or {unit: ID})"
-                                       : "'unit' ({group, flags}, or the id of a registry unit)"))
+                                       : N_("'unit' ({group, flags}, or the id of a registry unit)")))
             return -1;
-        if (ls_yr_check_keys(&r, un, in_cohort ? many : one, in_cohort ? "a unit of the cohort" : "'unit'"))
+        if (ls_yr_check_keys(&r, un, in_cohort ? many : one, in_cohort ? "a unit of the cohort" : N_("'unit'")))
             rc = -1;
         if ((v = ls_ymap_get(un, "id"))) {
             if (ls_yr_ident(&r, v, "id", &u->id)) rc = -1;
@@ -532,7 +533,7 @@ int ls_testcase_parse(ls_testcase *C, size_t index)
     ls_yr r = {F->path, &C->errs};
     const ls_ynode *n = C->n, *v;
     char unnamed[32];
-    snprintf(unnamed, sizeof unnamed, "(case %zu)", index + 1);
+    snprintf(unnamed, sizeof unnamed, _("(case %zu)"), index + 1);
     C->name = ls_arena_strdup(&C->arena, unnamed);
     if (ls_yr_expect_map(&r, n, "a test case (name, unit or cohort, data, expect)")) return -1;
     static const char *const keys[] = {"name", "unit", "cohort", "data", "expect", "tolerance",

@@ -15,6 +15,7 @@
 #include "ls_expect.h"
 #include "ls_score.h"
 #include "ls_testcase.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 /* Width of the labels of failure details, in terminal columns. */
@@ -157,7 +158,7 @@ static void fail_head(ls_testcase *C, const ls_expect *x)
                       x->group >= 0 ? " " : "", x->text);
     if (x->unit >= 0 && C->nunits > 1) {
         char ub[256];
-        ls_buf_printf(C->out, "%s%s", x->node >= 0 && x->kind != LS_EXP_VETO ? ", unit " : " of unit ",
+        ls_buf_printf(C->out, "%s%s", x->node >= 0 && x->kind != LS_EXP_VETO ? _(", unit ") : _(" of unit "),
                       unit_label(C, x->unit, ub, sizeof ub));
     }
     ls_buf_puts(C->out, "\n");
@@ -219,7 +220,7 @@ static void item_context(ls_testcase *C, int u, int node, int with_reasons)
     free(rd);
     put_given(C, u, 0);
     if (nd->rule.kind == LS_RULE_PLUGIN) {
-        char *t = ls_format("C plugin %s.%s", nd->rule.plugin, nd->rule.function);
+        char *t = ls_format(_("C plugin %s.%s"), nd->rule.plugin, nd->rule.function);
         put_field(C->out, "评分规则", t);
         free(t);
     } else if (nd->rule.path) {

@@ -44,6 +44,7 @@
 #include "ls_score.h"
 #include "ls_testcase.h"
 #include "ls_testcheck.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 #include "ls_yaml.h"
 #include "ls_yread.h"
@@ -134,7 +135,7 @@ static void run_case(ls_testfile *F, const ls_ynode *cn, size_t index)
         ls_buf_printf(&F->out, "  FAIL  %s  (%s:%d)\n", C->name, F->path, cn->line);
         ls_testcheck_put_diags(&F->out, &C->errs, "    ", 1);
         if (rule_errors || (!C->r && C->rerrs.n)) {
-            ls_buf_puts(&F->out, "    a rule failed while scoring:\n");
+            ls_buf_puts(&F->out, _("    a rule failed while scoring:\n"));
             ls_testcheck_put_diags(&F->out, &C->rerrs, "      ", 0);
         }
         if (details.n) ls_buf_add(&F->out, details.p, details.n);
@@ -209,7 +210,7 @@ static int file_header(ls_testfile *F, ls_errors *err, const ls_ynode **cases)
         free(path);
         if (!F->ts->s || !ls_testscheme_ready(R, F->ts)) {
             ls_yr_error(&r, v, "the scheme cannot be used: %s",
-                        F->ts->s ? "its rules have errors" : "it has errors");
+                        F->ts->s ? _("its rules have errors") : _("it has errors"));
             for (size_t i = 0; i < F->ts->errs.n; i++) {
                 const ls_diag *d = &F->ts->errs.v[i];
                 if (d->sev == LS_SEV_ERROR) ls_errorf(err, d->path, d->line, d->col, "%s", d->msg);
@@ -261,7 +262,7 @@ static void run_file(ls_testrunner *R, const char *path, FILE *out)
     const ls_ynode *cases = NULL;
     if (file_header(F, &err, &cases)) {
         R->broken_files++;
-        fprintf(out, "%s: cannot run its cases\n", path);
+        fprintf(out, _("%s: cannot run its cases\n"), path);
         ls_buf b;
         ls_buf_init(&b);
         ls_testcheck_put_diags(&b, &err, "  ", 0);
@@ -269,8 +270,8 @@ static void run_file(ls_testrunner *R, const char *path, FILE *out)
         ls_buf_cleanup(&b);
     } else {
         for (size_t i = 0; i < cases->n; i++) run_case(F, cases->items[i], i);
-        if (F->failed) fprintf(out, "%s: %zu passed, %zu failed\n", path, F->passed, F->failed);
-        else fprintf(out, "%s: %zu passed\n", path, F->passed);
+        if (F->failed) fprintf(out, _("%s: %zu passed, %zu failed\n"), path, F->passed, F->failed);
+        else fprintf(out, _("%s: %zu passed\n"), path, F->passed);
         if (F->out.n) fputs(F->out.p, out);
         R->passed += F->passed;
         R->failed += F->failed;
@@ -315,7 +316,7 @@ static size_t coverage_report(ls_testrunner *R, FILE *out)
     size_t below = 0;
     int tcode = 0, tran = 0;
     char pb[32];
-    fprintf(out, "\ncoverage of rule scripts (lines holding code that the cases ran):\n");
+    fprintf(out, _("\ncoverage of rule scripts (lines holding code that the cases ran):\n"));
     char **paths = ls_xcalloc(c->n + 1, sizeof *paths);
     for (size_t i = 0; i < c->n; i++) paths[i] = c->files[i].path;
     qsort(paths, c->n, sizeof *paths, ls_cmp_str);
@@ -323,7 +324,7 @@ static size_t coverage_report(ls_testrunner *R, FILE *out)
         size_t i = (size_t)ls_coverage_find(c, paths[k]);
         const ls_covfile *f = &c->files[i];
         if (!f->lines_known) {
-            fprintf(out, "       ?  %s  (cannot tell which lines hold code)\n", f->path);
+            fprintf(out, _("       ?  %s  (cannot tell which lines hold code)\n"), f->path);
             continue;
         }
         int code, ran;
@@ -333,19 +334,19 @@ static size_t coverage_report(ls_testrunner *R, FILE *out)
         ls_buf m;
         ls_buf_init(&m);
         missed_ranges(f, &m);
-        fprintf(out, "  %6s  %s  (%d/%d lines%s%s)\n", pct_text(ran, code, pb, sizeof pb), f->path, ran, code,
-                m.n ? "; not run: " : "", m.n ? m.p : "");
+        fprintf(out, _("  %6s  %s  (%d/%d lines%s%s)\n"), pct_text(ran, code, pb, sizeof pb), f->path, ran, code,
+                m.n ? _("; not run: ") : "", m.n ? m.p : "");
         ls_buf_cleanup(&m);
         if (min >= 0 && (code ? 100.0 * ran / code : 100) < min) below++;
     }
     free(paths);
-    if (!c->n) fprintf(out, "  (no Lua rule script was bound)\n");
-    else fprintf(out, "  %6s  total  (%d/%d lines)\n", pct_text(tran, tcode, pb, sizeof pb), tran, tcode);
+    if (!c->n) fprintf(out, _("  (no Lua rule script was bound)\n"));
+    else fprintf(out, _("  %6s  total  (%d/%d lines)\n"), pct_text(tran, tcode, pb, sizeof pb), tran, tcode);
     for (size_t i = 0; i < R->plugins.n; i++)
-        fprintf(out, "  C plugin %s: coverage not applicable (compiled code is not traced; "
-                     "its items are tested by the cases like any other)\n", R->plugins.v[i]);
+        fprintf(out, _("  C plugin %s: coverage not applicable (compiled code is not traced; "
+                     "its items are tested by the cases like any other)\n"), R->plugins.v[i]);
     if (below)
-        fprintf(out, "coverage below the minimum of %g%%: %zu script%s\n", min, below, below == 1 ? "" : "s");
+        fprintf(out, _("coverage below the minimum of %g%%: %zu script%s\n"), min, below, below == 1 ? "" : "s");
     return below;
 }
 
@@ -379,7 +380,7 @@ int ls_testrun(const ls_test_opts *o, FILE *out, ls_errors *err)
     if (rc) goto out;
     for (size_t i = 0; i < files.n; i++) run_file(R, files.v[i], out);
     size_t below = R->cover ? coverage_report(R, out) : 0;
-    fprintf(out, "%zu passed, %zu failed\n", R->passed, R->failed + R->broken_files);
+    fprintf(out, _("%zu passed, %zu failed\n"), R->passed, R->failed + R->broken_files);
     rc = (int)(R->failed + R->broken_files + below);
 out:
     for (size_t i = 0; i < R->nschemes; i++) ls_testscheme_free(R->schemes[i]);

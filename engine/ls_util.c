@@ -4,6 +4,8 @@
 #define _XOPEN_SOURCE 700
 #include "ls_util.h"
 
+#include "ls_i18n.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,7 +121,7 @@ char *ls_read_file(const char *path, size_t *len)
 
 const char *ls_read_strerror(int e)
 {
-    return e == EINVAL ? "not a regular file" : strerror(e);
+    return e == EINVAL ? _("not a regular file") : strerror(e);
 }
 
 char *ls_dirname(const char *path)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 static const char *const type_names[] = {"integer", "number", "percent",
@@ -82,8 +83,8 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
     case LS_T_INTEGER:
     case LS_T_NUMBER:
     case LS_T_PERCENT: {
-        const char *what = spec->type == LS_T_INTEGER ? "an integer"
-                           : spec->type == LS_T_NUMBER ? "a number" : "a percentage";
+        const char *what = spec->type == LS_T_INTEGER ? _("an integer")
+                           : spec->type == LS_T_NUMBER ? _("a number") : _("a percentage");
         char tmp[64];
         const char *s = text;
         size_t len = strlen(text);
@@ -93,27 +94,27 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             s = tmp;
         }
         if (!plain) {
-            snprintf(msg, msgsize, "expected %s, found the quoted string \"%.*s\" "
-                     "(write numbers without quotes)", what, CLIP(text));
+            snprintf(msg, msgsize, _("expected %s, found the quoted string \"%.*s\" "
+                     "(write numbers without quotes)"), what, CLIP(text));
             return -1;
         }
         if (looks_nonfinite(s)) {
-            snprintf(msg, msgsize, "expected %s, found '%.*s' (not a finite number)",
+            snprintf(msg, msgsize, _("expected %s, found '%.*s' (not a finite number)"),
                      what, CLIP(text));
             return -1;
         }
         double d;
         int rc = parse_number(s, &d);
         if (rc == -2) {
-            snprintf(msg, msgsize, "expected %s, found '%.*s' (out of range)", what, CLIP(text));
+            snprintf(msg, msgsize, _("expected %s, found '%.*s' (out of range)"), what, CLIP(text));
             return -1;
         }
         if (rc) {
-            snprintf(msg, msgsize, "expected %s, found '%.*s'", what, CLIP(text));
+            snprintf(msg, msgsize, _("expected %s, found '%.*s'"), what, CLIP(text));
             return -1;
         }
         if (spec->type == LS_T_INTEGER && (d != floor(d) || fabs(d) > 9007199254740992.0)) {
-            snprintf(msg, msgsize, "expected an integer, found '%.*s'", CLIP(text));
+            snprintf(msg, msgsize, _("expected an integer, found '%.*s'"), CLIP(text));
             return -1;
         }
         double lo = spec->has_min ? spec->min : (spec->type == LS_T_PERCENT ? 0 : -INFINITY);
@@ -122,9 +123,9 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             char a[32], b[32];
             fmt_num(lo, a, sizeof a);
             fmt_num(hi, b, sizeof b);
-            if (isinf(lo)) snprintf(msg, msgsize, "value %.*s is out of range: at most %s", CLIP(text), b);
-            else if (isinf(hi)) snprintf(msg, msgsize, "value %.*s is out of range: at least %s", CLIP(text), a);
-            else snprintf(msg, msgsize, "value %.*s is out of range %s..%s", CLIP(text), a, b);
+            if (isinf(lo)) snprintf(msg, msgsize, _("value %.*s is out of range: at most %s"), CLIP(text), b);
+            else if (isinf(hi)) snprintf(msg, msgsize, _("value %.*s is out of range: at least %s"), CLIP(text), a);
+            else snprintf(msg, msgsize, _("value %.*s is out of range %s..%s"), CLIP(text), a, b);
             return -1;
         }
         out->num = d == 0 ? 0 : d;   /* no -0 */
@@ -137,7 +138,7 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             if (!strcmp(text, yes[i])) { out->num = 1; goto ok; }
             if (!strcmp(text, no[i])) { out->num = 0; goto ok; }
         }
-        snprintf(msg, msgsize, "expected true or false (是/否), found '%.*s'", CLIP(text));
+        snprintf(msg, msgsize, _("expected true or false (是/否), found '%.*s'"), CLIP(text));
         return -1;
     }
     case LS_T_ENUM:
@@ -148,10 +149,10 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
                 goto ok;
             }
         {
-            size_t n = (size_t)snprintf(msg, msgsize, "expected one of ");
+            size_t n = (size_t)snprintf(msg, msgsize, _("expected one of "));
             for (size_t i = 0; i < spec->nchoices && n < msgsize; i++)
                 n += (size_t)snprintf(msg + n, msgsize - n, "%s%s", i ? ", " : "", spec->choices[i]);
-            if (n < msgsize) snprintf(msg + n, msgsize - n, "; found '%.*s'", CLIP(text));
+            if (n < msgsize) snprintf(msg + n, msgsize - n, _("; found '%.*s'"), CLIP(text));
             ls_utf8_fix_tail(msg);
         }
         return -1;
@@ -166,7 +167,7 @@ ok:
 
 const char *ls_value_format(const ls_value *v, char *buf, size_t size)
 {
-    if (!v->set) snprintf(buf, size, "(none)");
+    if (!v->set) snprintf(buf, size, _("(none)"));
     else switch ((ls_vtype)v->type) {
     case LS_T_BOOLEAN: snprintf(buf, size, "%s", v->num != 0 ? "是" : "否"); break;
     case LS_T_ENUM:

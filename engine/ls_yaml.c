@@ -11,6 +11,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 typedef struct frame {
@@ -68,7 +69,7 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
 static int describe_parser_error(const char *path, yaml_parser_t *p, ls_errors *err)
 {
     int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
-    const char *problem = p->problem ? p->problem : "unknown problem";
+    const char *problem = p->problem ? p->problem : _("unknown problem");
     if (p->error == YAML_READER_ERROR)
         return ls_errorf(err, path, 0, 0, "cannot read file: %s", problem);
     if (p->error == YAML_MEMORY_ERROR)
@@ -211,7 +212,7 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
                     node->kind != LS_YSCALAR)
                     rc = ls_errorf(err, path, line, col,
                                    "mapping keys must be plain text, found %s",
-                                   node->kind == LS_YMAP ? "a mapping" : "a list");
+                                   node->kind == LS_YMAP ? _("a mapping") : _("a list"));
                 else
                     frame_push_child(parent, node);
             } else if (node->kind == LS_YSCALAR) {
@@ -281,10 +282,10 @@ int ls_ynode_is_null(const ls_ynode *n)
 
 const char *ls_ynode_describe(const ls_ynode *n, char *buf, size_t size)
 {
-    if (!n || ls_ynode_is_null(n)) snprintf(buf, size, "nothing");
-    else if (n->kind == LS_YMAP) snprintf(buf, size, "a mapping");
-    else if (n->kind == LS_YSEQ) snprintf(buf, size, "a list");
+    if (!n || ls_ynode_is_null(n)) snprintf(buf, size, "%s", _("nothing"));
+    else if (n->kind == LS_YMAP) snprintf(buf, size, "%s", _("a mapping"));
+    else if (n->kind == LS_YSEQ) snprintf(buf, size, "%s", _("a list"));
     else if (n->plain) snprintf(buf, size, "'%.*s'", ls_utf8_clip(n->str, 60), n->str);
-    else snprintf(buf, size, "the quoted string \"%.*s\"", ls_utf8_clip(n->str, 60), n->str);
+    else snprintf(buf, size, _("the quoted string \"%.*s\""), ls_utf8_clip(n->str, 60), n->str);
     return buf;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 #include "ls_value.h"
 
@@ -15,7 +16,7 @@ int ls_yr_error(ls_yr *r, const ls_ynode *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = ls_vformat(fmt, ap);
+    char *msg = ls_vformat(_(fmt), ap);
     va_end(ap);
     ls_errorf(r->err, r->path, at ? at->line : 0, at ? at->col : 0, "%s", msg);
     free(msg);
@@ -24,10 +25,10 @@ int ls_yr_error(ls_yr *r, const ls_ynode *at, const char *fmt, ...)
 
 static int expect(ls_yr *r, const ls_ynode *n, ls_ykind kind, const char *what)
 {
-    static const char *const names[] = {"a single value", "a list", "a mapping"};
+    static const char *const names[] = {N_("a single value"), N_("a list"), N_("a mapping")};
     if (n && n->kind == kind && !(kind == LS_YSCALAR && ls_ynode_is_null(n))) return 0;
     char buf[96];
-    return ls_yr_error(r, n, "expected %s for %s, found %s", names[kind], what,
+    return ls_yr_error(r, n, "expected %s for %s, found %s", _(names[kind]), _(what),
                        ls_ynode_describe(n, buf, sizeof buf));
 }
 
@@ -51,13 +52,13 @@ int ls_yr_check_keys(ls_yr *r, const ls_ynode *map, const char *const *allowed,
         }
         if (found) continue;
         if (best && bestd <= 2)
-            rc = ls_yr_error(r, k, "unknown key '%s' in %s (did you mean '%s'?)", k->str, what, best);
+            rc = ls_yr_error(r, k, "unknown key '%s' in %s (did you mean '%s'?)", k->str, _(what), best);
         else {
             ls_buf b;
             ls_buf_init(&b);
             for (const char *const *a = allowed; *a; a++)
                 ls_buf_printf(&b, "%s%s", a == allowed ? "" : ", ", *a);
-            rc = ls_yr_error(r, k, "unknown key '%s' in %s (expected one of: %s)", k->str, what, b.p);
+            rc = ls_yr_error(r, k, "unknown key '%s' in %s (expected one of: %s)", k->str, _(what), b.p);
             ls_buf_cleanup(&b);
         }
     }
@@ -69,7 +70,7 @@ const ls_ynode *ls_yr_require(ls_yr *r, const ls_ynode *map, const char *key,
 {
     const ls_ynode *n = ls_ymap_get(map, key);
     if (!n || ls_ynode_is_null(n)) {
-        ls_yr_error(r, n ? n : map, "missing '%s' in %s", key, what);
+        ls_yr_error(r, n ? n : map, "missing '%s' in %s", key, _(what));
         return NULL;
     }
     return n;
@@ -107,7 +108,7 @@ static int number_of(ls_yr *r, const ls_ynode *n, const char *key, const char *k
     char msg[256];
     if (ls_value_parse(&spec, n->str, n->plain, &v, msg, sizeof msg)) {
         char buf[96];
-        return ls_yr_error(r, n, "expected %s for '%s', found %s", kind, key,
+        return ls_yr_error(r, n, "expected %s for '%s', found %s", _(kind), key,
                            ls_ynode_describe(n, buf, sizeof buf));
     }
     *out = v.num;
@@ -117,7 +118,7 @@ static int number_of(ls_yr *r, const ls_ynode *n, const char *key, const char *k
 int ls_yr_int(ls_yr *r, const ls_ynode *n, const char *key, long min, long max, long *out)
 {
     double d;
-    if (number_of(r, n, key, "a whole number", &d)) return -1;
+    if (number_of(r, n, key, N_("a whole number"), &d)) return -1;
     if (d != floor(d))
         return ls_yr_error(r, n, "expected a whole number for '%s', found '%s'", key, n->str);
     if (d < (double)min || d > (double)max)
@@ -128,13 +129,13 @@ int ls_yr_int(ls_yr *r, const ls_ynode *n, const char *key, long min, long max, 
 
 int ls_yr_number(ls_yr *r, const ls_ynode *n, const char *key, double *out)
 {
-    return number_of(r, n, key, "a number", out);
+    return number_of(r, n, key, N_("a number"), out);
 }
 
 int ls_yr_decimal(ls_yr *r, const ls_ynode *n, const char *key, int digits, ls_fixed *out)
 {
     double d;
-    if (number_of(r, n, key, "a number", &d)) return -1;
+    if (number_of(r, n, key, N_("a number"), &d)) return -1;
     if (ls_dec_parse(n->str, digits, out)) {
         char step[32];
         ls_dec_format(1, digits, step);

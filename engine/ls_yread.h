@@ -20,11 +20,12 @@ typedef struct ls_yr {
     ls_errors *err;
 } ls_yr;
 
-/* Error at a node's position. */
+/* Error at a node's position; fmt is translated (ls_i18n) first. */
 int ls_yr_error(ls_yr *r, const ls_ynode *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* n must be a mapping / list / scalar; `what` names it in messages. */
+/* n must be a mapping / list / scalar; `what` names it in messages (a
+ * literal there is extracted for translation and translated when shown). */
 int ls_yr_expect_map(ls_yr *r, const ls_ynode *n, const char *what);
 int ls_yr_expect_seq(ls_yr *r, const ls_ynode *n, const char *what);
 int ls_yr_expect_scalar(ls_yr *r, const ls_ynode *n, const char *what);

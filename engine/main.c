@@ -7,7 +7,7 @@
  * Exit codes: 0 success; 1 bad input (scheme, data, rules) or failed
  * rules; 2 bad usage; 3 output could not be written.
  *
- * Depends on: ls_cmd, ls_error, ls_publish (--formats), ls_util.
+ * Depends on: ls_cmd, ls_error, ls_i18n, ls_publish (--formats), ls_util.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 #include "ls_cmd.h"
 #include "ls_error.h"
+#include "ls_i18n.h"
 #include "ls_publish.h"
 #include "ls_util.h"
 
@@ -23,7 +24,7 @@
 #define EXIT_USAGE 2
 #define EXIT_OUTPUT 3
 
-static const char usage[] =
+static const char *const usage = N_(
     "usage: lawscore check SCHEME [DATA...] [--strict]  validate a scheme and its data, and lint them\n"
     "       lawscore run SCHEME DATA... [-o DIR]        score every unit, write results to DIR\n"
     "       lawscore explain SCHEME DATA... --unit ID   print a unit's score sheet (评分表)\n"
@@ -48,7 +49,7 @@ static const char usage[] =
     "  --max-memory-mb N        memory cap per Lua state, in MB\n"
     "  --plugin-path DIR        look for C plugins (NAME.so) in DIR first; may be repeated\n"
     "                           (then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
-    "                           and the installed plugins)\n";
+    "                           and the installed plugins)\n");
 
 /* The commands.  `operands`: what follows the command name: a scheme
  * then data files (SCHEME), or paths (PATHS, in o->data). */
@@ -77,7 +78,7 @@ static int parse_long(const char *opt, const char *s, long lo, long hi, long *ou
     char *end;
     long v = strtol(s, &end, 10);
     if (!*s || *end || v < lo || v > hi) {
-        fprintf(stderr, "lawscore: error: %s expects a whole number from %ld to %ld, found '%s'\n", opt, lo, hi, s);
+        fprintf(stderr, _("lawscore: error: %s expects a whole number from %ld to %ld, found '%s'\n"), opt, lo, hi, s);
         return -1;
     }
     *out = v;
@@ -101,7 +102,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--max-instructions") ||
             !strcmp(a, "--max-memory-mb") || !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
             !strcmp(a, "--unit") || !strcmp(a, "--format") || !strcmp(a, "--formats")) {
-            if (!val) { fprintf(stderr, "lawscore: error: %s needs a value\n", a); return -1; }
+            if (!val) { fprintf(stderr, _("lawscore: error: %s needs a value\n"), a); return -1; }
             i++;
             if (a[1] == 'o' || !strcmp(a, "--output")) o->outdir = val;
             else if (!strcmp(a, "--plugin-path")) o->plugin_paths[o->nplugin_paths++] = val;
@@ -123,7 +124,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             char *end = NULL;
             double p = val ? strtod(val, &end) : -1;
             if (!val || !*val || *end || !(p >= 0 && p <= 100)) {
-                fprintf(stderr, "lawscore: error: --min-coverage expects a percentage from 0 to 100, found '%s'\n",
+                fprintf(stderr, _("lawscore: error: --min-coverage expects a percentage from 0 to 100, found '%s'\n"),
                         val ? val : "");
                 return -1;
             }
@@ -134,7 +135,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         } else if (!strcmp(a, "--strict")) {
             o->strict = 1;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "lawscore: error: unknown option '%s'\n%s", a, usage);
+            fprintf(stderr, _("lawscore: error: unknown option '%s'\n%s"), a, _(usage));
             return -1;
         } else if (!o->cmd) {
             o->cmd = a;
@@ -144,53 +145,53 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             o->data[o->ndata++] = a;
         }
     }
-    if (!o->cmd) { fputs(usage, stderr); return -1; }
+    if (!o->cmd) { fputs(_(usage), stderr); return -1; }
     *cmd = find_command(o->cmd);
     if (*cmd && (*cmd)->operands == PATHS) return 0;   /* PATH... are in data */
     if (o->verbose || o->coverage || o->min_coverage >= 0) {
-        fprintf(stderr, "lawscore: error: %s is an option of 'test'\n%s",
-                o->verbose ? "-v" : o->coverage ? "--coverage" : "--min-coverage", usage);
+        fprintf(stderr, _("lawscore: error: %s is an option of 'test'\n%s"),
+                o->verbose ? "-v" : o->coverage ? "--coverage" : "--min-coverage", _(usage));
         return -1;
     }
     if (!*cmd) {
-        fprintf(stderr, "lawscore: error: unknown command '%s'\n%s", o->cmd, usage);
+        fprintf(stderr, _("lawscore: error: unknown command '%s'\n%s"), o->cmd, _(usage));
         return -1;
     }
     int explain = !strcmp(o->cmd, "explain");
-    if (!o->scheme) { fprintf(stderr, "lawscore: error: '%s' needs a scheme file\n%s", o->cmd, usage); return -1; }
+    if (!o->scheme) { fprintf(stderr, _("lawscore: error: '%s' needs a scheme file\n%s"), o->cmd, _(usage)); return -1; }
     if ((*cmd)->needs_data && o->ndata == 0) {
-        fprintf(stderr, "lawscore: error: '%s' needs at least one data file\n%s", o->cmd, usage);
+        fprintf(stderr, _("lawscore: error: '%s' needs at least one data file\n%s"), o->cmd, _(usage));
         return -1;
     }
     if (explain && o->nunits == 0) {
-        fprintf(stderr, "lawscore: error: 'explain' needs a unit: --unit ID\n%s", usage);
+        fprintf(stderr, _("lawscore: error: 'explain' needs a unit: --unit ID\n%s"), _(usage));
         return -1;
     }
     if (!explain && (o->nunits || format)) {
-        fprintf(stderr, "lawscore: error: %s is an option of 'explain'\n%s",
-                o->nunits ? "--unit" : "--format", usage);
+        fprintf(stderr, _("lawscore: error: %s is an option of 'explain'\n%s"),
+                o->nunits ? "--unit" : "--format", _(usage));
         return -1;
     }
     if (format && strcmp(format, "text") && strcmp(format, "json")) {
-        fprintf(stderr, "lawscore: error: --format expects text or json, found '%s'\n", format);
+        fprintf(stderr, _("lawscore: error: --format expects text or json, found '%s'\n"), format);
         return -1;
     }
     o->json = format && !strcmp(format, "json");
     if ((formats || o->all_sheets) && strcmp(o->cmd, "run")) {
-        fprintf(stderr, "lawscore: error: %s is an option of 'run'\n%s",
-                formats ? "--formats" : "--all-sheets", usage);
+        fprintf(stderr, _("lawscore: error: %s is an option of 'run'\n%s"),
+                formats ? "--formats" : "--all-sheets", _(usage));
         return -1;
     }
     if (formats) {
         ls_errors e;
         ls_errors_init(&e);
         int bad = ls_publish_parse_formats(formats, &o->formats, &e);
-        if (bad) fprintf(stderr, "lawscore: error: %s\n", e.v[0].msg);
+        if (bad) fprintf(stderr, _("lawscore: error: %s\n"), e.v[0].msg);
         ls_errors_cleanup(&e);
         if (bad) return -1;
     }
     if (o->strict && strcmp(o->cmd, "check")) {
-        fprintf(stderr, "lawscore: error: --strict is an option of 'check'\n%s", usage);
+        fprintf(stderr, _("lawscore: error: --strict is an option of 'check'\n%s"), _(usage));
         return -1;
     }
     return 0;
@@ -199,12 +200,13 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
 int main(int argc, char **argv)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
+    ls_i18n_init();
     if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
         printf("lawscore %s\n", LS_VERSION);
         return 0;
     }
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(usage, stdout);
+        fputs(_(usage), stdout);
         return 0;
     }
     ls_cmd_opts o;

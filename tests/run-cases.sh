@@ -21,6 +21,11 @@
 #              repository root as $ROOT, so cases do not depend on where
 #              the checkout is
 #   stdout     the expected standard output, exactly (optional)
+#   env        environment settings for this case, one NAME=VALUE a line
+#              (optional), e.g. LANG=zh_CN.UTF-8 for the Chinese messages;
+#              every case runs in the C locale (LC_ALL, LC_MESSAGES and
+#              LANGUAGE unset, LANG=C) unless its env file says otherwise, so
+#              a developer's own locale changes no expected output
 #   expected/  files that must exist in $OUT with exactly this content
 #              (optional); with a non-zero status $OUT must stay empty,
 #              unless a file `writes-on-failure` is present (--keep-going)
@@ -32,6 +37,10 @@
 # printed for each case that changed: review the result with git diff.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+# Messages in English whatever the developer's locale (a case's env file
+# may choose another); the LC_* categories lawscore reads are all unset.
+unset LC_ALL LC_MESSAGES LC_CTYPE LC_NUMERIC LC_COLLATE LANGUAGE
+export LANG=C
 BIN=${1:-build/lawscore}
 [ $# -gt 0 ] && shift
 case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
@@ -72,7 +81,7 @@ for e in * tests/*; do
     [ "$e" = tests ] || [ "$e" = tests/cases ] || ln -s "$PWD/$e" "$root/$e"
 done
 is_control() {
-    case "$1" in cmd|status|stdout|stderr|expected|writes-on-failure) return 0 ;; esac
+    case "$1" in cmd|status|stdout|stderr|env|expected|writes-on-failure) return 0 ;; esac
     return 1
 }
 for dir in tests/cases/*/; do
@@ -116,8 +125,10 @@ for dir in tests/cases/*/; do
     args=$(sed -e "s|\$CASE|$CASE|g" -e "s|\$OUT|$OUT|g" "$dir/cmd")
     want_status=0
     [ -f "$dir/status" ] && want_status=$(cat "$dir/status")
+    caseenv=""
+    [ -f "$dir/env" ] && caseenv=$(grep -v '^#' "$dir/env" | tr '\n' ' ')
     # shellcheck disable=SC2086
-    (cd "$root" && exec ${VALGRIND:-} "$BIN" $args) >"$scratch/$name/stdout" 2>"$scratch/$name/stderr"
+    (cd "$root" && exec env $caseenv ${VALGRIND:-} "$BIN" $args) >"$scratch/$name/stdout" 2>"$scratch/$name/stderr"
     status=$?
     for stream in stdout stderr; do
         sed -e "s|$BINDIR|\$BUILD|g" -e "s|$root|\$ROOT|g" -e "s|$PWD|\$ROOT|g" \

@@ -1,0 +1,68 @@
+#!/bin/sh
+# tests/check-po.sh - every message has a Chinese translation (part of make test).
+#
+#   sh tests/check-po.sh            check po/zh_CN.po against the sources
+#   sh tests/check-po.sh PO [C...]  check PO against the sources plus C files
+#
+# Extracts the messages from the current sources (tools/xgettext.sh, the
+# same extraction as `make pot`), merges them with the catalogue the way
+# `make po-update` would, and fails naming each message that has no
+# translation or only a fuzzy one (a guess msgmerge made from a similar
+# message: it must be checked by a person), with where it is used.  It also
+# fails when the catalogue is not a valid one (msgfmt --check: format
+# directives agreeing with the English, for example).  Fix: `make
+# po-update`, translate the messages named, remove the "fuzzy" marks.
+# Self-test: the same check on a planted untranslated message must fail
+# and name it.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+po=${1:-po/zh_CN.po}
+[ $# -gt 0 ] && shift
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# check PO [C...]: prints what is missing; returns 1 when something is
+check() {
+    p=$1
+    shift
+    sh tools/xgettext.sh "$tmp/messages.pot" "$@" || return 2
+    msgfmt --check -o /dev/null "$p" || { echo "$p: error: msgfmt --check fails (see above)"; return 1; }
+    msgmerge --quiet --no-wrap "$p" "$tmp/messages.pot" -o "$tmp/merged.po" || return 2
+    # Entries without a translation, or fuzzy (header excluded).
+    msgattrib --no-wrap --untranslated --no-obsolete "$tmp/merged.po" > "$tmp/untranslated.po"
+    msgattrib --no-wrap --only-fuzzy --no-obsolete "$tmp/merged.po" > "$tmp/fuzzy.po"
+    awk -v po="$p" '
+        FNR == 1 { kind = FILENAME ~ /fuzzy/ ? "fuzzy translation" : "no translation" }
+        /^#: / { where = substr($0, 4); next }
+        /^msgid "/ { id = substr($0, 8, length($0) - 8); next }
+        /^msgstr/ { if (id != "") { n++; printf "%s: error: %s for \"%s\" (used at %s)\n", po, kind, id, where }
+                    id = ""; where = "" }
+        END { exit n > 0 }' "$tmp/untranslated.po" "$tmp/fuzzy.po"
+}
+
+status=0
+out=$(check "$po" "$@") || status=$?
+if [ $status = 0 ]; then
+    n=$(grep -c '^msgid ' "$tmp/messages.pot")
+    echo "check-po: $po translates all $((n - 1)) messages"
+else
+    [ -n "$out" ] && echo "$out"
+    [ $status = 1 ] && echo "check-po: $(echo "$out" | grep -c 'error:') messages to translate in $po: run make po-update, translate them, remove the fuzzy marks"
+    exit 1
+fi
+
+# Self-test: a message added to the sources without a translation is named.
+cat > "$tmp/planted.c" <<'C'
+static const char *planted(void) { return _("planted message without a translation"); }
+C
+self=$(check "$po" "$tmp/planted.c")
+self_status=$?
+case "$self" in
+*"error: no translation for \"planted message without a translation\" (used at $tmp/planted.c:1)"*) ;;
+*) self_status=0 ;;
+esac
+if [ $self_status != 1 ]; then
+    echo "FAIL check-po self-test: a planted untranslated message was not reported:"
+    echo "$self"
+    exit 1
+fi

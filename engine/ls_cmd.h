@@ -7,7 +7,7 @@
  * says what kind of failure it had; main.c prints them and maps the
  * status to an exit code.
  *
- * Depends on: ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
+ * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
  * ls_summary, ls_manifest, ls_publish, ls_table, ls_sheet,
  * ls_export_json, ls_testrun, ls_error, ls_util.
  */

@@ -3,7 +3,7 @@
  * one or more YAML or CSV files and checked against the scheme's catalogue.
  * File formats are described in docs/data.md.
  *
- * Depends on: ls_scheme, ls_csv (CSV files), ls_yaml and ls_yread (YAML
+ * Depends on: ls_i18n, ls_scheme, ls_csv (CSV files), ls_yaml and ls_yread (YAML
  * files), ls_arena, ls_error, ls_util.
  */
 #ifndef LS_DATA_H

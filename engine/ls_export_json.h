@@ -29,7 +29,7 @@
  * "low" or "high"; "section" is "main", "bonus", "deduct" or "veto";
  * indicator values are numbers, booleans, strings or null (not given).
  *
- * Depends on: yajl (only ls_export_json.c includes yajl), ls_score,
+ * Depends on: ls_i18n, yajl (only ls_export_json.c includes yajl), ls_score,
  * ls_explain, ls_manifest, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_JSON_H

@@ -12,7 +12,7 @@
  * both (the keyword list is in the Makefile), and tests/check-po.sh fails
  * on a message without a translation.
  *
- * Depends on: libintl (glibc), included by ls_i18n.c only.
+ * Depends on: gettext (libintl of glibc; included by ls_i18n.c only).
  */
 #ifndef LS_I18N_H
 #define LS_I18N_H

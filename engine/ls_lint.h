@@ -31,7 +31,7 @@
  * real scoring count too.  An indicator read only on a branch that
  * neither the probes nor the data reach is reported as unread.
  *
- * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_score, ls_stats,
+ * Depends on: ls_i18n, ls_scheme, ls_data, ls_rule, ls_backends, ls_score, ls_stats,
  * ls_error, ls_util.
  */
 #ifndef LS_LINT_H

@@ -24,7 +24,7 @@
  * under lua_pcall, so hitting the memory cap is an error of that call,
  * never a panic.
  *
- * Depends on: ls_sandbox, ls_lua_api, ls_lua_cover, Lua 5.4 (lua.h,
+ * Depends on: ls_i18n, ls_sandbox, ls_lua_api, ls_lua_cover, Lua 5.4 (lua.h,
  * lauxlib.h), ls_rule, ls_coverage, ls_util.
  */
 #include "ls_lua.h"

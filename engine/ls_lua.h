@@ -12,7 +12,7 @@
  * is ls_sandbox.c (what a rule can call: its keep/replace/remove tables),
  * the objects a rule sees ls_lua_api.c, coverage ls_lua_cover.c.
  *
- * Depends on: ls_rule, ls_coverage, Lua 5.4 (in ls_lua.c: this header
+ * Depends on: ls_i18n, ls_rule, ls_coverage, Lua 5.4 (in ls_lua.c: this header
  * includes no Lua header), ls_sandbox, ls_lua_api, ls_lua_cover, ls_util.
  */
 #ifndef LS_LUA_H

@@ -10,7 +10,7 @@
  * (api->probe_fn), an unknown indicator is reported to the probe instead
  * of raising, and the read gives a neutral value.
  *
- * Depends on: ls_sandbox, Lua 5.4 (lua.h, lauxlib.h), ls_rule (and
+ * Depends on: ls_i18n, ls_sandbox, Lua 5.4 (lua.h, lauxlib.h), ls_rule (and
  * through it the scheme, the data and the statistics), ls_yaml, ls_util.
  */
 #include "ls_lua_api.h"

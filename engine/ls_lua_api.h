@@ -7,7 +7,7 @@
  * `label_of` read the call in progress (api->cur), `item` and `params`
  * are built once per leaf.
  *
- * Depends on: ls_sandbox, Lua 5.4 (lauxlib.h, in ls_lua_api.c), ls_rule
+ * Depends on: ls_i18n, ls_sandbox, Lua 5.4 (lauxlib.h, in ls_lua_api.c), ls_rule
  * (the probe function type, and through it the scheme, the data and the
  * statistics), ls_yaml, ls_util.
  */

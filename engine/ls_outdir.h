@@ -22,7 +22,7 @@
  * ls_outdir_open reads the umask by setting and restoring it, so it must
  * not run while another thread creates files.
  *
- * Depends on: POSIX (mkstemp, rename, fsync), ls_error, ls_util.
+ * Depends on: ls_i18n, POSIX (mkstemp, rename, fsync), ls_error, ls_util.
  */
 #ifndef LS_OUTDIR_H
 #define LS_OUTDIR_H

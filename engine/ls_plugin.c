@@ -18,7 +18,7 @@
  * through ls_plugin_host_call.  States the plugins kept are freed before
  * the plugins are unloaded.
  *
- * Depends on: dlfcn (the only file that includes dlfcn.h),
+ * Depends on: ls_i18n, dlfcn (the only file that includes dlfcn.h),
  * lawscore_plugin, ls_plugin_host, ls_rule, ls_util.
  */
 #include "ls_plugin.h"

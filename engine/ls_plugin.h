@@ -16,7 +16,7 @@
  * ls_plugin.c loads them; the host API they call (params, values,
  * results) is ls_plugin_host.c.
  *
- * Depends on: dlfcn (only ls_plugin.c includes dlfcn.h), ls_plugin_host,
+ * Depends on: ls_i18n, dlfcn (only ls_plugin.c includes dlfcn.h), ls_plugin_host,
  * ls_rule, ls_util, lawscore_plugin (include/lawscore_plugin.h).
  */
 #ifndef LS_PLUGIN_H

@@ -11,7 +11,7 @@
  *   DEDUCT the deduction (clamped to [0, points]);
  *   VETO   1 when the veto applies, 0 otherwise.
  *
- * Depends on: ls_scheme, ls_data, ls_stats, ls_error, ls_util.
+ * Depends on: ls_i18n, ls_scheme, ls_data, ls_stats, ls_error, ls_util.
  */
 #ifndef LS_RULE_H
 #define LS_RULE_H

@@ -23,7 +23,7 @@
  * follows string hashes, seeded per process, and results must be the same
  * on every run.
  *
- * Depends on: Lua 5.4 (lua.h, lauxlib.h, lualib.h), ls_util.
+ * Depends on: ls_i18n, Lua 5.4 (lua.h, lauxlib.h, lualib.h), ls_util.
  */
 #include "ls_sandbox.h"
 

@@ -15,7 +15,7 @@
  * The sandbox knows nothing of schemes or rules: the Lua backend (ls_lua)
  * adds the rule's objects (ls_lua_api) and runs the calls.
  *
- * Depends on: Lua 5.4 (lua.h; only the ls_lua* and ls_sandbox files
+ * Depends on: ls_i18n, Lua 5.4 (lua.h; only the ls_lua* and ls_sandbox files
  * include it), ls_util.
  */
 #ifndef LS_SANDBOX_H

@@ -5,7 +5,7 @@
  * rule.  Loading validates everything that can be checked before scoring.
  * The file format is described in docs/scheme.md.
  *
- * Depends on: ls_yread (and through it ls_yaml: the scheme's YAML stays
+ * Depends on: ls_i18n, ls_yread (and through it ls_yaml: the scheme's YAML stays
  * loaded, rule parameters are handed to rule backends as YAML nodes; this
  * header only names their types), ls_csv (units files), ls_value,
  * ls_decimal, ls_strmap, ls_arena, ls_error, ls_util.

@@ -6,7 +6,7 @@
  * version, and its file unless it is one of the installed plugins), the
  * indicator catalogue and, with data, what the data files gave.
  *
- * Depends on: ls_scheme, ls_data, ls_backends (the plugins loaded),
+ * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends (the plugins loaded),
  * ls_decimal.
  */
 #ifndef LS_SUMMARY_H

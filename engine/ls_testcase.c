@@ -3,7 +3,7 @@
  * ls_testcase.h): the file schemes loaded and bound once per run, the
  * scheme of a single-item case, the units of a case, and reading a case.
  *
- * Depends on: ls_scheme, ls_data, ls_backends, ls_rule, ls_expect,
+ * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_rule, ls_expect,
  * ls_score, ls_coverage, ls_testrun (options), ls_yaml, ls_yread,
  * ls_arena, ls_error, ls_util.
  */

@@ -7,7 +7,7 @@
  * from the registry, or a cohort).  Internal to the test runner
  * (ls_testrun, ls_expect, ls_testcheck).
  *
- * Depends on: ls_scheme, ls_data, ls_score, ls_rule, ls_backends,
+ * Depends on: ls_i18n, ls_scheme, ls_data, ls_score, ls_rule, ls_backends,
  * ls_coverage, ls_expect, ls_testrun (options), ls_yaml, ls_yread,
  * ls_arena, ls_error, ls_util.
  */

@@ -2,7 +2,7 @@
  * ls_testcheck.c - checking a case's expectations and the failure report
  * (see ls_testcheck.h).
  *
- * Depends on: ls_testcase, ls_expect, ls_explain, ls_score, ls_error,
+ * Depends on: ls_i18n, ls_testcase, ls_expect, ls_explain, ls_score, ls_error,
  * ls_util.
  */
 #include "ls_testcheck.h"
@@ -166,8 +166,8 @@ static void fail_head(ls_testcase *C, const ls_expect *x)
 
 static void put_expected_actual(ls_testcase *C, const char *want, const char *got)
 {
-    put_field(C->out, "expected", want);
-    put_field(C->out, "actual", got);
+    put_field(C->out, _("expected"), want);
+    put_field(C->out, _("actual"), got);
 }
 
 /* The case's values of unit u; with `defaults`, also the file's values

@@ -5,7 +5,7 @@
  * it read, the values the case gave, the unit's lost points, the group's
  * ranking), each failure at its file:line:col.
  *
- * Depends on: ls_testcase, ls_expect, ls_explain, ls_score, ls_error,
+ * Depends on: ls_i18n, ls_testcase, ls_expect, ls_explain, ls_score, ls_error,
  * ls_util.
  */
 #ifndef LS_TESTCHECK_H

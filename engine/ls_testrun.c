@@ -24,7 +24,7 @@
  * the file's counts.  Errors in a test file are printed with their case in
  * the compilers' form, path:line:col: error: message.
  *
- * Depends on: ls_testcase, ls_testcheck, ls_coverage, ls_scheme, ls_data,
+ * Depends on: ls_i18n, ls_testcase, ls_testcheck, ls_coverage, ls_scheme, ls_data,
  * ls_score, ls_yaml, ls_yread, ls_error, ls_util.
  */
 #include "ls_testrun.h"
@@ -132,7 +132,7 @@ static void run_case(ls_testfile *F, const ls_ynode *cn, size_t index)
     int failed = C->errs.n || !C->d || !C->r || C->nfail || rule_errors;
     if (failed) {
         F->failed++;
-        ls_buf_printf(&F->out, "  FAIL  %s  (%s:%d)\n", C->name, F->path, cn->line);
+        ls_buf_printf(&F->out, _("  FAIL  %s  (%s:%d)\n"), C->name, F->path, cn->line);
         ls_testcheck_put_diags(&F->out, &C->errs, "    ", 1);
         if (rule_errors || (!C->r && C->rerrs.n)) {
             ls_buf_puts(&F->out, _("    a rule failed while scoring:\n"));
@@ -141,7 +141,7 @@ static void run_case(ls_testfile *F, const ls_ynode *cn, size_t index)
         if (details.n) ls_buf_add(&F->out, details.p, details.n);
     } else {
         F->passed++;
-        if (R->o->verbose) ls_buf_printf(&F->out, "  ok    %s\n", C->name);
+        if (R->o->verbose) ls_buf_printf(&F->out, _("  ok    %s\n"), C->name);
     }
     ls_testcase_cleanup(C);
     ls_buf_cleanup(&details);

@@ -26,7 +26,7 @@
  * The runner is here; cases, their schemes and units are ls_testcase;
  * expectations ls_expect; comparing and the failure report ls_testcheck.
  *
- * Depends on: ls_testcase, ls_testcheck (its parts, with ls_expect
+ * Depends on: ls_i18n, ls_testcase, ls_testcheck (its parts, with ls_expect
  * behind them), ls_coverage, ls_scheme, ls_data, ls_score, ls_yaml,
  * ls_yread, ls_error, ls_util.
  */

@@ -4,7 +4,7 @@
  * Allocation failure aborts with a message: lawscore is a batch tool and
  * the data sets it loads are bounded by the loaders.
  *
- * Depends on: libc.
+ * Depends on: ls_i18n, libc.
  */
 #ifndef LS_UTIL_H
 #define LS_UTIL_H

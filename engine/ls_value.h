@@ -5,7 +5,7 @@
  * give values as YAML scalars or CSV cells.  Parsing text into a checked
  * value is shared by every loader here.
  *
- * Depends on: ls_util (in ls_value.c).
+ * Depends on: ls_i18n, ls_util (in ls_value.c).
  */
 #ifndef LS_VALUE_H
 #define LS_VALUE_H

@@ -9,7 +9,7 @@
  * file, non-scalar mapping keys, duplicate keys, tabs in indentation,
  * invalid UTF-8 and empty files, each with a positioned message.
  *
- * Depends on: libyaml (only this file's .c includes yaml.h), ls_arena,
+ * Depends on: ls_i18n, libyaml (only this file's .c includes yaml.h), ls_arena,
  * ls_error, ls_util.
  */
 #ifndef LS_YAML_H

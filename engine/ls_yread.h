@@ -6,7 +6,7 @@
  * Every function returns 0 on success or -1 after recording an error at
  * the offending node; they never stop at the first error themselves.
  *
- * Depends on: ls_yaml, ls_decimal, ls_value, ls_error, ls_util.
+ * Depends on: ls_i18n, ls_yaml, ls_decimal, ls_value, ls_error, ls_util.
  */
 #ifndef LS_YREAD_H
 #define LS_YREAD_H

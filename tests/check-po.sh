@@ -34,9 +34,10 @@ check() {
     awk -v po="$p" '
         FNR == 1 { kind = FILENAME ~ /fuzzy/ ? "fuzzy translation" : "no translation" }
         /^#: / { where = substr($0, 4); next }
-        /^msgid "/ { id = substr($0, 8, length($0) - 8); next }
+        /^msgid "/ { id = substr($0, 8, length($0) - 8); inid = 1; next }
+        /^"/ && inid { id = id substr($0, 2, length($0) - 2); next }
         /^msgstr/ { if (id != "") { n++; printf "%s: error: %s for \"%s\" (used at %s)\n", po, kind, id, where }
-                    id = ""; where = "" }
+                    id = ""; where = ""; inid = 0 }
         END { exit n > 0 }' "$tmp/untranslated.po" "$tmp/fuzzy.po"
 }
 
@@ -46,8 +47,8 @@ if [ $status = 0 ]; then
     n=$(grep -c '^msgid ' "$tmp/messages.pot")
     echo "check-po: $po translates all $((n - 1)) messages"
 else
-    [ -n "$out" ] && echo "$out"
-    [ $status = 1 ] && echo "check-po: $(echo "$out" | grep -c 'error:') messages to translate in $po: run make po-update, translate them, remove the fuzzy marks"
+    [ -n "$out" ] && printf '%s\n' "$out"
+    [ $status = 1 ] && echo "check-po: $(printf '%s\n' "$out" | grep -c 'error:') messages to translate in $po: run make po-update, translate them, remove the fuzzy marks"
     exit 1
 fi
 
@@ -63,6 +64,6 @@ case "$self" in
 esac
 if [ $self_status != 1 ]; then
     echo "FAIL check-po self-test: a planted untranslated message was not reported:"
-    echo "$self"
+    printf '%s\n' "$self"
     exit 1
 fi

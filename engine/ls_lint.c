@@ -325,7 +325,7 @@ static void full_points(const ls_run *r, ls_errors *err)
             ignored(err, s, n->line, n->col, n->lint_ignore,
                     ls_format(_("item %s '%s' %s"), n->number, n->name,
                               !full ? _("never reaches its full points on this data")
-                                    : "never loses a point on this data"));
+                                    : _("never loses a point on this data")));
         else if (!full)
             ls_warnf(err, s->path, n->rule.line, n->rule.col,
                      "item %s '%s' (%s points) never reaches its full points on this data: the "

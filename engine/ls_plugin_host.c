@@ -229,9 +229,9 @@ static int h_param_indicator(lsp_bind_ctx *b, const char *path, int required, un
                              int *out)
 {
     const ls_ynode *n = NULL;
-    int rc = param_lookup(b, path, required, "an indicator id", &n);
+    int rc = param_lookup(b, path, required, _("an indicator id"), &n);
     if (rc) return rc;
-    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, "an indicator id");
+    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, _("an indicator id"));
     const ls_scheme *s = b->s;
     char pb[PATH_TEXT];
     path_text(path, pb);
@@ -312,9 +312,9 @@ static int h_param_kind(lsp_bind_ctx *b, const char *path)
 static int h_param_number(lsp_bind_ctx *b, const char *path, int required, double *out)
 {
     const ls_ynode *n = NULL;
-    int rc = param_lookup(b, path, required, "a number", &n);
+    int rc = param_lookup(b, path, required, _("a number"), &n);
     if (rc) return rc;
-    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, "a number");
+    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, _("a number"));
     char msg[256], pb[PATH_TEXT];
     if (scalar_number(n, out, msg, sizeof msg))
         return bind_errorat(b, n, "parameter '%s': %s", path_text(path, pb), msg);
@@ -324,9 +324,9 @@ static int h_param_number(lsp_bind_ctx *b, const char *path, int required, doubl
 static int h_param_string(lsp_bind_ctx *b, const char *path, int required, const char **out)
 {
     const ls_ynode *n = NULL;
-    int rc = param_lookup(b, path, required, "text", &n);
+    int rc = param_lookup(b, path, required, _("text"), &n);
     if (rc) return rc;
-    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, "text");
+    if (n->kind != LS_YSCALAR) return wrong_type(b, path, n, _("text"));
     *out = n->str;
     return 0;
 }
@@ -334,18 +334,18 @@ static int h_param_string(lsp_bind_ctx *b, const char *path, int required, const
 static int h_param_bool(lsp_bind_ctx *b, const char *path, int required, int *out)
 {
     const ls_ynode *n = NULL;
-    int rc = param_lookup(b, path, required, "true or false", &n);
+    int rc = param_lookup(b, path, required, _("true or false"), &n);
     if (rc) return rc;
-    if (!scalar_bool(n, out)) return wrong_type(b, path, n, "true or false");
+    if (!scalar_bool(n, out)) return wrong_type(b, path, n, _("true or false"));
     return 0;
 }
 
 static int h_param_length(lsp_bind_ctx *b, const char *path, int required, size_t *out)
 {
     const ls_ynode *n = NULL;
-    int rc = param_lookup(b, path, required, "a list", &n);
+    int rc = param_lookup(b, path, required, _("a list"), &n);
     if (rc) return rc;
-    if (n->kind == LS_YSCALAR) return wrong_type(b, path, n, "a list");
+    if (n->kind == LS_YSCALAR) return wrong_type(b, path, n, _("a list"));
     *out = n->n;
     return 0;
 }
@@ -355,7 +355,7 @@ static int h_param_key(lsp_bind_ctx *b, const char *path, size_t i, const char *
     const ls_ynode *n = NULL;
     int rc = param_lookup(b, path, 1, "a mapping", &n);
     if (rc) return rc;
-    if (n->kind != LS_YMAP) return wrong_type(b, path, n, "a mapping");
+    if (n->kind != LS_YMAP) return wrong_type(b, path, n, _("a mapping"));
     if (i >= n->n)
         return bind_errorat(b, n, "internal error in the plugin: parameter '%s' has no pair %zu",
                             path, i);

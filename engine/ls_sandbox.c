@@ -545,7 +545,7 @@ static int refused_error(lua_State *L, const char *name)
 {
     for (const ls_sandbox_refusal *r = ls_sandbox_remove; r->name; r++)
         if (!strcmp(r->name, name))
-            return ls_sandbox_error(L, "'%s' is not available in rules (%s)", name, r->why);
+            return ls_sandbox_error(L, "'%s' is not available in rules (%s)", name, _(r->why));
     return 0;
 }
 
@@ -677,9 +677,9 @@ static int tab_shift(lua_State *L)
 /* ---- what a rule can call ----------------------------------------------- */
 
 /* The reasons given for refused names. */
-#define NO_HOST "the sandbox gives rules no files, processes, network or modules"
-#define NO_VM "rules cannot reach into the Lua machinery"
-#define NO_PCALL "an error always stops the rule and is reported"
+#define NO_HOST N_("the sandbox gives rules no files, processes, network or modules")
+#define NO_VM N_("rules cannot reach into the Lua machinery")
+#define NO_PCALL N_("an error always stops the rule and is reported")
 #define NO_RANDOM "scores must be the same on every run"
 
 /* The libraries opened, as linit.c lists them.  Not opened: os, io,

@@ -737,7 +737,7 @@ static void validate_tree(loader *ld, const ls_ynode *cats)
         if (!n->groups) ld->rc = ls_errorf(ld->err, s->path, n->line, n->col, "'%s' applies to no group", n->id);
     }
     if (cats && s->nroots && !ld->bad_points)
-        check_sums(ld, s->roots, s->nroots, s->total, ~0ULL, s->path, cats->line, cats->col, "the categories");
+        check_sums(ld, s->roots, s->nroots, s->total, ~0ULL, s->path, cats->line, cats->col, _("the categories"));
 }
 
 static void load_tie_breaks(loader *ld, const ls_ynode *gl)

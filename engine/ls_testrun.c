@@ -49,8 +49,8 @@
 #include "ls_yaml.h"
 #include "ls_yread.h"
 
-static const char hint_required[] =
-    " (a case gives every required value: in its 'data:', or in 'defaults:' for all cases of the file)";
+static const char *const hint_required =
+    N_(" (a case gives every required value: in its 'data:', or in 'defaults:' for all cases of the file)");
 
 void ls_test_opts_init(ls_test_opts *o)
 {
@@ -114,7 +114,7 @@ static void run_case(ls_testfile *F, const ls_ynode *cn, size_t index)
         }
         /* (after other mistakes, missing required values would only add noise) */
         C->d = ls_dataset_build(C->s, C->own == LS_CASE_BUILT ? NULL : F->data, C->rows, layers, 2, !parsed,
-                                hint_required, &C->errs);
+                                _(hint_required), &C->errs);
         free(layers);
     }
     if (C->d && parsed) {

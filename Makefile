@@ -122,6 +122,7 @@ $(BUILD)/test-plugins:
 
 $(BUILD)/tests/test_plugin: $(TEST_PLUGINS) | plugins
 $(BUILD)/tests/test_backends: | plugins
+$(BUILD)/tests/test_i18n: $(MO_FILES)
 
 demo: deps
 	@$(MAKE) --no-print-directory all plugins

@@ -680,7 +680,7 @@ static int tab_shift(lua_State *L)
 #define NO_HOST N_("the sandbox gives rules no files, processes, network or modules")
 #define NO_VM N_("rules cannot reach into the Lua machinery")
 #define NO_PCALL N_("an error always stops the rule and is reported")
-#define NO_RANDOM "scores must be the same on every run"
+#define NO_RANDOM N_("scores must be the same on every run")
 
 /* The libraries opened, as linit.c lists them.  Not opened: os, io,
  * package, debug, coroutine. */

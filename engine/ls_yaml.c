@@ -69,14 +69,15 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
 static int describe_parser_error(const char *path, yaml_parser_t *p, ls_errors *err)
 {
     int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
-    const char *problem = p->problem ? p->problem : _("unknown problem");
+    /* libyaml's texts are translated too (po/libyaml-messages.c lists them) */
+    const char *problem = p->problem ? _(p->problem) : _("unknown problem");
     if (p->error == YAML_READER_ERROR)
         return ls_errorf(err, path, 0, 0, "cannot read file: %s", problem);
     if (p->error == YAML_MEMORY_ERROR)
         return ls_errorf(err, path, 0, 0, "out of memory while parsing");
     if (p->context)
         return ls_errorf(err, path, line, col, "YAML syntax: %s %s (line %d, column %d)",
-                         problem, p->context, (int)p->context_mark.line + 1,
+                         problem, _(p->context), (int)p->context_mark.line + 1,
                          (int)p->context_mark.column + 1);
     return ls_errorf(err, path, line, col, "YAML syntax: %s", problem);
 }

@@ -3,8 +3,9 @@
 #
 #   sh tools/xgettext.sh OUT.pot [EXTRA.c...]
 #
-# Reads engine/*.c and the C plugins shipped with lawscore (plugins/*.c but
-# template.c, the plugin authors' copy) and writes a .pot.  The keywords
+# Reads engine/*.c, po/libyaml-messages.c (libyaml's own texts) and the C
+# plugins shipped with lawscore (plugins/*.c but template.c, the plugin
+# authors' copy) and writes a .pot.  The keywords
 # are every function that translates its format or text argument itself:
 # a literal passed there is a message, as is one written _("...") or
 # N_("...").  A new wrapper of that kind is added here, with its argument
@@ -34,4 +35,4 @@ exec xgettext --language=C --from-code=UTF-8 --no-wrap --sort-by-file \
     --keyword=fail:2 --flag=fail:2:c-format \
     --flag=ls_format:1:c-format --flag=ls_buf_printf:2:c-format \
     --flag=fprintf:2:c-format --flag=snprintf:3:c-format \
-    -o "$out" engine/*.c $plugins "$@"
+    -o "$out" engine/*.c po/libyaml-messages.c $plugins "$@"

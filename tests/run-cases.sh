@@ -207,6 +207,16 @@ for f in results.csv items.csv results.json results.xlsx report.html; do
     cmp -s "$scratch/repro1/$f" "$scratch/repro2/$f" || { ok=0; echo "FAIL reproducibility: $f differs between two runs"; }
 done
 if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+# The same under a Chinese locale: only messages change with the language,
+# never the output files.
+ok=1
+mkdir -p "$scratch/repro-zh"
+LANG=zh_CN.UTF-8 ${VALGRIND:-} "$BIN" run $ex/scheme.yaml $ex/data/fazhiban.yaml $ex/data/departments.csv -q \
+    -o "$scratch/repro-zh" >/dev/null 2>&1 || ok=0
+for f in results.csv items.csv results.json results.xlsx report.html; do
+    cmp -s "$scratch/repro1/$f" "$scratch/repro-zh/$f" || { ok=0; echo "FAIL locale: $f differs under LANG=zh_CN.UTF-8"; }
+done
+if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 
 echo "cases: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

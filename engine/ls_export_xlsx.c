@@ -409,23 +409,39 @@ out:
 }
 
 /* 主要失分项目: per group, every item on which its units lost points,
- * most units first. */
+ * most units first. As in the 通报: a title, one column header (repeated
+ * on every printed page), then each group under its own heading, each
+ * group after the first starting a printed page, so that no page is
+ * headed by another group's name. */
 static void write_common_losses(xw *x)
 {
     const ls_scheme *s = x->r->scheme;
     lxw_worksheet *ws = add_sheet(x, "主要失分项目", "主要失分项目");
     if (!ws) return;
-    lxw_row_t row = 0;
+    lxw_row_t row = 2;
+    lxw_row_t *breaks = ls_xcalloc(s->ngroups + 1, sizeof *breaks);
+    size_t nb = 0;
     for (size_t g = 0; g < s->ngroups; g++) {
         ls_ltable t = {0};
         ls_layout_common_losses(x->r, g, s->nleaves, &t);
-        if (g == 0) set_widths(x, ws, &t);
+        if (g == 0) {
+            set_widths(x, ws, &t);
+            char *title = ls_format("%s主要失分项目", s->name);
+            write_across(x, ws, 0, &t, title, x->title, 0);
+            free(title);
+            check(x, worksheet_set_row(ws, 0, 30, NULL));
+            write_head(x, ws, 1, &t);
+        } else if (nb < 1023) {
+            breaks[nb++] = row;
+        }
         write_across(x, ws, row++, &t, t.title, x->group, 0);
-        write_head(x, ws, row++, &t);
-        row = write_rows(x, ws, row, &t) + 1;
+        row = write_rows(x, ws, row, &t);
         ls_ltable_cleanup(&t);
     }
-    print_setup(x, ws, 1, 0, 0, s->name);
+    if (nb) check(x, worksheet_set_h_pagebreaks(ws, breaks));
+    free(breaks);
+    worksheet_freeze_panes(ws, 2, 0);
+    print_setup(x, ws, 1, 1, 1, s->name);
 }
 
 static void write_about(xw *x, const ls_manifest *m, int sheets)

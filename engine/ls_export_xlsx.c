@@ -161,13 +161,27 @@ static void set_height(xw *x, lxw_worksheet *ws, lxw_row_t row, int lines, doubl
     check(x, worksheet_set_row(ws, row, h, NULL));
 }
 
+/* A column title as the header shows it: one too wide for its column
+ * breaks before its last '（' ("依法全面履行政府职能\n（15分）"), so
+ * that the points stay together; otherwise LibreOffice may leave the
+ * closing '）' alone on the last line. */
+static char *head_text(const char *title, int width)
+{
+    const char *open = NULL;
+    for (const char *p = strstr(title, "（"); p; p = strstr(p + 1, "（")) open = p;
+    if (!open || open == title || ls_display_width(title) <= width - 1) return ls_xstrdup(title);
+    return ls_format("%.*s\n%s", (int)(open - title), title, open);
+}
+
 static void write_head(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable *t)
 {
     int lines = 1;
     for (size_t k = 0; k < t->ncols; k++) {
-        put_text(x, ws, row, (lxw_col_t)k, t->cols[k].title, x->head);
-        int l = lines_for(t->cols[k].title, t->cols[k].width);
+        char *h = head_text(t->cols[k].title, t->cols[k].width);
+        put_text(x, ws, row, (lxw_col_t)k, h, x->head);
+        int l = lines_for(h, t->cols[k].width);
         if (l > lines) lines = l;
+        free(h);
     }
     set_height(x, ws, row, lines, LINE_PT);
 }

@@ -463,7 +463,7 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
     const ls_scheme *s = x->r->scheme;
     lxw_worksheet *ws = add_sheet(x, "说明", "说明");
     if (!ws) return;
-    check(x, worksheet_set_column(ws, 0, 0, 14, NULL));
+    check(x, worksheet_set_column(ws, 0, 0, 26, NULL));
     check(x, worksheet_set_column(ws, 1, 1, 60, NULL));
     check(x, worksheet_set_column(ws, 2, 2, 68, NULL));
     lxw_row_t row = 0;
@@ -492,7 +492,8 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
     put_text(x, ws, row, 1, "文件", x->head);
     put_text(x, ws, row++, 2, "SHA-256", x->head);
     for (size_t i = 0; i < m->nfiles; i++, row++) {
-        put_text(x, ws, row, 0, ls_mf_role_name(m->files[i].role), x->cell[ST_PLAIN][CS_CENTER]);
+        put_text(x, ws, row, 0, ls_layout_file_role(ls_mf_role_name(m->files[i].role)),
+                 x->cell[ST_PLAIN][CS_CENTER]);
         put_text(x, ws, row, 1, m->files[i].path, x->cell[ST_PLAIN][CS_WRAP]);
         put_text(x, ws, row, 2, m->files[i].sha256, x->cell[ST_PLAIN][CS_WRAP]);
     }
@@ -502,8 +503,12 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
         put_text(x, ws, row++, 1, "值", x->head);
     }
     for (size_t i = 0; i < m->nopts; i++, row++) {
-        put_text(x, ws, row, 0, m->opts[i].key, x->cell[ST_PLAIN][CS_WRAP]);
-        put_text(x, ws, row, 1, m->opts[i].value, x->cell[ST_PLAIN][CS_WRAP]);
+        char *key = ls_layout_option_name(m->opts[i].key);
+        put_text(x, ws, row, 0, key, x->cell[ST_PLAIN][CS_WRAP]);
+        put_text(x, ws, row, 1, ls_layout_option_value(m->opts[i].value),
+                 x->cell[ST_PLAIN][CS_WRAP]);
+        set_height(x, ws, row, lines_for(key, 26), LINE_PT);
+        free(key);
     }
     print_setup(x, ws, 1, 0, 0, s->name);
 }

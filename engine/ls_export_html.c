@@ -50,6 +50,7 @@ static const char style[] =
     ".sign{margin-top:18px;line-height:2.6}\n"
     ".sign div{display:inline-block;min-width:30%}\n"
     "table.manifest td{font-size:12px;word-break:break-all}\n"
+    "table.manifest th:first-child{width:6em}\n"
     ".notice{border:1px solid #ef8f00;background:#fff8e1;padding:6px 10px}\n"
     "@page{size:A4 portrait;margin:12mm 10mm 14mm;"
     "@bottom-right{content:\"第 \" counter(page) \" 页，共 \" counter(pages) \" 页\";"

@@ -50,6 +50,7 @@ static const char style[] =
     ".sign{margin-top:18px;line-height:2.6}\n"
     ".sign div{display:inline-block;min-width:30%}\n"
     "table.manifest td{font-size:12px;word-break:break-all}\n"
+    "table.manifest th:first-child{width:6em}\n"
     ".notice{border:1px solid #ef8f00;background:#fff8e1;padding:6px 10px}\n"
     "@page{size:A4 portrait;margin:12mm 10mm 14mm;"
     "@bottom-right{content:\"第 \" counter(page) \" 页，共 \" counter(pages) \" 页\";"
@@ -452,7 +453,8 @@ static void write_inputs(hw *h, const ls_manifest *m)
     put(h, "<table class=\"manifest\"><thead><tr><th>类型</th><th>文件</th><th>SHA-256</th>"
            "</tr></thead><tbody>\n");
     for (size_t i = 0; i < m->nfiles; i++) {
-        ls_buf_printf(&h->b, "<tr><td class=\"short\">%s</td><td>", ls_mf_role_name(m->files[i].role));
+        ls_buf_printf(&h->b, "<tr><td class=\"short\">%s</td><td>",
+                      ls_layout_file_role(ls_mf_role_name(m->files[i].role)));
         esc(h, m->files[i].path);
         ls_buf_printf(&h->b, "</td><td>%s</td></tr>\n", m->files[i].sha256);
     }
@@ -460,10 +462,12 @@ static void write_inputs(hw *h, const ls_manifest *m)
     if (m->nopts) {
         put(h, "<table class=\"manifest\"><thead><tr><th>选项</th><th>值</th></tr></thead><tbody>\n");
         for (size_t i = 0; i < m->nopts; i++) {
+            char *key = ls_layout_option_name(m->opts[i].key);
             put(h, "<tr><td>");
-            esc(h, m->opts[i].key);
+            esc(h, key);
             put(h, "</td><td>");
-            esc(h, m->opts[i].value);
+            esc(h, ls_layout_option_value(m->opts[i].value));
+            free(key);
             put(h, "</td></tr>\n");
         }
         put(h, "</tbody></table>\n");

@@ -161,13 +161,27 @@ static void set_height(xw *x, lxw_worksheet *ws, lxw_row_t row, int lines, doubl
     check(x, worksheet_set_row(ws, row, h, NULL));
 }
 
+/* A column title as the header shows it: one too wide for its column
+ * breaks before its last '（' ("依法全面履行政府职能\n（15分）"), so
+ * that the points stay together; otherwise LibreOffice may leave the
+ * closing '）' alone on the last line. */
+static char *head_text(const char *title, int width)
+{
+    const char *open = NULL;
+    for (const char *p = strstr(title, "（"); p; p = strstr(p + 1, "（")) open = p;
+    if (!open || open == title || ls_display_width(title) <= width - 1) return ls_xstrdup(title);
+    return ls_format("%.*s\n%s", (int)(open - title), title, open);
+}
+
 static void write_head(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable *t)
 {
     int lines = 1;
     for (size_t k = 0; k < t->ncols; k++) {
-        put_text(x, ws, row, (lxw_col_t)k, t->cols[k].title, x->head);
-        int l = lines_for(t->cols[k].title, t->cols[k].width);
+        char *h = head_text(t->cols[k].title, t->cols[k].width);
+        put_text(x, ws, row, (lxw_col_t)k, h, x->head);
+        int l = lines_for(h, t->cols[k].width);
         if (l > lines) lines = l;
+        free(h);
     }
     set_height(x, ws, row, lines, LINE_PT);
 }
@@ -409,23 +423,39 @@ out:
 }
 
 /* 主要失分项目: per group, every item on which its units lost points,
- * most units first. */
+ * most units first. As in the 通报: a title, one column header (repeated
+ * on every printed page), then each group under its own heading, each
+ * group after the first starting a printed page, so that no page is
+ * headed by another group's name. */
 static void write_common_losses(xw *x)
 {
     const ls_scheme *s = x->r->scheme;
     lxw_worksheet *ws = add_sheet(x, "主要失分项目", "主要失分项目");
     if (!ws) return;
-    lxw_row_t row = 0;
+    lxw_row_t row = 2;
+    lxw_row_t *breaks = ls_xcalloc(s->ngroups + 1, sizeof *breaks);
+    size_t nb = 0;
     for (size_t g = 0; g < s->ngroups; g++) {
         ls_ltable t = {0};
         ls_layout_common_losses(x->r, g, s->nleaves, &t);
-        if (g == 0) set_widths(x, ws, &t);
+        if (g == 0) {
+            set_widths(x, ws, &t);
+            char *title = ls_format("%s主要失分项目", s->name);
+            write_across(x, ws, 0, &t, title, x->title, 0);
+            free(title);
+            check(x, worksheet_set_row(ws, 0, 30, NULL));
+            write_head(x, ws, 1, &t);
+        } else if (nb < 1023) {
+            breaks[nb++] = row;
+        }
         write_across(x, ws, row++, &t, t.title, x->group, 0);
-        write_head(x, ws, row++, &t);
-        row = write_rows(x, ws, row, &t) + 1;
+        row = write_rows(x, ws, row, &t);
         ls_ltable_cleanup(&t);
     }
-    print_setup(x, ws, 1, 0, 0, s->name);
+    if (nb) check(x, worksheet_set_h_pagebreaks(ws, breaks));
+    free(breaks);
+    worksheet_freeze_panes(ws, 2, 0);
+    print_setup(x, ws, 1, 1, 1, s->name);
 }
 
 static void write_about(xw *x, const ls_manifest *m, int sheets)
@@ -433,7 +463,7 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
     const ls_scheme *s = x->r->scheme;
     lxw_worksheet *ws = add_sheet(x, "说明", "说明");
     if (!ws) return;
-    check(x, worksheet_set_column(ws, 0, 0, 14, NULL));
+    check(x, worksheet_set_column(ws, 0, 0, 26, NULL));
     check(x, worksheet_set_column(ws, 1, 1, 60, NULL));
     check(x, worksheet_set_column(ws, 2, 2, 68, NULL));
     lxw_row_t row = 0;
@@ -462,7 +492,8 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
     put_text(x, ws, row, 1, "文件", x->head);
     put_text(x, ws, row++, 2, "SHA-256", x->head);
     for (size_t i = 0; i < m->nfiles; i++, row++) {
-        put_text(x, ws, row, 0, ls_mf_role_name(m->files[i].role), x->cell[ST_PLAIN][CS_CENTER]);
+        put_text(x, ws, row, 0, ls_layout_file_role(ls_mf_role_name(m->files[i].role)),
+                 x->cell[ST_PLAIN][CS_CENTER]);
         put_text(x, ws, row, 1, m->files[i].path, x->cell[ST_PLAIN][CS_WRAP]);
         put_text(x, ws, row, 2, m->files[i].sha256, x->cell[ST_PLAIN][CS_WRAP]);
     }
@@ -472,8 +503,12 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
         put_text(x, ws, row++, 1, "值", x->head);
     }
     for (size_t i = 0; i < m->nopts; i++, row++) {
-        put_text(x, ws, row, 0, m->opts[i].key, x->cell[ST_PLAIN][CS_WRAP]);
-        put_text(x, ws, row, 1, m->opts[i].value, x->cell[ST_PLAIN][CS_WRAP]);
+        char *key = ls_layout_option_name(m->opts[i].key);
+        put_text(x, ws, row, 0, key, x->cell[ST_PLAIN][CS_WRAP]);
+        put_text(x, ws, row, 1, ls_layout_option_value(m->opts[i].value),
+                 x->cell[ST_PLAIN][CS_WRAP]);
+        set_height(x, ws, row, lines_for(key, 26), LINE_PT);
+        free(key);
     }
     print_setup(x, ws, 1, 0, 0, s->name);
 }

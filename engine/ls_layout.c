@@ -23,6 +23,41 @@ const char *ls_layout_band_color(size_t i)
     return colors[i % (sizeof colors / sizeof *colors)];
 }
 
+const char *ls_layout_file_role(const char *role)
+{
+    static const char *const names[][2] = {
+        {"scheme", "考核方案"},
+        {"units", "单位名单"},
+        {"rule", "评分规则"},
+        {"plugin", "插件"},
+        {"data", "数据"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(role, names[i][0])) return names[i][1];
+    return role;
+}
+
+char *ls_layout_option_name(const char *key)
+{
+    static const char *const names[][2] = {
+        {"keep_going", "出错继续（--keep-going）"},
+        {"max_instructions", "规则指令上限（--max-instructions）"},
+        {"max_memory_mb", "规则内存上限MB（--max-memory-mb）"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(key, names[i][0])) return ls_xstrdup(names[i][1]);
+    size_t n = strlen(key);
+    if (!strncmp(key, "plugin.", 7) && n > 15 && !strcmp(key + n - 8, ".version"))
+        return ls_format("插件%.*s版本", (int)(n - 15), key + 7);
+    return ls_xstrdup(key);
+}
+
+const char *ls_layout_option_value(const char *value)
+{
+    return !strcmp(value, "true") ? "是" : !strcmp(value, "false") ? "否"
+                                                                   : value;
+}
+
 static void cell_free(ls_lcell *c)
 {
     if (c->kind == LS_LC_TEXT) free(c->text);

@@ -120,13 +120,20 @@ void ls_svg_bars_draw(ls_buf *b, const ls_svg_bars *c)
         double v = bar->value < 0 ? 0 : bar->value > max ? max
                                                          : bar->value;
         double w = plot_w * v / max;
-        /* a label longer than its column is cut, whole characters */
+        /* a label longer than its column is cut, whole characters, and
+         * ends in '…' so that a cut name is not read as a whole one (the
+         * full name is in the bar's tooltip) */
         char *label = ls_xstrdup(bar->label ? bar->label : "");
-        while (ls_display_width(label) * COL_PX > label_w - 8 && *label) {
-            size_t n = strlen(label);
-            do n--;
-            while (n && (label[n] & 0xC0) == 0x80);
-            label[n] = '\0';
+        if (ls_display_width(label) * COL_PX > label_w - 8) {
+            while ((ls_display_width(label) + 2) * COL_PX > label_w - 8 && *label) {
+                size_t n = strlen(label);
+                do n--;
+                while (n && (label[n] & 0xC0) == 0x80);
+                label[n] = '\0';
+            }
+            char *cut = ls_format("%s…", label);
+            free(label);
+            label = cut;
         }
         text(b, x0 - 6, y + bar_h - 3, "end", "label", label);
         free(label);

@@ -70,14 +70,20 @@ static void check_ranking(const ls_csv *res, const ls_csv *rk)
 {
     const ls_csv_row *rh = &res->rows[0];
     size_t ncat = rh->n - 10;
-    /* headers: "name(15)" in results.csv is "name（15分）" here */
+    /* headers: "name(15)" in results.csv is "name（15分）" here (or
+     * "name\n（15分）") */
     for (size_t i = 0; i < ncat; i++) {
         const char *h = cell(rh, 4 + i);
         const char *open = strrchr(h, '(');
         char *want = open ? ls_format("%.*s（%.*s分）", (int)(open - h), h,
                                       (int)(strlen(open + 1) - 1), open + 1)
                           : ls_xstrdup(h);
-        expect(rk->path, 2, "category header", want, cell(&rk->rows[1], 2 + i));
+        /* a header too wide for its column breaks before '（' */
+        const char *got = cell(&rk->rows[1], 2 + i);
+        const char *nl = strchr(got, '\n');
+        char *flat = nl ? ls_format("%.*s%s", (int)(nl - got), got, nl + 1) : ls_xstrdup(got);
+        expect(rk->path, 2, "category header", want, flat);
+        free(flat);
         free(want);
     }
     size_t matched = 0;

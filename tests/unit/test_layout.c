@@ -254,6 +254,27 @@ static void test_common_losses(void **state)
     ls_ltable_cleanup(&t);
 }
 
+/* The manifest in the office documents' words. */
+static void test_manifest_words(void **state)
+{
+    (void)state;
+    assert_string_equal(ls_layout_file_role("scheme"), "考核方案");
+    assert_string_equal(ls_layout_file_role("rule"), "评分规则");
+    assert_string_equal(ls_layout_file_role("other"), "other");
+    char *k = ls_layout_option_name("keep_going");
+    assert_string_equal(k, "出错继续（--keep-going）");
+    free(k);
+    k = ls_layout_option_name("plugin.formula.version");
+    assert_string_equal(k, "插件formula版本");
+    free(k);
+    k = ls_layout_option_name("plugin..version"); /* no name: as it is */
+    assert_string_equal(k, "plugin..version");
+    free(k);
+    assert_string_equal(ls_layout_option_value("false"), "否");
+    assert_string_equal(ls_layout_option_value("true"), "是");
+    assert_string_equal(ls_layout_option_value("1000000"), "1000000");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +284,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_losses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_common_losses, setup, teardown),
+        cmocka_unit_test(test_manifest_words),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }

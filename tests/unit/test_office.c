@@ -142,6 +142,16 @@ static void test_xlsx(void **state)
     char *styles = zip_member(p1, "xl/styles.xml");
     assert_non_null(strstr(styles, "formatCode=\"0.00\""));
     free(styles);
+    /* 主要失分项目: one header row repeated (no group's name heads every
+     * page), each group after the first on a new page */
+    char *common = zip_member(p1, "xl/worksheets/sheet3.xml");
+    assert_non_null(common);
+    assert_non_null(strstr(common, "主要失分项目</t>"));
+    assert_non_null(strstr(common, "<rowBreaks"));
+    free(common);
+    wb = zip_member(p1, "xl/workbook.xml");
+    assert_non_null(strstr(wb, "'主要失分项目'!$2:$2"));
+    free(wb);
     /* the first unit's sheet (after 通报, 扣分明细, 主要失分项目): 序号 stays text
      * (an inline string, the workbook being written row by row), 100.63
      * is a number */
@@ -253,6 +263,19 @@ static void test_svg(void **state)
     const char *w2 = strstr(strstr(w1, "<rect class=\"bar\""), "width=\"");
     double a = atof(w1 + 7), half = atof(w2 + 7);
     assert_true(a > 0 && a - 2 * half < 0.2 && a - 2 * half > -0.2);
+    ls_buf_cleanup(&b);
+
+    /* a label too long for its column is cut and ends in '…'; the bar's
+     * tooltip keeps the whole name */
+    ls_buf_init(&b);
+    const char *lng = "全面提高政府工作人员法治思维和依法行政能力全面提高政府工作人员法治思维和依法行政能力";
+    ls_svg_bar long_bar[] = {{lng, 50, NULL, NULL, 0, 0}};
+    ls_svg_bars lc = {"chart-y", "长", 100, "%", NULL, long_bar, 1};
+    ls_svg_bars_draw(&b, &lc);
+    assert_non_null(strstr(b.p, "…</text>"));
+    char *tip = ls_format("<title>%s：", lng);
+    assert_non_null(strstr(b.p, tip));
+    free(tip);
     ls_buf_cleanup(&b);
 
     ls_buf_init(&b);

@@ -7,7 +7,7 @@
  *
  * Depends on: ls_i18n, ls_yread (and through it ls_yaml: the scheme's YAML stays
  * loaded, rule parameters are handed to rule backends as YAML nodes; this
- * header only names their types), ls_csv (units files), ls_value,
+ * header only names their types), ls_intable (units tables), ls_value,
  * ls_decimal, ls_strmap, ls_arena, ls_error, ls_util.
  */
 #ifndef LS_SCHEME_H
@@ -57,6 +57,8 @@ typedef struct ls_unit {
 
 typedef struct ls_indicator {
     const char *id, *name, *unit, *description;
+    const char *source;      /* who supplies it (法制办, 信访局): its sheet in
+                                `lawscore template`; NULL when not given */
     ls_vspec spec;
     int required;
     ls_value def;            /* def.set when a default is given */
@@ -146,6 +148,13 @@ void ls_scheme_free(ls_scheme *s);
 
 /* Lookups by id; -1 when absent. */
 int ls_scheme_find_unit(const ls_scheme *s, const char *id);
+/* Group by id or by name; -1 if none. */
+int ls_scheme_find_group_any(const ls_scheme *s, const char *text);
+/* Parse a flags cell: flag ids or descriptions separated by ';' (also ',',
+ * '|', '、', spaces and the full-width forms ；，｜ and the full-width
+ * space).  Returns 0 with the set in *out, or -1 with the first unknown
+ * flag written into bad. */
+int ls_scheme_parse_flags(const ls_scheme *s, const char *text, uint64_t *out, char *bad, size_t badsize);
 int ls_scheme_find_indicator(const ls_scheme *s, const char *id);
 int ls_scheme_find_node(const ls_scheme *s, const char *id);
 int ls_scheme_find_group(const ls_scheme *s, const char *id);

@@ -29,14 +29,19 @@ static const char *const usage = N_(
     "       lawscore run SCHEME DATA... [-o DIR]        score every unit, write results to DIR\n"
     "       lawscore explain SCHEME DATA... --unit ID   print a unit's score sheet (评分表)\n"
     "       lawscore test [PATH...] [--coverage]        run the rule tests (*.test.yaml; docs/testing.md)\n"
+    "       lawscore template SCHEME -o FILE.xlsx       the blank data-collection workbook (docs/data.md)\n"
     "       lawscore --version | --help\n"
     "\n"
     "options:\n"
     "  -o, --output DIR         results directory (default: results)\n"
-    "  --strict                 check: fail (exit 1) on warnings too\n"
+    "  --strict                 check: fail (exit 1) on warnings too; check, run, explain:\n"
+    "                           a doubtful value (0.95 for a percent) is an error\n"
     "  -u, --unit ID            explain: the unit, by id or full name; may be repeated\n"
     "  --format text|json       explain: the score sheet as text (default) or as the\n"
     "                           unit's object in results.json\n"
+    "  --units LIST             template: only these units (ids, full names or groups,\n"
+    "                           comma-separated); may be repeated\n"
+    "  --source NAME            template: only this data source's sheet; may be repeated\n"
     "  -v, --verbose            test: list every case, not only the failures\n"
     "  --coverage               test: report the lines of rule scripts no case ran\n"
     "  --min-coverage P         test: fail when a rule script's coverage is below P percent\n"
@@ -64,6 +69,7 @@ static const struct command {
     {"run", ls_cmd_run, SCHEME, 1},
     {"explain", ls_cmd_explain, SCHEME, 1},
     {"test", ls_cmd_test, PATHS, 0},
+    {"template", ls_cmd_template, SCHEME, 0},
 };
 
 static const struct command *find_command(const char *name)
@@ -95,16 +101,22 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     o->data = ls_xcalloc((size_t)argc, sizeof *o->data);
     o->plugin_paths = ls_xcalloc((size_t)argc, sizeof *o->plugin_paths);
     o->units = ls_xcalloc((size_t)argc, sizeof *o->units);
+    o->select_units = ls_xcalloc((size_t)argc, sizeof *o->select_units);
+    o->sources = ls_xcalloc((size_t)argc, sizeof *o->sources);
     const char *format = NULL, *formats = NULL;
+    int output_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--max-instructions") ||
             !strcmp(a, "--max-memory-mb") || !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
-            !strcmp(a, "--unit") || !strcmp(a, "--format") || !strcmp(a, "--formats")) {
+            !strcmp(a, "--unit") || !strcmp(a, "--format") || !strcmp(a, "--formats") ||
+            !strcmp(a, "--units") || !strcmp(a, "--source")) {
             if (!val) { fprintf(stderr, _("lawscore: error: %s needs a value\n"), a); return -1; }
             i++;
-            if (a[1] == 'o' || !strcmp(a, "--output")) o->outdir = val;
+            if (!strcmp(a, "--units")) o->select_units[o->nselect_units++] = val;
+            else if (!strcmp(a, "--source")) o->sources[o->nsources++] = val;
+            else if (a[1] == 'o' || !strcmp(a, "--output")) { o->outdir = val; output_given = 1; }
             else if (!strcmp(a, "--plugin-path")) o->plugin_paths[o->nplugin_paths++] = val;
             else if (a[1] == 'u' || !strcmp(a, "--unit")) o->units[o->nunits++] = val;
             else if (!strcmp(a, "--format")) format = val;
@@ -157,7 +169,17 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         fprintf(stderr, _("lawscore: error: unknown command '%s'\n%s"), o->cmd, _(usage));
         return -1;
     }
-    int explain = !strcmp(o->cmd, "explain");
+    int explain = !strcmp(o->cmd, "explain"), template = !strcmp(o->cmd, "template");
+    if (!template && (o->nselect_units || o->nsources)) {
+        fprintf(stderr, _("lawscore: error: %s is an option of 'template'\n%s"), o->nsources ? "--source" : "--units",
+                _(usage));
+        return -1;
+    }
+    if (template && (!output_given || o->ndata)) {
+        fprintf(stderr, _("lawscore: error: 'template' takes the scheme only, and the workbook to write with "
+                          "-o FILE.xlsx\n%s"), _(usage));
+        return -1;
+    }
     if (!o->scheme) { fprintf(stderr, _("lawscore: error: '%s' needs a scheme file\n%s"), o->cmd, _(usage)); return -1; }
     if ((*cmd)->needs_data && o->ndata == 0) {
         fprintf(stderr, _("lawscore: error: '%s' needs at least one data file\n%s"), o->cmd, _(usage));
@@ -190,8 +212,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         ls_errors_cleanup(&e);
         if (bad) return -1;
     }
-    if (o->strict && strcmp(o->cmd, "check")) {
-        fprintf(stderr, _("lawscore: error: --strict is an option of 'check'\n%s"), _(usage));
+    if (o->strict && !strcmp(o->cmd, "test")) {
+        fprintf(stderr, _("lawscore: error: --strict is an option of 'check', 'run' and 'explain'\n%s"), _(usage));
         return -1;
     }
     return 0;
@@ -215,6 +237,8 @@ int main(int argc, char **argv)
         free(o.data);
         free(o.plugin_paths);
         free(o.units);
+        free(o.select_units);
+        free(o.sources);
         return EXIT_USAGE;
     }
     ls_errors err;
@@ -227,5 +251,7 @@ int main(int argc, char **argv)
     free(o.data);
     free(o.plugin_paths);
     free(o.units);
+    free(o.select_units);
+    free(o.sources);
     return rc;
 }

@@ -194,7 +194,8 @@ void fz_check(const char *what, int failed, const ls_errors *err, const char *pa
     for (size_t i = 0; i < err->n; i++) {
         const ls_diag *d = &err->v[i];
         if (!d->msg || !d->msg[0]) fz_fail("%s: diagnostic %zu has no message", what, i);
-        if (d->line < 0 || d->col < 0 || (d->col > 0 && d->line == 0))
+        /* a negative column is a spreadsheet cell (-1 = A), on a row */
+        if (d->line < 0 || (d->col != 0 && d->line == 0) || d->col < -16384)
             fz_fail("%s: diagnostic '%s' has position %d:%d", what, d->msg, d->line, d->col);
         if (d->sev == LS_SEV_ERROR) nerr++;
         if (fz_on("utf8") && (!ls_utf8_valid(d->msg, strlen(d->msg), NULL) ||

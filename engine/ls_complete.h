@@ -1,0 +1,34 @@
+/*
+ * ls_complete.h - completeness of the data (缺报): per unit, the
+ * indicators the data files gave no value for, which took the catalogue's
+ * default (or stayed without value), and the items whose score read one
+ * of them.  `check` prints the whole list; `run` one line counting them.
+ *
+ * Depends on: ls_data, ls_score (the indicators each cell read), ls_util.
+ */
+#ifndef LS_COMPLETE_H
+#define LS_COMPLETE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ls_data.h"
+#include "ls_score.h"
+
+typedef struct ls_completeness {
+    size_t values; /* (unit, indicator) pairs without a given value */
+    size_t units;  /* units with at least one */
+    size_t items;  /* (unit, item) cells whose score read one */
+} ls_completeness;
+
+/* Count what data set d did not give (r may be NULL: items not counted;
+ * when given, r must be a run on d). */
+ls_completeness ls_completeness_count(const ls_dataset *d, const ls_run *r);
+
+/* Print, per unit, the indicators without a given value (with the
+ * default each took) and the items that read them (when r is given), in
+ * registry order; nothing when every value was given.  Output errors are
+ * the caller's to check (ferror). */
+void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out);
+
+#endif

@@ -72,7 +72,7 @@ static void on_row(int c, void *data)
      * blank row) is skipped. */
     size_t j;
     for (j = 0; j < n && !rd->cur[j].text[0]; j++) {}
-    if (j == n) return;
+    if (j == n && !(rd->b->raw && n > 1)) return;
     if (t->nrows == 0) rd->header_n = n;
     else if (n < rd->header_n)
         rd->rc = ls_errorf(rd->err, t->path, rd->cur[0].line, rd->cur[n - 1].col,

@@ -239,10 +239,11 @@ static int sniff(const char *path)
     return FMT_CSV;
 }
 
-int ls_inbook_load(ls_inbook *b, const char *spec, ls_errors *err)
+static int load(ls_inbook *b, const char *spec, int raw, ls_errors *err)
 {
     memset(b, 0, sizeof *b);
     ls_arena_init(&b->arena);
+    b->raw = raw;
     char *path = ls_xstrdup(spec);
     char *hash = strrchr(path, '#');
     const char *slash = strrchr(path, '/');
@@ -284,10 +285,14 @@ int ls_inbook_load(ls_inbook *b, const char *spec, ls_errors *err)
             b->ntabs = 1;
         }
     }
-    for (size_t k = 0; k < b->ntabs && !rc; k++) ls_intable_finish(b, &b->tabs[k]);
+    for (size_t k = 0; k < b->ntabs && !rc && !raw; k++) ls_intable_finish(b, &b->tabs[k]);
     free(path);
     return rc;
 }
+
+int ls_inbook_load(ls_inbook *b, const char *spec, ls_errors *err) { return load(b, spec, 0, err); }
+
+int ls_inbook_load_raw(ls_inbook *b, const char *spec, ls_errors *err) { return load(b, spec, 1, err); }
 
 void ls_inbook_cleanup(ls_inbook *b)
 {

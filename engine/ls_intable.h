@@ -78,6 +78,7 @@ typedef struct ls_inbook {
     ls_intable *tabs; /* one per sheet (CSV: one) in file order */
     size_t ntabs, cap;
     const char *only; /* the sheet named with file#sheet, or NULL */
+    int raw;          /* loaded by ls_inbook_load_raw */
     ls_arena arena;   /* owns every string, row and cell */
 } ls_inbook;
 
@@ -89,6 +90,11 @@ typedef struct ls_inbook {
  * errors in err.  The book must be cleaned up in both cases.
  */
 int ls_inbook_load(ls_inbook *b, const char *spec, ls_errors *err);
+/* The same, rows as the file holds them, for tools that know the layout
+ * (a report exported by LibreOffice): no header, blank-row or trailing
+ * column normalisation, rows of empty fields kept (blank lines of a CSV
+ * are still skipped); spreadsheet rows hold only their non-empty cells. */
+int ls_inbook_load_raw(ls_inbook *b, const char *spec, ls_errors *err);
 void ls_inbook_cleanup(ls_inbook *b);
 
 /* True when spec names a table file (.csv, .xlsx, .xls, .tsv or .txt,

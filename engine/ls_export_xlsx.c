@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <xlsxwriter.h>
 
+#include "ls_complete.h"
 #include "ls_layout.h"
 #include "ls_util.h"
 
@@ -458,6 +459,25 @@ static void write_common_losses(xw *x)
     print_setup(x, ws, 1, 1, 1, s->name);
 }
 
+/* 缺报: the indicator values the data did not give, when there are any. */
+static void write_missing(xw *x)
+{
+    ls_ltable t = {0};
+    if (ls_layout_missing(x->r, &t)) {
+        lxw_worksheet *ws = add_sheet(x, "缺报", "缺报");
+        if (ws) {
+            set_widths(x, ws, &t);
+            write_across(x, ws, 0, &t, t.title, x->title, 0);
+            write_head(x, ws, 1, &t);
+            lxw_row_t row = write_rows(x, ws, 2, &t);
+            check(x, worksheet_autofilter(ws, 1, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
+            worksheet_freeze_panes(ws, 2, 0);
+            print_setup(x, ws, 1, 0, 1, x->r->scheme->name);
+        }
+    }
+    ls_ltable_cleanup(&t);
+}
+
 static void write_about(xw *x, const ls_manifest *m, int sheets)
 {
     const ls_scheme *s = x->r->scheme;
@@ -537,6 +557,7 @@ int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char 
     write_ranking(&x);
     write_losses(&x);
     write_common_losses(&x);
+    write_missing(&x);
     for (size_t u = 0; sheets && u < s->nunits; u++) write_unit_sheet(&x, u);
     write_about(&x, m, sheets);
 

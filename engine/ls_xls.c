@@ -252,13 +252,13 @@ int ls_xls_load(ls_inbook *b, const char *path, ls_errors *err)
     }
     int rc = 0;
     unsigned int nsheets = 0, pw = 0;
+    pct_set pct = {0};
     freexl_get_info(h, FREEXL_BIFF_PASSWORD, &pw);
     if (pw != FREEXL_BIFF_PLAIN) {
         rc = ls_errorf(err, path, 0, 0, "the .xls workbook is password-protected: save it without a password");
         goto out;
     }
     freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets);
-    pct_set pct = {0};
     find_percent_cells(path, &pct);
     for (unsigned short s = 0; s < nsheets; s++) {
         const char *name = NULL;

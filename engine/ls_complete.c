@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 /* A value the data files did not give: the default filled it, or it has
@@ -46,9 +47,11 @@ void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
     const ls_scheme *s = d->scheme;
     ls_completeness c = ls_completeness_count(d, r);
     if (!c.values) return;
-    fprintf(out, "completeness (缺报): %zu value%s not given in %zu unit%s", c.values, c.values == 1 ? "" : "s",
-            c.units, c.units == 1 ? "" : "s");
-    if (r) fprintf(out, "; %zu item score%s read%s them", c.items, c.items == 1 ? "" : "s", c.items == 1 ? "s" : "");
+    if (r)
+        fprintf(out, _("completeness (缺报): values not given %zu, units %zu, item scores that read them %zu"),
+                c.values, c.units, c.items);
+    else
+        fprintf(out, _("completeness (缺报): values not given %zu, units %zu"), c.values, c.units);
     fputs("\n", out);
     char buf[256];
     for (size_t u = 0; u < s->nunits; u++) {
@@ -56,7 +59,7 @@ void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
         int first = 1;
         for (size_t i = 0; i < s->ninds; i++) {
             if (!not_given(d, u, i)) continue;
-            if (first) fprintf(out, "  %s %s\n    not given:", un->id, un->name);
+            if (first) fprintf(out, "  %s %s\n%s", un->id, un->name, _("    not given:"));
             const ls_value *v = ls_dataset_get(d, u, i);
             fprintf(out, "%s %s=%s", first ? "" : ",", s->inds[i].name,
                     v->set ? ls_value_format(v, buf, sizeof buf) : "(none)");
@@ -68,7 +71,7 @@ void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
         for (size_t k = 0; r && k < s->nleaves; k++) {
             const ls_node *n = &s->nodes[s->leaves[k]];
             if (!reads_default(d, r, u, (size_t)s->leaves[k])) continue;
-            fprintf(out, "%s %s", any ? "," : "    items that read them:", n->number);
+            fprintf(out, "%s %s", any ? "," : _("    items that read them:"), n->number);
             any = 1;
         }
         if (any) fputs("\n", out);

@@ -6,7 +6,7 @@
  * and its workbook has a 缺报 sheet.
  *
  * Depends on: ls_data, ls_score (the indicators each cell read), ls_layout
- * (the table type of the workbook's 缺报 sheet), ls_util.
+ * (the table type of the workbook's 缺报 sheet), ls_i18n, ls_util.
  */
 #ifndef LS_COMPLETE_H
 #define LS_COMPLETE_H

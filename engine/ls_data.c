@@ -130,7 +130,9 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     const ls_indicator *in = &dl->s->inds[ind];
     ls_value v;
     char msg[512], shifted[96];
-    const char *tname = ls_vtype_name(in->spec.type);
+    static const char *const tphrase[] = {N_("an integer"), N_("a number"), N_("a percentage"),
+                                          N_("a boolean"), N_("a choice"), N_("text")};
+    const char *tname = _(tphrase[in->spec.type]);
     switch (kind) {
     case LS_IN_ERROR:
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
@@ -140,15 +142,14 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     case LS_IN_DATE:
         if (in->spec.type == LS_T_TEXT) break;
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
-                           "the cell holds a date (%s), but indicator '%s' %s is %s %s: type the value, or "
+                           "the cell holds a date (%s), but indicator '%s' %s is %s: type the value, or "
                            "format the cell as a number (Excel turns 3-1 or 3/1 into a date)",
-                           text, in->id, in->name, in->spec.type == LS_T_INTEGER ? "an" : "a", tname);
+                           text, in->id, in->name, tname);
         return;
     case LS_IN_BOOL:
         if (in->spec.type == LS_T_BOOLEAN) break;
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
-                           "the cell holds a TRUE/FALSE value, but indicator '%s' %s is %s %s",
-                           in->id, in->name, in->spec.type == LS_T_INTEGER || in->spec.type == LS_T_ENUM ? "an" : "a",
+                           "the cell holds a TRUE/FALSE value, but indicator '%s' %s is %s", in->id, in->name,
                            tname);
         return;
     case LS_IN_PERCENT:

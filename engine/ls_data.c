@@ -58,6 +58,10 @@ static int unknown_indicator(dloader *dl, const char *id, int line, int col)
     const char *sug = ls_scheme_suggest_indicator(dl->s, id);
     if (sug)
         return ls_errorf(dl->err, dl->path, line, col, "unknown indicator '%s' (did you mean '%s'?)", id, sug);
+    const ls_indicator *near = ls_scheme_suggest_indicator_name(dl->s, id);  /* a header in Chinese */
+    if (near)
+        return ls_errorf(dl->err, dl->path, line, col, "unknown indicator '%s' (did you mean '%s' (%s)?)", id,
+                         near->name, near->id);
     return ls_errorf(dl->err, dl->path, line, col, "unknown indicator '%s': it is not in the scheme's catalogue", id);
 }
 
@@ -159,7 +163,17 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     default:
         break;
     }
-    if (ls_value_parse(&in->spec, text, plain, &v, msg, sizeof msg)) {
+    int code = -1;   /* an enum value written as its label (市级 for city) */
+    if (in->spec.type == LS_T_ENUM && in->labels) code = ls_indicator_label_code(in, text);
+    if (ls_value_parse(&in->spec, code >= 0 ? in->spec.choices[code] : text, plain, &v, msg, sizeof msg)) {
+        if (in->spec.type == LS_T_ENUM && in->labels) {
+            char *choices = ls_indicator_choices_text(in);
+            dl->rc = ls_errorf(dl->err, dl->path, line, col, "expected one of %s; found '%s'%s (indicator '%s' %s)",
+                               choices, text, code == -2 ? ", the label of several values: write the code" : "",
+                               in->id, in->name);
+            free(choices);
+            return;
+        }
         size_t tl = strlen(text);
         int curly = tl >= 6 && !memcmp(text, "\xE2\x80\x9C", 3) && !memcmp(text + tl - 3, "\xE2\x80\x9D", 3);
         dl->rc = ls_errorf(dl->err, dl->path, line, col, "%s (indicator '%s' %s)%s", msg, in->id, in->name,

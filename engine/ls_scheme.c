@@ -927,6 +927,26 @@ static const char *label_in(const ls_indicator *in, const char *code)
     return NULL;
 }
 
+int ls_indicator_label_code(const ls_indicator *in, const char *label)
+{
+    int found = -1;
+    for (size_t j = 0; in->labels && j < in->spec.nchoices; j++)
+        if (in->labels[j] && !strcmp(in->labels[j], label)) found = found == -1 ? (int)j : -2;
+    return found;
+}
+
+char *ls_indicator_choices_text(const ls_indicator *in)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    ls_buf_puts(&b, "");
+    for (size_t j = 0; j < in->spec.nchoices; j++) {
+        ls_buf_printf(&b, "%s%s", j ? ", " : "", in->spec.choices[j]);
+        if (in->labels && in->labels[j]) ls_buf_printf(&b, " (%s)", in->labels[j]);
+    }
+    return b.p;
+}
+
 const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code)
 {
     if (ind >= 0) {
@@ -966,6 +986,33 @@ const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id)
     }
     size_t len = strlen(id);
     return bestd <= (len < 6 ? 2 : len / 3) ? best : NULL;
+}
+
+const ls_indicator *ls_scheme_suggest_indicator_name(const ls_scheme *s, const char *name)
+{
+    const ls_indicator *best = NULL;
+    size_t bestd = (size_t)-1, nbest = 0, len = ls_utf8_count(name, strlen(name));
+    if (!len) return NULL;
+    for (size_t i = 0; i < s->ninds; i++) {
+        size_t d = ls_edit_distance_cp(name, s->inds[i].name);
+        if (d < bestd) {
+            bestd = d;
+            best = &s->inds[i];
+            nbest = 1;
+        } else if (d == bestd) {
+            nbest++;
+        }
+    }
+    if (best && nbest == 1 && bestd <= (len <= 5 ? 1 : len / 3)) return best;
+    /* 结案 for 行政处罚结案率, 迟报次数（次） for 迟报次数 */
+    const ls_indicator *hit = NULL;
+    size_t hits = 0;
+    for (size_t i = 0; i < s->ninds; i++)
+        if (strstr(s->inds[i].name, name) || strstr(name, s->inds[i].name)) {
+            hit = &s->inds[i];
+            hits++;
+        }
+    return hits == 1 ? hit : NULL;
 }
 
 int ls_node_applies(const ls_scheme *s, int node, int unit)

@@ -161,12 +161,25 @@ int ls_scheme_find_group(const ls_scheme *s, const char *id);
 
 /* The catalogue id nearest to `id` (for "did you mean"), or NULL. */
 const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id);
+/* The catalogue indicator whose name (迟报次数) is nearest to `name`, in
+ * code points (at most 1 apart for names of up to 5 characters, a third
+ * of the length beyond), else the only one whose name contains `name` or
+ * is contained in it; NULL when none is near or several are equally. */
+const ls_indicator *ls_scheme_suggest_indicator_name(const ls_scheme *s, const char *name);
 
 /* The display name of enum value `code`: that of indicator `ind`'s
  * `labels:`, or with ind < 0 the one every indicator labelling the code
  * gives it; `code` itself when there is none (or they disagree).  The
  * string lives as long as the scheme (or is `code`). */
 const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code);
+
+/* The index of the enum value of `in` whose `labels:` label is `label`
+ * (市级 -> city): -1 when no value has that label, -2 when several do. */
+int ls_indicator_label_code(const ls_indicator *in, const char *label);
+
+/* The enum values of `in` as messages list them, each code with its label
+ * when it has one: "province (省级), city (市级), none".  Caller frees. */
+char *ls_indicator_choices_text(const ls_indicator *in);
 
 /* Whether leaf or category `node` applies to unit `unit`. */
 int ls_node_applies(const ls_scheme *s, int node, int unit);

@@ -48,8 +48,10 @@ void ls_rule_call_cleanup(ls_rule_call *c)
     free(c->err_msg);
     free(c->err_path);
     free(c->err_trace);
-    c->err_msg = c->err_path = c->err_trace = NULL;
-    c->err_line = 0;
+    free(c->err_note);
+    c->err_msg = c->err_path = c->err_trace = c->err_note = NULL;
+    c->err_line = c->err_scheme_line = c->err_scheme_col = 0;
+    c->err_kind = LS_RULE_ERR_RUNTIME;
 }
 
 int ls_rule_call_fail(ls_rule_call *c, const char *path, int line, const char *fmt, ...)
@@ -84,10 +86,39 @@ char *ls_rule_call_describe(const ls_rule_call *c)
     return b.p;
 }
 
+static void add_diag(ls_errors *err, ls_severity sev, const char *path, int line, int col, const char *msg)
+{
+    switch (sev) {
+    case LS_SEV_ERROR: ls_errorf(err, path, line, col, "%s", msg); break;
+    case LS_SEV_WARNING: ls_warnf(err, path, line, col, "%s", msg); break;
+    case LS_SEV_NOTE: ls_notef(err, path, line, col, "%s", msg); break;
+    }
+}
+
+void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *lead, ls_errors *err)
+{
+    char *msg;
+    if (lead)
+        msg = ls_format("%s%s%s%s", lead, c->err_msg ? c->err_msg : "failed",
+                        c->err_trace && c->err_trace[0] ? "\n" : "", c->err_trace ? c->err_trace : "");
+    else
+        msg = ls_rule_call_describe(c);
+    const char *spath = c->scheme->path;
+    if (c->err_kind == LS_RULE_ERR_PARAM && c->err_scheme_line > 0) {
+        add_diag(err, sev, spath, c->err_scheme_line, c->err_scheme_col, msg);
+        const ls_node *n = &c->scheme->nodes[c->node];
+        ls_notef(err, ls_rule_call_path(c), c->err_line, 0, "the rule of %s %s '%s' uses it here",
+                 ls_section_name(n->section), n->number, n->name);
+    } else {
+        add_diag(err, sev, ls_rule_call_path(c), c->err_line, 0, msg);
+        if (c->err_scheme_line > 0 && c->err_note)
+            ls_notef(err, spath, c->err_scheme_line, c->err_scheme_col, "%s", c->err_note);
+    }
+    free(msg);
+}
+
 int ls_rule_call_report(const ls_rule_call *c, ls_errors *err)
 {
-    char *msg = ls_rule_call_describe(c);
-    ls_errorf(err, ls_rule_call_path(c), c->err_line, 0, "%s", msg);
-    free(msg);
+    ls_rule_call_report_as(c, LS_SEV_ERROR, NULL, err);
     return -1;
 }

@@ -325,15 +325,15 @@ static void params_blame(luab *b, ls_rule_call *c)
         return;
     }
     if (c->err_kind != LS_RULE_ERR_HELPER || !b->api.nmiss || !strstr(c->err_msg, "found nil")) return;
+    int given = params && params->kind == LS_YMAP && params->n;
     ls_buf t;
     ls_buf_init(&t);
-    ls_buf_printf(&t, "%s %s '%s' ", ls_section_name(nd->section), nd->number, nd->name);
-    if (params && params->kind == LS_YMAP && params->n) ls_buf_puts(&t, "gives no params ");
-    else ls_buf_puts(&t, "has no params, so ");
+    ls_buf_printf(&t, "%s %s '%s' has %s params key ", ls_section_name(nd->section), nd->number, nd->name,
+                  given ? "no" : "no params at all, so no");
     for (int i = 0; i < b->api.nmiss; i++)
         ls_buf_printf(&t, "%s'%s'", i ? (i + 1 == b->api.nmiss ? " or " : ", ") : "", b->api.miss[i]);
-    ls_buf_puts(&t, params && params->kind == LS_YMAP && params->n ? ", which the rule reads" : " reads nil");
-    if (params && params->kind == LS_YMAP && params->n) {
+    ls_buf_puts(&t, ", which the rule reads");
+    if (given) {
         const char *near = NULL;
         size_t best = (size_t)-1;
         for (size_t i = 0; i < params->n; i++) {
@@ -344,7 +344,13 @@ static void params_blame(luab *b, ls_rule_call *c)
                 near = k;
             }
         }
-        if (near && best <= 2) ls_buf_printf(&t, " (did you mean '%s'?)", near);
+        if (near && best <= 2) {
+            ls_buf_printf(&t, " (did you mean '%s'?)", near);
+        } else {
+            ls_buf_puts(&t, "; its params are ");
+            for (size_t i = 0; i < params->n; i++)
+                ls_buf_printf(&t, "%s%s", i ? ", " : "", ls_ymap_key(params, i)->str);
+        }
     }
     c->err_note = t.p;
     c->err_scheme_line = params ? params->line : nd->rule.line;

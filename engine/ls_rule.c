@@ -98,9 +98,11 @@ static void add_diag(ls_errors *err, ls_severity sev, const char *path, int line
 void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *lead, ls_errors *err)
 {
     char *msg;
+    /* (a params key is what to fix: no traceback for it) */
+    int trace = c->err_trace && c->err_trace[0] && c->err_kind != LS_RULE_ERR_PARAM;
     if (lead)
-        msg = ls_format("%s%s%s%s", lead, c->err_msg ? c->err_msg : "failed",
-                        c->err_trace && c->err_trace[0] ? "\n" : "", c->err_trace ? c->err_trace : "");
+        msg = ls_format("%s%s%s%s", lead, c->err_msg ? c->err_msg : "failed", trace ? "\n" : "",
+                        trace ? c->err_trace : "");
     else
         msg = ls_rule_call_describe(c);
     const char *spath = c->scheme->path;

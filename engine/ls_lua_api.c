@@ -480,6 +480,20 @@ static int is_choice(const ls_indicator *in, const char *key)
     return 0;
 }
 
+/* Whether key is a value of some enum indicator c read whose value for
+ * the unit is `value` (two enums read may both be at "none"). */
+static int is_choice_of_read(const ls_rule_call *c, const char *value, const char *key)
+{
+    const ls_scheme *s = c->scheme;
+    for (size_t i = 0; i < s->ninds; i++) {
+        const ls_value *v = &c->data->vals[(size_t)c->unit * s->ninds + i];
+        if (c->reads[i] && s->inds[i].spec.type == LS_T_ENUM && v->set && v->str && !strcmp(v->str, value) &&
+            is_choice(&s->inds[i], key))
+            return 1;
+    }
+    return 0;
+}
+
 /* enum_keys(fname, what, value, map): see ls_lua_api.h. */
 static int host_enum_keys(lua_State *L)
 {
@@ -514,7 +528,7 @@ static int host_enum_keys(lua_State *L)
     if (where) {
         for (size_t i = 0; i < where->n && !bad; i++) {
             const ls_ynode *k = ls_ymap_key(where, i);
-            if (!is_choice(in, k->str)) {
+            if (!is_choice_of_read(c, value, k->str)) {
                 bad = k->str;
                 bad_node = k;
             }
@@ -525,7 +539,7 @@ static int host_enum_keys(lua_State *L)
             lua_pop(L, 1);
             if (lua_type(L, -1) != LUA_TSTRING) continue;
             const char *k = lua_tostring(L, -1);
-            if (!is_choice(in, k) && (!bad || strcmp(k, bad) < 0)) bad = k;   /* k stays in the table */
+            if (!is_choice_of_read(c, value, k) && (!bad || strcmp(k, bad) < 0)) bad = k;   /* k stays in the table */
         }
     }
     if (!bad) {

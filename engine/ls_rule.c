@@ -97,14 +97,18 @@ static void add_diag(ls_errors *err, ls_severity sev, const char *path, int line
 
 void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *lead, ls_errors *err)
 {
-    char *msg;
     /* (a params key is what to fix: no traceback for it) */
     int trace = c->err_trace && c->err_trace[0] && c->err_kind != LS_RULE_ERR_PARAM;
-    if (lead)
-        msg = ls_format("%s%s%s%s", lead, c->err_msg ? c->err_msg : "failed", trace ? "\n" : "",
-                        trace ? c->err_trace : "");
-    else
-        msg = ls_rule_call_describe(c);
+    char *own = NULL;
+    if (!lead) {
+        const ls_node *n = &c->scheme->nodes[c->node];
+        const ls_unit *u = &c->scheme->units[c->unit];
+        lead = own = ls_format("rule of %s %s '%s' for unit '%s' (%s): ", ls_section_name(n->section), n->number,
+                               n->name, u->id, u->name);
+    }
+    char *msg = ls_format("%s%s%s%s", lead, c->err_msg ? c->err_msg : "failed", trace ? "\n" : "",
+                          trace ? c->err_trace : "");
+    free(own);
     const char *spath = c->scheme->path;
     if (c->err_kind == LS_RULE_ERR_PARAM && c->err_scheme_line > 0) {
         add_diag(err, sev, spath, c->err_scheme_line, c->err_scheme_col, msg);

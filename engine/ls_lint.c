@@ -337,12 +337,10 @@ static void data_failures(const ls_run *r, ls_backends *b, const unsigned char *
             ls_rule_call_fail(&c, NULL, 0, "%s",
                               cell->nreasons ? r->reasons[cell->reason0] : "failed");
         }
-        char *msg = ls_rule_call_describe(&c);
-        ls_warnf(err, ls_rule_call_path(&c), c.err_line, 0, "%s", msg);
+        ls_rule_call_report_as(&c, LS_SEV_WARNING, NULL, err);
         if (nfail > 1)
             ls_notef(err, ls_rule_call_path(&c), c.err_line, 0,
                      "the rule of item %s fails for %zu units in all", s->nodes[leaf].number, nfail);
-        free(msg);
         ls_rule_call_cleanup(&c);
     }
     ls_stats_free(st);

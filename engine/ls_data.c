@@ -169,7 +169,7 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
         if (in->spec.type == LS_T_ENUM && in->labels) {
             char *choices = ls_indicator_choices_text(in);
             dl->rc = ls_errorf(dl->err, dl->path, line, col, "expected one of %s; found '%s'%s (indicator '%s' %s)",
-                               choices, text, code == -2 ? ", the label of several values: write the code" : "",
+                               choices, text, code == -2 ? _(", the label of several values: write the code") : "",
                                in->id, in->name);
             free(choices);
             return;

@@ -40,7 +40,8 @@ typedef struct lint {
     unsigned *ncertain;          /* calls failing whatever the data (below) */
     unsigned char *param_bad;    /* a failure blamed the item's params */
     ls_rule_call *first;         /* the first failure (to report after all probes) */
-    char **first_what;           /* its probe unit and probe set, in words */
+    char **first_what;           /* its probe unit, in words ... */
+    int *first_set;              /* ... and its probe set */
 } lint;
 
 /* A failure the data cannot be the cause of: a name that is nowhere
@@ -257,8 +258,8 @@ static void probe_leaf(lint *l, ls_backends *b, size_t pos, int set, const int *
         if (rc && !l->unknown && !l->failed[leaf]) {
             l->failed[leaf] = l->flagged[leaf] = 1;
             char *kind = describe_kind(s, kinds[k]);
-            l->first_what[leaf] = ls_format("%s and %s", kind, probe_what[set]);
-            free(kind);
+            l->first_what[leaf] = kind;
+            l->first_set[leaf] = set;
             l->first[leaf] = c;          /* kept: reported by report_probe_failures */
             continue;
         }
@@ -277,22 +278,24 @@ static void report_probe_failures(lint *l)
         ls_rule_call *c = &l->first[leaf];
         if (!l->first_what[leaf]) continue;
         const ls_node *n = &s->nodes[leaf];
-        char *lead;
+        char *head;
+        const char *msg = c->err_msg ? c->err_msg : _("failed");
         ls_severity sev = LS_SEV_ERROR;
         if (l->param_bad[leaf] && c->err_kind == LS_RULE_ERR_PARAM)
-            lead = ls_format("%s %s '%s': ", ls_section_name(n->section), n->number, n->name);
+            head = ls_format(_("%s %s '%s': %s"), ls_section_name(n->section), n->number, n->name, msg);
         else if (l->param_bad[leaf] || l->ncertain[leaf] == l->ncalls[leaf])
-            lead = ls_format("rule of %s %s '%s' fails on every probe unit, whatever the data: ",
-                             ls_section_name(n->section), n->number, n->name);
+            head = ls_format(_("rule of %s %s '%s' fails on every probe unit, whatever the data: %s"),
+                             ls_section_name(n->section), n->number, n->name, msg);
         else {
             sev = LS_SEV_WARNING;
-            lead = ls_format("rule of %s %s '%s' fails on a probe unit of %s: ", ls_section_name(n->section),
-                             n->number, n->name, l->first_what[leaf]);
+            head = ls_format(_("rule of %s %s '%s' fails on a probe unit of %s and %s: %s%s%s"),
+                             ls_section_name(n->section), n->number, n->name, l->first_what[leaf],
+                             probe_what[l->first_set[leaf]], msg, "", "");
         }
         l->pos = pos;
-        ls_rule_call_report_as(c, sev, lead, &l->found);
+        ls_rule_call_report_as(c, sev, head, &l->found);
         tag_found(l);
-        free(lead);
+        free(head);
     }
 }
 
@@ -415,6 +418,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
     l.param_bad = ls_xcalloc(nn, 1);
     l.first = ls_xcalloc(nn, sizeof *l.first);
     l.first_what = ls_xcalloc(nn, sizeof *l.first_what);
+    l.first_set = ls_xcalloc(nn, sizeof *l.first_set);
     size_t errors_before = err->nerrors;
     unsigned char *reads = ls_xmalloc(s->ninds ? s->ninds : 1);
     int *kinds = ls_xmalloc((s->nunits ? s->nunits : 1) * sizeof *kinds);
@@ -497,6 +501,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
         }
     free(l.first);
     free(l.first_what);
+    free(l.first_set);
     free(l.ncalls);
     free(l.ncertain);
     free(l.param_bad);

@@ -326,33 +326,32 @@ static void params_blame(luab *b, ls_rule_call *c)
     }
     if (c->err_kind != LS_RULE_ERR_HELPER || !b->api.nmiss || !strstr(c->err_msg, "found nil")) return;
     int given = params && params->kind == LS_YMAP && params->n;
-    ls_buf t;
-    ls_buf_init(&t);
-    ls_buf_printf(&t, "%s %s '%s' has %s params key ", ls_section_name(nd->section), nd->number, nd->name,
-                  given ? "no" : "no params at all, so no");
-    for (int i = 0; i < b->api.nmiss; i++)
-        ls_buf_printf(&t, "%s'%s'", i ? (i + 1 == b->api.nmiss ? " or " : ", ") : "", b->api.miss[i]);
-    ls_buf_puts(&t, ", which the rule reads");
-    if (given) {
-        const char *near = NULL;
-        size_t best = (size_t)-1;
-        for (size_t i = 0; i < params->n; i++) {
-            const char *k = ls_ymap_key(params, i)->str;
-            size_t d = ls_edit_distance(b->api.miss[0], k);
-            if (d < best) {
-                best = d;
-                near = k;
-            }
-        }
-        if (near && best <= 2) {
-            ls_buf_printf(&t, " (did you mean '%s'?)", near);
-        } else {
-            ls_buf_puts(&t, "; its params are ");
-            for (size_t i = 0; i < params->n; i++)
-                ls_buf_printf(&t, "%s%s", i ? ", " : "", ls_ymap_key(params, i)->str);
+    ls_buf keys, have;
+    ls_buf_init(&keys);
+    ls_buf_init(&have);
+    for (int i = 0; i < b->api.nmiss; i++) ls_buf_printf(&keys, "%s'%s'", i ? ", " : "", b->api.miss[i]);
+    const char *sec = ls_section_name(nd->section), *near = NULL;
+    size_t best = (size_t)-1;
+    for (size_t i = 0; given && i < params->n; i++) {
+        const char *k = ls_ymap_key(params, i)->str;
+        ls_buf_printf(&have, "%s%s", i ? ", " : "", k);
+        size_t d = ls_edit_distance(b->api.miss[0], k);
+        if (d < best) {
+            best = d;
+            near = k;
         }
     }
-    c->err_note = t.p;
+    if (!given)
+        c->err_note = ls_format(_("%s %s '%s' has no params at all, so no params key %s, which the rule reads"),
+                                sec, nd->number, nd->name, keys.p);
+    else if (near && best <= 2)
+        c->err_note = ls_format(_("%s %s '%s' has no params key %s, which the rule reads (did you mean '%s'?)"),
+                                sec, nd->number, nd->name, keys.p, near);
+    else
+        c->err_note = ls_format(_("%s %s '%s' has no params key %s, which the rule reads; its params are %s"),
+                                sec, nd->number, nd->name, keys.p, have.p);
+    ls_buf_cleanup(&keys);
+    ls_buf_cleanup(&have);
     c->err_scheme_line = params ? params->line : nd->rule.line;
     c->err_scheme_col = params ? params->col : nd->rule.col;
 }

@@ -548,15 +548,15 @@ static int host_enum_keys(lua_State *L)
     }
     char *choices = ls_indicator_choices_text(in);
     int code = ls_indicator_label_code(in, bad);
-    char *hint = code >= 0 ? ls_format("; '%s' is the label of %s: write the code %s", bad,
+    char *hint = code >= 0 ? ls_format(_("; '%s' is the label of %s: write the code %s"), bad,
                                        in->spec.choices[code], in->spec.choices[code])
                            : ls_xstrdup("");
     const char *fname = luaL_optstring(L, 1, "?");
     const char *what = luaL_optstring(L, 2, "levels");
     char msg[600];
     snprintf(msg, sizeof msg,
-             "%s(): %s key '%s' is not a value of indicator '%s' (%s), so it never scores; its values "
-             "are %s%s",
+             _("%s(): %s key '%s' is not a value of indicator '%s' (%s), so it never scores; its values "
+             "are %s%s"),
              fname, pname && where ? pname : what, bad, in->id, in->name, choices, hint);
     ls_utf8_fix_tail(msg);
     free(choices);

@@ -95,19 +95,18 @@ static void add_diag(ls_errors *err, ls_severity sev, const char *path, int line
     }
 }
 
-void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *lead, ls_errors *err)
+void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *head, ls_errors *err)
 {
     /* (a params key is what to fix: no traceback for it) */
     int trace = c->err_trace && c->err_trace[0] && c->err_kind != LS_RULE_ERR_PARAM;
     char *own = NULL;
-    if (!lead) {
+    if (!head) {
         const ls_node *n = &c->scheme->nodes[c->node];
         const ls_unit *u = &c->scheme->units[c->unit];
-        lead = own = ls_format("rule of %s %s '%s' for unit '%s' (%s): ", ls_section_name(n->section), n->number,
-                               n->name, u->id, u->name);
+        head = own = ls_format(_("rule of %s %s '%s' for unit '%s' (%s): %s"), ls_section_name(n->section),
+                               n->number, n->name, u->id, u->name, c->err_msg ? c->err_msg : _("failed"));
     }
-    char *msg = ls_format("%s%s%s%s", lead, c->err_msg ? c->err_msg : "failed", trace ? "\n" : "",
-                          trace ? c->err_trace : "");
+    char *msg = ls_format("%s%s%s", head, trace ? "\n" : "", trace ? c->err_trace : "");
     free(own);
     const char *spath = c->scheme->path;
     if (c->err_kind == LS_RULE_ERR_PARAM && c->err_scheme_line > 0) {

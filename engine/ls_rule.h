@@ -90,10 +90,11 @@ const char *ls_rule_call_path(const ls_rule_call *c);
  * a LS_RULE_ERR_PARAM failure is reported at the scheme place, with the
  * script line as the note).  Returns -1. */
 int ls_rule_call_report(const ls_rule_call *c, ls_errors *err);
-/* The same with the severity and message prefix of the caller's choice:
- * lint reports probe failures with it.  `lead` replaces "rule of item ...
- * for unit ...: " when not NULL. */
-void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *lead, ls_errors *err);
+/* The same with the severity and message of the caller's choice: lint
+ * reports probe failures with it.  `head` (the message without the
+ * traceback, which is appended unless the failure is at a params key)
+ * replaces "rule of item ... for unit ...: <message>" when not NULL. */
+void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *head, ls_errors *err);
 
 /* Told, while a backend probes, of an indicator name a rule reads that the
  * catalogue lacks: the name as written ("late_report", or "[1]" for a key

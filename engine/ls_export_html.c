@@ -339,7 +339,9 @@ static void write_ranking(hw *h, int sheets)
         /* a group: its heading row, its units, its note */
         const ls_lrow *head = &t.rows[i++];
         size_t from = i;
-        while (i < t.nrows && t.rows[i].kind == LS_LR_UNIT) i++;
+        /* the ranked units, then the vetoed ones under their heading */
+        while (i < t.nrows && (t.rows[i].kind == LS_LR_UNIT || t.rows[i].kind == LS_LR_SECTION))
+            i++;
         size_t to = i;
         const ls_lrow *note = i < t.nrows && t.rows[i].kind == LS_LR_NOTE ? &t.rows[i++] : NULL;
         ls_buf_printf(&h->b, "<section class=\"group\" id=\"group-");

@@ -123,8 +123,11 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t);
  * each category "<name>（<points>分）" | 加分 | 扣分 | 总分 | 等次 | 说明;
  * for each group a LS_LR_GROUP heading ("乡镇政府（2个单位）"), its units
  * in rank order (名次 a number, or text "并列3" for a shared rank; 说明
- * is ls_explain_unit), then a LS_LR_NOTE with its bands and counts
- * (ls_layout_bands).
+ * is ls_explain_unit), then, when some were vetoed, a LS_LR_SECTION
+ * "一票否决单位（N个）" and the vetoed units in rank order with an empty
+ * 名次 (their total as scored, grade, and the veto in 说明), then a
+ * LS_LR_NOTE with its bands and counts (ls_layout_bands).  results.csv
+ * and results.json keep the vetoed units' ranks.
  */
 void ls_layout_ranking(const ls_run *r, ls_ltable *t);
 

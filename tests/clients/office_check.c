@@ -94,12 +94,14 @@ static void check_ranking(const ls_intable *res, const ls_intable *rk)
         const char *group = cell(u, 0), *name = cell(u, 3), *rank = cell(u, 1);
         const ls_inrow *found = NULL;
         const char *cur = NULL;
+        int in_veto = 0, found_veto = 0;
         char *head = ls_format("%s（", group);
         for (size_t k = 2; k < rk->nrows; k++) {
             const ls_inrow *row = &rk->rows[k];
-            if (!*cell(row, 1) && starts(cell(row, 0), head)) cur = group;
+            if (!*cell(row, 1) && starts(cell(row, 0), head)) cur = group, in_veto = 0;
+            else if (!*cell(row, 1) && cur && starts(cell(row, 0), "一票否决单位（")) in_veto = 1;
             else if (!*cell(row, 1)) cur = NULL;
-            else if (cur && !strcmp(cell(row, 1), name)) found = row;
+            else if (cur && !strcmp(cell(row, 1), name)) found = row, found_veto = in_veto;
         }
         free(head);
         if (!found) {
@@ -107,12 +109,22 @@ static void check_ranking(const ls_intable *res, const ls_intable *rk)
             continue;
         }
         matched++;
+        /* a vetoed unit (一票否决 set in results.csv) is listed apart,
+         * under 一票否决单位, without a 名次; results.csv keeps its rank */
+        int vetoed = *cell(u, 8 + ncat) != '\0';
+        if (vetoed != found_veto)
+            fail(vetoed ? "通报: vetoed unit '%s' is not under 一票否决单位 in group '%s'"
+                        : "通报: unit '%s' is under 一票否决单位 in group '%s' without a veto",
+                 name, group);
         int shared = 0;
         for (size_t j = 1; j < res->nrows; j++)
             if (j != i && !strcmp(cell(&res->rows[j], 0), group) &&
-                !strcmp(cell(&res->rows[j], 1), rank) && *rank)
+                !strcmp(cell(&res->rows[j], 1), rank) && *rank &&
+                !*cell(&res->rows[j], 8 + ncat))
                 shared = 1;
-        char *want = shared ? ls_format("并列%s", rank) : ls_xstrdup(rank);
+        char *want = vetoed   ? ls_xstrdup("")
+                     : shared ? ls_format("并列%s", rank)
+                              : ls_xstrdup(rank);
         expect(rk->path, found->line, "名次", want, cell(found, 0));
         free(want);
         for (size_t c = 0; c < ncat; c++)

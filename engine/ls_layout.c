@@ -272,6 +272,26 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     if (note) summary(t, "说明", note);
 }
 
+size_t ls_layout_sheet_end(const ls_ltable *t)
+{
+    size_t end = t->nrows;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i].kind == LS_LR_SUMMARY && t->rows[i].c[S_NAME].kind == LS_LC_TEXT &&
+            !strcmp(t->rows[i].c[S_NAME].text, "总分"))
+            end = i;
+    if (end == t->nrows) return end;
+    /* with the veto items and their heading, when the 一票否决 row
+     * precedes */
+    const ls_lrow *prev = end ? &t->rows[end - 1] : NULL;
+    if (prev && prev->kind == LS_LR_SUMMARY && prev->c[S_NAME].kind == LS_LC_TEXT &&
+        !strcmp(prev->c[S_NAME].text, "一票否决")) {
+        size_t i = end - 1;
+        while (i > 0 && t->rows[i].kind != LS_LR_SECTION) i--;
+        if (t->rows[i].kind == LS_LR_SECTION) end = i;
+    }
+    return end;
+}
+
 /* ---- 通报 ---- */
 
 char *ls_layout_bands(const ls_run *r, size_t group)

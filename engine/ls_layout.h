@@ -119,6 +119,15 @@ void ls_ltable_clear_rows(ls_ltable *t);
 void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t);
 
 /*
+ * Where the end of a 评分表 (from ls_layout_sheet) starts: the row of
+ * 总分, or the veto items' heading when the veto rows precede it.  The
+ * documents print the end (一票否决 … 总分, 等次, 名次) and the signature
+ * block together, never split by a page end.  t->nrows when the table
+ * has no 总分 row.
+ */
+size_t ls_layout_sheet_end(const ls_ltable *t);
+
+/*
  * The 通报 into t: title "<assessment>结果通报", columns 名次 | 单位 |
  * each category "<name>（<points>分）" | 加分 | 扣分 | 总分 | 等次 | 说明;
  * for each group a LS_LR_GROUP heading ("乡镇政府（2个单位）"), its units

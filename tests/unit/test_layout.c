@@ -136,6 +136,12 @@ static void test_sheet_deduction_veto_error(void **state)
     r = row_with(&t, 1, "合计");
     assert_score(&r->c[2], "100");
     assert_null(row_with(&t, 1, "折算"));
+    /* the end printed with the signatures: from the veto items' heading */
+    size_t end = ls_layout_sheet_end(&t);
+    assert_int_equal(t.rows[end].kind, LS_LR_SECTION);
+    assert_text(&t.rows[end].c[0], "一票否决项目");
+    assert_ptr_equal(&t.rows[end + 1], row_with(&t, 0, "否1"));
+    assert_true(row_with(&t, 1, "总分") > &t.rows[end]);
     ls_ltable_cleanup(&t);
 
     /* a cell in error, and the unit's note */

@@ -269,7 +269,10 @@ static char *footer_text(const char *left)
         else ls_buf_add(&b, p, 1);
     }
     ls_utf8_fix_tail(b.p);
-    ls_buf_puts(&b, "&R第 &P 页，共 &N 页");
+    /* no "共 &N 页": LibreOffice counts the whole workbook's pages for
+     * &N (a 2-page 评分表 read "第 1 页，共 56 页"), while &P restarts
+     * on every sheet (worksheet_set_start_page) */
+    ls_buf_puts(&b, "&R第 &P 页");
     return b.p;
 }
 
@@ -283,6 +286,7 @@ static void print_setup(xw *x, lxw_worksheet *ws, int landscape, lxw_row_t head0
     worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.7);
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_center_horizontally(ws);
+    worksheet_set_start_page(ws, 1); /* each sheet's pages from 1 */
     check(x, worksheet_repeat_rows(ws, head0, head));
     char *foot = footer_text(left);
     check(x, worksheet_set_footer(ws, foot));

@@ -162,6 +162,10 @@ static void test_xlsx(void **state)
     assert_non_null(strstr(sheet, "考核组成员签字："));
     assert_non_null(strstr(sheet, "<v>100.63</v>"));
     assert_non_null(strstr(sheet, "fitToPage=\"1\""));
+    /* pages numbered per sheet, without a workbook-wide total */
+    assert_non_null(strstr(sheet, "useFirstPageNumber=\"1\""));
+    assert_non_null(strstr(sheet, "&amp;R第 &amp;P 页</oddFooter>"));
+    assert_null(strstr(sheet, "&amp;N"));
     assert_non_null(strstr(sheet, "paperSize=\"9\""));
     free(sheet);
 

@@ -349,6 +349,19 @@ static int data_table_matches(const ls_intable *t)
     return 0;
 }
 
+/* A header taken as one of the unit columns (`what`) that also names an
+ * indicator: the column could mean either, which is an error. */
+static void ambiguous_header(dloader *dl, const ls_incell *f, const char *what)
+{
+    int ind = find_indicator_by_name(dl->s, f->text);
+    if (ind < 0) return;
+    const ls_indicator *in = &dl->s->inds[ind];
+    dl->rc = ls_errorf(dl->err, dl->path, f->line, f->col,
+                       "column '%s' could mean %s or indicator '%s' (%s, scheme line %d): "
+                       "head the indicator's column with its id",
+                       f->text, what, in->id, in->name, in->line);
+}
+
 static void load_table(dloader *dl, const ls_intable *t)
 {
     const ls_scheme *s = dl->s;
@@ -369,12 +382,32 @@ static void load_table(dloader *dl, const ls_intable *t)
     for (size_t j = 0; j < h->n; j++) {
         const char *c = h->f[j].text;
         col_ind[j] = COL_IGNORED;
-        if ((int)j == unit_col) { col_ind[j] = COL_UNIT; continue; }
-        /* the unit's name, group and flags, unless an indicator has that very id */
+        if ((int)j == unit_col) {
+            ambiguous_header(dl, &h->f[j], _("the unit id column"));
+            col_ind[j] = COL_UNIT;
+            continue;
+        }
+        /* the unit's name, group and flags, unless an indicator has that very
+         * id (a header that is also an indicator's name is an error) */
         if (ls_scheme_find_indicator(s, c) < 0) {
-            if (is_name_header(c) && name_col < 0) { col_ind[j] = COL_NAME; name_col = (int)j; continue; }
-            if ((!strcmp(c, "group") || !strcmp(c, "分组")) && group_col < 0) { col_ind[j] = COL_GROUP; group_col = (int)j; continue; }
-            if ((!strcmp(c, "flags") || !strcmp(c, "标记")) && flags_col < 0) { col_ind[j] = COL_FLAGS; flags_col = (int)j; continue; }
+            if (is_name_header(c) && name_col < 0) {
+                ambiguous_header(dl, &h->f[j], _("the unit name column"));
+                col_ind[j] = COL_NAME;
+                name_col = (int)j;
+                continue;
+            }
+            if ((!strcmp(c, "group") || !strcmp(c, "分组")) && group_col < 0) {
+                ambiguous_header(dl, &h->f[j], _("the unit group column"));
+                col_ind[j] = COL_GROUP;
+                group_col = (int)j;
+                continue;
+            }
+            if ((!strcmp(c, "flags") || !strcmp(c, "标记")) && flags_col < 0) {
+                ambiguous_header(dl, &h->f[j], _("the unit flags column"));
+                col_ind[j] = COL_FLAGS;
+                flags_col = (int)j;
+                continue;
+            }
         }
         int ind = find_indicator_by_name(s, c);
         if (ind < 0) { dl->rc = unknown_indicator(dl, c, h->f[j].line, h->f[j].col); continue; }

@@ -207,6 +207,18 @@ static int msgh(lua_State *L)
 
 /* ---- one call ---------------------------------------------------------- */
 
+/* Raise an error unless the string at index i (reason number k) is text
+ * the results can hold: a NUL byte would cut it short. */
+static void check_reason(lua_State *L, int i, lua_Integer k)
+{
+    size_t len;
+    const char *s = lua_tolstring(L, i, &len);
+    const char *nul = memchr(s, '\0', len);
+    if (nul)
+        ls_sandbox_error(L, "reason %lld holds a NUL byte (\\0) at byte %zu: a reason is text",
+                         (long long)k, (size_t)(nul - s) + 1);
+}
+
 /* Add the reasons at index i (nil, a string or a list of strings). */
 static void take_reasons(lua_State *L, int i, ls_rule_call *c, const char *what)
 {
@@ -216,6 +228,7 @@ static void take_reasons(lua_State *L, int i, ls_rule_call *c, const char *what)
     case LUA_TNIL:
         return;
     case LUA_TSTRING:
+        check_reason(L, i, (lua_Integer)c->reasons.n + 1);
         s = lua_tolstring(L, i, &len);
         ls_strlist_add(&c->reasons, s, len);
         return;
@@ -224,6 +237,7 @@ static void take_reasons(lua_State *L, int i, ls_rule_call *c, const char *what)
         for (lua_Integer k = 1; k <= n; k++) {
             if (lua_rawgeti(L, i, k) != LUA_TSTRING)
                 ls_sandbox_error(L, "reason %lld is %s (expected a string)", (long long)k, ls_sandbox_a_type(L, -1));
+            check_reason(L, -1, (lua_Integer)c->reasons.n + k);
             lua_pop(L, 1);
         }
         for (lua_Integer k = 1; k <= n; k++) {
@@ -249,6 +263,9 @@ static double take_score(lua_State *L, int i, int veto, const char *what)
     double x = lua_tonumber(L, i);
     if (isnan(x)) ls_sandbox_error(L, "%s NaN", what);
     if (!isfinite(x)) ls_sandbox_error(L, "%s an infinite number", what);
+    /* A veto applies or not: 0.005 must not veto while 0.004 does not. */
+    if (veto && x != 0 && x != 1)
+        ls_sandbox_error(L, "%s %.14g (a veto rule returns true or false, or 1 or 0)", what, x);
     return x;
 }
 

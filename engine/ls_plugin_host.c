@@ -694,6 +694,9 @@ int ls_plugin_host_call(const ls_scheme *s, const ls_plugin_binding *bd, ls_rule
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned NaN", nm, fn);
     else if (!isfinite(c.value))
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned an infinite number", nm, fn);
+    else if (s->nodes[rc->node].section == LS_SEC_VETO && c.value != 0 && c.value != 1)
+        ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned %.14g for a veto item (1 when the veto "
+                                "applies, else 0)", nm, fn, c.value);
     free(c.failure);
     if (ret) {
         ls_strlist_cleanup(&rc->reasons);

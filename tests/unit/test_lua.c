@@ -297,6 +297,17 @@ static void test_veto(void **state)
     num = F.s->nodes[ls_scheme_find_node(F.s, "e_veto_misuse")].number;
     snprintf(msg, sizeof msg, "veto(): item %s is not a veto item (一票否决)", num);
     expect_err("e_veto_misuse", "sfj", msg, 1);
+    /* numbers: 1 or 0 only (0.005 must not veto where 0.004 does not) */
+    expect_err("v_number", "sfj", "rule returned -1 (a veto rule returns true or false, or 1 or 0)", -1);
+    expect_err("v_number", "xfj", "rule returned 0.005 (a veto rule returns true or false, or 1 or 0)", -1);
+    expect_ok("v_number", "hbj", 1);
+    expect_ok("v_number", "zz", 0);
+}
+
+static void test_reason_nul(void **state)
+{
+    (void)state;
+    expect_err("v_reason_nul", "sfj", "reason 2 holds a NUL byte (\\0) at byte 7: a reason is text", -1);
 }
 
 /* ---- what a rule sees ------------------------------------------------------ */
@@ -736,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_bonus_kind),
         cmocka_unit_test(test_deduction_kind),
         cmocka_unit_test(test_veto),
+        cmocka_unit_test(test_reason_nul),
         cmocka_unit_test(test_unit_and_item),
         cmocka_unit_test(test_params_types),
         cmocka_unit_test(test_data_types),

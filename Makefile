@@ -138,6 +138,7 @@ check: deps
 test: all plugins depends format-check unit cases fuzz-regress clients template-roundtrip
 	@sh tests/check-cookbook.sh
 	@sh tests/check-po.sh
+	@sh tests/repro-rules.sh $(BUILD)/lawscore
 	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
 
 # The data-collection workbook filled in by LibreOffice and scored

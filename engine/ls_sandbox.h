@@ -107,6 +107,13 @@ ls_sandbox *ls_sandbox_of(lua_State *L);
 void ls_sandbox_arm(lua_State *L);
 void ls_sandbox_disarm(lua_State *L);
 
+/* Charge `units` instructions to the current call's budget for work done
+ * inside a C function (one a byte or element handled), which the count
+ * hook never sees; raises the budget error naming `what` (e.g.
+ * "string.upper") when the budget is spent.  Call only from C functions a
+ * rule calls. */
+void ls_sandbox_charge(lua_State *L, double units, const char *what);
+
 /* ---- set-up ------------------------------------------------------------------ */
 
 /* A lua_CFunction, to be run under lua_pcall: opens ls_sandbox_libs,

@@ -255,6 +255,88 @@ static void test_replaced_behave(void **state)
     sbox_free(&x);
 }
 
+/* table.sort is a stable merge sort: equal elements keep their order
+ * (Lua's quicksort chose random pivots), order functions that contradict
+ * themselves are an error, errors in them end the call. */
+static void test_sort(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 1000000);
+    want_result(&x, "local t = {5, 3, 9, 1, 3} table.sort(t) return table.concat(t, ',')", "1,3,3,5,9");
+    want_result(&x, "local t = {'b', 'a', 'c'} table.sort(t, function(a, b) return a > b end) "
+                      "return table.concat(t)", "cba");
+    /* stable: 300 records with three keys; equal ones stay in order */
+    want_result(&x, "local t = {} for i = 1, 300 do t[i] = {id = i, k = i % 3} end "
+                      "table.sort(t, function(a, b) return a.k < b.k end) local s = {} "
+                      "for i = 1, 300 do s[i] = t[i].id end "
+                      "return table.concat(s, ',', 1, 4) .. ' ' .. table.concat(s, ',', 100, 102) .. ' ' .. "
+                      "table.concat(s, ',', 298, 300)", "3,6,9,12 300,1,4 293,296,299");
+    want_result(&x, "local t = {} table.sort(t) t = {1} table.sort(t) return tostring(#t)", "1");
+    want_error(&x, "local t = {3, 1, 2, 1} table.sort(t, function(a, b) return a <= b end) return 1",
+               "table.sort: invalid order function: its answers contradict each other (on elements 2 "
+               "and 4 of the table); an order function must be strict: a < b, not a <= b");
+    want_error(&x, "local t = {3, 'x'} table.sort(t) return 1", "attempt to compare string with number");
+    want_error(&x, "table.sort({2, 1}, function(a, b) error('boom', 0) end) return 1", "boom");
+    sbox_free(&x);
+}
+
+/* pairs and next walk numbers, strings and booleans in a fixed order and
+ * refuse keys that only have a memory address; the text of tables and
+ * functions holds no address either. */
+static void test_no_addresses(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 1000000);
+    want_result(&x, "local s = '' for k in pairs({[true] = 1, [false] = 2, [2.5] = 3, [1] = 4, x = 5}) do "
+                      "s = s .. tostring(k) .. ' ' end return s", "1 2.5 x false true ");
+    want_error(&x, "for k in pairs({[{}] = 1}) do end return 1",
+               "pairs() cannot walk a table that has a table as a key: such keys have no fixed order, so "
+               "results would change from run to run (use numbers or strings as keys)");
+    want_error(&x, "return next({[print] = 1})",
+               "next() cannot walk a table that has a function as a key: such keys have no fixed order, "
+               "so results would change from run to run (use numbers or strings as keys)");
+    want_result(&x, "return tostring({}) .. ' ' .. tostring(print) .. ' ' .. tostring(string)",
+                "table function: builtin table: string");
+    want_result(&x, "local function f() end return tostring(f)", "function: t:1");
+    want_result(&x, "return string.format('%s %5.2s %d %s %%s %s', {}, 'abc', 3, print, nil)",
+                "table    ab 3 function: builtin %s nil");
+    want_error(&x, "return string.format('%p', {})",
+               "string.format: '%p' prints a memory address, which changes from run to run");
+    want_error(&x, "return ('%10p'):format('x')",
+               "string.format: '%p' prints a memory address, which changes from run to run");
+    want_result(&x, "return tostring(1.5) .. tostring(2) .. tostring(nil) .. tostring(true)", "1.52niltrue");
+    sbox_free(&x);
+}
+
+/* Library calls are charged for the bytes and elements they handle, so a
+ * loop of big C calls ends within the budget. */
+static void test_charges(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 64 << 20, 1000000);
+    want_result(&x, "return tostring(#('ab'):rep(1000, ','))", "2999");
+    want_error(&x, "local s = ('x'):rep(2000000) return 1",
+               "instruction budget of 1000000 exceeded (string.rep handled 2000003 bytes or elements; "
+               "library calls count one instruction for each)");
+    /* 16 MB made by concatenation (not charged), then upper() in a loop */
+    want_error(&x, "local s = 'x' for _ = 1, 24 do s = s .. s end while true do s:upper() end",
+               "instruction budget of 1000000 exceeded (string.upper handled 16777217 bytes or elements; "
+               "library calls count one instruction for each)");
+    want_error(&x, "local t = {} for i = 1, 1000 do t[i] = i end "
+                      "while true do table.move(t, 1, 1000, 1001) end",
+               "instruction budget of 1000000 exceeded (table.move handled 1004 bytes or elements; "
+               "library calls count one instruction for each)");
+    want_error(&x, "local t = {} for i = 1, 5000 do t[i] = 'abc' end "
+                      "while true do local s = table.concat(t) end",
+               "instruction budget of 1000000 exceeded (table.concat handled 15001 bytes or elements; "
+               "library calls count one instruction for each)");
+    want_result(&x, "local s = 'x' for _ = 1, 10 do s = s .. s end return tostring(#s:upper())", "1024");
+    sbox_free(&x);
+}
+
 /* Libraries are read-only proxies of the real tables. */
 static void test_readonly(void **state)
 {
@@ -355,6 +437,9 @@ int main(void)
         cmocka_unit_test(test_kept_set_is_the_table),
         cmocka_unit_test(test_removed_are_refused),
         cmocka_unit_test(test_replaced_behave),
+        cmocka_unit_test(test_sort),
+        cmocka_unit_test(test_no_addresses),
+        cmocka_unit_test(test_charges),
         cmocka_unit_test(test_readonly),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_depth),

@@ -186,6 +186,14 @@ bench: deps
 	@$(MAKE) --no-print-directory all plugins
 	@sh tests/bench/run.sh $(BUILD)/lawscore
 
+# The cost of one Lua rule call on the example cycled to 10 000 units.
+bench-rules: $(BUILD)/bench/rulecalls plugins
+	@sh tests/bench/rulecalls.sh $(BUILD)/bench/rulecalls
+
+$(BUILD)/bench/rulecalls: tests/bench/rulecalls.c $(ENGINE_OBJ)
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(CFLAGS_ALL) $< $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)
+
 # Fuzzing (tests/fuzz/README.md): `make fuzz FUZZ_SECONDS=60` builds each
 # harness with clang, libFuzzer, ASan and UBSan into build-fuzz/ and runs it
 # on its seeds; `fuzz-regress` (part of `test`) replays the kept inputs of

@@ -208,8 +208,9 @@ static int msgh(lua_State *L)
 /* ---- one call ---------------------------------------------------------- */
 
 /* Raise an error unless the string at index i (reason number k) is text
- * the results can hold: a NUL byte would cut it short. */
-static void check_reason(lua_State *L, int i, lua_Integer k)
+ * the results can hold (a NUL byte would cut it short) and fits after the
+ * reasons c already has (see LS_REASON_MAX_BYTES). */
+static void check_reason(lua_State *L, int i, lua_Integer k, size_t before)
 {
     size_t len;
     const char *s = lua_tolstring(L, i, &len);
@@ -217,6 +218,15 @@ static void check_reason(lua_State *L, int i, lua_Integer k)
     if (nul)
         ls_sandbox_error(L, "reason %lld holds a NUL byte (\\0) at byte %zu: a reason is text",
                          (long long)k, (size_t)(nul - s) + 1);
+    char msg[200];
+    if (ls_rule_reason_fits((size_t)k, len, before, msg, sizeof msg)) ls_sandbox_error(L, "%s", msg);
+}
+
+static size_t reasons_bytes(const ls_rule_call *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->reasons.n; i++) n += strlen(c->reasons.v[i]);
+    return n;
 }
 
 /* Add the reasons at index i (nil, a string or a list of strings). */
@@ -228,16 +238,18 @@ static void take_reasons(lua_State *L, int i, ls_rule_call *c, const char *what)
     case LUA_TNIL:
         return;
     case LUA_TSTRING:
-        check_reason(L, i, (lua_Integer)c->reasons.n + 1);
+        check_reason(L, i, (lua_Integer)c->reasons.n + 1, reasons_bytes(c));
         s = lua_tolstring(L, i, &len);
         ls_strlist_add(&c->reasons, s, len);
         return;
     case LUA_TTABLE: {
         lua_Integer n = (lua_Integer)lua_rawlen(L, i);
+        size_t bytes = reasons_bytes(c);
         for (lua_Integer k = 1; k <= n; k++) {
             if (lua_rawgeti(L, i, k) != LUA_TSTRING)
                 ls_sandbox_error(L, "reason %lld is %s (expected a string)", (long long)k, ls_sandbox_a_type(L, -1));
-            check_reason(L, -1, (lua_Integer)c->reasons.n + k);
+            check_reason(L, -1, (lua_Integer)c->reasons.n + k, bytes);
+            bytes += lua_rawlen(L, -1);
             lua_pop(L, 1);
         }
         for (lua_Integer k = 1; k <= n; k++) {
@@ -402,6 +414,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     lua_settop(L, 0);
     b->api.cur = NULL;
     b->sb.who = NULL;
+    ls_sandbox_flush(L, 1);
     if (st == LUA_OK) return 0;
 
     ls_strlist_cleanup(&c->reasons);
@@ -633,6 +646,7 @@ static void luab_free(ls_backend *self)
 {
     luab *b = (luab *)self;
     if (!b) return;
+    if (b->L) ls_sandbox_flush(b->L, 0);
     if (b->L) lua_close(b->L);
     free(b->fn);
     free(b->item);

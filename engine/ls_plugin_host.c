@@ -490,6 +490,11 @@ static int h_reason(lsp_call *c, const char *text)
     if (!ls_utf8_valid(text, len, &bad))
         return call_fail(c, "reason %zu is not valid UTF-8 text (bad byte at offset %zu)",
                          c->rc->reasons.n + 1, bad);
+    char msg[200];
+    size_t before = 0;
+    for (size_t i = 0; i < c->rc->reasons.n; i++) before += strlen(c->rc->reasons.v[i]);
+    if (ls_rule_reason_fits(c->rc->reasons.n + 1, len, before, msg, sizeof msg))
+        return call_fail(c, "%s", msg);
     ls_strlist_add(&c->rc->reasons, text, len);
     return 0;
 }

@@ -572,7 +572,10 @@ static int sb_tostring(lua_State *L)
     return 1;
 }
 
-/* print(...): to stderr, prefixed with the rule's path, for debugging. */
+/* print(...): to stderr, prefixed with the rule's path, for debugging;
+ * gathered during the call and written after it (ls_sandbox_flush), at
+ * most LS_SANDBOX_PRINT_CALL bytes a call and LS_SANDBOX_PRINT_RUN in
+ * all, so a loop cannot write gigabytes. */
 static int sb_print(lua_State *L)
 {
     ls_sandbox *b = ls_sandbox_of(L);
@@ -591,9 +594,26 @@ static int sb_print(lua_State *L)
     luaL_pushresult(&buf);
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
-    fwrite(s, 1, len, stderr);
-    fflush(stderr);
+    if (b->printed.n + len > LS_SANDBOX_PRINT_CALL)
+        return ls_sandbox_error(L, "print: more than %d bytes of output in one rule call (print is "
+                                   "for debugging)", LS_SANDBOX_PRINT_CALL);
+    if (b->printed_total + b->printed.n + len > LS_SANDBOX_PRINT_RUN)
+        return ls_sandbox_error(L, "print: more than %d MB of output from the rules (print is for "
+                                   "debugging)", LS_SANDBOX_PRINT_RUN >> 20);
+    ls_buf_add(&b->printed, s, len);
     return 0;
+}
+
+void ls_sandbox_flush(lua_State *L, int show)
+{
+    ls_sandbox *b = ls_sandbox_of(L);
+    if (!b->printed.n) return;
+    if (show) {
+        fwrite(b->printed.p, 1, b->printed.n, stderr);
+        fflush(stderr);
+        b->printed_total += b->printed.n;
+    }
+    ls_buf_cleanup(&b->printed);
 }
 
 /* ---- names that are not there ----------------------------------------- */

@@ -25,6 +25,8 @@
 
 #include <lua.h>
 
+#include "ls_util.h"
+
 /* ---- what a rule can call ----------------------------------------------- */
 
 /* One library member (or, with lib "_G", one global). */
@@ -68,6 +70,8 @@ extern const ls_sandbox_refusal ls_sandbox_remove[];
 /* ---- limits --------------------------------------------------------------- */
 
 #define LS_SANDBOX_MAX_DEPTH 200        /* nested Lua calls per rule call */
+#define LS_SANDBOX_PRINT_CALL 16384     /* bytes print() may write in one call */
+#define LS_SANDBOX_PRINT_RUN (1 << 20)  /* ... and in the life of a state */
 
 /* A line event while a line hook is set (coverage). */
 typedef void (*ls_sandbox_line_fn)(lua_State *L, lua_Debug *ar, void *ctx);
@@ -85,6 +89,9 @@ typedef struct ls_sandbox {
     void *line_ctx;
     const char *who;             /* print()'s prefix: the running rule's
                                     path, or NULL ("lawscore.lua") */
+    ls_buf printed;              /* print() output of the current call,
+                                    written out by ls_sandbox_flush */
+    size_t printed_total;        /* bytes written out so far */
     int ref_walks;               /* table -> {sorted keys, key -> position}
                                     for next(), weak keys */
     void *host;                  /* the owner's pointer, for its C functions */
@@ -113,6 +120,11 @@ void ls_sandbox_disarm(lua_State *L);
  * "string.upper") when the budget is spent.  Call only from C functions a
  * rule calls. */
 void ls_sandbox_charge(lua_State *L, double units, const char *what);
+
+/* Write what print() gathered during the call to stderr (show != 0) or
+ * drop it (a call that is run again), and free the buffer.  Call after
+ * each call and before lua_close. */
+void ls_sandbox_flush(lua_State *L, int show);
 
 /* ---- set-up ------------------------------------------------------------------ */
 

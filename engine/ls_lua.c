@@ -397,21 +397,34 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     const char *path = s->nodes[c->node].rule.path;
     b->api.cur = c;
     b->sb.who = path;
-    ls_lua_api_call_begin(&b->api);
-    clear_pending(b);
-    lua_settop(L, 0);
-    lua_pushcfunction(L, msgh);
-    lua_pushcfunction(L, run_call);
-    ls_sandbox_arm(L);
-    int st = lua_pcall(L, 0, 0, 1);
-    ls_sandbox_disarm(L);
-    lua_settop(L, 0);
-    /* A call that set globals leaves them in its _ENV: the next call gets
-     * a new one.  Most rules only use locals and reuse the empty table. */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
-    lua_pushnil(L);
-    if (lua_next(L, 1)) b->env_dirty = 1;
-    lua_settop(L, 0);
+    int st, again;
+    /* First without hooks (ls_sandbox_begin); a call that must be run
+     * again, and any call that failed, runs again with the count hook
+     * from its first instruction, so its outcome is that of the exact
+     * run whatever the timing. */
+    for (int fast = 1;; fast = 0) {
+        ls_lua_api_call_begin(&b->api);
+        clear_pending(b);
+        lua_settop(L, 0);
+        lua_pushcfunction(L, msgh);
+        lua_pushcfunction(L, run_call);
+        int ran_fast = ls_sandbox_begin(L, fast);
+        st = lua_pcall(L, 0, 0, 1);
+        again = ls_sandbox_end(L) || (ran_fast && st != LUA_OK);
+        lua_settop(L, 0);
+        /* A call that set globals leaves them in its _ENV: the next call
+         * gets a new one.  Most rules only use locals and reuse the empty
+         * table. */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
+        lua_pushnil(L);
+        if (lua_next(L, 1)) b->env_dirty = 1;
+        lua_settop(L, 0);
+        if (!again) break;
+        ls_sandbox_flush(L, 0);
+        ls_strlist_cleanup(&c->reasons);
+        c->value = 0;
+        lua_gc(L, LUA_GCCOLLECT);
+    }
     b->api.cur = NULL;
     b->sb.who = NULL;
     ls_sandbox_flush(L, 1);
@@ -646,7 +659,7 @@ static void luab_free(ls_backend *self)
 {
     luab *b = (luab *)self;
     if (!b) return;
-    if (b->L) ls_sandbox_flush(b->L, 0);
+    ls_sandbox_cleanup(&b->sb);
     if (b->L) lua_close(b->L);
     free(b->fn);
     free(b->item);
@@ -706,6 +719,7 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
 
     char mb[32];
     b->L = ls_sandbox_state_new(&b->sb, (size_t)mem, budget, b);
+    b->sb.max_seconds = lim && lim->max_seconds > 0 ? lim->max_seconds : LS_LUA_DEFAULT_SECONDS;
     if (!b->L) {
         ls_errorf(err, NULL, 0, 0, "cannot create the Lua state for rules (memory limit of %s MB)",
                   mb_text(b->sb.mem_limit, mb, sizeof mb));

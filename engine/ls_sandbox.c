@@ -13,26 +13,39 @@
  * installed either and lua_close cannot hang.
  *
  * Limits: a lua_Alloc with a byte cap for the whole state; a count hook
- * that enforces the instruction budget of one call and a call depth,
- * sticky (once over, every further instruction raises again; scripts have
- * no pcall anyway).  The count hook fires between VM instructions only, so
- * the library functions that can run for minutes inside one C call (Lua
- * patterns, huge table.move/insert/remove loops) are replaced.
+ * that enforces the instruction budget of one call, sticky (once over,
+ * every further instruction raises again; scripts have no pcall anyway).
+ * There is no depth limit of its own (a call run without hooks could not
+ * see one): infinite recursion ends at the budget or the memory cap.  The
+ * count hook fires between VM instructions only, so the library functions
+ * that can run for minutes inside one C call (Lua patterns) are replaced,
+ * and the others are charged for the bytes and elements they handle
+ * (ls_sandbox_charge) or bounded (table.move/insert/remove/sort).
  *
  * `pairs` and `next` walk tables in sorted key order: Lua's own order
  * follows string hashes, seeded per process, and results must be the same
  * on every run.
  *
- * Depends on: ls_i18n, Lua 5.4 (lua.h, lauxlib.h, lualib.h), ls_util.
+ * Time: calls begun with ls_sandbox_begin are watched by one thread per
+ * state (see ls_sandbox.h), which signals the thread running the call
+ * (SIGRTMIN + 4); the handler only calls lua_sethook, as Lua allows in a
+ * signal handler, for the state the thread is running (thread-local).
+ *
+ * Depends on: ls_i18n, Lua 5.4 (lua.h, lauxlib.h, lualib.h), pthreads
+ * (and a signal), ls_util.
  */
 #include "ls_sandbox.h"
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -47,11 +60,8 @@
  * of those functions never reach the instruction hook. */
 #define TABLE_LOOP_LIMIT 10000000
 /* The count hook fires every HOOK_PERIOD instructions (or fewer, to end
- * exactly at the budget) and then also checks the call depth: Lua itself
- * allows ~300 000 nested Lua calls, whose stack takes tens of MB and makes
- * every stack walk slow. */
+ * exactly at the budget). */
 #define HOOK_PERIOD 10000
-#define MAX_DEPTH LS_SANDBOX_MAX_DEPTH
 
 ls_sandbox *ls_sandbox_of(lua_State *L)
 {
@@ -83,18 +93,28 @@ static int hook_mask(const ls_sandbox *b)
     return LUA_MASKCOUNT | (b->on_line ? LUA_MASKLINE : 0);
 }
 
+static int kicked(const ls_sandbox *b);
+
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
     ls_sandbox *b = ls_sandbox_of(L);
     if (ar->event == LUA_HOOKLINE) {
-        b->on_line(L, ar, b->line_ctx);
+        if (b->on_line) b->on_line(L, ar, b->line_ctx);
+        return;
+    }
+    if (!b->over && b->wd) {
+        int k = kicked(b);
+        if (k == 2) b->over = 3;                   /* out of time */
+        else if (k == 1 && b->fast) b->over = 4;   /* run it again exactly */
+        if (b->over) lua_sethook(L, count_hook, hook_mask(b), 1);   /* sticky */
+    }
+    if (!b->over && b->fast) {     /* a kick meant for an earlier call */
+        lua_sethook(L, NULL, 0, 0);
         return;
     }
     if (!b->over) {
-        lua_Debug up;
         b->left -= b->period;
         if (b->left <= 0) b->over = 1;
-        else if (lua_getstack(L, MAX_DEPTH, &up)) b->over = 2;
         if (!b->over) {
             b->period = b->left < HOOK_PERIOD ? (int)b->left : HOOK_PERIOD;
             lua_sethook(L, count_hook, hook_mask(b), b->period);
@@ -105,8 +125,10 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         lua_sethook(L, count_hook, hook_mask(b), 1);
     }
     char msg[96];
-    if (b->over == 2)
-        snprintf(msg, sizeof msg, _("call depth limit of %d exceeded (infinite recursion?)"), MAX_DEPTH);
+    if (b->over == 3)
+        snprintf(msg, sizeof msg, _("time limit of %g s exceeded (too much work for one call?)"), b->max_seconds);
+    else if (b->over == 4)
+        snprintf(msg, sizeof msg, "(run again with the instruction count)");
     else
         snprintf(msg, sizeof msg, _("instruction budget of %ld exceeded (infinite loop?)"), b->budget);
     lua_pushstring(L, msg);
@@ -118,6 +140,15 @@ void ls_sandbox_charge(lua_State *L, double units, const char *what)
     ls_sandbox *b = ls_sandbox_of(L);
     if (!(units > 0)) return;
     if (units > (double)(LONG_MAX / 4)) units = (double)(LONG_MAX / 4);
+    if (b->fast) {
+        /* Over the budget by charges alone: the exact run decides where
+         * the budget ends (instructions count too). */
+        b->charged += (long)units;
+        if (b->charged < b->budget || b->over) return;
+        b->over = 4;
+        lua_sethook(L, count_hook, hook_mask(b), 1);
+        ls_sandbox_error(L, "(run again with the instruction count)");
+    }
     b->left -= (long)units;
     if (b->left > 0 || b->over) return;
     b->over = 1;
@@ -138,6 +169,210 @@ void ls_sandbox_arm(lua_State *L)
 void ls_sandbox_disarm(lua_State *L)
 {
     lua_sethook(L, NULL, 0, 0);
+}
+
+/* ---- time: the watchdog --------------------------------------------- */
+
+#define TICK_NS 1000000L          /* the watchdog looks every 1 ms ... */
+#define IDLE_TICKS 200            /* ... and every 50 ms after 200 ticks */
+#define IDLE_NS 50000000L         /* without a call */
+#define KICK_EXACT 1              /* a fast call: run it again exactly */
+#define KICK_TIME 2               /* out of time */
+
+typedef struct ls_watchdog {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop;                     /* under mu */
+    pthread_t worker;             /* the thread running calls, under mu */
+    clockid_t worker_cpu;         /* its CPU clock, under mu */
+    int have_worker;
+    double max_seconds;
+    atomic_ulong seq;             /* the call running or last run */
+    atomic_int active;            /* a call is running */
+    atomic_int fast;              /* ... without hooks */
+    atomic_ulong kick;            /* seq << 2 | KICK_*: asked of call seq */
+} ls_watchdog;
+
+/* The state whose call this thread is running (for the signal handler). */
+static _Thread_local lua_State *running;
+static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
+static int kick_installed;
+
+static int kick_signal(void)
+{
+    return SIGRTMIN + 4;
+}
+
+static void on_kick(int sig)
+{
+    (void)sig;
+    lua_State *L = running;
+    if (L) lua_sethook(L, count_hook, hook_mask(ls_sandbox_of(L)), 1);
+}
+
+static void install_kick(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_kick;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    kick_installed = sigaction(kick_signal(), &sa, NULL) == 0;
+}
+
+/* What the watchdog asked of the current call: 0, KICK_EXACT, KICK_TIME. */
+static int kicked(const ls_sandbox *b)
+{
+    unsigned long k = atomic_load_explicit(&b->wd->kick, memory_order_acquire);
+    return (k >> 2) == b->seq ? (int)(k & 3) : 0;
+}
+
+static double cpu_seconds(clockid_t c)
+{
+    struct timespec ts;
+    if (clock_gettime(c, &ts)) return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now_seconds(void)
+{
+    return cpu_seconds(CLOCK_MONOTONIC);
+}
+
+static void *watchdog_main(void *arg)
+{
+    ls_watchdog *w = arg;
+    unsigned long seen = 0;
+    double cpu0 = 0;
+    int idle = 0;
+    pthread_mutex_lock(&w->mu);
+    while (!w->stop) {
+        /* No signal from the thread running calls (it only stores, which
+         * keeps a call cheap): when idle, look less often. */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += idle >= IDLE_TICKS ? IDLE_NS : TICK_NS;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+        if (w->stop) break;
+        unsigned long seq = atomic_load_explicit(&w->seq, memory_order_acquire);
+        if (!atomic_load_explicit(&w->active, memory_order_acquire) || !w->have_worker) {
+            idle = seq == seen ? idle + 1 : 0;
+            seen = seq;
+            continue;
+        }
+        idle = 0;
+        if (seq != seen) {                 /* a call began since the last look */
+            seen = seq;
+            cpu0 = cpu_seconds(w->worker_cpu);
+            continue;
+        }
+        int kind;
+        if (atomic_load_explicit(&w->fast, memory_order_relaxed)) kind = KICK_EXACT;
+        else if (w->max_seconds > 0 && cpu_seconds(w->worker_cpu) - cpu0 > w->max_seconds) kind = KICK_TIME;
+        else continue;
+        /* Asked again at every tick while the call runs: a hook set by
+         * the handler may be overwritten by the call's own lua_sethook. */
+        atomic_store_explicit(&w->kick, seq << 2 | (unsigned long)kind, memory_order_release);
+        pthread_kill(w->worker, kick_signal());
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* The state's watchdog, started on first use; NULL when it cannot run
+ * (then calls run exactly, without a time limit). */
+static ls_watchdog *watchdog(ls_sandbox *b)
+{
+    if (b->wd) return b->wd;
+    pthread_once(&kick_once, install_kick);
+    if (!kick_installed) return NULL;
+    ls_watchdog *w = ls_xcalloc(1, sizeof *w);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    atomic_init(&w->seq, 0);
+    atomic_init(&w->active, 0);
+    atomic_init(&w->fast, 0);
+    atomic_init(&w->kick, 0);
+    if (pthread_create(&w->thread, NULL, watchdog_main, w)) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+        return NULL;
+    }
+    b->wd = w;
+    return w;
+}
+
+int ls_sandbox_begin(lua_State *L, int fast)
+{
+    ls_sandbox *b = ls_sandbox_of(L);
+    ls_watchdog *w = (fast || b->max_seconds > 0) ? watchdog(b) : NULL;
+    if (!w || b->on_line) fast = 0;
+    b->seq++;
+    b->charged = 0;
+    if (w) {
+        pthread_t self = pthread_self();
+        if (!w->have_worker || !pthread_equal(w->worker, self) || w->max_seconds != b->max_seconds) {
+            pthread_mutex_lock(&w->mu);
+            w->worker = self;
+            w->have_worker = pthread_getcpuclockid(self, &w->worker_cpu) == 0;
+            w->max_seconds = b->max_seconds;
+            pthread_mutex_unlock(&w->mu);
+        }
+        running = L;
+        atomic_store_explicit(&w->fast, fast, memory_order_relaxed);
+        atomic_store_explicit(&w->seq, b->seq, memory_order_release);
+        atomic_store_explicit(&w->active, 1, memory_order_release);
+    }
+    b->fast = fast;
+    if (fast) {
+        b->over = 0;
+        lua_sethook(L, NULL, 0, 0);
+        b->t0 = now_seconds();
+    } else {
+        ls_sandbox_arm(L);
+    }
+    return fast;
+}
+
+int ls_sandbox_end(lua_State *L)
+{
+    ls_sandbox *b = ls_sandbox_of(L);
+    if (b->wd) {
+        atomic_store_explicit(&b->wd->active, 0, memory_order_release);
+        running = NULL;
+    }
+    lua_sethook(L, NULL, 0, 0);
+    if (!b->fast) return 0;
+    b->fast = 0;
+    return b->over == 4 ||
+           now_seconds() - b->t0 > (double)b->budget * LS_SANDBOX_FAST_NS_PER_INSTRUCTION * 1e-9;
+}
+
+void ls_sandbox_cleanup(ls_sandbox *sb)
+{
+    ls_watchdog *w = sb->wd;
+    if (w) {
+        pthread_mutex_lock(&w->mu);
+        w->stop = 1;
+        pthread_cond_signal(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->thread, NULL);
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+        sb->wd = NULL;
+    }
+    ls_buf_cleanup(&sb->printed);
 }
 
 static int at_panic(lua_State *L)

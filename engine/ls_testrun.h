@@ -50,6 +50,7 @@ typedef struct ls_test_opts {
     size_t nplugin_paths;
     long max_instructions;        /* Lua budget per call; 0: scheme's/default */
     long max_memory_mb;           /* per Lua state; 0: scheme's/default */
+    double max_seconds;           /* CPU seconds per Lua call; 0: default */
 } ls_test_opts;
 
 /* Options with their defaults: no paths, quiet, no coverage, no minimum. */

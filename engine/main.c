@@ -52,6 +52,7 @@ static const char *const usage = N_(
     "  -q, --quiet              do not print the ranking\n"
     "  --max-instructions N     Lua instruction budget per rule call\n"
     "  --max-memory-mb N        memory cap per Lua state, in MB\n"
+    "  --max-seconds S          CPU time limit per rule call (default 0.5)\n"
     "  --plugin-path DIR        look for C plugins (NAME.so) in DIR first; may be repeated\n"
     "                           (then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
     "                           and the installed plugins)\n");
@@ -109,7 +110,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--max-instructions") ||
-            !strcmp(a, "--max-memory-mb") || !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
+            !strcmp(a, "--max-memory-mb") || !strcmp(a, "--max-seconds") ||
+            !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
             !strcmp(a, "--unit") || !strcmp(a, "--format") || !strcmp(a, "--formats") ||
             !strcmp(a, "--units") || !strcmp(a, "--source")) {
             if (!val) { fprintf(stderr, _("lawscore: error: %s needs a value\n"), a); return -1; }
@@ -121,6 +123,16 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             else if (a[1] == 'u' || !strcmp(a, "--unit")) o->units[o->nunits++] = val;
             else if (!strcmp(a, "--format")) format = val;
             else if (!strcmp(a, "--formats")) formats = val;
+            else if (!strcmp(a, "--max-seconds")) {
+                char *end = NULL;
+                double x = strtod(val, &end);
+                if (!*val || *end || !(x > 0 && x <= 3600)) {
+                    fprintf(stderr, "lawscore: error: --max-seconds expects seconds from 0.001 to 3600, "
+                                    "found '%s'\n", val);
+                    return -1;
+                }
+                o->max_seconds = x;
+            }
             else if (!strcmp(a, "--max-instructions")) {
                 if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
             } else if (parse_long(a, val, 1, 4096, &o->max_memory_mb)) return -1;

@@ -12,6 +12,9 @@ EX=$HERE/../../examples/dongfeng-2017
 W=$(mktemp -d "${TMPDIR:-/tmp}/lawscore-rulecalls.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 cp -R "$EX/rules" "$W/" || exit 1
+if [ "${TRIVIAL:-0}" = 1 ]; then
+    for f in "$W"/rules/*.lua; do echo 'return 0' >"$f"; done
+fi
 sed 's/^units: units\.yaml/units: units.csv/' "$EX/scheme.yaml" >"$W/scheme.yaml"
 awk -v n="$N" -v out="$W" -f "$HERE/gen.awk" \
     "$EX/units.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv" || exit 1

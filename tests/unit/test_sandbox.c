@@ -5,7 +5,7 @@
  * ones ours, removed names are absent and refused with their reason, also
  * through the string metatable), the read-only proxies, sorted pairs and
  * next, unknown names, and the limits (memory cap, instruction budget and
- * its stickiness, call depth).
+ * its stickiness, recursion, charges, time, fast calls).
  */
 #include "ls_test.h"
 
@@ -337,6 +337,65 @@ static void test_charges(void **state)
     sbox_free(&x);
 }
 
+/* Run src as a rule call does: begun fast, run again exactly when
+ * ls_sandbox_end (or an error) says so.  Returns the status; *runs is
+ * set to the number of runs. */
+static int run_call(sbox *x, const char *src, int *runs)
+{
+    lua_State *L = x->L;
+    int st;
+    *runs = 0;
+    for (int fast = 1;; fast = 0) {
+        lua_settop(L, 1);
+        assert_int_equal(luaL_loadbufferx(L, src, strlen(src), "=t", "t"), LUA_OK);
+        lua_pushvalue(L, 1);
+        lua_setupvalue(L, -2, 1);
+        int ran_fast = ls_sandbox_begin(L, fast);
+        st = lua_pcall(L, 0, 1, 0);
+        int again = ls_sandbox_end(L) || (ran_fast && st != LUA_OK);
+        ++*runs;
+        if (!again) break;
+    }
+    return st;
+}
+
+/* Fast calls: no hook; a call that runs long is stopped and run again
+ * with the count, so the budget ends it exactly as without fast calls. */
+static void test_fast_calls(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 1000000);
+    int runs;
+    assert_int_equal(run_call(&x, "return 'ok'", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "ok");
+    assert_int_equal(runs, 1);
+    assert_null(lua_gethook(x.L));
+    /* an endless loop: stopped by the watchdog, then the budget */
+    assert_int_not_equal(run_call(&x, "while true do end", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "instruction budget of 1000000 exceeded (infinite loop?)");
+    assert_int_equal(runs, 2);
+    /* 999 990 instructions fit, whatever ran fast */
+    assert_int_equal(run_call(&x, "local n = 0 for i = 1, 333330 do n = n + 1 end return n", &runs), LUA_OK);
+    assert_int_equal(lua_tointeger(x.L, -1), 333330);
+    /* charged past the budget while fast: run again exactly */
+    assert_int_not_equal(run_call(&x, "local s = ('x'):rep(400000) s = s:upper() return 1", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "instruction budget of 1000000 exceeded (string.upper handled "
+                                               "400001 bytes or elements; library calls count one instruction "
+                                               "for each)");
+    assert_int_equal(runs, 2);
+    /* the time limit: one instruction copies 16 MB, no count hook sees it */
+    x.sb.max_seconds = 0.05;
+    assert_int_not_equal(run_call(&x, "local s = 'x' for _ = 1, 20 do s = s .. s end "
+                                      "while true do local t = s .. 'y' end", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "time limit of 0.05 s exceeded (too much work for one call?)");
+    assert_int_equal(x.sb.over, 3);
+    assert_int_equal(run_call(&x, "return 'after'", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "after");
+    ls_sandbox_cleanup(&x.sb);
+    sbox_free(&x);
+}
+
 /* Libraries are read-only proxies of the real tables. */
 static void test_readonly(void **state)
 {
@@ -401,11 +460,11 @@ static void test_depth(void **state)
     (void)state;
     sbox x;
     sbox_new(&x, 8 << 20, 10000000);
-    want_error(&x, "local function f(n) return 1 + f(n + 1) end return f(1)",
-                 "call depth limit of 200 exceeded (infinite recursion?)");
-    assert_int_equal(x.sb.over, 2);
+    /* Infinite recursion ends at the memory cap (or the budget): no depth
+     * limit of its own, which a call run without hooks could not see. */
+    assert_int_equal(run(&x, "local function f(n) return 1 + f(n + 1) end return f(1)"), LUA_ERRMEM);
     want_result(&x, "local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end "
-                      "return tostring(f(150))", "150");
+                      "return tostring(f(1500))", "1500");
     sbox_free(&x);
 }
 
@@ -440,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_sort),
         cmocka_unit_test(test_no_addresses),
         cmocka_unit_test(test_charges),
+        cmocka_unit_test(test_fast_calls),
         cmocka_unit_test(test_readonly),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_depth),

@@ -16,7 +16,7 @@
  * adds the rule's objects (ls_lua_api) and runs the calls.
  *
  * Depends on: ls_i18n, Lua 5.4 (lua.h; only the ls_lua* and ls_sandbox files
- * include it), ls_util.
+ * include it), pthreads (the watchdog, in ls_sandbox.c), ls_util.
  */
 #ifndef LS_SANDBOX_H
 #define LS_SANDBOX_H

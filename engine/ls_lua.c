@@ -65,6 +65,8 @@ typedef struct luab {
     ls_lua_cover cover;          /* line coverage (ls_lua_backend_cover) */
     int cur_node;                /* leaf whose item/params are in G, or -1 */
     int env_dirty;               /* the last call wrote globals */
+    int in_results;              /* run_call is checking what the rule returned */
+    int finding_return;          /* run_call stops when the rule returns */
     int *fn, *item, *params;     /* per node: registry refs, LUA_NOREF */
     ls_strmap scripts;           /* rule path -> ref of its compiled chunk */
     int ref_G, ref_env, ref_envmt;
@@ -309,7 +311,10 @@ static int run_call(lua_State *L)
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->fn[node]);
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
     lua_setupvalue(L, 1, 1);                        /* the chunk's _ENV */
+    b->in_results = 0;
     lua_call(L, 0, LUA_MULTRET);
+    if (b->finding_return) return 0;
+    b->in_results = 1;
 
     int n = lua_gettop(L);
     int veto = b->s->nodes[node].section == LS_SEC_VETO;
@@ -331,6 +336,31 @@ static int run_call(lua_State *L)
     }
     if (n == 2) take_reasons(L, 2, c, "the second value returned");
     return 0;
+}
+
+/* The script line of the `return` whose values were refused: the call
+ * (deterministic) runs once more with a return hook, its results not
+ * taken.  0 when it cannot be found. */
+static int find_return_line(luab *b)
+{
+    lua_State *L = b->L;
+    b->finding_return = 1;
+    b->sb.want_return = 1;
+    b->sb.return_line = 0;
+    lua_settop(L, 0);
+    lua_pushcfunction(L, run_call);
+    ls_sandbox_begin(L, 0);
+    int st = lua_pcall(L, 0, 0, 0);
+    ls_sandbox_end(L);
+    lua_settop(L, 0);
+    ls_sandbox_flush(L, 0);
+    b->finding_return = 0;
+    b->sb.want_return = 0;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
+    lua_pushnil(L);
+    if (lua_next(L, 1)) b->env_dirty = 1;
+    lua_settop(L, 0);
+    return st == LUA_OK ? b->sb.return_line : 0;
 }
 
 static const char *mb_text(size_t bytes, char *buf, size_t size)
@@ -425,9 +455,13 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         c->value = 0;
         lua_gc(L, LUA_GCCOLLECT);
     }
+    ls_sandbox_flush(L, 1);
+    if (st != LUA_OK && st != LUA_ERRMEM && b->in_results && b->e_msg && !b->e_line) {
+        ls_strlist_cleanup(&c->reasons);
+        b->e_line = find_return_line(b);
+    }
     b->api.cur = NULL;
     b->sb.who = NULL;
-    ls_sandbox_flush(L, 1);
     if (st == LUA_OK) return 0;
 
     ls_strlist_cleanup(&c->reasons);

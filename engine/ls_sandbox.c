@@ -90,7 +90,7 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
  * (one hook per state: count_hook serves both). */
 static int hook_mask(const ls_sandbox *b)
 {
-    return LUA_MASKCOUNT | (b->on_line ? LUA_MASKLINE : 0);
+    return LUA_MASKCOUNT | (b->on_line ? LUA_MASKLINE : 0) | (b->want_return ? LUA_MASKRET : 0);
 }
 
 static int kicked(const ls_sandbox *b);
@@ -100,6 +100,11 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     ls_sandbox *b = ls_sandbox_of(L);
     if (ar->event == LUA_HOOKLINE) {
         if (b->on_line) b->on_line(L, ar, b->line_ctx);
+        return;
+    }
+    if (ar->event == LUA_HOOKRET) {
+        if (lua_getinfo(L, "Sl", ar) && ar->source[0] == '@' && ar->currentline > 0)
+            b->return_line = ar->currentline;
         return;
     }
     if (!b->over && b->wd) {

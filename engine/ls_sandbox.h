@@ -108,6 +108,9 @@ typedef struct ls_sandbox {
     long charged;                /* fast call: instructions charged */
     unsigned long seq;           /* calls begun (ls_sandbox_begin) */
     double t0;                   /* when the current call began */
+    int want_return;             /* exact calls: record return_line */
+    int return_line;             /* the line of the last return from a
+                                    rule script ('@' source) */
     struct ls_watchdog *wd;      /* the state's watchdog thread, or NULL */
     ls_sandbox_line_fn on_line;  /* line hook (coverage), or NULL */
     void *line_ctx;

@@ -34,6 +34,7 @@
  * Depends on: ls_i18n, Lua 5.4 (lua.h, lauxlib.h, lualib.h), pthreads
  * (and a signal), ls_util.
  */
+#define _GNU_SOURCE 1                /* gettid/tgkill through syscall() */
 #include "ls_sandbox.h"
 
 #include <limits.h>
@@ -45,7 +46,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -190,6 +193,8 @@ typedef struct ls_watchdog {
     pthread_cond_t cv;
     int stop;                     /* under mu */
     pthread_t worker;             /* the thread running calls, under mu */
+    long worker_tid;              /* its kernel id (signalled by id, not by
+                                     pthread_t: it may have ended), under mu */
     clockid_t worker_cpu;         /* its CPU clock, under mu */
     int have_worker;
     double max_seconds;
@@ -209,11 +214,23 @@ static int kick_signal(void)
     return SIGRTMIN + 4;
 }
 
+/* What the watchdog asked of the current call: 0, KICK_EXACT, KICK_TIME. */
+static int kicked(const ls_sandbox *b)
+{
+    unsigned long k = atomic_load_explicit(&b->wd->kick, memory_order_acquire);
+    return (k >> 2) == b->seq ? (int)(k & 3) : 0;
+}
+
+/* Only for a kick meant for the call this thread is running: a late one
+ * (its call ended) must not make the count hook of an exact call fire
+ * early, which would count a whole period of instructions. */
 static void on_kick(int sig)
 {
     (void)sig;
     lua_State *L = running;
-    if (L) lua_sethook(L, count_hook, hook_mask(ls_sandbox_of(L)), 1);
+    if (!L) return;
+    ls_sandbox *b = ls_sandbox_of(L);
+    if (b->wd && kicked(b)) lua_sethook(L, count_hook, hook_mask(b), 1);
 }
 
 static void install_kick(void)
@@ -226,12 +243,6 @@ static void install_kick(void)
     kick_installed = sigaction(kick_signal(), &sa, NULL) == 0;
 }
 
-/* What the watchdog asked of the current call: 0, KICK_EXACT, KICK_TIME. */
-static int kicked(const ls_sandbox *b)
-{
-    unsigned long k = atomic_load_explicit(&b->wd->kick, memory_order_acquire);
-    return (k >> 2) == b->seq ? (int)(k & 3) : 0;
-}
 
 static double cpu_seconds(clockid_t c)
 {
@@ -283,7 +294,10 @@ static void *watchdog_main(void *arg)
         /* Asked again at every tick while the call runs: a hook set by
          * the handler may be overwritten by the call's own lua_sethook. */
         atomic_store_explicit(&w->kick, seq << 2 | (unsigned long)kind, memory_order_release);
-        pthread_kill(w->worker, kick_signal());
+        /* By kernel thread id: if the call ended and its thread is gone,
+         * this fails, or reaches a thread whose handler finds no call of
+         * this state (harmless), never freed memory. */
+        syscall(SYS_tgkill, (long)getpid(), w->worker_tid, kick_signal());
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
@@ -329,6 +343,7 @@ int ls_sandbox_begin(lua_State *L, int fast)
         if (!w->have_worker || !pthread_equal(w->worker, self) || w->max_seconds != b->max_seconds) {
             pthread_mutex_lock(&w->mu);
             w->worker = self;
+            w->worker_tid = (long)syscall(SYS_gettid);
             w->have_worker = pthread_getcpuclockid(self, &w->worker_cpu) == 0;
             w->max_seconds = b->max_seconds;
             pthread_mutex_unlock(&w->mu);

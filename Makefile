@@ -170,6 +170,8 @@ plugins:
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' test
 
+# Rules run ~50x slower under valgrind: a longer default time limit.
+valgrind: export LAWSCORE_MAX_SECONDS = 30
 valgrind: deps
 	@sh tools/deps.sh valgrind
 	@$(MAKE) --no-print-directory all plugins unit-bins

@@ -363,6 +363,17 @@ static int find_return_line(luab *b)
     return st == LUA_OK ? b->sb.return_line : 0;
 }
 
+/* The time limit when none is given: LS_LUA_DEFAULT_SECONDS, or
+ * $LAWSCORE_MAX_SECONDS (for machines far slower than usual, such as
+ * under valgrind). */
+static double default_seconds(void)
+{
+    const char *env = getenv(LS_LUA_SECONDS_ENV);
+    char *end = NULL;
+    double x = env && *env ? strtod(env, &end) : 0;
+    return end && !*end && x > 0 && x <= 3600 ? x : LS_LUA_DEFAULT_SECONDS;
+}
+
 static const char *mb_text(size_t bytes, char *buf, size_t size)
 {
     snprintf(buf, size, "%g", (double)bytes / (1 << 20));
@@ -431,8 +442,9 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     /* First without hooks (ls_sandbox_begin); a call that must be run
      * again, and any call that failed, runs again with the count hook
      * from its first instruction, so its outcome is that of the exact
-     * run whatever the timing. */
-    for (int fast = 1;; fast = 0) {
+     * run whatever the timing.  While probing, calls run once, exactly:
+     * the probe function must hear of each unknown name once. */
+    for (int fast = !b->api.probe_fn;; fast = 0) {
         ls_lua_api_call_begin(&b->api);
         clear_pending(b);
         lua_settop(L, 0);
@@ -753,7 +765,7 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
 
     char mb[32];
     b->L = ls_sandbox_state_new(&b->sb, (size_t)mem, budget, b);
-    b->sb.max_seconds = lim && lim->max_seconds > 0 ? lim->max_seconds : LS_LUA_DEFAULT_SECONDS;
+    b->sb.max_seconds = lim && lim->max_seconds > 0 ? lim->max_seconds : default_seconds();
     if (!b->L) {
         ls_errorf(err, NULL, 0, 0, "cannot create the Lua state for rules (memory limit of %s MB)",
                   mb_text(b->sb.mem_limit, mb, sizeof mb));

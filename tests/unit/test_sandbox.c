@@ -369,7 +369,7 @@ static void test_fast_calls(void **state)
     int runs;
     assert_int_equal(run_call(&x, "return 'ok'", &runs), LUA_OK);
     assert_string_equal(lua_tostring(x.L, -1), "ok");
-    assert_int_equal(runs, 1);
+    assert_true(runs >= 1 && runs <= 2);   /* 2 when the machine is slow (valgrind) */
     assert_null(lua_gethook(x.L));
     /* an endless loop: stopped by the watchdog, then the budget */
     assert_int_not_equal(run_call(&x, "while true do end", &runs), LUA_OK);

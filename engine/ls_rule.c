@@ -72,12 +72,12 @@ int ls_rule_reason_fits(size_t nth, size_t len, size_t before, char *buf, size_t
 {
     size_t total = before + len;
     if (len > LS_REASON_MAX_BYTES)
-        snprintf(buf, size, "reason %zu is %zu bytes long (a reason holds at most %d bytes)",
+        snprintf(buf, size, _("reason %zu is %zu bytes long (a reason holds at most %d bytes)"),
                  nth, len, LS_REASON_MAX_BYTES);
     else if (nth > LS_REASONS_MAX)
-        snprintf(buf, size, "more than %d reasons in one call", LS_REASONS_MAX);
+        snprintf(buf, size, _("more than %d reasons in one call"), LS_REASONS_MAX);
     else if (total > LS_REASONS_MAX_BYTES)
-        snprintf(buf, size, "the reasons of one call add up to %zu bytes (at most %d)", total,
+        snprintf(buf, size, _("the reasons of one call add up to %zu bytes (at most %d)"), total,
                  LS_REASONS_MAX_BYTES);
     else
         return 0;

@@ -127,8 +127,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
                 char *end = NULL;
                 double x = strtod(val, &end);
                 if (!*val || *end || !(x > 0 && x <= 3600)) {
-                    fprintf(stderr, "lawscore: error: --max-seconds expects seconds from 0.001 to 3600, "
-                                    "found '%s'\n", val);
+                    fprintf(stderr, _("lawscore: error: --max-seconds expects seconds from 0.001 to 3600, "
+                                      "found '%s'\n"), val);
                     return -1;
                 }
                 o->max_seconds = x;

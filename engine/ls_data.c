@@ -184,14 +184,15 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     /* a percent typed as a fraction (0.95 for 95 %) would score as 0.95 % */
     if (in->spec.type == LS_T_PERCENT && kind != LS_IN_PERCENT && v.num > 0 && v.num <= 1 &&
         !strchr(text, '%')) {
-        const char *fmt = "value %s of percent indicator '%s' %s is read as %s %%: if a fraction is meant "
-                          "(0.95 for 95 %%), write the percentage (95 or 95%%)%s";
+        /* ls_errorf and ls_warnf translate the format; N_ marks it for extraction */
+        const char *fmt = N_("value %s of percent indicator '%s' %s is read as %s %%: if a fraction is meant "
+                             "(0.95 for 95 %%), write the percentage (95 or 95%%)%s");
         if (dl->strict) {
             dl->rc = ls_errorf(dl->err, dl->path, line, col, fmt, text, in->id, in->name, text, "");
             return;
         }
         ls_warnf(dl->err, dl->path, line, col, fmt, text, in->id, in->name, text,
-                 "; --strict makes this an error");
+                 _("; --strict makes this an error"));
     }
     if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
@@ -482,7 +483,7 @@ static void load_table_file(dloader *dl, const char *spec)
         if (t->nrows == 0) continue;
         /* a workbook's other sheets (instructions, notes) are skipped */
         if (b.ntabs > 1 && !b.only && !data_table_matches(t)) continue;
-        if (t->note) ls_notef(dl->err, t->path, 0, 0, "%s", t->note);
+        if (t->note) ls_notef(dl->err, t->path, 0, 0, "%s", _(t->note));
         if (ls_intable_check(t, dl->err)) {
             dl->rc = dl->file_failed = -1;
             used++;

@@ -285,7 +285,7 @@ out:
 
 /* A column header: an indicator's id, its name, or its name followed by
  * its unit in brackets, as `lawscore template` writes them ("签订合同数（件）",
- * "签订合同数(件)"). */
+ * "签订合同数(件)", or the brackets mixed). */
 static int find_indicator_by_name(const ls_scheme *s, const char *name)
 {
     int i = ls_scheme_find_indicator(s, name);
@@ -299,14 +299,16 @@ static int find_indicator_by_name(const ls_scheme *s, const char *name)
         size_t nl = strlen(in->name), ul = strlen(unit);
         if (!ul || strncmp(name, in->name, nl)) continue;
         const char *b = name + nl;
-        if ((!strncmp(b, "（", 3) && !strncmp(b + 3, unit, ul) && !strcmp(b + 3 + ul, "）")) ||
-            (b[0] == '(' && !strncmp(b + 1, unit, ul) && !strcmp(b + 1 + ul, ")")))
-            return (int)k;
+        /* either bracket half-width or full-width, mixed as typed: "数(人）" */
+        size_t ol = !strncmp(b, "（", 3) ? 3 : b[0] == '(' ? 1 : 0;
+        if (!ol || strncmp(b + ol, unit, ul)) continue;
+        if (!strcmp(b + ol + ul, "）") || !strcmp(b + ol + ul, ")")) return (int)k;
     }
     return -1;
 }
 
 static int add_source(ls_dataset *d, const char *name);
+
 
 /* The role of a data table's column, by its header. */
 enum { COL_IGNORED = -2, COL_UNIT = -3, COL_NAME = -4, COL_GROUP = -5, COL_FLAGS = -6 };

@@ -409,9 +409,12 @@ static void load_table(dloader *dl, const ls_intable *t)
         if (u < 0) { dl->rc = unknown_unit(dl, uf->text, uf->line, uf->col); continue; }
         const ls_unit *un = &s->units[u];
         if (seen[u]) {
-            dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
-                               "unit '%s' has a second row in this %s (first at %s %d)", uf->text,
-                               uf->col < 0 ? "sheet" : "file", uf->col < 0 ? "row" : "line", seen[u]);
+            if (uf->col < 0)
+                dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
+                                   "unit '%s' has a second row in this sheet (first at row %d)", uf->text, seen[u]);
+            else
+                dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
+                                   "unit '%s' has a second row in this file (first at line %d)", uf->text, seen[u]);
             continue;
         }
         seen[u] = row->line;

@@ -48,7 +48,7 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit cases clients template-roundtrip plugins asan valgrind bench install clean format \
+.PHONY: all deps demo check test unit cases clients template-roundtrip year plugins asan valgrind bench install clean format \
         depends format-check \
         fuzz fuzz-bins fuzz-regress pot po-update
 
@@ -135,7 +135,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all plugins depends format-check unit cases fuzz-regress clients template-roundtrip
+test: all plugins depends format-check unit cases fuzz-regress clients template-roundtrip year
 	@sh tests/check-cookbook.sh
 	@sh tests/check-po.sh
 	@sh tests/repro-rules.sh $(BUILD)/lawscore
@@ -145,6 +145,12 @@ test: all plugins depends format-check unit cases fuzz-regress clients template-
 # (tests/template/roundtrip.sh).
 template-roundtrip: $(BUILD)/lawscore
 	@sh tests/template/roundtrip.sh $(BUILD)/lawscore
+
+# The assessment year end to end (publish, history, export, diff, compare)
+# and publish killed at random moments (tests/year/).
+year: $(BUILD)/lawscore plugins
+	@sh tests/year/run.sh $(BUILD)/lawscore
+	@sh tests/year/kill.sh $(BUILD)/lawscore
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

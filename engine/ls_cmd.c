@@ -9,13 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ls_archive.h"
+#include "ls_assessment.h"
 #include "ls_backends.h"
+#include "ls_compare.h"
 #include "ls_data.h"
+#include "ls_diff.h"
 #include "ls_export_json.h"
 #include "ls_i18n.h"
 #include "ls_lint.h"
 #include "ls_manifest.h"
 #include "ls_publish.h"
+#include "ls_results.h"
 #include "ls_scheme.h"
 #include "ls_score.h"
 #include "ls_sheet.h"
@@ -33,6 +43,36 @@ static int bind_rules(const ls_scheme *s, const ls_cmd_opts *o, ls_backends *b, 
     return ls_backends_bind(b, s, &bo, err);
 }
 
+/* check: the self-assessment and adjustments files, if given (an appeal
+ * is checked against the data d for staleness when there is data); a line
+ * each on out (NULL: say nothing).  0, or -1 with the errors in err. */
+static int check_year_files(const ls_scheme *s, const ls_dataset *d, const ls_cmd_opts *o, FILE *out,
+                            ls_errors *err)
+{
+    int rc = 0;
+    if (o->self) {
+        ls_selfscore *ss = ls_selfscore_load(s, o->self, err);
+        size_t n = 0;
+        for (size_t u = 0; ss && u < s->nunits; u++) n += ss->given[u];
+        if (!ss) rc = -1;
+        else if (out) fprintf(out, _("self-assessment: %zu of %zu units (%s)\n"), n, s->nunits, o->self);
+        ls_selfscore_free(ss);
+    }
+    if (o->adjustments) {
+        ls_adjustments *a = ls_adjustments_load(s, o->adjustments, err);
+        ls_dataset *c = a && d && o->ndata ? ls_adjustments_apply(a, d, err) : NULL;
+        size_t nd = 0;
+        for (size_t i = 0; a && i < a->n; i++) nd += a->v[i].kind == LS_ADJ_DATA;
+        if (!a || (d && o->ndata && !c)) rc = -1;
+        else if (out)
+            fprintf(out, _("adjustments: data corrections %zu, score decisions %zu (%s)\n"), nd, a->n - nd,
+                    o->adjustments);
+        ls_dataset_free(c);
+        ls_adjustments_free(a);
+    }
+    return rc;
+}
+
 ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     ls_scheme *s = ls_scheme_load(o->scheme, err);
@@ -48,12 +88,17 @@ ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
              * quietly (rule failures are lint's to report) */
             ls_errors quiet;
             ls_errors_init(&quiet);
-            ls_score_opts so = {1};
+            ls_score_opts so = {.keep_going = 1};
             ls_run *r = ls_score_run(s, d, &b, &so, &quiet);
             ls_print_completeness(d, r, out);
             ls_run_free(r);
             ls_errors_cleanup(&quiet);
         }
+        rc = check_year_files(s, d, o, out, err);
+    } else if (check_year_files(s, d, o, NULL, err)) {
+        rc = -1;
+    }
+    if (d && !rc) {
         size_t before = err->nwarnings;
         rc = ls_lint(s, o->ndata ? d : NULL, &b, err);
         size_t n = err->nwarnings - before;
@@ -67,16 +112,19 @@ ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     return d && !rc ? LS_CMD_OK : LS_CMD_BAD_INPUT;
 }
 
-/* The manifest of run r (its inputs, the files the backends loaded, the
- * options that change results) and the result files, into o->outdir. */
-static ls_cmd_status write_outputs(const ls_run *r, const ls_cmd_opts *o, const ls_backends *b,
+/* The manifest of run r: its inputs (the data as submitted, the
+ * self-assessment and adjustments files), the files the backends loaded,
+ * the options that change results.  NULL with an error. */
+static ls_manifest *build_manifest(const ls_run *r, const ls_cmd_opts *o, const ls_backends *b,
                                    ls_errors *err)
 {
-    ls_manifest *m = ls_manifest_new(r->scheme, r->data, err);
-    if (!m) return LS_CMD_BAD_OUTPUT;
-    if (ls_manifest_add_loaded(m, b, err)) {
+    ls_manifest *m = ls_manifest_new(r->scheme, r->original ? r->original->data : r->data, err);
+    if (!m) return NULL;
+    if ((o->self && ls_manifest_add_file(m, LS_MF_SELF, o->self, err)) ||
+        (o->adjustments && ls_manifest_add_file(m, LS_MF_ADJUST, o->adjustments, err)) ||
+        ls_manifest_add_loaded(m, b, err)) {
         ls_manifest_free(m);
-        return LS_CMD_BAD_OUTPUT;
+        return NULL;
     }
     ls_manifest_add_option(m, "keep_going", o->keep_going ? "true" : "false");
     char buf[32];
@@ -86,23 +134,37 @@ static ls_cmd_status write_outputs(const ls_run *r, const ls_cmd_opts *o, const 
     if (o->max_memory_mb) ls_manifest_add_option(m, "max_memory_mb", buf);
     snprintf(buf, sizeof buf, "%g", o->max_seconds);
     if (o->max_seconds > 0) ls_manifest_add_option(m, "max_seconds", buf);
+    return m;
+}
+
+/* The manifest and the result files of run r, into o->outdir. */
+static ls_cmd_status write_outputs(const ls_run *r, const ls_cmd_opts *o, const ls_backends *b,
+                                   ls_errors *err)
+{
+    ls_manifest *m = build_manifest(r, o, b, err);
+    if (!m) return LS_CMD_BAD_OUTPUT;
     ls_publish_opts po = {o->formats, o->all_sheets, 0};
     ls_cmd_status rc = ls_publish(r, m, o->outdir, &po, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
     ls_manifest_free(m);
     return rc;
 }
 
-/* Everything `run` and `explain` share: the scheme s (already loaded),
- * its data, every rule bound, every unit scored.  NULL on failure, with
- * the errors in err; *d and b are the caller's to free either way. */
-static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_dataset **d, ls_backends *b,
+/* Everything `run`, `explain` and `publish` share: the scheme s (already
+ * loaded), its data, self-scores and appeals, every rule bound, every unit
+ * scored (before and after the appeals).  The run, or NULL with the
+ * errors in err; a and b are the caller's to clean up either way. */
+static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_assessment *a, ls_backends *b,
                          ls_errors *err)
 {
-    ls_load_opts lo = {.strict = o->strict};
-    *d = ls_dataset_load_opts(s, o->data, o->ndata, &lo, err);
-    if (bind_rules(s, o, b, err) || !*d) return NULL;
-    ls_score_opts so = {o->keep_going};
-    return ls_score_run(s, *d, b, &so, err);
+    memset(a, 0, sizeof *a);
+    if (bind_rules(s, o, b, err)) {
+        /* the data's errors are still worth knowing */
+        ls_load_opts lo = {.strict = o->strict};
+        ls_dataset_free(ls_dataset_load_opts(s, o->data, o->ndata, &lo, err));
+        return NULL;
+    }
+    ls_assess_opts ao = {o->data, o->ndata, o->self, o->adjustments, o->keep_going, o->strict};
+    return ls_assess(a, s, b, &ao, err) ? NULL : a->run;
 }
 
 /* Rule errors under --keep-going: noted after them, and the status. */
@@ -119,11 +181,12 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_cmd_status rc = LS_CMD_BAD_INPUT;
     ls_backends b = {0};
     ls_run *r = NULL;
-    ls_dataset *d = NULL;
+    ls_assessment a = {0};
     ls_scheme *s = ls_scheme_load(o->scheme, err);
-    if (!s || !(r = score_all(o, s, &d, &b, err))) goto out;
+    if (!s || !(r = score_all(o, s, &a, &b, err))) goto out;
     if (!o->quiet) ls_print_ranking(r, out);
-    ls_completeness c = ls_completeness_count(d, r);
+    /* the data as submitted: what the units did not give */
+    ls_completeness c = ls_completeness_count(a.data, r->original ? r->original : r);
     if (c.values)
         ls_notef(err, NULL, 0, 0, "%zu indicator value%s not given (defaults used) in %zu unit%s, read by %zu "
                                   "item score%s: `lawscore check` lists them",
@@ -132,9 +195,8 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     rc = write_outputs(r, o, &b, err);
     if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the results"), err);
 out:
-    ls_run_free(r);
+    ls_assessment_cleanup(&a);
     ls_backends_cleanup(&b);
-    ls_dataset_free(d);
     ls_scheme_free(s);
     return rc;
 }
@@ -144,7 +206,7 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_cmd_status rc = LS_CMD_BAD_INPUT;
     ls_backends b = {0};
     ls_run *r = NULL;
-    ls_dataset *d = NULL;
+    ls_assessment a = {0};
     size_t *units = ls_xcalloc(o->nunits ? o->nunits : 1, sizeof *units);
     ls_scheme *s = ls_scheme_load(o->scheme, err);
     if (!s) goto out;
@@ -154,7 +216,7 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
         if (u < 0) bad = 1;
         else units[i] = (size_t)u;
     }
-    if (bad || !(r = score_all(o, s, &d, &b, err))) goto out;
+    if (bad || !(r = score_all(o, s, &a, &b, err))) goto out;
     rc = LS_CMD_OK;
     if (o->json) {
         if (ls_write_json_units(r, units, o->nunits, out, err)) rc = LS_CMD_BAD_OUTPUT;
@@ -166,9 +228,8 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     }
     if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the score sheet"), err);
 out:
-    ls_run_free(r);
+    ls_assessment_cleanup(&a);
     ls_backends_cleanup(&b);
-    ls_dataset_free(d);
     ls_scheme_free(s);
     free(units);
     return rc;
@@ -200,4 +261,231 @@ ls_cmd_status ls_cmd_template(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     if (!rc) fprintf(out, "wrote %s\n", o->outdir);
     ls_scheme_free(s);
     return rc ? LS_CMD_BAD_INPUT : LS_CMD_OK;
+}
+
+/* ---- the year's workflow -------------------------------------------- */
+
+/* A fresh private directory for outputs that only go into the archive;
+ * NULL with an error. */
+static char *temp_outdir(ls_errors *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *t = ls_format("%s/lawscore-publish-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(t)) {
+        ls_errorf(err, t, 0, 0, "cannot create a temporary directory: %s", strerror(errno));
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* Remove a temporary directory we made, with everything under it
+ * (symbolic links are removed, not followed). */
+static void remove_outdir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char *p = ls_path_join(dir, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) remove_outdir(p);
+        else unlink(p);
+        free(p);
+    }
+    if (d) closedir(d);
+    rmdir(dir);
+}
+
+ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
+{
+    ls_cmd_status rc = LS_CMD_BAD_INPUT;
+    ls_backends b = {0};
+    ls_run *r = NULL;
+    ls_assessment a = {0};
+    ls_manifest *m = NULL;
+    ls_archive *ar = NULL;
+    char *tmp = NULL;
+    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    /* a foreign or damaged archive is refused before any work */
+    if (!s || !(ar = ls_archive_open(o->archive, 1, err)) || !(r = score_all(o, s, &a, &b, err))) goto out;
+    rc = LS_CMD_BAD_OUTPUT;
+    if (!(m = build_manifest(r, o, &b, err))) goto out;
+    const char *dir = o->outdir_given ? o->outdir : (tmp = temp_outdir(err));
+    ls_publish_opts po = {o->formats, o->all_sheets, 0};
+    if (!dir || ls_publish(r, m, dir, &po, err)) goto out;
+    if (!o->quiet) ls_print_ranking(r, out);
+    ls_publication p = {o->label, m, dir, r};
+    long v, parent;
+    if (ls_archive_publish(ar, &p, &v, &parent, err)) goto out;
+    if (parent)
+        fprintf(out, _("%s: published version %ld (%d, a re-publication of version %ld): %s\n"), o->archive, v,
+                s->year, parent, o->label);
+    else
+        fprintf(out, _("%s: published version %ld (%d): %s\n"), o->archive, v, s->year, o->label);
+    rc = note_rule_errors(r, "the results", err);
+out:
+    if (tmp) remove_outdir(tmp);
+    free(tmp);
+    ls_archive_close(ar);
+    ls_manifest_free(m);
+    ls_assessment_cleanup(&a);
+    ls_backends_cleanup(&b);
+    ls_scheme_free(s);
+    return rc;
+}
+
+ls_cmd_status ls_cmd_history(const ls_cmd_opts *o, FILE *out, ls_errors *err)
+{
+    ls_archive *ar = ls_archive_open(o->archive, 0, err);
+    if (!ar) return LS_CMD_BAD_INPUT;
+    int bad = o->version ? ls_archive_show(ar, o->version, out, err) : ls_archive_history(ar, out, err);
+    ls_cmd_status rc = bad ? LS_CMD_BAD_INPUT : LS_CMD_OK;
+    ls_archive_close(ar);
+    return rc;
+}
+
+ls_cmd_status ls_cmd_export(const ls_cmd_opts *o, FILE *out, ls_errors *err)
+{
+    ls_archive *ar = ls_archive_open(o->archive, 0, err);
+    if (!ar) return LS_CMD_BAD_INPUT;
+    ls_cmd_status rc = ls_archive_export(ar, o->version, o->outdir, err) ? LS_CMD_BAD_INPUT : LS_CMD_OK;
+    ls_archive_close(ar);
+    return rc;
+}
+
+/* Version v's results.json, parsed.  NULL with an error. */
+static ls_results *version_results(ls_archive *ar, long v, ls_errors *err)
+{
+    int year;
+    char *label = NULL, *buf = NULL;
+    size_t len;
+    ls_results *r = NULL;
+    if (!ls_archive_version_info(ar, v, &year, &label, err) &&
+        !ls_archive_output(ar, v, "results.json", &buf, &len, err)) {
+        char *source = ls_format("版本%ld（%s）", v, label);
+        r = ls_results_parse(buf, len, source, err);
+        free(source);
+    }
+    free(label);
+    free(buf);
+    return r;
+}
+
+/* The published result `what` names: a version number of the archive ar,
+ * or (ar NULL) a result directory.  NULL with an error. */
+static ls_results *load_results(ls_archive *ar, const char *archive, const char *what, ls_errors *err)
+{
+    if (!ar) return ls_results_load(what, err);
+    char *end;
+    long v = strtol(what, &end, 10);
+    if (!*what || *end || v < 1) {
+        ls_errorf(err, NULL, 0, 0, "expected a version number of %s (see lawscore history), found '%s'", archive,
+                  what);
+        return NULL;
+    }
+    return version_results(ar, v, err);
+}
+
+ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err)
+{
+    ls_archive *ar = NULL;
+    if (o->archive && !(ar = ls_archive_open(o->archive, 0, err))) return LS_CMD_BAD_INPUT;
+    ls_results *a = load_results(ar, o->archive, o->data[0], err);
+    ls_results *b = load_results(ar, o->archive, o->data[1], err);
+    ls_cmd_status rc = LS_CMD_BAD_INPUT;
+    if (a && b) rc = ls_diff_write(a, b, o->csv, out, err) < 0 ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+    ls_results_free(a);
+    ls_results_free(b);
+    ls_archive_close(ar);
+    return rc;
+}
+
+/* The earlier year's scheme and data from the archive (version va), its
+ * rules bound, scoring the later year's data (b): the run of the
+ * attribution.  NULL when it cannot be made, with the reason in *why
+ * (caller frees) — the comparison itself goes on without it. */
+static ls_run *attribution_run(const ls_cmd_opts *o, ls_archive *ar, long va, const ls_results *a,
+                               const ls_results *b, ls_scheme **s, ls_dataset **da, ls_dataset **mixed,
+                               ls_backends *bk, ls_buf *missing, char **why)
+{
+    ls_errors e;
+    ls_errors_init(&e);
+    ls_run *r = NULL;
+    ls_errors tmp_err;
+    ls_errors_init(&tmp_err);
+    char *dir = temp_outdir(&tmp_err), *scheme = NULL, **data = NULL, *adjf = NULL;
+    size_t ndata = 0;
+    if (!dir || ls_archive_extract_inputs(ar, va, dir, &scheme, &data, &ndata, &adjf, &e)) goto out;
+    if (!(*s = ls_scheme_load(scheme, &e))) goto out;
+    if (!(*da = ls_dataset_load(*s, (const char *const *)data, ndata, 0, &e))) goto out;
+    if (adjf) {
+        /* the earlier year's data as corrected on appeal, as published */
+        ls_adjustments *adj = ls_adjustments_load(*s, adjf, &e);
+        ls_dataset *c = adj ? ls_adjustments_apply(adj, *da, &e) : NULL;
+        ls_adjustments_free(adj);
+        if (!c) goto out;
+        ls_dataset_free(*da);
+        *da = c;
+    }
+    if (bind_rules(*s, o, bk, &e)) goto out;
+    if (!(*mixed = ls_compare_dataset(*s, *da, a, b, missing, &e))) goto out;
+    ls_score_opts so = {.keep_going = 1};
+    r = ls_score_run(*s, *mixed, bk, &so, &e);
+out:
+    if (!r) {
+        const ls_errors *src = dir ? &e : &tmp_err;
+        *why = src->n ? ls_diag_format(&src->v[0]) : ls_xstrdup("the earlier scheme could not be loaded");
+    }
+    if (dir) remove_outdir(dir);
+    free(dir);
+    free(scheme);
+    free(adjf);
+    for (size_t i = 0; i < ndata; i++) free(data[i]);
+    free(data);
+    ls_errors_cleanup(&e);
+    ls_errors_cleanup(&tmp_err);
+    return r;
+}
+
+ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err)
+{
+    int years[2];
+    for (int i = 0; i < 2; i++) {
+        char *end;
+        long y = strtol(o->data[i], &end, 10);
+        if (!*o->data[i] || *end || y < 1949 || y > 2200)
+            return ls_errorf(err, NULL, 0, 0, "expected a year (such as 2018), found '%s'", o->data[i]),
+                   LS_CMD_BAD_INPUT;
+        years[i] = (int)y;
+    }
+    ls_archive *ar = ls_archive_open(o->archive, 0, err);
+    if (!ar) return LS_CMD_BAD_INPUT;
+    ls_cmd_status rc = LS_CMD_BAD_INPUT;
+    long va, vb;
+    ls_results *a = NULL, *b = NULL;
+    ls_scheme *s = NULL;
+    ls_dataset *da = NULL, *mixed = NULL;
+    ls_backends bk = {0};
+    ls_run *r = NULL;
+    char *why = NULL;
+    ls_buf missing;
+    ls_buf_init(&missing);
+    if (ls_archive_latest(ar, years[0], &va, err) | ls_archive_latest(ar, years[1], &vb, err)) goto out;
+    if (!(a = version_results(ar, va, err)) || !(b = version_results(ar, vb, err))) goto out;
+    r = attribution_run(o, ar, va, a, b, &s, &da, &mixed, &bk, &missing, &why);
+    ls_compare_in in = {a, b, r, missing.p, why};
+    rc = ls_compare_write(&in, o->csv, out, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+out:
+    free(why);
+    ls_buf_cleanup(&missing);
+    ls_run_free(r);
+    ls_backends_cleanup(&bk);
+    ls_dataset_free(mixed);
+    ls_dataset_free(da);
+    ls_scheme_free(s);
+    ls_results_free(a);
+    ls_results_free(b);
+    ls_archive_close(ar);
+    return rc;
 }

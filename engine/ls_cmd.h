@@ -9,7 +9,9 @@
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
  * ls_summary, ls_manifest, ls_publish, ls_table, ls_sheet,
- * ls_export_json, ls_testrun, ls_template, ls_complete, ls_error, ls_util.
+ * ls_export_json, ls_testrun, ls_template, ls_complete, ls_error, ls_util,
+ * ls_assessment, ls_archive, ls_results, ls_diff, ls_compare (the last
+ * five for the year's workflow, docs/year.md).
  */
 #ifndef LS_CMD_H
 #define LS_CMD_H
@@ -45,6 +47,13 @@ typedef struct ls_cmd_opts {
     size_t nsources;
     int verbose, coverage;       /* test: -v, --coverage */
     double min_coverage;         /* test: --min-coverage, percent; < 0 none */
+    const char *self;            /* run, explain, publish, check: --self FILE (自评分) */
+    const char *adjustments;     /* run, explain, publish, check: --adjustments FILE */
+    const char *archive;         /* publish, history, export, diff, compare */
+    const char *label;           /* publish: --label TEXT */
+    long version;                /* export: --version N; 0 none */
+    int outdir_given;            /* -o was given (publish: keep the outputs) */
+    int csv;                     /* diff, compare: --format csv */
 } ls_cmd_opts;
 
 /* How a command ended.  Problems are in err whatever the status. */
@@ -58,8 +67,9 @@ typedef enum {
 /* A command: its work on the parsed options, writing to out. */
 typedef ls_cmd_status (*ls_cmd_fn)(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 
-/* lawscore check: validate the scheme and its data (if any), print the
- * summary, lint them. */
+/* lawscore check: validate the scheme and its data (if any), and the
+ * self-assessment and adjustments files (if given), print the summary,
+ * lint them. */
 ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 /* lawscore run: score every unit, print the ranking (unless quiet), write
  * the results and their manifest to o->outdir. */
@@ -73,5 +83,23 @@ ls_cmd_status ls_cmd_test(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 /* lawscore template: write the scheme's blank data-collection workbook
  * to o->outdir (the -o FILE.xlsx), for the units and sources chosen. */
 ls_cmd_status ls_cmd_template(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+
+/* The year's workflow (docs/year.md). */
+/* lawscore publish: score as run does (with --self, --adjustments), write
+ * the outputs (to -o DIR, else a temporary directory) and store them with
+ * the inputs and the results as a new version in the archive. */
+ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* lawscore history: the archive's versions; with --version N, what
+ * version N holds (inputs and outputs with their SHA-256, adjustments). */
+ls_cmd_status ls_cmd_history(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* lawscore export: a version's outputs, byte for byte, into o->outdir. */
+ls_cmd_status ls_cmd_export(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* lawscore diff: what changed between two result directories (o->data[0],
+ * [1]) or two versions of o->archive, as text or CSV (o->csv). */
+ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* lawscore compare: the latest versions of two years of o->archive, per
+ * unit and category, with the attribution of each unit's change to its
+ * data and to the scheme (docs/year.md). */
+ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 
 #endif

@@ -193,7 +193,7 @@ const ls_node *ls_explain_veto(const ls_run *r, size_t unit)
 const char *ls_note_kind_name(ls_note_kind k)
 {
     static const char *const names[LS_NOTE_COUNT] = {
-        "rescaled", "bonus_cap", "total_clamped", "veto", "quota", "errors"};
+        "rescaled", "bonus_cap", "total_clamped", "veto", "quota", "errors", "self", "appeal"};
     return (unsigned)k < LS_NOTE_COUNT ? names[k] : "?";
 }
 
@@ -267,6 +267,25 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k)
     case LS_NOTE_ERRORS:
         if (u->errors <= 0) return NULL;
         return ls_format("%d项评分出错，总分不完整", u->errors);
+    case LS_NOTE_SELF:
+        if (!ls_explain_overrated(r, unit)) return NULL;
+        return ls_format("自评分%s分，高于考核分%s分（超过%s分），自评偏高",
+                         ls_dec_format(r->self->total[unit], s->digits, a),
+                         ls_dec_format(r->self->total[unit] - u->total, s->digits, b),
+                         ls_dec_format_short(s->self_overrate, s->digits, c));
+    case LS_NOTE_APPEAL: {
+        if (!r->original) return NULL;
+        const ls_unit_result *o = &r->original->units[unit];
+        const char *og = ls_explain_grade(r->original, unit), *ng = ls_explain_grade(r, unit);
+        if (o->total == u->total && o->rank == u->rank && !strcmp(og, ng)) return NULL;
+        ls_buf t;
+        ls_buf_init(&t);
+        ls_buf_printf(&t, "复核调整：总分%s→%s", ls_dec_format(o->total, s->digits, a),
+                      ls_dec_format(u->total, s->digits, b));
+        if (o->rank != u->rank) ls_buf_printf(&t, "，名次第%d名→第%d名", o->rank, u->rank);
+        if (strcmp(og, ng)) ls_buf_printf(&t, "，等次%s→%s", og, ng);
+        return t.p;
+    }
     case LS_NOTE_COUNT:
         break;
     }
@@ -284,4 +303,101 @@ char *ls_explain_unit(const ls_run *r, size_t unit)
     }
     if (!b.p) return ls_xstrdup("");
     return b.p;
+}
+
+/* ---- 自评分 and appeals ------------------------------------------------ */
+
+char *ls_explain_signed(ls_fixed v, int digits, char *buf)
+{
+    /* a sign, then the magnitude (at most 1e12 steps: far below 31 bytes) */
+    buf[0] = v > 0 ? '+' : '-';
+    ls_dec_format(v < 0 ? -v : v, digits, buf + (v != 0));
+    return buf;
+}
+
+const char *ls_explain_self(const ls_run *r, size_t unit, size_t node, char *buf)
+{
+    const ls_fixed *v = r->self ? ls_selfscore_get(r->self, unit, node) : NULL;
+    if (!v || scheme_of(r)->nodes[node].section == LS_SEC_VETO) return "";
+    return ls_dec_format(*v, scheme_of(r)->digits, buf);
+}
+
+const char *ls_explain_self_diff(const ls_run *r, size_t unit, size_t node, char *buf)
+{
+    const ls_fixed *v = r->self ? ls_selfscore_get(r->self, unit, node) : NULL;
+    const ls_cell *c = ls_run_cell(r, unit, node);
+    if (!v || c->state != LS_CELL_SCORED || scheme_of(r)->nodes[node].section == LS_SEC_VETO) return "";
+    return ls_explain_signed(c->score - *v, scheme_of(r)->digits, buf);
+}
+
+const char *ls_explain_self_total(const ls_run *r, size_t unit, char *buf)
+{
+    if (!r->self || !r->self->given[unit]) return "";
+    return ls_dec_format(r->self->total[unit], scheme_of(r)->digits, buf);
+}
+
+const char *ls_explain_self_total_diff(const ls_run *r, size_t unit, char *buf)
+{
+    if (!r->self || !r->self->given[unit]) return "";
+    return ls_explain_signed(r->units[unit].total - r->self->total[unit], scheme_of(r)->digits, buf);
+}
+
+int ls_explain_overrated(const ls_run *r, size_t unit)
+{
+    return r->self && ls_selfscore_overrated(r->self, unit, r->units[unit].total);
+}
+
+const char *ls_explain_original_score(const ls_run *r, size_t unit, size_t node, char *buf)
+{
+    if (!r->original) return "";
+    return ls_explain_score(r->original, unit, node, buf);
+}
+
+/* Whether the cell's rule read indicator ind. */
+static int cell_read(const ls_run *r, const ls_cell *c, int ind)
+{
+    for (uint32_t k = 0; k < c->nread; k++)
+        if (r->reads[c->read0 + k] == ind) return 1;
+    return 0;
+}
+
+char *ls_explain_appeal(const ls_run *r, size_t unit, size_t node)
+{
+    if (!r->original || !r->adj) return ls_xstrdup("");
+    const ls_scheme *s = scheme_of(r);
+    const ls_node *n = &s->nodes[node];
+    char a[32], b[32], x[256], y[256];
+    const char *was = ls_explain_score(r->original, unit, node, a);
+    const char *now = ls_explain_score(r, unit, node, b);
+    int changed = strcmp(was, now) != 0;
+    ls_buf t;
+    ls_buf_init(&t);
+    size_t causes = 0;
+    if (!n->nchildren) {
+        const ls_cell *c = ls_run_cell(r, unit, node), *oc = ls_run_cell(r->original, unit, node);
+        for (size_t i = 0; i < r->adj->n; i++) {
+            const ls_adjustment *e = &r->adj->v[i];
+            if (e->unit != (int)unit) continue;
+            char *why = ls_adjustment_describe(e);
+            if (e->kind == LS_ADJ_SCORE && e->node == (int)node) {
+                ls_buf_printf(&t, "%s复核决定：%s", causes++ ? LS_EXPLAIN_SEP : "", why);
+            } else if (e->kind == LS_ADJ_DATA && (cell_read(r, c, e->indicator) || cell_read(r->original, oc, e->indicator))) {
+                ls_buf_printf(&t, "%s更正%s%s→%s：%s", causes++ ? LS_EXPLAIN_SEP : "", s->inds[e->indicator].name,
+                              e->old.set ? ls_value_format(&e->old, x, sizeof x) : "未填报",
+                              e->new_.set ? ls_value_format(&e->new_, y, sizeof y) : "未填报", why);
+            }
+            free(why);
+        }
+    }
+    if (!changed && !causes) {
+        ls_buf_cleanup(&t);
+        return ls_xstrdup("");
+    }
+    char *head = changed ? ls_format("%s→%s", was, now) : ls_xstrdup("");
+    char *out = ls_format("%s%s%s", head, changed && causes ? "：" : "",
+                          causes ? t.p : !n->nchildren ? "：随其他单位数据更正而变动"
+                                                       : "");
+    free(head);
+    ls_buf_cleanup(&t);
+    return out;
 }

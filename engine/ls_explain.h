@@ -95,6 +95,8 @@ typedef enum {
     LS_NOTE_VETO,          /* 一票否决：<veto item>：<reasons> */
     LS_NOTE_QUOTA,         /* 总分达到优秀分数线，但优秀不超过本组20%，评为良好 */
     LS_NOTE_ERRORS,        /* 2项评分出错，总分不完整 */
+    LS_NOTE_SELF,          /* 自评分95.00分，高于考核分5.50分（超过3分），自评偏高 */
+    LS_NOTE_APPEAL,        /* 复核调整：总分47.60→49.10，名次第9名→第7名 */
     LS_NOTE_COUNT
 } ls_note_kind;
 
@@ -108,5 +110,39 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k);
 
 /* Every note that applies, joined with "；" ("" when none).  Caller frees. */
 char *ls_explain_unit(const ls_run *r, size_t unit);
+
+/* ---- 自评分 and appeals (docs/year.md); all "" / NULL without them ---- */
+
+/* A signed difference with the scheme's digits: "+1.50", "-0.25", "0.00".
+ * Writes into buf (at least 32 bytes), returns it. */
+char *ls_explain_signed(ls_fixed v, int digits, char *buf);
+
+/* The 自评分 of (unit, node) ("3.00"), "" when the unit gave none (or
+ * without --self).  Categories are their items' sums.  Writes into buf (at
+ * least 32 bytes) when formatting; returns buf or "". */
+const char *ls_explain_self(const ls_run *r, size_t unit, size_t node, char *buf);
+
+/* 考核分 − 自评分 of (unit, node) signed ("-1.00"), "" when either is
+ * missing.  Writes into buf (at least 32 bytes), returns buf or "". */
+const char *ls_explain_self_diff(const ls_run *r, size_t unit, size_t node, char *buf);
+
+/* The unit's self total and its difference (考核总分 − 自评总分), as above. */
+const char *ls_explain_self_total(const ls_run *r, size_t unit, char *buf);
+const char *ls_explain_self_total_diff(const ls_run *r, size_t unit, char *buf);
+
+/* Whether the unit is 自评偏高 (see ls_selfscore_overrated). */
+int ls_explain_overrated(const ls_run *r, size_t unit);
+
+/* The score of (unit, node) before the appeals, as ls_explain_score
+ * writes it; "" without adjustments. */
+const char *ls_explain_original_score(const ls_run *r, size_t unit, size_t node, char *buf);
+
+/* What the appeals did to (unit, node), "" when nothing: the score
+ * original → adjusted, then each decision behind it — a score decision
+ * ("复核决定：<reason>（依据<basis>；<by>，<date>）") or a data correction
+ * of an indicator the item's rule read ("更正迟报次数3→2：<reason>（…）").
+ * A change without a decision of its own (a rank-based item moved by
+ * others' corrections) reads "随其他单位数据更正而变动".  Caller frees. */
+char *ls_explain_appeal(const ls_run *r, size_t unit, size_t node);
 
 #endif

@@ -81,8 +81,21 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
         field_own(&w, ls_format("%s(%s)", n->name,
                                 ls_dec_format_short(n->points, s->digits, buf)));
     }
-    static const char *const tail[] = {"加分", "扣分", "总分", "等次", "一票否决", "说明"};
-    for (size_t i = 0; i < sizeof tail / sizeof *tail; i++) field(&w, tail[i]);
+    field(&w, "加分");
+    field(&w, "扣分");
+    field(&w, "总分");
+    if (r->self) {
+        field(&w, "自评分");
+        field(&w, "考核分与自评分之差");
+    }
+    field(&w, "等次");
+    field(&w, "一票否决");
+    if (r->original) {
+        field(&w, "复核前总分");
+        field(&w, "复核前名次");
+        field(&w, "复核前等次");
+    }
+    field(&w, "说明");
     end_row(&w);
 
     for (size_t g = 0; g < s->ngroups; g++) {
@@ -103,9 +116,21 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
             field(&w, ls_dec_format(ur->bonus, s->digits, buf));
             field(&w, ls_dec_format(ur->deduct, s->digits, buf));
             field(&w, ls_dec_format(ur->total, s->digits, buf));
+            if (r->self) {
+                field(&w, ls_explain_self_total(r, u, buf));
+                field(&w, ls_explain_self_total_diff(r, u, buf));
+            }
             field(&w, ls_explain_grade(r, u));
             const ls_node *v = ls_explain_veto(r, u);
             field(&w, v ? v->name : "");
+            if (r->original) {
+                const ls_unit_result *o = &r->original->units[u];
+                field(&w, ls_dec_format(o->total, s->digits, buf));
+                if (o->rank > 0) snprintf(buf, sizeof buf, "%d", o->rank);
+                else buf[0] = '\0';
+                field(&w, buf);
+                field(&w, ls_explain_grade(r->original, u));
+            }
             field_own(&w, ls_explain_unit(r, u));
             end_row(&w);
         }
@@ -121,8 +146,18 @@ int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
     start(&w, f);
 
     static const char *const head[] = {"单位编号", "单位名称", "序号", "考核项目", "分值",
-                                       "评分标准", "考核分", "扣分理由", "使用的指标"};
+                                       "评分标准", "考核分"};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++) field(&w, head[i]);
+    if (r->self) {
+        field(&w, "自评分");
+        field(&w, "考核分与自评分之差");
+    }
+    field(&w, "扣分理由");
+    field(&w, "使用的指标");
+    if (r->original) {
+        field(&w, "复核前考核分");
+        field(&w, "复核调整");
+    }
     end_row(&w);
 
     for (size_t u = 0; u < s->nunits && !w.err; u++) {
@@ -136,8 +171,16 @@ int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
                           ? "" : ls_dec_format(n->points, s->digits, buf));
             field(&w, n->criteria);
             field(&w, ls_explain_score(r, u, i, buf));
+            if (r->self) {
+                field(&w, ls_explain_self(r, u, i, buf));
+                field(&w, ls_explain_self_diff(r, u, i, buf));
+            }
             field_own(&w, ls_explain_cell(r, u, i));
             field_own(&w, ls_explain_reads(r, u, i));
+            if (r->original) {
+                field(&w, ls_explain_original_score(r, u, i, buf));
+                field_own(&w, ls_explain_appeal(r, u, i));
+            }
             end_row(&w);
         }
     }

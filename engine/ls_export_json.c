@@ -10,6 +10,7 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "ls_adjust.h"
 #include "ls_explain.h"
 #include "ls_i18n.h"
 #include "ls_util.h"
@@ -292,6 +293,25 @@ static void write_node(jw *w, const ls_run *r, size_t u, size_t i)
         j_close(w);
     }
     j_aclose(w);
+    if (r->self) {
+        char buf[32];
+        j_key(w, "self");
+        const char *t = ls_explain_self(r, u, i, buf);
+        if (*t) j_num(w, t);
+        else j_null(w);
+    }
+    if (r->original) {
+        const ls_cell *oc = ls_run_cell(r->original, u, i);
+        j_key(w, "original_score");
+        if (oc->state == LS_CELL_SCORED && n->section == LS_SEC_VETO) j_int(w, oc->score != 0);
+        else if (oc->state == LS_CELL_SCORED) j_fixed(w, r, oc->score);
+        else j_null(w);
+        char *ap = ls_explain_appeal(r, u, i);
+        j_key(w, "appeal");
+        if (*ap) j_str(w, ap);
+        else j_null(w);
+        free(ap);
+    }
     j_close(w);
 }
 
@@ -305,6 +325,13 @@ static void write_unit(jw *w, const ls_run *r, size_t u)
     kv_str(w, "id", un->id);
     kv_str(w, "name", un->name);
     kv_str(w, "group", s->groups[un->group].id);
+    if (un->nformerly) {
+        /* the registry's formerly: (only when given), for comparisons */
+        j_key(w, "formerly");
+        j_aopen(w);
+        for (size_t k = 0; k < un->nformerly; k++) j_str(w, un->formerly[k]);
+        j_aclose(w);
+    }
     j_key(w, "flags");
     j_aopen(w);
     for (size_t k = 0; k < s->nflags && k < LS_MAX_FLAGS; k++)
@@ -354,7 +381,73 @@ static void write_unit(jw *w, const ls_run *r, size_t u)
     j_aopen(w);
     for (size_t i = 0; i < s->nnodes && ok(w); i++) write_node(w, r, u, i);
     j_aclose(w);
+    set_where(w, NULL, (long)u, -1);
+    if (r->self) {
+        j_key(w, "self");
+        if (!r->self->given[u]) {
+            j_null(w);
+        } else {
+            j_open(w);
+            kv_fixed(w, r, "total", r->self->total[u]);
+            /* 考核分 − 自评分, a plain JSON number (no '+') */
+            kv_fixed(w, r, "difference", ur->total - r->self->total[u]);
+            kv_bool(w, "overrated", ls_explain_overrated(r, u));
+            j_close(w);
+        }
+    }
+    if (r->original) {
+        const ls_unit_result *o = &r->original->units[u];
+        j_key(w, "original");
+        j_open(w);
+        kv_fixed(w, r, "total", o->total);
+        j_key(w, "grade");
+        const char *og = ls_explain_grade(r->original, u);
+        if (*og) j_str(w, og);
+        else j_null(w);
+        j_key(w, "rank");
+        if (o->rank > 0) j_int(w, o->rank);
+        else j_null(w);
+        j_close(w);
+    }
     j_close(w);
+}
+
+/* The appeals trail: every decision as the adjustments file gave it. */
+static void write_adjustments(jw *w, const ls_run *r)
+{
+    const ls_scheme *s = r->scheme;
+    set_where(w, "the adjustments", -1, -1);
+    j_aopen(w);
+    for (size_t i = 0; i < r->adj->n; i++) {
+        const ls_adjustment *e = &r->adj->v[i];
+        j_open(w);
+        kv_str(w, "unit", s->units[e->unit].id);
+        kv_str(w, "kind", e->kind == LS_ADJ_DATA ? "data" : "score");
+        if (e->kind == LS_ADJ_DATA) {
+            kv_str(w, "indicator", s->inds[e->indicator].id);
+            j_key(w, "old");
+            write_value(w, &e->old);
+            j_key(w, "new");
+            write_value(w, &e->new_);
+        } else {
+            const ls_node *n = &s->nodes[e->node];
+            kv_str(w, "item", n->id);
+            kv_str(w, "number", n->number);
+            j_key(w, "original_score");
+            const ls_cell *oc = ls_run_cell(r->original, (size_t)e->unit, (size_t)e->node);
+            if (oc->state == LS_CELL_SCORED) j_fixed(w, r, oc->score);
+            else j_null(w);
+            kv_fixed(w, r, "score", e->score);
+        }
+        kv_str(w, "reason", e->reason);
+        kv_str(w, "basis", e->basis);
+        kv_str(w, "by", e->by);
+        kv_str(w, "date", e->date);
+        kv_str(w, "file", r->adj->path);
+        kv_int(w, "line", e->line);
+        j_close(w);
+    }
+    j_aclose(w);
 }
 
 static const char *status_text(yajl_gen_status st)
@@ -424,6 +517,10 @@ int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, ls_errors *err
         jw_flush(&w);
     }
     j_aclose(&w);
+    if (r->adj && r->original) {
+        j_key(&w, "adjustments");
+        write_adjustments(&w, r);
+    }
     j_close(&w);
     return jw_finish(&w, err);
 }

@@ -22,6 +22,16 @@
  *                                "clamp", "reasons", "explanation",
  *                                "indicators": [{"id", "name", "value"}]}]}] }
  *
+ * Present only when given (docs/year.md): a unit's "formerly" (ids in
+ * earlier years, after "group"); with --self, a unit's "self" ({"total",
+ * "difference", "overrated"} or null) and a node's "self"; with
+ * --adjustments, a unit's "original" ({"total", "grade", "rank"} before
+ * the appeals), a node's "original_score" and "appeal" (text or null),
+ * and a top-level "adjustments" trail after "units": [{"unit", "kind"
+ * ("data"|"score"), "indicator", "old", "new" | "item", "number",
+ * "original_score", "score", "reason", "basis", "by", "date", "file",
+ * "line"}].
+ *
  * Units come in scheme order.  "state" is "scored", "na" or "error";
  * "score" and "raw" are null unless scored ("raw", the rule's rounded
  * value before clamping, is null for categories and veto items too; a
@@ -30,7 +40,7 @@
  * indicator values are numbers, booleans, strings or null (not given).
  *
  * Depends on: ls_i18n, yajl (only ls_export_json.c includes yajl), ls_score,
- * ls_explain, ls_manifest, ls_error, ls_util.
+ * ls_explain, ls_manifest, ls_adjust, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_JSON_H
 #define LS_EXPORT_JSON_H

@@ -170,8 +170,30 @@ enum {
     S_POINTS,
     S_CRIT,
     S_SCORE,
-    S_WHY
+    S_WHY,
+    /* with 自评分 (--self) and appeals (--adjustments): docs/year.md */
+    S_SELF,
+    S_SELF_DIFF
 };
+
+/* The 复核调整 column: after the 自评分 columns when there are some. */
+static size_t s_appeal(const ls_run *r) { return r->self ? S_SELF_DIFF + 1 : S_SELF; }
+
+/* The 自评分 and appeal cells of node i's row, when the run has them. */
+static void sheet_year(ls_lrow *row, const ls_run *r, size_t unit, size_t i)
+{
+    const ls_fixed *self = r->self ? ls_selfscore_get(r->self, unit, i) : NULL;
+    const ls_cell *c = ls_run_cell(r, unit, i);
+    if (self && r->scheme->nodes[i].section != LS_SEC_VETO) {
+        set_score(row, S_SELF, *self);
+        if (c->state == LS_CELL_SCORED) set_score(row, S_SELF_DIFF, c->score - *self);
+    }
+    if (r->original) {
+        char *a = ls_explain_appeal(r, unit, i);
+        if (*a) set_text_own(row, s_appeal(r), a);
+        else free(a);
+    }
+}
 
 /* The row of one node: scores as numbers (a deduction negative), other
  * states in words. */
@@ -194,6 +216,7 @@ static void sheet_node(ls_ltable *t, const ls_run *r, size_t unit, size_t i)
         set_text(row, S_SCORE, ls_explain_score(r, unit, i, buf));
     /* 不适用 is said by the score column; the reason would repeat it. */
     if (c->state != LS_CELL_NA) set_text_own(row, S_WHY, ls_explain_cell(r, unit, i));
+    sheet_year(row, r, unit, i);
 }
 
 static void sheet_section(ls_ltable *t, const ls_run *r, size_t unit, ls_section sec)
@@ -233,6 +256,11 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     add_col(t, "评分标准", LS_COL_LONG, 34);
     add_col(t, "考核分", LS_COL_NUM, 8);
     add_col(t, "扣分理由", LS_COL_LONG, 34);
+    if (r->self) {
+        add_col(t, "自评分", LS_COL_NUM, 8);
+        add_col(t, "差值", LS_COL_NUM, 8); /* 考核分 − 自评分 */
+    }
+    if (r->original) add_col(t, "复核调整", LS_COL_LONG, 34);
 
     for (size_t i = 0; i < s->nnodes; i++)
         if (s->nodes[i].section == LS_SEC_MAIN) sheet_node(t, r, unit, i);
@@ -270,6 +298,17 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     }
     char *note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
     if (note) summary(t, "说明", note);
+    if (r->self && r->self->given[unit]) {
+        row = summary(t, "自评分", ls_explain_unit_note(r, unit, LS_NOTE_SELF));
+        set_score(row, S_SCORE, r->self->total[unit]);
+        set_score(row, S_SELF, r->self->total[unit]);
+        set_score(row, S_SELF_DIFF, ur->total - r->self->total[unit]);
+    }
+    note = ls_explain_unit_note(r, unit, LS_NOTE_APPEAL);
+    if (note) {
+        row = summary(t, "复核前总分", note);
+        set_score(row, S_SCORE, r->original->units[unit].total);
+    }
 }
 
 size_t ls_layout_sheet_end(const ls_ltable *t)
@@ -350,7 +389,15 @@ static void ranking_unit(ls_ltable *t, const ls_run *r, size_t u, int ranked)
     set_score(row, c_bonus + 1, ur->deduct);
     set_score(row, c_bonus + 2, ur->total);
     set_text(row, c_bonus + 3, ls_explain_grade(r, u));
-    set_text_own(row, c_bonus + 4, ls_explain_unit(r, u));
+    /* with 自评分 and appeals (docs/year.md): before 说明, the last column */
+    size_t c = c_bonus + 4;
+    if (r->self && r->self->given[u]) {
+        set_score(row, c, r->self->total[u]);
+        set_score(row, c + 1, ur->total - r->self->total[u]);
+    }
+    if (r->self) c += 2;
+    if (r->original) set_score(row, c, r->original->units[u].total);
+    set_text_own(row, t->ncols - 1, ls_explain_unit(r, u));
 }
 
 void ls_layout_ranking(const ls_run *r, ls_ltable *t)
@@ -370,6 +417,12 @@ void ls_layout_ranking(const ls_run *r, ls_ltable *t)
     add_col(t, "扣分", LS_COL_NUM, 7);
     add_col(t, "总分", LS_COL_NUM, 8);
     add_col(t, "等次", LS_COL_SHORT, 7);
+    /* with 自评分 and appeals (docs/year.md), before 说明 */
+    if (r->self) {
+        add_col(t, "自评分", LS_COL_NUM, 8);
+        add_col(t, "差值", LS_COL_NUM, 8);
+    }
+    if (r->original) add_col(t, "复核前总分", LS_COL_NUM, 10);
     add_col(t, "说明", LS_COL_LONG, 36);
     for (size_t g = 0; g < s->ngroups; g++) {
         set_text_own(add_row(t, LS_LR_GROUP), 0,

@@ -114,7 +114,9 @@ void ls_ltable_clear_rows(ls_ltable *t);
  * 扣分合计 as negative numbers; the veto items; 总分, 等次, 名次 (a whole
  * number, with "…第N名/共M个单位" as its note).  A cell that does not
  * apply reads 不适用 in 考核分 and has no 扣分理由; a cell in error reads
- * 错误.
+ * 错误.  With 自评分 (r->self) the columns 自评分 | 差值 (考核分 − 自评分)
+ * follow, and a 自评分 summary row; with appeals (r->original) a column
+ * 复核调整 (ls_explain_appeal) and a 复核前总分 summary row.
  */
 void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t);
 
@@ -137,6 +139,8 @@ size_t ls_layout_sheet_end(const ls_ltable *t);
  * 名次 (their total as scored, grade, and the veto in 说明), then a
  * LS_LR_NOTE with its bands and counts (ls_layout_bands).  results.csv
  * and results.json keep the vetoed units' ranks.
+ * With 自评分 the columns 自评分 | 差值, with appeals 复核前总分, stand
+ * before 说明.
  */
 void ls_layout_ranking(const ls_run *r, ls_ltable *t);
 

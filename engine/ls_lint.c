@@ -464,7 +464,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
     if (d) {
         ls_errors ignored;     /* the failures are reported once per leaf below */
         ls_errors_init(&ignored);
-        ls_score_opts so = {1};
+        ls_score_opts so = {.keep_going = 1};
         r = ls_score_run(s, d, b, &so, &ignored);
         ls_errors_cleanup(&ignored);
         for (size_t i = 0; r && i < r->nreads; i++)

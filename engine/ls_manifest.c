@@ -20,8 +20,29 @@
 
 const char *ls_mf_role_name(ls_mf_role role)
 {
-    static const char *const names[] = {"scheme", "units", "rule", "plugin", "data"};
+    static const char *const names[] = {"scheme", "units", "rule", "plugin", "data", "self",
+                                        "adjustments"};
     return (unsigned)role < sizeof names / sizeof *names ? names[role] : "?";
+}
+
+static void to_hex(const unsigned char *digest, size_t n, char *hex)
+{
+    static const char xd[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        hex[2 * i] = xd[digest[i] >> 4];
+        hex[2 * i + 1] = xd[digest[i] & 15];
+    }
+    hex[2 * n] = '\0';
+}
+
+void ls_sha256_buf(const void *p, size_t n, char *hex)
+{
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, n, p);
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof digest, digest);
+    to_hex(digest, sizeof digest, hex);
 }
 
 int ls_sha256_file(const char *path, char *hex)
@@ -42,12 +63,7 @@ int ls_sha256_file(const char *path, char *hex)
     fclose(f);
     unsigned char digest[SHA256_DIGEST_SIZE];
     sha256_digest(&ctx, sizeof digest, digest);
-    static const char xd[] = "0123456789abcdef";
-    for (size_t i = 0; i < sizeof digest; i++) {
-        hex[2 * i] = xd[digest[i] >> 4];
-        hex[2 * i + 1] = xd[digest[i] & 15];
-    }
-    hex[2 * SHA256_DIGEST_SIZE] = '\0';
+    to_hex(digest, sizeof digest, hex);
     return 0;
 }
 

@@ -30,7 +30,9 @@ typedef enum {
     LS_MF_UNITS,           /* a separate units file */
     LS_MF_RULE,            /* a Lua rule script */
     LS_MF_PLUGIN,          /* a C plugin */
-    LS_MF_DATA
+    LS_MF_DATA,
+    LS_MF_SELF,            /* 自评分 (--self) */
+    LS_MF_ADJUST           /* appeals decided (--adjustments) */
 } ls_mf_role;
 
 typedef struct ls_manifest_file {
@@ -80,11 +82,15 @@ int ls_manifest_add_loaded(ls_manifest *m, const ls_backends *b, ls_errors *err)
  * its value in place. */
 void ls_manifest_add_option(ls_manifest *m, const char *key, const char *value);
 
-/* Stable name of a role ("scheme", "units", "rule", "plugin", "data"). */
+/* Stable name of a role ("scheme", "units", "rule", "plugin", "data",
+ * "self", "adjustments"). */
 const char *ls_mf_role_name(ls_mf_role role);
 
 /* SHA-256 of a file's contents as lowercase hex into hex
  * (LS_SHA256_HEX bytes).  0, or -1 with errno set. */
 int ls_sha256_file(const char *path, char *hex);
+
+/* SHA-256 of n bytes at p as lowercase hex into hex (LS_SHA256_HEX). */
+void ls_sha256_buf(const void *p, size_t n, char *hex);
 
 #endif

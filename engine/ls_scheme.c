@@ -39,7 +39,8 @@ const char *ls_section_name(ls_section sec)
 static void load_assessment(loader *ld, const ls_ynode *a)
 {
     ls_scheme *s = ld->s;
-    static const char *const keys[] = {"name", "year", "precision", "total", "limits", NULL};
+    static const char *const keys[] = {"name", "year", "precision", "total", "limits",
+                                       "self_overrate", NULL};
     s->digits = 2;
     s->total = 10000;
     if (!a) {
@@ -73,6 +74,11 @@ static void load_assessment(loader *ld, const ls_ynode *a)
     if ((n = ls_ymap_get(a, "total"))) {
         FAIL(ls_yr_decimal(&ld->r, n, "total", s->digits, &s->total));
         if (s->total <= 0) ld->rc = ls_yr_error(&ld->r, n, "'total' must be positive, found %s", n->str);
+    }
+    if ((n = ls_ymap_get(a, "self_overrate"))) {
+        FAIL(ls_yr_decimal(&ld->r, n, "self_overrate", s->digits, &s->self_overrate));
+        if (s->self_overrate < 0)
+            ld->rc = ls_yr_error(&ld->r, n, "'self_overrate' must not be negative, found %s", n->str);
     }
     if ((n = ls_ymap_get(a, "limits"))) {
         static const char *const lk[] = {"instructions", "memory_mb", NULL};
@@ -438,7 +444,7 @@ static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
 {
     ls_scheme *s = ld->s;
     if (ls_yr_expect_seq(r, ul, "'units' (a list of {id, name, group, flags})")) { ld->rc = -1; return; }
-    static const char *const keys[] = {"id", "name", "group", "flags", NULL};
+    static const char *const keys[] = {"id", "name", "group", "flags", "formerly", NULL};
     for (size_t i = 0; i < ul->n; i++) {
         const ls_ynode *un = ul->items[i];
         if (ls_yr_expect_map(r, un, "a unit")) { ld->rc = -1; continue; }
@@ -460,6 +466,17 @@ static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
                 if (f < 0) ld->rc = ls_yr_error(r, n->items[j], "unknown flag '%s' (declare it under 'flags:')", fname);
                 else u->flags |= 1ULL << f;
             }
+        }
+        /* formerly: the id (or ids, after a merger) the unit had in earlier
+         * years, for year-over-year comparisons */
+        if ((n = ls_ymap_get(un, "formerly"))) {
+            const ls_ynode *one[1] = {n};
+            const ls_ynode *const *ids = n->kind == LS_YSEQ ? (const ls_ynode *const *)n->items : one;
+            size_t nids = n->kind == LS_YSEQ ? n->n : 1;
+            u->formerly = ls_arena_alloc(&s->arena, (nids ? nids : 1) * sizeof *u->formerly);
+            for (size_t j = 0; j < nids; j++)
+                if (ls_yr_ident(r, ids[j], "formerly", &u->formerly[u->nformerly])) ld->rc = -1;
+                else u->nformerly++;
         }
         add_unit(ld, u, r->path, un->line, un->col);
     }
@@ -901,6 +918,7 @@ ls_scheme *ls_scheme_load(const char *path, ls_errors *err)
     ls_strmap_init(&s->node_ix);
     ls_strmap_init(&s->label_ix);
     s->bonus_cap = -1;
+    s->self_overrate = -1;
     s->path = ls_arena_strdup(&s->arena, path);
     char *dir = ls_dirname(path);
     s->dir = ls_arena_strdup(&s->arena, dir);

@@ -53,6 +53,8 @@ typedef struct ls_unit {
     uint64_t flags;          /* bit i: scheme->flags[i] */
     const char *path;        /* where it was declared */
     int line, col;
+    const char **formerly;   /* ids in earlier years (renamed, merged) */
+    size_t nformerly;
 } ls_unit;
 
 typedef struct ls_indicator {
@@ -116,6 +118,7 @@ typedef struct ls_scheme {
     int digits;              /* precision 0.01 -> 2 */
     ls_fixed total;          /* 100 */
     ls_fixed bonus_cap;      /* < 0: no cap */
+    ls_fixed self_overrate;  /* 自评偏高 when 自评分 - 考核分 exceeds it; < 0: none */
     long max_instructions;   /* per rule call; 0 = engine default */
     long max_memory;         /* bytes per rule state; 0 = engine default */
 

@@ -31,7 +31,7 @@ static void add_read(ls_run *r, int ind)
 /* Evaluate one leaf for one unit into its cell.  Returns -1 on a rule
  * error (already recorded in err). */
 static int score_leaf(ls_run *r, const ls_backends *b, ls_stats *st, unsigned char *reads,
-                      int unit, int leaf, ls_errors *err)
+                      int unit, int leaf, const ls_adjustments *decisions, ls_errors *err)
 {
     const ls_scheme *s = r->scheme;
     const ls_node *n = &s->nodes[leaf];
@@ -73,6 +73,10 @@ static int score_leaf(ls_run *r, const ls_backends *b, ls_stats *st, unsigned ch
     ls_rule_call_cleanup(&call);
 
     c->state = LS_CELL_SCORED;
+    /* a score decided on appeal (复核) replaces the rule's; the rule's
+     * reasons stay, and ls_explain says what was decided */
+    const ls_adjustment *dec = ls_adjustments_decision(decisions, (size_t)unit, (size_t)leaf);
+    if (dec) v = dec->score;
     c->raw = v;
     if (n->section == LS_SEC_VETO) {
         c->score = v != 0;
@@ -161,7 +165,8 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
     int failed = 0;
     for (size_t u = 0; u < s->nunits && !failed; u++) {
         for (size_t k = 0; k < s->nleaves; k++) {
-            if (score_leaf(r, b, st, reads, (int)u, s->leaves[k], err) && !opts->keep_going) {
+            if (score_leaf(r, b, st, reads, (int)u, s->leaves[k], opts->decisions, err) &&
+                !opts->keep_going) {
                 failed = 1;
                 break;
             }

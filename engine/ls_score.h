@@ -6,7 +6,8 @@
  * has ls_rank rank units within their group and grade them.
  *
  * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_stats, ls_rank,
- * ls_decimal, ls_arena, ls_error, ls_util.
+ * ls_decimal, ls_arena, ls_error, ls_util, ls_adjust (score decisions),
+ * ls_selfscore.
  */
 #ifndef LS_SCORE_H
 #define LS_SCORE_H
@@ -14,12 +15,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ls_adjust.h"
 #include "ls_arena.h"
 #include "ls_data.h"
 #include "ls_decimal.h"
 #include "ls_error.h"
 #include "ls_rule.h"
 #include "ls_scheme.h"
+#include "ls_selfscore.h"
 
 typedef enum {
     LS_CELL_SCORED,          /* score holds the result */
@@ -70,10 +73,18 @@ typedef struct ls_run {
     size_t nreads, capreads;
     size_t nerrors;          /* cells in error */
     ls_arena arena;
+    /* The year's workflow (docs/year.md), each NULL when not given; set by
+     * the caller after scoring, not owned: 自评分, the appeals decided, and
+     * the run before them (scored on the uncorrected data). */
+    const ls_selfscore *self;
+    const ls_adjustments *adj;
+    const struct ls_run *original;
 } ls_run;
 
 typedef struct ls_score_opts {
     int keep_going;          /* rule errors mark cells instead of stopping */
+    const ls_adjustments *decisions;   /* their score decisions replace the
+                                          rules' results; NULL: none */
 } ls_score_opts;
 
 /* The rule backends, by rule kind (the registry: ls_backends.h). */

@@ -14,9 +14,11 @@
 #include "ls_explain.h"
 #include "ls_util.h"
 
-/* 序号, 考核项目, 分值, 考核分, 扣分理由 */
-#define NCOLS 5
-static const int right[NCOLS] = {0, 0, 1, 1, 0};
+/* 序号, 考核项目, 分值, 考核分, 自评分, 差值, 扣分理由; the two columns of
+ * 自评分 show only when the run has self-scores */
+#define NCOLS 7
+#define COL_SELF 4
+static const int right[NCOLS] = {0, 0, 1, 1, 1, 1, 0};
 
 typedef enum {
     E_ROW,       /* cells in the columns */
@@ -32,6 +34,7 @@ typedef struct entry {
 typedef struct sheet {
     entry *v;
     size_t n, cap;
+    int self;                /* the 自评分 columns show */
 } sheet;
 
 static entry *add_entry(sheet *sh, entry_kind kind)
@@ -43,11 +46,11 @@ static entry *add_entry(sheet *sh, entry_kind kind)
     return e;
 }
 
-static void add_row(sheet *sh, const char *c0, const char *c1, const char *c2, const char *c3,
-                    const char *c4)
+static void add_row7(sheet *sh, const char *c0, const char *c1, const char *c2, const char *c3,
+                     const char *s0, const char *s1, const char *c4)
 {
     entry *e = add_entry(sh, E_ROW);
-    const char *c[NCOLS] = {c0, c1, c2, c3, c4};
+    const char *c[NCOLS] = {c0, c1, c2, c3, s0, s1, c4};
     for (int i = 0; i < NCOLS; i++) e->cell[i] = c[i] && *c[i] ? ls_xstrdup(c[i]) : NULL;
 }
 
@@ -61,6 +64,12 @@ static void add_line_own(sheet *sh, entry_kind kind, const char *prefix, char *t
 static void add_line(sheet *sh, entry_kind kind, const char *text)
 {
     add_entry(sh, kind)->cell[0] = ls_xstrdup(text);
+}
+
+static void add_row(sheet *sh, const char *c0, const char *c1, const char *c2, const char *c3,
+                    const char *c4)
+{
+    add_row7(sh, c0, c1, c2, c3, NULL, NULL, c4);
 }
 
 static void sheet_cleanup(sheet *sh)
@@ -117,6 +126,7 @@ static void sheet_print(const sheet *sh, FILE *out)
         /* Spaces are written only before a later cell: no trailing blanks. */
         int pending = 0;
         for (int c = 0; c < NCOLS; c++) {
+            if (!sh->self && (c == COL_SELF || c == COL_SELF + 1)) continue;
             const char *s = e->cell[c] ? e->cell[c] : "";
             int hang = right[c] ? tail[c] - tail_width(s) : 0;   /* room for a tail */
             int gap = w[c] - ls_display_width(s) - hang;
@@ -183,9 +193,17 @@ static void add_node(sheet *sh, const ls_run *r, size_t unit, size_t i)
     char pts[80], sc[32];
     /* 不适用 is said by the score column; the reason would repeat it. */
     char *why = c->state == LS_CELL_NA ? ls_xstrdup("") : ls_explain_cell(r, unit, i);
-    add_row(sh, n->number, n->name, points_text(r, unit, i, pts, sizeof pts),
-            ls_explain_score(r, unit, i, sc), why);
+    char se[32], sd[32];
+    add_row7(sh, n->number, n->name, points_text(r, unit, i, pts, sizeof pts),
+             ls_explain_score(r, unit, i, sc), ls_explain_self(r, unit, i, se),
+             ls_explain_self_diff(r, unit, i, sd), why);
     free(why);
+    char *appeal = ls_explain_appeal(r, unit, i);
+    if (*appeal) add_line_own(sh, E_NOTE, "复核：", appeal);
+    else free(appeal);
+    const ls_fixed *self = r->self ? ls_selfscore_get(r->self, unit, i) : NULL;
+    if (self && r->self->note[unit * s->nnodes + i])
+        add_line_own(sh, E_NOTE, "自评说明：", ls_xstrdup(r->self->note[unit * s->nnodes + i]));
     if (n->nchildren || c->state == LS_CELL_NA) return;
     char *reads = ls_explain_reads_units(r, unit, i);
     if (*reads) add_line_own(sh, E_NOTE, "使用的指标：", reads);
@@ -245,7 +263,8 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
     }
     add_line(sh, E_TEXT, "");
 
-    add_row(sh, "序号", "考核项目", "分值", "考核分", "扣分理由");
+    sh->self = r->self != NULL;
+    add_row7(sh, "序号", "考核项目", "分值", "考核分", "自评分", "差值", "扣分理由");
     for (size_t i = 0; i < s->nnodes; i++)
         if (s->nodes[i].section == LS_SEC_MAIN) add_node(sh, r, unit, i);
     static const ls_section secs[] = {LS_SEC_BONUS, LS_SEC_DEDUCT, LS_SEC_VETO};
@@ -282,6 +301,14 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
     }
     add_summary(sh, "总分", ls_dec_format(ur->total, s->digits, a),
                 ls_explain_unit_note(r, unit, LS_NOTE_TOTAL_CLAMPED));
+    if (r->self && r->self->given[unit]) {
+        char d[32];
+        add_summary(sh, "自评分", ls_explain_self_total(r, unit, a),
+                    ls_format("考核分与自评分之差%s%s", ls_explain_self_total_diff(r, unit, d),
+                              ls_explain_overrated(r, unit) ? "，自评偏高" : ""));
+    } else if (r->self) {
+        add_summary(sh, "自评分", "未报", NULL);
+    }
     const char *grade = ls_explain_grade(r, unit);
     if (ls_explain_veto(r, unit))
         add_summary(sh, "等次", grade, ls_xstrdup("一票否决"));
@@ -292,6 +319,24 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
     free(rank);
     note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
     if (note) add_line_own(sh, E_TEXT, "说明：", note);
+    note = ls_explain_unit_note(r, unit, LS_NOTE_APPEAL);
+    if (note) add_line_own(sh, E_TEXT, "", note);
+    for (size_t i = 0; r->adj && i < r->adj->n; i++) {
+        const ls_adjustment *e = &r->adj->v[i];
+        if (e->unit != (int)unit) continue;
+        char x[256], y[256];
+        char *why = ls_adjustment_describe(e);
+        if (e->kind == LS_ADJ_DATA)
+            add_line_own(sh, E_TEXT, "复核更正数据：",
+                         ls_format("%s %s→%s：%s", s->inds[e->indicator].name,
+                                   e->old.set ? ls_value_format(&e->old, x, sizeof x) : "未填报",
+                                   e->new_.set ? ls_value_format(&e->new_, y, sizeof y) : "未填报", why));
+        else
+            add_line_own(sh, E_TEXT, "复核决定：",
+                         ls_format("%s %s 考核分定为%s：%s", s->nodes[e->node].number, s->nodes[e->node].name,
+                                   ls_dec_format(e->score, s->digits, a), why));
+        free(why);
+    }
 }
 
 int ls_write_unit_sheet(const ls_run *r, size_t unit, FILE *out, ls_errors *err)

@@ -8,6 +8,11 @@
  * category subtotals, 折算, bonus and its cap, deductions, veto, total,
  * grade (and the share cap that lowered it), rank in the group.
  *
+ * With 自评分 (--self) the columns 自评分 and 差值 (考核分 − 自评分) stand
+ * beside 考核分 and the summary gives the self total; with appeals
+ * (--adjustments) a 复核 line under each item concerned says original →
+ * adjusted and why, and the decisions end the sheet (docs/year.md).
+ *
  * Every explanation comes from ls_explain (the same words as items.csv
  * and results.json); this file only lays them out.  Columns are aligned
  * by display width (ls_display_width), so Chinese text lines up; no line

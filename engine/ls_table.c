@@ -141,6 +141,28 @@ static void print_group(const ls_run *r, size_t g, FILE *out)
     t_print(&t, out);
     if (any_veto) fputs("（否决）：一票否决\n", out);
     if (any_error) fputs("（评分出错）：有项目评分出错，总分不完整\n", out);
+    /* 自评偏高, for the 通报 */
+    int nover = 0;
+    for (size_t k = 0; r->self && k < r->norder[g]; k++) {
+        size_t u = (size_t)r->order[g][k];
+        if (!ls_explain_overrated(r, u)) continue;
+        char a[32], b[32];
+        fprintf(out, "%s%s（自评%s，考核%s）", nover++ ? "、" : "自评偏高：", s->units[u].name,
+                ls_explain_self_total(r, u, a), ls_dec_format(r->units[u].total, s->digits, b));
+    }
+    if (nover) fputc('\n', out);
+    /* appeals that changed a unit's result */
+    int nappeal = 0;
+    for (size_t k = 0; r->original && k < r->norder[g]; k++) {
+        size_t u = (size_t)r->order[g][k];
+        char *note = ls_explain_unit_note(r, u, LS_NOTE_APPEAL);
+        if (!note) continue;
+        /* "复核调整：总分…" → "区农林水务局总分…" */
+        const char *what = strstr(note, "：") ? strstr(note, "：") + strlen("：") : note;
+        fprintf(out, "%s%s%s", nappeal++ ? "；" : "复核调整：", s->units[u].name, what);
+        free(note);
+    }
+    if (nappeal) fputc('\n', out);
     t_cleanup(&t);
     free(right);
 }

@@ -6,7 +6,9 @@
  * units show the same rank; a vetoed unit's grade is marked （否决）, a
  * unit with rule errors （评分出错）, each explained under its table.  A
  * category that does not apply shows '-'.  A legend naming the
- * categories follows the tables.
+ * categories follows the tables.  With 自评分, the units listed as 自评偏高
+ * follow their group's table; with appeals, the units whose total, rank
+ * or grade the appeals changed.
  *
  * Depends on: ls_score, ls_explain, ls_util (ls_display_width).
  */

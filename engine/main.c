@@ -30,23 +30,38 @@ static const char *const usage = N_(
     "       lawscore explain SCHEME DATA... --unit ID   print a unit's score sheet (评分表)\n"
     "       lawscore test [PATH...] [--coverage]        run the rule tests (*.test.yaml; docs/testing.md)\n"
     "       lawscore template SCHEME -o FILE.xlsx       the blank data-collection workbook (docs/data.md)\n"
+    "       lawscore publish SCHEME DATA... --archive FILE --label TEXT\n"
+    "                                                   score and store an immutable version (docs/year.md)\n"
+    "       lawscore history --archive FILE [--version N]\n"
+    "                                                   list the archived versions, or what one holds\n"
+    "       lawscore export --archive FILE --version N -o DIR\n"
+    "                                                   write a version's outputs as published\n"
+    "       lawscore diff A B                           what changed: two result directories, or two\n"
+    "                                                   versions with --archive FILE\n"
+    "       lawscore compare --archive FILE YEAR1 YEAR2 year over year, per unit and category\n"
     "       lawscore --version | --help\n"
     "\n"
     "options:\n"
     "  -o, --output DIR         results directory (default: results)\n"
     "  --strict                 check: fail (exit 1) on warnings too; check, run, explain:\n"
     "                           a doubtful value (0.95 for a percent) is an error\n"
+    "  --self FILE              the units' 自评分, YAML or CSV (run, explain, publish, check)\n"
+    "  --adjustments FILE       appeals decided (复核), YAML (run, explain, publish, check)\n"
     "  -u, --unit ID            explain: the unit, by id or full name; may be repeated\n"
     "  --format text|json       explain: the score sheet as text (default) or as the\n"
     "                           unit's object in results.json\n"
+    "  --format text|csv        diff, compare: as text (default) or as CSV\n"
+    "  --archive FILE           publish, history, export, diff, compare: the SQLite archive\n"
+    "  --label TEXT             publish: what the version is (\"2018年度考核结果通报\")\n"
+    "  --version N              export: the version to write; history: the version to show\n"
     "  --units LIST             template: only these units (ids, full names or groups,\n"
     "                           comma-separated); may be repeated\n"
     "  --source NAME            template: only this data source's sheet; may be repeated\n"
     "  -v, --verbose            test: list every case, not only the failures\n"
     "  --coverage               test: report the lines of rule scripts no case ran\n"
     "  --min-coverage P         test: fail when a rule script's coverage is below P percent\n"
-    "  --formats LIST           run: the files to write, from csv,json,xlsx,html (default: all)\n"
-    "  --all-sheets             run: every unit's score sheet in results.xlsx and report.html,\n"
+    "  --formats LIST           run, publish: the files to write, from csv,json,xlsx,html (default: all)\n"
+    "  --all-sheets             run, publish: every unit's score sheet in results.xlsx and report.html,\n"
     "                           also above 500 units\n"
     "  -k, --keep-going         on rule errors, mark the cells and finish the rest\n"
     "  -q, --quiet              do not print the ranking\n"
@@ -58,8 +73,10 @@ static const char *const usage = N_(
     "                           and the installed plugins)\n");
 
 /* The commands.  `operands`: what follows the command name: a scheme
- * then data files (SCHEME), or paths (PATHS, in o->data). */
-enum { SCHEME, PATHS };
+ * then data files (SCHEME), or paths (PATHS, in o->data), or what the
+ * archive commands take (ARCHIVE, in o->data: versions, years or result
+ * directories). */
+enum { SCHEME, PATHS, ARCHIVE };
 static const struct command {
     const char *name;
     ls_cmd_fn fn;
@@ -71,6 +88,11 @@ static const struct command {
     {"explain", ls_cmd_explain, SCHEME, 1},
     {"test", ls_cmd_test, PATHS, 0},
     {"template", ls_cmd_template, SCHEME, 0},
+    {"publish", ls_cmd_publish, SCHEME, 1},
+    {"history", ls_cmd_history, ARCHIVE, 0},
+    {"export", ls_cmd_export, ARCHIVE, 0},
+    {"diff", ls_cmd_diff, ARCHIVE, 0},
+    {"compare", ls_cmd_compare, ARCHIVE, 0},
 };
 
 static const struct command *find_command(const char *name)
@@ -89,6 +111,61 @@ static int parse_long(const char *opt, const char *s, long lo, long hi, long *ou
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+/* The options of the archive commands (history, export): 0, or -1 after
+ * printing the problem. */
+static int check_archive_args(ls_cmd_opts *o, const char *format, const char *formats)
+{
+    const char *cmd = o->cmd;
+    int diff = !strcmp(cmd, "diff"), compare = !strcmp(cmd, "compare");
+    if (!o->archive && !diff) {
+        fprintf(stderr, _("lawscore: error: '%s' needs the archive: --archive FILE\n%s"), cmd, _(usage));
+        return -1;
+    }
+    size_t want = diff || compare ? 2 : 0;
+    if (o->ndata != want) {
+        if (diff)
+            fprintf(stderr, _("lawscore: error: 'diff' compares two things: two result directories, or two "
+                              "version numbers with --archive\n%s"),
+                    _(usage));
+        else if (compare)
+            fprintf(stderr, _("lawscore: error: 'compare' compares two years: compare --archive FILE YEAR1 "
+                              "YEAR2\n%s"),
+                    _(usage));
+        else
+            fprintf(stderr, _("lawscore: error: '%s' takes no further arguments\n%s"), cmd, _(usage));
+        return -1;
+    }
+    if (!strcmp(cmd, "export") && !o->version) {
+        fprintf(stderr, _("lawscore: error: 'export' needs the version: --version N\n%s"), _(usage));
+        return -1;
+    }
+    if (!strcmp(cmd, "export") && !o->outdir_given) {
+        fprintf(stderr, _("lawscore: error: 'export' needs the output directory: -o DIR\n%s"), _(usage));
+        return -1;
+    }
+    const char *bad = NULL;
+    if (strcmp(cmd, "export") && o->outdir_given) bad = "-o";
+    else if (o->version && strcmp(cmd, "export") && strcmp(cmd, "history")) bad = "--version";
+    else if (format && !(diff || compare)) bad = "--format";
+    else if (o->label) bad = "--label";
+    else if (o->self) bad = "--self";
+    else if (o->adjustments) bad = "--adjustments";
+    else if (o->nunits) bad = "--unit";
+    else if (o->strict) bad = "--strict";
+    else if (formats) bad = "--formats";
+    else if (o->all_sheets) bad = "--all-sheets";
+    if (bad) {
+        fprintf(stderr, _("lawscore: error: %s is not an option of '%s'\n%s"), bad, cmd, _(usage));
+        return -1;
+    }
+    if (format && strcmp(format, "text") && strcmp(format, "csv")) {
+        fprintf(stderr, _("lawscore: error: --format expects text or csv, found '%s'\n"), format);
+        return -1;
+    }
+    o->csv = format && !strcmp(format, "csv");
     return 0;
 }
 
@@ -113,12 +190,17 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             !strcmp(a, "--max-memory-mb") || !strcmp(a, "--max-seconds") ||
             !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
             !strcmp(a, "--unit") || !strcmp(a, "--format") || !strcmp(a, "--formats") ||
-            !strcmp(a, "--units") || !strcmp(a, "--source")) {
+            !strcmp(a, "--units") || !strcmp(a, "--source") || !strcmp(a, "--self") ||
+            !strcmp(a, "--adjustments") || !strcmp(a, "--archive") || !strcmp(a, "--label") ||
+            !strcmp(a, "--version")) {
             if (!val) { fprintf(stderr, _("lawscore: error: %s needs a value\n"), a); return -1; }
             i++;
             if (!strcmp(a, "--units")) o->select_units[o->nselect_units++] = val;
             else if (!strcmp(a, "--source")) o->sources[o->nsources++] = val;
-            else if (a[1] == 'o' || !strcmp(a, "--output")) { o->outdir = val; output_given = 1; }
+            else if (a[1] == 'o' || !strcmp(a, "--output")) {
+                o->outdir = val;
+                output_given = o->outdir_given = 1;
+            }
             else if (!strcmp(a, "--plugin-path")) o->plugin_paths[o->nplugin_paths++] = val;
             else if (a[1] == 'u' || !strcmp(a, "--unit")) o->units[o->nunits++] = val;
             else if (!strcmp(a, "--format")) format = val;
@@ -132,6 +214,13 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
                     return -1;
                 }
                 o->max_seconds = x;
+            }
+            else if (!strcmp(a, "--self")) o->self = val;
+            else if (!strcmp(a, "--adjustments")) o->adjustments = val;
+            else if (!strcmp(a, "--archive")) o->archive = val;
+            else if (!strcmp(a, "--label")) o->label = val;
+            else if (!strcmp(a, "--version")) {
+                if (parse_long(a, val, 1, 1000000000L, &o->version)) return -1;
             }
             else if (!strcmp(a, "--max-instructions")) {
                 if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
@@ -172,6 +261,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     if (!o->cmd) { fputs(_(usage), stderr); return -1; }
     *cmd = find_command(o->cmd);
     if (*cmd && (*cmd)->operands == PATHS) return 0;   /* PATH... are in data */
+    if (*cmd && (*cmd)->operands == ARCHIVE) return check_archive_args(o, format, formats);
     if (o->verbose || o->coverage || o->min_coverage >= 0) {
         fprintf(stderr, _("lawscore: error: %s is an option of 'test'\n%s"),
                 o->verbose ? "-v" : o->coverage ? "--coverage" : "--min-coverage", _(usage));
@@ -201,6 +291,20 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         fprintf(stderr, _("lawscore: error: 'explain' needs a unit: --unit ID\n%s"), _(usage));
         return -1;
     }
+    int publish = !strcmp(o->cmd, "publish");
+    if (publish && !o->archive) {
+        fprintf(stderr, _("lawscore: error: 'publish' needs the archive: --archive FILE\n%s"), _(usage));
+        return -1;
+    }
+    if (publish && (!o->label || !*o->label)) {
+        fprintf(stderr, _("lawscore: error: 'publish' needs a label: --label TEXT\n%s"), _(usage));
+        return -1;
+    }
+    if (!publish && (o->archive || o->label || o->version)) {
+        fprintf(stderr, _("lawscore: error: %s is not an option of '%s'\n%s"),
+                o->archive ? "--archive" : o->label ? "--label" : "--version", o->cmd, _(usage));
+        return -1;
+    }
     if (!explain && (o->nunits || format)) {
         fprintf(stderr, _("lawscore: error: %s is an option of 'explain'\n%s"),
                 o->nunits ? "--unit" : "--format", _(usage));
@@ -211,8 +315,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         return -1;
     }
     o->json = format && !strcmp(format, "json");
-    if ((formats || o->all_sheets) && strcmp(o->cmd, "run")) {
-        fprintf(stderr, _("lawscore: error: %s is an option of 'run'\n%s"),
+    if ((formats || o->all_sheets) && strcmp(o->cmd, "run") && !publish) {
+        fprintf(stderr, _("lawscore: error: %s is an option of 'run' and 'publish'\n%s"),
                 formats ? "--formats" : "--all-sheets", _(usage));
         return -1;
     }

@@ -81,7 +81,7 @@ static void baseline(fx *x)
 
 static ls_run *run(fx *x, int keep_going, ls_errors *err)
 {
-    ls_score_opts o = {keep_going};
+    ls_score_opts o = {.keep_going = keep_going};
     return ls_score_run(x->s, x->d, &x->b, &o, err);
 }
 

@@ -1,0 +1,74 @@
+/*
+ * ls_adjust.h - appeals (异议) decided by the assessment group (复核): an
+ * adjustments file (`--adjustments FILE`, docs/year.md) lists each
+ * decision with the unit, what it changes, the reason, the basis (依据,
+ * 文号), who decided and the date.  Two kinds:
+ *
+ *   - a data correction: an indicator's value, old → new.  The old value
+ *     must be the one in the data: an appeal written against other data
+ *     (a stale appeal) is an error.  The corrected data is scored again,
+ *     so effects on others (ranks, rank-based items, share caps) follow;
+ *   - a score decision: an item's score is set by the group (the rule's
+ *     result is replaced).
+ *
+ * Depends on: ls_scheme, ls_data, ls_value, ls_yaml/ls_yread, ls_decimal,
+ * ls_arena, ls_error, ls_util.
+ */
+#ifndef LS_ADJUST_H
+#define LS_ADJUST_H
+
+#include <stddef.h>
+
+#include "ls_arena.h"
+#include "ls_data.h"
+#include "ls_decimal.h"
+#include "ls_error.h"
+#include "ls_scheme.h"
+#include "ls_value.h"
+
+typedef enum {
+    LS_ADJ_DATA,
+    LS_ADJ_SCORE
+} ls_adj_kind;
+
+typedef struct ls_adjustment {
+    ls_adj_kind kind;
+    int unit;                               /* index into scheme->units */
+    int indicator;                          /* DATA: index into scheme->inds; else -1 */
+    ls_value old, new_;                     /* DATA: old.set == 0 when the value was not given */
+    int node;                               /* SCORE: the item; else -1 */
+    ls_fixed score;                         /* SCORE: the decided score */
+    const char *reason, *basis, *by, *date; /* in the arena */
+    int line, col;                          /* of the entry */
+} ls_adjustment;
+
+typedef struct ls_adjustments {
+    const ls_scheme *scheme; /* not owned */
+    const char *path;        /* in the arena */
+    ls_adjustment *v;        /* in file order */
+    size_t n, cap;
+    ls_arena arena;
+} ls_adjustments;
+
+/* Load an adjustments file for scheme s and check each entry: known unit,
+ * indicator or item, values of the indicator's type, a score within the
+ * item's points at the scheme's precision, every field present, the date
+ * as YYYY-MM-DD, nothing decided twice.  Returns the adjustments (caller
+ * frees with ls_adjustments_free) or NULL with every error in err. */
+ls_adjustments *ls_adjustments_load(const ls_scheme *s, const char *path, ls_errors *err);
+void ls_adjustments_free(ls_adjustments *a);
+
+/* A copy of data set d with the data corrections of a applied.  Each
+ * correction's old value must equal d's value (else "stale appeal", at the
+ * entry's position).  Returns the corrected data set (caller frees with
+ * ls_dataset_free) or NULL with every error in err. */
+ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, ls_errors *err);
+
+/* The score decision on (unit, node), or NULL. */
+const ls_adjustment *ls_adjustments_decision(const ls_adjustments *a, size_t unit, size_t node);
+
+/* "复核：<reason>（依据<basis>；<by>，<date>）" for messages and outputs.
+ * Caller frees. */
+char *ls_adjustment_describe(const ls_adjustment *e);
+
+#endif

@@ -1,0 +1,779 @@
+/*
+ * ls_archive.c - the SQLite archive of published versions (see
+ * ls_archive.h).
+ */
+#include "ls_archive.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "ls_explain.h"
+#include "ls_outdir.h"
+#include "ls_util.h"
+
+#define FORMAT_NAME "lawscore-archive"
+#define FORMAT_VERSION 1
+
+struct ls_archive {
+    sqlite3 *db;
+    char *path;
+};
+
+static const char schema[] =
+    "CREATE TABLE archive_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE versions(id INTEGER PRIMARY KEY, parent INTEGER REFERENCES versions(id),\n"
+    "  year INTEGER NOT NULL, assessment TEXT NOT NULL, label TEXT NOT NULL,\n"
+    "  engine TEXT NOT NULL, created TEXT NOT NULL);\n"
+    "CREATE TABLE inputs(version INTEGER NOT NULL REFERENCES versions(id), seq INTEGER NOT NULL,\n"
+    "  role TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, bytes BLOB NOT NULL,\n"
+    "  PRIMARY KEY(version, seq));\n"
+    "CREATE TABLE outputs(version INTEGER NOT NULL REFERENCES versions(id), name TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY(version, name));\n"
+    "CREATE TABLE unit_results(version INTEGER NOT NULL REFERENCES versions(id),\n"
+    "  unit TEXT NOT NULL, name TEXT NOT NULL, grp TEXT NOT NULL, total TEXT NOT NULL,\n"
+    "  grade TEXT NOT NULL, rank INTEGER, veto TEXT, self_total TEXT,\n"
+    "  original_total TEXT, original_rank INTEGER, original_grade TEXT,\n"
+    "  PRIMARY KEY(version, unit));\n"
+    "CREATE TABLE item_results(version INTEGER NOT NULL REFERENCES versions(id),\n"
+    "  unit TEXT NOT NULL, node TEXT NOT NULL, number TEXT NOT NULL, name TEXT NOT NULL,\n"
+    "  points TEXT NOT NULL, score TEXT NOT NULL, reasons TEXT NOT NULL, self TEXT,\n"
+    "  original TEXT, appeal TEXT, PRIMARY KEY(version, unit, node));\n"
+    "CREATE TABLE adjustments(version INTEGER NOT NULL REFERENCES versions(id), seq INTEGER NOT NULL,\n"
+    "  unit TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, old TEXT, new TEXT,\n"
+    "  reason TEXT NOT NULL, basis TEXT NOT NULL, decided_by TEXT NOT NULL, date TEXT NOT NULL,\n"
+    "  PRIMARY KEY(version, seq));\n";
+
+static const char *const tables[] = {"archive_meta", "versions", "inputs", "outputs",
+                                     "unit_results", "item_results", "adjustments"};
+
+/* Nothing archived changes: every table refuses UPDATE and DELETE. */
+static int create_schema(ls_archive *a, char **msg)
+{
+    if (sqlite3_exec(a->db, schema, NULL, NULL, msg) != SQLITE_OK) return -1;
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        char *sql = ls_format(
+            "CREATE TRIGGER %s_no_update BEFORE UPDATE ON %s BEGIN "
+            "SELECT RAISE(ABORT, 'lawscore archive: published versions are immutable'); END;"
+            "CREATE TRIGGER %s_no_delete BEFORE DELETE ON %s BEGIN "
+            "SELECT RAISE(ABORT, 'lawscore archive: published versions are immutable'); END;",
+            tables[i], tables[i], tables[i], tables[i]);
+        int rc = sqlite3_exec(a->db, sql, NULL, NULL, msg);
+        free(sql);
+        if (rc != SQLITE_OK) return -1;
+    }
+    char *sql = ls_format("INSERT INTO archive_meta VALUES('format', '%s'), ('format_version', '%d');",
+                          FORMAT_NAME, FORMAT_VERSION);
+    int rc = sqlite3_exec(a->db, sql, NULL, NULL, msg);
+    free(sql);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int db_error(ls_archive *a, ls_errors *err, const char *what)
+{
+    return ls_errorf(err, a->path, 0, 0, "%s: %s", what, sqlite3_errmsg(a->db));
+}
+
+/* Why the database cannot be used, in words, for an SQLite result code. */
+static int refuse(ls_archive *a, int rc, ls_errors *err)
+{
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+        return ls_errorf(err, a->path, 0, 0, "not a lawscore archive: the file is not an SQLite database");
+    case SQLITE_CORRUPT:
+        return ls_errorf(err, a->path, 0, 0, "the archive is damaged (%s): restore it from a backup",
+                         sqlite3_errstr(rc));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return ls_errorf(err, a->path, 0, 0, "the archive is in use by another program; try again");
+    default:
+        return db_error(a, err, "cannot use the archive");
+    }
+}
+
+/* Count the tables: -1 on an error (rc in *rc). */
+static long count_tables(ls_archive *a, int *rc)
+{
+    sqlite3_stmt *st;
+    *rc = sqlite3_prepare_v2(a->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+    if (*rc != SQLITE_OK) return -1;
+    long n = -1;
+    *rc = sqlite3_step(st);
+    if (*rc == SQLITE_ROW) {
+        n = sqlite3_column_int64(st, 0);
+        *rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Check that an existing database is a lawscore archive this engine
+ * reads. */
+static int check_format(ls_archive *a, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT key, value FROM archive_meta", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        if ((rc & 0xff) == SQLITE_ERROR)
+            return ls_errorf(err, a->path, 0, 0,
+                             "not a lawscore archive: an SQLite database without lawscore's tables");
+        return refuse(a, rc, err);
+    }
+    int format_ok = 0;
+    long version = -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        if (k && v && !strcmp(k, "format")) format_ok = !strcmp(v, FORMAT_NAME);
+        if (k && v && !strcmp(k, "format_version")) version = strtol(v, NULL, 10);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return refuse(a, rc, err);
+    if (!format_ok)
+        return ls_errorf(err, a->path, 0, 0, "not a lawscore archive: an SQLite database of another program");
+    if (version != FORMAT_VERSION)
+        return ls_errorf(err, a->path, 0, 0,
+                         "archive format %ld, but this lawscore reads format %d: use a newer lawscore", version,
+                         FORMAT_VERSION);
+    /* a damaged page shows here rather than halfway through an export */
+    char **res = NULL;
+    int nrow = 0, ncol = 0;
+    char *msg = NULL;
+    rc = sqlite3_get_table(a->db, "PRAGMA quick_check", &res, &nrow, &ncol, &msg);
+    int ok = rc == SQLITE_OK && nrow >= 1 && res[ncol] && !strcmp(res[ncol], "ok");
+    char *first = rc == SQLITE_OK && nrow >= 1 && res[ncol] ? ls_xstrdup(res[ncol]) : NULL;
+    sqlite3_free_table(res);
+    sqlite3_free(msg);
+    if (rc != SQLITE_OK) {
+        free(first);
+        return refuse(a, rc, err);
+    }
+    if (!ok) {
+        ls_errorf(err, a->path, 0, 0, "the archive is damaged (%s): restore it from a backup",
+                  first ? first : "integrity check failed");
+        free(first);
+        return -1;
+    }
+    free(first);
+    return 0;
+}
+
+ls_archive *ls_archive_open(const char *path, int create, ls_errors *err)
+{
+    struct stat stb;
+    if (stat(path, &stb) != 0) {
+        if (errno != ENOENT || !create) {
+            ls_errorf(err, path, 0, 0, "cannot open the archive: %s", strerror(errno));
+            return NULL;
+        }
+    } else if (!S_ISREG(stb.st_mode)) {
+        ls_errorf(err, path, 0, 0, "cannot open the archive: not a regular file");
+        return NULL;
+    }
+    ls_archive *a = ls_xcalloc(1, sizeof *a);
+    a->path = ls_xstrdup(path);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &a->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        ls_errorf(err, path, 0, 0, "cannot open the archive: %s", a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc));
+        ls_archive_close(a);
+        return NULL;
+    }
+    sqlite3_busy_timeout(a->db, 5000);
+    /* every commit reaches the disk before publish says it is done */
+    sqlite3_exec(a->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+    long n = count_tables(a, &rc);
+    if (n < 0) {
+        refuse(a, rc, err);
+        ls_archive_close(a);
+        return NULL;
+    }
+    if (n == 0) {
+        if (!create) {
+            ls_errorf(err, path, 0, 0, "not a lawscore archive: the file is empty");
+            ls_archive_close(a);
+            return NULL;
+        }
+        /* a new archive: the schema in one transaction too */
+        char *msg = NULL;
+        if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK || create_schema(a, &msg) ||
+            sqlite3_exec(a->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+            ls_errorf(err, path, 0, 0, "cannot create the archive: %s", msg ? msg : sqlite3_errmsg(a->db));
+            sqlite3_free(msg);
+            sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+            ls_archive_close(a);
+            return NULL;
+        }
+        return a;
+    }
+    if (check_format(a, err)) {
+        ls_archive_close(a);
+        return NULL;
+    }
+    return a;
+}
+
+void ls_archive_close(ls_archive *a)
+{
+    if (!a) return;
+    if (a->db) sqlite3_close(a->db);
+    free(a->path);
+    free(a);
+}
+
+/* ---- publishing ---------------------------------------------------- */
+
+typedef struct ins {
+    ls_archive *a;
+    sqlite3_stmt *st;
+    int col;
+    int rc; /* first SQLite error */
+} ins;
+
+static void ins_start(ins *q, ls_archive *a, const char *sql)
+{
+    q->a = a;
+    q->col = 0;
+    q->rc = sqlite3_prepare_v2(a->db, sql, -1, &q->st, NULL);
+}
+
+static void b_text(ins *q, const char *s)
+{
+    if (q->rc != SQLITE_OK) return;
+    q->col++;
+    q->rc = s ? sqlite3_bind_text(q->st, q->col, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q->st, q->col);
+}
+
+static void b_own(ins *q, char *s)
+{
+    b_text(q, s);
+    free(s);
+}
+
+static void b_int(ins *q, long long v)
+{
+    if (q->rc != SQLITE_OK) return;
+    q->rc = sqlite3_bind_int64(q->st, ++q->col, v);
+}
+
+static void b_null(ins *q)
+{
+    if (q->rc != SQLITE_OK) return;
+    q->rc = sqlite3_bind_null(q->st, ++q->col);
+}
+
+static void b_blob(ins *q, const void *p, size_t n)
+{
+    if (q->rc != SQLITE_OK) return;
+    q->rc = sqlite3_bind_blob64(q->st, ++q->col, n ? p : "", n, SQLITE_TRANSIENT);
+}
+
+/* Test hook: LAWSCORE_ARCHIVE_ROW_DELAY_US=N sleeps N microseconds after
+ * each row written, so that tests/year/kill.sh can kill a publication in
+ * the middle of its transaction (it is otherwise a few milliseconds). */
+static long row_delay_us(void)
+{
+    static long d = -1;
+    if (d < 0) {
+        const char *e = getenv("LAWSCORE_ARCHIVE_ROW_DELAY_US");
+        d = e && *e ? strtol(e, NULL, 10) : 0;
+        if (d < 0 || d > 1000000) d = 0;
+    }
+    return d;
+}
+
+/* Run the statement with its bindings and reset it for the next row. */
+static void ins_row(ins *q)
+{
+    if (q->rc != SQLITE_OK) return;
+    long us = row_delay_us();
+    if (us) {
+        struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+        nanosleep(&ts, NULL);
+    }
+    int rc = sqlite3_step(q->st);
+    q->rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    sqlite3_reset(q->st);
+    sqlite3_clear_bindings(q->st);
+    q->col = 0;
+}
+
+static int ins_end(ins *q)
+{
+    sqlite3_finalize(q->st);
+    return q->rc == SQLITE_OK ? 0 : -1;
+}
+
+static char *created_now(void)
+{
+    /* SOURCE_DATE_EPOCH (reproducible-builds.org) fixes the time, for tests */
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buf[64];
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return ls_xstrdup(buf);
+}
+
+static int store_inputs(ls_archive *a, long v, const ls_manifest *m, ls_errors *err)
+{
+    ins q;
+    ins_start(&q, a, "INSERT INTO inputs VALUES(?,?,?,?,?,?)");
+    int bad = 0;
+    for (size_t i = 0; i < m->nfiles && q.rc == SQLITE_OK; i++) {
+        const ls_manifest_file *f = &m->files[i];
+        size_t len;
+        char *buf = ls_read_file(f->path, &len);
+        if (!buf) {
+            bad = ls_errorf(err, f->path, 0, 0, "cannot read %s file to archive it: %s", ls_mf_role_name(f->role),
+                            ls_read_strerror(errno));
+            break;
+        }
+        char hex[LS_SHA256_HEX];
+        ls_sha256_buf(buf, len, hex);
+        if (strcmp(hex, f->sha256)) {
+            bad = ls_errorf(err, f->path, 0, 0, "the %s file changed while it was being published: publish again",
+                            ls_mf_role_name(f->role));
+            free(buf);
+            break;
+        }
+        b_int(&q, v);
+        b_int(&q, (long long)i + 1);
+        b_text(&q, ls_mf_role_name(f->role));
+        b_text(&q, f->path);
+        b_text(&q, f->sha256);
+        b_blob(&q, buf, len);
+        ins_row(&q);
+        free(buf);
+    }
+    if (ins_end(&q)) return db_error(a, err, "cannot store the inputs");
+    return bad;
+}
+
+static int store_outputs(ls_archive *a, long v, const char *dir, ls_errors *err)
+{
+    DIR *d = opendir(dir);
+    if (!d) return ls_errorf(err, dir, 0, 0, "cannot read the output directory: %s", strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        LS_GROW(names, n, cap, 8);
+        names[n++] = ls_xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, ls_cmp_str);
+    ins q;
+    ins_start(&q, a, "INSERT INTO outputs VALUES(?,?,?,?)");
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *path = ls_path_join(dir, names[i]);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(path);
+            continue;
+        }
+        size_t len;
+        char *buf = ls_read_file(path, &len);
+        if (!buf) {
+            bad = ls_errorf(err, path, 0, 0, "cannot read the output to archive it: %s", ls_read_strerror(errno));
+            free(path);
+            break;
+        }
+        char hex[LS_SHA256_HEX];
+        ls_sha256_buf(buf, len, hex);
+        b_int(&q, v);
+        b_text(&q, names[i]);
+        b_text(&q, hex);
+        b_blob(&q, buf, len);
+        ins_row(&q);
+        free(buf);
+        free(path);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    if (ins_end(&q)) return db_error(a, err, "cannot store the outputs");
+    return bad;
+}
+
+static int store_results(ls_archive *a, long v, const ls_run *r, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    char buf[32], b2[32];
+    ins q;
+    ins_start(&q, a, "INSERT INTO unit_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (size_t u = 0; u < s->nunits && q.rc == SQLITE_OK; u++) {
+        const ls_unit_result *ur = &r->units[u];
+        b_int(&q, v);
+        b_text(&q, s->units[u].id);
+        b_text(&q, s->units[u].name);
+        b_text(&q, s->groups[s->units[u].group].id);
+        b_text(&q, ls_dec_format(ur->total, s->digits, buf));
+        b_text(&q, ls_explain_grade(r, u));
+        if (ur->rank > 0) b_int(&q, ur->rank);
+        else b_null(&q);
+        const ls_node *veto = ls_explain_veto(r, u);
+        b_text(&q, veto ? veto->id : NULL);
+        const char *self = ls_explain_self_total(r, u, b2);
+        b_text(&q, *self ? self : NULL);
+        if (r->original) {
+            const ls_unit_result *o = &r->original->units[u];
+            b_text(&q, ls_dec_format(o->total, s->digits, buf));
+            if (o->rank > 0) b_int(&q, o->rank);
+            else b_null(&q);
+            b_text(&q, ls_explain_grade(r->original, u));
+        } else {
+            b_null(&q);
+            b_null(&q);
+            b_null(&q);
+        }
+        ins_row(&q);
+    }
+    if (ins_end(&q)) return db_error(a, err, "cannot store the unit results");
+    ins_start(&q, a, "INSERT INTO item_results VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    for (size_t u = 0; u < s->nunits && q.rc == SQLITE_OK; u++) {
+        for (size_t i = 0; i < s->nnodes && q.rc == SQLITE_OK; i++) {
+            const ls_node *n = &s->nodes[i];
+            b_int(&q, v);
+            b_text(&q, s->units[u].id);
+            b_text(&q, n->id);
+            b_text(&q, n->number);
+            b_text(&q, n->name);
+            b_text(&q, ls_dec_format(n->points, s->digits, buf));
+            b_text(&q, ls_explain_score(r, u, i, buf));
+            b_own(&q, ls_explain_cell(r, u, i));
+            const char *self = ls_explain_self(r, u, i, b2);
+            b_text(&q, *self ? self : NULL);
+            if (r->original) {
+                b_text(&q, ls_explain_original_score(r, u, i, buf));
+                char *ap = ls_explain_appeal(r, u, i);
+                b_text(&q, *ap ? ap : NULL);
+                free(ap);
+            } else {
+                b_null(&q);
+                b_null(&q);
+            }
+            ins_row(&q);
+        }
+    }
+    if (ins_end(&q)) return db_error(a, err, "cannot store the item results");
+    if (!r->adj) return 0;
+    ins_start(&q, a, "INSERT INTO adjustments VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    for (size_t i = 0; i < r->adj->n && q.rc == SQLITE_OK; i++) {
+        const ls_adjustment *e = &r->adj->v[i];
+        char x[256], y[256];
+        b_int(&q, v);
+        b_int(&q, (long long)i + 1);
+        b_text(&q, s->units[e->unit].id);
+        b_text(&q, e->kind == LS_ADJ_DATA ? "data" : "score");
+        b_text(&q, e->kind == LS_ADJ_DATA ? s->inds[e->indicator].id : s->nodes[e->node].id);
+        if (e->kind == LS_ADJ_DATA) {
+            b_text(&q, e->old.set ? ls_value_format(&e->old, x, sizeof x) : NULL);
+            b_text(&q, e->new_.set ? ls_value_format(&e->new_, y, sizeof y) : NULL);
+        } else {
+            b_text(&q, ls_explain_original_score(r, (size_t)e->unit, (size_t)e->node, buf));
+            b_text(&q, ls_dec_format(e->score, s->digits, b2));
+        }
+        b_text(&q, e->reason);
+        b_text(&q, e->basis);
+        b_text(&q, e->by);
+        b_text(&q, e->date);
+        ins_row(&q);
+    }
+    if (ins_end(&q)) return db_error(a, err, "cannot store the adjustments");
+    return 0;
+}
+
+int ls_archive_publish(ls_archive *a, const ls_publication *p, long *version, long *parent,
+                       ls_errors *err)
+{
+    const ls_scheme *s = p->run->scheme;
+    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return refuse(a, sqlite3_errcode(a->db), err);
+    long par = 0;
+    if (ls_archive_latest(a, s->year, &par, NULL)) par = 0; /* the year's first */
+    ins q;
+    ins_start(&q, a, "INSERT INTO versions(parent, year, assessment, label, engine, created) VALUES(?,?,?,?,?,?)");
+    if (par) b_int(&q, par);
+    else b_null(&q);
+    b_int(&q, s->year);
+    b_text(&q, s->name);
+    b_text(&q, p->label);
+    b_text(&q, p->inputs->version);
+    b_own(&q, created_now());
+    ins_row(&q);
+    long v = (long)sqlite3_last_insert_rowid(a->db);
+    int bad = ins_end(&q) ? db_error(a, err, "cannot store the version") : 0;
+    if (!bad) bad = store_inputs(a, v, p->inputs, err);
+    if (!bad) bad = store_outputs(a, v, p->outdir, err);
+    if (!bad) bad = store_results(a, v, p->run, err);
+    if (!bad && sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        bad = db_error(a, err, "cannot commit the version");
+    if (bad) {
+        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    *version = v;
+    *parent = par;
+    return 0;
+}
+
+/* ---- reading ------------------------------------------------------- */
+
+int ls_archive_latest(ls_archive *a, int year, long *version, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT max(id) FROM versions WHERE year = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) return err ? refuse(a, rc, err) : -1;
+    sqlite3_bind_int(st, 1, year);
+    *version = 0;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) *version = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return err ? refuse(a, rc, err) : -1;
+    if (!*version) return err ? ls_errorf(err, a->path, 0, 0, "no version for year %d in the archive", year) : -1;
+    return 0;
+}
+
+int ls_archive_version_info(ls_archive *a, long version, int *year, char **label, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT year, label FROM versions WHERE id = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *year = sqlite3_column_int(st, 0);
+        *label = ls_xstrdup((const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return ls_errorf(err, a->path, 0, 0, "no version %ld in the archive", version);
+    if (rc != SQLITE_ROW) return refuse(a, rc, err);
+    return 0;
+}
+
+int ls_archive_history(ls_archive *a, FILE *out, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        a->db,
+        "SELECT v.id, v.year, v.parent, v.created, "
+        " (SELECT count(*) FROM unit_results u WHERE u.version = v.id), "
+        " (SELECT count(*) FROM adjustments j WHERE j.version = v.id), v.label, v.assessment "
+        "FROM versions v ORDER BY v.id",
+        -1, &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    fprintf(out, "版本  年度  父版本  发布时间                 单位  复核调整  标签\n");
+    size_t n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char parent[32] = "-";
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            snprintf(parent, sizeof parent, "%lld", (long long)sqlite3_column_int64(st, 2));
+        fprintf(out, "%4lld  %4d  %6s  %-23s  %4lld  %8lld  %s\n", (long long)sqlite3_column_int64(st, 0),
+                sqlite3_column_int(st, 1), parent, (const char *)sqlite3_column_text(st, 3),
+                (long long)sqlite3_column_int64(st, 4), (long long)sqlite3_column_int64(st, 5),
+                (const char *)sqlite3_column_text(st, 6));
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return refuse(a, rc, err);
+    if (!n) fprintf(out, "（档案中还没有发布的版本）\n");
+    return 0;
+}
+
+/* Print the rows of sql (bound to version) as lines: fmt gets the columns
+ * as text.  0, or -1 with an error. */
+static int show_rows(ls_archive *a, const char *sql, long version, FILE *out, int ncols, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, version);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fputs("  ", out);
+        for (int c = 0; c < ncols; c++) {
+            const char *t = (const char *)sqlite3_column_text(st, c);
+            fprintf(out, "%s%s", c ? "  " : "", t ? t : "-");
+        }
+        fputc('\n', out);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : refuse(a, rc, err);
+}
+
+int ls_archive_show(ls_archive *a, long version, FILE *out, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db,
+                                "SELECT year, assessment, label, parent, created, engine FROM versions WHERE id = ?",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        fprintf(out, "版本%ld：%s（%d年度）\n", version, (const char *)sqlite3_column_text(st, 2),
+                sqlite3_column_int(st, 0));
+        fprintf(out, "考核：%s\n", (const char *)sqlite3_column_text(st, 1));
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+            fprintf(out, "父版本：%lld（同一年度的上一次发布）\n", (long long)sqlite3_column_int64(st, 3));
+        fprintf(out, "发布时间：%s\n", (const char *)sqlite3_column_text(st, 4));
+        fprintf(out, "lawscore %s\n", (const char *)sqlite3_column_text(st, 5));
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return ls_errorf(err, a->path, 0, 0, "no version %ld in the archive", version);
+    if (rc != SQLITE_ROW) return refuse(a, rc, err);
+    fputs("\n输入文件（用途  路径  字节  SHA-256）：\n", out);
+    if (show_rows(a, "SELECT role, path, length(bytes), sha256 FROM inputs WHERE version = ? ORDER BY seq", version,
+                  out, 4, err))
+        return -1;
+    fputs("\n输出文件（名称  字节  SHA-256）：\n", out);
+    if (show_rows(a, "SELECT name, length(bytes), sha256 FROM outputs WHERE version = ? ORDER BY name", version, out,
+                  3, err))
+        return -1;
+    fputs("\n复核调整（单位  类别  对象  原值  新值  依据  决定  日期  理由）：\n", out);
+    return show_rows(a,
+                     "SELECT unit, kind, target, old, new, basis, decided_by, date, reason FROM adjustments "
+                     "WHERE version = ? ORDER BY seq",
+                     version, out, 9, err);
+}
+
+int ls_archive_output(ls_archive *a, long version, const char *name, char **buf, size_t *len,
+                      ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT sha256, bytes FROM outputs WHERE version = ? AND name = ?", -1,
+                                &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, version);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    int ret = 0;
+    if (rc == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        const void *p = sqlite3_column_blob(st, 1);
+        char hex[LS_SHA256_HEX];
+        ls_sha256_buf(p ? p : "", n, hex);
+        if (strcmp(hex, (const char *)sqlite3_column_text(st, 0))) {
+            ret = ls_errorf(err, a->path, 0, 0, "the archive is damaged: %s of version %ld does not match its "
+                                                "SHA-256",
+                            name, version);
+        } else {
+            *buf = ls_xmalloc(n + 1);
+            if (n) memcpy(*buf, p, n);
+            (*buf)[n] = '\0';
+            *len = n;
+        }
+    } else if (rc == SQLITE_DONE) {
+        int y;
+        char *label = NULL;
+        ret = ls_archive_version_info(a, version, &y, &label, err);
+        if (!ret) ret = ls_errorf(err, a->path, 0, 0, "version %ld has no %s", version, name);
+        free(label);
+    } else {
+        ret = refuse(a, rc, err);
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int ls_archive_export(ls_archive *a, long version, const char *dir, ls_errors *err)
+{
+    int year;
+    char *label = NULL;
+    if (ls_archive_version_info(a, version, &year, &label, err)) return -1;
+    free(label);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT name FROM outputs WHERE version = ? ORDER BY name", -1, &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, version);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        LS_GROW(names, n, cap, 8);
+        names[n++] = ls_xstrdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    int bad = rc != SQLITE_DONE ? refuse(a, rc, err) : 0;
+    ls_outdir *od = bad ? NULL : ls_outdir_open(dir, err);
+    if (!od) bad = -1;
+    for (size_t i = 0; i < n && !bad; i++) {
+        char *buf;
+        size_t len;
+        if (ls_archive_output(a, version, names[i], &buf, &len, err)) {
+            bad = -1;
+            break;
+        }
+        FILE *f = ls_outdir_file(od, names[i], err);
+        if (!f || (len && fwrite(buf, 1, len, f) != len)) bad = f ? ls_errorf(err, dir, 0, 0, "cannot write %s", names[i]) : -1;
+        free(buf);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    if (bad) {
+        ls_outdir_abort(od);
+        return -1;
+    }
+    return ls_outdir_commit(od, err);
+}
+
+/* A stored path as a path under the extraction directory. */
+static const char *relative_part(const char *p)
+{
+    for (;;) {
+        if (*p == '/') p++;
+        else if (!strncmp(p, "./", 2)) p += 2;
+        else if (!strncmp(p, "../", 3)) p += 3;
+        else return p;
+    }
+}
+
+int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char **scheme,
+                              char ***data, size_t *ndata, char **adjustments, ls_errors *err)
+{
+    *scheme = NULL;
+    *adjustments = NULL;
+    *data = NULL;
+    *ndata = 0;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT role, path, bytes FROM inputs WHERE version = ? ORDER BY seq", -1,
+                                &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, version);
+    size_t cap = 0;
+    int bad = 0;
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *role = (const char *)sqlite3_column_text(st, 0);
+        const char *path = (const char *)sqlite3_column_text(st, 1);
+        if (!strcmp(role, "plugin")) continue; /* found by name on the plugin path */
+        char *out = ls_path_join(dir, relative_part(path));
+        char *parent = ls_dirname(out);
+        if (ls_mkdir_p(parent, err)) bad = -1;
+        free(parent);
+        FILE *f = bad ? NULL : fopen(out, "wb");
+        size_t n = (size_t)sqlite3_column_bytes(st, 2);
+        const void *p = sqlite3_column_blob(st, 2);
+        if (!bad && (!f || (n && fwrite(p, 1, n, f) != n))) bad = ls_errorf(err, out, 0, 0, "cannot write: %s", strerror(errno));
+        if (f && fclose(f) != 0 && !bad) bad = ls_errorf(err, out, 0, 0, "cannot write: %s", strerror(errno));
+        if (!strcmp(role, "scheme") && !*scheme) {
+            *scheme = out;
+        } else if (!strcmp(role, "adjustments") && !*adjustments) {
+            *adjustments = out;
+        } else if (!strcmp(role, "data")) {
+            LS_GROW(*data, *ndata, cap, 4);
+            (*data)[(*ndata)++] = out;
+        } else {
+            free(out);
+        }
+    }
+    sqlite3_finalize(st);
+    if (!bad && rc != SQLITE_DONE) bad = refuse(a, rc, err);
+    if (!bad && !*scheme) bad = ls_errorf(err, a->path, 0, 0, "version %ld has no scheme file", version);
+    return bad ? -1 : 0;
+}

@@ -1,0 +1,91 @@
+/*
+ * ls_archive.h - the archive of published results: an SQLite database in
+ * which every `lawscore publish` stores one immutable version (the
+ * inputs' bytes with their roles, paths and SHA-256, every output file's
+ * bytes, the results down to item level, the appeals decided).  Nothing
+ * is ever updated or deleted (triggers refuse it); publishing the same
+ * year again makes a new version whose parent is that year's latest.
+ *
+ * A version is written in one transaction: a publish killed at any moment
+ * leaves the archive as it was before (SQLite rolls the journal back on
+ * the next open).  A file that is not an SQLite database, an SQLite
+ * database that is not a lawscore archive, a damaged one, and one of a
+ * newer format are refused with a message naming the file.
+ *
+ * Layout and guarantees: docs/year.md.
+ *
+ * Depends on: SQLite (only ls_archive.c includes sqlite3.h), ls_manifest
+ * (SHA-256), ls_score, ls_explain, ls_outdir, ls_error, ls_util.
+ */
+#ifndef LS_ARCHIVE_H
+#define LS_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ls_error.h"
+#include "ls_manifest.h"
+#include "ls_score.h"
+
+typedef struct ls_archive ls_archive;
+
+/* Open the archive at path.  With `create`, a missing file (or an empty
+ * one) becomes a new archive; without, a missing file is an error.
+ * Returns the archive (close with ls_archive_close) or NULL with an error
+ * naming path. */
+ls_archive *ls_archive_open(const char *path, int create, ls_errors *err);
+void ls_archive_close(ls_archive *a);
+
+/* What one publication stores. */
+typedef struct ls_publication {
+    const char *label;         /* --label, e.g. "2018年度考核结果通报" */
+    const ls_manifest *inputs; /* every input file (read again and stored) */
+    /* the output directory written by the run: every regular file in it
+     * is stored */
+    const char *outdir;
+    const ls_run *run; /* the result (with self, adj, original) */
+} ls_publication;
+
+/* Store p as a new version in one transaction.  Sets *version and
+ * *parent (0 when it is the year's first).  Returns 0, or -1 with the
+ * errors in err and the archive unchanged.  An input file that changed
+ * since it was hashed for the manifest is an error. */
+int ls_archive_publish(ls_archive *a, const ls_publication *p, long *version, long *parent,
+                       ls_errors *err);
+
+/* Print the versions, oldest first: 版本, 年度, 父版本, 发布时间, 单位数,
+ * 复核调整数, 标签.  0, or -1 with an error. */
+int ls_archive_history(ls_archive *a, FILE *out, ls_errors *err);
+
+/* Print what version `version` holds: its year, label, parent, time and
+ * engine; each input file (role, path, size, SHA-256); each output file;
+ * the adjustments decided.  0, or -1 with an error. */
+int ls_archive_show(ls_archive *a, long version, FILE *out, ls_errors *err);
+
+/* Write version `version`'s output files into dir, all or nothing, each
+ * checked against the SHA-256 stored with it.  0, or -1 with an error. */
+int ls_archive_export(ls_archive *a, long version, const char *dir, ls_errors *err);
+
+/* An output file of a version ("results.json") into a new buffer (caller
+ * frees; NUL-terminated, length in *len).  0, or -1 with an error. */
+int ls_archive_output(ls_archive *a, long version, const char *name, char **buf, size_t *len,
+                      ls_errors *err);
+
+/* The latest version published for assessment year `year`.  0, or -1
+ * with an error when there is none. */
+int ls_archive_latest(ls_archive *a, int year, long *version, ls_errors *err);
+
+/* The version's year and label ("" when absent); label is the caller's
+ * to free.  0, or -1 with an error. */
+int ls_archive_version_info(ls_archive *a, long version, int *year, char **label, ls_errors *err);
+
+/* Write the input files of a version under dir, each at its stored path
+ * made relative (leading '/' and "../" parts dropped), so that the
+ * scheme's relative references resolve as they did.  Sets *scheme, the
+ * data files and *adjustments (NULL when the version had none) to the
+ * paths written (caller frees the strings and the array).  0, or -1 with
+ * an error. */
+int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char **scheme,
+                              char ***data, size_t *ndata, char **adjustments, ls_errors *err);
+
+#endif

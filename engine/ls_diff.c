@@ -1,0 +1,246 @@
+/*
+ * ls_diff.c - the changes between two published results (see ls_diff.h).
+ */
+#include "ls_diff.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ls_csv.h"
+#include "ls_util.h"
+
+static char *signed_fixed(ls_fixed v, int digits, char *buf)
+{
+    buf[0] = v > 0 ? '+' : '-';
+    ls_dec_format(v < 0 ? -v : v, digits, buf + (v != 0));
+    return buf;
+}
+
+/* The appeals of b about unit `unit` behind item n: score decisions on it
+ * and corrections of the indicators it read, that a did not have yet.
+ * Their bases (文号), each once, joined with "、" into t. */
+static void appeals_behind(const ls_results *a, const ls_results *b, const char *unit,
+                           const ls_rnode *n, ls_buf *t)
+{
+    size_t start = t->n;
+    for (size_t i = 0; i < b->nadj; i++) {
+        const ls_radj *e = &b->adj[i];
+        if (strcmp(e->unit, unit)) continue;
+        int hit = !strcmp(e->kind, "score") ? !strcmp(e->target, n->id) : 0;
+        for (size_t k = 0; !hit && k < n->ninds; k++) hit = !strcmp(n->inds[k].id, e->target);
+        if (!hit) continue;
+        int old = 0; /* already decided in a: not a change between them */
+        for (size_t k = 0; k < a->nadj && !old; k++)
+            old = !strcmp(a->adj[k].unit, e->unit) && !strcmp(a->adj[k].target, e->target) &&
+                  !strcmp(a->adj[k].basis, e->basis) && !strcmp(a->adj[k].new_, e->new_);
+        if (old) continue;
+        if (t->p && strstr(t->p + start, e->basis)) continue;
+        ls_buf_printf(t, "%s%s", t->n > start ? "、" : "复核决定 ", e->basis);
+    }
+}
+
+/* The words behind one item's change: indicators that changed, appeals,
+ * points that changed, or that the item is new. */
+static char *item_detail(const ls_results *a, const ls_results *b, const char *unit,
+                         const ls_rnode *x, const ls_rnode *y)
+{
+    ls_buf t;
+    ls_buf_init(&t);
+    if (!x) {
+        ls_buf_puts(&t, "新增项目");
+    } else {
+        size_t n0 = 0;
+        for (size_t k = 0; k < y->ninds; k++) {
+            const ls_rind *iy = &y->inds[k], *ix = NULL;
+            for (size_t j = 0; j < x->ninds && !ix; j++)
+                if (!strcmp(x->inds[j].id, iy->id)) ix = &x->inds[j];
+            if (!ix || !strcmp(ix->value, iy->value)) continue;
+            ls_buf_printf(&t, "%s%s %s→%s", n0++ ? "，" : "", iy->name, ix->value, iy->value);
+        }
+        if (x->points != y->points) {
+            char p[32], q[32];
+            ls_buf_printf(&t, "%s分值%s→%s", n0++ ? "，" : "", ls_dec_format_short(x->points, b->digits, p),
+                          ls_dec_format_short(y->points, b->digits, q));
+        }
+        ls_buf sub;
+        ls_buf_init(&sub);
+        appeals_behind(a, b, unit, y, &sub);
+        if (sub.n) ls_buf_printf(&t, "%s%s", n0 ? "；" : "", sub.p);
+        if (!n0 && !sub.n) ls_buf_puts(&t, "数据未变，随其他单位的数据变动");
+        ls_buf_cleanup(&sub);
+    }
+    char *s = t.p ? t.p : ls_xstrdup("");
+    return s;
+}
+
+static const char *group_name(const ls_results *r, const char *id)
+{
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (!strcmp(r->groups[g].id, id)) return r->groups[g].name;
+    return id;
+}
+
+typedef struct writer {
+    FILE *out;
+    int csv;
+    int nfield;
+    int err;
+} writer;
+
+static void w_field(writer *w, const char *s)
+{
+    if (w->nfield++ && fputc(',', w->out) == EOF) w->err = errno ? errno : EIO;
+    if (ls_csv_write_field(w->out, s, strlen(s))) w->err = errno ? errno : EIO;
+}
+
+static void w_row(writer *w, const char *unit, const char *name, const char *what, const char *was,
+                  const char *now, const char *delta, const char *detail)
+{
+    const char *f[] = {unit, name, what, was, now, delta, detail};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++) w_field(w, f[i]);
+    fputs("\r\n", w->out);
+    w->nfield = 0;
+}
+
+/* The items of unit ub (in b) whose score differs from ua's (in a, may be
+ * NULL), in b's order; items only in a last, as 删去. */
+static void unit_items(writer *w, const ls_results *a, const ls_results *b, const ls_runit *ua,
+                       const ls_runit *ub, ls_buf *line)
+{
+    char p[32], q[32], d[32];
+    size_t n = 0;
+    for (size_t i = 0; i < ub->nnodes; i++) {
+        const ls_rnode *y = &ub->nodes[i];
+        if (!y->leaf) continue;
+        const ls_rnode *x = ua ? ls_results_node(ua, y->id) : NULL;
+        int was = x && x->scored, now = y->scored;
+        if (!was && !now) continue;
+        if (was && now && x->score == y->score) continue;
+        ls_fixed xs = was ? x->score : 0, ys = now ? y->score : 0;
+        int veto = !strcmp(y->section, "veto");
+        char *detail = item_detail(a, b, ua ? ua->id : ub->id, x, y);
+        const char *sx = veto ? (xs ? "否决" : "未否决") : was ? ls_dec_format(xs, b->digits, p)
+                                                               : "不适用";
+        const char *sy = veto ? (ys ? "否决" : "未否决") : now ? ls_dec_format(ys, b->digits, q)
+                                                               : "不适用";
+        /* a deduction-only item's score is a deduction: it moves the total the other way */
+        ls_fixed eff = !strcmp(y->section, "deduct") ? xs - ys : ys - xs;
+        const char *delta = veto ? "" : signed_fixed(eff, b->digits, d);
+        if (w->csv) {
+            char *what = ls_format("%s %s", y->number, y->name);
+            w_row(w, ub->id, ub->name, what, sx, sy, delta, detail);
+            free(what);
+        } else {
+            ls_buf_printf(line, "%s%s %s %s（%s）", n ? "；" : "：", y->number, y->name,
+                          veto ? (ys ? "否决" : "撤销否决") : delta, detail);
+        }
+        n++;
+        free(detail);
+    }
+    for (size_t i = 0; ua && i < ua->nnodes; i++) {
+        const ls_rnode *x = &ua->nodes[i];
+        if (!x->leaf || ls_results_node(ub, x->id) || !x->scored) continue;
+        if (w->csv) {
+            char *what = ls_format("%s %s", x->number, x->name);
+            w_row(w, ub->id, ub->name, what, ls_dec_format(x->score, b->digits, p), "", "", "删去的项目");
+            free(what);
+        } else {
+            ls_buf_printf(line, "%s%s %s 删去（原%s）", n ? "；" : "：", x->number, x->name,
+                          ls_dec_format(x->score, b->digits, p));
+        }
+        n++;
+    }
+}
+
+long ls_diff_write(const ls_results *a, const ls_results *b, int csv, FILE *out, ls_errors *err)
+{
+    writer w = {out, csv, 0, 0};
+    errno = 0;
+    long changed = 0;
+    char p[32], q[32], d[32];
+    if (csv) {
+        fputs("\xEF\xBB\xBF", out);
+        w_row(&w, "单位编号", "单位名称", "项目", "变动前", "变动后", "变动", "说明");
+    } else {
+        fprintf(out, "%s → %s\n", a->source, b->source);
+    }
+    ls_buf line;
+    ls_buf_init(&line);
+    for (size_t g = 0; g < b->ngroups; g++) {
+        int heading = 0;
+        /* units in b's rank order within the group */
+        for (size_t o = 0; o < b->nunits; o++) {
+            const ls_runit *ub = &b->units[b->order[o]];
+            if (strcmp(ub->group, b->groups[g].id)) continue;
+            size_t merged;
+            int ia = ls_results_predecessor(a, ub, &merged);
+            const ls_runit *ua = ia >= 0 ? &a->units[ia] : NULL;
+            int dt = !ua || ua->total != ub->total, dr = !ua || ua->rank != ub->rank;
+            int dg = !ua || strcmp(ua->grade, ub->grade);
+            if (!dt && !dr && !dg) continue;
+            changed++;
+            line.n = 0;
+            if (line.p) line.p[0] = '\0';
+            if (csv) {
+                if (!ua) {
+                    w_row(&w, ub->id, ub->name, "总分", "", ls_dec_format(ub->total, b->digits, q), "",
+                          merged ? "合并设立的单位" : "新增单位");
+                    continue;
+                }
+                w_row(&w, ub->id, ub->name, "总分", ls_dec_format(ua->total, b->digits, p),
+                      ls_dec_format(ub->total, b->digits, q), signed_fixed(ub->total - ua->total, b->digits, d),
+                      strcmp(ua->id, ub->id) ? ua->name : "");
+                if (dr) {
+                    char x[16], y[16], z[16];
+                    snprintf(x, sizeof x, "%d", ua->rank);
+                    snprintf(y, sizeof y, "%d", ub->rank);
+                    snprintf(z, sizeof z, "%+d", ua->rank - ub->rank);
+                    w_row(&w, ub->id, ub->name, "名次", x, y, z, "");
+                }
+                if (dg) w_row(&w, ub->id, ub->name, "等次", ua->grade, ub->grade, "", "");
+                unit_items(&w, a, b, ua, ub, &line);
+                continue;
+            }
+            if (!heading) fprintf(out, "\n%s\n", b->groups[g].name);
+            heading = 1;
+            if (!ua) {
+                fprintf(out, "%s %s，总分%s\n", ub->name, merged ? "合并设立的单位" : "新增单位",
+                        ls_dec_format(ub->total, b->digits, q));
+                continue;
+            }
+            ls_buf_printf(&line, "%s", ub->name);
+            if (strcmp(ua->id, ub->id)) ls_buf_printf(&line, "（原%s）", ua->name);
+            if (dt)
+                ls_buf_printf(&line, " %s → %s（%s）", ls_dec_format(ua->total, b->digits, p),
+                              ls_dec_format(ub->total, b->digits, q),
+                              signed_fixed(ub->total - ua->total, b->digits, d));
+            else
+                ls_buf_printf(&line, " 总分%s未变", ls_dec_format(ub->total, b->digits, q));
+            if (dr) ls_buf_printf(&line, "，名次 %d→%d", ua->rank, ub->rank);
+            if (dg) ls_buf_printf(&line, "，等次 %s→%s", ua->grade, ub->grade);
+            unit_items(&w, a, b, ua, ub, &line);
+            fprintf(out, "%s\n", line.p);
+        }
+    }
+    /* units no longer assessed */
+    for (size_t i = 0; i < a->nunits; i++) {
+        const ls_runit *ua = &a->units[i];
+        if (ls_results_continues(b, ua)) continue;
+        changed++;
+        if (csv)
+            w_row(&w, ua->id, ua->name, "总分", ls_dec_format(ua->total, b->digits, p), "", "", "不再考核");
+        else
+            fprintf(out, "%s（%s）不再考核，原总分%s\n", ua->name, group_name(a, ua->group),
+                    ls_dec_format(ua->total, b->digits, p));
+    }
+    if (!csv) {
+        if (changed) fprintf(out, "\n%ld个单位的总分、名次或等次有变动\n", changed);
+        else fprintf(out, "\n没有单位的总分、名次或等次有变动\n");
+    }
+    ls_buf_cleanup(&line);
+    if (w.err || ferror(out) || fflush(out) != 0)
+        return ls_errorf(err, NULL, 0, 0, "cannot write the differences: %s", strerror(w.err ? w.err : errno ? errno
+                                                                                                             : EIO));
+    return changed;
+}

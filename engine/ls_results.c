@@ -1,0 +1,271 @@
+/*
+ * ls_results.c - reading results.json back (see ls_results.h).
+ */
+#include "ls_results.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "ls_util.h"
+
+typedef struct rd {
+    ls_results *r;
+    int bad;
+} rd;
+
+static yajl_val get(yajl_val obj, const char *key)
+{
+    const char *path[] = {key, NULL};
+    return obj && YAJL_IS_OBJECT(obj) ? yajl_tree_get(obj, path, yajl_t_any) : NULL;
+}
+
+static const char *str(rd *d, yajl_val v)
+{
+    if (!v) return "";
+    if (YAJL_IS_STRING(v)) return ls_arena_strdup(&d->r->arena, YAJL_GET_STRING(v));
+    if (YAJL_IS_NUMBER(v)) return ls_arena_strdup(&d->r->arena, YAJL_GET_NUMBER(v));
+    if (YAJL_IS_TRUE(v)) return "是";
+    if (YAJL_IS_FALSE(v)) return "否";
+    return "";
+}
+
+/* A value people read: null is 未填报. */
+static const char *value_text(rd *d, yajl_val v)
+{
+    return !v || YAJL_IS_NULL(v) ? "未填报" : str(d, v);
+}
+
+static ls_fixed fixed(rd *d, yajl_val v)
+{
+    ls_fixed x = 0;
+    if (!v || !YAJL_IS_NUMBER(v) || ls_dec_parse(YAJL_GET_NUMBER(v), d->r->digits, &x)) {
+        if (v && !YAJL_IS_NULL(v)) d->bad = 1;
+        return 0;
+    }
+    return x;
+}
+
+static size_t arr_len(yajl_val v) { return v && YAJL_IS_ARRAY(v) ? v->u.array.len : 0; }
+static yajl_val arr_at(yajl_val v, size_t i) { return v->u.array.values[i]; }
+
+static void read_node(rd *d, ls_rnode *n, yajl_val o)
+{
+    n->id = str(d, get(o, "id"));
+    n->number = str(d, get(o, "number"));
+    n->name = str(d, get(o, "name"));
+    n->section = str(d, get(o, "section"));
+    n->points = fixed(d, get(o, "points"));
+    n->state = str(d, get(o, "state"));
+    n->scored = !strcmp(n->state, "scored");
+    yajl_val sc = get(o, "score");
+    if (n->scored && sc && YAJL_IS_INTEGER(sc) && !strcmp(n->section, "veto"))
+        n->score = YAJL_GET_INTEGER(sc);
+    else if (n->scored)
+        n->score = fixed(d, sc);
+    yajl_val inds = get(o, "indicators");
+    n->ninds = arr_len(inds);
+    n->inds = ls_arena_alloc(&d->r->arena, (n->ninds ? n->ninds : 1) * sizeof *n->inds);
+    for (size_t i = 0; i < n->ninds; i++) {
+        yajl_val x = arr_at(inds, i);
+        n->inds[i].id = str(d, get(x, "id"));
+        n->inds[i].name = str(d, get(x, "name"));
+        n->inds[i].value = value_text(d, get(x, "value"));
+    }
+}
+
+static void read_unit(rd *d, ls_runit *u, yajl_val o)
+{
+    u->id = str(d, get(o, "id"));
+    u->name = str(d, get(o, "name"));
+    u->group = str(d, get(o, "group"));
+    u->total = fixed(d, get(o, "total"));
+    u->grade = str(d, get(o, "grade"));
+    yajl_val rk = get(o, "rank");
+    u->rank = rk && YAJL_IS_INTEGER(rk) ? (int)YAJL_GET_INTEGER(rk) : 0;
+    yajl_val fm = get(o, "formerly");
+    u->nformerly = arr_len(fm);
+    u->formerly = ls_arena_alloc(&d->r->arena, (u->nformerly ? u->nformerly : 1) * sizeof *u->formerly);
+    for (size_t i = 0; i < u->nformerly; i++) u->formerly[i] = str(d, arr_at(fm, i));
+    yajl_val nodes = get(o, "nodes");
+    u->nnodes = arr_len(nodes);
+    u->nodes = ls_arena_alloc(&d->r->arena, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
+    memset(u->nodes, 0, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
+    for (size_t i = 0; i < u->nnodes; i++) read_node(d, &u->nodes[i], arr_at(nodes, i));
+    /* leaves and depth from the 序号: "8.3" lies under "8" */
+    for (size_t i = 0; i < u->nnodes; i++) {
+        ls_rnode *n = &u->nodes[i];
+        size_t len = strlen(n->number);
+        n->leaf = 1;
+        for (size_t k = 0; k < u->nnodes && n->leaf; k++)
+            if (k != i && !strncmp(u->nodes[k].number, n->number, len) && u->nodes[k].number[len] == '.')
+                n->leaf = 0;
+        for (const char *p = n->number; *p; p++) n->depth += *p == '.';
+    }
+}
+
+typedef struct order_key {
+    size_t group, idx;
+    int rank;
+} order_key;
+
+static int cmp_order(const void *pa, const void *pb)
+{
+    const order_key *a = pa, *b = pb;
+    if (a->group != b->group) return a->group < b->group ? -1 : 1;
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* The id maps and the rank order (a province has ~100 000 units: no
+ * lookups by scanning). */
+static void index_units(ls_results *r)
+{
+    ls_strmap gix;
+    ls_strmap_init(&gix);
+    for (size_t g = 0; g < r->ngroups; g++) ls_strmap_put(&gix, r->groups[g].id, (int)g, NULL);
+    order_key *k = ls_xmalloc((r->nunits ? r->nunits : 1) * sizeof *k);
+    for (size_t i = 0; i < r->nunits; i++) {
+        const ls_runit *u = &r->units[i];
+        ls_strmap_put(&r->unit_ix, u->id, (int)i, NULL);
+        for (size_t f = 0; f < u->nformerly; f++) ls_strmap_put(&r->former_ix, u->formerly[f], (int)i, NULL);
+        int g = ls_strmap_get(&gix, u->group);
+        k[i] = (order_key){g < 0 ? r->ngroups : (size_t)g, i, u->rank};
+    }
+    qsort(k, r->nunits, sizeof *k, cmp_order);
+    r->order = ls_arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof *r->order);
+    for (size_t i = 0; i < r->nunits; i++) r->order[i] = k[i].idx;
+    free(k);
+    ls_strmap_cleanup(&gix);
+}
+
+ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls_errors *err)
+{
+    char msg[256] = "";
+    char *text = ls_xstrndup(buf, len);
+    yajl_val root = yajl_tree_parse(text, msg, sizeof msg);
+    free(text);
+    if (!root) {
+        char *nl = strchr(msg, '\n');
+        if (nl) *nl = '\0';
+        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: %s", *msg ? msg : "invalid JSON");
+        return NULL;
+    }
+    ls_results *r = ls_xcalloc(1, sizeof *r);
+    ls_arena_init(&r->arena);
+    ls_strmap_init(&r->unit_ix);
+    ls_strmap_init(&r->former_ix);
+    rd d = {r, 0};
+    r->source = ls_arena_strdup(&r->arena, source);
+    yajl_val as = get(root, "assessment"), units = get(root, "units");
+    if (!as || !units || !YAJL_IS_ARRAY(units)) {
+        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: no 'assessment' or 'units'");
+        yajl_tree_free(root);
+        ls_results_free(r);
+        return NULL;
+    }
+    r->name = str(&d, get(as, "name"));
+    yajl_val y = get(as, "year"), prec = get(as, "precision");
+    r->year = y && YAJL_IS_INTEGER(y) ? (int)YAJL_GET_INTEGER(y) : 0;
+    const char *p = prec && YAJL_IS_NUMBER(prec) ? YAJL_GET_NUMBER(prec) : "0.01";
+    const char *dot = strchr(p, '.');
+    r->digits = dot ? (int)strlen(dot + 1) : 0;
+    if (r->digits > LS_MAX_DIGITS) r->digits = LS_MAX_DIGITS;
+    yajl_val groups = get(root, "groups");
+    r->ngroups = arr_len(groups);
+    r->groups = ls_arena_alloc(&r->arena, (r->ngroups ? r->ngroups : 1) * sizeof *r->groups);
+    for (size_t i = 0; i < r->ngroups; i++) {
+        r->groups[i].id = str(&d, get(arr_at(groups, i), "id"));
+        r->groups[i].name = str(&d, get(arr_at(groups, i), "name"));
+    }
+    r->nunits = arr_len(units);
+    r->units = ls_arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof *r->units);
+    memset(r->units, 0, (r->nunits ? r->nunits : 1) * sizeof *r->units);
+    for (size_t i = 0; i < r->nunits; i++) read_unit(&d, &r->units[i], arr_at(units, i));
+    yajl_val adj = get(root, "adjustments");
+    r->nadj = arr_len(adj);
+    r->adj = ls_arena_alloc(&r->arena, (r->nadj ? r->nadj : 1) * sizeof *r->adj);
+    for (size_t i = 0; i < r->nadj; i++) {
+        yajl_val e = arr_at(adj, i);
+        ls_radj *a = &r->adj[i];
+        a->unit = str(&d, get(e, "unit"));
+        a->kind = str(&d, get(e, "kind"));
+        int data = !strcmp(a->kind, "data");
+        a->target = str(&d, get(e, data ? "indicator" : "item"));
+        a->old = data ? value_text(&d, get(e, "old")) : value_text(&d, get(e, "original_score"));
+        a->new_ = data ? value_text(&d, get(e, "new")) : value_text(&d, get(e, "score"));
+        a->reason = str(&d, get(e, "reason"));
+        a->basis = str(&d, get(e, "basis"));
+        a->by = str(&d, get(e, "by"));
+        a->date = str(&d, get(e, "date"));
+    }
+    yajl_tree_free(root);
+    index_units(r);
+    if (d.bad) {
+        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
+                                     "with %d digits",
+                  r->digits);
+        ls_results_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+ls_results *ls_results_load(const char *path, ls_errors *err)
+{
+    struct stat st;
+    char *file = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? ls_path_join(path, "results.json")
+                                                             : ls_xstrdup(path);
+    size_t len;
+    char *buf = ls_read_file(file, &len);
+    ls_results *r = NULL;
+    if (!buf) ls_errorf(err, file, 0, 0, "cannot read the results: %s", ls_read_strerror(errno));
+    else r = ls_results_parse(buf, len, path, err);
+    free(buf);
+    free(file);
+    return r;
+}
+
+void ls_results_free(ls_results *r)
+{
+    if (!r) return;
+    ls_strmap_cleanup(&r->unit_ix);
+    ls_strmap_cleanup(&r->former_ix);
+    ls_arena_cleanup(&r->arena);
+    free(r);
+}
+
+int ls_results_find_unit(const ls_results *r, const char *id, const char *const *formerly,
+                         size_t nformerly)
+{
+    int i = ls_strmap_get(&r->unit_ix, id);
+    for (size_t k = 0; i < 0 && k < nformerly; k++) i = ls_strmap_get(&r->unit_ix, formerly[k]);
+    /* a unit of r renamed later: its id among r's formerly lists */
+    if (i < 0) i = ls_strmap_get(&r->former_ix, id);
+    return i;
+}
+
+int ls_results_predecessor(const ls_results *a, const ls_runit *ub, size_t *merged)
+{
+    *merged = 0;
+    int i = ls_strmap_get(&a->unit_ix, ub->id);
+    if (i >= 0) return i;
+    if (ub->nformerly == 1) return ls_strmap_get(&a->unit_ix, ub->formerly[0]);
+    for (size_t k = 0; k < ub->nformerly; k++) *merged += ls_strmap_get(&a->unit_ix, ub->formerly[k]) >= 0;
+    return -1;
+}
+
+int ls_results_continues(const ls_results *b, const ls_runit *ua)
+{
+    return ls_strmap_get(&b->unit_ix, ua->id) >= 0 || ls_strmap_get(&b->former_ix, ua->id) >= 0;
+}
+
+const ls_rnode *ls_results_node(const ls_runit *u, const char *id)
+{
+    for (size_t i = 0; i < u->nnodes; i++)
+        if (!strcmp(u->nodes[i].id, id)) return &u->nodes[i];
+    return NULL;
+}

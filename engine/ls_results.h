@@ -1,0 +1,111 @@
+/*
+ * ls_results.h - a published result read back: results.json (from a
+ * result directory or an archived version) parsed into units, their
+ * items with scores and the indicator values the rules used, and the
+ * appeals trail.  What `diff` and `compare` work on: they compare what
+ * was published, not a new scoring.
+ *
+ * Scores stay as the decimal text results.json holds ("49.10") and are
+ * read exactly with ls_dec_parse at the result's precision.
+ *
+ * Depends on: yajl (its tree parser; only ls_results.c includes
+ * yajl_tree.h), ls_decimal, ls_strmap, ls_arena, ls_error, ls_util.
+ */
+#ifndef LS_RESULTS_H
+#define LS_RESULTS_H
+
+#include <stddef.h>
+
+#include "ls_arena.h"
+#include "ls_decimal.h"
+#include "ls_error.h"
+#include "ls_strmap.h"
+
+typedef struct ls_rind {
+    const char *id, *name;
+    /* as people read it: numbers as written, 是/否, text; "未填报" when not
+     * given */
+    const char *value;
+} ls_rind;
+
+typedef struct ls_rnode {
+    const char *id, *number, *name, *section; /* section: main, bonus, ... */
+    ls_fixed points;
+    int scored;        /* state "scored" */
+    ls_fixed score;    /* when scored (a veto: 0 or 1 step) */
+    const char *state; /* "scored", "na", "error" */
+    int leaf;          /* no other node lies under it */
+    int depth;         /* 0 for a top-level category or item */
+    ls_rind *inds;
+    size_t ninds;
+} ls_rnode;
+
+typedef struct ls_runit {
+    const char *id, *name, *group;
+    const char **formerly; /* earlier ids (registry's formerly:) */
+    size_t nformerly;
+    ls_fixed total;
+    const char *grade; /* "" when none */
+    int rank;          /* 0 when none */
+    ls_rnode *nodes;
+    size_t nnodes;
+} ls_runit;
+
+typedef struct ls_radj {
+    const char *unit, *kind; /* kind: "data" or "score" */
+    const char *target;      /* the indicator or item id */
+    const char *old, *new_;  /* data: values as text; score: scores */
+    const char *reason, *basis, *by, *date;
+} ls_radj;
+
+typedef struct ls_rgroup {
+    const char *id, *name;
+} ls_rgroup;
+
+typedef struct ls_results {
+    const char *source; /* what was read, for headings */
+    const char *name;   /* the assessment's name */
+    int year;
+    int digits;
+    ls_rgroup *groups;
+    size_t ngroups;
+    ls_runit *units; /* in results.json's order (the scheme's) */
+    size_t nunits;
+    ls_radj *adj; /* the appeals trail (none: 0) */
+    size_t nadj;
+    /* unit indices by group (in groups' order), then rank, then
+     * results.json's order */
+    size_t *order;
+    ls_strmap unit_ix;   /* unit id -> index */
+    ls_strmap former_ix; /* an id in a unit's formerly: -> index */
+    ls_arena arena;      /* every string and array */
+} ls_results;
+
+/* Parse results.json held in buf[0..len); `source` names it in messages
+ * and headings.  Returns the result (caller frees with ls_results_free)
+ * or NULL with an error naming source. */
+ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls_errors *err);
+
+/* Read DIR/results.json (or the file itself when path is a file). */
+ls_results *ls_results_load(const char *path, ls_errors *err);
+
+void ls_results_free(ls_results *r);
+
+/* The unit with this id, else the unit whose formerly: lists it; -1. */
+int ls_results_find_unit(const ls_results *r, const char *id, const char *const *formerly,
+                         size_t nformerly);
+
+/* The unit of the earlier result a that the later unit ub continues: the
+ * same id, else the one id its formerly: names (a rename).  -1 when there
+ * is none, or when ub merged several units of a (*merged is then set to
+ * how many of them a holds; it is 0 otherwise). */
+int ls_results_predecessor(const ls_results *a, const ls_runit *ub, size_t *merged);
+
+/* Whether the earlier unit ua goes on in the later result b (by id, or
+ * named by a unit's formerly:). */
+int ls_results_continues(const ls_results *b, const ls_runit *ua);
+
+/* The node with this id in unit u, or NULL. */
+const ls_rnode *ls_results_node(const ls_runit *u, const char *id);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * test_adjust.c - appeals (ls_adjust) scored through ls_assessment on
+ * fixtures/year/: a data correction rescored (the original run kept, the
+ * submitted data unchanged), its effect on another unit's rank-based item,
+ * a score decision, the texts ls_explain gives them, the columns the
+ * office documents (ls_layout) gain with 自评分 and appeals, and a stale
+ * appeal and a second correction of the same value refused.
+ */
+#include "ls_test.h"
+
+#include <unistd.h>
+
+#include "ls_adjust.h"
+#include "ls_assessment.h"
+#include "ls_backends.h"
+#include "ls_explain.h"
+#include "ls_layout.h"
+#include "ls_util.h"
+
+#define DIR FIXTURES "year/"
+
+static char tmpdir[64];
+
+static char *write_file(const char *name, const char *text)
+{
+    if (!tmpdir[0]) {
+        strcpy(tmpdir, "/tmp/lawscore-test-XXXXXX");
+        assert_non_null(mkdtemp(tmpdir));
+    }
+    char *p = ls_format("%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+typedef struct fx {
+    ls_scheme *s;
+    ls_backends b;
+    ls_assessment a;
+    char *path;
+} fx;
+
+/* Score the fixture with the adjustments text; rc of ls_assess. */
+static int assess(fx *x, const char *adjustments, ls_errors *err)
+{
+    memset(x, 0, sizeof *x);
+    x->s = ls_scheme_load(DIR "scheme.yaml", err);
+    assert_non_null(x->s);
+    ls_bind_opts bo = {0};
+    assert_int_equal(ls_backends_bind(&x->b, x->s, &bo, err), 0);
+    x->path = write_file("adj.yaml", adjustments);
+    const char *data[] = {DIR "data.yaml"};
+    char *self = write_file("self.yaml", "units:\n  c: {c1.1: 10, c1.2: 20, c1.3: 10, c2.1: 60}\n");
+    ls_assess_opts o = {data, 1, self, x->path, 0};
+    int rc = ls_assess(&x->a, x->s, &x->b, &o, err);
+    unlink(self);
+    free(self);
+    return rc;
+}
+
+static void done(fx *x)
+{
+    ls_assessment_cleanup(&x->a);
+    ls_backends_cleanup(&x->b);
+    ls_scheme_free(x->s);
+    unlink(x->path);
+    free(x->path);
+}
+
+static size_t unit(const fx *x, const char *id) { return (size_t)ls_scheme_find_unit(x->s, id); }
+static size_t node(const fx *x, const char *id) { return (size_t)ls_scheme_find_node(x->s, id); }
+
+#define ENTRY(what) \
+    "  - {unit: " what ", reason: 经复核, basis: 测法考〔2018〕1号, by: 考核办, date: 2018-01-10}\n"
+
+static void test_data_correction(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    /* a was late twice, in fact not at all; b's exam result was 95, which
+     * takes the rank-based item c1.3 from a */
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("a, indicator: late_reports, old: 2, new: 0") ENTRY("b, indicator: exam, old: 80, new: 95"), &err), 0);
+    assert_int_equal(err.n, 0);
+    const ls_run *r = x.a.run, *o = x.a.original;
+    assert_non_null(o);
+    assert_ptr_equal(r->original, o);
+    char buf[32];
+    assert_string_equal(ls_explain_score(o, unit(&x, "a"), node(&x, "c1.1"), buf), "8.00");
+    assert_string_equal(ls_explain_score(r, unit(&x, "a"), node(&x, "c1.1"), buf), "10.00");
+    /* the submitted data is untouched; the corrected copy holds the new value */
+    assert_int_equal(ls_dataset_get(x.a.data, unit(&x, "a"), 0)->num, 2);
+    assert_int_equal(ls_dataset_get(x.a.corrected, unit(&x, "a"), 0)->num, 0);
+    char *t = ls_explain_appeal(r, unit(&x, "a"), node(&x, "c1.1"));
+    assert_string_equal(t, "8.00→10.00：更正迟报次数2→0：经复核（依据测法考〔2018〕1号；考核办，2018-01-10）");
+    free(t);
+    /* a lost c1.3 to b: moved by another unit's correction */
+    t = ls_explain_appeal(r, unit(&x, "a"), node(&x, "c1.3"));
+    assert_string_equal(t, "10.00→5.00：随其他单位数据更正而变动");
+    free(t);
+    /* a: 95 + 2 - 5 = 92 */
+    assert_string_equal(ls_dec_format(r->units[unit(&x, "a")].total, 2, buf), "92.00");
+    t = ls_explain_unit_note(r, unit(&x, "a"), LS_NOTE_APPEAL);
+    assert_string_equal(t, "复核调整：总分95.00→92.00");
+    free(t);
+    /* an item no appeal touched says nothing */
+    t = ls_explain_appeal(r, unit(&x, "c"), node(&x, "c2.1"));
+    assert_string_equal(t, "");
+    free(t);
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
+static void test_score_decision(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("c, item: 1.2, score: 15"), &err), 0);
+    char buf[32];
+    const ls_run *r = x.a.run;
+    assert_string_equal(ls_explain_score(r, unit(&x, "c"), node(&x, "c1.2"), buf), "15.00");
+    assert_string_equal(ls_explain_original_score(r, unit(&x, "c"), node(&x, "c1.2"), buf), "0.00");
+    char *t = ls_explain_appeal(r, unit(&x, "c"), node(&x, "c1.2"));
+    assert_string_equal(t, "0.00→15.00：复核决定：经复核（依据测法考〔2018〕1号；考核办，2018-01-10）");
+    free(t);
+    assert_non_null(ls_adjustments_decision(x.a.adj, unit(&x, "c"), node(&x, "c1.2")));
+    assert_null(ls_adjustments_decision(x.a.adj, unit(&x, "a"), node(&x, "c1.2")));
+    assert_string_equal(ls_dec_format(r->units[unit(&x, "c")].total, 2, buf), "89.00");
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
+/* The cell of row `row`, column titled `col`, of t. */
+static const ls_lcell *cell(const ls_ltable *t, size_t row, const char *col)
+{
+    for (size_t k = 0; k < t->ncols; k++)
+        if (!strcmp(t->cols[k].title, col)) return &t->rows[row].c[k];
+    fail_msg("no column %s", col);
+    return NULL;
+}
+
+static void test_office_tables(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("c, item: 1.2, score: 15"), &err), 0);
+    const ls_run *r = x.a.run;
+    ls_ltable t = {0};
+    ls_layout_sheet(r, unit(&x, "c"), &t);
+    /* 序号 | 考核项目 | 分值 | 评分标准 | 考核分 | 扣分理由 | 自评分 | 差值 | 复核调整 */
+    assert_int_equal(t.ncols, 9);
+    size_t row = 2; /* c1.2, after c1 and c1.1 */
+    assert_string_equal(t.rows[row].c[1].text, "法律顾问");
+    assert_int_equal(cell(&t, row, "考核分")->num, 1500);
+    assert_int_equal(cell(&t, row, "自评分")->num, 2000);
+    assert_int_equal(cell(&t, row, "差值")->num, -500);
+    assert_string_equal(cell(&t, row, "复核调整")->text,
+                        "0.00→15.00：复核决定：经复核（依据测法考〔2018〕1号；考核办，2018-01-10）");
+    /* the summary ends with 自评分 and 复核前总分 */
+    const ls_lrow *last = &t.rows[t.nrows - 1], *before = &t.rows[t.nrows - 2];
+    assert_string_equal(before->c[1].text, "自评分");
+    assert_int_equal(cell(&t, t.nrows - 2, "差值")->num, 8900 - 10000);
+    assert_string_equal(last->c[1].text, "复核前总分");
+    assert_int_equal(last->c[4].num, 7400);
+    ls_ltable_cleanup(&t);
+    memset(&t, 0, sizeof t);
+    ls_layout_ranking(r, &t);
+    /* … 总分 | 等次 | 自评分 | 差值 | 复核前总分 | 说明 */
+    assert_string_equal(t.cols[t.ncols - 1].title, "说明");
+    assert_string_equal(t.cols[t.ncols - 2].title, "复核前总分");
+    ls_ltable_cleanup(&t);
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
+static void test_stale_and_twice(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("a, indicator: late_reports, old: 3, new: 0"), &err), -1);
+    assert_int_equal(err.nerrors, 1);
+    assert_string_equal(err.v[0].msg, "stale appeal: indicator 'late_reports' (迟报次数) of unit 'a' is 2 in "
+                                      "the data, but the adjustment corrects it from 3");
+    assert_int_equal(err.v[0].line, 2);
+    assert_null(x.a.run);
+    done(&x);
+    ls_errors_cleanup(&err);
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("a, indicator: late_reports, old: 2, new: 0") ENTRY("a, indicator: late_reports, old: 2, new: 1"), &err), -1);
+    assert_int_equal(err.nerrors, 1);
+    assert_string_equal(err.v[0].msg, "indicator 'late_reports' of unit 'a' is corrected twice (first at line 2)");
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
+static int cleanup_dir(void **state)
+{
+    (void)state;
+    if (tmpdir[0]) rmdir(tmpdir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_data_correction),
+        cmocka_unit_test(test_score_decision),
+        cmocka_unit_test(test_office_tables),
+        cmocka_unit_test(test_stale_and_twice),
+    };
+    return cmocka_run_group_tests_name("adjust", tests, NULL, cleanup_dir);
+}

@@ -1,0 +1,222 @@
+/*
+ * test_archive.c - the SQLite archive (ls_archive) on fixtures/year/: a
+ * version stores the outputs byte for byte and exports them back, a
+ * second publication of the year is a new version whose parent is the
+ * first, history lists both, the inputs come back under their relative
+ * paths, an input that changed since it was hashed publishes nothing,
+ * and foreign, missing and empty files are refused.
+ */
+#include "ls_test.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ls_archive.h"
+#include "ls_backends.h"
+#include "ls_manifest.h"
+#include "ls_publish.h"
+#include "ls_score.h"
+#include "ls_util.h"
+
+#define DIR FIXTURES "year/"
+
+typedef struct fx {
+    char tmp[64];
+    char *archive, *out;
+    ls_scheme *s;
+    ls_dataset *d;
+    ls_backends b;
+    ls_run *r;
+    ls_manifest *m;
+} fx;
+
+static int setup(void **state)
+{
+    fx *x = calloc(1, sizeof *x);
+    strcpy(x->tmp, "/tmp/lawscore-test-XXXXXX");
+    assert_non_null(mkdtemp(x->tmp));
+    x->archive = ls_format("%s/archive.sqlite", x->tmp);
+    x->out = ls_format("%s/out", x->tmp);
+    ls_errors err;
+    ls_errors_init(&err);
+    x->s = ls_scheme_load(DIR "scheme.yaml", &err);
+    assert_non_null(x->s);
+    const char *files[] = {DIR "data.yaml"};
+    x->d = ls_dataset_load(x->s, files, 1, 0, &err);
+    assert_non_null(x->d);
+    ls_bind_opts bo = {0};
+    assert_int_equal(ls_backends_bind(&x->b, x->s, &bo, &err), 0);
+    ls_score_opts so = {0};
+    x->r = ls_score_run(x->s, x->d, &x->b, &so, &err);
+    assert_non_null(x->r);
+    x->m = ls_manifest_new(x->s, x->d, &err);
+    assert_non_null(x->m);
+    ls_publish_opts po = {LS_OUT_CSV | LS_OUT_JSON, 0, 0};
+    assert_int_equal(ls_publish(x->r, x->m, x->out, &po, &err), 0);
+    assert_int_equal(err.n, 0);
+    ls_errors_cleanup(&err);
+    *state = x;
+    return 0;
+}
+
+static void rm_tree(const char *dir)
+{
+    char *cmd = ls_format("rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+}
+
+static int teardown(void **state)
+{
+    fx *x = *state;
+    ls_manifest_free(x->m);
+    ls_run_free(x->r);
+    ls_backends_cleanup(&x->b);
+    ls_dataset_free(x->d);
+    ls_scheme_free(x->s);
+    rm_tree(x->tmp);
+    free(x->archive);
+    free(x->out);
+    free(x);
+    return 0;
+}
+
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+    char *p = ls_format("%s/%s", dir, name);
+    char *buf = ls_read_file(p, len);
+    assert_non_null(buf);
+    free(p);
+    return buf;
+}
+
+static void test_publish_export_history(void **state)
+{
+    fx *x = *state;
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_archive *a = ls_archive_open(x->archive, 1, &err);
+    assert_non_null(a);
+    ls_publication p = {"第一次", x->m, x->out, x->r};
+    long v, parent;
+    assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(parent, 0);
+    p.label = "复核后";
+    assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), 0);
+    assert_int_equal(v, 2);
+    assert_int_equal(parent, 1);
+    long latest;
+    assert_int_equal(ls_archive_latest(a, 2017, &latest, &err), 0);
+    assert_int_equal(latest, 2);
+    assert_int_equal(ls_archive_latest(a, 2018, &latest, &err), -1);
+    assert_string_equal(err.v[err.n - 1].msg, "no version for year 2018 in the archive");
+    ls_archive_close(a);
+    ls_errors_cleanup(&err);
+
+    /* reopened read-only use: the outputs come back byte for byte */
+    ls_errors_init(&err);
+    a = ls_archive_open(x->archive, 0, &err);
+    assert_non_null(a);
+    char *ex = ls_format("%s/export", x->tmp);
+    assert_int_equal(ls_archive_export(a, 1, ex, &err), 0);
+    const char *names[] = {"results.csv", "items.csv", "results.json"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n1, n2;
+        char *b1 = slurp(x->out, names[i], &n1), *b2 = slurp(ex, names[i], &n2);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(b1, b2, n1);
+        free(b1);
+        free(b2);
+    }
+    assert_int_equal(ls_archive_export(a, 3, ex, &err), -1);
+    assert_string_equal(err.v[err.n - 1].msg, "no version 3 in the archive");
+    /* history */
+    char *hist = NULL;
+    size_t hlen = 0;
+    FILE *f = open_memstream(&hist, &hlen);
+    assert_int_equal(ls_archive_history(a, f, &err), 0);
+    fclose(f);
+    assert_non_null(strstr(hist, "   2  2017       1"));
+    assert_non_null(strstr(hist, "复核后"));
+    free(hist);
+    /* the inputs come back where the scheme expects its rules */
+    char *in = ls_format("%s/inputs", x->tmp), *scheme = NULL, **data = NULL, *adj = NULL;
+    size_t ndata = 0;
+    assert_int_equal(ls_archive_extract_inputs(a, 1, in, &scheme, &data, &ndata, &adj, &err), 0);
+    assert_null(adj);
+    char *want = ls_format("%s/%sscheme.yaml", in, DIR);
+    assert_string_equal(scheme, want);
+    assert_int_equal(ndata, 1);
+    char *rule = ls_format("%s/%srules/rank.lua", in, DIR);
+    struct stat st;
+    assert_int_equal(stat(rule, &st), 0);
+    free(rule);
+    free(want);
+    free(scheme);
+    free(data[0]);
+    free(data);
+    free(in);
+    free(ex);
+    ls_archive_close(a);
+    ls_errors_cleanup(&err);
+}
+
+static void test_changed_input(void **state)
+{
+    fx *x = *state;
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_archive *a = ls_archive_open(x->archive, 1, &err);
+    assert_non_null(a);
+    /* the data file's hash no longer matches its bytes */
+    for (size_t i = 0; i < x->m->nfiles; i++)
+        if (x->m->files[i].role == LS_MF_DATA) x->m->files[i].sha256[0] ^= 1;
+    ls_publication p = {"x", x->m, x->out, x->r};
+    long v, parent;
+    assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), -1);
+    assert_string_equal(err.v[0].msg, "the data file changed while it was being published: publish again");
+    long latest = 0;
+    assert_int_equal(ls_archive_latest(a, 2017, &latest, NULL), -1); /* nothing stored */
+    ls_archive_close(a);
+    ls_errors_cleanup(&err);
+}
+
+static void test_refused(void **state)
+{
+    fx *x = *state;
+    ls_errors err;
+    ls_errors_init(&err);
+    char *p = ls_format("%s/results.csv", x->out);
+    assert_null(ls_archive_open(p, 1, &err));
+    assert_string_equal(err.v[0].msg, "not a lawscore archive: the file is not an SQLite database");
+    free(p);
+    p = ls_format("%s/none.sqlite", x->tmp);
+    assert_null(ls_archive_open(p, 0, &err));
+    assert_string_equal(err.v[1].msg, "cannot open the archive: No such file or directory");
+    free(p);
+    /* an empty file is not an archive to read, but becomes one to publish into */
+    p = ls_format("%s/empty.sqlite", x->tmp);
+    FILE *f = fopen(p, "w");
+    fclose(f);
+    assert_null(ls_archive_open(p, 0, &err));
+    assert_string_equal(err.v[2].msg, "not a lawscore archive: the file is empty");
+    ls_archive *a = ls_archive_open(p, 1, &err);
+    assert_non_null(a);
+    ls_archive_close(a);
+    assert_non_null(a = ls_archive_open(p, 0, &err));
+    ls_archive_close(a);
+    free(p);
+    assert_int_equal(err.n, 3);
+    ls_errors_cleanup(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_publish_export_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
+}

@@ -1,0 +1,190 @@
+/*
+ * test_compare.c - year over year (ls_compare) on fixtures/year/: 2017
+ * (scheme.yaml) against 2018 (scheme-2018.yaml: items re-weighted, the
+ * bonus item removed, unit c renamed z with formerly: c).  The later data
+ * carried into the earlier scheme, the indicator that could not be
+ * (award), and the attribution: data's share + scheme's share = change,
+ * checked per unit in the text and the CSV.
+ */
+#include "ls_test.h"
+
+#include "ls_backends.h"
+#include "ls_compare.h"
+#include "ls_export_json.h"
+#include "ls_results.h"
+#include "ls_util.h"
+
+#define DIR FIXTURES "year/"
+
+typedef struct year {
+    ls_scheme *s;
+    ls_dataset *d;
+    ls_backends b;
+    ls_run *r;
+    ls_results *res;
+} year;
+
+static void load(year *y, const char *scheme, const char *data, const char *source)
+{
+    memset(y, 0, sizeof *y);
+    ls_errors err;
+    ls_errors_init(&err);
+    y->s = ls_scheme_load(scheme, &err);
+    assert_non_null(y->s);
+    const char *files[] = {data};
+    y->d = ls_dataset_load(y->s, files, 1, 0, &err);
+    assert_non_null(y->d);
+    ls_bind_opts bo = {0};
+    assert_int_equal(ls_backends_bind(&y->b, y->s, &bo, &err), 0);
+    ls_score_opts so = {0};
+    y->r = ls_score_run(y->s, y->d, &y->b, &so, &err);
+    assert_non_null(y->r);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(ls_write_json(y->r, NULL, f, &err), 0);
+    fclose(f);
+    y->res = ls_results_parse(buf, len, source, &err);
+    assert_non_null(y->res);
+    free(buf);
+    assert_int_equal(err.n, 0);
+    ls_errors_cleanup(&err);
+}
+
+static void unload(year *y)
+{
+    ls_results_free(y->res);
+    ls_run_free(y->r);
+    ls_backends_cleanup(&y->b);
+    ls_dataset_free(y->d);
+    ls_scheme_free(y->s);
+}
+
+static char *write_cmp(const ls_compare_in *in, int csv)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_compare_write(in, csv, f, &err), 0);
+    fclose(f);
+    ls_errors_cleanup(&err);
+    return buf;
+}
+
+static void test_attribution(void **state)
+{
+    (void)state;
+    year a, b;
+    load(&a, DIR "scheme.yaml", DIR "data.yaml", "版本1");
+    load(&b, DIR "scheme-2018.yaml", DIR "data-2018.yaml", "版本2");
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_buf missing;
+    ls_buf_init(&missing);
+    ls_dataset *mixed = ls_compare_dataset(a.s, a.d, a.res, b.res, &missing, &err);
+    assert_non_null(mixed);
+    /* the award is not in 2018: named, and kept from 2017 */
+    assert_string_equal(missing.p, "award 获表彰");
+    int ua = ls_scheme_find_unit(a.s, "a"), uc = ls_scheme_find_unit(a.s, "c");
+    int late = ls_scheme_find_indicator(a.s, "late_reports"), adv = ls_scheme_find_indicator(a.s, "adviser");
+    assert_int_equal(ls_dataset_get(mixed, (size_t)ua, (size_t)late)->num, 0);        /* 2018's value */
+    assert_string_equal(ls_dataset_get(mixed, (size_t)uc, (size_t)adv)->str, "兼管"); /* via formerly: */
+    ls_score_opts so = {.keep_going = 1};
+    ls_run *m = ls_score_run(a.s, mixed, &a.b, &so, &err);
+    assert_non_null(m);
+    ls_compare_in in = {a.res, b.res, m, missing.p, NULL};
+    char *t = write_cmp(&in, 0);
+    /* a: 95 → 94: data +2 (on time), scheme −3 (c1.2 capped at 15, no bonus);
+     * z was c: 74 → 89: data +10 (adviser), scheme +5; b: scheme only */
+    assert_non_null(strstr(t, "甲局               95.00     94.00   -1.00   1→1      持平       优秀       +2.00       -3.00\n"
+                              "丁局（原丙局）     74.00     89.00  +15.00   2→2      持平  合格→良好      +10.00       +5.00\n"
+                              "乙办               60.50     73.00  +12.50   3→3      持平       合格        0.00      +12.50\n"));
+    assert_non_null(strstr(t, "无法归因：2018年度数据中没有以下指标，按2017年数据计：award 获表彰\n"));
+    assert_non_null(strstr(t, "  1  组织保障(40)\n"));
+    free(t);
+    t = write_cmp(&in, 1);
+    assert_non_null(strstr(t, "a,甲局,区直部门,a,95.00,94.00,-1.00,1,1,0,优秀,优秀,+2.00,-3.00,+2.00,0.00\r\n"));
+    assert_non_null(strstr(t, "z,丁局,区直部门,c,74.00,89.00,+15.00,2,2,0,合格,良好,+10.00,+5.00,+15.00,0.00\r\n"));
+    assert_non_null(strstr(t, "b,乙办,区直部门,b,60.50,73.00,+12.50,3,3,0,合格,合格,0.00,+12.50,+5.00,\r\n"));
+    free(t);
+    /* without the mixed run: no attribution, and why */
+    ls_compare_in none = {a.res, b.res, NULL, NULL, "the scheme could not be loaded"};
+    t = write_cmp(&none, 0);
+    assert_non_null(strstr(t, "归因：从略（the scheme could not be loaded）\n"));
+    free(t);
+    ls_run_free(m);
+    ls_dataset_free(mixed);
+    ls_buf_cleanup(&missing);
+    ls_errors_cleanup(&err);
+    unload(&a);
+    unload(&b);
+}
+
+/* A minimal results.json: units given as "id name group total rank
+ * grade [formerly...]" lines. */
+static ls_results *results(int y, const char *const *units, size_t n)
+{
+    ls_buf j;
+    ls_buf_init(&j);
+    ls_buf_printf(&j, "{\"assessment\": {\"name\": \"测试区%d年度考核\", \"year\": %d, \"precision\": 0.01},"
+                      "\"groups\": [{\"id\": \"dept\", \"name\": \"区直部门\"}], \"units\": [",
+                  y, y);
+    for (size_t i = 0; i < n; i++) {
+        char id[16], name[64], total[16], grade[32], f1[16] = "", f2[16] = "";
+        int rank;
+        int k = sscanf(units[i], "%15s %63s %15s %d %31s %15s %15s", id, name, total, &rank, grade, f1, f2);
+        assert_true(k >= 5);
+        ls_buf_printf(&j, "%s{\"id\": \"%s\", \"name\": \"%s\", \"group\": \"dept\", \"total\": %s, "
+                          "\"rank\": %d, \"grade\": \"%s\", \"nodes\": []",
+                      i ? "," : "", id, name, total, rank, grade);
+        if (k > 5) ls_buf_printf(&j, ", \"formerly\": [\"%s\"%s%s%s]", f1, k > 6 ? ", \"" : "", k > 6 ? f2 : "", k > 6 ? "\"" : "");
+        ls_buf_puts(&j, "}");
+    }
+    ls_buf_puts(&j, "]}");
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_results *r = ls_results_parse(j.p, j.n, y == 2017 ? "版本1" : "版本2", &err);
+    assert_non_null(r);
+    ls_errors_cleanup(&err);
+    ls_buf_cleanup(&j);
+    return r;
+}
+
+static void test_merged_and_dropped(void **state)
+{
+    (void)state;
+    const char *u17[] = {"a 甲局 90.00 1 优秀", "b 乙局 80.00 2 良好", "c 丙局 70.00 3 合格", "d 戊局 60.00 4 合格"};
+    const char *u18[] = {"m 丁局 88.00 1 良好 a b", "c 丙局 75.00 2 合格"};
+    ls_results *a = results(2017, u17, 4), *b = results(2018, u18, 2);
+    size_t merged;
+    assert_int_equal(ls_results_predecessor(a, &b->units[0], &merged), -1);
+    assert_int_equal(merged, 2);
+    assert_int_equal(ls_results_predecessor(a, &b->units[1], &merged), 2);
+    assert_int_equal(merged, 0);
+    assert_true(ls_results_continues(b, &a->units[0])); /* merged into m */
+    assert_false(ls_results_continues(b, &a->units[3]));
+    ls_compare_in in = {a, b, NULL, NULL, "测试"};
+    char *t = write_cmp(&in, 0);
+    assert_non_null(strstr(t, "丁局（合并）         -     88.00      -     1            良好           -           -\n"
+                              "丙局             70.00     75.00  +5.00   3→2   上升1名  合格           -           -\n"));
+    assert_non_null(strstr(t, "丁局由甲局（90.00）、乙局（80.00）合并，不作比较\n"));
+    assert_non_null(strstr(t, "戊局：2018年不再考核\n"));
+    assert_null(strstr(t, "甲局：2018年不再考核"));
+    free(t);
+    t = write_cmp(&in, 1);
+    assert_non_null(strstr(t, "m,丁局,区直部门,a;b,,88.00,,,1,,,良好,,\r\n"));
+    free(t);
+    ls_results_free(a);
+    ls_results_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_attribution),
+        cmocka_unit_test(test_merged_and_dropped),
+    };
+    return cmocka_run_group_tests_name("compare", tests, NULL, NULL);
+}

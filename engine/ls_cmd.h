@@ -8,8 +8,8 @@
  * status to an exit code.
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
- * ls_summary, ls_manifest, ls_publish, ls_table, ls_sheet,
- * ls_export_json, ls_testrun, ls_template, ls_complete, ls_error, ls_util.
+ * ls_summary, ls_manifest, ls_outdir, ls_publish, ls_table, ls_sheet,
+ * ls_export_csv, ls_export_json, ls_testrun, ls_template, ls_complete, ls_error, ls_util.
  */
 #ifndef LS_CMD_H
 #define LS_CMD_H
@@ -44,6 +44,9 @@ typedef struct ls_cmd_opts {
     const char **sources;        /* template: --source, in order */
     size_t nsources;
     int verbose, coverage;       /* test: -v, --coverage */
+    int pretty;                  /* run: --pretty (results.json indented) */
+    long jobs;                   /* --jobs: scoring threads; 0 = the machine's cores */
+    int timings;                 /* --timings: wall time of each phase on stderr */
     double min_coverage;         /* test: --min-coverage, percent; < 0 none */
 } ls_cmd_opts;
 

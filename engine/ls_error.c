@@ -42,6 +42,29 @@ static void add(ls_errors *e, ls_severity sev, const char *path, int line,
     d->msg = ls_vformat(_(fmt), ap);
 }
 
+void ls_errors_append(ls_errors *to, ls_errors *from)
+{
+    size_t limit = to->limit ? to->limit : 200, recorded = 0;
+    for (size_t i = 0; i < from->n; i++) {
+        ls_diag *d = &from->v[i];
+        if (d->sev == LS_SEV_ERROR) {
+            recorded++;
+            if (++to->nerrors > limit) {
+                free(d->path);
+                free(d->msg);
+                continue;
+            }
+        } else if (d->sev == LS_SEV_WARNING) {
+            to->nwarnings++;
+        }
+        LS_GROW(to->v, to->n, to->cap, 16);
+        to->v[to->n++] = *d;
+    }
+    to->nerrors += from->nerrors - recorded;
+    free(from->v);
+    memset(from, 0, sizeof *from);
+}
+
 int ls_errorf(ls_errors *e, const char *path, int line, int col,
               const char *fmt, ...)
 {

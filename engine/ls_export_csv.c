@@ -113,33 +113,61 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
     return finish(&w, "results CSV", err);
 }
 
-int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
-{
-    const ls_scheme *s = r->scheme;
+struct ls_items_csv {
     csvw w;
-    char buf[32];
-    start(&w, f);
+    ls_buf text;             /* scratch for 扣分理由, reused */
+};
 
+ls_items_csv *ls_items_csv_start(FILE *f)
+{
+    ls_items_csv *x = ls_xcalloc(1, sizeof *x);
+    ls_buf_init(&x->text);
+    start(&x->w, f);
     static const char *const head[] = {"单位编号", "单位名称", "序号", "考核项目", "分值",
                                        "评分标准", "考核分", "扣分理由", "使用的指标"};
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++) field(&w, head[i]);
-    end_row(&w);
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++) field(&x->w, head[i]);
+    end_row(&x->w);
+    return x;
+}
 
-    for (size_t u = 0; u < s->nunits && !w.err; u++) {
+void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
+{
+    const ls_scheme *s = r->scheme;
+    csvw *w = &x->w;
+    char buf[32];
+    for (size_t u = u0; u < u1 && !w->err; u++) {
         for (size_t i = 0; i < s->nnodes; i++) {
             const ls_node *n = &s->nodes[i];
-            field(&w, s->units[u].id);
-            field(&w, s->units[u].name);
-            field(&w, n->number);
-            field(&w, n->name);
-            field(&w, n->section == LS_SEC_VETO || n->no_points
-                          ? "" : ls_dec_format(n->points, s->digits, buf));
-            field(&w, n->criteria);
-            field(&w, ls_explain_score(r, u, i, buf));
-            field_own(&w, ls_explain_cell(r, u, i));
-            field_own(&w, ls_explain_reads(r, u, i));
-            end_row(&w);
+            field(w, s->units[u].id);
+            field(w, s->units[u].name);
+            field(w, n->number);
+            field(w, n->name);
+            field(w, n->section == LS_SEC_VETO || n->no_points
+                         ? ""
+                         : ls_dec_format(n->points, s->digits, buf));
+            field(w, n->criteria);
+            field(w, ls_explain_score(r, u, i, buf));
+            x->text.n = 0;
+            ls_explain_cell_buf(r, u, i, &x->text);
+            ls_buf_add(&x->text, "", 1);     /* NUL-terminated, even when empty */
+            field(w, x->text.p);
+            field_own(w, ls_explain_reads(r, u, i));
+            end_row(w);
         }
     }
-    return finish(&w, "score sheet CSV", err);
+}
+
+int ls_items_csv_finish(ls_items_csv *x, ls_errors *err)
+{
+    int rc = finish(&x->w, "score sheet CSV", err);
+    ls_buf_cleanup(&x->text);
+    free(x);
+    return rc;
+}
+
+int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
+{
+    ls_items_csv *x = ls_items_csv_start(f);
+    ls_items_csv_rows(x, r, 0, r->scheme->nunits);
+    return ls_items_csv_finish(x, err);
 }

@@ -44,4 +44,17 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err);
  */
 int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err);
 
+/*
+ * items.csv in pieces, so that it can be written while units are scored
+ * (ls_score_sink): start writes the byte-order mark and the header to f;
+ * rows writes the rows of units [u0, u1) of r as ls_write_items_csv does
+ * (only those units' cells are read); finish flushes, frees w and returns
+ * 0, or -1 with an error when a write failed.  ls_write_items_csv is
+ * start, rows of every unit, finish.
+ */
+typedef struct ls_items_csv ls_items_csv;
+ls_items_csv *ls_items_csv_start(FILE *f);
+void ls_items_csv_rows(ls_items_csv *w, const ls_run *r, size_t u0, size_t u1);
+int ls_items_csv_finish(ls_items_csv *w, ls_errors *err);
+
 #endif

@@ -291,7 +291,9 @@ static int pl_bind(ls_backend *self, int node, ls_errors *err)
     if (!p) return -1;
     const lsp_function *fn = function_get(p, r->function);
     if (!fn) return no_function(p, s, r, err);
-    return ls_plugin_host_bind(s, node, p->name, p->path, fn, bd, err);
+    if (ls_plugin_host_bind(s, node, p->name, p->path, fn, bd, err)) return -1;
+    bd->serial = !(p->desc.flags & LSP_THREADSAFE);
+    return 0;
 }
 
 static int pl_call(ls_backend *self, ls_rule_call *rc)

@@ -15,6 +15,7 @@
 #include "ls_plugin_host.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -685,7 +686,13 @@ int ls_plugin_host_call(const ls_scheme *s, const ls_plugin_binding *bd, ls_rule
     c.unit.group = s->groups[u->group].id;
     c.unit.group_name = s->groups[u->group].name;
     rc->value = 0;
+    /* One lock for every plugin that did not declare LSP_THREADSAFE: what
+     * such a plugin keeps outside its states is touched by one thread at a
+     * time, whichever of its functions runs. */
+    static pthread_mutex_t serial = PTHREAD_MUTEX_INITIALIZER;
+    if (bd->serial) pthread_mutex_lock(&serial);
     int st = bd->fn->score(&host, &c);
+    if (bd->serial) pthread_mutex_unlock(&serial);
     const char *nm = bd->plugin, *fn = bd->fn->name, *path = bd->path;
     int ret = 0;
     if (c.failure)

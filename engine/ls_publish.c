@@ -49,6 +49,7 @@ typedef struct json_job {
     const ls_run *r;
     const ls_manifest *m;
     FILE *f;
+    int pretty;
     ls_errors err;           /* the thread's own: ls_errors is not shared */
     int rc;
 } json_job;
@@ -56,7 +57,7 @@ typedef struct json_job {
 static void *write_json(void *arg)
 {
     json_job *j = arg;
-    j->rc = ls_write_json(j->r, j->m, j->f, &j->err);
+    j->rc = ls_write_json(j->r, j->m, j->f, j->pretty, &j->err);
     return NULL;
 }
 
@@ -78,18 +79,20 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     size_t nunits = r->scheme->nunits;
     size_t max_sheets = o && o->max_sheets ? o->max_sheets : LS_LAYOUT_MAX_SHEETS;
     int sheets = (o && o->all_sheets) || nunits <= max_sheets;
-    ls_outdir *od = ls_outdir_open(dir, err);
+    ls_outdir *od = o && o->od ? o->od : ls_outdir_open(dir, err);
+    ls_items_csv *items = o && o->od ? o->items : NULL;
     if (!od) return -1;
-    FILE *fres, *fitems, *fjson, *fxlsx, *fhtml;
+    FILE *fres, *fitems = NULL, *fjson, *fxlsx, *fhtml;
     if (want(od, formats, LS_OUT_CSV, "results.csv", &fres, err) ||
-        want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err) ||
+        (!items && want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err)) ||
         want(od, formats, LS_OUT_JSON, "results.json", &fjson, err) ||
         want(od, formats, LS_OUT_XLSX, "results.xlsx", &fxlsx, err) ||
         want(od, formats, LS_OUT_HTML, "report.html", &fhtml, err)) {
+        if (items) ls_items_csv_finish(items, err);
         ls_outdir_abort(od);
         return -1;
     }
-    json_job job = {r, m, fjson, {0}, 0};
+    json_job job = {r, m, fjson, o && o->pretty, {0}, 0};
     ls_errors_init(&job.err);
     pthread_t t;
     int threaded = 0;
@@ -99,7 +102,11 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     }
     int rc = 0;
     if (fres) rc = ls_write_results_csv(r, fres, err);
-    if (!rc && fitems) rc = ls_write_items_csv(r, fitems, err);
+    if (items) {
+        if (ls_items_csv_finish(items, err)) rc = -1;
+    } else if (!rc && fitems) {
+        rc = ls_write_items_csv(r, fitems, err);
+    }
     if (!rc && fxlsx)
         rc = ls_write_xlsx(r, m, sheets, ls_outdir_tmp_path(od, "results.xlsx"), "results.xlsx",
                            err);

@@ -48,6 +48,11 @@ static const char *const usage = N_(
     "  --formats LIST           run: the files to write, from csv,json,xlsx,html (default: all)\n"
     "  --all-sheets             run: every unit's score sheet in results.xlsx and report.html,\n"
     "                           also above 500 units\n"
+    "  --pretty                 run: indent results.json for people (default: compact)\n"
+    "  -j, --jobs N             run, check, explain: score with N threads (default: the\n"
+    "                           machine's cores); the same results, byte for byte, for any N\n"
+    "  --timings                print the wall time of each phase (load, bind, score,\n"
+    "                           write) on standard error\n"
     "  -k, --keep-going         on rule errors, mark the cells and finish the rest\n"
     "  -q, --quiet              do not print the ranking\n"
     "  --max-instructions N     Lua instruction budget per rule call\n"
@@ -113,7 +118,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             !strcmp(a, "--max-memory-mb") || !strcmp(a, "--max-seconds") ||
             !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
             !strcmp(a, "--unit") || !strcmp(a, "--format") || !strcmp(a, "--formats") ||
-            !strcmp(a, "--units") || !strcmp(a, "--source")) {
+            !strcmp(a, "--units") || !strcmp(a, "--source") || !strcmp(a, "-j") ||
+            !strcmp(a, "--jobs")) {
             if (!val) { fprintf(stderr, _("lawscore: error: %s needs a value\n"), a); return -1; }
             i++;
             if (!strcmp(a, "--units")) o->select_units[o->nselect_units++] = val;
@@ -132,6 +138,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
                     return -1;
                 }
                 o->max_seconds = x;
+            } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+                if (parse_long(a, val, 1, 256, &o->jobs)) return -1;
             }
             else if (!strcmp(a, "--max-instructions")) {
                 if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
@@ -156,6 +164,10 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             i++;
         } else if (!strcmp(a, "--all-sheets")) {
             o->all_sheets = 1;
+        } else if (!strcmp(a, "--pretty")) {
+            o->pretty = 1;
+        } else if (!strcmp(a, "--timings")) {
+            o->timings = 1;
         } else if (!strcmp(a, "--strict")) {
             o->strict = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -171,6 +183,10 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     }
     if (!o->cmd) { fputs(_(usage), stderr); return -1; }
     *cmd = find_command(o->cmd);
+    if (*cmd && (*cmd)->operands == PATHS && o->jobs) {
+        fprintf(stderr, _("lawscore: error: --jobs is an option of 'run', 'check' and 'explain'\n%s"), _(usage));
+        return -1;
+    }
     if (*cmd && (*cmd)->operands == PATHS) return 0;   /* PATH... are in data */
     if (o->verbose || o->coverage || o->min_coverage >= 0) {
         fprintf(stderr, _("lawscore: error: %s is an option of 'test'\n%s"),
@@ -223,6 +239,10 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         if (bad) fprintf(stderr, _("lawscore: error: %s\n"), e.v[0].msg);
         ls_errors_cleanup(&e);
         if (bad) return -1;
+    }
+    if (o->pretty && strcmp(o->cmd, "run")) {
+        fprintf(stderr, _("lawscore: error: --pretty is an option of 'run'\n%s"), _(usage));
+        return -1;
     }
     if (o->strict && !strcmp(o->cmd, "test")) {
         fprintf(stderr, _("lawscore: error: --strict is an option of 'check', 'run' and 'explain'\n%s"), _(usage));

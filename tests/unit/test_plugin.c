@@ -179,13 +179,15 @@ static void test_search_path(void **state)
 static void test_abi_version(void **state)
 {
     (void)state;
-    assert_string_equal(ls_plugin_abi_version(), "1.1");
+    assert_string_equal(ls_plugin_abi_version(), "1.2");
     /* the layout the compatibility promise freezes for 1.x */
     assert_int_equal(offsetof(lsp_descriptor, magic), 0);
     assert_int_equal(offsetof(lsp_descriptor, abi_major), 4);
     assert_int_equal(offsetof(lsp_descriptor, abi_minor), 6);
     assert_int_equal(offsetof(lsp_descriptor, size), 8);
-    assert_int_equal(LSP_DESCRIPTOR_SIZE_1_0, sizeof(lsp_descriptor));
+    /* 1.2 appended flags after the 1.0 layout */
+    assert_int_equal(offsetof(lsp_descriptor, flags), LSP_DESCRIPTOR_SIZE_1_0);
+    assert_true(LSP_DESCRIPTOR_SIZE_1_0 < sizeof(lsp_descriptor));
     assert_int_equal(LSP_FUNCTION_SIZE_1_0, sizeof(lsp_function));
 }
 
@@ -257,7 +259,7 @@ static void test_major(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "major2", at_rule(x, "major2"),
                       "plugin 'major2' (%s/major2.so) was built for ABI 2.x, this lawscore has "
-                      "ABI 1.1: rebuild it with this lawscore's lawscore_plugin.h", test_dir);
+                      "ABI 1.2: rebuild it with this lawscore's lawscore_plugin.h", test_dir);
     fx_free(x);
 }
 
@@ -267,7 +269,7 @@ static void test_minor(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "minor9", at_rule(x, "minor9"),
                       "plugin 'minor9' (%s/minor9.so) was built for ABI 1.9, this lawscore has "
-                      "ABI 1.1: it needs a newer lawscore", test_dir);
+                      "ABI 1.2: it needs a newer lawscore", test_dir);
     fx_free(x);
 }
 
@@ -554,7 +556,7 @@ static void test_run_stops(void **state)
     fx *x = calls_fx();
     ls_backends b = {{NULL}};
     b.by_kind[LS_RULE_PLUGIN] = x->plug;
-    ls_score_opts so = {0};
+    ls_score_opts so = {.keep_going = 0};
     ls_run *r = ls_score_run(x->s, x->d, &b, &so, &x->err);
     assert_null(r);
     assert_int_equal(x->err.nerrors, 1);
@@ -811,7 +813,7 @@ static void test_twins_run(void **state)
     ls_backends b = {{NULL}};
     b.by_kind[LS_RULE_LUA] = x->lua;
     b.by_kind[LS_RULE_PLUGIN] = x->plug;
-    ls_score_opts so = {0};
+    ls_score_opts so = {.keep_going = 0};
     ls_run *r = ls_score_run(x->s, x->d, &b, &so, &x->err);
     if (!r) ls_errors_print(&x->err, stderr);
     assert_non_null(r);

@@ -70,13 +70,13 @@ static void bind_extra(const ls_scheme *s, const ls_cmd_opts *o, ls_score_opts *
 
 static void free_extra(ls_score_opts *so)
 {
-    for (size_t i = 0; i < so->nextra; i++) ls_backends_cleanup((ls_backends *)&so->extra[i]);
-    free((void *)so->extra);
+    for (size_t i = 0; i < so->nextra; i++) ls_backends_cleanup(&so->extra[i]);
+    free(so->extra);
     so->extra = NULL;
     so->nextra = 0;
 }
 
-/* --timings: the wall time of each phase, as one note. */
+/* --timings: the wall and CPU time of each phase, as one note. */
 typedef struct timer {
     int on;
     size_t jobs;

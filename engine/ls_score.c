@@ -5,6 +5,14 @@
  * All arithmetic after a rule returns is on ls_fixed integers: a rule's
  * value is rounded once (half up) at the scheme's precision, and every sum
  * after that is exact.
+ *
+ * Threads (see ls_score.h): workers take chunks in order from an atomic
+ * counter; a chunk's cells are written in place (rows of other chunks are
+ * never touched), its reasons, reads and errors go to its own arrays.
+ * Without keep_going the lowest failing chunk is remembered (fail_at) and
+ * no chunk after it is started.  The sink's thread follows the chunks in
+ * order (a flag per chunk and a condition variable).  join_chunks runs
+ * after every thread has ended.
  */
 #include "ls_score.h"
 

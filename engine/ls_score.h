@@ -107,7 +107,7 @@ typedef struct ls_score_opts {
     /* More scoring threads: extra[0..nextra) are registries bound like
      * the `b` of ls_score_run, one per extra thread (not owned).  With
      * nextra 0 the calling thread scores alone. */
-    const ls_backends *extra;
+    ls_backends *extra;
     size_t nextra;
     size_t chunk;            /* units a thread takes at a time; 0 = LS_SCORE_CHUNK */
     const ls_score_sink *sink;   /* may be NULL */

@@ -23,7 +23,7 @@
 #   BENCH_SIZES    sizes to measure, ascending (default "1000 10000 100000")
 #   BENCH_BUDGET   seconds: a size whose projected time (from the size
 #                  before it) would end the bench after this is skipped
-#                  and reported (default 300)
+#                  and reported (default 400)
 #   BENCH_REPRO_N  size at which the determinism check runs twice (10000)
 #   BENCH_TIME     the time utility (default /usr/bin/time; empty: use date)
 #   BENCH_FORMATS  --formats for the runs (default: lawscore's default, every
@@ -50,7 +50,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 EX=$ROOT/examples/dongfeng-2017
 SIZES=${BENCH_SIZES:-1000 10000 100000}
-BUDGET=${BENCH_BUDGET:-300}
+BUDGET=${BENCH_BUDGET:-400}
 REPRO_N=${BENCH_REPRO_N:-10000}
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/lawscore-bench.XXXXXX") || exit 1
@@ -206,7 +206,6 @@ for n in $SIZES; do
             continue
         fi
     fi
-    t_size=$(now)
     say "N=$n: generating"
     t0=$(now)
     make_province "$n"
@@ -273,7 +272,8 @@ for n in $SIZES; do
 
     echo "$n $r1_s $r1_load $r1_score $r1_write $r1_kb $r2_min $r2_max $r2_load $r2_score $r2_write $r2_kb $c_s $c_kb $ob $inb $l_yaml $l_csv $l_lua1 $l_lua2 $l_write $gen_s $r1_scpu $r2_scpu" >>"$ROWS"
     prevN=$n
-    prevT=$(calc "print $(now) - $t_size")
+    # what the next size costs: one run each way, one check, the limits (x1.3)
+    prevT=$(calc "print ($r1_s + $r2_min + $c_s + $l_yaml + $l_csv + $l_lua1 + $l_lua2 + $l_write) * 1.3")
     prevOut=$ob
 done
 

@@ -305,6 +305,11 @@ static void join_chunks(shared *sh, size_t nchunks, ls_errors *err)
         if (ch->nreads) memcpy(r->reads + r->nreads, ch->reads, ch->nreads * sizeof *ch->reads);
         r->nreasons += ch->nreasons;
         r->nreads += ch->nreads;
+        /* gone as soon as copied: the peak is one copy plus a chunk */
+        free(ch->reasons);
+        free(ch->reads);
+        ch->reasons = NULL;
+        ch->reads = NULL;
         r->nerrors += ch->nerrors;
         ls_errors_append(err, &ch->err);
     }

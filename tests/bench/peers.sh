@@ -18,7 +18,10 @@
 # Prints the times and ratios; exits non-zero when a program fails or a
 # peer disagrees.
 #
-# Environment: PEERS_SIZES (default "10000 100000"), TMPDIR.
+# Environment: PEERS_SIZES (default "10000 100000"); PEERS_FORMATS, what
+# lawscore writes (default csv,json: the machine-readable files, as the
+# peers write; "all" for lawscore's default, which adds results.xlsx and
+# report.html); TMPDIR.
 set -u
 LS=${1:-}
 BUILD=${2:-build}
@@ -31,6 +34,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 EX=$ROOT/examples/dongfeng-2017
 SIZES=${PEERS_SIZES:-10000 100000}
+FORMATS=${PEERS_FORMATS:-csv,json}
+FARG="--formats $FORMATS"
+[ "$FORMATS" = all ] && FARG=
 mkdir -p "$BUILD/peers" || exit 1
 PEERS=$(cd "$BUILD/peers" && pwd)
 say() { echo "peers: $*" >&2; }
@@ -54,7 +60,16 @@ trap 'rm -rf "$W"; exit 130' HUP INT PIPE TERM
 pdir=$(dirname "$LS")/plugins
 [ -d "$pdir" ] && LAWSCORE_PLUGIN_PATH=$pdir && export LAWSCORE_PLUGIN_PATH
 
-now() { date +%s.%N; }
+# timed OUTVAR CMD...: run CMD (stdout to /dev/null, stderr to $W/err); sets
+# T_WALL and T_CPU (user + system seconds: what the work cost whatever else
+# the machine runs).  Returns CMD's status.
+timed() {
+    /usr/bin/time -f '%e %U %S' -o "$W/time" "$@" >/dev/null 2>"$W/err"
+    st=$?
+    T_WALL=$(awk '{ printf "%.2f", $1 }' "$W/time")
+    T_CPU=$(awk '{ printf "%.2f", $2 + $3 }' "$W/time")
+    return $st
+}
 calc() { awk "BEGIN { $1 }" </dev/null; }
 # agree A B: every unit's rank, total and grade in peer file B as in lawscore's results.csv A
 agree() {
@@ -73,49 +88,45 @@ for n in $SIZES; do
     awk -v n="$n" -v out="$d" -f "$HERE/gen.awk" "$EX/units.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv" ||
         fail "gen.awk N=$n"
     say "N=$n: lawscore run"
-    t0=$(now)
-    "$LS" run -q -o "$d/ls" "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv" >/dev/null 2>"$W/err" ||
+    # shellcheck disable=SC2086 # FARG: empty or two words
+    timed "$LS" run -q $FARG -o "$d/ls" "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv" ||
         fail "lawscore run at N=$n: $(head -n 3 "$W/err")"
-    t1=$(now)
-    ls_s=$(calc "printf \"%.2f\", $t1 - $t0")
     ls_mb=$(du -sm "$d/ls" | awk '{ print $1 }')
-    line="$n $ls_s $ls_mb"
+    line="$n $T_WALL $ls_mb $T_CPU"
     for c in 1 2 4; do
         say "N=$n: zen-engine, $c in flight"
-        t0=$(now)
-        node "$PEERS/peer_zen.js" "$d" "$d/zen$c" "$c" >/dev/null 2>"$W/err" || fail "zen at N=$n: $(head -n 5 "$W/err")"
-        t1=$(now)
+        timed node "$PEERS/peer_zen.js" "$d" "$d/zen$c" "$c" || fail "zen at N=$n: $(head -n 5 "$W/err")"
         a=$(agree "$d/ls/results.csv" "$d/zen$c/results.csv") || fail "zen ($c in flight) disagrees with lawscore at N=$n: $a units agree"
-        line="$line $(calc "printf \"%.2f\", $t1 - $t0") $a"
+        line="$line $T_WALL $a $T_CPU"
         rm -rf "$d/zen$c"
     done
     say "N=$n: Python"
-    t0=$(now)
-    python3 "$HERE/peer_python.py" "$d" "$d/py" >/dev/null 2>"$W/err" || fail "python at N=$n: $(head -n 5 "$W/err")"
-    t1=$(now)
+    timed python3 "$HERE/peer_python.py" "$d" "$d/py" || fail "python at N=$n: $(head -n 5 "$W/err")"
     a=$(agree "$d/ls/results.csv" "$d/py/results.csv") || fail "the Python port disagrees with lawscore at N=$n: $a units agree"
-    line="$line $(calc "printf \"%.2f\", $t1 - $t0") $a"
+    line="$line $T_WALL $a $T_CPU"
     echo "$line" >>"$ROWS"
     rm -rf "$d"
 done
 
 echo
 echo "lawscore against its peers, end to end (input files to result files), wall seconds"
-echo "  lawscore $("$LS" --version | awk '{ print $2 }') run, --jobs = $(getconf _NPROCESSORS_ONLN) cores, writing results.csv, items.csv, results.json"
+echo "  lawscore $("$LS" --version | awk '{ print $2 }') run, --jobs = $(getconf _NPROCESSORS_ONLN) cores, --formats $FORMATS"
 echo "  zen-engine $ZENV (node $(node --version)): the example's item scoring as one JDM decision graph, k evaluations in flight"
 echo "  Python $PYV, decimal, csv, json"
-echo "  agree = units whose rank, total and grade equal lawscore's"
+echo "  agree = units whose rank, total and grade equal lawscore's; ratio = peer / lawscore (above 1: lawscore faster);"
+echo "  CPU = user + system seconds of the process (what the work cost, whatever else the machine runs)"
 echo "  load avg: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') (other work on the machine slows wall times)"
 echo
 awk '{
-    printf "N=%d\n", $1
-    printf "  %-28s %8.2f s   (output %d MB)\n", "lawscore", $2, $3
-    printf "  %-28s %8.2f s   %5.2fx lawscore   agree %s\n", "zen-engine, 1 in flight", $4, $4 / $2, $5
-    printf "  %-28s %8.2f s   %5.2fx lawscore   agree %s\n", "zen-engine, 2 in flight", $6, $6 / $2, $7
-    printf "  %-28s %8.2f s   %5.2fx lawscore   agree %s\n", "zen-engine, 4 in flight", $8, $8 / $2, $9
-    printf "  %-28s %8.2f s   %5.2fx lawscore   agree %s\n", "Python port", $10, $10 / $2, $11
-    best = $4; if ($6 < best) best = $6; if ($8 < best) best = $8
-    printf "  goals: faster than zen-engine at any concurrency: %s (best zen %.2f s / lawscore %.2f s = %.2fx);\n", \
+    # n lsW lsMB lsC z1W z1A z1C z2W z2A z2C z4W z4A z4C pyW pyA pyC
+    printf "N=%d                          wall s    ratio    CPU s    ratio   agree\n", $1
+    printf "  %-26s %8.2f %8s %8.2f %8s   (output %d MB)\n", "lawscore", $2, "", $4, "", $3
+    printf "  %-26s %8.2f %7.2fx %8.2f %7.2fx   %s\n", "zen-engine, 1 in flight", $5, $5 / $2, $7, $7 / $4, $6
+    printf "  %-26s %8.2f %7.2fx %8.2f %7.2fx   %s\n", "zen-engine, 2 in flight", $8, $8 / $2, $10, $10 / $4, $9
+    printf "  %-26s %8.2f %7.2fx %8.2f %7.2fx   %s\n", "zen-engine, 4 in flight", $11, $11 / $2, $13, $13 / $4, $12
+    printf "  %-26s %8.2f %7.2fx %8.2f %7.2fx   %s\n", "Python port", $14, $14 / $2, $16, $16 / $4, $15
+    best = $5; if ($8 < best) best = $8; if ($11 < best) best = $11
+    printf "  goals: faster than zen-engine at any concurrency: %s (best zen %.2f s / lawscore %.2f s wall = %.2fx);\n", \
            (best > $2 ? "met" : "not met"), best, $2, best / $2
-    printf "         >= 20x the Python port: %s (%.1fx)\n", ($10 / $2 >= 20 ? "met" : "not met"), $10 / $2
+    printf "         >= 20x the Python port: %s (%.1fx wall, %.1fx CPU)\n", ($14 / $2 >= 20 ? "met" : "not met"), $14 / $2, $16 / $4
 }' "$ROWS"

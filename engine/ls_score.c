@@ -250,7 +250,14 @@ static void *sink_main(void *p)
         pthread_mutex_unlock(&sh->lock);
         if (atomic_load(&sh->fail_at) <= k) break;
         chunk *ch = &sh->chunks[k];
-        ls_run view = *sh->r;
+        /* only what the scorers are done with: not a copy of the whole
+         * run, whose other fields the scoring thread still sets */
+        ls_run view;
+        memset(&view, 0, sizeof view);
+        view.scheme = sh->r->scheme;
+        view.data = sh->r->data;
+        view.cells = sh->r->cells;
+        view.units = sh->r->units;
         view.reasons = ch->reasons;
         view.nreasons = ch->nreasons;
         view.reads = ch->reads;

@@ -104,8 +104,10 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_dataset *d = NULL;
     ls_scheme *s = ls_scheme_load(o->scheme, err);
     if (!s || !(r = score_all(o, s, &d, &b, err))) goto out;
-    if (!o->quiet) ls_print_ranking(r, out);
+    /* The ranking only once the results are published: a ranking on
+     * screen with no files behind it would be taken for the outcome. */
     rc = write_outputs(r, o, &b, err);
+    if (rc == LS_CMD_OK && !o->quiet) ls_print_ranking(r, out);
     if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the results"), err);
 out:
     ls_run_free(r);

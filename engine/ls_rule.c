@@ -87,7 +87,21 @@ char *ls_rule_call_describe(const ls_rule_call *c)
 int ls_rule_call_report(const ls_rule_call *c, ls_errors *err)
 {
     char *msg = ls_rule_call_describe(c);
-    ls_errorf(err, ls_rule_call_path(c), c->err_line, 0, "%s", msg);
+    if (c->err_line > 0) {
+        ls_errorf(err, ls_rule_call_path(c), c->err_line, 0, "%s", msg);
+    } else {
+        /* No line in the script or plugin (a bad return value, a plugin
+         * failure): the position is the item's rule in the scheme, and
+         * the message names the file that failed. */
+        const ls_node *n = &c->scheme->nodes[c->node];
+        const char *file = ls_rule_call_path(c);
+        size_t first = strcspn(msg, "\n");
+        if (strcmp(file, c->scheme->path))
+            ls_errorf(err, c->scheme->path, n->rule.line, n->rule.col, "%.*s (in %s)%s", (int)first,
+                      msg, file, msg + first);
+        else
+            ls_errorf(err, c->scheme->path, n->rule.line, n->rule.col, "%s", msg);
+    }
     free(msg);
     return -1;
 }

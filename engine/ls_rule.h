@@ -67,7 +67,9 @@ char *ls_rule_call_describe(const ls_rule_call *c);
 /* The file a failure is reported at: the script, else the rule's file,
  * else the scheme. */
 const char *ls_rule_call_path(const ls_rule_call *c);
-/* Record the failure in err as  path:line: error: <describe>.  Returns -1. */
+/* Record the failure in err as  path:line: error: <describe>; a failure
+ * without a line (a bad return value, a plugin failure) is reported at the
+ * item's rule in the scheme, naming the failing file.  Returns -1. */
 int ls_rule_call_report(const ls_rule_call *c, ls_errors *err);
 
 /* Told, while a backend probes, of an indicator name a rule reads that the

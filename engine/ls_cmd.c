@@ -14,6 +14,7 @@
 #include "ls_manifest.h"
 #include "ls_publish.h"
 #include "ls_scheme.h"
+#include "ls_scope.h"
 #include "ls_score.h"
 #include "ls_sheet.h"
 #include "ls_summary.h"
@@ -30,9 +31,16 @@ static int bind_rules(const ls_scheme *s, const ls_cmd_opts *o, ls_backends *b, 
     return ls_backends_bind(b, s, &bo, err);
 }
 
+/* The scheme, its files confined to its directory and --allow-dir. */
+static ls_scheme *load_scheme(const ls_cmd_opts *o, ls_errors *err)
+{
+    ls_scope scope = {o->allow_dirs, o->nallow_dirs};
+    return ls_scheme_load_scoped(o->scheme, &scope, err);
+}
+
 ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    ls_scheme *s = load_scheme(o, err);
     if (!s) return LS_CMD_BAD_INPUT;
     ls_dataset *d = ls_dataset_load(s, o->data, o->ndata, o->ndata == 0, err);
     ls_backends b;
@@ -102,7 +110,7 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_backends b = {0};
     ls_run *r = NULL;
     ls_dataset *d = NULL;
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    ls_scheme *s = load_scheme(o, err);
     if (!s || !(r = score_all(o, s, &d, &b, err))) goto out;
     /* The ranking only once the results are published: a ranking on
      * screen with no files behind it would be taken for the outcome. */
@@ -124,7 +132,7 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_run *r = NULL;
     ls_dataset *d = NULL;
     size_t *units = ls_xcalloc(o->nunits ? o->nunits : 1, sizeof *units);
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    ls_scheme *s = load_scheme(o, err);
     if (!s) goto out;
     int bad = 0;
     for (size_t i = 0; i < o->nunits; i++) {
@@ -165,5 +173,7 @@ ls_cmd_status ls_cmd_test(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     t.nplugin_paths = o->nplugin_paths;
     t.max_instructions = o->max_instructions;
     t.max_memory_mb = o->max_memory_mb;
+    t.allow_dirs = o->allow_dirs;
+    t.nallow_dirs = o->nallow_dirs;
     return ls_testrun(&t, out, err) != 0 ? LS_CMD_BAD_INPUT : LS_CMD_OK;
 }

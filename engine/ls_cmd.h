@@ -31,6 +31,10 @@ typedef struct ls_cmd_opts {
     long max_instructions, max_memory_mb;   /* 0: scheme's or default */
     const char **plugin_paths;   /* --plugin-path, in order */
     size_t nplugin_paths;
+    const char **allow_dirs;     /* --allow-dir: besides the scheme's own
+                                    directory, where the files it names
+                                    may come from */
+    size_t nallow_dirs;
     const char **units;          /* explain: --unit, in order */
     size_t nunits;
     int json;                    /* explain: --format json */

@@ -54,7 +54,8 @@ static const struct command {
 enum { NOVAL, WORD, NUMBER };
 enum {
     O_OUTPUT, O_STRICT, O_UNIT, O_FORMAT, O_VERBOSE, O_COVERAGE, O_MIN_COVERAGE, O_KEEP_GOING,
-    O_QUIET, O_MAX_INSTRUCTIONS, O_MAX_MEMORY, O_PLUGIN_PATH, O_FORMATS, O_ALL_SHEETS, O_HELP
+    O_QUIET, O_MAX_INSTRUCTIONS, O_MAX_MEMORY, O_PLUGIN_PATH, O_FORMATS, O_ALL_SHEETS, O_ALLOW_DIR,
+    O_HELP
 };
 static const struct option {
     int id;
@@ -88,6 +89,9 @@ static const struct option {
     {O_ALL_SHEETS, NULL, "--all-sheets", NOVAL, C_RUN,
      N_("\tevery unit's score sheet in results.xlsx and report.html,\n"
         "also above 500 units")},
+    {O_ALLOW_DIR, NULL, "--allow-dir", WORD, C_ALL,
+     N_("DIR\tlet the scheme name files (rules, units) in DIR too, not only\n"
+        "in its own directory; may be repeated")},
     {O_HELP, "-h", "--help", NOVAL, C_ALL, N_("\tthis help")},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -184,6 +188,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     o->data = ls_xcalloc((size_t)argc, sizeof *o->data);
     o->plugin_paths = ls_xcalloc((size_t)argc, sizeof *o->plugin_paths);
     o->units = ls_xcalloc((size_t)argc, sizeof *o->units);
+    o->allow_dirs = ls_xcalloc((size_t)argc, sizeof *o->allow_dirs);
     const char *format = NULL, *formats = NULL;
     const char *seen[NOPTIONS] = {0};   /* each option as written, if given */
     const char *operands[argc];
@@ -227,6 +232,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         case O_OUTPUT: o->outdir = val; break;
         case O_PLUGIN_PATH: o->plugin_paths[o->nplugin_paths++] = val; break;
         case O_UNIT: o->units[o->nunits++] = val; break;
+        case O_ALLOW_DIR: o->allow_dirs[o->nallow_dirs++] = val; break;
         case O_FORMAT: format = val; break;
         case O_FORMATS: formats = val; break;
         case O_MAX_INSTRUCTIONS:
@@ -332,6 +338,7 @@ int main(int argc, char **argv)
         free(o.data);
         free(o.plugin_paths);
         free(o.units);
+        free(o.allow_dirs);
         return p > 0 ? 0 : EXIT_USAGE;
     }
     ls_errors err;
@@ -344,5 +351,6 @@ int main(int argc, char **argv)
     free(o.data);
     free(o.plugin_paths);
     free(o.units);
+    free(o.allow_dirs);
     return rc;
 }

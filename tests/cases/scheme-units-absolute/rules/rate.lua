@@ -1,0 +1,1 @@
+return rate_steps(data.close_rate, 90, 10, 6, "结案率")

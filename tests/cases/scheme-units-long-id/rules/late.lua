@@ -1,0 +1,1 @@
+return per_occurrence(data.late_reports, params.each, "迟报")

@@ -143,7 +143,7 @@ test: all plugins depends format-check unit cases fuzz-regress clients
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
-cases: $(BUILD)/lawscore
+cases: $(BUILD)/lawscore $(TEST_PLUGINS) plugins
 	@sh tests/run-cases.sh $(BUILD)/lawscore
 
 # The "Depends on:" line of each engine header against the module's

@@ -88,6 +88,9 @@ typedef struct ls_loaded_file {
     const char *path;        /* the file loaded */
     const char *name;        /* plugin: its name in the scheme; script: the path */
     const char *version;     /* plugin: its own version, may be ""; script: "" */
+    const char *shadows;     /* plugin: the installed plugin of the same name
+                                it hides (it was found beside the scheme),
+                                or NULL */
 } ls_loaded_file;
 
 typedef struct ls_backend ls_backend;

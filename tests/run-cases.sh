@@ -14,7 +14,10 @@
 # holds:
 #   cmd        the arguments to lawscore, one line; paths relative to the
 #              repository root; $CASE expands to the case directory and
-#              $OUT to a fresh scratch directory
+#              $OUT to a fresh scratch directory, $BUILD to the build
+#              directory (test plugins: $BUILD/test-plugins); a case's
+#              files may link to the build directory as .build at the
+#              root of the assembled tree (../../../.build/plugins/...)
 #   status     the expected exit status (default 0)
 #   stderr     the expected standard error, exactly (optional); in both
 #              streams the build directory reads as $BUILD and the
@@ -80,6 +83,7 @@ mkdir -p "$root/tests/cases"
 for e in * tests/*; do
     [ "$e" = tests ] || [ "$e" = tests/cases ] || ln -s "$PWD/$e" "$root/$e"
 done
+ln -s "$BINDIR" "$root/.build"
 is_control() {
     case "$1" in cmd|status|stdout|stderr|env|expected|writes-on-failure) return 0 ;; esac
     return 1
@@ -89,7 +93,7 @@ for dir in tests/cases/*/; do
     mkdir -p "$root/$dir"
     [ "$dir" = tests/cases/_base ] || cp -R tests/cases/_base/. "$root/$dir"
     for f in "$dir"/* "$dir"/.[!.]*; do
-        [ -e "$f" ] || continue
+        [ -e "$f" ] || [ -L "$f" ] || continue
         is_control "${f##*/}" || cp -R "$f" "$root/$dir/"
     done
 done
@@ -122,7 +126,7 @@ for dir in tests/cases/*/; do
     CASE=$dir
     OUT=$scratch/$name/out
     mkdir -p "$OUT"
-    args=$(sed -e "s|\$CASE|$CASE|g" -e "s|\$OUT|$OUT|g" "$dir/cmd")
+    args=$(sed -e "s|\$CASE|$CASE|g" -e "s|\$OUT|$OUT|g" -e "s|\$BUILD|$BINDIR|g" "$dir/cmd")
     want_status=0
     [ -f "$dir/status" ] && want_status=$(cat "$dir/status")
     caseenv=""
@@ -170,7 +174,7 @@ $(diff -u "$dir/$stream" "$scratch/$name/$stream" | head -40)"
     done
     if [ -d "$dir/expected" ]; then
         for f in "$dir"/expected/*; do
-            [ -e "$f" ] || continue
+            [ -e "$f" ] || [ -L "$f" ] || continue
             b=$(basename "$f")
             if ! cmp -s "$f" "$OUT/$b"; then
                 ok=0

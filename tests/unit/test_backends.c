@@ -36,7 +36,7 @@ static int fake_loaded(const ls_backend *self, size_t i, ls_loaded_file *out)
 {
     const fake *f = (const fake *)self;
     if (i >= f->nfiles) return -1;
-    *out = (ls_loaded_file){LS_LOADED_PLUGIN, f->files[i], f->files[i], "9"};
+    *out = (ls_loaded_file){LS_LOADED_PLUGIN, f->files[i], f->files[i], "9", NULL};
     return 0;
 }
 

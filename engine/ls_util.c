@@ -245,6 +245,19 @@ const char *ls_excerpt(const char *s, size_t max, char *buf, size_t size)
     return buf;
 }
 
+int ls_cell_is_formula(const char *s)
+{
+    return s && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                 s[0] == '\r');
+}
+
+const char *ls_cell_text(const char *s, char **owned)
+{
+    *owned = NULL;
+    if (!ls_cell_is_formula(s)) return s;
+    return *owned = ls_format("'%s", s);
+}
+
 void ls_utf8_fix_tail(char *s)
 {
     size_t len = strlen(s), start = len;

@@ -74,6 +74,15 @@ int ls_utf8_clip(const char *s, int max);
  * (units: /etc/shadow) or sends escape sequences to the terminal.  Returns
  * buf. */
 const char *ls_excerpt(const char *s, size_t max, char *buf, size_t size);
+/* Text written into a spreadsheet cell (CSV or workbook) that a
+ * spreadsheet would take for a formula: it starts with '=', '+', '-', '@',
+ * a tab or a carriage return (OWASP, CSV injection).  Every exporter
+ * writes such text behind an apostrophe: ls_cell_text. */
+int ls_cell_is_formula(const char *s);
+/* s as text for a spreadsheet cell: s itself, or when ls_cell_is_formula
+ * a new string "'" + s stored in *owned (caller frees; else *owned is
+ * NULL).  Only for text: numbers (scores, ranks) are written as they are. */
+const char *ls_cell_text(const char *s, char **owned);
 /* Cut an incomplete UTF-8 character off the end of s (after a truncating
  * snprintf). */
 void ls_utf8_fix_tail(char *s);

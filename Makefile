@@ -12,6 +12,7 @@
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite under valgrind
 #   make bench      benchmarks (print their figures)
+#   make stress     kill runs at random moments: results always a whole set
 #   make install PREFIX=/usr/local DESTDIR=
 #   make pot        extract the messages into po/lawscore.pot (docs/messages.md)
 #   make po-update  merge new messages into po/zh_CN.po for the translator
@@ -48,7 +49,7 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit cases clients plugins asan valgrind bench install clean format \
+.PHONY: all deps demo check test unit cases clients plugins asan valgrind bench stress install clean format \
         depends format-check \
         fuzz fuzz-bins fuzz-regress pot po-update
 
@@ -175,6 +176,13 @@ valgrind: deps
 	    $(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook --coverage
 
 unit-bins: $(UNIT_BIN)
+
+# Not part of `make check`: about 5 minutes (tests/stress.sh).
+stress: all plugins
+	@sh tests/stress.sh $(BUILD)/lawscore $(STRESS_KILLS) $(STRESS_UNITS)
+
+STRESS_KILLS ?= 30
+STRESS_UNITS ?= 10000
 
 bench: deps
 	@$(MAKE) --no-print-directory all plugins

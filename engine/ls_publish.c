@@ -10,6 +10,7 @@
 #include "ls_export_html.h"
 #include "ls_export_json.h"
 #include "ls_export_xlsx.h"
+#include "ls_guard.h"
 #include "ls_layout.h"
 #include "ls_outdir.h"
 #include "ls_util.h"
@@ -80,6 +81,8 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     int sheets = (o && o->all_sheets) || nunits <= max_sheets;
     ls_outdir *od = ls_outdir_open(dir, err);
     if (!od) return -1;
+    /* a plugin crashing from here on takes the unfinished output with it */
+    ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
     FILE *fres, *fitems, *fjson, *fxlsx, *fhtml;
     if (want(od, formats, LS_OUT_CSV, "results.csv", &fres, err) ||
         want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err) ||

@@ -9,7 +9,7 @@
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
  * ls_summary, ls_manifest, ls_publish, ls_table, ls_sheet,
- * ls_export_json, ls_testrun, ls_error, ls_util.
+ * ls_export_json, ls_testrun, ls_scope, ls_error, ls_util.
  */
 #ifndef LS_CMD_H
 #define LS_CMD_H

@@ -5,7 +5,7 @@
  * piece by piece with write(2) from strings that already exist (the
  * scheme's names, the plugin's path), numbers are converted by hand.
  */
-#define _GNU_SOURCE   /* on_exit */
+#define _GNU_SOURCE /* on_exit */
 #include "ls_guard.h"
 
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static _Thread_local const ls_guard_site *current;
-static _Thread_local void *altstack;   /* kept: the thread's signal stack */
+static _Thread_local void *altstack; /* kept: the thread's signal stack */
 static void (*cleanup)(void);
 static int installed;
 
@@ -40,7 +40,8 @@ static void put_int(long v)
     buf[--i] = '\0';
     int neg = v < 0;
     unsigned long u = neg ? 0UL - (unsigned long)v : (unsigned long)v;
-    do buf[--i] = (char)('0' + u % 10); while ((u /= 10) && i > 1);
+    do buf[--i] = (char)('0' + u % 10);
+    while ((u /= 10) && i > 1);
     if (neg && i > 0) buf[--i] = '-';
     put(buf + i);
 }
@@ -143,7 +144,7 @@ int ls_guard_install(void)
             free(st.ss_sp);
             return -1;
         }
-        altstack = st.ss_sp;   /* stays for the thread's life */
+        altstack = st.ss_sp; /* stays for the thread's life */
     }
     if (installed) return 0;
     installed = 1;

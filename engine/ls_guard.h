@@ -22,8 +22,7 @@
  * Each thread that calls plugins needs its own alternate stack: call
  * ls_guard_install() in it before its first plugin call.
  *
- * Depends on: POSIX signals (sigaction, sigaltstack), glibc on_exit,
- * ls_scheme.
+ * Depends on: ls_scheme, libc (sigaction, sigaltstack, glibc's on_exit).
  */
 #ifndef LS_GUARD_H
 #define LS_GUARD_H
@@ -33,10 +32,10 @@
 /* Where plugin code runs: strings must live while the site is entered. */
 typedef struct ls_guard_site {
     const ls_scheme *s;
-    int node;                  /* the item (leaf) */
-    int unit;                  /* -1: not scoring a unit (binding, freeing) */
+    int node; /* the item (leaf) */
+    int unit; /* -1: not scoring a unit (binding, freeing) */
     const char *plugin, *path, *function;
-    const char *phase;         /* "binding", "scoring", "freeing", "loading" */
+    const char *phase; /* "binding", "scoring", "freeing", "loading" */
 } ls_guard_site;
 
 /* Install the handlers (once per process) and an alternate signal stack

@@ -8,7 +8,8 @@
  * Depends on: ls_i18n, ls_yread (and through it ls_yaml: the scheme's YAML stays
  * loaded, rule parameters are handed to rule backends as YAML nodes; this
  * header only names their types), ls_csv (units files), ls_value,
- * ls_decimal, ls_strmap, ls_arena, ls_error, ls_util.
+ * ls_decimal, ls_strmap, ls_arena, ls_scope (the directories its files
+ * may come from), ls_error, ls_util.
  */
 #ifndef LS_SCHEME_H
 #define LS_SCHEME_H

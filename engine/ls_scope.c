@@ -1,7 +1,7 @@
 /*
  * ls_scope.c - the directories a scheme's files may come from (see ls_scope.h).
  */
-#define _XOPEN_SOURCE 700   /* realpath */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "ls_scope.h"
 
 #include <limits.h>
@@ -39,9 +39,9 @@ const char *ls_scope_refuses(const char *dir, const char *rel, const ls_scope *s
         int ok = inside(real, dir);
         for (size_t i = 0; !ok && i < nallow; i++) ok = inside(real, scope->allow[i]);
         if (!ok) {
-            why = rel[0] == '/'                      ? "is an absolute path outside the scheme's directory"
+            why = rel[0] == '/'                                    ? "is an absolute path outside the scheme's directory"
                   : !strncmp(rel, "../", 3) || strstr(rel, "/../") ? "leads out of the scheme's directory"
-                                                     : "leads out of the scheme's directory through a symbolic link";
+                                                                   : "leads out of the scheme's directory through a symbolic link";
         }
     } else {
         /* It does not exist (the caller says so): judge the text, so that

@@ -5,9 +5,8 @@
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_rule, ls_expect,
  * ls_score, ls_coverage, ls_testrun (options), ls_yaml, ls_yread,
- * ls_arena, ls_error, ls_util.
+ * ls_arena, ls_scope, ls_error, ls_util.
  */
-#include "ls_scope.h"
 #include "ls_testcase.h"
 
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "ls_backends.h"
 #include "ls_expect.h"
 #include "ls_i18n.h"
+#include "ls_scope.h"
 #include "ls_yread.h"
 
 /* Id and name of the unit a case makes up when it gives none. */

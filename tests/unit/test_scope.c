@@ -37,7 +37,7 @@ static void test_scope(void **state)
 
     assert_null(ls_scope_refuses(scheme, "rules/a.lua", NULL));
     assert_null(ls_scope_refuses(scheme, "rules/../rules/a.lua", NULL));
-    assert_null(ls_scope_refuses(scheme, "rules/missing.lua", NULL));   /* not found: said later */
+    assert_null(ls_scope_refuses(scheme, "rules/missing.lua", NULL)); /* not found: said later */
     assert_string_equal(ls_scope_refuses(scheme, "../other/b.lua", NULL),
                         "leads out of the scheme's directory");
     assert_string_equal(ls_scope_refuses(scheme, "../other/missing.lua", NULL),

@@ -61,6 +61,14 @@ static void *write_json(void *arg)
     return NULL;
 }
 
+/* A writer's errors from index `from` on name no file: they are about
+ * DIR/name. */
+static void name_file(ls_errors *err, size_t from, const char *dir, const char *name)
+{
+    for (size_t i = from; i < err->n; i++)
+        if (!err->v[i].path) err->v[i].path = ls_format("%s/%s", dir, name);
+}
+
 /* Add file `name` to the output when its format is wanted; *f NULL
  * otherwise.  -1 when it could not be created. */
 static int want(ls_outdir *od, unsigned formats, unsigned bit, const char *name, FILE **f,
@@ -101,18 +109,28 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
         if (!threaded) write_json(&job);
     }
     int rc = 0;
+    size_t from = err->n;
     if (fres) rc = ls_write_results_csv(r, fres, err);
+    name_file(err, from, dir, "results.csv");
+    from = err->n;
     if (!rc && fitems) rc = ls_write_items_csv(r, fitems, err);
+    name_file(err, from, dir, "items.csv");
+    from = err->n;
     if (!rc && fxlsx)
         rc = ls_write_xlsx(r, m, sheets, ls_outdir_tmp_path(od, "results.xlsx"), "results.xlsx",
                            err);
+    name_file(err, from, dir, "results.xlsx");
+    from = err->n;
     if (!rc && fhtml) rc = ls_write_html(r, m, sheets, fhtml, err);
+    name_file(err, from, dir, "report.html");
     if (threaded) pthread_join(t, NULL);
     /* the JSON writer's messages after the others', in a fixed order */
+    from = err->n;
     for (size_t i = 0; i < job.err.n; i++) {
         const ls_diag *d = &job.err.v[i];
         ls_errorf(err, d->path, d->line, d->col, "%s", d->msg);
     }
+    name_file(err, from, dir, "results.json");
     ls_errors_cleanup(&job.err);
     if (rc || job.rc) {
         ls_outdir_abort(od);

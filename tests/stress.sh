@@ -8,8 +8,10 @@
 # gen.awk), with two data variants A and B whose results differ in every
 # file.  Their complete result sets are made once as references.  Then,
 # KILLS times, a run publishing the other set into the same -o directory
-# is stopped after a random delay (up to the reference run's time) by
-# SIGKILL, SIGTERM, SIGINT or SIGHUP, and after each:
+# is stopped after a random delay by SIGKILL, SIGTERM, SIGINT or SIGHUP
+# (two kills in three aimed at the writing phase, measured on the first
+# run: between 90 % of its start and the run's end; the third anywhere in
+# the run), and after each:
 #   - the directory must hold exactly the old set or exactly the new one
 #     (every file, byte for byte, nothing else);
 #   - after SIGTERM/SIGINT/SIGHUP while writing, the message saying what
@@ -71,7 +73,19 @@ echo "stress: $UNITS units, a run takes ${T} ms and writes ${size} MB; $KILLS ki
 
 OUT=$W/out/results
 mkdir -p "$W/out"
-run A "$OUT" >/dev/null 2>&1 || { echo "first run failed"; exit 1; }
+# the first run: when does writing start (its hidden directory appears)?
+t0=$(now_ms)
+run A "$OUT" >/dev/null 2>&1 &
+pid=$!
+TW=0
+while kill -0 $pid 2>/dev/null; do
+    if [ $TW = 0 ] && ls -A "$W/out" | grep -q '^\.results\.lawscore-'; then TW=$(($(now_ms) - t0)); fi
+    sleep 0.05
+done
+wait $pid || { echo "first run failed"; exit 1; }
+T=$(($(now_ms) - t0))
+[ $TW = 0 ] && TW=$((T / 2))
+echo "stress: this run took $T ms, writing from $TW ms"
 cur=A
 
 # state: which set DIR holds (A, B, or MIXED); leftovers: hidden dirs
@@ -91,7 +105,12 @@ while [ $i -lt "$KILLS" ]; do
     new=$([ $cur = A ] && echo B || echo A)
     k=$(( $(rand) % 4 + 1 ))
     sig=$(echo $sigs | cut -d' ' -f$k)
-    delay=$(( $(rand) % (T + T / 10 + 1) ))
+    if [ $((i % 3)) = 0 ]; then
+        delay=$(( $(rand) % (T + T / 20 + 1) ))
+    else
+        lo=$((TW * 9 / 10))
+        delay=$(( lo + $(rand) % (T + T / 20 - lo + 1) ))
+    fi
     # a background job starts with SIGINT ignored: give it the default back
     env --default-signal=INT,TERM,HUP "$BIN" run "$P/scheme.yaml" "$P/$new/fazhiban.yaml" \
         "$P/$new/departments.csv" -q -o "$OUT" >/dev/null 2>"$W/err.$i" &

@@ -6,7 +6,8 @@
  * commands that take it.
  *
  * Exit codes: 0 success; 1 bad input (scheme, data, rules) or failed
- * rules; 2 bad usage; 3 output could not be written.
+ * rules (also a crashed plugin: ls_guard ends the process); 2 bad usage;
+ * 3 output could not be written.
  *
  * Depends on: ls_cmd, ls_error, ls_i18n, ls_publish (--formats), ls_util.
  */

@@ -9,9 +9,9 @@
 # file.  Their complete result sets are made once as references.  Then,
 # KILLS times, a run publishing the other set into the same -o directory
 # is stopped after a random delay by SIGKILL, SIGTERM, SIGINT or SIGHUP
-# (two kills in three aimed at the writing phase, measured on the first
-# run: between 90 % of its start and the run's end; the third anywhere in
-# the run), and after each:
+# (two kills in three aimed at the writing phase: once the run's hidden
+# directory appears, within the writing time measured on the first run;
+# the third anywhere in the run), and after each:
 #   - the directory must hold exactly the old set or exactly the new one
 #     (every file, byte for byte, nothing else);
 #   - after SIGTERM/SIGINT/SIGHUP while writing, the message saying what
@@ -106,16 +106,24 @@ while [ $i -lt "$KILLS" ]; do
     k=$(( $(rand) % 4 + 1 ))
     sig=$(echo $sigs | cut -d' ' -f$k)
     if [ $((i % 3)) = 0 ]; then
+        aim=run
         delay=$(( $(rand) % (T + T / 20 + 1) ))
     else
-        lo=$((TW * 9 / 10))
-        delay=$(( lo + $(rand) % (T + T / 20 - lo + 1) ))
+        aim=writing
+        delay=$(( $(rand) % ((T - TW) + (T - TW) / 10 + 1) ))
     fi
     # a background job starts with SIGINT ignored: give it the default back
     env --default-signal=INT,TERM,HUP "$BIN" run "$P/scheme.yaml" "$P/$new/fazhiban.yaml" \
         "$P/$new/departments.csv" -q -o "$OUT" >/dev/null 2>"$W/err.$i" &
     pid=$!
+    if [ $aim = writing ]; then
+        # wait for the hidden directory (the writing phase), then the delay
+        while kill -0 $pid 2>/dev/null && ! ls -A "$W/out" | grep -q '^\.results\.lawscore-'; do
+            sleep 0.02
+        done
+    fi
     sleep "$(awk -v ms=$delay 'BEGIN { printf "%.3f", ms / 1000 }')"
+    started=$(ls -A "$W/out" | grep -c '^\.results\.lawscore-')
     kill -s $sig $pid 2>/dev/null
     wait $pid
     st=$?
@@ -127,7 +135,7 @@ while [ $i -lt "$KILLS" ]; do
         diff "$W/now" "$W/sum$cur" | head -5
     elif [ "$s" = "$new" ]; then
         how=published; n_published=$((n_published + 1)); cur=$new
-    elif [ "$left" -gt 0 ] || grep -q "removed the unfinished output" "$W/err.$i"; then
+    elif [ "$left" -gt 0 ] || [ "$started" -gt 0 ] || grep -q "removed the unfinished output" "$W/err.$i"; then
         how=writing; n_writing=$((n_writing + 1))
     else
         how=scoring; n_scoring=$((n_scoring + 1))
@@ -137,8 +145,8 @@ while [ $i -lt "$KILLS" ]; do
             fail "kill $i (SIG$sig while writing): no message saying what was removed: $(cat "$W/err.$i")"
         [ "$left" = 0 ] || fail "kill $i (SIG$sig while writing): $left hidden leftovers: $(ls -A "$W/out")"
     fi
-    printf '  kill %2d: SIG%-4s after %5d ms (exit %3d) during %-9s -> set %s, %s hidden leftover(s)\n' \
-        $i $sig $delay $st "$how" "$s" "$left"
+    printf '  kill %2d: SIG%-4s %s+%5d ms (exit %3d) during %-9s -> set %s, %s hidden leftover(s)\n' \
+        $i $sig "$([ $aim = writing ] && echo writing || echo '  start')" $delay $st "$how" "$s" "$left"
     # the next run publishes the other set and removes what is left
     new=$([ $cur = A ] && echo B || echo A)
     if ! run $new "$OUT" >/dev/null 2>"$W/next.$i"; then

@@ -110,7 +110,8 @@ static void print_options(FILE *f, unsigned cmds, int tag)
         char head[64];
         snprintf(head, sizeof head, "%s%s%s%s%.*s", op->shrt ? op->shrt : "", op->shrt ? ", " : "",
                  op->lng, tab > help ? " " : "", (int)(tab > help ? tab - help : 0), help);
-        fprintf(f, "  %-23s ", head);
+        int w = ls_display_width(head);   /* Chinese is two columns wide */
+        fprintf(f, "  %s%*s ", head, w < 23 ? 23 - w : 0, "");
         if (tag && op->cmds != C_ALL) {
             const char *sep = "";
             for (size_t c = 0; c < NCOMMANDS; c++)
@@ -284,7 +285,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
                 fprintf(stderr, "%s'%s'", sep, commands[c].name);
                 sep = ", ";
             }
-        fputs(")\n", stderr);
+        fputs(_(")\n"), stderr);
         hint(*cmd);
         return -1;
     }

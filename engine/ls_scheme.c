@@ -36,7 +36,7 @@ static int check_scope(loader *ld, const ls_ynode *n, const char *what, const ch
     if (!why) return 0;
     return ls_yr_error(&ld->r, n,
                        "%s '%s' %s: a scheme names files inside its directory (%s); allow another "
-                       "directory with --allow-dir DIR", what, rel, why, ld->s->dir);
+                       "directory with --allow-dir DIR", _(what), rel, _(why), ld->s->dir);
 }
 
 #define FAIL(x) do { if ((x) != 0) ld->rc = -1; } while (0)
@@ -492,7 +492,7 @@ static void load_units(loader *ld, const ls_ynode *un)
     if (un->kind == LS_YSEQ) { load_units_yaml(ld, &ld->r, un); return; }
     const char *rel;
     if (ls_yr_text(&ld->r, un, "units", &rel)) { ld->rc = -1; return; }
-    if (check_scope(ld, un, "units file", rel)) { ld->rc = -1; return; }
+    if (check_scope(ld, un, N_("units file"), rel)) { ld->rc = -1; return; }
     char *path = ls_path_join(s->dir, rel);
     size_t len = strlen(path);
     if (len > 4 && !strcmp(path + len - 4, ".csv")) {
@@ -686,7 +686,7 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
          * "not found" must not tell what exists outside. */
         const ls_ynode *lua = rule->kind == LS_YMAP ? ls_ymap_get(rule, "lua") : rule;
         if (lua && lua->kind == LS_YSCALAR && !ls_ynode_is_null(lua) &&
-            check_scope(ld, lua, "rule file", lua->str))
+            check_scope(ld, lua, N_("rule file"), lua->str))
             ld->rc = -1;
         else
             FAIL(ls_ruleref_read(&s->nodes[idx].rule, rule, params, s->dir, &s->arena, &ld->r));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 /* Whether real path `p` is `d` or below it (both real paths). */
@@ -39,9 +40,9 @@ const char *ls_scope_refuses(const char *dir, const char *rel, const ls_scope *s
         int ok = inside(real, dir);
         for (size_t i = 0; !ok && i < nallow; i++) ok = inside(real, scope->allow[i]);
         if (!ok) {
-            why = rel[0] == '/'                                    ? "is an absolute path outside the scheme's directory"
-                  : !strncmp(rel, "../", 3) || strstr(rel, "/../") ? "leads out of the scheme's directory"
-                                                                   : "leads out of the scheme's directory through a symbolic link";
+            why = rel[0] == '/'                                    ? N_("is an absolute path outside the scheme's directory")
+                  : !strncmp(rel, "../", 3) || strstr(rel, "/../") ? N_("leads out of the scheme's directory")
+                                                                   : N_("leads out of the scheme's directory through a symbolic link");
         }
     } else {
         /* It does not exist (the caller says so): judge the text, so that
@@ -58,8 +59,8 @@ const char *ls_scope_refuses(const char *dir, const char *rel, const ls_scope *s
                 free(a);
             }
         }
-        if (!ok) why = rel[0] == '/' ? "is an absolute path outside the scheme's directory"
-                                     : "leads out of the scheme's directory";
+        if (!ok) why = rel[0] == '/' ? N_("is an absolute path outside the scheme's directory")
+                                     : N_("leads out of the scheme's directory");
         free(norm_dir);
     }
     free(real);

@@ -9,7 +9,8 @@
  * Symbolic links are followed before the comparison, so a link inside the
  * directory that points out of it is refused too.
  *
- * Depends on: POSIX (realpath), ls_util.
+ * Depends on: ls_i18n (the phrases are marked for translation), ls_util,
+ * libc (realpath).
  */
 #ifndef LS_SCOPE_H
 #define LS_SCOPE_H
@@ -25,7 +26,8 @@ typedef struct ls_scope {
 /* Whether file `rel`, as written in a scheme whose directory is `dir`,
  * stays within `dir` or an allowed directory of `scope` (may be NULL).
  * Returns NULL when it does; otherwise a short static phrase saying why
- * not ("is an absolute path", ...), for the caller's message.  `rel` is
+ * not ("is an absolute path", ...; in English: translate it with _()),
+ * for the caller's message.  `rel` is
  * judged as written (absolute, or leading out with ".."), then the file,
  * when it exists, by its real path. */
 const char *ls_scope_refuses(const char *dir, const char *rel, const ls_scope *scope);

@@ -49,7 +49,7 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit cases clients plugins asan valgrind bench stress install clean format \
+.PHONY: all deps demo check test unit cases clients template-roundtrip plugins asan valgrind bench stress install clean format \
         depends format-check \
         fuzz fuzz-bins fuzz-regress pot po-update
 
@@ -136,10 +136,15 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all plugins depends format-check unit cases fuzz-regress clients
+test: all plugins depends format-check unit cases fuzz-regress clients template-roundtrip
 	@sh tests/check-cookbook.sh
 	@sh tests/check-po.sh
 	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
+
+# The data-collection workbook filled in by LibreOffice and scored
+# (tests/template/roundtrip.sh).
+template-roundtrip: $(BUILD)/lawscore
+	@sh tests/template/roundtrip.sh $(BUILD)/lawscore
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

@@ -3,6 +3,9 @@
  */
 #include "ls_cmd.h"
 
+#include "ls_complete.h"
+#include "ls_template.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,11 +45,23 @@ ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     ls_scheme *s = load_scheme(o, err);
     if (!s) return LS_CMD_BAD_INPUT;
-    ls_dataset *d = ls_dataset_load(s, o->data, o->ndata, o->ndata == 0, err);
+    ls_load_opts lo = {.allow_missing = o->ndata == 0, .strict = o->strict};
+    ls_dataset *d = ls_dataset_load_opts(s, o->data, o->ndata, &lo, err);
     ls_backends b;
     int rc = bind_rules(s, o, &b, err);
     if (d && !rc) {
         ls_print_summary(s, d, &b, out);
+        if (o->ndata) {
+            /* which items read a value the data did not give: score once,
+             * quietly (rule failures are lint's to report) */
+            ls_errors quiet;
+            ls_errors_init(&quiet);
+            ls_score_opts so = {1};
+            ls_run *r = ls_score_run(s, d, &b, &so, &quiet);
+            ls_print_completeness(d, r, out);
+            ls_run_free(r);
+            ls_errors_cleanup(&quiet);
+        }
         size_t before = err->nwarnings;
         rc = ls_lint(s, o->ndata ? d : NULL, &b, err);
         size_t n = err->nwarnings - before;
@@ -89,7 +104,8 @@ static ls_cmd_status write_outputs(const ls_run *r, const ls_cmd_opts *o, const 
 static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_dataset **d, ls_backends *b,
                          ls_errors *err)
 {
-    *d = ls_dataset_load(s, o->data, o->ndata, 0, err);
+    ls_load_opts lo = {.strict = o->strict};
+    *d = ls_dataset_load_opts(s, o->data, o->ndata, &lo, err);
     if (bind_rules(s, o, b, err) || !*d) return NULL;
     ls_score_opts so = {o->keep_going};
     return ls_score_run(s, *d, b, &so, err);
@@ -112,6 +128,12 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_dataset *d = NULL;
     ls_scheme *s = load_scheme(o, err);
     if (!s || !(r = score_all(o, s, &d, &b, err))) goto out;
+    ls_completeness c = ls_completeness_count(d, r);
+    if (c.values)
+        ls_notef(err, NULL, 0, 0, "%zu indicator value%s not given (defaults used) in %zu unit%s, read by %zu "
+                                  "item score%s: `lawscore check` lists them",
+                 c.values, c.values == 1 ? "" : "s", c.units,
+                 c.units == 1 ? "" : "s", c.items, c.items == 1 ? "" : "s");
     /* The ranking only once the results are published: a ranking on
      * screen with no files behind it would be taken for the outcome. */
     rc = write_outputs(r, o, &b, err);
@@ -176,4 +198,15 @@ ls_cmd_status ls_cmd_test(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     t.allow_dirs = o->allow_dirs;
     t.nallow_dirs = o->nallow_dirs;
     return ls_testrun(&t, out, err) != 0 ? LS_CMD_BAD_INPUT : LS_CMD_OK;
+}
+
+ls_cmd_status ls_cmd_template(const ls_cmd_opts *o, FILE *out, ls_errors *err)
+{
+    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    if (!s) return LS_CMD_BAD_INPUT;
+    ls_template_opts to = {o->select_units, o->nselect_units, o->sources, o->nsources};
+    int rc = ls_template_write(s, &to, o->outdir, err);
+    if (!rc) fprintf(out, "wrote %s\n", o->outdir);
+    ls_scheme_free(s);
+    return rc ? LS_CMD_BAD_INPUT : LS_CMD_OK;
 }

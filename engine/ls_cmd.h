@@ -2,14 +2,15 @@
  * ls_cmd.h - the work of each lawscore command, once main.c has parsed
  * its arguments: check (load, bind, summarise, lint), run (score every
  * unit, print the ranking, write the results with their manifest),
- * explain (score, print the score sheets asked for) and test (the rule
- * tests).  Each command reports its problems in an ls_errors object and
+ * explain (score, print the score sheets asked for), test (the rule
+ * tests) and template (the data-collection workbook).  Each command reports its problems in an ls_errors object and
  * says what kind of failure it had; main.c prints them and maps the
  * status to an exit code.
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
  * ls_summary, ls_manifest, ls_publish, ls_table, ls_sheet,
- * ls_export_json, ls_testrun, ls_scope, ls_error, ls_util.
+ * ls_export_json, ls_testrun, ls_template, ls_complete, ls_scope, ls_error,
+ * ls_util.
  */
 #ifndef LS_CMD_H
 #define LS_CMD_H
@@ -38,9 +39,14 @@ typedef struct ls_cmd_opts {
     const char **units;          /* explain: --unit, in order */
     size_t nunits;
     int json;                    /* explain: --format json */
-    int strict;                  /* check: warnings fail */
+    int strict;                  /* check: warnings fail; check, run, explain:
+                                    doubtful values are errors */
     unsigned formats;            /* run: --formats, LS_OUT_* bits; 0 all */
     int all_sheets;              /* run: --all-sheets */
+    const char **select_units;   /* template: --units, in order */
+    size_t nselect_units;
+    const char **sources;        /* template: --source, in order */
+    size_t nsources;
     int verbose, coverage;       /* test: -v, --coverage */
     double min_coverage;         /* test: --min-coverage, percent; < 0 none */
 } ls_cmd_opts;
@@ -68,5 +74,8 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 /* lawscore test: run the rule authors' test cases (docs/testing.md); bad
  * input when a case fails or a script's coverage is below the minimum. */
 ls_cmd_status ls_cmd_test(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* lawscore template: write the scheme's blank data-collection workbook
+ * to o->outdir (the -o FILE.xlsx), for the units and sources chosen. */
+ls_cmd_status ls_cmd_template(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 
 #endif

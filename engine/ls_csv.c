@@ -13,18 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_encoding.h"
 #include "ls_util.h"
 
 typedef struct reader {
-    ls_csv *t;
+    ls_inbook *b;
+    ls_intable *t;
     ls_errors *err;
     const char *buf;
     size_t pos;              /* offset just past the byte being fed */
     size_t field_start;      /* offset where the current field began */
     size_t *line_starts;     /* offset of each line's first byte */
     size_t nlines;
-    ls_csv_field *cur;       /* fields of the row being read */
+    ls_incell *cur;          /* fields of the row being read */
     size_t ncur, capcur;
+    size_t header_n;         /* fields in the header row */
     int rc;
 } reader;
 
@@ -43,11 +46,16 @@ static void on_field(void *s, size_t len, void *data)
 {
     reader *rd = data;
     LS_GROW(rd->cur, rd->ncur, rd->capcur, 16);
-    ls_csv_field *f = &rd->cur[rd->ncur++];
-    f->text = ls_arena_strndup(&rd->t->arena, s ? s : "", s ? len : 0);
-    /* Skip leading spaces libcsv trimmed, to point at the text itself. */
+    ls_incell *f = &rd->cur[rd->ncur++];
+    f->text = ls_arena_strndup(&rd->b->arena, s ? s : "", s ? len : 0);
+    f->kind = LS_IN_TEXT;
+    /* Skip leading spaces libcsv trimmed, to point at the text itself, and
+     * blank lines before a row's first field (libcsv reports nothing for
+     * them). */
     size_t start = rd->field_start;
-    while (start < rd->pos && (rd->buf[start] == ' ' || rd->buf[start] == '\t')) start++;
+    while (start < rd->pos && (rd->buf[start] == ' ' || rd->buf[start] == '\t' ||
+                               (rd->ncur == 1 && (rd->buf[start] == '\n' || rd->buf[start] == '\r'))))
+        start++;
     position(rd, start, &f->line, &f->col);
     rd->field_start = rd->pos;
 }
@@ -55,71 +63,78 @@ static void on_field(void *s, size_t len, void *data)
 static void on_row(int c, void *data)
 {
     reader *rd = data;
-    ls_csv *t = rd->t;
+    ls_intable *t = rd->t;
     rd->field_start = rd->pos;
-    if (rd->ncur == 0) return;
-    /* A blank line comes as one empty field. */
-    if (rd->ncur == 1 && rd->cur[0].text[0] == '\0') { rd->ncur = 0; return; }
-    ls_csv_row *row = ls_xmalloc(sizeof *row);
-    row->n = rd->ncur;
-    row->line = rd->cur[0].line;
-    row->f = ls_arena_alloc(&t->arena, rd->ncur * sizeof *row->f);
-    memcpy(row->f, rd->cur, rd->ncur * sizeof *row->f);
-    if (t->nrows > 0 && row->n != t->rows[0].n) {
-        const ls_csv_field *last = &row->f[row->n - 1];
-        rd->rc = ls_errorf(rd->err, t->path, row->line, row->n > t->rows[0].n
-                           ? row->f[t->rows[0].n].col : last->col,
-                           "row has %zu fields, but the header has %zu",
-                           row->n, t->rows[0].n);
-    }
-    t->rows = ls_xrealloc(t->rows, (t->nrows + 1) * sizeof *t->rows);
-    t->rows[t->nrows++] = *row;
-    free(row);
+    size_t n = rd->ncur;
     rd->ncur = 0;
     (void)c;
+    /* A blank line (or a row of empty fields, as a spreadsheet saves a
+     * blank row) is skipped. */
+    size_t j;
+    for (j = 0; j < n && !rd->cur[j].text[0]; j++) {}
+    if (j == n && !(rd->b->raw && n > 1)) return;
+    if (t->nrows == 0) rd->header_n = n;
+    else if (n < rd->header_n)
+        rd->rc = ls_errorf(rd->err, t->path, rd->cur[0].line, rd->cur[n - 1].col,
+                           "row has %zu fields, but the header has %zu", n, rd->header_n);
+    LS_GROW(t->rows, t->nrows, t->cap, 64);
+    ls_inrow *row = &t->rows[t->nrows++];
+    row->n = n;
+    row->line = rd->cur[0].line;
+    row->f = ls_xmalloc(n * sizeof *row->f);
+    memcpy(row->f, rd->cur, n * sizeof *row->f);
 }
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t'; }
+static int is_space_only(unsigned char c) { return c == ' '; }
 
-int ls_csv_load(ls_csv *t, const char *path, ls_errors *err)
+int ls_csv_load(ls_inbook *b, const char *path, ls_errors *err)
 {
-    memset(t, 0, sizeof *t);
-    ls_arena_init(&t->arena);
-    t->path = ls_arena_strdup(&t->arena, path);
-    size_t len;
-    char *buf = ls_read_file(path, &len);
-    if (!buf) return ls_errorf(err, path, 0, 0, "cannot read file: %s", ls_read_strerror(errno));
-
-    reader rd = {.t = t, .err = err, .buf = buf};
+    size_t rawlen;
+    char *raw = ls_read_file(path, &rawlen);
+    if (!raw) return ls_errorf(err, path, 0, 0, "cannot read file: %s", ls_read_strerror(errno));
+    char *buf;
+    size_t len, bad;
+    const char *enc;
     int rc = 0;
-    size_t off = 0;
-    if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) off = 3;
-    size_t bad;
-    if (!ls_utf8_valid(buf + off, len - off, &bad)) {
+    if (ls_decode_text(raw, rawlen, &buf, &len, &enc, &bad)) {
+        if (strcmp(enc, "UTF-8")) {
+            rc = ls_errorf(err, path, 0, 0, "invalid %s text: save the file as \"CSV UTF-8\"", enc);
+            free(raw);
+            return rc;
+        }
         int line = 1;
-        size_t ls = 0;
-        for (size_t i = off; i < off + bad; i++)
-            if (buf[i] == '\n') { line++; ls = i + 1; }
+        size_t ls = 0, off = rawlen >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3) ? 3 : 0;
+        for (size_t i = off; i < bad; i++)
+            if (raw[i] == '\n') { line++; ls = i + 1; }
         size_t from = ls > off ? ls : off;
-        rc = ls_errorf(err, path, line, (int)ls_utf8_count(buf + from, off + bad - from) + 1,
+        rc = ls_errorf(err, path, line, (int)ls_utf8_count(raw + from, bad - from) + 1,
                        "invalid UTF-8 byte 0x%02X: save the file as \"CSV UTF-8\"",
-                       (unsigned char)buf[off + bad]);
-        free(buf);
+                       (unsigned char)raw[bad]);
+        free(raw);
         return rc;
     }
+    free(raw);
+    ls_intable *t = ls_inbook_add(b, path, NULL);
+    if (!strcmp(enc, "GB18030"))
+        t->note = "not UTF-8: read as GB18030 (GBK), the encoding Excel on Chinese Windows saves CSV in";
+    reader rd = {.b = b, .t = t, .err = err, .buf = buf};
     /* A NUL would cut a cell short where C sees it: "专门机构\0x" would
      * pass as 专门机构. */
-    const char *nul = memchr(buf + off, '\0', len - off);
+    const char *nul = memchr(buf, '\0', len);
     if (nul) {
         int line = 1;
-        size_t ls = off;
-        for (const char *p = buf + off; p < nul; p++)
+        size_t ls = 0;
+        for (const char *p = buf; p < nul; p++)
             if (*p == '\n') { line++; ls = (size_t)(p - buf) + 1; }
         rc = ls_errorf(err, path, line, (int)ls_utf8_count(buf + ls, (size_t)(nul - buf) - ls) + 1,
                        "a NUL byte in the file: is it a spreadsheet saved as CSV UTF-8?");
         free(buf);
         return rc;
     }
+    /* Excel's "Unicode text" separates by tabs. */
+    size_t eol = strcspn(buf, "\r\n");
+    char delim = memchr(buf, '\t', eol) && !memchr(buf, ',', eol) ? '\t' : ',';
     /* Line starts, for positions. */
     size_t cap = 64;
     rd.line_starts = ls_xmalloc(cap * sizeof *rd.line_starts);
@@ -136,14 +151,15 @@ int ls_csv_load(ls_csv *t, const char *path, ls_errors *err)
         free(buf);
         return ls_errorf(err, path, 0, 0, "out of memory");
     }
-    csv_set_space_func(&p, is_space);
-    rd.field_start = off;
+    csv_set_space_func(&p, delim == '\t' ? is_space_only : is_space);
+    csv_set_delim(&p, (unsigned char)delim);
+    rd.field_start = 0;
     /* Feed up to and including each delimiter or newline, so callbacks fire
      * with rd.pos at a known offset. */
-    size_t i = off;
+    size_t i = 0;
     while (i < len) {
         size_t j = i;
-        while (j < len && buf[j] != ',' && buf[j] != '\n' && buf[j] != '\r') j++;
+        while (j < len && buf[j] != delim && buf[j] != '\n' && buf[j] != '\r') j++;
         size_t end = j < len ? j + 1 : len;
         if (j > i && csv_parse(&p, buf + i, j - i, on_field, on_row, &rd) != j - i) goto parse_error;
         rd.pos = end;
@@ -175,15 +191,6 @@ out:
     free(rd.line_starts);
     free(buf);
     return rc;
-}
-
-void ls_csv_cleanup(ls_csv *t)
-{
-    if (!t) return;
-    free(t->rows);
-    ls_arena_cleanup(&t->arena);
-    t->rows = NULL;
-    t->nrows = 0;
 }
 
 int ls_csv_write_field(FILE *f, const char *s, size_t n)

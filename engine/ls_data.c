@@ -7,9 +7,11 @@
 #include <string.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <unistd.h>
 
-#include "ls_csv.h"
 #include "ls_i18n.h"
+#include "ls_intable.h"
+#include "ls_strmap.h"
 #include "ls_util.h"
 #include "ls_yread.h"
 
@@ -23,7 +25,14 @@ typedef struct dloader {
     int file_failed;         /* a whole file could not be read */
     int replace;             /* a value given again replaces the earlier one
                                 (layers of ls_dataset_build), not a conflict */
+    int strict;              /* doubtful percentages are errors */
+    ls_strmap names;         /* unit full name -> index (-2: two units) */
+    unsigned char *rejected; /* per unit: a row of it was refused (its
+                                missing values are not reported again) */
+    int names_built;
 } dloader;
+
+static int find_unit_any(dloader *dl, const char *text);
 
 static const char *suggest_unit(const ls_scheme *s, const char *id)
 {
@@ -49,20 +58,140 @@ static int unknown_indicator(dloader *dl, const char *id, int line, int col)
     const char *sug = ls_scheme_suggest_indicator(dl->s, id);
     if (sug)
         return ls_errorf(dl->err, dl->path, line, col, "unknown indicator '%s' (did you mean '%s'?)", id, sug);
+    const ls_indicator *near = ls_scheme_suggest_indicator_name(dl->s, id);  /* a header in Chinese */
+    if (near)
+        return ls_errorf(dl->err, dl->path, line, col, "unknown indicator '%s' (did you mean '%s' (%s)?)", id,
+                         near->name, near->id);
     return ls_errorf(dl->err, dl->path, line, col, "unknown indicator '%s': it is not in the scheme's catalogue", id);
 }
 
+/* Decimal text times 10^shift, written plainly ("0.955" shifted by 2 is
+ * "95.5"), exactly; text that is not a decimal number is copied. */
+static const char *shift_decimal(const char *text, int shift, char *out, size_t size)
+{
+    char digits[64];
+    size_t nd = 0;
+    int exp = 0, neg = 0, seen_point = 0;
+    const char *p = text;
+    if (*p == '+' || *p == '-') neg = *p++ == '-';
+    for (; (*p >= '0' && *p <= '9') || (*p == '.' && !seen_point); p++) {
+        if (*p == '.') { seen_point = 1; continue; }
+        if (nd == sizeof digits - 1) goto copy;
+        digits[nd++] = *p;
+        if (seen_point) exp--;
+    }
+    if (*p == 'e' || *p == 'E') {
+        char *end;
+        long e = strtol(p + 1, &end, 10);
+        if (end == p + 1 || *end || e < -300 || e > 300) goto copy;
+        exp += (int)e;
+    } else if (*p) {
+        goto copy;
+    }
+    if (!nd) goto copy;
+    exp += shift;
+    /* digits x 10^exp: leading zeros off */
+    size_t lead = 0;
+    while (lead + 1 < nd && digits[lead] == '0') lead++;
+    memmove(digits, digits + lead, nd - lead);
+    nd -= lead;
+    digits[nd] = '\0';
+    ls_buf b;
+    ls_buf_init(&b);
+    if (neg) ls_buf_puts(&b, "-");
+    if (exp >= 0) {
+        ls_buf_add(&b, digits, nd);
+        for (int i = 0; i < exp && !(nd == 1 && digits[0] == '0'); i++) ls_buf_puts(&b, "0");
+    } else {
+        size_t frac = (size_t)-exp;
+        if (frac >= nd) {
+            ls_buf_puts(&b, "0.");
+            for (size_t i = nd; i < frac; i++) ls_buf_puts(&b, "0");
+            ls_buf_add(&b, digits, nd);
+        } else {
+            ls_buf_add(&b, digits, nd - frac);
+            ls_buf_puts(&b, ".");
+            ls_buf_add(&b, digits + nd - frac, frac);
+        }
+        while (b.n && b.p[b.n - 1] == '0') b.p[--b.n] = '\0';
+        if (b.n && b.p[b.n - 1] == '.') b.p[--b.n] = '\0';
+    }
+    snprintf(out, size, "%s", b.p);
+    ls_buf_cleanup(&b);
+    return out;
+copy:
+    snprintf(out, size, "%s", text);
+    return out;
+}
+
 /* Check text against the indicator and store it, detecting conflicts
- * with values from earlier files. */
-static void set_value(dloader *dl, int unit, int ind, const char *text, int plain, int line, int col)
+ * with values from earlier files.  kind says what a spreadsheet cell was
+ * (LS_IN_TEXT for CSV and YAML). */
+static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int plain, int line, int col,
+                           ls_inkind kind)
 {
     ls_dataset *d = dl->d;
     const ls_indicator *in = &dl->s->inds[ind];
     ls_value v;
-    char msg[512];
-    if (ls_value_parse(&in->spec, text, plain, &v, msg, sizeof msg)) {
-        dl->rc = ls_errorf(dl->err, dl->path, line, col, "%s (indicator '%s' %s)", msg, in->id, in->name);
+    char msg[512], shifted[96];
+    static const char *const tphrase[] = {N_("an integer"), N_("a number"), N_("a percentage"),
+                                          N_("a boolean"), N_("a choice"), N_("text")};
+    const char *tname = _(tphrase[in->spec.type]);
+    switch (kind) {
+    case LS_IN_ERROR:
+        dl->rc = ls_errorf(dl->err, dl->path, line, col,
+                           "the cell holds the error value %s (a formula that failed), not a value for "
+                           "indicator '%s' %s", text, in->id, in->name);
         return;
+    case LS_IN_DATE:
+        if (in->spec.type == LS_T_TEXT) break;
+        dl->rc = ls_errorf(dl->err, dl->path, line, col,
+                           "the cell holds a date (%s), but indicator '%s' %s is %s: type the value, or "
+                           "format the cell as a number (Excel turns 3-1 or 3/1 into a date)",
+                           text, in->id, in->name, tname);
+        return;
+    case LS_IN_BOOL:
+        if (in->spec.type == LS_T_BOOLEAN) break;
+        dl->rc = ls_errorf(dl->err, dl->path, line, col,
+                           "the cell holds a TRUE/FALSE value, but indicator '%s' %s is %s", in->id, in->name,
+                           tname);
+        return;
+    case LS_IN_PERCENT:
+        /* Excel stores 95% as 0.95 in a cell with a percent format */
+        if (in->spec.type == LS_T_PERCENT) text = shift_decimal(text, 2, shifted, sizeof shifted);
+        break;
+    default:
+        break;
+    }
+    int code = -1;   /* an enum value written as its label (市级 for city) */
+    if (in->spec.type == LS_T_ENUM && in->labels) code = ls_indicator_label_code(in, text);
+    if (ls_value_parse(&in->spec, code >= 0 ? in->spec.choices[code] : text, plain, &v, msg, sizeof msg)) {
+        if (in->spec.type == LS_T_ENUM && in->labels) {
+            char *choices = ls_indicator_choices_text(in);
+            dl->rc = ls_errorf(dl->err, dl->path, line, col, "expected one of %s; found '%s'%s (indicator '%s' %s)",
+                               choices, text, code == -2 ? _(", the label of several values: write the code") : "",
+                               in->id, in->name);
+            free(choices);
+            return;
+        }
+        size_t tl = strlen(text);
+        int curly = tl >= 6 && !memcmp(text, "\xE2\x80\x9C", 3) && !memcmp(text + tl - 3, "\xE2\x80\x9D", 3);
+        dl->rc = ls_errorf(dl->err, dl->path, line, col, "%s (indicator '%s' %s)%s", msg, in->id, in->name,
+                           curly ? ": the full-width quotes “” are part of the value; write it without them, "
+                                   "or quote with the half-width \"" : "");
+        return;
+    }
+    /* a percent typed as a fraction (0.95 for 95 %) would score as 0.95 % */
+    if (in->spec.type == LS_T_PERCENT && kind != LS_IN_PERCENT && v.num > 0 && v.num <= 1 &&
+        !strchr(text, '%')) {
+        const char *fmt = "value %s of percent indicator '%s' %s is read as %s %%: if a fraction is meant "
+                          "(0.95 for 95 %%), write the percentage (95 or 95%%)%s";
+        if (dl->strict) {
+            dl->rc = ls_errorf(dl->err, dl->path, line, col, fmt, text, in->id, in->name, text, "");
+            return;
+        }
+        ls_warnf(dl->err, dl->path, line, col, fmt, text, in->id, in->name, text,
+                 "; --strict makes this an error");
     }
     if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
@@ -71,14 +200,21 @@ static void set_value(dloader *dl, int unit, int ind, const char *text, int plai
     if (slot->set && o->file >= 0 && !dl->replace) {
         if (ls_value_equal(slot, &v)) return;
         char a[256], b[256];
+        char *where = ls_where(d->files[o->file], o->line, o->col);
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
-                           "conflicting values for unit '%s', indicator '%s': %s here, but %s at %s:%d:%d",
+                           "conflicting values for unit '%s', indicator '%s': %s here, but %s at %s",
                            dl->s->units[unit].id, in->id, ls_value_format(&v, a, sizeof a),
-                           ls_value_format(slot, b, sizeof b), d->files[o->file], o->line, o->col);
+                           ls_value_format(slot, b, sizeof b), where);
+        free(where);
         return;
     }
     *slot = v;
     *o = (ls_origin){dl->file, line, col};
+}
+
+static void set_value(dloader *dl, int unit, int ind, const char *text, int plain, int line, int col)
+{
+    set_value_kind(dl, unit, ind, text, plain, line, col, LS_IN_TEXT);
 }
 
 /* The values of unit u from a mapping {indicator id: value}. */
@@ -132,7 +268,12 @@ static void load_yaml(dloader *dl)
     if (ls_yr_expect_map(&r, units, "'units' (unit id: its values)")) { dl->rc = dl->file_failed = -1; goto out; }
     for (size_t i = 0; i < units->n; i++) {
         const ls_ynode *k = ls_ymap_key(units, i), *vals = ls_ymap_val(units, i);
-        int u = ls_scheme_find_unit(dl->s, k->str);
+        int u = find_unit_any(dl, k->str);   /* an id, or a full name */
+        if (u == -2) {
+            dl->rc = ls_errorf(dl->err, dl->path, k->line, k->col,
+                               "several units are called '%s': name the unit by its id", k->str);
+            continue;
+        }
         if (u < 0) { dl->rc = unknown_unit(dl, k->str, k->line, k->col); continue; }
         load_unit_values(dl, &r, u, vals);
     }
@@ -141,45 +282,100 @@ out:
     ls_yaml_cleanup(&doc);
 }
 
+/* A column header: an indicator's id, its name, or its name followed by
+ * its unit in brackets, as `lawscore template` writes them ("签订合同数（件）",
+ * "签订合同数(件)"). */
 static int find_indicator_by_name(const ls_scheme *s, const char *name)
 {
     int i = ls_scheme_find_indicator(s, name);
     if (i >= 0) return i;
     for (size_t k = 0; k < s->ninds; k++)
         if (!strcmp(s->inds[k].name, name)) return (int)k;
+    for (size_t k = 0; k < s->ninds; k++) {
+        const ls_indicator *in = &s->inds[k];
+        /* a percentage's unit is % even when the catalogue does not say */
+        const char *unit = in->unit[0] ? in->unit : in->spec.type == LS_T_PERCENT ? "%" : "";
+        size_t nl = strlen(in->name), ul = strlen(unit);
+        if (!ul || strncmp(name, in->name, nl)) continue;
+        const char *b = name + nl;
+        if ((!strncmp(b, "（", 3) && !strncmp(b + 3, unit, ul) && !strcmp(b + 3 + ul, "）")) ||
+            (b[0] == '(' && !strncmp(b + 1, unit, ul) && !strcmp(b + 1 + ul, ")")))
+            return (int)k;
+    }
     return -1;
 }
 
-static void load_csv(dloader *dl)
+static int add_source(ls_dataset *d, const char *name);
+
+/* The role of a data table's column, by its header. */
+enum { COL_IGNORED = -2, COL_UNIT = -3, COL_NAME = -4, COL_GROUP = -5, COL_FLAGS = -6 };
+
+static int is_unit_header(const char *c)
+{
+    return !strcmp(c, "unit") || !strcmp(c, "id") || !strcmp(c, "单位编号") || !strcmp(c, "单位代码");
+}
+static int is_name_header(const char *c)
+{
+    return !strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位");
+}
+
+/* A unit named by its id or its full name; -1 if neither, -2 if the name
+ * is shared by several units. */
+static int find_unit_any(dloader *dl, const char *text)
+{
+    int u = ls_scheme_find_unit(dl->s, text);
+    if (u >= 0) return u;
+    if (!dl->names_built) {
+        ls_strmap_init(&dl->names);
+        dl->names_built = 1;
+        for (size_t i = 0; i < dl->s->nunits; i++) {
+            int old;
+            if (ls_strmap_put(&dl->names, dl->s->units[i].name, (int)i, &old)) {
+                /* a shared name names no unit: mark it */
+                for (size_t k = 0; k < dl->names.cap; k++)
+                    if (dl->names.keys[k] && !strcmp(dl->names.keys[k], dl->s->units[i].name)) dl->names.vals[k] = -2;
+            }
+        }
+    }
+    return ls_strmap_get(&dl->names, text);
+}
+
+/* Does the table's header name a unit column (its sheet is data)? */
+static int data_table_matches(const ls_intable *t)
+{
+    if (t->nrows == 0) return 0;
+    for (size_t j = 0; j < t->rows[0].n; j++)
+        if (is_unit_header(t->rows[0].f[j].text) || is_name_header(t->rows[0].f[j].text)) return 1;
+    return 0;
+}
+
+static void load_table(dloader *dl, const ls_intable *t)
 {
     const ls_scheme *s = dl->s;
-    ls_csv t;
-    if (ls_csv_load(&t, dl->path, dl->err)) {
-        dl->rc = dl->file_failed = -1;
-        ls_csv_cleanup(&t);
-        return;
-    }
-    const ls_csv_row *h = &t.rows[0];
+    const ls_inrow *h = &t->rows[0];
     int *col_ind = ls_xmalloc(h->n * sizeof *col_ind);
-    int unit_col = -1;
-    for (size_t j = 0; j < h->n && unit_col < 0; j++) {
-        const char *c = h->f[j].text;
-        if (!strcmp(c, "unit") || !strcmp(c, "id") || !strcmp(c, "单位编号") || !strcmp(c, "单位代码"))
-            unit_col = (int)j;
+    int unit_col = -1, name_col = -1, group_col = -1, flags_col = -1;
+    int any_name = 0;
+    for (size_t j = 0; j < h->n; j++) {
+        if (is_unit_header(h->f[j].text) && unit_col < 0) unit_col = (int)j;
+        any_name |= is_name_header(h->f[j].text);
     }
-    if (unit_col < 0) {
-        dl->rc = dl->file_failed = ls_errorf(dl->err, dl->path, 1, 1,
-                           "no unit id column: name one column 'unit' (or 'id', '单位编号')");
+    if (unit_col < 0 && !any_name) {
+        dl->rc = dl->file_failed = ls_errorf(dl->err, dl->path, h->f[0].line, h->f[0].col,
+                           "no unit id column: name one column 'unit' (or 'id', '单位编号', or '单位名称' "
+                           "for full names)");
         goto out;
     }
     for (size_t j = 0; j < h->n; j++) {
         const char *c = h->f[j].text;
-        col_ind[j] = -2;   /* ignored */
-        if ((int)j == unit_col) continue;
-        /* the unit-name column, unless an indicator has that very id */
-        if ((!strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位")) &&
-            ls_scheme_find_indicator(s, c) < 0)
-            continue;
+        col_ind[j] = COL_IGNORED;
+        if ((int)j == unit_col) { col_ind[j] = COL_UNIT; continue; }
+        /* the unit's name, group and flags, unless an indicator has that very id */
+        if (ls_scheme_find_indicator(s, c) < 0) {
+            if (is_name_header(c) && name_col < 0) { col_ind[j] = COL_NAME; name_col = (int)j; continue; }
+            if ((!strcmp(c, "group") || !strcmp(c, "分组")) && group_col < 0) { col_ind[j] = COL_GROUP; group_col = (int)j; continue; }
+            if ((!strcmp(c, "flags") || !strcmp(c, "标记")) && flags_col < 0) { col_ind[j] = COL_FLAGS; flags_col = (int)j; continue; }
+        }
         int ind = find_indicator_by_name(s, c);
         if (ind < 0) { dl->rc = unknown_indicator(dl, c, h->f[j].line, h->f[j].col); continue; }
         for (size_t k = 0; k < j; k++)
@@ -188,28 +384,121 @@ static void load_csv(dloader *dl)
                                    "column for indicator '%s' given twice (first in column %zu)", s->inds[ind].id, k + 1);
         col_ind[j] = ind;
     }
+    /* a table without an id column names its units by their full names */
+    if (unit_col < 0) unit_col = name_col;
+    if (unit_col < 0) goto out;   /* the name column is an indicator's id */
+    const char *unit_head = h->f[unit_col].text;
     int *seen = ls_xcalloc(s->nunits, sizeof *seen);
-    for (size_t i = 1; i < t.nrows; i++) {
-        const ls_csv_row *row = &t.rows[i];
-        if (row->n != h->n) continue;   /* reported by the reader */
-        const ls_csv_field *uf = &row->f[unit_col];
-        int u = ls_scheme_find_unit(s, uf->text);
+    for (size_t i = 1; i < t->nrows; i++) {
+        const ls_inrow *row = &t->rows[i];
+        const ls_incell *uf = &row->f[unit_col];
+        if (!uf->text[0]) {
+            dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
+                               "the row has values but no unit: fill in column '%s'", unit_head);
+            continue;
+        }
+        int u = find_unit_any(dl, uf->text);
+        if (u == -2) {
+            dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
+                               "several units are called '%s': name the unit by its id", uf->text);
+            continue;
+        }
         if (u < 0) { dl->rc = unknown_unit(dl, uf->text, uf->line, uf->col); continue; }
+        const ls_unit *un = &s->units[u];
         if (seen[u]) {
             dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
-                               "unit '%s' has a second row in this file (first at line %d)", uf->text, seen[u]);
+                               "unit '%s' has a second row in this %s (first at %s %d)", uf->text,
+                               uf->col < 0 ? "sheet" : "file", uf->col < 0 ? "row" : "line", seen[u]);
             continue;
         }
         seen[u] = row->line;
+        /* the office's one table: name, group and flags must agree with
+         * the registry (a one-column sort in Excel swaps units' rows) */
+        int bad = 0;
+        if (name_col >= 0 && name_col != unit_col && row->f[name_col].text[0] &&
+            strcmp(row->f[name_col].text, un->name)) {
+            const ls_incell *c = &row->f[name_col];
+            bad = ls_errorf(dl->err, dl->path, c->line, c->col,
+                            "row %d: %s %s is %s in the registry, but this row says %s", row->line, unit_head,
+                            uf->text, un->name, c->text);
+        }
+        if (group_col >= 0 && row->f[group_col].text[0]) {
+            const ls_incell *c = &row->f[group_col];
+            int g = ls_scheme_find_group_any(s, c->text);
+            if (g != un->group)
+                bad = ls_errorf(dl->err, dl->path, c->line, c->col,
+                                "row %d: unit %s (%s) is in group %s (%s) in the registry, but this row says %s",
+                                row->line, un->id, un->name, s->groups[un->group].id, s->groups[un->group].name,
+                                c->text);
+        }
+        if (flags_col >= 0) {
+            const ls_incell *c = &row->f[flags_col];
+            uint64_t fl;
+            char badf[128];
+            if (ls_scheme_parse_flags(s, c->text, &fl, badf, sizeof badf))
+                bad = ls_errorf(dl->err, dl->path, c->line, c->col,
+                                "unknown flag '%s' (the scheme's flags are declared under 'flags:'; "
+                                "separate flags with ';')", badf);
+            else if (fl != un->flags) {
+                ls_buf want;
+                ls_buf_init(&want);
+                for (size_t f = 0; f < s->nflags; f++)
+                    if (un->flags >> f & 1) ls_buf_printf(&want, "%s%s", want.n ? ";" : "", s->flags[f]);
+                bad = ls_errorf(dl->err, dl->path, c->line, c->col,
+                                "row %d: unit %s (%s) has the flags '%s' in the registry, but this row says '%s'",
+                                row->line, un->id, un->name, want.p ? want.p : "", c->text);
+                ls_buf_cleanup(&want);
+            }
+        }
+        if (bad) {
+            dl->rc = -1;
+            if (!dl->rejected) dl->rejected = ls_xcalloc(s->nunits, 1);
+            dl->rejected[u] = 1;
+            continue;
+        }
         for (size_t j = 0; j < row->n; j++) {
             if (col_ind[j] < 0 || !row->f[j].text[0]) continue;
-            set_value(dl, u, col_ind[j], row->f[j].text, 1, row->f[j].line, row->f[j].col);
+            set_value_kind(dl, u, col_ind[j], row->f[j].text, 1, row->f[j].line, row->f[j].col,
+                           (ls_inkind)row->f[j].kind);
         }
     }
     free(seen);
 out:
     free(col_ind);
-    ls_csv_cleanup(&t);
+}
+
+/* Every table of a CSV or spreadsheet file whose header names units. */
+static void load_table_file(dloader *dl, const char *spec)
+{
+    ls_inbook b;
+    if (ls_inbook_load(&b, spec, dl->err)) {
+        dl->rc = dl->file_failed = -1;
+        ls_inbook_cleanup(&b);
+        return;
+    }
+    size_t used = 0;
+    for (size_t k = 0; k < b.ntabs; k++) {
+        const ls_intable *t = &b.tabs[k];
+        if (t->nrows == 0) continue;
+        /* a workbook's other sheets (instructions, notes) are skipped */
+        if (b.ntabs > 1 && !b.only && !data_table_matches(t)) continue;
+        if (t->note) ls_notef(dl->err, t->path, 0, 0, "%s", t->note);
+        if (ls_intable_check(t, dl->err)) {
+            dl->rc = dl->file_failed = -1;
+            used++;
+            continue;
+        }
+        dl->file = add_source(dl->d, t->path);
+        dl->path = dl->d->files[dl->file];
+        load_table(dl, t);
+        used++;
+    }
+    if (!used) {
+        dl->rc = dl->file_failed = ls_errorf(dl->err, b.ntabs ? b.tabs[0].file : spec, 0, 0,
+            b.ntabs > 1 ? "no sheet has a unit column in its first row ('unit', 'id', 单位编号 or 单位名称)"
+                        : "the table is empty: expected a header row");
+    }
+    ls_inbook_cleanup(&b);
 }
 
 /* An empty data set for s with room for the names of nfiles files. */
@@ -221,8 +510,20 @@ static ls_dataset *new_dataset(const ls_scheme *s, size_t nfiles)
     size_t cells = s->nunits * s->ninds;
     d->vals = ls_xcalloc(cells ? cells : 1, sizeof *d->vals);
     d->origins = ls_xcalloc(cells ? cells : 1, sizeof *d->origins);
-    d->files = ls_arena_alloc(&d->arena, (nfiles ? nfiles : 1) * sizeof *d->files);
+    d->capfiles = nfiles ? nfiles : 1;
+    d->files = ls_xcalloc(d->capfiles, sizeof *d->files);
+    d->inputs = ls_arena_alloc(&d->arena, (nfiles ? nfiles : 1) * sizeof *d->inputs);
     return d;
+}
+
+/* Add a source name (a file, or "file:sheet") to d; returns its index. */
+static int add_source(ls_dataset *d, const char *name)
+{
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (!strcmp(d->files[i], name)) return (int)i;
+    LS_GROW(d->files, d->nfiles, d->capfiles, 4);
+    d->files[d->nfiles] = ls_arena_strdup(&d->arena, name);
+    return (int)d->nfiles++;
 }
 
 /* Give every value still unset its default; a required one without value
@@ -239,6 +540,7 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
         const ls_unit *un = &s->units[u];
         size_t nmiss = 0;
         miss.n = 0;
+        int quiet = dl->rejected && dl->rejected[u];
         for (size_t i = 0; i < s->ninds; i++) {
             size_t k = u * s->ninds + i;
             if (d->vals[k].set) continue;
@@ -246,6 +548,8 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
             if (in->def.set) {
                 d->vals[k] = in->def;
                 d->origins[k] = (ls_origin){-1, in->line, in->col};
+            } else if (in->required && quiet) {
+                continue;   /* its row was refused, with an error */
             } else if (in->required && !allow_missing && hint) {
                 ls_buf_printf(&miss, "%s'%s' (%s)", nmiss++ ? ", " : "", in->id, in->name);
             } else if (in->required && !allow_missing) {
@@ -271,19 +575,36 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,
                             int allow_missing, ls_errors *err)
 {
+    ls_load_opts o = {.allow_missing = allow_missing};
+    return ls_dataset_load_opts(s, paths, nfiles, &o, err);
+}
+
+ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, size_t nfiles,
+                                 const ls_load_opts *opts, ls_errors *err)
+{
     ls_dataset *d = new_dataset(s, nfiles);
-    dloader dl = {.d = d, .s = s, .err = err};
+    dloader dl = {.d = d, .s = s, .err = err, .strict = opts->strict};
+    int allow_missing = opts->allow_missing;
     for (size_t f = 0; f < nfiles; f++) {
-        d->files[d->nfiles++] = ls_arena_strdup(&d->arena, paths[f]);
-        dl.file = (int)f;
-        dl.path = d->files[f];
-        size_t len = strlen(paths[f]);
-        if (len > 4 && !strcasecmp(paths[f] + len - 4, ".csv")) load_csv(&dl);
-        else load_yaml(&dl);
+        /* the file read ("data.xlsx#部门" reads data.xlsx) */
+        char *file = ls_xstrdup(paths[f]);
+        char *hash = strrchr(file, '#');
+        if (hash && ls_intable_is_table(paths[f]) && !strchr(hash, '/') && access(paths[f], F_OK) != 0) *hash = '\0';
+        d->inputs[d->ninputs++] = ls_arena_strdup(&d->arena, file);
+        free(file);
+        if (ls_intable_is_table(paths[f])) {
+            load_table_file(&dl, paths[f]);
+        } else {
+            dl.file = add_source(d, paths[f]);
+            dl.path = d->files[dl.file];
+            load_yaml(&dl);
+        }
     }
     /* (required values are not asked for when a file failed: they would be
      * missing for every unit, burying the real error) */
     fill_defaults(&dl, allow_missing || dl.file_failed, NULL);
+    if (dl.names_built) ls_strmap_cleanup(&dl.names);
+    free(dl.rejected);
     if (dl.rc) {
         ls_dataset_free(d);
         return NULL;
@@ -337,6 +658,7 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
 void ls_dataset_free(ls_dataset *d)
 {
     if (!d) return;
+    free(d->files);
     free(d->vals);
     free(d->origins);
     ls_arena_cleanup(&d->arena);

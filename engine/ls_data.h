@@ -3,8 +3,8 @@
  * one or more YAML or CSV files and checked against the scheme's catalogue.
  * File formats are described in docs/data.md.
  *
- * Depends on: ls_i18n, ls_scheme, ls_csv (CSV files), ls_yaml and ls_yread (YAML
- * files), ls_arena, ls_error, ls_util.
+ * Depends on: ls_i18n, ls_scheme, ls_intable (CSV and spreadsheet tables),
+ * ls_yaml and ls_yread (YAML files), ls_strmap, ls_arena, ls_error, ls_util.
  */
 #ifndef LS_DATA_H
 #define LS_DATA_H
@@ -26,19 +26,36 @@ typedef struct ls_dataset {
     const ls_scheme *scheme;      /* not owned */
     ls_value *vals;               /* nunits * ninds, row = unit */
     ls_origin *origins;           /* same shape */
-    const char **files;           /* the data files, in the arena */
-    size_t nfiles;
+    const char **files;           /* where values came from, for messages:
+                                     a file, or "file:sheet" for a sheet of
+                                     a workbook (strings in the arena) */
+    size_t nfiles, capfiles;
+    const char **inputs;          /* the files read, in the arena */
+    size_t ninputs;
     size_t nmissing;              /* optional values without default left unset */
     ls_arena arena;               /* text values and file names */
 } ls_dataset;
 
-/* Load and merge data files (by extension: .csv, else YAML), check every
- * value, apply defaults and report missing required values.  Returns a
+/* How data files are read. */
+typedef struct ls_load_opts {
+    int allow_missing;    /* no error for missing required values */
+    int strict;           /* doubtful values (a percent given as 0.95) are
+                             errors, not warnings */
+} ls_load_opts;
+
+/* Load and merge data files, check every value, apply defaults and
+ * report missing required values.  A path ending in .csv, .tsv, .txt,
+ * .xlsx or .xls (optionally followed by #SHEET) is a table read through
+ * ls_inbook_load (every sheet whose first row names a unit column, or
+ * the sheet named); anything else is YAML.  Returns a
  * data set (caller frees with ls_dataset_free) or NULL with every error
  * found in err.  With nfiles == 0 the data set holds defaults only (and
  * no error for missing required values is reported when `allow_missing`). */
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths,
                             size_t nfiles, int allow_missing, ls_errors *err);
+/* The same, with options. */
+ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, size_t nfiles,
+                                 const ls_load_opts *opts, ls_errors *err);
 void ls_dataset_free(ls_dataset *d);
 
 /* Values of one unit given as a YAML mapping {indicator id: value}, for

@@ -75,11 +75,34 @@ void ls_notef(ls_errors *e, const char *path, int line, int col,
     va_end(ap);
 }
 
+char *ls_where(const char *path, int line, int col)
+{
+    if (line > 0 && col < 0) {
+        char letters[8];
+        int n = 0, k = 0;
+        for (unsigned c = (unsigned)-col; c > 0 && n < 7; c = (c - 1) / 26)
+            letters[n++] = (char)('A' + (c - 1) % 26);
+        char ref[8];
+        while (n > 0) ref[k++] = letters[--n];
+        ref[k] = '\0';
+        return ls_format("%s!%s%d", path, ref, line);
+    }
+    if (line > 0 && col > 0) return ls_format("%s:%d:%d", path, line, col);
+    if (line > 0) return ls_format("%s:%d", path, line);
+    return ls_xstrdup(path);
+}
+
 char *ls_diag_format(const ls_diag *d)
 {
     static const char *const sevs[] = {N_("error"), N_("warning"), N_("note")};
     const char *const sev[] = {_(sevs[0]), _(sevs[1]), _(sevs[2])};
     if (!d->path) return ls_format("lawscore: %s: %s", sev[d->sev], d->msg);
+    if (d->line > 0 && d->col < 0) {
+        char *w = ls_where(d->path, d->line, d->col);
+        char *s = ls_format("%s: %s: %s", w, sev[d->sev], d->msg);
+        free(w);
+        return s;
+    }
     if (d->line > 0 && d->col > 0)
         return ls_format("%s:%d:%d: %s: %s", d->path, d->line, d->col,
                          sev[d->sev], d->msg);

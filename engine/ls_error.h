@@ -5,6 +5,8 @@
  * list instead of printing: only main.c prints.  A diagnostic names a file,
  * a 1-based line and column (0 when unknown) and a message, and prints in
  * the form compilers use:  path:line:col: error: message
+ * A spreadsheet cell is given as its row and a negative column (-1 = A,
+ * -3 = C) and prints as a cell reference:  data.xlsx:部门!C7: error: ...
  *
  * The formats of ls_errorf, ls_warnf and ls_notef are translated
  * (ls_i18n) before formatting, and so are the words error/warning/note.
@@ -23,7 +25,7 @@ typedef struct ls_diag {
     ls_severity sev;
     char *path;   /* owned; may be NULL */
     int line;     /* 1-based, 0 = unknown */
-    int col;      /* 1-based, 0 = unknown */
+    int col;      /* 1-based, 0 = unknown, < 0: spreadsheet column -col */
     char *msg;    /* owned */
 } ls_diag;
 
@@ -49,6 +51,10 @@ void ls_notef(ls_errors *e, const char *path, int line, int col,
 /* Print every diagnostic, in the order recorded, one per line (a message
  * may itself hold further lines, e.g. a traceback). */
 void ls_errors_print(const ls_errors *e, FILE *out);
+
+/* A position as messages print it: "path:7:3", "path:7", "path" or, for
+ * a spreadsheet cell (col < 0), "path!C7"; caller frees. */
+char *ls_where(const char *path, int line, int col);
 
 /* Format one diagnostic into a new string (caller frees). */
 char *ls_diag_format(const ls_diag *d);

@@ -47,8 +47,8 @@ static const char style[] =
     ".sheet-title{font-size:18px;font-weight:bold;text-align:center;border:none;background:none}\n"
     ".sheet-info{text-align:left;font-weight:normal;border:none;background:none}\n"
     ".sheet-info span{margin-right:2em}\n"
-    ".sign{margin-top:18px;line-height:2.6}\n"
-    ".sign div{display:inline-block;min-width:30%}\n"
+    "tr.sign td{border:none;padding-top:18px;line-height:2.6}\n"
+    "tr.sign div{display:inline-block;min-width:30%}\n"
     "table.manifest td{font-size:12px;word-break:break-all}\n"
     "table.manifest th:first-child{width:6em}\n"
     ".notice{border:1px solid #ef8f00;background:#fff8e1;padding:6px 10px}\n"
@@ -60,7 +60,8 @@ static const char style[] =
     "section.ranking{page:wide}nav{display:none}"
     "section.sheet{break-before:page;page-break-before:always}"
     "section.sheet:last-of-type{break-after:auto}"
-    "tr,figure,.sign{break-inside:avoid;page-break-inside:avoid}h2,h3{break-after:avoid}"
+    "tr,figure,tbody.end{break-inside:avoid;page-break-inside:avoid}"
+    "h2,h3,tr.section,tr.category,tr.subitem{break-after:avoid;page-break-after:avoid}"
     "thead{display:table-header-group}"
     "section.group{break-before:page}section.group:first-of-type{break-before:auto}"
     "section.inputs{break-before:page}}\n";
@@ -339,7 +340,9 @@ static void write_ranking(hw *h, int sheets)
         /* a group: its heading row, its units, its note */
         const ls_lrow *head = &t.rows[i++];
         size_t from = i;
-        while (i < t.nrows && t.rows[i].kind == LS_LR_UNIT) i++;
+        /* the ranked units, then the vetoed ones under their heading */
+        while (i < t.nrows && (t.rows[i].kind == LS_LR_UNIT || t.rows[i].kind == LS_LR_SECTION))
+            i++;
         size_t to = i;
         const ls_lrow *note = i < t.nrows && t.rows[i].kind == LS_LR_NOTE ? &t.rows[i++] : NULL;
         ls_buf_printf(&h->b, "<section class=\"group\" id=\"group-");
@@ -432,16 +435,20 @@ static void write_sheet(hw *h, size_t u)
     put(h, "</th></tr>\n");
     put_head(h, &t);
     put(h, "</thead><tbody>\n");
-    put_rows(h, &t, 0, t.nrows, (size_t)-1);
-    put(h, "</tbody></table>\n");
-    unit_profile(h, u);
-    put(h, "<div class=\"sign\">");
+    size_t end = ls_layout_sheet_end(&t);
+    put_rows(h, &t, 0, end, (size_t)-1);
+    /* the end (一票否决 … 名次) and the signatures print on one page */
+    put(h, "</tbody><tbody class=\"end\">\n");
+    put_rows(h, &t, end, t.nrows, (size_t)-1);
+    ls_buf_printf(&h->b, "<tr class=\"sign\"><td colspan=\"%zu\">", t.ncols);
     for (size_t i = 0; i < ls_layout_nsignatures; i++) {
         put(h, "<div>");
         esc(h, ls_layout_signatures[i]);
         put(h, "</div>");
     }
-    put(h, "</div>\n</section>\n");
+    put(h, "</td></tr>\n</tbody></table>\n");
+    unit_profile(h, u);
+    put(h, "</section>\n");
     ls_ltable_cleanup(&t);
     flush(h);
 }

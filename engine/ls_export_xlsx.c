@@ -14,12 +14,15 @@
 #include <strings.h>
 #include <xlsxwriter.h>
 
+#include "ls_complete.h"
 #include "ls_layout.h"
 #include "ls_util.h"
 
 /* Height of a line of 10-point text, in points: CJK fonts (Noto CJK,
- * SimSun) need about 1.45 em. */
-#define LINE_PT 15.0
+ * SimSun) need about 1.3 em; lines_for() already rounds the number of
+ * lines up.  At 13.5 every 评分表 of the example prints on 2 A4 pages
+ * in LibreOffice (15: 3 pages, the third holding only 一票否决 … 名次). */
+#define LINE_PT 13.5
 
 /* 1980-01-01T00:00:00Z, the time libxlsxwriter gives the zip entries. */
 #define FIXED_CREATED 315532800
@@ -266,7 +269,10 @@ static char *footer_text(const char *left)
         else ls_buf_add(&b, p, 1);
     }
     ls_utf8_fix_tail(b.p);
-    ls_buf_puts(&b, "&R第 &P 页，共 &N 页");
+    /* no "共 &N 页": LibreOffice counts the whole workbook's pages for
+     * &N (a 2-page 评分表 read "第 1 页，共 56 页"), while &P restarts
+     * on every sheet (worksheet_set_start_page) */
+    ls_buf_puts(&b, "&R第 &P 页");
     return b.p;
 }
 
@@ -280,6 +286,7 @@ static void print_setup(xw *x, lxw_worksheet *ws, int landscape, lxw_row_t head0
     worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.7);
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_center_horizontally(ws);
+    worksheet_set_start_page(ws, 1); /* each sheet's pages from 1 */
     check(x, worksheet_repeat_rows(ws, head0, head));
     char *foot = footer_text(left);
     check(x, worksheet_set_footer(ws, foot));
@@ -458,6 +465,25 @@ static void write_common_losses(xw *x)
     print_setup(x, ws, 1, 1, 1, s->name);
 }
 
+/* 缺报: the indicator values the data did not give, when there are any. */
+static void write_missing(xw *x)
+{
+    ls_ltable t = {0};
+    if (ls_layout_missing(x->r, &t)) {
+        lxw_worksheet *ws = add_sheet(x, "缺报", "缺报");
+        if (ws) {
+            set_widths(x, ws, &t);
+            write_across(x, ws, 0, &t, t.title, x->title, 0);
+            write_head(x, ws, 1, &t);
+            lxw_row_t row = write_rows(x, ws, 2, &t);
+            check(x, worksheet_autofilter(ws, 1, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
+            worksheet_freeze_panes(ws, 2, 0);
+            print_setup(x, ws, 1, 0, 1, x->r->scheme->name);
+        }
+    }
+    ls_ltable_cleanup(&t);
+}
+
 static void write_about(xw *x, const ls_manifest *m, int sheets)
 {
     const ls_scheme *s = x->r->scheme;
@@ -537,6 +563,7 @@ int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char 
     write_ranking(&x);
     write_losses(&x);
     write_common_losses(&x);
+    write_missing(&x);
     for (size_t u = 0; sheets && u < s->nunits; u++) write_unit_sheet(&x, u);
     write_about(&x, m, sheets);
 

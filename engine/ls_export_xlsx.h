@@ -10,6 +10,9 @@
  *               on 扣分明细(2)… past a sheet's 1,048,576 rows
  *   主要失分项目 per group, every item on which units lost points, most
  *               units first (ls_layout_common_losses)
+ *   缺报        when the data did not give every value: one row per unit
+ *               and indicator left to its default, with the items that
+ *               read it (ls_layout_missing, ls_complete)
  *   <unit>      one sheet per unit (its name, made a valid and unique sheet
  *               name of at most 31 characters): its 评分表 (ls_layout_sheet)
  *               and the signature block, A4 portrait, one page wide
@@ -22,7 +25,7 @@
  * inputs give a byte-identical workbook.
  *
  * Depends on: libxlsxwriter (only ls_export_xlsx.c includes xlsxwriter.h),
- * ls_layout, ls_manifest, ls_score, ls_error, ls_util.
+ * ls_layout, ls_complete, ls_manifest, ls_score, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_XLSX_H
 #define LS_EXPORT_XLSX_H

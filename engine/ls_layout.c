@@ -149,13 +149,15 @@ static int has_section(const ls_scheme *s, ls_section sec)
     return 0;
 }
 
-/* Whether unit's rank is shared with another unit of its group. */
+/* Whether unit's rank is shared with another ranked (not vetoed) unit
+ * of its group: the vetoed are listed apart in the 通报. */
 static int rank_shared(const ls_run *r, size_t unit)
 {
     int g = r->scheme->units[unit].group;
     for (size_t k = 0; k < r->norder[g]; k++) {
         size_t v = (size_t)r->order[g][k];
-        if (v != unit && r->units[v].rank == r->units[unit].rank) return 1;
+        if (v != unit && r->units[v].veto < 0 && r->units[v].rank == r->units[unit].rank)
+            return 1;
     }
     return 0;
 }
@@ -270,6 +272,26 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     if (note) summary(t, "说明", note);
 }
 
+size_t ls_layout_sheet_end(const ls_ltable *t)
+{
+    size_t end = t->nrows;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (t->rows[i].kind == LS_LR_SUMMARY && t->rows[i].c[S_NAME].kind == LS_LC_TEXT &&
+            !strcmp(t->rows[i].c[S_NAME].text, "总分"))
+            end = i;
+    if (end == t->nrows) return end;
+    /* with the veto items and their heading, when the 一票否决 row
+     * precedes */
+    const ls_lrow *prev = end ? &t->rows[end - 1] : NULL;
+    if (prev && prev->kind == LS_LR_SUMMARY && prev->c[S_NAME].kind == LS_LC_TEXT &&
+        !strcmp(prev->c[S_NAME].text, "一票否决")) {
+        size_t i = end - 1;
+        while (i > 0 && t->rows[i].kind != LS_LR_SECTION) i--;
+        if (t->rows[i].kind == LS_LR_SECTION) end = i;
+    }
+    return end;
+}
+
 /* ---- 通报 ---- */
 
 char *ls_layout_bands(const ls_run *r, size_t group)
@@ -304,6 +326,33 @@ char *ls_layout_bands(const ls_run *r, size_t group)
     return b.p;
 }
 
+/* One unit's row of the 通报; `ranked`: with its 名次. */
+static void ranking_unit(ls_ltable *t, const ls_run *r, size_t u, int ranked)
+{
+    const ls_scheme *s = r->scheme;
+    size_t c_bonus = 2 + s->nroots;
+    char a[32];
+    const ls_unit_result *ur = &r->units[u];
+    ls_lrow *row = add_row(t, LS_LR_UNIT);
+    row->band = ur->band;
+    if (ranked && ur->rank > 0 && rank_shared(r, u))
+        set_text_own(row, 0, ls_format("并列%d", ur->rank));
+    else if (ranked && ur->rank > 0)
+        set_int(row, 0, ur->rank);
+    set_text(row, 1, s->units[u].name);
+    for (size_t i = 0; i < s->nroots; i++) {
+        size_t node = (size_t)s->roots[i];
+        const ls_cell *c = ls_run_cell(r, u, node);
+        if (c->state == LS_CELL_SCORED) set_score(row, 2 + i, c->score);
+        else set_text(row, 2 + i, ls_explain_score(r, u, node, a));
+    }
+    set_score(row, c_bonus, ur->bonus);
+    set_score(row, c_bonus + 1, ur->deduct);
+    set_score(row, c_bonus + 2, ur->total);
+    set_text(row, c_bonus + 3, ls_explain_grade(r, u));
+    set_text_own(row, c_bonus + 4, ls_explain_unit(r, u));
+}
+
 void ls_layout_ranking(const ls_run *r, ls_ltable *t)
 {
     const ls_scheme *s = r->scheme;
@@ -322,31 +371,22 @@ void ls_layout_ranking(const ls_run *r, ls_ltable *t)
     add_col(t, "总分", LS_COL_NUM, 8);
     add_col(t, "等次", LS_COL_SHORT, 7);
     add_col(t, "说明", LS_COL_LONG, 36);
-    size_t c_bonus = 2 + s->nroots;
     for (size_t g = 0; g < s->ngroups; g++) {
         set_text_own(add_row(t, LS_LR_GROUP), 0,
                      ls_format("%s（%zu个单位）", s->groups[g].name, r->norder[g]));
-        for (size_t k = 0; k < r->norder[g]; k++) {
-            size_t u = (size_t)r->order[g][k];
-            const ls_unit_result *ur = &r->units[u];
-            ls_lrow *row = add_row(t, LS_LR_UNIT);
-            row->band = ur->band;
-            if (ur->rank > 0 && rank_shared(r, u))
-                set_text_own(row, 0, ls_format("并列%d", ur->rank));
-            else if (ur->rank > 0)
-                set_int(row, 0, ur->rank);
-            set_text(row, 1, s->units[u].name);
-            for (size_t i = 0; i < s->nroots; i++) {
-                size_t node = (size_t)s->roots[i];
-                const ls_cell *c = ls_run_cell(r, u, node);
-                if (c->state == LS_CELL_SCORED) set_score(row, 2 + i, c->score);
-                else set_text(row, 2 + i, ls_explain_score(r, u, node, a));
+        /* pass 0: the ranking; pass 1: the vetoed units apart, under
+         * their own heading and without a 名次, as a 通报 lists them */
+        size_t vetoed = 0;
+        for (size_t k = 0; k < r->norder[g]; k++) vetoed += r->units[r->order[g][k]].veto >= 0;
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass == 1 && vetoed)
+                set_text_own(add_row(t, LS_LR_SECTION), 0,
+                             ls_format("一票否决单位（%zu个）", vetoed));
+            for (size_t k = 0; k < r->norder[g]; k++) {
+                size_t u = (size_t)r->order[g][k];
+                if ((r->units[u].veto >= 0) != pass) continue;
+                ranking_unit(t, r, u, pass == 0);
             }
-            set_score(row, c_bonus, ur->bonus);
-            set_score(row, c_bonus + 1, ur->deduct);
-            set_score(row, c_bonus + 2, ur->total);
-            set_text(row, c_bonus + 3, ls_explain_grade(r, u));
-            set_text_own(row, c_bonus + 4, ls_explain_unit(r, u));
         }
         set_text_own(add_row(t, LS_LR_NOTE), 0, ls_layout_bands(r, g));
     }

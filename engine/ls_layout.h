@@ -119,12 +119,24 @@ void ls_ltable_clear_rows(ls_ltable *t);
 void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t);
 
 /*
+ * Where the end of a 评分表 (from ls_layout_sheet) starts: the row of
+ * 总分, or the veto items' heading when the veto rows precede it.  The
+ * documents print the end (一票否决 … 总分, 等次, 名次) and the signature
+ * block together, never split by a page end.  t->nrows when the table
+ * has no 总分 row.
+ */
+size_t ls_layout_sheet_end(const ls_ltable *t);
+
+/*
  * The 通报 into t: title "<assessment>结果通报", columns 名次 | 单位 |
  * each category "<name>（<points>分）" | 加分 | 扣分 | 总分 | 等次 | 说明;
  * for each group a LS_LR_GROUP heading ("乡镇政府（2个单位）"), its units
  * in rank order (名次 a number, or text "并列3" for a shared rank; 说明
- * is ls_explain_unit), then a LS_LR_NOTE with its bands and counts
- * (ls_layout_bands).
+ * is ls_explain_unit), then, when some were vetoed, a LS_LR_SECTION
+ * "一票否决单位（N个）" and the vetoed units in rank order with an empty
+ * 名次 (their total as scored, grade, and the veto in 说明), then a
+ * LS_LR_NOTE with its bands and counts (ls_layout_bands).  results.csv
+ * and results.json keep the vetoed units' ranks.
  */
 void ls_layout_ranking(const ls_run *r, ls_ltable *t);
 

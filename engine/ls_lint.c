@@ -35,7 +35,24 @@ typedef struct lint {
     unsigned char *flagged;      /* per node: the probes found a problem */
     unsigned char *failed;       /* per node: a probe failure was reported */
     ls_strlist seen;             /* unknown names reported, by position */
+    /* per node, over every probe call: */
+    unsigned *ncalls;            /* calls made */
+    unsigned *ncertain;          /* calls failing whatever the data (below) */
+    unsigned char *param_bad;    /* a failure blamed the item's params */
+    ls_rule_call *first;         /* the first failure (to report after all probes) */
+    char **first_what;           /* its probe unit, in words ... */
+    int *first_set;              /* ... and its probe set */
 } lint;
+
+/* A failure the data cannot be the cause of: a name that is nowhere
+ * ('per_occurence', os.time) or a helper refusing what the rule gives it
+ * ('each' must be a number, found nil).  On every probe unit it is a
+ * broken rule, an error of `check`; on some only, it depends on values. */
+static int certain_failure(const ls_rule_call *c)
+{
+    return c->err_kind == LS_RULE_ERR_NAME || c->err_kind == LS_RULE_ERR_HELPER ||
+           c->err_kind == LS_RULE_ERR_PARAM;
+}
 
 /* Tag the findings added since the last call with the current leaf. */
 static void tag_found(lint *l)
@@ -231,20 +248,54 @@ static void probe_leaf(lint *l, ls_backends *b, size_t pos, int set, const int *
         l->unknown = 0;
         int rc = be->call(be, &c);
         for (size_t i = 0; i < s->ninds; i++) l->read_any[i] |= reads[i];
+        l->ncalls[leaf]++;
         /* A failure after an unknown name is most likely its nil: the
          * name is what to fix. */
+        if (rc && !l->unknown) {
+            l->ncertain[leaf] += certain_failure(&c);
+            l->param_bad[leaf] |= c.err_kind == LS_RULE_ERR_PARAM;
+        }
         if (rc && !l->unknown && !l->failed[leaf]) {
             l->failed[leaf] = l->flagged[leaf] = 1;
             char *kind = describe_kind(s, kinds[k]);
-            ls_warnf(&l->found, ls_rule_call_path(&c), c.err_line, 0,
-                     "rule of %s %s '%s' fails on a probe unit of %s and %s: %s%s%s",
-                     ls_section_name(n->section), n->number, n->name, kind, probe_what[set],
-                     c.err_msg ? c.err_msg : "failed", c.err_trace ? "\n" : "",
-                     c.err_trace ? c.err_trace : "");
-            tag_found(l);
-            free(kind);
+            l->first_what[leaf] = kind;
+            l->first_set[leaf] = set;
+            l->first[leaf] = c;          /* kept: reported by report_probe_failures */
+            continue;
         }
         ls_rule_call_cleanup(&c);
+    }
+}
+
+/* Each leaf's first probe failure: an error when the rule fails whatever
+ * the data (on every probe call, by a name or a helper refusal; or its
+ * params contradict the catalogue), else a warning naming the probe. */
+static void report_probe_failures(lint *l)
+{
+    const ls_scheme *s = l->s;
+    for (size_t pos = 0; pos < s->nleaves; pos++) {
+        int leaf = s->leaves[pos];
+        ls_rule_call *c = &l->first[leaf];
+        if (!l->first_what[leaf]) continue;
+        const ls_node *n = &s->nodes[leaf];
+        char *head;
+        const char *msg = c->err_msg ? c->err_msg : _("failed");
+        ls_severity sev = LS_SEV_ERROR;
+        if (l->param_bad[leaf] && c->err_kind == LS_RULE_ERR_PARAM)
+            head = ls_format(_("%s %s '%s': %s"), ls_section_name(n->section), n->number, n->name, msg);
+        else if (l->param_bad[leaf] || l->ncertain[leaf] == l->ncalls[leaf])
+            head = ls_format(_("rule of %s %s '%s' fails on every probe unit, whatever the data: %s"),
+                             ls_section_name(n->section), n->number, n->name, msg);
+        else {
+            sev = LS_SEV_WARNING;
+            head = ls_format(_("rule of %s %s '%s' fails on a probe unit of %s and %s: %s%s%s"),
+                             ls_section_name(n->section), n->number, n->name, l->first_what[leaf],
+                             probe_what[l->first_set[leaf]], msg, "", "");
+        }
+        l->pos = pos;
+        ls_rule_call_report_as(c, sev, head, &l->found);
+        tag_found(l);
+        free(head);
     }
 }
 
@@ -289,12 +340,10 @@ static void data_failures(const ls_run *r, ls_backends *b, const unsigned char *
             ls_rule_call_fail(&c, NULL, 0, "%s",
                               cell->nreasons ? r->reasons[cell->reason0] : "failed");
         }
-        char *msg = ls_rule_call_describe(&c);
-        ls_warnf(err, ls_rule_call_path(&c), c.err_line, 0, "%s", msg);
+        ls_rule_call_report_as(&c, LS_SEV_WARNING, NULL, err);
         if (nfail > 1)
             ls_notef(err, ls_rule_call_path(&c), c.err_line, 0,
                      "the rule of item %s fails for %zu units in all", s->nodes[leaf].number, nfail);
-        free(msg);
         ls_rule_call_cleanup(&c);
     }
     ls_stats_free(st);
@@ -349,6 +398,7 @@ static void copy_found(ls_errors *to, const lint *l)
             const ls_diag *g = &l->found.v[i];
             if (l->found_pos[i] != pos) continue;
             if (g->sev == LS_SEV_NOTE) ls_notef(to, g->path, g->line, g->col, "%s", g->msg);
+            else if (g->sev == LS_SEV_ERROR) ls_errorf(to, g->path, g->line, g->col, "%s", g->msg);
             else ls_warnf(to, g->path, g->line, g->col, "%s", g->msg);
         }
 }
@@ -362,6 +412,14 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
     l.read_any = ls_xcalloc(s->ninds ? s->ninds : 1, 1);
     l.flagged = ls_xcalloc(s->nnodes ? s->nnodes : 1, 1);
     l.failed = ls_xcalloc(s->nnodes ? s->nnodes : 1, 1);
+    size_t nn = s->nnodes ? s->nnodes : 1;
+    l.ncalls = ls_xcalloc(nn, sizeof *l.ncalls);
+    l.ncertain = ls_xcalloc(nn, sizeof *l.ncertain);
+    l.param_bad = ls_xcalloc(nn, 1);
+    l.first = ls_xcalloc(nn, sizeof *l.first);
+    l.first_what = ls_xcalloc(nn, sizeof *l.first_what);
+    l.first_set = ls_xcalloc(nn, sizeof *l.first_set);
+    size_t errors_before = err->nerrors;
     unsigned char *reads = ls_xmalloc(s->ninds ? s->ninds : 1);
     int *kinds = ls_xmalloc((s->nunits ? s->nunits : 1) * sizeof *kinds);
     size_t nkinds = unit_kinds(s, kinds);
@@ -399,6 +457,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
         ls_stats_free(st);
     }
     ls_backends_probe(b, NULL, NULL);
+    report_probe_failures(&l);
     ls_dataset_free(pd);
 
     ls_run *r = NULL;
@@ -435,7 +494,18 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
     free(l.flagged);
     free(l.failed);
     free(l.found_pos);
+    for (size_t i = 0; i < s->nnodes; i++)
+        if (l.first_what[i]) {
+            ls_rule_call_cleanup(&l.first[i]);
+            free(l.first_what[i]);
+        }
+    free(l.first);
+    free(l.first_what);
+    free(l.first_set);
+    free(l.ncalls);
+    free(l.ncertain);
+    free(l.param_bad);
     ls_strlist_cleanup(&l.seen);
     ls_errors_cleanup(&l.found);
-    return 0;
+    return err->nerrors > errors_before ? -1 : 0;
 }

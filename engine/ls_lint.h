@@ -9,7 +9,11 @@
  *     parameter of the item that names it when the name comes from the
  *     scheme (`params: {ok: service_flow}`), else at the script line;
  *   - a rule that fails on probe data (below), naming the item and the
- *     script line;
+ *     script line: an ERROR when it is broken whatever the data (it fails
+ *     on every probe call with an unknown name or a helper refusing its
+ *     arguments, or a helper found the item's params contradict the
+ *     catalogue: a graded/tiers key that is no enum code, reported at the
+ *     key), else a warning;
  *   - an item that applies to no unit of the registry;
  *   - with data: a rule that fails on the data (as `run` would report
  *     it; left out when the probes found a problem with the rule), an
@@ -49,7 +53,7 @@
  * indicators, then item by item what the probes found, then what the data
  * show (a rule failing for several units: a warning for the first, then
  * a note with the count).  b's backends are left as they were found (not probing).  Returns
- * 0; -1 with an error in err only when linting itself could not be done.
+ * 0, or -1 when it added errors (rules broken whatever the data, above).
  */
 int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *err);
 

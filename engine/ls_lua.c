@@ -72,6 +72,7 @@ typedef struct luab {
     /* caught by the message handler during the current call */
     char *e_msg, *e_trace;
     int e_line;
+    ls_rule_err_kind e_kind;
 } luab;
 
 static luab *backend_of(lua_State *L)
@@ -87,6 +88,13 @@ static void clear_pending(luab *b)
     free(b->e_trace);
     b->e_msg = b->e_trace = NULL;
     b->e_line = 0;
+    b->e_kind = LS_RULE_ERR_RUNTIME;
+}
+
+/* Whether a frame runs the helper library. */
+static int in_helpers(const lua_Debug *ar)
+{
+    return !strcmp(ar->source, HELPERS_CHUNK);
 }
 
 /* Length of a "short_src:LINE: " prefix of msg, or 0. */
@@ -106,7 +114,9 @@ static int trace_frame(lua_State *L, lua_Debug *ar, ls_buf *t)
 {
     luab *b = backend_of(L);
     lua_getinfo(L, "Slnt", ar);
-    if (*ar->what == 'C') return 0;
+    /* lawscore.lua's own lines mean nothing to a rule author: the rule
+     * line that called the helper is the frame to read. */
+    if (*ar->what == 'C' || in_helpers(ar)) return 0;
     if (ar->currentline > 0) ls_buf_printf(t, "\n\t%s:%d: in ", ar->short_src, ar->currentline);
     else ls_buf_printf(t, "\n\t%s: in ", ar->short_src);
     const char *helper = NULL;
@@ -150,10 +160,17 @@ static int msgh(lua_State *L)
      * inside helpers point at the rule line that called the helper); a
      * leading "file:line: " of any frame is dropped from the message. */
     lua_Debug ar;
-    int line = 0, stripped = 0;
+    int line = 0, stripped = 0, first = 1;
+    ls_rule_err_kind kind = LS_RULE_ERR_RUNTIME;
+    if (!strncmp(msg, "unknown name ", 13) || strstr(msg, "' is not available in rules ("))
+        kind = LS_RULE_ERR_NAME;
     for (int level = 1; level <= SCAN_LEVELS && lua_getstack(L, level, &ar); level++) {
         lua_getinfo(L, "Sl", &ar);
         if (*ar.what == 'C') continue;
+        /* raised inside the helper library: a helper refused what the
+         * rule gave it (its arguments, the item it is used on) */
+        if (first && in_helpers(&ar)) kind = LS_RULE_ERR_HELPER;
+        first = 0;
         if (!stripped) {
             size_t n = position_prefix(msg, ar.short_src);
             if (n) {
@@ -177,6 +194,7 @@ static int msgh(lua_State *L)
     clear_pending(b);
     b->e_msg = ls_xstrdup(msg);
     b->e_line = line;
+    b->e_kind = kind;
     if (shown) {
         b->e_trace = t.p;
     } else {   /* no script frame to show (e.g. a bad return value) */
@@ -292,6 +310,52 @@ static const char *mb_text(size_t bytes, char *buf, size_t size)
     return buf;
 }
 
+/* Point a failed call at the item's params when they are the cause: a
+ * key of them a helper refused (LS_RULE_ERR_PARAM, reported there), or a
+ * helper argument found nil after the rule read params keys the item
+ * does not give (a misspelt key: a note at the params). */
+static void params_blame(luab *b, ls_rule_call *c)
+{
+    const ls_node *nd = &b->s->nodes[c->node];
+    const ls_ynode *params = nd->rule.params;
+    if (b->api.bad_key) {
+        c->err_kind = LS_RULE_ERR_PARAM;
+        c->err_scheme_line = b->api.bad_key->line;
+        c->err_scheme_col = b->api.bad_key->col;
+        return;
+    }
+    if (c->err_kind != LS_RULE_ERR_HELPER || !b->api.nmiss || !strstr(c->err_msg, "found nil")) return;
+    int given = params && params->kind == LS_YMAP && params->n;
+    ls_buf keys, have;
+    ls_buf_init(&keys);
+    ls_buf_init(&have);
+    for (int i = 0; i < b->api.nmiss; i++) ls_buf_printf(&keys, "%s'%s'", i ? ", " : "", b->api.miss[i]);
+    const char *sec = ls_section_name(nd->section), *near = NULL;
+    size_t best = (size_t)-1;
+    for (size_t i = 0; given && i < params->n; i++) {
+        const char *k = ls_ymap_key(params, i)->str;
+        ls_buf_printf(&have, "%s%s", i ? ", " : "", k);
+        size_t d = ls_edit_distance(b->api.miss[0], k);
+        if (d < best) {
+            best = d;
+            near = k;
+        }
+    }
+    if (!given)
+        c->err_note = ls_format(_("%s %s '%s' has no params at all, so no params key %s, which the rule reads"),
+                                sec, nd->number, nd->name, keys.p);
+    else if (near && best <= 2)
+        c->err_note = ls_format(_("%s %s '%s' has no params key %s, which the rule reads (did you mean '%s'?)"),
+                                sec, nd->number, nd->name, keys.p, near);
+    else
+        c->err_note = ls_format(_("%s %s '%s' has no params key %s, which the rule reads; its params are %s"),
+                                sec, nd->number, nd->name, keys.p, have.p);
+    ls_buf_cleanup(&keys);
+    ls_buf_cleanup(&have);
+    c->err_scheme_line = params ? params->line : nd->rule.line;
+    c->err_scheme_col = params ? params->col : nd->rule.col;
+}
+
 static int luab_call(ls_backend *self, ls_rule_call *c)
 {
     luab *b = (luab *)self;
@@ -304,6 +368,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     const char *path = s->nodes[c->node].rule.path;
     b->api.cur = c;
     b->sb.who = path;
+    ls_lua_api_call_begin(&b->api);
     clear_pending(b);
     lua_settop(L, 0);
     lua_pushcfunction(L, msgh);
@@ -339,6 +404,8 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     free(c->err_trace);
     c->err_trace = b->e_trace;
     b->e_trace = NULL;
+    c->err_kind = b->e_kind;
+    params_blame(b, c);
     clear_pending(b);
     if (b->sb.over) lua_gc(L, LUA_GCCOLLECT);
     return -1;
@@ -394,7 +461,7 @@ static int bind_protected(lua_State *L)
     ls_lua_api_push_item(L, b->s, job->node);
     job->item_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     ls_lua_param_error pe = {NULL, 0, 0};
-    if (ls_lua_api_push_params(L, nd->rule.params, &pe)) {
+    if (ls_lua_api_push_params(L, nd->rule.params, &b->api, &pe)) {
         job->err = pe.msg;
         job->err_line = pe.line;
         job->err_col = pe.col;
@@ -504,7 +571,8 @@ static int setup(lua_State *L)
         return lua_error(L);
     lua_pushvalue(L, 1);
     lua_setupvalue(L, -2, 1);
-    lua_call(L, 0, 1);
+    ls_lua_api_push_host(L, &b->api);                    /* the chunk's `...` */
+    lua_call(L, 1, 1);
     if (!lua_istable(L, -1)) return ls_sandbox_error(L, "lawscore.lua did not return its helpers");
     int h = lua_gettop(L);
     lua_newtable(L);                                     /* function -> name */

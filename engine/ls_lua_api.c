@@ -338,6 +338,22 @@ static int scalar_is(const ls_ynode *n, const char *a, const char *b, const char
     return !strcmp(n->str, a) || !strcmp(n->str, b) || !strcmp(n->str, c);
 }
 
+/* __index of the top-level params proxy (upvalues: api, the real table):
+ * a key that is not there reads nil, as before, and is remembered for
+ * the message should the call fail (a misspelt key: 'each' found nil). */
+static int params_index(lua_State *L)
+{
+    ls_lua_api *api = api_of(L);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL || !api->cur || lua_type(L, 2) != LUA_TSTRING)
+        return 1;
+    const char *k = lua_tostring(L, 2);
+    for (int i = 0; i < api->nmiss; i++)
+        if (!strcmp(api->miss[i], k)) return 1;
+    if (api->nmiss < 4 && strlen(k) < sizeof api->miss[0]) strcpy(api->miss[api->nmiss++], k);
+    return 1;
+}
+
 /* Push the Lua value of a parameter node (nil for null).  Returns 0, or -1
  * with e->msg set. */
 static int push_param(lua_State *L, const ls_ynode *n, ls_buf *name, ls_lua_param_error *e)
@@ -394,6 +410,12 @@ static int push_param(lua_State *L, const ls_ynode *n, ls_buf *name, ls_lua_para
         }
     }
     ls_sandbox_readonly(L, name->p);
+    if (n->kind == LS_YMAP) {       /* where its keys are, for enum_keys */
+        lua_getmetatable(L, -1);
+        lua_pushlightuserdata(L, (void *)n);
+        lua_setfield(L, -2, "__where");
+        lua_pop(L, 1);
+    }
     return 0;
 }
 
@@ -417,17 +439,138 @@ void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
     ls_sandbox_readonly(L, "item");
 }
 
-int ls_lua_api_push_params(lua_State *L, const struct ls_ynode *params, ls_lua_param_error *e)
+int ls_lua_api_push_params(lua_State *L, const struct ls_ynode *params, ls_lua_api *api,
+                           ls_lua_param_error *e)
 {
+    int rc = 0;
     if (!params) {
         lua_createtable(L, 0, 0);
         ls_sandbox_readonly(L, "params");
+    } else {
+        ls_buf name;
+        ls_buf_init(&name);
+        ls_buf_puts(&name, "params");
+        rc = push_param(L, params, &name, e);
+        ls_buf_cleanup(&name);
+    }
+    if (!rc && (!params || params->kind == LS_YMAP)) {
+        lua_getmetatable(L, -1);
+        lua_pushlightuserdata(L, api);
+        lua_getfield(L, -2, "__proxy");
+        lua_pushcclosure(L, params_index, 2);
+        lua_setfield(L, -2, "__index");
+        lua_pop(L, 1);
+    }
+    return rc;
+}
+
+void ls_lua_api_call_begin(ls_lua_api *api)
+{
+    api->nmiss = 0;
+    api->bad_key = NULL;
+}
+
+/* ---- the helpers' host functions ------------------------------------------ */
+
+/* Whether key is one of the values of indicator in. */
+static int is_choice(const ls_indicator *in, const char *key)
+{
+    for (size_t j = 0; j < in->spec.nchoices; j++)
+        if (!strcmp(in->spec.choices[j], key)) return 1;
+    return 0;
+}
+
+/* Whether key is a value of some enum indicator c read whose value for
+ * the unit is `value` (two enums read may both be at "none"). */
+static int is_choice_of_read(const ls_rule_call *c, const char *value, const char *key)
+{
+    const ls_scheme *s = c->scheme;
+    for (size_t i = 0; i < s->ninds; i++) {
+        const ls_value *v = &c->data->vals[(size_t)c->unit * s->ninds + i];
+        if (c->reads[i] && s->inds[i].spec.type == LS_T_ENUM && v->set && v->str && !strcmp(v->str, value) &&
+            is_choice(&s->inds[i], key))
+            return 1;
+    }
+    return 0;
+}
+
+/* enum_keys(fname, what, value, map): see ls_lua_api.h. */
+static int host_enum_keys(lua_State *L)
+{
+    ls_lua_api *api = api_of(L);
+    ls_rule_call *c = api->cur;
+    if (!c || lua_type(L, 3) != LUA_TSTRING || lua_type(L, 4) != LUA_TTABLE) return 0;
+    const ls_scheme *s = api->s;
+    const char *value = lua_tostring(L, 3);
+    /* The enum indicator the value is of: one this call read whose value
+     * for the unit it is (a level such as 省级 the rule made up itself
+     * may equal some other enum's value: that one was not read).  Calls
+     * that do not record reads are not checked. */
+    const ls_indicator *in = NULL;
+    for (size_t i = 0; c->reads && i < s->ninds && !in; i++) {
+        const ls_value *v = &c->data->vals[(size_t)c->unit * s->ninds + i];
+        if (c->reads[i] && s->inds[i].spec.type == LS_T_ENUM && v->set && v->str && !strcmp(v->str, value))
+            in = &s->inds[i];
+    }
+    if (!in) return 0;
+    /* map's keys: in the scheme's order when it is the item's params, else
+     * the smallest bad key (a Lua table has no order to report by). */
+    const ls_ynode *where = NULL;
+    char *pname = NULL;
+    if (lua_getmetatable(L, 4)) {
+        if (lua_getfield(L, -1, "__where") == LUA_TLIGHTUSERDATA) where = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        if (lua_getfield(L, -1, "__name") == LUA_TSTRING) pname = ls_xstrdup(lua_tostring(L, -1));
+        lua_pop(L, 2);
+    }
+    const char *bad = NULL;
+    const ls_ynode *bad_node = NULL;
+    if (where) {
+        for (size_t i = 0; i < where->n && !bad; i++) {
+            const ls_ynode *k = ls_ymap_key(where, i);
+            if (!is_choice_of_read(c, value, k->str)) {
+                bad = k->str;
+                bad_node = k;
+            }
+        }
+    } else {
+        lua_pushnil(L);
+        while (lua_next(L, 4)) {
+            lua_pop(L, 1);
+            if (lua_type(L, -1) != LUA_TSTRING) continue;
+            const char *k = lua_tostring(L, -1);
+            if (!is_choice_of_read(c, value, k) && (!bad || strcmp(k, bad) < 0)) bad = k;   /* k stays in the table */
+        }
+    }
+    if (!bad) {
+        free(pname);
         return 0;
     }
-    ls_buf name;
-    ls_buf_init(&name);
-    ls_buf_puts(&name, "params");
-    int rc = push_param(L, params, &name, e);
-    ls_buf_cleanup(&name);
-    return rc;
+    char *choices = ls_indicator_choices_text(in);
+    int code = ls_indicator_label_code(in, bad);
+    char *hint = code >= 0 ? ls_format(_("; '%s' is the label of %s: write the code %s"), bad,
+                                       in->spec.choices[code], in->spec.choices[code])
+                           : ls_xstrdup("");
+    const char *fname = luaL_optstring(L, 1, "?");
+    const char *what = luaL_optstring(L, 2, "levels");
+    char msg[600];
+    snprintf(msg, sizeof msg,
+             _("%s(): %s key '%s' is not a value of indicator '%s' (%s), so it never scores; its values "
+             "are %s%s"),
+             fname, pname && where ? pname : what, bad, in->id, in->name, choices, hint);
+    ls_utf8_fix_tail(msg);
+    free(choices);
+    free(hint);
+    free(pname);
+    api->bad_key = bad_node;
+    lua_pushstring(L, msg);
+    return lua_error(L);
+}
+
+void ls_lua_api_push_host(lua_State *L, ls_lua_api *api)
+{
+    lua_createtable(L, 0, 1);
+    lua_pushlightuserdata(L, api);
+    lua_pushcclosure(L, host_enum_keys, 1);
+    lua_setfield(L, -2, "enum_keys");
 }

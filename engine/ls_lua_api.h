@@ -28,6 +28,12 @@ typedef struct ls_lua_api {
     void *probe_ctx;
     const char **ids, **flags;    /* sorted indicator ids and flags, for
                                      `pairs`: set-up only (owned) */
+    /* What the current call did with the item's params, for its error
+     * message (cleared by ls_lua_api_call_begin): */
+    char miss[4][64];             /* top-level params keys read but not given */
+    int nmiss;
+    const struct ls_ynode *miss_map;  /* the params mapping they were read from */
+    const struct ls_ynode *bad_key;   /* a params key enum_keys refused, or NULL */
 } ls_lua_api;
 
 /* Prepare api for scheme s (not owned): no call, no probe, and the sorted
@@ -54,6 +60,20 @@ typedef struct ls_lua_param_error {
 /* Under lua_pcall: push the read-only `params` table built from a leaf's
  * `params:` node (NULL: an empty table).  Returns 0, or -1 with e filled
  * (the caller frees e->msg; the stack is then unspecified). */
-int ls_lua_api_push_params(lua_State *L, const struct ls_ynode *params, ls_lua_param_error *e);
+int ls_lua_api_push_params(lua_State *L, const struct ls_ynode *params, ls_lua_api *api,
+                           ls_lua_param_error *e);
+
+/* Forget what the previous call did with params (see ls_lua_api). */
+void ls_lua_api_call_begin(ls_lua_api *api);
+
+/* Push the table of host functions the helper library (and only it) gets
+ * as its chunk argument:
+ *   enum_keys(fname, what, value, map)  when `value` is the value of an
+ *       enum indicator of the current unit, every key of `map` (a table
+ *       keyed by enum values, such as graded's levels or tiers' points)
+ *       must be a value of that indicator; else an error naming the
+ *       indicator's codes (and labels), positioned at the key when `map`
+ *       comes from the item's params (api->bad_key). */
+void ls_lua_api_push_host(lua_State *L, ls_lua_api *api);
 
 #endif

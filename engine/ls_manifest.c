@@ -93,8 +93,8 @@ ls_manifest *ls_manifest_new(const ls_scheme *s, const ls_dataset *d,
             ls_manifest_add_file(m, LS_MF_RULE, rr->path, err) < 0)
             rc = -1;
     }
-    for (size_t i = 0; d && i < d->nfiles; i++)
-        if (ls_manifest_add_file(m, LS_MF_DATA, d->files[i], err) < 0) rc = -1;
+    for (size_t i = 0; d && i < d->ninputs; i++)
+        if (ls_manifest_add_file(m, LS_MF_DATA, d->inputs[i], err) < 0) rc = -1;
     if (rc < 0) {
         ls_manifest_free(m);
         return NULL;

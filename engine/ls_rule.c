@@ -48,8 +48,10 @@ void ls_rule_call_cleanup(ls_rule_call *c)
     free(c->err_msg);
     free(c->err_path);
     free(c->err_trace);
-    c->err_msg = c->err_path = c->err_trace = NULL;
-    c->err_line = 0;
+    free(c->err_note);
+    c->err_msg = c->err_path = c->err_trace = c->err_note = NULL;
+    c->err_line = c->err_scheme_line = c->err_scheme_col = 0;
+    c->err_kind = LS_RULE_ERR_RUNTIME;
 }
 
 int ls_rule_call_fail(ls_rule_call *c, const char *path, int line, const char *fmt, ...)
@@ -84,24 +86,60 @@ char *ls_rule_call_describe(const ls_rule_call *c)
     return b.p;
 }
 
-int ls_rule_call_report(const ls_rule_call *c, ls_errors *err)
+static void add_diag(ls_errors *err, ls_severity sev, const char *path, int line, int col, const char *msg)
 {
-    char *msg = ls_rule_call_describe(c);
-    if (c->err_line > 0) {
-        ls_errorf(err, ls_rule_call_path(c), c->err_line, 0, "%s", msg);
-    } else {
+    switch (sev) {
+    case LS_SEV_ERROR: ls_errorf(err, path, line, col, "%s", msg); break;
+    case LS_SEV_WARNING: ls_warnf(err, path, line, col, "%s", msg); break;
+    case LS_SEV_NOTE: ls_notef(err, path, line, col, "%s", msg); break;
+    }
+}
+
+void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *head, ls_errors *err)
+{
+    /* (a params key is what to fix: no traceback for it) */
+    int trace = c->err_trace && c->err_trace[0] && c->err_kind != LS_RULE_ERR_PARAM;
+    char *own = NULL;
+    if (!head) {
+        const ls_node *n = &c->scheme->nodes[c->node];
+        const ls_unit *u = &c->scheme->units[c->unit];
+        head = own = ls_format(_("rule of %s %s '%s' for unit '%s' (%s): %s"), ls_section_name(n->section),
+                               n->number, n->name, u->id, u->name, c->err_msg ? c->err_msg : _("failed"));
+    }
+    char *msg = ls_format("%s%s%s", head, trace ? "\n" : "", trace ? c->err_trace : "");
+    free(own);
+    const char *spath = c->scheme->path;
+    if (c->err_kind == LS_RULE_ERR_PARAM && c->err_scheme_line > 0) {
+        add_diag(err, sev, spath, c->err_scheme_line, c->err_scheme_col, msg);
+        const ls_node *n = &c->scheme->nodes[c->node];
+        ls_notef(err, ls_rule_call_path(c), c->err_line, 0, "the rule of %s %s '%s' uses it here",
+                 ls_section_name(n->section), n->number, n->name);
+    } else if (c->err_line <= 0) {
         /* No line in the script or plugin (a bad return value, a plugin
          * failure): the position is the item's rule in the scheme, and
          * the message names the file that failed. */
         const ls_node *n = &c->scheme->nodes[c->node];
         const char *file = ls_rule_call_path(c);
-        size_t first = strcspn(msg, "\n");
-        if (strcmp(file, c->scheme->path))
-            ls_errorf(err, c->scheme->path, n->rule.line, n->rule.col, "%.*s (in %s)%s", (int)first,
-                      msg, file, msg + first);
-        else
-            ls_errorf(err, c->scheme->path, n->rule.line, n->rule.col, "%s", msg);
+        if (strcmp(file, spath)) {
+            size_t first = strcspn(msg, "\n");
+            char *m2 = ls_format(_("%.*s (in %s)%s"), (int)first, msg, file, msg + first);
+            add_diag(err, sev, spath, n->rule.line, n->rule.col, m2);
+            free(m2);
+        } else {
+            add_diag(err, sev, spath, n->rule.line, n->rule.col, msg);
+        }
+        if (c->err_scheme_line > 0 && c->err_note)
+            ls_notef(err, spath, c->err_scheme_line, c->err_scheme_col, "%s", c->err_note);
+    } else {
+        add_diag(err, sev, ls_rule_call_path(c), c->err_line, 0, msg);
+        if (c->err_scheme_line > 0 && c->err_note)
+            ls_notef(err, spath, c->err_scheme_line, c->err_scheme_col, "%s", c->err_note);
     }
     free(msg);
+}
+
+int ls_rule_call_report(const ls_rule_call *c, ls_errors *err)
+{
+    ls_rule_call_report_as(c, LS_SEV_ERROR, NULL, err);
     return -1;
 }

@@ -33,6 +33,17 @@ void ls_strlist_cleanup(ls_strlist *l);
 /* Whether l holds a string equal to s. */
 int ls_strlist_has(const ls_strlist *l, const char *s);
 
+/* What kind of failure a call ended in: lint tells a rule that fails
+ * whatever the data (an error of `check`) from one that fails on some
+ * values (a warning). */
+typedef enum {
+    LS_RULE_ERR_RUNTIME,     /* anything else: may depend on the data */
+    LS_RULE_ERR_NAME,        /* a name that is not there ('per_occurence', os) */
+    LS_RULE_ERR_HELPER,      /* a helper refused its arguments (raised in lawscore.lua) */
+    LS_RULE_ERR_PARAM        /* the item's params contradict the catalogue (a graded
+                                key that is no value of the enum): err_scheme_* say where */
+} ls_rule_err_kind;
+
 typedef struct ls_rule_call {
     /* in */
     const ls_scheme *scheme;
@@ -49,6 +60,13 @@ typedef struct ls_rule_call {
     char *err_path;          /* script or plugin file (owned), may be NULL */
     int err_line;            /* script line, 0 = unknown */
     char *err_trace;         /* traceback, may be NULL (owned) */
+    ls_rule_err_kind err_kind;
+    /* A place in the scheme file the failure also concerns (the item's
+     * params a missing value came from, a params key): line > 0 when set.
+     * With LS_RULE_ERR_PARAM the error is reported there, the script line
+     * as a note; otherwise err_note is a note at that place. */
+    int err_scheme_line, err_scheme_col;
+    char *err_note;          /* owned, may be NULL */
 } ls_rule_call;
 
 /* Prepare a call record for (unit, node); reads may be NULL. */
@@ -67,10 +85,18 @@ char *ls_rule_call_describe(const ls_rule_call *c);
 /* The file a failure is reported at: the script, else the rule's file,
  * else the scheme. */
 const char *ls_rule_call_path(const ls_rule_call *c);
-/* Record the failure in err as  path:line: error: <describe>; a failure
- * without a line (a bad return value, a plugin failure) is reported at the
- * item's rule in the scheme, naming the failing file.  Returns -1. */
+/* Record the failure in err as  path:line: error: <describe>, followed by
+ * a note at the scheme place when the call has one (see err_scheme_line;
+ * a LS_RULE_ERR_PARAM failure is reported at the scheme place, with the
+ * script line as the note).  A failure without a script line (a bad
+ * return value, a plugin failure) is reported at the item's rule in the
+ * scheme, naming the failing file.  Returns -1. */
 int ls_rule_call_report(const ls_rule_call *c, ls_errors *err);
+/* The same with the severity and message of the caller's choice: lint
+ * reports probe failures with it.  `head` (the message without the
+ * traceback, which is appended unless the failure is at a params key)
+ * replaces "rule of item ... for unit ...: <message>" when not NULL. */
+void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *head, ls_errors *err);
 
 /* Told, while a backend probes, of an indicator name a rule reads that the
  * catalogue lacks: the name as written ("late_report", or "[1]" for a key

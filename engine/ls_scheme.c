@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ls_csv.h"
 #include "ls_i18n.h"
 #include "ls_scope.h"
+#include "ls_intable.h"
 #include "ls_util.h"
 #include "ls_yread.h"
 
@@ -286,7 +286,7 @@ static void load_indicators(loader *ld, const ls_ynode *il)
     s->inds = ls_xcalloc(il->n, sizeof *s->inds);
     static const char *const keys[] = {"id", "name", "type", "unit", "min", "max", "default",
                                        "required", "values", "labels", "description", "lint",
-                                       NULL};
+                                       "source", NULL};
     for (size_t i = 0; i < il->n; i++) {
         const ls_ynode *in = il->items[i];
         if (ls_yr_expect_map(&ld->r, in, "an indicator")) { ld->rc = -1; continue; }
@@ -307,6 +307,13 @@ static void load_indicators(loader *ld, const ls_ynode *il)
         if ((n = ls_ymap_get(in, "name"))) FAIL(ls_yr_text(&ld->r, n, "name", &ind->name));
         if ((n = ls_ymap_get(in, "unit"))) FAIL(ls_yr_text(&ld->r, n, "unit", &ind->unit));
         if ((n = ls_ymap_get(in, "description"))) FAIL(ls_yr_text(&ld->r, n, "description", &ind->description));
+        if ((n = ls_ymap_get(in, "source"))) {
+            /* the data-collection workbook has a sheet per source */
+            if (ls_yr_text(&ld->r, n, "source", &ind->source)) ld->rc = -1;
+            else if (!ind->source[0] || strpbrk(ind->source, "[]:*?/\\") || ls_utf8_count(ind->source, strlen(ind->source)) > 31)
+                ld->rc = ls_yr_error(&ld->r, n, "a source names a sheet of the data-collection workbook: at most 31 "
+                                     "characters, none of [ ] : * ? / \\");
+        }
         const char *tname;
         if (!(n = ls_yr_require(&ld->r, in, "type", "an indicator")) || ls_yr_text(&ld->r, n, "type", &tname)) {
             ld->rc = -1;
@@ -435,53 +442,137 @@ static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
     }
 }
 
-static void load_units_csv(loader *ld, const char *path)
+int ls_scheme_parse_flags(const ls_scheme *s, const char *text, uint64_t *out, char *bad, size_t badsize)
+{
+    /* separators: ; , | 、 spaces, and their full-width forms */
+    static const char *const seps[] = {";", ",", "|", " ", "\t", "；", "，", "、", "　", "｜", NULL};
+    *out = 0;
+    const char *p = text;
+    while (*p) {
+        size_t skip = 0;
+        for (int k = 0; seps[k]; k++)
+            if (!strncmp(p, seps[k], strlen(seps[k]))) { skip = strlen(seps[k]); break; }
+        if (skip) { p += skip; continue; }
+        const char *q = p;
+        while (*q) {
+            int at_sep = 0;
+            for (int k = 0; seps[k] && !at_sep; k++) at_sep = !strncmp(q, seps[k], strlen(seps[k]));
+            if (at_sep) break;
+            q++;
+        }
+        size_t len = (size_t)(q - p);
+        int f = -1;
+        for (size_t i = 0; i < s->nflags && f < 0; i++)
+            if ((strlen(s->flags[i]) == len && !strncmp(s->flags[i], p, len)) ||
+                (s->flag_names[i][0] && strlen(s->flag_names[i]) == len && !strncmp(s->flag_names[i], p, len)))
+                f = (int)i;
+        if (f < 0) {
+            snprintf(bad, badsize, "%.*s", (int)len, p);
+            ls_utf8_fix_tail(bad);
+            return -1;
+        }
+        *out |= 1ULL << f;
+        p = q;
+    }
+    return 0;
+}
+
+int ls_scheme_find_group_any(const ls_scheme *s, const char *text)
+{
+    int g = ls_scheme_find_group(s, text);
+    for (size_t i = 0; g < 0 && i < s->ngroups; i++)
+        if (s->groups[i].name && !strcmp(s->groups[i].name, text)) g = (int)i;
+    return g;
+}
+
+/* Is column header c the unit id / name / group / flags column?  The same
+ * words are used by indicator data tables (ls_data.c). */
+static int units_table_matches(const ls_intable *t)
+{
+    if (t->nrows == 0) return 0;
+    int id = 0, group = 0;
+    for (size_t j = 0; j < t->rows[0].n; j++) {
+        const char *c = t->rows[0].f[j].text;
+        id |= !strcmp(c, "id") || !strcmp(c, "单位编号") || !strcmp(c, "单位代码") || !strcmp(c, "unit");
+        group |= !strcmp(c, "group") || !strcmp(c, "分组");
+    }
+    return id && group;
+}
+
+static void load_units_table(loader *ld, const ls_intable *t)
 {
     ls_scheme *s = ld->s;
-    ls_csv t;
-    if (ls_csv_load(&t, path, ld->err)) { ld->rc = -1; ls_csv_cleanup(&t); return; }
-    const ls_csv_row *h = &t.rows[0];
+    const char *path = t->path;
+    const ls_inrow *h = &t->rows[0];
     int ci = -1, cn = -1, cg = -1, cf = -1;
     for (size_t j = 0; j < h->n; j++) {
         const char *c = h->f[j].text;
-        if (!strcmp(c, "id") || !strcmp(c, "单位编号")) ci = (int)j;
-        else if (!strcmp(c, "name") || !strcmp(c, "单位名称")) cn = (int)j;
+        if (!strcmp(c, "id") || !strcmp(c, "单位编号") || !strcmp(c, "单位代码") || !strcmp(c, "unit")) ci = (int)j;
+        else if (!strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位")) cn = (int)j;
         else if (!strcmp(c, "group") || !strcmp(c, "分组")) cg = (int)j;
         else if (!strcmp(c, "flags") || !strcmp(c, "标记")) cf = (int)j;
-        else ld->rc = ls_errorf(ld->err, path, h->f[j].line, h->f[j].col,
-                                "unknown column '%s' in a units file (expected id, name, group, flags)", c);
+        else if (ls_scheme_find_indicator(s, c) >= 0) continue;   /* the data in the same table */
+        else {
+            int ind = -1;
+            for (size_t k = 0; k < s->ninds && ind < 0; k++)
+                if (!strcmp(s->inds[k].name, c)) ind = (int)k;
+            if (ind < 0)
+                ld->rc = ls_errorf(ld->err, path, h->f[j].line, h->f[j].col,
+                                   "unknown column '%s' in a units file (expected id, name, group, flags, "
+                                   "or an indicator of the scheme)", c);
+        }
     }
     if (ci < 0 || cg < 0) {
-        ld->rc = ls_errorf(ld->err, path, 1, 1, "a units file needs the columns 'id' and 'group'");
-        ls_csv_cleanup(&t);
+        ld->rc = ls_errorf(ld->err, path, h->f[0].line, h->f[0].col,
+                           "a units file needs the columns 'id' and 'group'");
         return;
     }
-    for (size_t i = 1; i < t.nrows; i++) {
-        const ls_csv_row *row = &t.rows[i];
+    const char *upath = ls_arena_strdup(&s->arena, path);
+    for (size_t i = 1; i < t->nrows; i++) {
+        const ls_inrow *row = &t->rows[i];
         ls_unit *u = new_unit(ld);
         u->id = ls_arena_strdup(&s->arena, row->f[ci].text);
         u->name = cn >= 0 && row->f[cn].text[0] ? ls_arena_strdup(&s->arena, row->f[cn].text) : u->id;
         if (!u->id[0] || strpbrk(u->id, " \t,\"'/\n")) {
             char ex[96];
-            ld->rc = ls_errorf(ld->err, path, row->line, row->f[ci].col,
+            ld->rc = ls_errorf(ld->err, path, row->f[ci].line, row->f[ci].col,
                                "a unit id must be non-empty, without spaces, commas, quotes or slashes, "
                                "found '%s'", ls_excerpt(u->id, 60, ex, sizeof ex));
             continue;
         }
-        if ((u->group = group_ref(ld, row->f[cg].text, path, row->line, row->f[cg].col)) < 0) { ld->rc = -1; continue; }
-        if (cf >= 0) {
-            char *fl = ls_xstrdup(row->f[cf].text), *save = NULL;
-            for (char *tok = strtok_r(fl, " ;|", &save); tok; tok = strtok_r(NULL, " ;|", &save)) {
-                int f = find_flag(s, tok);
-                if (f < 0) ld->rc = ls_errorf(ld->err, path, row->line, row->f[cf].col,
-                                              "unknown flag '%s' (declare it under 'flags:')", tok);
-                else u->flags |= 1ULL << f;
-            }
-            free(fl);
+        const ls_incell *gc = &row->f[cg];
+        if ((u->group = ls_scheme_find_group_any(s, gc->text)) < 0) {
+            group_ref(ld, gc->text, path, gc->line, gc->col);
+            ld->rc = -1;
+            continue;
         }
-        add_unit(ld, u, ls_arena_strdup(&s->arena, path), row->line, row->f[ci].col);
+        if (cf >= 0) {
+            char bad[128];
+            if (ls_scheme_parse_flags(s, row->f[cf].text, &u->flags, bad, sizeof bad))
+                ld->rc = ls_errorf(ld->err, path, row->f[cf].line, row->f[cf].col,
+                                   "unknown flag '%s' (declare it under 'flags:'; separate flags with ';')", bad);
+        }
+        add_unit(ld, u, upath, row->f[ci].line, row->f[ci].col);
     }
-    ls_csv_cleanup(&t);
+}
+
+static void load_units_file(loader *ld, const char *path)
+{
+    ls_inbook b;
+    if (ls_inbook_load(&b, path, ld->err)) { ld->rc = -1; ls_inbook_cleanup(&b); return; }
+    size_t used = 0;
+    for (size_t k = 0; k < b.ntabs; k++) {
+        if (b.tabs[k].nrows == 0) continue;
+        if (!units_table_matches(&b.tabs[k]) && (b.ntabs > 1 || b.only)) continue;
+        used++;
+        if (ls_intable_check(&b.tabs[k], ld->err)) { ld->rc = -1; continue; }
+        load_units_table(ld, &b.tabs[k]);
+    }
+    if (!used)
+        ld->rc = ls_errorf(ld->err, path, 0, 0, b.ntabs > 1
+                           ? "no sheet has a units header (columns 'id' or 单位编号, and 'group' or 分组)"
+                           : "no units: the table is empty");
+    ls_inbook_cleanup(&b);
 }
 
 static void load_units(loader *ld, const ls_ynode *un)
@@ -495,8 +586,9 @@ static void load_units(loader *ld, const ls_ynode *un)
     if (check_scope(ld, un, N_("units file"), rel)) { ld->rc = -1; return; }
     char *path = ls_path_join(s->dir, rel);
     size_t len = strlen(path);
-    if (len > 4 && !strcmp(path + len - 4, ".csv")) {
-        load_units_csv(ld, path);
+    (void)len;
+    if (ls_intable_is_table(path)) {
+        load_units_file(ld, path);
     } else if (access(path, R_OK) != 0) {
         ld->rc = ls_yr_error(&ld->r, un, "units file '%s' not found (looked for %s)", rel, path);
     } else if (ls_yaml_load((s->units_doc = ls_xcalloc(1, sizeof *s->units_doc)), path, ld->err)) {
@@ -864,6 +956,26 @@ static const char *label_in(const ls_indicator *in, const char *code)
     return NULL;
 }
 
+int ls_indicator_label_code(const ls_indicator *in, const char *label)
+{
+    int found = -1;
+    for (size_t j = 0; in->labels && j < in->spec.nchoices; j++)
+        if (in->labels[j] && !strcmp(in->labels[j], label)) found = found == -1 ? (int)j : -2;
+    return found;
+}
+
+char *ls_indicator_choices_text(const ls_indicator *in)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    ls_buf_puts(&b, "");
+    for (size_t j = 0; j < in->spec.nchoices; j++) {
+        ls_buf_printf(&b, "%s%s", j ? ", " : "", in->spec.choices[j]);
+        if (in->labels && in->labels[j]) ls_buf_printf(&b, " (%s)", in->labels[j]);
+    }
+    return b.p;
+}
+
 const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code)
 {
     if (ind >= 0) {
@@ -903,6 +1015,33 @@ const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id)
     }
     size_t len = strlen(id);
     return bestd <= (len < 6 ? 2 : len / 3) ? best : NULL;
+}
+
+const ls_indicator *ls_scheme_suggest_indicator_name(const ls_scheme *s, const char *name)
+{
+    const ls_indicator *best = NULL;
+    size_t bestd = (size_t)-1, nbest = 0, len = ls_utf8_count(name, strlen(name));
+    if (!len) return NULL;
+    for (size_t i = 0; i < s->ninds; i++) {
+        size_t d = ls_edit_distance_cp(name, s->inds[i].name);
+        if (d < bestd) {
+            bestd = d;
+            best = &s->inds[i];
+            nbest = 1;
+        } else if (d == bestd) {
+            nbest++;
+        }
+    }
+    if (best && nbest == 1 && bestd <= (len <= 5 ? 1 : len / 3)) return best;
+    /* 结案 for 行政处罚结案率, 迟报次数（次） for 迟报次数 */
+    const ls_indicator *hit = NULL;
+    size_t hits = 0;
+    for (size_t i = 0; i < s->ninds; i++)
+        if (strstr(s->inds[i].name, name) || strstr(name, s->inds[i].name)) {
+            hit = &s->inds[i];
+            hits++;
+        }
+    return hits == 1 ? hit : NULL;
 }
 
 int ls_node_applies(const ls_scheme *s, int node, int unit)

@@ -7,7 +7,7 @@
  *
  * Depends on: ls_i18n, ls_yread (and through it ls_yaml: the scheme's YAML stays
  * loaded, rule parameters are handed to rule backends as YAML nodes; this
- * header only names their types), ls_csv (units files), ls_value,
+ * header only names their types), ls_intable (units tables), ls_value,
  * ls_decimal, ls_strmap, ls_arena, ls_scope (the directories its files
  * may come from), ls_error, ls_util.
  */
@@ -58,6 +58,8 @@ typedef struct ls_unit {
 
 typedef struct ls_indicator {
     const char *id, *name, *unit, *description;
+    const char *source;      /* who supplies it (法制办, 信访局): its sheet in
+                                `lawscore template`; NULL when not given */
     ls_vspec spec;
     int required;
     ls_value def;            /* def.set when a default is given */
@@ -152,18 +154,38 @@ void ls_scheme_free(ls_scheme *s);
 
 /* Lookups by id; -1 when absent. */
 int ls_scheme_find_unit(const ls_scheme *s, const char *id);
+/* Group by id or by name; -1 if none. */
+int ls_scheme_find_group_any(const ls_scheme *s, const char *text);
+/* Parse a flags cell: flag ids or descriptions separated by ';' (also ',',
+ * '|', '、', spaces and the full-width forms ；，｜ and the full-width
+ * space).  Returns 0 with the set in *out, or -1 with the first unknown
+ * flag written into bad. */
+int ls_scheme_parse_flags(const ls_scheme *s, const char *text, uint64_t *out, char *bad, size_t badsize);
 int ls_scheme_find_indicator(const ls_scheme *s, const char *id);
 int ls_scheme_find_node(const ls_scheme *s, const char *id);
 int ls_scheme_find_group(const ls_scheme *s, const char *id);
 
 /* The catalogue id nearest to `id` (for "did you mean"), or NULL. */
 const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id);
+/* The catalogue indicator whose name (迟报次数) is nearest to `name`, in
+ * code points (at most 1 apart for names of up to 5 characters, a third
+ * of the length beyond), else the only one whose name contains `name` or
+ * is contained in it; NULL when none is near or several are equally. */
+const ls_indicator *ls_scheme_suggest_indicator_name(const ls_scheme *s, const char *name);
 
 /* The display name of enum value `code`: that of indicator `ind`'s
  * `labels:`, or with ind < 0 the one every indicator labelling the code
  * gives it; `code` itself when there is none (or they disagree).  The
  * string lives as long as the scheme (or is `code`). */
 const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code);
+
+/* The index of the enum value of `in` whose `labels:` label is `label`
+ * (市级 -> city): -1 when no value has that label, -2 when several do. */
+int ls_indicator_label_code(const ls_indicator *in, const char *label);
+
+/* The enum values of `in` as messages list them, each code with its label
+ * when it has one: "province (省级), city (市级), none".  Caller frees. */
+char *ls_indicator_choices_text(const ls_indicator *in);
 
 /* Whether leaf or category `node` applies to unit `unit`. */
 int ls_node_applies(const ls_scheme *s, int node, int unit);

@@ -215,7 +215,7 @@ static void item_context(ls_testcase *C, int u, int node, int with_reasons)
         put_field(C->out, "扣分理由", *e ? e : "（无）");
         free(e);
     }
-    char *rd = ls_explain_reads(C->r, (size_t)u, (size_t)node);
+    char *rd = ls_explain_reads_units(C->r, (size_t)u, (size_t)node);
     if (*rd) put_field(C->out, "使用指标", rd);
     free(rd);
     put_given(C, u, 0);

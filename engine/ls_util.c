@@ -313,6 +313,45 @@ size_t ls_edit_distance(const char *a, const char *b)
     return prev[lb];
 }
 
+/* Decode up to 64 code points of s into cp; the count, or -1. */
+static int decode_cps(const char *s, unsigned *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int n = 0;
+    while (*p) {
+        if (n == 64) return -1;
+        unsigned c = *p, need = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 9;
+        if (need == 9) return -1;
+        c &= need ? 0x3Fu >> need : 0x7Fu;
+        for (unsigned k = 1; k <= need; k++) {
+            if ((p[k] & 0xC0) != 0x80) return -1;
+            c = c << 6 | (p[k] & 0x3Fu);
+        }
+        cp[n++] = c;
+        p += need + 1;
+    }
+    return n;
+}
+
+size_t ls_edit_distance_cp(const char *a, const char *b)
+{
+    unsigned ca[64], cb[64];
+    int la = decode_cps(a, ca), lb = decode_cps(b, cb);
+    if (la < 0 || lb < 0) return (size_t)-1;
+    size_t prev[65], cur[65];
+    for (int j = 0; j <= lb; j++) prev[j] = (size_t)j;
+    for (int i = 1; i <= la; i++) {
+        cur[0] = (size_t)i;
+        for (int j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (ca[i - 1] != cb[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, ((size_t)lb + 1) * sizeof *cur);
+    }
+    return prev[lb];
+}
+
 void ls_buf_init(ls_buf *b) { memset(b, 0, sizeof *b); }
 void ls_buf_cleanup(ls_buf *b) { free(b->p); memset(b, 0, sizeof *b); }
 

@@ -91,6 +91,9 @@ int ls_display_width(const char *s);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t ls_edit_distance(const char *a, const char *b);
+/* The same counted in code points (迟报数 is 1 from 迟报次数), for names in
+ * Chinese; (size_t)-1 past 64 code points or on invalid UTF-8. */
+size_t ls_edit_distance_cp(const char *a, const char *b);
 
 /* A growable byte buffer. */
 typedef struct ls_buf {

@@ -35,6 +35,95 @@ static size_t line_break(const char *buf, size_t len, size_t i)
     return 0;
 }
 
+/* ---- full-width punctuation ----------------------------------------------
+ * A Chinese keyboard types ：，“”（） and the full-width space unless the
+ * user switches it off; YAML needs the half-width forms.  libyaml's own
+ * message for them ("could not find expected ':'") says nothing of the
+ * cause, and some parse without error into the wrong thing ("id：sfj" is
+ * one string, not a key and a value), so they are named here with the
+ * fix. */
+
+typedef struct fullwidth {
+    const char *utf8, *name, *fix;
+} fullwidth;
+
+static const fullwidth fullwidths[] = {
+    {"\xEF\xBC\x9A", "full-width colon '：'", "YAML needs the half-width ':' followed by a space"},
+    {"\xEF\xBC\x8C", "full-width comma '，'", "YAML separates items with the half-width ','"},
+    {"\xE3\x80\x80", "full-width space", "YAML needs ordinary (half-width) spaces"},
+    {"\xE2\x80\x9C", "full-width quote '“'", "YAML quotes with the half-width '\"'"},
+    {"\xE2\x80\x9D", "full-width quote '”'", "YAML quotes with the half-width '\"'"},
+    {NULL, NULL, NULL}};
+
+static const fullwidth *fullwidth_at(const char *p, const char *end)
+{
+    for (const fullwidth *f = fullwidths; f->utf8; f++)
+        if ((size_t)(end - p) >= 3 && !memcmp(p, f->utf8, 3)) return f;
+    return NULL;
+}
+
+/* End of a line's content before a comment ('#' at the start or after a
+ * space, outside quotes). */
+static const char *content_end(const char *p, const char *end)
+{
+    char q = 0;
+    for (const char *c = p; c < end; c++) {
+        if (q) { if (*c == q) q = 0; continue; }
+        if (*c == '"' || *c == '\'') { if (c == p || c[-1] == ' ' || c[-1] == ':' || c[-1] == '[' || c[-1] == ',') q = *c; continue; }
+        if (*c == '#' && (c == p || c[-1] == ' ' || c[-1] == '\t')) return c;
+    }
+    return end;
+}
+
+/* Errors for full-width punctuation that YAML would misread silently:
+ * a full-width space in the indentation, a full-width colon after a key
+ * (`id：sfj`); a warning for a full-width comma in a [flow, list].
+ * (Quotes “” are common in Chinese text, 名称: “双随机、一公开”, so a
+ * value wrapped in them is only pointed out when it fails a check, by
+ * the data loader.) */
+static int scan_fullwidth(const char *path, const char *ls, const char *le, int line, ls_errors *err)
+{
+    const char *p = ls;
+    while (p < le && *p == ' ') p++;
+    if (le - p >= 3 && !memcmp(p, "\xE3\x80\x80", 3))
+        return ls_errorf(err, path, line, (int)ls_utf8_count(ls, (size_t)(p - ls)) + 1,
+                         "full-width space in the indentation: YAML indents with ordinary spaces "
+                         "(switch the input method to half-width)");
+    const char *e = content_end(p, le);
+    const char *k = p;
+    if (k < e && *k == '-' && k + 1 < e && k[1] == ' ') { k += 2; while (k < e && *k == ' ') k++; }
+    /* a key at the start of the line, or after '{' or ',' in a flow mapping */
+    for (const char *start = k; start; ) {
+        const char *key = start;
+        k = key;
+        while (k < e && ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
+                         *k == '_' || *k == '.' || *k == '-'))
+            k++;
+        if (k > key && e - k >= 3 && !memcmp(k, "\xEF\xBC\x9A", 3))
+            return ls_errorf(err, path, line, (int)ls_utf8_count(ls, (size_t)(k - ls)) + 1,
+                             "full-width colon '：' after '%.*s': YAML needs the half-width ':' followed by a "
+                             "space (%.*s: ...)", (int)(k - key), key, (int)(k - key), key);
+        start = NULL;
+        for (const char *c = k; c < e; c++)
+            if (*c == '{' || *c == ',') {
+                start = c + 1;
+                while (start < e && *start == ' ') start++;
+                break;
+            }
+    }
+    const char *open = memchr(p, '[', (size_t)(e - p));
+    if (open) {
+        const char *close = memchr(open, ']', (size_t)(e - open));
+        for (const char *c = open; close && c + 3 <= close; c++)
+            if (!memcmp(c, "\xEF\xBC\x8C", 3)) {
+                ls_warnf(err, path, line, (int)ls_utf8_count(ls, (size_t)(c - ls)) + 1,
+                         "full-width comma '，' inside [...]: YAML separates list items with the half-width ','");
+                break;
+            }
+    }
+    return 0;
+}
+
 /* Tabs in indentation and invalid UTF-8 get clearer messages than libyaml's
  * own ("found character that cannot start any token"). */
 static int prescan(const char *path, const char *buf, size_t len, ls_errors *err)
@@ -60,26 +149,54 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
             j++;
         }
         while (j < len && !line_break(buf, len, j)) j++;
+        if (scan_fullwidth(path, buf + i, buf + j, line, err)) return -1;
         i = j < len ? j + line_break(buf, len, j) : len;
         line++;
     }
     return 0;
 }
 
-static int describe_parser_error(const char *path, yaml_parser_t *p, ls_errors *err)
+/* A hint for a syntax error on a line holding full-width punctuation:
+ * "; found a full-width colon '：' at column 5: YAML needs ..." (empty
+ * when there is none).  Writes buf, returns it. */
+static const char *fullwidth_hint(const char *buf, size_t len, int line, char *out, size_t size)
+{
+    out[0] = '\0';
+    const char *p = buf, *end = buf + len;
+    for (int l = 1; l < line && p < end; p++)
+        if (*p == '\n') l++;
+    const char *le = memchr(p, '\n', (size_t)(end - p));
+    if (!le) le = end;
+    const char *e = content_end(p, le);
+    for (const char *c = p; c < e; c++) {
+        const fullwidth *f = fullwidth_at(c, e);
+        if (f) {
+            snprintf(out, size, "; found a %s at column %zu: %s (switch the input method to half-width "
+                     "punctuation)", f->name, ls_utf8_count(p, (size_t)(c - p)) + 1, f->fix);
+            break;
+        }
+    }
+    return out;
+}
+
+static int describe_parser_error(const char *path, yaml_parser_t *p, const char *buf, size_t len,
+                                 ls_errors *err)
 {
     int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
     /* libyaml's texts are translated too (po/libyaml-messages.c lists them) */
     const char *problem = p->problem ? _(p->problem) : _("unknown problem");
+    char hint[256];
+    fullwidth_hint(buf, len, line, hint, sizeof hint);
+    if (!hint[0] && p->context) fullwidth_hint(buf, len, (int)p->context_mark.line + 1, hint, sizeof hint);
     if (p->error == YAML_READER_ERROR)
         return ls_errorf(err, path, 0, 0, "cannot read file: %s", problem);
     if (p->error == YAML_MEMORY_ERROR)
         return ls_errorf(err, path, 0, 0, "out of memory while parsing");
     if (p->context)
-        return ls_errorf(err, path, line, col, "YAML syntax: %s %s (line %d, column %d)",
+        return ls_errorf(err, path, line, col, "YAML syntax: %s %s (line %d, column %d)%s",
                          problem, _(p->context), (int)p->context_mark.line + 1,
-                         (int)p->context_mark.column + 1);
-    return ls_errorf(err, path, line, col, "YAML syntax: %s", problem);
+                         (int)p->context_mark.column + 1, hint);
+    return ls_errorf(err, path, line, col, "YAML syntax: %s%s", problem, hint);
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -145,7 +262,7 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
     memset(stack, 0, sizeof stack);
     while (!done) {
         if (!yaml_parser_parse(&parser, &ev)) {
-            rc = describe_parser_error(path, &parser, err);
+            rc = describe_parser_error(path, &parser, buf, len, err);
             break;
         }
         int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;

@@ -29,7 +29,7 @@
 /* The commands.  `operands`: what follows the command name: a scheme
  * then data files (SCHEME), or paths (PATHS, in o->data). */
 enum { SCHEME, PATHS };
-enum { C_CHECK = 1, C_RUN = 2, C_EXPLAIN = 4, C_TEST = 8, C_ALL = 15 };
+enum { C_CHECK = 1, C_RUN = 2, C_EXPLAIN = 4, C_TEST = 8, C_TEMPLATE = 16, C_ALL = 31 };
 static const struct command {
     const char *name;
     ls_cmd_fn fn;
@@ -46,6 +46,8 @@ static const struct command {
      N_("print a unit's score sheet (评分表)")},
     {"test", ls_cmd_test, PATHS, 0, C_TEST, "test [PATH...] [--coverage]",
      N_("run the rule tests (*.test.yaml; docs/testing.md)")},
+    {"template", ls_cmd_template, SCHEME, 0, C_TEMPLATE, "template SCHEME -o FILE.xlsx",
+     N_("the blank data-collection workbook (docs/data.md)")},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -55,7 +57,7 @@ static const struct command {
 enum { NOVAL, WORD, NUMBER };
 enum {
     O_OUTPUT, O_STRICT, O_UNIT, O_FORMAT, O_VERBOSE, O_COVERAGE, O_MIN_COVERAGE, O_KEEP_GOING,
-    O_QUIET, O_MAX_INSTRUCTIONS, O_MAX_MEMORY, O_PLUGIN_PATH, O_FORMATS, O_ALL_SHEETS, O_ALLOW_DIR,
+    O_QUIET, O_MAX_INSTRUCTIONS, O_MAX_MEMORY, O_PLUGIN_PATH, O_FORMATS, O_ALL_SHEETS, O_ALLOW_DIR, O_UNITS, O_SOURCE,
     O_HELP
 };
 static const struct option {
@@ -65,12 +67,18 @@ static const struct option {
     unsigned cmds;               /* C_*: the commands that take it */
     const char *help;            /* "ARG  text"; lines after the first indented */
 } options[] = {
-    {O_OUTPUT, "-o", "--output", WORD, C_RUN, N_("DIR\tresults directory (default: results)")},
-    {O_STRICT, NULL, "--strict", NOVAL, C_CHECK, N_("\tfail (exit 1) on warnings too")},
+    {O_OUTPUT, "-o", "--output", WORD, C_RUN | C_TEMPLATE,
+     N_("DIR\tresults directory (default: results); template: the workbook\nto write, FILE.xlsx")},
+    {O_STRICT, NULL, "--strict", NOVAL, C_CHECK | C_RUN | C_EXPLAIN,
+     N_("\tcheck: fail (exit 1) on warnings too; check, run, explain:\na doubtful value (0.95 for a percent) is an error")},
     {O_UNIT, "-u", "--unit", WORD, C_EXPLAIN, N_("ID\tthe unit, by id or full name; may be repeated")},
     {O_FORMAT, NULL, "--format", WORD, C_EXPLAIN,
      N_("text|json\tthe score sheet as text (default) or as the\n"
      "unit's object in results.json")},
+    {O_UNITS, NULL, "--units", WORD, C_TEMPLATE,
+     N_("LIST\tonly these units (ids, full names or groups,\ncomma-separated); may be repeated")},
+    {O_SOURCE, NULL, "--source", WORD, C_TEMPLATE,
+     N_("NAME\tonly this data source's sheet; may be repeated")},
     {O_VERBOSE, "-v", "--verbose", NOVAL, C_TEST, N_("\tlist every case, not only the failures")},
     {O_COVERAGE, NULL, "--coverage", NOVAL, C_TEST, N_("\treport the lines of rule scripts no case ran")},
     {O_MIN_COVERAGE, NULL, "--min-coverage", NUMBER, C_TEST,
@@ -191,6 +199,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     o->plugin_paths = ls_xcalloc((size_t)argc, sizeof *o->plugin_paths);
     o->units = ls_xcalloc((size_t)argc, sizeof *o->units);
     o->allow_dirs = ls_xcalloc((size_t)argc, sizeof *o->allow_dirs);
+    o->select_units = ls_xcalloc((size_t)argc, sizeof *o->select_units);
+    o->sources = ls_xcalloc((size_t)argc, sizeof *o->sources);
     const char *format = NULL, *formats = NULL;
     const char *seen[NOPTIONS] = {0};   /* each option as written, if given */
     const char *operands[argc];
@@ -232,6 +242,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         }
         switch (op->id) {
         case O_OUTPUT: o->outdir = val; break;
+        case O_UNITS: o->select_units[o->nselect_units++] = val; break;
+        case O_SOURCE: o->sources[o->nsources++] = val; break;
         case O_PLUGIN_PATH: o->plugin_paths[o->nplugin_paths++] = val; break;
         case O_UNIT: o->units[o->nunits++] = val; break;
         case O_ALLOW_DIR: o->allow_dirs[o->nallow_dirs++] = val; break;
@@ -289,6 +301,12 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         hint(*cmd);
         return -1;
     }
+    if ((*cmd)->bit == C_TEMPLATE && (!seen[O_OUTPUT] || nops > 2)) {
+        fprintf(stderr, _("lawscore: error: 'template' takes the scheme only, and the workbook to write with "
+                          "-o FILE.xlsx\n"));
+        hint(*cmd);
+        return -1;
+    }
     int first = 1;
     if ((*cmd)->operands == SCHEME) {
         if (nops < 2) {
@@ -341,6 +359,8 @@ int main(int argc, char **argv)
         free(o.plugin_paths);
         free(o.units);
         free(o.allow_dirs);
+        free(o.select_units);
+        free(o.sources);
         return p > 0 ? 0 : EXIT_USAGE;
     }
     ls_errors err;
@@ -354,5 +374,7 @@ int main(int argc, char **argv)
     free(o.plugin_paths);
     free(o.units);
     free(o.allow_dirs);
+    free(o.select_units);
+    free(o.sources);
     return rc;
 }

@@ -53,6 +53,11 @@ This file runs inside the rule sandbox and sees what a rule sees (item,
 string, math, table ...), read-only.  It keeps no state between calls.
 ]]
 
+-- The host's functions for the helpers (not visible to rules):
+--   host.enum_keys(fname, what, value, map)  checks that every key of map
+--   is a value of the enum indicator `value` belongs to (graded, tiers).
+local host = ...
+
 local type, tostring, error, select, ipairs = type, tostring, error, select, ipairs
 local format = string.format
 local ceil, floor, mtype, huge = math.ceil, math.floor, math.type, math.huge
@@ -403,6 +408,7 @@ function H.graded(value, levels, what)
   not_veto(F)
   need_table(F, "levels", levels)
   what = opt_text(F, "what", what, item.name)
+  host.enum_keys(F, "levels", value, levels)
   local earned = 0
   if value ~= nil then
     local p = levels[value]
@@ -473,6 +479,7 @@ function H.tiers(levels, points, what)
   local list = levels
   if levels == nil then list = {}
   elseif type(levels) ~= "table" then list = { levels } end
+  for _, level in ipairs(list) do host.enum_keys(F, "points", level, points) end
   local best, best_level, names = nil, nil, {}
   for _, level in ipairs(list) do
     local p = points[level]

@@ -10,20 +10,21 @@
  * then a summary; exits 1 on any difference or when a unit's sheet or row
  * is missing.
  *
- * Depends on: ls_csv, ls_decimal (the engine's own readers).
+ * Depends on: ls_intable (the engine's own table reader, rows as read),
+ * ls_decimal.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ls_csv.h"
+#include "ls_intable.h"
 #include "ls_decimal.h"
 #include "ls_util.h"
 
 static int failures;
 static long compared;
 
-static const char *cell(const ls_csv_row *r, size_t k) { return k < r->n ? r->f[k].text : ""; }
+static const char *cell(const ls_inrow *r, size_t k) { return k < r->n ? r->f[k].text : ""; }
 
 static void expect(const char *file, int line, const char *what, const char *want,
                    const char *got)
@@ -53,7 +54,8 @@ static char *negated(const char *v)
 }
 
 typedef struct sheet {
-    ls_csv t;
+    ls_inbook book;
+    const ls_intable *t;
     const char *unit;      /* the 被考核单位 of a 评分表 sheet, in t's arena */
     char *unit_own;
     int used;
@@ -66,9 +68,9 @@ static int digits_of(const char *v)
     return dot ? (int)strlen(dot + 1) : 0;
 }
 
-static void check_ranking(const ls_csv *res, const ls_csv *rk)
+static void check_ranking(const ls_intable *res, const ls_intable *rk)
 {
-    const ls_csv_row *rh = &res->rows[0];
+    const ls_inrow *rh = &res->rows[0];
     size_t ncat = rh->n - 10;
     /* headers: "name(15)" in results.csv is "name（15分）" here (or
      * "name\n（15分）") */
@@ -88,16 +90,18 @@ static void check_ranking(const ls_csv *res, const ls_csv *rk)
     }
     size_t matched = 0;
     for (size_t i = 1; i < res->nrows; i++) {
-        const ls_csv_row *u = &res->rows[i];
+        const ls_inrow *u = &res->rows[i];
         const char *group = cell(u, 0), *name = cell(u, 3), *rank = cell(u, 1);
-        const ls_csv_row *found = NULL;
+        const ls_inrow *found = NULL;
         const char *cur = NULL;
+        int in_veto = 0, found_veto = 0;
         char *head = ls_format("%s（", group);
         for (size_t k = 2; k < rk->nrows; k++) {
-            const ls_csv_row *row = &rk->rows[k];
-            if (!*cell(row, 1) && starts(cell(row, 0), head)) cur = group;
+            const ls_inrow *row = &rk->rows[k];
+            if (!*cell(row, 1) && starts(cell(row, 0), head)) cur = group, in_veto = 0;
+            else if (!*cell(row, 1) && cur && starts(cell(row, 0), "一票否决单位（")) in_veto = 1;
             else if (!*cell(row, 1)) cur = NULL;
-            else if (cur && !strcmp(cell(row, 1), name)) found = row;
+            else if (cur && !strcmp(cell(row, 1), name)) found = row, found_veto = in_veto;
         }
         free(head);
         if (!found) {
@@ -105,12 +109,22 @@ static void check_ranking(const ls_csv *res, const ls_csv *rk)
             continue;
         }
         matched++;
+        /* a vetoed unit (一票否决 set in results.csv) is listed apart,
+         * under 一票否决单位, without a 名次; results.csv keeps its rank */
+        int vetoed = *cell(u, 8 + ncat) != '\0';
+        if (vetoed != found_veto)
+            fail(vetoed ? "通报: vetoed unit '%s' is not under 一票否决单位 in group '%s'"
+                        : "通报: unit '%s' is under 一票否决单位 in group '%s' without a veto",
+                 name, group);
         int shared = 0;
         for (size_t j = 1; j < res->nrows; j++)
             if (j != i && !strcmp(cell(&res->rows[j], 0), group) &&
-                !strcmp(cell(&res->rows[j], 1), rank) && *rank)
+                !strcmp(cell(&res->rows[j], 1), rank) && *rank &&
+                !*cell(&res->rows[j], 8 + ncat))
                 shared = 1;
-        char *want = shared ? ls_format("并列%s", rank) : ls_xstrdup(rank);
+        char *want = vetoed   ? ls_xstrdup("")
+                     : shared ? ls_format("并列%s", rank)
+                              : ls_xstrdup(rank);
         expect(rk->path, found->line, "名次", want, cell(found, 0));
         free(want);
         for (size_t c = 0; c < ncat; c++)
@@ -132,34 +146,34 @@ static void check_ranking(const ls_csv *res, const ls_csv *rk)
 }
 
 /* Whether 序号 `num` was listed under the 扣分项目 heading of the sheet. */
-static int in_deduct(const ls_csv *sh, const char *num)
+static int in_deduct(const ls_intable *sh, const char *num)
 {
     int deduct = 0;
     for (size_t k = 3; k < sh->nrows; k++) {
-        const ls_csv_row *row = &sh->rows[k];
+        const ls_inrow *row = &sh->rows[k];
         if (!*cell(row, 1) && *cell(row, 0)) deduct = starts(cell(row, 0), "扣分项目");
         else if (deduct && !strcmp(cell(row, 0), num)) return 1;
     }
     return 0;
 }
 
-static const ls_csv_row *find_row(const ls_csv *sh, size_t from, size_t col, const char *v)
+static const ls_inrow *find_row(const ls_intable *sh, size_t from, size_t col, const char *v)
 {
     for (size_t k = from; k < sh->nrows; k++)
         if (!strcmp(cell(&sh->rows[k], col), v)) return &sh->rows[k];
     return NULL;
 }
 
-static void check_sheet(const ls_csv *res, const ls_csv *items, sheet *sh)
+static void check_sheet(const ls_intable *res, const ls_intable *items, sheet *sh)
 {
-    const ls_csv *t = &sh->t;
+    const ls_intable *t = sh->t;
     size_t ncat = res->rows[0].n - 10, nitems = 0;
     for (size_t i = 1; i < items->nrows; i++) {
-        const ls_csv_row *it = &items->rows[i];
+        const ls_inrow *it = &items->rows[i];
         if (strcmp(cell(it, 1), sh->unit)) continue;
         nitems++;
         const char *num = cell(it, 2);
-        const ls_csv_row *row = find_row(t, 3, 0, num);
+        const ls_inrow *row = find_row(t, 3, 0, num);
         if (!row) {
             fail("%s: no row 序号 %s", t->path, num);
             continue;
@@ -182,7 +196,7 @@ static void check_sheet(const ls_csv *res, const ls_csv *items, sheet *sh)
         fail("%s: %s", t->path, a);
     }
     /* the summary against results.csv */
-    const ls_csv_row *u = NULL;
+    const ls_inrow *u = NULL;
     for (size_t i = 1; i < res->nrows; i++)
         if (!strcmp(cell(&res->rows[i], 3), sh->unit)) u = &res->rows[i];
     if (!u) {
@@ -195,7 +209,7 @@ static void check_sheet(const ls_csv *res, const ls_csv *items, sheet *sh)
         int neg;
     } sums[] = {{"总分", 6, 0}, {"等次", 7, 0}, {"名次", 1, 0}, {"加分合计", 4, 0}, {"扣分合计", 5, 1}};
     for (size_t i = 0; i < sizeof sums / sizeof *sums; i++) {
-        const ls_csv_row *row = find_row(t, 3, 1, sums[i].label);
+        const ls_inrow *row = find_row(t, 3, 1, sums[i].label);
         size_t col = sums[i].col == 1 ? 1 : sums[i].col + ncat;
         if (!row) {
             fail("%s: no %s row", t->path, sums[i].label);
@@ -208,12 +222,12 @@ static void check_sheet(const ls_csv *res, const ls_csv *items, sheet *sh)
     if (!find_row(t, 3, 1, "考核组成员签字：")) fail("%s: %s", t->path, "no signature block");
 }
 
-static void check_losses(const ls_csv *items, const ls_csv *ls, sheet *sheets, size_t nsheets)
+static void check_losses(const ls_intable *items, const ls_intable *ls, sheet *sheets, size_t nsheets)
 {
     size_t nrows = 0;
     for (size_t k = 1; k < ls->nrows; k++) {
-        const ls_csv_row *row = &ls->rows[k];
-        const ls_csv_row *it = NULL;
+        const ls_inrow *row = &ls->rows[k];
+        const ls_inrow *it = NULL;
         for (size_t i = 1; i < items->nrows && !it; i++)
             if (!strcmp(cell(&items->rows[i], 0), cell(row, 0)) &&
                 !strcmp(cell(&items->rows[i], 2), cell(row, 3)))
@@ -226,7 +240,7 @@ static void check_losses(const ls_csv *items, const ls_csv *ls, sheet *sheets, s
         const sheet *sh = NULL;
         for (size_t i = 0; i < nsheets; i++)
             if (sheets[i].unit && !strcmp(sheets[i].unit, cell(it, 1))) sh = &sheets[i];
-        int deduct = sh && in_deduct(&sh->t, cell(it, 2));
+        int deduct = sh && in_deduct(sh->t, cell(it, 2));
         expect(ls->path, row->line, "单位名称", cell(it, 1), cell(row, 1));
         expect(ls->path, row->line, "考核项目", cell(it, 3), cell(row, 4));
         expect(ls->path, row->line, "分值", cell(it, 4), cell(row, 5));
@@ -248,7 +262,7 @@ static void check_losses(const ls_csv *items, const ls_csv *ls, sheet *sheets, s
      * it) of the 100-point tree whose score is below its points */
     size_t want = 0;
     for (size_t i = 1; i < items->nrows; i++) {
-        const ls_csv_row *it = &items->rows[i];
+        const ls_inrow *it = &items->rows[i];
         const char *num = cell(it, 2);
         if (!(*num >= '0' && *num <= '9')) continue;
         char *prefix = ls_format("%s.", num);
@@ -285,20 +299,21 @@ int main(int argc, char **argv)
     }
     ls_errors err;
     ls_errors_init(&err);
-    ls_csv res = {0}, items = {0};
-    if (ls_csv_load(&res, argv[1], &err) || ls_csv_load(&items, argv[2], &err)) {
+    ls_inbook resb, itemsb;
+    if (ls_inbook_load_raw(&resb, argv[1], &err) || ls_inbook_load_raw(&itemsb, argv[2], &err)) {
         ls_errors_print(&err, stderr);
         return 1;
     }
+    const ls_intable res = resb.tabs[0], items = itemsb.tabs[0];
     size_t n = (size_t)argc - 3;
     sheet *sheets = ls_xcalloc(n, sizeof *sheets);
-    const ls_csv *ranking = NULL, *losses = NULL;
+    const ls_intable *ranking = NULL, *losses = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (ls_csv_load(&sheets[i].t, argv[3 + i], &err)) {
+        if (ls_inbook_load_raw(&sheets[i].book, argv[3 + i], &err)) {
             ls_errors_print(&err, stderr);
             return 1;
         }
-        const ls_csv *t = &sheets[i].t;
+        const ls_intable *t = sheets[i].t = &sheets[i].book.tabs[0];
         const char *a = t->nrows ? cell(&t->rows[0], 0) : "";
         const char *b = t->nrows > 1 ? cell(&t->rows[1], 0) : "";
         size_t alen = strlen(a);
@@ -336,12 +351,12 @@ int main(int argc, char **argv)
     printf("office-check: %ld cells compared, %d difference%s\n", compared, failures,
            failures == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
-        ls_csv_cleanup(&sheets[i].t);
+        ls_inbook_cleanup(&sheets[i].book);
         free(sheets[i].unit_own);
     }
     free(sheets);
-    ls_csv_cleanup(&res);
-    ls_csv_cleanup(&items);
+    ls_inbook_cleanup(&resb);
+    ls_inbook_cleanup(&itemsb);
     ls_errors_cleanup(&err);
     return failures ? 1 : 0;
 }

@@ -7,7 +7,8 @@
 #   2. LibreOffice (headless, private profile) converts results.xlsx to one
 #      CSV per sheet, cells as shown; office-check compares every number
 #      and text of the 通报, each 评分表 and the 扣分明细 with results.csv
-#      and items.csv;
+#      and items.csv; it prints results.xlsx as PDF: each 评分表 on at most
+#      2 pages numbered from 1, its end and signatures on one page;
 #   3. Chromium (headless) prints report.html to PDF; pdftotext checks page
 #      by page that no page holds two units' score sheets and that each
 #      unit's name, total and grade are on its pages; --dump-dom shows the
@@ -57,8 +58,11 @@ timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
     --outdir "$tmp/csv" "$tmp/out/results.xlsx" >"$tmp/soffice.log" 2>&1
 nsheets=$(ls "$tmp/csv" | grep -c '\.csv$')
 nunits=$(($(wc -l < "$tmp/out/results.csv") - 1))
-if [ "$nsheets" -ne $((nunits + 4)) ]; then
-    bad "LibreOffice wrote $nsheets sheets, expected $((nunits + 4)) (通报, 扣分明细, 主要失分项目, 说明 and one per unit): $(tail -3 "$tmp/soffice.log")"
+# a 缺报 sheet when the data left values to their defaults (run notes it)
+nmissing=0
+grep -q 'not given (defaults used)' "$tmp/run.err" && nmissing=1
+if [ "$nsheets" -ne $((nunits + 4 + nmissing)) ]; then
+    bad "LibreOffice wrote $nsheets sheets, expected $((nunits + 4 + nmissing)) (通报, 扣分明细, 主要失分项目, 说明, one per unit and $nmissing 缺报): $(tail -3 "$tmp/soffice.log")"
 else
     ok
 fi
@@ -69,6 +73,46 @@ else
     cat "$tmp/check.out"
 fi
 tail -1 "$tmp/check.out"
+
+# 2b. LibreOffice prints the workbook (PDF): each unit's 评分表 (named in
+# its footer) on at most 2 A4 pages, numbered from 第 1 页 on each sheet,
+# its end (一票否决项目 … 总分, 等次, 名次) and the signatures on one page
+mkdir -p "$tmp/xpdf"
+timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
+    --convert-to pdf --outdir "$tmp/xpdf" "$tmp/out/results.xlsx" >>"$tmp/soffice.log" 2>&1
+xpages=$(pdfinfo "$tmp/xpdf/results.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+: > "$tmp/xfooters"
+p=1
+while [ "$p" -le "${xpages:-0}" ]; do
+    pdftotext -layout -f "$p" -l "$p" "$tmp/xpdf/results.pdf" "$tmp/xpage-$p.txt"
+    grep '第 *[0-9][0-9]* *页' "$tmp/xpage-$p.txt" | tail -1 |
+        sed 's/^ *//; s/ *第 *\([0-9]*\) *页.*/\t\1/' | sed "s/^/$p\t/" >> "$tmp/xfooters"
+    p=$((p + 1))
+done
+tail -n +2 "$tmp/out/results.csv" | tr -d '\r' | cut -d, -f4 |
+while read -r name; do
+    pl=$(awk -F'\t' -v n="$name" '$2 == n {print $1}' "$tmp/xfooters")
+    nums=$(awk -F'\t' -v n="$name" '$2 == n {printf "%s ", $3}' "$tmp/xfooters")
+    n=$(printf '%s' "$pl" | grep -c .)
+    if [ "$n" -eq 0 ] || [ "$n" -gt 2 ]; then
+        echo "FAIL clients: the 评分表 of $name prints on $n pages in LibreOffice, expected 1 or 2"
+        continue
+    fi
+    [ "$nums" = "1 " ] || [ "$nums" = "1 2 " ] ||
+        echo "FAIL clients: the pages of the 评分表 of $name are numbered $nums, expected from 1"
+    end=$(for q in $pl; do grep -q '^ *总分 ' "$tmp/xpage-$q.txt" && echo "$q"; done)
+    [ -n "$end" ] && grep -qF '一票否决项目' "$tmp/xpage-$end.txt" &&
+        grep -qF '考核组成员签字' "$tmp/xpage-$end.txt" ||
+        echo "FAIL clients: the end of the 评分表 of $name (一票否决项目 … 总分, signatures) is split over pages in LibreOffice"
+done > "$tmp/xunits.out"
+if [ -z "$xpages" ]; then
+    bad "LibreOffice printed no PDF of results.xlsx: $(tail -3 "$tmp/soffice.log")"
+elif [ -s "$tmp/xunits.out" ]; then
+    cat "$tmp/xunits.out"
+    fails=$((fails + $(wc -l < "$tmp/xunits.out")))
+else
+    ok
+fi
 
 # 3. Chromium: print to PDF, dump the DOM
 chrome() {
@@ -146,5 +190,5 @@ done
 grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/dom.html" && ok ||
     bad "the hostile unit name is not escaped text in the DOM"
 
-echo "clients: $passes passed, $fails failed (LibreOffice: $nsheets sheets; Chromium: $pages pages)"
+echo "clients: $passes passed, $fails failed (LibreOffice: $nsheets sheets, ${xpages:-no} pages; Chromium: $pages pages)"
 [ "$fails" -eq 0 ]

@@ -193,22 +193,31 @@ void fz_check(const char *what, int failed, const ls_errors *err, const char *pa
         ls_errors_print(err, stderr);
         fz_fail("%s succeeded although it recorded %zu errors", what, err->nerrors);
     }
-    /* Lines of the fuzzed file and the longest one in code points, as the
+    /* Lines of the fuzzed file and the longest one in bytes, as the
      * bounds of positions (one past the end: "at the end of the file").
      * YAML breaks lines at a lone CR too, CSV only at LF: the bounds take
-     * the larger count of each. */
+     * the larger count of each.  Columns count characters of the text as
+     * decoded (UTF-8, or a CSV read as GB18030 or UTF-16), which its bytes
+     * bound. */
     int nlines = 1, maxcol = 0, col = 0;
     for (size_t i = 0; i < size; i++) {
         if (data[i] == '\n' || (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n'))) nlines++;
         if (data[i] == '\n') { col = 0; continue; }
-        if ((data[i] & 0xC0) != 0x80) col++;
+        col++;
         if (col > maxcol) maxcol = col;
+    }
+    /* UTF-16 text breaks lines where its decoded text does, not at 0x0A
+     * bytes: bound by the size alone */
+    if (size >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))) {
+        nlines = (int)size + 1;
+        maxcol = (int)size;
     }
     size_t nerr = 0;
     for (size_t i = 0; i < err->n; i++) {
         const ls_diag *d = &err->v[i];
         if (!d->msg || !d->msg[0]) fz_fail("%s: diagnostic %zu has no message", what, i);
-        if (d->line < 0 || d->col < 0 || (d->col > 0 && d->line == 0))
+        /* a negative column is a spreadsheet cell (-1 = A), on a row */
+        if (d->line < 0 || (d->col != 0 && d->line == 0) || d->col < -16384)
             fz_fail("%s: diagnostic '%s' has position %d:%d", what, d->msg, d->line, d->col);
         if (d->sev == LS_SEV_ERROR) nerr++;
         if (fz_on("utf8") && (!ls_utf8_valid(d->msg, strlen(d->msg), NULL) ||

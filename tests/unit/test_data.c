@@ -132,13 +132,17 @@ static void test_conflicts_and_missing(void **state)
 static void test_bad_csv(void **state)
 {
     (void)state;
+    /* a cell right of the header is an error; empty ones (Excel saves
+     * blank columns as trailing commas) are not */
     expect("tmp.csv", "unit,late\nd1,1,2\n",
-           "tests/unit/fixtures/scheme/tmp.csv:2:6: error: row has 3 fields, but the header has 2\n");
+           "tests/unit/fixtures/scheme/tmp.csv:2:6: error: cell '2' is outside the table: its column has no header\n");
+    expect("tmp.csv", "unit,late\nd1\n",
+           "tests/unit/fixtures/scheme/tmp.csv:2:1: error: row has 1 fields, but the header has 2\n");
     expect("tmp.csv", "unit,late\nd1,\"1\n",
            "tests/unit/fixtures/scheme/tmp.csv:2:4: error: malformed quoted field: a quote inside a quoted field "
            "must be doubled (\"\"), and a quoted field must be closed\n");
     expect("tmp.csv", "unit,迟报\nd1,1\n",
-           "tests/unit/fixtures/scheme/tmp.csv:1:6: error: unknown indicator '迟报': it is not in the scheme's catalogue\n");
+           "tests/unit/fixtures/scheme/tmp.csv:1:6: error: unknown indicator '迟报' (did you mean '迟报次数' (late)?)\n");
     expect("tmp.csv", "unit,late\nd2,1\nd2,1\n",
            "tests/unit/fixtures/scheme/tmp.csv:3:1: error: unit 'd2' has a second row in this file (first at line 2)\n");
     expect("tmp.csv", "unit,late\nd2,\xff\n",

@@ -136,6 +136,12 @@ static void test_sheet_deduction_veto_error(void **state)
     r = row_with(&t, 1, "合计");
     assert_score(&r->c[2], "100");
     assert_null(row_with(&t, 1, "折算"));
+    /* the end printed with the signatures: from the veto items' heading */
+    size_t end = ls_layout_sheet_end(&t);
+    assert_int_equal(t.rows[end].kind, LS_LR_SECTION);
+    assert_text(&t.rows[end].c[0], "一票否决项目");
+    assert_ptr_equal(&t.rows[end + 1], row_with(&t, 0, "否1"));
+    assert_true(row_with(&t, 1, "总分") > &t.rows[end]);
     ls_ltable_cleanup(&t);
 
     /* a cell in error, and the unit's note */
@@ -159,8 +165,9 @@ static void test_ranking(void **state)
     assert_int_equal(t.ncols, 2 + 3 + 5);
     assert_string_equal(t.cols[2].title, "依法全面履行政府职能（12分）");
     assert_string_equal(t.cols[9].title, "说明");
-    /* group heading, 2 units, note; group heading, 3 units, note */
-    assert_int_equal(t.nrows, 2 + 2 + 2 + 3);
+    /* group heading, 2 units, note; group heading, 2 ranked units, the
+     * vetoed block's heading and its unit, note */
+    assert_int_equal(t.nrows, 2 + 2 + 2 + 2 + 2);
     assert_int_equal(t.rows[0].kind, LS_LR_GROUP);
     assert_text(&t.rows[0].c[0], "乡镇政府（2个单位）");
     assert_int_equal(t.rows[3].kind, LS_LR_NOTE);
@@ -178,10 +185,22 @@ static void test_ranking(void **state)
     /* a shared rank */
     assert_text(&row_with(&t, 1, "区司法局")->c[0], "并列1");
     assert_text(&row_with(&t, 1, "区环保局")->c[0], "并列1");
-    r = row_with(&t, 1, "区信访局");
-    assert_int_equal(r->c[0].num, 3);
+    /* the vetoed unit: listed apart after the ranked ones, without a
+     * 名次 (results.csv keeps its rank 3), with its total and the veto */
+    assert_int_equal(t.rows[7].kind, LS_LR_SECTION);
+    assert_text(&t.rows[7].c[0], "一票否决单位（1个）");
+    r = &t.rows[8];
+    assert_ptr_equal(r, row_with(&t, 1, "区信访局"));
+    assert_int_equal(r->kind, LS_LR_UNIT);
+    assert_int_equal(r->c[0].kind, LS_LC_EMPTY);
+    assert_int_equal(m->r.units[MU_XFJ].rank, 3);
     assert_score(&r->c[6], "4");
+    assert_text(&r->c[8], "不合格");
+    assert_non_null(strstr(r->c[9].text, "一票否决"));
     assert_int_equal(r->band, 3);
+    assert_int_equal(t.rows[9].kind, LS_LR_NOTE);
+    /* a group without a veto has no such block */
+    for (size_t i = 0; i < 4; i++) assert_int_not_equal(t.rows[i].kind, LS_LR_SECTION);
     ls_ltable_cleanup(&t);
 }
 

@@ -127,8 +127,8 @@ static void test_manifest_missing_files(void **state)
     mini_run *m = *state;
     m->s.nodes[MN_C11].rule.path = MINI_DIR "rules/missing.lua";
     static const char *files[] = {MINI_DIR "data.csv", MINI_DIR "nodata.csv"};
-    m->d.files = files;
-    m->d.nfiles = 2;
+    m->d.files = m->d.inputs = files;
+    m->d.nfiles = m->d.ninputs = 2;
     ls_errors e;
     ls_errors_init(&e);
     assert_null(ls_manifest_new(&m->s, &m->d, &e));

@@ -162,6 +162,10 @@ static void test_xlsx(void **state)
     assert_non_null(strstr(sheet, "考核组成员签字："));
     assert_non_null(strstr(sheet, "<v>100.63</v>"));
     assert_non_null(strstr(sheet, "fitToPage=\"1\""));
+    /* pages numbered per sheet, without a workbook-wide total */
+    assert_non_null(strstr(sheet, "useFirstPageNumber=\"1\""));
+    assert_non_null(strstr(sheet, "&amp;R第 &amp;P 页</oddFooter>"));
+    assert_null(strstr(sheet, "&amp;N"));
     assert_non_null(strstr(sheet, "paperSize=\"9\""));
     free(sheet);
 
@@ -231,6 +235,24 @@ static void test_html(void **state)
     assert_non_null(strstr(h, "<td class=\"num\">-4.00</td>"));
     assert_non_null(strstr(h, "break-before:page"));
     assert_null(strstr(h, "--all-sheets"));
+    /* each 评分表 ends with one block kept on one page: the veto items,
+     * 总分 … 名次 and the signatures; headings keep with their next row */
+    assert_int_equal(count_of(h, "<tbody class=\"end\">"), MU_UNITS);
+    assert_non_null(strstr(h, "tbody.end{break-inside:avoid"));
+    assert_non_null(strstr(h, "tr.section,tr.category,tr.subitem{break-after:avoid"));
+    for (const char *p = strstr(h, "<tbody class=\"end\">"); p; p = strstr(p + 1, "<tbody class=\"end\">")) {
+        const char *e = strstr(p, "</tbody>");
+        char *blk = ls_xstrndup(p, (size_t)(e - p));
+        assert_non_null(strstr(blk, "<td colspan=\"6\">一票否决项目</td>"));
+        assert_non_null(strstr(blk, ">总分</td>"));
+        assert_non_null(strstr(blk, ">等次</td>"));
+        assert_non_null(strstr(blk, "考核组成员签字："));
+        free(blk);
+    }
+    /* the 通报: the vetoed unit apart, without a 名次 */
+    const char *veto = strstr(h, "<tr class=\"section\"><td colspan=\"10\">一票否决单位（1个）</td></tr>");
+    assert_non_null(veto);
+    assert_non_null(strstr(veto, "<tr class=\"item\"><td class=\"short\"></td><td class=\"name\">区信访局"));
     free(h);
     h = html_of(m, 0);
     assert_int_equal(count_of(h, "<section class=\"sheet\""), 0);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ls_scheme.h"
+#include "ls_util.h"
 
 static ls_scheme *load_ok(const char *path)
 {
@@ -184,6 +185,43 @@ static void test_labels_lint_points(void **state)
                  "tests/unit/fixtures/scheme/tmp-bad.yaml:4:14: error: missing 'points' in a category");
 }
 
+/* Enum labels read back as codes (data files), the values as messages
+ * list them, and "did you mean" by Chinese name. */
+static void test_label_codes_and_name_suggestions(void **state)
+{
+    (void)state;
+    ls_scheme *s = load_text(
+        HEAD
+        "indicators:\n"
+        "  - {id: level, name: 获表彰级别, type: enum, values: [province, city, none],\n"
+        "     labels: {province: 省级, city: 市级}}\n"
+        "  - {id: twice, name: 重复, type: enum, values: [a, b], labels: {a: 同名, b: 同名}}\n"
+        "  - {id: late_reports, name: 迟报次数, type: integer}\n"
+        "  - {id: missed_reports, name: 漏报次数, type: integer}\n"
+        "  - {id: close_rate, name: 行政处罚结案率, type: percent}\n"
+        "categories: [{id: c1, name: A, points: 100, rule: rules/value.lua}]\n");
+    const ls_indicator *level = &s->inds[ls_scheme_find_indicator(s, "level")];
+    const ls_indicator *twice = &s->inds[ls_scheme_find_indicator(s, "twice")];
+    assert_int_equal(ls_indicator_label_code(level, "市级"), 1);
+    assert_int_equal(ls_indicator_label_code(level, "city"), -1);    /* a code is no label */
+    assert_int_equal(ls_indicator_label_code(level, "无"), -1);      /* none has no label */
+    assert_int_equal(ls_indicator_label_code(twice, "同名"), -2);    /* ambiguous */
+    char *t = ls_indicator_choices_text(level);
+    assert_string_equal(t, "province (省级), city (市级), none");
+    free(t);
+    /* code points: 迟报数 is one character from 迟报次数 */
+    assert_int_equal(ls_edit_distance_cp("迟报数", "迟报次数"), 1);
+    assert_int_equal(ls_edit_distance_cp("迟报次数", "漏报次数"), 1);
+    assert_int_equal(ls_edit_distance_cp("abc", "abd"), 1);
+    assert_int_equal(ls_edit_distance_cp("\xff", "a"), (size_t)-1);     /* not UTF-8 */
+    assert_string_equal(ls_scheme_suggest_indicator_name(s, "迟报数")->id, "late_reports");
+    assert_string_equal(ls_scheme_suggest_indicator_name(s, "结案率")->id, "close_rate");   /* part of one */
+    assert_null(ls_scheme_suggest_indicator_name(s, "报次数"));      /* as near to 迟报次数 as to 漏报次数 */
+    assert_null(ls_scheme_suggest_indicator_name(s, "培训人数"));
+    assert_null(ls_scheme_suggest_indicator_name(s, ""));
+    ls_scheme_free(s);
+}
+
 static void test_references_checked(void **state)
 {
     (void)state;
@@ -212,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_bands_checked),
         cmocka_unit_test(test_references_checked),
         cmocka_unit_test(test_labels_lint_points),
+        cmocka_unit_test(test_label_codes_and_name_suggestions),
     };
     return cmocka_run_group_tests_name("scheme", tests, NULL, NULL);
 }

@@ -1,0 +1,304 @@
+/*
+ * ls_intable.c - input tables from CSV, .xlsx and .xls (see ls_intable.h).
+ */
+#include "ls_intable.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "ls_csv.h"
+#include "ls_util.h"
+#include "ls_xls.h"
+#include "ls_xlsx.h"
+
+ls_intable *ls_inbook_add(ls_inbook *b, const char *file, const char *sheet)
+{
+    LS_GROW(b->tabs, b->ntabs, b->cap, 4);
+    ls_intable *t = &b->tabs[b->ntabs++];
+    memset(t, 0, sizeof *t);
+    t->file = ls_arena_strdup(&b->arena, file);
+    t->sheet = sheet ? ls_arena_strdup(&b->arena, sheet) : NULL;
+    if (sheet) {
+        char *p = ls_format("%s:%s", file, sheet);
+        t->path = ls_arena_strdup(&b->arena, p);
+        free(p);
+    } else {
+        t->path = t->file;
+    }
+    return t;
+}
+
+/* Rows are built in a scratch array of cells per row, then copied into
+ * the arena by finish; `cap` of a row lives in a side array. */
+typedef struct rowbuf {
+    ls_incell *f;
+    size_t n, cap;
+} rowbuf;
+
+void ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_inkind kind,
+                    const char *text, size_t len)
+{
+    if (t->nrows == 0 || t->rows[t->nrows - 1].line != line) {
+        LS_GROW(t->rows, t->nrows, t->cap, 64);
+        t->rows[t->nrows++] = (ls_inrow){NULL, 0, line};
+    }
+    ls_inrow *r = &t->rows[t->nrows - 1];
+    /* rows grow by doubling: the capacity is the next power of two >= n */
+    size_t cap = 0;
+    if (r->n)
+        for (cap = 8; cap < r->n; cap *= 2) {}
+    if (r->n == cap) r->f = ls_xrealloc(r->f, (cap ? 2 * cap : 8) * sizeof *r->f);
+    /* trim surrounding spaces, as the CSV reader always did */
+    while (len && (*text == ' ' || *text == '\t')) {
+        text++;
+        len--;
+    }
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t')) len--;
+    r->f[r->n++] = (ls_incell){ls_arena_strndup(&b->arena, text, len), line, col, (unsigned char)kind};
+    (void)b;
+}
+
+static int row_blank(const ls_inrow *r)
+{
+    for (size_t j = 0; j < r->n; j++)
+        if (r->f[j].text[0]) return 0;
+    return 1;
+}
+
+static void free_rows(ls_intable *t)
+{
+    if (!t->finished)
+        for (size_t i = 0; i < t->nrows; i++) free(t->rows[i].f);
+    free(t->rows);
+    t->rows = NULL;
+    t->nrows = t->cap = 0;
+}
+
+void ls_intable_finish(ls_inbook *b, ls_intable *t)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (row_blank(&t->rows[i])) {
+            free(t->rows[i].f);
+            continue;
+        }
+        t->rows[keep++] = t->rows[i];
+    }
+    t->nrows = keep;
+    if (keep == 0) return;
+    ls_inrow *h = &t->rows[0];
+    /* the header's columns: first to last non-empty header cell */
+    size_t first = 0, last = h->n;
+    while (last > 0 && !h->f[last - 1].text[0]) last--;
+    if (t->sheet)
+        while (first < last && !h->f[first].text[0]) first++;
+    int sheet = t->sheet != NULL;
+    int c0 = sheet ? -h->f[first].col : 1, c1 = sheet ? -h->f[last - 1].col : (int)last;
+    size_t width = sheet ? (size_t)(c1 - c0 + 1) : last;
+    /* a sparse sheet must not blow up when made dense (a header cell in
+     * column XFD over a million rows) */
+    if (width && t->nrows > LS_INTABLE_MAX_CELLS / width) {
+        t->too_large = 1; /* rows left as read (and freed as such) */
+        return;
+    }
+    t->finished = 1;
+    for (size_t i = 0; i < t->nrows; i++) {
+        ls_inrow *r = &t->rows[i];
+        ls_incell *dense = ls_arena_alloc(&b->arena, width * sizeof *dense);
+        for (size_t j = 0; j < width; j++) {
+            dense[j].text = "";
+            dense[j].line = r->line;
+            dense[j].col = sheet ? -(c0 + (int)j) : (r->n ? r->f[r->n - 1].col : 1);
+        }
+        for (size_t j = 0; j < r->n; j++) {
+            const ls_incell *c = &r->f[j];
+            long at = sheet ? (long)(-c->col - c0) : (long)j;
+            if (at >= 0 && at < (long)width) {
+                dense[at] = *c;
+                continue;
+            }
+            if (!c->text[0] || t->stray.text) continue;
+            t->stray = *c; /* reported by ls_intable_check if the table is used */
+        }
+        free(r->f);
+        r->f = dense;
+        r->n = width;
+    }
+}
+
+int ls_intable_check(const ls_intable *t, ls_errors *err)
+{
+    if (t->too_large)
+        return ls_errorf(err, t->path, 0, 0, "the table is too large: %zu rows of %zu columns (at most %d cells)",
+                         t->nrows, t->rows[0].n, LS_INTABLE_MAX_CELLS);
+    if (!t->stray.text) return 0;
+    return ls_errorf(err, t->path, t->stray.line, t->stray.col,
+                     "cell '%.*s' is outside the table: its column has no header",
+                     ls_utf8_clip(t->stray.text, 60), t->stray.text);
+}
+
+ls_inkind ls_numfmt_kind(int id, const char *code)
+{
+    if (id == 9 || id == 10) return LS_IN_PERCENT;
+    if ((id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
+        (id >= 50 && id <= 58))
+        return LS_IN_DATE;
+    if (!code || id < 164) return LS_IN_NUMBER;
+    /* Look at the code outside quoted text, escapes and [brackets] (colours,
+     * locales, conditions). */
+    int date = 0;
+    for (const char *p = code; *p; p++) {
+        if (*p == '"') {
+            while (p[1] && p[1] != '"') p++;
+            if (p[1]) p++;
+            continue;
+        }
+        if (*p == '\\' || *p == '_' || *p == '*') {
+            if (p[1]) p++;
+            continue;
+        }
+        if (*p == '[') {
+            while (p[1] && p[1] != ']') p++;
+            if (p[1]) p++;
+            continue;
+        }
+        if (*p == '%') return LS_IN_PERCENT;
+        if (strchr("yYdDhHsSmM", *p)) date = 1;
+        if (*p == ';') break; /* the positive section decides */
+    }
+    if (!strcasecmp(code, "General") || !strcmp(code, "@")) return LS_IN_NUMBER;
+    return date ? LS_IN_DATE : LS_IN_NUMBER;
+}
+
+const char *ls_serial_date(double serial, int date1904, char *buf)
+{
+    if (!(serial >= 1 && serial < 2958466)) { /* 9999-12-31 */
+        snprintf(buf, 32, "%.15g", serial);
+        return buf;
+    }
+    long days = (long)serial;
+    /* days since 1970-01-01; Excel's 1900 system counts a 1900-02-29 that
+     * never was (serial 60), so serials from 61 on start at 1899-12-30 */
+    long z;
+    if (date1904) z = days - 24107;        /* 1904-01-01 = 0 */
+    else if (days >= 61) z = days - 25569; /* 1970-01-01 = 25569 */
+    else if (days == 60) {
+        snprintf(buf, 32, "1900-02-29");
+        return buf;
+    } else z = days - 25568;
+    /* civil_from_days (H. Hinnant) */
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    snprintf(buf, 32, "%04d-%02d-%02d", (int)(y + (m <= 2)), (int)m, (int)d);
+    return buf;
+}
+
+static const char *ext(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    return dot && (!slash || dot > slash) ? dot : "";
+}
+
+int ls_intable_is_table(const char *spec)
+{
+    char *p = ls_xstrdup(spec);
+    char *hash = strrchr(p, '#');
+    const char *slash = strrchr(p, '/');
+    if (hash && (!slash || hash > slash)) *hash = '\0';
+    const char *e = ext(p);
+    int yes = !strcasecmp(e, ".csv") || !strcasecmp(e, ".xlsx") || !strcasecmp(e, ".xls") ||
+              !strcasecmp(e, ".tsv") || !strcasecmp(e, ".txt") || !strcasecmp(e, ".xlsm");
+    free(p);
+    return yes;
+}
+
+/* The format by the file's first bytes. */
+enum {
+    FMT_CSV,
+    FMT_XLSX,
+    FMT_XLS
+};
+static int sniff(const char *path)
+{
+    unsigned char m[8] = {0};
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return FMT_CSV; /* the CSV reader says why */
+    ssize_t n = read(fd, m, sizeof m);
+    close(fd);
+    if (n >= 4 && !memcmp(m, "PK\3\4", 4)) return FMT_XLSX;
+    if (n >= 8 && !memcmp(m, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) return FMT_XLS;
+    return FMT_CSV;
+}
+
+static int load(ls_inbook *b, const char *spec, int raw, ls_errors *err)
+{
+    memset(b, 0, sizeof *b);
+    ls_arena_init(&b->arena);
+    b->raw = raw;
+    char *path = ls_xstrdup(spec);
+    char *hash = strrchr(path, '#');
+    const char *slash = strrchr(path, '/');
+    /* "a.xlsx#部门": a sheet, unless the file itself is called that */
+    if (hash && (!slash || hash > slash) && access(path, F_OK) != 0) {
+        *hash = '\0';
+        b->only = ls_arena_strdup(&b->arena, hash + 1);
+    }
+    int rc;
+    switch (sniff(path)) {
+    case FMT_XLSX: rc = ls_xlsx_load(b, path, err); break;
+    case FMT_XLS: rc = ls_xls_load(b, path, err); break;
+    default:
+        if (b->only) {
+            rc = ls_errorf(err, path, 0, 0, "'#%s' names a sheet, but this is a CSV file (one table, no sheets)",
+                           b->only);
+            break;
+        }
+        rc = ls_csv_load(b, path, err);
+        break;
+    }
+    if (!rc && b->only) {
+        size_t i;
+        for (i = 0; i < b->ntabs; i++)
+            if (!strcmp(b->tabs[i].sheet, b->only)) break;
+        if (i == b->ntabs) {
+            ls_buf names;
+            ls_buf_init(&names);
+            for (size_t k = 0; k < b->ntabs; k++) ls_buf_printf(&names, "%s%s", k ? ", " : "", b->tabs[k].sheet);
+            rc = ls_errorf(err, path, 0, 0, "no sheet named '%s' (the sheets: %s)", b->only,
+                           names.p ? names.p : "none");
+            ls_buf_cleanup(&names);
+        } else {
+            /* keep only that sheet */
+            ls_intable keepit = b->tabs[i];
+            for (size_t k = 0; k < b->ntabs; k++)
+                if (k != i) free_rows(&b->tabs[k]);
+            b->tabs[0] = keepit;
+            b->ntabs = 1;
+        }
+    }
+    for (size_t k = 0; k < b->ntabs && !rc && !raw; k++) ls_intable_finish(b, &b->tabs[k]);
+    free(path);
+    return rc;
+}
+
+int ls_inbook_load(ls_inbook *b, const char *spec, ls_errors *err) { return load(b, spec, 0, err); }
+
+int ls_inbook_load_raw(ls_inbook *b, const char *spec, ls_errors *err) { return load(b, spec, 1, err); }
+
+void ls_inbook_cleanup(ls_inbook *b)
+{
+    if (!b) return;
+    for (size_t k = 0; k < b->ntabs; k++) free_rows(&b->tabs[k]);
+    free(b->tabs);
+    ls_arena_cleanup(&b->arena);
+    memset(b, 0, sizeof *b);
+}

@@ -1,0 +1,44 @@
+/*
+ * ls_template.h - the blank data-collection workbook of a scheme
+ * (`lawscore template`): an .xlsx the office sends to each data source
+ * (法制办, 信访局, ...), filled in with Excel, WPS or LibreOffice and read
+ * back by `lawscore run` as it is.
+ *
+ * Layout: a sheet 填表说明 (instructions, and the catalogue of the
+ * indicators asked for); then a sheet per data source (the indicators'
+ * `source:`; those without one on a sheet 数据) whose first row is the
+ * header: 单位编号, 单位名称 and a column per indicator headed by its
+ * name and unit ("签订合同数（件）", which the data loader reads back),
+ * its description and limits in a cell comment; a row per unit with id
+ * and name filled in and locked (the sheet is protected without a
+ * password, so only the value cells can be typed in); Excel data
+ * validation for each value column (enum choices and 是/否 as dropdowns,
+ * whole numbers and numbers within the indicator's range, percentages
+ * 0-100).  The file is the same bytes for the same scheme and options.
+ *
+ * Depends on: libxlsxwriter (only ls_template.c includes xlsxwriter.h),
+ * ls_scheme, ls_error, ls_util.
+ */
+#ifndef LS_TEMPLATE_H
+#define LS_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "ls_error.h"
+#include "ls_scheme.h"
+
+typedef struct ls_template_opts {
+    const char *const *units; /* --units: unit ids or full names, group ids
+                                    or names, comma-separated; none: all */
+    size_t nunits;
+    const char *const *sources; /* --source: the sources (sheets) to write;
+                                    none: all */
+    size_t nsources;
+} ls_template_opts;
+
+/* Write the workbook for s to path (written to a temporary file beside
+ * it, then renamed: never half-written).  Returns 0, or -1 with errors in
+ * err (an unknown unit or source names the ones there are). */
+int ls_template_write(const ls_scheme *s, const ls_template_opts *o, const char *path, ls_errors *err);
+
+#endif

@@ -1,0 +1,1 @@
+return tiers(data.award, params.points, "获上级表彰")

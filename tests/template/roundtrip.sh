@@ -1,0 +1,46 @@
+#!/bin/sh
+# tests/template/roundtrip.sh - the data-collection workbook, end to end:
+# `lawscore template` writes the example's workbook for the source 各单位自报;
+# LibreOffice (headless) opens it, types in the values of the example's
+# departments.csv (tests/template/filled.csv: the same rows under the
+# workbook's own column headers) with a Basic macro (Fill.xba), and saves
+# it as .xlsx; `lawscore run` scores the saved workbook, and the results
+# must be byte for byte those of the example's CSV.  Also: the template is
+# the same bytes when written twice.  Prints "template: N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BIN=${1:-build/lawscore}
+ex=examples/dongfeng-2017
+pass=0
+fail=0
+check() { if [ "$1" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL template: $2"; fi; }
+if ! command -v soffice >/dev/null 2>&1; then
+    echo "FAIL template: soffice (libreoffice-calc-nogui) is not installed: sh tools/deps.sh"
+    echo "template: 0 passed, 1 failed"
+    exit 1
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+$BIN template $ex/scheme.yaml --source 各单位自报 -o "$tmp/t.xlsx" >/dev/null
+check $? "lawscore template failed"
+$BIN template $ex/scheme.yaml --source 各单位自报 -o "$tmp/t2.xlsx" >/dev/null
+cmp -s "$tmp/t.xlsx" "$tmp/t2.xlsx"
+check $? "two runs of lawscore template differ"
+# A private LibreOffice profile with the macro as its Standard.Module1.
+lo="soffice -env:UserInstallation=file://$tmp/profile --headless"
+$lo --convert-to csv --outdir "$tmp" "$tmp/t.xlsx" >/dev/null 2>&1
+cp tests/template/Fill.xba "$tmp/profile/user/basic/Standard/Module1.xba"
+LS_TEMPLATE="$tmp/t.xlsx" LS_SHEET=各单位自报 LS_FILL="$PWD/tests/template/filled.csv" LS_OUT="$tmp/filled.xlsx" \
+    timeout 120 $lo "macro:///Standard.Module1.Fill" >/dev/null 2>&1
+[ -s "$tmp/filled.xlsx" ]
+check $? "LibreOffice did not save the filled workbook"
+$BIN run $ex/scheme.yaml $ex/data/fazhiban.yaml $ex/data/departments.csv -q -o "$tmp/ref" >/dev/null 2>&1
+$BIN run $ex/scheme.yaml $ex/data/fazhiban.yaml "$tmp/filled.xlsx" -q -o "$tmp/got" >/dev/null 2>"$tmp/stderr"
+check $? "lawscore run on the filled workbook failed: $(head -5 "$tmp/stderr")"
+for f in results.csv items.csv; do
+    cmp -s "$tmp/ref/$f" "$tmp/got/$f"
+    check $? "$f from the filled workbook differs from the CSV's:
+$(diff "$tmp/ref/$f" "$tmp/got/$f" 2>&1 | head -10)"
+done
+echo "template: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -139,6 +139,7 @@ check: deps
 test: all plugins depends format-check unit cases fuzz-regress clients template-roundtrip
 	@sh tests/check-cookbook.sh
 	@sh tests/check-po.sh
+	@sh tests/repro-rules.sh $(BUILD)/lawscore
 	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
 
 # The data-collection workbook filled in by LibreOffice and scored
@@ -170,6 +171,8 @@ plugins:
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' test
 
+# Rules run ~50x slower under valgrind: a longer default time limit.
+valgrind: export LAWSCORE_MAX_SECONDS = 30
 valgrind: deps
 	@sh tools/deps.sh valgrind
 	@$(MAKE) --no-print-directory all plugins unit-bins
@@ -193,6 +196,14 @@ STRESS_UNITS ?= 10000
 bench: deps
 	@$(MAKE) --no-print-directory all plugins
 	@sh tests/bench/run.sh $(BUILD)/lawscore
+
+# The cost of one Lua rule call on the example cycled to 10 000 units.
+bench-rules: $(BUILD)/bench/rulecalls plugins
+	@sh tests/bench/rulecalls.sh $(BUILD)/bench/rulecalls
+
+$(BUILD)/bench/rulecalls: tests/bench/rulecalls.c $(ENGINE_OBJ)
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(CFLAGS_ALL) $< $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)
 
 # Fuzzing (tests/fuzz/README.md): `make fuzz FUZZ_SECONDS=60` builds each
 # harness with clang, libFuzzer, ASan and UBSan into build-fuzz/ and runs it

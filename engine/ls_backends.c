@@ -15,7 +15,7 @@ static ls_backend *backend_for(ls_backends *b, const ls_scheme *s, ls_rule_kind 
 {
     if (b->by_kind[kind]) return b->by_kind[kind];
     if (kind == LS_RULE_LUA) {
-        ls_lua_limits lim = {o->max_instructions, o->max_memory};
+        ls_lua_limits lim = {o->max_instructions, o->max_memory, o->max_seconds};
         b->by_kind[kind] = ls_lua_backend_new(s, &lim, err);
         if (b->by_kind[kind] && o->coverage) ls_lua_backend_cover(b->by_kind[kind], o->coverage);
     } else if (kind == LS_RULE_PLUGIN) {

@@ -30,7 +30,7 @@
 static int bind_rules(const ls_scheme *s, const ls_cmd_opts *o, ls_backends *b, ls_errors *err)
 {
     ls_bind_opts bo = {o->max_instructions, o->max_memory_mb << 20, o->plugin_paths,
-                       o->nplugin_paths, NULL};
+                       o->nplugin_paths, NULL, o->max_seconds};
     return ls_backends_bind(b, s, &bo, err);
 }
 
@@ -92,6 +92,8 @@ static ls_cmd_status write_outputs(const ls_run *r, const ls_cmd_opts *o, const 
     if (o->max_instructions) ls_manifest_add_option(m, "max_instructions", buf);
     snprintf(buf, sizeof buf, "%ld", o->max_memory_mb);
     if (o->max_memory_mb) ls_manifest_add_option(m, "max_memory_mb", buf);
+    snprintf(buf, sizeof buf, "%g", o->max_seconds);
+    if (o->max_seconds > 0) ls_manifest_add_option(m, "max_seconds", buf);
     ls_publish_opts po = {o->formats, o->all_sheets, 0};
     ls_cmd_status rc = ls_publish(r, m, o->outdir, &po, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
     ls_manifest_free(m);
@@ -197,6 +199,7 @@ ls_cmd_status ls_cmd_test(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     t.max_memory_mb = o->max_memory_mb;
     t.allow_dirs = o->allow_dirs;
     t.nallow_dirs = o->nallow_dirs;
+    t.max_seconds = o->max_seconds;
     return ls_testrun(&t, out, err) != 0 ? LS_CMD_BAD_INPUT : LS_CMD_OK;
 }
 

@@ -30,6 +30,7 @@ typedef struct ls_cmd_opts {
     const char *outdir;          /* run: -o */
     int keep_going, quiet;
     long max_instructions, max_memory_mb;   /* 0: scheme's or default */
+    double max_seconds;          /* CPU seconds per rule call; 0: default */
     const char **plugin_paths;   /* --plugin-path, in order */
     size_t nplugin_paths;
     const char **allow_dirs;     /* --allow-dir: besides the scheme's own

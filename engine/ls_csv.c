@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ls_encoding.h"
+#include "ls_i18n.h"
 #include "ls_util.h"
 
 typedef struct reader {
@@ -117,7 +118,7 @@ int ls_csv_load(ls_inbook *b, const char *path, ls_errors *err)
     free(raw);
     ls_intable *t = ls_inbook_add(b, path, NULL);
     if (!strcmp(enc, "GB18030"))
-        t->note = "not UTF-8: read as GB18030 (GBK), the encoding Excel on Chinese Windows saves CSV in";
+        t->note = N_("not UTF-8: read as GB18030 (GBK), the encoding Excel on Chinese Windows saves CSV in");
     reader rd = {.b = b, .t = t, .err = err, .buf = buf};
     /* A NUL would cut a cell short where C sees it: "专门机构\0x" would
      * pass as 专门机构. */

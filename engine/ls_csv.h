@@ -5,7 +5,7 @@
  * malformed quote, an empty file and short rows are errors.
  *
  * Depends on: libcsv (only ls_csv.c includes csv.h), ls_encoding,
- * ls_intable, ls_error, ls_util.
+ * ls_intable, ls_error, ls_util, ls_i18n (the GB18030 note is translated).
  */
 #ifndef LS_CSV_H
 #define LS_CSV_H

@@ -184,14 +184,15 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     /* a percent typed as a fraction (0.95 for 95 %) would score as 0.95 % */
     if (in->spec.type == LS_T_PERCENT && kind != LS_IN_PERCENT && v.num > 0 && v.num <= 1 &&
         !strchr(text, '%')) {
-        const char *fmt = "value %s of percent indicator '%s' %s is read as %s %%: if a fraction is meant "
-                          "(0.95 for 95 %%), write the percentage (95 or 95%%)%s";
+        /* ls_errorf and ls_warnf translate the format; N_ marks it for extraction */
+        const char *fmt = N_("value %s of percent indicator '%s' %s is read as %s %%: if a fraction is meant "
+                             "(0.95 for 95 %%), write the percentage (95 or 95%%)%s");
         if (dl->strict) {
             dl->rc = ls_errorf(dl->err, dl->path, line, col, fmt, text, in->id, in->name, text, "");
             return;
         }
         ls_warnf(dl->err, dl->path, line, col, fmt, text, in->id, in->name, text,
-                 "; --strict makes this an error");
+                 _("; --strict makes this an error"));
     }
     if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
@@ -284,7 +285,7 @@ out:
 
 /* A column header: an indicator's id, its name, or its name followed by
  * its unit in brackets, as `lawscore template` writes them ("签订合同数（件）",
- * "签订合同数(件)"). */
+ * "签订合同数(件)", or the brackets mixed). */
 static int find_indicator_by_name(const ls_scheme *s, const char *name)
 {
     int i = ls_scheme_find_indicator(s, name);
@@ -298,14 +299,16 @@ static int find_indicator_by_name(const ls_scheme *s, const char *name)
         size_t nl = strlen(in->name), ul = strlen(unit);
         if (!ul || strncmp(name, in->name, nl)) continue;
         const char *b = name + nl;
-        if ((!strncmp(b, "（", 3) && !strncmp(b + 3, unit, ul) && !strcmp(b + 3 + ul, "）")) ||
-            (b[0] == '(' && !strncmp(b + 1, unit, ul) && !strcmp(b + 1 + ul, ")")))
-            return (int)k;
+        /* either bracket half-width or full-width, mixed as typed: "数(人）" */
+        size_t ol = !strncmp(b, "（", 3) ? 3 : b[0] == '(' ? 1 : 0;
+        if (!ol || strncmp(b + ol, unit, ul)) continue;
+        if (!strcmp(b + ol + ul, "）") || !strcmp(b + ol + ul, ")")) return (int)k;
     }
     return -1;
 }
 
 static int add_source(ls_dataset *d, const char *name);
+
 
 /* The role of a data table's column, by its header. */
 enum { COL_IGNORED = -2, COL_UNIT = -3, COL_NAME = -4, COL_GROUP = -5, COL_FLAGS = -6 };
@@ -349,6 +352,19 @@ static int data_table_matches(const ls_intable *t)
     return 0;
 }
 
+/* A header taken as one of the unit columns (`what`) that also names an
+ * indicator: the column could mean either, which is an error. */
+static void ambiguous_header(dloader *dl, const ls_incell *f, const char *what)
+{
+    int ind = find_indicator_by_name(dl->s, f->text);
+    if (ind < 0) return;
+    const ls_indicator *in = &dl->s->inds[ind];
+    dl->rc = ls_errorf(dl->err, dl->path, f->line, f->col,
+                       "column '%s' could mean %s or indicator '%s' (%s, scheme line %d): "
+                       "head the indicator's column with its id",
+                       f->text, what, in->id, in->name, in->line);
+}
+
 static void load_table(dloader *dl, const ls_intable *t)
 {
     const ls_scheme *s = dl->s;
@@ -369,12 +385,32 @@ static void load_table(dloader *dl, const ls_intable *t)
     for (size_t j = 0; j < h->n; j++) {
         const char *c = h->f[j].text;
         col_ind[j] = COL_IGNORED;
-        if ((int)j == unit_col) { col_ind[j] = COL_UNIT; continue; }
-        /* the unit's name, group and flags, unless an indicator has that very id */
+        if ((int)j == unit_col) {
+            ambiguous_header(dl, &h->f[j], _("the unit id column"));
+            col_ind[j] = COL_UNIT;
+            continue;
+        }
+        /* the unit's name, group and flags, unless an indicator has that very
+         * id (a header that is also an indicator's name is an error) */
         if (ls_scheme_find_indicator(s, c) < 0) {
-            if (is_name_header(c) && name_col < 0) { col_ind[j] = COL_NAME; name_col = (int)j; continue; }
-            if ((!strcmp(c, "group") || !strcmp(c, "分组")) && group_col < 0) { col_ind[j] = COL_GROUP; group_col = (int)j; continue; }
-            if ((!strcmp(c, "flags") || !strcmp(c, "标记")) && flags_col < 0) { col_ind[j] = COL_FLAGS; flags_col = (int)j; continue; }
+            if (is_name_header(c) && name_col < 0) {
+                ambiguous_header(dl, &h->f[j], _("the unit name column"));
+                col_ind[j] = COL_NAME;
+                name_col = (int)j;
+                continue;
+            }
+            if ((!strcmp(c, "group") || !strcmp(c, "分组")) && group_col < 0) {
+                ambiguous_header(dl, &h->f[j], _("the unit group column"));
+                col_ind[j] = COL_GROUP;
+                group_col = (int)j;
+                continue;
+            }
+            if ((!strcmp(c, "flags") || !strcmp(c, "标记")) && flags_col < 0) {
+                ambiguous_header(dl, &h->f[j], _("the unit flags column"));
+                col_ind[j] = COL_FLAGS;
+                flags_col = (int)j;
+                continue;
+            }
         }
         int ind = find_indicator_by_name(s, c);
         if (ind < 0) { dl->rc = unknown_indicator(dl, c, h->f[j].line, h->f[j].col); continue; }
@@ -406,9 +442,12 @@ static void load_table(dloader *dl, const ls_intable *t)
         if (u < 0) { dl->rc = unknown_unit(dl, uf->text, uf->line, uf->col); continue; }
         const ls_unit *un = &s->units[u];
         if (seen[u]) {
-            dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
-                               "unit '%s' has a second row in this %s (first at %s %d)", uf->text,
-                               uf->col < 0 ? "sheet" : "file", uf->col < 0 ? "row" : "line", seen[u]);
+            if (uf->col < 0)
+                dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
+                                   "unit '%s' has a second row in this sheet (first at row %d)", uf->text, seen[u]);
+            else
+                dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
+                                   "unit '%s' has a second row in this file (first at line %d)", uf->text, seen[u]);
             continue;
         }
         seen[u] = row->line;
@@ -482,7 +521,7 @@ static void load_table_file(dloader *dl, const char *spec)
         if (t->nrows == 0) continue;
         /* a workbook's other sheets (instructions, notes) are skipped */
         if (b.ntabs > 1 && !b.only && !data_table_matches(t)) continue;
-        if (t->note) ls_notef(dl->err, t->path, 0, 0, "%s", t->note);
+        if (t->note) ls_notef(dl->err, t->path, 0, 0, "%s", _(t->note));
         if (ls_intable_check(t, dl->err)) {
             dl->rc = dl->file_failed = -1;
             used++;

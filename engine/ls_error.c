@@ -114,6 +114,10 @@ char *ls_diag_format(const ls_diag *d)
 
 void ls_errors_print(const ls_errors *e, FILE *out)
 {
+    /* `lawscore check ... > log.txt 2>&1`: what stdout holds so far goes
+     * first, or a buffered block would be cut by the messages, even inside
+     * a UTF-8 character */
+    if (out == stderr) fflush(stdout);
     for (size_t i = 0; i < e->n; i++) {
         char *s = ls_diag_format(&e->v[i]);
         fprintf(out, "%s\n", s);

@@ -65,6 +65,8 @@ typedef struct luab {
     ls_lua_cover cover;          /* line coverage (ls_lua_backend_cover) */
     int cur_node;                /* leaf whose item/params are in G, or -1 */
     int env_dirty;               /* the last call wrote globals */
+    int in_results;              /* run_call is checking what the rule returned */
+    int finding_return;          /* run_call stops when the rule returns */
     int *fn, *item, *params;     /* per node: registry refs, LUA_NOREF */
     ls_strmap scripts;           /* rule path -> ref of its compiled chunk */
     int ref_G, ref_env, ref_envmt;
@@ -207,6 +209,28 @@ static int msgh(lua_State *L)
 
 /* ---- one call ---------------------------------------------------------- */
 
+/* Raise an error unless the string at index i (reason number k) is text
+ * the results can hold (a NUL byte would cut it short) and fits after the
+ * reasons c already has (see LS_REASON_MAX_BYTES). */
+static void check_reason(lua_State *L, int i, lua_Integer k, size_t before)
+{
+    size_t len;
+    const char *s = lua_tolstring(L, i, &len);
+    const char *nul = memchr(s, '\0', len);
+    if (nul)
+        ls_sandbox_error(L, "reason %lld holds a NUL byte (\\0) at byte %zu: a reason is text",
+                         (long long)k, (size_t)(nul - s) + 1);
+    char msg[200];
+    if (ls_rule_reason_fits((size_t)k, len, before, msg, sizeof msg)) ls_sandbox_error(L, "%s", msg);
+}
+
+static size_t reasons_bytes(const ls_rule_call *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->reasons.n; i++) n += strlen(c->reasons.v[i]);
+    return n;
+}
+
 /* Add the reasons at index i (nil, a string or a list of strings). */
 static void take_reasons(lua_State *L, int i, ls_rule_call *c, const char *what)
 {
@@ -216,14 +240,18 @@ static void take_reasons(lua_State *L, int i, ls_rule_call *c, const char *what)
     case LUA_TNIL:
         return;
     case LUA_TSTRING:
+        check_reason(L, i, (lua_Integer)c->reasons.n + 1, reasons_bytes(c));
         s = lua_tolstring(L, i, &len);
         ls_strlist_add(&c->reasons, s, len);
         return;
     case LUA_TTABLE: {
         lua_Integer n = (lua_Integer)lua_rawlen(L, i);
+        size_t bytes = reasons_bytes(c);
         for (lua_Integer k = 1; k <= n; k++) {
             if (lua_rawgeti(L, i, k) != LUA_TSTRING)
                 ls_sandbox_error(L, "reason %lld is %s (expected a string)", (long long)k, ls_sandbox_a_type(L, -1));
+            check_reason(L, -1, (lua_Integer)c->reasons.n + k, bytes);
+            bytes += lua_rawlen(L, -1);
             lua_pop(L, 1);
         }
         for (lua_Integer k = 1; k <= n; k++) {
@@ -249,6 +277,9 @@ static double take_score(lua_State *L, int i, int veto, const char *what)
     double x = lua_tonumber(L, i);
     if (isnan(x)) ls_sandbox_error(L, "%s NaN", what);
     if (!isfinite(x)) ls_sandbox_error(L, "%s an infinite number", what);
+    /* A veto applies or not: 0.005 must not veto while 0.004 does not. */
+    if (veto && x != 0 && x != 1)
+        ls_sandbox_error(L, "%s %.14g (a veto rule returns true or false, or 1 or 0)", what, x);
     return x;
 }
 
@@ -280,7 +311,10 @@ static int run_call(lua_State *L)
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->fn[node]);
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
     lua_setupvalue(L, 1, 1);                        /* the chunk's _ENV */
+    b->in_results = 0;
     lua_call(L, 0, LUA_MULTRET);
+    if (b->finding_return) return 0;
+    b->in_results = 1;
 
     int n = lua_gettop(L);
     int veto = b->s->nodes[node].section == LS_SEC_VETO;
@@ -302,6 +336,42 @@ static int run_call(lua_State *L)
     }
     if (n == 2) take_reasons(L, 2, c, "the second value returned");
     return 0;
+}
+
+/* The script line of the `return` whose values were refused: the call
+ * (deterministic) runs once more with a return hook, its results not
+ * taken.  0 when it cannot be found. */
+static int find_return_line(luab *b)
+{
+    lua_State *L = b->L;
+    b->finding_return = 1;
+    b->sb.want_return = 1;
+    b->sb.return_line = 0;
+    lua_settop(L, 0);
+    lua_pushcfunction(L, run_call);
+    ls_sandbox_begin(L, 0);
+    int st = lua_pcall(L, 0, 0, 0);
+    ls_sandbox_end(L);
+    lua_settop(L, 0);
+    ls_sandbox_flush(L, 0);
+    b->finding_return = 0;
+    b->sb.want_return = 0;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
+    lua_pushnil(L);
+    if (lua_next(L, 1)) b->env_dirty = 1;
+    lua_settop(L, 0);
+    return st == LUA_OK ? b->sb.return_line : 0;
+}
+
+/* The time limit when none is given: LS_LUA_DEFAULT_SECONDS, or
+ * $LAWSCORE_MAX_SECONDS (for machines far slower than usual, such as
+ * under valgrind). */
+static double default_seconds(void)
+{
+    const char *env = getenv(LS_LUA_SECONDS_ENV);
+    char *end = NULL;
+    double x = env && *env ? strtod(env, &end) : 0;
+    return end && !*end && x > 0 && x <= 3600 ? x : LS_LUA_DEFAULT_SECONDS;
 }
 
 static const char *mb_text(size_t bytes, char *buf, size_t size)
@@ -368,21 +438,40 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     const char *path = s->nodes[c->node].rule.path;
     b->api.cur = c;
     b->sb.who = path;
-    ls_lua_api_call_begin(&b->api);
-    clear_pending(b);
-    lua_settop(L, 0);
-    lua_pushcfunction(L, msgh);
-    lua_pushcfunction(L, run_call);
-    ls_sandbox_arm(L);
-    int st = lua_pcall(L, 0, 0, 1);
-    ls_sandbox_disarm(L);
-    lua_settop(L, 0);
-    /* A call that set globals leaves them in its _ENV: the next call gets
-     * a new one.  Most rules only use locals and reuse the empty table. */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
-    lua_pushnil(L);
-    if (lua_next(L, 1)) b->env_dirty = 1;
-    lua_settop(L, 0);
+    int st, again;
+    /* First without hooks (ls_sandbox_begin); a call that must be run
+     * again, and any call that failed, runs again with the count hook
+     * from its first instruction, so its outcome is that of the exact
+     * run whatever the timing.  While probing, calls run once, exactly:
+     * the probe function must hear of each unknown name once. */
+    for (int fast = !b->api.probe_fn;; fast = 0) {
+        ls_lua_api_call_begin(&b->api);
+        clear_pending(b);
+        lua_settop(L, 0);
+        lua_pushcfunction(L, msgh);
+        lua_pushcfunction(L, run_call);
+        int ran_fast = ls_sandbox_begin(L, fast);
+        st = lua_pcall(L, 0, 0, 1);
+        again = ls_sandbox_end(L) || (ran_fast && st != LUA_OK);
+        lua_settop(L, 0);
+        /* A call that set globals leaves them in its _ENV: the next call
+         * gets a new one.  Most rules only use locals and reuse the empty
+         * table. */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
+        lua_pushnil(L);
+        if (lua_next(L, 1)) b->env_dirty = 1;
+        lua_settop(L, 0);
+        if (!again) break;
+        ls_sandbox_flush(L, 0);
+        ls_strlist_cleanup(&c->reasons);
+        c->value = 0;
+        lua_gc(L, LUA_GCCOLLECT);
+    }
+    ls_sandbox_flush(L, 1);
+    if (st != LUA_OK && st != LUA_ERRMEM && b->in_results && b->e_msg && !b->e_line) {
+        ls_strlist_cleanup(&c->reasons);
+        b->e_line = find_return_line(b);
+    }
     b->api.cur = NULL;
     b->sb.who = NULL;
     if (st == LUA_OK) return 0;
@@ -616,6 +705,7 @@ static void luab_free(ls_backend *self)
 {
     luab *b = (luab *)self;
     if (!b) return;
+    ls_sandbox_cleanup(&b->sb);
     if (b->L) lua_close(b->L);
     free(b->fn);
     free(b->item);
@@ -675,6 +765,7 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
 
     char mb[32];
     b->L = ls_sandbox_state_new(&b->sb, (size_t)mem, budget, b);
+    b->sb.max_seconds = lim && lim->max_seconds > 0 ? lim->max_seconds : default_seconds();
     if (!b->L) {
         ls_errorf(err, NULL, 0, 0, "cannot create the Lua state for rules (memory limit of %s MB)",
                   mb_text(b->sb.mem_limit, mb, sizeof mb));

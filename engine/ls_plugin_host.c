@@ -491,6 +491,11 @@ static int h_reason(lsp_call *c, const char *text)
     if (!ls_utf8_valid(text, len, &bad))
         return call_fail(c, "reason %zu is not valid UTF-8 text (bad byte at offset %zu)",
                          c->rc->reasons.n + 1, bad);
+    char msg[200];
+    size_t before = 0;
+    for (size_t i = 0; i < c->rc->reasons.n; i++) before += strlen(c->rc->reasons.v[i]);
+    if (ls_rule_reason_fits(c->rc->reasons.n + 1, len, before, msg, sizeof msg))
+        return call_fail(c, "%s", msg);
     ls_strlist_add(&c->rc->reasons, text, len);
     return 0;
 }
@@ -706,6 +711,9 @@ int ls_plugin_host_call(const ls_scheme *s, const ls_plugin_binding *bd, ls_rule
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned NaN", nm, fn);
     else if (!isfinite(c.value))
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned an infinite number", nm, fn);
+    else if (s->nodes[rc->node].section == LS_SEC_VETO && c.value != 0 && c.value != 1)
+        ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned %.14g for a veto item (1 when the veto "
+                                "applies, else 0)", nm, fn, c.value);
     free(c.failure);
     if (ret) {
         ls_strlist_cleanup(&rc->reasons);

@@ -4,6 +4,7 @@
 #include "ls_rule.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,22 @@ int ls_rule_call_fail(ls_rule_call *c, const char *path, int line, const char *f
     free(c->err_path);
     c->err_path = path ? ls_xstrdup(path) : NULL;
     c->err_line = line;
+    return -1;
+}
+
+int ls_rule_reason_fits(size_t nth, size_t len, size_t before, char *buf, size_t size)
+{
+    size_t total = before + len;
+    if (len > LS_REASON_MAX_BYTES)
+        snprintf(buf, size, _("reason %zu is %zu bytes long (a reason holds at most %d bytes)"),
+                 nth, len, LS_REASON_MAX_BYTES);
+    else if (nth > LS_REASONS_MAX)
+        snprintf(buf, size, _("more than %d reasons in one call"), LS_REASONS_MAX);
+    else if (total > LS_REASONS_MAX_BYTES)
+        snprintf(buf, size, _("the reasons of one call add up to %zu bytes (at most %d)"), total,
+                 LS_REASONS_MAX_BYTES);
+    else
+        return 0;
     return -1;
 }
 

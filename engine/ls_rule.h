@@ -69,6 +69,17 @@ typedef struct ls_rule_call {
     char *err_note;          /* owned, may be NULL */
 } ls_rule_call;
 
+/* What one call may give as reasons: a reason is text for a score sheet
+ * (a 30 MB reason made 1.8 GB of output from 20 units). */
+#define LS_REASON_MAX_BYTES 4096      /* one reason */
+#define LS_REASONS_MAX_BYTES 16384    /* all reasons of one call */
+#define LS_REASONS_MAX 100            /* reasons of one call */
+
+/* Whether reason number nth (from 1) of len bytes fits after earlier
+ * reasons of `before` bytes in all: 0, or -1 with what is wrong written
+ * into buf ("reason 3 is 5000 bytes long (...)"). */
+int ls_rule_reason_fits(size_t nth, size_t len, size_t before, char *buf, size_t size);
+
 /* Prepare a call record for (unit, node); reads may be NULL. */
 void ls_rule_call_init(ls_rule_call *c, const ls_scheme *s, const ls_dataset *d,
                        ls_stats *st, int unit, int node, unsigned char *reads);

@@ -1,7 +1,7 @@
 /*
  * ls_sandbox.h - the Lua sandbox rule scripts run in: what a script can
  * call (the library tables), the limits it runs under (memory cap,
- * instruction budget, call depth), read-only proxies, `pairs`/`next` in
+ * instruction budget, time), read-only proxies, `pairs`/`next` in
  * sorted key order, and the errors for names that are not there.
  *
  * The library set-up is table-driven, as Lua's linit.c lists its
@@ -16,7 +16,7 @@
  * adds the rule's objects (ls_lua_api) and runs the calls.
  *
  * Depends on: ls_i18n, Lua 5.4 (lua.h; only the ls_lua* and ls_sandbox files
- * include it), ls_util.
+ * include it), pthreads (the watchdog, in ls_sandbox.c), ls_util.
  */
 #ifndef LS_SANDBOX_H
 #define LS_SANDBOX_H
@@ -24,6 +24,8 @@
 #include <stddef.h>
 
 #include <lua.h>
+
+#include "ls_util.h"
 
 /* ---- what a rule can call ----------------------------------------------- */
 
@@ -67,7 +69,26 @@ extern const ls_sandbox_refusal ls_sandbox_remove[];
 
 /* ---- limits --------------------------------------------------------------- */
 
-#define LS_SANDBOX_MAX_DEPTH 200        /* nested Lua calls per rule call */
+#define LS_SANDBOX_PRINT_CALL 16384     /* bytes print() may write in one call */
+#define LS_SANDBOX_PRINT_RUN (1 << 20)  /* ... and in the life of a state */
+
+/* Time and fast calls.  A call made with ls_sandbox_begin(L, 1) runs
+ * without any hook (a count hook alone slows the VM by 25 % to 2x): a
+ * watchdog thread of the state asks it (by a signal to the thread running
+ * it, whose handler sets the count hook, as lua_sethook allows) to stop
+ * when it has run for a tick (1 ms), and ls_sandbox_end says when the call
+ * must run again with the count hook from its first instruction (stopped,
+ * over LS_SANDBOX_FAST_NS_PER_INSTRUCTION x budget in time, or charged
+ * past the budget).  No VM executes an instruction in 0.1 ns, so a call
+ * run fast to its end stayed within its budget, and the budget and its
+ * messages are those of the exact run: the outcome does
+ * not depend on timing.  The same thread ends any call, fast or exact,
+ * that has used max_seconds of CPU time ("time limit of 0.5 s
+ * exceeded"): a single VM instruction (a concatenation or comparison of
+ * long strings) can take milliseconds without reaching the count hook. */
+#define LS_SANDBOX_FAST_NS_PER_INSTRUCTION 0.1
+
+struct ls_watchdog;
 
 /* A line event while a line hook is set (coverage). */
 typedef void (*ls_sandbox_line_fn)(lua_State *L, lua_Debug *ar, void *ctx);
@@ -80,11 +101,24 @@ typedef struct ls_sandbox {
     long left;                   /* of the budget, before the current period */
     int period;                  /* instructions the hook is armed for */
     int over;                    /* the current call is over a limit: 1
-                                    budget, 2 depth (sticky) */
+                                    budget, 3 time (sticky), 4
+                                    a fast call must run again exactly */
+    double max_seconds;          /* CPU seconds a call may use; 0: none */
+    int fast;                    /* the current call runs without hooks */
+    long charged;                /* fast call: instructions charged */
+    unsigned long seq;           /* calls begun (ls_sandbox_begin) */
+    double t0;                   /* when the current call began */
+    int want_return;             /* exact calls: record return_line */
+    int return_line;             /* the line of the last return from a
+                                    rule script ('@' source) */
+    struct ls_watchdog *wd;      /* the state's watchdog thread, or NULL */
     ls_sandbox_line_fn on_line;  /* line hook (coverage), or NULL */
     void *line_ctx;
     const char *who;             /* print()'s prefix: the running rule's
                                     path, or NULL ("lawscore.lua") */
+    ls_buf printed;              /* print() output of the current call,
+                                    written out by ls_sandbox_flush */
+    size_t printed_total;        /* bytes written out so far */
     int ref_walks;               /* table -> {sorted keys, key -> position}
                                     for next(), weak keys */
     void *host;                  /* the owner's pointer, for its C functions */
@@ -101,11 +135,37 @@ lua_State *ls_sandbox_state_new(ls_sandbox *sb, size_t mem_limit, long budget, v
 ls_sandbox *ls_sandbox_of(lua_State *L);
 
 /* Start counting a fresh budget for one call (instruction count hook, and
- * the line hook when sb->on_line is set).  Once over budget or depth the
+ * the line hook when sb->on_line is set).  Once over budget the
  * hook raises on every further instruction (sticky), so nothing in the
  * script outlives the limit.  ls_sandbox_disarm removes the hooks. */
 void ls_sandbox_arm(lua_State *L);
 void ls_sandbox_disarm(lua_State *L);
+
+/* Begin a rule call on this thread: fast (no hook; see above) when `fast`
+ * and the state has no line hook, else exact (ls_sandbox_arm); either way
+ * under the time limit sb->max_seconds when it is > 0.  Returns whether
+ * the call runs fast. */
+int ls_sandbox_begin(lua_State *L, int fast);
+/* End the call begun by ls_sandbox_begin (hooks off).  Returns 1 when it
+ * ran fast and must be run again exactly (its results discarded), else
+ * 0. */
+int ls_sandbox_end(lua_State *L);
+
+/* Stop the state's watchdog thread and free what print() gathered.  Call
+ * before lua_close when ls_sandbox_begin was used. */
+void ls_sandbox_cleanup(ls_sandbox *sb);
+
+/* Charge `units` instructions to the current call's budget for work done
+ * inside a C function (one a byte or element handled), which the count
+ * hook never sees; raises the budget error naming `what` (e.g.
+ * "string.upper") when the budget is spent.  Call only from C functions a
+ * rule calls. */
+void ls_sandbox_charge(lua_State *L, double units, const char *what);
+
+/* Write what print() gathered during the call to stderr (show != 0) or
+ * drop it (a call that is run again), and free the buffer.  Call after
+ * each call and before lua_close. */
+void ls_sandbox_flush(lua_State *L, int show);
 
 /* ---- set-up ------------------------------------------------------------------ */
 

@@ -278,6 +278,39 @@ static void load_labels(loader *ld, ls_indicator *ind, const ls_ynode *n, const 
     }
 }
 
+/* A data column is headed by an indicator's id or its name, so no two
+ * indicators may share a spelling: the id and name of the indicator being
+ * read (at index s->ninds; its id already in ind_ix) against the ids and
+ * names of the earlier ones.  An error at the later one names the first. */
+static void check_spelling(loader *ld, ls_strmap *names, const ls_ynode *id_node,
+                           const ls_ynode *name_node)
+{
+    ls_scheme *s = ld->s;
+    const ls_indicator *ind = &s->inds[s->ninds];
+    int other = ls_strmap_get(names, ind->id);
+    if (other >= 0) {
+        ld->rc = ls_yr_error(&ld->r, id_node, "indicator id '%s' is the name of indicator '%s' (line %d): "
+                             "a data column headed '%s' could mean either; give each indicator its own name",
+                             ind->id, s->inds[other].id, s->inds[other].line, ind->id);
+        return;
+    }
+    if (ind->name == ind->id) {
+        ls_strmap_put(names, ind->name, (int)s->ninds, NULL);
+        return;
+    }
+    other = ls_strmap_get(&s->ind_ix, ind->name);
+    if (other >= 0 && other != (int)s->ninds) {
+        ld->rc = ls_yr_error(&ld->r, name_node, "indicator name '%s' is the id of indicator '%s' (line %d): "
+                             "a data column headed '%s' could mean either; give each indicator its own name",
+                             ind->name, s->inds[other].id, s->inds[other].line, ind->name);
+        return;
+    }
+    if (ls_strmap_put(names, ind->name, (int)s->ninds, &other))
+        ld->rc = ls_yr_error(&ld->r, name_node, "indicator name '%s' is also the name of indicator '%s' (line %d): "
+                             "a data column headed '%s' could mean either; give each indicator its own name",
+                             ind->name, s->inds[other].id, s->inds[other].line, ind->name);
+}
+
 static void load_indicators(loader *ld, const ls_ynode *il)
 {
     ls_scheme *s = ld->s;
@@ -287,6 +320,8 @@ static void load_indicators(loader *ld, const ls_ynode *il)
     static const char *const keys[] = {"id", "name", "type", "unit", "min", "max", "default",
                                        "required", "values", "labels", "description", "lint",
                                        "source", NULL};
+    ls_strmap names;                     /* indicator name -> index */
+    ls_strmap_init(&names);
     for (size_t i = 0; i < il->n; i++) {
         const ls_ynode *in = il->items[i];
         if (ls_yr_expect_map(&ld->r, in, "an indicator")) { ld->rc = -1; continue; }
@@ -304,7 +339,9 @@ static void load_indicators(loader *ld, const ls_ynode *il)
             continue;
         }
         ind->name = ind->id;
+        const ls_ynode *id_node = n;
         if ((n = ls_ymap_get(in, "name"))) FAIL(ls_yr_text(&ld->r, n, "name", &ind->name));
+        check_spelling(ld, &names, id_node, n);
         if ((n = ls_ymap_get(in, "unit"))) FAIL(ls_yr_text(&ld->r, n, "unit", &ind->unit));
         if ((n = ls_ymap_get(in, "description"))) FAIL(ls_yr_text(&ld->r, n, "description", &ind->description));
         if ((n = ls_ymap_get(in, "source"))) {
@@ -367,6 +404,7 @@ static void load_indicators(loader *ld, const ls_ynode *il)
         }
         s->ninds++;
     }
+    ls_strmap_cleanup(&names);
 }
 
 /* ---- units ------------------------------------------------------------- */

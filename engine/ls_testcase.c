@@ -38,7 +38,7 @@ static int bind_all(ls_testrunner *R, const ls_scheme *s, ls_backends *b, ls_err
 {
     const ls_test_opts *o = R->o;
     ls_bind_opts bo = {o->max_instructions, o->max_memory_mb << 20, o->plugin_paths,
-                       o->nplugin_paths, R->cover ? &R->cov : NULL};
+                       o->nplugin_paths, R->cover ? &R->cov : NULL, o->max_seconds};
     int rc = ls_backends_bind(b, s, &bo, err);
     for (size_t k = 0; !rc && k < s->nleaves; k++)
         if (s->nodes[s->leaves[k]].rule.kind == LS_RULE_PLUGIN) note_plugin(R, &s->nodes[s->leaves[k]]);

@@ -53,6 +53,7 @@ typedef struct ls_test_opts {
     const char *const *allow_dirs;     /* --allow-dir: where the files a scheme
                                           names may also come from (ls_scope.h) */
     size_t nallow_dirs;
+    double max_seconds;           /* CPU seconds per Lua call; 0: default */
 } ls_test_opts;
 
 /* Options with their defaults: no paths, quiet, no coverage, no minimum. */

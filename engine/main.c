@@ -57,7 +57,7 @@ static const struct command {
 enum { NOVAL, WORD, NUMBER };
 enum {
     O_OUTPUT, O_STRICT, O_UNIT, O_FORMAT, O_VERBOSE, O_COVERAGE, O_MIN_COVERAGE, O_KEEP_GOING,
-    O_QUIET, O_MAX_INSTRUCTIONS, O_MAX_MEMORY, O_PLUGIN_PATH, O_FORMATS, O_ALL_SHEETS, O_ALLOW_DIR, O_UNITS, O_SOURCE,
+    O_QUIET, O_MAX_INSTRUCTIONS, O_MAX_MEMORY, O_PLUGIN_PATH, O_FORMATS, O_ALL_SHEETS, O_ALLOW_DIR, O_UNITS, O_SOURCE, O_MAX_SECONDS,
     O_HELP
 };
 static const struct option {
@@ -89,6 +89,8 @@ static const struct option {
     {O_MAX_INSTRUCTIONS, NULL, "--max-instructions", NUMBER, C_ALL,
      N_("N\tLua instruction budget per rule call")},
     {O_MAX_MEMORY, NULL, "--max-memory-mb", NUMBER, C_ALL, N_("N\tmemory cap per Lua state, in MB")},
+    {O_MAX_SECONDS, NULL, "--max-seconds", NUMBER, C_ALL,
+     N_("S\tCPU time limit per rule call (default 0.5)")},
     {O_PLUGIN_PATH, NULL, "--plugin-path", WORD, C_ALL,
      N_("DIR\tlook for C plugins (NAME.so) in DIR first; may be repeated\n"
      "(then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
@@ -252,6 +254,17 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         case O_MAX_INSTRUCTIONS:
             if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
             break;
+        case O_MAX_SECONDS: {
+            char *end = NULL;
+            double x = strtod(val, &end);
+            if (!*val || *end || !(x > 0 && x <= 3600)) {
+                fprintf(stderr, _("lawscore: error: --max-seconds expects seconds from 0.001 to 3600, "
+                                  "found '%s'\n"), val);
+                return -1;
+            }
+            o->max_seconds = x;
+            break;
+        }
         case O_MAX_MEMORY:
             if (parse_long(a, val, 1, 4096, &o->max_memory_mb)) return -1;
             break;

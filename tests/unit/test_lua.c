@@ -293,10 +293,22 @@ static void test_veto(void **state)
     char msg[256];
     snprintf(msg, sizeof msg, "per_occurrence(): item %s is a veto item (一票否决): use veto(cond, reason)", num);
     expect_err("v_misuse", "sfj", msg, 1);
-    expect_err("v_string", "sfj", "rule returned a string (expected a number or true/false)", 0);
+    expect_err("v_string", "sfj", "rule returned a string (expected a number or true/false)", 1);
     num = F.s->nodes[ls_scheme_find_node(F.s, "e_veto_misuse")].number;
     snprintf(msg, sizeof msg, "veto(): item %s is not a veto item (一票否决)", num);
     expect_err("e_veto_misuse", "sfj", msg, 1);
+    /* numbers: 1 or 0 only (0.005 must not veto where 0.004 does not) */
+    /* at the line of the return whose value was refused */
+    expect_err("v_number", "sfj", "rule returned -1 (a veto rule returns true or false, or 1 or 0)", 2);
+    expect_err("v_number", "xfj", "rule returned 0.005 (a veto rule returns true or false, or 1 or 0)", 2);
+    expect_ok("v_number", "hbj", 1);
+    expect_ok("v_number", "zz", 0);
+}
+
+static void test_reason_nul(void **state)
+{
+    (void)state;
+    expect_err("v_reason_nul", "sfj", "reason 2 holds a NUL byte (\\0) at byte 7: a reason is text", 2);
 }
 
 /* ---- what a rule sees ------------------------------------------------------ */
@@ -444,7 +456,9 @@ static void test_return_errors(void **state)
         {"s_table_nan", "rule returned a result whose score is NaN"},
         {"s_table_badreason", "reason 2 is a number (expected a string)"},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) expect_err(cases[i][0], "sfj", cases[i][1], 0);
+    /* each at the script line of its return (all on line 1; s_nothing
+     * ends without one: the end of the chunk) */
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) expect_err(cases[i][0], "sfj", cases[i][1], 1);
 }
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -494,7 +508,9 @@ static void test_deep_recursion(void **state)
     (void)state;
     ls_rule_call c;
     assert_int_equal(run_in(&F, "e_deep", "sfj", &c, NULL), -1);
-    assert_string_equal(c.err_msg, "call depth limit of 200 exceeded (infinite recursion?)");
+    /* no depth limit of its own: the budget (or the memory cap) ends it,
+     * with or without hooks alike */
+    assert_string_equal(c.err_msg, "instruction budget of 1000000 exceeded (infinite loop?)");
     assert_int_equal(c.err_line, 1);
     assert_non_null(strstr(c.err_trace, "e_deep.lua:1: in function 'f'"));
     assert_non_null(strstr(c.err_trace, "\n\t..."));
@@ -736,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_bonus_kind),
         cmocka_unit_test(test_deduction_kind),
         cmocka_unit_test(test_veto),
+        cmocka_unit_test(test_reason_nul),
         cmocka_unit_test(test_unit_and_item),
         cmocka_unit_test(test_params_types),
         cmocka_unit_test(test_data_types),

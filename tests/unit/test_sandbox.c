@@ -5,7 +5,7 @@
  * ones ours, removed names are absent and refused with their reason, also
  * through the string metatable), the read-only proxies, sorted pairs and
  * next, unknown names, and the limits (memory cap, instruction budget and
- * its stickiness, call depth).
+ * its stickiness, recursion, charges, time, fast calls).
  */
 #include "ls_test.h"
 
@@ -255,6 +255,147 @@ static void test_replaced_behave(void **state)
     sbox_free(&x);
 }
 
+/* table.sort is a stable merge sort: equal elements keep their order
+ * (Lua's quicksort chose random pivots), order functions that contradict
+ * themselves are an error, errors in them end the call. */
+static void test_sort(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 1000000);
+    want_result(&x, "local t = {5, 3, 9, 1, 3} table.sort(t) return table.concat(t, ',')", "1,3,3,5,9");
+    want_result(&x, "local t = {'b', 'a', 'c'} table.sort(t, function(a, b) return a > b end) "
+                      "return table.concat(t)", "cba");
+    /* stable: 300 records with three keys; equal ones stay in order */
+    want_result(&x, "local t = {} for i = 1, 300 do t[i] = {id = i, k = i % 3} end "
+                      "table.sort(t, function(a, b) return a.k < b.k end) local s = {} "
+                      "for i = 1, 300 do s[i] = t[i].id end "
+                      "return table.concat(s, ',', 1, 4) .. ' ' .. table.concat(s, ',', 100, 102) .. ' ' .. "
+                      "table.concat(s, ',', 298, 300)", "3,6,9,12 300,1,4 293,296,299");
+    want_result(&x, "local t = {} table.sort(t) t = {1} table.sort(t) return tostring(#t)", "1");
+    want_error(&x, "local t = {3, 1, 2, 1} table.sort(t, function(a, b) return a <= b end) return 1",
+               "table.sort: invalid order function: its answers contradict each other (on elements 2 "
+               "and 4 of the table); an order function must be strict: a < b, not a <= b");
+    want_error(&x, "local t = {3, 'x'} table.sort(t) return 1", "attempt to compare string with number");
+    want_error(&x, "table.sort({2, 1}, function(a, b) error('boom', 0) end) return 1", "boom");
+    sbox_free(&x);
+}
+
+/* pairs and next walk numbers, strings and booleans in a fixed order and
+ * refuse keys that only have a memory address; the text of tables and
+ * functions holds no address either. */
+static void test_no_addresses(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 1000000);
+    want_result(&x, "local s = '' for k in pairs({[true] = 1, [false] = 2, [2.5] = 3, [1] = 4, x = 5}) do "
+                      "s = s .. tostring(k) .. ' ' end return s", "1 2.5 x false true ");
+    want_error(&x, "for k in pairs({[{}] = 1}) do end return 1",
+               "pairs() cannot walk a table that has a table as a key: such keys have no fixed order, so "
+               "results would change from run to run (use numbers or strings as keys)");
+    want_error(&x, "return next({[print] = 1})",
+               "next() cannot walk a table that has a function as a key: such keys have no fixed order, "
+               "so results would change from run to run (use numbers or strings as keys)");
+    want_result(&x, "return tostring({}) .. ' ' .. tostring(print) .. ' ' .. tostring(string)",
+                "table function: builtin table: string");
+    want_result(&x, "local function f() end return tostring(f)", "function: t:1");
+    want_result(&x, "return string.format('%s %5.2s %d %s %%s %s', {}, 'abc', 3, print, nil)",
+                "table    ab 3 function: builtin %s nil");
+    want_error(&x, "return string.format('%p', {})",
+               "string.format: '%p' prints a memory address, which changes from run to run");
+    want_error(&x, "return ('%10p'):format('x')",
+               "string.format: '%p' prints a memory address, which changes from run to run");
+    want_result(&x, "return tostring(1.5) .. tostring(2) .. tostring(nil) .. tostring(true)", "1.52niltrue");
+    sbox_free(&x);
+}
+
+/* Library calls are charged for the bytes and elements they handle, so a
+ * loop of big C calls ends within the budget. */
+static void test_charges(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 64 << 20, 1000000);
+    want_result(&x, "return tostring(#('ab'):rep(1000, ','))", "2999");
+    want_error(&x, "local s = ('x'):rep(2000000) return 1",
+               "instruction budget of 1000000 exceeded (string.rep handled 2000003 bytes or elements; "
+               "library calls count one instruction for each)");
+    /* 16 MB made by concatenation (not charged), then upper() in a loop */
+    want_error(&x, "local s = 'x' for _ = 1, 24 do s = s .. s end while true do s:upper() end",
+               "instruction budget of 1000000 exceeded (string.upper handled 16777217 bytes or elements; "
+               "library calls count one instruction for each)");
+    want_error(&x, "local t = {} for i = 1, 1000 do t[i] = i end "
+                      "while true do table.move(t, 1, 1000, 1001) end",
+               "instruction budget of 1000000 exceeded (table.move handled 1004 bytes or elements; "
+               "library calls count one instruction for each)");
+    want_error(&x, "local t = {} for i = 1, 5000 do t[i] = 'abc' end "
+                      "while true do local s = table.concat(t) end",
+               "instruction budget of 1000000 exceeded (table.concat handled 15001 bytes or elements; "
+               "library calls count one instruction for each)");
+    want_result(&x, "local s = 'x' for _ = 1, 10 do s = s .. s end return tostring(#s:upper())", "1024");
+    sbox_free(&x);
+}
+
+/* Run src as a rule call does: begun fast, run again exactly when
+ * ls_sandbox_end (or an error) says so.  Returns the status; *runs is
+ * set to the number of runs. */
+static int run_call(sbox *x, const char *src, int *runs)
+{
+    lua_State *L = x->L;
+    int st;
+    *runs = 0;
+    for (int fast = 1;; fast = 0) {
+        lua_settop(L, 1);
+        assert_int_equal(luaL_loadbufferx(L, src, strlen(src), "=t", "t"), LUA_OK);
+        lua_pushvalue(L, 1);
+        lua_setupvalue(L, -2, 1);
+        int ran_fast = ls_sandbox_begin(L, fast);
+        st = lua_pcall(L, 0, 1, 0);
+        int again = ls_sandbox_end(L) || (ran_fast && st != LUA_OK);
+        ++*runs;
+        if (!again) break;
+    }
+    return st;
+}
+
+/* Fast calls: no hook; a call that runs long is stopped and run again
+ * with the count, so the budget ends it exactly as without fast calls. */
+static void test_fast_calls(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 1000000);
+    int runs;
+    assert_int_equal(run_call(&x, "return 'ok'", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "ok");
+    assert_true(runs >= 1 && runs <= 2);   /* 2 when the machine is slow (valgrind) */
+    assert_null(lua_gethook(x.L));
+    /* an endless loop: stopped by the watchdog, then the budget */
+    assert_int_not_equal(run_call(&x, "while true do end", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "instruction budget of 1000000 exceeded (infinite loop?)");
+    assert_int_equal(runs, 2);
+    /* 999 990 instructions fit, whatever ran fast */
+    assert_int_equal(run_call(&x, "local n = 0 for i = 1, 333330 do n = n + 1 end return n", &runs), LUA_OK);
+    assert_int_equal(lua_tointeger(x.L, -1), 333330);
+    /* charged past the budget while fast: run again exactly */
+    assert_int_not_equal(run_call(&x, "local s = ('x'):rep(400000) s = s:upper() return 1", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "instruction budget of 1000000 exceeded (string.upper handled "
+                                               "400001 bytes or elements; library calls count one instruction "
+                                               "for each)");
+    assert_int_equal(runs, 2);
+    /* the time limit: one instruction copies 16 MB, no count hook sees it */
+    x.sb.max_seconds = 0.05;
+    assert_int_not_equal(run_call(&x, "local s = 'x' for _ = 1, 20 do s = s .. s end "
+                                      "while true do local t = s .. 'y' end", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "time limit of 0.05 s exceeded (too much work for one call?)");
+    assert_int_equal(x.sb.over, 3);
+    assert_int_equal(run_call(&x, "return 'after'", &runs), LUA_OK);
+    assert_string_equal(lua_tostring(x.L, -1), "after");
+    ls_sandbox_cleanup(&x.sb);
+    sbox_free(&x);
+}
+
 /* Libraries are read-only proxies of the real tables. */
 static void test_readonly(void **state)
 {
@@ -319,11 +460,11 @@ static void test_depth(void **state)
     (void)state;
     sbox x;
     sbox_new(&x, 8 << 20, 10000000);
-    want_error(&x, "local function f(n) return 1 + f(n + 1) end return f(1)",
-                 "call depth limit of 200 exceeded (infinite recursion?)");
-    assert_int_equal(x.sb.over, 2);
+    /* Infinite recursion ends at the memory cap (or the budget): no depth
+     * limit of its own, which a call run without hooks could not see. */
+    assert_int_equal(run(&x, "local function f(n) return 1 + f(n + 1) end return f(1)"), LUA_ERRMEM);
     want_result(&x, "local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end "
-                      "return tostring(f(150))", "150");
+                      "return tostring(f(1500))", "1500");
     sbox_free(&x);
 }
 
@@ -355,6 +496,10 @@ int main(void)
         cmocka_unit_test(test_kept_set_is_the_table),
         cmocka_unit_test(test_removed_are_refused),
         cmocka_unit_test(test_replaced_behave),
+        cmocka_unit_test(test_sort),
+        cmocka_unit_test(test_no_addresses),
+        cmocka_unit_test(test_charges),
+        cmocka_unit_test(test_fast_calls),
         cmocka_unit_test(test_readonly),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_depth),

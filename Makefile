@@ -13,6 +13,7 @@
 #   make valgrind   the test suite under valgrind
 #   make bench      benchmarks: each figure beside its limit (tests/bench/)
 #   make bench-peers the same work by GoRules zen-engine (npm) and a Python port
+#   make stress     kill runs at random moments: results always a whole set
 #   make install PREFIX=/usr/local DESTDIR=
 #   make pot        extract the messages into po/lawscore.pot (docs/messages.md)
 #   make po-update  merge new messages into po/zh_CN.po for the translator
@@ -49,7 +50,7 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit cases jobs clients template-roundtrip plugins asan valgrind bench install clean format \
+.PHONY: all deps demo check test unit cases jobs clients template-roundtrip plugins asan valgrind bench stress install clean format \
         depends format-check \
         fuzz fuzz-bins fuzz-regress pot po-update bench-peers
 
@@ -150,7 +151,7 @@ template-roundtrip: $(BUILD)/lawscore
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
-cases: $(BUILD)/lawscore
+cases: $(BUILD)/lawscore $(TEST_PLUGINS) plugins
 	@sh tests/run-cases.sh $(BUILD)/lawscore
 
 # The "Depends on:" line of each engine header against the module's
@@ -188,6 +189,14 @@ valgrind: deps
 	    $(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook --coverage
 
 unit-bins: $(UNIT_BIN)
+
+# Not part of `make check`: 10-25 minutes on a shared 2-core machine
+# (30 kills of a 10,000-unit run, each followed by a complete run).
+stress: all plugins
+	@sh tests/stress.sh $(BUILD)/lawscore $(STRESS_KILLS) $(STRESS_UNITS)
+
+STRESS_KILLS ?= 30
+STRESS_UNITS ?= 10000
 
 bench: deps
 	@$(MAKE) --no-print-directory all plugins $(BUILD)/bench/limit

@@ -15,12 +15,14 @@
 #include "ls_data.h"
 #include "ls_export_csv.h"
 #include "ls_export_json.h"
+#include "ls_guard.h"
 #include "ls_i18n.h"
 #include "ls_lint.h"
 #include "ls_manifest.h"
 #include "ls_outdir.h"
 #include "ls_publish.h"
 #include "ls_scheme.h"
+#include "ls_scope.h"
 #include "ls_score.h"
 #include "ls_sheet.h"
 #include "ls_summary.h"
@@ -35,6 +37,13 @@ static int bind_rules(const ls_scheme *s, const ls_cmd_opts *o, ls_backends *b, 
     ls_bind_opts bo = {o->max_instructions, o->max_memory_mb << 20, o->plugin_paths,
                        o->nplugin_paths, NULL, o->max_seconds};
     return ls_backends_bind(b, s, &bo, err);
+}
+
+/* The scheme, its files confined to its directory and --allow-dir. */
+static ls_scheme *load_scheme(const ls_cmd_opts *o, ls_errors *err)
+{
+    ls_scope scope = {o->allow_dirs, o->nallow_dirs};
+    return ls_scheme_load_scoped(o->scheme, &scope, err);
 }
 
 /* The scoring threads: --jobs, or the machine's cores. */
@@ -123,7 +132,7 @@ ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     timer tm;
     timer_start(&tm, o);
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    ls_scheme *s = load_scheme(o, err);
     if (!s) return LS_CMD_BAD_INPUT;
     ls_load_opts lo = {.allow_missing = o->ndata == 0, .strict = o->strict};
     ls_dataset *d = ls_dataset_load_opts(s, o->data, o->ndata, &lo, err);
@@ -215,6 +224,8 @@ static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_dataset **
         FILE *f = NULL;
         int csv = !po->formats || (po->formats & LS_OUT_CSV);
         po->od = ls_outdir_open(o->outdir, err);
+        /* a plugin crashing from here on takes the unfinished output with it */
+        if (po->od) ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
         if (po->od && csv) f = ls_outdir_file(po->od, "items.csv", err);
         if (!po->od || (csv && !f)) {
             ls_outdir_abort(po->od);
@@ -265,20 +276,22 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     timer_start(&tm, o);
     ls_publish_opts po = {.formats = o->formats, .all_sheets = o->all_sheets, .pretty = o->pretty};
     int bad_output = 0;
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    ls_scheme *s = load_scheme(o, err);
     if (!s || !(r = score_all(o, s, &d, &b, &tm, &po, &bad_output, err))) {
         if (bad_output) rc = LS_CMD_BAD_OUTPUT;
         goto out;
     }
-    if (!o->quiet) ls_print_ranking(r, out);
     ls_completeness c = ls_completeness_count(d, r);
     if (c.values)
         ls_notef(err, NULL, 0, 0, "%zu indicator value%s not given (defaults used) in %zu unit%s, read by %zu "
                                   "item score%s: `lawscore check` lists them",
                  c.values, c.values == 1 ? "" : "s", c.units,
                  c.units == 1 ? "" : "s", c.items, c.items == 1 ? "" : "s");
+    /* The ranking only once the results are published: a ranking on
+     * screen with no files behind it would be taken for the outcome. */
     rc = write_outputs(r, o, &b, &po, err);
     timer_lap(&tm, "write");
+    if (rc == LS_CMD_OK && !o->quiet) ls_print_ranking(r, out);
     if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the results"), err);
 out:
     timer_end(&tm, 0, err);
@@ -298,7 +311,7 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     size_t *units = ls_xcalloc(o->nunits ? o->nunits : 1, sizeof *units);
     timer tm;
     timer_start(&tm, o);
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    ls_scheme *s = load_scheme(o, err);
     if (!s) goto out;
     int bad = 0;
     for (size_t i = 0; i < o->nunits; i++) {
@@ -341,6 +354,8 @@ ls_cmd_status ls_cmd_test(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     t.nplugin_paths = o->nplugin_paths;
     t.max_instructions = o->max_instructions;
     t.max_memory_mb = o->max_memory_mb;
+    t.allow_dirs = o->allow_dirs;
+    t.nallow_dirs = o->nallow_dirs;
     t.max_seconds = o->max_seconds;
     return ls_testrun(&t, out, err) != 0 ? LS_CMD_BAD_INPUT : LS_CMD_OK;
 }

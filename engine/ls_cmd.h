@@ -9,7 +9,7 @@
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
  * ls_summary, ls_manifest, ls_outdir, ls_publish, ls_table, ls_sheet,
- * ls_export_csv, ls_export_json, ls_testrun, ls_template, ls_complete, ls_error, ls_util.
+ * ls_export_csv, ls_export_json, ls_testrun, ls_template, ls_complete, ls_scope, ls_guard, ls_error, ls_util.
  */
 #ifndef LS_CMD_H
 #define LS_CMD_H
@@ -32,6 +32,10 @@ typedef struct ls_cmd_opts {
     double max_seconds;          /* CPU seconds per rule call; 0: default */
     const char **plugin_paths;   /* --plugin-path, in order */
     size_t nplugin_paths;
+    const char **allow_dirs;     /* --allow-dir: besides the scheme's own
+                                    directory, where the files it names
+                                    may come from */
+    size_t nallow_dirs;
     const char **units;          /* explain: --unit, in order */
     size_t nunits;
     int json;                    /* explain: --format json */

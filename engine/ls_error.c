@@ -40,6 +40,11 @@ static void add(ls_errors *e, ls_severity sev, const char *path, int line,
     d->line = line;
     d->col = col;
     d->msg = ls_vformat(_(fmt), ap);
+    /* Messages quote file text: no control character (an escape sequence
+     * from a hostile file) reaches the terminal; newlines and tabs are the
+     * messages' own (tracebacks). */
+    for (char *p = d->msg; *p; p++)
+        if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F) *p = '?';
 }
 
 void ls_errors_append(ls_errors *to, ls_errors *from)

@@ -28,11 +28,22 @@ static void put_raw(csvw *w, const char *s, size_t n)
     if (n && fwrite(s, 1, n, w->f) != n) note_fail(w);
 }
 
-static void field(csvw *w, const char *s)
+/* A number (score, rank, points): written as it is. */
+static void number(csvw *w, const char *s)
 {
     if (!s) s = "";
     if (w->nfield++) put_raw(w, ",", 1);
     if (ls_csv_write_field(w->f, s, strlen(s)) != 0) note_fail(w);
+}
+
+/* Text (names, reasons, criteria, from the scheme, the data or rules):
+ * text a spreadsheet would run as a formula gets an apostrophe first
+ * (ls_cell_text). */
+static void field(csvw *w, const char *s)
+{
+    char *owned;
+    number(w, ls_cell_text(s ? s : "", &owned));
+    free(owned);
 }
 
 static void field_own(csvw *w, char *s)
@@ -92,17 +103,17 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
             field(&w, s->groups[g].name);
             if (ur->rank > 0) {
                 snprintf(buf, sizeof buf, "%d", ur->rank);
-                field(&w, buf);
+                number(&w, buf);
             } else {
                 field(&w, "");
             }
             field(&w, s->units[u].id);
             field(&w, s->units[u].name);
             for (size_t i = 0; i < s->nroots; i++)
-                field(&w, ls_explain_score(r, u, (size_t)s->roots[i], buf));
-            field(&w, ls_dec_format(ur->bonus, s->digits, buf));
-            field(&w, ls_dec_format(ur->deduct, s->digits, buf));
-            field(&w, ls_dec_format(ur->total, s->digits, buf));
+                number(&w, ls_explain_score(r, u, (size_t)s->roots[i], buf));
+            number(&w, ls_dec_format(ur->bonus, s->digits, buf));
+            number(&w, ls_dec_format(ur->deduct, s->digits, buf));
+            number(&w, ls_dec_format(ur->total, s->digits, buf));
             field(&w, ls_explain_grade(r, u));
             const ls_node *v = ls_explain_veto(r, u);
             field(&w, v ? v->name : "");
@@ -142,11 +153,11 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
             field(w, s->units[u].name);
             field(w, n->number);
             field(w, n->name);
-            field(w, n->section == LS_SEC_VETO || n->no_points
-                         ? ""
-                         : ls_dec_format(n->points, s->digits, buf));
+            number(w, n->section == LS_SEC_VETO || n->no_points
+                          ? ""
+                          : ls_dec_format(n->points, s->digits, buf));
             field(w, n->criteria);
-            field(w, ls_explain_score(r, u, i, buf));
+            number(w, ls_explain_score(r, u, i, buf));
             x->text.n = 0;
             ls_explain_cell_buf(r, u, i, &x->text);
             ls_buf_add(&x->text, "", 1);     /* NUL-terminated, even when empty */

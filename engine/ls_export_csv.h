@@ -8,6 +8,10 @@
  * correctly), comma separated, CRLF line ends, fields quoted as RFC 4180
  * says (only when they hold a comma, a quote, a line break or surrounding
  * spaces).  Scores always carry exactly the scheme's digits ("90.00").
+ * Text that a spreadsheet would take for a formula (starting with = + - @,
+ * a tab or a CR: a unit named "=HYPERLINK(...)", a reason "-1分") is
+ * written behind an apostrophe (ls_cell_text, ls_util.h: the same for the
+ * workbook), as OWASP's CSV-injection guidance says.
  * Texts come from ls_explain.
  *
  * Depends on: ls_csv (its writer quotes fields), ls_score, ls_explain,

@@ -13,10 +13,11 @@
  * (rules/lawscore.lua), so that a plugin and the Lua helper of the same
  * name give the same score and the same reasons, word for word.
  *
- * Depends on: ls_i18n, lawscore_plugin (include/lawscore_plugin.h), ls_rule,
- * ls_scheme, ls_yaml (params are the scheme's YAML nodes), ls_data,
- * ls_stats, ls_value, ls_error, ls_util, pthreads (one lock for plugins
- * that are not LSP_THREADSAFE).
+ * Depends on: ls_i18n, lawscore_plugin (include/lawscore_plugin.h), ls_guard
+ * (plugin code runs guarded: exit() and crashes name the plugin, item and
+ * unit), ls_rule, ls_scheme, ls_yaml (params are the scheme's YAML nodes),
+ * ls_data, ls_stats, ls_value, ls_error, ls_util, pthreads (one lock for
+ * plugins that are not LSP_THREADSAFE).
  */
 #ifndef LS_PLUGIN_HOST_H
 #define LS_PLUGIN_HOST_H

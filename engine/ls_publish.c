@@ -10,6 +10,7 @@
 #include "ls_export_html.h"
 #include "ls_export_json.h"
 #include "ls_export_xlsx.h"
+#include "ls_guard.h"
 #include "ls_layout.h"
 #include "ls_outdir.h"
 #include "ls_util.h"
@@ -61,6 +62,14 @@ static void *write_json(void *arg)
     return NULL;
 }
 
+/* A writer's errors from index `from` on name no file: they are about
+ * DIR/name. */
+static void name_file(ls_errors *err, size_t from, const char *dir, const char *name)
+{
+    for (size_t i = from; i < err->n; i++)
+        if (!err->v[i].path) err->v[i].path = ls_format("%s/%s", dir, name);
+}
+
 /* Add file `name` to the output when its format is wanted; *f NULL
  * otherwise.  -1 when it could not be created. */
 static int want(ls_outdir *od, unsigned formats, unsigned bit, const char *name, FILE **f,
@@ -82,6 +91,8 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     ls_outdir *od = o && o->od ? o->od : ls_outdir_open(dir, err);
     ls_items_csv *items = o && o->od ? o->items : NULL;
     if (!od) return -1;
+    /* a plugin crashing from here on takes the unfinished output with it */
+    ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
     FILE *fres, *fitems = NULL, *fjson, *fxlsx, *fhtml;
     if (want(od, formats, LS_OUT_CSV, "results.csv", &fres, err) ||
         (!items && want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err)) ||
@@ -101,22 +112,32 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
         if (!threaded) write_json(&job);
     }
     int rc = 0;
+    size_t from = err->n;
     if (fres) rc = ls_write_results_csv(r, fres, err);
+    name_file(err, from, dir, "results.csv");
+    from = err->n;
     if (items) {
         if (ls_items_csv_finish(items, err)) rc = -1;
     } else if (!rc && fitems) {
         rc = ls_write_items_csv(r, fitems, err);
     }
+    name_file(err, from, dir, "items.csv");
+    from = err->n;
     if (!rc && fxlsx)
         rc = ls_write_xlsx(r, m, sheets, ls_outdir_tmp_path(od, "results.xlsx"), "results.xlsx",
                            err);
+    name_file(err, from, dir, "results.xlsx");
+    from = err->n;
     if (!rc && fhtml) rc = ls_write_html(r, m, sheets, fhtml, err);
+    name_file(err, from, dir, "report.html");
     if (threaded) pthread_join(t, NULL);
     /* the JSON writer's messages after the others', in a fixed order */
+    from = err->n;
     for (size_t i = 0; i < job.err.n; i++) {
         const ls_diag *d = &job.err.v[i];
         ls_errorf(err, d->path, d->line, d->col, "%s", d->msg);
     }
+    name_file(err, from, dir, "results.json");
     ls_errors_cleanup(&job.err);
     if (rc || job.rc) {
         ls_outdir_abort(od);

@@ -10,9 +10,13 @@
  * above LS_LAYOUT_MAX_SHEETS units (ls_layout.h) they hold the 通报, 扣分明细 and charts
  * but not every unit's 评分表 (a note says so), unless all_sheets is set.
  *
+ * The set is published in one step (ls_outdir.h): readers of the
+ * directory see the old files or the new ones, never a mix.
+ *
  * Depends on: ls_outdir, ls_export_csv, ls_export_json, ls_export_xlsx,
  * ls_export_html, ls_layout, ls_manifest, ls_score, ls_error, ls_util,
- * pthreads (POSIX threads).
+ * ls_guard (a crashing plugin removes the unfinished output), pthreads
+ * (POSIX threads).
  */
 #ifndef LS_PUBLISH_H
 #define LS_PUBLISH_H

@@ -46,8 +46,11 @@
  * freed by the plugin (free_state); pointers the host returns stay valid
  * as documented below and must not be freed; the bind and call contexts
  * are valid only during the callback they are passed to.  Plugins run
- * inside the lawscore process without a sandbox: a crash in a plugin is a
- * crash of lawscore.  Build flags: see plugins/Makefile.
+ * inside the lawscore process without a sandbox: a crash in a plugin ends
+ * lawscore (exit(), abort() and SIGSEGV/SIGBUS/SIGFPE/SIGILL in plugin
+ * code end it with status 1 and a message naming the plugin, the item and
+ * the unit; the results are not written).  Build flags: see
+ * plugins/Makefile.
  *
  * Depends on: <stddef.h>, <stdint.h> only.
  */

@@ -392,8 +392,9 @@ static void test_bad_values_are_errors(void **state)
     ls_errors_init(&err);
     assert_null(run(x, 0, &err));
     char *m = ls_diag_format(&err.v[0]);
-    assert_string_equal(m, "tests/unit/fixtures/scheme/rules/value.lua: error: rule of item 1.1 '法律顾问' "
-                           "for unit 'd1' (区司法局): rule returned 1e+300, which is out of range");
+    assert_string_equal(m, "tests/unit/fixtures/scheme/mini.yaml:52:15: error: rule of item 1.1 '法律顾问' "
+                           "for unit 'd1' (区司法局): rule returned 1e+300, which is out of range "
+                           "(in tests/unit/fixtures/scheme/rules/value.lua)");
     free(m);
     ls_errors_cleanup(&err);
 }

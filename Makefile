@@ -11,7 +11,9 @@
 #   make plugins    build the C plugins in plugins/
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make valgrind   the test suite under valgrind
-#   make bench      benchmarks (print their figures)
+#   make bench      benchmarks: each figure beside its limit (tests/bench/)
+#   make bench-peers the same work by GoRules zen-engine (npm) and a Python port
+#   make stress     kill runs at random moments: results always a whole set
 #   make install PREFIX=/usr/local DESTDIR=
 #   make pot        extract the messages into po/lawscore.pot (docs/messages.md)
 #   make po-update  merge new messages into po/zh_CN.po for the translator
@@ -48,9 +50,9 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit cases clients template-roundtrip year plugins asan valgrind bench install clean format \
+.PHONY: all deps demo check test unit cases jobs clients template-roundtrip year plugins asan valgrind bench stress install clean format \
         depends format-check \
-        fuzz fuzz-bins fuzz-regress pot po-update
+        fuzz fuzz-bins fuzz-regress pot po-update bench-peers
 
 # Message catalogues (docs/messages.md): one po/LANG.po per language.
 LINGUAS = zh_CN
@@ -135,7 +137,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all plugins depends format-check unit cases fuzz-regress clients template-roundtrip year
+test: all plugins depends format-check unit cases jobs fuzz-regress clients template-roundtrip year
 	@sh tests/check-cookbook.sh
 	@sh tests/check-po.sh
 	@sh tests/repro-rules.sh $(BUILD)/lawscore
@@ -155,7 +157,7 @@ year: $(BUILD)/lawscore plugins
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)
 
-cases: $(BUILD)/lawscore
+cases: $(BUILD)/lawscore $(TEST_PLUGINS) plugins
 	@sh tests/run-cases.sh $(BUILD)/lawscore
 
 # The "Depends on:" line of each engine header against the module's
@@ -169,6 +171,10 @@ $(BUILD)/tests/office-check: tests/clients/office_check.c $(ENGINE_OBJ) | $(BUIL
 
 clients: $(BUILD)/lawscore $(BUILD)/tests/office-check plugins
 	@sh tests/clients/run.sh $(BUILD)
+
+# The same results, byte for byte, with 1, 2 and 3 scoring threads.
+jobs: $(BUILD)/lawscore plugins
+	@sh tests/run-jobs.sh $(BUILD)/lawscore
 
 plugins:
 	@if [ -f plugins/Makefile ]; then $(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/plugins; fi
@@ -190,9 +196,29 @@ valgrind: deps
 
 unit-bins: $(UNIT_BIN)
 
+# Not part of `make check`: 10-25 minutes on a shared 2-core machine
+# (30 kills of a 10,000-unit run, each followed by a complete run).
+stress: all plugins
+	@sh tests/stress.sh $(BUILD)/lawscore $(STRESS_KILLS) $(STRESS_UNITS)
+
+STRESS_KILLS ?= 30
+STRESS_UNITS ?= 10000
+
 bench: deps
+	@$(MAKE) --no-print-directory all plugins $(BUILD)/bench/limit
+	@sh tests/bench/run.sh $(BUILD)/lawscore $(BUILD)/bench/limit
+
+# lawscore against GoRules zen-engine (from npm, into $(BUILD)/peers) and a
+# plain Python port on the same provinces (tests/bench/peers.sh).
+bench-peers: deps
 	@$(MAKE) --no-print-directory all plugins
-	@sh tests/bench/run.sh $(BUILD)/lawscore
+	@sh tests/bench/peers.sh $(BUILD)/lawscore $(BUILD)
+
+# The physical limit programs of make bench (tests/bench/limit.c).
+$(BUILD)/bench/limit: tests/bench/limit.c
+	@mkdir -p $(BUILD)/bench
+	$(CC) -std=c11 $(OPT) $(shell pkg-config --cflags lua5.4 yaml-0.1) $< -o $@ \
+	    $(shell pkg-config --libs lua5.4 yaml-0.1) -lcsv -lpthread
 
 # The cost of one Lua rule call on the example cycled to 10 000 units.
 bench-rules: $(BUILD)/bench/rulecalls plugins

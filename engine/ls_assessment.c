@@ -16,7 +16,14 @@ int ls_assess(ls_assessment *a, const ls_scheme *s, const ls_backends *b,
     if (o->adjustments) a->adj = ls_adjustments_load(s, o->adjustments, err);
     if (!a->data || (o->self && !a->self) || (o->adjustments && !a->adj)) return -1;
     if (a->adj && !(a->corrected = ls_adjustments_apply(a->adj, a->data, err))) return -1;
-    ls_score_opts so = {o->keep_going, NULL};
+    if (o->prepare && o->prepare(o->prepare_ctx, err)) return -1;
+    /* the caller's threads for both runs, its sink for the result only */
+    ls_score_opts so = {.keep_going = o->keep_going};
+    if (o->score) {
+        so.extra = o->score->extra;
+        so.nextra = o->score->nextra;
+        so.chunk = o->score->chunk;
+    }
     /* Rule errors of the original run are reported after the result's,
      * those the result repeats only once (--keep-going scores both). */
     ls_errors orig_err;
@@ -25,6 +32,10 @@ int ls_assess(ls_assessment *a, const ls_scheme *s, const ls_backends *b,
         a->original = ls_score_run(s, a->data, b, &so, &orig_err);
         so.decisions = a->adj;
     }
+    so.sink = o->score ? o->score->sink : NULL;
+    so.self = a->self;
+    so.adj = a->adj;
+    so.original = a->original;
     if (!a->adj || a->original) a->run = ls_score_run(s, a->adj ? a->corrected : a->data, b, &so, err);
     for (size_t i = 0; i < orig_err.n; i++) {
         const ls_diag *d = &orig_err.v[i];
@@ -40,9 +51,6 @@ int ls_assess(ls_assessment *a, const ls_scheme *s, const ls_backends *b,
     ls_errors_cleanup(&orig_err);
     if (a->original) a->original->self = a->self;
     if (!a->run) return -1;
-    a->run->self = a->self;
-    a->run->adj = a->adj;
-    a->run->original = a->original;
     return 0;
 }
 

@@ -31,6 +31,15 @@ typedef struct ls_assess_opts {
     const char *adjustments; /* --adjustments FILE, or NULL */
     int keep_going;
     int strict; /* doubtful data values are errors */
+    /* NULL, or the scoring threads (extra, nextra, chunk) for both runs and
+     * the sink (ls_score_sink) told of the result's units as they are
+     * scored; its other fields are ignored. */
+    const ls_score_opts *score;
+    /* NULL, or called once the inputs are loaded and good, before scoring
+     * (run: opens the output directory, sets score->sink); -1 stops with
+     * its errors in err. */
+    int (*prepare)(void *ctx, ls_errors *err);
+    void *prepare_ctx;
 } ls_assess_opts;
 
 typedef struct ls_assessment {

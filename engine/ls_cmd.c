@@ -8,6 +8,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,13 +22,17 @@
 #include "ls_compare.h"
 #include "ls_data.h"
 #include "ls_diff.h"
+#include "ls_export_csv.h"
 #include "ls_export_json.h"
+#include "ls_guard.h"
 #include "ls_i18n.h"
 #include "ls_lint.h"
 #include "ls_manifest.h"
+#include "ls_outdir.h"
 #include "ls_publish.h"
 #include "ls_results.h"
 #include "ls_scheme.h"
+#include "ls_scope.h"
 #include "ls_score.h"
 #include "ls_sheet.h"
 #include "ls_summary.h"
@@ -73,26 +79,124 @@ static int check_year_files(const ls_scheme *s, const ls_dataset *d, const ls_cm
     return rc;
 }
 
+/* The scheme, its files confined to its directory and --allow-dir. */
+static ls_scheme *load_scheme(const ls_cmd_opts *o, ls_errors *err)
+{
+    ls_scope scope = {o->allow_dirs, o->nallow_dirs};
+    return ls_scheme_load_scoped(o->scheme, &scope, err);
+}
+
+/* The scoring threads: --jobs, or the machine's cores. */
+static size_t jobs_of(const ls_cmd_opts *o)
+{
+    if (o->jobs > 0) return (size_t)o->jobs;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 1 ? (n > 256 ? 256 : (size_t)n) : 1;
+}
+
+/* One more rule registry per scoring thread after the first, bound like
+ * the first (which bound without error): each thread gets its own Lua
+ * states and plugin states.  Should one fail to bind all the same (out of
+ * memory), the run has fewer threads; the results are the same. */
+static void bind_extra(const ls_scheme *s, const ls_cmd_opts *o, ls_score_opts *so)
+{
+    size_t want = jobs_of(o) - 1, n = 0;
+    ls_backends *v = want ? ls_xcalloc(want, sizeof *v) : NULL;
+    while (n < want) {
+        ls_errors e;
+        ls_errors_init(&e);
+        int rc = bind_rules(s, o, &v[n], &e);
+        ls_errors_cleanup(&e);
+        if (rc) {
+            ls_backends_cleanup(&v[n]);
+            break;
+        }
+        n++;
+    }
+    so->extra = v;
+    so->nextra = n;
+}
+
+static void free_extra(ls_score_opts *so)
+{
+    for (size_t i = 0; i < so->nextra; i++) ls_backends_cleanup(&so->extra[i]);
+    free(so->extra);
+    so->extra = NULL;
+    so->nextra = 0;
+}
+
+/* --timings: the wall and CPU time of each phase, as one note. */
+typedef struct timer {
+    int on;
+    size_t jobs;
+    struct timespec t, cpu; /* wall, process CPU at the last lap */
+    ls_buf text;
+} timer;
+
+static double seconds_since(const struct timespec *then, const struct timespec *now)
+{
+    return (double)(now->tv_sec - then->tv_sec) + (double)(now->tv_nsec - then->tv_nsec) / 1e9;
+}
+
+static void timer_start(timer *t, const ls_cmd_opts *o)
+{
+    memset(t, 0, sizeof *t);
+    t->on = o->timings;
+    ls_buf_init(&t->text);
+    clock_gettime(CLOCK_MONOTONIC, &t->t);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t->cpu);
+}
+
+static void timer_lap(timer *t, const char *phase)
+{
+    if (!t->on) return;
+    struct timespec now, cpu;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    ls_buf_printf(&t->text, "%s%s %.3f s (cpu %.3f s)", t->text.n ? ", " : "", phase,
+                  seconds_since(&t->t, &now), seconds_since(&t->cpu, &cpu));
+    t->t = now;
+    t->cpu = cpu;
+}
+
+static void timer_end(timer *t, size_t jobs, ls_errors *err)
+{
+    if (!jobs) jobs = t->jobs ? t->jobs : 1;
+    if (t->on && t->text.n)
+        ls_notef(err, NULL, 0, 0, "timings: %s (%zu scoring thread%s)", t->text.p, jobs,
+                 jobs == 1 ? "" : "s");
+    ls_buf_cleanup(&t->text);
+}
+
 ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    timer tm;
+    timer_start(&tm, o);
+    ls_scheme *s = load_scheme(o, err);
     if (!s) return LS_CMD_BAD_INPUT;
     ls_load_opts lo = {.allow_missing = o->ndata == 0, .strict = o->strict};
     ls_dataset *d = ls_dataset_load_opts(s, o->data, o->ndata, &lo, err);
+    timer_lap(&tm, "load");
     ls_backends b;
+    ls_score_opts so = {.keep_going = 0};
     int rc = bind_rules(s, o, &b, err);
+    if (d && !rc && o->ndata) bind_extra(s, o, &so);
+    timer_lap(&tm, "bind");
+    ls_run *r = NULL;
     if (d && !rc) {
         ls_print_summary(s, d, &b, out);
         if (o->ndata) {
-            /* which items read a value the data did not give: score once,
-             * quietly (rule failures are lint's to report) */
+            /* The data are scored once, as run would with --keep-going, for
+             * everything check says of them: which items read a value the
+             * data did not give (completeness) and what lint finds.  Quietly:
+             * rule failures are lint's to report. */
             ls_errors quiet;
             ls_errors_init(&quiet);
-            ls_score_opts so = {.keep_going = 1};
-            ls_run *r = ls_score_run(s, d, &b, &so, &quiet);
-            ls_print_completeness(d, r, out);
-            ls_run_free(r);
+            so.keep_going = 1;
+            r = ls_score_run(s, d, &b, &so, &quiet);
             ls_errors_cleanup(&quiet);
+            timer_lap(&tm, "score");
+            ls_print_completeness(d, r, out);
         }
         rc = check_year_files(s, d, o, out, err);
     } else if (check_year_files(s, d, o, NULL, err)) {
@@ -100,12 +204,16 @@ ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     }
     if (d && !rc) {
         size_t before = err->nwarnings;
-        rc = ls_lint(s, o->ndata ? d : NULL, &b, err);
+        rc = ls_lint(s, o->ndata ? d : NULL, &b, &so, r, err);
+        timer_lap(&tm, "lint");
         size_t n = err->nwarnings - before;
         if (!rc && o->strict && n)
             rc = ls_errorf(err, NULL, 0, 0, "%zu warning%s, and --strict fails on warnings", n,
                            n == 1 ? "" : "s");
     }
+    ls_run_free(r);
+    timer_end(&tm, so.nextra + 1, err);
+    free_extra(&so);
     ls_backends_cleanup(&b);
     ls_dataset_free(d);
     ls_scheme_free(s);
@@ -137,24 +245,72 @@ static ls_manifest *build_manifest(const ls_run *r, const ls_cmd_opts *o, const 
     return m;
 }
 
-/* The manifest and the result files of run r, into o->outdir. */
+/* The manifest and the result files of run r, into the output directory
+ * po->od opened before scoring (with po->items, items.csv, under way). */
 static ls_cmd_status write_outputs(const ls_run *r, const ls_cmd_opts *o, const ls_backends *b,
-                                   ls_errors *err)
+                                   ls_publish_opts *po, ls_errors *err)
 {
     ls_manifest *m = build_manifest(r, o, b, err);
-    if (!m) return LS_CMD_BAD_OUTPUT;
-    ls_publish_opts po = {o->formats, o->all_sheets, 0};
-    ls_cmd_status rc = ls_publish(r, m, o->outdir, &po, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+    if (!m) {
+        if (po->items) ls_items_csv_finish(po->items, err);
+        if (po->od) ls_outdir_abort(po->od);
+        return LS_CMD_BAD_OUTPUT;
+    }
+    ls_cmd_status rc = ls_publish(r, m, o->outdir, po, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
     ls_manifest_free(m);
     return rc;
+}
+
+static void items_rows(void *ctx, const ls_run *view, size_t u0, size_t u1)
+{
+    ls_items_csv_rows(ctx, view, u0, u1);
+}
+
+/* What run's outputs need before scoring (ls_assess_opts.prepare). */
+typedef struct prep {
+    const ls_cmd_opts *o;
+    ls_publish_opts *po;
+    ls_score_opts *so;
+    ls_score_sink sink;
+    int has_self, adjusted;
+    int *bad_output;
+} prep;
+
+/* The inputs are good: open the output directory, and items.csv to be
+ * written while the units are scored. */
+static int open_outputs(void *ctx, ls_errors *err)
+{
+    prep *p = ctx;
+    ls_publish_opts *po = p->po;
+    FILE *f = NULL;
+    int csv = !po->formats || (po->formats & LS_OUT_CSV);
+    po->od = ls_outdir_open(p->o->outdir, err);
+    /* a plugin crashing from here on takes the unfinished output with it */
+    if (po->od) ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
+    if (po->od && csv) f = ls_outdir_file(po->od, "items.csv", err);
+    if (!po->od || (csv && !f)) {
+        ls_outdir_abort(po->od);
+        po->od = NULL;
+        *p->bad_output = 1;
+        return -1;
+    }
+    if (csv) {
+        po->items = ls_items_csv_start(f, p->has_self, p->adjusted);
+        p->sink.ctx = po->items;
+        p->so->sink = &p->sink;
+    }
+    return 0;
 }
 
 /* Everything `run`, `explain` and `publish` share: the scheme s (already
  * loaded), its data, self-scores and appeals, every rule bound, every unit
  * scored (before and after the appeals).  The run, or NULL with the
- * errors in err; a and b are the caller's to clean up either way. */
+ * errors in err; a and b are the caller's to clean up either way.
+ * With po (run): the output directory is opened once the inputs are good,
+ * and items.csv is written while the units are scored; *bad_output is set
+ * when the directory cannot be opened. */
 static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_assessment *a, ls_backends *b,
-                         ls_errors *err)
+                         timer *tm, ls_publish_opts *po, int *bad_output, ls_errors *err)
 {
     memset(a, 0, sizeof *a);
     if (bind_rules(s, o, b, err)) {
@@ -163,8 +319,26 @@ static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_assessment
         ls_dataset_free(ls_dataset_load_opts(s, o->data, o->ndata, &lo, err));
         return NULL;
     }
-    ls_assess_opts ao = {o->data, o->ndata, o->self, o->adjustments, o->keep_going, o->strict};
-    return ls_assess(a, s, b, &ao, err) ? NULL : a->run;
+    ls_score_opts so = {.keep_going = o->keep_going};
+    bind_extra(s, o, &so);
+    timer_lap(tm, "bind");
+    prep p = {o, po, &so, {items_rows, NULL}, o->self != NULL, o->adjustments != NULL, bad_output};
+    ls_assess_opts ao = {o->data, o->ndata, o->self, o->adjustments, o->keep_going, o->strict,
+                         &so, po ? open_outputs : NULL, &p};
+    int rc = ls_assess(a, s, b, &ao, err);
+    if (rc && po && po->od) { /* nothing is published */
+        ls_errors scratch;
+        ls_errors_init(&scratch);
+        ls_items_csv_finish(po->items, &scratch);
+        ls_errors_cleanup(&scratch);
+        ls_outdir_abort(po->od);
+        po->od = NULL;
+        po->items = NULL;
+    }
+    timer_lap(tm, "load and score");
+    tm->jobs = so.nextra + 1;
+    free_extra(&so);
+    return rc ? NULL : a->run;
 }
 
 /* Rule errors under --keep-going: noted after them, and the status. */
@@ -182,9 +356,15 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_backends b = {0};
     ls_run *r = NULL;
     ls_assessment a = {0};
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
-    if (!s || !(r = score_all(o, s, &a, &b, err))) goto out;
-    if (!o->quiet) ls_print_ranking(r, out);
+    timer tm;
+    timer_start(&tm, o);
+    ls_publish_opts po = {.formats = o->formats, .all_sheets = o->all_sheets, .pretty = o->pretty};
+    int bad_output = 0;
+    ls_scheme *s = load_scheme(o, err);
+    if (!s || !(r = score_all(o, s, &a, &b, &tm, &po, &bad_output, err))) {
+        if (bad_output) rc = LS_CMD_BAD_OUTPUT;
+        goto out;
+    }
     /* the data as submitted: what the units did not give */
     ls_completeness c = ls_completeness_count(a.data, r->original ? r->original : r);
     if (c.values)
@@ -192,9 +372,14 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
                                   "item score%s: `lawscore check` lists them",
                  c.values, c.values == 1 ? "" : "s", c.units,
                  c.units == 1 ? "" : "s", c.items, c.items == 1 ? "" : "s");
-    rc = write_outputs(r, o, &b, err);
+    /* The ranking only once the results are published: a ranking on
+     * screen with no files behind it would be taken for the outcome. */
+    rc = write_outputs(r, o, &b, &po, err);
+    timer_lap(&tm, "write");
+    if (rc == LS_CMD_OK && !o->quiet) ls_print_ranking(r, out);
     if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the results"), err);
 out:
+    timer_end(&tm, 0, err);
     ls_assessment_cleanup(&a);
     ls_backends_cleanup(&b);
     ls_scheme_free(s);
@@ -208,7 +393,9 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_run *r = NULL;
     ls_assessment a = {0};
     size_t *units = ls_xcalloc(o->nunits ? o->nunits : 1, sizeof *units);
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    timer tm;
+    timer_start(&tm, o);
+    ls_scheme *s = load_scheme(o, err);
     if (!s) goto out;
     int bad = 0;
     for (size_t i = 0; i < o->nunits; i++) {
@@ -216,7 +403,7 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
         if (u < 0) bad = 1;
         else units[i] = (size_t)u;
     }
-    if (bad || !(r = score_all(o, s, &a, &b, err))) goto out;
+    if (bad || !(r = score_all(o, s, &a, &b, &tm, NULL, NULL, err))) goto out;
     rc = LS_CMD_OK;
     if (o->json) {
         if (ls_write_json_units(r, units, o->nunits, out, err)) rc = LS_CMD_BAD_OUTPUT;
@@ -227,7 +414,9 @@ ls_cmd_status ls_cmd_explain(const ls_cmd_opts *o, FILE *out, ls_errors *err)
         }
     }
     if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the score sheet"), err);
+    timer_lap(&tm, "write");
 out:
+    timer_end(&tm, 0, err);
     ls_assessment_cleanup(&a);
     ls_backends_cleanup(&b);
     ls_scheme_free(s);
@@ -248,6 +437,8 @@ ls_cmd_status ls_cmd_test(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     t.nplugin_paths = o->nplugin_paths;
     t.max_instructions = o->max_instructions;
     t.max_memory_mb = o->max_memory_mb;
+    t.allow_dirs = o->allow_dirs;
+    t.nallow_dirs = o->nallow_dirs;
     t.max_seconds = o->max_seconds;
     return ls_testrun(&t, out, err) != 0 ? LS_CMD_BAD_INPUT : LS_CMD_OK;
 }
@@ -306,13 +497,17 @@ ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_manifest *m = NULL;
     ls_archive *ar = NULL;
     char *tmp = NULL;
-    ls_scheme *s = ls_scheme_load(o->scheme, err);
+    timer tm;
+    timer_start(&tm, o);
+    ls_scheme *s = load_scheme(o, err);
     /* a foreign or damaged archive is refused before any work */
-    if (!s || !(ar = ls_archive_open(o->archive, 1, err)) || !(r = score_all(o, s, &a, &b, err))) goto out;
+    if (!s || !(ar = ls_archive_open(o->archive, 1, err)) ||
+        !(r = score_all(o, s, &a, &b, &tm, NULL, NULL, err)))
+        goto out;
     rc = LS_CMD_BAD_OUTPUT;
     if (!(m = build_manifest(r, o, &b, err))) goto out;
     const char *dir = o->outdir_given ? o->outdir : (tmp = temp_outdir(err));
-    ls_publish_opts po = {o->formats, o->all_sheets, 0};
+    ls_publish_opts po = {.formats = o->formats, .all_sheets = o->all_sheets, .pretty = o->pretty};
     if (!dir || ls_publish(r, m, dir, &po, err)) goto out;
     if (!o->quiet) ls_print_ranking(r, out);
     ls_publication p = {o->label, m, dir, r};
@@ -325,6 +520,7 @@ ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
         fprintf(out, _("%s: published version %ld (%d): %s\n"), o->archive, v, s->year, o->label);
     rc = note_rule_errors(r, "the results", err);
 out:
+    timer_end(&tm, 0, err);
     if (tmp) remove_outdir(tmp);
     free(tmp);
     ls_archive_close(ar);

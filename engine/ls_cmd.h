@@ -8,10 +8,11 @@
  * status to an exit code.
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
- * ls_summary, ls_manifest, ls_publish, ls_table, ls_sheet,
- * ls_export_json, ls_testrun, ls_template, ls_complete, ls_error, ls_util,
- * ls_assessment, ls_archive, ls_results, ls_diff, ls_compare (the last
- * five for the year's workflow, docs/year.md).
+ * ls_summary, ls_manifest, ls_outdir, ls_publish, ls_table, ls_sheet,
+ * ls_export_csv, ls_export_json, ls_testrun, ls_template, ls_complete,
+ * ls_scope, ls_guard, ls_error, ls_util, ls_assessment, ls_archive,
+ * ls_results, ls_diff, ls_compare (the last five for the year's workflow,
+ * docs/year.md).
  */
 #ifndef LS_CMD_H
 #define LS_CMD_H
@@ -34,6 +35,10 @@ typedef struct ls_cmd_opts {
     double max_seconds;          /* CPU seconds per rule call; 0: default */
     const char **plugin_paths;   /* --plugin-path, in order */
     size_t nplugin_paths;
+    const char **allow_dirs;     /* --allow-dir: besides the scheme's own
+                                    directory, where the files it names
+                                    may come from */
+    size_t nallow_dirs;
     const char **units;          /* explain: --unit, in order */
     size_t nunits;
     int json;                    /* explain: --format json */
@@ -46,6 +51,9 @@ typedef struct ls_cmd_opts {
     const char **sources;        /* template: --source, in order */
     size_t nsources;
     int verbose, coverage;       /* test: -v, --coverage */
+    int pretty;                  /* run: --pretty (results.json indented) */
+    long jobs;                   /* --jobs: scoring threads; 0 = the machine's cores */
+    int timings;                 /* --timings: wall time of each phase on stderr */
     double min_coverage;         /* test: --min-coverage, percent; < 0 none */
     const char *self;            /* run, explain, publish, check: --self FILE (自评分) */
     const char *adjustments;     /* run, explain, publish, check: --adjustments FILE */

@@ -40,6 +40,34 @@ static void add(ls_errors *e, ls_severity sev, const char *path, int line,
     d->line = line;
     d->col = col;
     d->msg = ls_vformat(_(fmt), ap);
+    /* Messages quote file text: no control character (an escape sequence
+     * from a hostile file) reaches the terminal; newlines and tabs are the
+     * messages' own (tracebacks). */
+    for (char *p = d->msg; *p; p++)
+        if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F) *p = '?';
+}
+
+void ls_errors_append(ls_errors *to, ls_errors *from)
+{
+    size_t limit = to->limit ? to->limit : 200, recorded = 0;
+    for (size_t i = 0; i < from->n; i++) {
+        ls_diag *d = &from->v[i];
+        if (d->sev == LS_SEV_ERROR) {
+            recorded++;
+            if (++to->nerrors > limit) {
+                free(d->path);
+                free(d->msg);
+                continue;
+            }
+        } else if (d->sev == LS_SEV_WARNING) {
+            to->nwarnings++;
+        }
+        LS_GROW(to->v, to->n, to->cap, 16);
+        to->v[to->n++] = *d;
+    }
+    to->nerrors += from->nerrors - recorded;
+    free(from->v);
+    memset(from, 0, sizeof *from);
 }
 
 int ls_errorf(ls_errors *e, const char *path, int line, int col,

@@ -48,6 +48,10 @@ void ls_warnf(ls_errors *e, const char *path, int line, int col,
 void ls_notef(ls_errors *e, const char *path, int line, int col,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Move every diagnostic of `from` to the end of `to`, in order, as if
+ * recorded there (to's limit applies; errors `from` counted but did not
+ * record are counted in `to` too); `from` is left empty. */
+void ls_errors_append(ls_errors *to, ls_errors *from);
 /* Print every diagnostic, in the order recorded, one per line (a message
  * may itself hold further lines, e.g. a traceback). */
 void ls_errors_print(const ls_errors *e, FILE *out);

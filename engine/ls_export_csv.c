@@ -28,11 +28,22 @@ static void put_raw(csvw *w, const char *s, size_t n)
     if (n && fwrite(s, 1, n, w->f) != n) note_fail(w);
 }
 
-static void field(csvw *w, const char *s)
+/* A number (score, rank, points): written as it is. */
+static void number(csvw *w, const char *s)
 {
     if (!s) s = "";
     if (w->nfield++) put_raw(w, ",", 1);
     if (ls_csv_write_field(w->f, s, strlen(s)) != 0) note_fail(w);
+}
+
+/* Text (names, reasons, criteria, from the scheme, the data or rules):
+ * text a spreadsheet would run as a formula gets an apostrophe first
+ * (ls_cell_text). */
+static void field(csvw *w, const char *s)
+{
+    char *owned;
+    number(w, ls_cell_text(s ? s : "", &owned));
+    free(owned);
 }
 
 static void field_own(csvw *w, char *s)
@@ -105,30 +116,30 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
             field(&w, s->groups[g].name);
             if (ur->rank > 0) {
                 snprintf(buf, sizeof buf, "%d", ur->rank);
-                field(&w, buf);
+                number(&w, buf);
             } else {
                 field(&w, "");
             }
             field(&w, s->units[u].id);
             field(&w, s->units[u].name);
             for (size_t i = 0; i < s->nroots; i++)
-                field(&w, ls_explain_score(r, u, (size_t)s->roots[i], buf));
-            field(&w, ls_dec_format(ur->bonus, s->digits, buf));
-            field(&w, ls_dec_format(ur->deduct, s->digits, buf));
-            field(&w, ls_dec_format(ur->total, s->digits, buf));
+                number(&w, ls_explain_score(r, u, (size_t)s->roots[i], buf));
+            number(&w, ls_dec_format(ur->bonus, s->digits, buf));
+            number(&w, ls_dec_format(ur->deduct, s->digits, buf));
+            number(&w, ls_dec_format(ur->total, s->digits, buf));
             if (r->self) {
-                field(&w, ls_explain_self_total(r, u, buf));
-                field(&w, ls_explain_self_total_diff(r, u, buf));
+                number(&w, ls_explain_self_total(r, u, buf));
+                number(&w, ls_explain_self_total_diff(r, u, buf));
             }
             field(&w, ls_explain_grade(r, u));
             const ls_node *v = ls_explain_veto(r, u);
             field(&w, v ? v->name : "");
             if (r->original) {
                 const ls_unit_result *o = &r->original->units[u];
-                field(&w, ls_dec_format(o->total, s->digits, buf));
+                number(&w, ls_dec_format(o->total, s->digits, buf));
                 if (o->rank > 0) snprintf(buf, sizeof buf, "%d", o->rank);
                 else buf[0] = '\0';
-                field(&w, buf);
+                number(&w, buf);
                 field(&w, ls_explain_grade(r->original, u));
             }
             field_own(&w, ls_explain_unit(r, u));
@@ -138,51 +149,79 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
     return finish(&w, "results CSV", err);
 }
 
-int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
-{
-    const ls_scheme *s = r->scheme;
+struct ls_items_csv {
     csvw w;
-    char buf[32];
-    start(&w, f);
+    ls_buf text;             /* scratch for 扣分理由, reused */
+};
 
+ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted)
+{
+    ls_items_csv *x = ls_xcalloc(1, sizeof *x);
+    ls_buf_init(&x->text);
+    start(&x->w, f);
     static const char *const head[] = {"单位编号", "单位名称", "序号", "考核项目", "分值",
                                        "评分标准", "考核分"};
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++) field(&w, head[i]);
-    if (r->self) {
-        field(&w, "自评分");
-        field(&w, "考核分与自评分之差");
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++) field(&x->w, head[i]);
+    if (self) {
+        field(&x->w, "自评分");
+        field(&x->w, "考核分与自评分之差");
     }
-    field(&w, "扣分理由");
-    field(&w, "使用的指标");
-    if (r->original) {
-        field(&w, "复核前考核分");
-        field(&w, "复核调整");
+    field(&x->w, "扣分理由");
+    field(&x->w, "使用的指标");
+    if (adjusted) {
+        field(&x->w, "复核前考核分");
+        field(&x->w, "复核调整");
     }
-    end_row(&w);
+    end_row(&x->w);
+    return x;
+}
 
-    for (size_t u = 0; u < s->nunits && !w.err; u++) {
+void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
+{
+    const ls_scheme *s = r->scheme;
+    csvw *w = &x->w;
+    char buf[32];
+    for (size_t u = u0; u < u1 && !w->err; u++) {
         for (size_t i = 0; i < s->nnodes; i++) {
             const ls_node *n = &s->nodes[i];
-            field(&w, s->units[u].id);
-            field(&w, s->units[u].name);
-            field(&w, n->number);
-            field(&w, n->name);
-            field(&w, n->section == LS_SEC_VETO || n->no_points
-                          ? "" : ls_dec_format(n->points, s->digits, buf));
-            field(&w, n->criteria);
-            field(&w, ls_explain_score(r, u, i, buf));
+            field(w, s->units[u].id);
+            field(w, s->units[u].name);
+            field(w, n->number);
+            field(w, n->name);
+            number(w, n->section == LS_SEC_VETO || n->no_points
+                          ? ""
+                          : ls_dec_format(n->points, s->digits, buf));
+            field(w, n->criteria);
+            number(w, ls_explain_score(r, u, i, buf));
             if (r->self) {
-                field(&w, ls_explain_self(r, u, i, buf));
-                field(&w, ls_explain_self_diff(r, u, i, buf));
+                number(w, ls_explain_self(r, u, i, buf));
+                number(w, ls_explain_self_diff(r, u, i, buf));
             }
-            field_own(&w, ls_explain_cell(r, u, i));
-            field_own(&w, ls_explain_reads(r, u, i));
+            x->text.n = 0;
+            ls_explain_cell_buf(r, u, i, &x->text);
+            ls_buf_add(&x->text, "", 1);     /* NUL-terminated, even when empty */
+            field(w, x->text.p);
+            field_own(w, ls_explain_reads(r, u, i));
             if (r->original) {
-                field(&w, ls_explain_original_score(r, u, i, buf));
-                field_own(&w, ls_explain_appeal(r, u, i));
+                number(w, ls_explain_original_score(r, u, i, buf));
+                field_own(w, ls_explain_appeal(r, u, i));
             }
-            end_row(&w);
+            end_row(w);
         }
     }
-    return finish(&w, "score sheet CSV", err);
+}
+
+int ls_items_csv_finish(ls_items_csv *x, ls_errors *err)
+{
+    int rc = finish(&x->w, "score sheet CSV", err);
+    ls_buf_cleanup(&x->text);
+    free(x);
+    return rc;
+}
+
+int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
+{
+    ls_items_csv *x = ls_items_csv_start(f, r->self != NULL, r->original != NULL);
+    ls_items_csv_rows(x, r, 0, r->scheme->nunits);
+    return ls_items_csv_finish(x, err);
 }

@@ -8,6 +8,10 @@
  * correctly), comma separated, CRLF line ends, fields quoted as RFC 4180
  * says (only when they hold a comma, a quote, a line break or surrounding
  * spaces).  Scores always carry exactly the scheme's digits ("90.00").
+ * Text that a spreadsheet would take for a formula (starting with = + - @,
+ * a tab or a CR: a unit named "=HYPERLINK(...)", a reason "-1分") is
+ * written behind an apostrophe (ls_cell_text, ls_util.h: the same for the
+ * workbook), as OWASP's CSV-injection guidance says.
  * Texts come from ls_explain.
  *
  * Depends on: ls_csv (its writer quotes fields), ls_score, ls_explain,
@@ -43,5 +47,20 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err);
  * Returns 0, or -1 with an error when writing to f failed.
  */
 int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err);
+
+/*
+ * items.csv in pieces, so that it can be written while units are scored
+ * (ls_score_sink): start writes the byte-order mark and the header to f;
+ * rows writes the rows of units [u0, u1) of r as ls_write_items_csv does
+ * (only those units' cells are read); finish flushes, frees w and returns
+ * 0, or -1 with an error when a write failed.  ls_write_items_csv is
+ * start, rows of every unit, finish.  self and adjusted say whether the
+ * header has the 自评分 and the 复核 columns (docs/year.md): they must match
+ * whether the runs given to rows have r->self and r->original.
+ */
+typedef struct ls_items_csv ls_items_csv;
+ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted);
+void ls_items_csv_rows(ls_items_csv *w, const ls_run *r, size_t u0, size_t u1);
+int ls_items_csv_finish(ls_items_csv *w, ls_errors *err);
 
 #endif

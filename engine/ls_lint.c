@@ -403,7 +403,8 @@ static void copy_found(ls_errors *to, const lint *l)
         }
 }
 
-int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *err)
+int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, const ls_score_opts *so,
+            const ls_run *scored, ls_errors *err)
 {
     lint l;
     memset(&l, 0, sizeof l);
@@ -460,13 +461,16 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
     report_probe_failures(&l);
     ls_dataset_free(pd);
 
-    ls_run *r = NULL;
-    if (d) {
+    ls_run *own = NULL;
+    const ls_run *r = scored;
+    if (d && !r) {
         ls_errors ignored;     /* the failures are reported once per leaf below */
         ls_errors_init(&ignored);
-        ls_score_opts so = {.keep_going = 1};
-        r = ls_score_run(s, d, b, &so, &ignored);
+        ls_score_opts lso = {.keep_going = 1, .extra = so ? so->extra : NULL, .nextra = so ? so->nextra : 0};
+        r = own = ls_score_run(s, d, b, &lso, &ignored);
         ls_errors_cleanup(&ignored);
+    }
+    if (d) {
         for (size_t i = 0; r && i < r->nreads; i++)
             if (r->reads[i] >= 0 && (size_t)r->reads[i] < s->ninds) l.read_any[r->reads[i]] = 1;
     }
@@ -487,7 +491,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *
         full_points(r, err);
     }
 
-    ls_run_free(r);
+    ls_run_free(own);
     free(kinds);
     free(reads);
     free(l.read_any);

@@ -54,7 +54,13 @@
  * show (a rule failing for several units: a warning for the first, then
  * a note with the count).  b's backends are left as they were found (not probing).  Returns
  * 0, or -1 when it added errors (rules broken whatever the data, above).
+ * The data are scored once, as `run` scores them (with --keep-going):
+ * by the caller, who passes that run as `scored` (so that `check` scores
+ * once for everything it reports), or, with scored NULL, here with the
+ * scoring threads of so (may be NULL: the calling thread only; its
+ * keep_going is ignored).
  */
-int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, ls_errors *err);
+int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, const ls_score_opts *so,
+            const ls_run *scored, ls_errors *err);
 
 #endif

@@ -733,7 +733,7 @@ static int luab_loaded(const ls_backend *self, size_t i, ls_loaded_file *out)
                 break;
         }
         if (j < k || i-- > 0) continue;
-        *out = (ls_loaded_file){LS_LOADED_SCRIPT, r->path, r->path, ""};
+        *out = (ls_loaded_file){LS_LOADED_SCRIPT, r->path, r->path, "", NULL};
         return 0;
     }
     return -1;

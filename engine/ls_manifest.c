@@ -129,6 +129,11 @@ int ls_manifest_add_loaded(ls_manifest *m, const ls_backends *b, ls_errors *err)
         char *key = ls_format("plugin.%s.version", f.name);
         ls_manifest_add_option(m, key, f.version);
         free(key);
+        if (f.shadows) {
+            key = ls_format("plugin.%s.shadows", f.name);
+            ls_manifest_add_option(m, key, f.shadows);
+            free(key);
+        }
     }
     return 0;
 }

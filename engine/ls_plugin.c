@@ -39,8 +39,11 @@
 #define LS_PLUGIN_DIR "/usr/local/lib/lawscore/plugins"
 #endif
 
-/* More functions than this in one descriptor is a damaged table. */
+/* More functions than this in one descriptor, or a function entry larger
+ * than this, is a damaged table (reading it would run off the plugin's
+ * memory). */
 #define MAX_FUNCTIONS 10000
+#define MAX_FUNCTION_SIZE 4096
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -49,6 +52,8 @@
 typedef struct plugin {
     char *name;                /* as the scheme names it */
     char *path;                /* the file loaded, or NULL (not found) */
+    char *shadows;             /* the installed NAME.so that a plugin in the
+                                  scheme's directory hides, or NULL */
     void *handle;              /* NULL when loading failed */
     lsp_descriptor desc;       /* copy, zero past the plugin's size */
     lsp_function *fns;         /* copies, zero past the plugin's size */
@@ -128,6 +133,7 @@ static void plugin_free(plugin *p)
     if (!p) return;
     if (p->handle) dlclose(p->handle);
     free(p->fns);
+    free(p->shadows);
     free(p->name);
     free(p->path);
     free(p);
@@ -163,11 +169,11 @@ static int take_descriptor(plugin *p, const lsp_descriptor *d, const ls_scheme *
     memset(&p->desc, 0, sizeof p->desc);
     memcpy(&p->desc, d, d->size < sizeof p->desc ? d->size : sizeof p->desc);
     const lsp_descriptor *c = &p->desc;
-    if (c->function_size < LSP_FUNCTION_SIZE_1_0)
+    if (c->function_size < LSP_FUNCTION_SIZE_1_0 || c->function_size > MAX_FUNCTION_SIZE)
         return ls_errorf(err, s->path, r->line, r->col,
                          "plugin '%s' (%s) has a damaged descriptor: functions of %u bytes, "
-                         "expected at least %zu", nm, path, (unsigned)c->function_size,
-                         (size_t)LSP_FUNCTION_SIZE_1_0);
+                         "expected %zu to %d", nm, path, (unsigned)c->function_size,
+                         (size_t)LSP_FUNCTION_SIZE_1_0, MAX_FUNCTION_SIZE);
     if (c->nfunctions == 0 || !c->functions || c->nfunctions > MAX_FUNCTIONS)
         return ls_errorf(err, s->path, r->line, r->col,
                          "plugin '%s' (%s) has a damaged descriptor: it lists %s functions",
@@ -191,10 +197,31 @@ static int plugin_load(plugin_backend *b, plugin *p, const ls_ruleref *r, ls_err
 {
     const ls_scheme *s = b->s;
     struct stat st;
+    size_t found = 0;
     for (size_t i = 0; i < b->ndirs && !p->path; i++) {
         char *path = so_path(b->dirs[i], p->name);
-        if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) p->path = path;
+        if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) p->path = path, found = i;
         else free(path);
+    }
+    /* dlopen of a FIFO waits for a writer forever; a device is no plugin. */
+    if (p->path && !S_ISREG(st.st_mode))
+        return ls_errorf(err, s->path, r->line, r->col,
+                         "plugin '%s' (%s) is not a regular file (%s)", p->name, p->path,
+                         S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
+                                                             ? "a device" : "a special file");
+    /* A NAME.so beside the scheme comes before the installed plugins: one
+     * that hides an installed plugin of the same name is said, so that a
+     * scheme received from elsewhere cannot swap a plugin silently. */
+    if (p->path && s->dir && !strcmp(b->dirs[found], s->dir)) {
+        for (size_t j = found + 1; j < b->ndirs && !p->shadows; j++) {
+            char *other = so_path(b->dirs[j], p->name);
+            if (stat(other, &st) == 0 && S_ISREG(st.st_mode)) p->shadows = other;
+            else free(other);
+        }
+        if (p->shadows)
+            ls_warnf(err, s->path, r->line, r->col,
+                     "plugin '%s' is loaded from the scheme's directory (%s), not the installed %s: "
+                     "make sure it is the plugin you mean", p->name, p->path, p->shadows);
     }
     if (!p->path) {
         ls_buf l;
@@ -291,7 +318,9 @@ static int pl_bind(ls_backend *self, int node, ls_errors *err)
     if (!p) return -1;
     const lsp_function *fn = function_get(p, r->function);
     if (!fn) return no_function(p, s, r, err);
-    return ls_plugin_host_bind(s, node, p->name, p->path, fn, bd, err);
+    if (ls_plugin_host_bind(s, node, p->name, p->path, fn, bd, err)) return -1;
+    bd->serial = !(p->desc.flags & LSP_THREADSAFE);
+    return 0;
 }
 
 static int pl_call(ls_backend *self, ls_rule_call *rc)
@@ -322,7 +351,10 @@ static int pl_loaded(const ls_backend *self, size_t i, ls_loaded_file *out)
 {
     const char *name, *path, *version;
     if (ls_plugin_loaded(self, i, &name, &path, &version)) return -1;
-    *out = (ls_loaded_file){LS_LOADED_PLUGIN, path, name, version};
+    *out = (ls_loaded_file){LS_LOADED_PLUGIN, path, name, version, NULL};
+    const plugin_backend *b = (const plugin_backend *)self;
+    for (size_t k = 0; k < b->nplugins; k++)
+        if (b->plugins[k]->path && !strcmp(b->plugins[k]->path, path)) out->shadows = b->plugins[k]->shadows;
     return 0;
 }
 

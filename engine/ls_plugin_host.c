@@ -12,9 +12,11 @@
  * (marking them in c->reads), group statistics and flags, and collects
  * the result and reasons into the ls_rule_call.
  */
+#include "ls_guard.h"
 #include "ls_plugin_host.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -661,11 +663,18 @@ int ls_plugin_host_bind(const ls_scheme *s, int node, const char *plugin, const 
     bd->item.points = nd->no_points ? HUGE_VAL : ls_dec_to_double(nd->points, s->digits);
     bd->item.verb = nd->section == LS_SEC_BONUS ? "加" : "扣";
     lsp_bind_ctx ctx = {.s = s, .nd = nd, .bd = bd, .plugin = plugin, .fn = fn, .err = err};
+    ls_guard_install();
+    ls_guard_site site = {s, node, -1, plugin, path, fn->name, "binding the item"};
+    ls_guard_enter(&site);
     int rc = fn->bind ? fn->bind(&host, &ctx) : 0;
+    ls_guard_enter(NULL);
     if (rc != 0 || ctx.nerrors) {
         if (!ctx.nerrors)
             bind_errorat(&ctx, NULL, "the plugin rejected the item without saying why");
+        site.phase = "freeing its state";
+        ls_guard_enter(&site);
         if (ctx.has_state && ctx.state && fn->free_state) fn->free_state(ctx.state);
+        ls_guard_enter(NULL);
         memset(bd, 0, sizeof *bd);
         return -1;
     }
@@ -685,7 +694,17 @@ int ls_plugin_host_call(const ls_scheme *s, const ls_plugin_binding *bd, ls_rule
     c.unit.group = s->groups[u->group].id;
     c.unit.group_name = s->groups[u->group].name;
     rc->value = 0;
+    /* One lock for every plugin that did not declare LSP_THREADSAFE: what
+     * such a plugin keeps outside its states is touched by one thread at a
+     * time, whichever of its functions runs. */
+    static pthread_mutex_t serial = PTHREAD_MUTEX_INITIALIZER;
+    ls_guard_install();   /* once per thread; then a thread-local test */
+    ls_guard_site site = {s, rc->node, rc->unit, bd->plugin, bd->path, bd->fn->name, "scoring"};
+    if (bd->serial) pthread_mutex_lock(&serial);
+    ls_guard_enter(&site);
     int st = bd->fn->score(&host, &c);
+    ls_guard_enter(NULL);
+    if (bd->serial) pthread_mutex_unlock(&serial);
     const char *nm = bd->plugin, *fn = bd->fn->name, *path = bd->path;
     int ret = 0;
     if (c.failure)
@@ -714,6 +733,9 @@ int ls_plugin_host_call(const ls_scheme *s, const ls_plugin_binding *bd, ls_rule
 
 void ls_plugin_host_unbind(ls_plugin_binding *bd)
 {
-    if (bd->fn && bd->state && bd->fn->free_state) bd->fn->free_state(bd->state);
+    if (bd->fn && bd->state && bd->fn->free_state) {
+        /* unguarded: the binding keeps no scheme position for a message */
+        bd->fn->free_state(bd->state);
+    }
     memset(bd, 0, sizeof *bd);
 }

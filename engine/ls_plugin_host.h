@@ -13,9 +13,11 @@
  * (rules/lawscore.lua), so that a plugin and the Lua helper of the same
  * name give the same score and the same reasons, word for word.
  *
- * Depends on: ls_i18n, lawscore_plugin (include/lawscore_plugin.h), ls_rule,
- * ls_scheme, ls_yaml (params are the scheme's YAML nodes), ls_data,
- * ls_stats, ls_value, ls_error, ls_util.
+ * Depends on: ls_i18n, lawscore_plugin (include/lawscore_plugin.h), ls_guard
+ * (plugin code runs guarded: exit() and crashes name the plugin, item and
+ * unit), ls_rule, ls_scheme, ls_yaml (params are the scheme's YAML nodes),
+ * ls_data, ls_stats, ls_value, ls_error, ls_util, pthreads (one lock for
+ * plugins that are not LSP_THREADSAFE).
  */
 #ifndef LS_PLUGIN_HOST_H
 #define LS_PLUGIN_HOST_H
@@ -32,6 +34,8 @@ typedef struct ls_plugin_binding {
     const lsp_function *fn;    /* NULL: not bound */
     void *state;               /* what the bind callback kept (set_state) */
     lsp_item item;             /* what the plugin sees of the item */
+    int serial;                /* the plugin is not LSP_THREADSAFE: its calls
+                                  are made one at a time, process-wide */
 } ls_plugin_binding;
 
 /* Bind leaf `node` of s to function fn of plugin `plugin` (loaded from

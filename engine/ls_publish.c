@@ -10,6 +10,7 @@
 #include "ls_export_html.h"
 #include "ls_export_json.h"
 #include "ls_export_xlsx.h"
+#include "ls_guard.h"
 #include "ls_layout.h"
 #include "ls_outdir.h"
 #include "ls_util.h"
@@ -49,6 +50,7 @@ typedef struct json_job {
     const ls_run *r;
     const ls_manifest *m;
     FILE *f;
+    int pretty;
     ls_errors err;           /* the thread's own: ls_errors is not shared */
     int rc;
 } json_job;
@@ -56,8 +58,16 @@ typedef struct json_job {
 static void *write_json(void *arg)
 {
     json_job *j = arg;
-    j->rc = ls_write_json(j->r, j->m, j->f, &j->err);
+    j->rc = ls_write_json(j->r, j->m, j->f, j->pretty, &j->err);
     return NULL;
+}
+
+/* A writer's errors from index `from` on name no file: they are about
+ * DIR/name. */
+static void name_file(ls_errors *err, size_t from, const char *dir, const char *name)
+{
+    for (size_t i = from; i < err->n; i++)
+        if (!err->v[i].path) err->v[i].path = ls_format("%s/%s", dir, name);
 }
 
 /* Add file `name` to the output when its format is wanted; *f NULL
@@ -78,18 +88,22 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     size_t nunits = r->scheme->nunits;
     size_t max_sheets = o && o->max_sheets ? o->max_sheets : LS_LAYOUT_MAX_SHEETS;
     int sheets = (o && o->all_sheets) || nunits <= max_sheets;
-    ls_outdir *od = ls_outdir_open(dir, err);
+    ls_outdir *od = o && o->od ? o->od : ls_outdir_open(dir, err);
+    ls_items_csv *items = o && o->od ? o->items : NULL;
     if (!od) return -1;
-    FILE *fres, *fitems, *fjson, *fxlsx, *fhtml;
+    /* a plugin crashing from here on takes the unfinished output with it */
+    ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
+    FILE *fres, *fitems = NULL, *fjson, *fxlsx, *fhtml;
     if (want(od, formats, LS_OUT_CSV, "results.csv", &fres, err) ||
-        want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err) ||
+        (!items && want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err)) ||
         want(od, formats, LS_OUT_JSON, "results.json", &fjson, err) ||
         want(od, formats, LS_OUT_XLSX, "results.xlsx", &fxlsx, err) ||
         want(od, formats, LS_OUT_HTML, "report.html", &fhtml, err)) {
+        if (items) ls_items_csv_finish(items, err);
         ls_outdir_abort(od);
         return -1;
     }
-    json_job job = {r, m, fjson, {0}, 0};
+    json_job job = {r, m, fjson, o && o->pretty, {0}, 0};
     ls_errors_init(&job.err);
     pthread_t t;
     int threaded = 0;
@@ -98,18 +112,32 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
         if (!threaded) write_json(&job);
     }
     int rc = 0;
+    size_t from = err->n;
     if (fres) rc = ls_write_results_csv(r, fres, err);
-    if (!rc && fitems) rc = ls_write_items_csv(r, fitems, err);
+    name_file(err, from, dir, "results.csv");
+    from = err->n;
+    if (items) {
+        if (ls_items_csv_finish(items, err)) rc = -1;
+    } else if (!rc && fitems) {
+        rc = ls_write_items_csv(r, fitems, err);
+    }
+    name_file(err, from, dir, "items.csv");
+    from = err->n;
     if (!rc && fxlsx)
         rc = ls_write_xlsx(r, m, sheets, ls_outdir_tmp_path(od, "results.xlsx"), "results.xlsx",
                            err);
+    name_file(err, from, dir, "results.xlsx");
+    from = err->n;
     if (!rc && fhtml) rc = ls_write_html(r, m, sheets, fhtml, err);
+    name_file(err, from, dir, "report.html");
     if (threaded) pthread_join(t, NULL);
     /* the JSON writer's messages after the others', in a fixed order */
+    from = err->n;
     for (size_t i = 0; i < job.err.n; i++) {
         const ls_diag *d = &job.err.v[i];
         ls_errorf(err, d->path, d->line, d->col, "%s", d->msg);
     }
+    name_file(err, from, dir, "results.json");
     ls_errors_cleanup(&job.err);
     if (rc || job.rc) {
         ls_outdir_abort(od);

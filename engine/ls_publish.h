@@ -10,9 +10,13 @@
  * above LS_LAYOUT_MAX_SHEETS units (ls_layout.h) they hold the 通报, 扣分明细 and charts
  * but not every unit's 评分表 (a note says so), unless all_sheets is set.
  *
+ * The set is published in one step (ls_outdir.h): readers of the
+ * directory see the old files or the new ones, never a mix.
+ *
  * Depends on: ls_outdir, ls_export_csv, ls_export_json, ls_export_xlsx,
  * ls_export_html, ls_layout, ls_manifest, ls_score, ls_error, ls_util,
- * pthreads (POSIX threads).
+ * ls_guard (a crashing plugin removes the unfinished output), pthreads
+ * (POSIX threads).
  */
 #ifndef LS_PUBLISH_H
 #define LS_PUBLISH_H
@@ -30,20 +34,32 @@ enum {
     LS_OUT_ALL = 15
 };
 
+typedef struct ls_outdir ls_outdir;
+typedef struct ls_items_csv ls_items_csv;
+
 typedef struct ls_publish_opts {
     unsigned formats;  /* LS_OUT_* bits; 0 means LS_OUT_ALL */
     int all_sheets;    /* every unit's 评分表 whatever the count */
     size_t max_sheets; /* the count above which they are left out;
                                 0 means LS_LAYOUT_MAX_SHEETS */
+    int pretty;        /* results.json indented for people */
+    /* An output the caller opened on dir before scoring, with items.csv
+     * written into it while the units were scored by `items` (see
+     * ls_score_sink; NULL when CSV is not among the formats): ls_publish
+     * finishes `items`, writes the other files into od and commits or
+     * aborts it (od and items are freed either way).  NULL: ls_publish
+     * opens dir and writes every file. */
+    ls_outdir *od;
+    ls_items_csv *items;
 } ls_publish_opts;
 
 /* Parse a --formats list ("csv,json,xlsx,html", any order, at least one,
  * no repeats) into *out.  0, or -1 with an error naming the bad word. */
 int ls_publish_parse_formats(const char *list, unsigned *out, ls_errors *err);
 
-/* Write the files of r into dir (created if missing).  o may be NULL (every
- * format, sheets by the default).  Returns 0, or -1 with the errors in err
- * and no new file in dir. */
+/* Write the files of r into dir (created if missing; with o->od, those
+ * not written yet).  o may be NULL (every format, sheets by the default).
+ * Returns 0, or -1 with the errors in err and no new file in dir. */
 int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_publish_opts *o,
                ls_errors *err);
 

@@ -15,6 +15,14 @@
 typedef struct rd {
     ls_results *r;
     int bad;
+    /* results.json's "items" and "indicators" tables: a node's number,
+     * name, section and points and an indicator's name are there once,
+     * by id (read once, shared by every unit's nodes) */
+    ls_rnode *items;
+    size_t nitems;
+    ls_strmap item_ix;
+    const char **ind_names;
+    ls_strmap ind_ix;
 } rd;
 
 static yajl_val get(yajl_val obj, const char *key)
@@ -52,13 +60,50 @@ static ls_fixed fixed(rd *d, yajl_val v)
 static size_t arr_len(yajl_val v) { return v && YAJL_IS_ARRAY(v) ? v->u.array.len : 0; }
 static yajl_val arr_at(yajl_val v, size_t i) { return v->u.array.values[i]; }
 
+/* The "items" and "indicators" tables. */
+static void read_tables(rd *d, yajl_val root)
+{
+    yajl_val items = get(root, "items"), inds = get(root, "indicators");
+    d->nitems = arr_len(items);
+    d->items = ls_arena_alloc(&d->r->arena, (d->nitems ? d->nitems : 1) * sizeof *d->items);
+    memset(d->items, 0, (d->nitems ? d->nitems : 1) * sizeof *d->items);
+    for (size_t i = 0; i < d->nitems; i++) {
+        yajl_val o = arr_at(items, i);
+        ls_rnode *n = &d->items[i];
+        n->id = str(d, get(o, "id"));
+        n->number = str(d, get(o, "number"));
+        n->name = str(d, get(o, "name"));
+        n->section = str(d, get(o, "section"));
+        n->points = fixed(d, get(o, "points"));
+        ls_strmap_put(&d->item_ix, n->id, (int)i, NULL);
+    }
+    size_t ninds = arr_len(inds);
+    d->ind_names = ls_arena_alloc(&d->r->arena, (ninds ? ninds : 1) * sizeof *d->ind_names);
+    for (size_t i = 0; i < ninds; i++) {
+        yajl_val o = arr_at(inds, i);
+        d->ind_names[i] = str(d, get(o, "name"));
+        ls_strmap_put(&d->ind_ix, str(d, get(o, "id")), (int)i, NULL);
+    }
+}
+
 static void read_node(rd *d, ls_rnode *n, yajl_val o)
 {
     n->id = str(d, get(o, "id"));
-    n->number = str(d, get(o, "number"));
-    n->name = str(d, get(o, "name"));
-    n->section = str(d, get(o, "section"));
-    n->points = fixed(d, get(o, "points"));
+    int it = ls_strmap_get(&d->item_ix, n->id);
+    if (it >= 0) {
+        n->id = d->items[it].id;
+        n->number = d->items[it].number;
+        n->name = d->items[it].name;
+        n->section = d->items[it].section;
+        n->points = d->items[it].points;
+    } else {
+        /* results.json before the items table (archives published by
+         * earlier builds) has them in each node */
+        n->number = str(d, get(o, "number"));
+        n->name = str(d, get(o, "name"));
+        n->section = str(d, get(o, "section"));
+        n->points = fixed(d, get(o, "points"));
+    }
     n->state = str(d, get(o, "state"));
     n->scored = !strcmp(n->state, "scored");
     yajl_val sc = get(o, "score");
@@ -72,7 +117,8 @@ static void read_node(rd *d, ls_rnode *n, yajl_val o)
     for (size_t i = 0; i < n->ninds; i++) {
         yajl_val x = arr_at(inds, i);
         n->inds[i].id = str(d, get(x, "id"));
-        n->inds[i].name = str(d, get(x, "name"));
+        int k = ls_strmap_get(&d->ind_ix, n->inds[i].id);
+        n->inds[i].name = k >= 0 ? d->ind_names[k] : str(d, get(x, "name"));
         n->inds[i].value = value_text(d, get(x, "value"));
     }
 }
@@ -158,7 +204,9 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
     ls_arena_init(&r->arena);
     ls_strmap_init(&r->unit_ix);
     ls_strmap_init(&r->former_ix);
-    rd d = {r, 0};
+    rd d = {r, 0, NULL, 0, {0}, NULL, {0}};
+    ls_strmap_init(&d.item_ix);
+    ls_strmap_init(&d.ind_ix);
     r->source = ls_arena_strdup(&r->arena, source);
     yajl_val as = get(root, "assessment"), units = get(root, "units");
     if (!as || !units || !YAJL_IS_ARRAY(units)) {
@@ -181,6 +229,7 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         r->groups[i].id = str(&d, get(arr_at(groups, i), "id"));
         r->groups[i].name = str(&d, get(arr_at(groups, i), "name"));
     }
+    read_tables(&d, root);
     r->nunits = arr_len(units);
     r->units = ls_arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof *r->units);
     memset(r->units, 0, (r->nunits ? r->nunits : 1) * sizeof *r->units);
@@ -203,6 +252,8 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         a->date = str(&d, get(e, "date"));
     }
     yajl_tree_free(root);
+    ls_strmap_cleanup(&d.item_ix);
+    ls_strmap_cleanup(&d.ind_ix);
     index_units(r);
     if (d.bad) {
         ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "

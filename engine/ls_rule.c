@@ -131,6 +131,22 @@ void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *
         const ls_node *n = &c->scheme->nodes[c->node];
         ls_notef(err, ls_rule_call_path(c), c->err_line, 0, "the rule of %s %s '%s' uses it here",
                  ls_section_name(n->section), n->number, n->name);
+    } else if (c->err_line <= 0) {
+        /* No line in the script or plugin (a bad return value, a plugin
+         * failure): the position is the item's rule in the scheme, and
+         * the message names the file that failed. */
+        const ls_node *n = &c->scheme->nodes[c->node];
+        const char *file = ls_rule_call_path(c);
+        if (strcmp(file, spath)) {
+            size_t first = strcspn(msg, "\n");
+            char *m2 = ls_format(_("%.*s (in %s)%s"), (int)first, msg, file, msg + first);
+            add_diag(err, sev, spath, n->rule.line, n->rule.col, m2);
+            free(m2);
+        } else {
+            add_diag(err, sev, spath, n->rule.line, n->rule.col, msg);
+        }
+        if (c->err_scheme_line > 0 && c->err_note)
+            ls_notef(err, spath, c->err_scheme_line, c->err_scheme_col, "%s", c->err_note);
     } else {
         add_diag(err, sev, ls_rule_call_path(c), c->err_line, 0, msg);
         if (c->err_scheme_line > 0 && c->err_note)

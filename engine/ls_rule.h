@@ -99,7 +99,9 @@ const char *ls_rule_call_path(const ls_rule_call *c);
 /* Record the failure in err as  path:line: error: <describe>, followed by
  * a note at the scheme place when the call has one (see err_scheme_line;
  * a LS_RULE_ERR_PARAM failure is reported at the scheme place, with the
- * script line as the note).  Returns -1. */
+ * script line as the note).  A failure without a script line (a bad
+ * return value, a plugin failure) is reported at the item's rule in the
+ * scheme, naming the failing file.  Returns -1. */
 int ls_rule_call_report(const ls_rule_call *c, ls_errors *err);
 /* The same with the severity and message of the caller's choice: lint
  * reports probe failures with it.  `head` (the message without the
@@ -123,6 +125,9 @@ typedef struct ls_loaded_file {
     const char *path;        /* the file loaded */
     const char *name;        /* plugin: its name in the scheme; script: the path */
     const char *version;     /* plugin: its own version, may be ""; script: "" */
+    const char *shadows;     /* plugin: the installed plugin of the same name
+                                it hides (it was found beside the scheme),
+                                or NULL */
 } ls_loaded_file;
 
 typedef struct ls_backend ls_backend;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ls_i18n.h"
+#include "ls_scope.h"
 #include "ls_intable.h"
 #include "ls_util.h"
 #include "ls_yread.h"
@@ -24,7 +25,19 @@ typedef struct loader {
     int rc;
     size_t capnodes, capgroups, capunits, capinds;
     int bad_points;          /* some points unreadable: sums would mislead */
+    const ls_scope *scope;   /* directories besides the scheme's, or NULL */
 } loader;
+
+/* A file the scheme names must stay within its directory (or one the
+ * user allowed): 0, or -1 with an error at node n. */
+static int check_scope(loader *ld, const ls_ynode *n, const char *what, const char *rel)
+{
+    const char *why = ls_scope_refuses(ld->s->dir, rel, ld->scope);
+    if (!why) return 0;
+    return ls_yr_error(&ld->r, n,
+                       "%s '%s' %s: a scheme names files inside its directory (%s); allow another "
+                       "directory with --allow-dir DIR", _(what), rel, _(why), ld->s->dir);
+}
 
 #define FAIL(x) do { if ((x) != 0) ld->rc = -1; } while (0)
 
@@ -434,7 +447,9 @@ static int group_ref(loader *ld, const char *name, const char *path, int line, i
         ls_buf_init(&b);
         for (size_t i = 0; i < ld->s->ngroups; i++)
             ls_buf_printf(&b, "%s%s", i ? ", " : "", ld->s->groups[i].id);
-        ls_errorf(ld->err, path, line, col, "unknown group '%s' (the scheme's groups: %s)", name, b.p);
+        char ex[96];
+        ls_errorf(ld->err, path, line, col, "unknown group '%s' (the scheme's groups: %s)",
+                  ls_excerpt(name, 60, ex, sizeof ex), b.p);
         ls_buf_cleanup(&b);
     }
     return g;
@@ -574,9 +589,10 @@ static void load_units_table(loader *ld, const ls_intable *t)
         u->id = ls_arena_strdup(&s->arena, row->f[ci].text);
         u->name = cn >= 0 && row->f[cn].text[0] ? ls_arena_strdup(&s->arena, row->f[cn].text) : u->id;
         if (!u->id[0] || strpbrk(u->id, " \t,\"'/\n")) {
+            char ex[96];
             ld->rc = ls_errorf(ld->err, path, row->f[ci].line, row->f[ci].col,
                                "a unit id must be non-empty, without spaces, commas, quotes or slashes, "
-                               "found '%s'", u->id);
+                               "found '%s'", ls_excerpt(u->id, 60, ex, sizeof ex));
             continue;
         }
         const ls_incell *gc = &row->f[cg];
@@ -622,6 +638,7 @@ static void load_units(loader *ld, const ls_ynode *un)
     if (un->kind == LS_YSEQ) { load_units_yaml(ld, &ld->r, un); return; }
     const char *rel;
     if (ls_yr_text(&ld->r, un, "units", &rel)) { ld->rc = -1; return; }
+    if (check_scope(ld, un, N_("units file"), rel)) { ld->rc = -1; return; }
     char *path = ls_path_join(s->dir, rel);
     size_t len = strlen(path);
     (void)len;
@@ -812,7 +829,14 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
         if (sec != LS_SEC_MAIN) ld->rc = ls_yr_error(&ld->r, items, "%ss cannot have sub-items", what);
         else load_children(ld, idx, items, depth + 1, sec, number);
     } else if (rule) {
-        FAIL(ls_ruleref_read(&s->nodes[idx].rule, rule, params, s->dir, &s->arena, &ld->r));
+        /* The script's name is checked before it is read: the reader's
+         * "not found" must not tell what exists outside. */
+        const ls_ynode *lua = rule->kind == LS_YMAP ? ls_ymap_get(rule, "lua") : rule;
+        if (lua && lua->kind == LS_YSCALAR && !ls_ynode_is_null(lua) &&
+            check_scope(ld, lua, N_("rule file"), lua->str))
+            ld->rc = -1;
+        else
+            FAIL(ls_ruleref_read(&s->nodes[idx].rule, rule, params, s->dir, &s->arena, &ld->r));
     } else {
         ld->rc = ls_yr_error(&ld->r, yn, "'%s' has neither 'items' nor a 'rule'", node->id);
     }
@@ -911,6 +935,11 @@ static void load_tie_breaks(loader *ld, const ls_ynode *gl)
 
 ls_scheme *ls_scheme_load(const char *path, ls_errors *err)
 {
+    return ls_scheme_load_scoped(path, NULL, err);
+}
+
+ls_scheme *ls_scheme_load_scoped(const char *path, const ls_scope *scope, ls_errors *err)
+{
     ls_scheme *s = ls_xcalloc(1, sizeof *s);
     ls_arena_init(&s->arena);
     ls_strmap_init(&s->unit_ix);
@@ -923,7 +952,7 @@ ls_scheme *ls_scheme_load(const char *path, ls_errors *err)
     char *dir = ls_dirname(path);
     s->dir = ls_arena_strdup(&s->arena, dir);
     free(dir);
-    loader ld0 = {.s = s, .err = err}, *ld = &ld0;
+    loader ld0 = {.s = s, .err = err, .scope = scope}, *ld = &ld0;
     ld->r.path = s->path;
     ld->r.err = err;
     s->doc = ls_xcalloc(1, sizeof *s->doc);

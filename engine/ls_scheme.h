@@ -8,7 +8,8 @@
  * Depends on: ls_i18n, ls_yread (and through it ls_yaml: the scheme's YAML stays
  * loaded, rule parameters are handed to rule backends as YAML nodes; this
  * header only names their types), ls_intable (units tables), ls_value,
- * ls_decimal, ls_strmap, ls_arena, ls_error, ls_util.
+ * ls_decimal, ls_strmap, ls_arena, ls_scope (the directories its files
+ * may come from), ls_error, ls_util.
  */
 #ifndef LS_SCHEME_H
 #define LS_SCHEME_H
@@ -147,6 +148,11 @@ typedef struct ls_scheme {
  * with ls_scheme_free; on failure returns NULL with every error found
  * recorded in err. */
 ls_scheme *ls_scheme_load(const char *path, ls_errors *err);
+/* The same, the files the scheme names (rule scripts, a units file) may
+ * also come from the directories of scope (may be NULL: only the scheme's
+ * own directory; see ls_scope.h). */
+struct ls_scope;
+ls_scheme *ls_scheme_load_scoped(const char *path, const struct ls_scope *scope, ls_errors *err);
 void ls_scheme_free(ls_scheme *s);
 
 /* Lookups by id; -1 when absent. */

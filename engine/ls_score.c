@@ -5,9 +5,19 @@
  * All arithmetic after a rule returns is on ls_fixed integers: a rule's
  * value is rounded once (half up) at the scheme's precision, and every sum
  * after that is exact.
+ *
+ * Threads (see ls_score.h): workers take chunks in order from an atomic
+ * counter; a chunk's cells are written in place (rows of other chunks are
+ * never touched), its reasons, reads and errors go to its own arrays.
+ * Without keep_going the lowest failing chunk is remembered (fail_at) and
+ * no chunk after it is started.  The sink's thread follows the chunks in
+ * order (a flag per chunk and a condition variable).  join_chunks runs
+ * after every thread has ended.
  */
 #include "ls_score.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,22 +26,55 @@
 #include "ls_stats.h"
 #include "ls_util.h"
 
-static void add_reason(ls_run *r, const char *s)
+/* What a chunk of units produced besides its cells: reason0 and read0 of
+ * its cells index these until the chunks are joined. */
+typedef struct chunk {
+    const char **reasons;
+    size_t nreasons, capreasons;
+    int *reads;
+    size_t nreads, capreads;
+    size_t nerrors;          /* cells in error */
+    ls_errors err;           /* rule errors, in unit order */
+    atomic_int done;         /* scored (or stopped at an error) */
+} chunk;
+
+/* One scoring thread. */
+typedef struct worker {
+    const ls_backends *b;    /* its own rule states */
+    ls_arena *arena;         /* where its reasons' text goes */
+    unsigned char *reads;    /* scratch: scheme->ninds flags */
+    const ls_adjustments *decisions;   /* score decisions on appeal; NULL: none */
+} worker;
+
+/* What the threads of one run share. */
+typedef struct shared {
+    ls_run *r;
+    ls_stats *st;
+    int keep_going;
+    size_t chunk;            /* units per chunk */
+    chunk *chunks;
+    size_t nchunks;
+    atomic_size_t next;      /* next chunk to hand out */
+    atomic_size_t fail_at;   /* lowest chunk with a rule error (no keep_going) */
+    pthread_mutex_t lock;    /* with `ready`: wakes the sink's thread */
+    pthread_cond_t ready;
+} shared;
+
+static void add_reason(chunk *ch, ls_arena *a, const char *s)
 {
-    LS_GROW(r->reasons, r->nreasons, r->capreasons, 256);
-    r->reasons[r->nreasons++] = ls_arena_strdup(&r->arena, s);
+    LS_GROW(ch->reasons, ch->nreasons, ch->capreasons, 256);
+    ch->reasons[ch->nreasons++] = ls_arena_strdup(a, s);
 }
 
-static void add_read(ls_run *r, int ind)
+static void add_read(chunk *ch, int ind)
 {
-    LS_GROW(r->reads, r->nreads, r->capreads, 256);
-    r->reads[r->nreads++] = ind;
+    LS_GROW(ch->reads, ch->nreads, ch->capreads, 256);
+    ch->reads[ch->nreads++] = ind;
 }
 
 /* Evaluate one leaf for one unit into its cell.  Returns -1 on a rule
- * error (already recorded in err). */
-static int score_leaf(ls_run *r, const ls_backends *b, ls_stats *st, unsigned char *reads,
-                      int unit, int leaf, const ls_adjustments *decisions, ls_errors *err)
+ * error (already recorded in ch->err). */
+static int score_leaf(ls_run *r, const worker *w, chunk *ch, ls_stats *st, int unit, int leaf)
 {
     const ls_scheme *s = r->scheme;
     const ls_node *n = &s->nodes[leaf];
@@ -40,8 +83,9 @@ static int score_leaf(ls_run *r, const ls_backends *b, ls_stats *st, unsigned ch
         c->state = LS_CELL_NA;
         return 0;
     }
-    ls_backend *be = b->by_kind[n->rule.kind];
+    ls_backend *be = w->b->by_kind[n->rule.kind];
     ls_rule_call call;
+    unsigned char *reads = w->reads;
     memset(reads, 0, s->ninds ? s->ninds : 1);
     ls_rule_call_init(&call, s, r->data, st, unit, leaf, reads);
     int rc = 0;
@@ -53,29 +97,29 @@ static int score_leaf(ls_run *r, const ls_backends *b, ls_stats *st, unsigned ch
     for (size_t i = 0; !rc && i < call.reasons.n; i++)
         if (!ls_utf8_valid(call.reasons.v[i], strlen(call.reasons.v[i]), NULL))
             rc = ls_rule_call_fail(&call, n->rule.path, 0, "reason %zu is not valid UTF-8 text", i + 1);
-    c->reason0 = (uint32_t)r->nreasons;
-    c->read0 = (uint32_t)r->nreads;
+    c->reason0 = (uint32_t)ch->nreasons;
+    c->read0 = (uint32_t)ch->nreads;
     if (rc) {
-        ls_rule_call_report(&call, err);
+        ls_rule_call_report(&call, &ch->err);
         /* the message is the cell's explanation in the results */
-        add_reason(r, call.err_msg ? call.err_msg : "failed");
+        add_reason(ch, w->arena, call.err_msg ? call.err_msg : "failed");
         c->nreasons = 1;
         c->state = LS_CELL_ERROR;
-        r->nerrors++;
+        ch->nerrors++;
         ls_rule_call_cleanup(&call);
         return -1;
     }
-    for (size_t i = 0; i < call.reasons.n; i++) add_reason(r, call.reasons.v[i]);
+    for (size_t i = 0; i < call.reasons.n; i++) add_reason(ch, w->arena, call.reasons.v[i]);
     c->nreasons = (uint32_t)call.reasons.n;
     for (size_t i = 0; i < s->ninds; i++)
-        if (reads[i]) add_read(r, (int)i);
-    c->nread = (uint32_t)(r->nreads - c->read0);
+        if (reads[i]) add_read(ch, (int)i);
+    c->nread = (uint32_t)(ch->nreads - c->read0);
     ls_rule_call_cleanup(&call);
 
     c->state = LS_CELL_SCORED;
     /* a score decided on appeal (复核) replaces the rule's; the rule's
      * reasons stay, and ls_explain says what was decided */
-    const ls_adjustment *dec = ls_adjustments_decision(decisions, (size_t)unit, (size_t)leaf);
+    const ls_adjustment *dec = ls_adjustments_decision(w->decisions, (size_t)unit, (size_t)leaf);
     if (dec) v = dec->score;
     c->raw = v;
     if (n->section == LS_SEC_VETO) {
@@ -151,6 +195,141 @@ static void total_unit(ls_run *r, int unit)
     }
 }
 
+static void sum_categories(ls_run *r, int unit);
+static void total_unit(ls_run *r, int unit);
+
+/* Score the units of chunk k.  Returns -1 at the first rule error when
+ * not keep_going (the chunk stops there, as a single thread would). */
+static int score_chunk(shared *sh, const worker *w, size_t k)
+{
+    ls_run *r = sh->r;
+    const ls_scheme *s = r->scheme;
+    chunk *ch = &sh->chunks[k];
+    size_t end = (k + 1) * sh->chunk < s->nunits ? (k + 1) * sh->chunk : s->nunits;
+    for (size_t u = k * sh->chunk; u < end; u++) {
+        for (size_t i = 0; i < s->nleaves; i++)
+            if (score_leaf(r, w, ch, sh->st, (int)u, s->leaves[i]) && !sh->keep_going) return -1;
+        sum_categories(r, (int)u);
+        total_unit(r, (int)u);
+    }
+    return 0;
+}
+
+/* A thread's loop: take the next chunk until none is left, or until the
+ * chunks left come after one that failed (their results would not be
+ * used: a single thread would have stopped). */
+static void work(shared *sh, const worker *w)
+{
+    for (;;) {
+        size_t k = atomic_fetch_add(&sh->next, 1);
+        if (k >= sh->nchunks || k > atomic_load(&sh->fail_at)) return;
+        if (score_chunk(sh, w, k) != 0) {
+            size_t f = atomic_load(&sh->fail_at);
+            while (k < f && !atomic_compare_exchange_weak(&sh->fail_at, &f, k))
+                ;
+        }
+        pthread_mutex_lock(&sh->lock);
+        atomic_store(&sh->chunks[k].done, 1);
+        pthread_cond_broadcast(&sh->ready);
+        pthread_mutex_unlock(&sh->lock);
+    }
+}
+
+typedef struct sink_arg {
+    shared *sh;
+    const ls_score_sink *sink;
+} sink_arg;
+
+/* The sink's thread: each chunk in order once it is scored, seen through
+ * a view of the run with the chunk's own reasons and reads (its cells
+ * index them until the chunks are joined, after this thread ends). */
+static void *sink_main(void *p)
+{
+    sink_arg *a = p;
+    shared *sh = a->sh;
+    const ls_scheme *s = sh->r->scheme;
+    for (size_t k = 0; k < sh->nchunks; k++) {
+        pthread_mutex_lock(&sh->lock);
+        while (!atomic_load(&sh->chunks[k].done) && atomic_load(&sh->fail_at) >= k)
+            pthread_cond_wait(&sh->ready, &sh->lock);
+        pthread_mutex_unlock(&sh->lock);
+        if (atomic_load(&sh->fail_at) <= k) break;
+        chunk *ch = &sh->chunks[k];
+        /* only what the scorers are done with: not a copy of the whole
+         * run, whose other fields the scoring thread still sets */
+        ls_run view;
+        memset(&view, 0, sizeof view);
+        view.scheme = sh->r->scheme;
+        view.data = sh->r->data;
+        view.cells = sh->r->cells;
+        view.units = sh->r->units;
+        view.reasons = ch->reasons;
+        view.nreasons = ch->nreasons;
+        view.reads = ch->reads;
+        view.nreads = ch->nreads;
+        view.self = sh->r->self;
+        view.adj = sh->r->adj;
+        view.original = sh->r->original;
+        size_t end = (k + 1) * sh->chunk < s->nunits ? (k + 1) * sh->chunk : s->nunits;
+        a->sink->units(a->sink->ctx, &view, k * sh->chunk, end);
+    }
+    return NULL;
+}
+
+typedef struct thread_arg {
+    shared *sh;
+    worker w;
+    pthread_t t;
+    int started;
+} thread_arg;
+
+static void *thread_main(void *p)
+{
+    thread_arg *a = p;
+    work(a->sh, &a->w);
+    return NULL;
+}
+
+/* Join the chunks' reasons, reads and errors in unit order, rebasing the
+ * cells' indices.  The chunks are emptied. */
+static void join_chunks(shared *sh, size_t nchunks, ls_errors *err)
+{
+    ls_run *r = sh->r;
+    const ls_scheme *s = r->scheme;
+    size_t nreasons = 0, nreads = 0;
+    for (size_t k = 0; k < nchunks; k++) {
+        nreasons += sh->chunks[k].nreasons;
+        nreads += sh->chunks[k].nreads;
+    }
+    r->reasons = ls_xmalloc((nreasons ? nreasons : 1) * sizeof *r->reasons);
+    r->reads = ls_xmalloc((nreads ? nreads : 1) * sizeof *r->reads);
+    r->capreasons = nreasons ? nreasons : 1;
+    r->capreads = nreads ? nreads : 1;
+    for (size_t k = 0; k < nchunks; k++) {
+        chunk *ch = &sh->chunks[k];
+        size_t end = (k + 1) * sh->chunk < s->nunits ? (k + 1) * sh->chunk : s->nunits;
+        for (size_t u = k * sh->chunk; u < end; u++) {
+            ls_cell *row = &r->cells[u * s->nnodes];
+            for (size_t i = 0; i < s->nleaves; i++) {
+                ls_cell *c = &row[s->leaves[i]];
+                c->reason0 += (uint32_t)r->nreasons;
+                c->read0 += (uint32_t)r->nreads;
+            }
+        }
+        if (ch->nreasons) memcpy(r->reasons + r->nreasons, ch->reasons, ch->nreasons * sizeof *ch->reasons);
+        if (ch->nreads) memcpy(r->reads + r->nreads, ch->reads, ch->nreads * sizeof *ch->reads);
+        r->nreasons += ch->nreasons;
+        r->nreads += ch->nreads;
+        /* gone as soon as copied: the peak is one copy plus a chunk */
+        free(ch->reasons);
+        free(ch->reads);
+        ch->reasons = NULL;
+        ch->reads = NULL;
+        r->nerrors += ch->nerrors;
+        ls_errors_append(err, &ch->err);
+    }
+}
+
 ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends *b,
                      const ls_score_opts *opts, ls_errors *err)
 {
@@ -158,25 +337,77 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
     ls_arena_init(&r->arena);
     r->scheme = s;
     r->data = d;
+    r->self = opts->self;
+    r->adj = opts->adj;
+    r->original = opts->original;
     r->cells = ls_xcalloc(s->nunits * s->nnodes + 1, sizeof *r->cells);
     r->units = ls_xcalloc(s->nunits ? s->nunits : 1, sizeof *r->units);
-    ls_stats *st = ls_stats_new(s, d);
-    unsigned char *reads = ls_xmalloc(s->ninds ? s->ninds : 1);
-    int failed = 0;
-    for (size_t u = 0; u < s->nunits && !failed; u++) {
-        for (size_t k = 0; k < s->nleaves; k++) {
-            if (score_leaf(r, b, st, reads, (int)u, s->leaves[k], opts->decisions, err) &&
-                !opts->keep_going) {
-                failed = 1;
-                break;
-            }
-        }
-        sum_categories(r, (int)u);
-        total_unit(r, (int)u);
+
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.r = r;
+    sh.st = ls_stats_new(s, d);
+    sh.keep_going = opts->keep_going;
+    sh.chunk = opts->chunk ? opts->chunk : LS_SCORE_CHUNK;
+    sh.nchunks = (s->nunits + sh.chunk - 1) / sh.chunk;
+    sh.chunks = ls_xcalloc(sh.nchunks ? sh.nchunks : 1, sizeof *sh.chunks);
+    for (size_t k = 0; k < sh.nchunks; k++) {
+        ls_errors_init(&sh.chunks[k].err);
+        atomic_init(&sh.chunks[k].done, 0);
     }
-    free(reads);
-    ls_stats_free(st);
-    if (failed) {
+    atomic_init(&sh.next, 0);
+    atomic_init(&sh.fail_at, sh.nchunks);
+    pthread_mutex_init(&sh.lock, NULL);
+    pthread_cond_init(&sh.ready, NULL);
+    sink_arg sa = {&sh, opts->sink};
+    pthread_t sink_t;
+    int sink_started = opts->sink && pthread_create(&sink_t, NULL, sink_main, &sa) == 0;
+
+    /* No more threads than chunks after the first. */
+    size_t nextra = opts->nextra;
+    if (nextra > sh.nchunks - (sh.nchunks > 0)) nextra = sh.nchunks - (sh.nchunks > 0);
+    size_t ninds = s->ninds ? s->ninds : 1;
+    thread_arg *t = ls_xcalloc(nextra + 1, sizeof *t);
+    if (nextra) {
+        r->arenas = ls_xcalloc(nextra, sizeof *r->arenas);
+        r->narenas = nextra;
+    }
+    for (size_t i = 0; i <= nextra; i++) {
+        t[i].sh = &sh;
+        t[i].w.b = i ? &opts->extra[i - 1] : b;
+        t[i].w.reads = ls_xmalloc(ninds);
+        t[i].w.decisions = opts->decisions;
+        if (i) ls_arena_init(&r->arenas[i - 1]);
+        t[i].w.arena = i ? &r->arenas[i - 1] : &r->arena;
+    }
+    for (size_t i = 1; i <= nextra; i++)
+        t[i].started = pthread_create(&t[i].t, NULL, thread_main, &t[i]) == 0;
+    work(&sh, &t[0].w);      /* the calling thread too; it finishes what others could not start */
+    for (size_t i = 1; i <= nextra; i++)
+        if (t[i].started) pthread_join(t[i].t, NULL);
+    if (sink_started) pthread_join(sink_t, NULL);
+    else if (opts->sink) sink_main(&sa);       /* no thread: after scoring */
+    pthread_mutex_destroy(&sh.lock);
+    pthread_cond_destroy(&sh.ready);
+    for (size_t i = 0; i <= nextra; i++) free(t[i].w.reads);
+    free(t);
+    ls_stats_free(sh.st);
+
+    size_t failed = atomic_load(&sh.fail_at);
+    if (failed < sh.nchunks) {
+        /* Without keep_going: the first error a single thread would have
+         * met is the first of the first chunk that failed. */
+        ls_errors_append(err, &sh.chunks[failed].err);
+    } else {
+        join_chunks(&sh, sh.nchunks, err);
+    }
+    for (size_t k = 0; k < sh.nchunks; k++) {
+        free(sh.chunks[k].reasons);
+        free(sh.chunks[k].reads);
+        ls_errors_cleanup(&sh.chunks[k].err);
+    }
+    free(sh.chunks);
+    if (failed < sh.nchunks) {
         ls_run_free(r);
         return NULL;
     }
@@ -196,5 +427,7 @@ void ls_run_free(ls_run *r)
     free(r->reasons);
     free(r->reads);
     ls_arena_cleanup(&r->arena);
+    for (size_t i = 0; i < r->narenas; i++) ls_arena_cleanup(&r->arenas[i]);
+    free(r->arenas);
     free(r);
 }

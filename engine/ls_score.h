@@ -5,9 +5,18 @@
  * items and vetoes, rescales units for which items do not apply, then
  * has ls_rank rank units within their group and grade them.
  *
+ * Threads.  Units are scored in chunks of LS_SCORE_CHUNK consecutive
+ * units, handed out in order to the calling thread and to one more thread
+ * per extra rule registry (ls_score_opts.extra: each its own Lua states
+ * and plugin states, so no rule state is shared).  Each chunk keeps its
+ * own reasons, indicator reads and rule errors; they are joined in unit
+ * order once every chunk is done, so the run (cells, reasons, errors,
+ * ranks) is the same, byte for byte, for any number of threads.  Group
+ * statistics (ls_stats) are shared: computed once, under a lock.
+ *
  * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_stats, ls_rank,
  * ls_decimal, ls_arena, ls_error, ls_util, ls_adjust (score decisions),
- * ls_selfscore.
+ * ls_selfscore, pthreads, libc (C11 atomics).
  */
 #ifndef LS_SCORE_H
 #define LS_SCORE_H
@@ -74,21 +83,51 @@ typedef struct ls_run {
     size_t nerrors;          /* cells in error */
     ls_arena arena;
     /* The year's workflow (docs/year.md), each NULL when not given; set by
-     * the caller after scoring, not owned: 自评分, the appeals decided, and
+     * ls_score_run from its opts, not owned: 自评分, the appeals decided, and
      * the run before them (scored on the uncorrected data). */
     const ls_selfscore *self;
     const ls_adjustments *adj;
     const struct ls_run *original;
+    ls_arena *arenas;        /* the extra scoring threads' reason text */
+    size_t narenas;
 } ls_run;
 
-typedef struct ls_score_opts {
-    int keep_going;          /* rule errors mark cells instead of stopping */
-    const ls_adjustments *decisions;   /* their score decisions replace the
-                                          rules' results; NULL: none */
-} ls_score_opts;
+/* Units a scoring thread takes at a time. */
+#define LS_SCORE_CHUNK 64
 
 /* The rule backends, by rule kind (the registry: ls_backends.h). */
 typedef struct ls_backends ls_backends;
+
+/* Told of the units as they are scored, to write them while the rest are
+ * scored: `units` runs on a thread of its own, once per chunk, in unit
+ * order, as soon as the chunk and every chunk before it are scored.
+ * `view` is the run as far as units [u0, u1) go: their cells, reasons,
+ * indicators read and totals (ls_explain_cell and friends work on it for
+ * these units), but no ranks or grades yet and no other units; valid only
+ * during the call.  After a rule error without keep_going no further chunk
+ * is given. */
+typedef struct ls_score_sink {
+    void (*units)(void *ctx, const ls_run *view, size_t u0, size_t u1);
+    void *ctx;
+} ls_score_sink;
+
+typedef struct ls_score_opts {
+    int keep_going;          /* rule errors mark cells instead of stopping */
+    /* More scoring threads: extra[0..nextra) are registries bound like
+     * the `b` of ls_score_run, one per extra thread (not owned).  With
+     * nextra 0 the calling thread scores alone. */
+    ls_backends *extra;
+    size_t nextra;
+    size_t chunk;            /* units a thread takes at a time; 0 = LS_SCORE_CHUNK */
+    const ls_adjustments *decisions;   /* their score decisions replace the
+                                          rules' results; NULL: none */
+    /* Copied to the run's self, adj and original (not owned) before
+     * scoring, so that a sink's views have them too; NULL: none. */
+    const ls_selfscore *self;
+    const ls_adjustments *adj;
+    const struct ls_run *original;
+    const ls_score_sink *sink;   /* may be NULL */
+} ls_score_opts;
 
 /* Score every unit, with the rules bound in b (every leaf bound already:
  * ls_backends_bind).  Returns a run (caller frees with ls_run_free), or

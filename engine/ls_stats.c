@@ -3,6 +3,8 @@
  */
 #include "ls_stats.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "ls_util.h"
@@ -11,7 +13,8 @@ struct ls_stats {
     const ls_scheme *s;
     const ls_dataset *d;
     ls_stat *cache;          /* ngroups * ninds */
-    unsigned char *done;
+    atomic_uchar *done;      /* cache[k] is complete (release/acquire) */
+    pthread_mutex_t lock;    /* held while computing */
 };
 
 ls_stats *ls_stats_new(const ls_scheme *s, const ls_dataset *d)
@@ -21,7 +24,9 @@ ls_stats *ls_stats_new(const ls_scheme *s, const ls_dataset *d)
     st->d = d;
     size_t n = s->ngroups * s->ninds;
     st->cache = ls_xcalloc(n ? n : 1, sizeof *st->cache);
-    st->done = ls_xcalloc(n ? n : 1, 1);
+    st->done = ls_xcalloc(n ? n : 1, sizeof *st->done);
+    for (size_t i = 0; i < n; i++) atomic_init(&st->done[i], 0);
+    pthread_mutex_init(&st->lock, NULL);
     return st;
 }
 
@@ -31,6 +36,7 @@ void ls_stats_free(ls_stats *st)
     for (size_t i = 0; i < st->s->ngroups * st->s->ninds; i++) free(st->cache[i].sorted);
     free(st->cache);
     free(st->done);
+    pthread_mutex_destroy(&st->lock);
     free(st);
 }
 
@@ -40,15 +46,11 @@ static int desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-const ls_stat *ls_stats_get(ls_stats *st, int group, int ind)
+static void compute(ls_stats *st, ls_stat *r, int group, int ind)
 {
-    size_t k = (size_t)group * st->s->ninds + (size_t)ind;
-    ls_stat *r = &st->cache[k];
-    if (st->done[k]) return r;
-    st->done[k] = 1;
     const ls_scheme *s = st->s;
     ls_vtype t = s->inds[ind].spec.type;
-    if (t == LS_T_ENUM || t == LS_T_TEXT) return r;
+    if (t == LS_T_ENUM || t == LS_T_TEXT) return;
     r->sorted = ls_xmalloc((s->nunits ? s->nunits : 1) * sizeof *r->sorted);
     for (size_t u = 0; u < s->nunits; u++) {
         if (s->units[u].group != group) continue;
@@ -63,6 +65,21 @@ const ls_stat *ls_stats_get(ls_stats *st, int group, int ind)
         r->min = r->sorted[r->count - 1];
         r->mean = r->sum / (double)r->count;
     }
+    /* a group's values, not the whole registry's room */
+    r->sorted = ls_xrealloc(r->sorted, (r->count ? r->count : 1) * sizeof *r->sorted);
+}
+
+const ls_stat *ls_stats_get(ls_stats *st, int group, int ind)
+{
+    size_t k = (size_t)group * st->s->ninds + (size_t)ind;
+    ls_stat *r = &st->cache[k];
+    if (atomic_load_explicit(&st->done[k], memory_order_acquire)) return r;
+    pthread_mutex_lock(&st->lock);
+    if (!atomic_load_explicit(&st->done[k], memory_order_relaxed)) {
+        compute(st, r, group, ind);
+        atomic_store_explicit(&st->done[k], 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&st->lock);
     return r;
 }
 

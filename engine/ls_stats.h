@@ -3,9 +3,13 @@
  * count, a unit's rank) for relative scoring ("1-5名依次赋予60、57、54...").
  * Computed on first use per (group, indicator) and kept.
  *
- * Not thread-safe: each scoring thread keeps its own ls_stats.
+ * Thread-safe: the scoring threads of a run share one ls_stats.  A
+ * statistic is computed once, under a lock, by the first thread that asks
+ * for it, and is read-only after that (an acquire/release flag per
+ * statistic: later reads take no lock).  What it holds depends only on the
+ * data, never on which thread or unit asked first.
  *
- * Depends on: ls_scheme, ls_data, ls_util.
+ * Depends on: ls_scheme, ls_data, ls_util, pthreads, libc (C11 atomics).
  */
 #ifndef LS_STATS_H
 #define LS_STATS_H
@@ -26,7 +30,8 @@ typedef struct ls_stats ls_stats;
 ls_stats *ls_stats_new(const ls_scheme *s, const ls_dataset *d);
 void ls_stats_free(ls_stats *st);
 
-/* Statistics of numeric indicator `ind` over the group of `group`.
+/* Statistics of numeric indicator `ind` over the group of `group`
+ * (owned by st, valid until ls_stats_free).
  * Booleans count as 0/1; enum and text indicators have count 0. */
 const ls_stat *ls_stats_get(ls_stats *st, int group, int ind);
 

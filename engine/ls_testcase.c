@@ -5,7 +5,7 @@
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_rule, ls_expect,
  * ls_score, ls_coverage, ls_testrun (options), ls_yaml, ls_yread,
- * ls_arena, ls_error, ls_util.
+ * ls_arena, ls_scope, ls_error, ls_util.
  */
 #include "ls_testcase.h"
 
@@ -15,6 +15,7 @@
 #include "ls_backends.h"
 #include "ls_expect.h"
 #include "ls_i18n.h"
+#include "ls_scope.h"
 #include "ls_yread.h"
 
 /* Id and name of the unit a case makes up when it gives none. */
@@ -68,7 +69,8 @@ ls_testscheme *ls_testscheme_get(ls_testrunner *R, const char *path)
     ls_testscheme *t = ls_xcalloc(1, sizeof *t);
     t->path = ls_xstrdup(path);
     ls_errors_init(&t->errs);
-    t->s = ls_scheme_load(path, &t->errs);
+    ls_scope scope = {R->o->allow_dirs, R->o->nallow_dirs};
+    t->s = ls_scheme_load_scoped(path, &scope, &t->errs);
     if (t->s) view_init(&t->view, t->s);
     R->schemes = ls_xrealloc(R->schemes, (R->nschemes + 1) * sizeof *R->schemes);
     R->schemes[R->nschemes++] = t;

@@ -9,7 +9,7 @@
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_score, ls_rule, ls_backends,
  * ls_coverage, ls_expect, ls_testrun (options), ls_yaml, ls_yread,
- * ls_arena, ls_error, ls_util.
+ * ls_arena, ls_scope, ls_error, ls_util.
  */
 #ifndef LS_TESTCASE_H
 #define LS_TESTCASE_H

@@ -50,6 +50,9 @@ typedef struct ls_test_opts {
     size_t nplugin_paths;
     long max_instructions;        /* Lua budget per call; 0: scheme's/default */
     long max_memory_mb;           /* per Lua state; 0: scheme's/default */
+    const char *const *allow_dirs;     /* --allow-dir: where the files a scheme
+                                          names may also come from (ls_scope.h) */
+    size_t nallow_dirs;
     double max_seconds;           /* CPU seconds per Lua call; 0: default */
 } ls_test_opts;
 

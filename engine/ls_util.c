@@ -214,6 +214,50 @@ int ls_utf8_clip(const char *s, int max)
     return n;
 }
 
+const char *ls_excerpt(const char *s, size_t max, char *buf, size_t size)
+{
+    size_t o = 0, i = 0, len = strlen(s);
+    int cut = 0;
+    if (size < 8) { if (size) buf[0] = '\0'; return buf; }
+    while (i < len) {
+        char tmp[8];
+        size_t in = 1, out;
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp;
+        if (c == '\n') out = (size_t)snprintf(tmp, sizeof tmp, "\\n");
+        else if (c == '\t') out = (size_t)snprintf(tmp, sizeof tmp, "\\t");
+        else if (c < 0x20 || c == 0x7F) out = (size_t)snprintf(tmp, sizeof tmp, "\\x%02X", c);
+        else if (c < 0x80) { tmp[0] = (char)c; out = 1; }
+        else if ((in = utf8_decode((const unsigned char *)s + i, len - i, &cp)) != 0) {
+            memcpy(tmp, s + i, in);
+            out = in;
+        } else {
+            in = 1;
+            out = (size_t)snprintf(tmp, sizeof tmp, "\\x%02X", c);
+        }
+        if (i + in > max || o + out + 4 > size) { cut = 1; break; }
+        memcpy(buf + o, tmp, out);
+        o += out;
+        i += in;
+    }
+    if (cut) { memcpy(buf + o, "...", 3); o += 3; }
+    buf[o] = '\0';
+    return buf;
+}
+
+int ls_cell_is_formula(const char *s)
+{
+    return s && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                 s[0] == '\r');
+}
+
+const char *ls_cell_text(const char *s, char **owned)
+{
+    *owned = NULL;
+    if (!ls_cell_is_formula(s)) return s;
+    return *owned = ls_format("'%s", s);
+}
+
 void ls_utf8_fix_tail(char *s)
 {
     size_t len = strlen(s), start = len;

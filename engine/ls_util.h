@@ -67,6 +67,22 @@ size_t ls_utf8_count(const char *s, size_t len);
 /* Length in bytes of the longest prefix of s, at most max bytes, that
  * does not cut a UTF-8 character (for quoting values in messages). */
 int ls_utf8_clip(const char *s, int max);
+/* A short, printable excerpt of text read from a file, for a message:
+ * at most `max` bytes of s in whole UTF-8 characters, control characters
+ * and invalid bytes written as \n, \t, \xNN, and "..." when cut (or when
+ * buf, of `size` bytes, is full).  A message never prints a file's lines
+ * (units: /etc/shadow) or sends escape sequences to the terminal.  Returns
+ * buf. */
+const char *ls_excerpt(const char *s, size_t max, char *buf, size_t size);
+/* Text written into a spreadsheet cell (CSV or workbook) that a
+ * spreadsheet would take for a formula: it starts with '=', '+', '-', '@',
+ * a tab or a carriage return (OWASP, CSV injection).  Every exporter
+ * writes such text behind an apostrophe: ls_cell_text. */
+int ls_cell_is_formula(const char *s);
+/* s as text for a spreadsheet cell: s itself, or when ls_cell_is_formula
+ * a new string "'" + s stored in *owned (caller frees; else *owned is
+ * NULL).  Only for text: numbers (scores, ranks) are written as they are. */
+const char *ls_cell_text(const char *s, char **owned);
 /* Cut an incomplete UTF-8 character off the end of s (after a truncating
  * snprintf). */
 void ls_utf8_fix_tail(char *s);

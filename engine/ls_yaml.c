@@ -403,7 +403,12 @@ const char *ls_ynode_describe(const ls_ynode *n, char *buf, size_t size)
     if (!n || ls_ynode_is_null(n)) snprintf(buf, size, "%s", _("nothing"));
     else if (n->kind == LS_YMAP) snprintf(buf, size, "%s", _("a mapping"));
     else if (n->kind == LS_YSEQ) snprintf(buf, size, "%s", _("a list"));
-    else if (n->plain) snprintf(buf, size, "'%.*s'", ls_utf8_clip(n->str, 60), n->str);
-    else snprintf(buf, size, _("the quoted string \"%.*s\""), ls_utf8_clip(n->str, 60), n->str);
+    else {
+        char ex[96];
+        ls_excerpt(n->str, 60, ex, sizeof ex);
+        if (n->plain) snprintf(buf, size, "'%s'", ex);
+        else snprintf(buf, size, _("the quoted string \"%s\""), ex);
+        ls_utf8_fix_tail(buf);
+    }
     return buf;
 }

@@ -1,11 +1,13 @@
 /*
  * main.c - the lawscore command line: parses arguments, dispatches to the
  * command (ls_cmd), prints diagnostics and maps failures to exit codes.
- * Nothing else.  A new command is a line in `commands` below, a function
- * in ls_cmd.c and its lines in `usage`.
+ * Nothing else.  A new command is a line in `commands` below and a
+ * function in ls_cmd.c; a new option is a line in `options`, naming the
+ * commands that take it.
  *
  * Exit codes: 0 success; 1 bad input (scheme, data, rules) or failed
- * rules; 2 bad usage; 3 output could not be written.
+ * rules (also a crashed plugin: ls_guard ends the process); 2 bad usage;
+ * 3 output could not be written.
  *
  * Depends on: ls_cmd, ls_error, ls_i18n, ls_publish (--formats), ls_util.
  */
@@ -24,81 +26,190 @@
 #define EXIT_USAGE 2
 #define EXIT_OUTPUT 3
 
-static const char *const usage = N_(
-    "usage: lawscore check SCHEME [DATA...] [--strict]  validate a scheme and its data, and lint them\n"
-    "       lawscore run SCHEME DATA... [-o DIR]        score every unit, write results to DIR\n"
-    "       lawscore explain SCHEME DATA... --unit ID   print a unit's score sheet (评分表)\n"
-    "       lawscore test [PATH...] [--coverage]        run the rule tests (*.test.yaml; docs/testing.md)\n"
-    "       lawscore template SCHEME -o FILE.xlsx       the blank data-collection workbook (docs/data.md)\n"
-    "       lawscore publish SCHEME DATA... --archive FILE --label TEXT\n"
-    "                                                   score and store an immutable version (docs/year.md)\n"
-    "       lawscore history --archive FILE [--version N]\n"
-    "                                                   list the archived versions, or what one holds\n"
-    "       lawscore export --archive FILE --version N -o DIR\n"
-    "                                                   write a version's outputs as published\n"
-    "       lawscore diff A B                           what changed: two result directories, or two\n"
-    "                                                   versions with --archive FILE\n"
-    "       lawscore compare --archive FILE YEAR1 YEAR2 year over year, per unit and category\n"
-    "       lawscore --version | --help\n"
-    "\n"
-    "options:\n"
-    "  -o, --output DIR         results directory (default: results)\n"
-    "  --strict                 check: fail (exit 1) on warnings too; check, run, explain:\n"
-    "                           a doubtful value (0.95 for a percent) is an error\n"
-    "  --self FILE              the units' 自评分, YAML or CSV (run, explain, publish, check)\n"
-    "  --adjustments FILE       appeals decided (复核), YAML (run, explain, publish, check)\n"
-    "  -u, --unit ID            explain: the unit, by id or full name; may be repeated\n"
-    "  --format text|json       explain: the score sheet as text (default) or as the\n"
-    "                           unit's object in results.json\n"
-    "  --format text|csv        diff, compare: as text (default) or as CSV\n"
-    "  --archive FILE           publish, history, export, diff, compare: the SQLite archive\n"
-    "  --label TEXT             publish: what the version is (\"2018年度考核结果通报\")\n"
-    "  --version N              export: the version to write; history: the version to show\n"
-    "  --units LIST             template: only these units (ids, full names or groups,\n"
-    "                           comma-separated); may be repeated\n"
-    "  --source NAME            template: only this data source's sheet; may be repeated\n"
-    "  -v, --verbose            test: list every case, not only the failures\n"
-    "  --coverage               test: report the lines of rule scripts no case ran\n"
-    "  --min-coverage P         test: fail when a rule script's coverage is below P percent\n"
-    "  --formats LIST           run, publish: the files to write, from csv,json,xlsx,html (default: all)\n"
-    "  --all-sheets             run, publish: every unit's score sheet in results.xlsx and report.html,\n"
-    "                           also above 500 units\n"
-    "  -k, --keep-going         on rule errors, mark the cells and finish the rest\n"
-    "  -q, --quiet              do not print the ranking\n"
-    "  --max-instructions N     Lua instruction budget per rule call\n"
-    "  --max-memory-mb N        memory cap per Lua state, in MB\n"
-    "  --max-seconds S          CPU time limit per rule call (default 0.5)\n"
-    "  --plugin-path DIR        look for C plugins (NAME.so) in DIR first; may be repeated\n"
-    "                           (then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
-    "                           and the installed plugins)\n");
-
 /* The commands.  `operands`: what follows the command name: a scheme
  * then data files (SCHEME), or paths (PATHS, in o->data), or what the
  * archive commands take (ARCHIVE, in o->data: versions, years or result
  * directories). */
 enum { SCHEME, PATHS, ARCHIVE };
+enum {
+    C_CHECK = 1, C_RUN = 2, C_EXPLAIN = 4, C_TEST = 8, C_TEMPLATE = 16, C_PUBLISH = 32, C_HISTORY = 64,
+    C_EXPORT = 128, C_DIFF = 256, C_COMPARE = 512, C_ALL = 1023
+};
+/* the commands that score, and those that read an archive */
+#define C_SCORING (C_CHECK | C_RUN | C_EXPLAIN | C_PUBLISH)
+#define C_ARCHIVE (C_PUBLISH | C_HISTORY | C_EXPORT | C_DIFF | C_COMPARE)
 static const struct command {
     const char *name;
     ls_cmd_fn fn;
     int operands;
     int needs_data;              /* at least one data file */
+    unsigned bit;                /* C_*: which options it takes */
+    const char *synopsis, *what;
 } commands[] = {
-    {"check", ls_cmd_check, SCHEME, 0},
-    {"run", ls_cmd_run, SCHEME, 1},
-    {"explain", ls_cmd_explain, SCHEME, 1},
-    {"test", ls_cmd_test, PATHS, 0},
-    {"template", ls_cmd_template, SCHEME, 0},
-    {"publish", ls_cmd_publish, SCHEME, 1},
-    {"history", ls_cmd_history, ARCHIVE, 0},
-    {"export", ls_cmd_export, ARCHIVE, 0},
-    {"diff", ls_cmd_diff, ARCHIVE, 0},
-    {"compare", ls_cmd_compare, ARCHIVE, 0},
+    {"check", ls_cmd_check, SCHEME, 0, C_CHECK, "check SCHEME [DATA...] [--strict]",
+     N_("validate a scheme and its data, and lint them")},
+    {"run", ls_cmd_run, SCHEME, 1, C_RUN, "run SCHEME DATA... [-o DIR]",
+     N_("score every unit, write results to DIR")},
+    {"explain", ls_cmd_explain, SCHEME, 1, C_EXPLAIN, "explain SCHEME DATA... --unit ID",
+     N_("print a unit's score sheet (评分表)")},
+    {"test", ls_cmd_test, PATHS, 0, C_TEST, "test [PATH...] [--coverage]",
+     N_("run the rule tests (*.test.yaml; docs/testing.md)")},
+    {"template", ls_cmd_template, SCHEME, 0, C_TEMPLATE, "template SCHEME -o FILE.xlsx",
+     N_("the blank data-collection workbook (docs/data.md)")},
+    {"publish", ls_cmd_publish, SCHEME, 1, C_PUBLISH, "publish SCHEME DATA... --archive FILE --label TEXT",
+     N_("score and store an immutable version (docs/year.md)")},
+    {"history", ls_cmd_history, ARCHIVE, 0, C_HISTORY, "history --archive FILE [--version N]",
+     N_("list the archived versions, or what one holds")},
+    {"export", ls_cmd_export, ARCHIVE, 0, C_EXPORT, "export --archive FILE --version N -o DIR",
+     N_("write a version's outputs as published")},
+    {"diff", ls_cmd_diff, ARCHIVE, 0, C_DIFF, "diff A B [--archive FILE]",
+     N_("what changed: two result directories, or two versions")},
+    {"compare", ls_cmd_compare, ARCHIVE, 0, C_COMPARE, "compare --archive FILE YEAR1 YEAR2",
+     N_("year over year, per unit and category")},
 };
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+/* The options.  `value`: what the option's value is: none, a word or a
+ * path (which must not look like an option: `-o -q` is a mistake), or a
+ * number (checked by its parser). */
+enum { NOVAL, WORD, NUMBER };
+enum {
+    O_OUTPUT, O_STRICT, O_UNIT, O_FORMAT, O_VERBOSE, O_COVERAGE, O_MIN_COVERAGE, O_KEEP_GOING,
+    O_QUIET, O_MAX_INSTRUCTIONS, O_MAX_MEMORY, O_PLUGIN_PATH, O_FORMATS, O_ALL_SHEETS, O_ALLOW_DIR, O_UNITS, O_SOURCE, O_MAX_SECONDS,
+    O_PRETTY, O_JOBS, O_TIMINGS, O_SELF, O_ADJUSTMENTS, O_ARCHIVE, O_LABEL, O_VERSION, O_HELP
+};
+static const struct option {
+    int id;
+    const char *shrt, *lng;
+    int value;
+    unsigned cmds;               /* C_*: the commands that take it */
+    const char *help;            /* "ARG  text"; lines after the first indented */
+} options[] = {
+    {O_OUTPUT, "-o", "--output", WORD, C_RUN | C_TEMPLATE | C_PUBLISH | C_EXPORT,
+     N_("DIR\tresults directory (default: results); template: the workbook\nto write, FILE.xlsx")},
+    {O_STRICT, NULL, "--strict", NOVAL, C_SCORING,
+     N_("\tcheck: fail (exit 1) on warnings too; check, run, explain:\na doubtful value (0.95 for a percent) is an error")},
+    {O_UNIT, "-u", "--unit", WORD, C_EXPLAIN, N_("ID\tthe unit, by id or full name; may be repeated")},
+    {O_FORMAT, NULL, "--format", WORD, C_EXPLAIN | C_DIFF | C_COMPARE,
+     N_("FORMAT\texplain: the score sheet as text (default) or json (the\n"
+        "unit's object in results.json); diff, compare: text or csv")},
+    {O_UNITS, NULL, "--units", WORD, C_TEMPLATE,
+     N_("LIST\tonly these units (ids, full names or groups,\ncomma-separated); may be repeated")},
+    {O_SOURCE, NULL, "--source", WORD, C_TEMPLATE,
+     N_("NAME\tonly this data source's sheet; may be repeated")},
+    {O_VERBOSE, "-v", "--verbose", NOVAL, C_TEST, N_("\tlist every case, not only the failures")},
+    {O_COVERAGE, NULL, "--coverage", NOVAL, C_TEST, N_("\treport the lines of rule scripts no case ran")},
+    {O_MIN_COVERAGE, NULL, "--min-coverage", NUMBER, C_TEST,
+     N_("P\tfail when a rule script's coverage is below P percent")},
+    {O_KEEP_GOING, "-k", "--keep-going", NOVAL, C_RUN | C_EXPLAIN | C_PUBLISH,
+     N_("\ton rule errors, mark the cells and finish the rest")},
+    {O_QUIET, "-q", "--quiet", NOVAL, C_RUN | C_PUBLISH, N_("\tdo not print the ranking")},
+    {O_MAX_INSTRUCTIONS, NULL, "--max-instructions", NUMBER, C_ALL,
+     N_("N\tLua instruction budget per rule call")},
+    {O_MAX_MEMORY, NULL, "--max-memory-mb", NUMBER, C_ALL, N_("N\tmemory cap per Lua state, in MB")},
+    {O_MAX_SECONDS, NULL, "--max-seconds", NUMBER, C_ALL,
+     N_("S\tCPU time limit per rule call (default 0.5)")},
+    {O_PLUGIN_PATH, NULL, "--plugin-path", WORD, C_ALL,
+     N_("DIR\tlook for C plugins (NAME.so) in DIR first; may be repeated\n"
+     "(then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
+     "and the installed plugins)")},
+    {O_FORMATS, NULL, "--formats", WORD, C_RUN | C_PUBLISH,
+     N_("LIST\tthe files to write, from csv,json,xlsx,html (default: all)")},
+    {O_ALL_SHEETS, NULL, "--all-sheets", NOVAL, C_RUN | C_PUBLISH,
+     N_("\tevery unit's score sheet in results.xlsx and report.html,\n"
+        "also above 500 units")},
+    {O_ALLOW_DIR, NULL, "--allow-dir", WORD, C_ALL,
+     N_("DIR\tlet the scheme name files (rules, units) in DIR too, not only\n"
+        "in its own directory; may be repeated")},
+    {O_PRETTY, NULL, "--pretty", NOVAL, C_RUN | C_PUBLISH, N_("\tindent results.json for people (default: compact)")},
+    {O_JOBS, "-j", "--jobs", NUMBER, C_SCORING,
+     N_("N\tscore with N threads (default: the machine's cores); the\n"
+        "same results, byte for byte, for any N")},
+    {O_TIMINGS, NULL, "--timings", NOVAL, C_SCORING,
+     N_("\tprint the wall time of each phase (load, bind, score,\nwrite) on standard error")},
+    {O_SELF, NULL, "--self", WORD, C_SCORING, N_("FILE\tthe units' 自评分, YAML or CSV (docs/year.md)")},
+    {O_ADJUSTMENTS, NULL, "--adjustments", WORD, C_SCORING, N_("FILE\tappeals decided (复核), YAML")},
+    {O_ARCHIVE, NULL, "--archive", WORD, C_ARCHIVE, N_("FILE\tthe SQLite archive")},
+    {O_LABEL, NULL, "--label", WORD, C_PUBLISH, N_("TEXT\twhat the version is (\"2018年度考核结果通报\")")},
+    {O_VERSION, NULL, "--version", NUMBER, C_HISTORY | C_EXPORT,
+     N_("N\texport: the version to write; history: the version to show")},
+    {O_HELP, "-h", "--help", NOVAL, C_ALL, N_("\tthis help")},
+};
+#define NOPTIONS (sizeof options / sizeof *options)
+
+/* Print the options taken by the commands in mask `cmds`; with `tag`,
+ * say which command each belongs to when not to all. */
+static void print_options(FILE *f, unsigned cmds, int tag)
+{
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const struct option *op = &options[i];
+        if (!(op->cmds & cmds)) continue;
+        const char *help = _(op->help);
+        const char *tab = strchr(help, '\t');
+        if (!tab) tab = help - 1;    /* a translation without the tab: no argument */
+        char head[64];
+        snprintf(head, sizeof head, "%s%s%s%s%.*s", op->shrt ? op->shrt : "", op->shrt ? ", " : "",
+                 op->lng, tab > help ? " " : "", (int)(tab > help ? tab - help : 0), help);
+        int w = ls_display_width(head);   /* Chinese is two columns wide */
+        fprintf(f, "  %s%*s ", head, w < 23 ? 23 - w : 0, "");
+        if (tag && op->cmds != C_ALL) {
+            const char *sep = "";
+            for (size_t c = 0; c < NCOMMANDS; c++)
+                if (op->cmds & commands[c].bit) {
+                    fprintf(f, "%s%s", sep, commands[c].name);
+                    sep = ", ";
+                }
+            fputs(": ", f);
+        }
+        for (const char *p = tab + 1; *p; p++) {
+            putc(*p, f);
+            if (*p == '\n') fprintf(f, "%26s", "");
+        }
+        putc('\n', f);
+    }
+}
+
+static void print_usage(FILE *f)
+{
+    for (size_t c = 0; c < NCOMMANDS; c++) {
+        if (strlen(commands[c].synopsis) > 36) /* the description on a line of its own */
+            fprintf(f, "%s lawscore %s\n%53s%s\n", c ? "      " : "usage:", commands[c].synopsis, "",
+                    _(commands[c].what));
+        else
+            fprintf(f, "%s lawscore %-36s %s\n", c ? "      " : "usage:", commands[c].synopsis,
+                    _(commands[c].what));
+    }
+    fputs("       lawscore --version | --help | COMMAND --help\n\n", f);
+    fputs(_("options:\n"), f);
+    print_options(f, C_ALL, 1);
+}
+
+static void print_command_usage(const struct command *c, FILE *f)
+{
+    fprintf(f, "usage: lawscore %s\n  %s\n\n", c->synopsis, _(c->what));
+    fputs(_("options:\n"), f);
+    print_options(f, c->bit, 0);
+}
+
+/* After a usage error: where to read more. */
+static void hint(const struct command *c)
+{
+    if (c) fprintf(stderr, _("usage: lawscore %s (see 'lawscore %s --help')\n"), c->synopsis, c->name);
+    else fputs(_("see 'lawscore --help'\n"), stderr);
+}
 
 static const struct command *find_command(const char *name)
 {
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(commands[i].name, name)) return &commands[i];
+    return NULL;
+}
+
+static const struct option *find_option(const char *a)
+{
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if ((options[i].shrt && !strcmp(a, options[i].shrt)) || !strcmp(a, options[i].lng))
+            return &options[i];
     return NULL;
 }
 
@@ -114,51 +225,39 @@ static int parse_long(const char *opt, const char *s, long lo, long hi, long *ou
     return 0;
 }
 
-/* The options of the archive commands (history, export): 0, or -1 after
- * printing the problem. */
-static int check_archive_args(ls_cmd_opts *o, const char *format, const char *formats)
+/* The operands of the archive commands (history, export, diff,
+ * compare), their options being the table's: 0, or -1 after printing the
+ * problem. */
+static int check_archive_args(ls_cmd_opts *o, const struct command *c, const char *format)
 {
     const char *cmd = o->cmd;
-    int diff = !strcmp(cmd, "diff"), compare = !strcmp(cmd, "compare");
+    int diff = c->bit == C_DIFF, compare = c->bit == C_COMPARE;
     if (!o->archive && !diff) {
-        fprintf(stderr, _("lawscore: error: '%s' needs the archive: --archive FILE\n%s"), cmd, _(usage));
+        fprintf(stderr, _("lawscore: error: '%s' needs the archive: --archive FILE\n"), cmd);
+        hint(c);
         return -1;
     }
     size_t want = diff || compare ? 2 : 0;
     if (o->ndata != want) {
         if (diff)
             fprintf(stderr, _("lawscore: error: 'diff' compares two things: two result directories, or two "
-                              "version numbers with --archive\n%s"),
-                    _(usage));
+                              "version numbers with --archive\n"));
         else if (compare)
             fprintf(stderr, _("lawscore: error: 'compare' compares two years: compare --archive FILE YEAR1 "
-                              "YEAR2\n%s"),
-                    _(usage));
+                              "YEAR2\n"));
         else
-            fprintf(stderr, _("lawscore: error: '%s' takes no further arguments\n%s"), cmd, _(usage));
+            fprintf(stderr, _("lawscore: error: '%s' takes no further arguments\n"), cmd);
+        hint(c);
         return -1;
     }
-    if (!strcmp(cmd, "export") && !o->version) {
-        fprintf(stderr, _("lawscore: error: 'export' needs the version: --version N\n%s"), _(usage));
+    if (c->bit == C_EXPORT && !o->version) {
+        fprintf(stderr, _("lawscore: error: 'export' needs the version: --version N\n"));
+        hint(c);
         return -1;
     }
-    if (!strcmp(cmd, "export") && !o->outdir_given) {
-        fprintf(stderr, _("lawscore: error: 'export' needs the output directory: -o DIR\n%s"), _(usage));
-        return -1;
-    }
-    const char *bad = NULL;
-    if (strcmp(cmd, "export") && o->outdir_given) bad = "-o";
-    else if (o->version && strcmp(cmd, "export") && strcmp(cmd, "history")) bad = "--version";
-    else if (format && !(diff || compare)) bad = "--format";
-    else if (o->label) bad = "--label";
-    else if (o->self) bad = "--self";
-    else if (o->adjustments) bad = "--adjustments";
-    else if (o->nunits) bad = "--unit";
-    else if (o->strict) bad = "--strict";
-    else if (formats) bad = "--formats";
-    else if (o->all_sheets) bad = "--all-sheets";
-    if (bad) {
-        fprintf(stderr, _("lawscore: error: %s is not an option of '%s'\n%s"), bad, cmd, _(usage));
+    if (c->bit == C_EXPORT && !o->outdir_given) {
+        fprintf(stderr, _("lawscore: error: 'export' needs the output directory: -o DIR\n"));
+        hint(c);
         return -1;
     }
     if (format && strcmp(format, "text") && strcmp(format, "csv")) {
@@ -169,8 +268,8 @@ static int check_archive_args(ls_cmd_opts *o, const char *format, const char *fo
     return 0;
 }
 
-/* Parse argv into o; the command is *cmd.  0, or -1 after printing the
- * problem (bad usage). */
+/* Parse argv into o; the command is *cmd.  0; 1 when help was asked for
+ * (and printed); -1 after printing the problem (bad usage). */
 static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct command **cmd)
 {
     memset(o, 0, sizeof *o);
@@ -179,135 +278,169 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     o->data = ls_xcalloc((size_t)argc, sizeof *o->data);
     o->plugin_paths = ls_xcalloc((size_t)argc, sizeof *o->plugin_paths);
     o->units = ls_xcalloc((size_t)argc, sizeof *o->units);
+    o->allow_dirs = ls_xcalloc((size_t)argc, sizeof *o->allow_dirs);
     o->select_units = ls_xcalloc((size_t)argc, sizeof *o->select_units);
     o->sources = ls_xcalloc((size_t)argc, sizeof *o->sources);
     const char *format = NULL, *formats = NULL;
-    int output_given = 0;
+    const char *seen[NOPTIONS] = {0};   /* each option as written, if given */
+    const char *operands[argc];
+    int nops = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--max-instructions") ||
-            !strcmp(a, "--max-memory-mb") || !strcmp(a, "--max-seconds") ||
-            !strcmp(a, "--plugin-path") || !strcmp(a, "-u") ||
-            !strcmp(a, "--unit") || !strcmp(a, "--format") || !strcmp(a, "--formats") ||
-            !strcmp(a, "--units") || !strcmp(a, "--source") || !strcmp(a, "--self") ||
-            !strcmp(a, "--adjustments") || !strcmp(a, "--archive") || !strcmp(a, "--label") ||
-            !strcmp(a, "--version")) {
-            if (!val) { fprintf(stderr, _("lawscore: error: %s needs a value\n"), a); return -1; }
-            i++;
-            if (!strcmp(a, "--units")) o->select_units[o->nselect_units++] = val;
-            else if (!strcmp(a, "--source")) o->sources[o->nsources++] = val;
-            else if (a[1] == 'o' || !strcmp(a, "--output")) {
-                o->outdir = val;
-                output_given = o->outdir_given = 1;
+        if (a[0] != '-' || !a[1]) {
+            operands[nops++] = a;
+            continue;
+        }
+        const struct option *op = find_option(a);
+        if (!op) {
+            fprintf(stderr, _("lawscore: error: unknown option '%s'\n"), a);
+            hint(nops ? find_command(operands[0]) : NULL);
+            return -1;
+        }
+        seen[op - options] = a;
+        if (op->value == NOVAL) {
+            switch (op->id) {
+            case O_STRICT: o->strict = 1; break;
+            case O_VERBOSE: o->verbose = 1; break;
+            case O_COVERAGE: o->coverage = 1; break;
+            case O_KEEP_GOING: o->keep_going = 1; break;
+            case O_QUIET: o->quiet = 1; break;
+            case O_ALL_SHEETS: o->all_sheets = 1; break;
+            case O_PRETTY: o->pretty = 1; break;
+            case O_TIMINGS: o->timings = 1; break;
+            default: break;
             }
-            else if (!strcmp(a, "--plugin-path")) o->plugin_paths[o->nplugin_paths++] = val;
-            else if (a[1] == 'u' || !strcmp(a, "--unit")) o->units[o->nunits++] = val;
-            else if (!strcmp(a, "--format")) format = val;
-            else if (!strcmp(a, "--formats")) formats = val;
-            else if (!strcmp(a, "--max-seconds")) {
-                char *end = NULL;
-                double x = strtod(val, &end);
-                if (!*val || *end || !(x > 0 && x <= 3600)) {
-                    fprintf(stderr, _("lawscore: error: --max-seconds expects seconds from 0.001 to 3600, "
-                                      "found '%s'\n"), val);
-                    return -1;
-                }
-                o->max_seconds = x;
-            }
-            else if (!strcmp(a, "--self")) o->self = val;
-            else if (!strcmp(a, "--adjustments")) o->adjustments = val;
-            else if (!strcmp(a, "--archive")) o->archive = val;
-            else if (!strcmp(a, "--label")) o->label = val;
-            else if (!strcmp(a, "--version")) {
-                if (parse_long(a, val, 1, 1000000000L, &o->version)) return -1;
-            }
-            else if (!strcmp(a, "--max-instructions")) {
-                if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
-            } else if (parse_long(a, val, 1, 4096, &o->max_memory_mb)) return -1;
-        } else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
-            o->keep_going = 1;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            o->quiet = 1;
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            o->verbose = 1;
-        } else if (!strcmp(a, "--coverage")) {
-            o->coverage = 1;
-        } else if (!strcmp(a, "--min-coverage")) {
+            continue;
+        }
+        const char *val = i + 1 < argc ? argv[++i] : NULL;
+        if (!val) {
+            fprintf(stderr, _("lawscore: error: %s needs a value\n"), a);
+            return -1;
+        }
+        if (op->value == WORD && val[0] == '-' && val[1]) {
+            fprintf(stderr, _("lawscore: error: %s needs a value, found the option '%s' (for a name that starts "
+                    "with '-', write ./%s)\n"), a, val, val);
+            return -1;
+        }
+        switch (op->id) {
+        case O_OUTPUT: o->outdir = val; break;
+        case O_UNITS: o->select_units[o->nselect_units++] = val; break;
+        case O_SOURCE: o->sources[o->nsources++] = val; break;
+        case O_PLUGIN_PATH: o->plugin_paths[o->nplugin_paths++] = val; break;
+        case O_UNIT: o->units[o->nunits++] = val; break;
+        case O_ALLOW_DIR: o->allow_dirs[o->nallow_dirs++] = val; break;
+        case O_FORMAT: format = val; break;
+        case O_FORMATS: formats = val; break;
+        case O_SELF: o->self = val; break;
+        case O_ADJUSTMENTS: o->adjustments = val; break;
+        case O_ARCHIVE: o->archive = val; break;
+        case O_LABEL: o->label = val; break;
+        case O_VERSION:
+            if (parse_long(a, val, 1, 1000000000L, &o->version)) return -1;
+            break;
+        case O_MAX_INSTRUCTIONS:
+            if (parse_long(a, val, 1000, 1000000000L, &o->max_instructions)) return -1;
+            break;
+        case O_MAX_SECONDS: {
             char *end = NULL;
-            double p = val ? strtod(val, &end) : -1;
-            if (!val || !*val || *end || !(p >= 0 && p <= 100)) {
+            double x = strtod(val, &end);
+            if (!*val || *end || !(x > 0 && x <= 3600)) {
+                fprintf(stderr, _("lawscore: error: --max-seconds expects seconds from 0.001 to 3600, "
+                                  "found '%s'\n"), val);
+                return -1;
+            }
+            o->max_seconds = x;
+            break;
+        }
+        case O_JOBS:
+            if (parse_long(a, val, 1, 256, &o->jobs)) return -1;
+            break;
+        case O_MAX_MEMORY:
+            if (parse_long(a, val, 1, 4096, &o->max_memory_mb)) return -1;
+            break;
+        case O_MIN_COVERAGE: {
+            char *end = NULL;
+            double p = strtod(val, &end);
+            if (!*val || *end || !(p >= 0 && p <= 100)) {
                 fprintf(stderr, _("lawscore: error: --min-coverage expects a percentage from 0 to 100, found '%s'\n"),
-                        val ? val : "");
+                        val);
                 return -1;
             }
             o->min_coverage = p;
-            i++;
-        } else if (!strcmp(a, "--all-sheets")) {
-            o->all_sheets = 1;
-        } else if (!strcmp(a, "--strict")) {
-            o->strict = 1;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, _("lawscore: error: unknown option '%s'\n%s"), a, _(usage));
-            return -1;
-        } else if (!o->cmd) {
-            o->cmd = a;
-        } else if (!o->scheme && (!find_command(o->cmd) || find_command(o->cmd)->operands == SCHEME)) {
-            o->scheme = a;
-        } else {
-            o->data[o->ndata++] = a;
+            break;
+        }
+        default: break;
         }
     }
-    if (!o->cmd) { fputs(_(usage), stderr); return -1; }
+    if (!nops) {
+        if (seen[O_HELP]) {
+            print_usage(stdout);
+            return 1;
+        }
+        print_usage(stderr);
+        return -1;
+    }
+    o->cmd = operands[0];
     *cmd = find_command(o->cmd);
-    if (*cmd && (*cmd)->operands == PATHS) return 0;   /* PATH... are in data */
-    if (*cmd && (*cmd)->operands == ARCHIVE) return check_archive_args(o, format, formats);
-    if (o->verbose || o->coverage || o->min_coverage >= 0) {
-        fprintf(stderr, _("lawscore: error: %s is an option of 'test'\n%s"),
-                o->verbose ? "-v" : o->coverage ? "--coverage" : "--min-coverage", _(usage));
-        return -1;
-    }
     if (!*cmd) {
-        fprintf(stderr, _("lawscore: error: unknown command '%s'\n%s"), o->cmd, _(usage));
+        fprintf(stderr, _("lawscore: error: unknown command '%s'\n"), o->cmd);
+        hint(NULL);
         return -1;
     }
-    int explain = !strcmp(o->cmd, "explain"), template = !strcmp(o->cmd, "template");
-    if (!template && (o->nselect_units || o->nsources)) {
-        fprintf(stderr, _("lawscore: error: %s is an option of 'template'\n%s"), o->nsources ? "--source" : "--units",
-                _(usage));
+    if (seen[O_HELP]) {
+        print_command_usage(*cmd, stdout);
+        return 1;
+    }
+    for (size_t k = 0; k < NOPTIONS; k++) {
+        if (!seen[k] || (options[k].cmds & (*cmd)->bit)) continue;
+        fprintf(stderr, _("lawscore: error: '%s' takes no option %s (an option of "), o->cmd, seen[k]);
+        const char *sep = "";
+        for (size_t c = 0; c < NCOMMANDS; c++)
+            if (options[k].cmds & commands[c].bit) {
+                fprintf(stderr, "%s'%s'", sep, commands[c].name);
+                sep = ", ";
+            }
+        fputs(_(")\n"), stderr);
+        hint(*cmd);
         return -1;
     }
-    if (template && (!output_given || o->ndata)) {
+    if ((*cmd)->bit == C_TEMPLATE && (!seen[O_OUTPUT] || nops > 2)) {
         fprintf(stderr, _("lawscore: error: 'template' takes the scheme only, and the workbook to write with "
-                          "-o FILE.xlsx\n%s"), _(usage));
+                          "-o FILE.xlsx\n"));
+        hint(*cmd);
         return -1;
     }
-    if (!o->scheme) { fprintf(stderr, _("lawscore: error: '%s' needs a scheme file\n%s"), o->cmd, _(usage)); return -1; }
+    int first = 1;
+    if ((*cmd)->operands == SCHEME) {
+        if (nops < 2) {
+            fprintf(stderr, _("lawscore: error: '%s' needs a scheme file\n"), o->cmd);
+            hint(*cmd);
+            return -1;
+        }
+        o->scheme = operands[first++];
+    }
+    for (int k = first; k < nops; k++) o->data[o->ndata++] = operands[k];
+    o->outdir_given = seen[O_OUTPUT] != NULL;
+    int c_is_archive = (*cmd)->operands == ARCHIVE;
     if ((*cmd)->needs_data && o->ndata == 0) {
-        fprintf(stderr, _("lawscore: error: '%s' needs at least one data file\n%s"), o->cmd, _(usage));
+        fprintf(stderr, _("lawscore: error: '%s' needs at least one data file\n"), o->cmd);
+        hint(*cmd);
         return -1;
     }
-    if (explain && o->nunits == 0) {
-        fprintf(stderr, _("lawscore: error: 'explain' needs a unit: --unit ID\n%s"), _(usage));
+    if (c_is_archive) return check_archive_args(o, *cmd, format);
+    if ((*cmd)->bit == C_EXPLAIN && o->nunits == 0) {
+        fprintf(stderr, _("lawscore: error: 'explain' needs a unit: --unit ID\n"));
+        hint(*cmd);
         return -1;
     }
-    int publish = !strcmp(o->cmd, "publish");
-    if (publish && !o->archive) {
-        fprintf(stderr, _("lawscore: error: 'publish' needs the archive: --archive FILE\n%s"), _(usage));
+    if ((*cmd)->bit == C_PUBLISH && !o->archive) {
+        fprintf(stderr, _("lawscore: error: 'publish' needs the archive: --archive FILE\n"));
+        hint(*cmd);
         return -1;
     }
-    if (publish && (!o->label || !*o->label)) {
-        fprintf(stderr, _("lawscore: error: 'publish' needs a label: --label TEXT\n%s"), _(usage));
-        return -1;
-    }
-    if (!publish && (o->archive || o->label || o->version)) {
-        fprintf(stderr, _("lawscore: error: %s is not an option of '%s'\n%s"),
-                o->archive ? "--archive" : o->label ? "--label" : "--version", o->cmd, _(usage));
-        return -1;
-    }
-    if (!explain && (o->nunits || format)) {
-        fprintf(stderr, _("lawscore: error: %s is an option of 'explain'\n%s"),
-                o->nunits ? "--unit" : "--format", _(usage));
+    if ((*cmd)->bit == C_PUBLISH && (!o->label || !*o->label)) {
+        fprintf(stderr, _("lawscore: error: 'publish' needs a label: --label TEXT\n"));
+        hint(*cmd);
         return -1;
     }
     if (format && strcmp(format, "text") && strcmp(format, "json")) {
@@ -315,11 +448,6 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         return -1;
     }
     o->json = format && !strcmp(format, "json");
-    if ((formats || o->all_sheets) && strcmp(o->cmd, "run") && !publish) {
-        fprintf(stderr, _("lawscore: error: %s is an option of 'run' and 'publish'\n%s"),
-                formats ? "--formats" : "--all-sheets", _(usage));
-        return -1;
-    }
     if (formats) {
         ls_errors e;
         ls_errors_init(&e);
@@ -327,10 +455,6 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         if (bad) fprintf(stderr, _("lawscore: error: %s\n"), e.v[0].msg);
         ls_errors_cleanup(&e);
         if (bad) return -1;
-    }
-    if (o->strict && !strcmp(o->cmd, "test")) {
-        fprintf(stderr, _("lawscore: error: --strict is an option of 'check', 'run' and 'explain'\n%s"), _(usage));
-        return -1;
     }
     return 0;
 }
@@ -343,19 +467,17 @@ int main(int argc, char **argv)
         printf("lawscore %s\n", LS_VERSION);
         return 0;
     }
-    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(_(usage), stdout);
-        return 0;
-    }
     ls_cmd_opts o;
     const struct command *cmd = NULL;
-    if (parse_args(argc, argv, &o, &cmd)) {
+    int p = parse_args(argc, argv, &o, &cmd);
+    if (p) {
         free(o.data);
         free(o.plugin_paths);
         free(o.units);
+        free(o.allow_dirs);
         free(o.select_units);
         free(o.sources);
-        return EXIT_USAGE;
+        return p > 0 ? 0 : EXIT_USAGE;
     }
     ls_errors err;
     ls_errors_init(&err);
@@ -367,6 +489,7 @@ int main(int argc, char **argv)
     free(o.data);
     free(o.plugin_paths);
     free(o.units);
+    free(o.allow_dirs);
     free(o.select_units);
     free(o.sources);
     return rc;

@@ -46,8 +46,11 @@
  * freed by the plugin (free_state); pointers the host returns stay valid
  * as documented below and must not be freed; the bind and call contexts
  * are valid only during the callback they are passed to.  Plugins run
- * inside the lawscore process without a sandbox: a crash in a plugin is a
- * crash of lawscore.  Build flags: see plugins/Makefile.
+ * inside the lawscore process without a sandbox: a crash in a plugin ends
+ * lawscore (exit(), abort() and SIGSEGV/SIGBUS/SIGFPE/SIGILL in plugin
+ * code end it with status 1 and a message naming the plugin, the item and
+ * the unit; the results are not written).  Build flags: see
+ * plugins/Makefile.
  *
  * Depends on: <stddef.h>, <stdint.h> only.
  */
@@ -63,7 +66,7 @@ extern "C" {
 
 #define LSP_MAGIC 0x4C53504Cu      /* 'LSPL' */
 #define LSP_ABI_MAJOR 1
-#define LSP_ABI_MINOR 1
+#define LSP_ABI_MINOR 2
 #define LSP_ENTRY "lawscore_plugin" /* name of the exported entry point */
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -111,7 +114,20 @@ typedef struct lsp_descriptor {
     const char *version;       /* the plugin's own version, e.g. "1.0.0" */
     const lsp_function *functions;
     size_t nfunctions;
+    /* -- 1.2 -- */
+    uint32_t flags;            /* LSP_THREADSAFE, or 0 (older plugins: 0) */
 } lsp_descriptor;
+
+/* Descriptor flags.
+ *
+ * LSP_THREADSAFE: the plugin's callbacks may run on several threads at
+ * once.  lawscore scores with several threads (--jobs); each thread binds
+ * every item again and so has its own states, but a plugin that keeps
+ * anything outside its states (a static buffer, a global counter, a
+ * library that is not thread-safe) must not set this flag.  Without it,
+ * lawscore calls the score callbacks of such plugins from one thread at a
+ * time (correct, but those items do not get faster with more threads). */
+#define LSP_THREADSAFE 1u
 
 /* Size of the 1.0 descriptor: anything smaller is refused. */
 #define LSP_DESCRIPTOR_SIZE_1_0 \
@@ -125,13 +141,19 @@ LSP_EXPORT const lsp_descriptor *lawscore_plugin(void);
 
 /* Define the descriptor and the entry point of a plugin in one line:
  *     static const lsp_function functions[] = {{"f", bind_f, score_f, free, "..."}};
- *     LSP_PLUGIN("name", "1.0.0", functions)                                   */
-#define LSP_PLUGIN(NAME, VERSION, FUNCTIONS)                                     \
+ *     LSP_PLUGIN("name", "1.0.0", functions)
+ * or, for a plugin whose callbacks keep nothing outside their states
+ * (see LSP_THREADSAFE):
+ *     LSP_PLUGIN_THREADSAFE("name", "1.0.0", functions)                        */
+#define LSP_PLUGIN_FLAGS(NAME, VERSION, FUNCTIONS, FLAGS)                        \
     static const lsp_descriptor lsp_descriptor_ = {                              \
         LSP_MAGIC, LSP_ABI_MAJOR, LSP_ABI_MINOR, (uint32_t)sizeof(lsp_descriptor), \
         (uint32_t)sizeof(lsp_function), NAME, VERSION, FUNCTIONS,                \
-        sizeof(FUNCTIONS) / sizeof((FUNCTIONS)[0])};                             \
+        sizeof(FUNCTIONS) / sizeof((FUNCTIONS)[0]), FLAGS};                      \
     LSP_EXPORT const lsp_descriptor *lawscore_plugin(void) { return &lsp_descriptor_; }
+#define LSP_PLUGIN(NAME, VERSION, FUNCTIONS) LSP_PLUGIN_FLAGS(NAME, VERSION, FUNCTIONS, 0)
+#define LSP_PLUGIN_THREADSAFE(NAME, VERSION, FUNCTIONS) \
+    LSP_PLUGIN_FLAGS(NAME, VERSION, FUNCTIONS, LSP_THREADSAFE)
 
 /* ---- what the host tells a plugin -------------------------------------- */
 

@@ -135,4 +135,4 @@ static const lsp_function functions[] = {
      "points by band of numerator / denominator × 100% (关联率 = 实际关联人数 / 核定人数 × 100%)"},
 };
 
-LSP_PLUGIN("formula", "1.1.0", functions)
+LSP_PLUGIN_THREADSAFE("formula", "1.1.0", functions)

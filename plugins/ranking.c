@@ -90,4 +90,4 @@ static const lsp_function functions[] = {
      "points by rank within the group, ties sharing a rank (1–5名依次赋予60、57、54、51、48分)"},
 };
 
-LSP_PLUGIN("ranking", "1.0.0", functions)
+LSP_PLUGIN_THREADSAFE("ranking", "1.0.0", functions)

@@ -382,4 +382,4 @@ static const lsp_function functions[] = {
      "points in proportion between two rates (60%得0分、100%得满分、中间按比例)"},
 };
 
-LSP_PLUGIN("rates", "1.1.0", functions)
+LSP_PLUGIN_THREADSAFE("rates", "1.1.0", functions)

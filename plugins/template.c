@@ -98,4 +98,4 @@ static const lsp_function functions[] = {
 };
 
 /* The descriptor and the exported entry point lawscore_plugin(). */
-LSP_PLUGIN("template", "1.0.0", functions)
+LSP_PLUGIN_THREADSAFE("template", "1.0.0", functions)

@@ -1,10 +1,13 @@
 # gen.awk - a synthetic province from the dongfeng-2017 example.
 #
-#   awk -v n=N -v out=DIR -f gen.awk units.yaml fazhiban.yaml departments.csv
+#   awk -v n=N -v out=DIR [-v vary=1] -f gen.awk units.yaml fazhiban.yaml departments.csv
 #
 # Writes DIR/units.csv, DIR/fazhiban.yaml and DIR/departments.csv with N
 # units u000001 .. uNNNNNN (名称 单位NNNNNN), unit i taking the group, flags
 # and data of the example's unit (i-1) mod 20, in the order of units.yaml.
+# With vary=1 the exam average (exam_avg, scored by rank within the group)
+# is lowered by ((i * 37) mod 200) / 10 points, so that ranks spread over
+# the whole province instead of repeating every 20 units.
 # POSIX awk (mawk, gawk, busybox); no other tool.
 
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
@@ -66,7 +69,14 @@ END {
         k = (i - 1) % nt; t = tid[k]
         id = sprintf("u%06d", i); nm = sprintf("单位%06d", i)
         print id "," nm "," tgroup[k] "," tflags[k] > uf
-        if (t in block) printf "  %s:\n%s", id, block[t] > yf
+        if (t in block) {
+            b = block[t]
+            if (vary && match(b, /exam_avg: [0-9.]+/)) {
+                v = substr(b, RSTART + 10, RLENGTH - 10) - ((i * 37) % 200) / 10
+                b = substr(b, 1, RSTART - 1) "exam_avg: " v substr(b, RSTART + RLENGTH)
+            }
+            printf "  %s:\n%s", id, b > yf
+        }
         if (t in row) print id "," nm row[t] > cf
     }
     close(uf); close(yf); close(cf)

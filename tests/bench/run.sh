@@ -1,45 +1,56 @@
 #!/bin/sh
 # tests/bench/run.sh - lawscore benchmarks (make bench).
 #
-#   sh tests/bench/run.sh path/to/lawscore
+#   sh tests/bench/run.sh path/to/lawscore path/to/limit
 #
 # Builds synthetic provinces from examples/dongfeng-2017 (its 20 units
 # cycled to N units, with their groups, flags and data; see gen.awk), then
-# measures `lawscore check` and `lawscore run` at each size and prints the
-# figures: times, peak memory, throughput, how run time per unit scales with
-# N, the data load throughput, rule calls per second, and whether two runs
-# give byte-identical results.  It asserts nothing about speed: the machines
-# are shared and noisy, so read the ratios within one run.  It exits
-# non-zero only when lawscore fails or the results are not reproducible.
+# at each size measures `lawscore run` with 1 and 2 scoring threads (wall
+# time of each phase from --timings: load, bind, score, write; peak RSS)
+# and `lawscore check`, and beside them the physical limit measured in the
+# same run by tests/bench/limit.c on the same input: libyaml events of the
+# YAML files, libcsv of the CSV files, the same number of bare Lua calls
+# (N x rule leaves) on as many threads, writing and syncing as many bytes
+# as the run wrote.  It prints each figure with its limit and the ratio,
+# how time per unit scales with N, the speed-up of scoring with 2 threads,
+# and the goals of issue 14 with the figures measured for them.  It
+# asserts nothing about speed: the machines are shared and noisy, so read
+# the ratios within one run.  It exits non-zero only when lawscore fails or
+# the results are not reproducible (two runs at BENCH_REPRO_N, and -j1
+# against -j2 at every size).
 #
 # Environment:
 #   BENCH_SIZES    sizes to measure, ascending (default "1000 10000 100000")
 #   BENCH_BUDGET   seconds: a size whose projected time (from the size
 #                  before it) would end the bench after this is skipped
-#                  and reported (default 170)
+#                  and reported (default 400)
 #   BENCH_REPRO_N  size at which the determinism check runs twice (10000)
 #   BENCH_TIME     the time utility (default /usr/bin/time; empty: use date)
+#   BENCH_FORMATS  --formats for the runs (default: lawscore's default, every
+#                  format; e.g. csv,json)
 #   TMPDIR         where the synthetic provinces and results are written
 #
 # POSIX sh and awk only.  Times come from /usr/bin/time -f '%e %U %S %M';
 # without it, from date (wall time only, memory not measured: dash has no
 # `time` keyword).  The example's C plugins come from the build beside the
 # binary when up to date, else are built into the work dir.  At N=100000 the
-# results take ~3.7 GB in TMPDIR (removed after that size).
+# results take ~2 GB in TMPDIR (removed after that size).
 
 set -u
 
 LS=${1:-}
-if [ -z "$LS" ] || [ ! -x "$LS" ]; then
-    echo "usage: sh tests/bench/run.sh path/to/lawscore" >&2
+LIMIT=${2:-}
+if [ -z "$LS" ] || [ ! -x "$LS" ] || [ -z "$LIMIT" ] || [ ! -x "$LIMIT" ]; then
+    echo "usage: sh tests/bench/run.sh path/to/lawscore path/to/limit" >&2
     exit 2
 fi
 case $LS in /*) ;; *) LS=$(pwd)/$LS ;; esac
+case $LIMIT in /*) ;; *) LIMIT=$(pwd)/$LIMIT ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 EX=$ROOT/examples/dongfeng-2017
 SIZES=${BENCH_SIZES:-1000 10000 100000}
-BUDGET=${BENCH_BUDGET:-170}
+BUDGET=${BENCH_BUDGET:-400}
 REPRO_N=${BENCH_REPRO_N:-10000}
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/lawscore-bench.XXXXXX") || exit 1
@@ -144,21 +155,45 @@ say "lawscore $LS; timing with $tnote; plugins: $PLUGNOTE; work dir $W"
 "$LS" check "$EX/scheme.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv" \
     >"$W/cmd.out" 2>"$W/cmd.err" || fail "lawscore check fails on the example itself"
 
-ROWS=$W/rows        # N check run cpu checkKB runKB inMB outMB yamlMB csvMB t0 ty tc
+ROWS=$W/rows
 : >"$ROWS"
 SKIPPED=
 LEAVES=
 REPRO="not measured (BENCH_REPRO_N=$REPRO_N not among the sizes)"
 REPRO_OK=1
-prevN='' prevR='' prevC='' prevOut=''
+prevN='' prevT='' prevOut=''
+
+# run_once J OUT: `lawscore run` with J threads into OUT; sets R_S (wall),
+# R_KB, R_LOAD R_BIND R_SCORE R_WRITE (wall, from --timings) and R_SCPU
+# (CPU seconds of the score phase, all threads).
+run_once() {
+    measure 1 "$LS" run -q --timings ${BENCH_FORMATS:+--formats "$BENCH_FORMATS"} -j "$1" -o "$2" \
+        "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
+    [ "$M_RC" = 0 ] || fail "lawscore run -j $1 exited $M_RC at N=$n"
+    R_S=$M_S; R_KB=$M_KB; R_CPU=$M_CPU
+    # lawscore: note: timings: load 0.543 s (cpu 0.540 s), bind ..., score 4.287 s (cpu 8.1 s), write ...
+    # shellcheck disable=SC2046
+    set -- $(awk '/timings:/ { for (i = 1; i <= NF; i++) if ($i ~ /^(load|bind|score|write)$/) printf "%s ", $(i + 1)
+                               for (i = 1; i <= NF; i++) if ($i == "score") printf "%s ", $(i + 4) }' "$W/cmd.err")
+    [ $# = 5 ] || fail "no --timings line from lawscore run at N=$n"
+    R_LOAD=$1; R_BIND=$2; R_SCORE=$3; R_WRITE=$4; R_SCPU=$5
+}
+
+# lim WHAT ARGS...: the fastest of 3 runs of the limit program (seconds).
+lim() {
+    best=
+    for _ in 1 2 3; do
+        t=$("$LIMIT" "$@" | awk '{ print $2 }') || fail "limit $1 failed"
+        best=$(calc "b = \"$best\"; t = $t; print (b == \"\" || t < b + 0) ? t : b")
+    done
+    echo "$best"
+}
 
 for n in $SIZES; do
-    # Project this size from the one before; skip it if it would not fit.
     if [ -n "$prevN" ]; then
-        extra=0; [ "$n" = "$REPRO_N" ] && extra=1
-        proj=$(calc "printf \"%.0f\", ($prevR * (1 + $extra) + 4 * $prevC) * $n / $prevN * 1.2")
+        proj=$(calc "printf \"%.0f\", $prevT * $n / $prevN * 1.2")
         elapsed=$(( $(date +%s) - START ))
-        need=$(calc "printf \"%.0f\", $prevOut * $n / $prevN * 1.2 / 1024")
+        need=$(calc "printf \"%.0f\", $prevOut * $n / $prevN * 2.2 / 1024")
         avail=$(df -Pk "$W" | awk 'NR == 2 { print $4 }')
         if [ $((elapsed + proj)) -gt "$BUDGET" ]; then
             SKIPPED="$SKIPPED N=$n (projected ${proj}s after ${elapsed}s, budget ${BUDGET}s);"
@@ -177,15 +212,19 @@ for n in $SIZES; do
     t1=$(now)
     gen_s=$(calc "printf \"%.2f\", $t1 - $t0")
     d=$W/n$n
-    ub=$(bytes "$d/units.csv"); yb=$(bytes "$d/fazhiban.yaml"); cb=$(bytes "$d/departments.csv")
+    inb=$(( $(bytes "$d/units.csv") + $(bytes "$d/fazhiban.yaml") + $(bytes "$d/departments.csv") + $(bytes "$d/scheme.yaml") ))
 
-    # Small sizes are repeated for a usable resolution (%e is 0.01 s).
-    creps=1; [ "$n" -lt 10000 ] && creps=$(( 10000 / n )); [ "$creps" -gt 20 ] && creps=20
-
-    say "N=$n: check (x$creps)"
-    measure "$creps" "$LS" check "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
-    [ "$M_RC" = 0 ] || fail "lawscore check exited $M_RC at N=$n"
-    c_s=$M_S; c_kb=$M_KB
+    # Small sizes are repeated: the fastest and slowest of 3 show the noise.
+    nrep=1; [ "$n" -le 10000 ] && nrep=3
+    say "N=$n: check (x$nrep)"
+    c_s=
+    k=0
+    while [ "$k" -lt "$nrep" ]; do
+        measure 1 "$LS" check -j 2 "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
+        [ "$M_RC" = 0 ] || fail "lawscore check exited $M_RC at N=$n"
+        if [ -z "$c_s" ] || [ "$(calc "print ($M_S < $c_s)")" = 1 ]; then c_s=$M_S; c_kb=$M_KB; fi
+        k=$((k + 1))
+    done
     if [ -z "$LEAVES" ]; then
         # "items: 11 categories and sub-items, 32 items, 3 bonus, 2 deduction, 1 veto"
         LEAVES=$(awk '/^items:/ { n = 0; for (i = 2; i <= NF; i++)
@@ -194,45 +233,48 @@ for n in $SIZES; do
         [ -n "$LEAVES" ] || LEAVES=0
     fi
 
-    # Load split: scheme + units alone, + the YAML file, + the CSV file.
-    say "N=$n: load split (x$creps each)"
-    measure "$creps" "$LS" check "$d/scheme-load.yaml"
-    [ "$M_RC" = 0 ] || fail "lawscore check (scheme only) exited $M_RC at N=$n"
-    l0=$M_S
-    measure "$creps" "$LS" check "$d/scheme-load.yaml" "$d/fazhiban.yaml"
-    [ "$M_RC" = 0 ] || fail "lawscore check (YAML only) exited $M_RC at N=$n"
-    ly=$M_S
-    measure "$creps" "$LS" check "$d/scheme-load.yaml" "$d/departments.csv"
-    [ "$M_RC" = 0 ] || fail "lawscore check (CSV only) exited $M_RC at N=$n"
-    lc=$M_S
-
-    say "N=$n: run"
-    measure 1 "$LS" run -q -o "$d/out" "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
-    [ "$M_RC" = 0 ] || fail "lawscore run exited $M_RC at N=$n"
-    r_s=$M_S; r_cpu=$M_CPU; r_kb=$M_KB
-    ob=$(dirbytes "$d/out")
-
-    if [ "$n" = "$REPRO_N" ]; then
-        say "N=$n: run again (determinism)"
-        mv "$d/out" "$d/out.first"
-        measure 1 "$LS" run -q -o "$d/out" "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
-        [ "$M_RC" = 0 ] || fail "lawscore run (second) exited $M_RC at N=$n"
-        REPRO=yes
-        for f in results.csv items.csv results.json results.xlsx report.html; do
-            if ! cmp -s "$d/out.first/$f" "$d/out/$f"; then
-                REPRO="no ($f differs: $(cmp "$d/out.first/$f" "$d/out/$f" 2>&1 | head -n 1))"
-                REPRO_OK=0
-                break
-            fi
-        done
-        REPRO="$REPRO  (N=$n, two runs, results.csv items.csv results.json results.xlsx report.html)"
+    say "N=$n: run -j 1, run -j 2 (x$nrep)"
+    run_once 1 "$d/out1"
+    r1_s=$R_S; r1_kb=$R_KB; r1_load=$R_LOAD; r1_score=$R_SCORE; r1_write=$R_WRITE; r1_scpu=$R_SCPU
+    ob=$(dirbytes "$d/out1")
+    r2_min= r2_max=
+    k=0
+    while [ "$k" -lt "$nrep" ]; do
+        rm -rf "$d/out2"
+        run_once 2 "$d/out2"
+        if [ -z "$r2_min" ] || [ "$(calc "print ($R_S < $r2_min)")" = 1 ]; then
+            r2_min=$R_S; r2_kb=$R_KB; r2_load=$R_LOAD; r2_score=$R_SCORE; r2_write=$R_WRITE; r2_scpu=$R_SCPU
+            r2_cpu=$R_CPU
+        fi
+        if [ -z "$r2_max" ] || [ "$(calc "print ($R_S > $r2_max)")" = 1 ]; then r2_max=$R_S; fi
+        say "N=$n: run -j 2: $R_S s"
+        k=$((k + 1))
+    done
+    for f in results.csv items.csv results.json results.xlsx report.html; do
+        [ -f "$d/out1/$f" ] || continue
+        if ! cmp -s "$d/out1/$f" "$d/out2/$f"; then
+            REPRO_OK=0
+            REPRO="no: $f differs between --jobs 1 and --jobs 2 at N=$n"
+        fi
+    done
+    if [ "$n" = "$REPRO_N" ] && [ "$REPRO_OK" = 1 ]; then
+        REPRO="yes  (N=$n: --jobs 1 against the fastest of $nrep --jobs 2 runs, results.csv items.csv results.json results.xlsx report.html)"
     fi
+    rm -rf "$d/out1" "$d/out2"
+
+    say "N=$n: limits"
+    l_yaml=$(lim yaml "$d/scheme.yaml" "$d/fazhiban.yaml")
+    l_csv=$(lim csv "$d/units.csv" "$d/departments.csv")
+    calls=$((n * LEAVES))
+    l_lua1=$(lim lua "$calls" 1)
+    l_lua2=$(lim lua "$calls" 2)
+    l_write=$("$LIMIT" write "$ob" "$W" | awk '{ print $2 }') || fail "limit write failed"
     rm -rf "$d"
 
-    echo "$n $c_s $r_s $r_cpu $c_kb $r_kb $ub $yb $cb $ob $l0 $ly $lc $gen_s" >>"$ROWS"
+    echo "$n $r1_s $r1_load $r1_score $r1_write $r1_kb $r2_min $r2_max $r2_load $r2_score $r2_write $r2_kb $c_s $c_kb $ob $inb $l_yaml $l_csv $l_lua1 $l_lua2 $l_write $gen_s $r1_scpu $r2_scpu $r2_cpu" >>"$ROWS"
     prevN=$n
-    prevR=$r_s
-    prevC=$c_s
+    # what the next size costs: one run each way, one check, the limits (x1.3)
+    prevT=$(calc "print ($r1_s + $r2_min + $c_s + $l_yaml + $l_csv + $l_lua1 + $l_lua2 + $l_write) * 1.3")
     prevOut=$ob
 done
 
@@ -243,43 +285,84 @@ echo
 echo "lawscore benchmarks: $LS"
 echo "  $cores cores; timing: $tnote; scheme: dongfeng-2017 ($LEAVES rule leaves: items, bonus, deductions, vetoes)"
 echo "  synthetic provinces: the example's 20 units cycled to N (2 towns, 18 departments per 20)"
+echo "  run writes: ${BENCH_FORMATS:-every format (csv, json, xlsx, html)}"
+echo "  limit = the same work by the plainest C, measured now (tests/bench/limit.c): libyaml events of the"
+echo "  YAML files + libcsv of the CSV files + N x $LEAVES bare Lua calls (on as many threads) + writing and"
+echo "  syncing as many bytes as the run wrote; ratio = lawscore / limit (1.00 = at the limit)"
+echo "  load avg at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') (other work on the machine slows wall times)"
 echo
 awk -v leaves="$LEAVES" '
 function mb(x) { return x / 1048576 }
-function kbmb(x) { return x == "-" ? "-" : sprintf("%.1f", x / 1024) }
+function kbmb(x) { return x == "-" ? "-" : sprintf("%.0f", x / 1024) }
+function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
 {
-    n[NR] = $1; c[NR] = $2; r[NR] = $3; cpu[NR] = $4; ckb[NR] = $5; rkb[NR] = $6
-    ub[NR] = $7; yb[NR] = $8; cb[NR] = $9; ob[NR] = $10; l0[NR] = $11; ly[NR] = $12; lc[NR] = $13; g[NR] = $14
+    i = NR
+    n[i] = $1; r1[i] = $2; r1l[i] = $3; r1s[i] = $4; r1w[i] = $5; r1kb[i] = $6
+    r2[i] = $7; r2max[i] = $8; r2l[i] = $9; r2s[i] = $10; r2w[i] = $11; r2kb[i] = $12
+    c[i] = $13; ckb[i] = $14; ob[i] = $15; ib[i] = $16
+    ly[i] = $17; lc[i] = $18; lu1[i] = $19; lu2[i] = $20; lw[i] = $21; g[i] = $22
+    c1[i] = $23; c2[i] = $24; rcpu[i] = $25
+    lim2[i] = ly[i] + lc[i] + lu2[i] + lw[i]
+    lim1[i] = ly[i] + lc[i] + lu1[i] + lw[i]
+    limc[i] = ly[i] + lc[i] + lu2[i]
 }
 END {
-    print "scoring (wall seconds; RSS = peak resident memory)"
-    printf "%8s %9s %9s %9s %9s %9s %10s %10s %11s\n", "N", "check s", "run s", "run cpu", "check MB", "run MB",
-           "units/s", "run us/u", "rule calls/s"
+    print "run, end to end, 2 scoring threads (the default here): wall s (fastest, slowest of the repeats) against the limit"
+    print "(CPU s: user + system seconds of that run, all threads: what the work cost whatever else the machine runs)"
+    printf "%8s %16s %8s %8s %8s %8s %8s %7s %8s %8s %9s\n", "N", "run s", "CPU s", "limit s", "ratio", "us/unit",
+           "units/s", "RSS MB", "KB/unit", "out MB", "out KB/u"
     for (i = 1; i <= NR; i++)
-        printf "%8d %9.3f %9.2f %9s %9s %9s %10.0f %10.1f %11.0f\n", n[i], c[i], r[i],
-               (cpu[i] == "-" ? "-" : sprintf("%.2f", cpu[i])), kbmb(ckb[i]), kbmb(rkb[i]),
-               n[i] / r[i], 1e6 * r[i] / n[i], n[i] * leaves / r[i]
+        printf "%8d %7.2f..%-7.2f %8s %8.2f %8s %8.1f %8.0f %7s %8s %8.0f %9.1f\n", n[i], r2[i], r2max[i], rcpu[i],
+               lim2[i], ratio(r2[i], lim2[i]), 1e6 * r2[i] / n[i], n[i] / r2[i], kbmb(r2kb[i]),
+               (r2kb[i] == "-" ? "-" : sprintf("%.1f", r2kb[i] / n[i])), mb(ob[i]), ob[i] / n[i] / 1024
     print ""
-    print "input and output (MB; load = check with one data file minus check with none, same scheme without required:)"
-    printf "%8s %8s %8s %8s %9s %9s %9s %9s %9s %10s %8s\n", "N", "units", "YAML", "CSV", "output",
-           "scheme s", "YAML s", "YAML MB/s", "CSV s", "CSV MB/s", "gen s"
-    for (i = 1; i <= NR; i++) {
-        dy = ly[i] - l0[i]; dc = lc[i] - l0[i]
-        printf "%8d %8.2f %8.2f %8.2f %9.1f %9.3f %9.3f %9s %9.3f %10s %8.2f\n", n[i], mb(ub[i]), mb(yb[i]), mb(cb[i]),
-               mb(ob[i]), l0[i], dy, (dy > 0 ? sprintf("%.1f", mb(yb[i]) / dy) : "-"),
-               dc, (dc > 0 ? sprintf("%.1f", mb(cb[i]) / dc) : "-"), g[i]
-    }
+    print "phases of that run (lawscore --timings) against their limits"
+    printf "%8s %8s %8s %6s %9s %8s %6s %8s %8s %6s\n", "N", "load s", "limit", "ratio", "score s", "limit", "ratio",
+           "write s", "limit", "ratio"
+    for (i = 1; i <= NR; i++)
+        printf "%8d %8.3f %8.3f %6s %9.3f %8.3f %6s %8.3f %8.3f %6s\n", n[i], r2l[i], ly[i] + lc[i],
+               ratio(r2l[i], ly[i] + lc[i]), r2s[i], lu2[i], ratio(r2s[i], lu2[i]), r2w[i], lw[i], ratio(r2w[i], lw[i])
     print ""
-    if (NR > 1) {
+    print "scoring threads: the score phase (wall) with 1 and 2 threads, bare Lua calls on 1 and 2 threads beside it;"
+    print "cpu/wall = the cores the score phase had (2.00: both, all the time; less when the machine is busy)"
+    printf "%8s %9s %9s %8s %8s %8s %9s %9s %8s %9s %9s\n", "N", "score -j1", "score -j2", "speed-up", "cpu/wall",
+           "cpu/wall", "Lua 1 thr", "Lua 2 thr", "speed-up", "run -j1 s", "run -j2 s"
+    for (i = 1; i <= NR; i++)
+        printf "%8d %9.3f %9.3f %8s %8s %8s %9.3f %9.3f %8s %9.2f %9.2f\n", n[i], r1s[i], r2s[i], ratio(r1s[i], r2s[i]),
+               ratio(c1[i], r1s[i]), ratio(c2[i], r2s[i]), lu1[i], lu2[i], ratio(lu1[i], lu2[i]), r1[i], r2[i]
+    print ""
+    print "check (fastest of the repeats; lint scores the data once, no output) against its limit and against run without writing"
+    printf "%8s %8s %8s %6s %14s %6s %9s\n", "N", "check s", "limit", "ratio", "run-write s", "ratio", "check MB"
+    for (i = 1; i <= NR; i++)
+        printf "%8d %8.2f %8.2f %6s %14.2f %6s %9s\n", n[i], c[i], limc[i], ratio(c[i], limc[i]),
+               r2[i] - r2w[i], ratio(c[i], r2[i] - r2w[i]), kbmb(ckb[i])
+    print ""
+    print "input and output"
+    printf "%8s %9s %9s %8s %9s\n", "N", "input MB", "output MB", "gen s", "rule calls/s"
+    for (i = 1; i <= NR; i++)
+        printf "%8d %9.1f %9.1f %8.2f %9.0f\n", n[i], mb(ib[i]), mb(ob[i]), g[i], n[i] * leaves / r2s[i]
+    print ""
+    if (NR > 1)
         printf "scaling: run time per unit at N=%d / at N=%d = %.2f   (1.00 = linear)\n",
-               n[NR], n[1], (r[NR] / n[NR]) / (r[1] / n[1])
-        printf "         check time per unit at N=%d / at N=%d = %.2f\n",
-               n[NR], n[1], (c[NR] / n[NR]) / (c[1] / n[1])
-    }
-    printf "rule calls: N x %d leaves / run s = %.0f calls/s at N=%d (%.1f us a call; a lower bound on the rate: run s also loads and writes)\n",
-           leaves, n[NR] * leaves / r[NR], n[NR], 1e6 * r[NR] / (n[NR] * leaves)
-    printf "output: %.1f KB per unit (results.csv + items.csv + results.json), written at %.0f MB/s of run time\n",
-           ob[NR] / n[NR] / 1024, mb(ob[NR]) / r[NR]
+               n[NR], n[1], (r2[NR] / n[NR]) / (r2[1] / n[1])
+    L = NR
+    for (i = 1; i <= NR; i++) if (n[i] == 100000) L = i
+    print ""
+    printf "goals (issue 14), at N=%d:\n", n[L]
+    printf "  end to end within 2x the limit:      %.2f s / %.2f s = %sx   %s   (CPU: %s s / %.2f s = %sx)\n", r2[L],
+           lim2[L], ratio(r2[L], lim2[L]), (r2[L] <= 2 * lim2[L] ? "met" : "not met"), rcpu[L], lim2[L],
+           (rcpu[L] == "-" ? "-" : ratio(rcpu[L], lim2[L]))
+    printf "  check within 2x its limit:           %.2f s / %.2f s = %sx   %s\n", c[L], limc[L], ratio(c[L], limc[L]),
+           (c[L] <= 2 * limc[L] ? "met" : "not met")
+    printf "  check no dearer than run - writing:  %.2f s / %.2f s = %sx   %s\n", c[L], r2[L] - r2w[L],
+           ratio(c[L], r2[L] - r2w[L]), (c[L] <= (r2[L] - r2w[L]) * 1.05 ? "met" : "not met")
+    printf "  scoring >= 1.8x faster with 2 jobs:  %.3f s / %.3f s = %sx   %s\n", r1s[L], r2s[L], ratio(r1s[L], r2s[L]),
+           (r1s[L] >= 1.8 * r2s[L] ? "met" : "not met")
+    if (r2kb[L] != "-")
+        printf "  1M units within 2 min and 4 GB:      projected %.0f s and %.1f GB from N=%d (linear)\n",
+               r2[L] * 1e6 / n[L], r2kb[L] * 1e6 / n[L] / 1048576, n[L]
+    printf "  output at 1M units, as written here: projected %.1f GB (goal < 10 GB with all formats)\n",
+           ob[L] * 1e6 / n[L] / 1073741824
 }' "$ROWS"
 [ -n "$SKIPPED" ] && echo "skipped:$SKIPPED"
 echo "reproducible: $REPRO"

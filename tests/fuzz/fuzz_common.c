@@ -78,9 +78,23 @@ static void remove_scratch(void)
     scratch[0] = '\0';
 }
 
-/* Link each file of directory `from` into directory `to`; a name already
- * there (linked from `first`) is a copy of a rule that belongs in one place
- * only. */
+/* Copy a rule file: a scheme may not name files through symbolic links
+ * that lead out of its directory (ls_scope.h). */
+static void copy_file(const char *src, const char *dst)
+{
+    FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
+    if (!out) fz_fail("cannot copy %s to %s", src, dst);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) fz_fail("cannot write %s", dst);
+    fclose(in);
+    if (fclose(out) != 0) fz_fail("cannot write %s", dst);
+}
+
+/* Copy each file of directory `from` into the scratch directory `to`; a
+ * name already there (copied from `first`) is a copy of a rule that belongs
+ * in one place only. */
 static void link_files(const char *from, const char *to, const char *first)
 {
     DIR *d = opendir(from);
@@ -95,12 +109,12 @@ static void link_files(const char *from, const char *to, const char *first)
         if (access(dst, F_OK) == 0)
             fz_fail("%s: %s has a rule of that name: delete the copy (the fuzz rules are "
                     "the example's and the fixtures' own, assembled)", src, first);
-        if (symlink(src, dst) != 0) fz_fail("cannot link %s", dst);
+        copy_file(src, dst);
     }
     closedir(d);
 }
 
-/* The fixture `rules`: a directory of links to the example's rules and to
+/* The fixture `rules`: a directory of copies of the example's rules and to
  * the few rules of the fixtures' own (tests/fuzz/fixtures/rules/), so that
  * the example's rules are fuzzed as shipped, without copies. */
 static void assemble_rules(void)

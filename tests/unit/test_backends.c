@@ -26,6 +26,7 @@ typedef struct fake {
     ls_rule_unknown_fn probe_fn;
     void *probe_ctx;
     int probes;                 /* calls of its probe hook */
+    const char *shadows;        /* what its loaded files say they hide */
 } fake;
 
 static int fake_bind(ls_backend *self, int node, ls_errors *err) { return 0; }
@@ -36,7 +37,7 @@ static int fake_loaded(const ls_backend *self, size_t i, ls_loaded_file *out)
 {
     const fake *f = (const fake *)self;
     if (i >= f->nfiles) return -1;
-    *out = (ls_loaded_file){LS_LOADED_PLUGIN, f->files[i], f->files[i], "9"};
+    *out = (ls_loaded_file){LS_LOADED_PLUGIN, f->files[i], f->files[i], "9", f->shadows};
     return 0;
 }
 
@@ -233,6 +234,30 @@ static void test_manifest_add_loaded_unreadable(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* A plugin beside the scheme that hides an installed one: the manifest
+ * records the hidden one's path. */
+static void test_manifest_shadows(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"include/lawscore_plugin.h"};
+    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free,
+                        .loaded = fake_loaded},
+               .files = files, .nfiles = 1, .shadows = "/usr/lib/lawscore/plugins/rates.so"};
+    ls_backends b = {{NULL}};
+    b.by_kind[LS_RULE_PLUGIN] = &fa.base;
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_manifest *m = ls_xcalloc(1, sizeof *m);
+    ls_arena_init(&m->arena);
+    assert_int_equal(ls_manifest_add_loaded(m, &b, &err), 0);
+    assert_int_equal(m->nopts, 2);
+    assert_string_equal(m->opts[0].key, "plugin.include/lawscore_plugin.h.version");
+    assert_string_equal(m->opts[1].key, "plugin.include/lawscore_plugin.h.shadows");
+    assert_string_equal(m->opts[1].value, "/usr/lib/lawscore/plugins/rates.so");
+    ls_manifest_free(m);
+    ls_errors_cleanup(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +268,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_example_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manifest_add_loaded, setup, teardown),
         cmocka_unit_test(test_manifest_add_loaded_unreadable),
+        cmocka_unit_test(test_manifest_shadows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,7 +42,7 @@ static void load(year *y, const char *scheme, const char *data, const char *sour
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(ls_write_json(y->r, NULL, f, &err), 0);
+    assert_int_equal(ls_write_json(y->r, NULL, f, 0, &err), 0);
     fclose(f);
     y->res = ls_results_parse(buf, len, source, &err);
     assert_non_null(y->res);

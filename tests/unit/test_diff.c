@@ -27,7 +27,7 @@ static ls_results *reread(const ls_run *r, const char *source)
     FILE *f = open_memstream(&buf, &len);
     ls_errors err;
     ls_errors_init(&err);
-    assert_int_equal(ls_write_json(r, NULL, f, &err), 0);
+    assert_int_equal(ls_write_json(r, NULL, f, 0, &err), 0);
     fclose(f);
     ls_results *res = ls_results_parse(buf, len, source, &err);
     assert_non_null(res);

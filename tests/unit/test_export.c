@@ -82,7 +82,7 @@ static char *json(const ls_run *r, const ls_manifest *m)
     ls_errors e;
     ls_errors_init(&e);
     out_open(&o);
-    assert_int_equal(ls_write_json(r, m, o.f, &e), 0);
+    assert_int_equal(ls_write_json(r, m, o.f, 1, &e), 0);
     out_close(&o);
     assert_int_equal(e.n, 0);
     ls_errors_cleanup(&e);
@@ -407,7 +407,17 @@ static void test_json_values(void **state)
     static const char *const p_points[] = {"points", NULL};
     assert_string_equal(jnum(c11, p_score), "0.00");
     assert_string_equal(jnum(c11, p_raw), "-1.00");
-    assert_string_equal(jnum(c11, p_points), "4.00");
+    /* Text the same for every unit is in "items", once. */
+    assert_null(yajl_tree_get(c11, (const char **)p_points, yajl_t_any));
+    static const char *const p_items[] = {"items", NULL};
+    yajl_val items = jget(root, p_items, yajl_t_array);
+    assert_int_equal(YAJL_GET_ARRAY(items)->len, MN_NODES);
+    static const char *const p_id1[] = {"id", NULL};
+    assert_string_equal(jstr(jidx(items, MN_C11), p_id1), jstr(c11, p_id1));
+    assert_string_equal(jnum(jidx(items, MN_C11), p_points), "4.00");
+    static const char *const p_parent[] = {"parent", NULL};
+    assert_string_equal(jstr(jidx(items, MN_C11), p_parent), jstr(jidx(items, MN_C1), p_id1));
+    assert_true(YAJL_IS_NULL(yajl_tree_get(jidx(items, MN_C1), (const char **)p_parent, yajl_t_any)));
     assert_string_equal(jstr(c11, p_clamp), "low");
     yajl_val c21 = jidx(nodes, MN_C21);
     assert_string_equal(jstr(c21, p_state), "na");
@@ -438,7 +448,8 @@ static void test_json_values(void **state)
     assert_true(YAJL_IS_TRUE(yajl_tree_get(jidx(jget(cqb1, p_inds, yajl_t_array), 0),
                                            (const char **)p_value, yajl_t_any)));
     static const char *const p_section[] = {"section", NULL};
-    assert_string_equal(jstr(cqb1, p_section), "bonus");
+    assert_string_equal(jstr(jidx(items, MN_B1), p_section), "bonus");
+    assert_null(yajl_tree_get(cqb1, (const char **)p_section, yajl_t_any));
 
     yajl_val xfj = jidx(units, MU_XFJ);
     static const char *const p_veto_id[] = {"veto", "id", NULL};
@@ -481,22 +492,41 @@ static void test_json_deterministic(void **state)
     free(b);
 }
 
-static void test_json_invalid_utf8(void **state)
+/* Compact by default: the same document without any whitespace between
+ * tokens; escapes as JSON needs them. */
+static void test_json_compact(void **state)
 {
     mini_run *m = *state;
-    /* A Lua rule may return any bytes as a reason. */
-    m->r.reasons[m->r.cells[MU_SL * MN_NODES + MN_C11].reason0] = "迟报\xff次";
     out o;
     ls_errors e;
     ls_errors_init(&e);
     out_open(&o);
-    assert_int_equal(ls_write_json(&m->r, NULL, o.f, &e), -1);
+    assert_int_equal(ls_write_json(&m->r, NULL, o.f, 0, &e), 0);
     out_close(&o);
-    assert_int_equal(e.nerrors, 1);
-    assert_string_equal(e.v[0].msg,
-                        "cannot write JSON: invalid UTF-8 text in unit 'sl', item 1.1 '按时报送信息'");
-    ls_errors_cleanup(&e);
+    assert_int_equal(e.n, 0);
+    char *pretty = json(&m->r, NULL);
+    assert_true(strlen(o.p) < strlen(pretty));
+    assert_non_null(strstr(o.p, "{\"manifest\":null,\"assessment\":{"));
+    assert_non_null(strstr(o.p, "\"total\":90.00,"));
+    /* the reason with a quote and a line break, escaped */
+    assert_non_null(strstr(o.p, "[\"未提交\\\"执法记录\\\",扣2分\",\"记录不全\\n扣2.5分\"]"));
+    assert_null(strstr(o.p, "\": "));
+    assert_null(strstr(o.p, "\n\n"));
+    /* one line, ending the file */
+    assert_ptr_equal(strchr(o.p, '\n'), o.p + strlen(o.p) - 1);
+    char eb[256];
+    yajl_val a = yajl_tree_parse(o.p, eb, sizeof eb);
+    if (!a) fail_msg("invalid compact JSON: %s", eb);
+    yajl_val b = yajl_tree_parse(pretty, eb, sizeof eb);
+    if (!b) fail_msg("invalid pretty JSON: %s", eb);
+    static const char *const p_units[] = {"units", NULL};
+    assert_int_equal(YAJL_GET_ARRAY(jget(a, p_units, yajl_t_array))->len,
+                     YAJL_GET_ARRAY(jget(b, p_units, yajl_t_array))->len);
+    yajl_tree_free(a);
+    yajl_tree_free(b);
+    free(pretty);
     free(o.p);
+    ls_errors_cleanup(&e);
 }
 
 static void test_json_write_error(void **state)
@@ -506,7 +536,7 @@ static void test_json_write_error(void **state)
     if (!f) skip();
     ls_errors e;
     ls_errors_init(&e);
-    assert_int_equal(ls_write_json(&m->r, NULL, f, &e), -1);
+    assert_int_equal(ls_write_json(&m->r, NULL, f, 0, &e), -1);
     assert_int_equal(e.nerrors, 1);
     assert_non_null(strstr(e.v[0].msg, strerror(ENOSPC)));
     fclose(f);
@@ -598,7 +628,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_write_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_json_invalid_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_compact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_write_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table, setup, teardown),
         cmocka_unit_test(test_category_short),

@@ -92,7 +92,7 @@ static void test_probes_only(void **state)
     fx *x = *state;
     ls_errors err;
     ls_errors_init(&err);
-    assert_int_equal(ls_lint(x->s, NULL, &x->b, &err), 0);
+    assert_int_equal(ls_lint(x->s, NULL, &x->b, NULL, NULL, &err), 0);
     assert_int_equal(err.nerrors, 0);
     assert_int_equal(err.nwarnings, 7);
     char *got = all_diags(&err);
@@ -106,7 +106,7 @@ static void test_with_data(void **state)
     fx *x = *state;
     ls_errors err;
     ls_errors_init(&err);
-    assert_int_equal(ls_lint(x->s, x->d, &x->b, &err), 0);
+    assert_int_equal(ls_lint(x->s, x->d, &x->b, NULL, NULL, &err), 0);
     assert_int_equal(err.nerrors, 0);
     char *got = all_diags(&err);
     /* what the probes say, then: a failure on the data only, for two units
@@ -136,10 +136,10 @@ static void test_probe_switched_off(void **state)
     fx *x = *state;
     ls_errors err;
     ls_errors_init(&err);
-    ls_lint(x->s, NULL, &x->b, &err);
+    ls_lint(x->s, NULL, &x->b, NULL, NULL, &err);
     ls_errors_cleanup(&err);
     ls_errors_init(&err);
-    ls_score_opts so = {0};
+    ls_score_opts so = {.keep_going = 0};
     ls_run *r = ls_score_run(x->s, x->d, &x->b, &so, &err);
     assert_null(r);
     assert_int_equal(err.nerrors, 1);
@@ -191,7 +191,7 @@ static void test_clean(void **state)
     fx *x = load("tests/cases/_base/scheme.yaml", "tests/cases/_base/data.yaml");
     ls_errors err;
     ls_errors_init(&err);
-    assert_int_equal(ls_lint(x->s, x->d, &x->b, &err), 0);
+    assert_int_equal(ls_lint(x->s, x->d, &x->b, NULL, NULL, &err), 0);
     assert_int_equal(err.n, 0);
     ls_errors_cleanup(&err);
     teardown((void **)&x);

@@ -349,7 +349,7 @@ static void test_publish(void **state)
     char *d = tmpdir();
     ls_errors err;
     ls_errors_init(&err);
-    ls_publish_opts o = {LS_OUT_XLSX | LS_OUT_HTML, 0, 0};
+    ls_publish_opts o = {.formats = LS_OUT_XLSX | LS_OUT_HTML};
     assert_int_equal(ls_publish(&m->r, NULL, d, &o, &err), 0);
     assert_true(exists(d, "results.xlsx"));
     assert_true(exists(d, "report.html"));
@@ -361,7 +361,7 @@ static void test_publish(void **state)
     assert_int_equal(count_of(h, "<section class=\"sheet\""), MU_UNITS);
     free(h);
     /* above the limit: no score sheets, and a note saying how to get them */
-    ls_publish_opts few = {LS_OUT_HTML, 0, 4};
+    ls_publish_opts few = {.formats = LS_OUT_HTML, .max_sheets = 4};
     assert_int_equal(ls_publish(&m->r, NULL, d, &few, &err), 0);
     assert_int_equal(err.nerrors, 0);
     assert_int_equal(err.n, 1);

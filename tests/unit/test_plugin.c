@@ -24,6 +24,7 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lawscore_plugin.h"
@@ -179,13 +180,15 @@ static void test_search_path(void **state)
 static void test_abi_version(void **state)
 {
     (void)state;
-    assert_string_equal(ls_plugin_abi_version(), "1.1");
+    assert_string_equal(ls_plugin_abi_version(), "1.2");
     /* the layout the compatibility promise freezes for 1.x */
     assert_int_equal(offsetof(lsp_descriptor, magic), 0);
     assert_int_equal(offsetof(lsp_descriptor, abi_major), 4);
     assert_int_equal(offsetof(lsp_descriptor, abi_minor), 6);
     assert_int_equal(offsetof(lsp_descriptor, size), 8);
-    assert_int_equal(LSP_DESCRIPTOR_SIZE_1_0, sizeof(lsp_descriptor));
+    /* 1.2 appended flags after the 1.0 layout */
+    assert_int_equal(offsetof(lsp_descriptor, flags), LSP_DESCRIPTOR_SIZE_1_0);
+    assert_true(LSP_DESCRIPTOR_SIZE_1_0 < sizeof(lsp_descriptor));
     assert_int_equal(LSP_FUNCTION_SIZE_1_0, sizeof(lsp_function));
 }
 
@@ -257,7 +260,7 @@ static void test_major(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "major2", at_rule(x, "major2"),
                       "plugin 'major2' (%s/major2.so) was built for ABI 2.x, this lawscore has "
-                      "ABI 1.1: rebuild it with this lawscore's lawscore_plugin.h", test_dir);
+                      "ABI 1.2: rebuild it with this lawscore's lawscore_plugin.h", test_dir);
     fx_free(x);
 }
 
@@ -267,7 +270,7 @@ static void test_minor(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "minor9", at_rule(x, "minor9"),
                       "plugin 'minor9' (%s/minor9.so) was built for ABI 1.9, this lawscore has "
-                      "ABI 1.1: it needs a newer lawscore", test_dir);
+                      "ABI 1.2: it needs a newer lawscore", test_dir);
     fx_free(x);
 }
 
@@ -279,6 +282,37 @@ static void test_small(void **state)
                       "plugin 'small' (%s/small.so) has a damaged descriptor: its size is 8 "
                       "bytes, expected at least %zu", test_dir, (size_t)LSP_DESCRIPTOR_SIZE_1_0);
     fx_free(x);
+}
+
+static void test_huge_function_size(void **state)
+{
+    (void)state;
+    fx *x = fx_new(PDIR "bad.yaml", NULL);
+    expect_bind_error(x, "hugefn", at_rule(x, "hugefn"),
+                      "plugin 'hugefn' (%s/hugefn.so) has a damaged descriptor: functions of "
+                      "2147483632 bytes, expected %zu to 4096", test_dir, (size_t)LSP_FUNCTION_SIZE_1_0);
+    fx_free(x);
+}
+
+/* A FIFO named like a plugin is refused without opening it (dlopen would
+ * wait for a writer forever). */
+static void test_fifo(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ls_fifo_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *fifo = ls_format("%s/fifo.so", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    fx *x = fx_new(PDIR "bad.yaml", NULL);
+    ls_backend_free(x->plug);
+    const char *dirs[] = {dir};
+    x->plug = ls_plugin_backend_new(x->s, dirs, 1, &x->err);
+    expect_bind_error(x, "fifo", at_rule(x, "fifo"),
+                      "plugin 'fifo' (%s) is not a regular file (a FIFO)", fifo);
+    fx_free(x);
+    unlink(fifo);
+    rmdir(dir);
+    free(fifo);
 }
 
 static void test_no_functions(void **state)
@@ -554,13 +588,14 @@ static void test_run_stops(void **state)
     fx *x = calls_fx();
     ls_backends b = {{NULL}};
     b.by_kind[LS_RULE_PLUGIN] = x->plug;
-    ls_score_opts so = {0};
+    ls_score_opts so = {.keep_going = 0};
     ls_run *r = ls_score_run(x->s, x->d, &b, &so, &x->err);
     assert_null(r);
     assert_int_equal(x->err.nerrors, 1);
     char *got = ls_diag_format(&x->err.v[0]);
-    char *want = ls_format("%s/good.so: error: rule of item 1.3 '失败' for unit 'sfj' (区司法局): "
-                           "good.fail: no data for sfj", test_dir);
+    /* no line in a plugin: the position is the item's rule in the scheme */
+    char *want = ls_format("tests/unit/fixtures/plugins/calls.yaml:52:47: error: rule of item 1.3 '失败' "
+                           "for unit 'sfj' (区司法局): good.fail: no data for sfj (in %s/good.so)", test_dir);
     assert_string_equal(got, want);
     free(got);
     free(want);
@@ -811,7 +846,7 @@ static void test_twins_run(void **state)
     ls_backends b = {{NULL}};
     b.by_kind[LS_RULE_LUA] = x->lua;
     b.by_kind[LS_RULE_PLUGIN] = x->plug;
-    ls_score_opts so = {0};
+    ls_score_opts so = {.keep_going = 0};
     ls_run *r = ls_score_run(x->s, x->d, &b, &so, &x->err);
     if (!r) ls_errors_print(&x->err, stderr);
     assert_non_null(r);
@@ -855,6 +890,8 @@ int main(void)
         cmocka_unit_test(test_major),
         cmocka_unit_test(test_minor),
         cmocka_unit_test(test_small),
+        cmocka_unit_test(test_huge_function_size),
+        cmocka_unit_test(test_fifo),
         cmocka_unit_test(test_no_functions),
         cmocka_unit_test(test_unknown_function),
         cmocka_unit_test(test_bind_rejected),

@@ -7,7 +7,9 @@
 #include "ls_test.h"
 
 #include "ls_backends.h"
+#include "ls_export_csv.h"
 #include "ls_score.h"
+#include "ls_util.h"
 
 /* ---- a backend that returns preset values ------------------------------ */
 
@@ -273,6 +275,114 @@ static void test_rule_error_stops_or_marks(void **state)
     x->f.fail[U(x, "d1")][N(x, "c1.2")] = 0;
 }
 
+/* The run with threads: chunks of one unit over three threads (the
+ * fake backend only reads), compared with one thread: the same cells,
+ * reasons, totals, ranks and the same errors in the same order. */
+static ls_run *run_threads(fx *x, int keep_going, size_t nextra, ls_errors *err)
+{
+    ls_backends extra[2] = {x->b, x->b};
+    ls_score_opts o = {.keep_going = keep_going, .extra = extra, .nextra = nextra, .chunk = 1};
+    return ls_score_run(x->s, x->d, &x->b, &o, err);
+}
+
+static char *all_errors(const ls_errors *e)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    for (size_t i = 0; i < e->n; i++) {
+        char *m = ls_diag_format(&e->v[i]);
+        ls_buf_printf(&b, "%s\n", m);
+        free(m);
+    }
+    return b.p ? b.p : ls_xstrdup("");
+}
+
+static void test_threads_same_run(void **state)
+{
+    fx *x = *state;
+    baseline(x);
+    set(x, "d2", "c1.1", 1.25);
+    x->f.fail[U(x, "d1")][N(x, "c1.2")] = 1;
+    x->f.fail[U(x, "d3")][N(x, "c1.1")] = 1;
+    x->f.fail[U(x, "d3")][N(x, "c2.1")] = 1;
+    for (int kg = 0; kg <= 1; kg++) {
+        ls_errors e1, e3;
+        ls_errors_init(&e1);
+        ls_errors_init(&e3);
+        ls_run *a = run_threads(x, kg, 0, &e1);
+        ls_run *b = run_threads(x, kg, 2, &e3);
+        char *t1 = all_errors(&e1), *t3 = all_errors(&e3);
+        assert_string_equal(t1, t3);
+        assert_int_equal(e1.nerrors, e3.nerrors);
+        /* without keep_going only the first error, of unit d1 */
+        assert_int_equal(e1.nerrors, kg ? 3 : 1);
+        assert_non_null(strstr(t1, "'d1'"));
+        free(t1);
+        free(t3);
+        if (!kg) {
+            assert_null(a);
+            assert_null(b);
+        } else {
+            assert_non_null(a);
+            assert_non_null(b);
+            size_t nc = x->s->nunits * x->s->nnodes;
+            assert_int_equal(memcmp(a->cells, b->cells, nc * sizeof *a->cells), 0);
+            assert_int_equal(memcmp(a->units, b->units, x->s->nunits * sizeof *a->units), 0);
+            assert_int_equal(a->nreasons, b->nreasons);
+            for (size_t i = 0; i < a->nreasons; i++) assert_string_equal(a->reasons[i], b->reasons[i]);
+            assert_int_equal(a->nreads, b->nreads);
+            assert_int_equal(a->nerrors, 3);
+            assert_int_equal(b->nerrors, 3);
+            assert_int_equal(cell(b, x, "d2", "c1.1")->score, 125);
+        }
+        ls_run_free(a);
+        ls_run_free(b);
+        ls_errors_cleanup(&e1);
+        ls_errors_cleanup(&e3);
+    }
+    memset(x->f.fail, 0, sizeof x->f.fail);
+}
+
+/* items.csv written while scoring (the sink sees each chunk through a view
+ * with the chunk's own reasons) is the file written after scoring. */
+static void sink_rows(void *ctx, const ls_run *view, size_t u0, size_t u1)
+{
+    ls_items_csv_rows(ctx, view, u0, u1);
+}
+
+static void test_sink_writes_as_after(void **state)
+{
+    fx *x = *state;
+    baseline(x);
+    set(x, "d2", "c1.1", 1.25);
+    set(x, "d3", "c1.2", -1);          /* clamped: a note in 扣分理由 */
+    for (size_t nextra = 0; nextra <= 2; nextra++) {
+        char *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        FILE *fa = open_memstream(&a, &na);
+        ls_items_csv *w = ls_items_csv_start(fa, 0, 0);
+        ls_score_sink sink = {sink_rows, w};
+        ls_backends extra[2] = {x->b, x->b};
+        ls_score_opts o = {.extra = extra, .nextra = nextra, .chunk = 1, .sink = &sink};
+        ls_errors err;
+        ls_errors_init(&err);
+        ls_run *r = ls_score_run(x->s, x->d, &x->b, &o, &err);
+        assert_non_null(r);
+        assert_int_equal(ls_items_csv_finish(w, &err), 0);
+        fclose(fa);
+        FILE *fb = open_memstream(&b, &nb);
+        assert_int_equal(ls_write_items_csv(r, fb, &err), 0);
+        fclose(fb);
+        assert_true(na > 100);
+        assert_non_null(strstr(a, "reason"));
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+        ls_run_free(r);
+        ls_errors_cleanup(&err);
+    }
+}
+
 static void test_bad_values_are_errors(void **state)
 {
     fx *x = *state;
@@ -282,8 +392,9 @@ static void test_bad_values_are_errors(void **state)
     ls_errors_init(&err);
     assert_null(run(x, 0, &err));
     char *m = ls_diag_format(&err.v[0]);
-    assert_string_equal(m, "tests/unit/fixtures/scheme/rules/value.lua: error: rule of item 1.1 '法律顾问' "
-                           "for unit 'd1' (区司法局): rule returned 1e+300, which is out of range");
+    assert_string_equal(m, "tests/unit/fixtures/scheme/mini.yaml:52:15: error: rule of item 1.1 '法律顾问' "
+                           "for unit 'd1' (区司法局): rule returned 1e+300, which is out of range "
+                           "(in tests/unit/fixtures/scheme/rules/value.lua)");
     free(m);
     ls_errors_cleanup(&err);
 }
@@ -300,6 +411,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_share_cap_stays_closed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rule_error_stops_or_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_values_are_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threads_same_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sink_writes_as_after, setup, teardown),
     };
     return cmocka_run_group_tests_name("score", tests, NULL, NULL);
 }

@@ -41,7 +41,7 @@ static int setup(void **state)
     x->b.by_kind[LS_RULE_LUA] = lua;
     for (size_t k = 0; k < x->s->nleaves; k++)
         assert_int_equal(lua->bind(lua, x->s->leaves[k], &err), 0);
-    ls_score_opts so = {0};
+    ls_score_opts so = {.keep_going = 0};
     x->r = ls_score_run(x->s, x->d, &x->b, &so, &err);
     assert_non_null(x->r);
     assert_int_equal(err.n, 0);
@@ -173,7 +173,7 @@ static char *json_of(fx *x, const size_t *units, size_t n)
     ls_errors err;
     ls_errors_init(&err);
     if (units) assert_int_equal(ls_write_json_units(x->r, units, n, f, &err), 0);
-    else assert_int_equal(ls_write_json(x->r, NULL, f, &err), 0);
+    else assert_int_equal(ls_write_json(x->r, NULL, f, 0, &err), 0);
     assert_int_equal(fclose(f), 0);
     ls_errors_cleanup(&err);
     return p;

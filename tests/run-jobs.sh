@@ -1,0 +1,89 @@
+#!/bin/sh
+# tests/run-jobs.sh - results are the same, byte for byte, for any --jobs.
+#
+#   sh tests/run-jobs.sh path/to/lawscore
+#
+# Runs `run`, `check` and `explain --format json` with 1, 2 and 3 scoring
+# threads on the example (20 units) and on a generated province of
+# JOBS_N units (default 2000; tests/bench/gen.awk with vary=1, so that the
+# rank-scored item 7.3 学法用法考试 ranks units across the province, with
+# ties) and compares every output byte for byte with the one-thread run.
+# Also checks that the province's ranks of item 7.3 follow the exam
+# averages (a rank-based item scored right with threads, not only the
+# same wrong way).  Prints one line per comparison that differs, then
+# "jobs: N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+BIN=${1:-build/lawscore}
+case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
+N=${JOBS_N:-2000}
+EX=examples/dongfeng-2017
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL jobs: $*"; }
+
+P=$W/province
+mkdir -p "$P"
+cp -R "$EX/rules" "$P/"
+sed 's/^units: units\.yaml/units: units.csv/' "$EX/scheme.yaml" >"$P/scheme.yaml"
+awk -v n="$N" -v out="$P" -v vary=1 -f tests/bench/gen.awk \
+    "$EX/units.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv" || { bad "gen.awk"; exit 1; }
+
+# compare NAME SCHEME DATA...: run/check/explain at -j1, -j2, -j3
+compare() {
+    name=$1; shift
+    for j in 1 2 3; do
+        d=$W/$name-j$j
+        mkdir -p "$d"
+        "$BIN" run -j "$j" -o "$d/out" "$@" >"$d/run.out" 2>"$d/run.err"
+        echo $? >"$d/run.status"
+        "$BIN" check -j "$j" "$@" >"$d/check.out" 2>"$d/check.err"
+        echo $? >"$d/check.status"
+        "$BIN" explain -j "$j" --format json --unit "$UNIT" "$@" >"$d/explain.out" 2>"$d/explain.err"
+        echo $? >"$d/explain.status"
+    done
+    [ "$(cat "$W/$name-j1/run.status")" = 0 ] && [ -s "$W/$name-j1/out/results.json" ] ||
+        bad "$name: the one-thread run failed: $(head -n 3 "$W/$name-j1/run.err")"
+    for j in 2 3; do
+        for f in out/results.csv out/items.csv out/results.json run.out run.err run.status \
+                 check.out check.err check.status explain.out explain.err explain.status; do
+            if cmp -s "$W/$name-j1/$f" "$W/$name-j$j/$f"; then ok
+            else bad "$name: $f with --jobs $j differs from --jobs 1: $(cmp "$W/$name-j1/$f" "$W/$name-j$j/$f" 2>&1 | head -n 1)"
+            fi
+        done
+    done
+}
+
+UNIT=sfj compare example "$EX/scheme.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv"
+UNIT=u000007 compare province "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv"
+
+# Item 7.3 scores by rank of exam_avg within the group: 3, 2.8, 2.6, 2.4,
+# 2.2 for ranks 1-5, 2 for 6-10, else 1.5.  Recompute the ranks from the
+# data and check items.csv of the three-thread run.
+awk -F, -v items="$W/province-j3/out/items.csv" '
+    FNR == 1 { file++ }
+    file == 1 && FNR > 1 { group[$1] = $3; next }
+    file == 2 && /^  u[0-9]+:/ { u = $1; sub(/:.*/, "", u); next }
+    file == 2 && /^    exam_avg:/ { val[u] = $2 + 0; next }
+    END {
+        for (a in val) { r = 1; for (b in val) if (group[b] == group[a] && val[b] > val[a]) r++; rank[a] = r }
+        split("3.00 2.80 2.60 2.40 2.20 2.00 2.00 2.00 2.00 2.00", pts, " ")
+        n = 0; bad = 0
+        while ((getline line < items) > 0) {
+            if (line !~ /,7\.3,/) continue
+            split(line, f, ","); u = f[1]; sub(/^\xef\xbb\xbf/, "", u)
+            if (!(u in val)) continue
+            want = rank[u] <= 10 ? pts[rank[u]] : "1.50"
+            if (index(line, "," want ",") == 0) { if (bad++ < 3) print "unit " u " rank " rank[u] ": " line }
+            n++
+        }
+        if (n < 100) { print "only " n " rows of item 7.3 found"; bad++ }
+        exit bad > 0
+    }' FS=, "$P/units.csv" FS=' ' "$P/fazhiban.yaml" >"$W/rank.out" 2>&1
+if [ $? = 0 ]; then ok; else bad "province: item 7.3 does not follow the exam ranks: $(head -n 3 "$W/rank.out")"; fi
+
+echo "jobs: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -91,6 +91,19 @@ if [ $self_status != 1 ]; then
     printf '%s\n' "$self"
     exit 1
 fi
+# So is a message of the Lua helper library (tr("...")) without one.
+printf '%s\n' 'local function f() return tr("planted Lua message without a translation") end' > "$tmp/planted.lua"
+self=$(check "$po" "$tmp/planted.lua")
+self_status=$?
+case "$self" in
+*"error: no translation for \"planted Lua message without a translation\" (used at $tmp/planted.lua:1)"*) ;;
+*) self_status=0 ;;
+esac
+if [ $self_status != 1 ]; then
+    echo "FAIL check-po self-test: a planted untranslated Lua message was not reported:"
+    printf '%s\n' "$self"
+    exit 1
+fi
 # A message whose only translation is an obsolete (#~) entry is named too.
 cp "$po" "$tmp/obsolete.po"
 printf '\n#~ msgid "planted message with an obsolete translation"\n#~ msgstr "已废弃的译文"\n' >> "$tmp/obsolete.po"

@@ -436,6 +436,10 @@ void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
     }
     lua_pushstring(L, kind_name(nd->section));
     lua_setfield(L, -2, "kind");
+    double precision = 1;           /* the scheme's precision: 0.01 */
+    for (int i = 0; i < s->digits; i++) precision /= 10;
+    ls_sandbox_push_num(L, precision);
+    lua_setfield(L, -2, "precision");
     ls_sandbox_readonly(L, "item");
 }
 

@@ -99,13 +99,21 @@ local function show(v)
   return fmt(v)
 end
 
--- x rounded half up to two decimals: rates in reasons, and the points
--- proportional() and linear() give.  The small addition keeps decimals
+-- x rounded half up to two decimals: rates in reasons.  The small addition keeps decimals
 -- that binary floating point holds just below the half (6.515 is
 -- 6.51499999...) rounding up, as the office's Excel ROUND does.  The C
 -- plugins round the same way (plugins/rates.c, plugins/formula.c).
 local function round2(x)
   return floor(x * 100 + 0.5 + 1e-7) / 100
+end
+
+-- x rounded half up at the scheme's precision (item.precision: 0.01,
+-- 0.1, 1 ...): the points proportional() and linear() give, so that the
+-- reason shows the score the engine keeps.  plugins/rates.c rounds the
+-- same way (h->precision).
+local function round_points(x)
+  local m = floor(1 / (item.precision or 0.01) + 0.5)
+  return floor(x * m + 0.5 + 1e-7) / m
 end
 
 -- pct(rate): a rate as reasons show it, two decimals at most: 88.89%, 90%.
@@ -512,7 +520,7 @@ end
 
 -- proportional(rate, target, what [, options]): full points at or above
 -- target %, below it points × rate / target ("低于80%的按 10×出庭率/80% 计分"),
--- rounded half up to 0.01.  `rate` and options (none, show) as for
+-- rounded half up at the scheme's precision (item.precision).  `rate` and options (none, show) as for
 -- rate_steps; no value counts as 0 %.
 -- "出庭率60%，低于80%，按比例计分，得7.5分".
 function H.proportional(rate, target, what, opts)
@@ -527,14 +535,14 @@ function H.proportional(rate, target, what, opts)
   local r, state = read_rate(F, rate, opts)
   if state == "none" then return from_earned(points, list_of(opts.none)) end
   if r >= target - EPS then return from_earned(points, {}) end
-  local earned = round2(points * (r > 0 and r or 0) / target)
+  local earned = round_points(points * (r > 0 and r or 0) / target)
   local situation = rate_text(what, r, state, opts.show) .. "，低于" .. fmt(target) .. "%，按比例计分"
   return from_earned(earned, list_of(earned_reason(situation, earned)))
 end
 
 -- linear(rate, low, high, what [, options]): 0 points at or below low %,
 -- full points at or above high %, in between in proportion
--- ("60%得0分、100%得满分、中间按比例"), rounded half up to 0.01.  `rate` and
+-- ("60%得0分、100%得满分、中间按比例"), rounded half up at the scheme's precision.  `rate` and
 -- options (none, show) as for rate_steps; no value counts as 0 %.
 -- "出庭率70%（60%得0分，100%得满分，其间按比例），得2.5分".
 function H.linear(rate, low, high, what, opts)
@@ -554,7 +562,7 @@ function H.linear(rate, low, high, what, opts)
   local earned
   if r >= high - EPS then earned = points
   elseif r <= low + EPS then earned = 0
-  else earned = round2(points * (r - low) / (high - low)) end
+  else earned = round_points(points * (r - low) / (high - low)) end
   local situation = rate_text(what, r, state, opts.show) .. "（" .. fmt(low) .. "%得0分，" ..
                     fmt(high) .. "%得满分，其间按比例）"
   return from_earned(earned, list_of(earned_reason(situation, earned)))

@@ -8,13 +8,28 @@
 #define _GNU_SOURCE /* on_exit */
 #include "ls_guard.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static _Thread_local const ls_guard_site *current;
-static _Thread_local void *altstack; /* kept: the thread's signal stack */
+static _Thread_local void *altstack; /* the thread's signal stack */
+
+/* A stack we installed goes with its thread: disabled and freed by this
+ * destructor, so scoring threads leave nothing behind. */
+static pthread_key_t stack_key;
+static pthread_once_t stack_once = PTHREAD_ONCE_INIT;
+
+static void stack_free(void *p)
+{
+    stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    sigaltstack(&off, NULL);
+    free(p);
+}
+
+static void stack_key_make(void) { pthread_key_create(&stack_key, stack_free); }
 static void (*cleanup)(void);
 static int installed;
 
@@ -137,14 +152,24 @@ static void on_process_exit(int status, void *arg)
 int ls_guard_install(void)
 {
     if (!altstack) {
-        /* The handler must run when the plugin's stack is what broke. */
-        size_t size = SIGSTKSZ > 65536 ? (size_t)SIGSTKSZ : 65536;
-        stack_t st = {.ss_sp = malloc(size), .ss_size = size, .ss_flags = 0};
-        if (!st.ss_sp || sigaltstack(&st, NULL) != 0) {
-            free(st.ss_sp);
-            return -1;
+        /* The handler must run when the plugin's stack is what broke.  A
+         * thread that has a signal stack already (a sanitizer gives every
+         * thread one, and frees it itself) keeps it: replacing it would
+         * leave its owner freeing ours. */
+        stack_t old;
+        if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE) && old.ss_size >= 16384) {
+            altstack = old.ss_sp;
+        } else {
+            size_t size = SIGSTKSZ > 65536 ? (size_t)SIGSTKSZ : 65536;
+            stack_t st = {.ss_sp = malloc(size), .ss_size = size, .ss_flags = 0};
+            if (!st.ss_sp || sigaltstack(&st, NULL) != 0) {
+                free(st.ss_sp);
+                return -1;
+            }
+            altstack = st.ss_sp;
+            pthread_once(&stack_once, stack_key_make);
+            pthread_setspecific(stack_key, altstack);
         }
-        altstack = st.ss_sp; /* stays for the thread's life */
     }
     if (installed) return 0;
     installed = 1;

@@ -22,7 +22,8 @@
  * Each thread that calls plugins needs its own alternate stack: call
  * ls_guard_install() in it before its first plugin call.
  *
- * Depends on: ls_scheme, libc (sigaction, sigaltstack, glibc's on_exit).
+ * Depends on: ls_scheme, pthreads (a key frees a thread's signal stack), libc
+ * (sigaction, sigaltstack, glibc's on_exit).
  */
 #ifndef LS_GUARD_H
 #define LS_GUARD_H

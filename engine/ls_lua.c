@@ -394,7 +394,9 @@ static void params_blame(luab *b, ls_rule_call *c)
         c->err_scheme_col = b->api.bad_key->col;
         return;
     }
-    if (c->err_kind != LS_RULE_ERR_HELPER || !b->api.nmiss || !strstr(c->err_msg, "found nil")) return;
+    /* "found nil (no value)", as the helper library words it in the
+     * message language (rules/lawscore.lua, describe()). */
+    if (c->err_kind != LS_RULE_ERR_HELPER || !b->api.nmiss || !strstr(c->err_msg, _("nil (no value)"))) return;
     int given = params && params->kind == LS_YMAP && params->n;
     ls_buf keys, have;
     ls_buf_init(&keys);

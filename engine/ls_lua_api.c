@@ -436,6 +436,10 @@ void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
     }
     lua_pushstring(L, kind_name(nd->section));
     lua_setfield(L, -2, "kind");
+    double precision = 1;           /* the scheme's precision: 0.01 */
+    for (int i = 0; i < s->digits; i++) precision /= 10;
+    ls_sandbox_push_num(L, precision);
+    lua_setfield(L, -2, "precision");
     ls_sandbox_readonly(L, "item");
 }
 
@@ -567,10 +571,24 @@ static int host_enum_keys(lua_State *L)
     return lua_error(L);
 }
 
+/* tr(msgid): the message translated (gettext through ls_i18n), or msgid
+ * itself when the catalogue has none; anything but a string as it is. */
+static int host_tr(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TSTRING) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    lua_pushstring(L, ls_i18n(lua_tostring(L, 1)));
+    return 1;
+}
+
 void ls_lua_api_push_host(lua_State *L, ls_lua_api *api)
 {
-    lua_createtable(L, 0, 1);
+    lua_createtable(L, 0, 2);
     lua_pushlightuserdata(L, api);
     lua_pushcclosure(L, host_enum_keys, 1);
     lua_setfield(L, -2, "enum_keys");
+    lua_pushcfunction(L, host_tr);
+    lua_setfield(L, -2, "tr");
 }

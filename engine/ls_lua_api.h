@@ -73,7 +73,9 @@ void ls_lua_api_call_begin(ls_lua_api *api);
  *       keyed by enum values, such as graded's levels or tiers' points)
  *       must be a value of that indicator; else an error naming the
  *       indicator's codes (and labels), positioned at the key when `map`
- *       comes from the item's params (api->bad_key). */
+ *       comes from the item's params (api->bad_key);
+ *   tr(msgid)  msgid translated by the message catalogue (ls_i18n): the
+ *       helper library's messages, extracted by tools/xgettext.sh. */
 void ls_lua_api_push_host(lua_State *L, ls_lua_api *api);
 
 #endif

@@ -601,6 +601,13 @@ static int h_earned(lsp_call *c, double earned, const char *situation)
     return 0;
 }
 
+static double h_precision(lsp_call *c)
+{
+    double p = 1;
+    for (int i = 0; i < c->s->digits; i++) p /= 10;
+    return p;
+}
+
 static const lsp_host host = {
     .size = (uint32_t)sizeof(lsp_host),
     .abi_major = LSP_ABI_MAJOR,
@@ -611,6 +618,7 @@ static const lsp_host host = {
     .indicator_type = h_indicator_type,
     .indicator_name = h_indicator_name,
     .indicator_unit = h_indicator_unit,
+    .precision = h_precision,
     .flag = h_flag,
     .param_kind = h_param_kind,
     .param_number = h_param_number,

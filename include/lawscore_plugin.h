@@ -323,6 +323,15 @@ struct lsp_host {
      * handle.  Lives as long as the scheme.  (Check LSP_HOST_HAS(h,
      * indicator_unit) in a plugin that declares ABI 1.0.) */
     const char *(*indicator_unit)(lsp_bind_ctx *b, int ind);
+
+    /* -- ABI 1.2 ------------------------------------------------------------- */
+    /* The scheme's precision (`precision:`, 0.01 by default): 1, 0.1, 0.01
+     * ... 0.000001.  Points a plugin works out in proportion are rounded
+     * half up at it (as the Lua helpers' proportional and linear do, with
+     * item.precision), so that the reason shows the score lawscore keeps.
+     * (Check LSP_HOST_HAS(h, precision) in a plugin that declares ABI 1.1
+     * or older.) */
+    double (*precision)(lsp_call *c);
 };
 
 /* Bit sets for param_indicator's `types`. */

@@ -26,12 +26,14 @@
  *
  *   proportional  "低于80%的按 10×出庭率/80% 计分"
  *       params: target     full points at or above this rate; below it
- *                          points × rate / target, rounded half up to 0.01
+ *                          points × rate / target, rounded half up at the
+ *                          scheme's precision (0.01 by default)
  *       reason: "出庭率60%，低于80%，按比例计分，得7.5分"
  *
  *   linear      "60%得0分、100%得满分、中间按比例"
  *       params: low, high  0 points at or below low, full points at or
- *                          above high, in between in proportion (to 0.01)
+ *                          above high, in between in proportion (rounded
+ *                          at the scheme's precision)
  *       reason: "出庭率70%（60%得0分，100%得满分，其间按比例），得2.5分"
  *
  *   threshold   "备案率未达100%扣15分"
@@ -87,6 +89,16 @@ static char *textf(const char *fmt, ...)
 static double round2(double x)
 {
     return floor(x * 100 + 0.5 + 1e-7) / 100;
+}
+
+/* Points earned in proportion, rounded half up at the scheme's precision
+ * (h->precision, 0.01 on a host older than ABI 1.2), as proportional()
+ * and linear() of rules/lawscore.lua round them with item.precision. */
+static double round_points(const lsp_host *h, lsp_call *c, double x)
+{
+    double p = LSP_HOST_HAS(h, precision) ? h->precision(c) : 0.01;
+    double m = floor(1 / p + 0.5);
+    return floor(x * m + 0.5 + 1e-7) / m;
 }
 
 static int refuse_veto(const lsp_host *h, lsp_bind_ctx *b, const char *fn)
@@ -310,13 +322,13 @@ static int scale_score(const lsp_host *h, lsp_call *c)
     char *shown = NULL, *situation = NULL;
     if (st->proportional) {
         if (r >= st->high - EPS) return h->earned(c, points, NULL);
-        earned = round2(points * (r > 0 ? r : 0) / st->high);
+        earned = round_points(h, c, points * (r > 0 ? r : 0) / st->high);
         shown = rate_text(h, &st->src, r, state);
         if (shown) situation = textf("%s，低于%s%%，按比例计分", shown, h->fmt(st->high, hi, sizeof hi));
     } else {
         if (r >= st->high - EPS) earned = points;
         else if (r <= st->low + EPS) earned = 0;
-        else earned = round2(points * (r - st->low) / (st->high - st->low));
+        else earned = round_points(h, c, points * (r - st->low) / (st->high - st->low));
         shown = rate_text(h, &st->src, r, state);
         if (shown)
             situation = textf("%s（%s%%得0分，%s%%得满分，其间按比例）", shown,

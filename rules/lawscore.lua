@@ -56,7 +56,12 @@ string, math, table ...), read-only.  It keeps no state between calls.
 -- The host's functions for the helpers (not visible to rules):
 --   host.enum_keys(fname, what, value, map)  checks that every key of map
 --   is a value of the enum indicator `value` belongs to (graded, tiers).
+--   host.tr(msgid)  msgid translated by the message catalogue (gettext,
+--   docs/messages.md).  Messages are written
+--   format(tr("... %s ..."), ...), so that tools/xgettext.sh extracts them
+--   and a translation can word them its own way.
 local host = ...
+local tr = host.tr
 
 local type, tostring, error, select, ipairs = type, tostring, error, select, ipairs
 local format = string.format
@@ -94,8 +99,7 @@ local function show(v)
   return fmt(v)
 end
 
--- x rounded half up to two decimals: rates in reasons, and the points
--- proportional() and linear() give.  The small addition keeps decimals
+-- x rounded half up to two decimals: rates in reasons.  The small addition keeps decimals
 -- that binary floating point holds just below the half (6.515 is
 -- 6.51499999...) rounding up, as the office's Excel ROUND does.  The C
 -- plugins round the same way (plugins/rates.c, plugins/formula.c).
@@ -103,31 +107,44 @@ local function round2(x)
   return floor(x * 100 + 0.5 + 1e-7) / 100
 end
 
+-- x rounded half up at the scheme's precision (item.precision: 0.01,
+-- 0.1, 1 ...): the points proportional() and linear() give, so that the
+-- reason shows the score the engine keeps.  plugins/rates.c rounds the
+-- same way (h->precision).
+local function round_points(x)
+  local m = floor(1 / (item.precision or 0.01) + 0.5)
+  return floor(x * m + 0.5 + 1e-7) / m
+end
+
 -- pct(rate): a rate as reasons show it, two decimals at most: 88.89%, 90%.
 function H.pct(rate)
   if type(rate) ~= "number" then
-    error("pct(): 'rate' must be a number, found " .. type(rate), 2)
+    error("pct(): " .. format(tr("'rate' must be a number, found %s"), type(rate)), 2)
   end
   return fmt(round2(rate)) .. "%"
 end
 local pct = H.pct
 
--- Errors point at the rule line that called the helper.
-local function fail(fname, msg)
-  error(fname .. "(): " .. msg, 3)
+-- Errors point at the rule line that called the helper.  msg is a
+-- translated format (tr("...")), filled with the other arguments.
+local function fail(fname, msg, ...)
+  error(fname .. "(): " .. format(msg, ...), 3)
 end
 
 local function describe(v)
   local t = type(v)
-  if t == "nil" then return "nil (no value)" end
-  if t == "string" then return 'a string ("' .. v .. '")' end
-  if t == "boolean" then return "a boolean (" .. tostring(v) .. ")" end
+  if t == "nil" then return tr("nil (no value)") end
+  if t == "string" then return format(tr('a string ("%s")'), v) end
+  if t == "boolean" then return format(tr("a boolean (%s)"), tostring(v)) end
+  if t == "number" then return tr("a number") end
+  if t == "table" then return tr("a table") end
+  if t == "function" then return tr("a function") end
   return "a " .. t
 end
 
 local function need_number(fname, what, v)
   if type(v) ~= "number" then
-    fail(fname, "'" .. what .. "' must be a number, found " .. describe(v))
+    fail(fname, tr("'%s' must be a number, found %s"), what, describe(v))
   end
   return v
 end
@@ -139,7 +156,7 @@ end
 
 local function need_table(fname, what, v)
   if type(v) ~= "table" then
-    fail(fname, "'" .. what .. "' must be a table, found " .. describe(v))
+    fail(fname, tr("'%s' must be a table, found %s"), what, describe(v))
   end
   return v
 end
@@ -147,7 +164,7 @@ end
 local function opt_text(fname, what, v, default)
   if v == nil then return default end
   if type(v) ~= "string" then
-    fail(fname, "'" .. what .. "' must be text, found " .. describe(v))
+    fail(fname, tr("'%s' must be text, found %s"), what, describe(v))
   end
   return v
 end
@@ -171,14 +188,14 @@ end
 -- item.points, for helpers that give points out of it.
 local function need_points(fname)
   if item.points == nil then
-    fail(fname, "item " .. item.number .. " has no points of its own: there are no full points to give")
+    fail(fname, tr("item %s has no points of its own: there are no full points to give"), item.number)
   end
   return item.points
 end
 
 local function not_veto(fname)
   if item.kind == "veto" then
-    fail(fname, "item " .. item.number .. " is a veto item (一票否决): use veto(cond, reason)")
+    fail(fname, tr("item %s is a veto item (一票否决): use veto(cond, reason)"), item.number)
   end
 end
 
@@ -194,12 +211,12 @@ local function options(fname, v, known)
   if v == nil then return {} end
   if type(v) == "number" then return { cap = v } end
   if type(v) ~= "table" then
-    fail(fname, "'cap' must be a number (or a table of options such as {cap = 3}), found " ..
+    fail(fname, tr("'cap' must be a number (or a table of options such as {cap = 3}), found %s"),
          describe(v))
   end
   for k in pairs(v) do
     if type(k) ~= "string" or not known[k] then
-      fail(fname, "unknown option '" .. tostring(k) .. "' (known: " .. known[1] .. ")")
+      fail(fname, tr("unknown option '%s' (known: %s)"), tostring(k), known[1])
     end
   end
   return v
@@ -218,7 +235,7 @@ local RATE_OPTIONS = known({ "none", "show" })
 local function round_mode(fname, v)
   if v == nil or v == "up" then return false end
   if v == "down" then return true end
-  fail(fname, "option 'round' must be \"up\" or \"down\", found " .. describe(v))
+  fail(fname, tr("option 'round' must be \"up\" or \"down\", found %s"), describe(v))
 end
 
 -- The rate a helper was given, as (value, state):
@@ -235,7 +252,7 @@ local function read_rate(fname, rate, opts)
   if rate == nil then return 0, "missing" end
   if type(rate) == "number" then return rate, "value" end
   if type(rate) ~= "table" then
-    fail(fname, "'rate' must be a number (a percentage) or {numerator, denominator}, found " ..
+    fail(fname, tr("'rate' must be a number (a percentage) or {numerator, denominator}, found %s"),
          describe(rate))
   end
   local num, den = rate[1], rate[2]
@@ -243,18 +260,18 @@ local function read_rate(fname, rate, opts)
   -- Indicator ids: read the denominator first, and the numerator only
   -- when there is a denominator (the score sheet lists what was read).
   if type(den) == "string" then den = data[den] end
-  if den ~= nil then need_number(fname, "rate[2] (the denominator)", den) end
+  if den ~= nil then need_number(fname, tr("rate[2] (the denominator)"), den) end
   if type(num) == "string" then
     if den == nil or den == 0 then num = nil else num = data[num] end
   end
-  if num ~= nil then need_number(fname, "rate[1] (the numerator)", num) end
+  if num ~= nil then need_number(fname, tr("rate[1] (the numerator)"), num) end
   if none == nil then
-    fail(fname, "a rate given as {numerator, denominator} needs the option none: the reason " ..
+    fail(fname, tr("a rate given as {numerator, denominator} needs the option none: the reason " ..
          "for full points when the denominator is 0 (none = \"本年度无案件\"), or none = false " ..
-         "to count it as 0%")
+         "to count it as 0%%"))
   end
   if none ~= false and type(none) ~= "string" then
-    fail(fname, "option 'none' must be text or false, found " .. describe(none))
+    fail(fname, tr("option 'none' must be text or false, found %s"), describe(none))
   end
   if den == nil or den == 0 then
     if none == false then return 0, "zero" end
@@ -276,7 +293,7 @@ end
 
 local function check_show(fname, v)
   if v ~= nil and type(v) ~= "boolean" then
-    fail(fname, "option 'show' must be true or false, found " .. describe(v))
+    fail(fname, tr("option 'show' must be true or false, found %s"), describe(v))
   end
 end
 
@@ -299,8 +316,8 @@ end
 local function from_earned(earned, reasons)
   local kind, points = item.kind, item.points
   if points == nil and kind == "deduction" then
-    error("item " .. item.number .. " is a deduction item without points: a helper that " ..
-          "gives points out of the item's points cannot score it", 3)
+    error(format(tr("item %s is a deduction item without points: a helper that " ..
+          "gives points out of the item's points cannot score it"), item.number), 3)
   end
   if kind == "bonus" then
     return { score = earned, deduction = 0, reasons = reasons }
@@ -342,8 +359,8 @@ end
 
 local function need_result(fname, i, r)
   if not is_result(r) then
-    fail(fname, "argument " .. i .. " is " .. describe(r) ..
-         " (expected a result, such as per_occurrence(...) returns)")
+    fail(fname, tr("argument %s is %s (expected a result, such as per_occurrence(...) returns)"),
+         tostring(i), describe(r))
   end
   return r
 end
@@ -503,7 +520,7 @@ end
 
 -- proportional(rate, target, what [, options]): full points at or above
 -- target %, below it points × rate / target ("低于80%的按 10×出庭率/80% 计分"),
--- rounded half up to 0.01.  `rate` and options (none, show) as for
+-- rounded half up at the scheme's precision (item.precision).  `rate` and options (none, show) as for
 -- rate_steps; no value counts as 0 %.
 -- "出庭率60%，低于80%，按比例计分，得7.5分".
 function H.proportional(rate, target, what, opts)
@@ -511,21 +528,21 @@ function H.proportional(rate, target, what, opts)
   not_veto(F)
   opts = options(F, opts, RATE_OPTIONS)
   need_number(F, "target", target)
-  if target <= 0 then fail(F, "'target' must be more than 0, found " .. fmt(target)) end
+  if target <= 0 then fail(F, tr("'target' must be more than 0, found %s"), fmt(target)) end
   what = opt_text(F, "what", what, item.name)
   check_show(F, opts.show)
   local points = need_points(F)
   local r, state = read_rate(F, rate, opts)
   if state == "none" then return from_earned(points, list_of(opts.none)) end
   if r >= target - EPS then return from_earned(points, {}) end
-  local earned = round2(points * (r > 0 and r or 0) / target)
+  local earned = round_points(points * (r > 0 and r or 0) / target)
   local situation = rate_text(what, r, state, opts.show) .. "，低于" .. fmt(target) .. "%，按比例计分"
   return from_earned(earned, list_of(earned_reason(situation, earned)))
 end
 
 -- linear(rate, low, high, what [, options]): 0 points at or below low %,
 -- full points at or above high %, in between in proportion
--- ("60%得0分、100%得满分、中间按比例"), rounded half up to 0.01.  `rate` and
+-- ("60%得0分、100%得满分、中间按比例"), rounded half up at the scheme's precision.  `rate` and
 -- options (none, show) as for rate_steps; no value counts as 0 %.
 -- "出庭率70%（60%得0分，100%得满分，其间按比例），得2.5分".
 function H.linear(rate, low, high, what, opts)
@@ -535,7 +552,7 @@ function H.linear(rate, low, high, what, opts)
   need_number(F, "low", low)
   need_number(F, "high", high)
   if high <= low then
-    fail(F, "'high' (" .. fmt(high) .. ") must be more than 'low' (" .. fmt(low) .. ")")
+    fail(F, tr("'high' (%s) must be more than 'low' (%s)"), fmt(high), fmt(low))
   end
   what = opt_text(F, "what", what, item.name)
   check_show(F, opts.show)
@@ -545,7 +562,7 @@ function H.linear(rate, low, high, what, opts)
   local earned
   if r >= high - EPS then earned = points
   elseif r <= low + EPS then earned = 0
-  else earned = round2(points * (r - low) / (high - low)) end
+  else earned = round_points(points * (r - low) / (high - low)) end
   local situation = rate_text(what, r, state, opts.show) .. "（" .. fmt(low) .. "%得0分，" ..
                     fmt(high) .. "%得满分，其间按比例）"
   return from_earned(earned, list_of(earned_reason(situation, earned)))
@@ -628,7 +645,7 @@ function H.rate_steps(rate, target, step, each, what, opts)
   opts = options(F, opts, RATE_STEPS_OPTIONS)
   need_number(F, "target", target)
   need_number(F, "step", step)
-  if step <= 0 then fail(F, "'step' must be more than 0, found " .. fmt(step)) end
+  if step <= 0 then fail(F, tr("'step' must be more than 0, found %s"), fmt(step)) end
   need_number(F, "each", each)
   what = opt_text(F, "what", what, item.name)
   local cap = opt_number(F, "cap", opts.cap, item_cap())
@@ -666,7 +683,7 @@ function H.discretionary(amount, reason)
   local F = "discretionary"
   not_veto(F)
   amount = opt_number(F, "amount", amount, 0)
-  if amount < 0 then fail(F, "'amount' must not be negative, found " .. fmt(amount)) end
+  if amount < 0 then fail(F, tr("'amount' must not be negative, found %s"), fmt(amount)) end
   reason = opt_text(F, "reason", reason)
   if amount == 0 then return from_amount(0, {}) end
   if reason == nil or reason == "" then reason = "酌情" .. verb() .. "分" end
@@ -717,7 +734,7 @@ function H.doubled(r, verified_false, reason)
   not_veto(F)
   need_result(F, 1, r)
   if item.kind == "bonus" then
-    fail(F, "item " .. item.number .. " is a bonus item: there is no deduction to double")
+    fail(F, tr("item %s is a bonus item: there is no deduction to double"), item.number)
   end
   reason = opt_text(F, "reason", reason, "经核查不实，扣分加倍")
   if not truthy(verified_false) then return r end
@@ -732,7 +749,7 @@ end
 -- veto(cond, reason): for veto items (一票否决): applies when cond holds.
 function H.veto(cond, reason)
   if item.kind ~= "veto" then
-    fail("veto", "item " .. item.number .. " is not a veto item (一票否决)")
+    fail("veto", tr("item %s is not a veto item (一票否决)"), item.number)
   end
   reason = opt_text("veto", "reason", reason, item.name)
   if truthy(cond) then

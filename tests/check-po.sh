@@ -28,18 +28,27 @@ check() {
     shift
     sh tools/xgettext.sh "$tmp/messages.pot" "$@" || return 2
     msgfmt --check -o /dev/null "$p" || { echo "$p: error: msgfmt --check fails (see above)"; return 1; }
-    msgmerge --quiet --no-wrap "$p" "$tmp/messages.pot" -o "$tmp/merged.po" || return 2
+    # Obsolete (#~) entries are left out before merging: msgmerge would
+    # revive one that matches, but msgfmt drops them, so the message shows
+    # in English.  A message whose only translation is obsolete is named
+    # as such.
+    msgattrib --no-wrap --no-obsolete "$p" > "$tmp/live.po" || return 2
+    msgattrib --no-wrap --only-obsolete "$p" | sed -n 's/^#~ msgid "\(.*\)"$/\1/p' > "$tmp/obsolete.ids"
+    msgmerge --quiet --no-wrap "$tmp/live.po" "$tmp/messages.pot" -o "$tmp/merged.po" || return 2
     # Entries without a translation, or fuzzy (header excluded).
     msgattrib --no-wrap --untranslated --no-obsolete "$tmp/merged.po" > "$tmp/untranslated.po"
     msgattrib --no-wrap --only-fuzzy --no-obsolete "$tmp/merged.po" > "$tmp/fuzzy.po"
     awk -v po="$p" '
+        FILENAME ~ /obsolete\.ids$/ { obsolete[$0] = 1; next }
         FNR == 1 { kind = FILENAME ~ /fuzzy/ ? "fuzzy translation" : "no translation" }
         /^#: / { where = substr($0, 4); next }
         /^msgid "/ { id = substr($0, 8, length($0) - 8); inid = 1; next }
         /^"/ && inid { id = id substr($0, 2, length($0) - 2); next }
-        /^msgstr/ { if (id != "") { n++; printf "%s: error: %s for \"%s\" (used at %s)\n", po, kind, id, where }
+        /^msgstr/ { if (id != "") { n++
+                        k = kind == "no translation" && (id in obsolete) ? "only an obsolete (#~) translation, which msgfmt drops," : kind
+                        printf "%s: error: %s for \"%s\" (used at %s)\n", po, k, id, where }
                     id = ""; where = ""; inid = 0 }
-        END { exit n > 0 }' "$tmp/untranslated.po" "$tmp/fuzzy.po"
+        END { exit n > 0 }' "$tmp/obsolete.ids" "$tmp/untranslated.po" "$tmp/fuzzy.po"
 }
 
 # unmarked FILE...: messages printed to stderr as a bare literal, which no
@@ -79,6 +88,36 @@ case "$self" in
 esac
 if [ $self_status != 1 ]; then
     echo "FAIL check-po self-test: a planted untranslated message was not reported:"
+    printf '%s\n' "$self"
+    exit 1
+fi
+# So is a message of the Lua helper library (tr("...")) without one.
+printf '%s\n' 'local function f() return tr("planted Lua message without a translation") end' > "$tmp/planted.lua"
+self=$(check "$po" "$tmp/planted.lua")
+self_status=$?
+case "$self" in
+*"error: no translation for \"planted Lua message without a translation\" (used at $tmp/planted.lua:1)"*) ;;
+*) self_status=0 ;;
+esac
+if [ $self_status != 1 ]; then
+    echo "FAIL check-po self-test: a planted untranslated Lua message was not reported:"
+    printf '%s\n' "$self"
+    exit 1
+fi
+# A message whose only translation is an obsolete (#~) entry is named too.
+cp "$po" "$tmp/obsolete.po"
+printf '\n#~ msgid "planted message with an obsolete translation"\n#~ msgstr "已废弃的译文"\n' >> "$tmp/obsolete.po"
+cat > "$tmp/planted2.c" <<'C'
+static const char *planted2(void) { return _("planted message with an obsolete translation"); }
+C
+self=$(check "$tmp/obsolete.po" "$tmp/planted2.c")
+self_status=$?
+case "$self" in
+*"error: only an obsolete (#~) translation, which msgfmt drops, for \"planted message with an obsolete translation\" (used at $tmp/planted2.c:1)"*) ;;
+*) self_status=0 ;;
+esac
+if [ $self_status != 1 ]; then
+    echo "FAIL check-po self-test: a message translated only by an obsolete entry was not reported:"
     printf '%s\n' "$self"
     exit 1
 fi

@@ -1,11 +1,12 @@
 #!/bin/sh
 # tools/xgettext.sh - extract the translatable messages (docs/messages.md).
 #
-#   sh tools/xgettext.sh OUT.pot [EXTRA.c...]
+#   sh tools/xgettext.sh OUT.pot [EXTRA.c|EXTRA.lua...]
 #
 # Reads engine/*.c, po/libyaml-messages.c (libyaml's own texts) and the C
 # plugins shipped with lawscore (plugins/*.c but template.c, the plugin
-# authors' copy) and writes a .pot.  The keywords
+# authors' copy), then the rule helper library rules/lawscore.lua (Lua:
+# its messages are written tr("..."), host.tr), and writes a .pot.  The keywords
 # are every function that translates its format or text argument itself:
 # a literal passed there is a message, as is one written _("...") or
 # N_("...").  A new wrapper of that kind is added here, with its argument
@@ -16,8 +17,16 @@ cd "$(dirname "$0")/.."
 out=$1
 shift
 plugins=$(ls plugins/*.c | grep -v '^plugins/template\.c$')
+# EXTRA files: .c ones are read as C, .lua ones as Lua (tests/check-po.sh).
+cfiles= luafiles=
+for f in "$@"; do
+    case $f in
+    *.lua) luafiles="$luafiles $f" ;;
+    *) cfiles="$cfiles $f" ;;
+    esac
+done
 # shellcheck disable=SC2086
-exec xgettext --language=C --from-code=UTF-8 --no-wrap --sort-by-file \
+xgettext --language=C --from-code=UTF-8 --no-wrap --sort-by-file \
     --package-name=lawscore --package-version="${LS_VERSION:-0.1.0}" \
     --msgid-bugs-address=lawscore \
     --keyword= --keyword=_ --keyword=N_ \
@@ -35,4 +44,7 @@ exec xgettext --language=C --from-code=UTF-8 --no-wrap --sort-by-file \
     --keyword=fail:2 --flag=fail:2:c-format \
     --flag=ls_format:1:c-format --flag=ls_buf_printf:2:c-format \
     --flag=fprintf:2:c-format --flag=snprintf:3:c-format \
-    -o "$out" engine/*.c po/libyaml-messages.c $plugins "$@"
+    -o "$out" engine/*.c po/libyaml-messages.c $plugins $cfiles
+xgettext --language=Lua --from-code=UTF-8 --no-wrap --join-existing \
+    --keyword= --keyword=tr \
+    -o "$out" rules/lawscore.lua $luafiles

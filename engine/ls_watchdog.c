@@ -48,7 +48,9 @@ struct ls_watchdog {
 static _Thread_local void *running;
 static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
 static int kick_installed;
-static ls_watchdog_kick_fn kick_fn;
+/* Set once, before the handler is installed; atomic as states on several
+ * threads (--jobs) may start their watchdogs at the same time. */
+static _Atomic(ls_watchdog_kick_fn) kick_fn;
 
 static int kick_signal(void)
 {
@@ -65,7 +67,8 @@ static void on_kick(int sig)
 {
     (void)sig;
     void *call = running;
-    if (call) kick_fn(call);
+    ls_watchdog_kick_fn fn = atomic_load_explicit(&kick_fn, memory_order_relaxed);
+    if (call && fn) fn(call);
 }
 
 static void install_kick(void)
@@ -139,7 +142,8 @@ static void *watchdog_main(void *arg)
 
 ls_watchdog *ls_watchdog_new(ls_watchdog_kick_fn on_kick_fn)
 {
-    if (!kick_fn) kick_fn = on_kick_fn; /* set before the handler exists */
+    ls_watchdog_kick_fn none = NULL;
+    atomic_compare_exchange_strong(&kick_fn, &none, on_kick_fn);
     pthread_once(&kick_once, install_kick);
     if (!kick_installed) return NULL;
     ls_watchdog *w = ls_xcalloc(1, sizeof *w);

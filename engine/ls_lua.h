@@ -10,10 +10,13 @@
  * memory cap.  Each call gets fresh globals over read-only libraries, so a
  * unit's result never depends on the units scored before it.  The sandbox
  * is ls_sandbox.c (what a rule can call: its keep/replace/remove tables),
- * the objects a rule sees ls_lua_api.c, coverage ls_lua_cover.c.
+ * the objects a rule sees ls_lua_api.c, coverage ls_lua_cover.c, the
+ * checking of what a rule returns ls_lua_result.c; the replaced library
+ * functions are ls_sandbox_lib.c and the time limit's thread ls_watchdog.c.
  *
  * Depends on: ls_i18n, ls_rule, ls_coverage, Lua 5.4 (in ls_lua.c: this header
- * includes no Lua header), ls_sandbox, ls_lua_api, ls_lua_cover, ls_util.
+ * includes no Lua header), ls_sandbox, ls_lua_api, ls_lua_cover,
+ * ls_lua_result, ls_util.
  */
 #ifndef LS_LUA_H
 #define LS_LUA_H

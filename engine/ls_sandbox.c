@@ -20,48 +20,38 @@
  * count hook fires between VM instructions only, so the library functions
  * that can run for minutes inside one C call (Lua patterns) are replaced,
  * and the others are charged for the bytes and elements they handle
- * (ls_sandbox_charge) or bounded (table.move/insert/remove/sort).
+ * (ls_sandbox_charge) or bounded (table.move/insert/remove/sort): see
+ * ls_sandbox_lib.c.
  *
  * `pairs` and `next` walk tables in sorted key order: Lua's own order
  * follows string hashes, seeded per process, and results must be the same
  * on every run.
  *
- * Time: calls begun with ls_sandbox_begin are watched by one thread per
- * state (see ls_sandbox.h), which signals the thread running the call
- * (SIGRTMIN + 4); the handler only calls lua_sethook, as Lua allows in a
- * signal handler, for the state the thread is running (thread-local).
+ * Time: calls begun with ls_sandbox_begin are watched by the state's
+ * watchdog (ls_watchdog.c: one thread per state), which signals the
+ * thread running the call; the kick handler here only calls lua_sethook,
+ * as Lua allows in a signal handler, for the state that thread is running.
  *
- * Depends on: ls_i18n, Lua 5.4 (lua.h, lauxlib.h, lualib.h), pthreads
- * (and a signal), ls_util.
+ * Depends on: ls_i18n, ls_sandbox_lib, ls_watchdog, Lua 5.4 (lua.h,
+ * lauxlib.h, lualib.h), ls_util.
  */
-#define _GNU_SOURCE 1                /* gettid/tgkill through syscall() */
 #include "ls_sandbox.h"
 
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
 
 #include "ls_i18n.h"
+#include "ls_sandbox_lib.h"
+#include "ls_watchdog.h"
 #include "ls_util.h"
 
-/* string.find refuses searches whose naive cost (#s - #p) * #p exceeds this. */
-#define FIND_WORK_LIMIT 100000000.0
-/* table.move/insert/remove refuse tables or ranges longer than this: a table
- * whose border (#t) is 2^50 takes about a hundred entries, and the C loops
- * of those functions never reach the instruction hook. */
-#define TABLE_LOOP_LIMIT 10000000
 /* The count hook fires every HOOK_PERIOD instructions (or fewer, to end
  * exactly at the budget). */
 #define HOOK_PERIOD 10000
@@ -112,8 +102,8 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     }
     if (!b->over && b->wd) {
         int k = kicked(b);
-        if (k == 2) b->over = 3;                   /* out of time */
-        else if (k == 1 && b->fast) b->over = 4;   /* run it again exactly */
+        if (k == LS_WATCHDOG_TIME) b->over = 3;    /* out of time */
+        else if (k == LS_WATCHDOG_EXACT && b->fast) b->over = 4;   /* run it again exactly */
         if (b->over) lua_sethook(L, count_hook, hook_mask(b), 1);   /* sticky */
     }
     if (!b->over && b->fast) {     /* a kick meant for an earlier call */
@@ -179,185 +169,42 @@ void ls_sandbox_disarm(lua_State *L)
     lua_sethook(L, NULL, 0, 0);
 }
 
-/* ---- time: the watchdog --------------------------------------------- */
+/* ---- time: the watchdog (ls_watchdog) --------------------------------- */
 
-#define TICK_NS 1000000L          /* the watchdog looks every 1 ms ... */
-#define IDLE_TICKS 200            /* ... and every 50 ms after 200 ticks */
-#define IDLE_NS 50000000L         /* without a call */
-#define KICK_EXACT 1              /* a fast call: run it again exactly */
-#define KICK_TIME 2               /* out of time */
-
-typedef struct ls_watchdog {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int stop;                     /* under mu */
-    pthread_t worker;             /* the thread running calls, under mu */
-    long worker_tid;              /* its kernel id (signalled by id, not by
-                                     pthread_t: it may have ended), under mu */
-    clockid_t worker_cpu;         /* its CPU clock, under mu */
-    int have_worker;
-    double max_seconds;
-    atomic_ulong seq;             /* the call running or last run */
-    atomic_int active;            /* a call is running */
-    atomic_int fast;              /* ... without hooks */
-    atomic_ulong kick;            /* seq << 2 | KICK_*: asked of call seq */
-} ls_watchdog;
-
-/* The state whose call this thread is running (for the signal handler). */
-static _Thread_local lua_State *running;
-static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
-static int kick_installed;
-
-static int kick_signal(void)
-{
-    return SIGRTMIN + 4;
-}
-
-/* What the watchdog asked of the current call: 0, KICK_EXACT, KICK_TIME. */
+/* What the watchdog asked of the current call: 0, LS_WATCHDOG_EXACT,
+ * LS_WATCHDOG_TIME. */
 static int kicked(const ls_sandbox *b)
 {
-    unsigned long k = atomic_load_explicit(&b->wd->kick, memory_order_acquire);
-    return (k >> 2) == b->seq ? (int)(k & 3) : 0;
+    return ls_watchdog_kicked(b->wd, b->seq);
 }
 
-/* Only for a kick meant for the call this thread is running: a late one
- * (its call ended) must not make the count hook of an exact call fire
- * early, which would count a whole period of instructions. */
-static void on_kick(int sig)
+/* The kick handler, for the state whose call this thread is running.  Only
+ * for a kick meant for that call: a late one (its call ended) must not
+ * make the count hook of an exact call fire early, which would count a
+ * whole period of instructions. */
+static void on_kick(void *call)
 {
-    (void)sig;
-    lua_State *L = running;
-    if (!L) return;
+    lua_State *L = call;
     ls_sandbox *b = ls_sandbox_of(L);
     if (b->wd && kicked(b)) lua_sethook(L, count_hook, hook_mask(b), 1);
-}
-
-static void install_kick(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_kick;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    kick_installed = sigaction(kick_signal(), &sa, NULL) == 0;
-}
-
-
-static double cpu_seconds(clockid_t c)
-{
-    struct timespec ts;
-    if (clock_gettime(c, &ts)) return 0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double now_seconds(void)
-{
-    return cpu_seconds(CLOCK_MONOTONIC);
-}
-
-static void *watchdog_main(void *arg)
-{
-    ls_watchdog *w = arg;
-    unsigned long seen = 0;
-    double cpu0 = 0;
-    int idle = 0;
-    pthread_mutex_lock(&w->mu);
-    while (!w->stop) {
-        /* No signal from the thread running calls (it only stores, which
-         * keeps a call cheap): when idle, look less often. */
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += idle >= IDLE_TICKS ? IDLE_NS : TICK_NS;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&w->cv, &w->mu, &ts);
-        if (w->stop) break;
-        unsigned long seq = atomic_load_explicit(&w->seq, memory_order_acquire);
-        if (!atomic_load_explicit(&w->active, memory_order_acquire) || !w->have_worker) {
-            idle = seq == seen ? idle + 1 : 0;
-            seen = seq;
-            continue;
-        }
-        idle = 0;
-        if (seq != seen) {                 /* a call began since the last look */
-            seen = seq;
-            cpu0 = cpu_seconds(w->worker_cpu);
-            continue;
-        }
-        int kind;
-        if (atomic_load_explicit(&w->fast, memory_order_relaxed)) kind = KICK_EXACT;
-        else if (w->max_seconds > 0 && cpu_seconds(w->worker_cpu) - cpu0 > w->max_seconds) kind = KICK_TIME;
-        else continue;
-        /* Asked again at every tick while the call runs: a hook set by
-         * the handler may be overwritten by the call's own lua_sethook. */
-        atomic_store_explicit(&w->kick, seq << 2 | (unsigned long)kind, memory_order_release);
-        /* By kernel thread id: if the call ended and its thread is gone,
-         * this fails, or reaches a thread whose handler finds no call of
-         * this state (harmless), never freed memory. */
-        syscall(SYS_tgkill, (long)getpid(), w->worker_tid, kick_signal());
-    }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
-}
-
-/* The state's watchdog, started on first use; NULL when it cannot run
- * (then calls run exactly, without a time limit). */
-static ls_watchdog *watchdog(ls_sandbox *b)
-{
-    if (b->wd) return b->wd;
-    pthread_once(&kick_once, install_kick);
-    if (!kick_installed) return NULL;
-    ls_watchdog *w = ls_xcalloc(1, sizeof *w);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    atomic_init(&w->seq, 0);
-    atomic_init(&w->active, 0);
-    atomic_init(&w->fast, 0);
-    atomic_init(&w->kick, 0);
-    if (pthread_create(&w->thread, NULL, watchdog_main, w)) {
-        pthread_cond_destroy(&w->cv);
-        pthread_mutex_destroy(&w->mu);
-        free(w);
-        return NULL;
-    }
-    b->wd = w;
-    return w;
 }
 
 int ls_sandbox_begin(lua_State *L, int fast)
 {
     ls_sandbox *b = ls_sandbox_of(L);
-    ls_watchdog *w = (fast || b->max_seconds > 0) ? watchdog(b) : NULL;
+    /* The state's watchdog, started on first use; none when it cannot run
+     * (then calls run exactly, without a time limit). */
+    if ((fast || b->max_seconds > 0) && !b->wd) b->wd = ls_watchdog_new(on_kick);
+    ls_watchdog *w = (fast || b->max_seconds > 0) ? b->wd : NULL;
     if (!w || b->on_line) fast = 0;
     b->seq++;
     b->charged = 0;
-    if (w) {
-        pthread_t self = pthread_self();
-        if (!w->have_worker || !pthread_equal(w->worker, self) || w->max_seconds != b->max_seconds) {
-            pthread_mutex_lock(&w->mu);
-            w->worker = self;
-            w->worker_tid = (long)syscall(SYS_gettid);
-            w->have_worker = pthread_getcpuclockid(self, &w->worker_cpu) == 0;
-            w->max_seconds = b->max_seconds;
-            pthread_mutex_unlock(&w->mu);
-        }
-        running = L;
-        atomic_store_explicit(&w->fast, fast, memory_order_relaxed);
-        atomic_store_explicit(&w->seq, b->seq, memory_order_release);
-        atomic_store_explicit(&w->active, 1, memory_order_release);
-    }
+    if (w) ls_watchdog_begin(w, b->seq, fast, b->max_seconds, L);
     b->fast = fast;
     if (fast) {
         b->over = 0;
         lua_sethook(L, NULL, 0, 0);
-        b->t0 = now_seconds();
+        b->t0 = ls_watchdog_now();
     } else {
         ls_sandbox_arm(L);
     }
@@ -367,31 +214,18 @@ int ls_sandbox_begin(lua_State *L, int fast)
 int ls_sandbox_end(lua_State *L)
 {
     ls_sandbox *b = ls_sandbox_of(L);
-    if (b->wd) {
-        atomic_store_explicit(&b->wd->active, 0, memory_order_release);
-        running = NULL;
-    }
+    if (b->wd) ls_watchdog_end(b->wd);
     lua_sethook(L, NULL, 0, 0);
     if (!b->fast) return 0;
     b->fast = 0;
     return b->over == 4 ||
-           now_seconds() - b->t0 > (double)b->budget * LS_SANDBOX_FAST_NS_PER_INSTRUCTION * 1e-9;
+           ls_watchdog_now() - b->t0 > (double)b->budget * LS_SANDBOX_FAST_NS_PER_INSTRUCTION * 1e-9;
 }
 
 void ls_sandbox_cleanup(ls_sandbox *sb)
 {
-    ls_watchdog *w = sb->wd;
-    if (w) {
-        pthread_mutex_lock(&w->mu);
-        w->stop = 1;
-        pthread_cond_signal(&w->cv);
-        pthread_mutex_unlock(&w->mu);
-        pthread_join(w->thread, NULL);
-        pthread_cond_destroy(&w->cv);
-        pthread_mutex_destroy(&w->mu);
-        free(w);
-        sb->wd = NULL;
-    }
+    ls_watchdog_free(sb->wd);
+    sb->wd = NULL;
     ls_buf_cleanup(&sb->printed);
 }
 
@@ -792,7 +626,7 @@ static int sb_next(lua_State *L)
  * (they change from run to run): "table", "table: data" for a read-only
  * proxy, "function: rules/x.lua:3" (where it is defined), "function:
  * builtin".  Returns the text. */
-static const char *push_text(lua_State *L, int i)
+const char *ls_sandbox_push_text(lua_State *L, int i)
 {
     i = lua_absindex(L, i);
     switch (lua_type(L, i)) {
@@ -823,7 +657,7 @@ static const char *push_text(lua_State *L, int i)
 static int sb_tostring(lua_State *L)
 {
     luaL_checkany(L, 1);
-    push_text(L, 1);
+    ls_sandbox_push_text(L, 1);
     return 1;
 }
 
@@ -842,7 +676,7 @@ static int sb_print(lua_State *L)
     luaL_addstring(&buf, ": ");
     for (int i = 1; i <= n; i++) {
         if (i > 1) luaL_addchar(&buf, '\t');
-        push_text(L, i);
+        ls_sandbox_push_text(L, i);
         luaL_addvalue(&buf);
     }
     luaL_addchar(&buf, '\n');
@@ -919,61 +753,6 @@ static int lib_index(lua_State *L)
     return ls_sandbox_error(L, "unknown name '%s'", full);
 }
 
-/* ---- replaced library functions -------------------------------------- */
-
-static int str_no_patterns(lua_State *L)
-{
-    return ls_sandbox_error(L, "%s is not available in rules (Lua patterns can run for minutes "
-                               "inside one call); string.find searches plain text",
-                            lua_tostring(L, lua_upvalueindex(1)));
-}
-
-/* string.find(s, text [, init]): plain-text search only. */
-static int str_find_plain(lua_State *L)
-{
-    size_t ls, lp;
-    const char *s = luaL_checklstring(L, 1, &ls);
-    const char *p = luaL_checklstring(L, 2, &lp);
-    lua_Integer init = luaL_optinteger(L, 3, 1);
-    size_t start;
-    if (init > 0) start = (size_t)init;
-    else if (init == 0) start = 1;
-    else if (init < -(lua_Integer)ls) start = 1;
-    else start = ls + (size_t)init + 1;
-    start--;                                      /* 0-based */
-    if (start > ls) {
-        lua_pushnil(L);
-        return 1;
-    }
-    if (lp == 0) {
-        lua_pushinteger(L, (lua_Integer)start + 1);
-        lua_pushinteger(L, (lua_Integer)start);
-        return 2;
-    }
-    size_t rest = ls - start;
-    if (lp > rest) {
-        lua_pushnil(L);
-        return 1;
-    }
-    if ((double)(rest - lp) * (double)lp > FIND_WORK_LIMIT)
-        return ls_sandbox_error(L, "string.find: searching %zu bytes for a text of %zu bytes is too much "
-                                   "work for one call", rest, lp);
-    ls_sandbox_charge(L, (double)rest + (double)lp, "string.find");
-    const char *h = s + start, *end = s + ls - lp;
-    while (h <= end) {
-        const char *c = memchr(h, p[0], (size_t)(end - h) + 1);
-        if (!c) break;
-        if (!memcmp(c, p, lp)) {
-            lua_pushinteger(L, (lua_Integer)(c - s) + 1);
-            lua_pushinteger(L, (lua_Integer)(c - s) + (lua_Integer)lp);
-            return 2;
-        }
-        h = c + 1;
-    }
-    lua_pushnil(L);
-    return 1;
-}
-
 /* Call the function in upvalue 1 (an original library function, or a
  * helper) with all arguments, returning all its results. */
 int ls_sandbox_call_upvalue(lua_State *L)
@@ -984,189 +763,6 @@ int ls_sandbox_call_upvalue(lua_State *L)
     lua_call(L, n, LUA_MULTRET);
     return lua_gettop(L);
 }
-
-/* ---- work inside library calls --------------------------------------- */
-
-/* Call the original (upvalue 1; upvalue 2 is the full name) with all
- * arguments, charging the budget before for `pre` plus the arguments (one
- * unit each, and one a byte of each string) and after for the results,
- * the same way: a C call's work is proportional to what goes in and comes
- * out. */
-static int charged_call(lua_State *L, double pre)
-{
-    const char *name = lua_tostring(L, lua_upvalueindex(2));
-    int n = lua_gettop(L);
-    double cost = pre + n;
-    for (int i = 1; i <= n; i++)
-        if (lua_type(L, i) == LUA_TSTRING) cost += (double)lua_rawlen(L, i);
-    ls_sandbox_charge(L, cost, name);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, n, LUA_MULTRET);
-    int r = lua_gettop(L);
-    cost = r;
-    for (int i = 1; i <= r; i++)
-        if (lua_type(L, i) == LUA_TSTRING) cost += (double)lua_rawlen(L, i);
-    ls_sandbox_charge(L, cost, name);
-    return r;
-}
-
-/* A library member charged for the size of its arguments and results. */
-static int charged(lua_State *L)
-{
-    return charged_call(L, 0);
-}
-
-/* string.rep(s, n [, sep]): charged for the string it would make, before
- * making it. */
-static int str_rep(lua_State *L)
-{
-    size_t ls = 0, lsep = 0;
-    luaL_checklstring(L, 1, &ls);
-    lua_Integer n = luaL_checkinteger(L, 2);
-    luaL_optlstring(L, 3, "", &lsep);
-    return charged_call(L, n > 0 ? (double)n * ((double)ls + (double)lsep) : 0);
-}
-
-/* table.concat / table.unpack (t [, sep], i, j): charged for the range. */
-static int tab_range(lua_State *L)
-{
-    int concat = !strcmp(lua_tostring(L, lua_upvalueindex(2)), "table.concat");
-    int ai = concat ? 3 : 2;
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_Integer i = luaL_optinteger(L, ai, 1);
-    lua_Integer j = lua_isnoneornil(L, ai + 1) ? luaL_len(L, 1) : luaL_checkinteger(L, ai + 1);
-    return charged_call(L, j >= i ? (double)j - (double)i + 1 : 0);
-}
-
-/* string.format(fmt, ...): '%p' prints a memory address and '%s' of a
- * table or function prints one (Lua's tostring): both would change the
- * results from run to run, so '%p' is refused and '%s' gets the text our
- * tostring gives. */
-static int str_format(lua_State *L)
-{
-    size_t len;
-    const char *f = luaL_checklstring(L, 1, &len), *end = f + len;
-    int arg = 1, top = lua_gettop(L);
-    for (const char *p = f; p < end; p++) {
-        if (*p != '%') continue;
-        if (++p < end && *p == '%') continue;
-        while (p < end && *p && strchr("-+ #0123456789.", *p)) p++;   /* flags, width, precision */
-        if (p >= end) break;             /* the original reports it */
-        arg++;
-        if (*p == 'p')
-            return ls_sandbox_error(L, "string.format: '%%p' prints a memory address, which changes "
-                                       "from run to run");
-        if (*p == 's' && arg <= top && lua_type(L, arg) != LUA_TSTRING) {
-            push_text(L, arg);
-            lua_replace(L, arg);
-        }
-    }
-    return charged_call(L, 0);
-}
-
-/* Merge sort state: values at index `vals`, the order function (or none)
- * at index `comp`. */
-typedef struct sorter {
-    lua_State *L;
-    int vals, comp;
-} sorter;
-
-/* Whether value x comes strictly before value y. */
-static int sort_less(const sorter *st, lua_Integer x, lua_Integer y)
-{
-    lua_State *L = st->L;
-    int r;
-    if (st->comp) {
-        lua_pushvalue(L, st->comp);
-        lua_rawgeti(L, st->vals, x);
-        lua_rawgeti(L, st->vals, y);
-        lua_call(L, 2, 1);
-        r = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    } else {
-        lua_rawgeti(L, st->vals, x);
-        lua_rawgeti(L, st->vals, y);
-        r = lua_compare(L, -2, -1, LUA_OPLT);
-        lua_pop(L, 2);
-    }
-    return r;
-}
-
-/* table.sort(t [, comp]): a stable bottom-up merge sort.  Lua's own
- * quicksort picks a random pivot from clock() and time() when partitions
- * are unbalanced, so with ties the order (and a score that depends on it)
- * changed from run to run; here equal elements keep their order, and an
- * order function that is not a strict order ("<=") is an error. */
-static int tab_sort(lua_State *L)
-{
-    luaL_checktype(L, 1, LUA_TTABLE);
-    int has_comp = !lua_isnoneornil(L, 2);
-    if (has_comp) luaL_checktype(L, 2, LUA_TFUNCTION);
-    lua_settop(L, 2);
-    lua_Integer n = luaL_len(L, 1);
-    if (n > TABLE_LOOP_LIMIT)
-        return ls_sandbox_error(L, "table.sort: tables longer than %d elements are not available in rules",
-                                TABLE_LOOP_LIMIT);
-    if (n < 2) return 0;
-    ls_sandbox_charge(L, (double)n * (log2((double)n) + 2), "table.sort");
-    sorter st = {L, 3, has_comp ? 2 : 0};
-    lua_createtable(L, (int)n, 0);                             /* 3: values */
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, 1, i);
-        lua_rawseti(L, 3, i);
-    }
-    /* positions into values; userdata, so an error in comp frees them */
-    lua_Integer *a = lua_newuserdatauv(L, 2 * (size_t)n * sizeof *a, 0);   /* 4 */
-    lua_Integer *tmp = a + n;
-    for (lua_Integer i = 0; i < n; i++) a[i] = i + 1;
-    for (lua_Integer w = 1; w < n; w *= 2) {
-        for (lua_Integer lo = 0; lo < n - w; lo += 2 * w) {
-            lua_Integer mid = lo + w, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            if (!sort_less(&st, a[mid], a[mid - 1])) continue;   /* already in order */
-            lua_Integer i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) tmp[k++] = sort_less(&st, a[j], a[i]) ? a[j++] : a[i++];
-            while (i < mid) tmp[k++] = a[i++];
-            while (j < hi) tmp[k++] = a[j++];
-            memcpy(a + lo, tmp + lo, (size_t)(hi - lo) * sizeof *a);
-        }
-    }
-    for (lua_Integer i = 0; i + 1 < n; i++)
-        if (sort_less(&st, a[i + 1], a[i]))
-            return ls_sandbox_error(L, "table.sort: invalid order function: its answers contradict each "
-                                       "other (on elements %lld and %lld of the table); an order function "
-                                       "must be strict: a < b, not a <= b",
-                                    (long long)(a[i] < a[i + 1] ? a[i] : a[i + 1]),
-                                    (long long)(a[i] < a[i + 1] ? a[i + 1] : a[i]));
-    for (lua_Integer i = 0; i < n; i++) {
-        lua_rawgeti(L, 3, a[i]);
-        lua_seti(L, 1, i + 1);
-    }
-    return 0;
-}
-
-static int tab_move(lua_State *L)
-{
-    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
-    if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= TABLE_LOOP_LIMIT)
-        return ls_sandbox_error(L, "table.move: moving more than %d elements is not available in rules",
-                                TABLE_LOOP_LIMIT);
-    return charged_call(L, e >= f ? (double)e - (double)f + 1 : 0);
-}
-
-/* table.insert / table.remove (upvalue 2: the name). */
-static int tab_shift(lua_State *L)
-{
-    if (lua_type(L, 1) == LUA_TTABLE) {
-        lua_Integer n = luaL_len(L, 1);
-        if (n > TABLE_LOOP_LIMIT)
-            return ls_sandbox_error(L, "%s: tables longer than %d elements are not available in rules",
-                                    lua_tostring(L, lua_upvalueindex(2)), TABLE_LOOP_LIMIT);
-        return charged_call(L, (double)n);
-    }
-    return charged_call(L, 0);
-}
-
 
 /* ---- what a rule can call ----------------------------------------------- */
 
@@ -1221,37 +817,37 @@ const ls_sandbox_repl ls_sandbox_replace[] = {
     {"_G", "print", sb_print, 0, 0},
     /* no memory addresses in text: "table", "function: rules/x.lua:3" */
     {"_G", "tostring", sb_tostring, 0, 0},
-    {"string", "format", str_format, 1, 1},
+    {"string", "format", ls_sandbox_lib_format, 1, 1},
     /* their C loops never reach the instruction hook: charged for the
      * bytes and elements they handle (one instruction each) */
-    {"string", "byte", charged, 1, 1},
-    {"string", "char", charged, 1, 1},
-    {"string", "lower", charged, 1, 1},
-    {"string", "pack", charged, 1, 1},
-    {"string", "packsize", charged, 1, 1},
-    {"string", "rep", str_rep, 1, 1},
-    {"string", "reverse", charged, 1, 1},
-    {"string", "sub", charged, 1, 1},
-    {"string", "unpack", charged, 1, 1},
-    {"string", "upper", charged, 1, 1},
-    {"table", "concat", tab_range, 1, 1},
-    {"table", "pack", charged, 1, 1},
-    {"table", "unpack", tab_range, 1, 1},
-    {"utf8", "char", charged, 1, 1},
-    {"utf8", "codepoint", charged, 1, 1},
-    {"utf8", "len", charged, 1, 1},
-    {"utf8", "offset", charged, 1, 1},
+    {"string", "byte", ls_sandbox_lib_charged, 1, 1},
+    {"string", "char", ls_sandbox_lib_charged, 1, 1},
+    {"string", "lower", ls_sandbox_lib_charged, 1, 1},
+    {"string", "pack", ls_sandbox_lib_charged, 1, 1},
+    {"string", "packsize", ls_sandbox_lib_charged, 1, 1},
+    {"string", "rep", ls_sandbox_lib_rep, 1, 1},
+    {"string", "reverse", ls_sandbox_lib_charged, 1, 1},
+    {"string", "sub", ls_sandbox_lib_charged, 1, 1},
+    {"string", "unpack", ls_sandbox_lib_charged, 1, 1},
+    {"string", "upper", ls_sandbox_lib_charged, 1, 1},
+    {"table", "concat", ls_sandbox_lib_range, 1, 1},
+    {"table", "pack", ls_sandbox_lib_charged, 1, 1},
+    {"table", "unpack", ls_sandbox_lib_range, 1, 1},
+    {"utf8", "char", ls_sandbox_lib_charged, 1, 1},
+    {"utf8", "codepoint", ls_sandbox_lib_charged, 1, 1},
+    {"utf8", "len", ls_sandbox_lib_charged, 1, 1},
+    {"utf8", "offset", ls_sandbox_lib_charged, 1, 1},
     /* Lua's quicksort picks random pivots: a stable merge sort */
-    {"table", "sort", tab_sort, 0, 0},
+    {"table", "sort", ls_sandbox_lib_sort, 0, 0},
     /* Lua patterns can run for minutes inside one C call: plain text */
-    {"string", "find", str_find_plain, 0, 0},
-    {"string", "gmatch", str_no_patterns, 0, 1},
-    {"string", "gsub", str_no_patterns, 0, 1},
-    {"string", "match", str_no_patterns, 0, 1},
+    {"string", "find", ls_sandbox_lib_find, 0, 0},
+    {"string", "gmatch", ls_sandbox_lib_no_patterns, 0, 1},
+    {"string", "gsub", ls_sandbox_lib_no_patterns, 0, 1},
+    {"string", "match", ls_sandbox_lib_no_patterns, 0, 1},
     /* bounded, and charged for the elements they move */
-    {"table", "insert", tab_shift, 1, 1},
-    {"table", "move", tab_move, 1, 1},
-    {"table", "remove", tab_shift, 1, 1},
+    {"table", "insert", ls_sandbox_lib_shift, 1, 1},
+    {"table", "move", ls_sandbox_lib_move, 1, 1},
+    {"table", "remove", ls_sandbox_lib_shift, 1, 1},
     {NULL, NULL, NULL, 0, 0},
 };
 

@@ -15,8 +15,12 @@
  * The sandbox knows nothing of schemes or rules: the Lua backend (ls_lua)
  * adds the rule's objects (ls_lua_api) and runs the calls.
  *
- * Depends on: ls_i18n, Lua 5.4 (lua.h; only the ls_lua* and ls_sandbox files
- * include it), pthreads (the watchdog, in ls_sandbox.c), ls_util.
+ * The replacements themselves (charged library calls, plain string.find,
+ * the stable table.sort) are in ls_sandbox_lib; the time limit's thread
+ * is ls_watchdog.
+ *
+ * Depends on: ls_i18n, ls_sandbox_lib, ls_watchdog, Lua 5.4 (lua.h; only
+ * the ls_lua* and ls_sandbox* files include it), ls_util.
  */
 #ifndef LS_SANDBOX_H
 #define LS_SANDBOX_H
@@ -210,6 +214,13 @@ const char *ls_sandbox_key_text(lua_State *L, int i, char *buf, size_t size);
  * arguments and returns all its results (an original library function
  * behind our checks, or a helper behind a C frame). */
 int ls_sandbox_call_upvalue(lua_State *L);
+
+/* Push the text of the value at i as tostring gives it in rules: Lua's
+ * own text for numbers, strings, booleans and nil, but no memory addresses
+ * ("table", "table: data" for a read-only proxy, "function:
+ * rules/x.lua:3", "function: builtin").  Returns the text, which lives
+ * while the pushed string is on the stack. */
+const char *ls_sandbox_push_text(lua_State *L, int i);
 
 /* Push x as a Lua integer when it is one (tostring(2) is "2"), else as a
  * float. */

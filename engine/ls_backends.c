@@ -37,7 +37,7 @@ int ls_backends_bind(ls_backends *b, const ls_scheme *s, const ls_bind_opts *o, 
         if (n->rule.kind == LS_RULE_NONE)
             return ls_errorf(err, s->path, n->line, n->col, "internal error: item '%s' has no rule", n->id);
         ls_backend *be = backend_for(b, s, n->rule.kind, o, err);
-        if (!be) return -1;   /* the backend itself failed: nothing more to bind */
+        if (!be) return -1; /* the backend itself failed: nothing more to bind */
         if (be->bind(be, s->leaves[k], err)) rc = -1;
     }
     return rc;

@@ -38,8 +38,8 @@ typedef struct ls_bind_opts {
     long max_memory;                 /* bytes; 0 = scheme's or default */
     const char *const *plugin_paths; /* --plugin-path directories, searched first */
     size_t nplugin_paths;
-    ls_coverage *coverage;           /* record executed Lua lines, or NULL */
-    double max_seconds;              /* CPU seconds per Lua call; 0 = default */
+    ls_coverage *coverage; /* record executed Lua lines, or NULL */
+    double max_seconds;    /* CPU seconds per Lua call; 0 = default */
 } ls_bind_opts;
 
 /* Make the backends s needs and bind every leaf of s.  Returns 0, or -1

@@ -27,49 +27,49 @@
 typedef struct ls_cmd_opts {
     const char *cmd;
     const char *scheme;
-    const char **data;           /* data files; test: the PATHs */
+    const char **data; /* data files; test: the PATHs */
     size_t ndata;
-    const char *outdir;          /* run: -o */
+    const char *outdir; /* run: -o */
     int keep_going, quiet;
-    long max_instructions, max_memory_mb;   /* 0: scheme's or default */
-    double max_seconds;          /* CPU seconds per rule call; 0: default */
-    const char **plugin_paths;   /* --plugin-path, in order */
+    long max_instructions, max_memory_mb; /* 0: scheme's or default */
+    double max_seconds;                   /* CPU seconds per rule call; 0: default */
+    const char **plugin_paths;            /* --plugin-path, in order */
     size_t nplugin_paths;
-    const char **allow_dirs;     /* --allow-dir: besides the scheme's own
+    const char **allow_dirs; /* --allow-dir: besides the scheme's own
                                     directory, where the files it names
                                     may come from */
     size_t nallow_dirs;
-    const char **units;          /* explain: --unit, in order */
+    const char **units; /* explain: --unit, in order */
     size_t nunits;
-    int json;                    /* explain: --format json */
-    int strict;                  /* check: warnings fail; check, run, explain:
+    int json;                  /* explain: --format json */
+    int strict;                /* check: warnings fail; check, run, explain:
                                     doubtful values are errors */
-    unsigned formats;            /* run: --formats, LS_OUT_* bits; 0 all */
-    int all_sheets;              /* run: --all-sheets */
-    const char **select_units;   /* template: --units, in order */
+    unsigned formats;          /* run: --formats, LS_OUT_* bits; 0 all */
+    int all_sheets;            /* run: --all-sheets */
+    const char **select_units; /* template: --units, in order */
     size_t nselect_units;
-    const char **sources;        /* template: --source, in order */
+    const char **sources; /* template: --source, in order */
     size_t nsources;
-    int verbose, coverage;       /* test: -v, --coverage */
-    int pretty;                  /* run: --pretty (results.json indented) */
-    long jobs;                   /* --jobs: scoring threads; 0 = the machine's cores */
-    int timings;                 /* --timings: wall time of each phase on stderr */
-    double min_coverage;         /* test: --min-coverage, percent; < 0 none */
-    const char *self;            /* run, explain, publish, check: --self FILE (自评分) */
-    const char *adjustments;     /* run, explain, publish, check: --adjustments FILE */
-    const char *archive;         /* publish, history, export, diff, compare */
-    const char *label;           /* publish: --label TEXT */
-    long version;                /* export: --version N; 0 none */
-    int outdir_given;            /* -o was given (publish: keep the outputs) */
-    int csv;                     /* diff, compare: --format csv */
+    int verbose, coverage;   /* test: -v, --coverage */
+    int pretty;              /* run: --pretty (results.json indented) */
+    long jobs;               /* --jobs: scoring threads; 0 = the machine's cores */
+    int timings;             /* --timings: wall time of each phase on stderr */
+    double min_coverage;     /* test: --min-coverage, percent; < 0 none */
+    const char *self;        /* run, explain, publish, check: --self FILE (自评分) */
+    const char *adjustments; /* run, explain, publish, check: --adjustments FILE */
+    const char *archive;     /* publish, history, export, diff, compare */
+    const char *label;       /* publish: --label TEXT */
+    long version;            /* export: --version N; 0 none */
+    int outdir_given;        /* -o was given (publish: keep the outputs) */
+    int csv;                 /* diff, compare: --format csv */
 } ls_cmd_opts;
 
 /* How a command ended.  Problems are in err whatever the status. */
 typedef enum {
-    LS_CMD_OK,                   /* done (err may hold warnings) */
-    LS_CMD_BAD_INPUT,            /* bad scheme, data or rules, failed rules
+    LS_CMD_OK,        /* done (err may hold warnings) */
+    LS_CMD_BAD_INPUT, /* bad scheme, data or rules, failed rules
                                     or tests, or warnings under --strict */
-    LS_CMD_BAD_OUTPUT            /* the output could not be written */
+    LS_CMD_BAD_OUTPUT /* the output could not be written */
 } ls_cmd_status;
 
 /* A command: its work on the parsed options, writing to out. */

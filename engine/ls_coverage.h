@@ -17,17 +17,17 @@
 #include "ls_strmap.h"
 
 typedef struct ls_covfile {
-    char *path;              /* the script, as the scheme resolved it (owned) */
-    int nlines;              /* code and hit hold lines 0 .. nlines-1 */
-    unsigned char *code;     /* code[l]: line l holds code */
-    unsigned char *hit;      /* hit[l]: line l ran */
-    int lines_known;         /* 0 when the code lines could not be read */
+    char *path;          /* the script, as the scheme resolved it (owned) */
+    int nlines;          /* code and hit hold lines 0 .. nlines-1 */
+    unsigned char *code; /* code[l]: line l holds code */
+    unsigned char *hit;  /* hit[l]: line l ran */
+    int lines_known;     /* 0 when the code lines could not be read */
 } ls_covfile;
 
 typedef struct ls_coverage {
-    ls_covfile *files;       /* in the order first seen */
+    ls_covfile *files; /* in the order first seen */
     size_t n, cap;
-    ls_strmap ix;            /* path -> index */
+    ls_strmap ix; /* path -> index */
 } ls_coverage;
 
 void ls_coverage_init(ls_coverage *c);

@@ -22,13 +22,13 @@ typedef struct reader {
     ls_intable *t;
     ls_errors *err;
     const char *buf;
-    size_t pos;              /* offset just past the byte being fed */
-    size_t field_start;      /* offset where the current field began */
-    size_t *line_starts;     /* offset of each line's first byte */
+    size_t pos;          /* offset just past the byte being fed */
+    size_t field_start;  /* offset where the current field began */
+    size_t *line_starts; /* offset of each line's first byte */
     size_t nlines;
-    ls_incell *cur;          /* fields of the row being read */
+    ls_incell *cur; /* fields of the row being read */
     size_t ncur, capcur;
-    size_t header_n;         /* fields in the header row */
+    size_t header_n; /* fields in the header row */
     int rc;
 } reader;
 
@@ -37,7 +37,8 @@ static void position(reader *rd, size_t off, int *line, int *col)
     size_t lo = 0, hi = rd->nlines;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
-        if (rd->line_starts[mid] <= off) lo = mid; else hi = mid;
+        if (rd->line_starts[mid] <= off) lo = mid;
+        else hi = mid;
     }
     *line = (int)lo + 1;
     *col = (int)ls_utf8_count(rd->buf + rd->line_starts[lo], off - rd->line_starts[lo]) + 1;
@@ -107,7 +108,10 @@ int ls_csv_load(ls_inbook *b, const char *path, ls_errors *err)
         int line = 1;
         size_t ls = 0, off = rawlen >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3) ? 3 : 0;
         for (size_t i = off; i < bad; i++)
-            if (raw[i] == '\n') { line++; ls = i + 1; }
+            if (raw[i] == '\n') {
+                line++;
+                ls = i + 1;
+            }
         size_t from = ls > off ? ls : off;
         rc = ls_errorf(err, path, line, (int)ls_utf8_count(raw + from, bad - from) + 1,
                        "invalid UTF-8 byte 0x%02X: save the file as \"CSV UTF-8\"",
@@ -127,7 +131,10 @@ int ls_csv_load(ls_inbook *b, const char *path, ls_errors *err)
         int line = 1;
         size_t ls = 0;
         for (const char *p = buf; p < nul; p++)
-            if (*p == '\n') { line++; ls = (size_t)(p - buf) + 1; }
+            if (*p == '\n') {
+                line++;
+                ls = (size_t)(p - buf) + 1;
+            }
         rc = ls_errorf(err, path, line, (int)ls_utf8_count(buf + ls, (size_t)(nul - buf) - ls) + 1,
                        "a NUL byte in the file: is it a spreadsheet saved as CSV UTF-8?");
         free(buf);
@@ -173,19 +180,19 @@ int ls_csv_load(ls_inbook *b, const char *path, ls_errors *err)
     if (!rc && t->nrows == 0)
         rc = ls_errorf(err, path, 0, 0, "file is empty: expected a header row");
     goto out;
-parse_error: {
-        /* point at the field that could not be read (its opening quote) */
-        int line, col;
-        size_t at = rd.field_start;
-        while (at < len && (buf[at] == ' ' || buf[at] == '\t')) at++;
-        position(&rd, at < len ? at : len - 1, &line, &col);
-        if (csv_error(&p) == CSV_EPARSE)
-            rc = ls_errorf(err, path, line, col,
-                           "malformed quoted field: a quote inside a quoted field must be doubled (\"\"), "
-                           "and a quoted field must be closed");
-        else
-            rc = ls_errorf(err, path, line, col, "CSV: %s", csv_strerror(csv_error(&p)));
-    }
+parse_error : {
+    /* point at the field that could not be read (its opening quote) */
+    int line, col;
+    size_t at = rd.field_start;
+    while (at < len && (buf[at] == ' ' || buf[at] == '\t')) at++;
+    position(&rd, at < len ? at : len - 1, &line, &col);
+    if (csv_error(&p) == CSV_EPARSE)
+        rc = ls_errorf(err, path, line, col,
+                       "malformed quoted field: a quote inside a quoted field must be doubled (\"\"), "
+                       "and a quoted field must be closed");
+    else
+        rc = ls_errorf(err, path, line, col, "CSV: %s", csv_strerror(csv_error(&p)));
+}
 out:
     csv_free(&p);
     free(rd.cur);

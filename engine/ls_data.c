@@ -40,7 +40,10 @@ static const char *suggest_unit(const ls_scheme *s, const char *id)
     size_t bestd = (size_t)-1;
     for (size_t i = 0; i < s->nunits; i++) {
         size_t d = ls_edit_distance(id, s->units[i].id);
-        if (d < bestd) { bestd = d; best = s->units[i].id; }
+        if (d < bestd) {
+            bestd = d;
+            best = s->units[i].id;
+        }
     }
     return bestd <= 2 ? best : NULL;
 }
@@ -58,7 +61,7 @@ static int unknown_indicator(dloader *dl, const char *id, int line, int col)
     const char *sug = ls_scheme_suggest_indicator(dl->s, id);
     if (sug)
         return ls_errorf(dl->err, dl->path, line, col, "unknown indicator '%s' (did you mean '%s'?)", id, sug);
-    const ls_indicator *near = ls_scheme_suggest_indicator_name(dl->s, id);  /* a header in Chinese */
+    const ls_indicator *near = ls_scheme_suggest_indicator_name(dl->s, id); /* a header in Chinese */
     if (near)
         return ls_errorf(dl->err, dl->path, line, col, "unknown indicator '%s' (did you mean '%s' (%s)?)", id,
                          near->name, near->id);
@@ -75,7 +78,10 @@ static const char *shift_decimal(const char *text, int shift, char *out, size_t 
     const char *p = text;
     if (*p == '+' || *p == '-') neg = *p++ == '-';
     for (; (*p >= '0' && *p <= '9') || (*p == '.' && !seen_point); p++) {
-        if (*p == '.') { seen_point = 1; continue; }
+        if (*p == '.') {
+            seen_point = 1;
+            continue;
+        }
         if (nd == sizeof digits - 1) goto copy;
         digits[nd++] = *p;
         if (seen_point) exp--;
@@ -141,7 +147,8 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     case LS_IN_ERROR:
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
                            "the cell holds the error value %s (a formula that failed), not a value for "
-                           "indicator '%s' %s", text, in->id, in->name);
+                           "indicator '%s' %s",
+                           text, in->id, in->name);
         return;
     case LS_IN_DATE:
         if (in->spec.type == LS_T_TEXT) break;
@@ -163,7 +170,7 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     default:
         break;
     }
-    int code = -1;   /* an enum value written as its label (市级 for city) */
+    int code = -1; /* an enum value written as its label (市级 for city) */
     if (in->spec.type == LS_T_ENUM && in->labels) code = ls_indicator_label_code(in, text);
     if (ls_value_parse(&in->spec, code >= 0 ? in->spec.choices[code] : text, plain, &v, msg, sizeof msg)) {
         if (in->spec.type == LS_T_ENUM && in->labels) {
@@ -178,7 +185,8 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
         int curly = tl >= 6 && !memcmp(text, "\xE2\x80\x9C", 3) && !memcmp(text + tl - 3, "\xE2\x80\x9D", 3);
         dl->rc = ls_errorf(dl->err, dl->path, line, col, "%s (indicator '%s' %s)%s", msg, in->id, in->name,
                            curly ? ": the full-width quotes “” are part of the value; write it without them, "
-                                   "or quote with the half-width \"" : "");
+                                   "or quote with the half-width \""
+                                 : "");
         return;
     }
     /* a percent typed as a fraction (0.95 for 95 %) would score as 0.95 % */
@@ -224,11 +232,17 @@ static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
     if (!vals || ls_ynode_is_null(vals)) return;
     char what[160];
     snprintf(what, sizeof what, _("the values of unit '%s'"), dl->s->units[u].id);
-    if (ls_yr_expect_map(r, vals, what)) { dl->rc = -1; return; }
+    if (ls_yr_expect_map(r, vals, what)) {
+        dl->rc = -1;
+        return;
+    }
     for (size_t j = 0; j < vals->n; j++) {
         const ls_ynode *ik = ls_ymap_key(vals, j), *iv = ls_ymap_val(vals, j);
         int ind = ls_scheme_find_indicator(dl->s, ik->str);
-        if (ind < 0) { dl->rc = unknown_indicator(dl, ik->str, ik->line, ik->col); continue; }
+        if (ind < 0) {
+            dl->rc = unknown_indicator(dl, ik->str, ik->line, ik->col);
+            continue;
+        }
         if (ls_ynode_is_null(iv)) {
             /* a later layer's ~ takes an earlier value back: "not given" */
             size_t k = (size_t)u * dl->s->ninds + (size_t)ind;
@@ -256,7 +270,10 @@ static void load_yaml(dloader *dl)
     ls_yr r = {dl->path, dl->err};
     const ls_ynode *root = doc.root, *n;
     static const char *const keys[] = {"year", "source", "units", NULL};
-    if (ls_yr_expect_map(&r, root, "a data file (year, source, units)")) { dl->file_failed = -1; goto out; }
+    if (ls_yr_expect_map(&r, root, "a data file (year, source, units)")) {
+        dl->file_failed = -1;
+        goto out;
+    }
     if (ls_yr_check_keys(&r, root, keys, "a data file")) dl->rc = -1;
     if ((n = ls_ymap_get(root, "year"))) {
         long y;
@@ -265,17 +282,26 @@ static void load_yaml(dloader *dl)
             dl->rc = ls_yr_error(&r, n, "data for year %ld, but the scheme is for %d", y, dl->s->year);
     }
     const ls_ynode *units = ls_yr_require(&r, root, "units", "a data file");
-    if (!units) { dl->rc = dl->file_failed = -1; goto out; }
-    if (ls_yr_expect_map(&r, units, "'units' (unit id: its values)")) { dl->rc = dl->file_failed = -1; goto out; }
+    if (!units) {
+        dl->rc = dl->file_failed = -1;
+        goto out;
+    }
+    if (ls_yr_expect_map(&r, units, "'units' (unit id: its values)")) {
+        dl->rc = dl->file_failed = -1;
+        goto out;
+    }
     for (size_t i = 0; i < units->n; i++) {
         const ls_ynode *k = ls_ymap_key(units, i), *vals = ls_ymap_val(units, i);
-        int u = find_unit_any(dl, k->str);   /* an id, or a full name */
+        int u = find_unit_any(dl, k->str); /* an id, or a full name */
         if (u == -2) {
             dl->rc = ls_errorf(dl->err, dl->path, k->line, k->col,
                                "several units are called '%s': name the unit by its id", k->str);
             continue;
         }
-        if (u < 0) { dl->rc = unknown_unit(dl, k->str, k->line, k->col); continue; }
+        if (u < 0) {
+            dl->rc = unknown_unit(dl, k->str, k->line, k->col);
+            continue;
+        }
         load_unit_values(dl, &r, u, vals);
     }
 out:
@@ -295,12 +321,14 @@ static int find_indicator_by_name(const ls_scheme *s, const char *name)
     for (size_t k = 0; k < s->ninds; k++) {
         const ls_indicator *in = &s->inds[k];
         /* a percentage's unit is % even when the catalogue does not say */
-        const char *unit = in->unit[0] ? in->unit : in->spec.type == LS_T_PERCENT ? "%" : "";
+        const char *unit = in->unit[0] ? in->unit : in->spec.type == LS_T_PERCENT ? "%"
+                                                                                  : "";
         size_t nl = strlen(in->name), ul = strlen(unit);
         if (!ul || strncmp(name, in->name, nl)) continue;
         const char *b = name + nl;
         /* either bracket half-width or full-width, mixed as typed: "数(人）" */
-        size_t ol = !strncmp(b, "（", 3) ? 3 : b[0] == '(' ? 1 : 0;
+        size_t ol = !strncmp(b, "（", 3) ? 3 : b[0] == '(' ? 1
+                                                           : 0;
         if (!ol || strncmp(b + ol, unit, ul)) continue;
         if (!strcmp(b + ol + ul, "）") || !strcmp(b + ol + ul, ")")) return (int)k;
     }
@@ -309,9 +337,14 @@ static int find_indicator_by_name(const ls_scheme *s, const char *name)
 
 static int add_source(ls_dataset *d, const char *name);
 
-
 /* The role of a data table's column, by its header. */
-enum { COL_IGNORED = -2, COL_UNIT = -3, COL_NAME = -4, COL_GROUP = -5, COL_FLAGS = -6 };
+enum {
+    COL_IGNORED = -2,
+    COL_UNIT = -3,
+    COL_NAME = -4,
+    COL_GROUP = -5,
+    COL_FLAGS = -6
+};
 
 static int is_unit_header(const char *c)
 {
@@ -378,8 +411,8 @@ static void load_table(dloader *dl, const ls_intable *t)
     }
     if (unit_col < 0 && !any_name) {
         dl->rc = dl->file_failed = ls_errorf(dl->err, dl->path, h->f[0].line, h->f[0].col,
-                           "no unit id column: name one column 'unit' (or 'id', '单位编号', or '单位名称' "
-                           "for full names)");
+                                             "no unit id column: name one column 'unit' (or 'id', '单位编号', or '单位名称' "
+                                             "for full names)");
         goto out;
     }
     for (size_t j = 0; j < h->n; j++) {
@@ -413,7 +446,10 @@ static void load_table(dloader *dl, const ls_intable *t)
             }
         }
         int ind = find_indicator_by_name(s, c);
-        if (ind < 0) { dl->rc = unknown_indicator(dl, c, h->f[j].line, h->f[j].col); continue; }
+        if (ind < 0) {
+            dl->rc = unknown_indicator(dl, c, h->f[j].line, h->f[j].col);
+            continue;
+        }
         for (size_t k = 0; k < j; k++)
             if (col_ind[k] == ind)
                 dl->rc = ls_errorf(dl->err, dl->path, h->f[j].line, h->f[j].col,
@@ -422,7 +458,7 @@ static void load_table(dloader *dl, const ls_intable *t)
     }
     /* a table without an id column names its units by their full names */
     if (unit_col < 0) unit_col = name_col;
-    if (unit_col < 0) goto out;   /* the name column is an indicator's id */
+    if (unit_col < 0) goto out; /* the name column is an indicator's id */
     const char *unit_head = h->f[unit_col].text;
     int *seen = ls_xcalloc(s->nunits, sizeof *seen);
     for (size_t i = 1; i < t->nrows; i++) {
@@ -439,7 +475,10 @@ static void load_table(dloader *dl, const ls_intable *t)
                                "several units are called '%s': name the unit by its id", uf->text);
             continue;
         }
-        if (u < 0) { dl->rc = unknown_unit(dl, uf->text, uf->line, uf->col); continue; }
+        if (u < 0) {
+            dl->rc = unknown_unit(dl, uf->text, uf->line, uf->col);
+            continue;
+        }
         const ls_unit *un = &s->units[u];
         if (seen[u]) {
             if (uf->col < 0)
@@ -477,7 +516,8 @@ static void load_table(dloader *dl, const ls_intable *t)
             if (ls_scheme_parse_flags(s, c->text, &fl, badf, sizeof badf))
                 bad = ls_errorf(dl->err, dl->path, c->line, c->col,
                                 "unknown flag '%s' (the scheme's flags are declared under 'flags:'; "
-                                "separate flags with ';')", badf);
+                                "separate flags with ';')",
+                                badf);
             else if (fl != un->flags) {
                 ls_buf want;
                 ls_buf_init(&want);
@@ -534,8 +574,8 @@ static void load_table_file(dloader *dl, const char *spec)
     }
     if (!used) {
         dl->rc = dl->file_failed = ls_errorf(dl->err, b.ntabs ? b.tabs[0].file : spec, 0, 0,
-            b.ntabs > 1 ? "no sheet has a unit column in its first row ('unit', 'id', 单位编号 or 单位名称)"
-                        : "the table is empty: expected a header row");
+                                             b.ntabs > 1 ? "no sheet has a unit column in its first row ('unit', 'id', 单位编号 or 单位名称)"
+                                                         : "the table is empty: expected a header row");
     }
     ls_inbook_cleanup(&b);
 }
@@ -588,7 +628,7 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
                 d->vals[k] = in->def;
                 d->origins[k] = (ls_origin){-1, in->line, in->col};
             } else if (in->required && quiet) {
-                continue;   /* its row was refused, with an error */
+                continue; /* its row was refused, with an error */
             } else if (in->required && !allow_missing && hint) {
                 ls_buf_printf(&miss, "%s'%s' (%s)", nmiss++ ? ", " : "", in->id, in->name);
             } else if (in->required && !allow_missing) {

@@ -18,28 +18,28 @@
 
 /* Where a value came from, for messages about conflicts. */
 typedef struct ls_origin {
-    int file;        /* index into files, -1 = default value */
+    int file; /* index into files, -1 = default value */
     int line, col;
 } ls_origin;
 
 typedef struct ls_dataset {
-    const ls_scheme *scheme;      /* not owned */
-    ls_value *vals;               /* nunits * ninds, row = unit */
-    ls_origin *origins;           /* same shape */
-    const char **files;           /* where values came from, for messages:
+    const ls_scheme *scheme; /* not owned */
+    ls_value *vals;          /* nunits * ninds, row = unit */
+    ls_origin *origins;      /* same shape */
+    const char **files;      /* where values came from, for messages:
                                      a file, or "file:sheet" for a sheet of
                                      a workbook (strings in the arena) */
     size_t nfiles, capfiles;
-    const char **inputs;          /* the files read, in the arena */
+    const char **inputs; /* the files read, in the arena */
     size_t ninputs;
-    size_t nmissing;              /* optional values without default left unset */
-    ls_arena arena;               /* text values and file names */
+    size_t nmissing; /* optional values without default left unset */
+    ls_arena arena;  /* text values and file names */
 } ls_dataset;
 
 /* How data files are read. */
 typedef struct ls_load_opts {
-    int allow_missing;    /* no error for missing required values */
-    int strict;           /* doubtful values (a percent given as 0.95) are
+    int allow_missing; /* no error for missing required values */
+    int strict;        /* doubtful values (a percent given as 0.95) are
                              errors, not warnings */
 } ls_load_opts;
 
@@ -61,8 +61,8 @@ void ls_dataset_free(ls_dataset *d);
 /* Values of one unit given as a YAML mapping {indicator id: value}, for
  * data sets built in memory (test cases). */
 typedef struct ls_values_node {
-    const ls_ynode *map;     /* a mapping; NULL (or a null node): no values */
-    const char *path;        /* the file the nodes come from, for messages */
+    const ls_ynode *map; /* a mapping; NULL (or a null node): no values */
+    const char *path;    /* the file the nodes come from, for messages */
 } ls_values_node;
 
 /*

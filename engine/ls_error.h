@@ -19,22 +19,26 @@
 #include <stddef.h>
 #include <stdio.h>
 
-typedef enum { LS_SEV_ERROR, LS_SEV_WARNING, LS_SEV_NOTE } ls_severity;
+typedef enum {
+    LS_SEV_ERROR,
+    LS_SEV_WARNING,
+    LS_SEV_NOTE
+} ls_severity;
 
 typedef struct ls_diag {
     ls_severity sev;
-    char *path;   /* owned; may be NULL */
-    int line;     /* 1-based, 0 = unknown */
-    int col;      /* 1-based, 0 = unknown, < 0: spreadsheet column -col */
-    char *msg;    /* owned */
+    char *path; /* owned; may be NULL */
+    int line;   /* 1-based, 0 = unknown */
+    int col;    /* 1-based, 0 = unknown, < 0: spreadsheet column -col */
+    char *msg;  /* owned */
 } ls_diag;
 
 typedef struct ls_errors {
     ls_diag *v;
     size_t n, cap;
-    size_t nerrors;   /* diagnostics with LS_SEV_ERROR */
+    size_t nerrors; /* diagnostics with LS_SEV_ERROR */
     size_t nwarnings;
-    size_t limit;     /* stop recording errors past this many (0 = 200) */
+    size_t limit; /* stop recording errors past this many (0 = 200) */
 } ls_errors;
 
 void ls_errors_init(ls_errors *e);

@@ -64,12 +64,18 @@ static int find_case_node(ls_testcase *C, const ls_ynode *at, const char *key)
     for (size_t k = 0; k < s->nnodes; k++)
         if (!strcmp(s->nodes[k].number, key)) return (int)k;
     const char *best = NULL;
-    size_t bestd = strlen(key) >= 5 ? 3 : 2;   /* "9.9" is not a typo of "1.1" */
+    size_t bestd = strlen(key) >= 5 ? 3 : 2; /* "9.9" is not a typo of "1.1" */
     for (size_t k = 0; k < s->nnodes; k++) {
         size_t d = ls_edit_distance(key, s->nodes[k].id);
-        if (d < bestd) { bestd = d; best = s->nodes[k].id; }
+        if (d < bestd) {
+            bestd = d;
+            best = s->nodes[k].id;
+        }
         d = ls_edit_distance(key, s->nodes[k].number);
-        if (d < bestd) { bestd = d; best = s->nodes[k].number; }
+        if (d < bestd) {
+            bestd = d;
+            best = s->nodes[k].number;
+        }
     }
     ls_yr r = {C->F->path, &C->errs};
     if (best) return ls_yr_error(&r, at, "no item '%s' in the scheme (did you mean '%s'?)", key, best);
@@ -140,9 +146,15 @@ static int unit_lists(ls_testcase *C, const ls_ynode *v, const char *key, int sa
     int rc = 0, g = -1;
     for (size_t i = 0; i < v->n; i++) {
         const char *id;
-        if (ls_yr_text(&r, v->items[i], key, &id)) { rc = -1; continue; }
+        if (ls_yr_text(&r, v->items[i], key, &id)) {
+            rc = -1;
+            continue;
+        }
         int u = ls_expect_find_unit(C, v->items[i], id);
-        if (u < 0) { rc = -1; continue; }
+        if (u < 0) {
+            rc = -1;
+            continue;
+        }
         if (same_group && g >= 0 && C->units[u].group >= 0 && C->units[u].group != g)
             rc = ls_yr_error(&r, v->items[i],
                              "'%s' is in group '%s', not '%s': units are ranked within their group", id,
@@ -156,23 +168,38 @@ static int unit_lists(ls_testcase *C, const ls_ynode *v, const char *key, int sa
 static int yaml_bool(const ls_ynode *v, int *b)
 {
     if (v->kind != LS_YSCALAR || !v->plain) return 0;
-    if (!strcmp(v->str, "true") || !strcmp(v->str, "yes")) { *b = 1; return 1; }
-    if (!strcmp(v->str, "false") || !strcmp(v->str, "no")) { *b = 0; return 1; }
+    if (!strcmp(v->str, "true") || !strcmp(v->str, "yes")) {
+        *b = 1;
+        return 1;
+    }
+    if (!strcmp(v->str, "false") || !strcmp(v->str, "no")) {
+        *b = 0;
+        return 1;
+    }
     return 0;
 }
 
 typedef struct keyword {
     const char *word;
     ls_expect_kind kind;
-    int min, max;                /* words after the keyword */
+    int min, max; /* words after the keyword */
 } keyword;
 
 static const keyword keywords[] = {
-    {"item", LS_EXP_ITEM, 0, 2},       {"category", LS_EXP_ITEM, 0, 2},  {"reasons", LS_EXP_REASONS, 0, 2},
-    {"total", LS_EXP_TOTAL, 0, 1},     {"grade", LS_EXP_GRADE, 0, 1},    {"rank", LS_EXP_RANK, 0, 1},
-    {"bonus", LS_EXP_BONUS, 0, 1},     {"deductions", LS_EXP_DEDUCT, 0, 1}, {"veto", LS_EXP_VETO, 0, 1},
-    {"notes", LS_EXP_NOTES, 0, 1},     {"count", LS_EXP_COUNT, 1, 2},    {"above", LS_EXP_ABOVE, 0, 0},
-    {"tied", LS_EXP_TIED, 0, 0},       {"error", LS_EXP_ERROR, 0, 0},
+    {"item", LS_EXP_ITEM, 0, 2},
+    {"category", LS_EXP_ITEM, 0, 2},
+    {"reasons", LS_EXP_REASONS, 0, 2},
+    {"total", LS_EXP_TOTAL, 0, 1},
+    {"grade", LS_EXP_GRADE, 0, 1},
+    {"rank", LS_EXP_RANK, 0, 1},
+    {"bonus", LS_EXP_BONUS, 0, 1},
+    {"deductions", LS_EXP_DEDUCT, 0, 1},
+    {"veto", LS_EXP_VETO, 0, 1},
+    {"notes", LS_EXP_NOTES, 0, 1},
+    {"count", LS_EXP_COUNT, 1, 2},
+    {"above", LS_EXP_ABOVE, 0, 0},
+    {"tied", LS_EXP_TIED, 0, 0},
+    {"error", LS_EXP_ERROR, 0, 0},
 };
 
 static int add_exp(ls_testcase *C, const char *key, const char **w, int nw, const ls_ynode *at,
@@ -187,7 +214,10 @@ static int add_exp(ls_testcase *C, const char *key, const char **w, int nw, cons
         size_t bestd = 3;
         for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++) {
             size_t d = ls_edit_distance(w[0], keywords[i].word);
-            if (d < bestd) { bestd = d; best = keywords[i].word; }
+            if (d < bestd) {
+                bestd = d;
+                best = keywords[i].word;
+            }
         }
         if (best) return ls_yr_error(&r, at, "unknown expectation '%s' (did you mean '%s'?)", key, best);
         return ls_yr_error(&r, at,
@@ -254,7 +284,10 @@ static int add_exp(ls_testcase *C, const char *key, const char **w, int nw, cons
     const char *t;
     switch (kw->kind) {
     case LS_EXP_ITEM:
-        if (v->kind == LS_YSCALAR && !strcmp(v->str, "不适用")) { x->item = LS_ITEM_NA; break; }
+        if (v->kind == LS_YSCALAR && !strcmp(v->str, "不适用")) {
+            x->item = LS_ITEM_NA;
+            break;
+        }
         if (nd->section == LS_SEC_VETO && !nd->nchildren) {
             if (v->kind == LS_YSCALAR && !strcmp(v->str, "否决")) {
                 x->item = LS_ITEM_VETOED;
@@ -343,8 +376,14 @@ int ls_expect_parse(ls_testcase *C)
         const ls_ynode *k = ls_ymap_key(e, i), *v = ls_ymap_val(e, i);
         const char *w[5];
         int nw = split_words(C, k->str, w, 4);
-        if (nw == 0) { rc = ls_yr_error(&r, k, "an empty expectation"); continue; }
-        if (nw > 4) { rc = ls_yr_error(&r, k, "unknown expectation '%s'", k->str); continue; }
+        if (nw == 0) {
+            rc = ls_yr_error(&r, k, "an empty expectation");
+            continue;
+        }
+        if (nw > 4) {
+            rc = ls_yr_error(&r, k, "unknown expectation '%s'", k->str);
+            continue;
+        }
         static const char *const plural[][2] = {
             {"items", "item"}, {"categories", "category"}, {"reasons", "reasons"}};
         int form = -1;
@@ -354,7 +393,10 @@ int ls_expect_parse(ls_testcase *C)
             /* items: {8.3: 2.5, c1.1: 4} */
             char what[64];
             snprintf(what, sizeof what, "'%s' ({序号 or id: ...})", w[0]);
-            if (ls_yr_expect_map(&r, v, what)) { rc = -1; continue; }
+            if (ls_yr_expect_map(&r, v, what)) {
+                rc = -1;
+                continue;
+            }
             for (size_t j = 0; j < v->n; j++) {
                 const ls_ynode *k2 = ls_ymap_key(v, j);
                 const char *w2[5];
@@ -372,4 +414,3 @@ int ls_expect_parse(ls_testcase *C)
     }
     return rc;
 }
-

@@ -17,47 +17,47 @@
 
 /* What an expectation compares, by its keyword. */
 typedef enum {
-    LS_EXP_ITEM,             /* item, category: a cell's score */
-    LS_EXP_REASONS,          /* phrases in a cell's reasons */
+    LS_EXP_ITEM,    /* item, category: a cell's score */
+    LS_EXP_REASONS, /* phrases in a cell's reasons */
     LS_EXP_TOTAL,
     LS_EXP_GRADE,
     LS_EXP_RANK,
     LS_EXP_BONUS,
     LS_EXP_DEDUCT,
     LS_EXP_VETO,
-    LS_EXP_NOTES,            /* phrases in the unit's notes */
-    LS_EXP_COUNT,            /* units of a grade (in a group) */
-    LS_EXP_ABOVE,            /* a ranks above b */
-    LS_EXP_TIED,             /* a and b share a rank */
-    LS_EXP_ERROR             /* a rule error with these phrases */
+    LS_EXP_NOTES, /* phrases in the unit's notes */
+    LS_EXP_COUNT, /* units of a grade (in a group) */
+    LS_EXP_ABOVE, /* a ranks above b */
+    LS_EXP_TIED,  /* a and b share a rank */
+    LS_EXP_ERROR  /* a rule error with these phrases */
 } ls_expect_kind;
 
 /* What an `item` expectation expects of its cell. */
 typedef enum {
-    LS_ITEM_SCORE,           /* num, within the tolerance */
-    LS_ITEM_NA,              /* 不适用 */
-    LS_ITEM_VETOED,          /* a veto item: 否决 (true) */
-    LS_ITEM_NOT_VETOED       /* a veto item: 未否决 (false) */
+    LS_ITEM_SCORE,     /* num, within the tolerance */
+    LS_ITEM_NA,        /* 不适用 */
+    LS_ITEM_VETOED,    /* a veto item: 否决 (true) */
+    LS_ITEM_NOT_VETOED /* a veto item: 未否决 (false) */
 } ls_expect_item;
 
 /* What a `veto` expectation expects of the unit. */
 typedef enum {
-    LS_VETO_NONE,            /* veto: false */
-    LS_VETO_ANY,             /* veto: true */
-    LS_VETO_BY_NODE          /* veto: 否1 - vetoed by that item first */
+    LS_VETO_NONE,   /* veto: false */
+    LS_VETO_ANY,    /* veto: true */
+    LS_VETO_BY_NODE /* veto: 否1 - vetoed by that item first */
 } ls_expect_veto;
 
 /* One expectation, parsed. */
 typedef struct ls_expect {
     ls_expect_kind kind;
-    const char *word;            /* the keyword as written ("item", "category") */
-    const ls_ynode *at;          /* where it is written (the key) */
+    const char *word;   /* the keyword as written ("item", "category") */
+    const ls_ynode *at; /* where it is written (the key) */
     const ls_ynode *val;
-    int unit, node, group;       /* -1 when not used */
-    double num;                  /* scores, rank, count */
-    ls_expect_item item;         /* LS_EXP_ITEM */
-    ls_expect_veto veto;         /* LS_EXP_VETO */
-    const char *text;            /* LS_EXP_GRADE, LS_EXP_COUNT: the grade */
+    int unit, node, group; /* -1 when not used */
+    double num;            /* scores, rank, count */
+    ls_expect_item item;   /* LS_EXP_ITEM */
+    ls_expect_veto veto;   /* LS_EXP_VETO */
+    const char *text;      /* LS_EXP_GRADE, LS_EXP_COUNT: the grade */
 } ls_expect;
 
 struct ls_testcase;

@@ -14,8 +14,8 @@
 /* A CSV writer over a stream that remembers the first failure. */
 typedef struct csvw {
     FILE *f;
-    int nfield;      /* fields written in the current row */
-    int err;         /* errno of the first failure, 0 = none */
+    int nfield; /* fields written in the current row */
+    int err;    /* errno of the first failure, 0 = none */
 } csvw;
 
 static void note_fail(csvw *w)
@@ -64,7 +64,7 @@ static void start(csvw *w, FILE *f)
     w->nfield = 0;
     w->err = 0;
     errno = 0;
-    put_raw(w, "\xEF\xBB\xBF", 3);   /* UTF-8 BOM for Excel */
+    put_raw(w, "\xEF\xBB\xBF", 3); /* UTF-8 BOM for Excel */
 }
 
 static int finish(csvw *w, const char *what, ls_errors *err)
@@ -151,7 +151,7 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
 
 struct ls_items_csv {
     csvw w;
-    ls_buf text;             /* scratch for 扣分理由, reused */
+    ls_buf text; /* scratch for 扣分理由, reused */
 };
 
 ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted)
@@ -199,7 +199,7 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
             }
             x->text.n = 0;
             ls_explain_cell_buf(r, u, i, &x->text);
-            ls_buf_add(&x->text, "", 1);     /* NUL-terminated, even when empty */
+            ls_buf_add(&x->text, "", 1); /* NUL-terminated, even when empty */
             field(w, x->text.p);
             field_own(w, ls_explain_reads(r, u, i));
             if (r->original) {

@@ -15,7 +15,7 @@
 typedef struct jctx {
     ls_jsonw w;
     const ls_run *r;
-    ls_buf text;             /* scratch for explanations, reused */
+    ls_buf text; /* scratch for explanations, reused */
 } jctx;
 
 static void kv_str(ls_jsonw *w, const char *k, const char *v)
@@ -172,7 +172,7 @@ static void write_items(jctx *j)
         kv_str(w, "number", n->number);
         kv_str(w, "name", n->name);
         kv_str(w, "section", section_name(n->section));
-        if (n->no_points) {          /* a bonus/deduction item without a cap of its own */
+        if (n->no_points) { /* a bonus/deduction item without a cap of its own */
             ls_jsonw_key(w, "points");
             ls_jsonw_null(w);
         } else {

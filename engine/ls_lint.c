@@ -13,7 +13,12 @@
 #include "ls_util.h"
 
 /* The probe value sets (ls_lint.h: (a), (b), (c)). */
-enum { PROBE_LOW, PROBE_HIGH, PROBE_UNSET, NPROBES };
+enum {
+    PROBE_LOW,
+    PROBE_HIGH,
+    PROBE_UNSET,
+    NPROBES
+};
 
 static const char *const probe_what[NPROBES] = {
     ("every indicator at its default, else at a low value (min or 0, the first choice, "
@@ -24,24 +29,24 @@ static const char *const probe_what[NPROBES] = {
 
 typedef struct lint {
     const ls_scheme *s;
-    ls_errors found;             /* the probes' findings ... */
-    size_t *found_pos;           /* ... and the position of each one's leaf
+    ls_errors found;   /* the probes' findings ... */
+    size_t *found_pos; /* ... and the position of each one's leaf
                                     in s->leaves, to list them leaf by leaf */
     size_t nfound_pos;
-    unsigned char *read_any;     /* per indicator: some rule read it */
-    int node;                    /* the leaf being probed */
-    size_t pos;                  /* its position in s->leaves */
-    int unknown;                 /* unknown names met in the current call */
-    unsigned char *flagged;      /* per node: the probes found a problem */
-    unsigned char *failed;       /* per node: a probe failure was reported */
-    ls_strlist seen;             /* unknown names reported, by position */
+    unsigned char *read_any; /* per indicator: some rule read it */
+    int node;                /* the leaf being probed */
+    size_t pos;              /* its position in s->leaves */
+    int unknown;             /* unknown names met in the current call */
+    unsigned char *flagged;  /* per node: the probes found a problem */
+    unsigned char *failed;   /* per node: a probe failure was reported */
+    ls_strlist seen;         /* unknown names reported, by position */
     /* per node, over every probe call: */
-    unsigned *ncalls;            /* calls made */
-    unsigned *ncertain;          /* calls failing whatever the data (below) */
-    unsigned char *param_bad;    /* a failure blamed the item's params */
-    ls_rule_call *first;         /* the first failure (to report after all probes) */
-    char **first_what;           /* its probe unit, in words ... */
-    int *first_set;              /* ... and its probe set */
+    unsigned *ncalls;         /* calls made */
+    unsigned *ncertain;       /* calls failing whatever the data (below) */
+    unsigned char *param_bad; /* a failure blamed the item's params */
+    ls_rule_call *first;      /* the first failure (to report after all probes) */
+    char **first_what;        /* its probe unit, in words ... */
+    int *first_set;           /* ... and its probe set */
 } lint;
 
 /* A failure the data cannot be the cause of: a name that is nowhere
@@ -150,8 +155,10 @@ static ls_value probe_value(const ls_indicator *in, int set)
     case LS_T_INTEGER:
     case LS_T_NUMBER:
     case LS_T_PERCENT: {
-        double lo = sp->has_min ? sp->min : sp->has_max && sp->max < 0 ? sp->max : 0;
-        double hi = sp->has_max ? sp->max : sp->type == LS_T_PERCENT ? 100 : lo + 1;
+        double lo = sp->has_min ? sp->min : sp->has_max && sp->max < 0 ? sp->max
+                                                                       : 0;
+        double hi = sp->has_max ? sp->max : sp->type == LS_T_PERCENT ? 100
+                                                                     : lo + 1;
         v.num = high ? hi : lo;
         break;
     }
@@ -260,7 +267,7 @@ static void probe_leaf(lint *l, ls_backends *b, size_t pos, int set, const int *
             char *kind = describe_kind(s, kinds[k]);
             l->first_what[leaf] = kind;
             l->first_set[leaf] = set;
-            l->first[leaf] = c;          /* kept: reported by report_probe_failures */
+            l->first[leaf] = c; /* kept: reported by report_probe_failures */
             continue;
         }
         ls_rule_call_cleanup(&c);
@@ -464,7 +471,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, const ls_sc
     ls_run *own = NULL;
     const ls_run *r = scored;
     if (d && !r) {
-        ls_errors ignored;     /* the failures are reported once per leaf below */
+        ls_errors ignored; /* the failures are reported once per leaf below */
         ls_errors_init(&ignored);
         ls_score_opts lso = {.keep_going = 1, .extra = so ? so->extra : NULL, .nextra = so ? so->nextra : 0};
         r = own = ls_score_run(s, d, b, &lso, &ignored);

@@ -58,21 +58,21 @@ extern const size_t ls_helpers_lua_len;
 #define SCRIPT_FAILED (-2)
 
 typedef struct luab {
-    ls_backend base;             /* first: the engine sees only this */
+    ls_backend base; /* first: the engine sees only this */
     const ls_scheme *s;
     lua_State *L;
-    ls_sandbox sb;               /* limits and hooks; sb.host is this */
-    ls_lua_api api;              /* the rule's objects; api.cur is the call
+    ls_sandbox sb;           /* limits and hooks; sb.host is this */
+    ls_lua_api api;          /* the rule's objects; api.cur is the call
                                     being evaluated, or NULL */
-    ls_lua_cover cover;          /* line coverage (ls_lua_backend_cover) */
-    int cur_node;                /* leaf whose item/params are in G, or -1 */
-    int env_dirty;               /* the last call wrote globals */
-    int in_results;              /* run_call is checking what the rule returned */
-    int finding_return;          /* run_call stops when the rule returns */
-    int *fn, *item, *params;     /* per node: registry refs, LUA_NOREF */
-    ls_strmap scripts;           /* rule path -> ref of its compiled chunk */
+    ls_lua_cover cover;      /* line coverage (ls_lua_backend_cover) */
+    int cur_node;            /* leaf whose item/params are in G, or -1 */
+    int env_dirty;           /* the last call wrote globals */
+    int in_results;          /* run_call is checking what the rule returned */
+    int finding_return;      /* run_call stops when the rule returns */
+    int *fn, *item, *params; /* per node: registry refs, LUA_NOREF */
+    ls_strmap scripts;       /* rule path -> ref of its compiled chunk */
     int ref_G, ref_env, ref_envmt;
-    int ref_names;               /* helper function -> name, for tracebacks */
+    int ref_names; /* helper function -> name, for tracebacks */
     /* caught by the message handler during the current call */
     char *e_msg, *e_trace;
     int e_line;
@@ -201,7 +201,7 @@ static int msgh(lua_State *L)
     b->e_kind = kind;
     if (shown) {
         b->e_trace = t.p;
-    } else {   /* no script frame to show (e.g. a bad return value) */
+    } else { /* no script frame to show (e.g. a bad return value) */
         ls_buf_cleanup(&t);
         b->e_trace = NULL;
     }
@@ -238,7 +238,7 @@ static int run_call(lua_State *L)
     }
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->fn[node]);
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
-    lua_setupvalue(L, 1, 1);                        /* the chunk's _ENV */
+    lua_setupvalue(L, 1, 1); /* the chunk's _ENV */
     b->in_results = 0;
     lua_call(L, 0, LUA_MULTRET);
     if (b->finding_return) return 0;
@@ -368,13 +368,13 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
 
 typedef struct bind_job {
     int node;
-    const char *text;      /* script source to compile, or NULL (cached) */
+    const char *text; /* script source to compile, or NULL (cached) */
     size_t len;
-    int fn_ref;            /* in when cached, out when compiled */
+    int fn_ref; /* in when cached, out when compiled */
     int item_ref, params_ref;
-    char *err;             /* a compile or parameter error (owned) */
+    char *err; /* a compile or parameter error (owned) */
     int err_line, err_col;
-    int err_in_scheme;     /* the error is in the scheme file, not the script */
+    int err_in_scheme; /* the error is in the scheme file, not the script */
 } bind_job;
 
 /* Under lua_pcall: compile the script (unless cached), build item and
@@ -442,7 +442,7 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     job.fn_ref = job.item_ref = job.params_ref = LUA_NOREF;
     char *text = NULL;
     int cached = ls_strmap_get(&b->scripts, nd->rule.path);
-    if (cached == SCRIPT_FAILED) return -1;     /* reported with the first item */
+    if (cached == SCRIPT_FAILED) return -1; /* reported with the first item */
     if (cached >= 0) {
         job.fn_ref = cached;
     } else {
@@ -456,7 +456,7 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
         }
         job.text = text;
         job.len = len;
-        if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {   /* a UTF-8 BOM */
+        if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { /* a UTF-8 BOM */
             job.text += 3;
             job.len -= 3;
         }
@@ -480,8 +480,9 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
         rc = ls_errorf(err, nd->rule.path, 0, 0,
                        st == LUA_ERRMEM ? N_("memory limit of %s MB exceeded while loading the rule")
                                         : N_("cannot load the rule (%s)"),
-                       st == LUA_ERRMEM ? mb_text(b->sb.mem_limit, mb, sizeof mb)
-                                        : lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
+                       st == LUA_ERRMEM                 ? mb_text(b->sb.mem_limit, mb, sizeof mb)
+                       : lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                        : "?");
         lua_settop(L, 0);
         lua_gc(L, LUA_GCCOLLECT);
     } else if (job.err && !job.err_in_scheme) {
@@ -512,7 +513,7 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
 static int setup(lua_State *L)
 {
     luab *b = backend_of(L);
-    ls_sandbox_open(L);                                  /* 1: G */
+    ls_sandbox_open(L); /* 1: G */
     lua_settop(L, 1);
     ls_lua_api_open(L, 1, &b->api);
 
@@ -524,11 +525,11 @@ static int setup(lua_State *L)
         return lua_error(L);
     lua_pushvalue(L, 1);
     lua_setupvalue(L, -2, 1);
-    ls_lua_api_push_host(L, &b->api);                    /* the chunk's `...` */
+    ls_lua_api_push_host(L, &b->api); /* the chunk's `...` */
     lua_call(L, 1, 1);
     if (!lua_istable(L, -1)) return ls_sandbox_error(L, "lawscore.lua did not return its helpers");
     int h = lua_gettop(L);
-    lua_newtable(L);                                     /* function -> name */
+    lua_newtable(L); /* function -> name */
     lua_pushnil(L);
     while (lua_next(L, h)) {
         lua_pushvalue(L, -2);
@@ -550,12 +551,12 @@ static int setup(lua_State *L)
     lua_settop(L, 1);
     ls_sandbox_seal(L, 1);
 
-    lua_createtable(L, 0, 2);                            /* _ENV's metatable */
+    lua_createtable(L, 0, 2); /* _ENV's metatable */
     lua_pushvalue(L, 1);
     lua_setfield(L, -2, "__index");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
-    lua_createtable(L, 0, 0);                            /* the first _ENV */
+    lua_createtable(L, 0, 0); /* the first _ENV */
     lua_pushvalue(L, -2);
     lua_setmetatable(L, -2);
     b->ref_env = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -615,9 +616,11 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     b->s = s;
     b->cur_node = -1;
     long mem = lim && lim->max_memory > 0 ? lim->max_memory
-             : s->max_memory > 0 ? s->max_memory : LS_LUA_DEFAULT_MEMORY;
+               : s->max_memory > 0        ? s->max_memory
+                                          : LS_LUA_DEFAULT_MEMORY;
     long budget = lim && lim->max_instructions > 0 ? lim->max_instructions
-                : s->max_instructions > 0 ? s->max_instructions : LS_LUA_DEFAULT_INSTRUCTIONS;
+                  : s->max_instructions > 0        ? s->max_instructions
+                                                   : LS_LUA_DEFAULT_INSTRUCTIONS;
     size_t n = s->nnodes ? s->nnodes : 1;
     b->fn = ls_xmalloc(n * sizeof *b->fn);
     b->item = ls_xmalloc(n * sizeof *b->item);
@@ -640,7 +643,7 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     lua_pushcfunction(L, setup);
     int st = lua_pcall(L, 0, 0, 0);
     ls_sandbox_disarm(L);
-    ls_lua_api_cleanup(&b->api);      /* the sorted keys are in the state now */
+    ls_lua_api_cleanup(&b->api); /* the sorted keys are in the state now */
     if (st != LUA_OK) {
         if (st == LUA_ERRMEM)
             ls_errorf(err, NULL, 0, 0, "cannot set up the Lua rule sandbox within the memory limit of %s MB",

@@ -24,16 +24,16 @@
 #include "ls_coverage.h"
 #include "ls_rule.h"
 
-#define LS_LUA_DEFAULT_INSTRUCTIONS 1000000L     /* per rule call */
-#define LS_LUA_DEFAULT_MEMORY (64L << 20)        /* bytes per state */
-#define LS_LUA_DEFAULT_SECONDS 0.5               /* CPU seconds per rule call */
+#define LS_LUA_DEFAULT_INSTRUCTIONS 1000000L /* per rule call */
+#define LS_LUA_DEFAULT_MEMORY (64L << 20)    /* bytes per state */
+#define LS_LUA_DEFAULT_SECONDS 0.5           /* CPU seconds per rule call */
 /* Overrides the default time limit (not --max-seconds): seconds. */
 #define LS_LUA_SECONDS_ENV "LAWSCORE_MAX_SECONDS"
 
 typedef struct ls_lua_limits {
-    long max_instructions;   /* 0 = scheme's, else default */
-    long max_memory;         /* 0 = scheme's, else default */
-    double max_seconds;      /* 0 = default */
+    long max_instructions; /* 0 = scheme's, else default */
+    long max_memory;       /* 0 = scheme's, else default */
+    double max_seconds;    /* 0 = default */
 } ls_lua_limits;
 
 /* A new Lua backend for scheme s (not owned; must outlive it).  The data

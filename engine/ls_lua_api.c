@@ -122,7 +122,10 @@ static int unit_index(lua_State *L)
         size_t bestd = 3;
         for (int i = 0; k && i < 5; i++) {
             size_t d = ls_edit_distance(k, unit_keys[i]);
-            if (d < bestd && d < strlen(k)) { bestd = d; best = unit_keys[i]; }
+            if (d < bestd && d < strlen(k)) {
+                bestd = d;
+                best = unit_keys[i];
+            }
         }
         ls_sandbox_key_text(L, 2, kb, sizeof kb);
         if (best) return ls_sandbox_error(L, "unknown field 'unit.%s' (did you mean 'unit.%s'?)", kb, best);
@@ -157,7 +160,10 @@ static int flags_index(lua_State *L)
     size_t bestd = 3;
     for (size_t i = 0; k && i < s->nflags; i++) {
         size_t d = ls_edit_distance(k, s->flags[i]);
-        if (d < bestd && d < strlen(k)) { bestd = d; best = s->flags[i]; }
+        if (d < bestd && d < strlen(k)) {
+            bestd = d;
+            best = s->flags[i];
+        }
     }
     if (best) return ls_sandbox_error(L, "unknown flag '%s' (did you mean '%s'?)", kb, best);
     return ls_sandbox_error(L, "unknown flag '%s' (the scheme declares its flags under 'flags:')", kb);
@@ -168,7 +174,7 @@ static int api_stats(lua_State *L)
 {
     int ind = check_indicator(L, 1);
     ls_rule_call *c = api_of(L)->cur;
-    if (ind < 0) {                                  /* probing */
+    if (ind < 0) { /* probing */
         lua_createtable(L, 0, 2);
         lua_pushinteger(L, 0);
         lua_setfield(L, -2, "count");
@@ -212,7 +218,7 @@ static int api_stats(lua_State *L)
 static int api_name_of(lua_State *L)
 {
     int ind = check_indicator(L, 1);
-    if (ind < 0) {                                  /* probing */
+    if (ind < 0) { /* probing */
         lua_pushvalue(L, 1);
         return 1;
     }
@@ -238,7 +244,7 @@ static int api_label_of(lua_State *L)
 {
     int ind = -1;
     if (!lua_isnoneornil(L, 2) && (ind = check_indicator(L, 2)) < 0) {
-        lua_settop(L, 1);                           /* probing */
+        lua_settop(L, 1); /* probing */
         return 1;
     }
     if (lua_type(L, 1) != LUA_TSTRING) {
@@ -254,7 +260,6 @@ static int api_label_of(lua_State *L)
     lua_pushstring(L, ls_scheme_label(s, ind, code));
     return 1;
 }
-
 
 void ls_lua_api_init(ls_lua_api *api, const ls_scheme *s)
 {
@@ -403,14 +408,14 @@ static int push_param(lua_State *L, const ls_ynode *n, ls_buf *name, ls_lua_para
                 lua_pushlstring(L, k->str, k->len);
             }
             if (push_param(L, ls_ymap_val(n, i), name, e)) return -1;
-            if (lua_isnil(L, -1)) lua_pop(L, 2);     /* key: ~ means absent */
+            if (lua_isnil(L, -1)) lua_pop(L, 2); /* key: ~ means absent */
             else lua_rawset(L, -3);
             name->n = mark;
             name->p[mark] = '\0';
         }
     }
     ls_sandbox_readonly(L, name->p);
-    if (n->kind == LS_YMAP) {       /* where its keys are, for enum_keys */
+    if (n->kind == LS_YMAP) { /* where its keys are, for enum_keys */
         lua_getmetatable(L, -1);
         lua_pushlightuserdata(L, (void *)n);
         lua_setfield(L, -2, "__where");
@@ -418,7 +423,6 @@ static int push_param(lua_State *L, const ls_ynode *n, ls_buf *name, ls_lua_para
     }
     return 0;
 }
-
 
 void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
 {
@@ -430,13 +434,13 @@ void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
     lua_setfield(L, -2, "name");
     lua_pushstring(L, nd->number ? nd->number : "");
     lua_setfield(L, -2, "number");
-    if (!nd->no_points) {           /* a bonus/deduction item without points: nil */
+    if (!nd->no_points) { /* a bonus/deduction item without points: nil */
         ls_sandbox_push_num(L, ls_dec_to_double(nd->points, s->digits));
         lua_setfield(L, -2, "points");
     }
     lua_pushstring(L, kind_name(nd->section));
     lua_setfield(L, -2, "kind");
-    double precision = 1;           /* the scheme's precision: 0.01 */
+    double precision = 1; /* the scheme's precision: 0.01 */
     for (int i = 0; i < s->digits; i++) precision /= 10;
     ls_sandbox_push_num(L, precision);
     lua_setfield(L, -2, "precision");
@@ -543,7 +547,7 @@ static int host_enum_keys(lua_State *L)
             lua_pop(L, 1);
             if (lua_type(L, -1) != LUA_TSTRING) continue;
             const char *k = lua_tostring(L, -1);
-            if (!is_choice_of_read(c, value, k) && (!bad || strcmp(k, bad) < 0)) bad = k;   /* k stays in the table */
+            if (!is_choice_of_read(c, value, k) && (!bad || strcmp(k, bad) < 0)) bad = k; /* k stays in the table */
         }
     }
     if (!bad) {
@@ -560,7 +564,7 @@ static int host_enum_keys(lua_State *L)
     char msg[600];
     snprintf(msg, sizeof msg,
              _("%s(): %s key '%s' is not a value of indicator '%s' (%s), so it never scores; its values "
-             "are %s%s"),
+               "are %s%s"),
              fname, pname && where ? pname : what, bad, in->id, in->name, choices, hint);
     ls_utf8_fix_tail(msg);
     free(choices);

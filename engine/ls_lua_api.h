@@ -23,17 +23,17 @@ struct ls_ynode;
  * outlive the Lua state the objects were opened in. */
 typedef struct ls_lua_api {
     const ls_scheme *s;
-    ls_rule_call *cur;            /* the call in progress, or NULL */
-    ls_rule_unknown_fn probe_fn;  /* lint's probe (ls_lua_backend_probe), or NULL */
+    ls_rule_call *cur;           /* the call in progress, or NULL */
+    ls_rule_unknown_fn probe_fn; /* lint's probe (ls_lua_backend_probe), or NULL */
     void *probe_ctx;
-    const char **ids, **flags;    /* sorted indicator ids and flags, for
+    const char **ids, **flags; /* sorted indicator ids and flags, for
                                      `pairs`: set-up only (owned) */
     /* What the current call did with the item's params, for its error
      * message (cleared by ls_lua_api_call_begin): */
-    char miss[4][64];             /* top-level params keys read but not given */
+    char miss[4][64]; /* top-level params keys read but not given */
     int nmiss;
-    const struct ls_ynode *miss_map;  /* the params mapping they were read from */
-    const struct ls_ynode *bad_key;   /* a params key enum_keys refused, or NULL */
+    const struct ls_ynode *miss_map; /* the params mapping they were read from */
+    const struct ls_ynode *bad_key;  /* a params key enum_keys refused, or NULL */
 } ls_lua_api;
 
 /* Prepare api for scheme s (not owned): no call, no probe, and the sorted
@@ -53,8 +53,8 @@ void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node);
 
 /* A parameter the rule cannot be given (not a finite number). */
 typedef struct ls_lua_param_error {
-    char *msg;                    /* owned; NULL when there is none */
-    int line, col;                /* in the scheme file */
+    char *msg;     /* owned; NULL when there is none */
+    int line, col; /* in the scheme file */
 } ls_lua_param_error;
 
 /* Under lua_pcall: push the read-only `params` table built from a leaf's

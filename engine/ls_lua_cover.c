@@ -48,7 +48,7 @@ static int active_lines(lua_State *L)
     int file = (int)lua_tointeger(L, 2);
     lua_Debug ar;
     lua_settop(L, 1);
-    lua_getinfo(L, ">L", &ar);                  /* the function -> its lines */
+    lua_getinfo(L, ">L", &ar); /* the function -> its lines */
     lua_pushnil(L);
     while (lua_next(L, 1)) {
         if (lua_isinteger(L, -2)) ls_coverage_code(cov, file, (int)lua_tointeger(L, -2));
@@ -59,7 +59,7 @@ static int active_lines(lua_State *L)
 
 void ls_lua_cover_chunk(ls_lua_cover *b, lua_State *L, const char *path, int fn_ref)
 {
-    b->src = NULL;             /* a source seen before may be this script */
+    b->src = NULL; /* a source seen before may be this script */
     int file = ls_coverage_file(b->cov, path);
     ls_buf code;
     ls_buf_init(&code);
@@ -83,19 +83,25 @@ void ls_lua_cover_chunk(ls_lua_cover *b, lua_State *L, const char *path, int fn_
 typedef struct reader {
     const unsigned char *p, *end;
     int bad;
-    size_t isize, nsize, insize;   /* sizeof Instruction, lua_Number, lua_Integer */
+    size_t isize, nsize, insize; /* sizeof Instruction, lua_Number, lua_Integer */
     int depth;
 } reader;
 
 static int rd_byte(reader *r)
 {
-    if (r->bad || r->p >= r->end) { r->bad = 1; return 0; }
+    if (r->bad || r->p >= r->end) {
+        r->bad = 1;
+        return 0;
+    }
     return *r->p++;
 }
 
 static void rd_skip(reader *r, size_t n)
 {
-    if (r->bad || (size_t)(r->end - r->p) < n) { r->bad = 1; return; }
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        return;
+    }
     r->p += n;
 }
 
@@ -138,24 +144,29 @@ static size_t rd_count(reader *r, size_t each)
 
 static void rd_function(reader *r, ls_coverage *c, int file)
 {
-    if (++r->depth > 200) { r->bad = 1; return; }
-    rd_string(r);                          /* source */
+    if (++r->depth > 200) {
+        r->bad = 1;
+        return;
+    }
+    rd_string(r); /* source */
     int linedefined = rd_int(r);
-    rd_int(r);                             /* lastlinedefined */
-    rd_byte(r);                            /* numparams */
+    rd_int(r);  /* lastlinedefined */
+    rd_byte(r); /* numparams */
     int vararg = rd_byte(r);
-    rd_byte(r);                            /* maxstacksize */
+    rd_byte(r); /* maxstacksize */
     size_t ncode = rd_count(r, r->isize);
     rd_skip(r, ncode * r->isize);
     size_t nk = rd_count(r, 1);
     for (size_t i = 0; i < nk && !r->bad; i++) {
         int tt = rd_byte(r);
         switch (tt) {
-        case 0x13: rd_skip(r, r->nsize); break;    /* float */
-        case 0x03: rd_skip(r, r->insize); break;   /* integer */
-        case 0x04:                                 /* short string */
-        case 0x14: rd_string(r); break;            /* long string */
-        case 0x00: case 0x01: case 0x11: break;    /* nil, false, true */
+        case 0x13: rd_skip(r, r->nsize); break;  /* float */
+        case 0x03: rd_skip(r, r->insize); break; /* integer */
+        case 0x04:                               /* short string */
+        case 0x14: rd_string(r); break;          /* long string */
+        case 0x00:
+        case 0x01:
+        case 0x11: break; /* nil, false, true */
         default: r->bad = 1;
         }
     }
@@ -180,7 +191,7 @@ static void rd_function(reader *r, ls_coverage *c, int file)
     }
     size_t nupn = rd_count(r, 1);
     for (size_t i = 0; i < nupn && !r->bad; i++) rd_string(r);
-    if (!r->bad && nli != ncode) r->bad = 1;   /* stripped, or not what we think */
+    if (!r->bad && nli != ncode) r->bad = 1; /* stripped, or not what we think */
     /* Each instruction's line; the first instruction of a vararg function
      * (VARARGPREP) and the final implicit return are not counted. */
     int line = linedefined;
@@ -188,7 +199,10 @@ static void rd_function(reader *r, ls_coverage *c, int file)
         if (li[pc] == -128) {
             size_t k = 0;
             while (k < nabs && abs[2 * k] != (int)pc) k++;
-            if (k == nabs) { r->bad = 1; break; }
+            if (k == nabs) {
+                r->bad = 1;
+                break;
+            }
             line = abs[2 * k + 1];
         } else {
             line += li[pc];
@@ -211,8 +225,8 @@ int ls_lua_cover_bytecode(ls_coverage *c, int i, const unsigned char *p, size_t 
     r.nsize = (size_t)rd_byte(&r);
     if (r.bad || r.isize != 4 || r.insize == 0 || r.insize > 16 || r.nsize == 0 || r.nsize > 16)
         return -1;
-    rd_skip(&r, r.insize + r.nsize);   /* LUAC_INT, LUAC_NUM */
-    rd_byte(&r);                       /* upvalues of the main function */
+    rd_skip(&r, r.insize + r.nsize); /* LUAC_INT, LUAC_NUM */
+    rd_byte(&r);                     /* upvalues of the main function */
     if (r.bad) return -1;
     /* Read into a scratch record first: a chunk that turns out unreadable
      * halfway must not leave half of its lines marked. */

@@ -18,9 +18,9 @@
 
 /* Coverage of one Lua state (caller-owned, zeroed = off). */
 typedef struct ls_lua_cover {
-    ls_coverage *cov;        /* where lines go (not owned), or NULL */
-    const char *src;         /* source of the last line event ... */
-    int file;                /* ... and its file in cov, -1 = not a rule */
+    ls_coverage *cov; /* where lines go (not owned), or NULL */
+    const char *src;  /* source of the last line event ... */
+    int file;         /* ... and its file in cov, -1 = not a rule */
 } ls_lua_cover;
 
 /* A line hook for ls_sandbox.on_line, ctx an ls_lua_cover whose cov is

@@ -21,37 +21,37 @@
 #include "ls_error.h"
 #include "ls_scheme.h"
 
-typedef struct ls_backends ls_backends;   /* ls_backends.h */
+typedef struct ls_backends ls_backends; /* ls_backends.h */
 
-#define LS_SHA256_HEX 65   /* 64 hex digits and NUL */
+#define LS_SHA256_HEX 65 /* 64 hex digits and NUL */
 
 typedef enum {
     LS_MF_SCHEME,
-    LS_MF_UNITS,           /* a separate units file */
-    LS_MF_RULE,            /* a Lua rule script */
-    LS_MF_PLUGIN,          /* a C plugin */
+    LS_MF_UNITS,  /* a separate units file */
+    LS_MF_RULE,   /* a Lua rule script */
+    LS_MF_PLUGIN, /* a C plugin */
     LS_MF_DATA,
-    LS_MF_SELF,            /* 自评分 (--self) */
-    LS_MF_ADJUST           /* appeals decided (--adjustments) */
+    LS_MF_SELF,  /* 自评分 (--self) */
+    LS_MF_ADJUST /* appeals decided (--adjustments) */
 } ls_mf_role;
 
 typedef struct ls_manifest_file {
     ls_mf_role role;
-    const char *path;              /* as given, in the arena */
-    char sha256[LS_SHA256_HEX];    /* lowercase hex */
+    const char *path;           /* as given, in the arena */
+    char sha256[LS_SHA256_HEX]; /* lowercase hex */
 } ls_manifest_file;
 
 typedef struct ls_manifest_option {
-    const char *key, *value;       /* in the arena */
+    const char *key, *value; /* in the arena */
 } ls_manifest_option;
 
 /* Read-only for users; built by the functions below. */
 typedef struct ls_manifest {
-    const char *version;           /* LS_VERSION */
-    ls_manifest_file *files;       /* scheme, units, rules in scheme order,
+    const char *version;     /* LS_VERSION */
+    ls_manifest_file *files; /* scheme, units, rules in scheme order,
                                       plugins, data files in the order given */
     size_t nfiles, capfiles;
-    ls_manifest_option *opts;      /* in the order added */
+    ls_manifest_option *opts; /* in the order added */
     size_t nopts, capopts;
     ls_arena arena;
 } ls_manifest;

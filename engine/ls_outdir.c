@@ -2,7 +2,7 @@
  * ls_outdir.c - publishing a set of output files as one atomic step (see
  * ls_outdir.h).
  */
-#define _GNU_SOURCE   /* renameat2, RENAME_EXCHANGE */
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE */
 #include "ls_outdir.h"
 
 #include <dirent.h>
@@ -18,7 +18,7 @@
 #include "ls_i18n.h"
 #include "ls_util.h"
 
-#define MARKER_TEXT                                                                       \
+#define MARKER_TEXT                                                                     \
     "This directory is the output of `lawscore run`. Each run replaces it as a whole\n" \
     "(docs/output.md): keep no other files in it.\n"
 
@@ -28,19 +28,19 @@ static const char *const known_names[] = {"results.csv", "items.csv", "results.j
                                           "results.xlsx", "report.html", NULL};
 
 typedef struct outfile {
-    char *name;        /* within the directory */
-    char *path;        /* staging/name */
-    FILE *f;           /* NULL once closed */
+    char *name; /* within the directory */
+    char *path; /* staging/name */
+    FILE *f;    /* NULL once closed */
 } outfile;
 
 struct ls_outdir {
-    char *dir;         /* as given */
-    char *target;      /* the path published (symbolic links resolved) */
-    char *parent;      /* its directory */
-    char *staging;     /* parent/.base.lawscore-XXXXXX */
-    int lock_fd;       /* the staging directory, flocked while we live */
-    mode_t mode;       /* permissions of the published files */
-    mode_t dir_mode;   /* of the new directory when there is no old one */
+    char *dir;       /* as given */
+    char *target;    /* the path published (symbolic links resolved) */
+    char *parent;    /* its directory */
+    char *staging;   /* parent/.base.lawscore-XXXXXX */
+    int lock_fd;     /* the staging directory, flocked while we live */
+    mode_t mode;     /* permissions of the published files */
+    mode_t dir_mode; /* of the new directory when there is no old one */
     outfile *files;
     size_t n, cap;
 };
@@ -89,7 +89,8 @@ static void on_stop(int sig)
     if (em_active && em_staging) {
         ls_outdir_emergency_cleanup();
         em_put("lawscore: stopped by ");
-        em_put(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+        em_put(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM"
+                                                         : "SIGHUP");
         em_put(": removed the unfinished output ");
         em_put(em_staging);
         em_put("; the results were not written\n");
@@ -173,8 +174,8 @@ int ls_mkdir_p(const char *dir, ls_errors *err)
         }
         *s = saved;
         if (!saved) break;
-        while (s[1] == '/') s++;          /* "a//b" */
-        if (!s[1]) break;                 /* trailing slash */
+        while (s[1] == '/') s++; /* "a//b" */
+        if (!s[1]) break;        /* trailing slash */
     }
     free(p);
     return rc;
@@ -436,7 +437,10 @@ static int replaceable(const ls_outdir *od, ls_errors *err)
     while ((e = readdir(d))) {
         const char *nm = e->d_name;
         if (!strcmp(nm, ".") || !strcmp(nm, "..")) continue;
-        if (!strcmp(nm, LS_OUTDIR_MARKER)) { marked = 1; continue; }
+        if (!strcmp(nm, LS_OUTDIR_MARKER)) {
+            marked = 1;
+            continue;
+        }
         int ours = 0;
         for (size_t i = 0; known_names[i] && !ours; i++) ours = !strcmp(nm, known_names[i]);
         for (size_t i = 0; i < od->n && !ours; i++) ours = !strcmp(nm, od->files[i].name);
@@ -462,7 +466,8 @@ static int replaceable(const ls_outdir *od, ls_errors *err)
         rc = ls_errorf(err, od->dir, 0, 0,
                        "will not replace a directory that holds files lawscore did not write (%s%s): "
                        "lawscore replaces its output directory as a whole; give -o a new or empty "
-                       "directory", l.p, nother > 3 ? ", ..." : "");
+                       "directory",
+                       l.p, nother > 3 ? ", ..." : "");
         ls_buf_cleanup(&l);
     }
     for (size_t i = 0; i < nother; i++) free(other[i]);
@@ -474,7 +479,7 @@ static void sync_dir(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
-        (void)fsync(fd);   /* some file systems cannot: not an error */
+        (void)fsync(fd); /* some file systems cannot: not an error */
         close(fd);
     }
 }
@@ -514,7 +519,7 @@ int ls_outdir_commit(ls_outdir *od, ls_errors *err)
             rc = ls_errorf(err, od->dir, 0, 0, "cannot publish '%s' as '%s': %s", od->staging,
                            od->target, strerror(errno));
     } else if (renameat2(AT_FDCWD, od->staging, AT_FDCWD, od->target, RENAME_EXCHANGE) == 0) {
-        old = ls_xstrdup(od->staging);       /* the old set is there now */
+        old = ls_xstrdup(od->staging); /* the old set is there now */
     } else if (errno == EINVAL || errno == ENOSYS) {
         /* No exchange on this file system: move the old set aside, then
          * the new one in (for an instant DIR is missing, never mixed). */

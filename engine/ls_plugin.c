@@ -50,24 +50,24 @@
 #define ABI_TEXT STR(LSP_ABI_MAJOR) "." STR(LSP_ABI_MINOR)
 
 typedef struct plugin {
-    char *name;                /* as the scheme names it */
-    char *path;                /* the file loaded, or NULL (not found) */
-    char *shadows;             /* the installed NAME.so that a plugin in the
+    char *name;          /* as the scheme names it */
+    char *path;          /* the file loaded, or NULL (not found) */
+    char *shadows;       /* the installed NAME.so that a plugin in the
                                   scheme's directory hides, or NULL */
-    void *handle;              /* NULL when loading failed */
-    lsp_descriptor desc;       /* copy, zero past the plugin's size */
-    lsp_function *fns;         /* copies, zero past the plugin's size */
+    void *handle;        /* NULL when loading failed */
+    lsp_descriptor desc; /* copy, zero past the plugin's size */
+    lsp_function *fns;   /* copies, zero past the plugin's size */
     size_t nfns;
 } plugin;
 
 typedef struct plugin_backend {
-    ls_backend base;           /* first: the engine sees only this */
+    ls_backend base; /* first: the engine sees only this */
     const ls_scheme *s;
     char **dirs;
     size_t ndirs;
     plugin **plugins;
     size_t nplugins;
-    ls_plugin_binding *bind;   /* per node */
+    ls_plugin_binding *bind; /* per node */
 } plugin_backend;
 
 const char *ls_plugin_abi_version(void) { return ABI_TEXT; }
@@ -150,7 +150,8 @@ static int take_descriptor(plugin *p, const lsp_descriptor *d, const ls_scheme *
     if (d->magic != LSP_MAGIC)
         return ls_errorf(err, s->path, r->line, r->col,
                          "plugin '%s' (%s) is not a lawscore plugin: its descriptor starts with "
-                         "0x%08X, expected 0x%08X", nm, path, (unsigned)d->magic, (unsigned)LSP_MAGIC);
+                         "0x%08X, expected 0x%08X",
+                         nm, path, (unsigned)d->magic, (unsigned)LSP_MAGIC);
     if (d->abi_major != LSP_ABI_MAJOR)
         return ls_errorf(err, s->path, r->line, r->col,
                          "plugin '%s' (%s) was built for ABI %u.x, this lawscore has ABI %s: "
@@ -164,7 +165,8 @@ static int take_descriptor(plugin *p, const lsp_descriptor *d, const ls_scheme *
     if (d->size < LSP_DESCRIPTOR_SIZE_1_0)
         return ls_errorf(err, s->path, r->line, r->col,
                          "plugin '%s' (%s) has a damaged descriptor: its size is %u bytes, "
-                         "expected at least %zu", nm, path, (unsigned)d->size,
+                         "expected at least %zu",
+                         nm, path, (unsigned)d->size,
                          (size_t)LSP_DESCRIPTOR_SIZE_1_0);
     memset(&p->desc, 0, sizeof p->desc);
     memcpy(&p->desc, d, d->size < sizeof p->desc ? d->size : sizeof p->desc);
@@ -172,7 +174,8 @@ static int take_descriptor(plugin *p, const lsp_descriptor *d, const ls_scheme *
     if (c->function_size < LSP_FUNCTION_SIZE_1_0 || c->function_size > MAX_FUNCTION_SIZE)
         return ls_errorf(err, s->path, r->line, r->col,
                          "plugin '%s' (%s) has a damaged descriptor: functions of %u bytes, "
-                         "expected %zu to %d", nm, path, (unsigned)c->function_size,
+                         "expected %zu to %d",
+                         nm, path, (unsigned)c->function_size,
                          (size_t)LSP_FUNCTION_SIZE_1_0, MAX_FUNCTION_SIZE);
     if (c->nfunctions == 0 || !c->functions || c->nfunctions > MAX_FUNCTIONS)
         return ls_errorf(err, s->path, r->line, r->col,
@@ -207,8 +210,8 @@ static int plugin_load(plugin_backend *b, plugin *p, const ls_ruleref *r, ls_err
     if (p->path && !S_ISREG(st.st_mode))
         return ls_errorf(err, s->path, r->line, r->col,
                          "plugin '%s' (%s) is not a regular file (%s)", p->name, p->path,
-                         S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
-                                                             ? "a device" : "a special file");
+                         S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                                                      : "a special file");
     /* A NAME.so beside the scheme comes before the installed plugins: one
      * that hides an installed plugin of the same name is said, so that a
      * scheme received from elsewhere cannot swap a plugin silently. */
@@ -221,7 +224,8 @@ static int plugin_load(plugin_backend *b, plugin *p, const ls_ruleref *r, ls_err
         if (p->shadows)
             ls_warnf(err, s->path, r->line, r->col,
                      "plugin '%s' is loaded from the scheme's directory (%s), not the installed %s: "
-                     "make sure it is the plugin you mean", p->name, p->path, p->shadows);
+                     "make sure it is the plugin you mean",
+                     p->name, p->path, p->shadows);
     }
     if (!p->path) {
         ls_buf l;
@@ -230,7 +234,8 @@ static int plugin_load(plugin_backend *b, plugin *p, const ls_ruleref *r, ls_err
         if (!b->ndirs) ls_buf_puts(&l, _("(no directories)"));
         ls_errorf(err, s->path, r->line, r->col,
                   "plugin '%s' not found: no %s.so in %s (add its directory with --plugin-path "
-                  "or %s)", p->name, p->name, l.p, LS_PLUGIN_PATH_ENV);
+                  "or %s)",
+                  p->name, p->name, l.p, LS_PLUGIN_PATH_ENV);
         ls_buf_cleanup(&l);
         return -1;
     }
@@ -247,7 +252,7 @@ static int plugin_load(plugin_backend *b, plugin *p, const ls_ruleref *r, ls_err
                          "defines it with LSP_PLUGIN from lawscore_plugin.h)",
                          p->name, p->path, LSP_ENTRY);
     const lsp_descriptor *(*entry)(void);
-    memcpy(&entry, &sym, sizeof entry);     /* POSIX: object -> function pointer */
+    memcpy(&entry, &sym, sizeof entry); /* POSIX: object -> function pointer */
     return take_descriptor(p, entry(), s, r, err);
 }
 
@@ -284,7 +289,10 @@ static int no_function(const plugin *p, const ls_scheme *s, const ls_ruleref *r,
     for (size_t i = 0; i < p->nfns; i++) {
         ls_buf_printf(&l, "%s%s", i ? ", " : "", p->fns[i].name);
         size_t d = ls_edit_distance(r->function, p->fns[i].name);
-        if (d < bestd && d < len) { bestd = d; best = p->fns[i].name; }
+        if (d < bestd && d < len) {
+            bestd = d;
+            best = p->fns[i].name;
+        }
     }
     if (best)
         ls_errorf(err, s->path, r->line, r->col,
@@ -297,7 +305,6 @@ static int no_function(const plugin *p, const ls_scheme *s, const ls_ruleref *r,
     ls_buf_cleanup(&l);
     return -1;
 }
-
 
 /* ---- the backend ---------------------------------------------------------- */
 
@@ -382,7 +389,7 @@ int ls_plugin_loaded(const ls_backend *self, size_t i, const char **name, const 
     const plugin_backend *b = (const plugin_backend *)self;
     for (size_t k = 0; k < b->nplugins; k++) {
         const plugin *p = b->plugins[k];
-        if (!p->nfns) continue;            /* failed to load */
+        if (!p->nfns) continue; /* failed to load */
         if (i-- > 0) continue;
         *name = p->name;
         *path = p->path;
@@ -391,4 +398,3 @@ int ls_plugin_loaded(const ls_backend *self, size_t i, const char **name, const 
     }
     return -1;
 }
-

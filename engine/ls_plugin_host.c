@@ -34,7 +34,7 @@ struct lsp_bind_ctx {
     const ls_scheme *s;
     const ls_node *nd;
     ls_plugin_binding *bd;
-    const char *plugin;        /* its name, for messages */
+    const char *plugin; /* its name, for messages */
     const lsp_function *fn;
     ls_errors *err;
     size_t nerrors;
@@ -50,7 +50,7 @@ struct lsp_call {
     lsp_stat stat;
     int has_result;
     double value;
-    char *failure;             /* the first failure (owned) */
+    char *failure; /* the first failure (owned) */
 };
 
 static const lsp_host host;
@@ -67,8 +67,14 @@ static int scalar_bool(const ls_ynode *n, int *out)
     static const char *const t[] = {"true", "True", "TRUE"}, *const f[] = {"false", "False", "FALSE"};
     if (n->kind != LS_YSCALAR || !n->plain) return 0;
     for (int i = 0; i < 3; i++) {
-        if (!strcmp(n->str, t[i])) { *out = 1; return 1; }
-        if (!strcmp(n->str, f[i])) { *out = 0; return 1; }
+        if (!strcmp(n->str, t[i])) {
+            *out = 1;
+            return 1;
+        }
+        if (!strcmp(n->str, f[i])) {
+            *out = 0;
+            return 1;
+        }
     }
     return 0;
 }
@@ -94,15 +100,24 @@ static const ls_ynode *param_at(const ls_ynode *root, const char *path, const ls
     char key[256];
     *bad = 0;
     if (parent) *parent = root;
-    if (!path) { *bad = 1; return NULL; }
+    if (!path) {
+        *bad = 1;
+        return NULL;
+    }
     while (n && *p) {
         if (scalar_null(n)) return NULL;
         if (parent) *parent = n;
         if (*p == '[') {
             char *end;
-            if (p[1] < '0' || p[1] > '9') { *bad = 1; return NULL; }
+            if (p[1] < '0' || p[1] > '9') {
+                *bad = 1;
+                return NULL;
+            }
             unsigned long long i = strtoull(p + 1, &end, 10);
-            if (*end != ']') { *bad = 1; return NULL; }
+            if (*end != ']') {
+                *bad = 1;
+                return NULL;
+            }
             p = end + 1;
             if (n->kind == LS_YSEQ) n = i < n->n ? n->items[i] : NULL;
             else if (n->kind == LS_YMAP) n = i < n->n ? ls_ymap_val(n, i) : NULL;
@@ -110,11 +125,17 @@ static const ls_ynode *param_at(const ls_ynode *root, const char *path, const ls
             continue;
         }
         if (*p == '.') {
-            if (p == path) { *bad = 1; return NULL; }
+            if (p == path) {
+                *bad = 1;
+                return NULL;
+            }
             p++;
         }
         size_t len = strcspn(p, ".[");
-        if (len == 0 || len >= sizeof key) { *bad = 1; return NULL; }
+        if (len == 0 || len >= sizeof key) {
+            *bad = 1;
+            return NULL;
+        }
         memcpy(key, p, len);
         key[len] = '\0';
         p += len;
@@ -223,7 +244,9 @@ static void types_text(unsigned types, ls_buf *t)
     for (int i = 0; i <= LS_T_TEXT; i++) {
         if (!((types >> i) & 1)) continue;
         n++;
-        ls_buf_printf(t, "%s%s", n == 1 ? "" : n == total ? _(" or ") : ", ", ls_vtype_name((ls_vtype)i));
+        ls_buf_printf(t, "%s%s", n == 1 ? "" : n == total ? _(" or ")
+                                                          : ", ",
+                      ls_vtype_name((ls_vtype)i));
     }
 }
 
@@ -549,7 +572,8 @@ static int not_veto(lsp_call *c, const char *fn)
     const lsp_item *it = &c->bd->item;
     if (it->kind != LSP_VETO) return 0;
     return call_fail(c, "%s(): item %s is a veto item (一票否决): set its result with result() "
-                        "(1 when the veto applies)", fn, it->number);
+                        "(1 when the veto applies)",
+                     fn, it->number);
 }
 
 /* from_amount(capped(amount, cap, text)) of rules/lawscore.lua. */
@@ -582,7 +606,8 @@ static int h_earned(lsp_call *c, double earned, const char *situation)
     double points = it->points;
     if (it->kind == LSP_DEDUCTION && !isfinite(points))
         return call_fail(c, "earned(): item %s is a deduction item without points: there are no "
-                            "points to earn out of", it->number);
+                            "points to earn out of",
+                         it->number);
     char a[LSP_FMT_SIZE];
     int rc = 0;
     if (situation) {
@@ -706,7 +731,7 @@ int ls_plugin_host_call(const ls_scheme *s, const ls_plugin_binding *bd, ls_rule
      * such a plugin keeps outside its states is touched by one thread at a
      * time, whichever of its functions runs. */
     static pthread_mutex_t serial = PTHREAD_MUTEX_INITIALIZER;
-    ls_guard_install();   /* once per thread; then a thread-local test */
+    ls_guard_install(); /* once per thread; then a thread-local test */
     ls_guard_site site = {s, rc->node, rc->unit, bd->plugin, bd->path, bd->fn->name, "scoring"};
     if (bd->serial) pthread_mutex_lock(&serial);
     ls_guard_enter(&site);
@@ -721,14 +746,16 @@ int ls_plugin_host_call(const ls_scheme *s, const ls_plugin_binding *bd, ls_rule
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: failed without saying why", nm, fn);
     else if (!c.has_result)
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned without a result "
-                                "(set it with result(), amount() or earned())", nm, fn);
+                                             "(set it with result(), amount() or earned())",
+                                nm, fn);
     else if (isnan(c.value))
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned NaN", nm, fn);
     else if (!isfinite(c.value))
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned an infinite number", nm, fn);
     else if (s->nodes[rc->node].section == LS_SEC_VETO && c.value != 0 && c.value != 1)
         ret = ls_rule_call_fail(rc, path, 0, "%s.%s: returned %.14g for a veto item (1 when the veto "
-                                "applies, else 0)", nm, fn, c.value);
+                                             "applies, else 0)",
+                                nm, fn, c.value);
     free(c.failure);
     if (ret) {
         ls_strlist_cleanup(&rc->reasons);

@@ -29,12 +29,12 @@
 
 /* One item bound to a plugin function.  All zero: not bound. */
 typedef struct ls_plugin_binding {
-    const char *plugin;        /* the plugin's name as the scheme gives it */
-    const char *path;          /* the plugin file (not owned: the loader's) */
-    const lsp_function *fn;    /* NULL: not bound */
-    void *state;               /* what the bind callback kept (set_state) */
-    lsp_item item;             /* what the plugin sees of the item */
-    int serial;                /* the plugin is not LSP_THREADSAFE: its calls
+    const char *plugin;     /* the plugin's name as the scheme gives it */
+    const char *path;       /* the plugin file (not owned: the loader's) */
+    const lsp_function *fn; /* NULL: not bound */
+    void *state;            /* what the bind callback kept (set_state) */
+    lsp_item item;          /* what the plugin sees of the item */
+    int serial;             /* the plugin is not LSP_THREADSAFE: its calls
                                   are made one at a time, process-wide */
 } ls_plugin_binding;
 

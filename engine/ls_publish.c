@@ -18,8 +18,7 @@
 static const struct {
     const char *word;
     unsigned bit;
-} format_words[] = {{"csv", LS_OUT_CSV}, {"json", LS_OUT_JSON}, {"xlsx", LS_OUT_XLSX},
-                    {"html", LS_OUT_HTML}};
+} format_words[] = {{"csv", LS_OUT_CSV}, {"json", LS_OUT_JSON}, {"xlsx", LS_OUT_XLSX}, {"html", LS_OUT_HTML}};
 
 int ls_publish_parse_formats(const char *list, unsigned *out, ls_errors *err)
 {
@@ -51,7 +50,7 @@ typedef struct json_job {
     const ls_manifest *m;
     FILE *f;
     int pretty;
-    ls_errors err;           /* the thread's own: ls_errors is not shared */
+    ls_errors err; /* the thread's own: ls_errors is not shared */
     int rc;
 } json_job;
 

@@ -24,7 +24,7 @@
 #include "ls_stats.h"
 
 typedef struct ls_strlist {
-    char **v;                /* owned strings */
+    char **v; /* owned strings */
     size_t n, cap;
 } ls_strlist;
 
@@ -37,10 +37,10 @@ int ls_strlist_has(const ls_strlist *l, const char *s);
  * whatever the data (an error of `check`) from one that fails on some
  * values (a warning). */
 typedef enum {
-    LS_RULE_ERR_RUNTIME,     /* anything else: may depend on the data */
-    LS_RULE_ERR_NAME,        /* a name that is not there ('per_occurence', os) */
-    LS_RULE_ERR_HELPER,      /* a helper refused its arguments (raised in lawscore.lua) */
-    LS_RULE_ERR_PARAM        /* the item's params contradict the catalogue (a graded
+    LS_RULE_ERR_RUNTIME, /* anything else: may depend on the data */
+    LS_RULE_ERR_NAME,    /* a name that is not there ('per_occurence', os) */
+    LS_RULE_ERR_HELPER,  /* a helper refused its arguments (raised in lawscore.lua) */
+    LS_RULE_ERR_PARAM    /* the item's params contradict the catalogue (a graded
                                 key that is no value of the enum): err_scheme_* say where */
 } ls_rule_err_kind;
 
@@ -50,30 +50,30 @@ typedef struct ls_rule_call {
     const ls_dataset *data;
     ls_stats *stats;
     int unit;
-    int node;                /* a leaf */
+    int node; /* a leaf */
     /* out */
-    double value;            /* see the table above */
-    ls_strlist reasons;      /* 扣分理由, in the order given */
-    unsigned char *reads;    /* scheme->ninds flags, set for each indicator
+    double value;         /* see the table above */
+    ls_strlist reasons;   /* 扣分理由, in the order given */
+    unsigned char *reads; /* scheme->ninds flags, set for each indicator
                                 the rule read; may be NULL (not recorded) */
-    char *err_msg;           /* on failure: what went wrong (owned) */
-    char *err_path;          /* script or plugin file (owned), may be NULL */
-    int err_line;            /* script line, 0 = unknown */
-    char *err_trace;         /* traceback, may be NULL (owned) */
+    char *err_msg;        /* on failure: what went wrong (owned) */
+    char *err_path;       /* script or plugin file (owned), may be NULL */
+    int err_line;         /* script line, 0 = unknown */
+    char *err_trace;      /* traceback, may be NULL (owned) */
     ls_rule_err_kind err_kind;
     /* A place in the scheme file the failure also concerns (the item's
      * params a missing value came from, a params key): line > 0 when set.
      * With LS_RULE_ERR_PARAM the error is reported there, the script line
      * as a note; otherwise err_note is a note at that place. */
     int err_scheme_line, err_scheme_col;
-    char *err_note;          /* owned, may be NULL */
+    char *err_note; /* owned, may be NULL */
 } ls_rule_call;
 
 /* What one call may give as reasons: a reason is text for a score sheet
  * (a 30 MB reason made 1.8 GB of output from 20 units). */
-#define LS_REASON_MAX_BYTES 4096      /* one reason */
-#define LS_REASONS_MAX_BYTES 16384    /* all reasons of one call */
-#define LS_REASONS_MAX 100            /* reasons of one call */
+#define LS_REASON_MAX_BYTES 4096   /* one reason */
+#define LS_REASONS_MAX_BYTES 16384 /* all reasons of one call */
+#define LS_REASONS_MAX 100         /* reasons of one call */
 
 /* Whether reason number nth (from 1) of len bytes fits after earlier
  * reasons of `before` bytes in all: 0, or -1 with what is wrong written
@@ -115,24 +115,24 @@ void ls_rule_call_report_as(const ls_rule_call *c, ls_severity sev, const char *
 typedef void (*ls_rule_unknown_fn)(void *ctx, const char *name, int line);
 
 typedef enum {
-    LS_LOADED_SCRIPT,        /* a rule script (Lua) */
-    LS_LOADED_PLUGIN         /* a C plugin (NAME.so) */
+    LS_LOADED_SCRIPT, /* a rule script (Lua) */
+    LS_LOADED_PLUGIN  /* a C plugin (NAME.so) */
 } ls_loaded_kind;
 
 /* A file a backend loaded to run the rules bound to it. */
 typedef struct ls_loaded_file {
     ls_loaded_kind kind;
-    const char *path;        /* the file loaded */
-    const char *name;        /* plugin: its name in the scheme; script: the path */
-    const char *version;     /* plugin: its own version, may be ""; script: "" */
-    const char *shadows;     /* plugin: the installed plugin of the same name
+    const char *path;    /* the file loaded */
+    const char *name;    /* plugin: its name in the scheme; script: the path */
+    const char *version; /* plugin: its own version, may be ""; script: "" */
+    const char *shadows; /* plugin: the installed plugin of the same name
                                 it hides (it was found beside the scheme),
                                 or NULL */
 } ls_loaded_file;
 
 typedef struct ls_backend ls_backend;
 struct ls_backend {
-    const char *name;                        /* "lua", "plugin" */
+    const char *name; /* "lua", "plugin" */
     /* Prepare the rule of leaf `node` (load the script, resolve the plugin
      * function, check parameters) before any unit is scored.  0, or -1
      * with a positioned error in err. */
@@ -157,6 +157,9 @@ struct ls_backend {
     int (*loaded)(const ls_backend *self, size_t i, ls_loaded_file *out);
 };
 
-static inline void ls_backend_free(ls_backend *b) { if (b) b->free(b); }
+static inline void ls_backend_free(ls_backend *b)
+{
+    if (b) b->free(b);
+}
 
 #endif

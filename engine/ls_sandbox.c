@@ -66,7 +66,7 @@ ls_sandbox *ls_sandbox_of(lua_State *L)
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     ls_sandbox *b = ud;
-    if (!ptr) osize = 0;   /* then osize holds the type of the new object */
+    if (!ptr) osize = 0; /* then osize holds the type of the new object */
     if (nsize == 0) {
         free(ptr);
         b->mem_used -= osize;
@@ -102,11 +102,11 @@ static void count_hook(lua_State *L, lua_Debug *ar)
     }
     if (!b->over && b->wd) {
         int k = kicked(b);
-        if (k == LS_WATCHDOG_TIME) b->over = 3;    /* out of time */
-        else if (k == LS_WATCHDOG_EXACT && b->fast) b->over = 4;   /* run it again exactly */
-        if (b->over) lua_sethook(L, count_hook, hook_mask(b), 1);   /* sticky */
+        if (k == LS_WATCHDOG_TIME) b->over = 3;                   /* out of time */
+        else if (k == LS_WATCHDOG_EXACT && b->fast) b->over = 4;  /* run it again exactly */
+        if (b->over) lua_sethook(L, count_hook, hook_mask(b), 1); /* sticky */
     }
-    if (!b->over && b->fast) {     /* a kick meant for an earlier call */
+    if (!b->over && b->fast) { /* a kick meant for an earlier call */
         lua_sethook(L, NULL, 0, 0);
         return;
     }
@@ -150,9 +150,10 @@ void ls_sandbox_charge(lua_State *L, double units, const char *what)
     b->left -= (long)units;
     if (b->left > 0 || b->over) return;
     b->over = 1;
-    lua_sethook(L, count_hook, hook_mask(b), 1);            /* sticky */
+    lua_sethook(L, count_hook, hook_mask(b), 1); /* sticky */
     ls_sandbox_error(L, "instruction budget of %ld exceeded (%s handled %.0f bytes or elements; "
-                        "library calls count one instruction for each)", b->budget, what, units);
+                        "library calls count one instruction for each)",
+                     b->budget, what, units);
 }
 
 void ls_sandbox_arm(lua_State *L)
@@ -256,8 +257,8 @@ lua_State *ls_sandbox_state_new(ls_sandbox *sb, size_t mem_limit, long budget, v
 /* ---- small helpers --------------------------------------------------- */
 
 int ls_sandbox_error(lua_State *L, const char *fmt, ...)
-                     {
-                     char buf[600];
+{
+    char buf[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, _(fmt), ap);
@@ -368,8 +369,8 @@ void ls_sandbox_readonly(lua_State *L, const char *name)
  * `pairs` walks, sorted. */
 void ls_sandbox_cproxy(lua_State *L, const char *name, const char *const *keys, size_t nkeys)
 {
-    lua_createtable(L, 0, 6);                    /* mt */
-    lua_rotate(L, -3, -1);                       /* t mt index -> ... */
+    lua_createtable(L, 0, 6); /* mt */
+    lua_rotate(L, -3, -1);    /* t mt index -> ... */
     /* stack: t mt __index */
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, ro_newindex);
@@ -390,13 +391,13 @@ void ls_sandbox_cproxy(lua_State *L, const char *name, const char *const *keys, 
 /* ---- pairs (sorted) and next ----------------------------------------- */
 
 typedef struct sort_key {
-    int cls;            /* 0 number, 1 string, 2 boolean */
+    int cls; /* 0 number, 1 string, 2 boolean */
     int isint;
     lua_Integer i;
     double d;
     const char *s;
     size_t len;
-    lua_Integer idx;    /* position in the unsorted key list */
+    lua_Integer idx; /* position in the unsorted key list */
 } sort_key;
 
 static int key_cmp(const void *pa, const void *pb)
@@ -459,7 +460,7 @@ static int walk_source(lua_State *L)
 static void push_sorted_keys(lua_State *L, int src, const char *fn)
 {
     src = lua_absindex(L, src);
-    lua_newtable(L);                                           /* keys */
+    lua_newtable(L); /* keys */
     int keys = lua_gettop(L);
     lua_Integer n = 0;
     lua_pushnil(L);
@@ -468,7 +469,7 @@ static void push_sorted_keys(lua_State *L, int src, const char *fn)
         lua_pushvalue(L, -1);
         lua_rawseti(L, keys, ++n);
     }
-    lua_createtable(L, n > INT_MAX ? 0 : (int)n, 0);           /* sorted */
+    lua_createtable(L, n > INT_MAX ? 0 : (int)n, 0); /* sorted */
     int sorted = keys + 1;
     if (n > 0) {
         sort_key *e = lua_newuserdatauv(L, (size_t)n * sizeof *e, 0);
@@ -484,14 +485,15 @@ static void push_sorted_keys(lua_State *L, int src, const char *fn)
                 else k->d = lua_tonumber(L, -1);
             } else if (t == LUA_TSTRING) {
                 k->cls = 1;
-                k->s = lua_tolstring(L, -1, &k->len);   /* anchored in keys */
+                k->s = lua_tolstring(L, -1, &k->len); /* anchored in keys */
             } else if (t == LUA_TBOOLEAN) {
                 k->cls = 2;
                 k->i = lua_toboolean(L, -1);
             } else {
                 ls_sandbox_error(L, "%s() cannot walk a table that has %s as a key: such keys have no "
                                     "fixed order, so results would change from run to run (use "
-                                    "numbers or strings as keys)", fn, ls_sandbox_a_type(L, -1));
+                                    "numbers or strings as keys)",
+                                 fn, ls_sandbox_a_type(L, -1));
             }
             lua_pop(L, 1);
         }
@@ -542,8 +544,8 @@ static int sb_pairs(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
-    int through = walk_source(L);                              /* 2 (, 3) */
-    if (!through) push_sorted_keys(L, 2, "pairs");             /* 3 */
+    int through = walk_source(L);                  /* 2 (, 3) */
+    if (!through) push_sorted_keys(L, 2, "pairs"); /* 3 */
     lua_pushinteger(L, 0);
     lua_pushboolean(L, through);
     lua_pushcclosure(L, pairs_iter, 4);
@@ -558,7 +560,7 @@ static int sb_next(lua_State *L)
     ls_sandbox *b = ls_sandbox_of(L);
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
-    int through = walk_source(L);                              /* 3 (, 4) */
+    int through = walk_source(L); /* 3 (, 4) */
     int src = 3;
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_walks);
     int walks = lua_gettop(L);
@@ -579,9 +581,9 @@ static int sb_next(lua_State *L)
         }
         if (fresh) {
             if (through) lua_pushvalue(L, 4);
-            else push_sorted_keys(L, src, "next");             /* keys */
+            else push_sorted_keys(L, src, "next"); /* keys */
             lua_Integer n = (lua_Integer)lua_rawlen(L, keys);
-            lua_createtable(L, 0, n > INT_MAX ? 0 : (int)n);   /* pos */
+            lua_createtable(L, 0, n > INT_MAX ? 0 : (int)n); /* pos */
             for (lua_Integer i = 1; i <= n; i++) {
                 lua_rawgeti(L, keys, i);
                 lua_pushinteger(L, i);
@@ -599,7 +601,7 @@ static int sb_next(lua_State *L)
         if (!lua_isnil(L, 2)) {
             lua_pushvalue(L, 2);
             if (lua_rawget(L, pos) != LUA_TNUMBER) {
-                if (!fresh) {          /* a key added since the walk began */
+                if (!fresh) { /* a key added since the walk began */
                     fresh = 1;
                     continue;
                 }
@@ -685,10 +687,12 @@ static int sb_print(lua_State *L)
     const char *s = lua_tolstring(L, -1, &len);
     if (b->printed.n + len > LS_SANDBOX_PRINT_CALL)
         return ls_sandbox_error(L, "print: more than %d bytes of output in one rule call (print is "
-                                   "for debugging)", LS_SANDBOX_PRINT_CALL);
+                                   "for debugging)",
+                                LS_SANDBOX_PRINT_CALL);
     if (b->printed_total + b->printed.n + len > LS_SANDBOX_PRINT_RUN)
         return ls_sandbox_error(L, "print: more than %d MB of output from the rules (print is for "
-                                   "debugging)", LS_SANDBOX_PRINT_RUN >> 20);
+                                   "debugging)",
+                                LS_SANDBOX_PRINT_RUN >> 20);
     ls_buf_add(&b->printed, s, len);
     return 0;
 }
@@ -787,24 +791,53 @@ const ls_sandbox_lib ls_sandbox_libs[] = {
  * library that is in neither this table nor ls_sandbox_replace is dropped
  * (base: _VERSION, warn and the refused names below). */
 const ls_sandbox_name ls_sandbox_keep[] = {
-    {"_G", "assert"}, {"_G", "error"}, {"_G", "ipairs"}, {"_G", "select"},
-    {"_G", "tonumber"}, {"_G", "type"},
+    {"_G", "assert"},
+    {"_G", "error"},
+    {"_G", "ipairs"},
+    {"_G", "select"},
+    {"_G", "tonumber"},
+    {"_G", "type"},
 
     {"string", "len"},
 
-    {"math", "abs"}, {"math", "acos"}, {"math", "asin"}, {"math", "atan"},
-    {"math", "ceil"}, {"math", "cos"}, {"math", "deg"}, {"math", "exp"},
-    {"math", "floor"}, {"math", "fmod"}, {"math", "huge"}, {"math", "log"},
-    {"math", "max"}, {"math", "maxinteger"}, {"math", "min"},
-    {"math", "mininteger"}, {"math", "modf"}, {"math", "pi"}, {"math", "rad"},
-    {"math", "sin"}, {"math", "sqrt"}, {"math", "tan"}, {"math", "tointeger"},
-    {"math", "type"}, {"math", "ult"},
+    {"math", "abs"},
+    {"math", "acos"},
+    {"math", "asin"},
+    {"math", "atan"},
+    {"math", "ceil"},
+    {"math", "cos"},
+    {"math", "deg"},
+    {"math", "exp"},
+    {"math", "floor"},
+    {"math", "fmod"},
+    {"math", "huge"},
+    {"math", "log"},
+    {"math", "max"},
+    {"math", "maxinteger"},
+    {"math", "min"},
+    {"math", "mininteger"},
+    {"math", "modf"},
+    {"math", "pi"},
+    {"math", "rad"},
+    {"math", "sin"},
+    {"math", "sqrt"},
+    {"math", "tan"},
+    {"math", "tointeger"},
+    {"math", "type"},
+    {"math", "ult"},
     /* Lua 5.3 compatibility functions (present when Lua is built with
      * LUA_COMPAT_MATHLIB, as Debian's is) */
-    {"math", "atan2"}, {"math", "cosh"}, {"math", "frexp"}, {"math", "ldexp"},
-    {"math", "log10"}, {"math", "pow"}, {"math", "sinh"}, {"math", "tanh"},
+    {"math", "atan2"},
+    {"math", "cosh"},
+    {"math", "frexp"},
+    {"math", "ldexp"},
+    {"math", "log10"},
+    {"math", "pow"},
+    {"math", "sinh"},
+    {"math", "tanh"},
 
-    {"utf8", "charpattern"}, {"utf8", "codes"},
+    {"utf8", "charpattern"},
+    {"utf8", "codes"},
     {NULL, NULL},
 };
 
@@ -854,15 +887,30 @@ const ls_sandbox_repl ls_sandbox_replace[] = {
 /* REMOVE: names refused with a reason (the rest of what Lua offers is
  * simply not there: "unknown name"). */
 const ls_sandbox_refusal ls_sandbox_remove[] = {
-    {"os", NO_HOST}, {"io", NO_HOST}, {"package", NO_HOST}, {"require", NO_HOST},
-    {"load", NO_HOST}, {"loadfile", NO_HOST}, {"dofile", NO_HOST},
-    {"loadstring", NO_HOST}, {"module", NO_HOST},
-    {"debug", NO_VM}, {"collectgarbage", NO_VM}, {"setmetatable", NO_VM},
-    {"getmetatable", NO_VM}, {"rawset", NO_VM}, {"rawget", NO_VM},
-    {"rawequal", NO_VM}, {"rawlen", NO_VM}, {"coroutine", NO_VM}, {"_G", NO_VM},
-    {"pcall", NO_PCALL}, {"xpcall", NO_PCALL},
+    {"os", NO_HOST},
+    {"io", NO_HOST},
+    {"package", NO_HOST},
+    {"require", NO_HOST},
+    {"load", NO_HOST},
+    {"loadfile", NO_HOST},
+    {"dofile", NO_HOST},
+    {"loadstring", NO_HOST},
+    {"module", NO_HOST},
+    {"debug", NO_VM},
+    {"collectgarbage", NO_VM},
+    {"setmetatable", NO_VM},
+    {"getmetatable", NO_VM},
+    {"rawset", NO_VM},
+    {"rawget", NO_VM},
+    {"rawequal", NO_VM},
+    {"rawlen", NO_VM},
+    {"coroutine", NO_VM},
+    {"_G", NO_VM},
+    {"pcall", NO_PCALL},
+    {"xpcall", NO_PCALL},
     {"string.dump", NO_VM},
-    {"math.random", NO_RANDOM}, {"math.randomseed", NO_RANDOM},
+    {"math.random", NO_RANDOM},
+    {"math.randomseed", NO_RANDOM},
     {NULL, NULL},
 };
 
@@ -891,10 +939,10 @@ int ls_sandbox_open(lua_State *L)
 {
     ls_sandbox *sb = ls_sandbox_of(L);
     lua_settop(L, 0);
-    lua_createtable(L, 0, 48);                            /* 1: G */
+    lua_createtable(L, 0, 48); /* 1: G */
     for (const ls_sandbox_lib *lib = ls_sandbox_libs; lib->name; lib++) {
-        luaL_requiref(L, lib->name, lib->open, 0);        /* 2: the real table */
-        push_members(L, 2, lib->name);                    /* 3 */
+        luaL_requiref(L, lib->name, lib->open, 0); /* 2: the real table */
+        push_members(L, 2, lib->name);             /* 3 */
         if (!strcmp(lib->name, LUA_GNAME)) {
             lua_pushnil(L);
             while (lua_next(L, 3)) {
@@ -920,7 +968,7 @@ int ls_sandbox_open(lua_State *L)
             lua_insert(L, -2);
             lua_rawset(L, 2);
         }
-        lua_createtable(L, 0, 2);                         /* a missing member */
+        lua_createtable(L, 0, 2); /* a missing member */
         lua_pushstring(L, lib->name);
         lua_pushcclosure(L, lib_index, 1);
         lua_setfield(L, -2, "__index");
@@ -932,13 +980,13 @@ int ls_sandbox_open(lua_State *L)
         lua_setfield(L, 1, lib->name);
         lua_settop(L, 1);
     }
-    lua_pushliteral(L, "");                               /* lock strings' metatable */
+    lua_pushliteral(L, ""); /* lock strings' metatable */
     lua_getmetatable(L, -1);
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 2);
 
-    lua_newtable(L);                                      /* next()'s walks */
+    lua_newtable(L); /* next()'s walks */
     lua_createtable(L, 0, 1);
     lua_pushliteral(L, "k");
     lua_setfield(L, -2, "__mode");

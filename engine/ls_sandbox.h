@@ -35,7 +35,7 @@
 
 /* One library member (or, with lib "_G", one global). */
 typedef struct ls_sandbox_name {
-    const char *lib;          /* "_G", "string", "math", "table", "utf8" */
+    const char *lib; /* "_G", "string", "math", "table", "utf8" */
     const char *name;
 } ls_sandbox_name;
 
@@ -73,8 +73,8 @@ extern const ls_sandbox_refusal ls_sandbox_remove[];
 
 /* ---- limits --------------------------------------------------------------- */
 
-#define LS_SANDBOX_PRINT_CALL 16384     /* bytes print() may write in one call */
-#define LS_SANDBOX_PRINT_RUN (1 << 20)  /* ... and in the life of a state */
+#define LS_SANDBOX_PRINT_CALL 16384    /* bytes print() may write in one call */
+#define LS_SANDBOX_PRINT_RUN (1 << 20) /* ... and in the life of a state */
 
 /* Time and fast calls.  A call made with ls_sandbox_begin(L, 1) runs
  * without any hook (a count hook alone slows the VM by 25 % to 2x): a
@@ -100,32 +100,32 @@ typedef void (*ls_sandbox_line_fn)(lua_State *L, lua_Debug *ar, void *ctx);
 /* The state of one sandboxed lua_State: limits and what its hook needs.
  * Owned by the caller (the Lua backend embeds it). */
 typedef struct ls_sandbox {
-    size_t mem_used, mem_limit;  /* bytes, whole state */
-    long budget;                 /* instructions per call */
-    long left;                   /* of the budget, before the current period */
-    int period;                  /* instructions the hook is armed for */
-    int over;                    /* the current call is over a limit: 1
+    size_t mem_used, mem_limit; /* bytes, whole state */
+    long budget;                /* instructions per call */
+    long left;                  /* of the budget, before the current period */
+    int period;                 /* instructions the hook is armed for */
+    int over;                   /* the current call is over a limit: 1
                                     budget, 3 time (sticky), 4
                                     a fast call must run again exactly */
-    double max_seconds;          /* CPU seconds a call may use; 0: none */
-    int fast;                    /* the current call runs without hooks */
-    long charged;                /* fast call: instructions charged */
-    unsigned long seq;           /* calls begun (ls_sandbox_begin) */
-    double t0;                   /* when the current call began */
-    int want_return;             /* exact calls: record return_line */
-    int return_line;             /* the line of the last return from a
+    double max_seconds;         /* CPU seconds a call may use; 0: none */
+    int fast;                   /* the current call runs without hooks */
+    long charged;               /* fast call: instructions charged */
+    unsigned long seq;          /* calls begun (ls_sandbox_begin) */
+    double t0;                  /* when the current call began */
+    int want_return;            /* exact calls: record return_line */
+    int return_line;            /* the line of the last return from a
                                     rule script ('@' source) */
-    struct ls_watchdog *wd;      /* the state's watchdog thread, or NULL */
-    ls_sandbox_line_fn on_line;  /* line hook (coverage), or NULL */
+    struct ls_watchdog *wd;     /* the state's watchdog thread, or NULL */
+    ls_sandbox_line_fn on_line; /* line hook (coverage), or NULL */
     void *line_ctx;
-    const char *who;             /* print()'s prefix: the running rule's
+    const char *who;      /* print()'s prefix: the running rule's
                                     path, or NULL ("lawscore.lua") */
-    ls_buf printed;              /* print() output of the current call,
+    ls_buf printed;       /* print() output of the current call,
                                     written out by ls_sandbox_flush */
-    size_t printed_total;        /* bytes written out so far */
-    int ref_walks;               /* table -> {sorted keys, key -> position}
+    size_t printed_total; /* bytes written out so far */
+    int ref_walks;        /* table -> {sorted keys, key -> position}
                                     for next(), weak keys */
-    void *host;                  /* the owner's pointer, for its C functions */
+    void *host;           /* the owner's pointer, for its C functions */
 } ls_sandbox;
 
 /* A new Lua state whose memory is capped at mem_limit bytes and whose

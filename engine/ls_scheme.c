@@ -24,8 +24,8 @@ typedef struct loader {
     ls_errors *err;
     int rc;
     size_t capnodes, capgroups, capunits, capinds;
-    int bad_points;          /* some points unreadable: sums would mislead */
-    const ls_scope *scope;   /* directories besides the scheme's, or NULL */
+    int bad_points;        /* some points unreadable: sums would mislead */
+    const ls_scope *scope; /* directories besides the scheme's, or NULL */
 } loader;
 
 /* A file the scheme names must stay within its directory (or one the
@@ -36,10 +36,14 @@ static int check_scope(loader *ld, const ls_ynode *n, const char *what, const ch
     if (!why) return 0;
     return ls_yr_error(&ld->r, n,
                        "%s '%s' %s: a scheme names files inside its directory (%s); allow another "
-                       "directory with --allow-dir DIR", _(what), rel, _(why), ld->s->dir);
+                       "directory with --allow-dir DIR",
+                       _(what), rel, _(why), ld->s->dir);
 }
 
-#define FAIL(x) do { if ((x) != 0) ld->rc = -1; } while (0)
+#define FAIL(x)                    \
+    do {                           \
+        if ((x) != 0) ld->rc = -1; \
+    } while (0)
 
 const char *ls_section_name(ls_section sec)
 {
@@ -60,7 +64,10 @@ static void load_assessment(loader *ld, const ls_ynode *a)
         ld->rc = ls_errorf(ld->err, s->path, 1, 1, "missing 'assessment' (name, year, precision, total)");
         return;
     }
-    if (ls_yr_expect_map(&ld->r, a, "'assessment'")) { ld->rc = -1; return; }
+    if (ls_yr_expect_map(&ld->r, a, "'assessment'")) {
+        ld->rc = -1;
+        return;
+    }
     FAIL(ls_yr_check_keys(&ld->r, a, keys, "'assessment'"));
     const ls_ynode *n;
     if ((n = ls_yr_require(&ld->r, a, "name", "'assessment'"))) FAIL(ls_yr_text(&ld->r, n, "name", &s->name));
@@ -95,7 +102,10 @@ static void load_assessment(loader *ld, const ls_ynode *a)
     }
     if ((n = ls_ymap_get(a, "limits"))) {
         static const char *const lk[] = {"instructions", "memory_mb", NULL};
-        if (ls_yr_expect_map(&ld->r, n, "'limits'")) { ld->rc = -1; return; }
+        if (ls_yr_expect_map(&ld->r, n, "'limits'")) {
+            ld->rc = -1;
+            return;
+        }
         FAIL(ls_yr_check_keys(&ld->r, n, lk, "'limits'"));
         const ls_ynode *v;
         long x;
@@ -121,7 +131,10 @@ static void load_flags(loader *ld, const ls_ynode *f)
 {
     ls_scheme *s = ld->s;
     if (!f) return;
-    if (ls_yr_expect_map(&ld->r, f, "'flags' (flag: description)")) { ld->rc = -1; return; }
+    if (ls_yr_expect_map(&ld->r, f, "'flags' (flag: description)")) {
+        ld->rc = -1;
+        return;
+    }
     if (f->n > LS_MAX_FLAGS) {
         ld->rc = ls_yr_error(&ld->r, f, "at most %d flags are supported, found %zu", LS_MAX_FLAGS, f->n);
         return;
@@ -130,7 +143,10 @@ static void load_flags(loader *ld, const ls_ynode *f)
     s->flag_names = ls_arena_alloc(&s->arena, (f->n + 1) * sizeof *s->flag_names);
     for (size_t i = 0; i < f->n; i++) {
         const char *id, *desc = "";
-        if (ls_yr_ident(&ld->r, ls_ymap_key(f, i), "flag", &id)) { ld->rc = -1; continue; }
+        if (ls_yr_ident(&ld->r, ls_ymap_key(f, i), "flag", &id)) {
+            ld->rc = -1;
+            continue;
+        }
         const ls_ynode *v = ls_ymap_val(f, i);
         if (!ls_ynode_is_null(v) && ls_yr_text(&ld->r, v, id, &desc)) ld->rc = -1;
         s->flags[s->nflags] = id;
@@ -153,19 +169,34 @@ static int flag_ref(loader *ld, const ls_ynode *n, const char *key)
 static void load_bands(loader *ld, ls_group *g, const ls_ynode *list)
 {
     ls_scheme *s = ld->s;
-    if (ls_yr_expect_seq(&ld->r, list, "'grades' (a list of {grade, min})")) { ld->rc = -1; return; }
-    if (list->n == 0) { ld->rc = ls_yr_error(&ld->r, list, "group '%s' has no grade bands", g->id); return; }
+    if (ls_yr_expect_seq(&ld->r, list, "'grades' (a list of {grade, min})")) {
+        ld->rc = -1;
+        return;
+    }
+    if (list->n == 0) {
+        ld->rc = ls_yr_error(&ld->r, list, "group '%s' has no grade bands", g->id);
+        return;
+    }
     g->bands = ls_arena_alloc(&s->arena, list->n * sizeof *g->bands);
     static const char *const keys[] = {"grade", "min", "max_share", NULL};
     for (size_t i = 0; i < list->n; i++) {
         const ls_ynode *b = list->items[i];
-        if (ls_yr_expect_map(&ld->r, b, "a grade band")) { ld->rc = -1; continue; }
+        if (ls_yr_expect_map(&ld->r, b, "a grade band")) {
+            ld->rc = -1;
+            continue;
+        }
         FAIL(ls_yr_check_keys(&ld->r, b, keys, "a grade band"));
         ls_band *band = &g->bands[g->nbands];
         const ls_ynode *n;
-        if (!(n = ls_yr_require(&ld->r, b, "grade", "a grade band")) || ls_yr_text(&ld->r, n, "grade", &band->name)) { ld->rc = -1; continue; }
+        if (!(n = ls_yr_require(&ld->r, b, "grade", "a grade band")) || ls_yr_text(&ld->r, n, "grade", &band->name)) {
+            ld->rc = -1;
+            continue;
+        }
         if (!(n = ls_yr_require(&ld->r, b, "min", "a grade band")) ||
-            ls_yr_decimal(&ld->r, n, "min", s->digits, &band->min)) { ld->rc = -1; continue; }
+            ls_yr_decimal(&ld->r, n, "min", s->digits, &band->min)) {
+            ld->rc = -1;
+            continue;
+        }
         if ((n = ls_ymap_get(b, "max_share"))) {
             if (ls_yr_number(&ld->r, n, "max_share", &band->max_share)) ld->rc = -1;
             else if (band->max_share <= 0 || band->max_share > 1)
@@ -198,21 +229,39 @@ static void load_bands(loader *ld, ls_group *g, const ls_ynode *list)
 static void load_groups(loader *ld, const ls_ynode *gl)
 {
     ls_scheme *s = ld->s;
-    if (!gl) { ld->rc = ls_errorf(ld->err, s->path, 1, 1, "missing 'groups' (at least one group with its grade bands)"); return; }
-    if (ls_yr_expect_seq(&ld->r, gl, "'groups'")) { ld->rc = -1; return; }
-    if (gl->n == 0) { ld->rc = ls_yr_error(&ld->r, gl, "'groups' is empty: give at least one group"); return; }
-    if (gl->n > LS_MAX_GROUPS) { ld->rc = ls_yr_error(&ld->r, gl, "at most %d groups are supported", LS_MAX_GROUPS); return; }
+    if (!gl) {
+        ld->rc = ls_errorf(ld->err, s->path, 1, 1, "missing 'groups' (at least one group with its grade bands)");
+        return;
+    }
+    if (ls_yr_expect_seq(&ld->r, gl, "'groups'")) {
+        ld->rc = -1;
+        return;
+    }
+    if (gl->n == 0) {
+        ld->rc = ls_yr_error(&ld->r, gl, "'groups' is empty: give at least one group");
+        return;
+    }
+    if (gl->n > LS_MAX_GROUPS) {
+        ld->rc = ls_yr_error(&ld->r, gl, "at most %d groups are supported", LS_MAX_GROUPS);
+        return;
+    }
     s->groups = ls_arena_alloc(&s->arena, gl->n * sizeof *s->groups);
     static const char *const keys[] = {"id", "name", "grades", "veto_grade", "tie_break", NULL};
     for (size_t i = 0; i < gl->n; i++) {
         const ls_ynode *gn = gl->items[i];
-        if (ls_yr_expect_map(&ld->r, gn, "a group")) { ld->rc = -1; continue; }
+        if (ls_yr_expect_map(&ld->r, gn, "a group")) {
+            ld->rc = -1;
+            continue;
+        }
         FAIL(ls_yr_check_keys(&ld->r, gn, keys, "a group"));
         ls_group *g = &s->groups[s->ngroups];
         g->line = gn->line;
         g->col = gn->col;
         const ls_ynode *n;
-        if (!(n = ls_yr_require(&ld->r, gn, "id", "a group")) || ls_yr_ident(&ld->r, n, "id", &g->id)) { ld->rc = -1; continue; }
+        if (!(n = ls_yr_require(&ld->r, gn, "id", "a group")) || ls_yr_ident(&ld->r, n, "id", &g->id)) {
+            ld->rc = -1;
+            continue;
+        }
         for (size_t j = 0; j < s->ngroups; j++)
             if (!strcmp(s->groups[j].id, g->id))
                 ld->rc = ls_yr_error(&ld->r, n, "group id '%s' given twice (first at line %d)", g->id, s->groups[j].line);
@@ -263,15 +312,21 @@ static void load_labels(loader *ld, ls_indicator *ind, const ls_ynode *n, const 
         ld->rc = ls_yr_error(&ld->r, n, "'labels' applies to enum indicators only, not to type %s", tname);
         return;
     }
-    if (ls_yr_expect_map(&ld->r, n, "'labels'")) { ld->rc = -1; return; }
-    if (!ind->spec.nchoices) return;        /* 'values' is wrong: reported */
+    if (ls_yr_expect_map(&ld->r, n, "'labels'")) {
+        ld->rc = -1;
+        return;
+    }
+    if (!ind->spec.nchoices) return; /* 'values' is wrong: reported */
     ind->labels = ls_arena_alloc(&s->arena, ind->spec.nchoices * sizeof *ind->labels);
     memset(ind->labels, 0, ind->spec.nchoices * sizeof *ind->labels);
     int me = (int)(ind - s->inds);
     for (size_t i = 0; i < n->n; i++) {
         const ls_ynode *k = ls_ymap_key(n, i), *v = ls_ymap_val(n, i);
         const char *label;
-        if (ls_yr_text(&ld->r, v, "labels", &label)) { ld->rc = -1; continue; }
+        if (ls_yr_text(&ld->r, v, "labels", &label)) {
+            ld->rc = -1;
+            continue;
+        }
         size_t j;
         for (j = 0; j < ind->spec.nchoices && strcmp(ind->spec.choices[j], k->str); j++)
             ;
@@ -296,7 +351,7 @@ static void check_spelling(loader *ld, ls_strmap *names, const ls_ynode *id_node
     int other = ls_strmap_get(names, ind->id);
     if (other >= 0) {
         ld->rc = ls_yr_error(&ld->r, id_node, "indicator id '%s' is the name of indicator '%s' (line %d): "
-                             "a data column headed '%s' could mean either; give each indicator its own name",
+                                              "a data column headed '%s' could mean either; give each indicator its own name",
                              ind->id, s->inds[other].id, s->inds[other].line, ind->id);
         return;
     }
@@ -307,13 +362,13 @@ static void check_spelling(loader *ld, ls_strmap *names, const ls_ynode *id_node
     other = ls_strmap_get(&s->ind_ix, ind->name);
     if (other >= 0 && other != (int)s->ninds) {
         ld->rc = ls_yr_error(&ld->r, name_node, "indicator name '%s' is the id of indicator '%s' (line %d): "
-                             "a data column headed '%s' could mean either; give each indicator its own name",
+                                                "a data column headed '%s' could mean either; give each indicator its own name",
                              ind->name, s->inds[other].id, s->inds[other].line, ind->name);
         return;
     }
     if (ls_strmap_put(names, ind->name, (int)s->ninds, &other))
         ld->rc = ls_yr_error(&ld->r, name_node, "indicator name '%s' is also the name of indicator '%s' (line %d): "
-                             "a data column headed '%s' could mean either; give each indicator its own name",
+                                                "a data column headed '%s' could mean either; give each indicator its own name",
                              ind->name, s->inds[other].id, s->inds[other].line, ind->name);
 }
 
@@ -321,16 +376,22 @@ static void load_indicators(loader *ld, const ls_ynode *il)
 {
     ls_scheme *s = ld->s;
     if (!il) return;
-    if (ls_yr_expect_seq(&ld->r, il, "'indicators'")) { ld->rc = -1; return; }
+    if (ls_yr_expect_seq(&ld->r, il, "'indicators'")) {
+        ld->rc = -1;
+        return;
+    }
     s->inds = ls_xcalloc(il->n, sizeof *s->inds);
     static const char *const keys[] = {"id", "name", "type", "unit", "min", "max", "default",
                                        "required", "values", "labels", "description", "lint",
                                        "source", NULL};
-    ls_strmap names;                     /* indicator name -> index */
+    ls_strmap names; /* indicator name -> index */
     ls_strmap_init(&names);
     for (size_t i = 0; i < il->n; i++) {
         const ls_ynode *in = il->items[i];
-        if (ls_yr_expect_map(&ld->r, in, "an indicator")) { ld->rc = -1; continue; }
+        if (ls_yr_expect_map(&ld->r, in, "an indicator")) {
+            ld->rc = -1;
+            continue;
+        }
         FAIL(ls_yr_check_keys(&ld->r, in, keys, "an indicator"));
         ls_indicator *ind = &s->inds[s->ninds];
         memset(ind, 0, sizeof *ind);
@@ -338,7 +399,10 @@ static void load_indicators(loader *ld, const ls_ynode *il)
         ind->col = in->col;
         ind->unit = ind->description = "";
         const ls_ynode *n;
-        if (!(n = ls_yr_require(&ld->r, in, "id", "an indicator")) || ls_yr_ident(&ld->r, n, "id", &ind->id)) { ld->rc = -1; continue; }
+        if (!(n = ls_yr_require(&ld->r, in, "id", "an indicator")) || ls_yr_ident(&ld->r, n, "id", &ind->id)) {
+            ld->rc = -1;
+            continue;
+        }
         int old;
         if (ls_strmap_put(&s->ind_ix, ind->id, (int)s->ninds, &old)) {
             ld->rc = ls_yr_error(&ld->r, n, "indicator id '%s' given twice (first at line %d)", ind->id, s->inds[old].line);
@@ -355,7 +419,7 @@ static void load_indicators(loader *ld, const ls_ynode *il)
             if (ls_yr_text(&ld->r, n, "source", &ind->source)) ld->rc = -1;
             else if (!ind->source[0] || strpbrk(ind->source, "[]:*?/\\") || ls_utf8_count(ind->source, strlen(ind->source)) > 31)
                 ld->rc = ls_yr_error(&ld->r, n, "a source names a sheet of the data-collection workbook: at most 31 "
-                                     "characters, none of [ ] : * ? / \\");
+                                                "characters, none of [ ] : * ? / \\");
         }
         const char *tname;
         if (!(n = ls_yr_require(&ld->r, in, "type", "an indicator")) || ls_yr_text(&ld->r, n, "type", &tname)) {
@@ -373,8 +437,14 @@ static void load_indicators(loader *ld, const ls_ynode *il)
         if ((mn || mx) && !numeric)
             ld->rc = ls_yr_error(&ld->r, mn ? mn : mx, "'min'/'max' apply to numeric indicators only, not to type %s", tname);
         else {
-            if (mn) { if (ls_yr_number(&ld->r, mn, "min", &ind->spec.min)) ld->rc = -1; else ind->spec.has_min = 1; }
-            if (mx) { if (ls_yr_number(&ld->r, mx, "max", &ind->spec.max)) ld->rc = -1; else ind->spec.has_max = 1; }
+            if (mn) {
+                if (ls_yr_number(&ld->r, mn, "min", &ind->spec.min)) ld->rc = -1;
+                else ind->spec.has_min = 1;
+            }
+            if (mx) {
+                if (ls_yr_number(&ld->r, mx, "max", &ind->spec.max)) ld->rc = -1;
+                else ind->spec.has_max = 1;
+            }
             if (ind->spec.has_min && ind->spec.has_max && ind->spec.min > ind->spec.max)
                 ld->rc = ls_yr_error(&ld->r, mx, "'max' %s is below 'min' %s", mx->str, mn->str);
         }
@@ -386,7 +456,10 @@ static void load_indicators(loader *ld, const ls_ynode *il)
             else {
                 const char **ch = ls_arena_alloc(&s->arena, vals->n * sizeof *ch);
                 for (size_t j = 0; j < vals->n; j++) {
-                    if (ls_yr_text(&ld->r, vals->items[j], "values", &ch[j])) { ld->rc = -1; ch[j] = ""; }
+                    if (ls_yr_text(&ld->r, vals->items[j], "values", &ch[j])) {
+                        ld->rc = -1;
+                        ch[j] = "";
+                    }
                     for (size_t k = 0; k < j; k++)
                         if (!strcmp(ch[k], ch[j])) ld->rc = ls_yr_error(&ld->r, vals->items[j], "choice '%s' given twice", ch[j]);
                 }
@@ -458,25 +531,46 @@ static int group_ref(loader *ld, const char *name, const char *path, int line, i
 static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
 {
     ls_scheme *s = ld->s;
-    if (ls_yr_expect_seq(r, ul, "'units' (a list of {id, name, group, flags})")) { ld->rc = -1; return; }
+    if (ls_yr_expect_seq(r, ul, "'units' (a list of {id, name, group, flags})")) {
+        ld->rc = -1;
+        return;
+    }
     static const char *const keys[] = {"id", "name", "group", "flags", "formerly", NULL};
     for (size_t i = 0; i < ul->n; i++) {
         const ls_ynode *un = ul->items[i];
-        if (ls_yr_expect_map(r, un, "a unit")) { ld->rc = -1; continue; }
+        if (ls_yr_expect_map(r, un, "a unit")) {
+            ld->rc = -1;
+            continue;
+        }
         if (ls_yr_check_keys(r, un, keys, "a unit")) ld->rc = -1;
         ls_unit *u = new_unit(ld);
         const ls_ynode *n;
-        if (!(n = ls_yr_require(r, un, "id", "a unit")) || ls_yr_ident(r, n, "id", &u->id)) { ld->rc = -1; continue; }
+        if (!(n = ls_yr_require(r, un, "id", "a unit")) || ls_yr_ident(r, n, "id", &u->id)) {
+            ld->rc = -1;
+            continue;
+        }
         u->name = u->id;
         if ((n = ls_ymap_get(un, "name")) && ls_yr_text(r, n, "name", &u->name)) ld->rc = -1;
         const char *gname;
-        if (!(n = ls_yr_require(r, un, "group", "a unit")) || ls_yr_text(r, n, "group", &gname)) { ld->rc = -1; continue; }
-        if ((u->group = group_ref(ld, gname, r->path, n->line, n->col)) < 0) { ld->rc = -1; continue; }
+        if (!(n = ls_yr_require(r, un, "group", "a unit")) || ls_yr_text(r, n, "group", &gname)) {
+            ld->rc = -1;
+            continue;
+        }
+        if ((u->group = group_ref(ld, gname, r->path, n->line, n->col)) < 0) {
+            ld->rc = -1;
+            continue;
+        }
         if ((n = ls_ymap_get(un, "flags"))) {
-            if (ls_yr_expect_seq(r, n, "'flags'")) { ld->rc = -1; continue; }
+            if (ls_yr_expect_seq(r, n, "'flags'")) {
+                ld->rc = -1;
+                continue;
+            }
             for (size_t j = 0; j < n->n; j++) {
                 const char *fname;
-                if (ls_yr_text(r, n->items[j], "flags", &fname)) { ld->rc = -1; continue; }
+                if (ls_yr_text(r, n->items[j], "flags", &fname)) {
+                    ld->rc = -1;
+                    continue;
+                }
                 int f = find_flag(s, fname);
                 if (f < 0) ld->rc = ls_yr_error(r, n->items[j], "unknown flag '%s' (declare it under 'flags:')", fname);
                 else u->flags |= 1ULL << f;
@@ -506,8 +600,14 @@ int ls_scheme_parse_flags(const ls_scheme *s, const char *text, uint64_t *out, c
     while (*p) {
         size_t skip = 0;
         for (int k = 0; seps[k]; k++)
-            if (!strncmp(p, seps[k], strlen(seps[k]))) { skip = strlen(seps[k]); break; }
-        if (skip) { p += skip; continue; }
+            if (!strncmp(p, seps[k], strlen(seps[k]))) {
+                skip = strlen(seps[k]);
+                break;
+            }
+        if (skip) {
+            p += skip;
+            continue;
+        }
         const char *q = p;
         while (*q) {
             int at_sep = 0;
@@ -566,7 +666,7 @@ static void load_units_table(loader *ld, const ls_intable *t)
         else if (!strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位")) cn = (int)j;
         else if (!strcmp(c, "group") || !strcmp(c, "分组")) cg = (int)j;
         else if (!strcmp(c, "flags") || !strcmp(c, "标记")) cf = (int)j;
-        else if (ls_scheme_find_indicator(s, c) >= 0) continue;   /* the data in the same table */
+        else if (ls_scheme_find_indicator(s, c) >= 0) continue; /* the data in the same table */
         else {
             int ind = -1;
             for (size_t k = 0; k < s->ninds && ind < 0; k++)
@@ -574,7 +674,8 @@ static void load_units_table(loader *ld, const ls_intable *t)
             if (ind < 0)
                 ld->rc = ls_errorf(ld->err, path, h->f[j].line, h->f[j].col,
                                    "unknown column '%s' in a units file (expected id, name, group, flags, "
-                                   "or an indicator of the scheme)", c);
+                                   "or an indicator of the scheme)",
+                                   c);
         }
     }
     if (ci < 0 || cg < 0) {
@@ -592,7 +693,8 @@ static void load_units_table(loader *ld, const ls_intable *t)
             char ex[96];
             ld->rc = ls_errorf(ld->err, path, row->f[ci].line, row->f[ci].col,
                                "a unit id must be non-empty, without spaces, commas, quotes or slashes, "
-                               "found '%s'", ls_excerpt(u->id, 60, ex, sizeof ex));
+                               "found '%s'",
+                               ls_excerpt(u->id, 60, ex, sizeof ex));
             continue;
         }
         const ls_incell *gc = &row->f[cg];
@@ -614,31 +716,48 @@ static void load_units_table(loader *ld, const ls_intable *t)
 static void load_units_file(loader *ld, const char *path)
 {
     ls_inbook b;
-    if (ls_inbook_load(&b, path, ld->err)) { ld->rc = -1; ls_inbook_cleanup(&b); return; }
+    if (ls_inbook_load(&b, path, ld->err)) {
+        ld->rc = -1;
+        ls_inbook_cleanup(&b);
+        return;
+    }
     size_t used = 0;
     for (size_t k = 0; k < b.ntabs; k++) {
         if (b.tabs[k].nrows == 0) continue;
         if (!units_table_matches(&b.tabs[k]) && (b.ntabs > 1 || b.only)) continue;
         used++;
-        if (ls_intable_check(&b.tabs[k], ld->err)) { ld->rc = -1; continue; }
+        if (ls_intable_check(&b.tabs[k], ld->err)) {
+            ld->rc = -1;
+            continue;
+        }
         load_units_table(ld, &b.tabs[k]);
     }
     if (!used)
-        ld->rc = ls_errorf(ld->err, path, 0, 0, b.ntabs > 1
-                           ? "no sheet has a units header (columns 'id' or 单位编号, and 'group' or 分组)"
-                           : "no units: the table is empty");
+        ld->rc = ls_errorf(ld->err, path, 0, 0, b.ntabs > 1 ? "no sheet has a units header (columns 'id' or 单位编号, and 'group' or 分组)" : "no units: the table is empty");
     ls_inbook_cleanup(&b);
 }
 
 static void load_units(loader *ld, const ls_ynode *un)
 {
     ls_scheme *s = ld->s;
-    if (!un) { ld->rc = ls_errorf(ld->err, s->path, 1, 1, "missing 'units' (a list, or the name of a units file)"); return; }
-    if (s->ngroups == 0) return;   /* groups failed: units cannot be checked */
-    if (un->kind == LS_YSEQ) { load_units_yaml(ld, &ld->r, un); return; }
+    if (!un) {
+        ld->rc = ls_errorf(ld->err, s->path, 1, 1, "missing 'units' (a list, or the name of a units file)");
+        return;
+    }
+    if (s->ngroups == 0) return; /* groups failed: units cannot be checked */
+    if (un->kind == LS_YSEQ) {
+        load_units_yaml(ld, &ld->r, un);
+        return;
+    }
     const char *rel;
-    if (ls_yr_text(&ld->r, un, "units", &rel)) { ld->rc = -1; return; }
-    if (check_scope(ld, un, N_("units file"), rel)) { ld->rc = -1; return; }
+    if (ls_yr_text(&ld->r, un, "units", &rel)) {
+        ld->rc = -1;
+        return;
+    }
+    if (check_scope(ld, un, N_("units file"), rel)) {
+        ld->rc = -1;
+        return;
+    }
     char *path = ls_path_join(s->dir, rel);
     size_t len = strlen(path);
     (void)len;
@@ -655,7 +774,10 @@ static void load_units(loader *ld, const ls_ynode *un)
             static const char *const keys[] = {"units", NULL};
             if (ls_yr_check_keys(&r, root, keys, "a units file")) ld->rc = -1;
             root = ls_ymap_get(root, "units");
-            if (!root) { ld->rc = ls_yr_error(&r, s->units_doc->root, "missing 'units' in a units file"); root = NULL; }
+            if (!root) {
+                ld->rc = ls_yr_error(&r, s->units_doc->root, "missing 'units' in a units file");
+                root = NULL;
+            }
         }
         if (root) load_units_yaml(ld, &r, root);
     }
@@ -728,7 +850,10 @@ static void load_children(loader *ld, int idx, const ls_ynode *list, int depth, 
                           const char *prefix)
 {
     ls_scheme *s = ld->s;
-    if (ls_yr_expect_seq(&ld->r, list, "'items'")) { ld->rc = -1; return; }
+    if (ls_yr_expect_seq(&ld->r, list, "'items'")) {
+        ld->rc = -1;
+        return;
+    }
     int *kids = ls_arena_alloc(&s->arena, (list->n ? list->n : 1) * sizeof *kids);
     size_t nk = 0;
     for (size_t i = 0; i < list->n; i++) {
@@ -754,9 +879,15 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
     static const char *const keys[] = {"id", "name", "points", "criteria", "items", "rule", "params",
                                        "only_if", "unless", "groups", "lint", NULL};
     const char *what = sec == LS_SEC_MAIN ? (depth == 0 ? N_("a category") : N_("an item")) : ls_section_name(sec);
-    if (ls_yr_expect_map(&ld->r, yn, what)) { ld->rc = -1; return -1; }
+    if (ls_yr_expect_map(&ld->r, yn, what)) {
+        ld->rc = -1;
+        return -1;
+    }
     FAIL(ls_yr_check_keys(&ld->r, yn, keys, what));
-    if (depth >= 4) { ld->rc = ls_yr_error(&ld->r, yn, "items nest deeper than 4 levels"); return -1; }
+    if (depth >= 4) {
+        ld->rc = ls_yr_error(&ld->r, yn, "items nest deeper than 4 levels");
+        return -1;
+    }
     int idx = new_node(ld);
     ls_node *node = &s->nodes[idx];
     node->section = sec;
@@ -791,7 +922,7 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
     if (sec == LS_SEC_VETO) {
         if ((n = ls_ymap_get(yn, "points"))) ld->rc = ls_yr_error(&ld->r, n, "veto items have no points");
     } else if (sec != LS_SEC_MAIN && !ls_ymap_get(yn, "points")) {
-        node->no_points = 1;     /* "每篇加2分" under the section's cap; "每起扣1分" uncapped */
+        node->no_points = 1; /* "每篇加2分" under the section's cap; "每起扣1分" uncapped */
     } else if ((n = ls_yr_require(&ld->r, yn, "points", what))) {
         if (ls_yr_decimal(&ld->r, n, "points", s->digits, &node->points)) ld->rc = ld->bad_points = -1;
         else if (node->points < 0)
@@ -799,11 +930,13 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
     } else ld->rc = ld->bad_points = -1;
     if ((n = ls_ymap_get(yn, "only_if"))) {
         int f = flag_ref(ld, n, "only_if");
-        if (f >= 0) node->need |= 1ULL << f; else ld->rc = -1;
+        if (f >= 0) node->need |= 1ULL << f;
+        else ld->rc = -1;
     }
     if ((n = ls_ymap_get(yn, "unless"))) {
         int f = flag_ref(ld, n, "unless");
-        if (f >= 0) node->forbid |= 1ULL << f; else ld->rc = -1;
+        if (f >= 0) node->forbid |= 1ULL << f;
+        else ld->rc = -1;
     }
     if ((n = ls_ymap_get(yn, "groups"))) {
         if (ls_yr_expect_seq(&ld->r, n, "'groups'")) ld->rc = -1;
@@ -811,7 +944,10 @@ static int load_node(loader *ld, const ls_ynode *yn, int parent, int depth, ls_s
             uint64_t mask = 0;
             for (size_t i = 0; i < n->n; i++) {
                 const char *g;
-                if (ls_yr_text(&ld->r, n->items[i], "groups", &g)) { ld->rc = -1; continue; }
+                if (ls_yr_text(&ld->r, n->items[i], "groups", &g)) {
+                    ld->rc = -1;
+                    continue;
+                }
                 int gi = ls_scheme_find_group(s, g);
                 if (gi < 0) ld->rc = ls_yr_error(&ld->r, n->items[i], "unknown group '%s'", g);
                 else mask |= 1ULL << gi;
@@ -855,13 +991,22 @@ static void load_section(loader *ld, const ls_ynode *sn, ls_section sec)
         static const char *const dkeys[] = {"items", NULL};
         char what[32];
         snprintf(what, sizeof what, "'%s'", key);
-        if (ls_yr_expect_map(&ld->r, sn, what)) { ld->rc = -1; return; }
+        if (ls_yr_expect_map(&ld->r, sn, what)) {
+            ld->rc = -1;
+            return;
+        }
         FAIL(ls_yr_check_keys(&ld->r, sn, sec == LS_SEC_BONUS ? bkeys : dkeys, what));
         const ls_ynode *cap = ls_ymap_get(sn, "cap");
         if (cap) FAIL(ls_yr_decimal(&ld->r, cap, "cap", s->digits, &s->bonus_cap));
-        if (!(list = ls_yr_require(&ld->r, sn, "items", what))) { ld->rc = -1; return; }
+        if (!(list = ls_yr_require(&ld->r, sn, "items", what))) {
+            ld->rc = -1;
+            return;
+        }
     }
-    if (ls_yr_expect_seq(&ld->r, list, ls_section_name(sec))) { ld->rc = -1; return; }
+    if (ls_yr_expect_seq(&ld->r, list, ls_section_name(sec))) {
+        ld->rc = -1;
+        return;
+    }
     for (size_t i = 0; i < list->n; i++) {
         char num[32];
         snprintf(num, sizeof num, "%zu", i + 1);
@@ -880,7 +1025,10 @@ static void check_sums(loader *ld, const int *kids, size_t nk, ls_fixed want, ui
         ls_fixed sum = 0;
         int any = 0;
         for (size_t i = 0; i < nk; i++)
-            if (s->nodes[kids[i]].groups >> g & 1) { sum += s->nodes[kids[i]].points; any = 1; }
+            if (s->nodes[kids[i]].groups >> g & 1) {
+                sum += s->nodes[kids[i]].points;
+                any = 1;
+            }
         if (!any || sum == want) continue;
         char a[32], b[32];
         ls_dec_format_short(sum, s->digits, a);
@@ -917,12 +1065,18 @@ static void load_tie_breaks(loader *ld, const ls_ynode *gl)
     for (size_t i = 0; i < s->ngroups; i++) {
         const ls_ynode *tb = ls_ymap_get(gl->items[i], "tie_break");
         if (!tb) continue;
-        if (ls_yr_expect_seq(&ld->r, tb, "'tie_break'")) { ld->rc = -1; continue; }
+        if (ls_yr_expect_seq(&ld->r, tb, "'tie_break'")) {
+            ld->rc = -1;
+            continue;
+        }
         ls_group *g = &s->groups[i];
         g->tie_break = ls_arena_alloc(&s->arena, (tb->n ? tb->n : 1) * sizeof *g->tie_break);
         for (size_t j = 0; j < tb->n; j++) {
             const char *id;
-            if (ls_yr_text(&ld->r, tb->items[j], "tie_break", &id)) { ld->rc = -1; continue; }
+            if (ls_yr_text(&ld->r, tb->items[j], "tie_break", &id)) {
+                ld->rc = -1;
+                continue;
+            }
             int k = ls_scheme_find_node(s, id);
             if (k < 0 || s->nodes[k].section != LS_SEC_MAIN)
                 ld->rc = ls_yr_error(&ld->r, tb->items[j], "tie_break names '%s', which is not a category or item", id);
@@ -1067,7 +1221,10 @@ const char *ls_scheme_suggest_indicator(const ls_scheme *s, const char *id)
     size_t bestd = (size_t)-1;
     for (size_t i = 0; i < s->ninds; i++) {
         size_t d = ls_edit_distance(id, s->inds[i].id);
-        if (d < bestd) { bestd = d; best = s->inds[i].id; }
+        if (d < bestd) {
+            bestd = d;
+            best = s->inds[i].id;
+        }
     }
     size_t len = strlen(id);
     return bestd <= (len < 6 ? 2 : len / 3) ? best : NULL;

@@ -33,34 +33,34 @@ typedef struct ls_yr ls_yr;
 #define LS_MAX_GROUPS 64
 
 typedef struct ls_band {
-    const char *name;        /* 优秀 */
-    ls_fixed min;            /* inclusive lower bound */
-    double max_share;        /* 0 = no cap; 0.2 = at most 20% of the group */
+    const char *name; /* 优秀 */
+    ls_fixed min;     /* inclusive lower bound */
+    double max_share; /* 0 = no cap; 0.2 = at most 20% of the group */
 } ls_band;
 
 typedef struct ls_group {
     const char *id, *name;
-    ls_band *bands;          /* sorted by min, highest first; last min <= 0 */
+    ls_band *bands; /* sorted by min, highest first; last min <= 0 */
     size_t nbands;
-    int veto_band;           /* index into bands given to vetoed units */
-    int *tie_break;          /* node indices (categories) compared in turn */
+    int veto_band;  /* index into bands given to vetoed units */
+    int *tie_break; /* node indices (categories) compared in turn */
     size_t ntie_break;
     int line, col;
 } ls_group;
 
 typedef struct ls_unit {
     const char *id, *name;
-    int group;               /* index into scheme->groups */
-    uint64_t flags;          /* bit i: scheme->flags[i] */
-    const char *path;        /* where it was declared */
+    int group;        /* index into scheme->groups */
+    uint64_t flags;   /* bit i: scheme->flags[i] */
+    const char *path; /* where it was declared */
     int line, col;
-    const char **formerly;   /* ids in earlier years (renamed, merged) */
+    const char **formerly; /* ids in earlier years (renamed, merged) */
     size_t nformerly;
 } ls_unit;
 
 typedef struct ls_indicator {
     const char *id, *name, *unit, *description;
-    const char *source;      /* who supplies it (法制办, 信访局): its sheet in
+    const char *source; /* who supplies it (法制办, 信访局): its sheet in
                                 `lawscore template`; NULL when not given */
     ls_vspec spec;
     int required;
@@ -72,27 +72,31 @@ typedef struct ls_indicator {
 } ls_indicator;
 
 typedef enum {
-    LS_SEC_MAIN,       /* the 100-point tree */
-    LS_SEC_BONUS,      /* 加分, capped in total */
-    LS_SEC_DEDUCT,     /* deduction-only items outside the total */
-    LS_SEC_VETO        /* 一票否决 */
+    LS_SEC_MAIN,   /* the 100-point tree */
+    LS_SEC_BONUS,  /* 加分, capped in total */
+    LS_SEC_DEDUCT, /* deduction-only items outside the total */
+    LS_SEC_VETO    /* 一票否决 */
 } ls_section;
 
-typedef enum { LS_RULE_NONE, LS_RULE_LUA, LS_RULE_PLUGIN } ls_rule_kind;
+typedef enum {
+    LS_RULE_NONE,
+    LS_RULE_LUA,
+    LS_RULE_PLUGIN
+} ls_rule_kind;
 
 typedef struct ls_ruleref {
     ls_rule_kind kind;
-    const char *path;        /* LUA: resolved path of the script */
-    const char *text;        /* LUA: path as written in the scheme */
-    const char *plugin;      /* PLUGIN: plugin name */
-    const char *function;    /* PLUGIN: function name */
-    const ls_ynode *params;  /* a mapping, or NULL (lives in scheme->doc) */
-    int line, col;           /* of the rule key */
+    const char *path;       /* LUA: resolved path of the script */
+    const char *text;       /* LUA: path as written in the scheme */
+    const char *plugin;     /* PLUGIN: plugin name */
+    const char *function;   /* PLUGIN: function name */
+    const ls_ynode *params; /* a mapping, or NULL (lives in scheme->doc) */
+    int line, col;          /* of the rule key */
 } ls_ruleref;
 
 typedef struct ls_node {
     const char *id, *name;
-    const char *criteria;    /* 评分标准 text, may be "" */
+    const char *criteria; /* 评分标准 text, may be "" */
     ls_section section;
     ls_fixed points;         /* MAIN: full points; BONUS: max bonus;
                                 DEDUCT: max deduction; VETO: 0 */
@@ -103,12 +107,12 @@ typedef struct ls_node {
     int depth;               /* 0 = category (or top-level bonus/... item) */
     int *children;           /* node indices */
     size_t nchildren;
-    ls_ruleref rule;         /* leaves only */
-    const char *number;      /* 序号 as printed: "1", "1.2", "1.2.3" */
-    uint64_t groups;         /* bit g set: applies to group g; includes the
+    ls_ruleref rule;    /* leaves only */
+    const char *number; /* 序号 as printed: "1", "1.2", "1.2.3" */
+    uint64_t groups;    /* bit g set: applies to group g; includes the
                                 ancestors' conditions */
-    uint64_t need;           /* flags a unit must have (only_if), with ancestors' */
-    uint64_t forbid;         /* flags a unit must not have (unless), with ancestors' */
+    uint64_t need;      /* flags a unit must have (only_if), with ancestors' */
+    uint64_t forbid;    /* flags a unit must not have (unless), with ancestors' */
     int line, col;
 } ls_node;
 
@@ -116,32 +120,38 @@ typedef struct ls_scheme {
     const char *path, *dir;
     const char *name;
     int year;
-    int digits;              /* precision 0.01 -> 2 */
-    ls_fixed total;          /* 100 */
-    ls_fixed bonus_cap;      /* < 0: no cap */
-    ls_fixed self_overrate;  /* 自评偏高 when 自评分 - 考核分 exceeds it; < 0: none */
-    long max_instructions;   /* per rule call; 0 = engine default */
-    long max_memory;         /* bytes per rule state; 0 = engine default */
+    int digits;             /* precision 0.01 -> 2 */
+    ls_fixed total;         /* 100 */
+    ls_fixed bonus_cap;     /* < 0: no cap */
+    ls_fixed self_overrate; /* 自评偏高 when 自评分 - 考核分 exceeds it; < 0: none */
+    long max_instructions;  /* per rule call; 0 = engine default */
+    long max_memory;        /* bytes per rule state; 0 = engine default */
 
     const char **flags;      /* declared unit flags */
     const char **flag_names; /* their descriptions */
     size_t nflags;
 
-    ls_group *groups;   size_t ngroups;
-    ls_unit *units;     size_t nunits;
-    ls_indicator *inds; size_t ninds;
-    ls_node *nodes;     size_t nnodes;   /* pre-order: a parent precedes
+    ls_group *groups;
+    size_t ngroups;
+    ls_unit *units;
+    size_t nunits;
+    ls_indicator *inds;
+    size_t ninds;
+    ls_node *nodes;
+    size_t nnodes; /* pre-order: a parent precedes
                                             its children */
-    int *roots;         size_t nroots;   /* top-level MAIN categories */
-    int *leaves;        size_t nleaves;  /* every leaf, in order, all sections */
+    int *roots;
+    size_t nroots; /* top-level MAIN categories */
+    int *leaves;
+    size_t nleaves; /* every leaf, in order, all sections */
 
-    ls_strmap unit_ix, ind_ix, node_ix;   /* id -> index */
-    ls_strmap label_ix;      /* enum code with a display name -> the first
+    ls_strmap unit_ix, ind_ix, node_ix; /* id -> index */
+    ls_strmap label_ix;                 /* enum code with a display name -> the first
                                 indicator whose `labels:` give it */
 
-    ls_ydoc *doc;            /* the scheme file (owned) */
-    ls_ydoc *units_doc;      /* units file when separate (owned), or NULL */
-    ls_arena arena;          /* everything else */
+    ls_ydoc *doc;       /* the scheme file (owned) */
+    ls_ydoc *units_doc; /* units file when separate (owned), or NULL */
+    ls_arena arena;     /* everything else */
 } ls_scheme;
 
 /* Load and validate a scheme.  On success returns a scheme the caller frees

@@ -33,17 +33,17 @@ typedef struct chunk {
     size_t nreasons, capreasons;
     int *reads;
     size_t nreads, capreads;
-    size_t nerrors;          /* cells in error */
-    ls_errors err;           /* rule errors, in unit order */
-    atomic_int done;         /* scored (or stopped at an error) */
+    size_t nerrors;  /* cells in error */
+    ls_errors err;   /* rule errors, in unit order */
+    atomic_int done; /* scored (or stopped at an error) */
 } chunk;
 
 /* One scoring thread. */
 typedef struct worker {
-    const ls_backends *b;    /* its own rule states */
-    ls_arena *arena;         /* where its reasons' text goes */
-    unsigned char *reads;    /* scratch: scheme->ninds flags */
-    const ls_adjustments *decisions;   /* score decisions on appeal; NULL: none */
+    const ls_backends *b;            /* its own rule states */
+    ls_arena *arena;                 /* where its reasons' text goes */
+    unsigned char *reads;            /* scratch: scheme->ninds flags */
+    const ls_adjustments *decisions; /* score decisions on appeal; NULL: none */
 } worker;
 
 /* What the threads of one run share. */
@@ -51,12 +51,12 @@ typedef struct shared {
     ls_run *r;
     ls_stats *st;
     int keep_going;
-    size_t chunk;            /* units per chunk */
+    size_t chunk; /* units per chunk */
     chunk *chunks;
     size_t nchunks;
-    atomic_size_t next;      /* next chunk to hand out */
-    atomic_size_t fail_at;   /* lowest chunk with a rule error (no keep_going) */
-    pthread_mutex_t lock;    /* with `ready`: wakes the sink's thread */
+    atomic_size_t next;    /* next chunk to hand out */
+    atomic_size_t fail_at; /* lowest chunk with a rule error (no keep_going) */
+    pthread_mutex_t lock;  /* with `ready`: wakes the sink's thread */
     pthread_cond_t ready;
 } shared;
 
@@ -127,7 +127,7 @@ static int score_leaf(ls_run *r, const worker *w, chunk *ch, ls_stats *st, int u
     } else if (v < 0) {
         c->score = 0;
         c->clamped = -1;
-    } else if (v > n->points && !n->no_points) {   /* no points: no cap of its own */
+    } else if (v > n->points && !n->no_points) { /* no points: no cap of its own */
         c->score = n->points;
         c->clamped = 1;
     } else {
@@ -155,7 +155,8 @@ static void sum_categories(ls_run *r, int unit)
             else sum += c->score;
         }
         row[i].score = row[i].raw = sum;
-        row[i].state = bad ? LS_CELL_ERROR : any ? LS_CELL_SCORED : LS_CELL_NA;
+        row[i].state = bad ? LS_CELL_ERROR : any ? LS_CELL_SCORED
+                                                 : LS_CELL_NA;
     }
 }
 
@@ -175,10 +176,15 @@ static void total_unit(ls_run *r, int unit)
             continue;
         }
         switch (n->section) {
-        case LS_SEC_MAIN: u->main_raw += c->score; u->applicable += n->points; break;
+        case LS_SEC_MAIN:
+            u->main_raw += c->score;
+            u->applicable += n->points;
+            break;
         case LS_SEC_BONUS: u->bonus_raw += c->score; break;
         case LS_SEC_DEDUCT: u->deduct += c->score; break;
-        case LS_SEC_VETO: if (c->score && u->veto < 0) u->veto = i; break;
+        case LS_SEC_VETO:
+            if (c->score && u->veto < 0) u->veto = i;
+            break;
         }
     }
     if (u->applicable == s->total || u->applicable == 0) {
@@ -382,11 +388,11 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
     }
     for (size_t i = 1; i <= nextra; i++)
         t[i].started = pthread_create(&t[i].t, NULL, thread_main, &t[i]) == 0;
-    work(&sh, &t[0].w);      /* the calling thread too; it finishes what others could not start */
+    work(&sh, &t[0].w); /* the calling thread too; it finishes what others could not start */
     for (size_t i = 1; i <= nextra; i++)
         if (t[i].started) pthread_join(t[i].t, NULL);
     if (sink_started) pthread_join(sink_t, NULL);
-    else if (opts->sink) sink_main(&sa);       /* no thread: after scoring */
+    else if (opts->sink) sink_main(&sa); /* no thread: after scoring */
     pthread_mutex_destroy(&sh.lock);
     pthread_cond_destroy(&sh.ready);
     for (size_t i = 0; i <= nextra; i++) free(t[i].w.reads);

@@ -34,9 +34,9 @@
 #include "ls_selfscore.h"
 
 typedef enum {
-    LS_CELL_SCORED,          /* score holds the result */
-    LS_CELL_NA,              /* the item does not apply to the unit */
-    LS_CELL_ERROR            /* the rule failed (--keep-going) */
+    LS_CELL_SCORED, /* score holds the result */
+    LS_CELL_NA,     /* the item does not apply to the unit */
+    LS_CELL_ERROR   /* the rule failed (--keep-going) */
 } ls_cell_state;
 
 /* One (unit, node) result.  For categories: the sum of applicable
@@ -44,43 +44,43 @@ typedef enum {
  * amount.  For ERROR cells the one reason is the rule's error message. */
 typedef struct ls_cell {
     ls_fixed score;
-    ls_fixed raw;            /* the rule's value rounded, before clamping */
-    unsigned char state;     /* ls_cell_state */
-    signed char clamped;     /* -1 raised to 0, +1 lowered to points, 0 */
-    uint32_t reason0;        /* first reason in run->reasons */
+    ls_fixed raw;        /* the rule's value rounded, before clamping */
+    unsigned char state; /* ls_cell_state */
+    signed char clamped; /* -1 raised to 0, +1 lowered to points, 0 */
+    uint32_t reason0;    /* first reason in run->reasons */
     uint32_t nreasons;
-    uint32_t read0;          /* first indicator index in run->reads */
+    uint32_t read0; /* first indicator index in run->reads */
     uint32_t nread;
 } ls_cell;
 
 typedef struct ls_unit_result {
-    ls_fixed main_raw;       /* sum of applicable MAIN items */
-    ls_fixed applicable;     /* points of applicable MAIN items */
-    ls_fixed main;           /* main_raw, rescaled to the scheme total */
-    int rescaled;            /* 1 when applicable != total */
-    ls_fixed bonus_raw;      /* sum of bonus items */
-    ls_fixed bonus;          /* capped */
-    ls_fixed deduct;         /* sum of deduction-only items */
-    ls_fixed total;          /* main + bonus - deduct, never below 0 */
-    int total_clamped;       /* 1 when the deductions went below 0 */
-    int veto;                /* node index of the first veto that applied, -1 */
-    int band;                /* index into the group's bands */
-    int rank;                /* 1-based within the group, ties shared */
-    int errors;              /* cells in error */
+    ls_fixed main_raw;   /* sum of applicable MAIN items */
+    ls_fixed applicable; /* points of applicable MAIN items */
+    ls_fixed main;       /* main_raw, rescaled to the scheme total */
+    int rescaled;        /* 1 when applicable != total */
+    ls_fixed bonus_raw;  /* sum of bonus items */
+    ls_fixed bonus;      /* capped */
+    ls_fixed deduct;     /* sum of deduction-only items */
+    ls_fixed total;      /* main + bonus - deduct, never below 0 */
+    int total_clamped;   /* 1 when the deductions went below 0 */
+    int veto;            /* node index of the first veto that applied, -1 */
+    int band;            /* index into the group's bands */
+    int rank;            /* 1-based within the group, ties shared */
+    int errors;          /* cells in error */
 } ls_unit_result;
 
 typedef struct ls_run {
     const ls_scheme *scheme;
     const ls_dataset *data;
-    ls_cell *cells;          /* nunits * nnodes, row = unit */
-    ls_unit_result *units;   /* nunits */
-    int **order;             /* per group: unit indices in rank order */
+    ls_cell *cells;        /* nunits * nnodes, row = unit */
+    ls_unit_result *units; /* nunits */
+    int **order;           /* per group: unit indices in rank order */
     size_t *norder;
-    const char **reasons;    /* all reasons, in the arena */
+    const char **reasons; /* all reasons, in the arena */
     size_t nreasons, capreasons;
-    int *reads;              /* indicator indices read, per cell range */
+    int *reads; /* indicator indices read, per cell range */
     size_t nreads, capreads;
-    size_t nerrors;          /* cells in error */
+    size_t nerrors; /* cells in error */
     ls_arena arena;
     /* The year's workflow (docs/year.md), each NULL when not given; set by
      * ls_score_run from its opts, not owned: 自评分, the appeals decided, and
@@ -88,7 +88,7 @@ typedef struct ls_run {
     const ls_selfscore *self;
     const ls_adjustments *adj;
     const struct ls_run *original;
-    ls_arena *arenas;        /* the extra scoring threads' reason text */
+    ls_arena *arenas; /* the extra scoring threads' reason text */
     size_t narenas;
 } ls_run;
 
@@ -112,21 +112,21 @@ typedef struct ls_score_sink {
 } ls_score_sink;
 
 typedef struct ls_score_opts {
-    int keep_going;          /* rule errors mark cells instead of stopping */
+    int keep_going; /* rule errors mark cells instead of stopping */
     /* More scoring threads: extra[0..nextra) are registries bound like
      * the `b` of ls_score_run, one per extra thread (not owned).  With
      * nextra 0 the calling thread scores alone. */
     ls_backends *extra;
     size_t nextra;
-    size_t chunk;            /* units a thread takes at a time; 0 = LS_SCORE_CHUNK */
-    const ls_adjustments *decisions;   /* their score decisions replace the
+    size_t chunk;                    /* units a thread takes at a time; 0 = LS_SCORE_CHUNK */
+    const ls_adjustments *decisions; /* their score decisions replace the
                                           rules' results; NULL: none */
     /* Copied to the run's self, adj and original (not owned) before
      * scoring, so that a sink's views have them too; NULL: none. */
     const ls_selfscore *self;
     const ls_adjustments *adj;
     const struct ls_run *original;
-    const ls_score_sink *sink;   /* may be NULL */
+    const ls_score_sink *sink; /* may be NULL */
 } ls_score_opts;
 
 /* Score every unit, with the rules bound in b (every leaf bound already:

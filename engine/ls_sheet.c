@@ -21,20 +21,20 @@
 static const int right[NCOLS] = {0, 0, 1, 1, 1, 1, 0};
 
 typedef enum {
-    E_ROW,       /* cells in the columns */
-    E_NOTE,      /* a line starting at the 考核项目 column (under an item) */
-    E_TEXT       /* a line starting at the left margin ("" = blank line) */
+    E_ROW,  /* cells in the columns */
+    E_NOTE, /* a line starting at the 考核项目 column (under an item) */
+    E_TEXT  /* a line starting at the left margin ("" = blank line) */
 } entry_kind;
 
 typedef struct entry {
     entry_kind kind;
-    char *cell[NCOLS];       /* E_ROW: owned, NULL = empty; else cell[0] */
+    char *cell[NCOLS]; /* E_ROW: owned, NULL = empty; else cell[0] */
 } entry;
 
 typedef struct sheet {
     entry *v;
     size_t n, cap;
-    int self;                /* the 自评分 columns show */
+    int self; /* the 自评分 columns show */
 } sheet;
 
 static entry *add_entry(sheet *sh, entry_kind kind)
@@ -128,7 +128,7 @@ static void sheet_print(const sheet *sh, FILE *out)
         for (int c = 0; c < NCOLS; c++) {
             if (!sh->self && (c == COL_SELF || c == COL_SELF + 1)) continue;
             const char *s = e->cell[c] ? e->cell[c] : "";
-            int hang = right[c] ? tail[c] - tail_width(s) : 0;   /* room for a tail */
+            int hang = right[c] ? tail[c] - tail_width(s) : 0; /* room for a tail */
             int gap = w[c] - ls_display_width(s) - hang;
             if (c) pending += 2;
             if (right[c]) pending += gap;
@@ -296,7 +296,7 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
         add_summary(sh, "扣分", ls_dec_format(ur->deduct, s->digits, a), NULL);
     if (has_section(s, LS_SEC_VETO)) {
         note = ls_explain_unit_note(r, unit, LS_NOTE_VETO);
-        if (note) add_line_own(sh, E_TEXT, "", note);   /* "一票否决：<item>：<reasons>" */
+        if (note) add_line_own(sh, E_TEXT, "", note); /* "一票否决：<item>：<reasons>" */
         else add_summary(sh, "一票否决", "无", NULL);
     }
     add_summary(sh, "总分", ls_dec_format(ur->total, s->digits, a),
@@ -384,5 +384,6 @@ int ls_sheet_find_unit(const ls_scheme *s, const char *key, ls_errors *err)
         return ls_errorf(err, NULL, 0, 0, "no unit '%s' in the scheme (did you mean '%s' (%s)?)",
                          key, near->id, near->name);
     return ls_errorf(err, NULL, 0, 0, "no unit '%s' in the scheme (a unit is named by its id "
-                                      "or its full name)", key);
+                                      "or its full name)",
+                     key);
 }

@@ -12,9 +12,9 @@
 struct ls_stats {
     const ls_scheme *s;
     const ls_dataset *d;
-    ls_stat *cache;          /* ngroups * ninds */
-    atomic_uchar *done;      /* cache[k] is complete (release/acquire) */
-    pthread_mutex_t lock;    /* held while computing */
+    ls_stat *cache;       /* ngroups * ninds */
+    atomic_uchar *done;   /* cache[k] is complete (release/acquire) */
+    pthread_mutex_t lock; /* held while computing */
 };
 
 ls_stats *ls_stats_new(const ls_scheme *s, const ls_dataset *d)
@@ -90,11 +90,19 @@ int ls_stats_rank(ls_stats *st, int unit, int ind, int descending)
     const ls_stat *r = ls_stats_get(st, st->s->units[unit].group, ind);
     /* Count values strictly better: binary search in the sorted list. */
     size_t lo = 0, hi = r->count;
-    if (descending) {          /* first index with sorted[i] <= v */
-        while (lo < hi) { size_t m = (lo + hi) / 2; if (r->sorted[m] > v->num) lo = m + 1; else hi = m; }
+    if (descending) { /* first index with sorted[i] <= v */
+        while (lo < hi) {
+            size_t m = (lo + hi) / 2;
+            if (r->sorted[m] > v->num) lo = m + 1;
+            else hi = m;
+        }
         return (int)lo + 1;
     }
     /* ascending rank: values strictly lower = count - (first index with sorted[i] < v) */
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (r->sorted[m] >= v->num) lo = m + 1; else hi = m; }
+    while (lo < hi) {
+        size_t m = (lo + hi) / 2;
+        if (r->sorted[m] >= v->num) lo = m + 1;
+        else hi = m;
+    }
     return (int)(r->count - lo) + 1;
 }

@@ -20,9 +20,9 @@
 #include "ls_scheme.h"
 
 typedef struct ls_stat {
-    size_t count;            /* units of the group with a value */
+    size_t count; /* units of the group with a value */
     double min, max, mean, sum;
-    double *sorted;          /* values, descending (count of them) */
+    double *sorted; /* values, descending (count of them) */
 } ls_stat;
 
 typedef struct ls_stats ls_stats;

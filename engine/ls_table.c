@@ -28,8 +28,8 @@ const char *ls_category_short(size_t i, char *buf)
 /* A table of owned cells, row 0 the header. */
 typedef struct table {
     size_t ncols, nrows, cap;
-    char **cells;            /* nrows * ncols */
-    const int *right;        /* per column: right-aligned */
+    char **cells;     /* nrows * ncols */
+    const int *right; /* per column: right-aligned */
 } table;
 
 static void t_add(table *t, size_t row, size_t col, const char *s)

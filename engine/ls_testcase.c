@@ -140,7 +140,7 @@ static int item_node(ls_testcase *C, const ls_scheme *s, ls_node *nd)
     if (nd->section == LS_SEC_VETO) {
         if (v) rc = ls_yr_error(&r, v, "veto items have no points");
     } else if (!v && nd->section != LS_SEC_MAIN) {
-        nd->no_points = 1;             /* a bonus/deduction item without a cap of its own */
+        nd->no_points = 1; /* a bonus/deduction item without a cap of its own */
     } else if (!v) {
         rc =
             ls_yr_error(&r, C->rule_n, "a case testing one item needs its 'points' (the item's full points)");
@@ -292,7 +292,7 @@ static int single_scheme(ls_testcase *C)
     if (ts) {
         s = ls_xmalloc(sizeof *s);
         view_init(s, ts->s);
-        ls_strmap_init(&s->node_ix);  /* the tree is the case's: never free the scheme's map */
+        ls_strmap_init(&s->node_ix); /* the tree is the case's: never free the scheme's map */
         s->path = C->F->path;        /* params are positioned in the test file */
         C->own = LS_CASE_ITEM_VIEW;
     } else {
@@ -390,9 +390,15 @@ static int made_up_unit(ls_testcase *C, const ls_ynode *un, int in_cohort, ls_un
             if (ls_yr_expect_seq(&r, v, "'flags'")) rc = -1;
             for (size_t i = 0; v->kind == LS_YSEQ && i < v->n; i++) {
                 const char *f;
-                if (ls_yr_text(&r, v->items[i], "flags", &f)) { rc = -1; continue; }
+                if (ls_yr_text(&r, v->items[i], "flags", &f)) {
+                    rc = -1;
+                    continue;
+                }
                 int k = find_flag(s, f);
-                if (k >= 0) { u->flags |= 1ULL << k; continue; }
+                if (k >= 0) {
+                    u->flags |= 1ULL << k;
+                    continue;
+                }
                 ls_buf b;
                 ls_buf_init(&b);
                 for (size_t j = 0; j < s->nflags; j++) ls_buf_printf(&b, "%s%s", j ? ", " : "", s->flags[j]);
@@ -425,7 +431,8 @@ static int registry_unit(ls_testcase *C, const ls_ynode *n)
     if (ls_yr_text(&r, n, "unit", &id)) return -1;
     if (!C->F->ts)
         return ls_yr_error(&r, n, "unit '%s' of a registry: this file names no scheme (give 'scheme:' at the "
-                                  "top), or make a unit up with {group: ..., flags: [...]}", id);
+                                  "top), or make a unit up with {group: ..., flags: [...]}",
+                           id);
     const ls_scheme *s = C->F->ts->s;
     int u = ls_scheme_find_unit(s, id);
     if (u >= 0) return u;
@@ -433,11 +440,15 @@ static int registry_unit(ls_testcase *C, const ls_ynode *n)
     size_t bestd = 3;
     for (size_t i = 0; i < s->nunits; i++) {
         size_t d = ls_edit_distance(id, s->units[i].id);
-        if (d < bestd) { bestd = d; best = s->units[i].id; }
+        if (d < bestd) {
+            bestd = d;
+            best = s->units[i].id;
+        }
     }
     if (best) return ls_yr_error(&r, n, "unknown unit '%s' (did you mean '%s'?)", id, best);
     return ls_yr_error(&r, n, "unknown unit '%s': it is not in the scheme's registry (to make a unit up, "
-                              "write {group: ..., flags: [...]})", id);
+                              "write {group: ..., flags: [...]})",
+                       id);
 }
 
 /* Every unit of the registry, with their data files' rows. */
@@ -489,7 +500,10 @@ static int case_units(ls_testcase *C)
                 if (ls_yr_check_keys(&r, e, keys, "a registry unit of the cohort ({unit: ID, data: {...}})"))
                     rc = -1;
                 int k = registry_unit(C, reg);
-                if (k < 0) { rc = -1; continue; }
+                if (k < 0) {
+                    rc = -1;
+                    continue;
+                }
                 *u = C->F->ts->s->units[k];
                 C->rows[C->nunits] = k;
                 C->given[C->nunits] = ls_ymap_get(e, "data");
@@ -579,7 +593,6 @@ int ls_testcase_parse(ls_testcase *C, size_t index)
     if (ls_expect_parse(C)) rc = -1;
     return rc;
 }
-
 
 /* ---- a case's life ---------------------------------------------------------------- */
 

@@ -32,12 +32,12 @@
 
 /* A scheme named by test files, loaded once per run. */
 typedef struct ls_testscheme {
-    char *path;                  /* normalised */
-    ls_scheme *s;                /* NULL when it failed to load */
-    ls_scheme view;              /* s with the units of the case being run */
-    ls_backends b;               /* bound to view */
-    int bound;                   /* 0 not yet, 1 bound, -1 binding failed */
-    ls_errors errs;              /* why loading or binding failed */
+    char *path;     /* normalised */
+    ls_scheme *s;   /* NULL when it failed to load */
+    ls_scheme view; /* s with the units of the case being run */
+    ls_backends b;  /* bound to view */
+    int bound;      /* 0 not yet, 1 bound, -1 binding failed */
+    ls_errors errs; /* why loading or binding failed */
 } ls_testscheme;
 
 typedef struct ls_testrunner {
@@ -46,7 +46,7 @@ typedef struct ls_testrunner {
     ls_coverage cov;
     ls_testscheme **schemes;
     size_t nschemes;
-    ls_strlist plugins;          /* "plugin.function" of items bound */
+    ls_strlist plugins; /* "plugin.function" of items bound */
     size_t passed, failed, broken_files;
 } ls_testrunner;
 
@@ -55,21 +55,21 @@ typedef struct ls_testfile {
     const char *path;
     char *dir;
     ls_ydoc doc;
-    ls_testscheme *ts;           /* NULL: no scheme */
-    ls_dataset *data;            /* the registry's data (`data:`), or NULL */
-    const ls_ynode *defaults;    /* values of every made-up unit, or NULL */
-    const char *defaults_path;   /* the file they are written in */
-    ls_ydoc defaults_doc;        /* `defaults: FILE` */
+    ls_testscheme *ts;         /* NULL: no scheme */
+    ls_dataset *data;          /* the registry's data (`data:`), or NULL */
+    const ls_ynode *defaults;  /* values of every made-up unit, or NULL */
+    const char *defaults_path; /* the file they are written in */
+    ls_ydoc defaults_doc;      /* `defaults: FILE` */
     double tol;
-    ls_buf out;                  /* the report of the file's cases */
+    ls_buf out; /* the report of the file's cases */
     size_t passed, failed;
 } ls_testfile;
 
 /* Which scheme a case runs on, and so what it owns. */
 typedef enum {
-    LS_CASE_FILE_SCHEME,         /* the file's view (owns nothing) */
-    LS_CASE_ITEM_VIEW,           /* a view of the file's scheme with one item */
-    LS_CASE_BUILT                /* one item, and a scheme built here */
+    LS_CASE_FILE_SCHEME, /* the file's view (owns nothing) */
+    LS_CASE_ITEM_VIEW,   /* a view of the file's scheme with one item */
+    LS_CASE_BUILT        /* one item, and a scheme built here */
 } ls_case_scheme;
 
 typedef struct ls_testcase {
@@ -79,8 +79,8 @@ typedef struct ls_testcase {
     const char *name;
     const ls_ynode *unit_n, *cohort_n, *data_n, *expect_n, *rule_n;
     double tol;
-    ls_errors errs;              /* problems in the test file */
-    ls_arena arena;              /* strings of the case */
+    ls_errors errs; /* problems in the test file */
+    ls_arena arena; /* strings of the case */
     /* the scheme the case runs on */
     ls_scheme *s;
     ls_backends *b;
@@ -89,20 +89,20 @@ typedef struct ls_testcase {
     /* the units scored */
     ls_unit *units;
     size_t nunits;
-    int *rows;                   /* row in F->data, -1 for made-up units */
-    const ls_ynode **given;      /* each unit's values in the test file */
-    int target;                  /* the unit of a one-unit case, or -1 */
+    int *rows;              /* row in F->data, -1 for made-up units */
+    const ls_ynode **given; /* each unit's values in the test file */
+    int target;             /* the unit of a one-unit case, or -1 */
     /* expectations */
     ls_expect *x;
     size_t nx, capx;
     /* results */
     ls_dataset *d;
     ls_run *r;
-    ls_errors rerrs;             /* rule errors of the run */
-    ls_buf *out;                 /* details of failed expectations */
+    ls_errors rerrs; /* rule errors of the run */
+    ls_buf *out;     /* details of failed expectations */
     int nfail;
-    unsigned char *shown;        /* per unit: its score details were printed */
-    uint64_t shown_groups;       /* bit g: the ranking of group g was printed */
+    unsigned char *shown;  /* per unit: its score details were printed */
+    uint64_t shown_groups; /* bit g: the ranking of group g was printed */
 } ls_testcase;
 
 /* The scheme at (normalised) path, loaded on first use and kept in R

@@ -60,7 +60,7 @@ void ls_testcheck_put_diags(ls_buf *b, const ls_errors *e, const char *indent, i
 {
     size_t *ord = ls_xmalloc((e->n ? e->n : 1) * sizeof *ord);
     for (size_t i = 0; i < e->n; i++) ord[i] = i;
-    for (size_t i = 1; sorted && i < e->n; i++)     /* a case has a few messages */
+    for (size_t i = 1; sorted && i < e->n; i++) /* a case has a few messages */
         for (size_t j = i; j > 0 && diag_cmp(e, ord[j - 1], ord[j]) > 0; j--) {
             size_t t = ord[j];
             ord[j] = ord[j - 1];
@@ -71,7 +71,7 @@ void ls_testcheck_put_diags(ls_buf *b, const ls_errors *e, const char *indent, i
         char *m = ls_diag_format(&e->v[i]);
         ls_buf_puts(b, indent);
         for (const char *p = m; *p; p++) {
-            if (*p == '\t') ls_buf_puts(b, "  ");   /* tracebacks: the indent is ours */
+            if (*p == '\t') ls_buf_puts(b, "  "); /* tracebacks: the indent is ours */
             else ls_buf_add(b, p, 1);
             if (*p == '\n' && p[1]) ls_buf_puts(b, indent);
         }
@@ -251,7 +251,8 @@ static void unit_context(ls_testcase *C, int u, int with_total)
         const ls_node *nd = &s->nodes[i];
         const ls_cell *c = ls_run_cell(r, (size_t)u, (size_t)i);
         ls_buf *into = nd->section == LS_SEC_MAIN ? &lost : nd->section == LS_SEC_BONUS ? &bonus
-                     : nd->section == LS_SEC_DEDUCT ? &deduct : NULL;
+                                                        : nd->section == LS_SEC_DEDUCT  ? &deduct
+                                                                                        : NULL;
         if (!into || c->state == LS_CELL_NA) continue;
         if (c->state == LS_CELL_SCORED &&
             (nd->section == LS_SEC_MAIN ? c->score >= nd->points : c->score == 0))
@@ -406,11 +407,11 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
     case LS_EXP_ITEM: {
         const ls_cell *c = ls_run_cell(r, (size_t)x->unit, (size_t)x->node);
         const char *actual = ls_explain_score(r, (size_t)x->unit, (size_t)x->node, a);
-        int ok = c->state == LS_CELL_NA ? x->item == LS_ITEM_NA
-               : c->state == LS_CELL_ERROR ? 0
-               : x->item == LS_ITEM_VETOED ? c->score != 0
-               : x->item == LS_ITEM_NOT_VETOED ? c->score == 0
-               : x->item == LS_ITEM_SCORE && num_eq(C, x->num, c->score);
+        int ok = c->state == LS_CELL_NA          ? x->item == LS_ITEM_NA
+                 : c->state == LS_CELL_ERROR     ? 0
+                 : x->item == LS_ITEM_VETOED     ? c->score != 0
+                 : x->item == LS_ITEM_NOT_VETOED ? c->score == 0
+                                                 : x->item == LS_ITEM_SCORE && num_eq(C, x->num, c->score);
         if (ok) return;
         fail_head(C, x);
         want = expected_text(C, x);
@@ -420,7 +421,10 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
     }
     case LS_EXP_REASONS: {
         char *e = ls_explain_cell(r, (size_t)x->unit, (size_t)x->node);
-        if (has_phrases(e, x->val)) { free(e); return; }
+        if (has_phrases(e, x->val)) {
+            free(e);
+            return;
+        }
         fail_head(C, x);
         want = phrases_text(x->val, "（无扣分理由）");
         put_expected_actual(C, want, *e ? e : "（无）");
@@ -432,7 +436,8 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
     case LS_EXP_TOTAL:
     case LS_EXP_BONUS:
     case LS_EXP_DEDUCT: {
-        ls_fixed v = x->kind == LS_EXP_TOTAL ? ur->total : x->kind == LS_EXP_BONUS ? ur->bonus : ur->deduct;
+        ls_fixed v = x->kind == LS_EXP_TOTAL ? ur->total : x->kind == LS_EXP_BONUS ? ur->bonus
+                                                                                   : ur->deduct;
         if (num_eq(C, x->num, v)) return;
         fail_head(C, x);
         want = expected_text(C, x);
@@ -456,9 +461,9 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
         cohort_table(C, C->units[x->unit].group);
         break;
     case LS_EXP_VETO: {
-        int ok = x->veto == LS_VETO_NONE ? ur->veto < 0
-               : x->veto == LS_VETO_ANY ? ur->veto >= 0
-               : ur->veto == x->node;
+        int ok = x->veto == LS_VETO_NONE  ? ur->veto < 0
+                 : x->veto == LS_VETO_ANY ? ur->veto >= 0
+                                          : ur->veto == x->node;
         if (ok) return;
         fail_head(C, x);
         want = x->veto == LS_VETO_BY_NODE
@@ -472,7 +477,10 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
     }
     case LS_EXP_NOTES: {
         char *n = ls_explain_unit(r, (size_t)x->unit);
-        if (has_phrases(n, x->val)) { free(n); return; }
+        if (has_phrases(n, x->val)) {
+            free(n);
+            return;
+        }
         fail_head(C, x);
         want = phrases_text(x->val, "（无说明）");
         put_expected_actual(C, want, *n ? n : "（无）");
@@ -507,7 +515,10 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
             int hit = has_phrases(m, x->val);
             ls_buf_printf(&all, "%s%s", all.n ? "\n" : "", m);
             free(m);
-            if (hit) { ls_buf_cleanup(&all); return; }
+            if (hit) {
+                ls_buf_cleanup(&all);
+                return;
+            }
         }
         fail_head(C, x);
         want = phrases_text(x->val, "");
@@ -521,7 +532,6 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
     free(want);
     free(got);
 }
-
 
 void ls_testcheck_case(ls_testcase *C)
 {

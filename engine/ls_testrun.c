@@ -228,7 +228,11 @@ static int file_header(ls_testfile *F, ls_errors *err, const ls_ynode **cases)
         for (size_t i = 0; i < n; i++) {
             const char *rel;
             const ls_ynode *it = list->kind == LS_YSEQ ? list->items[i] : list;
-            if (ls_yr_text(&r, it, "data", &rel)) { bad = 1; paths[i] = ls_xstrdup(""); continue; }
+            if (ls_yr_text(&r, it, "data", &rel)) {
+                bad = 1;
+                paths[i] = ls_xstrdup("");
+                continue;
+            }
             paths[i] = ls_path_join(F->dir, rel);
             if (access(paths[i], R_OK) != 0)
                 bad = ls_yr_error(&r, it, "data file '%s' not found (looked for %s)", rel, paths[i]);
@@ -344,7 +348,8 @@ static size_t coverage_report(ls_testrunner *R, FILE *out)
     else fprintf(out, _("  %6s  total  (%d/%d lines)\n"), pct_text(tran, tcode, pb, sizeof pb), tran, tcode);
     for (size_t i = 0; i < R->plugins.n; i++)
         fprintf(out, _("  C plugin %s: coverage not applicable (compiled code is not traced; "
-                     "its items are tested by the cases like any other)\n"), R->plugins.v[i]);
+                       "its items are tested by the cases like any other)\n"),
+                R->plugins.v[i]);
     if (below)
         fprintf(out, _("coverage below the minimum of %g%%: %zu script%s\n"), min, below, below == 1 ? "" : "s");
     return below;
@@ -390,4 +395,3 @@ out:
     ls_coverage_cleanup(&R->cov);
     return rc;
 }
-

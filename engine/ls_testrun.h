@@ -39,21 +39,21 @@
 #include "ls_error.h"
 
 typedef struct ls_test_opts {
-    const char *const *paths;     /* test files, or directories searched for
+    const char *const *paths; /* test files, or directories searched for
                                      *.test.yaml (recursively); none: "." */
     size_t npaths;
-    int verbose;                  /* one line per case, not only failures */
-    int coverage;                 /* report line coverage of rule scripts */
-    double min_coverage;          /* percent; a script below fails the run
+    int verbose;                     /* one line per case, not only failures */
+    int coverage;                    /* report line coverage of rule scripts */
+    double min_coverage;             /* percent; a script below fails the run
                                      (and turns coverage on); < 0: none */
-    const char *const *plugin_paths;   /* --plugin-path, in order */
+    const char *const *plugin_paths; /* --plugin-path, in order */
     size_t nplugin_paths;
-    long max_instructions;        /* Lua budget per call; 0: scheme's/default */
-    long max_memory_mb;           /* per Lua state; 0: scheme's/default */
-    const char *const *allow_dirs;     /* --allow-dir: where the files a scheme
+    long max_instructions;         /* Lua budget per call; 0: scheme's/default */
+    long max_memory_mb;            /* per Lua state; 0: scheme's/default */
+    const char *const *allow_dirs; /* --allow-dir: where the files a scheme
                                           names may also come from (ls_scope.h) */
     size_t nallow_dirs;
-    double max_seconds;           /* CPU seconds per Lua call; 0: default */
+    double max_seconds; /* CPU seconds per Lua call; 0: default */
 } ls_test_opts;
 
 /* Options with their defaults: no paths, quiet, no coverage, no minimum. */

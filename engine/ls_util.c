@@ -135,14 +135,17 @@ char *ls_dirname(const char *path)
 char *ls_path_join(const char *dir, const char *rel)
 {
     char *joined = rel[0] == '/' || !dir || !strcmp(dir, ".") ? ls_xstrdup(rel)
-                                                               : ls_format("%s/%s", dir, rel);
+                                                              : ls_format("%s/%s", dir, rel);
     int abs = joined[0] == '/';
     char **parts = ls_xmalloc((strlen(joined) / 2 + 2) * sizeof *parts);
     size_t np = 0;
     char *save = NULL;
     for (char *t = strtok_r(joined, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
         if (!strcmp(t, ".")) continue;
-        if (!strcmp(t, "..") && np > 0 && strcmp(parts[np - 1], "..")) { np--; continue; }
+        if (!strcmp(t, "..") && np > 0 && strcmp(parts[np - 1], "..")) {
+            np--;
+            continue;
+        }
         if (!strcmp(t, "..") && abs && np == 0) continue;
         parts[np++] = t;
     }
@@ -165,11 +168,23 @@ static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
     unsigned c = s[0];
     size_t n;
     unsigned min;
-    if (c < 0x80) { *cp = c; return 1; }
-    if (c >= 0xC2 && c <= 0xDF) { n = 2; min = 0x80; c &= 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 3; min = 0x800; c &= 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 4; min = 0x10000; c &= 0x07; }
-    else return 0;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        min = 0x80;
+        c &= 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        min = 0x800;
+        c &= 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        min = 0x10000;
+        c &= 0x07;
+    } else return 0;
     if (len < n) return 0;
     for (size_t i = 1; i < n; i++) {
         if ((s[i] & 0xC0) != 0x80) return 0;
@@ -218,7 +233,10 @@ const char *ls_excerpt(const char *s, size_t max, char *buf, size_t size)
 {
     size_t o = 0, i = 0, len = strlen(s);
     int cut = 0;
-    if (size < 8) { if (size) buf[0] = '\0'; return buf; }
+    if (size < 8) {
+        if (size) buf[0] = '\0';
+        return buf;
+    }
     while (i < len) {
         char tmp[8];
         size_t in = 1, out;
@@ -227,20 +245,28 @@ const char *ls_excerpt(const char *s, size_t max, char *buf, size_t size)
         if (c == '\n') out = (size_t)snprintf(tmp, sizeof tmp, "\\n");
         else if (c == '\t') out = (size_t)snprintf(tmp, sizeof tmp, "\\t");
         else if (c < 0x20 || c == 0x7F) out = (size_t)snprintf(tmp, sizeof tmp, "\\x%02X", c);
-        else if (c < 0x80) { tmp[0] = (char)c; out = 1; }
-        else if ((in = utf8_decode((const unsigned char *)s + i, len - i, &cp)) != 0) {
+        else if (c < 0x80) {
+            tmp[0] = (char)c;
+            out = 1;
+        } else if ((in = utf8_decode((const unsigned char *)s + i, len - i, &cp)) != 0) {
             memcpy(tmp, s + i, in);
             out = in;
         } else {
             in = 1;
             out = (size_t)snprintf(tmp, sizeof tmp, "\\x%02X", c);
         }
-        if (i + in > max || o + out + 4 > size) { cut = 1; break; }
+        if (i + in > max || o + out + 4 > size) {
+            cut = 1;
+            break;
+        }
         memcpy(buf + o, tmp, out);
         o += out;
         i += in;
     }
-    if (cut) { memcpy(buf + o, "...", 3); o += 3; }
+    if (cut) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
     buf[o] = '\0';
     return buf;
 }
@@ -264,7 +290,9 @@ void ls_utf8_fix_tail(char *s)
     while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80) start--;
     if (start == 0) return;
     unsigned char lead = (unsigned char)s[start - 1];
-    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3
+                                 : lead >= 0xC0   ? 2
+                                                  : 1;
     if (len - (start - 1) < need) s[start - 1] = '\0';
 }
 
@@ -276,7 +304,11 @@ int ls_display_width(const char *s)
     while (i < len) {
         unsigned cp;
         size_t n = utf8_decode(u + i, len - i, &cp);
-        if (!n) { w++; i++; continue; }
+        if (!n) {
+            w++;
+            i++;
+            continue;
+        }
         int cw = wcwidth((wchar_t)cp);
         /* Without a UTF-8 locale wcwidth knows only ASCII: fall back to
          * the East Asian wide ranges that matter for Chinese text. */
@@ -288,7 +320,8 @@ int ls_display_width(const char *s)
                                    (cp >= 0xFF00 && cp <= 0xFF60) ||
                                    (cp >= 0xFFE0 && cp <= 0xFFE6) ||
                                    (cp >= 0x20000 && cp <= 0x3FFFD)))
-                     ? 2 : 1;
+                     ? 2
+                     : 1;
         w += cw;
         i += n;
     }
@@ -320,7 +353,10 @@ static int decode_cps(const char *s, unsigned *cp)
     int n = 0;
     while (*p) {
         if (n == 64) return -1;
-        unsigned c = *p, need = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 9;
+        unsigned c = *p, need = c < 0x80 ? 0 : c >= 0xF0 ? 3
+                                           : c >= 0xE0   ? 2
+                                           : c >= 0xC0   ? 1
+                                                         : 9;
         if (need == 9) return -1;
         c &= need ? 0x3Fu >> need : 0x7Fu;
         for (unsigned k = 1; k <= need; k++) {
@@ -353,7 +389,11 @@ size_t ls_edit_distance_cp(const char *a, const char *b)
 }
 
 void ls_buf_init(ls_buf *b) { memset(b, 0, sizeof *b); }
-void ls_buf_cleanup(ls_buf *b) { free(b->p); memset(b, 0, sizeof *b); }
+void ls_buf_cleanup(ls_buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
 
 void ls_buf_add(ls_buf *b, const char *s, size_t n)
 {

@@ -15,21 +15,21 @@
 void *ls_xmalloc(size_t n);
 void *ls_xcalloc(size_t n, size_t size);
 void *ls_xrealloc(void *p, size_t n);
-char *ls_xstrdup(const char *s);              /* caller frees */
-char *ls_xstrndup(const char *s, size_t n);   /* caller frees */
-char *ls_format(const char *fmt, ...)         /* caller frees */
+char *ls_xstrdup(const char *s);            /* caller frees */
+char *ls_xstrndup(const char *s, size_t n); /* caller frees */
+char *ls_format(const char *fmt, ...)       /* caller frees */
     __attribute__((format(printf, 1, 2)));
 char *ls_vformat(const char *fmt, va_list ap); /* caller frees */
 
 /* Make room for one more element in the growable array p holding n of cap
  * elements: when full, cap doubles (starting at first) and p is
  * reallocated.  Every growable array of the engine grows this way. */
-#define LS_GROW(p, n, cap, first)                                      \
-    do {                                                               \
-        if ((n) == (cap)) {                                            \
-            (cap) = (cap) ? 2 * (cap) : (first);                       \
-            (p) = ls_xrealloc((p), (cap) * sizeof *(p));               \
-        }                                                              \
+#define LS_GROW(p, n, cap, first)                        \
+    do {                                                 \
+        if ((n) == (cap)) {                              \
+            (cap) = (cap) ? 2 * (cap) : (first);         \
+            (p) = ls_xrealloc((p), (cap) * sizeof *(p)); \
+        }                                                \
     } while (0)
 
 /* Two numbers computed in double (a rule's value against a bound, an

@@ -25,8 +25,14 @@ int ls_vtype_parse(const char *s, ls_vtype *out)
             *out = (ls_vtype)i;
             return 0;
         }
-    if (!strcmp(s, "enumeration")) { *out = LS_T_ENUM; return 0; }
-    if (!strcmp(s, "bool")) { *out = LS_T_BOOLEAN; return 0; }
+    if (!strcmp(s, "enumeration")) {
+        *out = LS_T_ENUM;
+        return 0;
+    }
+    if (!strcmp(s, "bool")) {
+        *out = LS_T_BOOLEAN;
+        return 0;
+    }
     return -1;
 }
 
@@ -83,8 +89,9 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
     case LS_T_INTEGER:
     case LS_T_NUMBER:
     case LS_T_PERCENT: {
-        const char *what = spec->type == LS_T_INTEGER ? _("an integer")
-                           : spec->type == LS_T_NUMBER ? _("a number") : _("a percentage");
+        const char *what = spec->type == LS_T_INTEGER  ? _("an integer")
+                           : spec->type == LS_T_NUMBER ? _("a number")
+                                                       : _("a percentage");
         char tmp[64];
         const char *s = text;
         size_t len = strlen(text);
@@ -95,7 +102,8 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
         }
         if (!plain) {
             snprintf(msg, msgsize, _("expected %s, found the quoted string \"%.*s\" "
-                     "(write numbers without quotes)"), what, CLIP(text));
+                                     "(write numbers without quotes)"),
+                     what, CLIP(text));
             return -1;
         }
         if (looks_nonfinite(s)) {
@@ -128,15 +136,21 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             else snprintf(msg, msgsize, _("value %.*s is out of range %s..%s"), CLIP(text), a, b);
             return -1;
         }
-        out->num = d == 0 ? 0 : d;   /* no -0 */
+        out->num = d == 0 ? 0 : d; /* no -0 */
         break;
     }
     case LS_T_BOOLEAN: {
         static const char *const yes[] = {"true", "yes", "是", "1", "True", "TRUE", "Yes", "YES", "y", "Y"};
         static const char *const no[] = {"false", "no", "否", "0", "False", "FALSE", "No", "NO", "n", "N"};
         for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-            if (!strcmp(text, yes[i])) { out->num = 1; goto ok; }
-            if (!strcmp(text, no[i])) { out->num = 0; goto ok; }
+            if (!strcmp(text, yes[i])) {
+                out->num = 1;
+                goto ok;
+            }
+            if (!strcmp(text, no[i])) {
+                out->num = 0;
+                goto ok;
+            }
         }
         snprintf(msg, msgsize, _("expected true or false (是/否), found '%.*s'"), CLIP(text));
         return -1;
@@ -169,12 +183,12 @@ const char *ls_value_format(const ls_value *v, char *buf, size_t size)
 {
     if (!v->set) snprintf(buf, size, _("(none)"));
     else switch ((ls_vtype)v->type) {
-    case LS_T_BOOLEAN: snprintf(buf, size, "%s", v->num != 0 ? "是" : "否"); break;
-    case LS_T_ENUM:
-    case LS_T_TEXT: snprintf(buf, size, "%s", v->str); break;
-    case LS_T_PERCENT: snprintf(buf, size, "%.15g%%", v->num); break;
-    default: fmt_num(v->num, buf, size); break;
-    }
+        case LS_T_BOOLEAN: snprintf(buf, size, "%s", v->num != 0 ? "是" : "否"); break;
+        case LS_T_ENUM:
+        case LS_T_TEXT: snprintf(buf, size, "%s", v->str); break;
+        case LS_T_PERCENT: snprintf(buf, size, "%.15g%%", v->num); break;
+        default: fmt_num(v->num, buf, size); break;
+        }
     return buf;
 }
 

@@ -13,19 +13,19 @@
 #include <stddef.h>
 
 typedef enum {
-    LS_T_INTEGER,   /* whole numbers: 3, -1 */
-    LS_T_NUMBER,    /* decimals: 0.5 */
-    LS_T_PERCENT,   /* percentage points 0..100: 92.5 or "92.5%" */
-    LS_T_BOOLEAN,   /* true/false, 是/否, yes/no, 1/0 */
-    LS_T_ENUM,      /* one of a declared list of words */
-    LS_T_TEXT       /* free text */
+    LS_T_INTEGER, /* whole numbers: 3, -1 */
+    LS_T_NUMBER,  /* decimals: 0.5 */
+    LS_T_PERCENT, /* percentage points 0..100: 92.5 or "92.5%" */
+    LS_T_BOOLEAN, /* true/false, 是/否, yes/no, 1/0 */
+    LS_T_ENUM,    /* one of a declared list of words */
+    LS_T_TEXT     /* free text */
 } ls_vtype;
 
 typedef struct ls_value {
-    unsigned char set;     /* 0: no value */
-    unsigned char type;    /* ls_vtype, as declared by the indicator */
-    double num;            /* INTEGER, NUMBER, PERCENT; BOOLEAN 0/1; ENUM index */
-    const char *str;       /* ENUM: the choice; TEXT: the text (not owned) */
+    unsigned char set;  /* 0: no value */
+    unsigned char type; /* ls_vtype, as declared by the indicator */
+    double num;         /* INTEGER, NUMBER, PERCENT; BOOLEAN 0/1; ENUM index */
+    const char *str;    /* ENUM: the choice; TEXT: the text (not owned) */
 } ls_value;
 
 /* Name of a type as written in schemes ("integer", ...). */
@@ -38,7 +38,7 @@ typedef struct ls_vspec {
     ls_vtype type;
     int has_min, has_max;
     double min, max;
-    const char *const *choices;   /* ENUM */
+    const char *const *choices; /* ENUM */
     size_t nchoices;
 } ls_vspec;
 

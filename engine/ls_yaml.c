@@ -16,7 +16,7 @@
 
 typedef struct frame {
     ls_ynode *node;
-    ls_ynode **tmp;     /* children collected so far (heap) */
+    ls_ynode **tmp; /* children collected so far (heap) */
     size_t n, cap;
 } frame;
 
@@ -68,8 +68,14 @@ static const char *content_end(const char *p, const char *end)
 {
     char q = 0;
     for (const char *c = p; c < end; c++) {
-        if (q) { if (*c == q) q = 0; continue; }
-        if (*c == '"' || *c == '\'') { if (c == p || c[-1] == ' ' || c[-1] == ':' || c[-1] == '[' || c[-1] == ',') q = *c; continue; }
+        if (q) {
+            if (*c == q) q = 0;
+            continue;
+        }
+        if (*c == '"' || *c == '\'') {
+            if (c == p || c[-1] == ' ' || c[-1] == ':' || c[-1] == '[' || c[-1] == ',') q = *c;
+            continue;
+        }
         if (*c == '#' && (c == p || c[-1] == ' ' || c[-1] == '\t')) return c;
     }
     return end;
@@ -91,9 +97,12 @@ static int scan_fullwidth(const char *path, const char *ls, const char *le, int 
                          "(switch the input method to half-width)");
     const char *e = content_end(p, le);
     const char *k = p;
-    if (k < e && *k == '-' && k + 1 < e && k[1] == ' ') { k += 2; while (k < e && *k == ' ') k++; }
+    if (k < e && *k == '-' && k + 1 < e && k[1] == ' ') {
+        k += 2;
+        while (k < e && *k == ' ') k++;
+    }
     /* a key at the start of the line, or after '{' or ',' in a flow mapping */
-    for (const char *start = k; start; ) {
+    for (const char *start = k; start;) {
         const char *key = start;
         k = key;
         while (k < e && ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
@@ -102,7 +111,8 @@ static int scan_fullwidth(const char *path, const char *ls, const char *le, int 
         if (k > key && e - k >= 3 && !memcmp(k, "\xEF\xBC\x9A", 3))
             return ls_errorf(err, path, line, (int)ls_utf8_count(ls, (size_t)(k - ls)) + 1,
                              "full-width colon '：' after '%.*s': YAML needs the half-width ':' followed by a "
-                             "space (%.*s: ...)", (int)(k - key), key, (int)(k - key), key);
+                             "space (%.*s: ...)",
+                             (int)(k - key), key, (int)(k - key), key);
         start = NULL;
         for (const char *c = k; c < e; c++)
             if (*c == '{' || *c == ',') {
@@ -133,7 +143,10 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
         int line = 1;
         size_t ls = 0, br;
         for (size_t i = 0; i < bad; i += br ? br : 1)
-            if ((br = line_break(buf, len, i)) && i + br <= bad) { line++; ls = i + br; }
+            if ((br = line_break(buf, len, i)) && i + br <= bad) {
+                line++;
+                ls = i + br;
+            }
         return ls_errorf(err, path, line, (int)ls_utf8_count(buf + ls, bad - ls) + 1,
                          "invalid UTF-8 byte 0x%02X: files must be saved as UTF-8",
                          (unsigned char)buf[bad]);
@@ -172,7 +185,8 @@ static const char *fullwidth_hint(const char *buf, size_t len, int line, char *o
         const fullwidth *f = fullwidth_at(c, e);
         if (f) {
             snprintf(out, size, "; found a %s at column %zu: %s (switch the input method to half-width "
-                     "punctuation)", f->name, ls_utf8_count(p, (size_t)(c - p)) + 1, f->fix);
+                                "punctuation)",
+                     f->name, ls_utf8_count(p, (size_t)(c - p)) + 1, f->fix);
             break;
         }
     }
@@ -281,7 +295,8 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
         case YAML_ALIAS_EVENT:
             rc = ls_errorf(err, path, line, col,
                            "alias '*%s': anchors and aliases are not supported; "
-                           "write the value out", (const char *)ev.data.alias.anchor);
+                           "write the value out",
+                           (const char *)ev.data.alias.anchor);
             break;
         case YAML_SCALAR_EVENT:
             anchor = ev.data.scalar.anchor;
@@ -320,7 +335,8 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
         if (!rc && anchor)
             rc = ls_errorf(err, path, line, col,
                            "anchor '&%s': anchors and aliases are not supported; "
-                           "write the value out", (const char *)anchor);
+                           "write the value out",
+                           (const char *)anchor);
         if (!rc && node) {
             node->line = line;
             node->col = col;

@@ -22,25 +22,29 @@
 
 #define LS_YAML_MAX_DEPTH 32
 
-typedef enum { LS_YSCALAR, LS_YSEQ, LS_YMAP } ls_ykind;
+typedef enum {
+    LS_YSCALAR,
+    LS_YSEQ,
+    LS_YMAP
+} ls_ykind;
 
 typedef struct ls_ynode ls_ynode;
 struct ls_ynode {
     ls_ykind kind;
-    int line, col;         /* 1-based start of the node */
+    int line, col; /* 1-based start of the node */
     /* LS_YSCALAR: */
-    const char *str;       /* NUL-terminated, in the document's arena */
+    const char *str; /* NUL-terminated, in the document's arena */
     size_t len;
-    int plain;             /* 1 if unquoted (plain style): may be a number */
+    int plain; /* 1 if unquoted (plain style): may be a number */
     /* LS_YSEQ: items[0..n); LS_YMAP: keys items[2i], values items[2i+1] */
     ls_ynode **items;
-    size_t n;              /* items in a sequence, pairs in a mapping */
+    size_t n; /* items in a sequence, pairs in a mapping */
 };
 
 typedef struct ls_ydoc {
-    const char *path;      /* in the arena */
-    ls_ynode *root;        /* NULL only when loading failed */
-    ls_arena arena;        /* owns every node and string */
+    const char *path; /* in the arena */
+    ls_ynode *root;   /* NULL only when loading failed */
+    ls_arena arena;   /* owns every node and string */
 } ls_ydoc;
 
 /* Load a YAML file.  Returns 0, or -1 with errors recorded in err; on

@@ -46,9 +46,15 @@ int ls_yr_check_keys(ls_yr *r, const ls_ynode *map, const char *const *allowed,
         size_t bestd = (size_t)-1;
         int found = 0;
         for (const char *const *a = allowed; *a; a++) {
-            if (!strcmp(k->str, *a)) { found = 1; break; }
+            if (!strcmp(k->str, *a)) {
+                found = 1;
+                break;
+            }
             size_t d = ls_edit_distance(k->str, *a);
-            if (d < bestd) { bestd = d; best = *a; }
+            if (d < bestd) {
+                bestd = d;
+                best = *a;
+            }
         }
         if (found) continue;
         if (best && bestd <= 2)
@@ -150,8 +156,14 @@ int ls_yr_bool(ls_yr *r, const ls_ynode *n, const char *key, int *out)
     char what[96];
     snprintf(what, sizeof what, "'%s'", key);
     if (expect(r, n, LS_YSCALAR, what)) return -1;
-    if (n->plain && (!strcmp(n->str, "true") || !strcmp(n->str, "yes"))) { *out = 1; return 0; }
-    if (n->plain && (!strcmp(n->str, "false") || !strcmp(n->str, "no"))) { *out = 0; return 0; }
+    if (n->plain && (!strcmp(n->str, "true") || !strcmp(n->str, "yes"))) {
+        *out = 1;
+        return 0;
+    }
+    if (n->plain && (!strcmp(n->str, "false") || !strcmp(n->str, "no"))) {
+        *out = 0;
+        return 0;
+    }
     char buf[96];
     return ls_yr_error(r, n, "expected true or false for '%s', found %s", key,
                        ls_ynode_describe(n, buf, sizeof buf));

@@ -16,7 +16,7 @@
 #include "ls_yaml.h"
 
 typedef struct ls_yr {
-    const char *path;    /* file the nodes come from */
+    const char *path; /* file the nodes come from */
     ls_errors *err;
 } ls_yr;
 

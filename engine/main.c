@@ -30,10 +30,23 @@
  * then data files (SCHEME), or paths (PATHS, in o->data), or what the
  * archive commands take (ARCHIVE, in o->data: versions, years or result
  * directories). */
-enum { SCHEME, PATHS, ARCHIVE };
 enum {
-    C_CHECK = 1, C_RUN = 2, C_EXPLAIN = 4, C_TEST = 8, C_TEMPLATE = 16, C_PUBLISH = 32, C_HISTORY = 64,
-    C_EXPORT = 128, C_DIFF = 256, C_COMPARE = 512, C_ALL = 1023
+    SCHEME,
+    PATHS,
+    ARCHIVE
+};
+enum {
+    C_CHECK = 1,
+    C_RUN = 2,
+    C_EXPLAIN = 4,
+    C_TEST = 8,
+    C_TEMPLATE = 16,
+    C_PUBLISH = 32,
+    C_HISTORY = 64,
+    C_EXPORT = 128,
+    C_DIFF = 256,
+    C_COMPARE = 512,
+    C_ALL = 1023
 };
 /* the commands that score, and those that read an archive */
 #define C_SCORING (C_CHECK | C_RUN | C_EXPLAIN | C_PUBLISH)
@@ -42,8 +55,8 @@ static const struct command {
     const char *name;
     ls_cmd_fn fn;
     int operands;
-    int needs_data;              /* at least one data file */
-    unsigned bit;                /* C_*: which options it takes */
+    int needs_data; /* at least one data file */
+    unsigned bit;   /* C_*: which options it takes */
     const char *synopsis, *what;
 } commands[] = {
     {"check", ls_cmd_check, SCHEME, 0, C_CHECK, "check SCHEME [DATA...] [--strict]",
@@ -72,18 +85,46 @@ static const struct command {
 /* The options.  `value`: what the option's value is: none, a word or a
  * path (which must not look like an option: `-o -q` is a mistake), or a
  * number (checked by its parser). */
-enum { NOVAL, WORD, NUMBER };
 enum {
-    O_OUTPUT, O_STRICT, O_UNIT, O_FORMAT, O_VERBOSE, O_COVERAGE, O_MIN_COVERAGE, O_KEEP_GOING,
-    O_QUIET, O_MAX_INSTRUCTIONS, O_MAX_MEMORY, O_PLUGIN_PATH, O_FORMATS, O_ALL_SHEETS, O_ALLOW_DIR, O_UNITS, O_SOURCE, O_MAX_SECONDS,
-    O_PRETTY, O_JOBS, O_TIMINGS, O_SELF, O_ADJUSTMENTS, O_ARCHIVE, O_LABEL, O_VERSION, O_HELP
+    NOVAL,
+    WORD,
+    NUMBER
+};
+enum {
+    O_OUTPUT,
+    O_STRICT,
+    O_UNIT,
+    O_FORMAT,
+    O_VERBOSE,
+    O_COVERAGE,
+    O_MIN_COVERAGE,
+    O_KEEP_GOING,
+    O_QUIET,
+    O_MAX_INSTRUCTIONS,
+    O_MAX_MEMORY,
+    O_PLUGIN_PATH,
+    O_FORMATS,
+    O_ALL_SHEETS,
+    O_ALLOW_DIR,
+    O_UNITS,
+    O_SOURCE,
+    O_MAX_SECONDS,
+    O_PRETTY,
+    O_JOBS,
+    O_TIMINGS,
+    O_SELF,
+    O_ADJUSTMENTS,
+    O_ARCHIVE,
+    O_LABEL,
+    O_VERSION,
+    O_HELP
 };
 static const struct option {
     int id;
     const char *shrt, *lng;
     int value;
-    unsigned cmds;               /* C_*: the commands that take it */
-    const char *help;            /* "ARG  text"; lines after the first indented */
+    unsigned cmds;    /* C_*: the commands that take it */
+    const char *help; /* "ARG  text"; lines after the first indented */
 } options[] = {
     {O_OUTPUT, "-o", "--output", WORD, C_RUN | C_TEMPLATE | C_PUBLISH | C_EXPORT,
      N_("DIR\tresults directory (default: results); template: the workbook\nto write, FILE.xlsx")},
@@ -111,8 +152,8 @@ static const struct option {
      N_("S\tCPU time limit per rule call (default 0.5)")},
     {O_PLUGIN_PATH, NULL, "--plugin-path", WORD, C_ALL,
      N_("DIR\tlook for C plugins (NAME.so) in DIR first; may be repeated\n"
-     "(then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
-     "and the installed plugins)")},
+        "(then $LAWSCORE_PLUGIN_PATH, the scheme's directory,\n"
+        "and the installed plugins)")},
     {O_FORMATS, NULL, "--formats", WORD, C_RUN | C_PUBLISH,
      N_("LIST\tthe files to write, from csv,json,xlsx,html (default: all)")},
     {O_ALL_SHEETS, NULL, "--all-sheets", NOVAL, C_RUN | C_PUBLISH,
@@ -146,11 +187,11 @@ static void print_options(FILE *f, unsigned cmds, int tag)
         if (!(op->cmds & cmds)) continue;
         const char *help = _(op->help);
         const char *tab = strchr(help, '\t');
-        if (!tab) tab = help - 1;    /* a translation without the tab: no argument */
+        if (!tab) tab = help - 1; /* a translation without the tab: no argument */
         char head[64];
         snprintf(head, sizeof head, "%s%s%s%s%.*s", op->shrt ? op->shrt : "", op->shrt ? ", " : "",
                  op->lng, tab > help ? " " : "", (int)(tab > help ? tab - help : 0), help);
-        int w = ls_display_width(head);   /* Chinese is two columns wide */
+        int w = ls_display_width(head); /* Chinese is two columns wide */
         fprintf(f, "  %s%*s ", head, w < 23 ? 23 - w : 0, "");
         if (tag && op->cmds != C_ALL) {
             const char *sep = "";
@@ -282,7 +323,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     o->select_units = ls_xcalloc((size_t)argc, sizeof *o->select_units);
     o->sources = ls_xcalloc((size_t)argc, sizeof *o->sources);
     const char *format = NULL, *formats = NULL;
-    const char *seen[NOPTIONS] = {0};   /* each option as written, if given */
+    const char *seen[NOPTIONS] = {0}; /* each option as written, if given */
     const char *operands[argc];
     int nops = 0;
     for (int i = 1; i < argc; i++) {
@@ -319,7 +360,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         }
         if (op->value == WORD && val[0] == '-' && val[1]) {
             fprintf(stderr, _("lawscore: error: %s needs a value, found the option '%s' (for a name that starts "
-                    "with '-', write ./%s)\n"), a, val, val);
+                              "with '-', write ./%s)\n"),
+                    a, val, val);
             return -1;
         }
         switch (op->id) {
@@ -346,7 +388,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             double x = strtod(val, &end);
             if (!*val || *end || !(x > 0 && x <= 3600)) {
                 fprintf(stderr, _("lawscore: error: --max-seconds expects seconds from 0.001 to 3600, "
-                                  "found '%s'\n"), val);
+                                  "found '%s'\n"),
+                        val);
                 return -1;
             }
             o->max_seconds = x;
@@ -482,7 +525,8 @@ int main(int argc, char **argv)
     ls_errors err;
     ls_errors_init(&err);
     ls_cmd_status st = cmd->fn(&o, stdout, &err);
-    int rc = st == LS_CMD_BAD_OUTPUT ? EXIT_OUTPUT : st == LS_CMD_BAD_INPUT ? EXIT_INPUT : 0;
+    int rc = st == LS_CMD_BAD_OUTPUT ? EXIT_OUTPUT : st == LS_CMD_BAD_INPUT ? EXIT_INPUT
+                                                                            : 0;
     ls_errors_print(&err, stderr);
     if (rc == 0 && err.nerrors) rc = EXIT_INPUT;
     ls_errors_cleanup(&err);

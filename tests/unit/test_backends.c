@@ -21,12 +21,12 @@
 
 typedef struct fake {
     ls_backend base;
-    const char *const *files;   /* what its loaded hook reports */
+    const char *const *files; /* what its loaded hook reports */
     size_t nfiles;
     ls_rule_unknown_fn probe_fn;
     void *probe_ctx;
-    int probes;                 /* calls of its probe hook */
-    const char *shadows;        /* what its loaded files say they hide */
+    int probes;          /* calls of its probe hook */
+    const char *shadows; /* what its loaded files say they hide */
 } fake;
 
 static int fake_bind(ls_backend *self, int node, ls_errors *err) { return 0; }
@@ -49,7 +49,12 @@ static void fake_probe(ls_backend *self, ls_rule_unknown_fn fn, void *ctx)
     f->probes++;
 }
 
-static void on_unknown(void *ctx, const char *name, int line) { (void)ctx; (void)name; (void)line; }
+static void on_unknown(void *ctx, const char *name, int line)
+{
+    (void)ctx;
+    (void)name;
+    (void)line;
+}
 
 static void test_nkinds(void **state)
 {
@@ -63,12 +68,12 @@ static void test_loaded_in_kind_order(void **state)
 {
     (void)state;
     static const char *const a[] = {"a1", "a2"}, *const c[] = {"c1"};
-    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free,
-                        .loaded = fake_loaded},
-               .files = a, .nfiles = 2};
-    fake fc = {.base = {.name = "c", .bind = fake_bind, .call = fake_call, .free = fake_free,
-                        .loaded = fake_loaded},
-               .files = c, .nfiles = 1};
+    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free, .loaded = fake_loaded},
+               .files = a,
+               .nfiles = 2};
+    fake fc = {.base = {.name = "c", .bind = fake_bind, .call = fake_call, .free = fake_free, .loaded = fake_loaded},
+               .files = c,
+               .nfiles = 1};
     ls_backends b = {{NULL}};
     b.by_kind[LS_RULE_PLUGIN] = &fc.base;
     b.by_kind[LS_RULE_LUA] = &fa.base;
@@ -94,12 +99,11 @@ static void test_loaded_in_kind_order(void **state)
 static void test_probe_reaches_backends_with_the_hook(void **state)
 {
     (void)state;
-    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free,
-                        .probe = fake_probe}};
+    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free, .probe = fake_probe}};
     fake fc = {.base = {.name = "c", .bind = fake_bind, .call = fake_call, .free = fake_free}};
     ls_backends b = {{NULL}};
     b.by_kind[LS_RULE_LUA] = &fa.base;
-    b.by_kind[LS_RULE_PLUGIN] = &fc.base;   /* no probe hook: left alone */
+    b.by_kind[LS_RULE_PLUGIN] = &fc.base; /* no probe hook: left alone */
     int ctx;
     ls_backends_probe(&b, on_unknown, &ctx);
     assert_int_equal(fa.probes, 1);
@@ -217,9 +221,9 @@ static void test_manifest_add_loaded_unreadable(void **state)
 {
     (void)state;
     static const char *const gone[] = {"tests/unit/fixtures/no-such-plugin.so"};
-    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free,
-                        .loaded = fake_loaded},
-               .files = gone, .nfiles = 1};
+    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free, .loaded = fake_loaded},
+               .files = gone,
+               .nfiles = 1};
     ls_backends b = {{NULL}};
     b.by_kind[LS_RULE_PLUGIN] = &fa.base;
     ls_errors err;
@@ -240,9 +244,10 @@ static void test_manifest_shadows(void **state)
 {
     (void)state;
     static const char *const files[] = {"include/lawscore_plugin.h"};
-    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free,
-                        .loaded = fake_loaded},
-               .files = files, .nfiles = 1, .shadows = "/usr/lib/lawscore/plugins/rates.so"};
+    fake fa = {.base = {.name = "a", .bind = fake_bind, .call = fake_call, .free = fake_free, .loaded = fake_loaded},
+               .files = files,
+               .nfiles = 1,
+               .shadows = "/usr/lib/lawscore/plugins/rates.so"};
     ls_backends b = {{NULL}};
     b.by_kind[LS_RULE_PLUGIN] = &fa.base;
     ls_errors err;

@@ -36,12 +36,12 @@ static void test_merge_yaml_and_csv(void **state)
     if (!d) ls_errors_print(&err, stderr);
     assert_non_null(d);
     assert_int_equal(get(d, "d1", "late")->num, 2);
-    assert_int_equal(get(d, "d3", "late")->num, 0);          /* default */
-    assert_true(get(d, "d1", "rate")->num == 88.9);          /* "88.9%" */
-    assert_true(get(d, "t1", "rate")->num == 95.5);          /* same in both files: fine */
-    assert_false(get(d, "d2", "rate")->set);                 /* empty cell */
+    assert_int_equal(get(d, "d3", "late")->num, 0); /* default */
+    assert_true(get(d, "d1", "rate")->num == 88.9); /* "88.9%" */
+    assert_true(get(d, "t1", "rate")->num == 95.5); /* same in both files: fine */
+    assert_false(get(d, "d2", "rate")->set);        /* empty cell */
     assert_string_equal(get(d, "d1", "award")->str, "省级");
-    assert_string_equal(get(d, "t1", "award")->str, "无");   /* default */
+    assert_string_equal(get(d, "t1", "award")->str, "无"); /* default */
     assert_true(get(d, "d2", "serious")->num == 1);
     assert_string_equal(get(d, "d1", "note")->str, "按时报送");
     assert_true(get(d, "d1", "score_x")->num == 3.5);

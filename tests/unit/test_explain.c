@@ -21,12 +21,12 @@ static int teardown(void **state)
 }
 
 /* Compare an owned string and free it. */
-#define assert_owned(expr, expected)          \
-    do {                                      \
-        char *s_ = (expr);                    \
-        assert_non_null(s_);                  \
-        assert_string_equal(s_, (expected));  \
-        free(s_);                             \
+#define assert_owned(expr, expected)         \
+    do {                                     \
+        char *s_ = (expr);                   \
+        assert_non_null(s_);                 \
+        assert_string_equal(s_, (expected)); \
+        free(s_);                            \
     } while (0)
 
 static void test_cell_reasons(void **state)

@@ -92,10 +92,10 @@ static char *json(const ls_run *r, const ls_manifest *m)
 /* ---- CSV read back with libcsv's parser ---- */
 
 typedef struct rows {
-    char ***v;         /* rows of fields */
-    size_t *nf;        /* fields per row */
+    char ***v;  /* rows of fields */
+    size_t *nf; /* fields per row */
     size_t n, cap;
-    char **cur;        /* row being read */
+    char **cur; /* row being read */
     size_t ncur;
 } rows;
 
@@ -163,12 +163,12 @@ static void test_results_csv_bytes(void **state)
     const char *expected =
         BOM "组别,名次,单位编号,单位名称,依法全面履行政府职能(12),坚持严格规范公正文明执法(20),"
             "组织保障和落实机制(68),加分,扣分,总分,等次,一票否决,说明\r\n"
-        "乡镇政府,1,cq,长青乡,4.50,不适用,68.00,10.00,0.00,100.63,优秀,,"
+            "乡镇政府,1,cq,长青乡,4.50,不适用,68.00,10.00,0.00,100.63,优秀,,"
             "适用项目满分80分，得分72.50分，折算为百分制90.63分；加分12分，超过上限10分，按10分计\r\n"
-        "乡镇政府,2,sl,松木乡,11.50,15.50,60.00,0.00,0.00,87.00,良好,,1项评分出错，总分不完整\r\n"
-        "区直部门,1,sfj,区司法局,12.00,18.00,60.00,0.00,0.00,90.00,优秀,,\r\n"
-        "区直部门,1,hb,区环保局,12.00,20.00,58.00,0.00,0.00,90.00,优秀,,\r\n"
-        "区直部门,3,xfj,区信访局,12.00,20.00,60.00,0.00,4.00,88.00,不合格,"
+            "乡镇政府,2,sl,松木乡,11.50,15.50,60.00,0.00,0.00,87.00,良好,,1项评分出错，总分不完整\r\n"
+            "区直部门,1,sfj,区司法局,12.00,18.00,60.00,0.00,0.00,90.00,优秀,,\r\n"
+            "区直部门,1,hb,区环保局,12.00,20.00,58.00,0.00,0.00,90.00,优秀,,\r\n"
+            "区直部门,3,xfj,区信访局,12.00,20.00,60.00,0.00,4.00,88.00,不合格,"
             "发生严重违法行政行为造成恶劣影响,一票否决：发生严重违法行政行为造成恶劣影响："
             "发生严重违法行政行为，造成恶劣影响\r\n";
     assert_string_equal(s, expected);
@@ -338,7 +338,7 @@ static void test_json_values(void **state)
     assert_non_null(strstr(s, "\"total\": 90.00,"));
     assert_non_null(strstr(s, "\"total\": 100.63,"));
     assert_non_null(strstr(s, "\"precision\": 0.01,"));
-    assert_null(strstr(s, "\\u"));   /* Chinese written as UTF-8, not escaped */
+    assert_null(strstr(s, "\\u")); /* Chinese written as UTF-8, not escaped */
 
     char eb[256];
     yajl_val root = yajl_tree_parse(s, eb, sizeof eb);

@@ -72,20 +72,14 @@ static char *all_diags(const ls_errors *err)
 #define R DIR "rules/"
 
 static const char probe_warnings[] =
-    S ":30:5: warning: indicator 'late_reports' (迟报次数) is in the catalogue but no rule reads it\n"
-    S ":31:5: warning: indicator 'adviser' (法律顾问) is in the catalogue but no rule reads it\n"
-    S ":37:5: warning: indicator 'hotline_rate' (热线办结率) is in the catalogue but no rule reads it\n"
-    R "late.lua:2: warning: rule of item 1.1 '按时报送' reads indicator 'late_report', which is "
-    "not in the catalogue (did you mean 'late_reports'?)\n"
-    S ":53:25: warning: item 1.2 '法律顾问': parameter 'value' names indicator 'advisor', which "
-    "is not in the catalogue (did you mean 'adviser'?)\n"
-    R "records.lua:2: warning: rule of item 2.2 '执法全过程记录' fails on a probe unit of group "
-    "'dept' (区直部门) with flags [enforcement] and the optional indicators without a default "
-    "left without a value: attempt to perform arithmetic on a nil value (field 'cases')\n"
-    "stack traceback:\n"
-    "\t" R "records.lua:2: in main chunk\n"
-    S ":76:15: warning: item 2.3 '自相矛盾的项目' applies to no unit: its groups, only_if and "
-    "unless leave out every unit of the registry\n";
+    S ":30:5: warning: indicator 'late_reports' (迟报次数) is in the catalogue but no rule reads it\n" S ":31:5: warning: indicator 'adviser' (法律顾问) is in the catalogue but no rule reads it\n" S ":37:5: warning: indicator 'hotline_rate' (热线办结率) is in the catalogue but no rule reads it\n" R "late.lua:2: warning: rule of item 1.1 '按时报送' reads indicator 'late_report', which is "
+      "not in the catalogue (did you mean 'late_reports'?)\n" S ":53:25: warning: item 1.2 '法律顾问': parameter 'value' names indicator 'advisor', which "
+      "is not in the catalogue (did you mean 'adviser'?)\n" R "records.lua:2: warning: rule of item 2.2 '执法全过程记录' fails on a probe unit of group "
+      "'dept' (区直部门) with flags [enforcement] and the optional indicators without a default "
+      "left without a value: attempt to perform arithmetic on a nil value (field 'cases')\n"
+      "stack traceback:\n"
+      "\t" R "records.lua:2: in main chunk\n" S ":76:15: warning: item 2.3 '自相矛盾的项目' applies to no unit: its groups, only_if and "
+      "unless leave out every unit of the registry\n";
 
 static void test_probes_only(void **state)
 {
@@ -117,11 +111,8 @@ static void test_with_data(void **state)
         "%s" R "train.lua:3: warning: rule of item 2.1 '依法行政培训' for unit 'xfj' (区信访局): "
         "参训人数多于在岗人数\n"
         "stack traceback:\n"
-        "\t" R "train.lua:3: in main chunk\n"
-        R "train.lua:3: note: the rule of item 2.1 fails for 2 units in all\n"
-        S ":57:15: warning: item 1.3 '规范性文件清理' never loses a point on this data: all 3 "
-        "units it applies to get the full 10 points\n"
-        S ":70:15: warning: item 2.2 '执法全过程记录' never loses a point on this data: all 3 "
+        "\t" R "train.lua:3: in main chunk\n" R "train.lua:3: note: the rule of item 2.1 fails for 2 units in all\n" S ":57:15: warning: item 1.3 '规范性文件清理' never loses a point on this data: all 3 "
+        "units it applies to get the full 10 points\n" S ":70:15: warning: item 2.2 '执法全过程记录' never loses a point on this data: all 3 "
         "units it applies to get the full 30 points\n",
         probe_warnings);
     assert_string_equal(got, want);

@@ -150,25 +150,25 @@ static void test_graded(void **state)
     (void)state;
     expect_ok("h_graded", "sfj", 3);
     expect_ok("h_graded", "xfj", 2, "法律顾问制度：兼管，得2分");
-    expect_ok("h_graded", "hbj", 0, "法律顾问制度：无，不得分");   /* not listed: 0 */
+    expect_ok("h_graded", "hbj", 0, "法律顾问制度：无，不得分"); /* not listed: 0 */
 }
 
 static void test_bands_and_ratio(void **state)
 {
     (void)state;
-    expect_ok("h_bands", "sfj", 3, "关联率90%，得3分");             /* 45/50 */
-    expect_ok("h_bands", "hbj", 0, "关联率80%，不得分");            /* below all */
-    expect_ok("h_bands", "xfj", 0, "关联率（无数据），不得分");      /* 0/0: nil */
+    expect_ok("h_bands", "sfj", 3, "关联率90%，得3分");         /* 45/50 */
+    expect_ok("h_bands", "hbj", 0, "关联率80%，不得分");        /* below all */
+    expect_ok("h_bands", "xfj", 0, "关联率（无数据），不得分"); /* 0/0: nil */
     expect_ok("h_ratio", "sfj", 1, "nil", "nil", "57", "33.3333333333333");
 }
 
 static void test_rank_points(void **state)
 {
     (void)state;
-    expect_ok("h_rank", "xfj", 60);                                /* 50: first */
-    expect_ok("h_rank", "sfj", 57, "组内排名第2，得57分");          /* 30: tie */
+    expect_ok("h_rank", "xfj", 60);                        /* 50: first */
+    expect_ok("h_rank", "sfj", 57, "组内排名第2，得57分"); /* 30: tie */
     expect_ok("h_rank", "hbj", 57, "组内排名第2，得57分");
-    expect_ok("h_rank", "zz", 60);                                 /* own group */
+    expect_ok("h_rank", "zz", 60); /* own group */
 }
 
 static void test_tiers_highest_once(void **state)
@@ -177,7 +177,7 @@ static void test_tiers_highest_once(void **state)
     expect_ok("b_tiers", "sfj", 5, "获表彰（国家级、省级），按最高级别国家级计一次，加5分");
     expect_ok("b_tiers", "xfj", 0);
     expect_ok("b_tiers_one", "hbj", 3, "获表彰（省级），加3分");
-    expect_ok("b_tiers_one", "xfj", 0);                            /* 无: not listed */
+    expect_ok("b_tiers_one", "xfj", 0); /* 无: not listed */
 }
 
 /* ---- helpers: counting against the unit ----------------------------------- */
@@ -201,8 +201,8 @@ static void test_shortfall(void **state)
 {
     (void)state;
     expect_ok("h_shortfall", "sfj", 1, "专题研究不足3次（要求3，实际1），每少1扣0.5分，扣1分");
-    expect_ok("h_shortfall", "xfj", 2);                            /* exactly 3 */
-    expect_ok("h_shortfall", "hbj", 2);                            /* more */
+    expect_ok("h_shortfall", "xfj", 2); /* exactly 3 */
+    expect_ok("h_shortfall", "hbj", 2); /* more */
     expect_ok("h_shortfall", "zz", 0.5, "专题研究不足3次（要求3，实际0），每少1扣0.5分，扣1.5分");
 }
 
@@ -225,7 +225,7 @@ static void test_threshold(void **state)
     (void)state;
     expect_ok("h_threshold", "sfj", 0, "备案率未达100%，扣15分");
     expect_ok("h_threshold", "xfj", 15);
-    expect_ok("h_threshold", "zz", 0, "备案率未达100%，扣15分");    /* no value */
+    expect_ok("h_threshold", "zz", 0, "备案率未达100%，扣15分"); /* no value */
 }
 
 static void test_discretionary(void **state)
@@ -247,7 +247,7 @@ static void test_doubled(void **state)
 {
     (void)state;
     expect_ok("h_doubled", "sfj", 2, "迟报1次，每次扣1分，扣1分", "经核查不实，扣分加倍，扣2分");
-    expect_ok("h_doubled", "xfj", 0, "迟报8次，每次扣1分，应扣8分，最多扣4分");   /* not false */
+    expect_ok("h_doubled", "xfj", 0, "迟报8次，每次扣1分，应扣8分，最多扣4分"); /* not false */
     expect_ok("h_doubled", "hbj", 4);
 }
 
@@ -285,8 +285,8 @@ static void test_deduction_kind(void **state)
 static void test_veto(void **state)
 {
     (void)state;
-    expect_ok("v_bool", "sfj", 0);                                 /* false */
-    expect_ok("v_bool", "xfj", 1);                                 /* true */
+    expect_ok("v_bool", "sfj", 0); /* false */
+    expect_ok("v_bool", "xfj", 1); /* true */
     expect_ok("v_helper", "sfj", 0);
     expect_ok("v_helper", "xfj", 1, "发生严重违法行政行为");
     const char *num = F.s->nodes[ls_scheme_find_node(F.s, "v_misuse")].number;
@@ -361,7 +361,7 @@ static void test_reads_recorded(void **state)
     }
     ls_rule_call_cleanup(&c);
     memset(reads, 0, sizeof reads);
-    assert_int_equal(run_in(&F, "h_rank", "sfj", &c, reads), 0);      /* stats() reads */
+    assert_int_equal(run_in(&F, "h_rank", "sfj", &c, reads), 0); /* stats() reads */
     assert_int_equal(reads[ls_scheme_find_indicator(F.s, "cases")], 1);
     ls_rule_call_cleanup(&c);
 }
@@ -485,7 +485,7 @@ static void test_error_in_helper_points_at_rule(void **state)
     ls_rule_call c;
     assert_int_equal(run_in(&F, "e_helper_arg", "sfj", &c, NULL), -1);
     assert_string_equal(c.err_msg, "per_occurrence(): 'each' must be a number, found a string (\"x\")");
-    assert_int_equal(c.err_line, 3);          /* the rule's line, not the helper's */
+    assert_int_equal(c.err_line, 3); /* the rule's line, not the helper's */
     /* no lawscore.lua lines: the rule line is the one to read */
     assert_string_equal(c.err_trace, "stack traceback:\n\t" RULES "e_helper_arg.lua:3: in main chunk");
     assert_int_equal(c.err_kind, LS_RULE_ERR_HELPER);
@@ -522,7 +522,7 @@ static void test_unbound_node(void **state)
 {
     (void)state;
     ls_rule_call c;
-    ls_rule_call_init(&c, F.s, F.d, F.st, 0, ls_scheme_find_node(F.s, "h"), NULL);  /* a category */
+    ls_rule_call_init(&c, F.s, F.d, F.st, 0, ls_scheme_find_node(F.s, "h"), NULL); /* a category */
     assert_int_equal(F.b->call(F.b, &c), -1);
     assert_non_null(strstr(c.err_msg, "is not bound"));
     ls_rule_call_cleanup(&c);
@@ -574,10 +574,12 @@ static void test_no_patterns(void **state)
     (void)state;
     expect_err("x_match", "sfj",
                "string.match is not available in rules (Lua patterns can run for minutes inside one "
-               "call); string.find searches plain text", 1);
+               "call); string.find searches plain text",
+               1);
     expect_err("x_gsub", "sfj",
                "string.gsub is not available in rules (Lua patterns can run for minutes inside one "
-               "call); string.find searches plain text", 1);
+               "call); string.find searches plain text",
+               1);
     expect_err("x_find_long", "sfj",
                "string.find: searching 200000 bytes for a text of 1001 bytes is too much work for one call", 2);
 }
@@ -617,7 +619,7 @@ static void test_limits_from_scheme(void **state)
 {
     (void)state;
     fx x;
-    fx_open(&x, LUA_FIX "limits.yaml", NULL, NULL);   /* 5000 instructions, 2 MB */
+    fx_open(&x, LUA_FIX "limits.yaml", NULL, NULL); /* 5000 instructions, 2 MB */
     expect_err_in(&x, "loop", "sfj", "instruction budget of 5000 exceeded (infinite loop?)", 2);
     expect_err_in(&x, "alloc", "sfj", "memory limit of 2 MB exceeded", 0);
     expect_ok_in(&x, "full", "sfj", 1, NULL);
@@ -712,7 +714,7 @@ static void test_bind_unreadable(void **state)
     ls_errors_init(&err);
     ls_scheme *s = ls_scheme_load(scheme, &err);
     assert_non_null(s);
-    unlink(rule);                      /* gone between loading and binding */
+    unlink(rule); /* gone between loading and binding */
     ls_backend *b = ls_lua_backend_new(s, NULL, &err);
     assert_non_null(b);
     assert_int_equal(b->bind(b, ls_scheme_find_node(s, "a"), &err), -1);

@@ -55,15 +55,15 @@ static void test_bytecode_nested(void **state)
 {
     (void)state;
     static const char src[] =
-        "local function f(x)\n"        /* 1: no code (f is made at its end) */
-        "  if x then\n"                /* 2 */
-        "    return 1\n"               /* 3 */
-        "  end\n"                      /* 4 */
-        "  return 2\n"                 /* 5 */
-        "end\n"                        /* 6: CLOSURE; f's implicit return left out */
-        "\n"                           /* 7 */
-        "local t = {g = function() return 3 end}\n"   /* 8 */
-        "return f(data) + t.g()\n";    /* 9 */
+        "local function f(x)\n"                     /* 1: no code (f is made at its end) */
+        "  if x then\n"                             /* 2 */
+        "    return 1\n"                            /* 3 */
+        "  end\n"                                   /* 4 */
+        "  return 2\n"                              /* 5 */
+        "end\n"                                     /* 6: CLOSURE; f's implicit return left out */
+        "\n"                                        /* 7 */
+        "local t = {g = function() return 3 end}\n" /* 8 */
+        "return f(data) + t.g()\n";                 /* 9 */
     dumpbuf d;
     compile(src, &d);
     ls_coverage c;
@@ -94,7 +94,7 @@ static void test_bytecode_absolute_lines(void **state)
     ls_buf_init(&src);
     for (int i = 1; i <= 300; i++) ls_buf_printf(&src, "v%d = %d\n", i % 150, i);
     for (int i = 0; i < 140; i++) ls_buf_puts(&src, "\n");
-    ls_buf_puts(&src, "return 1\n");                /* line 441 */
+    ls_buf_puts(&src, "return 1\n"); /* line 441 */
     dumpbuf d;
     compile(src.p, &d);
     ls_buf_cleanup(&src);
@@ -104,8 +104,8 @@ static void test_bytecode_absolute_lines(void **state)
     assert_int_equal(ls_lua_cover_bytecode(&c, f, d.p, d.n), 0);
     int code, ran;
     ls_coverage_count(&c, (size_t)f, &code, &ran);
-    assert_int_equal(code, 301);                 /* 300 assignments and the return */
-    assert_true(c.files[f].code[441]);           /* past a 140-line jump */
+    assert_int_equal(code, 301);       /* 300 assignments and the return */
+    assert_true(c.files[f].code[441]); /* past a 140-line jump */
     assert_false(c.files[f].code[440]);
     assert_int_equal(ran, 0);
     ls_coverage_cleanup(&c);
@@ -147,8 +147,8 @@ static void test_line_hook(void **state)
     assert_int_equal(ls_coverage_find(&c, "other.lua"), -1);
     int code, ran;
     ls_coverage_count(&c, (size_t)f, &code, &ran);
-    assert_int_equal(code, 4);                   /* lines 1 2 3 5 */
-    assert_int_equal(ran, 3);                    /* not 3: a is 1 */
+    assert_int_equal(code, 4); /* lines 1 2 3 5 */
+    assert_int_equal(ran, 3);  /* not 3: a is 1 */
     assert_false(c.files[f].hit[3]);
     ls_coverage_cleanup(&c);
 }
@@ -179,7 +179,7 @@ static void test_bytecode_damaged(void **state)
             x = x * 1103515245u + 12345u;
             buf[i] = (unsigned char)(x >> 16);
         }
-        unsigned char *copy = malloc(n);   /* exact size: valgrind sees overreads */
+        unsigned char *copy = malloc(n); /* exact size: valgrind sees overreads */
         memcpy(copy, buf, n);
         if (ls_lua_cover_bytecode(&c, f, copy, n) != 0) {
             int code, ran;
@@ -193,7 +193,7 @@ static void test_bytecode_damaged(void **state)
     f = ls_coverage_file(&c, "x.lua");
     ls_coverage_code(&c, f, 3);
     ls_coverage_hit(&c, f, 3);
-    ls_coverage_hit(&c, f, 4);                 /* ran, but holds no code */
+    ls_coverage_hit(&c, f, 4); /* ran, but holds no code */
     ls_coverage_code(&c, f, 7);
     int code, ran;
     ls_coverage_count(&c, (size_t)f, &code, &ran);

@@ -111,7 +111,7 @@ static void test_manifest_options(void **state)
     char v[8];
     strcpy(v, "true");
     ls_manifest_add_option(mf, "keep_going", v);
-    strcpy(v, "xxxx");   /* copied, not borrowed */
+    strcpy(v, "xxxx"); /* copied, not borrowed */
     assert_int_equal(mf->nopts, 2);
     assert_string_equal(mf->opts[0].key, "keep_going");
     assert_string_equal(mf->opts[0].value, "true");

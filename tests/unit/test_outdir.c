@@ -7,7 +7,7 @@
  * removes the unfinished output and says so.  Each test works in its own
  * fresh directory under /tmp.
  */
-#define _XOPEN_SOURCE 700   /* nftw */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "ls_test.h"
 
 #include <dirent.h>
@@ -114,7 +114,7 @@ static char *slurp(const char *path)
 static void test_commit(void **state)
 {
     const char *base = *state;
-    char *dir = ls_format("%s/out/2017/run", base);   /* missing parents */
+    char *dir = ls_format("%s/out/2017/run", base); /* missing parents */
     ls_errors e;
     ls_errors_init(&e);
     ls_outdir *od = ls_outdir_open(dir, &e);
@@ -286,7 +286,7 @@ static void test_dead_runs(void **state)
     close(fd);
     rmdir(live);
     char *x = ls_format("%s.x", dir);
-    assert_int_equal(rmdir(x), 0);    /* nothing else left */
+    assert_int_equal(rmdir(x), 0); /* nothing else left */
     free(x);
     ls_errors_cleanup(&e);
     free(dead), free(live), free(out), free(file);
@@ -411,7 +411,7 @@ static void test_mkdir_p(void **state)
     ls_errors_init(&e);
     char *p = ls_format("%s//a/b//c/", dir);
     assert_int_equal(ls_mkdir_p(p, &e), 0);
-    assert_int_equal(ls_mkdir_p(p, &e), 0);     /* exists: fine */
+    assert_int_equal(ls_mkdir_p(p, &e), 0); /* exists: fine */
     char *c = ls_format("%s/a/b/c", dir);
     struct stat st;
     assert_int_equal(stat(c, &st), 0);

@@ -38,7 +38,7 @@
 
 #define PDIR FIXTURES "plugins/"
 
-static char test_dir[4096];      /* <build>/test-plugins */
+static char test_dir[4096]; /* <build>/test-plugins */
 
 static void find_test_dir(void)
 {
@@ -204,7 +204,8 @@ static void test_not_found(void **state)
     assert_string_equal(pos, "tests/unit/fixtures/plugins/bad.yaml:26:52");
     expect_bind_error(x, "notfound", pos,
                       "plugin 'nosuch' not found: no nosuch.so in %s, %s (add its directory "
-                      "with --plugin-path or LAWSCORE_PLUGIN_PATH)", test_dir, LS_PLUGIN_DIR);
+                      "with --plugin-path or LAWSCORE_PLUGIN_PATH)",
+                      test_dir, LS_PLUGIN_DIR);
     fx_free(x);
 }
 
@@ -236,7 +237,8 @@ static void test_no_entry(void **state)
     expect_bind_error(x, "noentry", at_rule(x, "noentry"),
                       "plugin 'noentry' (%s/noentry.so) does not export the entry point "
                       "lawscore_plugin() (a plugin defines it with LSP_PLUGIN from "
-                      "lawscore_plugin.h)", test_dir);
+                      "lawscore_plugin.h)",
+                      test_dir);
     /* a plugin that failed is reported once, with the first item using it */
     size_t n = x->err.n;
     assert_int_equal(x->plug->bind(x->plug, node_of(x, "noentry2"), &x->err), -1);
@@ -250,7 +252,8 @@ static void test_bad_magic(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "badmagic", at_rule(x, "badmagic"),
                       "plugin 'badmagic' (%s/badmagic.so) is not a lawscore plugin: its "
-                      "descriptor starts with 0x12345678, expected 0x4C53504C", test_dir);
+                      "descriptor starts with 0x12345678, expected 0x4C53504C",
+                      test_dir);
     fx_free(x);
 }
 
@@ -260,7 +263,8 @@ static void test_major(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "major2", at_rule(x, "major2"),
                       "plugin 'major2' (%s/major2.so) was built for ABI 2.x, this lawscore has "
-                      "ABI 1.2: rebuild it with this lawscore's lawscore_plugin.h", test_dir);
+                      "ABI 1.2: rebuild it with this lawscore's lawscore_plugin.h",
+                      test_dir);
     fx_free(x);
 }
 
@@ -270,7 +274,8 @@ static void test_minor(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "minor9", at_rule(x, "minor9"),
                       "plugin 'minor9' (%s/minor9.so) was built for ABI 1.9, this lawscore has "
-                      "ABI 1.2: it needs a newer lawscore", test_dir);
+                      "ABI 1.2: it needs a newer lawscore",
+                      test_dir);
     fx_free(x);
 }
 
@@ -280,7 +285,8 @@ static void test_small(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "small", at_rule(x, "small"),
                       "plugin 'small' (%s/small.so) has a damaged descriptor: its size is 8 "
-                      "bytes, expected at least %zu", test_dir, (size_t)LSP_DESCRIPTOR_SIZE_1_0);
+                      "bytes, expected at least %zu",
+                      test_dir, (size_t)LSP_DESCRIPTOR_SIZE_1_0);
     fx_free(x);
 }
 
@@ -290,7 +296,8 @@ static void test_huge_function_size(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "hugefn", at_rule(x, "hugefn"),
                       "plugin 'hugefn' (%s/hugefn.so) has a damaged descriptor: functions of "
-                      "2147483632 bytes, expected %zu to 4096", test_dir, (size_t)LSP_FUNCTION_SIZE_1_0);
+                      "2147483632 bytes, expected %zu to 4096",
+                      test_dir, (size_t)LSP_FUNCTION_SIZE_1_0);
     fx_free(x);
 }
 
@@ -321,7 +328,8 @@ static void test_no_functions(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "nofunctions", at_rule(x, "nofunctions"),
                       "plugin 'nofunctions' (%s/nofunctions.so) has a damaged descriptor: it "
-                      "lists no functions", test_dir);
+                      "lists no functions",
+                      test_dir);
     fx_free(x);
 }
 
@@ -331,10 +339,12 @@ static void test_unknown_function(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     expect_bind_error(x, "typo", at_rule(x, "typo"),
                       "plugin 'rates' (%s/rates.so) has no function 'rate_step' (did you mean "
-                      "'rate_steps'?); it provides: rate_steps, threshold, proportional, linear", LS_PLUGIN_DIR);
+                      "'rate_steps'?); it provides: rate_steps, threshold, proportional, linear",
+                      LS_PLUGIN_DIR);
     expect_bind_error(x, "unknown", at_rule(x, "unknown"),
                       "plugin 'rates' (%s/rates.so) has no function 'zzz'; it provides: "
-                      "rate_steps, threshold, proportional, linear", LS_PLUGIN_DIR);
+                      "rate_steps, threshold, proportional, linear",
+                      LS_PLUGIN_DIR);
     fx_free(x);
 }
 
@@ -376,7 +386,8 @@ static void test_param_errors(void **state)
                      p = at_param(x, "params", "what"));
     free(p);
     w[5] = ls_format("%s: error: rates.rate_steps: parameter 'round' must be up or down, found "
-                     "'sideways'", p = at_param(x, "params", "round"));
+                     "'sideways'",
+                     p = at_param(x, "params", "round"));
     free(p);
     expect_bind_errors(x, "params", 6, (const char *const *)w);
     for (int i = 0; i < 6; i++) free(w[i]);
@@ -398,10 +409,12 @@ static void test_param_errors_other_plugins(void **state)
     fx *x = fx_new(PDIR "bad.yaml", NULL);
     char *w[4], *p;
     w[0] = ls_format("%s: error: ranking.rank_points: parameter 'points' must be a list of "
-                     "points by rank, such as [60, 57, 54]", p = at_param(x, "ranks", "points"));
+                     "points by rank, such as [60, 57, 54]",
+                     p = at_param(x, "ranks", "points"));
     free(p);
     w[1] = ls_format("%s: error: ranking.rank_points: parameter 'order' must be desc or asc, "
-                     "found 'up'", p = at_param(x, "ranks", "order"));
+                     "found 'up'",
+                     p = at_param(x, "ranks", "order"));
     free(p);
     expect_bind_errors(x, "ranks", 2, (const char *const *)w);
     free(w[0]);
@@ -413,16 +426,19 @@ static void test_param_errors_other_plugins(void **state)
                      "min than the band before it (min 60): list the bands highest first",
                      sp, bands->items[1]->line, bands->items[1]->col);
     w[1] = ls_format("%s:%d:%d: error: formula.ratio_bands: band 3 must be a mapping such as "
-                     "{min: 95, points: 5}", sp, bands->items[2]->line, bands->items[2]->col);
+                     "{min: 95, points: 5}",
+                     sp, bands->items[2]->line, bands->items[2]->col);
     w[2] = ls_format("%s:%d:%d: error: formula.ratio_bands: missing parameter 'bands[4].points' "
-                     "(a number)", sp, bands->items[3]->line, bands->items[3]->col);
+                     "(a number)",
+                     sp, bands->items[3]->line, bands->items[3]->col);
     expect_bind_errors(x, "bands", 3, (const char *const *)w);
     for (int i = 0; i < 3; i++) free(w[i]);
 
     /* no params at all: positioned at the rule */
     p = at_rule(x, "noparams");
     w[0] = ls_format("%s: error: template.per_occurrence: missing parameter 'indicator' "
-                     "(an indicator id)", p);
+                     "(an indicator id)",
+                     p);
     w[1] = ls_format("%s: error: template.per_occurrence: missing parameter 'each' (a number)", p);
     free(p);
     expect_bind_errors(x, "noparams", 2, (const char *const *)w);
@@ -436,8 +452,8 @@ static void test_param_errors_other_plugins(void **state)
 typedef struct call_out {
     int rc;
     double value;
-    char *reasons;         /* joined with " | " */
-    char *err;             /* err_msg, or NULL */
+    char *reasons; /* joined with " | " */
+    char *err;     /* err_msg, or NULL */
     char *err_path;
     unsigned char reads[16];
 } call_out;
@@ -536,7 +552,7 @@ static void expect_call_error(fx *x, const char *node, const char *msg)
     assert_int_equal(o.rc, -1);
     assert_non_null(o.err);
     assert_string_equal(o.err, msg);
-    assert_string_equal(o.reasons, "");       /* reasons of a failed call are dropped */
+    assert_string_equal(o.reasons, ""); /* reasons of a failed call are dropped */
     assert_true(o.value == 0);
     char *so = ls_format("%s/good.so", test_dir);
     assert_string_equal(o.err_path, so);
@@ -595,7 +611,8 @@ static void test_run_stops(void **state)
     char *got = ls_diag_format(&x->err.v[0]);
     /* no line in a plugin: the position is the item's rule in the scheme */
     char *want = ls_format("tests/unit/fixtures/plugins/calls.yaml:52:47: error: rule of item 1.3 '失败' "
-                           "for unit 'sfj' (区司法局): good.fail: no data for sfj (in %s/good.so)", test_dir);
+                           "for unit 'sfj' (区司法局): good.fail: no data for sfj (in %s/good.so)",
+                           test_dir);
     assert_string_equal(got, want);
     free(got);
     free(want);
@@ -605,7 +622,7 @@ static void test_run_stops(void **state)
     so.keep_going = 1;
     r = ls_score_run(x->s, x->d, &b, &so, &x->err);
     assert_non_null(r);
-    assert_int_equal(r->nerrors, 8 * 3);            /* 7 failing items + v2, 3 units */
+    assert_int_equal(r->nerrors, 8 * 3); /* 7 failing items + v2, 3 units */
     assert_int_equal(x->err.nerrors, 8 * 3);
     const ls_cell *c = ls_run_cell(r, (size_t)unit_of(x, "xfj"), (size_t)node_of(x, "fail"));
     assert_int_equal(c->state, LS_CELL_ERROR);
@@ -723,7 +740,7 @@ static void test_rates(void **state)
     fx *x = twins_fx();
     expect_cell(x, "p1", "sfj", 7, "结案率85%，低于90%，每低10个百分点扣3分，扣3分");
     expect_cell(x, "p1", "xfj", 10, "");
-    expect_cell(x, "p1", "jgx", 10, "");                         /* exactly at target */
+    expect_cell(x, "p1", "jgx", 10, ""); /* exactly at target */
     /* rates show with two decimals at most, half up: 89.95 is not "90%" */
     expect_cell(x, "p1", "czj", 7, "结案率89.95%，低于90%，每低10个百分点扣3分，扣3分");
     expect_cell(x, "p1", "mzj", 1, "结案率66.66%，低于90%，每低10个百分点扣3分，扣9分");
@@ -735,7 +752,7 @@ static void test_rates(void **state)
     /* threshold */
     expect_cell(x, "p3", "xfj", 1, "备案率未达100%，扣4分");
     expect_cell(x, "p3", "sfj", 5, "");
-    expect_cell(x, "p3", "czj", 1, "备案率未达100%，扣4分");     /* no value: not reached */
+    expect_cell(x, "p3", "czj", 1, "备案率未达100%，扣4分");         /* no value: not reached */
     expect_cell(x, "p4", "mzj", 0.5, "备案审查未达到要求，扣2.5分"); /* 89.9999999 < 90 */
     expect_cell(x, "p4", "tjj", 3, "");
     /* bonus: the amount is added */
@@ -744,11 +761,11 @@ static void test_rates(void **state)
     expect_cell(x, "pd1", "sjj", 6, "结案率40%，低于90%，每低10个百分点扣4分，应扣20分，最多扣6分");
     expect_cell(x, "pd1", "xfj", 0, "");
     /* numerator/denominator (linked/quota), whole steps only, none: a text */
-    expect_cell(x, "p9", "sfj", 3, "");                                   /* 95% */
-    expect_cell(x, "p9", "mzj", 3, "");                     /* 85%: no whole step */
+    expect_cell(x, "p9", "sfj", 3, ""); /* 95% */
+    expect_cell(x, "p9", "mzj", 3, ""); /* 85%: no whole step */
     expect_cell(x, "p9", "xfj", 1, "关联率66.67%，低于90%，每低满10个百分点扣1分，扣2分");
     expect_cell(x, "p9", "jgx", 0, "关联率0%，低于90%，每低满10个百分点扣1分，应扣9分，最多扣3分");
-    expect_cell(x, "p9", "czj", 3, "无核定人数");                     /* quota 0 */
+    expect_cell(x, "p9", "czj", 3, "无核定人数"); /* quota 0 */
     expect_cell(x, "p9", "sjj", 0, "关联率（无数据，按0%计），低于90%，每低满10个百分点扣1分，"
                                    "应扣9分，最多扣3分");
     /* none: false counts a zero denominator as 0%; show: false hides the value */
@@ -760,7 +777,7 @@ static void test_rates(void **state)
     expect_cell(x, "p11", "mzj", 8.33, "出庭率66.66%，低于80%，按比例计分，得8.33分");
     expect_cell(x, "p11", "sjj", 5, "出庭率40%，低于80%，按比例计分，得5分");
     expect_cell(x, "p11", "tjj", 0, "出庭率（无数据，按0%计），低于80%，按比例计分，不得分");
-    expect_cell(x, "p12", "sjx", 4.69, "关联率75%，低于80%，按比例计分，得4.69分");  /* 4.6875 */
+    expect_cell(x, "p12", "sjx", 4.69, "关联率75%，低于80%，按比例计分，得4.69分"); /* 4.6875 */
     expect_cell(x, "p12", "czj", 5, "无核定人数");
     /* linear between 60% (0) and 100% (full) */
     expect_cell(x, "p13", "sfj", 2.5, "结案率区间85%（60%得0分，100%得满分，其间按比例），得2.5分");
@@ -788,9 +805,9 @@ static void test_rates_precision(void **state)
     fx *x = twins_fx_of(PDIR "twins-precision.yaml");
     assert_int_equal(x->s->digits, 1);
     assert_int_equal(compare_twins(x), 4);
-    expect_cell(x, "p11", "mzj", 8.3, "出庭率66.66%，低于80%，按比例计分，得8.3分");   /* 8.3325 */
+    expect_cell(x, "p11", "mzj", 8.3, "出庭率66.66%，低于80%，按比例计分，得8.3分"); /* 8.3325 */
     expect_cell(x, "p11", "sjj", 5, "出庭率40%，低于80%，按比例计分，得5分");
-    expect_cell(x, "p12", "sjx", 4.7, "关联率75%，低于80%，按比例计分，得4.7分");      /* 4.6875 */
+    expect_cell(x, "p12", "sjx", 4.7, "关联率75%，低于80%，按比例计分，得4.7分"); /* 4.6875 */
     expect_cell(x, "p13", "sfj", 2.5, "结案率区间85%（60%得0分，100%得满分，其间按比例），得2.5分");
     expect_cell(x, "p14", "xfj", 1.7, "关联率66.67%（50%得0分，90%得满分，其间按比例），得1.7分");
     fx_free(x);
@@ -826,15 +843,15 @@ static void test_formula(void **state)
 {
     (void)state;
     fx *x = twins_fx();
-    expect_cell(x, "p7", "sfj", 6, "");                          /* 19/20 = 95% */
-    expect_cell(x, "p7", "xfj", 2.5, "关联率66.67%，得2.5分");     /* 2/3 */
+    expect_cell(x, "p7", "sfj", 6, "");                        /* 19/20 = 95% */
+    expect_cell(x, "p7", "xfj", 2.5, "关联率66.67%，得2.5分"); /* 2/3 */
     expect_cell(x, "p7", "mzj", 4, "关联率85%，得4分");
-    expect_cell(x, "p7", "czj", 0, "关联率（无数据），不得分");   /* quota 0 */
-    expect_cell(x, "p7", "sjj", 0, "关联率（无数据），不得分");   /* no numerator */
+    expect_cell(x, "p7", "czj", 0, "关联率（无数据），不得分"); /* quota 0 */
+    expect_cell(x, "p7", "sjj", 0, "关联率（无数据），不得分"); /* no numerator */
     expect_cell(x, "p7", "jgx", 0, "关联率0%，不得分");
     /* none: full points when there is no denominator */
     expect_cell(x, "p8", "czj", 4, "无核定岗位");
-    expect_cell(x, "p8", "tjj", 4, "");                          /* 120% */
+    expect_cell(x, "p8", "tjj", 4, ""); /* 120% */
     expect_cell(x, "p8", "mzj", 1, "持证率85%，得1分");
     /* deduction-only: the points not earned */
     expect_cell(x, "pd2", "xfj", 4, "关联率66.67%，扣4分");
@@ -895,7 +912,8 @@ static void test_twins_run(void **state)
         free(want);
         /* rates 1.1: proportional, linear, counts, whole steps; formula 1.1: rates to 0.01 */
         const char *want_version = !strcmp(names[i], "rates") || !strcmp(names[i], "formula")
-                                       ? "1.1.0" : "1.0.0";
+                                       ? "1.1.0"
+                                       : "1.0.0";
         assert_string_equal(version, want_version);
     }
     assert_int_equal(ls_plugin_loaded(x->plug, 4, &name, &path, &version), -1);

@@ -30,7 +30,7 @@ static ls_unit_result *units_with(const ls_fixed *totals, size_t n, int *order)
     for (size_t i = 0; i < n; i++) {
         u[i].total = totals[i];
         u[i].veto = -1;
-        u[i].rank = u[i].band = -7;   /* must be overwritten */
+        u[i].rank = u[i].band = -7; /* must be overwritten */
         order[i] = (int)i;
     }
     return u;
@@ -48,8 +48,8 @@ static void test_ties_share_rank(void **state)
     for (int i = 0; i < 5; i++) assert_int_equal(order[i], want_order[i]);
     assert_int_equal(u[1].rank, 1);
     assert_int_equal(u[2].rank, 2);
-    assert_int_equal(u[3].rank, 2);   /* 并列 */
-    assert_int_equal(u[0].rank, 4);   /* 1, 2, 2, 4 */
+    assert_int_equal(u[3].rank, 2); /* 并列 */
+    assert_int_equal(u[0].rank, 4); /* 1, 2, 2, 4 */
     assert_int_equal(u[4].rank, 5);
     free(u);
 }
@@ -58,7 +58,7 @@ static void test_tie_break_categories(void **state)
 {
     (void)state;
     ls_group g = group4(0, 0);
-    int tb[] = {10, 11};              /* node indices; ls_rank reads only tie[] */
+    int tb[] = {10, 11}; /* node indices; ls_rank reads only tie[] */
     g.tie_break = tb;
     g.ntie_break = 2;
     ls_fixed t[] = {9000, 9000, 9000, 9000};
@@ -67,10 +67,10 @@ static void test_tie_break_categories(void **state)
     int order[4];
     ls_unit_result *u = units_with(t, 4, order);
     ls_rank_group(&g, u, tie, order, 4);
-    int want_order[] = {2, 1, 3, 0};  /* 1 and 3 tie on both: registry order */
+    int want_order[] = {2, 1, 3, 0}; /* 1 and 3 tie on both: registry order */
     for (int i = 0; i < 4; i++) assert_int_equal(order[i], want_order[i]);
-    assert_int_equal(u[2].rank, 1);   /* first tie-break decides */
-    assert_int_equal(u[1].rank, 2);   /* second tie-break decides */
+    assert_int_equal(u[2].rank, 1); /* first tie-break decides */
+    assert_int_equal(u[1].rank, 2); /* second tie-break decides */
     assert_int_equal(u[3].rank, 2);
     assert_int_equal(u[0].rank, 4);
     free(u);
@@ -100,10 +100,10 @@ static void test_max_share_cap(void **state)
     ls_rank_group(&g, u, NULL, order, 10);
     assert_int_equal(u[0].band, 0);
     assert_int_equal(u[1].band, 0);
-    assert_int_equal(u[2].band, 1);   /* over the cap: 良好 */
+    assert_int_equal(u[2].band, 1); /* over the cap: 良好 */
     assert_int_equal(u[3].band, 1);
     assert_int_equal(u[4].band, 2);
-    assert_int_equal(u[2].rank, 3);   /* the cap changes grades, not ranks */
+    assert_int_equal(u[2].rank, 3); /* the cap changes grades, not ranks */
     free(u);
 }
 
@@ -122,7 +122,7 @@ static void test_max_share_tie_moves_down_and_band_closes(void **state)
     assert_int_equal(u[2].band, 1);
     assert_int_equal(u[1].rank, 2);
     assert_int_equal(u[2].rank, 2);
-    assert_int_equal(u[3].band, 1);   /* closed: no better grade than the tie above */
+    assert_int_equal(u[3].band, 1); /* closed: no better grade than the tie above */
     assert_int_equal(u[4].band, 1);
     free(u);
 }
@@ -156,7 +156,7 @@ static void test_max_share_cascades(void **state)
         assert_int_equal(u[i].band, 2);
         assert_int_equal(u[i].rank, 1);
     }
-    assert_int_equal(u[3].band, 2);   /* 良好 closed too */
+    assert_int_equal(u[3].band, 2); /* 良好 closed too */
     assert_int_equal(u[4].band, 2);
     free(u);
 }
@@ -165,20 +165,20 @@ static void test_veto_ranks_last(void **state)
 {
     (void)state;
     ls_group g = group4(0, 0);
-    g.veto_band = 2;                  /* veto_grade: 合格 */
+    g.veto_band = 2; /* veto_grade: 合格 */
     ls_fixed t[] = {9900, 5000, 9800, 9700};
     int order[4];
     ls_unit_result *u = units_with(t, 4, order);
     u[0].veto = 5;
     u[2].veto = 6;
     ls_rank_group(&g, u, NULL, order, 4);
-    int want_order[] = {3, 1, 0, 2};  /* vetoed last, by total among them */
+    int want_order[] = {3, 1, 0, 2}; /* vetoed last, by total among them */
     for (int i = 0; i < 4; i++) assert_int_equal(order[i], want_order[i]);
     assert_int_equal(u[3].rank, 1);
     assert_int_equal(u[1].rank, 2);
     assert_int_equal(u[0].rank, 3);
     assert_int_equal(u[2].rank, 4);
-    assert_int_equal(u[0].band, 2);   /* the veto band, whatever the total */
+    assert_int_equal(u[0].band, 2); /* the veto band, whatever the total */
     assert_int_equal(u[2].band, 2);
     assert_int_equal(u[1].band, 3);
     free(u);
@@ -195,7 +195,7 @@ static void test_veto_not_moved_by_cap(void **state)
     ls_unit_result *u = units_with(t, 5, order);
     for (int i = 2; i < 5; i++) u[i].veto = 1;
     ls_rank_group(&g, u, NULL, order, 5);
-    assert_int_equal(u[0].band, 0);   /* 1 place of 5 * 0.2 */
+    assert_int_equal(u[0].band, 0); /* 1 place of 5 * 0.2 */
     assert_int_equal(u[1].band, 1);
     for (int i = 2; i < 5; i++) {
         assert_int_equal(u[i].band, 0);
@@ -235,7 +235,7 @@ static void test_groups_ranked_separately(void **state)
         r->units[i].total = t[i];
         r->units[i].veto = -1;
     }
-    r->cells[3 * 2 + 1].score = 100;  /* unit 3 wins the tie with unit 1 */
+    r->cells[3 * 2 + 1].score = 100; /* unit 3 wins the tie with unit 1 */
     ls_rank_run(r);
     assert_int_equal(r->norder[0], 3);
     assert_int_equal(r->norder[1], 3);
@@ -245,7 +245,7 @@ static void test_groups_ranked_separately(void **state)
         assert_int_equal(r->order[1][i], want_b[i]);
     }
     assert_int_equal(r->units[2].rank, 1);
-    assert_int_equal(r->units[5].rank, 1);   /* its own group's first */
+    assert_int_equal(r->units[5].rank, 1); /* its own group's first */
     assert_int_equal(r->units[3].rank, 2);
     assert_int_equal(r->units[1].rank, 3);
     /* group a: 优秀 for 1 of 3 (share 0.5 of 3 = 1.5 -> 1) */
@@ -277,7 +277,7 @@ static void test_large_tie_group(void **state)
     assert_int_equal(u[0].rank, 1);
     assert_int_equal(u[0].band, 0);
     for (size_t i = 1; i < n; i++) {
-        assert_int_equal(order[i], (int)i);   /* registry order kept */
+        assert_int_equal(order[i], (int)i); /* registry order kept */
         assert_int_equal(u[i].rank, 2);
         assert_int_equal(u[i].band, 1);
     }
@@ -292,7 +292,7 @@ static void test_large_tie_group(void **state)
 
     /* a cap one place short of the tie moves all of it */
     u = units_with(t, n, order);
-    g = group4((double)BIG / (double)n, 0);   /* floor(n * share) = BIG: 1 + BIG > BIG */
+    g = group4((double)BIG / (double)n, 0); /* floor(n * share) = BIG: 1 + BIG > BIG */
     ls_rank_group(&g, u, NULL, order, n);
     assert_int_equal(u[0].band, 0);
     for (size_t i = 1; i < n; i++) assert_int_equal(u[i].band, 1);

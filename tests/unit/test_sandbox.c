@@ -16,7 +16,7 @@
 
 typedef struct sbox {
     ls_sandbox sb;
-    lua_State *L;                /* G at index 1 */
+    lua_State *L; /* G at index 1 */
 } sbox;
 
 static int open_sealed(lua_State *L)
@@ -157,7 +157,7 @@ static void test_kept_set_is_the_table(void **state)
             int st = lua_getfield(L, t, k->name);
             if (pt != LUA_TNIL) want++;
             assert_int_equal(st, pt);
-            if (pt == LUA_TFUNCTION)          /* Lua's own function */
+            if (pt == LUA_TFUNCTION) /* Lua's own function */
                 assert_ptr_equal(lua_tocfunction(L, -1), lua_tocfunction(plain, -1));
             else if (pt != LUA_TNIL)
                 assert_true(lua_rawequal(L, -1, -1) && !strcmp(luaL_tolstring(L, -1, NULL),
@@ -170,10 +170,10 @@ static void test_kept_set_is_the_table(void **state)
             want++;
             assert_int_equal(lua_getfield(L, t, r->name), LUA_TFUNCTION);
             assert_true(lua_iscfunction(L, -1));
-            assert_ptr_equal(lua_tocfunction(L, -1), r->fn);      /* ours */
+            assert_ptr_equal(lua_tocfunction(L, -1), r->fn); /* ours */
             assert_int_equal(lua_getfield(plain, -1, r->name), LUA_TFUNCTION);
             assert_ptr_not_equal(lua_tocfunction(plain, -1), r->fn);
-            if (r->wrap) {   /* the original behind our checks */
+            if (r->wrap) { /* the original behind our checks */
                 assert_non_null(lua_getupvalue(L, -1, 1));
                 assert_ptr_equal(lua_tocfunction(L, -1), lua_tocfunction(plain, -1));
             }
@@ -216,13 +216,13 @@ static void test_removed_are_refused(void **state)
         want_error(&x, src, msg);
     }
     want_error(&x, "return ('x').dump",
-                 "'string.dump' is not available in rules (rules cannot reach into the Lua machinery)");
+               "'string.dump' is not available in rules (rules cannot reach into the Lua machinery)");
     want_error(&x, "return warn", "unknown name 'warn'");
     want_error(&x, "return _VERSION", "unknown name '_VERSION'");
     want_error(&x, "return strng.rep", "unknown name 'strng' (did you mean 'string'?)");
     want_error(&x, "return math.flor(1)", "unknown name 'math.flor' (did you mean 'math.floor'?)");
     want_error(&x, "return getmetatable('')",
-                 "'getmetatable' is not available in rules (rules cannot reach into the Lua machinery)");
+               "'getmetatable' is not available in rules (rules cannot reach into the Lua machinery)");
     sbox_free(&x);
 }
 
@@ -235,23 +235,27 @@ static void test_replaced_behave(void **state)
     want_result(&x, "return tostring(('a.b.c'):find('.', 3))", "4");
     want_result(&x, "return tostring(string.find('abc', 'x'))", "nil");
     want_error(&x, "return ('abc'):match('a')",
-                 "string.match is not available in rules (Lua patterns can run for minutes inside "
-                 "one call); string.find searches plain text");
+               "string.match is not available in rules (Lua patterns can run for minutes inside "
+               "one call); string.find searches plain text");
     want_error(&x, "return string.gsub('a', 'a', 'b')",
-                 "string.gsub is not available in rules (Lua patterns can run for minutes inside "
-                 "one call); string.find searches plain text");
+               "string.gsub is not available in rules (Lua patterns can run for minutes inside "
+               "one call); string.find searches plain text");
     want_result(&x, "local t = {1, 3} table.insert(t, 2, 2) table.remove(t, 1) "
-                      "return table.concat(table.move(t, 1, 2, 2), ',')", "2,2,3");
+                    "return table.concat(table.move(t, 1, 2, 2), ',')",
+                "2,2,3");
     want_error(&x, "return table.move({}, 1, 1e9, 2)",
-                 "table.move: moving more than 10000000 elements is not available in rules");
+               "table.move: moving more than 10000000 elements is not available in rules");
     want_error(&x, "local t = setmetatable and 1 or {} return t",
-                 "'setmetatable' is not available in rules (rules cannot reach into the Lua machinery)");
+               "'setmetatable' is not available in rules (rules cannot reach into the Lua machinery)");
     want_result(&x, "local s = '' for k, v in pairs({b = 1, a = 2, [2] = 0, [1] = 0, [true] = 0}) do "
-                      "s = s .. tostring(k) .. ' ' end return s", "1 2 a b true ");
+                    "s = s .. tostring(k) .. ' ' end return s",
+                "1 2 a b true ");
     want_result(&x, "local t, s, k = {z = 1, y = 2, x = 3}, '' k = next(t) while k do s = s .. k "
-                      "k = next(t, k) end return s", "xyz");
+                    "k = next(t, k) end return s",
+                "xyz");
     want_result(&x, "local s = '' for k in pairs(math) do if k:sub(1, 1) == 'm' then s = s .. k "
-                      ".. ' ' end end return s", "max maxinteger min mininteger modf ");
+                    ".. ' ' end end return s",
+                "max maxinteger min mininteger modf ");
     sbox_free(&x);
 }
 
@@ -265,13 +269,15 @@ static void test_sort(void **state)
     sbox_new(&x, 8 << 20, 1000000);
     want_result(&x, "local t = {5, 3, 9, 1, 3} table.sort(t) return table.concat(t, ',')", "1,3,3,5,9");
     want_result(&x, "local t = {'b', 'a', 'c'} table.sort(t, function(a, b) return a > b end) "
-                      "return table.concat(t)", "cba");
+                    "return table.concat(t)",
+                "cba");
     /* stable: 300 records with three keys; equal ones stay in order */
     want_result(&x, "local t = {} for i = 1, 300 do t[i] = {id = i, k = i % 3} end "
-                      "table.sort(t, function(a, b) return a.k < b.k end) local s = {} "
-                      "for i = 1, 300 do s[i] = t[i].id end "
-                      "return table.concat(s, ',', 1, 4) .. ' ' .. table.concat(s, ',', 100, 102) .. ' ' .. "
-                      "table.concat(s, ',', 298, 300)", "3,6,9,12 300,1,4 293,296,299");
+                    "table.sort(t, function(a, b) return a.k < b.k end) local s = {} "
+                    "for i = 1, 300 do s[i] = t[i].id end "
+                    "return table.concat(s, ',', 1, 4) .. ' ' .. table.concat(s, ',', 100, 102) .. ' ' .. "
+                    "table.concat(s, ',', 298, 300)",
+                "3,6,9,12 300,1,4 293,296,299");
     want_result(&x, "local t = {} table.sort(t) t = {1} table.sort(t) return tostring(#t)", "1");
     want_error(&x, "local t = {3, 1, 2, 1} table.sort(t, function(a, b) return a <= b end) return 1",
                "table.sort: invalid order function: its answers contradict each other (on elements 2 "
@@ -290,7 +296,8 @@ static void test_no_addresses(void **state)
     sbox x;
     sbox_new(&x, 8 << 20, 1000000);
     want_result(&x, "local s = '' for k in pairs({[true] = 1, [false] = 2, [2.5] = 3, [1] = 4, x = 5}) do "
-                      "s = s .. tostring(k) .. ' ' end return s", "1 2.5 x false true ");
+                    "s = s .. tostring(k) .. ' ' end return s",
+                "1 2.5 x false true ");
     want_error(&x, "for k in pairs({[{}] = 1}) do end return 1",
                "pairs() cannot walk a table that has a table as a key: such keys have no fixed order, so "
                "results would change from run to run (use numbers or strings as keys)");
@@ -326,11 +333,11 @@ static void test_charges(void **state)
                "instruction budget of 1000000 exceeded (string.upper handled 16777217 bytes or elements; "
                "library calls count one instruction for each)");
     want_error(&x, "local t = {} for i = 1, 1000 do t[i] = i end "
-                      "while true do table.move(t, 1, 1000, 1001) end",
+                   "while true do table.move(t, 1, 1000, 1001) end",
                "instruction budget of 1000000 exceeded (table.move handled 1004 bytes or elements; "
                "library calls count one instruction for each)");
     want_error(&x, "local t = {} for i = 1, 5000 do t[i] = 'abc' end "
-                      "while true do local s = table.concat(t) end",
+                   "while true do local s = table.concat(t) end",
                "instruction budget of 1000000 exceeded (table.concat handled 15001 bytes or elements; "
                "library calls count one instruction for each)");
     want_result(&x, "local s = 'x' for _ = 1, 10 do s = s .. s end return tostring(#s:upper())", "1024");
@@ -369,7 +376,7 @@ static void test_fast_calls(void **state)
     int runs;
     assert_int_equal(run_call(&x, "return 'ok'", &runs), LUA_OK);
     assert_string_equal(lua_tostring(x.L, -1), "ok");
-    assert_true(runs >= 1 && runs <= 2);   /* 2 when the machine is slow (valgrind) */
+    assert_true(runs >= 1 && runs <= 2); /* 2 when the machine is slow (valgrind) */
     assert_null(lua_gethook(x.L));
     /* an endless loop: stopped by the watchdog, then the budget */
     assert_int_not_equal(run_call(&x, "while true do end", &runs), LUA_OK);
@@ -387,7 +394,9 @@ static void test_fast_calls(void **state)
     /* the time limit: one instruction copies 16 MB, no count hook sees it */
     x.sb.max_seconds = 0.05;
     assert_int_not_equal(run_call(&x, "local s = 'x' for _ = 1, 20 do s = s .. s end "
-                                      "while true do local t = s .. 'y' end", &runs), LUA_OK);
+                                      "while true do local t = s .. 'y' end",
+                                  &runs),
+                         LUA_OK);
     assert_string_equal(lua_tostring(x.L, -1), "time limit of 0.05 s exceeded (too much work for one call?)");
     assert_int_equal(x.sb.over, 3);
     assert_int_equal(run_call(&x, "return 'after'", &runs), LUA_OK);
@@ -414,13 +423,13 @@ static void test_readonly(void **state)
     lua_rawseti(x.L, -2, 2);
     ls_sandbox_readonly(x.L, "params");
     lua_setfield(x.L, LUA_REGISTRYINDEX, "p");
-    lua_pushstring(x.L, "p");           /* unseal G for the test: rawset */
+    lua_pushstring(x.L, "p"); /* unseal G for the test: rawset */
     lua_getfield(x.L, LUA_REGISTRYINDEX, "p");
     lua_rawset(x.L, 1);
     want_result(&x, "return tostring(#p + p[1] + p[2])", "17");
     want_error(&x, "p[3] = 1 return 1", "cannot change params[3]: params is read-only");
     want_error(&x, "x = 1 return x",
-                 "internal error: the helper library set global 'x'");
+               "internal error: the helper library set global 'x'");
     sbox_free(&x);
 }
 
@@ -451,7 +460,7 @@ static void test_budget(void **state)
     ls_sandbox_disarm(x.L);
     x.sb.budget = 25000;
     want_error(&x, "local n = 0 while true do n = n + 1 end",
-                 "instruction budget of 25000 exceeded (infinite loop?)");
+               "instruction budget of 25000 exceeded (infinite loop?)");
     sbox_free(&x);
 }
 
@@ -464,7 +473,8 @@ static void test_depth(void **state)
      * limit of its own, which a call run without hooks could not see. */
     assert_int_equal(run(&x, "local function f(n) return 1 + f(n + 1) end return f(1)"), LUA_ERRMEM);
     want_result(&x, "local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end "
-                      "return tostring(f(1500))", "1500");
+                    "return tostring(f(1500))",
+                "1500");
     sbox_free(&x);
 }
 

@@ -87,13 +87,13 @@ static void test_applicability(void **state)
     int c21 = ls_scheme_find_node(s, "c2.1"), c2 = ls_scheme_find_node(s, "c2");
     int d1 = ls_scheme_find_unit(s, "d1"), d2 = ls_scheme_find_unit(s, "d2");
     assert_true(ls_node_applies(s, c21, d1));
-    assert_false(ls_node_applies(s, c21, d2));   /* no enforcement power */
-    assert_false(ls_node_applies(s, c2, d2));    /* nor its category */
+    assert_false(ls_node_applies(s, c21, d2)); /* no enforcement power */
+    assert_false(ls_node_applies(s, c2, d2));  /* nor its category */
     assert_true(ls_node_applies(s, ls_scheme_find_node(s, "c1"), d2));
     ls_scheme_free(s);
 }
 
-#define HEAD "assessment: {name: x, year: 2017}\n" \
+#define HEAD "assessment: {name: x, year: 2017}\n"                                    \
              "groups: [{id: g, grades: [{grade: A, min: 60}, {grade: B, min: 0}]}]\n" \
              "units: [{id: u1, group: g}]\n"
 
@@ -169,9 +169,9 @@ static void test_labels_lint_points(void **state)
     int staff = ls_scheme_find_indicator(s, "staff"), level = ls_scheme_find_indicator(s, "level");
     assert_string_equal(ls_scheme_label(s, staff, "none"), "未确定");
     assert_string_equal(ls_scheme_label(s, level, "none"), "无");
-    assert_string_equal(ls_scheme_label(s, level, "province"), "province");   /* no label */
-    assert_string_equal(ls_scheme_label(s, -1, "city"), "市级");   /* one indicator labels it */
-    assert_string_equal(ls_scheme_label(s, -1, "none"), "none");   /* two disagree: the code */
+    assert_string_equal(ls_scheme_label(s, level, "province"), "province"); /* no label */
+    assert_string_equal(ls_scheme_label(s, -1, "city"), "市级");            /* one indicator labels it */
+    assert_string_equal(ls_scheme_label(s, -1, "none"), "none");            /* two disagree: the code */
     assert_string_equal(ls_scheme_label(s, -1, "zzz"), "zzz");
     assert_string_equal(s->inds[ls_scheme_find_indicator(s, "kept")].lint_ignore, "仅作统计");
     assert_null(s->inds[staff].lint_ignore);
@@ -203,9 +203,9 @@ static void test_label_codes_and_name_suggestions(void **state)
     const ls_indicator *level = &s->inds[ls_scheme_find_indicator(s, "level")];
     const ls_indicator *twice = &s->inds[ls_scheme_find_indicator(s, "twice")];
     assert_int_equal(ls_indicator_label_code(level, "市级"), 1);
-    assert_int_equal(ls_indicator_label_code(level, "city"), -1);    /* a code is no label */
-    assert_int_equal(ls_indicator_label_code(level, "无"), -1);      /* none has no label */
-    assert_int_equal(ls_indicator_label_code(twice, "同名"), -2);    /* ambiguous */
+    assert_int_equal(ls_indicator_label_code(level, "city"), -1); /* a code is no label */
+    assert_int_equal(ls_indicator_label_code(level, "无"), -1);   /* none has no label */
+    assert_int_equal(ls_indicator_label_code(twice, "同名"), -2); /* ambiguous */
     char *t = ls_indicator_choices_text(level);
     assert_string_equal(t, "province (省级), city (市级), none");
     free(t);
@@ -213,10 +213,10 @@ static void test_label_codes_and_name_suggestions(void **state)
     assert_int_equal(ls_edit_distance_cp("迟报数", "迟报次数"), 1);
     assert_int_equal(ls_edit_distance_cp("迟报次数", "漏报次数"), 1);
     assert_int_equal(ls_edit_distance_cp("abc", "abd"), 1);
-    assert_int_equal(ls_edit_distance_cp("\xff", "a"), (size_t)-1);     /* not UTF-8 */
+    assert_int_equal(ls_edit_distance_cp("\xff", "a"), (size_t)-1); /* not UTF-8 */
     assert_string_equal(ls_scheme_suggest_indicator_name(s, "迟报数")->id, "late_reports");
-    assert_string_equal(ls_scheme_suggest_indicator_name(s, "结案率")->id, "close_rate");   /* part of one */
-    assert_null(ls_scheme_suggest_indicator_name(s, "报次数"));      /* as near to 迟报次数 as to 漏报次数 */
+    assert_string_equal(ls_scheme_suggest_indicator_name(s, "结案率")->id, "close_rate"); /* part of one */
+    assert_null(ls_scheme_suggest_indicator_name(s, "报次数"));                           /* as near to 迟报次数 as to 漏报次数 */
     assert_null(ls_scheme_suggest_indicator_name(s, "培训人数"));
     assert_null(ls_scheme_suggest_indicator_name(s, ""));
     ls_scheme_free(s);

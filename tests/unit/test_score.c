@@ -22,7 +22,13 @@ typedef struct fake {
     int fail[MAXU][MAXN];
 } fake;
 
-static int fake_bind(ls_backend *self, int node, ls_errors *err) { (void)self; (void)node; (void)err; return 0; }
+static int fake_bind(ls_backend *self, int node, ls_errors *err)
+{
+    (void)self;
+    (void)node;
+    (void)err;
+    return 0;
+}
 
 static int fake_call(ls_backend *self, ls_rule_call *c)
 {
@@ -115,10 +121,10 @@ static void test_round_once_and_clamp(void **state)
 {
     fx *x = *state;
     baseline(x);
-    set(x, "d1", "c1.1", 2.5 - 0.1 - 0.2);   /* 2.2 exactly after rounding */
-    set(x, "d1", "c1.2", -0.7);              /* over-deducted: 0, recorded */
-    set(x, "d1", "c2.1", 6.004);             /* rounds to 6.00, no clamp */
-    set(x, "d3", "c2.1", 7);                 /* above points: 6, recorded */
+    set(x, "d1", "c1.1", 2.5 - 0.1 - 0.2); /* 2.2 exactly after rounding */
+    set(x, "d1", "c1.2", -0.7);            /* over-deducted: 0, recorded */
+    set(x, "d1", "c2.1", 6.004);           /* rounds to 6.00, no clamp */
+    set(x, "d3", "c2.1", 7);               /* above points: 6, recorded */
     ls_run *r = run_ok(x);
     assert_int_equal(cell(r, x, "d1", "c1.1")->score, 220);
     assert_int_equal(cell(r, x, "d1", "c1.2")->score, 0);
@@ -127,7 +133,7 @@ static void test_round_once_and_clamp(void **state)
     assert_int_equal(cell(r, x, "d1", "c2.1")->clamped, 0);
     assert_int_equal(cell(r, x, "d3", "c2.1")->score, 600);
     assert_int_equal(cell(r, x, "d3", "c2.1")->clamped, 1);
-    assert_int_equal(cell(r, x, "d1", "c1")->score, 220);      /* category sum */
+    assert_int_equal(cell(r, x, "d1", "c1")->score, 220); /* category sum */
     assert_int_equal(r->units[U(x, "d1")].total, 820);
     assert_int_equal(cell(r, x, "d1", "c1.1")->nreasons, 1);
     assert_string_equal(r->reasons[cell(r, x, "d1", "c1.1")->reason0], "reason");
@@ -174,11 +180,11 @@ static void test_bonus_deduction_veto(void **state)
 {
     fx *x = *state;
     baseline(x);
-    set(x, "d1", "c2.1", 4);       /* 8.00 */
-    set(x, "d1", "b1", 1.5);       /* capped at 1 (item allows 2) */
-    set(x, "d3", "c2.1", 4);       /* 8.00 */
-    set(x, "d3", "d1x", 0.5);      /* - 0.5 */
-    set(x, "t1", "v1", 1);         /* vetoed */
+    set(x, "d1", "c2.1", 4);  /* 8.00 */
+    set(x, "d1", "b1", 1.5);  /* capped at 1 (item allows 2) */
+    set(x, "d3", "c2.1", 4);  /* 8.00 */
+    set(x, "d3", "d1x", 0.5); /* - 0.5 */
+    set(x, "t1", "v1", 1);    /* vetoed */
     ls_run *r = run_ok(x);
     const ls_unit_result *d1 = &r->units[U(x, "d1")], *d3 = &r->units[U(x, "d3")], *t1 = &r->units[U(x, "t1")];
     assert_int_equal(d1->bonus_raw, 150);
@@ -199,12 +205,12 @@ static void test_ties_share_rank(void **state)
     /* d1 and d3 tie on total 9.50 and on the tie-break (c2) too */
     set(x, "d1", "c1.1", 2);
     set(x, "d3", "c1.1", 2);
-    set(x, "d2", "c1.1", 2.5);   /* d2 rescaled: 4/4 -> 10 */
+    set(x, "d2", "c1.1", 2.5); /* d2 rescaled: 4/4 -> 10 */
     ls_run *r = run_ok(x);
     assert_int_equal(r->units[U(x, "d2")].rank, 1);
     assert_int_equal(r->units[U(x, "d1")].rank, 2);
     assert_int_equal(r->units[U(x, "d3")].rank, 2);
-    assert_int_equal(r->units[U(x, "t1")].rank, 1);   /* own group */
+    assert_int_equal(r->units[U(x, "t1")].rank, 1); /* own group */
     /* 优秀 capped at half of 3 units = 1: d2 keeps it, the tied pair at
      * 9.50 moves down together */
     assert_string_equal(grade(r, x, "d2"), "优秀");
@@ -220,9 +226,9 @@ static void test_share_cap_stays_closed(void **state)
     /* d1 and d3 tie at 10.00 (also on the tie-break): the one 优秀 place
      * (half of 3 units) cannot take both, so both move down - and d2 at
      * 9.50 must not get 优秀 with a lower score */
-    set(x, "d2", "c1.1", 2);    /* rescaled: 3.5/4 -> 8.75 */
+    set(x, "d2", "c1.1", 2); /* rescaled: 3.5/4 -> 8.75 */
     set(x, "d2", "c1.2", 1.5);
-    set(x, "d2", "c1.1", 2.3);  /* 3.8/4 -> 9.50 */
+    set(x, "d2", "c1.1", 2.3); /* 3.8/4 -> 9.50 */
     ls_run *r = run_ok(x);
     assert_int_equal(r->units[U(x, "d2")].total, 950);
     assert_int_equal(r->units[U(x, "d1")].rank, 1);
@@ -268,7 +274,7 @@ static void test_rule_error_stops_or_marks(void **state)
     assert_int_equal(err.nerrors, 1);
     assert_int_equal(cell(r, x, "d1", "c1.2")->state, LS_CELL_ERROR);
     assert_int_equal(cell(r, x, "d1", "c1")->state, LS_CELL_ERROR);
-    assert_int_equal(cell(r, x, "d3", "c1.2")->state, LS_CELL_SCORED);   /* the rest finished */
+    assert_int_equal(cell(r, x, "d3", "c1.2")->state, LS_CELL_SCORED); /* the rest finished */
     assert_int_equal(r->units[U(x, "d1")].errors, 1);
     ls_run_free(r);
     ls_errors_cleanup(&err);
@@ -355,7 +361,7 @@ static void test_sink_writes_as_after(void **state)
     fx *x = *state;
     baseline(x);
     set(x, "d2", "c1.1", 1.25);
-    set(x, "d3", "c1.2", -1);          /* clamped: a note in 扣分理由 */
+    set(x, "d3", "c1.2", -1); /* clamped: a note in 扣分理由 */
     for (size_t nextra = 0; nextra <= 2; nextra++) {
         char *a = NULL, *b = NULL;
         size_t na = 0, nb = 0;

@@ -30,11 +30,11 @@ static void test_group_stats_and_ranks(void **state)
     assert_true(l->mean > 0.666 && l->mean < 0.667);
     int d1 = ls_scheme_find_unit(s, "d1"), d2 = ls_scheme_find_unit(s, "d2"), d3 = ls_scheme_find_unit(s, "d3");
     assert_int_equal(ls_stats_rank(st, d1, late, 1), 1);
-    assert_int_equal(ls_stats_rank(st, d2, late, 1), 2);   /* tie with d3 */
+    assert_int_equal(ls_stats_rank(st, d2, late, 1), 2); /* tie with d3 */
     assert_int_equal(ls_stats_rank(st, d3, late, 1), 2);
-    assert_int_equal(ls_stats_rank(st, d1, late, 0), 3);   /* ascending */
+    assert_int_equal(ls_stats_rank(st, d1, late, 0), 3); /* ascending */
     assert_int_equal(ls_stats_rank(st, d2, late, 0), 1);
-    assert_int_equal(ls_stats_rank(st, d2, sx, 1), 0);     /* no value */
+    assert_int_equal(ls_stats_rank(st, d2, sx, 1), 0); /* no value */
     /* enum indicators have no statistics */
     assert_int_equal(ls_stats_get(st, dept, ls_scheme_find_indicator(s, "adviser"))->count, 0);
     ls_stats_free(st);

@@ -56,8 +56,8 @@ static const char *last_line(const char *s, char *buf, size_t size)
     return buf;
 }
 
-#define assert_has(out, text)                                                    \
-    do {                                                                         \
+#define assert_has(out, text)                                                        \
+    do {                                                                             \
         if (!strstr((out), (text))) fail_msg("missing: %s\nin:\n%s", (text), (out)); \
     } while (0)
 
@@ -67,7 +67,7 @@ static void test_passing(void **state)
     char *out, b[128];
     assert_int_equal(run1(TR "pass.test.yaml", 0, 0, -1, &out), 0);
     assert_has(out, TR "pass.test.yaml: 3 passed\n");
-    assert_null(strstr(out, "ok"));            /* only failures, unless -v */
+    assert_null(strstr(out, "ok")); /* only failures, unless -v */
     assert_null(strstr(out, "coverage"));
     assert_string_equal(last_line(out, b, sizeof b), "3 passed, 0 failed");
     free(out);
@@ -98,7 +98,7 @@ static void test_failure_report(void **state)
                     "        actual    98.00\n"
                     "        失分项目  1.1 按时报送 18.00/20：迟报2次，每次扣1分，扣2分\n");
     assert_has(out, "        文件缺省  rate: 100, exam: 80\n");
-    assert_null(strstr(out, "通过"));          /* passing cases are not listed */
+    assert_null(strstr(out, "通过")); /* passing cases are not listed */
     assert_string_equal(last_line(out, b, sizeof b), "1 passed, 1 failed");
     free(out);
 }
@@ -146,9 +146,9 @@ static void test_coverage(void **state)
     assert_string_equal(last_line(out, b, sizeof b), "3 passed, 0 failed");
     free(out);
     assert_int_equal(run1(TR "single.test.yaml", 0, 0, 60, &out), 0);
-    assert_has(out, "coverage of rule scripts");   /* a minimum turns coverage on */
+    assert_has(out, "coverage of rule scripts"); /* a minimum turns coverage on */
     free(out);
-    assert_int_equal(run1(TR "single.test.yaml", 0, 0, 70, &out), 2);   /* two scripts below */
+    assert_int_equal(run1(TR "single.test.yaml", 0, 0, 70, &out), 2); /* two scripts below */
     assert_has(out, "coverage below the minimum of 70%: 2 scripts\n");
     assert_string_equal(last_line(out, b, sizeof b), "3 passed, 0 failed");
     free(out);

@@ -27,7 +27,7 @@ static void test_numbers(void **state)
     assert_true(v.num == 0 && !signbit(v.num));
     assert_int_equal(parse(LS_T_INTEGER, "1.5", 1, &v), -1);
     assert_string_equal(msg, "expected an integer, found '1.5'");
-    assert_int_equal(parse(LS_T_NUMBER, "0x10", 1, &v), -1);     /* strtod would take it */
+    assert_int_equal(parse(LS_T_NUMBER, "0x10", 1, &v), -1); /* strtod would take it */
     assert_int_equal(parse(LS_T_NUMBER, " 1", 1, &v), -1);
     assert_int_equal(parse(LS_T_NUMBER, "", 1, &v), -1);
     assert_int_equal(parse(LS_T_NUMBER, "inf", 1, &v), -1);
@@ -36,7 +36,7 @@ static void test_numbers(void **state)
     assert_string_equal(msg, "expected a number, found '1e400' (out of range)");
     assert_int_equal(parse(LS_T_NUMBER, "2.5e1", 1, &v), 0);
     assert_true(v.num == 25);
-    assert_int_equal(parse(LS_T_NUMBER, "12", 0, &v), -1);       /* quoted in YAML */
+    assert_int_equal(parse(LS_T_NUMBER, "12", 0, &v), -1); /* quoted in YAML */
     assert_int_equal(parse(LS_T_PERCENT, "88.9%", 1, &v), 0);
     assert_true(v.num == 88.9);
     assert_int_equal(parse(LS_T_PERCENT, "100.5", 1, &v), -1);

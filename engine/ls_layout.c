@@ -406,7 +406,7 @@ void ls_layout_ranking(const ls_run *r, ls_ltable *t)
     char a[32];
     t->digits = s->digits;
     t->title = ls_format("%s结果通报", s->name);
-    add_col(t, "名次", LS_COL_SHORT, 6);
+    add_col(t, "名次", LS_COL_SHORT, 8);
     add_col(t, "单位", LS_COL_NAME, 20);
     for (size_t i = 0; i < s->nroots; i++) {
         const ls_node *n = &s->nodes[s->roots[i]];

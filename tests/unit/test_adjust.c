@@ -19,22 +19,6 @@
 
 #define DIR FIXTURES "year/"
 
-static char tmpdir[64];
-
-static char *write_file(const char *name, const char *text)
-{
-    if (!tmpdir[0]) {
-        strcpy(tmpdir, "/tmp/lawscore-test-XXXXXX");
-        assert_non_null(mkdtemp(tmpdir));
-    }
-    char *p = ls_format("%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
 typedef struct fx {
     ls_scheme *s;
     ls_backends b;
@@ -50,9 +34,9 @@ static int assess(fx *x, const char *adjustments, ls_errors *err)
     assert_non_null(x->s);
     ls_bind_opts bo = {0};
     assert_int_equal(ls_backends_bind(&x->b, x->s, &bo, err), 0);
-    x->path = write_file("adj.yaml", adjustments);
+    x->path = ls_test_write_file("adj.yaml", adjustments);
     const char *data[] = {DIR "data.yaml"};
-    char *self = write_file("self.yaml", "units:\n  c: {c1.1: 10, c1.2: 20, c1.3: 10, c2.1: 60}\n");
+    char *self = ls_test_write_file("self.yaml", "units:\n  c: {c1.1: 10, c1.2: 20, c1.3: 10, c2.1: 60}\n");
     ls_assess_opts o = {data, 1, self, x->path, 0};
     int rc = ls_assess(&x->a, x->s, &x->b, &o, err);
     unlink(self);
@@ -202,13 +186,6 @@ static void test_stale_and_twice(void **state)
     ls_errors_cleanup(&err);
 }
 
-static int cleanup_dir(void **state)
-{
-    (void)state;
-    if (tmpdir[0]) rmdir(tmpdir);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,5 +194,5 @@ int main(void)
         cmocka_unit_test(test_office_tables),
         cmocka_unit_test(test_stale_and_twice),
     };
-    return cmocka_run_group_tests_name("adjust", tests, NULL, cleanup_dir);
+    return cmocka_run_group_tests_name("adjust", tests, NULL, ls_test_remove_dir);
 }

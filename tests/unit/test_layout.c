@@ -13,28 +13,6 @@
 
 #include "fixtures/export/mini_run.h"
 
-/* mini_run lists no leaves; the layout walks them for the sections. */
-static void mini_leaves(mini_run *m)
-{
-    static int leaves[] = {MN_C11, MN_C12, MN_C21, MN_C31, MN_B1, MN_D1, MN_V1};
-    m->s.leaves = leaves;
-    m->s.nleaves = sizeof leaves / sizeof *leaves;
-}
-
-static int setup(void **state)
-{
-    mini_run *m = mini_run_new();
-    mini_leaves(m);
-    *state = m;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    mini_run_free(*state);
-    return 0;
-}
-
 /* The first row whose cell `col` is the text s, or NULL. */
 static const ls_lrow *row_with(const ls_ltable *t, size_t col, const char *s)
 {
@@ -297,12 +275,12 @@ static void test_manifest_words(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sheet_rescaled_unit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sheet_deduction_veto_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ranking, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bands, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_losses, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_common_losses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sheet_rescaled_unit, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_sheet_deduction_veto_error, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_ranking, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_bands, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_losses, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_common_losses, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test(test_manifest_words),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);

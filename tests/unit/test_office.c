@@ -23,27 +23,6 @@
 
 #define HOSTILE "<script>alert(1)</script>"
 
-static void mini_leaves(mini_run *m)
-{
-    static int leaves[] = {MN_C11, MN_C12, MN_C21, MN_C31, MN_B1, MN_D1, MN_V1};
-    m->s.leaves = leaves;
-    m->s.nleaves = sizeof leaves / sizeof *leaves;
-}
-
-static int setup(void **state)
-{
-    mini_run *m = mini_run_new();
-    mini_leaves(m);
-    *state = m;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    mini_run_free(*state);
-    return 0;
-}
-
 static char *tmpdir(void)
 {
     char *d = ls_xstrdup("/tmp/ls-office-XXXXXX");
@@ -388,11 +367,11 @@ static void test_publish(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_xlsx, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_html, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_xlsx, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_html, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test(test_svg),
         cmocka_unit_test(test_formats),
-        cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publish, mini_run_setup_leaves, mini_run_teardown),
     };
     return cmocka_run_group_tests_name("office", tests, NULL, NULL);
 }

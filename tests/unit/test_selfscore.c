@@ -15,23 +15,6 @@
 
 #define DIR FIXTURES "year/"
 
-static char tmpdir[64];
-
-/* Write text to a new file named `name` in a private directory. */
-static char *write_file(const char *name, const char *text)
-{
-    if (!tmpdir[0]) {
-        strcpy(tmpdir, "/tmp/lawscore-test-XXXXXX");
-        assert_non_null(mkdtemp(tmpdir));
-    }
-    char *p = ls_format("%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
 static ls_scheme *scheme(void)
 {
     ls_errors err;
@@ -53,10 +36,10 @@ static void test_totals(void **state)
 {
     (void)state;
     ls_scheme *s = scheme();
-    char *p = write_file("self.yaml", "year: 2017\n"
-                                      "units:\n"
-                                      "  a: {c1.1: 10, c1.2: 20, c1.3: 10, c2.1: 60, b1: 5}\n"
-                                      "  b: {c1.1: 10, c1.2: 15, c1.3: 5, d1: 1}\n");
+    char *p = ls_test_write_file("self.yaml", "year: 2017\n"
+                                              "units:\n"
+                                              "  a: {c1.1: 10, c1.2: 20, c1.3: 10, c2.1: 60, b1: 5}\n"
+                                              "  b: {c1.1: 10, c1.2: 15, c1.3: 5, d1: 1}\n");
     ls_errors err;
     ls_errors_init(&err);
     ls_selfscore *ss = ls_selfscore_load(s, p, &err);
@@ -86,11 +69,11 @@ static void test_csv_numbers_and_notes(void **state)
 {
     (void)state;
     ls_scheme *s = scheme();
-    char *p = write_file("self.csv", "\xEF\xBB\xBF单位编号,单位名称,序号,考核项目,分值,自评分,说明\r\n"
-                                     "b,乙办,1,组织保障,40,,\r\n"
-                                     "b,乙办,1.1,按时报送,10,9.5,迟报一次\r\n"
-                                     "b,乙办,1.2,法律顾问,20,10,\r\n"
-                                     "b,乙办,c1.3,学法考试,10,5,\r\n");
+    char *p = ls_test_write_file("self.csv", "\xEF\xBB\xBF单位编号,单位名称,序号,考核项目,分值,自评分,说明\r\n"
+                                             "b,乙办,1,组织保障,40,,\r\n"
+                                             "b,乙办,1.1,按时报送,10,9.5,迟报一次\r\n"
+                                             "b,乙办,1.2,法律顾问,20,10,\r\n"
+                                             "b,乙办,c1.3,学法考试,10,5,\r\n");
     ls_errors err;
     ls_errors_init(&err);
     ls_selfscore *ss = ls_selfscore_load(s, p, &err);
@@ -111,9 +94,9 @@ static void test_errors(void **state)
 {
     (void)state;
     ls_scheme *s = scheme();
-    char *p = write_file("bad.yaml", "units:\n"
-                                     "  a: {c1.1: 10, c1.2: 20.5}\n"
-                                     "  c: {c1.1: 9.999, c1.2: 0, c1.3: 0, c2.1: 0}\n");
+    char *p = ls_test_write_file("bad.yaml", "units:\n"
+                                             "  a: {c1.1: 10, c1.2: 20.5}\n"
+                                             "  c: {c1.1: 9.999, c1.2: 0, c1.3: 0, c2.1: 0}\n");
     ls_errors err;
     ls_errors_init(&err);
     assert_null(ls_selfscore_load(s, p, &err));
@@ -124,7 +107,7 @@ static void test_errors(void **state)
                                       "decimals, found '9.999'");
     ls_errors_cleanup(&err);
     /* a unit that leaves items out */
-    char *q = write_file("short.yaml", "units:\n  a: {c1.1: 10, c1.2: 20}\n");
+    char *q = ls_test_write_file("short.yaml", "units:\n  a: {c1.1: 10, c1.2: 20}\n");
     ls_errors_init(&err);
     assert_null(ls_selfscore_load(s, q, &err));
     assert_int_equal(err.nerrors, 1);
@@ -137,13 +120,6 @@ static void test_errors(void **state)
     free(q);
 }
 
-static int cleanup_dir(void **state)
-{
-    (void)state;
-    if (tmpdir[0]) rmdir(tmpdir);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,5 +127,5 @@ int main(void)
         cmocka_unit_test(test_csv_numbers_and_notes),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests_name("selfscore", tests, NULL, cleanup_dir);
+    return cmocka_run_group_tests_name("selfscore", tests, NULL, ls_test_remove_dir);
 }

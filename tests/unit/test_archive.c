@@ -51,7 +51,7 @@ static int setup(void **state)
     assert_non_null(x->r);
     x->m = ls_manifest_new(x->s, x->d, &err);
     assert_non_null(x->m);
-    ls_publish_opts po = {LS_OUT_CSV | LS_OUT_JSON, 0, 0};
+    ls_publish_opts po = {.formats = LS_OUT_CSV | LS_OUT_JSON};
     assert_int_equal(ls_publish(x->r, x->m, x->out, &po, &err), 0);
     assert_int_equal(err.n, 0);
     ls_errors_cleanup(&err);

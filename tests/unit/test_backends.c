@@ -131,7 +131,7 @@ static int setup(void **state)
     if (!x->s) ls_errors_print(&x->err, stderr);
     assert_non_null(x->s);
     const char *dirs[] = {LS_PLUGIN_DIR};
-    ls_bind_opts o = {0, 0, dirs, 1, NULL};
+    ls_bind_opts o = {.plugin_paths = dirs, .nplugin_paths = 1};
     int rc = ls_backends_bind(&x->b, x->s, &o, &x->err);
     if (rc) ls_errors_print(&x->err, stderr);
     assert_int_equal(rc, 0);

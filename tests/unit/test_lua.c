@@ -632,7 +632,7 @@ static void test_limits_override(void **state)
 {
     (void)state;
     fx x;
-    ls_lua_limits lim = {20000, 3L << 20};
+    ls_lua_limits lim = {.max_instructions = 20000, .max_memory = 3L << 20};
     fx_open(&x, LUA_FIX "limits.yaml", NULL, &lim);
     expect_err_in(&x, "loop", "sfj", "instruction budget of 20000 exceeded (infinite loop?)", 2);
     expect_err_in(&x, "alloc", "sfj", "memory limit of 3 MB exceeded", 0);

@@ -667,7 +667,7 @@ static void test_log(void **state)
 static fx *twins_fx_of(const char *scheme)
 {
     fx *x = fx_new(scheme, PDIR "data.yaml");
-    ls_lua_limits lim = {0, 0};
+    ls_lua_limits lim = {.max_instructions = 0};
     x->lua = ls_lua_backend_new(x->s, &lim, &x->err);
     if (!x->lua) ls_errors_print(&x->err, stderr);
     assert_non_null(x->lua);

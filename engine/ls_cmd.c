@@ -23,6 +23,7 @@
 #include "ls_data.h"
 #include "ls_diff.h"
 #include "ls_export_csv.h"
+#include "ls_export_html.h"
 #include "ls_export_json.h"
 #include "ls_guard.h"
 #include "ls_i18n.h"
@@ -590,7 +591,22 @@ ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_results *a = load_results(ar, o->archive, o->data[0], err);
     ls_results *b = load_results(ar, o->archive, o->data[1], err);
     ls_cmd_status rc = LS_CMD_BAD_INPUT;
-    if (a && b) rc = ls_diff_write(a, b, o->csv, out, err) < 0 ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+    /* -o FILE: written beside it and renamed, so it is whole or absent */
+    char *tmp = a && b && o->outdir_given ? ls_format("%s.tmp%ld", o->outdir, (long)getpid()) : NULL;
+    FILE *f = tmp ? fopen(tmp, "wb") : out;
+    if (a && b && !f) {
+        ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s", strerror(errno));
+        rc = LS_CMD_BAD_OUTPUT;
+    } else if (a && b) {
+        int bad = o->html ? ls_write_html_diff(a, b, f, err) < 0 : ls_diff_write(a, b, o->csv, f, err) < 0;
+        if (tmp && fclose(f) != 0 && !bad) bad = ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s",
+                                                           strerror(errno)) < 0;
+        if (tmp && !bad && rename(tmp, o->outdir) != 0)
+            bad = ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s", strerror(errno)) < 0;
+        if (tmp && bad) unlink(tmp);
+        rc = bad ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+    }
+    free(tmp);
     ls_results_free(a);
     ls_results_free(b);
     ls_archive_close(ar);

@@ -9,7 +9,7 @@
  *
  * Depends on: ls_i18n, ls_scheme, ls_data, ls_backends, ls_score, ls_lint,
  * ls_summary, ls_manifest, ls_outdir, ls_publish, ls_table, ls_sheet,
- * ls_export_csv, ls_export_json, ls_testrun, ls_template, ls_complete,
+ * ls_export_csv, ls_export_json, ls_export_html, ls_testrun, ls_template, ls_complete,
  * ls_scope, ls_guard, ls_error, ls_util, ls_assessment, ls_archive,
  * ls_results, ls_diff, ls_compare (the last five for the year's workflow,
  * docs/year.md).
@@ -62,6 +62,7 @@ typedef struct ls_cmd_opts {
     long version;            /* export: --version N; 0 none */
     int outdir_given;        /* -o was given (publish: keep the outputs) */
     int csv;                 /* diff, compare: --format csv */
+    int html;                /* diff: --format html */
 } ls_cmd_opts;
 
 /* How a command ended.  Problems are in err whatever the status. */
@@ -103,7 +104,8 @@ ls_cmd_status ls_cmd_history(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 /* lawscore export: a version's outputs, byte for byte, into o->outdir. */
 ls_cmd_status ls_cmd_export(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 /* lawscore diff: what changed between two result directories (o->data[0],
- * [1]) or two versions of o->archive, as text or CSV (o->csv). */
+ * [1]) or two versions of o->archive, as text, CSV (o->csv) or an HTML
+ * page (o->html); to out, or with -o to that file (whole or not at all). */
 ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 /* lawscore compare: the latest versions of two years of o->archive, per
  * unit and category, with the attribution of each unit's change to its

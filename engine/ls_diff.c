@@ -17,6 +17,15 @@ static char *signed_fixed(ls_fixed v, int digits, char *buf)
     return buf;
 }
 
+int ls_diff_adj_new(const ls_results *a, const ls_radj *e)
+{
+    for (size_t k = 0; k < a->nadj; k++)
+        if (!strcmp(a->adj[k].unit, e->unit) && !strcmp(a->adj[k].target, e->target) &&
+            !strcmp(a->adj[k].basis, e->basis) && !strcmp(a->adj[k].new_, e->new_))
+            return 0;
+    return 1;
+}
+
 /* The appeals of b about unit `unit` behind item n: score decisions on it
  * and corrections of the indicators it read, that a did not have yet.
  * Their bases (文号), each once, joined with "、" into t. */
@@ -30,11 +39,7 @@ static void appeals_behind(const ls_results *a, const ls_results *b, const char 
         int hit = !strcmp(e->kind, "score") ? !strcmp(e->target, n->id) : 0;
         for (size_t k = 0; !hit && k < n->ninds; k++) hit = !strcmp(n->inds[k].id, e->target);
         if (!hit) continue;
-        int old = 0; /* already decided in a: not a change between them */
-        for (size_t k = 0; k < a->nadj && !old; k++)
-            old = !strcmp(a->adj[k].unit, e->unit) && !strcmp(a->adj[k].target, e->target) &&
-                  !strcmp(a->adj[k].basis, e->basis) && !strcmp(a->adj[k].new_, e->new_);
-        if (old) continue;
+        if (!ls_diff_adj_new(a, e)) continue;
         if (t->p && strstr(t->p + start, e->basis)) continue;
         ls_buf_printf(t, "%s%s", t->n > start ? "、" : "复核决定 ", e->basis);
     }
@@ -81,12 +86,21 @@ static const char *group_name(const ls_results *r, const char *id)
     return id;
 }
 
+/* Where the changes go: CSV rows to out, or (out NULL) lines into d. */
 typedef struct writer {
     FILE *out;
     int csv;
     int nfield;
     int err;
+    ls_diff_lines *d;
 } writer;
+
+static void add_line(writer *w, int group, char *text)
+{
+    ls_diff_lines *d = w->d;
+    LS_GROW(d->v, d->n, d->cap, 16);
+    d->v[d->n++] = (ls_diff_line){group, text};
+}
 
 static void w_field(writer *w, const char *s)
 {
@@ -153,22 +167,16 @@ static void unit_items(writer *w, const ls_results *a, const ls_results *b, cons
     }
 }
 
-long ls_diff_write(const ls_results *a, const ls_results *b, int csv, FILE *out, ls_errors *err)
+/* Every change from a to b: CSV rows (w->csv) or lines.  Returns the
+ * number of units that changed. */
+static long walk(writer *w, const ls_results *a, const ls_results *b)
 {
-    writer w = {out, csv, 0, 0};
-    errno = 0;
+    int csv = w->csv;
     long changed = 0;
     char p[32], q[32], d[32];
-    if (csv) {
-        fputs("\xEF\xBB\xBF", out);
-        w_row(&w, "单位编号", "单位名称", "项目", "变动前", "变动后", "变动", "说明");
-    } else {
-        fprintf(out, "%s → %s\n", a->source, b->source);
-    }
     ls_buf line;
     ls_buf_init(&line);
     for (size_t g = 0; g < b->ngroups; g++) {
-        int heading = 0;
         /* units in b's rank order within the group */
         for (size_t o = 0; o < b->nunits; o++) {
             const ls_runit *ub = &b->units[b->order[o]];
@@ -184,11 +192,11 @@ long ls_diff_write(const ls_results *a, const ls_results *b, int csv, FILE *out,
             if (line.p) line.p[0] = '\0';
             if (csv) {
                 if (!ua) {
-                    w_row(&w, ub->id, ub->name, "总分", "", ls_dec_format(ub->total, b->digits, q), "",
+                    w_row(w, ub->id, ub->name, "总分", "", ls_dec_format(ub->total, b->digits, q), "",
                           merged ? "合并设立的单位" : "新增单位");
                     continue;
                 }
-                w_row(&w, ub->id, ub->name, "总分", ls_dec_format(ua->total, b->digits, p),
+                w_row(w, ub->id, ub->name, "总分", ls_dec_format(ua->total, b->digits, p),
                       ls_dec_format(ub->total, b->digits, q), signed_fixed(ub->total - ua->total, b->digits, d),
                       strcmp(ua->id, ub->id) ? ua->name : "");
                 if (dr) {
@@ -196,17 +204,16 @@ long ls_diff_write(const ls_results *a, const ls_results *b, int csv, FILE *out,
                     snprintf(x, sizeof x, "%d", ua->rank);
                     snprintf(y, sizeof y, "%d", ub->rank);
                     snprintf(z, sizeof z, "%+d", ua->rank - ub->rank);
-                    w_row(&w, ub->id, ub->name, "名次", x, y, z, "");
+                    w_row(w, ub->id, ub->name, "名次", x, y, z, "");
                 }
-                if (dg) w_row(&w, ub->id, ub->name, "等次", ua->grade, ub->grade, "", "");
-                unit_items(&w, a, b, ua, ub, &line);
+                if (dg) w_row(w, ub->id, ub->name, "等次", ua->grade, ub->grade, "", "");
+                unit_items(w, a, b, ua, ub, &line);
                 continue;
             }
-            if (!heading) fprintf(out, "\n%s\n", b->groups[g].name);
-            heading = 1;
             if (!ua) {
-                fprintf(out, "%s %s，总分%s\n", ub->name, merged ? "合并设立的单位" : "新增单位",
-                        ls_dec_format(ub->total, b->digits, q));
+                add_line(w, (int)g,
+                         ls_format("%s %s，总分%s", ub->name, merged ? "合并设立的单位" : "新增单位",
+                                   ls_dec_format(ub->total, b->digits, q)));
                 continue;
             }
             ls_buf_printf(&line, "%s", ub->name);
@@ -219,8 +226,8 @@ long ls_diff_write(const ls_results *a, const ls_results *b, int csv, FILE *out,
                 ls_buf_printf(&line, " 总分%s未变", ls_dec_format(ub->total, b->digits, q));
             if (dr) ls_buf_printf(&line, "，名次 %d→%d", ua->rank, ub->rank);
             if (dg) ls_buf_printf(&line, "，等次 %s→%s", ua->grade, ub->grade);
-            unit_items(&w, a, b, ua, ub, &line);
-            fprintf(out, "%s\n", line.p);
+            unit_items(w, a, b, ua, ub, &line);
+            add_line(w, (int)g, ls_xstrdup(line.p));
         }
     }
     /* units no longer assessed */
@@ -229,18 +236,66 @@ long ls_diff_write(const ls_results *a, const ls_results *b, int csv, FILE *out,
         if (ls_results_continues(b, ua)) continue;
         changed++;
         if (csv)
-            w_row(&w, ua->id, ua->name, "总分", ls_dec_format(ua->total, b->digits, p), "", "", "不再考核");
+            w_row(w, ua->id, ua->name, "总分", ls_dec_format(ua->total, b->digits, p), "", "", "不再考核");
         else
-            fprintf(out, "%s（%s）不再考核，原总分%s\n", ua->name, group_name(a, ua->group),
-                    ls_dec_format(ua->total, b->digits, p));
-    }
-    if (!csv) {
-        if (changed) fprintf(out, "\n%ld个单位的总分、名次或等次有变动\n", changed);
-        else fprintf(out, "\n没有单位的总分、名次或等次有变动\n");
+            add_line(w, -1,
+                     ls_format("%s（%s）不再考核，原总分%s", ua->name, group_name(a, ua->group),
+                               ls_dec_format(ua->total, b->digits, p)));
     }
     ls_buf_cleanup(&line);
-    if (w.err || ferror(out) || fflush(out) != 0)
-        return ls_errorf(err, NULL, 0, 0, "cannot write the differences: %s", strerror(w.err ? w.err : errno ? errno
-                                                                                                             : EIO));
+    return changed;
+}
+
+void ls_diff_lines_make(const ls_results *a, const ls_results *b, ls_diff_lines *d)
+{
+    memset(d, 0, sizeof *d);
+    writer w = {NULL, 0, 0, 0, d};
+    d->changed = walk(&w, a, b);
+}
+
+void ls_diff_lines_cleanup(ls_diff_lines *d)
+{
+    if (!d) return;
+    for (size_t i = 0; i < d->n; i++) free(d->v[i].text);
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
+char *ls_diff_summary(long changed)
+{
+    return changed ? ls_format("%ld个单位的总分、名次或等次有变动", changed)
+                   : ls_xstrdup("没有单位的总分、名次或等次有变动");
+}
+
+long ls_diff_write(const ls_results *a, const ls_results *b, int csv, FILE *out, ls_errors *err)
+{
+    errno = 0;
+    long changed;
+    int werr = 0;
+    if (csv) {
+        writer w = {out, 1, 0, 0, NULL};
+        fputs("\xEF\xBB\xBF", out);
+        w_row(&w, "单位编号", "单位名称", "项目", "变动前", "变动后", "变动", "说明");
+        changed = walk(&w, a, b);
+        werr = w.err;
+    } else {
+        ls_diff_lines d;
+        ls_diff_lines_make(a, b, &d);
+        fprintf(out, "%s → %s\n", a->source, b->source);
+        for (size_t i = 0; i < d.n; i++) {
+            int g = d.v[i].group;
+            /* a group's heading before its first line */
+            if (g >= 0 && (i == 0 || d.v[i - 1].group != g)) fprintf(out, "\n%s\n", b->groups[g].name);
+            fprintf(out, "%s\n", d.v[i].text);
+        }
+        changed = d.changed;
+        char *sum = ls_diff_summary(changed);
+        fprintf(out, "\n%s\n", sum);
+        free(sum);
+        ls_diff_lines_cleanup(&d);
+    }
+    if (werr || ferror(out) || fflush(out) != 0)
+        return ls_errorf(err, NULL, 0, 0, "cannot write the differences: %s", strerror(werr ? werr : errno ? errno
+                                                                                                           : EIO));
     return changed;
 }

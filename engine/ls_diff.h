@@ -9,7 +9,9 @@
  *
  * A and B are two archived versions or two result directories; units are
  * matched by id (or a registry's formerly:), items by id.  Text, or CSV
- * (one row per change: 总分, 名次, 等次, then each item).
+ * (one row per change: 总分, 名次, 等次, then each item), or the lines
+ * for a document (the report's and the workbook's 复核调整情况,
+ * ls_layout_diff; `diff --format html`).
  *
  * Depends on: ls_results, ls_csv (quoting), ls_error, ls_util.
  */
@@ -20,6 +22,33 @@
 
 #include "ls_error.h"
 #include "ls_results.h"
+
+/* One unit's change in words, as the text output prints it. */
+typedef struct ls_diff_line {
+    int group;  /* index into b's groups; -1: a unit of a no longer assessed */
+    char *text; /* owned */
+} ls_diff_line;
+
+typedef struct ls_diff_lines {
+    ls_diff_line *v; /* in b's group and rank order, then the units of a
+                          no longer assessed */
+    size_t n, cap;
+    long changed; /* units that changed */
+} ls_diff_lines;
+
+/* The changes from a to b into d (overwritten; free with
+ * ls_diff_lines_cleanup). */
+void ls_diff_lines_make(const ls_results *a, const ls_results *b, ls_diff_lines *d);
+void ls_diff_lines_cleanup(ls_diff_lines *d);
+
+/* Whether the appeal e (of the later result) is new: a holds no decision
+ * on the same unit and indicator or item with the same basis and new
+ * value (one already decided in a is no change between them). */
+int ls_diff_adj_new(const ls_results *a, const ls_radj *e);
+
+/* The closing line: "2个单位的总分、名次或等次有变动" (or that none
+ * changed).  Caller frees. */
+char *ls_diff_summary(long changed);
 
 /* Write the changes from a to b to out as text (csv = 0) or CSV.
  * Returns the number of units that changed (0: none), or -1 with an

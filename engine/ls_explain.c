@@ -401,3 +401,43 @@ char *ls_explain_appeal(const ls_run *r, size_t unit, size_t node)
     ls_buf_cleanup(&t);
     return out;
 }
+
+char *ls_explain_appeal_brief(const ls_run *r, size_t unit, size_t node)
+{
+    const ls_scheme *s = scheme_of(r);
+    const ls_node *n = &s->nodes[node];
+    if (!r->original || !r->adj || n->nchildren) return ls_xstrdup("");
+    char a[32], b[32], x[256], y[256];
+    const ls_adjustment *dec = ls_adjustments_decision(r->adj, unit, node);
+    if (dec) return ls_format("复核核定%s分（%s）", ls_dec_format(dec->score, s->digits, a), dec->basis);
+    const char *was = ls_explain_score(r->original, unit, node, a);
+    const char *now = ls_explain_score(r, unit, node, b);
+    int changed = strcmp(was, now) != 0;
+    /* a deduction-only item's score is the deduction */
+    const char *what = n->section == LS_SEC_DEDUCT ? "扣分" : "考核分";
+    const ls_cell *c = ls_run_cell(r, unit, node), *oc = ls_run_cell(r->original, unit, node);
+    ls_buf fixes, bases;
+    ls_buf_init(&fixes);
+    ls_buf_init(&bases);
+    for (size_t i = 0; i < r->adj->n; i++) {
+        const ls_adjustment *e = &r->adj->v[i];
+        if (e->unit != (int)unit || e->kind != LS_ADJ_DATA) continue;
+        if (!cell_read(r, c, e->indicator) && !cell_read(r->original, oc, e->indicator)) continue;
+        ls_buf_printf(&fixes, "%s%s%s→%s", fixes.n ? "、" : "", s->inds[e->indicator].name,
+                      e->old.set ? ls_value_format(&e->old, x, sizeof x) : "未填报",
+                      e->new_.set ? ls_value_format(&e->new_, y, sizeof y) : "未填报");
+        if (!bases.p || !strstr(bases.p, e->basis)) ls_buf_printf(&bases, "%s%s", bases.n ? "、" : "", e->basis);
+    }
+    char *out;
+    if (fixes.n && changed)
+        out = ls_format("复核更正%s，%s%s→%s（%s）", fixes.p, what, was, now, bases.p);
+    else if (fixes.n)
+        out = ls_format("复核更正%s（%s）", fixes.p, bases.p);
+    else if (changed)
+        out = ls_format("随其他单位数据更正，%s%s→%s", what, was, now);
+    else
+        out = ls_xstrdup("");
+    ls_buf_cleanup(&fixes);
+    ls_buf_cleanup(&bases);
+    return out;
+}

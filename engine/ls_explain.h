@@ -145,4 +145,13 @@ const char *ls_explain_original_score(const ls_run *r, size_t unit, size_t node,
  * others' corrections) reads "随其他单位数据更正而变动".  Caller frees. */
 char *ls_explain_appeal(const ls_run *r, size_t unit, size_t node);
 
+/* The same in brief, for the 复核 column of 扣分明细 (a 通报 quotes it):
+ * a score decision "复核核定1.00分（东法考〔2018〕5号）"; data corrections
+ * of indicators the item's rule read "复核更正迟报次数3→2、漏报次数1→0，
+ * 考核分1.50→3.00（东法考〔2018〕3号）" (扣分 for a deduction-only item);
+ * a change by others' corrections "随其他单位数据更正，考核分2.00→1.50".
+ * "" when the appeals did nothing to the item (and for categories).
+ * Caller frees. */
+char *ls_explain_appeal_brief(const ls_run *r, size_t unit, size_t node);
+
 #endif

@@ -64,7 +64,10 @@ static const char style[] =
     "h2,h3,tr.section,tr.category,tr.subitem{break-after:avoid;page-break-after:avoid}"
     "thead{display:table-header-group}"
     "section.group{break-before:page}section.group:first-of-type{break-before:auto}"
-    "section.inputs{break-before:page}}\n";
+    "section.inputs{break-before:page}section.ranking+section.appeals{break-before:page}}\n"
+    "table.changes td.long{font-size:13px}\n"
+    "tr.group td{background:#ddebf7;font-weight:bold}\n"
+    "tr.note td{border:none;padding-top:6px}\n";
 
 typedef struct hw {
     const ls_run *r;
@@ -296,23 +299,38 @@ static void group_charts(hw *h, size_t g)
     put(h, "</figure>\n</div>\n");
 }
 
+/* A table under its title as a heading (h2 or h3), in class cls. */
+static void put_table(hw *h, const ls_ltable *t, const char *heading, const char *cls)
+{
+    ls_buf_printf(&h->b, "<%s>", heading);
+    esc(h, t->title);
+    ls_buf_printf(&h->b, "</%s>\n<table class=\"%s\">", heading, cls);
+    put_colgroup(h, t);
+    put(h, "<thead>");
+    put_head(h, t);
+    put(h, "</thead><tbody>\n");
+    put_rows(h, t, 0, t->nrows, (size_t)-1);
+    put(h, "</tbody></table>\n");
+}
+
 /* The items on which most units of the group lost points. */
 static void common_losses(hw *h, size_t g)
 {
     ls_ltable t = {0};
     ls_layout_common_losses(h->r, g, 10, &t);
-    if (t.nrows) {
-        put(h, "<h3>");
-        esc(h, t.title);
-        put(h, "</h3>\n<table class=\"losses\">");
-        put_colgroup(h, &t);
-        put(h, "<thead>");
-        put_head(h, &t);
-        put(h, "</thead><tbody>\n");
-        put_rows(h, &t, 0, t.nrows, (size_t)-1);
-        put(h, "</tbody></table>\n");
-    }
+    if (t.nrows) put_table(h, &t, "h3", "losses");
     ls_ltable_cleanup(&t);
+}
+
+/* 复核调整情况 (ls_layout_diff): what changed, in `diff`'s words, and the
+ * decisions behind it. */
+static void put_changes(hw *h, const ls_ltable *changes, const ls_ltable *decisions)
+{
+    put(h, "<section class=\"appeals\">\n");
+    put_table(h, changes, "h2", "changes");
+    if (decisions->nrows) put_table(h, decisions, "h3", "decisions");
+    put(h, "</section>\n");
+    flush(h);
 }
 
 static void write_ranking(hw *h, int sheets)
@@ -482,26 +500,63 @@ static void write_inputs(hw *h, const ls_manifest *m)
     put(h, "</section>\n");
 }
 
+/* The page's start: head with `title` + `suffix` (escaped) and the style. */
+static void page_start(hw *h, const char *title, const char *suffix)
+{
+    errno = 0;
+    put(h, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+           "<meta name=\"generator\" content=\"lawscore " LS_VERSION "\">\n<title>");
+    esc(h, title);
+    esc(h, suffix);
+    put(h, "</title>\n<style>\n");
+    put(h, style);
+    put(h, "</style>\n</head>\n<body>\n");
+}
+
+/* The page's end, written out: 0, or -1 with an error naming `what`. */
+static int page_end(hw *h, const char *what, ls_errors *err)
+{
+    put(h, "</body>\n</html>\n");
+    flush(h);
+    ls_buf_cleanup(&h->b);
+    if (!h->werr && (ferror(h->f) || fflush(h->f) != 0)) h->werr = errno ? errno : EIO;
+    if (h->werr) return ls_errorf(err, NULL, 0, 0, "cannot write %s: %s", what, strerror(h->werr));
+    return 0;
+}
+
 int ls_write_html(const ls_run *r, const ls_manifest *m, int sheets, FILE *f, ls_errors *err)
 {
     const ls_scheme *s = r->scheme;
     hw h = {r, {0}, f, 0};
     ls_buf_init(&h.b);
-    errno = 0;
-    put(&h, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"generator\" content=\"lawscore " LS_VERSION "\">\n<title>");
-    esc(&h, s->name);
-    put(&h, "结果</title>\n<style>\n");
-    put(&h, style);
-    put(&h, "</style>\n</head>\n<body>\n");
+    page_start(&h, s->name, "结果");
     write_ranking(&h, sheets);
+    ls_ltable changes = {0}, decisions = {0};
+    if (ls_layout_appeals(r, &changes, &decisions)) put_changes(&h, &changes, &decisions);
+    ls_ltable_cleanup(&changes);
+    ls_ltable_cleanup(&decisions);
     for (size_t u = 0; sheets && u < s->nunits; u++) write_sheet(&h, u);
     if (m) write_inputs(&h, m);
-    put(&h, "</body>\n</html>\n");
-    flush(&h);
-    ls_buf_cleanup(&h.b);
-    if (!h.werr && (ferror(f) || fflush(f) != 0)) h.werr = errno ? errno : EIO;
-    if (h.werr) return ls_errorf(err, NULL, 0, 0, "cannot write report.html: %s", strerror(h.werr));
-    return 0;
+    return page_end(&h, "report.html", err);
+}
+
+int ls_write_html_diff(const ls_results *a, const ls_results *b, FILE *f, ls_errors *err)
+{
+    hw h = {NULL, {0}, f, 0};
+    ls_buf_init(&h.b);
+    page_start(&h, b->name, "结果变动情况");
+    put(&h, "<h1>");
+    esc(&h, b->name);
+    put(&h, "结果变动情况</h1>\n<p class=\"meta\">");
+    esc(&h, a->source);
+    put(&h, " → ");
+    esc(&h, b->source);
+    put(&h, "　计算程序：lawscore " LS_VERSION "</p>\n");
+    ls_ltable changes = {0}, decisions = {0};
+    ls_layout_diff(a, b, "总分、名次或等次有变动的单位", &changes, &decisions);
+    put_changes(&h, &changes, &decisions);
+    ls_ltable_cleanup(&changes);
+    ls_ltable_cleanup(&decisions);
+    return page_end(&h, "the differences", err);
 }

@@ -14,12 +14,18 @@
  *               group's average and the signature block; A4 portrait, each
  *               unit starting on a new page, its heading repeated on every
  *               page it takes
+ *   复核调整情况 with appeals (--adjustments): the units whose total,
+ *               rank or grade the appeals changed, in `diff`'s words,
+ *               and the decisions (ls_layout_appeals); a page of its own
  *   输入文件    the manifest: engine version, every input with its SHA-256
  *
  * Every text from the scheme, the data or the rules is escaped.
  *
- * Depends on: ls_layout, ls_svg, ls_explain, ls_manifest, ls_score, ls_error,
- * ls_util.
+ * `lawscore diff --format html` is a page of the same style with only the
+ * 复核调整情况 of two published results (ls_write_html_diff).
+ *
+ * Depends on: ls_layout, ls_svg, ls_explain, ls_manifest, ls_score,
+ * ls_results, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_HTML_H
 #define LS_EXPORT_HTML_H
@@ -28,11 +34,18 @@
 
 #include "ls_error.h"
 #include "ls_manifest.h"
+#include "ls_results.h"
 #include "ls_score.h"
 
 /* Write the report to f.  m may be NULL (no manifest); with sheets 0 the
  * per-unit score sheets are left out and the report says so.  Returns 0,
  * or -1 with an error when writing failed. */
 int ls_write_html(const ls_run *r, const ls_manifest *m, int sheets, FILE *f, ls_errors *err);
+
+/* Write what changed from a to b (ls_layout_diff: the units with their
+ * items in `diff`'s words, the decisions new in b) to f as a
+ * self-contained printable page.  Returns 0, or -1 with an error when
+ * writing failed. */
+int ls_write_html_diff(const ls_results *a, const ls_results *b, FILE *f, ls_errors *err);
 
 #endif

@@ -484,6 +484,38 @@ static void write_missing(xw *x)
     ls_ltable_cleanup(&t);
 }
 
+/* 复核调整情况, with appeals: the changes in `diff`'s words, then the
+ * decisions, on one sheet whose columns are the decisions' (the changes
+ * take the whole width). */
+static void write_appeals(xw *x)
+{
+    ls_ltable changes = {0}, decisions = {0};
+    if (!ls_layout_appeals(x->r, &changes, &decisions)) return;
+    lxw_worksheet *ws = add_sheet(x, changes.title, "复核调整情况");
+    if (!ws) goto out;
+    set_widths(x, ws, &decisions);
+    write_across(x, ws, 0, &decisions, changes.title, x->title, 0);
+    check(x, worksheet_set_row(ws, 0, 30, NULL));
+    lxw_row_t row = 1;
+    for (size_t i = 0; i < changes.nrows; i++, row++) {
+        const ls_lrow *lr = &changes.rows[i];
+        const char *s = lr->c[0].kind == LS_LC_TEXT ? lr->c[0].text : "";
+        if (lr->kind == LS_LR_GROUP) write_across(x, ws, row, &decisions, s, x->group, 0);
+        else if (lr->kind == LS_LR_NOTE) write_across(x, ws, row, &decisions, s, x->note, 1);
+        else write_across(x, ws, row, &decisions, s, x->cell[ST_PLAIN][CS_WRAP], 1);
+    }
+    if (decisions.nrows) {
+        row++;
+        write_across(x, ws, row++, &decisions, decisions.title, x->section, 0);
+        write_head(x, ws, row++, &decisions);
+        write_rows(x, ws, row, &decisions);
+    }
+    print_setup(x, ws, 0, 0, 0, x->r->scheme->name);
+out:
+    ls_ltable_cleanup(&changes);
+    ls_ltable_cleanup(&decisions);
+}
+
 static void write_about(xw *x, const ls_manifest *m, int sheets)
 {
     const ls_scheme *s = x->r->scheme;
@@ -561,6 +593,7 @@ int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char 
     make_formats(&x, s->digits);
 
     write_ranking(&x);
+    write_appeals(&x);
     write_losses(&x);
     write_common_losses(&x);
     write_missing(&x);

@@ -5,8 +5,12 @@
  *   通报        every group's ranking (ls_layout_ranking): title, one
  *               frozen header row, group headings, the grade counts;
  *               A4 landscape, one page wide, header repeated, page numbers
+ *   复核调整情况 with appeals (--adjustments): the units whose total, rank
+ *               or grade the appeals changed, in `diff`'s words, and the
+ *               decisions (ls_layout_appeals); A4 portrait
  *   扣分明细    one row per item where a unit lost (or, for bonus, gained)
- *               points, with reasons and indicators; autofilter; continued
+ *               points, with reasons and indicators (and with appeals a
+ *               复核 column: what they decided); autofilter; continued
  *               on 扣分明细(2)… past a sheet's 1,048,576 rows
  *   主要失分项目 per group, every item on which units lost points, most
  *               units first (ls_layout_common_losses)

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ls_diff.h"
 #include "ls_explain.h"
+#include "ls_results_run.h"
 #include "ls_util.h"
 
 const char *const ls_layout_signatures[] = {
@@ -461,6 +463,7 @@ void ls_layout_losses_head(const ls_run *r, ls_ltable *t)
     add_col(t, "扣分", LS_COL_NUM, 7);
     add_col(t, "扣分理由", LS_COL_LONG, 40);
     add_col(t, "使用的指标", LS_COL_LONG, 36);
+    if (r->original) add_col(t, "复核", LS_COL_LONG, 30);
 }
 
 size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t)
@@ -475,7 +478,15 @@ size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t)
         if (c->state == LS_CELL_NA) continue;
         int scored = c->state == LS_CELL_SCORED;
         int shows = !scored || (n->section == LS_SEC_MAIN ? c->score < n->points : c->score != 0);
-        if (!shows) continue;
+        /* an item the appeals changed shows, also when it no longer
+         * loses points: the 通报 quoting 扣分明细 names what was decided */
+        char *appeal = r->original ? ls_explain_appeal_brief(r, unit, i) : NULL;
+        const ls_cell *oc = r->original ? ls_run_cell(r->original, unit, i) : c;
+        int changed = oc->state != c->state || oc->score != c->score;
+        if (!shows && !(appeal && *appeal && changed)) {
+            free(appeal);
+            continue;
+        }
         ls_lrow *row = add_row(t, LS_LR_UNIT);
         added++;
         set_text(row, 0, s->units[unit].id);
@@ -493,6 +504,7 @@ size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t)
         }
         set_text_own(row, 8, ls_explain_cell(r, unit, i));
         set_text_own(row, 9, ls_explain_reads(r, unit, i));
+        if (appeal) set_text_own(row, 10, appeal);
     }
     return added;
 }
@@ -561,4 +573,59 @@ void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltabl
         ls_buf_cleanup(&b);
     }
     free(v);
+}
+
+/* ---- 复核调整情况 ---- */
+
+void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title, ls_ltable *changes,
+                    ls_ltable *decisions)
+{
+    ls_diff_lines d;
+    ls_diff_lines_make(a, b, &d);
+    changes->digits = decisions->digits = b->digits;
+    changes->title = ls_xstrdup(title);
+    add_col(changes, "变动情况", LS_COL_LONG, 100);
+    for (size_t i = 0; i < d.n; i++) {
+        int g = d.v[i].group;
+        /* a group's heading before its first line */
+        if (i == 0 || d.v[i - 1].group != g)
+            set_text(add_row(changes, LS_LR_GROUP), 0, g >= 0 ? b->groups[g].name : "不再考核");
+        set_text(add_row(changes, LS_LR_UNIT), 0, d.v[i].text);
+    }
+    set_text_own(add_row(changes, LS_LR_NOTE), 0, ls_diff_summary(d.changed));
+    ls_diff_lines_cleanup(&d);
+
+    decisions->title = ls_xstrdup("复核决定");
+    add_col(decisions, "单位", LS_COL_NAME, 16);
+    add_col(decisions, "复核事项", LS_COL_NAME, 24);
+    add_col(decisions, "变更", LS_COL_SHORT, 11);
+    add_col(decisions, "理由", LS_COL_LONG, 40);
+    add_col(decisions, "依据", LS_COL_SHORT, 16);
+    add_col(decisions, "决定人", LS_COL_NAME, 16);
+    add_col(decisions, "日期", LS_COL_SHORT, 11);
+    for (size_t i = 0; i < b->nadj; i++) {
+        const ls_radj *e = &b->adj[i];
+        if (!ls_diff_adj_new(a, e)) continue;
+        int u = ls_results_find_unit(b, e->unit, NULL, 0);
+        int data = !strcmp(e->kind, "data");
+        ls_lrow *row = add_row(decisions, LS_LR_ITEM);
+        set_text(row, 0, u >= 0 ? b->units[u].name : e->unit);
+        set_text_own(row, 1, ls_format("%s：%s", data ? "更正数据" : "核定得分", e->what ? e->what : e->target));
+        set_text_own(row, 2, ls_format("%s→%s", e->old, e->new_));
+        set_text(row, 3, e->reason);
+        set_text(row, 4, e->basis);
+        set_text(row, 5, e->by);
+        set_text(row, 6, e->date);
+    }
+}
+
+int ls_layout_appeals(const ls_run *r, ls_ltable *changes, ls_ltable *decisions)
+{
+    if (!r->original || !r->adj) return 0;
+    ls_results *a = ls_results_from_run(r->original, "复核前");
+    ls_results *b = ls_results_from_run(r, "复核后");
+    ls_layout_diff(a, b, "复核调整情况", changes, decisions);
+    ls_results_free(a);
+    ls_results_free(b);
+    return 1;
 }

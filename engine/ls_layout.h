@@ -10,7 +10,12 @@
  * `lawscore explain`); this file only decides which rows and columns a
  * document has.
  *
- * Depends on: ls_score, ls_explain, ls_decimal, ls_util.
+ * The 复核调整情况 (what the appeals changed) is `lawscore diff`'s
+ * (ls_diff) between two results: a run's before and after its appeals
+ * (ls_results_run), or two published results.
+ *
+ * Depends on: ls_score, ls_explain, ls_diff, ls_results, ls_results_run,
+ * ls_decimal, ls_util.
  */
 #ifndef LS_LAYOUT_H
 #define LS_LAYOUT_H
@@ -18,6 +23,7 @@
 #include <stddef.h>
 
 #include "ls_decimal.h"
+#include "ls_results.h"
 #include "ls_score.h"
 
 /* Above this many units the workbook and the report leave out the
@@ -160,14 +166,42 @@ char *ls_layout_bands(const ls_run *r, size_t group);
 void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltable *t);
 
 /* Columns of the 扣分明细 into t (no rows): 单位编号 | 单位名称 | 组别 |
- * 序号 | 考核项目 | 分值 | 考核分 | 扣分 | 扣分理由 | 使用的指标. */
+ * 序号 | 考核项目 | 分值 | 考核分 | 扣分 | 扣分理由 | 使用的指标, and
+ * with appeals (r->original) 复核 (ls_explain_appeal_brief). */
 void ls_layout_losses_head(const ls_run *r, ls_ltable *t);
 
 /* Append unit `unit`'s rows of the 扣分明细 to t (set up by
  * ls_layout_losses_head): each MAIN item that lost points (扣分 = 分值 −
  * 考核分) or is in error, each bonus item that gave points (扣分 empty),
  * each deduction-only item that took points (考核分 negative), each veto
- * that applied.  Returns the number of rows added. */
+ * that applied; with appeals, also each item whose score they changed
+ * (扣分 0.00 when it no longer loses points).  考核分 and 扣分 are after
+ * the appeals, 复核 says what they did.  Returns the number of rows
+ * added. */
 size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t);
+
+/*
+ * 复核调整情况, what changed from result a to result b, as `lawscore
+ * diff` words it, into two tables (zeroed by the caller, freed with
+ * ls_ltable_cleanup):
+ *
+ *   changes    title `title`, one column 变动情况: for each group of b
+ *              with changes a LS_LR_GROUP heading and a row per unit
+ *              whose total, rank or grade changed (the line of `diff`,
+ *              ls_diff_lines_make), units of a no longer assessed under
+ *              a heading 不再考核, then a LS_LR_NOTE (ls_diff_summary);
+ *   decisions  title 复核决定, columns 单位 | 复核事项 | 变更 | 理由 |
+ *              依据 | 决定人 | 日期: one row per appeal of b that a did
+ *              not have (ls_diff_adj_new), in b's order; no rows when
+ *              none.  复核事项 reads "更正数据：迟报次数" or "核定得分：4.5
+ *              行政执法案卷评查", 变更 "3→2" or "0.00→1.00".
+ */
+void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title, ls_ltable *changes,
+                    ls_ltable *decisions);
+
+/* The same for a run with appeals: r->original against r (their results
+ * made by ls_results_from_run), titled 复核调整情况.  Returns 0 and
+ * leaves the tables alone when r has no appeals; 1 otherwise. */
+int ls_layout_appeals(const ls_run *r, ls_ltable *changes, ls_ltable *decisions);
 
 #endif

@@ -153,6 +153,23 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     }
 }
 
+/* The name of an appeal's indicator, or its item's 序号 and name, from
+ * the "indicators" and "items" tables; the id when they do not name it. */
+static const char *what_of(rd *d, const ls_radj *a, yajl_val number)
+{
+    if (!strcmp(a->kind, "data")) {
+        int k = ls_strmap_get(&d->ind_ix, a->target);
+        return k >= 0 ? d->ind_names[k] : a->target;
+    }
+    int it = ls_strmap_get(&d->item_ix, a->target);
+    const char *num = it >= 0 ? d->items[it].number : str(d, number);
+    if (it < 0) return *num ? num : a->target;
+    char *s = ls_format("%s %s", num, d->items[it].name);
+    const char *t = ls_arena_strdup(&d->r->arena, s);
+    free(s);
+    return t;
+}
+
 typedef struct order_key {
     size_t group, idx;
     int rank;
@@ -168,7 +185,7 @@ static int cmp_order(const void *pa, const void *pb)
 
 /* The id maps and the rank order (a province has ~100 000 units: no
  * lookups by scanning). */
-static void index_units(ls_results *r)
+void ls_results_index(ls_results *r)
 {
     ls_strmap gix;
     ls_strmap_init(&gix);
@@ -200,14 +217,10 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: %s", *msg ? msg : "invalid JSON");
         return NULL;
     }
-    ls_results *r = ls_xcalloc(1, sizeof *r);
-    ls_arena_init(&r->arena);
-    ls_strmap_init(&r->unit_ix);
-    ls_strmap_init(&r->former_ix);
+    ls_results *r = ls_results_new(source);
     rd d = {r, 0, NULL, 0, {0}, NULL, {0}};
     ls_strmap_init(&d.item_ix);
     ls_strmap_init(&d.ind_ix);
-    r->source = ls_arena_strdup(&r->arena, source);
     yajl_val as = get(root, "assessment"), units = get(root, "units");
     if (!as || !units || !YAJL_IS_ARRAY(units)) {
         ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: no 'assessment' or 'units'");
@@ -250,11 +263,12 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         a->basis = str(&d, get(e, "basis"));
         a->by = str(&d, get(e, "by"));
         a->date = str(&d, get(e, "date"));
+        a->what = what_of(&d, a, get(e, "number"));
     }
     yajl_tree_free(root);
     ls_strmap_cleanup(&d.item_ix);
     ls_strmap_cleanup(&d.ind_ix);
-    index_units(r);
+    ls_results_index(r);
     if (d.bad) {
         ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
                                      "with %d digits",
@@ -277,6 +291,16 @@ ls_results *ls_results_load(const char *path, ls_errors *err)
     else r = ls_results_parse(buf, len, path, err);
     free(buf);
     free(file);
+    return r;
+}
+
+ls_results *ls_results_new(const char *source)
+{
+    ls_results *r = ls_xcalloc(1, sizeof *r);
+    ls_arena_init(&r->arena);
+    ls_strmap_init(&r->unit_ix);
+    ls_strmap_init(&r->former_ix);
+    r->source = ls_arena_strdup(&r->arena, source);
     return r;
 }
 

@@ -56,6 +56,9 @@ typedef struct ls_radj {
     const char *target;      /* the indicator or item id */
     const char *old, *new_;  /* data: values as text; score: scores */
     const char *reason, *basis, *by, *date;
+    /* what it is about, for people: the indicator's name ("迟报次数"), or
+     * the item's 序号 and name ("4.5 行政执法案卷评查") */
+    const char *what;
 } ls_radj;
 
 typedef struct ls_rgroup {
@@ -90,6 +93,14 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
 ls_results *ls_results_load(const char *path, ls_errors *err);
 
 void ls_results_free(ls_results *r);
+
+/* An empty result named `source` (its maps and arena ready), for a
+ * builder that fills groups, units and adj in r->arena and then calls
+ * ls_results_index.  Caller frees with ls_results_free. */
+ls_results *ls_results_new(const char *source);
+
+/* The id maps and the rank order of r's units, once they are all there. */
+void ls_results_index(ls_results *r);
 
 /* The unit with this id, else the unit whose formerly: lists it; -1. */
 int ls_results_find_unit(const ls_results *r, const char *id, const char *const *formerly,

@@ -3,8 +3,11 @@
  * fixtures/year/: a data correction rescored (the original run kept, the
  * submitted data unchanged), its effect on another unit's rank-based item,
  * a score decision, the texts ls_explain gives them, the columns the
- * office documents (ls_layout) gain with 自评分 and appeals, and a stale
- * appeal and a second correction of the same value refused.
+ * office documents (ls_layout) gain with 自评分 and appeals, the
+ * 复核调整情况 (ls_layout_appeals: `diff`'s words on the run's results)
+ * and the 复核 column
+ * of 扣分明细, and a stale appeal and a second correction of the same
+ * value refused.
  */
 #include "ls_test.h"
 
@@ -164,6 +167,101 @@ static void test_office_tables(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* The 复核调整情况 of a run: `diff`'s words between the run before and
+ * after its appeals (test_diff: the same as on their results.json), and
+ * the decisions in a table. */
+static void test_appeals_section(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("b, indicator: exam, old: 80, new: 95") ENTRY("c, item: 1.2, score: 15"), &err), 0);
+    const ls_run *r = x.a.run;
+    ls_ltable ch = {0}, dec = {0};
+    assert_int_equal(ls_layout_appeals(r, &ch, &dec), 1);
+    assert_string_equal(ch.title, "复核调整情况");
+    assert_int_equal(ch.ncols, 1);
+    /* 区直部门, the three units, the count */
+    assert_int_equal(ch.nrows, 5);
+    assert_int_equal(ch.rows[0].kind, LS_LR_GROUP);
+    assert_string_equal(ch.rows[0].c[0].text, "区直部门");
+    /* b's correction moved a's rank-based item; c's decision its total */
+    assert_string_equal(ch.rows[1].c[0].text, "甲局 95.00 → 90.00（-5.00）：1.3 学法考试 -5.00（数据未变，随其他单位的数据变动）");
+    assert_string_equal(ch.rows[2].c[0].text, "丙局 74.00 → 89.00（+15.00），等次 合格→良好：1.2 法律顾问 +15.00（复核决定 "
+                                              "测法考〔2018〕1号）");
+    assert_string_equal(ch.rows[3].c[0].text, "乙办 60.50 → 73.00（+12.50）：1.3 学法考试 +5.00（考试成绩 80→95；复核决定 "
+                                              "测法考〔2018〕1号）");
+    assert_int_equal(ch.rows[4].kind, LS_LR_NOTE);
+    assert_string_equal(ch.rows[4].c[0].text, "3个单位的总分、名次或等次有变动");
+    assert_int_equal(dec.nrows, 2);
+    assert_string_equal(cell(&dec, 0, "单位")->text, "乙办");
+    assert_string_equal(cell(&dec, 0, "复核事项")->text, "更正数据：考试成绩");
+    assert_string_equal(cell(&dec, 0, "变更")->text, "80→95");
+    assert_string_equal(cell(&dec, 1, "复核事项")->text, "核定得分：1.2 法律顾问");
+    assert_string_equal(cell(&dec, 1, "变更")->text, "0.00→15.00");
+    assert_string_equal(cell(&dec, 1, "依据")->text, "测法考〔2018〕1号");
+    assert_string_equal(cell(&dec, 1, "决定人")->text, "考核办");
+    assert_string_equal(cell(&dec, 1, "日期")->text, "2018-01-10");
+    ls_ltable_cleanup(&ch);
+    ls_ltable_cleanup(&dec);
+    /* without appeals: no section */
+    assert_int_equal(ls_layout_appeals(r->original, &ch, &dec), 0);
+    assert_null(ch.title);
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
+/* The row of 序号 `num` of unit `id` in 扣分明细 t, or -1. */
+static long losses_row(const ls_ltable *t, const char *id, const char *num)
+{
+    for (size_t i = 0; i < t->nrows; i++)
+        if (!strcmp(t->rows[i].c[0].text, id) && !strcmp(t->rows[i].c[3].text, num)) return (long)i;
+    return -1;
+}
+
+/* 扣分明细 after the appeals: 考核分 and 扣分 as decided, the 复核 column
+ * says what was decided; an item that no longer loses points stays
+ * listed with 扣分 0.00. */
+static void test_losses_appeals(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("a, indicator: late_reports, old: 2, new: 0") ENTRY("b, indicator: exam, old: 80, new: 95") ENTRY("c, item: 1.2, score: 15"), &err), 0);
+    const ls_run *r = x.a.run;
+    ls_ltable t = {0};
+    ls_layout_losses_head(r, &t);
+    assert_string_equal(t.cols[t.ncols - 1].title, "复核");
+    for (size_t u = 0; u < x.s->nunits; u++) ls_layout_losses_unit(r, u, &t);
+    long i = losses_row(&t, "c", "1.2");
+    assert_true(i >= 0);
+    assert_int_equal(cell(&t, (size_t)i, "考核分")->num, 1500);
+    assert_int_equal(cell(&t, (size_t)i, "扣分")->num, 500);
+    assert_string_equal(cell(&t, (size_t)i, "复核")->text, "复核核定15.00分（测法考〔2018〕1号）");
+    /* a's c1.1: 8.00 → 10.00, full marks now, still listed */
+    i = losses_row(&t, "a", "1.1");
+    assert_true(i >= 0);
+    assert_int_equal(cell(&t, (size_t)i, "扣分")->num, 0);
+    assert_string_equal(cell(&t, (size_t)i, "复核")->text, "复核更正迟报次数2→0，考核分8.00→10.00（测法考〔2018〕1号）");
+    /* a's c1.3, moved by b's correction */
+    i = losses_row(&t, "a", "1.3");
+    assert_true(i >= 0);
+    assert_string_equal(cell(&t, (size_t)i, "复核")->text, "随其他单位数据更正，考核分10.00→5.00");
+    /* a row no appeal touched: empty 复核 */
+    i = losses_row(&t, "b", "1.2");
+    assert_true(i >= 0);
+    assert_int_equal(cell(&t, (size_t)i, "复核")->kind, LS_LC_EMPTY);
+    ls_ltable_cleanup(&t);
+    /* without appeals: no 复核 column */
+    ls_layout_losses_head(r->original, &t);
+    assert_string_equal(t.cols[t.ncols - 1].title, "使用的指标");
+    ls_ltable_cleanup(&t);
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
 static void test_stale_and_twice(void **state)
 {
     (void)state;
@@ -192,6 +290,8 @@ int main(void)
         cmocka_unit_test(test_data_correction),
         cmocka_unit_test(test_score_decision),
         cmocka_unit_test(test_office_tables),
+        cmocka_unit_test(test_appeals_section),
+        cmocka_unit_test(test_losses_appeals),
         cmocka_unit_test(test_stale_and_twice),
     };
     return cmocka_run_group_tests_name("adjust", tests, NULL, ls_test_remove_dir);

@@ -3,8 +3,9 @@
  * differences (ls_diff) on fixtures/year/: results.json of the original
  * and the appealed run, parsed and diffed to the exact text and CSV
  * (the change, the indicator values and the 文号 behind it, a unit moved
- * only by another's correction), the formerly: match, and JSON that is
- * not lawscore's refused.
+ * only by another's correction), the same from the run in memory
+ * (ls_results_run, what the report's 复核调整情况 diffs), the formerly:
+ * match, and JSON that is not lawscore's refused.
  */
 #include "ls_test.h"
 
@@ -15,6 +16,7 @@
 #include "ls_diff.h"
 #include "ls_export_json.h"
 #include "ls_results.h"
+#include "ls_results_run.h"
 #include "ls_util.h"
 
 #define DIR FIXTURES "year/"
@@ -92,6 +94,21 @@ static void test_appeal_diff(void **state)
                            "a,甲局,1.3 学法考试,10.00,5.00,-5.00,数据未变，随其他单位的数据变动\r\n"
                            "b,乙办,总分,60.50,73.00,+12.50,\r\n"
                            "b,乙办,1.3 学法考试,5.00,10.00,+5.00,考试成绩 80→95；复核决定 测法考〔2018〕2号\r\n");
+    /* the run's results in memory: the same words, the same rows */
+    ls_results *ma = ls_results_from_run(a.original, "原结果"), *mb = ls_results_from_run(a.run, "复核后");
+    assert_string_equal(mb->adj[0].what, "考试成绩");
+    assert_string_equal(rb->adj[0].what, "考试成绩");
+    char *m = diff_text(ma, mb, 1, &n);
+    assert_string_equal(m, t);
+    free(m);
+    free(t);
+    t = diff_text(ra, rb, 0, &n);
+    m = diff_text(ma, mb, 0, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(m, t);
+    free(m);
+    ls_results_free(ma);
+    ls_results_free(mb);
     free(t);
     /* the same result twice: nothing */
     t = diff_text(rb, rb, 0, &n);

@@ -9,7 +9,10 @@
 #   appealing unit; diff of the two 2018 versions (text, CSV, and the same
 #   from two result directories) and of 2017 against 2018; compare 2017
 #   2018 (text and CSV); the archive refuses to change a version; a stale
-#   appeal publishes nothing.
+#   appeal publishes nothing; the diff of the two 2018 versions as a page
+#   (--format html, also with -o FILE) and the re-publication's report.html
+#   with the same 复核调整情况 section, its outputs byte-identical when run
+#   again with one scoring thread.
 #
 # Each step's output is compared with tests/year/expected/STEP (the
 # scratch directory reads as $SCRATCH, the repository as $ROOT).  UPDATE=1 rewrites the expected
@@ -85,6 +88,18 @@ step explain-nlj 0 explain $in18 --self $e18/self.csv --adjustments $e18/adjustm
 step diff-2-3 0 diff --archive "$A" 2 3
 step diff-2-3.csv 0 diff --archive "$A" 2 3 --format csv
 step diff-dirs 0 diff "$scratch/run2" "$scratch/run3"
+step diff-2-3.html 0 diff --archive "$A" 2 3 --format html
+"$BIN" diff --archive "$A" 2 3 --format html -o "$scratch/diff.html" >"$scratch/diff-o.out" 2>&1
+check diff-html-file sh -c "[ ! -s '$scratch/diff-o.out' ] && cmp -s '$scratch/diff.html' '$scratch/diff-2-3.html.out' && ! ls '$scratch'/diff.html.tmp* >/dev/null 2>&1"
+# the re-publication's report holds the same section, in the same words
+sed -n '/<section class="appeals">/,/<\/section>/p' "$scratch/run3/report.html" >"$scratch/report-appeals.out"
+[ "${UPDATE:-}" = 1 ] && cp "$scratch/report-appeals.out" "$EXP/report-appeals"
+check report-appeals cmp -s "$EXP/report-appeals" "$scratch/report-appeals.out"
+check report-appeals-words sh -c "grep -F \"\$(sed -n 4p '$EXP/diff-2-3')\" '$EXP/report-appeals' >/dev/null"
+"$BIN" run $in18 --self $e18/self.csv --adjustments $e18/adjustments.yaml -q -j 1 -o "$scratch/run3-j1" >/dev/null 2>&1
+for f in report.html results.xlsx results.json items.csv results.csv; do
+    check "rerun-$f" cmp -s "$scratch/run3/$f" "$scratch/run3-j1/$f"
+done
 step diff-1-3 0 diff --archive "$A" 1 3
 step compare 0 compare --archive "$A" 2017 2018
 step compare.csv 0 compare --archive "$A" 2017 2018 --format csv

@@ -64,7 +64,9 @@ static const char style[] =
     "h2,h3,tr.section,tr.category,tr.subitem{break-after:avoid;page-break-after:avoid}"
     "thead{display:table-header-group}"
     "section.group{break-before:page}section.group:first-of-type{break-before:auto}"
-    "section.inputs{break-before:page}section.ranking+section.appeals{break-before:page}}\n"
+    "section.inputs{break-before:page}section.ranking+section.appeals{break-before:page}"
+    "table.wide{font-size:10px;line-height:1.3}table.wide td,table.wide th{padding:2px 3px}"
+    "table.wide td.long{font-size:9.5px}}\n"
     "table.changes td.long{font-size:13px}\n"
     "tr.group td{background:#ddebf7;font-weight:bold}\n"
     "tr.note td{border:none;padding-top:6px}\n";
@@ -438,7 +440,8 @@ static void write_sheet(hw *h, size_t u)
     ls_layout_sheet(h->r, u, &t);
     put(h, "<section class=\"sheet\" id=\"unit-");
     esc(h, s->units[u].id);
-    put(h, "\">\n<table class=\"sheet\">");
+    /* with 自评分 or 复核调整: smaller print, so that 9 columns fit A4 */
+    ls_buf_printf(&h->b, "\">\n<table class=\"sheet%s\">", t.ncols > 6 ? " wide" : "");
     put_colgroup(h, &t);
     ls_buf_printf(&h->b, "<thead><tr><th class=\"sheet-title\" "
                          "colspan=\"%zu\">",

@@ -252,17 +252,22 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
         const char *what = s->flag_names[f] && *s->flag_names[f] ? s->flag_names[f] : s->flags[f];
         add_info_own(t, ls_format("%s：%s", what, un->flags >> f & 1 ? "是" : "否"));
     }
-    add_col(t, "序号", LS_COL_SHORT, 6);
-    add_col(t, "考核项目", LS_COL_NAME, 22);
-    add_col(t, "分值", LS_COL_NUM, 7);
-    add_col(t, "评分标准", LS_COL_LONG, 34);
+    /* A4 portrait: with the 自评分 or 复核调整 columns the texts take less
+     * width and the numbers a little more, so that the widest sheet (9
+     * columns) prints one page wide at a readable size, "15.00" and
+     * "4.2.1" inside their cells (tests/clients) */
+    int wide = r->self || r->original;
+    add_col(t, "序号", LS_COL_SHORT, wide ? 7 : 6);
+    add_col(t, "考核项目", LS_COL_NAME, wide ? 17 : 22);
+    add_col(t, "分值", LS_COL_NUM, wide ? 8 : 7);
+    add_col(t, "评分标准", LS_COL_LONG, wide ? 27 : 34);
     add_col(t, "考核分", LS_COL_NUM, 8);
-    add_col(t, "扣分理由", LS_COL_LONG, 34);
+    add_col(t, "扣分理由", LS_COL_LONG, wide ? 27 : 34);
     if (r->self) {
         add_col(t, "自评分", LS_COL_NUM, 8);
         add_col(t, "差值", LS_COL_NUM, 8); /* 考核分 − 自评分 */
     }
-    if (r->original) add_col(t, "复核调整", LS_COL_LONG, 34);
+    if (r->original) add_col(t, "复核调整", LS_COL_LONG, 26);
 
     for (size_t i = 0; i < s->nnodes; i++)
         if (s->nodes[i].section == LS_SEC_MAIN) sheet_node(t, r, unit, i);

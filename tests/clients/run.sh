@@ -12,7 +12,14 @@
 #   3. Chromium (headless) prints report.html to PDF; pdftotext checks page
 #      by page that no page holds two units' score sheets and that each
 #      unit's name, total and grade are on its pages; --dump-dom shows the
-#      SVG charts with their marks and the hostile name as text.
+#      SVG charts with their marks and the hostile name as text;
+#   4. the widest 评分表 (examples/dongfeng-2018 with --self and
+#      --adjustments: 9 columns), the appealing unit renamed likewise:
+#      LibreOffice prints each on at most 2 pages with every column on
+#      every page, 复核调整情况 and 扣分明细's 复核 column; Chromium prints
+#      the report and `diff --format html` with their last columns on
+#      every page (not cut at the edge), the hostile name as text and no
+#      script in the DOM.
 #
 # Usage: tests/clients/run.sh BUILD_DIR (holding lawscore and tests/office-check).
 # Missing clients fail the check (tools/deps.sh installs them); a client
@@ -76,43 +83,56 @@ tail -1 "$tmp/check.out"
 
 # 2b. LibreOffice prints the workbook (PDF): each unit's 评分表 (named in
 # its footer) on at most 2 A4 pages, numbered from 第 1 页 on each sheet,
-# its end (一票否决项目 … 总分, 等次, 名次) and the signatures on one page
-mkdir -p "$tmp/xpdf"
-timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
-    --convert-to pdf --outdir "$tmp/xpdf" "$tmp/out/results.xlsx" >>"$tmp/soffice.log" 2>&1
-xpages=$(pdfinfo "$tmp/xpdf/results.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
-: > "$tmp/xfooters"
-p=1
-while [ "$p" -le "${xpages:-0}" ]; do
-    pdftotext -layout -f "$p" -l "$p" "$tmp/xpdf/results.pdf" "$tmp/xpage-$p.txt"
-    grep '第 *[0-9][0-9]* *页' "$tmp/xpage-$p.txt" | tail -1 |
-        sed 's/^ *//; s/ *第 *\([0-9]*\) *页.*/\t\1/' | sed "s/^/$p\t/" >> "$tmp/xfooters"
-    p=$((p + 1))
-done
-tail -n +2 "$tmp/out/results.csv" | tr -d '\r' | cut -d, -f4 |
-while read -r name; do
-    pl=$(awk -F'\t' -v n="$name" '$2 == n {print $1}' "$tmp/xfooters")
-    nums=$(awk -F'\t' -v n="$name" '$2 == n {printf "%s ", $3}' "$tmp/xfooters")
-    n=$(printf '%s' "$pl" | grep -c .)
-    if [ "$n" -eq 0 ] || [ "$n" -gt 2 ]; then
-        echo "FAIL clients: the 评分表 of $name prints on $n pages in LibreOffice, expected 1 or 2"
-        continue
+# its end (一票否决项目 … 总分, 等次, 名次) and the signatures on one page;
+# with a column title given, every page of a 评分表 shows it (the last
+# column: none cut off to a page of its own).
+# lo_sheets OUT TAG [LAST_COLUMN]: prints "LibreOffice: N pages" or fails
+lo_sheets() {
+    out=$1 tag=$2 last=${3:-}
+    mkdir -p "$tmp/xpdf-$tag"
+    timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
+        --convert-to pdf --outdir "$tmp/xpdf-$tag" "$out/results.xlsx" >>"$tmp/soffice.log" 2>&1
+    pdf=$tmp/xpdf-$tag/results.pdf
+    xpages=$(pdfinfo "$pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+    : > "$tmp/xfooters-$tag"
+    p=1
+    while [ "$p" -le "${xpages:-0}" ]; do
+        pdftotext -layout -f "$p" -l "$p" "$pdf" "$tmp/xpage-$tag-$p.txt"
+        grep '第 *[0-9][0-9]* *页' "$tmp/xpage-$tag-$p.txt" | tail -1 |
+            sed 's/^ *//; s/ *第 *\([0-9]*\) *页.*/\t\1/' | sed "s/^/$p\t/" >> "$tmp/xfooters-$tag"
+        p=$((p + 1))
+    done
+    tail -n +2 "$out/results.csv" | tr -d '\r' | cut -d, -f4 |
+    while read -r name; do
+        pl=$(awk -F'\t' -v n="$name" '$2 == n {print $1}' "$tmp/xfooters-$tag")
+        nums=$(awk -F'\t' -v n="$name" '$2 == n {printf "%s ", $3}' "$tmp/xfooters-$tag")
+        n=$(printf '%s' "$pl" | grep -c .)
+        if [ "$n" -eq 0 ] || [ "$n" -gt 2 ]; then
+            echo "FAIL clients: the 评分表 of $name ($tag) prints on $n pages in LibreOffice, expected 1 or 2"
+            continue
+        fi
+        [ "$nums" = "1 " ] || [ "$nums" = "1 2 " ] ||
+            echo "FAIL clients: the pages of the 评分表 of $name ($tag) are numbered $nums, expected from 1"
+        end=$(for q in $pl; do grep -q '^ *总分 ' "$tmp/xpage-$tag-$q.txt" && echo "$q"; done)
+        [ -n "$end" ] && grep -qF '一票否决项目' "$tmp/xpage-$tag-$end.txt" &&
+            grep -qF '考核组成员签字' "$tmp/xpage-$tag-$end.txt" ||
+            echo "FAIL clients: the end of the 评分表 of $name ($tag; 一票否决项目 … 总分, signatures) is split over pages in LibreOffice"
+        for q in $pl; do
+            [ -z "$last" ] || grep -qF "$last" "$tmp/xpage-$tag-$q.txt" ||
+                echo "FAIL clients: page $q of the 评分表 of $name ($tag) has no column $last in LibreOffice"
+        done
+    done > "$tmp/xunits-$tag.out"
+    if [ -z "$xpages" ]; then
+        bad "LibreOffice printed no PDF of results.xlsx ($tag): $(tail -3 "$tmp/soffice.log")"
+    elif [ -s "$tmp/xunits-$tag.out" ]; then
+        cat "$tmp/xunits-$tag.out"
+        fails=$((fails + $(wc -l < "$tmp/xunits-$tag.out")))
+    else
+        ok
     fi
-    [ "$nums" = "1 " ] || [ "$nums" = "1 2 " ] ||
-        echo "FAIL clients: the pages of the 评分表 of $name are numbered $nums, expected from 1"
-    end=$(for q in $pl; do grep -q '^ *总分 ' "$tmp/xpage-$q.txt" && echo "$q"; done)
-    [ -n "$end" ] && grep -qF '一票否决项目' "$tmp/xpage-$end.txt" &&
-        grep -qF '考核组成员签字' "$tmp/xpage-$end.txt" ||
-        echo "FAIL clients: the end of the 评分表 of $name (一票否决项目 … 总分, signatures) is split over pages in LibreOffice"
-done > "$tmp/xunits.out"
-if [ -z "$xpages" ]; then
-    bad "LibreOffice printed no PDF of results.xlsx: $(tail -3 "$tmp/soffice.log")"
-elif [ -s "$tmp/xunits.out" ]; then
-    cat "$tmp/xunits.out"
-    fails=$((fails + $(wc -l < "$tmp/xunits.out")))
-else
-    ok
-fi
+}
+lo_sheets "$tmp/out" 2017
+xpages17=$xpages
 
 # 3. Chromium: print to PDF, dump the DOM
 chrome() {
@@ -190,5 +210,71 @@ done
 grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/dom.html" && ok ||
     bad "the hostile unit name is not escaped text in the DOM"
 
-echo "clients: $passes passed, $fails failed (LibreOffice: $nsheets sheets, ${xpages:-no} pages; Chromium: $pages pages)"
+# 4. The widest 评分表 (--self and --adjustments: 9 columns) on A4, the
+# 复核调整情况 and 扣分明细's 复核 column printed, and `diff --format
+# html`: the 2018 example with the appealing unit renamed <script>…
+cp -r examples/dongfeng-2018 "$tmp/ex18"
+sed -i 's|name: 区农林水务局,|name: "<script>alert(1)</script>",|' "$tmp/ex18/units.yaml"
+sed -i 's|^nlj,区农林水务局,|nlj,<script>alert(1)</script>,|' "$tmp/ex18/data/departments.csv"
+e18=$tmp/ex18
+in18="$e18/scheme.yaml $e18/data/fazhiban.yaml $e18/data/departments.csv"
+if "$BIN" run $in18 --self $e18/self.csv -o "$tmp/out18" -q 2>"$tmp/run18.err" &&
+    "$BIN" run $in18 --self $e18/self.csv --adjustments $e18/adjustments.yaml -o "$tmp/out18r" -q 2>>"$tmp/run18.err" &&
+    "$BIN" diff "$tmp/out18" "$tmp/out18r" --format html -o "$tmp/diff.html" 2>>"$tmp/run18.err"; then
+    ok
+else
+    bad "lawscore run or diff of the 2018 example failed: $(cat "$tmp/run18.err")"
+fi
+lo_sheets "$tmp/out18r" 2018 复核调整
+cat "$tmp"/xpage-2018-*.txt > "$tmp/xall-2018.txt"
+grep -qF "$HOSTILE 62.85 → 64.35（+1.50）：8.3 按时报送信息" "$tmp/xall-2018.txt" && ok ||
+    bad "the printed workbook's 复核调整情况 does not show the appeal's change"
+grep -qF '复核更正迟报次数3→2' "$tmp/xall-2018.txt" && ok ||
+    bad "the printed 扣分明细 does not show the appeal in its 复核 column"
+
+# chrome_print HTML TAG: print, one text file per page; prints the pages
+# (a table wider than the page is cut at its edge: what is cut is not in
+# the text, so the checks look for the last column)
+chrome_print() {
+    chrome --no-pdf-header-footer --print-to-pdf="$tmp/$2.pdf" "$1" >/dev/null
+    n=$(pdfinfo "$tmp/$2.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+    p=1
+    while [ "$p" -le "${n:-0}" ]; do
+        pdftotext -layout -f "$p" -l "$p" "$tmp/$2.pdf" "$tmp/$2-page-$p.txt"
+        p=$((p + 1))
+    done
+    echo "${n:-0}"
+}
+pages18=$(chrome_print "$tmp/out18r/report.html" r18)
+[ "$pages18" -ge "$nunits" ] && ok || bad "Chromium printed $pages18 pages of the 2018 report"
+p=1
+: > "$tmp/r18.out"
+while [ "$p" -le "$pages18" ]; do
+    f=$tmp/r18-page-$p.txt
+    units=$(sed -n 's/.*被考核单位：\([^ ]*\).*/\1/p' "$f" | sort -u | grep -c .)
+    [ "$units" -le 1 ] || echo "FAIL clients: page $p of the 2018 report holds $units units' score sheets"
+    # a page of a 评分表 shows its last column's title: nothing cut off
+    [ "$units" -eq 0 ] || grep -qF '复核调整' "$f" ||
+        echo "FAIL clients: page $p of the 2018 report has no column 复核调整 (cut off?)"
+    p=$((p + 1))
+done >> "$tmp/r18.out"
+grep -qF "$HOSTILE 62.85 → 64.35（+1.50）" "$tmp"/r18-page-*.txt || echo "FAIL clients: the 2018 report's 复核调整情况 does not show the renamed unit's change as text" >> "$tmp/r18.out"
+if [ -s "$tmp/r18.out" ]; then
+    cat "$tmp/r18.out"
+    fails=$((fails + $(wc -l < "$tmp/r18.out")))
+else
+    ok
+fi
+# diff --format html: prints, nothing beyond the edge, the hostile name as text
+dpages=$(chrome_print "$tmp/diff.html" diff)
+[ "$dpages" -ge 1 ] && ok || bad "Chromium printed no page of diff --format html"
+# the decisions' last column printed: the table is not cut at the edge
+grep -qF '2019-01-18' "$tmp"/diff-page-*.txt && ok || bad "the diff page's 日期 column is not printed (cut off?)"
+cat "$tmp"/diff-page-*.txt | tr -d '\n' | grep -qF "$HOSTILE 62.85 → 64.35（+1.50）：8.3 按时报送信息 +1.50" && ok ||
+    bad "the printed diff page does not show the renamed unit's change as text"
+chrome --dump-dom "$tmp/diff.html" > "$tmp/diff-dom.html"
+[ "$(grep -c '<script' "$tmp/diff-dom.html")" -eq 0 ] && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/diff-dom.html" && ok ||
+    bad "the diff page's DOM holds a <script> element, or not the hostile name as text"
+
+echo "clients: $passes passed, $fails failed (LibreOffice: $nsheets sheets, ${xpages17:-no} pages, 2018 with 自评分 and appeals ${xpages:-no}; Chromium: $pages pages, 2018 $pages18, diff $dpages)"
 [ "$fails" -eq 0 ]

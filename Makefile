@@ -13,6 +13,7 @@
 #   make valgrind   the test suite under valgrind
 #   make bench      benchmarks: each figure beside its limit (tests/bench/)
 #   make bench-peers the same work by GoRules zen-engine (npm) and a Python port
+#   make bench-archive what the archive costs per version and unit (tests/bench/archive.sh)
 #   make stress     kill runs at random moments: results always a whole set
 #   make install PREFIX=/usr/local DESTDIR=
 #   make pot        extract the messages into po/lawscore.pot (docs/messages.md)
@@ -52,7 +53,7 @@ UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps demo check test unit cases jobs clients template-roundtrip year plugins asan valgrind bench stress install clean format \
         depends format-check \
-        fuzz fuzz-bins fuzz-regress pot po-update bench-peers
+        fuzz fuzz-bins fuzz-regress pot po-update bench-peers bench-archive
 
 # Message catalogues (docs/messages.md): one po/LANG.po per language.
 LINGUAS = zh_CN
@@ -213,6 +214,14 @@ bench: deps
 bench-peers: deps
 	@$(MAKE) --no-print-directory all plugins
 	@sh tests/bench/peers.sh $(BUILD)/lawscore $(BUILD)
+
+# What the archive costs: a province of BENCH_ARCHIVE_N units (10000)
+# published, re-published unchanged and after one unit's data changed:
+# bytes per version and per unit, publish time (tests/bench/archive.sh).
+BENCH_ARCHIVE_N ?= 10000
+bench-archive: deps
+	@$(MAKE) --no-print-directory all plugins
+	@sh tests/bench/archive.sh $(BUILD)/lawscore $(BENCH_ARCHIVE_N)
 
 # The physical limit programs of make bench (tests/bench/limit.c).
 $(BUILD)/bench/limit: tests/bench/limit.c

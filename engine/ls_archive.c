@@ -12,17 +12,29 @@
 #include <time.h>
 
 #include <sqlite3.h>
+#include <zstd.h>
 
 #include "ls_explain.h"
 #include "ls_outdir.h"
 #include "ls_util.h"
 
 #define FORMAT_NAME "lawscore-archive"
-#define FORMAT_VERSION 1
+/* Format 1 (lawscore 0.1.0 up to commit d772719) kept every file's bytes
+ * in its inputs/outputs row and each item's number, name and points in
+ * every unit's item row.  Format 2 stores each distinct file once, by its
+ * SHA-256, compressed (table blobs), and an item's number, name and points
+ * once per version (table nodes).  Both are read; a format-1 archive is
+ * appended to in format 1 (docs/year.md). */
+#define FORMAT_VERSION 2
+/* zstd's default level: on results.json, items.csv and results.xlsx of
+ * 10,000 units 2-30 times smaller than zlib -6 and 4 times faster
+ * (tests/bench/archive.sh, docs/year.md) */
+#define ZSTD_LEVEL 3
 
 struct ls_archive {
     sqlite3 *db;
     char *path;
+    int format; /* 1 or 2 */
 };
 
 static const char schema[] =
@@ -30,27 +42,54 @@ static const char schema[] =
     "CREATE TABLE versions(id INTEGER PRIMARY KEY, parent INTEGER REFERENCES versions(id),\n"
     "  year INTEGER NOT NULL, assessment TEXT NOT NULL, label TEXT NOT NULL,\n"
     "  engine TEXT NOT NULL, created TEXT NOT NULL);\n"
+    /* a file's bytes, once however many versions hold it: size is the
+     * file's, codec 'zstd' (or NULL: stored as is) says how bytes hold it */
+    "CREATE TABLE blobs(sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, codec TEXT,\n"
+    "  bytes BLOB NOT NULL);\n"
     "CREATE TABLE inputs(version INTEGER NOT NULL REFERENCES versions(id), seq INTEGER NOT NULL,\n"
-    "  role TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, bytes BLOB NOT NULL,\n"
+    "  role TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL REFERENCES blobs(sha256),\n"
     "  PRIMARY KEY(version, seq));\n"
     "CREATE TABLE outputs(version INTEGER NOT NULL REFERENCES versions(id), name TEXT NOT NULL,\n"
-    "  sha256 TEXT NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY(version, name));\n"
-    "CREATE TABLE unit_results(version INTEGER NOT NULL REFERENCES versions(id),\n"
+    "  sha256 TEXT NOT NULL REFERENCES blobs(sha256), PRIMARY KEY(version, name));\n"
+    /* the results: a unit's and an item's row numbers (seq, in the
+     * scheme's order) key the item rows, which are most of an archive */
+    "CREATE TABLE unit_results(version INTEGER NOT NULL REFERENCES versions(id), seq INTEGER NOT NULL,\n"
     "  unit TEXT NOT NULL, name TEXT NOT NULL, grp TEXT NOT NULL, total TEXT NOT NULL,\n"
     "  grade TEXT NOT NULL, rank INTEGER, veto TEXT, self_total TEXT,\n"
     "  original_total TEXT, original_rank INTEGER, original_grade TEXT,\n"
-    "  PRIMARY KEY(version, unit));\n"
-    "CREATE TABLE item_results(version INTEGER NOT NULL REFERENCES versions(id),\n"
-    "  unit TEXT NOT NULL, node TEXT NOT NULL, number TEXT NOT NULL, name TEXT NOT NULL,\n"
-    "  points TEXT NOT NULL, score TEXT NOT NULL, reasons TEXT NOT NULL, self TEXT,\n"
-    "  original TEXT, appeal TEXT, PRIMARY KEY(version, unit, node));\n"
+    "  PRIMARY KEY(version, seq), UNIQUE(version, unit)) WITHOUT ROWID;\n"
+    "CREATE TABLE nodes(version INTEGER NOT NULL REFERENCES versions(id), seq INTEGER NOT NULL,\n"
+    "  node TEXT NOT NULL, number TEXT NOT NULL, name TEXT NOT NULL, points TEXT NOT NULL,\n"
+    "  PRIMARY KEY(version, seq), UNIQUE(version, node)) WITHOUT ROWID;\n"
+    "CREATE TABLE item_results(version INTEGER NOT NULL, unit_seq INTEGER NOT NULL,\n"
+    "  node_seq INTEGER NOT NULL, score TEXT NOT NULL, reasons TEXT NOT NULL, self TEXT,\n"
+    "  original TEXT, appeal TEXT, PRIMARY KEY(version, unit_seq, node_seq)) WITHOUT ROWID;\n"
     "CREATE TABLE adjustments(version INTEGER NOT NULL REFERENCES versions(id), seq INTEGER NOT NULL,\n"
     "  unit TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, old TEXT, new TEXT,\n"
     "  reason TEXT NOT NULL, basis TEXT NOT NULL, decided_by TEXT NOT NULL, date TEXT NOT NULL,\n"
-    "  PRIMARY KEY(version, seq));\n";
+    "  PRIMARY KEY(version, seq));\n"
+    /* the item rows as format 1 had them, for queries */
+    "CREATE VIEW item_view AS SELECT i.version, u.unit, n.node, n.number, n.name, n.points,\n"
+    "  i.score, i.reasons, i.self, i.original, i.appeal FROM item_results i\n"
+    "  JOIN unit_results u ON u.version = i.version AND u.seq = i.unit_seq\n"
+    "  JOIN nodes n ON n.version = i.version AND n.seq = i.node_seq;\n";
 
-static const char *const tables[] = {"archive_meta", "versions", "inputs", "outputs",
-                                     "unit_results", "item_results", "adjustments"};
+/* What the reading functions query, the same in both formats: every
+ * input and output file with its size, codec and stored bytes.  Views of
+ * the connection only (TEMP): the archive file is not changed. */
+static const char *const file_views[] = {
+    [1] = "CREATE TEMP VIEW input_files AS SELECT version, seq, role, path, sha256,\n"
+          "  length(bytes) AS size, NULL AS codec, bytes FROM main.inputs;\n"
+          "CREATE TEMP VIEW output_files AS SELECT version, name, sha256,\n"
+          "  length(bytes) AS size, NULL AS codec, bytes FROM main.outputs;\n",
+    [2] = "CREATE TEMP VIEW input_files AS SELECT i.version, i.seq, i.role, i.path, i.sha256,\n"
+          "  b.size, b.codec, b.bytes FROM main.inputs i LEFT JOIN main.blobs b ON b.sha256 = i.sha256;\n"
+          "CREATE TEMP VIEW output_files AS SELECT o.version, o.name, o.sha256,\n"
+          "  b.size, b.codec, b.bytes FROM main.outputs o LEFT JOIN main.blobs b ON b.sha256 = o.sha256;\n",
+};
+
+static const char *const tables[] = {"archive_meta", "versions", "blobs", "inputs", "outputs",
+                                     "nodes", "unit_results", "item_results", "adjustments"};
 
 /* Nothing archived changes: every table refuses UPDATE and DELETE. */
 static int create_schema(ls_archive *a, char **msg)
@@ -136,7 +175,7 @@ static int check_format(ls_archive *a, ls_errors *err)
     if (rc != SQLITE_DONE) return refuse(a, rc, err);
     if (!format_ok)
         return ls_errorf(err, a->path, 0, 0, "not a lawscore archive: an SQLite database of another program");
-    if (version != FORMAT_VERSION)
+    if (version < 1 || version > FORMAT_VERSION)
         return ls_errorf(err, a->path, 0, 0,
                          "archive format %ld, but this lawscore reads format %d: use a newer lawscore", version,
                          FORMAT_VERSION);
@@ -153,6 +192,7 @@ static int check_format(ls_archive *a, ls_errors *err)
         free(first);
         return refuse(a, rc, err);
     }
+    a->format = (int)version;
     if (!ok) {
         ls_errorf(err, a->path, 0, 0, "the archive is damaged (%s): restore it from a backup",
                   first ? first : "integrity check failed");
@@ -209,9 +249,14 @@ ls_archive *ls_archive_open(const char *path, int create, ls_errors *err)
             ls_archive_close(a);
             return NULL;
         }
-        return a;
+        a->format = FORMAT_VERSION;
+    } else if (check_format(a, err)) {
+        ls_archive_close(a);
+        return NULL;
     }
-    if (check_format(a, err)) {
+    rc = sqlite3_exec(a->db, file_views[a->format], NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        refuse(a, rc, err);
         ls_archive_close(a);
         return NULL;
     }
@@ -321,10 +366,52 @@ static char *created_now(void)
     return ls_xstrdup(buf);
 }
 
+/* Store a file's bytes in blobs unless a row with its SHA-256 is there
+ * already: a re-publication stores only what changed.  Compressed with
+ * zstd unless that does not make it smaller (results.xlsx is a zip
+ * already, yet zstd takes a third off it).  An SQLite result code. */
+static int store_blob(ls_archive *a, const void *buf, size_t len, const char *hex)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT 1 FROM blobs WHERE sha256 = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return SQLITE_OK;
+    if (rc != SQLITE_DONE) return rc;
+    /* the bound's pages are only touched as far as zstd writes */
+    size_t cap = ZSTD_compressBound(len);
+    char *z = ls_xmalloc(cap);
+    size_t zn = ZSTD_compress(z, cap, buf, len, ZSTD_LEVEL);
+    int packed = !ZSTD_isError(zn) && zn < len;
+    ins q;
+    ins_start(&q, a, "INSERT INTO blobs(sha256, size, codec, bytes) VALUES(?,?,?,?)");
+    b_text(&q, hex);
+    b_int(&q, (long long)len);
+    b_text(&q, packed ? "zstd" : NULL);
+    b_blob(&q, packed ? z : buf, packed ? zn : len);
+    ins_row(&q);
+    free(z);
+    ins_end(&q);
+    return q.rc;
+}
+
+/* Bind a file's SHA-256 and its bytes to the row being built: format 1
+ * holds the bytes in the row, after the hash; format 2 stores them in
+ * blobs and the row names them by the hash. */
+static void b_content(ins *q, const void *buf, size_t len, const char *hex)
+{
+    b_text(q, hex);
+    if (q->a->format == 1) b_blob(q, buf, len);
+    else if (q->rc == SQLITE_OK) q->rc = store_blob(q->a, buf, len, hex);
+}
+
 static int store_inputs(ls_archive *a, long v, const ls_manifest *m, ls_errors *err)
 {
     ins q;
-    ins_start(&q, a, "INSERT INTO inputs VALUES(?,?,?,?,?,?)");
+    ins_start(&q, a,
+              a->format == 1 ? "INSERT INTO inputs VALUES(?,?,?,?,?,?)" : "INSERT INTO inputs VALUES(?,?,?,?,?)");
     int bad = 0;
     for (size_t i = 0; i < m->nfiles && q.rc == SQLITE_OK; i++) {
         const ls_manifest_file *f = &m->files[i];
@@ -347,8 +434,7 @@ static int store_inputs(ls_archive *a, long v, const ls_manifest *m, ls_errors *
         b_int(&q, (long long)i + 1);
         b_text(&q, ls_mf_role_name(f->role));
         b_text(&q, f->path);
-        b_text(&q, f->sha256);
-        b_blob(&q, buf, len);
+        b_content(&q, buf, len, f->sha256);
         ins_row(&q);
         free(buf);
     }
@@ -371,7 +457,8 @@ static int store_outputs(ls_archive *a, long v, const char *dir, ls_errors *err)
     closedir(d);
     qsort(names, n, sizeof *names, ls_cmp_str);
     ins q;
-    ins_start(&q, a, "INSERT INTO outputs VALUES(?,?,?,?)");
+    ins_start(&q, a,
+              a->format == 1 ? "INSERT INTO outputs VALUES(?,?,?,?)" : "INSERT INTO outputs VALUES(?,?,?)");
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         char *path = ls_path_join(dir, names[i]);
@@ -391,8 +478,7 @@ static int store_outputs(ls_archive *a, long v, const char *dir, ls_errors *err)
         ls_sha256_buf(buf, len, hex);
         b_int(&q, v);
         b_text(&q, names[i]);
-        b_text(&q, hex);
-        b_blob(&q, buf, len);
+        b_content(&q, buf, len, hex);
         ins_row(&q);
         free(buf);
         free(path);
@@ -403,15 +489,30 @@ static int store_outputs(ls_archive *a, long v, const char *dir, ls_errors *err)
     return bad;
 }
 
+/* An item's number, name and points. */
+static void b_node(ins *q, const ls_node *n, int digits)
+{
+    char buf[32];
+    b_text(q, n->number);
+    b_text(q, n->name);
+    b_text(q, ls_dec_format(n->points, digits, buf));
+}
+
 static int store_results(ls_archive *a, long v, const ls_run *r, ls_errors *err)
 {
     const ls_scheme *s = r->scheme;
     char buf[32], b2[32];
     ins q;
-    ins_start(&q, a, "INSERT INTO unit_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    /* format 1 keys the rows by the unit's and the item's ids, format 2
+     * by their row numbers */
+    int v1 = a->format == 1;
+    ins_start(&q, a,
+              v1 ? "INSERT INTO unit_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+                 : "INSERT INTO unit_results VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (size_t u = 0; u < s->nunits && q.rc == SQLITE_OK; u++) {
         const ls_unit_result *ur = &r->units[u];
         b_int(&q, v);
+        if (!v1) b_int(&q, (long long)u + 1);
         b_text(&q, s->units[u].id);
         b_text(&q, s->units[u].name);
         b_text(&q, s->groups[s->units[u].group].id);
@@ -437,16 +538,34 @@ static int store_results(ls_archive *a, long v, const ls_run *r, ls_errors *err)
         ins_row(&q);
     }
     if (ins_end(&q)) return db_error(a, err, "cannot store the unit results");
-    ins_start(&q, a, "INSERT INTO item_results VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    /* an item's number, name and points: once per version (format 2), or
+     * in every unit's row (format 1) */
+    if (!v1) {
+        ins_start(&q, a, "INSERT INTO nodes VALUES(?,?,?,?,?,?)");
+        for (size_t i = 0; i < s->nnodes && q.rc == SQLITE_OK; i++) {
+            b_int(&q, v);
+            b_int(&q, (long long)i + 1);
+            b_text(&q, s->nodes[i].id);
+            b_node(&q, &s->nodes[i], s->digits);
+            ins_row(&q);
+        }
+        if (ins_end(&q)) return db_error(a, err, "cannot store the item results");
+    }
+    ins_start(&q, a,
+              v1 ? "INSERT INTO item_results VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+                 : "INSERT INTO item_results VALUES(?,?,?,?,?,?,?,?)");
     for (size_t u = 0; u < s->nunits && q.rc == SQLITE_OK; u++) {
         for (size_t i = 0; i < s->nnodes && q.rc == SQLITE_OK; i++) {
             const ls_node *n = &s->nodes[i];
             b_int(&q, v);
-            b_text(&q, s->units[u].id);
-            b_text(&q, n->id);
-            b_text(&q, n->number);
-            b_text(&q, n->name);
-            b_text(&q, ls_dec_format(n->points, s->digits, buf));
+            if (v1) {
+                b_text(&q, s->units[u].id);
+                b_text(&q, n->id);
+                b_node(&q, n, s->digits);
+            } else {
+                b_int(&q, (long long)u + 1);
+                b_int(&q, (long long)i + 1);
+            }
             b_text(&q, ls_explain_score(r, u, i, buf));
             b_own(&q, ls_explain_cell(r, u, i));
             const char *self = ls_explain_self(r, u, i, b2);
@@ -630,11 +749,11 @@ int ls_archive_show(ls_archive *a, long version, FILE *out, ls_errors *err)
     if (rc == SQLITE_DONE) return ls_errorf(err, a->path, 0, 0, "no version %ld in the archive", version);
     if (rc != SQLITE_ROW) return refuse(a, rc, err);
     fputs("\n输入文件（用途  路径  字节  SHA-256）：\n", out);
-    if (show_rows(a, "SELECT role, path, length(bytes), sha256 FROM inputs WHERE version = ? ORDER BY seq", version,
+    if (show_rows(a, "SELECT role, path, size, sha256 FROM input_files WHERE version = ? ORDER BY seq", version,
                   out, 4, err))
         return -1;
     fputs("\n输出文件（名称  字节  SHA-256）：\n", out);
-    if (show_rows(a, "SELECT name, length(bytes), sha256 FROM outputs WHERE version = ? ORDER BY name", version, out,
+    if (show_rows(a, "SELECT name, size, sha256 FROM output_files WHERE version = ? ORDER BY name", version, out,
                   3, err))
         return -1;
     fputs("\n复核调整（单位  类别  对象  原值  新值  依据  决定  日期  理由）：\n", out);
@@ -644,32 +763,63 @@ int ls_archive_show(ls_archive *a, long version, FILE *out, ls_errors *err)
                      version, out, 9, err);
 }
 
+/* The file of row st whose columns from col on are sha256, size, codec,
+ * bytes (of the views input_files, output_files): into a new buffer
+ * (caller frees; NUL-terminated, length in *len), decompressed and
+ * checked against its SHA-256.  0, or -1 with an error naming what
+ * (the file's name or path) and version. */
+static int row_content(ls_archive *a, sqlite3_stmt *st, int col, const char *what, long version, char **buf,
+                       size_t *len, ls_errors *err)
+{
+    const char *sha = (const char *)sqlite3_column_text(st, col);
+    sqlite3_int64 size = sqlite3_column_int64(st, col + 1);
+    const char *codec = (const char *)sqlite3_column_text(st, col + 2);
+    const void *p = sqlite3_column_blob(st, col + 3);
+    size_t n = (size_t)sqlite3_column_bytes(st, col + 3);
+    /* a missing blob, an unknown codec, a size that is not the frame's:
+     * damaged, as bytes that do not match their hash are */
+    int present = sqlite3_column_type(st, col + 3) != SQLITE_NULL && size >= 0;
+    char *out = NULL;
+    size_t outn = 0;
+    if (present && !codec) {
+        out = ls_xmalloc(n + 1);
+        if (n) memcpy(out, p, n);
+        outn = n;
+    } else if (present && !strcmp(codec, "zstd") &&
+               ZSTD_getFrameContentSize(p, n) == (unsigned long long)size) {
+        out = ls_xmalloc((size_t)size + 1);
+        outn = ZSTD_decompress(out, (size_t)size, p, n);
+        if (ZSTD_isError(outn) || outn != (size_t)size) {
+            free(out);
+            out = NULL;
+        }
+    }
+    char hex[LS_SHA256_HEX];
+    if (out) ls_sha256_buf(out, outn, hex);
+    if (!out || !sha || strcmp(hex, sha)) {
+        free(out);
+        return ls_errorf(err, a->path, 0, 0,
+                         "the archive is damaged: %s of version %ld does not match its SHA-256", what, version);
+    }
+    out[outn] = '\0';
+    *buf = out;
+    *len = outn;
+    return 0;
+}
+
 int ls_archive_output(ls_archive *a, long version, const char *name, char **buf, size_t *len,
                       ls_errors *err)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(a->db, "SELECT sha256, bytes FROM outputs WHERE version = ? AND name = ?", -1,
-                                &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        a->db, "SELECT sha256, size, codec, bytes FROM output_files WHERE version = ? AND name = ?", -1, &st, NULL);
     if (rc != SQLITE_OK) return refuse(a, rc, err);
     sqlite3_bind_int64(st, 1, version);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     int ret = 0;
     if (rc == SQLITE_ROW) {
-        size_t n = (size_t)sqlite3_column_bytes(st, 1);
-        const void *p = sqlite3_column_blob(st, 1);
-        char hex[LS_SHA256_HEX];
-        ls_sha256_buf(p ? p : "", n, hex);
-        if (strcmp(hex, (const char *)sqlite3_column_text(st, 0))) {
-            ret = ls_errorf(err, a->path, 0, 0, "the archive is damaged: %s of version %ld does not match its "
-                                                "SHA-256",
-                            name, version);
-        } else {
-            *buf = ls_xmalloc(n + 1);
-            if (n) memcpy(*buf, p, n);
-            (*buf)[n] = '\0';
-            *len = n;
-        }
+        ret = row_content(a, st, 0, name, version, buf, len, err);
     } else if (rc == SQLITE_DONE) {
         int y;
         char *label = NULL;
@@ -690,7 +840,8 @@ int ls_archive_export(ls_archive *a, long version, const char *dir, ls_errors *e
     if (ls_archive_version_info(a, version, &year, &label, err)) return -1;
     free(label);
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(a->db, "SELECT name FROM outputs WHERE version = ? ORDER BY name", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(a->db, "SELECT name FROM output_files WHERE version = ? ORDER BY name", -1, &st,
+                                NULL);
     if (rc != SQLITE_OK) return refuse(a, rc, err);
     sqlite3_bind_int64(st, 1, version);
     char **names = NULL;
@@ -742,8 +893,9 @@ int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char
     *data = NULL;
     *ndata = 0;
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(a->db, "SELECT role, path, bytes FROM inputs WHERE version = ? ORDER BY seq", -1,
-                                &st, NULL);
+    int rc = sqlite3_prepare_v2(
+        a->db, "SELECT role, path, sha256, size, codec, bytes FROM input_files WHERE version = ? ORDER BY seq", -1,
+        &st, NULL);
     if (rc != SQLITE_OK) return refuse(a, rc, err);
     sqlite3_bind_int64(st, 1, version);
     size_t cap = 0;
@@ -756,11 +908,13 @@ int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char
         char *parent = ls_dirname(out);
         if (ls_mkdir_p(parent, err)) bad = -1;
         free(parent);
+        char *p = NULL;
+        size_t n = 0;
+        if (!bad && row_content(a, st, 2, path, version, &p, &n, err)) bad = -1;
         FILE *f = bad ? NULL : fopen(out, "wb");
-        size_t n = (size_t)sqlite3_column_bytes(st, 2);
-        const void *p = sqlite3_column_blob(st, 2);
         if (!bad && (!f || (n && fwrite(p, 1, n, f) != n))) bad = ls_errorf(err, out, 0, 0, "cannot write: %s", strerror(errno));
         if (f && fclose(f) != 0 && !bad) bad = ls_errorf(err, out, 0, 0, "cannot write: %s", strerror(errno));
+        free(p);
         if (!strcmp(role, "scheme") && !*scheme) {
             *scheme = out;
         } else if (!strcmp(role, "adjustments") && !*adjustments) {

@@ -6,6 +6,10 @@
  * is ever updated or deleted (triggers refuse it); publishing the same
  * year again makes a new version whose parent is that year's latest.
  *
+ * Format 2 stores each distinct file once (by its SHA-256), compressed
+ * with zstd, and an item's number, name and points once per version;
+ * archives of format 1 are read, and appended to in format 1.
+ *
  * A version is written in one transaction: a publish killed at any moment
  * leaves the archive as it was before (SQLite rolls the journal back on
  * the next open).  A file that is not an SQLite database, an SQLite
@@ -14,8 +18,9 @@
  *
  * Layout and guarantees: docs/year.md.
  *
- * Depends on: SQLite (only ls_archive.c includes sqlite3.h), ls_manifest
- * (SHA-256), ls_score, ls_explain, ls_outdir, ls_error, ls_util.
+ * Depends on: SQLite (only ls_archive.c includes sqlite3.h), libzstd
+ * (compression, only here), ls_manifest (SHA-256), ls_score, ls_explain,
+ * ls_outdir, ls_error, ls_util.
  */
 #ifndef LS_ARCHIVE_H
 #define LS_ARCHIVE_H

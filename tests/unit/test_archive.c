@@ -4,7 +4,9 @@
  * second publication of the year is a new version whose parent is the
  * first, history lists both, the inputs come back under their relative
  * paths, an input that changed since it was hashed publishes nothing,
- * and foreign, missing and empty files are refused.
+ * foreign, missing and empty files are refused, and an archive of format
+ * 1 (tests/cases/_archive/base.sqlite, written by lawscore at d772719) is
+ * read and appended to.
  */
 #include "ls_test.h"
 
@@ -90,6 +92,19 @@ static char *slurp(const char *dir, const char *name, size_t *len)
     return buf;
 }
 
+/* files[i] of dir a and dir b are the same bytes */
+static void assert_same_files(const char *a, const char *b, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t n1, n2;
+        char *b1 = slurp(a, names[i], &n1), *b2 = slurp(b, names[i], &n2);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(b1, b2, n1);
+        free(b1);
+        free(b2);
+    }
+}
+
 static void test_publish_export_history(void **state)
 {
     fx *x = *state;
@@ -121,14 +136,12 @@ static void test_publish_export_history(void **state)
     char *ex = ls_format("%s/export", x->tmp);
     assert_int_equal(ls_archive_export(a, 1, ex, &err), 0);
     const char *names[] = {"results.csv", "items.csv", "results.json"};
-    for (size_t i = 0; i < 3; i++) {
-        size_t n1, n2;
-        char *b1 = slurp(x->out, names[i], &n1), *b2 = slurp(ex, names[i], &n2);
-        assert_int_equal(n1, n2);
-        assert_memory_equal(b1, b2, n1);
-        free(b1);
-        free(b2);
-    }
+    assert_same_files(x->out, ex, names, 3);
+    /* version 2 holds the same files as version 1: stored once, both export */
+    char *ex2 = ls_format("%s/export2", x->tmp);
+    assert_int_equal(ls_archive_export(a, 2, ex2, &err), 0);
+    assert_same_files(ex, ex2, names, 3);
+    free(ex2);
     assert_int_equal(ls_archive_export(a, 3, ex, &err), -1);
     assert_string_equal(err.v[err.n - 1].msg, "no version 3 in the archive");
     /* history */
@@ -211,12 +224,55 @@ static void test_refused(void **state)
     ls_errors_cleanup(&err);
 }
 
+static void test_format1(void **state)
+{
+    fx *x = *state;
+    ls_errors err;
+    ls_errors_init(&err);
+    char *f1 = ls_format("%s/format1.sqlite", x->tmp);
+    char *cmd = ls_format("cp tests/cases/_archive/base.sqlite '%s'", f1);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    ls_archive *a = ls_archive_open(f1, 0, &err);
+    assert_non_null(a);
+    /* its version reads as it did: the output and its inputs */
+    char *buf = NULL;
+    size_t len = 0;
+    assert_int_equal(ls_archive_output(a, 1, "results.csv", &buf, &len, &err), 0);
+    assert_non_null(strstr(buf, "单位编号"));
+    free(buf);
+    char *in = ls_format("%s/inputs", x->tmp), *scheme = NULL, **data = NULL, *adj = NULL;
+    size_t ndata = 0;
+    assert_int_equal(ls_archive_extract_inputs(a, 1, in, &scheme, &data, &ndata, &adj, &err), 0);
+    assert_non_null(strstr(scheme, "tests/cases/_base/scheme.yaml"));
+    assert_int_equal(ndata, 1);
+    free(scheme);
+    free(data[0]);
+    free(data);
+    free(in);
+    /* a publication is appended in format 1 and exports byte for byte */
+    ls_publication p = {"追加", x->m, x->out, x->r};
+    long v, parent;
+    assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), 0);
+    assert_int_equal(v, 2);
+    char *ex = ls_format("%s/export", x->tmp);
+    assert_int_equal(ls_archive_export(a, 2, ex, &err), 0);
+    const char *names[] = {"results.csv", "items.csv", "results.json"};
+    assert_same_files(x->out, ex, names, 3);
+    ls_archive_close(a);
+    assert_int_equal(err.n, 0);
+    free(ex);
+    free(f1);
+    ls_errors_cleanup(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_publish_export_history, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_format1, setup, teardown),
     };
     return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
 }

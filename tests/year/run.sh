@@ -14,6 +14,13 @@
 #   with the same 复核调整情况 section, its outputs byte-identical when run
 #   again with one scoring thread.
 #
+#   The archive's format 2 (docs/year.md): a file is stored once however
+#   many versions hold it, compressed; a blob that no longer matches its
+#   SHA-256 is refused.  A format-1 archive (tests/year/fixtures/
+#   format1.sqlite.gz: the same three publications by lawscore at commit
+#   d772719, with --formats csv,json) reads as the format-2 one does, and
+#   a publication into it is appended in format 1.
+#
 # Each step's output is compared with tests/year/expected/STEP (the
 # scratch directory reads as $SCRATCH, the repository as $ROOT).  UPDATE=1 rewrites the expected
 # files instead.  Prints "year: N passed, N failed".
@@ -35,9 +42,10 @@ in18="$e18/scheme.yaml $e18/data/fazhiban.yaml $e18/data/departments.csv"
 pass=0
 fail=0
 
-# step NAME STATUS ARGS...: run lawscore, compare stdout+stderr with the expected file
+# step NAME STATUS ARGS...: run lawscore, compare stdout+stderr with the
+# expected file (with AS=OTHER: with OTHER's, which UPDATE=1 leaves alone)
 step() {
-    name=$1 want=$2
+    name=$1 want=$2 exp=$EXP/${AS:-$1}
     shift 2
     "$BIN" "$@" >"$scratch/$name.out" 2>&1
     status=$?
@@ -46,11 +54,11 @@ step() {
     # outputs' manifest records) reads as <build>
     [ -n "${MASK:-}" ] && sed -i -E -e '/^  plugin  /d' \
         -E -e 's/^  (results\.json|results\.xlsx|report\.html)  [0-9]+  [0-9a-f]{64}$/  \1  <build>/' "$scratch/$name.out"
-    if [ "${UPDATE:-}" = 1 ]; then cp "$scratch/$name.out" "$EXP/$name"; fi
+    if [ "${UPDATE:-}" = 1 ] && [ -z "${AS:-}" ]; then cp "$scratch/$name.out" "$exp"; fi
     if [ "$status" != "$want" ]; then
         fail=$((fail + 1)); echo "FAIL $name: exit status $status, expected $want"; sed 's/^/    /' "$scratch/$name.out" | head -20
-    elif ! cmp -s "$EXP/$name" "$scratch/$name.out"; then
-        fail=$((fail + 1)); echo "FAIL $name: output differs:"; diff -u "$EXP/$name" "$scratch/$name.out" | head -40
+    elif ! cmp -s "$exp" "$scratch/$name.out"; then
+        fail=$((fail + 1)); echo "FAIL $name: output differs:"; diff -u "$exp" "$scratch/$name.out" | head -40
     else
         pass=$((pass + 1))
     fi
@@ -113,6 +121,50 @@ printf 'year: 2018\nadjustments:\n  - {unit: nlj, indicator: late_reports, old: 
 step publish-stale 1 publish $in18 --adjustments "$scratch/stale.yaml" --archive "$A" --label stale -q
 step history-after 0 history --archive "$A"
 check history-unchanged cmp -s "$EXP/history" "$EXP/history-after"
+
+# ---- format 2: each file once, compressed ------------------------------
+if command -v sqlite3 >/dev/null 2>&1; then
+    q() { sqlite3 "$1" "$2" 2>&1; }
+    # versions 2 and 3 share the 2018 scheme, rules and data: stored once
+    check blobs-once [ "$(q "$A" "SELECT count(*) FROM blobs")" = \
+        "$(q "$A" "SELECT count(*) FROM (SELECT sha256 FROM inputs UNION SELECT sha256 FROM outputs)")" ]
+    check blobs-shared [ "$(q "$A" "SELECT count(*) FROM inputs i JOIN inputs j ON j.sha256 = i.sha256
+        WHERE i.version = 2 AND j.version = 3 AND i.role = 'scheme'")" = 1 ]
+    check blobs-compressed [ "$(q "$A" "SELECT count(*) FROM outputs o JOIN blobs b USING (sha256)
+        WHERE o.name = 'results.json' AND b.codec = 'zstd' AND length(b.bytes) < b.size")" = 3 ]
+    check item-view [ "$(q "$A" "SELECT number || ' ' || name || ' ' || points || ' ' || original || '→' || score FROM item_view
+        WHERE version = 3 AND unit = 'nlj' AND node = 'c8.3'")" = "8.3 按时报送信息 4.00 1.50→3.00" ]
+    # a blob changed behind lawscore's back (the trigger dropped first)
+    cp "$A" "$scratch/damaged.sqlite"
+    q "$scratch/damaged.sqlite" "DROP TRIGGER blobs_no_update; UPDATE blobs SET bytes = zeroblob(length(bytes))
+        WHERE sha256 = (SELECT sha256 FROM outputs WHERE version = 3 AND name = 'results.csv')" >/dev/null
+    step export-damaged 1 export --archive "$scratch/damaged.sqlite" --version 3 -o "$scratch/x-damaged"
+    check export-damaged-nothing [ ! -e "$scratch/x-damaged" ]
+fi
+
+# ---- format 1: read as before, appended to in format 1 -----------------
+A1=$scratch/format1.sqlite
+gzip -dc tests/year/fixtures/format1.sqlite.gz >"$A1"
+AS=history step history-format1 0 history --archive "$A1"
+AS=diff-2-3 step diff-2-3-format1 0 diff --archive "$A1" 2 3
+AS=diff-1-3 step diff-1-3-format1 0 diff --archive "$A1" 1 3
+AS=compare step compare-format1 0 compare --archive "$A1" 2017 2018
+for v in 1 2 3; do
+    rm -rf "$scratch/f1x"
+    "$BIN" export --archive "$A1" --version $v -o "$scratch/f1x" 2>&1
+    check "export-format1-$v" sh -c "cmp -s '$scratch/run$v/results.csv' '$scratch/f1x/results.csv' &&
+        cmp -s '$scratch/run$v/items.csv' '$scratch/f1x/items.csv'"
+done
+step publish-format1 0 publish $in18 --self $e18/self.csv --adjustments $e18/adjustments.yaml \
+    --archive "$A1" --label 2018年度考核结果（再次发布） -q
+rm -rf "$scratch/f1x"
+"$BIN" export --archive "$A1" --version 4 -o "$scratch/f1x" 2>&1
+check export-format1-4 sh -c "for f in \$(ls '$scratch/run3'); do cmp -s '$scratch/run3/'\$f '$scratch/f1x/'\$f || exit 1; done"
+if command -v sqlite3 >/dev/null 2>&1; then
+    check publish-format1-stays [ "$(q "$A1" "SELECT value FROM archive_meta WHERE key = 'format_version'")
+$(q "$A1" "SELECT count(*) FROM outputs WHERE version = 4 AND length(bytes) > 0")" = "1
+5" ]
+fi
 
 echo "year: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,15 +17,17 @@
 
 #include "ls_explain.h"
 #include "ls_outdir.h"
+#include "ls_strmap.h"
 #include "ls_util.h"
 
 #define FORMAT_NAME "lawscore-archive"
 /* Format 1 (lawscore 0.1.0 up to commit d772719) kept every file's bytes
  * in its inputs/outputs row and each item's number, name and points in
  * every unit's item row.  Format 2 stores each distinct file once, by its
- * SHA-256, compressed (table blobs), and an item's number, name and points
- * once per version (table nodes).  Both are read; a format-1 archive is
- * appended to in format 1 (docs/year.md). */
+ * SHA-256, compressed (table blobs), an item's number, name and points
+ * once per version (table nodes) and each reason text once (table texts).
+ * Both are read; a format-1 archive is appended to in format 1
+ * (docs/year.md). */
 #define FORMAT_VERSION 2
 /* zstd's default level: on results.json, items.csv and results.xlsx of
  * 10,000 units 2-30 times smaller than zlib -6 and 4 times faster
@@ -61,8 +64,11 @@ static const char schema[] =
     "CREATE TABLE nodes(version INTEGER NOT NULL REFERENCES versions(id), seq INTEGER NOT NULL,\n"
     "  node TEXT NOT NULL, number TEXT NOT NULL, name TEXT NOT NULL, points TEXT NOT NULL,\n"
     "  PRIMARY KEY(version, seq), UNIQUE(version, node)) WITHOUT ROWID;\n"
+    /* the reasons given for scores repeat across units and versions
+     * ("迟报2次，扣1分"): each text once, item rows hold its id */
+    "CREATE TABLE texts(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);\n"
     "CREATE TABLE item_results(version INTEGER NOT NULL, unit_seq INTEGER NOT NULL,\n"
-    "  node_seq INTEGER NOT NULL, score TEXT NOT NULL, reasons TEXT NOT NULL, self TEXT,\n"
+    "  node_seq INTEGER NOT NULL, score TEXT NOT NULL, reasons INTEGER NOT NULL, self TEXT,\n"
     "  original TEXT, appeal TEXT, PRIMARY KEY(version, unit_seq, node_seq)) WITHOUT ROWID;\n"
     "CREATE TABLE adjustments(version INTEGER NOT NULL REFERENCES versions(id), seq INTEGER NOT NULL,\n"
     "  unit TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, old TEXT, new TEXT,\n"
@@ -70,9 +76,10 @@ static const char schema[] =
     "  PRIMARY KEY(version, seq));\n"
     /* the item rows as format 1 had them, for queries */
     "CREATE VIEW item_view AS SELECT i.version, u.unit, n.node, n.number, n.name, n.points,\n"
-    "  i.score, i.reasons, i.self, i.original, i.appeal FROM item_results i\n"
+    "  i.score, t.text AS reasons, i.self, i.original, i.appeal FROM item_results i\n"
     "  JOIN unit_results u ON u.version = i.version AND u.seq = i.unit_seq\n"
-    "  JOIN nodes n ON n.version = i.version AND n.seq = i.node_seq;\n";
+    "  JOIN nodes n ON n.version = i.version AND n.seq = i.node_seq\n"
+    "  JOIN texts t ON t.id = i.reasons;\n";
 
 /* What the reading functions query, the same in both formats: every
  * input and output file with its size, codec and stored bytes.  Views of
@@ -88,8 +95,8 @@ static const char *const file_views[] = {
           "  b.size, b.codec, b.bytes FROM main.outputs o LEFT JOIN main.blobs b ON b.sha256 = o.sha256;\n",
 };
 
-static const char *const tables[] = {"archive_meta", "versions", "blobs", "inputs", "outputs",
-                                     "nodes", "unit_results", "item_results", "adjustments"};
+static const char *const tables[] = {"archive_meta", "versions", "blobs", "inputs", "outputs", "nodes",
+                                     "unit_results", "texts", "item_results", "adjustments"};
 
 /* Nothing archived changes: every table refuses UPDATE and DELETE. */
 static int create_schema(ls_archive *a, char **msg)
@@ -489,6 +496,55 @@ static int store_outputs(ls_archive *a, long v, const char *dir, ls_errors *err)
     return bad;
 }
 
+/* The ids of texts (table texts) written or looked up by one
+ * publication. */
+typedef struct texts {
+    ls_strmap ids; /* text -> id; the keys are owned[] */
+    char **owned;
+    size_t n, cap;
+} texts;
+
+static void texts_cleanup(texts *t)
+{
+    for (size_t i = 0; i < t->n; i++) free(t->owned[i]);
+    free(t->owned);
+    ls_strmap_cleanup(&t->ids);
+}
+
+/* The id of text s in table texts, added when it is not there.  An
+ * SQLite result code. */
+static int text_id(ls_archive *a, texts *t, const char *s, long long *id)
+{
+    int v = ls_strmap_get(&t->ids, s);
+    if (v >= 0) {
+        *id = v;
+        return SQLITE_OK;
+    }
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT id FROM texts WHERE text = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) {
+        ins q;
+        ins_start(&q, a, "INSERT INTO texts(text) VALUES(?)");
+        b_text(&q, s);
+        ins_row(&q);
+        ins_end(&q);
+        if (q.rc != SQLITE_OK) return q.rc;
+        *id = sqlite3_last_insert_rowid(a->db);
+    } else if (rc != SQLITE_ROW) {
+        return rc;
+    }
+    if (*id < 0 || *id > INT_MAX) return SQLITE_FULL; /* beyond the map's ints: never in practice */
+    LS_GROW(t->owned, t->n, t->cap, 64);
+    t->owned[t->n] = ls_xstrdup(s);
+    ls_strmap_put(&t->ids, t->owned[t->n++], (int)*id, NULL);
+    return SQLITE_OK;
+}
+
 /* An item's number, name and points. */
 static void b_node(ins *q, const ls_node *n, int digits)
 {
@@ -551,6 +607,8 @@ static int store_results(ls_archive *a, long v, const ls_run *r, ls_errors *err)
         }
         if (ins_end(&q)) return db_error(a, err, "cannot store the item results");
     }
+    texts tx = {0};
+    ls_strmap_init(&tx.ids);
     ins_start(&q, a,
               v1 ? "INSERT INTO item_results VALUES(?,?,?,?,?,?,?,?,?,?,?)"
                  : "INSERT INTO item_results VALUES(?,?,?,?,?,?,?,?)");
@@ -567,7 +625,11 @@ static int store_results(ls_archive *a, long v, const ls_run *r, ls_errors *err)
                 b_int(&q, (long long)i + 1);
             }
             b_text(&q, ls_explain_score(r, u, i, buf));
-            b_own(&q, ls_explain_cell(r, u, i));
+            char *reasons = ls_explain_cell(r, u, i);
+            long long id = 0;
+            if (v1) b_text(&q, reasons);
+            else if (q.rc == SQLITE_OK && (q.rc = text_id(a, &tx, reasons, &id)) == SQLITE_OK) b_int(&q, id);
+            free(reasons);
             const char *self = ls_explain_self(r, u, i, b2);
             b_text(&q, *self ? self : NULL);
             if (r->original) {
@@ -582,6 +644,7 @@ static int store_results(ls_archive *a, long v, const ls_run *r, ls_errors *err)
             ins_row(&q);
         }
     }
+    texts_cleanup(&tx);
     if (ins_end(&q)) return db_error(a, err, "cannot store the item results");
     if (!r->adj) return 0;
     ins_start(&q, a, "INSERT INTO adjustments VALUES(?,?,?,?,?,?,?,?,?,?,?)");

@@ -132,8 +132,14 @@ if command -v sqlite3 >/dev/null 2>&1; then
         WHERE i.version = 2 AND j.version = 3 AND i.role = 'scheme'")" = 1 ]
     check blobs-compressed [ "$(q "$A" "SELECT count(*) FROM outputs o JOIN blobs b USING (sha256)
         WHERE o.name = 'results.json' AND b.codec = 'zstd' AND length(b.bytes) < b.size")" = 3 ]
-    check item-view [ "$(q "$A" "SELECT number || ' ' || name || ' ' || points || ' ' || original || '→' || score FROM item_view
-        WHERE version = 3 AND unit = 'nlj' AND node = 'c8.3'")" = "8.3 按时报送信息 4.00 1.50→3.00" ]
+    check item-view [ "$(q "$A" "SELECT number || ' ' || name || ' ' || points || ' ' || original || '→' || score
+        || ' ' || reasons FROM item_view WHERE version = 3 AND unit = 'nlj' AND node IN ('c8.3', 'c1.1')
+        ORDER BY node")" = "1.1 权责清单动态调整 4.00 2.00→2.00 权责清单：已调整未公布，得2分
+8.3 按时报送信息 4.00 1.50→3.00 迟报2次，每次扣0.5分，扣1分" ]
+    # a reason is kept once however many units and versions give it
+    check texts-once [ "$(q "$A" "SELECT count(*) FROM texts WHERE text = '权责清单：已调整未公布，得2分'")
+$(q "$A" "SELECT count(*) > 3 FROM item_view WHERE reasons = '权责清单：已调整未公布，得2分'")" = "1
+1" ]
     # a blob changed behind lawscore's back (the trigger dropped first)
     cp "$A" "$scratch/damaged.sqlite"
     q "$scratch/damaged.sqlite" "DROP TRIGGER blobs_no_update; UPDATE blobs SET bytes = zeroblob(length(bytes))

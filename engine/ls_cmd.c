@@ -448,7 +448,10 @@ ls_cmd_status ls_cmd_template(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     ls_scheme *s = ls_scheme_load(o->scheme, err);
     if (!s) return LS_CMD_BAD_INPUT;
-    ls_template_opts to = {o->select_units, o->nselect_units, o->sources, o->nsources};
+    ls_template_opts to = {o->select_units, o->nselect_units, o->sources, o->nsources,
+                           o->form == 1   ? LS_FORM_SELF
+                           : o->form == 2 ? LS_FORM_ADJUSTMENTS
+                                          : LS_FORM_DATA};
     int rc = ls_template_write(s, &to, o->outdir, err);
     if (!rc) fprintf(out, "wrote %s\n", o->outdir);
     ls_scheme_free(s);

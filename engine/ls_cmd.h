@@ -50,6 +50,9 @@ typedef struct ls_cmd_opts {
     size_t nselect_units;
     const char **sources; /* template: --source, in order */
     size_t nsources;
+    int form;                /* template: 1 --self (the self-assessment form),
+                     2 --adjustments (the register of appeals); 0 the
+                     data-collection workbook */
     int verbose, coverage;   /* test: -v, --coverage */
     int pretty;              /* run: --pretty (results.json indented) */
     long jobs;               /* --jobs: scoring threads; 0 = the machine's cores */

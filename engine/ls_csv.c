@@ -51,6 +51,7 @@ static void on_field(void *s, size_t len, void *data)
     ls_incell *f = &rd->cur[rd->ncur++];
     f->text = ls_arena_strndup(&rd->b->arena, s ? s : "", s ? len : 0);
     f->kind = LS_IN_TEXT;
+    f->formula = 0;
     /* Skip leading spaces libcsv trimmed, to point at the text itself, and
      * blank lines before a row's first field (libcsv reports nothing for
      * them). */

@@ -40,8 +40,8 @@ typedef struct rowbuf {
     size_t n, cap;
 } rowbuf;
 
-void ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_inkind kind,
-                    const char *text, size_t len)
+ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_inkind kind,
+                          const char *text, size_t len)
 {
     if (t->nrows == 0 || t->rows[t->nrows - 1].line != line) {
         LS_GROW(t->rows, t->nrows, t->cap, 64);
@@ -59,8 +59,8 @@ void ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_inkind ki
         len--;
     }
     while (len && (text[len - 1] == ' ' || text[len - 1] == '\t')) len--;
-    r->f[r->n++] = (ls_incell){ls_arena_strndup(&b->arena, text, len), line, col, (unsigned char)kind};
-    (void)b;
+    r->f[r->n] = (ls_incell){ls_arena_strndup(&b->arena, text, len), line, col, (unsigned char)kind, 0};
+    return &r->f[r->n++];
 }
 
 static int row_blank(const ls_inrow *r)

@@ -48,10 +48,12 @@ typedef enum ls_inkind {
 } ls_inkind;
 
 typedef struct ls_incell {
-    const char *text;   /* NUL-terminated, trimmed of surrounding spaces */
-    int line, col;      /* CSV: 1-based line and column; spreadsheet: row
+    const char *text;      /* NUL-terminated, trimmed of surrounding spaces */
+    int line, col;         /* CSV: 1-based line and column; spreadsheet: row
                             and -(column), A = -1 */
-    unsigned char kind; /* ls_inkind */
+    unsigned char kind;    /* ls_inkind */
+    unsigned char formula; /* 1: the cached result of a formula (.xlsx
+                              only; .xls and CSV cells are 0) */
 } ls_incell;
 
 typedef struct ls_inrow {
@@ -115,9 +117,10 @@ int ls_intable_check(const ls_intable *t, ls_errors *err);
 ls_intable *ls_inbook_add(ls_inbook *b, const char *file, const char *sheet);
 
 /* Append a cell to row `line` of t (rows come in order; a new line
- * starts a new row).  text is copied. */
-void ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_inkind kind,
-                    const char *text, size_t len);
+ * starts a new row).  text is copied.  Returns the cell (valid until the
+ * next put into the row). */
+ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_inkind kind,
+                          const char *text, size_t len);
 
 /* Normalise a table after reading (header, blank rows, trailing columns,
  * padding); a non-empty cell under no header is kept in t->stray. */

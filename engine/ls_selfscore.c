@@ -128,8 +128,63 @@ static int header_is(const char *c, const char *const *names)
     return 0;
 }
 
+/* The columns of a self-assessment table in its header row; 0 when the
+ * table has the three that are needed. */
+typedef struct self_cols {
+    int unit, item, score, note;
+} self_cols;
+
+static int find_cols(const ls_intable *x, self_cols *c)
+{
+    static const char *const unit_names[] = {"unit", "id", "单位编号", "单位代码", NULL};
+    static const char *const item_names[] = {"item", "序号", "项目编号", NULL};
+    static const char *const score_names[] = {"self", "score", "自评分", NULL};
+    static const char *const note_names[] = {"note", "说明", "自评说明", NULL};
+    *c = (self_cols){-1, -1, -1, -1};
+    if (!x->nrows) return -1;
+    const ls_inrow *h = &x->rows[0];
+    for (size_t j = 0; j < h->n; j++) {
+        const char *t = h->f[j].text;
+        if (c->unit < 0 && header_is(t, unit_names)) c->unit = (int)j;
+        else if (c->item < 0 && header_is(t, item_names)) c->item = (int)j;
+        else if (c->score < 0 && header_is(t, score_names)) c->score = (int)j;
+        else if (c->note < 0 && header_is(t, note_names)) c->note = (int)j;
+    }
+    return c->unit >= 0 && c->item >= 0 && c->score >= 0 ? 0 : -1;
+}
+
+/* Whether item text names a leaf (an item with a score of its own). */
+static int names_leaf(const ls_scheme *s, const char *key);
+
+static void read_sheet(loader *ld, const ls_intable *t, const self_cols *c)
+{
+    const char *where = keep(ld, t->path);
+    for (size_t i = 1; i < t->nrows; i++) {
+        const ls_inrow *row = &t->rows[i];
+        const ls_incell *sc = &row->f[c->score];
+        /* a row of the form without a score (an item left for the
+         * assessors) says nothing; nor does a formula of the form's own
+         * in a category's or the total's row (its subtotal): categories
+         * and totals are summed from the items here too */
+        if (!sc->text[0]) continue;
+        if (sc->formula && !names_leaf(ld->s, row->f[c->item].text)) continue;
+        entry e = {keep(ld, row->f[c->unit].text),
+                   keep(ld, row->f[c->item].text),
+                   keep(ld, sc->text),
+                   c->note >= 0 && row->f[c->note].text[0] ? keep(ld, row->f[c->note].text) : NULL,
+                   sc->kind == LS_IN_TEXT || sc->kind == LS_IN_NUMBER,
+                   {row->f[c->unit].line, row->f[c->unit].col},
+                   {row->f[c->item].line, row->f[c->item].col},
+                   {sc->line, sc->col},
+                   where};
+        add_entry(ld, &e);
+    }
+}
+
 /* A table file (CSV, .xlsx, .xls; file#sheet for one sheet), read through
- * ls_intable: the first sheet whose header names the columns is used. */
+ * ls_intable: every sheet whose header names the columns is read (the
+ * self-assessment form of `lawscore template --self` has a sheet per
+ * unit); other sheets (填表说明) are skipped. */
 static void read_table(loader *ld)
 {
     const char *path = ld->ss->path;
@@ -139,55 +194,27 @@ static void read_table(loader *ld)
         ls_inbook_cleanup(&bk);
         return;
     }
-    static const char *const unit_names[] = {"unit", "id", "单位编号", "单位代码", NULL};
-    static const char *const item_names[] = {"item", "序号", "项目编号", NULL};
-    static const char *const score_names[] = {"self", "score", "自评分", NULL};
-    static const char *const note_names[] = {"note", "说明", "自评说明", NULL};
-    const ls_intable *t = NULL;
-    int cu = -1, ci = -1, cs = -1, cn = -1;
-    for (size_t k = 0; k < bk.ntabs && !t; k++) {
+    self_cols c = {-1, -1, -1, -1};
+    int nread = 0;
+    for (size_t k = 0; k < bk.ntabs; k++) {
         const ls_intable *x = &bk.tabs[k];
-        if (!x->nrows) continue;
-        const ls_inrow *h = &x->rows[0];
-        cu = ci = cs = cn = -1;
-        for (size_t j = 0; j < h->n; j++) {
-            const char *c = h->f[j].text;
-            if (cu < 0 && header_is(c, unit_names)) cu = (int)j;
-            else if (ci < 0 && header_is(c, item_names)) ci = (int)j;
-            else if (cs < 0 && header_is(c, score_names)) cs = (int)j;
-            else if (cn < 0 && header_is(c, note_names)) cn = (int)j;
+        self_cols xc;
+        if (find_cols(x, &xc)) {
+            if (!nread && x->nrows) c = xc; /* for the message: the first sheet with a header */
+            continue;
         }
-        if (cu >= 0 && ci >= 0 && cs >= 0) t = x;
+        nread++;
+        if (ls_intable_check(x, ld->err)) {
+            ld->rc = -1;
+            continue;
+        }
+        read_sheet(ld, x, &xc);
     }
-    if (!t) {
+    if (!nread)
         ld->rc = ls_errorf(ld->err, path, 1, 1,
                            "a self-assessment table needs the columns 单位编号 (or 'unit'), 序号 (or 'item', "
                            "an item's 序号 or id) and 自评分 (or 'self'); missing: %s%s%s",
-                           cu < 0 ? "单位编号 " : "", ci < 0 ? "序号 " : "", cs < 0 ? "自评分" : "");
-        goto out;
-    }
-    if (ls_intable_check(t, ld->err)) {
-        ld->rc = -1;
-        goto out;
-    }
-    const char *where = keep(ld, t->path);
-    for (size_t i = 1; i < t->nrows; i++) {
-        const ls_inrow *row = &t->rows[i];
-        /* a row of the form without a score (a category's row, an item
-         * left for the assessors) says nothing */
-        if (!row->f[cs].text[0]) continue;
-        entry e = {keep(ld, row->f[cu].text),
-                   keep(ld, row->f[ci].text),
-                   keep(ld, row->f[cs].text),
-                   cn >= 0 && row->f[cn].text[0] ? keep(ld, row->f[cn].text) : NULL,
-                   row->f[cs].kind == LS_IN_TEXT || row->f[cs].kind == LS_IN_NUMBER,
-                   {row->f[cu].line, row->f[cu].col},
-                   {row->f[ci].line, row->f[ci].col},
-                   {row->f[cs].line, row->f[cs].col},
-                   where};
-        add_entry(ld, &e);
-    }
-out:
+                           c.unit < 0 ? "单位编号 " : "", c.item < 0 ? "序号 " : "", c.score < 0 ? "自评分" : "");
     ls_inbook_cleanup(&bk);
 }
 
@@ -199,6 +226,12 @@ static int find_item(const ls_scheme *s, const char *key)
     for (size_t i = 0; i < s->nnodes; i++)
         if (!strcmp(s->nodes[i].number, key)) return (int)i;
     return -1;
+}
+
+static int names_leaf(const ls_scheme *s, const char *key)
+{
+    int i = find_item(s, key);
+    return i >= 0 && !s->nodes[i].nchildren;
 }
 
 static void store(loader *ld)
@@ -262,10 +295,16 @@ static void store(loader *ld)
                                n->number, n->name, s->digits, e->score);
             continue;
         }
-        if (v < 0 || v > n->points) {
-            ld->rc = ls_errorf(ld->err, e->where, e->ps.line, e->ps.col,
-                               "自评分 %s of item %s %s is outside 0 to %s", e->score, n->number, n->name,
-                               ls_dec_format_short(n->points, s->digits, pts));
+        ls_fixed hi;
+        int bounded = ls_selfscore_max(s, i, &hi);
+        if (v < 0 || (bounded && v > hi)) {
+            if (bounded)
+                ld->rc = ls_errorf(ld->err, e->where, e->ps.line, e->ps.col,
+                                   "自评分 %s of item %s %s is outside 0 to %s", e->score, n->number, n->name,
+                                   ls_dec_format_short(hi, s->digits, pts));
+            else
+                ld->rc = ls_errorf(ld->err, e->where, e->ps.line, e->ps.col,
+                                   "自评分 %s of item %s %s is below 0", e->score, n->number, n->name);
             continue;
         }
         ss->set[c] = 1;
@@ -340,6 +379,19 @@ static void sum_unit(ls_selfscore *ss, size_t u)
     if (s->bonus_cap >= 0 && bonus > s->bonus_cap) bonus = s->bonus_cap;
     ls_fixed t = main + bonus - deduct;
     ss->total[u] = t < 0 ? 0 : t;
+}
+
+int ls_selfscore_max(const ls_scheme *s, int node, ls_fixed *max)
+{
+    const ls_node *n = &s->nodes[node];
+    if (!n->no_points) {
+        *max = n->points;
+        return 1;
+    }
+    /* a bonus or deduction item without points of its own: the bonus cap
+     * bounds a bonus; nothing bounds a deduction */
+    *max = s->bonus_cap;
+    return n->section == LS_SEC_BONUS && s->bonus_cap >= 0;
 }
 
 ls_selfscore *ls_selfscore_load(const ls_scheme *s, const char *path, ls_errors *err)

@@ -1,7 +1,8 @@
 /*
  * ls_selfscore.h - 自评分: the score each unit gives itself per item
- * before the assessment group scores it, read from a YAML or CSV file
- * (`--self FILE`, docs/year.md), checked against the scheme, and summed
+ * before the assessment group scores it, read from a YAML file or a
+ * table (CSV, .xlsx, .xls; the form of `lawscore template --self`, a
+ * sheet per unit; `--self FILE`, docs/year.md), checked against the scheme, and summed
  * the way the assessed score is (categories, 折算, bonus cap, deductions)
  * so that 自评分 and 考核分 can be set side by side per item and in total.
  * A unit whose self total exceeds its assessed total by more than the
@@ -45,6 +46,12 @@ typedef struct ls_selfscore {
  * ls_selfscore_free) or NULL with every error, positioned, in err.
  */
 ls_selfscore *ls_selfscore_load(const ls_scheme *s, const char *path, ls_errors *err);
+
+/* The most 自评分 leaf `node` may have: 1 with *max set (its points; for a
+ * bonus item without points of its own, the scheme's bonus cap), or 0
+ * when nothing bounds it (a deduction item without points, a bonus item
+ * without points in a scheme without a bonus cap).  The least is 0. */
+int ls_selfscore_max(const ls_scheme *s, int node, ls_fixed *max);
 void ls_selfscore_free(ls_selfscore *ss);
 
 /* The self-score of (unit, node), or NULL when none was given. */

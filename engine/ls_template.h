@@ -16,8 +16,22 @@
  * whole numbers and numbers within the indicator's range, percentages
  * 0-100).  The file is the same bytes for the same scheme and options.
  *
+ * The year's two other forms (docs/year.md):
+ *   - the self-assessment form (自评表, `template --self`): a sheet per
+ *     unit, named by the unit, with a row per applicable category and item
+ *     (单位编号, 单位名称, 序号, 考核项目, 分值, 评分标准 locked; 自评分 and
+ *     说明 to fill, 自评分 validated from 0 to the item's points at the
+ *     scheme's precision); categories, the total (折算 where items do not
+ *     apply, the bonus under its cap, deductions) and the 自评总分 are
+ *     formulas; read back by ls_selfscore as it is saved;
+ *   - the register of appeals decided (复核决定登记表, `template
+ *     --adjustments`): a sheet 复核决定 whose header ls_adjust reads, with
+ *     dropdowns of units, indicators and items (listed on a sheet 清单)
+ *     and a date validation.
+ *
  * Depends on: libxlsxwriter (only ls_template.c includes xlsxwriter.h),
- * ls_scheme, ls_error, ls_util.
+ * ls_scheme, ls_selfscore (the most an item's 自评分 may be), ls_decimal,
+ * ls_error, ls_util.
  */
 #ifndef LS_TEMPLATE_H
 #define LS_TEMPLATE_H
@@ -27,6 +41,13 @@
 #include "ls_error.h"
 #include "ls_scheme.h"
 
+/* Which workbook to write. */
+typedef enum ls_template_form {
+    LS_FORM_DATA,       /* the data-collection workbook */
+    LS_FORM_SELF,       /* the self-assessment form (--self) */
+    LS_FORM_ADJUSTMENTS /* the register of appeals decided (--adjustments) */
+} ls_template_form;
+
 typedef struct ls_template_opts {
     const char *const *units; /* --units: unit ids or full names, group ids
                                     or names, comma-separated; none: all */
@@ -34,6 +55,7 @@ typedef struct ls_template_opts {
     const char *const *sources; /* --source: the sources (sheets) to write;
                                     none: all */
     size_t nsources;
+    ls_template_form form;
 } ls_template_opts;
 
 /* Write the workbook for s to path (written to a temporary file beside

@@ -49,6 +49,7 @@ typedef struct xlsx {
     char ctype[16];
     int cstyle;
     int has_v;
+    int has_f; /* the cell has a formula (<f>) */
     int rc;
     XML_Parser xp;
 } xlsx;
@@ -243,10 +244,13 @@ static void ws_start(void *ud, const XML_Char *el, const XML_Char **a)
         snprintf(x->ctype, sizeof x->ctype, "%s", t ? t : "n");
         x->cstyle = s ? atoi(s) : 0;
         x->has_v = 0;
+        x->has_f = 0;
         text_reset(x);
     } else if (!strcmp(n, "v") || (!strcmp(n, "t") && !strcmp(x->ctype, "inlineStr"))) {
         x->collect = 1;
         x->has_v = 1;
+    } else if (!strcmp(n, "f")) {
+        x->has_f = 1;
     } else if (!strcmp(n, "rPh")) {
         x->depth_skip++;
     }
@@ -298,7 +302,7 @@ static void ws_end(void *ud, const XML_Char *el)
         }
     }
     /* "str" (a formula's text) and "inlineStr" are text */
-    ls_intable_put(x->b, x->t, x->row, -x->col, kind, v, len);
+    ls_intable_put(x->b, x->t, x->row, -x->col, kind, v, len)->formula = (unsigned char)x->has_f;
 }
 
 static void cleanup(xlsx *x)

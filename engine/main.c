@@ -67,8 +67,8 @@ static const struct command {
      N_("print a unit's score sheet (评分表)")},
     {"test", ls_cmd_test, PATHS, 0, C_TEST, "test [PATH...] [--coverage]",
      N_("run the rule tests (*.test.yaml; docs/testing.md)")},
-    {"template", ls_cmd_template, SCHEME, 0, C_TEMPLATE, "template SCHEME -o FILE.xlsx",
-     N_("the blank data-collection workbook (docs/data.md)")},
+    {"template", ls_cmd_template, SCHEME, 0, C_TEMPLATE, "template SCHEME [--self | --adjustments] -o FILE.xlsx",
+     N_("blank forms: data collection; --self 自评表; --adjustments 复核登记表")},
     {"publish", ls_cmd_publish, SCHEME, 1, C_PUBLISH, "publish SCHEME DATA... --archive FILE --label TEXT",
      N_("score and store an immutable version (docs/year.md)")},
     {"history", ls_cmd_history, ARCHIVE, 0, C_HISTORY, "history --archive FILE [--version N]",
@@ -168,8 +168,12 @@ static const struct option {
         "same results, byte for byte, for any N")},
     {O_TIMINGS, NULL, "--timings", NOVAL, C_SCORING,
      N_("\tprint the wall time of each phase (load, bind, score,\nwrite) on standard error")},
-    {O_SELF, NULL, "--self", WORD, C_SCORING, N_("FILE\tthe units' 自评分, YAML or CSV (docs/year.md)")},
-    {O_ADJUSTMENTS, NULL, "--adjustments", WORD, C_SCORING, N_("FILE\tappeals decided (复核), YAML")},
+    {O_SELF, NULL, "--self", WORD, C_SCORING | C_TEMPLATE,
+     N_("FILE\tthe units' 自评分, YAML or a table: CSV, .xlsx (docs/year.md);\n"
+        "template: --self alone writes the self-assessment form")},
+    {O_ADJUSTMENTS, NULL, "--adjustments", WORD, C_SCORING | C_TEMPLATE,
+     N_("FILE\tappeals decided (复核), YAML or a table: CSV, .xlsx;\n"
+        "template: --adjustments alone writes the register")},
     {O_ARCHIVE, NULL, "--archive", WORD, C_ARCHIVE, N_("FILE\tthe SQLite archive")},
     {O_LABEL, NULL, "--label", WORD, C_PUBLISH, N_("TEXT\twhat the version is (\"2018年度考核结果通报\")")},
     {O_VERSION, NULL, "--version", NUMBER, C_HISTORY | C_EXPORT,
@@ -177,6 +181,23 @@ static const struct option {
     {O_HELP, "-h", "--help", NOVAL, C_ALL, N_("\tthis help")},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
+
+/* Options that take no value after some commands: `template --self`
+ * writes the self-assessment form, where `run --self FILE` reads one. */
+static const struct {
+    int id;
+    unsigned cmds;
+} switches[] = {
+    {O_SELF, C_TEMPLATE},
+    {O_ADJUSTMENTS, C_TEMPLATE},
+};
+
+static int is_switch(const struct option *op, const struct command *c)
+{
+    for (size_t i = 0; c && i < sizeof switches / sizeof *switches; i++)
+        if (switches[i].id == op->id && (switches[i].cmds & c->bit)) return 1;
+    return 0;
+}
 
 /* Print the options taken by the commands in mask `cmds`; with `tag`,
  * say which command each belongs to when not to all. */
@@ -342,6 +363,12 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             return -1;
         }
         seen[op - options] = a;
+        /* --self and --adjustments after `template` are switches: the form */
+        const struct command *sofar = nops ? find_command(operands[0]) : NULL;
+        if (is_switch(op, sofar)) {
+            o->form = op->id == O_SELF ? 1 : 2;
+            continue;
+        }
         if (op->value == NOVAL) {
             switch (op->id) {
             case O_STRICT: o->strict = 1; break;
@@ -447,6 +474,11 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
                 sep = ", ";
             }
         fputs(_(")\n"), stderr);
+        hint(*cmd);
+        return -1;
+    }
+    if ((*cmd)->bit == C_TEMPLATE && seen[O_SELF] && seen[O_ADJUSTMENTS]) {
+        fprintf(stderr, _("lawscore: error: 'template' writes one form: --self or --adjustments, not both\n"));
         hint(*cmd);
         return -1;
     }

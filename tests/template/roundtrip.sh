@@ -6,7 +6,11 @@
 # workbook's own column headers) with a Basic macro (Fill.xba), and saves
 # it as .xlsx; `lawscore run` scores the saved workbook, and the results
 # must be byte for byte those of the example's CSV.  Also: the template is
-# the same bytes when written twice.  Prints "template: N passed, N failed".
+# the same bytes when written twice.
+# The self-assessment form the same way: `lawscore template --self` for the
+# 2018 example, the example's self.csv typed in by FillSelf.xba, and
+# `lawscore run --self` on the saved form must give the results of
+# `--self self.csv`, byte for byte.  Prints "template: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BIN=${1:-build/lawscore}
@@ -41,6 +45,29 @@ for f in results.csv items.csv; do
     cmp -s "$tmp/ref/$f" "$tmp/got/$f"
     check $? "$f from the filled workbook differs from the CSV's:
 $(diff "$tmp/ref/$f" "$tmp/got/$f" 2>&1 | head -10)"
+done
+
+# the self-assessment form
+ex=examples/dongfeng-2018
+$BIN template $ex/scheme.yaml --self -o "$tmp/self.xlsx" >/dev/null
+check $? "lawscore template --self failed"
+$BIN template $ex/scheme.yaml --self -o "$tmp/self2.xlsx" >/dev/null
+cmp -s "$tmp/self.xlsx" "$tmp/self2.xlsx"
+check $? "two runs of lawscore template --self differ"
+cp tests/template/FillSelf.xba "$tmp/profile/user/basic/Standard/Module1.xba"
+tr -d '\r' < $ex/self.csv | sed 1d | awk -F, '{print $1 "," $3 "," $6 "," $7}' > "$tmp/self-fill.csv"
+LS_TEMPLATE="$tmp/self.xlsx" LS_FILL="$tmp/self-fill.csv" LS_OUT="$tmp/self-filled.xlsx" \
+    timeout 180 $lo "macro:///Standard.Module1.FillSelf" >/dev/null 2>&1
+[ -s "$tmp/self-filled.xlsx" ]
+check $? "LibreOffice did not save the filled self-assessment form"
+data="$ex/data/fazhiban.yaml $ex/data/departments.csv"
+$BIN run $ex/scheme.yaml $data --self $ex/self.csv --formats csv -q -o "$tmp/sref" >/dev/null 2>&1
+$BIN run $ex/scheme.yaml $data --self "$tmp/self-filled.xlsx" --formats csv -q -o "$tmp/sgot" >/dev/null 2>"$tmp/stderr"
+check $? "lawscore run --self on the filled form failed: $(head -5 "$tmp/stderr")"
+for f in results.csv items.csv; do
+    cmp -s "$tmp/sref/$f" "$tmp/sgot/$f"
+    check $? "$f with the filled self-assessment form differs from self.csv's:
+$(diff "$tmp/sref/$f" "$tmp/sgot/$f" 2>&1 | head -10)"
 done
 echo "template: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,8 +11,13 @@
  *   - a score decision: an item's score is set by the group (the rule's
  *     result is replaced).
  *
- * Depends on: ls_scheme, ls_data, ls_value, ls_yaml/ls_yread, ls_decimal,
- * ls_arena, ls_error, ls_util.
+ * The file is YAML, or a table (CSV, .xlsx, .xls: the 复核决定登记表 of
+ * `lawscore template --adjustments`, Chinese headers 单位编号, 类型
+ * 数据更正/评分决定, 指标, 序号, 原值, 新值, 核定分, 理由, 依据（文号）,
+ * 决定人（单位）, 日期; dates as date cells, Excel serial numbers or text).
+ *
+ * Depends on: ls_scheme, ls_data, ls_value, ls_yaml/ls_yread (YAML files), ls_i18n,
+ * ls_intable (tables), ls_decimal, ls_arena, ls_error, ls_util.
  */
 #ifndef LS_ADJUST_H
 #define LS_ADJUST_H
@@ -39,7 +44,10 @@ typedef struct ls_adjustment {
     int node;                               /* SCORE: the item; else -1 */
     ls_fixed score;                         /* SCORE: the decided score */
     const char *reason, *basis, *by, *date; /* in the arena */
-    int line, col;                          /* of the entry */
+    const char *where;                      /* the file, or file:sheet of a
+                                                   register (in the arena) */
+    int line, col;                          /* of the entry (a register: the
+                                                   原值 or 核定分 cell) */
 } ls_adjustment;
 
 typedef struct ls_adjustments {
@@ -50,7 +58,8 @@ typedef struct ls_adjustments {
     ls_arena arena;
 } ls_adjustments;
 
-/* Load an adjustments file for scheme s and check each entry: known unit,
+/* Load an adjustments file (YAML, or a table by its name: .csv, .xlsx,
+ * .xls) for scheme s and check each entry: known unit,
  * indicator or item, values of the indicator's type, a score within the
  * item's points at the scheme's precision, every field present, the date
  * as YYYY-MM-DD, nothing decided twice.  Returns the adjustments (caller

@@ -70,7 +70,7 @@ static int unknown_indicator(dloader *dl, const char *id, int line, int col)
 
 /* Decimal text times 10^shift, written plainly ("0.955" shifted by 2 is
  * "95.5"), exactly; text that is not a decimal number is copied. */
-static const char *shift_decimal(const char *text, int shift, char *out, size_t size)
+const char *ls_data_shift_decimal(const char *text, int shift, char *out, size_t size)
 {
     char digits[64];
     size_t nd = 0;
@@ -165,7 +165,7 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
         return;
     case LS_IN_PERCENT:
         /* Excel stores 95% as 0.95 in a cell with a percent format */
-        if (in->spec.type == LS_T_PERCENT) text = shift_decimal(text, 2, shifted, sizeof shifted);
+        if (in->spec.type == LS_T_PERCENT) text = ls_data_shift_decimal(text, 2, shifted, sizeof shifted);
         break;
     default:
         break;

@@ -90,4 +90,10 @@ static inline const ls_value *ls_dataset_get(const ls_dataset *d, size_t unit, s
     return &d->vals[unit * d->scheme->ninds + ind];
 }
 
+/* A number's decimal text times 10^shift, still as text ("0.955", 2 ->
+ * "95.5"), so a percent cell (Excel stores 95 % as 0.95) becomes the
+ * percentage without binary floating point.  Text that is not a number
+ * is copied.  Writes out (size bytes), returns it. */
+const char *ls_data_shift_decimal(const char *text, int shift, char *out, size_t size);
+
 #endif

@@ -30,7 +30,7 @@
  *     and a date validation.
  *
  * Depends on: libxlsxwriter (only ls_template.c includes xlsxwriter.h),
- * ls_scheme, ls_selfscore (the most an item's 自评分 may be), ls_decimal,
+ * ls_scheme, ls_selfscore (the most an item's 自评分 may be),
  * ls_error, ls_util.
  */
 #ifndef LS_TEMPLATE_H

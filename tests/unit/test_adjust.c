@@ -7,7 +7,7 @@
  * 复核调整情况 (ls_layout_appeals: `diff`'s words on the run's results)
  * and the 复核 column
  * of 扣分明细, and a stale appeal and a second correction of the same
- * value refused.
+ * value refused; the register read as a table.
  */
 #include "ls_test.h"
 
@@ -284,6 +284,54 @@ static void test_stale_and_twice(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* The register as a table: Chinese headers, units and indicators by name,
+ * dates as Excel writes them into CSV, and a second decision refused with
+ * the row of the first. */
+static void test_register_table(void **state)
+{
+    (void)state;
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_scheme *s = ls_scheme_load(DIR "scheme.yaml", &err);
+    assert_non_null(s);
+    char *path = ls_test_write_file("reg.csv",
+                                    "单位编号,类型,指标,序号,原值,新值,核定分,理由,依据（文号）,决定人（单位）,日期\n"
+                                    "甲局,数据更正,迟报次数,,2,0,,经复核,1号,考核办,2018/1/10\n"
+                                    "b,评分决定,,1.2,,,12.5,酌情给分,2号,考核办,2018年1月9日\n"
+                                    "c,数据更正,close_rate,,,95%,,补报,3号,考核办,2018.01.08\n");
+    ls_adjustments *a = ls_adjustments_load(s, path, &err);
+    assert_int_equal(err.n, 0);
+    assert_non_null(a);
+    assert_int_equal(a->n, 3);
+    assert_int_equal(a->v[0].kind, LS_ADJ_DATA);
+    assert_int_equal(a->v[0].unit, 0);
+    assert_int_equal(a->v[0].old.num, 2);
+    assert_string_equal(a->v[0].date, "2018-01-10");
+    assert_int_equal(a->v[1].kind, LS_ADJ_SCORE);
+    assert_int_equal(a->v[1].node, ls_scheme_find_node(s, "c1.2"));
+    ls_fixed want;
+    assert_int_equal(ls_dec_parse("12.5", s->digits, &want), 0);
+    assert_int_equal(a->v[1].score, want);
+    assert_string_equal(a->v[1].date, "2018-01-09");
+    assert_false(a->v[2].old.set);
+    assert_int_equal(a->v[2].new_.num, 95);
+    assert_string_equal(a->v[2].date, "2018-01-08");
+    ls_adjustments_free(a);
+    unlink(path);
+    free(path);
+
+    path = ls_test_write_file("reg.csv", "单位编号,类型,序号,核定分,理由,依据,决定人,日期\n"
+                                         "b,评分决定,1.2,10,x,1号,考核办,2018-01-10\n"
+                                         "b,评分决定,c1.2,11,x,1号,考核办,2018-01-10\n");
+    assert_null(ls_adjustments_load(s, path, &err));
+    assert_int_equal(err.n, 1);
+    assert_string_equal(err.v[0].msg, "item 1.2 of unit 'b' is decided twice (first in row 2)");
+    unlink(path);
+    free(path);
+    ls_errors_cleanup(&err);
+    ls_scheme_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_appeals_section),
         cmocka_unit_test(test_losses_appeals),
         cmocka_unit_test(test_stale_and_twice),
+        cmocka_unit_test(test_register_table),
     };
     return cmocka_run_group_tests_name("adjust", tests, NULL, ls_test_remove_dir);
 }

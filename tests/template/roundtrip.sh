@@ -10,7 +10,12 @@
 # The self-assessment form the same way: `lawscore template --self` for the
 # 2018 example, the example's self.csv typed in by FillSelf.xba, and
 # `lawscore run --self` on the saved form must give the results of
-# `--self self.csv`, byte for byte.  Prints "template: N passed, N failed".
+# `--self self.csv`, byte for byte; and the 自评总分 the form's formulas
+# give in LibreOffice must be the 自评分 lawscore sums (results.csv).
+# The register of appeals likewise: `template --adjustments`, the example's
+# two decisions typed in by FillRows.xba, and `run --adjustments` on it must
+# give the results of adjustments.yaml.  Prints "template: N passed, N
+# failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BIN=${1:-build/lawscore}
@@ -68,6 +73,44 @@ for f in results.csv items.csv; do
     cmp -s "$tmp/sref/$f" "$tmp/sgot/$f"
     check $? "$f with the filled self-assessment form differs from self.csv's:
 $(diff "$tmp/sref/$f" "$tmp/sgot/$f" 2>&1 | head -10)"
+done
+# the form's own totals: each sheet as CSV (as shown), 自评总分 against
+# results.csv's 自评分 column
+mkdir "$tmp/sheets"
+(cd "$tmp/sheets" && cp "$tmp/self-filled.xlsx" f.xlsx &&
+    timeout 120 $lo --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
+        f.xlsx >/dev/null 2>&1)
+col=$(head -1 "$tmp/sgot/results.csv" | tr ',' '\n' | grep -n '^自评分$' | cut -d: -f1)
+totals_ok=0
+for u in $(cut -d, -f1 "$tmp/self-fill.csv" | sort -u); do
+    want=$(awk -F, -v u="$u" -v c="$col" '$3 == u { print $c }' "$tmp/sgot/results.csv")
+    got=$(grep -l "^$u," "$tmp"/sheets/f-*.csv | grep -v 填表说明 | head -1 | xargs awk -F, '$4 == "自评总分" { print $7 }')
+    if [ -z "$want" ] || [ "$want" != "$got" ]; then
+        totals_ok=1
+        echo "unit $u: 自评总分 in the form is '$got', lawscore's 自评分 '$want'"
+    fi
+done
+check $totals_ok "the self-assessment form's formulas disagree with lawscore's self totals"
+
+# the register of appeals
+$BIN template $ex/scheme.yaml --adjustments -o "$tmp/reg.xlsx" >/dev/null
+check $? "lawscore template --adjustments failed"
+cp tests/template/FillRows.xba "$tmp/profile/user/basic/Standard/Module1.xba"
+cat > "$tmp/reg-fill.csv" <<EOF
+nlj,数据更正,late_reports,,3,2,,经核对报送记录，3月份法治政府建设信息已按时报送，系统记录有误,东法考〔2018〕3号,区法治政府建设考核办,2019-01-18
+nlj,数据更正,missed_reports,,1,0,,第三季度统计报表已随季报一并报送，不属漏报,东法考〔2018〕3号,区法治政府建设考核办,2019-01-18
+EOF
+LS_TEMPLATE="$tmp/reg.xlsx" LS_SHEET=复核决定 LS_FILL="$tmp/reg-fill.csv" LS_OUT="$tmp/reg-filled.xlsx" \
+    timeout 180 $lo "macro:///Standard.Module1.FillRows" >/dev/null 2>&1
+[ -s "$tmp/reg-filled.xlsx" ]
+check $? "LibreOffice did not save the filled register"
+$BIN run $ex/scheme.yaml $data --adjustments $ex/adjustments.yaml --formats csv -q -o "$tmp/aref" >/dev/null 2>&1
+$BIN run $ex/scheme.yaml $data --adjustments "$tmp/reg-filled.xlsx" --formats csv -q -o "$tmp/agot" >/dev/null 2>"$tmp/stderr"
+check $? "lawscore run --adjustments on the filled register failed: $(head -5 "$tmp/stderr")"
+for f in results.csv items.csv; do
+    cmp -s "$tmp/aref/$f" "$tmp/agot/$f"
+    check $? "$f with the filled register differs from adjustments.yaml's:
+$(diff "$tmp/aref/$f" "$tmp/agot/$f" 2>&1 | head -10)"
 done
 echo "template: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

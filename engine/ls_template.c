@@ -673,19 +673,30 @@ enum {
     RC_NCOLS
 };
 
-/* A dropdown on rows 1..REGISTER_ROWS of column col: from `range` (a
- * formula such as =清单!$A$2:$A$9) or from `items`. */
-static void register_list(lxw_worksheet *ws, lxw_col_t col, const char *range, const char **items,
-                          const char *msg)
+/* The validation of rows 1..REGISTER_ROWS of column col against a list:
+ * a dropdown of `items` (NULL-terminated) when Excel takes it inline (at
+ * most 255 characters), else a check that the value is in `range` of the
+ * sheet 清单 (`清单!$A$2:$A$22`; a dropdown from a range, libxlsxwriter's
+ * list-formula validation, leaks its formula). */
+static void register_list(lxw_worksheet *ws, lxw_col_t col, const char **items, const char *range, const char *msg)
 {
     lxw_data_validation dv;
     memset(&dv, 0, sizeof dv);
-    dv.validate = range ? LXW_VALIDATION_TYPE_LIST_FORMULA : LXW_VALIDATION_TYPE_LIST;
-    dv.value_formula = (char *)range;
-    dv.value_list = (char **)items;
+    size_t len = 0;
+    for (size_t i = 0; items[i]; i++) len += strlen(items[i]) + 1;
+    char first[16], *formula = NULL;
+    if (len <= 256) {
+        dv.validate = LXW_VALIDATION_TYPE_LIST;
+        dv.value_list = (char **)items;
+    } else {
+        formula = ls_format("COUNTIF(%s,%s)>0", range, ref(first, 1, col));
+        dv.validate = LXW_VALIDATION_TYPE_CUSTOM_FORMULA;
+        dv.value_formula = formula;
+    }
     dv.error_title = (char *)"填写有误";
     dv.error_message = (char *)msg;
     worksheet_data_validation_range(ws, 1, col, REGISTER_ROWS, col, &dv);
+    free(formula);
 }
 
 static int write_register_book(const ls_scheme *s, const char *tmp, ls_errors *err, const char *path)
@@ -747,17 +758,27 @@ static int write_register_book(const ls_scheme *s, const char *tmp, ls_errors *e
         worksheet_write_string(ls, nitems, 7, n->name, f.fixed);
         if (!n->no_points) worksheet_write_number(ls, nitems, 8, cell_number(n->points, s->digits), f.fixed_num);
     }
-    char *units = ls_format("=清单!$A$2:$A$%zu", s->nunits + 1);
-    char *inds = ls_format("=清单!$D$2:$D$%zu", s->ninds + 1);
-    char *items = ls_format("=清单!$G$2:$G$%u", (unsigned)nitems + 1);
+    /* the lists for the validations: ids and 序号 as the 清单 has them */
+    const char **list = ls_xcalloc(s->nunits + s->ninds + nitems + 3, sizeof *list), **l = list;
+    char *range;
+    for (size_t u = 0; u < s->nunits; u++) l[u] = s->units[u].id;
+    range = ls_format("清单!$A$2:$A$%zu", s->nunits + 1);
+    if (s->nunits) register_list(ws, RC_UNIT, l, range, "请填写“清单”中的单位编号");
+    free(range);
+    l += s->nunits + 1;
+    for (size_t i = 0; i < s->ninds; i++) l[i] = s->inds[i].id;
+    range = ls_format("清单!$D$2:$D$%zu", s->ninds + 1);
+    if (s->ninds) register_list(ws, RC_IND, l, range, "请填写“清单”中的指标编号");
+    free(range);
+    l += s->ninds + 1;
+    for (size_t k = 0, i = 0; k < s->nleaves; k++)
+        if (s->nodes[s->leaves[k]].section != LS_SEC_VETO) l[i++] = s->nodes[s->leaves[k]].number;
+    range = ls_format("清单!$G$2:$G$%u", (unsigned)nitems + 1);
+    if (nitems) register_list(ws, RC_ITEM, l, range, "请填写“清单”中考核项目的序号");
+    free(range);
+    free(list);
     const char *kinds[] = {"数据更正", "评分决定", NULL};
-    if (s->nunits) register_list(ws, RC_UNIT, units, NULL, "请从下拉列表中选择单位编号（见“清单”）");
-    register_list(ws, RC_KIND, NULL, kinds, "类型填“数据更正”或“评分决定”");
-    if (s->ninds) register_list(ws, RC_IND, inds, NULL, "请从下拉列表中选择指标编号（见“清单”）");
-    if (nitems) register_list(ws, RC_ITEM, items, NULL, "请从下拉列表中选择考核项目的序号（见“清单”）");
-    free(units);
-    free(inds);
-    free(items);
+    register_list(ws, RC_KIND, kinds, NULL, "类型填“数据更正”或“评分决定”");
     lxw_data_validation dv;
     memset(&dv, 0, sizeof dv);
     dv.validate = LXW_VALIDATION_TYPE_DECIMAL;

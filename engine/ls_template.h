@@ -25,9 +25,10 @@
  *     apply, the bonus under its cap, deductions) and the 自评总分 are
  *     formulas; read back by ls_selfscore as it is saved;
  *   - the register of appeals decided (复核决定登记表, `template
- *     --adjustments`): a sheet 复核决定 whose header ls_adjust reads, with
- *     dropdowns of units, indicators and items (listed on a sheet 清单)
- *     and a date validation.
+ *     --adjustments`): a sheet 复核决定 whose header ls_adjust reads, its
+ *     units, indicators and items validated against a sheet 清单 that
+ *     lists them (dropdowns where the list fits Excel's 255 characters),
+ *     类型 a dropdown, 日期 a date.
  *
  * Depends on: libxlsxwriter (only ls_template.c includes xlsxwriter.h),
  * ls_scheme, ls_selfscore (the most an item's 自评分 may be),

@@ -238,8 +238,9 @@ static void store(loader *ld)
 {
     ls_selfscore *ss = ld->ss;
     const ls_scheme *s = ld->s;
-    const char *path = ss->path;
     pos *first = ls_xcalloc(s->nunits * s->nnodes + 1, sizeof *first);
+    /* per unit: where its first self-score is (the unit's sheet of a form) */
+    const char **unit_where = ls_xcalloc(s->nunits + 1, sizeof *unit_where);
     for (size_t k = 0; k < ld->n; k++) {
         const entry *e = &ld->v[k];
         int u = ls_scheme_find_unit(s, e->unit);
@@ -311,6 +312,7 @@ static void store(loader *ld)
         ss->score[c] = v;
         ss->note[c] = e->note;
         ss->given[u] = 1;
+        if (!unit_where[u]) unit_where[u] = e->where;
         first[c] = e->pi;
     }
     /* A unit that assessed itself assessed every item of the tree. */
@@ -327,11 +329,12 @@ static void store(loader *ld)
             if (nmiss++ < 8) ls_buf_printf(&miss, "%s%s", nmiss > 1 ? ", " : "", s->nodes[i].number);
         }
         if (nmiss)
-            ld->rc = ls_errorf(ld->err, path, 0, 0, "unit '%s' (%s) gives no 自评分 for %zu item%s: %s%s",
+            ld->rc = ls_errorf(ld->err, unit_where[u], 0, 0, "unit '%s' (%s) gives no 自评分 for %zu item%s: %s%s",
                                s->units[u].id, s->units[u].name, nmiss, nmiss == 1 ? "" : "s", miss.p,
                                nmiss > 8 ? ", ..." : "");
     }
     ls_buf_cleanup(&miss);
+    free(unit_where);
     free(first);
 }
 

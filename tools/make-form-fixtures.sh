@@ -37,6 +37,8 @@ printf 'sfj,1.1,满分,\nsfj,1.2,30,\nsfj,2.1,60,\n' > "$tmp/text.csv"
 fill $base "$tmp/text.csv" tests/cases/self-xlsx-text-score/form.xlsx
 printf 'sfj,1.1,10,\nsfj,1.2,30,\nsfj,2.1,60,\nsfj,3.1,5,新增工作\n' > "$tmp/row.csv"
 fill $base "$tmp/row.csv" tests/cases/self-xlsx-unknown-row/form.xlsx
+printf 'sfj,1.1,10,\nsfj,2.1,60,\n' > "$tmp/part.csv"
+fill $base "$tmp/part.csv" tests/cases/self-xlsx-items-left-out/form.xlsx
 # register SCHEME FILL OUT: the register of SCHEME, filled from FILL
 register() {
     $BIN template "$1" --adjustments -o "$tmp/reg.xlsx" >/dev/null

@@ -95,6 +95,9 @@ check $totals_ok "the self-assessment form's formulas disagree with lawscore's s
 # the register of appeals
 $BIN template $ex/scheme.yaml --adjustments -o "$tmp/reg.xlsx" >/dev/null
 check $? "lawscore template --adjustments failed"
+$BIN template $ex/scheme.yaml --adjustments -o "$tmp/reg2.xlsx" >/dev/null
+cmp -s "$tmp/reg.xlsx" "$tmp/reg2.xlsx"
+check $? "two runs of lawscore template --adjustments differ"
 cp tests/template/FillRows.xba "$tmp/profile/user/basic/Standard/Module1.xba"
 cat > "$tmp/reg-fill.csv" <<EOF
 nlj,数据更正,late_reports,,3,2,,经核对报送记录，3月份法治政府建设信息已按时报送，系统记录有误,东法考〔2018〕3号,区法治政府建设考核办,2019-01-18

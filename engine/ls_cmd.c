@@ -270,6 +270,8 @@ static void items_rows(void *ctx, const ls_run *view, size_t u0, size_t u1)
 /* What run's outputs need before scoring (ls_assess_opts.prepare). */
 typedef struct prep {
     const ls_cmd_opts *o;
+    timer *tm;
+    int loaded; /* the load phase has ended */
     ls_publish_opts *po;
     ls_score_opts *so;
     ls_score_sink sink;
@@ -277,12 +279,16 @@ typedef struct prep {
     int *bad_output;
 } prep;
 
-/* The inputs are good: open the output directory, and items.csv to be
- * written while the units are scored. */
-static int open_outputs(void *ctx, ls_errors *err)
+/* The inputs are loaded and good: the end of the load phase (--timings);
+ * for run, open the output directory, and items.csv to be written while
+ * the units are scored. */
+static int inputs_loaded(void *ctx, ls_errors *err)
 {
     prep *p = ctx;
+    timer_lap(p->tm, "load");
+    p->loaded = 1;
     ls_publish_opts *po = p->po;
+    if (!po) return 0;
     FILE *f = NULL;
     int csv = !po->formats || (po->formats & LS_OUT_CSV);
     po->od = ls_outdir_open(p->o->outdir, err);
@@ -323,9 +329,9 @@ static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_assessment
     ls_score_opts so = {.keep_going = o->keep_going};
     bind_extra(s, o, &so);
     timer_lap(tm, "bind");
-    prep p = {o, po, &so, {items_rows, NULL}, o->self != NULL, o->adjustments != NULL, bad_output};
+    prep p = {o, tm, 0, po, &so, {items_rows, NULL}, o->self != NULL, o->adjustments != NULL, bad_output};
     ls_assess_opts ao = {o->data, o->ndata, o->self, o->adjustments, o->keep_going, o->strict,
-                         &so, po ? open_outputs : NULL, &p};
+                         &so, inputs_loaded, &p};
     int rc = ls_assess(a, s, b, &ao, err);
     if (rc && po && po->od) { /* nothing is published */
         ls_errors scratch;
@@ -336,7 +342,7 @@ static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_assessment
         po->od = NULL;
         po->items = NULL;
     }
-    timer_lap(tm, "load and score");
+    timer_lap(tm, p.loaded ? "score" : "load");
     tm->jobs = so.nextra + 1;
     free_extra(&so);
     return rc ? NULL : a->run;

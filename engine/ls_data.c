@@ -142,7 +142,7 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     char msg[512], shifted[96];
     static const char *const tphrase[] = {N_("an integer"), N_("a number"), N_("a percentage"),
                                           N_("a boolean"), N_("a choice"), N_("text")};
-    const char *tname = _(tphrase[in->spec.type]);
+    const char *tname = tphrase[in->spec.type]; /* translated only for a message */
     switch (kind) {
     case LS_IN_ERROR:
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
@@ -155,13 +155,13 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
                            "the cell holds a date (%s), but indicator '%s' %s is %s: type the value, or "
                            "format the cell as a number (Excel turns 3-1 or 3/1 into a date)",
-                           text, in->id, in->name, tname);
+                           text, in->id, in->name, _(tname));
         return;
     case LS_IN_BOOL:
         if (in->spec.type == LS_T_BOOLEAN) break;
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
                            "the cell holds a TRUE/FALSE value, but indicator '%s' %s is %s", in->id, in->name,
-                           tname);
+                           _(tname));
         return;
     case LS_IN_PERCENT:
         /* Excel stores 95% as 0.95 in a cell with a percent format */

@@ -87,6 +87,25 @@ int ls_dec_parse(const char *s, int digits, ls_fixed *out)
 int ls_dec_from_double(double x, int digits, ls_fixed *out)
 {
     if (!isfinite(x) || fabs(x) > 1e15) return -1;
+    /* Most rule values are exact at the scheme's precision (3, 1.5,
+     * 0.25; 0.1 as the double nearest it): n = x * 10^digits is a whole
+     * number below 10^15 and n / 10^digits gives x back.  Then x is the
+     * double nearest the decimal n / 10^digits of at most 15 significant
+     * digits, which "%.15g" prints exactly (DBL_DIG), so the slow path
+     * below would find n too: skip snprintf, which costs more than the
+     * rest of a rule call's bookkeeping. */
+    if (digits >= 0 && digits <= 15) {
+        double scale = (double)ls_dec_scale(digits);
+        double y = x * scale;
+        if (fabs(y) < 1e15) {
+            long long n = (long long)y;
+            if ((double)n == y && (double)n / scale == x) {
+                if (n > LS_FIXED_LIMIT || n < -LS_FIXED_LIMIT) return -1;
+                *out = (ls_fixed)n;
+                return 0;
+            }
+        }
+    }
     char buf[64];
     snprintf(buf, sizeof buf, "%.15g", x);
     return parse_rounding(buf, digits, 1, out);

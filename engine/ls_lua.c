@@ -326,10 +326,14 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         if (lua_next(L, 1)) b->env_dirty = 1;
         lua_settop(L, 0);
         if (!again) break;
+        /* No full collection before the exact run: it cost more than the
+         * call (the state holds every item's tables), and a run again is
+         * common on a busy machine (a call preempted past the time
+         * bound).  The memory cap does not depend on it: Lua collects
+         * in full before it fails an allocation. */
         ls_sandbox_flush(L, 0);
         ls_strlist_cleanup(&c->reasons);
         c->value = 0;
-        lua_gc(L, LUA_GCCOLLECT);
     }
     ls_sandbox_flush(L, 1);
     if (st != LUA_OK && st != LUA_ERRMEM && b->in_results && b->e_msg && !b->e_line) {

@@ -69,19 +69,26 @@ static void take_reasons(lua_State *L, int i, ls_rule_call *c, const char *what)
     }
 }
 
-/* The score at index i: a finite number, or for veto items a boolean. */
+/* The score at index i: a finite number, or for veto items a boolean.
+ * what (untranslated, N_) is translated only for a message: this runs
+ * for every call, and a gettext lookup costs more than the check. */
 static double take_score(lua_State *L, int i, int veto, const char *what)
 {
     int t = lua_type(L, i);
-    if (t == LUA_TBOOLEAN && veto) return lua_toboolean(L, i) ? 1 : 0;
+    if (t == LUA_TNUMBER) {
+        double x = lua_tonumber(L, i);
+        if (isfinite(x) && (!veto || x == 0 || x == 1)) return x;
+    } else if (t == LUA_TBOOLEAN && veto) {
+        return lua_toboolean(L, i) ? 1 : 0;
+    }
+    what = _(what);
     if (t != LUA_TNUMBER)
         ls_sandbox_error(L, "%s %s (expected a number%s)", what, ls_sandbox_a_type(L, i), veto ? _(" or true/false") : "");
     double x = lua_tonumber(L, i);
     if (isnan(x)) ls_sandbox_error(L, "%s NaN", what);
     if (!isfinite(x)) ls_sandbox_error(L, "%s an infinite number", what);
     /* A veto applies or not: 0.005 must not veto while 0.004 does not. */
-    if (veto && x != 0 && x != 1)
-        ls_sandbox_error(L, "%s %.14g (a veto rule returns true or false, or 1 or 0)", what, x);
+    ls_sandbox_error(L, "%s %.14g (a veto rule returns true or false, or 1 or 0)", what, x);
     return x;
 }
 
@@ -98,13 +105,13 @@ void ls_lua_result_take(lua_State *L, int veto, ls_rule_call *c)
         if (lua_isnil(L, -1))
             ls_sandbox_error(L, "rule returned a table without a 'score' (a result looks like "
                                 "{score = 3, reasons = {...}})");
-        c->value = take_score(L, lua_gettop(L), veto, _("rule returned a result whose score is"));
+        c->value = take_score(L, lua_gettop(L), veto, N_("rule returned a result whose score is"));
         lua_pushliteral(L, "reasons");
         lua_rawget(L, 1);
         take_reasons(L, lua_gettop(L), c, "the result's 'reasons'");
         lua_settop(L, n);
     } else {
-        c->value = take_score(L, 1, veto, _("rule returned"));
+        c->value = take_score(L, 1, veto, N_("rule returned"));
     }
     if (n == 2) take_reasons(L, 2, c, "the second value returned");
 }

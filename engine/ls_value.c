@@ -75,9 +75,38 @@ static int looks_nonfinite(const char *s)
 /* A value quoted in a message: at most 60 bytes, never half a character. */
 #define CLIP(t) ls_utf8_clip((t), 60), (t)
 
-static void fmt_num(double d, char *buf, size_t size)
+/* "%.15g" of d, plus suffix.  Whole numbers below 10^15 (counts, most
+ * values) are written digit by digit: items.csv formats every value a
+ * rule read, while the units are scored, and snprintf cost more than the
+ * rest of a row.  "%.15g" prints such a number as its digits too (no
+ * exponent below 10^15); -0 keeps snprintf ("-0"). */
+static void fmt_num(double d, const char *suffix, char *buf, size_t size)
 {
-    snprintf(buf, size, "%.15g", d);
+    size_t sl = strlen(suffix);
+    if (d == floor(d) && fabs(d) < 1e15 && !(d == 0 && signbit(d)) && size >= 18 + sl) {
+        unsigned long long a = (unsigned long long)fabs(d);
+        char tmp[20];
+        size_t n = 0, k = 0;
+        do {
+            tmp[n++] = (char)('0' + a % 10);
+            a /= 10;
+        } while (a);
+        if (d < 0) buf[k++] = '-';
+        while (n) buf[k++] = tmp[--n];
+        memcpy(buf + k, suffix, sl + 1);
+        return;
+    }
+    snprintf(buf, size, "%.15g%s", d, suffix);
+}
+
+/* snprintf(buf, size, "%s", s) without the format machinery. */
+static void copy_text(const char *s, char *buf, size_t size)
+{
+    if (!size) return;
+    size_t n = strlen(s);
+    if (n >= size) n = size - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
 }
 
 int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
@@ -89,9 +118,10 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
     case LS_T_INTEGER:
     case LS_T_NUMBER:
     case LS_T_PERCENT: {
-        const char *what = spec->type == LS_T_INTEGER  ? _("an integer")
-                           : spec->type == LS_T_NUMBER ? _("a number")
-                                                       : _("a percentage");
+        /* translated only for a message: this runs for every value */
+        const char *what = spec->type == LS_T_INTEGER  ? N_("an integer")
+                           : spec->type == LS_T_NUMBER ? N_("a number")
+                                                       : N_("a percentage");
         char tmp[64];
         const char *s = text;
         size_t len = strlen(text);
@@ -103,22 +133,22 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
         if (!plain) {
             snprintf(msg, msgsize, _("expected %s, found the quoted string \"%.*s\" "
                                      "(write numbers without quotes)"),
-                     what, CLIP(text));
+                     _(what), CLIP(text));
             return -1;
         }
         if (looks_nonfinite(s)) {
             snprintf(msg, msgsize, _("expected %s, found '%.*s' (not a finite number)"),
-                     what, CLIP(text));
+                     _(what), CLIP(text));
             return -1;
         }
         double d;
         int rc = parse_number(s, &d);
         if (rc == -2) {
-            snprintf(msg, msgsize, _("expected %s, found '%.*s' (out of range)"), what, CLIP(text));
+            snprintf(msg, msgsize, _("expected %s, found '%.*s' (out of range)"), _(what), CLIP(text));
             return -1;
         }
         if (rc) {
-            snprintf(msg, msgsize, _("expected %s, found '%.*s'"), what, CLIP(text));
+            snprintf(msg, msgsize, _("expected %s, found '%.*s'"), _(what), CLIP(text));
             return -1;
         }
         if (spec->type == LS_T_INTEGER && (d != floor(d) || fabs(d) > 9007199254740992.0)) {
@@ -129,8 +159,8 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
         double hi = spec->has_max ? spec->max : (spec->type == LS_T_PERCENT ? 100 : INFINITY);
         if (d < lo || d > hi) {
             char a[32], b[32];
-            fmt_num(lo, a, sizeof a);
-            fmt_num(hi, b, sizeof b);
+            fmt_num(lo, "", a, sizeof a);
+            fmt_num(hi, "", b, sizeof b);
             if (isinf(lo)) snprintf(msg, msgsize, _("value %.*s is out of range: at most %s"), CLIP(text), b);
             else if (isinf(hi)) snprintf(msg, msgsize, _("value %.*s is out of range: at least %s"), CLIP(text), a);
             else snprintf(msg, msgsize, _("value %.*s is out of range %s..%s"), CLIP(text), a, b);
@@ -183,11 +213,11 @@ const char *ls_value_format(const ls_value *v, char *buf, size_t size)
 {
     if (!v->set) snprintf(buf, size, _("(none)"));
     else switch ((ls_vtype)v->type) {
-        case LS_T_BOOLEAN: snprintf(buf, size, "%s", v->num != 0 ? "是" : "否"); break;
+        case LS_T_BOOLEAN: copy_text(v->num != 0 ? "是" : "否", buf, size); break;
         case LS_T_ENUM:
-        case LS_T_TEXT: snprintf(buf, size, "%s", v->str); break;
-        case LS_T_PERCENT: snprintf(buf, size, "%.15g%%", v->num); break;
-        default: fmt_num(v->num, buf, size); break;
+        case LS_T_TEXT: copy_text(v->str, buf, size); break;
+        case LS_T_PERCENT: fmt_num(v->num, "%", buf, size); break;
+        default: fmt_num(v->num, "", buf, size); break;
         }
     return buf;
 }

@@ -275,6 +275,27 @@ static const struct option *find_option(const char *a)
     return NULL;
 }
 
+/* An option written with its value attached, as getopt takes them: "-j2"
+ * (a short option that takes a value) or "--jobs=2" (a long one).  The
+ * option, with *val pointing at the value; NULL when a is not one. */
+static const struct option *find_attached(const char *a, const char **val)
+{
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const struct option *op = &options[i];
+        if (op->value == NOVAL) continue;
+        size_t n = strlen(op->lng);
+        if (!strncmp(a, op->lng, n) && a[n] == '=') {
+            *val = a + n + 1;
+            return op;
+        }
+        if (op->shrt && a[1] != '-' && !strncmp(a, op->shrt, 2) && a[2]) {
+            *val = a + 2;
+            return op;
+        }
+    }
+    return NULL;
+}
+
 static int parse_long(const char *opt, const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -356,7 +377,10 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             operands[nops++] = a;
             continue;
         }
+        const char *val = NULL;
         const struct option *op = find_option(a);
+        if (!op && (op = find_attached(a, &val)) != NULL)
+            a = a[1] == '-' ? op->lng : op->shrt; /* messages name the option */
         if (!op) {
             fprintf(stderr, _("lawscore: error: unknown option '%s'\n"), a);
             hint(nops ? find_command(operands[0]) : NULL);
@@ -383,12 +407,13 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             }
             continue;
         }
-        const char *val = i + 1 < argc ? argv[++i] : NULL;
+        int attached = val != NULL; /* "-o-x" names "-x" on purpose */
+        if (!attached) val = i + 1 < argc ? argv[++i] : NULL;
         if (!val) {
             fprintf(stderr, _("lawscore: error: %s needs a value\n"), a);
             return -1;
         }
-        if (op->value == WORD && val[0] == '-' && val[1]) {
+        if (!attached && op->value == WORD && val[0] == '-' && val[1]) {
             fprintf(stderr, _("lawscore: error: %s needs a value, found the option '%s' (for a name that starts "
                               "with '-', write ./%s)\n"),
                     a, val, val);

@@ -61,7 +61,20 @@ string, math, table ...), read-only.  It keeps no state between calls.
 --   format(tr("... %s ..."), ...), so that tools/xgettext.sh extracts them
 --   and a translation can word them its own way.
 local host = ...
-local tr = host.tr
+
+-- tr(msgid), each message looked up once: helpers word their reasons
+-- with it on every call, and the catalogue does not change during a run.
+-- Only this memo outlives a call; a rule cannot see it.
+local host_tr = host.tr
+local translated = {}
+local function tr(msgid)
+  local t = translated[msgid]
+  if t == nil then
+    t = host_tr(msgid)
+    if type(msgid) == "string" then translated[msgid] = t end
+  end
+  return t
+end
 
 local type, tostring, error, select, ipairs = type, tostring, error, select, ipairs
 local format = string.format

@@ -171,10 +171,12 @@ run_once() {
         "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
     [ "$M_RC" = 0 ] || fail "lawscore run -j $1 exited $M_RC at N=$n"
     R_S=$M_S; R_KB=$M_KB; R_CPU=$M_CPU
-    # lawscore: note: timings: load 0.543 s (cpu 0.540 s), bind ..., score 4.287 s (cpu 8.1 s), write ...
+    # lawscore: note: timings: bind 0.012 s (cpu 0.011 s), load 0.543 s (cpu 0.540 s), score 4.287 s (cpu 8.1 s), write ...
+    # (by name: the phases are printed in the order they ran)
     # shellcheck disable=SC2046
-    set -- $(awk '/timings:/ { for (i = 1; i <= NF; i++) if ($i ~ /^(load|bind|score|write)$/) printf "%s ", $(i + 1)
-                               for (i = 1; i <= NF; i++) if ($i == "score") printf "%s ", $(i + 4) }' "$W/cmd.err")
+    set -- $(awk '/timings:/ { for (i = 1; i <= NF; i++) if ($i ~ /^(load|bind|score|write)$/) t[$i] = $(i + 1)
+                               for (i = 1; i <= NF; i++) if ($i == "score") c = $(i + 4)
+                               printf "%s %s %s %s %s", t["load"], t["bind"], t["score"], t["write"], c }' "$W/cmd.err")
     [ $# = 5 ] || fail "no --timings line from lawscore run at N=$n"
     R_LOAD=$1; R_BIND=$2; R_SCORE=$3; R_WRITE=$4; R_SCPU=$5
 }

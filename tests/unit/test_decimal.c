@@ -4,6 +4,8 @@
  */
 #include "ls_test.h"
 
+#include <math.h>
+
 #include "ls_decimal.h"
 
 static ls_fixed parse(const char *s, int digits)
@@ -57,6 +59,63 @@ static void test_round_half_up(void **state)
     assert_int_equal(ls_dec_from_double(1e300, 2, &v), -1);
 }
 
+/* The rounding by its definition: x to 15 significant digits ("%.14e"),
+ * that decimal rounded half up (away from zero) at `digits`. */
+static ls_fixed round_by_text(double x, int digits)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.14e", x);
+    const char *p = buf;
+    int neg = *p == '-';
+    if (neg) p++;
+    long long d = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.') d = d * 10 + (*p - '0');
+    int shift = atoi(p + 1) - 14 + digits; /* x = d * 10^(shift - digits) */
+    long long v = d;
+    for (int k = 0; k < shift; k++) v *= 10;
+    if (shift < 0) {
+        long long div = 1;
+        for (int k = 0; k < -shift - 1 && div <= d; k++) div *= 10;
+        v = -shift > 16 ? 0 : d / div / 10 + (d / div % 10 >= 5);
+    }
+    return neg ? -v : v;
+}
+
+/* ls_dec_from_double takes a short cut for values exact at the precision
+ * (no snprintf): it must give what the definition gives, for exact values,
+ * their neighbours one ulp away and halves. */
+static void test_round_short_cut(void **state)
+{
+    (void)state;
+    for (int digits = 0; digits <= 4; digits++) {
+        double scale = (double)ls_dec_scale(digits);
+        for (long long n = -30000; n <= 30000; n += 7) {
+            double xs[] = {(double)n / scale,
+                           nextafter((double)n / scale, 1e300),
+                           nextafter((double)n / scale, -1e300),
+                           ((double)n + 0.5) / scale,
+                           (double)n * 1234.5678 / scale,
+                           (double)n / 3.0 / scale};
+            for (size_t i = 0; i < sizeof xs / sizeof *xs; i++) {
+                ls_fixed v = -999;
+                assert_int_equal(ls_dec_from_double(xs[i], digits, &v), 0);
+                if (v != round_by_text(xs[i], digits))
+                    fail_msg("%.17g at %d digits: %lld, by definition %lld", xs[i], digits, (long long)v,
+                             (long long)round_by_text(xs[i], digits));
+            }
+        }
+    }
+    ls_fixed v;
+    assert_int_equal(ls_dec_from_double(0.1, 2, &v), 0);
+    assert_int_equal(v, 10);
+    assert_int_equal(ls_dec_from_double(-0.0, 2, &v), 0);
+    assert_int_equal(v, 0);
+    /* exact, but past the limit of a score */
+    assert_int_equal(ls_dec_from_double(1e13, 2, &v), -1);
+    assert_int_equal(ls_dec_from_double(-1e13, 2, &v), -1);
+}
+
 static void test_sums_do_not_drift(void **state)
 {
     (void)state;
@@ -101,6 +160,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_exact),
         cmocka_unit_test(test_round_half_up),
+        cmocka_unit_test(test_round_short_cut),
         cmocka_unit_test(test_sums_do_not_drift),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_muldiv_rescale),

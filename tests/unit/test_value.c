@@ -90,6 +90,34 @@ static void test_format_and_equal(void **state)
     assert_false(ls_value_equal(&a, &b));
 }
 
+/* Numbers are formatted as "%.15g" gives them (whole numbers take a
+ * short cut without snprintf), with "%" for percentages; text is cut to
+ * the buffer as snprintf would cut it. */
+static void test_format_like_printf(void **state)
+{
+    (void)state;
+    const double xs[] = {0, -0.0, 1, -1, 7, 10, 99, 100, 12345, -12345, 0.5, 2.25, 1e14, 999999999999999,
+                         -999999999999999, 1e15, 1e16, 123456789012345678.0, 0.1 + 0.2, 1e-7, 3.0e300};
+    char buf[64], want[64];
+    for (size_t i = 0; i < sizeof xs / sizeof *xs; i++) {
+        for (int pct = 0; pct <= 1; pct++) {
+            ls_value v = {.set = 1, .type = pct ? LS_T_PERCENT : LS_T_NUMBER, .num = xs[i]};
+            snprintf(want, sizeof want, pct ? "%.15g%%" : "%.15g", xs[i]);
+            assert_string_equal(ls_value_format(&v, buf, sizeof buf), want);
+        }
+    }
+    for (long long n = -100000; n <= 100000; n += 37) {
+        ls_value v = {.set = 1, .type = LS_T_INTEGER, .num = (double)n * 1000003};
+        snprintf(want, sizeof want, "%.15g", v.num);
+        assert_string_equal(ls_value_format(&v, buf, sizeof buf), want);
+    }
+    ls_value t = {.set = 1, .type = LS_T_TEXT, .str = "0123456789"};
+    char small[5];
+    assert_string_equal(ls_value_format(&t, small, sizeof small), "0123");
+    ls_value big = {.set = 1, .type = LS_T_NUMBER, .num = 123456};
+    assert_string_equal(ls_value_format(&big, small, sizeof small), "1234"); /* cut, as snprintf cuts */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,6 +125,7 @@ int main(void)
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_boolean_enum_text),
         cmocka_unit_test(test_format_and_equal),
+        cmocka_unit_test(test_format_like_printf),
     };
     return cmocka_run_group_tests_name("value", tests, NULL, NULL);
 }

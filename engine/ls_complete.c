@@ -13,9 +13,9 @@
  * none. */
 static int not_given(const ls_dataset *d, size_t u, size_t i)
 {
-    if (!d->origins) return 0; /* a data set built without origins: all given */
+    if (!d->given) return 0; /* a data set built without origins: all given */
     size_t k = u * d->scheme->ninds + i;
-    return !d->vals[k].set || d->origins[k].file < 0;
+    return !d->given[k];
 }
 
 /* Did cell (u, node) read an indicator the data did not give? */

@@ -394,11 +394,11 @@ static int find_unit_any(dloader *dl, const char *text)
         dl->names_built = 1;
         for (size_t i = 0; i < dl->s->nunits; i++) {
             int old;
-            if (ls_strmap_put(&dl->names, dl->s->units[i].name, (int)i, &old)) {
-                /* a shared name names no unit: mark it */
-                for (size_t k = 0; k < dl->names.cap; k++)
-                    if (dl->names.keys[k] && !strcmp(dl->names.keys[k], dl->s->units[i].name)) dl->names.vals[k] = -2;
-            }
+            /* a shared name names no unit: mark it (in place: a scan of
+             * the map per shared name was quadratic, and a province has
+             * a 司法局 in every county) */
+            if (ls_strmap_put(&dl->names, dl->s->units[i].name, (int)i, &old))
+                ls_strmap_set(&dl->names, dl->s->units[i].name, -2);
         }
     }
     return ls_strmap_get(&dl->names, text);

@@ -267,21 +267,25 @@ static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
     }
 }
 
+/* The unit a data file names at line:col by its id or full name, or -1
+ * with an error (unknown, or a name several units share). */
+static int unit_at(dloader *dl, const char *text, int line, int col)
+{
+    int u = find_unit_any(dl, text);
+    if (u == -2)
+        dl->rc = ls_errorf(dl->err, dl->path, line, col,
+                           "several units are called '%s': name the unit by its id", text);
+    else if (u < 0)
+        dl->rc = unknown_unit(dl, text, line, col);
+    return u < 0 ? -1 : u;
+}
+
 /* One unit of a data file's `units`, as the file is parsed. */
 static void load_unit(dloader *dl, const ls_ynode *k, const ls_ynode *vals)
 {
     ls_yr r = {dl->path, dl->err};
-    int u = find_unit_any(dl, k->str); /* an id, or a full name */
-    if (u == -2) {
-        dl->rc = ls_errorf(dl->err, dl->path, k->line, k->col,
-                           "several units are called '%s': name the unit by its id", k->str);
-        return;
-    }
-    if (u < 0) {
-        dl->rc = unknown_unit(dl, k->str, k->line, k->col);
-        return;
-    }
-    load_unit_values(dl, &r, u, vals);
+    int u = unit_at(dl, k->str, k->line, k->col);
+    if (u >= 0) load_unit_values(dl, &r, u, vals);
 }
 
 static void each_unit(void *ctx, const ls_ynode *k, const ls_ynode *vals) { load_unit(ctx, k, vals); }
@@ -497,16 +501,8 @@ static void load_table(dloader *dl, const ls_intable *t)
                                "the row has values but no unit: fill in column '%s'", unit_head);
             continue;
         }
-        int u = find_unit_any(dl, uf->text);
-        if (u == -2) {
-            dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
-                               "several units are called '%s': name the unit by its id", uf->text);
-            continue;
-        }
-        if (u < 0) {
-            dl->rc = unknown_unit(dl, uf->text, uf->line, uf->col);
-            continue;
-        }
+        int u = unit_at(dl, uf->text, uf->line, uf->col);
+        if (u < 0) continue;
         const ls_unit *un = &s->units[u];
         if (seen[u]) {
             if (uf->col < 0)

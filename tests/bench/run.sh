@@ -116,9 +116,11 @@ measure() {
     fi
 }
 
-# sizes from ls -ln, without reading the files (the outputs reach GBs)
+# sizes from ls -ln, without reading the files (the outputs reach GBs);
+# printf, since mawk prints a sum past 2^31 as 1.99e+10 (which `limit
+# write` read as 1 byte at a million units)
 bytes() { ls -ln "$1" | awk '{ print $5 }'; }
-dirbytes() { ls -ln "$1" | awk '$1 ~ /^-/ { s += $5 } END { print s + 0 }'; }
+dirbytes() { ls -ln "$1" | awk '$1 ~ /^-/ { s += $5 } END { printf "%.0f\n", s }'; }
 
 # ---- a synthetic province of N units in $W/nN ----------------------------
 make_province() {

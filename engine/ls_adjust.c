@@ -554,7 +554,7 @@ ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, l
         size_t k = (size_t)e->unit * s->ninds + (size_t)e->indicator;
         c->vals[k] = e->new_;
         if (e->new_.type == LS_T_TEXT && e->new_.set) c->vals[k].str = ls_arena_strdup(&c->arena, e->new_.str);
-        c->origins[k] = (ls_origin){-1, e->line, e->col};
+        c->given[k] = 0; /* a correction, not the data as submitted */
     }
     if (rc) {
         ls_dataset_free(c);

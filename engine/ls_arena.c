@@ -28,28 +28,40 @@ void ls_arena_cleanup(ls_arena *a)
     a->head = NULL;
 }
 
-void *ls_arena_alloc(ls_arena *a, size_t n)
+/* n bytes at an offset that is a multiple of align, from the head block
+ * or a new one. */
+static unsigned char *take(ls_arena *a, size_t n, size_t align)
 {
-    const size_t align = alignof(max_align_t);
-    n = (n + align - 1) & ~(align - 1);
     ls_arena_block *b = a->head;
-    if (!b || b->cap - b->used < n) {
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->cap || b->cap - at < n) {
         size_t cap = n > 65536 ? n : 65536;
         b = ls_xmalloc(sizeof *b + cap);
         b->cap = cap;
         b->used = 0;
         b->next = a->head;
         a->head = b;
+        at = 0;
     }
-    void *p = b->data + b->used;
-    b->used += n;
+    b->used = at + n;
+    return b->data + at;
+}
+
+void *ls_arena_alloc(ls_arena *a, size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    n = (n + align - 1) & ~(align - 1);
+    void *p = take(a, n, align);
     memset(p, 0, n);
     return p;
 }
 
+/* Strings are packed byte by byte: a province's reasons and names are
+ * millions of short strings, and rounding each to max_align_t (16 bytes)
+ * cost 8 bytes a string on average. */
 char *ls_arena_strndup(ls_arena *a, const char *s, size_t n)
 {
-    char *d = ls_arena_alloc(a, n + 1);
+    char *d = (char *)take(a, n + 1, 1);
     memcpy(d, s, n);
     d[n] = '\0';
     return d;

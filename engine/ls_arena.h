@@ -19,7 +19,7 @@ void ls_arena_init(ls_arena *a);
 void ls_arena_cleanup(ls_arena *a);
 /* Zeroed memory owned by the arena, aligned for any type. */
 void *ls_arena_alloc(ls_arena *a, size_t n);
-/* Copies owned by the arena. */
+/* Copies owned by the arena, packed (no alignment). */
 char *ls_arena_strndup(ls_arena *a, const char *s, size_t n);
 char *ls_arena_strdup(ls_arena *a, const char *s);
 

@@ -34,11 +34,16 @@ ls_completeness ls_completeness_count(const ls_dataset *d, const ls_run *r);
  * the caller's to check (ferror). */
 void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out);
 
-/* The 缺报 table of run r into t (zeroed by the caller, freed with
- * ls_ltable_cleanup), for the results workbook: title, columns 单位编号 |
- * 单位名称 | 指标 | 编号 | 按缺省值 | 读取该指标的项目, one row per value
- * not given, in registry and catalogue order.  Returns the number of rows
- * (0: every value was given). */
-size_t ls_layout_missing(const ls_run *r, ls_ltable *t);
+/* Title and columns of the 缺报 table of run r into t (zeroed by the
+ * caller, freed with ls_ltable_cleanup; no rows), for the results
+ * workbook: 单位编号 | 单位名称 | 指标 | 编号 | 按缺省值 | 读取该指标的项目. */
+void ls_layout_missing_head(const ls_run *r, ls_ltable *t);
+
+/* Append unit `unit`'s rows of the 缺报 table to t (set up by
+ * ls_layout_missing_head): one per value not given, in catalogue order.
+ * Returns the number of rows added (0: every value was given).  A
+ * province's list is written unit by unit, never held whole (at 10,000
+ * units of the example: 235,500 rows). */
+size_t ls_layout_missing_unit(const ls_run *r, size_t unit, ls_ltable *t);
 
 #endif

@@ -15,8 +15,16 @@
 #include "ls_util.h"
 #include "ls_yread.h"
 
+/* Where a value came from, for messages about conflicts between files:
+ * kept while loading only. */
+typedef struct origin {
+    int file; /* index into files, -1 = default value */
+    int line, col;
+} origin;
+
 typedef struct dloader {
     ls_dataset *d;
+    origin *origins; /* d->vals' shape */
     const ls_scheme *s;
     ls_errors *err;
     int file;
@@ -205,7 +213,7 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
     ls_value *slot = &d->vals[k];
-    ls_origin *o = &d->origins[k];
+    origin *o = &dl->origins[k];
     if (slot->set && o->file >= 0 && !dl->replace) {
         if (ls_value_equal(slot, &v)) return;
         char a[256], b[256];
@@ -218,7 +226,7 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
         return;
     }
     *slot = v;
-    *o = (ls_origin){dl->file, line, col};
+    *o = (origin){dl->file, line, col};
 }
 
 static void set_value(dloader *dl, int unit, int ind, const char *text, int plain, int line, int col)
@@ -259,11 +267,46 @@ static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
     }
 }
 
+/* The unit a data file names at line:col by its id or full name, or -1
+ * with an error (unknown, or a name several units share). */
+static int unit_at(dloader *dl, const char *text, int line, int col)
+{
+    int u = find_unit_any(dl, text);
+    if (u == -2)
+        dl->rc = ls_errorf(dl->err, dl->path, line, col,
+                           "several units are called '%s': name the unit by its id", text);
+    else if (u < 0)
+        dl->rc = unknown_unit(dl, text, line, col);
+    return u < 0 ? -1 : u;
+}
+
+/* One unit of a data file's `units`, as the file is parsed. */
+static void load_unit(dloader *dl, const ls_ynode *k, const ls_ynode *vals)
+{
+    ls_yr r = {dl->path, dl->err};
+    int u = unit_at(dl, k->str, k->line, k->col);
+    if (u >= 0) load_unit_values(dl, &r, u, vals);
+}
+
+static void each_unit(void *ctx, const ls_ynode *k, const ls_ynode *vals) { load_unit(ctx, k, vals); }
+
+/* A YAML data file.  Its units are loaded as they are parsed (the file's
+ * tree is never held whole: at a million units it would take gigabytes);
+ * what they report waits in `later` until the file is known to be good
+ * YAML and its head (year, source) is checked, so the messages are those,
+ * in the order, of loading the whole tree first. */
 static void load_yaml(dloader *dl)
 {
     ls_ydoc doc;
-    if (ls_yaml_load(&doc, dl->path, dl->err)) {
+    ls_errors later, *err = dl->err;
+    ls_errors_init(&later);
+    later.limit = err->limit;
+    dl->err = &later;
+    int bad = ls_yaml_load_each(&doc, dl->path, "units", each_unit, dl, err);
+    dl->err = err;
+    if (bad) {
         dl->rc = dl->file_failed = -1;
+        ls_errors_cleanup(&later);
         ls_yaml_cleanup(&doc);
         return;
     }
@@ -290,22 +333,11 @@ static void load_yaml(dloader *dl)
         dl->rc = dl->file_failed = -1;
         goto out;
     }
-    for (size_t i = 0; i < units->n; i++) {
-        const ls_ynode *k = ls_ymap_key(units, i), *vals = ls_ymap_val(units, i);
-        int u = find_unit_any(dl, k->str); /* an id, or a full name */
-        if (u == -2) {
-            dl->rc = ls_errorf(dl->err, dl->path, k->line, k->col,
-                               "several units are called '%s': name the unit by its id", k->str);
-            continue;
-        }
-        if (u < 0) {
-            dl->rc = unknown_unit(dl, k->str, k->line, k->col);
-            continue;
-        }
-        load_unit_values(dl, &r, u, vals);
-    }
+    /* streamed already: a mapping was given to each_unit pair by pair */
+    ls_errors_append(err, &later);
 out:
     if (!root || root->kind != LS_YMAP) dl->rc = -1;
+    ls_errors_cleanup(&later);
     ls_yaml_cleanup(&doc);
 }
 
@@ -366,11 +398,11 @@ static int find_unit_any(dloader *dl, const char *text)
         dl->names_built = 1;
         for (size_t i = 0; i < dl->s->nunits; i++) {
             int old;
-            if (ls_strmap_put(&dl->names, dl->s->units[i].name, (int)i, &old)) {
-                /* a shared name names no unit: mark it */
-                for (size_t k = 0; k < dl->names.cap; k++)
-                    if (dl->names.keys[k] && !strcmp(dl->names.keys[k], dl->s->units[i].name)) dl->names.vals[k] = -2;
-            }
+            /* a shared name names no unit: mark it (in place: a scan of
+             * the map per shared name was quadratic, and a province has
+             * a 司法局 in every county) */
+            if (ls_strmap_put(&dl->names, dl->s->units[i].name, (int)i, &old))
+                ls_strmap_set(&dl->names, dl->s->units[i].name, -2);
         }
     }
     return ls_strmap_get(&dl->names, text);
@@ -469,16 +501,8 @@ static void load_table(dloader *dl, const ls_intable *t)
                                "the row has values but no unit: fill in column '%s'", unit_head);
             continue;
         }
-        int u = find_unit_any(dl, uf->text);
-        if (u == -2) {
-            dl->rc = ls_errorf(dl->err, dl->path, uf->line, uf->col,
-                               "several units are called '%s': name the unit by its id", uf->text);
-            continue;
-        }
-        if (u < 0) {
-            dl->rc = unknown_unit(dl, uf->text, uf->line, uf->col);
-            continue;
-        }
+        int u = unit_at(dl, uf->text, uf->line, uf->col);
+        if (u < 0) continue;
         const ls_unit *un = &s->units[u];
         if (seen[u]) {
             if (uf->col < 0)
@@ -588,7 +612,6 @@ static ls_dataset *new_dataset(const ls_scheme *s, size_t nfiles)
     d->scheme = s;
     size_t cells = s->nunits * s->ninds;
     d->vals = ls_xcalloc(cells ? cells : 1, sizeof *d->vals);
-    d->origins = ls_xcalloc(cells ? cells : 1, sizeof *d->origins);
     d->capfiles = nfiles ? nfiles : 1;
     d->files = ls_xcalloc(d->capfiles, sizeof *d->files);
     d->inputs = ls_arena_alloc(&d->arena, (nfiles ? nfiles : 1) * sizeof *d->inputs);
@@ -626,7 +649,7 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
             const ls_indicator *in = &s->inds[i];
             if (in->def.set) {
                 d->vals[k] = in->def;
-                d->origins[k] = (ls_origin){-1, in->line, in->col};
+                dl->origins[k] = (origin){-1, in->line, in->col};
             } else if (in->required && quiet) {
                 continue; /* its row was refused, with an error */
             } else if (in->required && !allow_missing && hint) {
@@ -651,6 +674,24 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
     ls_buf_cleanup(&miss);
 }
 
+static void start_origins(dloader *dl)
+{
+    size_t cells = dl->s->nunits * dl->s->ninds;
+    dl->origins = ls_xcalloc(cells ? cells : 1, sizeof *dl->origins);
+}
+
+/* Loading is over: what the data set keeps of the origins is whether a
+ * file gave each value. */
+static void finish_origins(dloader *dl)
+{
+    ls_dataset *d = dl->d;
+    size_t cells = dl->s->nunits * dl->s->ninds;
+    d->given = ls_xmalloc(cells ? cells : 1);
+    for (size_t k = 0; k < cells; k++) d->given[k] = d->vals[k].set && dl->origins[k].file >= 0;
+    free(dl->origins);
+    dl->origins = NULL;
+}
+
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,
                             int allow_missing, ls_errors *err)
 {
@@ -663,6 +704,7 @@ ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, s
 {
     ls_dataset *d = new_dataset(s, nfiles);
     dloader dl = {.d = d, .s = s, .err = err, .strict = opts->strict};
+    start_origins(&dl);
     int allow_missing = opts->allow_missing;
     for (size_t f = 0; f < nfiles; f++) {
         /* the file read ("data.xlsx#部门" reads data.xlsx) */
@@ -682,6 +724,7 @@ ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, s
     /* (required values are not asked for when a file failed: they would be
      * missing for every unit, burying the real error) */
     fill_defaults(&dl, allow_missing || dl.file_failed, NULL);
+    finish_origins(&dl);
     if (dl.names_built) ls_strmap_cleanup(&dl.names);
     free(dl.rejected);
     if (dl.rc) {
@@ -697,6 +740,7 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
 {
     ls_dataset *d = new_dataset(s, nlayers * s->nunits + (base ? base->nfiles : 0));
     dloader dl = {.d = d, .s = s, .err = err, .replace = 1};
+    start_origins(&dl);
     int base_files = 0;
     if (base) {
         for (size_t f = 0; f < base->nfiles; f++)
@@ -711,7 +755,9 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
             if (!v->set) continue;
             d->vals[k] = *v;
             if (v->type == LS_T_TEXT) d->vals[k].str = ls_arena_strdup(&d->arena, v->str);
-            d->origins[k] = base->origins[(size_t)row * s->ninds + i];
+            /* (only whether it was given counts: layers replace values,
+             * no conflict is reported) */
+            dl.origins[k].file = base->given[(size_t)row * s->ninds + i] ? 0 : -1;
         }
         for (size_t k = 0; k < nlayers; k++) {
             const ls_values_node *l = &layers[u * nlayers + k];
@@ -727,6 +773,7 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
         }
     }
     fill_defaults(&dl, allow_missing, hint ? hint : "");
+    finish_origins(&dl);
     if (dl.rc) {
         ls_dataset_free(d);
         return NULL;
@@ -739,7 +786,7 @@ void ls_dataset_free(ls_dataset *d)
     if (!d) return;
     free(d->files);
     free(d->vals);
-    free(d->origins);
+    free(d->given);
     ls_arena_cleanup(&d->arena);
     free(d);
 }

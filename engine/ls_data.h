@@ -16,16 +16,14 @@
 #include "ls_scheme.h"
 #include "ls_yaml.h"
 
-/* Where a value came from, for messages about conflicts. */
-typedef struct ls_origin {
-    int file; /* index into files, -1 = default value */
-    int line, col;
-} ls_origin;
-
 typedef struct ls_dataset {
     const ls_scheme *scheme; /* not owned */
     ls_value *vals;          /* nunits * ninds, row = unit */
-    ls_origin *origins;      /* same shape */
+    unsigned char *given;    /* same shape: 1 when a data file gave the
+                                value (0: a default, none, or a correction
+                                on appeal); positions of values are kept
+                                only while loading (a byte a value, not 12:
+                                a province holds 52 million) */
     const char **files;      /* where values came from, for messages:
                                      a file, or "file:sheet" for a sheet of
                                      a workbook (strings in the arena) */

@@ -173,6 +173,10 @@ static void put_rows(hw *h, const ls_ltable *t, size_t from, size_t to, size_t g
             }
         }
         put(h, "</tr>\n");
+        /* a group of a province is a long table: write it as it goes, or
+         * the buffer grows to the whole table (840 MB at a million units)
+         * and keeps that size for the rest of the report */
+        if (h->b.n > 65536) flush(h);
     }
 }
 

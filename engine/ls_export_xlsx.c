@@ -394,38 +394,52 @@ out:
     ls_ltable_cleanup(&t);
 }
 
-/* The 扣分明细, unit by unit, on as many sheets as the rows need. */
-static void write_losses(xw *x)
+/* A list written unit by unit (扣分明细, 缺报) on as many sheets as its
+ * rows need: `base`, then base(2), base(3), … each with the column header
+ * (under the table's title when `titled`), frozen, filtered and repeated
+ * on printed pages.  t holds the columns; unit_rows appends a unit's
+ * rows, which are written and dropped at once, so a province's list is
+ * never held whole.  With `always` the first sheet is there even when
+ * the list is empty. */
+static void write_list(xw *x, ls_ltable *t, const char *base, int titled, int always,
+                       size_t (*unit_rows)(const ls_run *r, size_t unit, ls_ltable *t))
 {
     const ls_scheme *s = x->r->scheme;
-    ls_ltable t = {0};
-    ls_layout_losses_head(x->r, &t);
     lxw_worksheet *ws = NULL;
-    lxw_row_t row = 0;
+    lxw_row_t head = titled ? 1 : 0, row = 0;
+    lxw_col_t last = (lxw_col_t)(t->ncols - 1);
     int part = 0;
     for (size_t u = 0; u <= s->nunits; u++) {
-        if (u < s->nunits) ls_layout_losses_unit(x->r, u, &t);
+        if (u < s->nunits) unit_rows(x->r, u, t);
         /* a new sheet for the first rows, and when these would not fit */
-        if (!ws || (u < s->nunits && (size_t)row + t.nrows > LXW_ROW_MAX - 1 && row > 1)) {
-            if (ws) {
-                check(x, worksheet_autofilter(ws, 0, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
-            }
-            char *name = part ? ls_format("扣分明细(%d)", part + 1) : ls_xstrdup("扣分明细");
+        int start = !ws ? always || t->nrows
+                        : u < s->nunits && (size_t)row + t->nrows > LXW_ROW_MAX - 1 && row > head + 1;
+        if (start) {
+            if (ws) check(x, worksheet_autofilter(ws, head, 0, row - 1, last));
+            char *name = part ? ls_format("%s(%d)", base, part + 1) : ls_xstrdup(base);
             part++;
             ws = add_sheet(x, name, name);
             free(name);
-            if (!ws) goto out;
-            set_widths(x, ws, &t);
-            write_head(x, ws, 0, &t);
-            worksheet_freeze_panes(ws, 1, 0);
-            print_setup(x, ws, 1, 0, 0, s->name);
-            row = 1;
+            if (!ws) return;
+            set_widths(x, ws, t);
+            if (titled) write_across(x, ws, 0, t, t->title, x->title, 0);
+            write_head(x, ws, head, t);
+            worksheet_freeze_panes(ws, head + 1, 0);
+            print_setup(x, ws, 1, 0, head, s->name);
+            row = head + 1;
         }
-        row = write_rows(x, ws, row, &t);
-        ls_ltable_clear_rows(&t);
+        if (ws) row = write_rows(x, ws, row, t);
+        ls_ltable_clear_rows(t);
     }
-    check(x, worksheet_autofilter(ws, 0, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
-out:
+    if (ws) check(x, worksheet_autofilter(ws, head, 0, row - 1, last));
+}
+
+/* The 扣分明细. */
+static void write_losses(xw *x)
+{
+    ls_ltable t = {0};
+    ls_layout_losses_head(x->r, &t);
+    write_list(x, &t, "扣分明细", 0, 1, ls_layout_losses_unit);
     ls_ltable_cleanup(&t);
 }
 
@@ -469,18 +483,8 @@ static void write_common_losses(xw *x)
 static void write_missing(xw *x)
 {
     ls_ltable t = {0};
-    if (ls_layout_missing(x->r, &t)) {
-        lxw_worksheet *ws = add_sheet(x, "缺报", "缺报");
-        if (ws) {
-            set_widths(x, ws, &t);
-            write_across(x, ws, 0, &t, t.title, x->title, 0);
-            write_head(x, ws, 1, &t);
-            lxw_row_t row = write_rows(x, ws, 2, &t);
-            check(x, worksheet_autofilter(ws, 1, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
-            worksheet_freeze_panes(ws, 2, 0);
-            print_setup(x, ws, 1, 0, 1, x->r->scheme->name);
-        }
-    }
+    ls_layout_missing_head(x->r, &t);
+    write_list(x, &t, "缺报", 1, 0, ls_layout_missing_unit);
     ls_ltable_cleanup(&t);
 }
 

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ls_backends.h"
+#include "ls_intern.h"
 #include "ls_rank.h"
 #include "ls_stats.h"
 #include "ls_util.h"
@@ -41,7 +42,7 @@ typedef struct chunk {
 /* One scoring thread. */
 typedef struct worker {
     const ls_backends *b;            /* its own rule states */
-    ls_arena *arena;                 /* where its reasons' text goes */
+    ls_intern *texts;                /* its reasons' text, one copy of each */
     unsigned char *reads;            /* scratch: scheme->ninds flags */
     const ls_adjustments *decisions; /* score decisions on appeal; NULL: none */
 } worker;
@@ -60,10 +61,10 @@ typedef struct shared {
     pthread_cond_t ready;
 } shared;
 
-static void add_reason(chunk *ch, ls_arena *a, const char *s)
+static void add_reason(chunk *ch, ls_intern *texts, const char *s)
 {
     LS_GROW(ch->reasons, ch->nreasons, ch->capreasons, 256);
-    ch->reasons[ch->nreasons++] = ls_arena_strdup(a, s);
+    ch->reasons[ch->nreasons++] = ls_intern_str(texts, s);
 }
 
 static void add_read(chunk *ch, int ind)
@@ -94,6 +95,10 @@ static int score_leaf(ls_run *r, const worker *w, chunk *ch, ls_stats *st, int u
     ls_fixed v = 0;
     if (!rc && ls_dec_from_double(call.value, s->digits, &v))
         rc = ls_rule_call_fail(&call, n->rule.path, 0, "rule returned %g, which is out of range", call.value);
+    /* the backends keep to it already (ls_rule_reason_fits); a cell
+     * counts its reasons in 16 bits */
+    if (!rc && call.reasons.n > LS_REASONS_MAX)
+        rc = ls_rule_call_fail(&call, n->rule.path, 0, "more than %d reasons in one call", LS_REASONS_MAX);
     for (size_t i = 0; !rc && i < call.reasons.n; i++)
         if (!ls_utf8_valid(call.reasons.v[i], strlen(call.reasons.v[i]), NULL))
             rc = ls_rule_call_fail(&call, n->rule.path, 0, "reason %zu is not valid UTF-8 text", i + 1);
@@ -102,15 +107,15 @@ static int score_leaf(ls_run *r, const worker *w, chunk *ch, ls_stats *st, int u
     if (rc) {
         ls_rule_call_report(&call, &ch->err);
         /* the message is the cell's explanation in the results */
-        add_reason(ch, w->arena, call.err_msg ? call.err_msg : "failed");
+        add_reason(ch, w->texts, call.err_msg ? call.err_msg : "failed");
         c->nreasons = 1;
         c->state = LS_CELL_ERROR;
         ch->nerrors++;
         ls_rule_call_cleanup(&call);
         return -1;
     }
-    for (size_t i = 0; i < call.reasons.n; i++) add_reason(ch, w->arena, call.reasons.v[i]);
-    c->nreasons = (uint32_t)call.reasons.n;
+    for (size_t i = 0; i < call.reasons.n; i++) add_reason(ch, w->texts, call.reasons.v[i]);
+    c->nreasons = (uint16_t)call.reasons.n;
     for (size_t i = 0; i < s->ninds; i++)
         if (reads[i]) add_read(ch, (int)i);
     c->nread = (uint32_t)(ch->nreads - c->read0);
@@ -374,6 +379,7 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
     if (nextra > sh.nchunks - (sh.nchunks > 0)) nextra = sh.nchunks - (sh.nchunks > 0);
     size_t ninds = s->ninds ? s->ninds : 1;
     thread_arg *t = ls_xcalloc(nextra + 1, sizeof *t);
+    ls_intern *texts = ls_xcalloc(nextra + 1, sizeof *texts);
     if (nextra) {
         r->arenas = ls_xcalloc(nextra, sizeof *r->arenas);
         r->narenas = nextra;
@@ -384,7 +390,8 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
         t[i].w.reads = ls_xmalloc(ninds);
         t[i].w.decisions = opts->decisions;
         if (i) ls_arena_init(&r->arenas[i - 1]);
-        t[i].w.arena = i ? &r->arenas[i - 1] : &r->arena;
+        ls_intern_init(&texts[i], i ? &r->arenas[i - 1] : &r->arena);
+        t[i].w.texts = &texts[i];
     }
     for (size_t i = 1; i <= nextra; i++)
         t[i].started = pthread_create(&t[i].t, NULL, thread_main, &t[i]) == 0;
@@ -395,8 +402,12 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
     else if (opts->sink) sink_main(&sa); /* no thread: after scoring */
     pthread_mutex_destroy(&sh.lock);
     pthread_cond_destroy(&sh.ready);
-    for (size_t i = 0; i <= nextra; i++) free(t[i].w.reads);
+    for (size_t i = 0; i <= nextra; i++) {
+        free(t[i].w.reads);
+        ls_intern_cleanup(&texts[i]);
+    }
     free(t);
+    free(texts);
     ls_stats_free(sh.st);
 
     size_t failed = atomic_load(&sh.fail_at);

@@ -15,7 +15,8 @@
  * statistics (ls_stats) are shared: computed once, under a lock.
  *
  * Depends on: ls_scheme, ls_data, ls_rule, ls_backends, ls_stats, ls_rank,
- * ls_decimal, ls_arena, ls_error, ls_util, ls_adjust (score decisions),
+ * ls_decimal, ls_arena, ls_intern (reasons), ls_error, ls_util, ls_adjust
+ * (score decisions),
  * ls_selfscore, pthreads, libc (C11 atomics).
  */
 #ifndef LS_SCORE_H
@@ -44,14 +45,18 @@ typedef enum {
  * amount.  For ERROR cells the one reason is the rule's error message. */
 typedef struct ls_cell {
     ls_fixed score;
-    ls_fixed raw;        /* the rule's value rounded, before clamping */
+    ls_fixed raw;     /* the rule's value rounded, before clamping */
+    uint32_t reason0; /* first reason in run->reasons */
+    uint32_t read0;   /* first indicator index in run->reads */
+    uint32_t nread;
+    uint16_t nreasons;   /* at most LS_REASONS_MAX */
     unsigned char state; /* ls_cell_state */
     signed char clamped; /* -1 raised to 0, +1 lowered to points, 0 */
-    uint32_t reason0;    /* first reason in run->reasons */
-    uint32_t nreasons;
-    uint32_t read0; /* first indicator index in run->reads */
-    uint32_t nread;
 } ls_cell;
+
+/* 32 bytes a cell: a province holds units x nodes of them (49 million at
+ * a million units of the example). */
+_Static_assert(LS_REASONS_MAX <= UINT16_MAX, "a cell counts its reasons in 16 bits");
 
 typedef struct ls_unit_result {
     ls_fixed main_raw;   /* sum of applicable MAIN items */
@@ -81,14 +86,14 @@ typedef struct ls_run {
     int *reads; /* indicator indices read, per cell range */
     size_t nreads, capreads;
     size_t nerrors; /* cells in error */
-    ls_arena arena;
+    ls_arena arena; /* reasons' text (interned) of the calling thread */
     /* The year's workflow (docs/year.md), each NULL when not given; set by
      * ls_score_run from its opts, not owned: 自评分, the appeals decided, and
      * the run before them (scored on the uncorrected data). */
     const ls_selfscore *self;
     const ls_adjustments *adj;
     const struct ls_run *original;
-    ls_arena *arenas; /* the extra scoring threads' reason text */
+    ls_arena *arenas; /* the extra scoring threads' reason text (interned) */
     size_t narenas;
 } ls_run;
 

@@ -62,6 +62,12 @@ int ls_strmap_put(ls_strmap *m, const char *key, int val, int *old)
     return 0;
 }
 
+void ls_strmap_set(ls_strmap *m, const char *key, int val)
+{
+    int old;
+    if (ls_strmap_put(m, key, val, &old)) m->vals[slot(m, key)] = val;
+}
+
 int ls_strmap_get(const ls_strmap *m, const char *key)
 {
     if (!m->cap) return -1;

@@ -21,6 +21,8 @@ void ls_strmap_cleanup(ls_strmap *m);
 /* Insert key -> val.  Returns -1 and leaves the map unchanged when the key
  * is present (its value then in *old if old != NULL), else 0. */
 int ls_strmap_put(ls_strmap *m, const char *key, int val, int *old);
+/* Set key -> val, inserting the key or replacing its value. */
+void ls_strmap_set(ls_strmap *m, const char *key, int val);
 /* Value for key, or -1. */
 int ls_strmap_get(const ls_strmap *m, const char *key);
 

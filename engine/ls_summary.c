@@ -57,7 +57,7 @@ void ls_print_summary(const ls_scheme *s, const ls_dataset *d, const ls_backends
     fprintf(out, _("indicators: %zu in the catalogue\n"), s->ninds);
     if (d && d->nfiles) {
         size_t given = 0;
-        for (size_t i = 0; i < s->nunits * s->ninds; i++) given += d->vals[i].set && d->origins[i].file >= 0;
+        for (size_t i = 0; i < s->nunits * s->ninds; i++) given += d->given[i];
         fprintf(out, _("data: %zu files, %zu values given, %zu optional values missing (no default)\n"),
                 d->nfiles, given, d->nmissing);
     }

@@ -222,14 +222,16 @@ static int key_cmp(const void *a, const void *b)
     return x->line != y->line ? x->line - y->line : x->col - y->col;
 }
 
-static int check_duplicate_keys(const char *path, ls_ynode *m, ls_errors *err)
+/* The keys are items[0], items[stride], ... items[(n-1) * stride]. */
+static int check_duplicate_keys(const char *path, ls_ynode **items, size_t n, size_t stride,
+                                ls_errors *err)
 {
-    if (m->n < 2) return 0;
-    ls_ynode ***keys = ls_xmalloc(m->n * sizeof *keys);
-    for (size_t i = 0; i < m->n; i++) keys[i] = &m->items[2 * i];
-    qsort(keys, m->n, sizeof *keys, key_cmp);
+    if (n < 2) return 0;
+    ls_ynode ***keys = ls_xmalloc(n * sizeof *keys);
+    for (size_t i = 0; i < n; i++) keys[i] = &items[stride * i];
+    qsort(keys, n, sizeof *keys, key_cmp);
     int rc = 0;
-    for (size_t i = 1; i < m->n; i++) {
+    for (size_t i = 1; i < n; i++) {
         const ls_ynode *a = *keys[i - 1], *b = *keys[i];
         if (!strcmp(a->str, b->str))
             rc = ls_errorf(err, path, b->line, b->col,
@@ -240,24 +242,69 @@ static int check_duplicate_keys(const char *path, ls_ynode *m, ls_errors *err)
     return rc;
 }
 
-static int finish_node(ls_ydoc *doc, frame *f, ls_errors *err)
+static int finish_node(ls_ydoc *doc, ls_arena *a, frame *f, ls_errors *err)
 {
     ls_ynode *n = f->node;
     size_t count = f->n;
-    n->items = ls_arena_alloc(&doc->arena, (count ? count : 1) * sizeof *n->items);
+    n->items = ls_arena_alloc(a, (count ? count : 1) * sizeof *n->items);
     if (count) memcpy(n->items, f->tmp, count * sizeof *n->items);
     free(f->tmp);
     f->tmp = NULL;
     if (n->kind == LS_YMAP) {
         n->n = count / 2;
-        return check_duplicate_keys(doc->path, n, err);
+        return check_duplicate_keys(doc->path, n->items, n->n, 2, err);
     }
     n->n = count;
     return 0;
 }
 
-int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
-                        size_t len, ls_errors *err)
+/* A mapping given pair by pair (ls_yaml_load_each): the value of root key
+ * `key`.  Its pairs' nodes live in `scratch`, emptied after each pair;
+ * copies of its keys stay (in the document's arena) for the duplicate
+ * check when it ends. */
+typedef struct ystream {
+    const char *key;
+    ls_yeach each;
+    void *ctx;
+    ls_arena scratch;
+    int level;        /* depth while inside it (its frame is level - 1); 0: not in it */
+    int done;         /* it was seen (only the first is streamed) */
+    ls_ynode *key_of; /* the key of the pair being parsed */
+    ls_ynode **keys;  /* copies of every key given */
+    size_t nkeys, capkeys;
+} ystream;
+
+static void stream_pair(ystream *st, ls_ynode *val)
+{
+    st->each(st->ctx, st->key_of, val);
+    st->key_of = NULL;
+    ls_arena_cleanup(&st->scratch);
+}
+
+static int stream_key(ls_ydoc *doc, ystream *st, ls_ynode *key)
+{
+    st->key_of = key;
+    ls_ynode *copy = ls_arena_alloc(&doc->arena, sizeof *copy);
+    *copy = *key;
+    copy->str = ls_arena_strndup(&doc->arena, key->str, key->len);
+    LS_GROW(st->keys, st->nkeys, st->capkeys, 64);
+    st->keys[st->nkeys++] = copy;
+    return 0;
+}
+
+/* The streamed mapping ends: it stays in the tree, empty. */
+static int stream_end(ls_ydoc *doc, ystream *st, frame *f, ls_errors *err)
+{
+    f->node->items = ls_arena_alloc(&doc->arena, sizeof *f->node->items);
+    f->node->n = 0;
+    free(f->tmp);
+    f->tmp = NULL;
+    st->level = 0;
+    return check_duplicate_keys(doc->path, st->keys, st->nkeys, 1, err);
+}
+
+static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t len,
+                       ystream *st, ls_errors *err)
 {
     ls_arena_init(&doc->arena);
     doc->root = NULL;
@@ -282,6 +329,8 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
         int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
         ls_ynode *node = NULL;
         const yaml_char_t *anchor = NULL;
+        /* inside the streamed mapping, nodes last as long as their pair */
+        ls_arena *A = st && st->level && depth >= st->level ? &st->scratch : &doc->arena;
         switch (ev.type) {
         case YAML_STREAM_END_EVENT:
             done = 1;
@@ -307,10 +356,9 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
                                "a NUL character (\\0) in a value: remove it");
                 break;
             }
-            node = ls_arena_alloc(&doc->arena, sizeof *node);
+            node = ls_arena_alloc(A, sizeof *node);
             node->kind = LS_YSCALAR;
-            node->str = ls_arena_strndup(&doc->arena, (const char *)ev.data.scalar.value,
-                                         ev.data.scalar.length);
+            node->str = ls_arena_strndup(A, (const char *)ev.data.scalar.value, ev.data.scalar.length);
             node->len = ev.data.scalar.length;
             node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
             break;
@@ -318,13 +366,20 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
         case YAML_MAPPING_START_EVENT:
             anchor = ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor
                                                           : ev.data.mapping_start.anchor;
-            node = ls_arena_alloc(&doc->arena, sizeof *node);
+            node = ls_arena_alloc(A, sizeof *node);
             node->kind = ev.type == YAML_SEQUENCE_START_EVENT ? LS_YSEQ : LS_YMAP;
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: {
             frame *f = &stack[--depth];
-            if (finish_node(doc, f, err)) rc = -1;
+            if (st && st->level && depth == st->level - 1) {
+                if (stream_end(doc, st, f, err)) rc = -1;
+            } else {
+                if (finish_node(doc, st && st->level && depth >= st->level ? &st->scratch : &doc->arena, f, err))
+                    rc = -1;
+                /* a value of the streamed mapping is complete */
+                if (!rc && st && st->level && depth == st->level) stream_pair(st, f->node);
+            }
             node = NULL;
             if (depth == 0) doc->root = f->node;
             break;
@@ -343,16 +398,31 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
             if (depth > 0) {
                 frame *parent = &stack[depth - 1];
                 if (parent->node->kind == LS_YMAP && parent->n % 2 == 0 &&
-                    node->kind != LS_YSCALAR)
+                    node->kind != LS_YSCALAR) {
                     rc = ls_errorf(err, path, line, col,
                                    "mapping keys must be plain text, found %s",
                                    node->kind == LS_YMAP ? _("a mapping") : _("a list"));
-                else
+                } else if (st && st->level && depth == st->level) {
+                    /* a pair of the streamed mapping: not kept in it */
+                    if (parent->n++ % 2 == 0) stream_key(doc, st, node);
+                    else if (node->kind == LS_YSCALAR) {
+                        stream_pair(st, node);
+                        node = NULL; /* gone with its pair */
+                    }
+                } else {
                     frame_push_child(parent, node);
+                    /* the root's `key`, given as a mapping: streamed */
+                    if (st && !st->done && depth == 1 && parent->node->kind == LS_YMAP &&
+                        parent->n % 2 == 0 && node->kind == LS_YMAP &&
+                        !strcmp(parent->tmp[parent->n - 2]->str, st->key)) {
+                        st->done = 1;
+                        st->level = 2;
+                    }
+                }
             } else if (node->kind == LS_YSCALAR) {
                 doc->root = node;
             }
-            if (!rc && node->kind != LS_YSCALAR) {
+            if (!rc && node && node->kind != LS_YSCALAR) {
                 if (depth == LS_YAML_MAX_DEPTH)
                     rc = ls_errorf(err, path, line, col,
                                    "nesting deeper than %d levels", LS_YAML_MAX_DEPTH);
@@ -365,6 +435,10 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
     }
     for (int i = 0; i < depth; i++) free(stack[i].tmp);
     yaml_parser_delete(&parser);
+    if (st) {
+        ls_arena_cleanup(&st->scratch);
+        free(st->keys);
+    }
     if (rc) {
         doc->root = NULL;
         return -1;
@@ -376,7 +450,13 @@ int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
     return 0;
 }
 
-int ls_yaml_load(ls_ydoc *doc, const char *path, ls_errors *err)
+int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t len, ls_errors *err)
+{
+    return load_buffer(doc, path, buf, len, NULL, err);
+}
+
+/* Read path into memory, then load it with st (NULL: the whole tree). */
+static int load_file(ls_ydoc *doc, const char *path, ystream *st, ls_errors *err)
 {
     size_t len;
     char *buf = ls_read_file(path, &len);
@@ -386,9 +466,23 @@ int ls_yaml_load(ls_ydoc *doc, const char *path, ls_errors *err)
         doc->path = NULL;
         return ls_errorf(err, path, 0, 0, "cannot read file: %s", ls_read_strerror(errno));
     }
-    int rc = ls_yaml_load_buffer(doc, path, buf, len, err);
+    int rc = load_buffer(doc, path, buf, len, st, err);
     free(buf);
     return rc;
+}
+
+int ls_yaml_load(ls_ydoc *doc, const char *path, ls_errors *err) { return load_file(doc, path, NULL, err); }
+
+int ls_yaml_load_each(ls_ydoc *doc, const char *path, const char *key, ls_yeach each, void *ctx,
+                      ls_errors *err)
+{
+    ystream st;
+    memset(&st, 0, sizeof st);
+    ls_arena_init(&st.scratch);
+    st.key = key;
+    st.each = each;
+    st.ctx = ctx;
+    return load_file(doc, path, &st, err);
 }
 
 void ls_yaml_cleanup(ls_ydoc *doc)

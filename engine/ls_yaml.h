@@ -33,13 +33,14 @@ struct ls_ynode {
     ls_ykind kind;
     int line, col; /* 1-based start of the node */
     /* LS_YSCALAR: */
+    int plain;       /* 1 if unquoted (plain style): may be a number */
     const char *str; /* NUL-terminated, in the document's arena */
     size_t len;
-    int plain; /* 1 if unquoted (plain style): may be a number */
     /* LS_YSEQ: items[0..n); LS_YMAP: keys items[2i], values items[2i+1] */
     ls_ynode **items;
     size_t n; /* items in a sequence, pairs in a mapping */
 };
+/* 48 bytes, no padding: a data file of a province is millions of nodes */
 
 typedef struct ls_ydoc {
     const char *path; /* in the arena */
@@ -53,6 +54,20 @@ int ls_yaml_load(ls_ydoc *doc, const char *path, ls_errors *err);
 /* Same from memory (path is used in messages). */
 int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf,
                         size_t len, ls_errors *err);
+/*
+ * Load a YAML file as ls_yaml_load does (the same checks and messages),
+ * except for the mapping that is the value of root key `key`: each of its
+ * pairs is given to `each` as soon as it is parsed, and its nodes are
+ * dropped after the call, so the mapping is never held whole (the `units`
+ * of a province's data file: a million units).  In doc->root that mapping
+ * stays, empty, with its position.  Its duplicate keys are reported when
+ * it ends, after its pairs were given: a caller that must not act on a
+ * file with errors keeps what `each` found until this returns 0.  When
+ * `key` is missing or not a mapping, nothing is streamed.
+ */
+typedef void (*ls_yeach)(void *ctx, const ls_ynode *key, const ls_ynode *val);
+int ls_yaml_load_each(ls_ydoc *doc, const char *path, const char *key, ls_yeach each, void *ctx,
+                      ls_errors *err);
 void ls_yaml_cleanup(ls_ydoc *doc);
 
 /* Value of `key` in a mapping, or NULL. */

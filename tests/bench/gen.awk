@@ -3,7 +3,7 @@
 #   awk -v n=N -v out=DIR [-v vary=1] -f gen.awk units.yaml fazhiban.yaml departments.csv
 #
 # Writes DIR/units.csv, DIR/fazhiban.yaml and DIR/departments.csv with N
-# units u000001 .. uNNNNNN (名称 单位NNNNNN), unit i taking the group, flags
+# units u000001 .. uNNNNNN (名称 单位NNNNNN; 7 digits from N=1000000), unit i taking the group, flags
 # and data of the example's unit (i-1) mod 20, in the order of units.yaml.
 # With vary=1 the exam average (exam_avg, scored by rank within the group)
 # is lowered by ((i * 37) mod 200) / 10 points, so that ranks spread over
@@ -61,13 +61,14 @@ file == 3 {
 
 END {
     if (nt == 0) { print "gen.awk: no units found" > "/dev/stderr"; exit 1 }
+    w = length(n "") > 6 ? length(n "") : 6   # u000001 .. u999999, u0000001 .. at 1M
     uf = out "/units.csv"; yf = out "/fazhiban.yaml"; cf = out "/departments.csv"
     print "id,name,group,flags" > uf
     printf "%s", head > yf
     print csvhead > cf
     for (i = 1; i <= n; i++) {
         k = (i - 1) % nt; t = tid[k]
-        id = sprintf("u%06d", i); nm = sprintf("单位%06d", i)
+        id = sprintf("u%0" w "d", i); nm = sprintf("单位%0" w "d", i)
         print id "," nm "," tgroup[k] "," tflags[k] > uf
         if (t in block) {
             b = block[t]

@@ -1,7 +1,8 @@
 /*
  * test_yaml.c - the YAML tree: shapes and positions, and refusal of what
  * schemes have no use for (aliases, deep nesting, duplicate keys, tabs,
- * several documents, bad UTF-8), each with its positioned message.
+ * several documents, bad UTF-8), each with its positioned message; a
+ * mapping given pair by pair (ls_yaml_load_each).
  */
 #include "ls_test.h"
 
@@ -107,12 +108,91 @@ static void test_not_regular_files(void **state)
     free(fifo);
 }
 
+/* ls_yaml_load_each: the pairs of root key `units` one by one, in file
+ * order (scalars, mappings, lists as values), the mapping left empty in
+ * the tree with its position, the rest of the tree as ls_yaml_load gives
+ * it; duplicate keys of the streamed mapping reported as in the tree. */
+typedef struct seen {
+    char text[512];
+    int pairs;
+} seen;
+
+static void note_pair(void *ctx, const ls_ynode *k, const ls_ynode *v)
+{
+    seen *s = ctx;
+    size_t n = strlen(s->text);
+    char buf[96];
+    const char *what = v->kind == LS_YSCALAR ? v->str : ls_ynode_describe(v, buf, sizeof buf);
+    snprintf(s->text + n, sizeof s->text - n, "%s@%d:%d=%s(%zu);", k->str, k->line, k->col, what,
+             v->kind == LS_YSCALAR ? v->len : v->n);
+    s->pairs++;
+}
+
+static int load_each(const char *text, seen *s, ls_ydoc *doc, ls_errors *err)
+{
+    memset(s, 0, sizeof *s);
+    char *path = ls_test_write_file("each.yaml", text);
+    int rc = ls_yaml_load_each(doc, path, "units", note_pair, s, err);
+    unlink(path);
+    free(path);
+    return rc;
+}
+
+static void test_load_each(void **state)
+{
+    (void)state;
+    ls_ydoc doc;
+    ls_errors err;
+    ls_errors_init(&err);
+    seen s;
+    const char *text = "year: 2017\nunits:\n  a: 1\n  b:\n    x: 中文\n    y: [1, 2]\n  c: [p, q, r]\n"
+                       "source: 法制办\n";
+    assert_int_equal(load_each(text, &s, &doc, &err), 0);
+    assert_int_equal(err.n, 0);
+    assert_int_equal(s.pairs, 3);
+    assert_string_equal(s.text, "a@3:3=1(1);b@4:3=a mapping(2);c@7:3=a list(3);");
+    const ls_ynode *units = ls_ymap_get(doc.root, "units");
+    assert_non_null(units);
+    assert_int_equal(units->kind, LS_YMAP);
+    assert_int_equal(units->n, 0);
+    assert_int_equal(units->line, 3);
+    assert_string_equal(ls_ymap_get(doc.root, "source")->str, "法制办");
+    assert_string_equal(ls_ymap_get(doc.root, "year")->str, "2017");
+    ls_yaml_cleanup(&doc);
+
+    /* duplicate keys: the same message as in a tree, after the pairs */
+    assert_int_equal(load_each("units:\n  a: 1\n  b: 2\n  a: 3\n", &s, &doc, &err), -1);
+    assert_int_equal(s.pairs, 3);
+    assert_int_equal(err.n, 1);
+    char *m = ls_diag_format(&err.v[0]);
+    assert_non_null(strstr(m, "each.yaml:4:3: error: duplicate key 'a' (first given at line 2, column 3)"));
+    free(m);
+    ls_yaml_cleanup(&doc);
+    ls_errors_cleanup(&err);
+    ls_errors_init(&err);
+
+    /* not a mapping: nothing streamed, the tree as ls_yaml_load gives it */
+    assert_int_equal(load_each("units: [a, b]\nother:\n  units: {x: 1}\n", &s, &doc, &err), 0);
+    assert_int_equal(s.pairs, 0);
+    assert_int_equal(ls_ymap_get(doc.root, "units")->n, 2);
+    assert_int_equal(ls_ymap_get(ls_ymap_get(doc.root, "other"), "units")->n, 1);
+    ls_yaml_cleanup(&doc);
+
+    /* a syntax error after some pairs: the load fails as a whole */
+    assert_int_equal(load_each("units:\n  a: 1\n  b: [1, 2\n", &s, &doc, &err), -1);
+    assert_int_equal(s.pairs, 1);
+    assert_true(err.nerrors == 1);
+    ls_yaml_cleanup(&doc);
+    ls_errors_cleanup(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree_and_positions),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_not_regular_files),
+        cmocka_unit_test(test_load_each),
     };
-    return cmocka_run_group_tests_name("yaml", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("yaml", tests, NULL, ls_test_remove_dir);
 }

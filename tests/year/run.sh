@@ -109,6 +109,7 @@ for f in report.html results.xlsx results.json items.csv results.csv; do
     check "rerun-$f" cmp -s "$scratch/run3/$f" "$scratch/run3-j1/$f"
 done
 step diff-1-3 0 diff --archive "$A" 1 3
+step diff-1-3.csv 0 diff --archive "$A" 1 3 --format csv
 step compare 0 compare --archive "$A" 2017 2018
 step compare.csv 0 compare --archive "$A" 2017 2018 --format csv
 

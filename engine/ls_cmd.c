@@ -20,6 +20,7 @@
 #include "ls_assessment.h"
 #include "ls_backends.h"
 #include "ls_compare.h"
+#include "ls_compare_html.h"
 #include "ls_data.h"
 #include "ls_diff.h"
 #include "ls_export_csv.h"
@@ -713,6 +714,32 @@ static int undecided_run(const ls_cmd_opts *o, ls_archive *ar, long vb, const ls
     return rescore_load(o, ar, vb, x, why) ? -1 : rescore_run(x, NULL, why);
 }
 
+/* The comparison as text, CSV or HTML, to out or (-o) to the file
+ * o->outdir, whole or not at all: written beside it, then renamed over
+ * it.  0, or -1 with an error. */
+static int write_comparison(const ls_cmd_opts *o, const ls_compare_in *in, FILE *out, ls_errors *err)
+{
+    char *tmp = NULL;
+    FILE *f = out;
+    if (o->outdir_given) {
+        tmp = ls_format("%s.tmp%ld", o->outdir, (long)getpid());
+        if (!(f = fopen(tmp, "w"))) {
+            ls_errorf(err, o->outdir, 0, 0, "cannot write the comparison: %s", strerror(errno));
+            free(tmp);
+            return -1;
+        }
+    }
+    int rc = o->html ? ls_compare_write_html(in, f, err) : ls_compare_write(in, o->csv, f, err);
+    if (tmp) {
+        if (fclose(f) != 0 && !rc) rc = ls_errorf(err, o->outdir, 0, 0, "cannot write the comparison: %s", strerror(errno));
+        if (!rc && rename(tmp, o->outdir) != 0)
+            rc = ls_errorf(err, o->outdir, 0, 0, "cannot write the comparison: %s", strerror(errno));
+        if (rc) unlink(tmp);
+        free(tmp);
+    }
+    return rc;
+}
+
 ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     int years[2];
@@ -738,7 +765,7 @@ ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     attribution_run(o, ar, va, a, b, &mix, &missing, &why);
     undecided_run(o, ar, vb, b, &und, &why_review);
     ls_compare_in in = {a, b, mix.r, missing.p, why, und.r, why_review};
-    rc = ls_compare_write(&in, o->csv, out, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+    rc = write_comparison(o, &in, out, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
 out:
     free(why);
     free(why_review);

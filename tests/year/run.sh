@@ -116,6 +116,8 @@ step compare.csv 0 compare --archive "$A" 2017 2018 --format csv
 step compare.html 0 compare --archive "$A" 2017 2018 --format html
 # the page in Chromium: the chart in the DOM, printed, names escaped
 check compare-html sh tests/year/compare-html.sh "$BIN"
+# -o where nothing can be written: an error naming the file, exit 3
+step compare-unwritable 3 compare --archive "$A" 2017 2018 --format html -o "$scratch/no/such/compare.html"
 
 # nothing archived changes, and a failed publication adds nothing
 if command -v sqlite3 >/dev/null 2>&1; then

@@ -588,6 +588,38 @@ static ls_results *load_results(ls_archive *ar, const char *archive, const char 
     return version_results(ar, v, err);
 }
 
+/* Where diff and compare write: out, or with -o the file o->outdir,
+ * written beside it and renamed over it, so it is whole or absent. */
+typedef struct output {
+    FILE *f;
+    char *tmp; /* NULL: writing to out */
+} output;
+
+/* 0, or -1 with an error naming the file and `what` is written. */
+static int output_open(const ls_cmd_opts *o, FILE *out, output *to, const char *what, ls_errors *err)
+{
+    *to = (output){out, NULL};
+    if (!o->outdir_given) return 0;
+    to->tmp = ls_format("%s.tmp%ld", o->outdir, (long)getpid());
+    if ((to->f = fopen(to->tmp, "wb"))) return 0;
+    ls_errorf(err, o->outdir, 0, 0, "cannot write %s: %s", what, strerror(errno));
+    free(to->tmp);
+    return -1;
+}
+
+/* Finish writing: with -o, close and rename into place, or remove the
+ * partial file when writing failed (bad) or closing does.  0, or -1. */
+static int output_close(const ls_cmd_opts *o, output *to, int bad, const char *what, ls_errors *err)
+{
+    if (!to->tmp) return bad ? -1 : 0;
+    if (fclose(to->f) != 0 && !bad) bad = ls_errorf(err, o->outdir, 0, 0, "cannot write %s: %s", what, strerror(errno)) < 0;
+    if (!bad && rename(to->tmp, o->outdir) != 0)
+        bad = ls_errorf(err, o->outdir, 0, 0, "cannot write %s: %s", what, strerror(errno)) < 0;
+    if (bad) unlink(to->tmp);
+    free(to->tmp);
+    return bad ? -1 : 0;
+}
+
 ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     ls_archive *ar = NULL;
@@ -595,22 +627,13 @@ ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_results *a = load_results(ar, o->archive, o->data[0], err);
     ls_results *b = load_results(ar, o->archive, o->data[1], err);
     ls_cmd_status rc = LS_CMD_BAD_INPUT;
-    /* -o FILE: written beside it and renamed, so it is whole or absent */
-    char *tmp = a && b && o->outdir_given ? ls_format("%s.tmp%ld", o->outdir, (long)getpid()) : NULL;
-    FILE *f = tmp ? fopen(tmp, "wb") : out;
-    if (a && b && !f) {
-        ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s", strerror(errno));
-        rc = LS_CMD_BAD_OUTPUT;
+    output to;
+    if (a && b && !output_open(o, out, &to, "the differences", err)) {
+        int bad = o->html ? ls_write_html_diff(a, b, to.f, err) < 0 : ls_diff_write(a, b, o->csv, to.f, err) < 0;
+        rc = output_close(o, &to, bad, "the differences", err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
     } else if (a && b) {
-        int bad = o->html ? ls_write_html_diff(a, b, f, err) < 0 : ls_diff_write(a, b, o->csv, f, err) < 0;
-        if (tmp && fclose(f) != 0 && !bad) bad = ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s",
-                                                           strerror(errno)) < 0;
-        if (tmp && !bad && rename(tmp, o->outdir) != 0)
-            bad = ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s", strerror(errno)) < 0;
-        if (tmp && bad) unlink(tmp);
-        rc = bad ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+        rc = LS_CMD_BAD_OUTPUT;
     }
-    free(tmp);
     ls_results_free(a);
     ls_results_free(b);
     ls_archive_close(ar);
@@ -714,32 +737,6 @@ static int undecided_run(const ls_cmd_opts *o, ls_archive *ar, long vb, const ls
     return rescore_load(o, ar, vb, x, why) ? -1 : rescore_run(x, NULL, why);
 }
 
-/* The comparison as text, CSV or HTML, to out or (-o) to the file
- * o->outdir, whole or not at all: written beside it, then renamed over
- * it.  0, or -1 with an error. */
-static int write_comparison(const ls_cmd_opts *o, const ls_compare_in *in, FILE *out, ls_errors *err)
-{
-    char *tmp = NULL;
-    FILE *f = out;
-    if (o->outdir_given) {
-        tmp = ls_format("%s.tmp%ld", o->outdir, (long)getpid());
-        if (!(f = fopen(tmp, "w"))) {
-            ls_errorf(err, o->outdir, 0, 0, "cannot write the comparison: %s", strerror(errno));
-            free(tmp);
-            return -1;
-        }
-    }
-    int rc = o->html ? ls_compare_write_html(in, f, err) : ls_compare_write(in, o->csv, f, err);
-    if (tmp) {
-        if (fclose(f) != 0 && !rc) rc = ls_errorf(err, o->outdir, 0, 0, "cannot write the comparison: %s", strerror(errno));
-        if (!rc && rename(tmp, o->outdir) != 0)
-            rc = ls_errorf(err, o->outdir, 0, 0, "cannot write the comparison: %s", strerror(errno));
-        if (rc) unlink(tmp);
-        free(tmp);
-    }
-    return rc;
-}
-
 ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     int years[2];
@@ -765,7 +762,12 @@ ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     attribution_run(o, ar, va, a, b, &mix, &missing, &why);
     undecided_run(o, ar, vb, b, &und, &why_review);
     ls_compare_in in = {a, b, mix.r, missing.p, why, und.r, why_review};
-    rc = write_comparison(o, &in, out, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+    output to;
+    rc = LS_CMD_BAD_OUTPUT;
+    if (!output_open(o, out, &to, "the comparison", err)) {
+        int bad = o->html ? ls_compare_write_html(&in, to.f, err) : ls_compare_write(&in, o->csv, to.f, err);
+        if (!output_close(o, &to, bad, "the comparison", err)) rc = LS_CMD_OK;
+    }
 out:
     free(why);
     free(why_review);

@@ -20,6 +20,7 @@
 #include "ls_assessment.h"
 #include "ls_backends.h"
 #include "ls_compare.h"
+#include "ls_compare_html.h"
 #include "ls_data.h"
 #include "ls_diff.h"
 #include "ls_export_csv.h"
@@ -593,6 +594,38 @@ static ls_results *load_results(ls_archive *ar, const char *archive, const char 
     return version_results(ar, v, err);
 }
 
+/* Where diff and compare write: out, or with -o the file o->outdir,
+ * written beside it and renamed over it, so it is whole or absent. */
+typedef struct output {
+    FILE *f;
+    char *tmp; /* NULL: writing to out */
+} output;
+
+/* 0, or -1 with an error naming the file and `what` is written. */
+static int output_open(const ls_cmd_opts *o, FILE *out, output *to, const char *what, ls_errors *err)
+{
+    *to = (output){out, NULL};
+    if (!o->outdir_given) return 0;
+    to->tmp = ls_format("%s.tmp%ld", o->outdir, (long)getpid());
+    if ((to->f = fopen(to->tmp, "wb"))) return 0;
+    ls_errorf(err, o->outdir, 0, 0, "cannot write %s: %s", what, strerror(errno));
+    free(to->tmp);
+    return -1;
+}
+
+/* Finish writing: with -o, close and rename into place, or remove the
+ * partial file when writing failed (bad) or closing does.  0, or -1. */
+static int output_close(const ls_cmd_opts *o, output *to, int bad, const char *what, ls_errors *err)
+{
+    if (!to->tmp) return bad ? -1 : 0;
+    if (fclose(to->f) != 0 && !bad) bad = ls_errorf(err, o->outdir, 0, 0, "cannot write %s: %s", what, strerror(errno)) < 0;
+    if (!bad && rename(to->tmp, o->outdir) != 0)
+        bad = ls_errorf(err, o->outdir, 0, 0, "cannot write %s: %s", what, strerror(errno)) < 0;
+    if (bad) unlink(to->tmp);
+    free(to->tmp);
+    return bad ? -1 : 0;
+}
+
 ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     ls_archive *ar = NULL;
@@ -600,64 +633,64 @@ ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_results *a = load_results(ar, o->archive, o->data[0], err);
     ls_results *b = load_results(ar, o->archive, o->data[1], err);
     ls_cmd_status rc = LS_CMD_BAD_INPUT;
-    /* -o FILE: written beside it and renamed, so it is whole or absent */
-    char *tmp = a && b && o->outdir_given ? ls_format("%s.tmp%ld", o->outdir, (long)getpid()) : NULL;
-    FILE *f = tmp ? fopen(tmp, "wb") : out;
-    if (a && b && !f) {
-        ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s", strerror(errno));
-        rc = LS_CMD_BAD_OUTPUT;
+    output to;
+    if (a && b && !output_open(o, out, &to, "the differences", err)) {
+        int bad = o->html ? ls_write_html_diff(a, b, to.f, err) < 0 : ls_diff_write(a, b, o->csv, to.f, err) < 0;
+        rc = output_close(o, &to, bad, "the differences", err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
     } else if (a && b) {
-        int bad = o->html ? ls_write_html_diff(a, b, f, err) < 0 : ls_diff_write(a, b, o->csv, f, err) < 0;
-        if (tmp && fclose(f) != 0 && !bad) bad = ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s",
-                                                           strerror(errno)) < 0;
-        if (tmp && !bad && rename(tmp, o->outdir) != 0)
-            bad = ls_errorf(err, o->outdir, 0, 0, "cannot write the differences: %s", strerror(errno)) < 0;
-        if (tmp && bad) unlink(tmp);
-        rc = bad ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+        rc = LS_CMD_BAD_OUTPUT;
     }
-    free(tmp);
     ls_results_free(a);
     ls_results_free(b);
     ls_archive_close(ar);
     return rc;
 }
 
-/* The earlier year's scheme and data from the archive (version va), its
- * rules bound, scoring the later year's data (b): the run of the
- * attribution.  NULL when it cannot be made, with the reason in *why
- * (caller frees) — the comparison itself goes on without it. */
-static ls_run *attribution_run(const ls_cmd_opts *o, ls_archive *ar, long va, const ls_results *a,
-                               const ls_results *b, ls_scheme **s, ls_dataset **da, ls_dataset **mixed,
-                               ls_backends *bk, ls_buf *missing, char **why)
+/* What compare scores again from a version's archived inputs: its
+ * scheme, its data as corrected on appeal, the rules bound, the data
+ * scored and the run. */
+typedef struct rescore {
+    ls_scheme *s;
+    ls_dataset *d, *mixed; /* mixed: the later data for the earlier scheme */
+    ls_adjustments *adj;   /* the version's appeals; NULL: none */
+    ls_backends bk;
+    ls_run *r;
+} rescore;
+
+static void rescore_cleanup(rescore *x)
+{
+    ls_run_free(x->r);
+    ls_backends_cleanup(&x->bk);
+    ls_dataset_free(x->mixed);
+    ls_dataset_free(x->d);
+    ls_adjustments_free(x->adj);
+    ls_scheme_free(x->s);
+}
+
+/* Load version v's scheme and data from the archive into x, the data as
+ * published: with its appeals' data corrections applied (x->adj keeps
+ * the appeals), and bind its rules.  0, or -1 with the reason in *why
+ * (caller frees). */
+static int rescore_load(const ls_cmd_opts *o, ls_archive *ar, long v, rescore *x, char **why)
 {
     ls_errors e;
     ls_errors_init(&e);
-    ls_run *r = NULL;
-    ls_errors tmp_err;
-    ls_errors_init(&tmp_err);
-    char *dir = temp_outdir(&tmp_err), *scheme = NULL, **data = NULL, *adjf = NULL;
+    char *dir = temp_outdir(&e), *scheme = NULL, **data = NULL, *adjf = NULL;
     size_t ndata = 0;
-    if (!dir || ls_archive_extract_inputs(ar, va, dir, &scheme, &data, &ndata, &adjf, &e)) goto out;
-    if (!(*s = ls_scheme_load(scheme, &e))) goto out;
-    if (!(*da = ls_dataset_load(*s, (const char *const *)data, ndata, 0, &e))) goto out;
+    int rc = -1;
+    if (!dir || ls_archive_extract_inputs(ar, v, dir, &scheme, &data, &ndata, &adjf, &e)) goto out;
+    if (!(x->s = ls_scheme_load(scheme, &e))) goto out;
+    if (!(x->d = ls_dataset_load(x->s, (const char *const *)data, ndata, 0, &e))) goto out;
     if (adjf) {
-        /* the earlier year's data as corrected on appeal, as published */
-        ls_adjustments *adj = ls_adjustments_load(*s, adjf, &e);
-        ls_dataset *c = adj ? ls_adjustments_apply(adj, *da, &e) : NULL;
-        ls_adjustments_free(adj);
+        ls_dataset *c = (x->adj = ls_adjustments_load(x->s, adjf, &e)) ? ls_adjustments_apply(x->adj, x->d, &e) : NULL;
         if (!c) goto out;
-        ls_dataset_free(*da);
-        *da = c;
+        ls_dataset_free(x->d);
+        x->d = c;
     }
-    if (bind_rules(*s, o, bk, &e)) goto out;
-    if (!(*mixed = ls_compare_dataset(*s, *da, a, b, missing, &e))) goto out;
-    ls_score_opts so = {.keep_going = 1};
-    r = ls_score_run(*s, *mixed, bk, &so, &e);
+    if (bind_rules(x->s, o, &x->bk, &e)) goto out;
+    rc = 0;
 out:
-    if (!r) {
-        const ls_errors *src = dir ? &e : &tmp_err;
-        *why = src->n ? ls_diag_format(&src->v[0]) : ls_xstrdup("the earlier scheme could not be loaded");
-    }
+    if (rc) *why = e.n ? ls_diag_format(&e.v[0]) : ls_xstrdup("the scheme could not be loaded");
     if (dir) remove_outdir(dir);
     free(dir);
     free(scheme);
@@ -665,8 +698,49 @@ out:
     for (size_t i = 0; i < ndata; i++) free(data[i]);
     free(data);
     ls_errors_cleanup(&e);
-    ls_errors_cleanup(&tmp_err);
-    return r;
+    return rc;
+}
+
+/* Score x's data (or, when given, `d`) with every rule, rule errors
+ * marked; without score decisions.  0, or -1 with the reason in *why. */
+static int rescore_run(rescore *x, const ls_dataset *d, char **why)
+{
+    ls_errors e;
+    ls_errors_init(&e);
+    ls_score_opts so = {.keep_going = 1};
+    x->r = ls_score_run(x->s, d ? d : x->d, &x->bk, &so, &e);
+    if (!x->r) *why = e.n ? ls_diag_format(&e.v[0]) : ls_xstrdup("the data could not be scored");
+    ls_errors_cleanup(&e);
+    return x->r ? 0 : -1;
+}
+
+/* The attribution run: the earlier year's scheme and data from the
+ * archive (version va, its score decisions not carried over: they were
+ * about that year's data), scoring the later year's data (b).  -1 when
+ * it cannot be made, with the reason in *why — the comparison goes on
+ * without it. */
+static int attribution_run(const ls_cmd_opts *o, ls_archive *ar, long va, const ls_results *a,
+                           const ls_results *b, rescore *x, ls_buf *missing, char **why)
+{
+    if (rescore_load(o, ar, va, x, why)) return -1;
+    ls_errors e;
+    ls_errors_init(&e);
+    x->mixed = ls_compare_dataset(x->s, x->d, a, b, missing, &e);
+    if (!x->mixed) *why = e.n ? ls_diag_format(&e.v[0]) : ls_xstrdup("the later data could not be carried over");
+    ls_errors_cleanup(&e);
+    return x->mixed ? rescore_run(x, x->mixed, why) : -1;
+}
+
+/* The later year (version vb) scored without its score decisions: what
+ * its units would have had from the rules alone, its data corrections
+ * kept (they are data).  Made only when b has score decisions. */
+static int undecided_run(const ls_cmd_opts *o, ls_archive *ar, long vb, const ls_results *b, rescore *x,
+                         char **why)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->nadj; i++) n += !strcmp(b->adj[i].kind, "score");
+    if (!n) return 0;
+    return rescore_load(o, ar, vb, x, why) ? -1 : rescore_run(x, NULL, why);
 }
 
 ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err)
@@ -685,26 +759,27 @@ ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_cmd_status rc = LS_CMD_BAD_INPUT;
     long va, vb;
     ls_results *a = NULL, *b = NULL;
-    ls_scheme *s = NULL;
-    ls_dataset *da = NULL, *mixed = NULL;
-    ls_backends bk = {0};
-    ls_run *r = NULL;
-    char *why = NULL;
+    rescore mix = {0}, und = {0};
+    char *why = NULL, *why_review = NULL;
     ls_buf missing;
     ls_buf_init(&missing);
     if (ls_archive_latest(ar, years[0], &va, err) | ls_archive_latest(ar, years[1], &vb, err)) goto out;
     if (!(a = version_results(ar, va, err)) || !(b = version_results(ar, vb, err))) goto out;
-    r = attribution_run(o, ar, va, a, b, &s, &da, &mixed, &bk, &missing, &why);
-    ls_compare_in in = {a, b, r, missing.p, why};
-    rc = ls_compare_write(&in, o->csv, out, err) ? LS_CMD_BAD_OUTPUT : LS_CMD_OK;
+    attribution_run(o, ar, va, a, b, &mix, &missing, &why);
+    undecided_run(o, ar, vb, b, &und, &why_review);
+    ls_compare_in in = {a, b, mix.r, missing.p, why, und.r, why_review};
+    output to;
+    rc = LS_CMD_BAD_OUTPUT;
+    if (!output_open(o, out, &to, "the comparison", err)) {
+        int bad = o->html ? ls_compare_write_html(&in, to.f, err) : ls_compare_write(&in, o->csv, to.f, err);
+        if (!output_close(o, &to, bad, "the comparison", err)) rc = LS_CMD_OK;
+    }
 out:
     free(why);
+    free(why_review);
     ls_buf_cleanup(&missing);
-    ls_run_free(r);
-    ls_backends_cleanup(&bk);
-    ls_dataset_free(mixed);
-    ls_dataset_free(da);
-    ls_scheme_free(s);
+    rescore_cleanup(&mix);
+    rescore_cleanup(&und);
     ls_results_free(a);
     ls_results_free(b);
     ls_archive_close(ar);

@@ -11,7 +11,7 @@
  * ls_summary, ls_manifest, ls_outdir, ls_publish, ls_table, ls_sheet,
  * ls_export_csv, ls_export_json, ls_export_html, ls_testrun, ls_template, ls_complete,
  * ls_scope, ls_guard, ls_error, ls_util, ls_assessment, ls_archive,
- * ls_results, ls_diff, ls_compare (the last five for the year's workflow,
+ * ls_results, ls_diff, ls_compare, ls_compare_html (the last six for the year's workflow,
  * docs/year.md).
  */
 #ifndef LS_CMD_H
@@ -65,7 +65,7 @@ typedef struct ls_cmd_opts {
     long version;            /* export: --version N; 0 none */
     int outdir_given;        /* -o was given (publish: keep the outputs) */
     int csv;                 /* diff, compare: --format csv */
-    int html;                /* diff: --format html */
+    int html;                /* diff, compare: --format html */
 } ls_cmd_opts;
 
 /* How a command ended.  Problems are in err whatever the status. */

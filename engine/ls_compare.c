@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ls_csv.h"
+#include "ls_diff.h"
 #include "ls_value.h"
 
 ls_dataset *ls_compare_dataset(const ls_scheme *s, const ls_dataset *a_data, const ls_results *a,
@@ -60,16 +61,11 @@ ls_dataset *ls_compare_dataset(const ls_scheme *s, const ls_dataset *a_data, con
     return d;
 }
 
-/* ---- writing ------------------------------------------------------- */
-
-typedef struct tab {
-    char **cells;
-    size_t ncols, nrows, cap;
-} tab;
+/* ---- the comparison as tables ------------------------------------- */
 
 /* A new row of empty cells (rows grow by whole rows, so LS_GROW's one
  * element at a time does not fit). */
-static void t_row(tab *t)
+static void t_row(ls_cmp_table *t)
 {
     size_t need = (t->nrows + 1) * t->ncols;
     if (need > t->cap) {
@@ -80,23 +76,34 @@ static void t_row(tab *t)
     t->nrows++;
 }
 
-static void t_set(tab *t, size_t col, char *own)
+static void t_set(ls_cmp_table *t, size_t col, char *own)
 {
     t->cells[(t->nrows - 1) * t->ncols + col] = own;
 }
 
-static void t_print(tab *t, FILE *out)
+const char *ls_cmp_cell(const ls_cmp_table *t, size_t row, size_t col)
+{
+    const char *c = t->cells[row * t->ncols + col];
+    return c ? c : "";
+}
+
+static void t_free(ls_cmp_table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cells[i]);
+    free(t->cells);
+}
+
+static void t_print(const ls_cmp_table *t, FILE *out)
 {
     int *w = ls_xcalloc(t->ncols, sizeof *w);
     for (size_t i = 0; i < t->nrows * t->ncols; i++) {
-        int dw = t->cells[i] ? ls_display_width(t->cells[i]) : 0;
+        int dw = ls_display_width(ls_cmp_cell(t, i / t->ncols, i % t->ncols));
         if (dw > w[i % t->ncols]) w[i % t->ncols] = dw;
     }
     for (size_t r = 0; r < t->nrows; r++) {
         int pending = 0;
         for (size_t c = 0; c < t->ncols; c++) {
-            const char *s = t->cells[r * t->ncols + c];
-            if (!s) s = "";
+            const char *s = ls_cmp_cell(t, r, c);
             int gap = w[c] - ls_display_width(s);
             /* the first column (names) left, the numbers right */
             if (c) pending += 2 + gap;
@@ -109,12 +116,6 @@ static void t_print(tab *t, FILE *out)
         fputc('\n', out);
     }
     free(w);
-}
-
-static void t_free(tab *t)
-{
-    for (size_t i = 0; i < t->nrows * t->ncols; i++) free(t->cells[i]);
-    free(t->cells);
 }
 
 static char *fmt_fixed(ls_fixed v, int digits)
@@ -131,20 +132,301 @@ static char *fmt_signed(ls_fixed v, int digits)
     return ls_xstrdup(b);
 }
 
-/* The top-level categories of the later year, as (id, number, name). */
 static const ls_runit *first_unit(const ls_results *r) { return r->nunits ? &r->units[0] : NULL; }
 
 static int is_category(const ls_rnode *n) { return n->depth == 0 && !strcmp(n->section, "main"); }
 
-/* The total of unit u of the mixed run (earlier rules, later data), and
- * whether it is whole (no rule failed). */
-static int mixed_total(const ls_run *m, const char *id, ls_fixed *t)
+/* The total of unit `id` in run m (the mixed run: earlier rules, later
+ * data; or the later year without its score decisions), and whether it
+ * is whole (no rule failed). */
+static int run_total(const ls_run *m, const char *id, ls_fixed *t)
 {
     if (!m) return 0;
     int u = ls_scheme_find_unit(m->scheme, id);
     if (u < 0 || m->units[u].errors) return 0;
     *t = m->units[u].total;
     return 1;
+}
+
+/* Whether the later result has a score decision about unit `id`. */
+static int has_decision(const ls_results *b, const char *id)
+{
+    for (size_t i = 0; i < b->nadj; i++)
+        if (!strcmp(b->adj[i].kind, "score") && !strcmp(b->adj[i].unit, id)) return 1;
+    return 0;
+}
+
+/* The effect of the later year's score decisions on ub's total: 0 for a
+ * unit none decided about (a decision replaces an item score of its own
+ * unit only), else its total less its total from the rules alone.
+ * Returns whether it is known. */
+static int review_effect(const ls_compare_in *in, const ls_runit *ub, ls_fixed *eff)
+{
+    ls_fixed t;
+    *eff = 0;
+    if (!has_decision(in->b, ub->id)) return 1;
+    if (!run_total(in->undecided, ub->id, &t)) return 0;
+    *eff = ub->total - t;
+    return 1;
+}
+
+/* One later unit against its predecessor: the figures every format shows. */
+typedef struct figures {
+    const ls_runit *ua, *ub;
+    size_t merged;
+    char *name;                   /* "区应急管理局（原区安监局）", "…（合并）" */
+    char *data, *scheme, *review; /* the effects; NULL: not known */
+    char *cap;                    /* the share cap's words, or NULL */
+} figures;
+
+static void figures_of(const ls_compare_in *in, const ls_runit *ub, figures *f)
+{
+    const ls_results *a = in->a, *b = in->b;
+    int dg = b->digits;
+    memset(f, 0, sizeof *f);
+    f->ub = ub;
+    int ia = ls_results_predecessor(a, ub, &f->merged);
+    const ls_runit *ua = f->ua = ia >= 0 ? &a->units[ia] : NULL;
+    f->name = ua && strcmp(ua->id, ub->id) ? ls_format("%s（原%s）", ub->name, ua->name)
+              : f->merged                  ? ls_format("%s（合并）", ub->name)
+                                           : ls_xstrdup(ub->name);
+    ls_fixed mt = 0, rv = 0;
+    int attributed = ua && run_total(in->mixed, ua->id, &mt);
+    int reviewed = review_effect(in, ub, &rv);
+    /* data + scheme + decisions = the change, exactly */
+    if (attributed) f->data = fmt_signed(mt - ua->total, dg);
+    if (attributed && reviewed) f->scheme = fmt_signed(ub->total - rv - mt, dg);
+    if (reviewed && (ua || rv)) f->review = fmt_signed(rv, dg);
+    ls_buf w;
+    ls_buf_init(&w);
+    if (ua && ls_diff_cap_words(a, ua, b, ub, &w)) f->cap = w.p;
+    else ls_buf_cleanup(&w);
+}
+
+/* The next unit of group g in b's rank order from position *o on (which
+ * moves past it), or NULL. */
+static const ls_runit *next_unit(const ls_results *b, size_t g, size_t *o)
+{
+    while (*o < b->nunits) {
+        const ls_runit *u = &b->units[b->order[(*o)++]];
+        if (!strcmp(u->group, b->groups[g].id)) return u;
+    }
+    return NULL;
+}
+
+static void figures_cleanup(figures *f)
+{
+    free(f->name);
+    free(f->data);
+    free(f->scheme);
+    free(f->review);
+    free(f->cap);
+}
+
+/* The later year's top-level categories; *n of them (caller frees). */
+static const ls_rnode **categories(const ls_results *b, size_t *n)
+{
+    const ls_runit *fb = first_unit(b);
+    const ls_rnode **cats = ls_xcalloc((fb ? fb->nnodes : 0) + 1, sizeof *cats);
+    *n = 0;
+    for (size_t i = 0; fb && i < fb->nnodes; i++)
+        if (is_category(&fb->nodes[i])) cats[(*n)++] = &fb->nodes[i];
+    return cats;
+}
+
+/* The change of category cat of ub against ua, as a cell ("" in CSV
+ * where text shows "-"). */
+static char *cat_change(const ls_rnode *cat, const ls_runit *ua, const ls_runit *ub, int dg, int csv)
+{
+    const ls_rnode *y = ls_results_node(ub, cat->id);
+    const ls_rnode *x = ua ? ls_results_node(ua, cat->id) : NULL;
+    return !y || !y->scored ? ls_xstrdup(csv ? "" : "-")
+           : x && x->scored ? fmt_signed(y->score - x->score, dg)
+                            : ls_xstrdup("新增");
+}
+
+static void add_line(ls_comparison *c, char *own)
+{
+    c->lines = ls_xrealloc(c->lines, (c->nlines + 1) * sizeof *c->lines);
+    c->lines[c->nlines++] = own;
+}
+
+static void add_note(ls_cmp_group *g, char *own)
+{
+    g->notes = ls_xrealloc(g->notes, (g->nnotes + 1) * sizeof *g->notes);
+    g->notes[g->nnotes++] = own;
+}
+
+/* The lines after the groups: the categories with what changed in the
+ * scheme, merged units, units no longer assessed, the attribution. */
+static void closing_lines(const ls_compare_in *in, const ls_rnode **cats, size_t ncat, ls_comparison *c)
+{
+    const ls_results *a = in->a, *b = in->b;
+    const ls_runit *fa = first_unit(a), *fb = first_unit(b);
+    int dg = b->digits;
+    char p[32], q[32];
+    add_line(c, ls_xstrdup("类别："));
+    for (size_t k = 0; k < ncat; k++) {
+        const ls_rnode *x = fa ? ls_results_node(fa, cats[k]->id) : NULL;
+        if (!x)
+            add_line(c, ls_format("  %s  %s(%s)  %d年新增", cats[k]->number, cats[k]->name,
+                                  ls_dec_format_short(cats[k]->points, dg, q), b->year));
+        else if (x->points != cats[k]->points)
+            add_line(c, ls_format("  %s  %s(%s→%s)", cats[k]->number, cats[k]->name,
+                                  ls_dec_format_short(x->points, dg, p), ls_dec_format_short(cats[k]->points, dg, q)));
+        else
+            add_line(c, ls_format("  %s  %s(%s)", cats[k]->number, cats[k]->name,
+                                  ls_dec_format_short(cats[k]->points, dg, q)));
+    }
+    for (size_t i = 0; fa && i < fa->nnodes; i++)
+        if (is_category(&fa->nodes[i]) && !ls_results_node(fb, fa->nodes[i].id))
+            add_line(c, ls_format("  -  %s(%s)  %d年删去", fa->nodes[i].name,
+                                  ls_dec_format_short(fa->nodes[i].points, dg, p), b->year));
+    for (size_t i = 0; i < b->nunits; i++) {
+        const ls_runit *ub = &b->units[i];
+        size_t merged;
+        if (ls_results_predecessor(a, ub, &merged) >= 0 || !merged) continue;
+        ls_buf t;
+        ls_buf_init(&t);
+        ls_buf_printf(&t, "%s由", ub->name);
+        for (size_t f = 0, n = 0; f < ub->nformerly; f++) {
+            int k = ls_strmap_get(&a->unit_ix, ub->formerly[f]);
+            if (k < 0) continue;
+            ls_buf_printf(&t, "%s%s（%s）", n++ ? "、" : "", a->units[k].name, ls_dec_format(a->units[k].total, dg, p));
+        }
+        ls_buf_puts(&t, "合并，不作比较");
+        add_line(c, t.p);
+    }
+    for (size_t i = 0; i < a->nunits; i++)
+        if (!ls_results_continues(b, &a->units[i]))
+            add_line(c, ls_format("%s：%d年不再考核", a->units[i].name, b->year));
+    add_line(c, ls_xstrdup(""));
+    int ya = a->year, yb = b->year;
+    if (!in->mixed) {
+        add_line(c, ls_format("归因：从略（%s）", in->why_not ? in->why_not : "无法按上一年度方案计分"));
+    } else {
+        add_line(c, ls_format("归因：按%d年度方案对%d年度数据重新计分，并对%d年度不计复核决定重新计分。"
+                              "数据的影响 = 按%d年度方案计的%d年得分 − %d年得分；"
+                              "方案的影响 = 不计复核决定的%d年得分 − 按%d年度方案计的%d年得分；"
+                              "复核的影响 = %d年得分 − 不计复核决定的%d年得分。三者之和等于总分变动；"
+                              "复核中的数据更正属于数据，计入数据的影响。",
+                              ya, yb, yb, ya, yb, ya, yb, ya, yb, yb, yb));
+        if (in->missing && *in->missing)
+            add_line(c, ls_format("无法归因：%d年度数据中没有以下指标，按%d年数据计：%s", yb, ya, in->missing));
+        size_t nerr = 0;
+        for (size_t u = 0; u < in->mixed->scheme->nunits; u++) nerr += in->mixed->units[u].errors > 0;
+        if (nerr) add_line(c, ls_format("无法归因：%zu个单位有项目按%d年度方案无法计分（标为-）", nerr, ya));
+    }
+    if (in->why_not_review)
+        add_line(c, ls_format("复核的影响从略（%s）：有复核决定的单位，方案的影响和复核的影响标为-", in->why_not_review));
+}
+
+void ls_compare_build(const ls_compare_in *in, ls_comparison *c)
+{
+    const ls_results *a = in->a, *b = in->b;
+    int dg = b->digits;
+    memset(c, 0, sizeof *c);
+    c->title = ls_format("%s（%s） → %s（%s）", a->name, a->source, b->name, b->source);
+    c->year_a = a->year;
+    c->year_b = b->year;
+    size_t ncat;
+    const ls_rnode **cats = categories(b, &ncat);
+    c->groups = ls_xcalloc(b->ngroups + 1, sizeof *c->groups);
+    for (size_t g = 0; g < b->ngroups; g++) {
+        ls_cmp_group *cg = &c->groups[c->ngroups];
+        cg->name = b->groups[g].name;
+        cg->units = (ls_cmp_table){NULL, 10, 0, 0};
+        cg->cats = (ls_cmp_table){NULL, ncat + 1, 0, 0};
+        ls_cmp_table *t = &cg->units, *tc = &cg->cats;
+        t_row(t);
+        const char *head[] = {"单位", NULL, NULL, "变动", "名次", "名次变动", "等次", "数据的影响", "方案的影响",
+                              "复核的影响"};
+        for (size_t k = 0; k < 10; k++) t_set(t, k, head[k] ? ls_xstrdup(head[k]) : NULL);
+        t_set(t, 1, ls_format("%d总分", a->year));
+        t_set(t, 2, ls_format("%d总分", b->year));
+        t_row(tc);
+        t_set(tc, 0, ls_xstrdup("单位"));
+        for (size_t k = 0; k < ncat; k++) t_set(tc, k + 1, ls_xstrdup(cats[k]->number));
+        const ls_runit *ub;
+        for (size_t o = 0; (ub = next_unit(b, g, &o));) {
+            figures f;
+            figures_of(in, ub, &f);
+            const ls_runit *ua = f.ua;
+            t_row(t);
+            t_set(t, 0, ls_xstrdup(f.name));
+            t_set(t, 1, ua ? fmt_fixed(ua->total, dg) : ls_xstrdup("-"));
+            t_set(t, 2, fmt_fixed(ub->total, dg));
+            t_set(t, 3, ua ? fmt_signed(ub->total - ua->total, dg) : ls_xstrdup(f.merged ? "-" : "新增"));
+            t_set(t, 4, ua ? ls_format("%d→%d", ua->rank, ub->rank) : ls_format("%d", ub->rank));
+            /* 上升 N 名 / 下降 N 名, as a 通报 says it */
+            t_set(t, 5, !ua ? ls_xstrdup("") : ua->rank > ub->rank ? ls_format("上升%d名", ua->rank - ub->rank)
+                                           : ua->rank < ub->rank   ? ls_format("下降%d名", ub->rank - ua->rank)
+                                                                   : ls_xstrdup("持平"));
+            t_set(t, 6, ua && strcmp(ua->grade, ub->grade) ? ls_format("%s→%s", ua->grade, ub->grade) : ls_xstrdup(ub->grade));
+            t_set(t, 7, ls_xstrdup(f.data ? f.data : "-"));
+            t_set(t, 8, ls_xstrdup(f.scheme ? f.scheme : "-"));
+            t_set(t, 9, ls_xstrdup(f.review ? f.review : "-"));
+            t_row(tc);
+            t_set(tc, 0, ls_xstrdup(f.name));
+            for (size_t k = 0; k < ncat; k++) t_set(tc, k + 1, cat_change(cats[k], ua, ub, dg, 0));
+            if (f.cap) {
+                ls_buf hl;
+                ls_buf_init(&hl);
+                ls_diff_headline(a, ua, b, ub, &hl);
+                add_note(cg, hl.p);
+            }
+            cg->moves = ls_xrealloc(cg->moves, (cg->nmoves + 1) * sizeof *cg->moves);
+            cg->moves[cg->nmoves++] = (ls_cmp_move){ub->name, ua ? ua->name : NULL, ua ? ua->rank : 0, ub->rank};
+            figures_cleanup(&f);
+        }
+        if (t->nrows > 1) {
+            cg->nunits = t->nrows - 1;
+            c->ngroups++;
+        } else {
+            t_free(t);
+            t_free(tc);
+            free(cg->moves);
+            memset(cg, 0, sizeof *cg);
+        }
+    }
+    closing_lines(in, cats, ncat, c);
+    free(cats);
+}
+
+void ls_comparison_cleanup(ls_comparison *c)
+{
+    for (size_t g = 0; g < c->ngroups; g++) {
+        ls_cmp_group *cg = &c->groups[g];
+        t_free(&cg->units);
+        t_free(&cg->cats);
+        for (size_t i = 0; i < cg->nnotes; i++) free(cg->notes[i]);
+        free(cg->notes);
+        free(cg->moves);
+    }
+    free(c->groups);
+    for (size_t i = 0; i < c->nlines; i++) free(c->lines[i]);
+    free(c->lines);
+    free(c->title);
+}
+
+/* ---- text and CSV ---------------------------------------------------- */
+
+static void write_text(const ls_compare_in *in, FILE *out)
+{
+    ls_comparison c;
+    ls_compare_build(in, &c);
+    fprintf(out, "%s\n", c.title);
+    for (size_t g = 0; g < c.ngroups; g++) {
+        const ls_cmp_group *cg = &c.groups[g];
+        fprintf(out, "\n%s（%zu个单位）\n", cg->name, cg->nunits);
+        t_print(&cg->units, out);
+        for (size_t i = 0; i < cg->nnotes; i++) fprintf(out, "说明：%s\n", cg->notes[i]);
+        fprintf(out, "\n%s 各类别得分变动（按类别编号对应）\n", cg->name);
+        t_print(&cg->cats, out);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < c.nlines; i++) fprintf(out, "%s\n", c.lines[i]);
+    ls_comparison_cleanup(&c);
 }
 
 typedef struct csvw {
@@ -170,185 +452,79 @@ static void c_end(csvw *w)
     w->n = 0;
 }
 
-int ls_compare_write(const ls_compare_in *in, int csv, FILE *out, ls_errors *err)
+static int write_csv(const ls_compare_in *in, FILE *out)
 {
     const ls_results *a = in->a, *b = in->b;
     int dg = b->digits;
-    errno = 0;
-    const ls_runit *fb = first_unit(b), *fa = first_unit(a);
-    /* categories of the later year, matched by id in the earlier one */
-    size_t ncat = 0;
-    const ls_rnode **cats = ls_xcalloc((fb ? fb->nnodes : 0) + 1, sizeof *cats);
-    for (size_t i = 0; fb && i < fb->nnodes; i++)
-        if (is_category(&fb->nodes[i])) cats[ncat++] = &fb->nodes[i];
+    size_t ncat;
+    const ls_rnode **cats = categories(b, &ncat);
     csvw cw = {out, 0, 0};
-    char ya[16], yb[16];
-    snprintf(ya, sizeof ya, "%d", a->year);
-    snprintf(yb, sizeof yb, "%d", b->year);
-
-    if (csv) {
-        fputs("\xEF\xBB\xBF", out);
-        const char *head[] = {"单位编号", "单位名称", "组别", "原单位编号"};
-        for (size_t i = 0; i < 4; i++) c_field(&cw, head[i]);
-        c_own(&cw, ls_format("%s总分", ya));
-        c_own(&cw, ls_format("%s总分", yb));
-        c_field(&cw, "总分变动");
-        c_own(&cw, ls_format("%s名次", ya));
-        c_own(&cw, ls_format("%s名次", yb));
-        c_field(&cw, "名次变动");
-        c_own(&cw, ls_format("%s等次", ya));
-        c_own(&cw, ls_format("%s等次", yb));
-        c_field(&cw, "数据变动的影响");
-        c_field(&cw, "方案变动的影响");
-        for (size_t k = 0; k < ncat; k++) c_own(&cw, ls_format("%s %s 变动", cats[k]->id, cats[k]->name));
-        c_end(&cw);
-    } else {
-        fprintf(out, "%s（%s） → %s（%s）\n", a->name, a->source, b->name, b->source);
+    fputs("\xEF\xBB\xBF", out);
+    const char *head[] = {"单位编号", "单位名称", "组别", "原单位编号"};
+    for (size_t i = 0; i < 4; i++) c_field(&cw, head[i]);
+    /* 2017总分, 2018总分, 总分变动, the same for 名次; 2017等次, 2018等次 */
+    const char *per_year[] = {"总分", "名次", "等次"};
+    for (size_t i = 0; i < 3; i++) {
+        c_own(&cw, ls_format("%d%s", a->year, per_year[i]));
+        c_own(&cw, ls_format("%d%s", b->year, per_year[i]));
+        if (i < 2) c_own(&cw, ls_format("%s变动", per_year[i]));
     }
+    c_field(&cw, "数据变动的影响");
+    c_field(&cw, "方案变动的影响");
+    c_field(&cw, "复核决定的影响");
+    for (size_t k = 0; k < ncat; k++) c_own(&cw, ls_format("%s %s 变动", cats[k]->id, cats[k]->name));
+    c_field(&cw, "等次说明");
+    c_end(&cw);
     for (size_t g = 0; g < b->ngroups; g++) {
-        tab t = {NULL, 9, 0, 0}, tc = {NULL, ncat + 1, 0, 0};
-        t_row(&t);
-        t_set(&t, 0, ls_xstrdup("单位"));
-        t_set(&t, 1, ls_format("%s总分", ya));
-        t_set(&t, 2, ls_format("%s总分", yb));
-        t_set(&t, 3, ls_xstrdup("变动"));
-        t_set(&t, 4, ls_xstrdup("名次"));
-        t_set(&t, 5, ls_xstrdup("名次变动"));
-        t_set(&t, 6, ls_xstrdup("等次"));
-        t_set(&t, 7, ls_xstrdup("数据的影响"));
-        t_set(&t, 8, ls_xstrdup("方案的影响"));
-        t_row(&tc);
-        t_set(&tc, 0, ls_xstrdup("单位"));
-        for (size_t k = 0; k < ncat; k++) t_set(&tc, k + 1, ls_xstrdup(cats[k]->number));
-        size_t rows = 0;
-        for (size_t o = 0; o < b->nunits; o++) {
-            const ls_runit *ub = &b->units[b->order[o]];
-            if (strcmp(ub->group, b->groups[g].id)) continue;
-            size_t merged;
-            int ia = ls_results_predecessor(a, ub, &merged);
-            const ls_runit *ua = ia >= 0 ? &a->units[ia] : NULL;
-            rows++;
-            ls_fixed mt = 0;
-            int attributed = ua && mixed_total(in->mixed, ua->id, &mt);
-            char *name = ua && strcmp(ua->id, ub->id) ? ls_format("%s（原%s）", ub->name, ua->name)
-                         : merged                     ? ls_format("%s（合并）", ub->name)
-                                                      : ls_xstrdup(ub->name);
-            if (csv) {
-                c_field(&cw, ub->id);
-                c_field(&cw, ub->name);
-                c_field(&cw, b->groups[g].name);
-                if (merged) {
-                    ls_buf ids;
-                    ls_buf_init(&ids);
-                    for (size_t f = 0; f < ub->nformerly; f++) ls_buf_printf(&ids, "%s%s", f ? ";" : "", ub->formerly[f]);
-                    c_field(&cw, ids.p);
-                    ls_buf_cleanup(&ids);
-                } else {
-                    c_field(&cw, ua ? ua->id : "");
-                }
-                c_own(&cw, ua ? fmt_fixed(ua->total, dg) : ls_xstrdup(""));
-                c_own(&cw, fmt_fixed(ub->total, dg));
-                c_own(&cw, ua ? fmt_signed(ub->total - ua->total, dg) : ls_xstrdup(""));
-                c_own(&cw, ua ? ls_format("%d", ua->rank) : ls_xstrdup(""));
-                c_own(&cw, ls_format("%d", ub->rank));
-                c_own(&cw, !ua ? ls_xstrdup("") : ua->rank == ub->rank ? ls_xstrdup("0")
-                                                                       : ls_format("%+d", ua->rank - ub->rank));
-                c_field(&cw, ua ? ua->grade : "");
-                c_field(&cw, ub->grade);
-                c_own(&cw, attributed ? fmt_signed(mt - ua->total, dg) : ls_xstrdup(""));
-                c_own(&cw, attributed ? fmt_signed(ub->total - mt, dg) : ls_xstrdup(""));
+        const ls_runit *ub;
+        for (size_t o = 0; (ub = next_unit(b, g, &o));) {
+            figures f;
+            figures_of(in, ub, &f);
+            const ls_runit *ua = f.ua;
+            c_field(&cw, ub->id);
+            c_field(&cw, ub->name);
+            c_field(&cw, b->groups[g].name);
+            if (f.merged) {
+                ls_buf ids;
+                ls_buf_init(&ids);
+                for (size_t k = 0; k < ub->nformerly; k++) ls_buf_printf(&ids, "%s%s", k ? ";" : "", ub->formerly[k]);
+                c_field(&cw, ids.p);
+                ls_buf_cleanup(&ids);
             } else {
-                t_row(&t);
-                t_set(&t, 0, ls_xstrdup(name));
-                t_set(&t, 1, ua ? fmt_fixed(ua->total, dg) : ls_xstrdup("-"));
-                t_set(&t, 2, fmt_fixed(ub->total, dg));
-                t_set(&t, 3, ua ? fmt_signed(ub->total - ua->total, dg) : ls_xstrdup(merged ? "-" : "新增"));
-                t_set(&t, 4, ua ? ls_format("%d→%d", ua->rank, ub->rank) : ls_format("%d", ub->rank));
-                /* 上升 N 名 / 下降 N 名, as a 通报 says it */
-                t_set(&t, 5, !ua ? ls_xstrdup("") : ua->rank > ub->rank ? ls_format("上升%d名", ua->rank - ub->rank)
-                                                : ua->rank < ub->rank   ? ls_format("下降%d名", ub->rank - ua->rank)
-                                                                        : ls_xstrdup("持平"));
-                t_set(&t, 6, ua && strcmp(ua->grade, ub->grade) ? ls_format("%s→%s", ua->grade, ub->grade) : ls_xstrdup(ub->grade));
-                t_set(&t, 7, attributed ? fmt_signed(mt - ua->total, dg) : ls_xstrdup("-"));
-                t_set(&t, 8, attributed ? fmt_signed(ub->total - mt, dg) : ls_xstrdup("-"));
-                t_row(&tc);
-                t_set(&tc, 0, ls_xstrdup(name));
+                c_field(&cw, ua ? ua->id : "");
             }
-            for (size_t k = 0; k < ncat; k++) {
-                const ls_rnode *y = ls_results_node(ub, cats[k]->id);
-                const ls_rnode *x = ua ? ls_results_node(ua, cats[k]->id) : NULL;
-                char *v = !y || !y->scored ? ls_xstrdup(csv ? "" : "-")
-                          : x && x->scored ? fmt_signed(y->score - x->score, dg)
-                                           : ls_xstrdup("新增");
-                if (csv) c_own(&cw, v);
-                else t_set(&tc, k + 1, v);
-            }
-            if (csv) c_end(&cw);
-            free(name);
-        }
-        if (!csv && rows) {
-            fprintf(out, "\n%s（%zu个单位）\n", b->groups[g].name, rows);
-            t_print(&t, out);
-            fprintf(out, "\n%s 各类别得分变动（按类别编号对应）\n", b->groups[g].name);
-            t_print(&tc, out);
-        }
-        t_free(&t);
-        t_free(&tc);
-    }
-    if (!csv) {
-        /* the categories, with what changed in the scheme */
-        fputs("\n类别：\n", out);
-        char p[32], q[32];
-        for (size_t k = 0; k < ncat; k++) {
-            const ls_rnode *x = fa ? ls_results_node(fa, cats[k]->id) : NULL;
-            if (!x)
-                fprintf(out, "  %s  %s(%s)  %d年新增\n", cats[k]->number, cats[k]->name,
-                        ls_dec_format_short(cats[k]->points, dg, q), b->year);
-            else if (x->points != cats[k]->points)
-                fprintf(out, "  %s  %s(%s→%s)\n", cats[k]->number, cats[k]->name,
-                        ls_dec_format_short(x->points, dg, p), ls_dec_format_short(cats[k]->points, dg, q));
-            else
-                fprintf(out, "  %s  %s(%s)\n", cats[k]->number, cats[k]->name,
-                        ls_dec_format_short(cats[k]->points, dg, q));
-        }
-        for (size_t i = 0; fa && i < fa->nnodes; i++)
-            if (is_category(&fa->nodes[i]) && !ls_results_node(fb, fa->nodes[i].id))
-                fprintf(out, "  -  %s(%s)  %d年删去\n", fa->nodes[i].name,
-                        ls_dec_format_short(fa->nodes[i].points, dg, p), b->year);
-        /* merged units, with what they were; units no longer assessed */
-        for (size_t i = 0; i < b->nunits; i++) {
-            const ls_runit *ub = &b->units[i];
-            size_t merged;
-            if (ls_results_predecessor(a, ub, &merged) >= 0 || !merged) continue;
-            fprintf(out, "%s由", ub->name);
-            for (size_t f = 0, n = 0; f < ub->nformerly; f++) {
-                int k = ls_strmap_get(&a->unit_ix, ub->formerly[f]);
-                if (k < 0) continue;
-                fprintf(out, "%s%s（%s）", n++ ? "、" : "", a->units[k].name, ls_dec_format(a->units[k].total, dg, p));
-            }
-            fprintf(out, "合并，不作比较\n");
-        }
-        for (size_t i = 0; i < a->nunits; i++)
-            if (!ls_results_continues(b, &a->units[i])) fprintf(out, "%s：%d年不再考核\n", a->units[i].name, b->year);
-        fputs("\n归因：", out);
-        if (!in->mixed) {
-            fprintf(out, "从略（%s）\n", in->why_not ? in->why_not : "无法按上一年度方案计分");
-        } else {
-            fprintf(out, "按%d年度方案对%d年度数据重新计分。数据的影响 = 按%d年度方案计的%d年得分 − %d年得分；"
-                         "方案的影响 = %d年得分 − 按%d年度方案计的%d年得分。\n",
-                    a->year, b->year, a->year, b->year, a->year, b->year, a->year, b->year);
-            if (in->missing && *in->missing)
-                fprintf(out, "无法归因：%d年度数据中没有以下指标，按%d年数据计：%s\n", b->year, a->year, in->missing);
-            size_t nerr = 0;
-            for (size_t u = 0; u < in->mixed->scheme->nunits; u++) nerr += in->mixed->units[u].errors > 0;
-            if (nerr)
-                fprintf(out, "无法归因：%zu个单位有项目按%d年度方案无法计分（标为-）\n", nerr, a->year);
+            c_own(&cw, ua ? fmt_fixed(ua->total, dg) : ls_xstrdup(""));
+            c_own(&cw, fmt_fixed(ub->total, dg));
+            c_own(&cw, ua ? fmt_signed(ub->total - ua->total, dg) : ls_xstrdup(""));
+            c_own(&cw, ua ? ls_format("%d", ua->rank) : ls_xstrdup(""));
+            c_own(&cw, ls_format("%d", ub->rank));
+            c_own(&cw, !ua                    ? ls_xstrdup("")
+                       : ua->rank == ub->rank ? ls_xstrdup("0")
+                                              : ls_format("%+d", ua->rank - ub->rank));
+            c_field(&cw, ua ? ua->grade : "");
+            c_field(&cw, ub->grade);
+            c_field(&cw, f.data);
+            c_field(&cw, f.scheme);
+            c_field(&cw, f.review);
+            for (size_t k = 0; k < ncat; k++) c_own(&cw, cat_change(cats[k], ua, ub, dg, 1));
+            c_field(&cw, f.cap);
+            c_end(&cw);
+            figures_cleanup(&f);
         }
     }
     free(cats);
-    if (cw.err || ferror(out) || fflush(out) != 0)
+    return cw.err;
+}
+
+int ls_compare_write(const ls_compare_in *in, int csv, FILE *out, ls_errors *err)
+{
+    errno = 0;
+    int werr = 0;
+    if (csv) werr = write_csv(in, out);
+    else write_text(in, out);
+    if (werr || ferror(out) || fflush(out) != 0)
         return ls_errorf(err, NULL, 0, 0, "cannot write the comparison: %s",
-                         strerror(cw.err ? cw.err : errno ? errno
-                                                          : EIO));
+                         strerror(werr ? werr : errno ? errno
+                                                      : EIO));
     return 0;
 }

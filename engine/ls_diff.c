@@ -79,6 +79,65 @@ static char *item_detail(const ls_results *a, const ls_results *b, const char *u
     return s;
 }
 
+/* The share cap behind ub's grade, in words, when it explains what the
+ * totals do not: a grade lowered by the cap at b ("优秀不超过本组20%，本组
+ * 优秀名额已满"; with held, the grade did not change although the total
+ * now reaches the band: "总分达到优秀分数线90分，但…"), or lowered by it
+ * at a and no longer ("原总分已达…").  Nothing when neither result's
+ * grade was capped, or both the same way.  0: nothing to say. */
+static int cap_words(const ls_results *a, const ls_runit *ua, const ls_results *b, const ls_runit *ub,
+                     ls_buf *t)
+{
+    const ls_rband *na = ls_results_band_by_total(a, ua), *nb = ls_results_band_by_total(b, ub);
+    int held = !strcmp(ua->grade, ub->grade);
+    char m[32], share[32];
+    if (ub->quota && nb) {
+        if (held && ua->quota && na && !strcmp(na->grade, nb->grade)) return 0;
+        snprintf(share, sizeof share, "%.15g", nb->max_share * 100);
+        if (held)
+            ls_buf_printf(t, "总分达到%s分数线%s分，但", nb->grade, ls_dec_format_short(nb->min, b->digits, m));
+        ls_buf_printf(t, "%s不超过本组%s%%，本组%s名额已满", nb->grade, share, nb->grade);
+        return 1;
+    }
+    if (ua->quota && na && !held) {
+        snprintf(share, sizeof share, "%.15g", na->max_share * 100);
+        ls_buf_printf(t, "原总分已达%s分数线%s分，因%s不超过本组%s%%评为%s", na->grade,
+                      ls_dec_format_short(na->min, a->digits, m), na->grade, share, ua->grade);
+        return 1;
+    }
+    return 0;
+}
+
+void ls_diff_headline(const ls_results *a, const ls_runit *ua, const ls_results *b, const ls_runit *ub,
+                      ls_buf *line)
+{
+    char p[32], q[32], d[32];
+    ls_buf_printf(line, "%s", ub->name);
+    if (strcmp(ua->id, ub->id)) ls_buf_printf(line, "（原%s）", ua->name);
+    if (ua->total != ub->total)
+        ls_buf_printf(line, " %s → %s（%s）", ls_dec_format(ua->total, b->digits, p),
+                      ls_dec_format(ub->total, b->digits, q), signed_fixed(ub->total - ua->total, b->digits, d));
+    else
+        ls_buf_printf(line, " 总分%s未变", ls_dec_format(ub->total, b->digits, q));
+    if (ua->rank != ub->rank) ls_buf_printf(line, "，名次 %d→%d", ua->rank, ub->rank);
+    ls_buf w;
+    ls_buf_init(&w);
+    int held = !strcmp(ua->grade, ub->grade);
+    if (cap_words(a, ua, b, ub, &w)) {
+        if (held) ls_buf_printf(line, "，等次仍为%s（%s）", ub->grade, w.p);
+        else ls_buf_printf(line, "，等次 %s→%s（%s）", ua->grade, ub->grade, w.p);
+    } else if (!held) {
+        ls_buf_printf(line, "，等次 %s→%s", ua->grade, ub->grade);
+    }
+    ls_buf_cleanup(&w);
+}
+
+int ls_diff_cap_words(const ls_results *a, const ls_runit *ua, const ls_results *b, const ls_runit *ub,
+                      ls_buf *t)
+{
+    return cap_words(a, ua, b, ub, t);
+}
+
 static const char *group_name(const ls_results *r, const char *id)
 {
     for (size_t g = 0; g < r->ngroups; g++)
@@ -206,7 +265,11 @@ static long walk(writer *w, const ls_results *a, const ls_results *b)
                     snprintf(z, sizeof z, "%+d", ua->rank - ub->rank);
                     w_row(w, ub->id, ub->name, "名次", x, y, z, "");
                 }
-                if (dg) w_row(w, ub->id, ub->name, "等次", ua->grade, ub->grade, "", "");
+                ls_buf cap;
+                ls_buf_init(&cap);
+                if (ls_diff_cap_words(a, ua, b, ub, &cap) || dg)
+                    w_row(w, ub->id, ub->name, "等次", ua->grade, ub->grade, "", cap.p ? cap.p : "");
+                ls_buf_cleanup(&cap);
                 unit_items(w, a, b, ua, ub, &line);
                 continue;
             }
@@ -216,16 +279,7 @@ static long walk(writer *w, const ls_results *a, const ls_results *b)
                                    ls_dec_format(ub->total, b->digits, q)));
                 continue;
             }
-            ls_buf_printf(&line, "%s", ub->name);
-            if (strcmp(ua->id, ub->id)) ls_buf_printf(&line, "（原%s）", ua->name);
-            if (dt)
-                ls_buf_printf(&line, " %s → %s（%s）", ls_dec_format(ua->total, b->digits, p),
-                              ls_dec_format(ub->total, b->digits, q),
-                              signed_fixed(ub->total - ua->total, b->digits, d));
-            else
-                ls_buf_printf(&line, " 总分%s未变", ls_dec_format(ub->total, b->digits, q));
-            if (dr) ls_buf_printf(&line, "，名次 %d→%d", ua->rank, ub->rank);
-            if (dg) ls_buf_printf(&line, "，等次 %s→%s", ua->grade, ub->grade);
+            ls_diff_headline(a, ua, b, ub, &line);
             unit_items(w, a, b, ua, ub, &line);
             add_line(w, (int)g, ls_xstrdup(line.p));
         }

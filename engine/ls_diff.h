@@ -22,6 +22,7 @@
 
 #include "ls_error.h"
 #include "ls_results.h"
+#include "ls_util.h"
 
 /* One unit's change in words, as the text output prints it. */
 typedef struct ls_diff_line {
@@ -54,5 +55,18 @@ char *ls_diff_summary(long changed);
  * Returns the number of units that changed (0: none), or -1 with an
  * error when writing failed. */
 long ls_diff_write(const ls_results *a, const ls_results *b, int csv, FILE *out, ls_errors *err);
+
+/* The headline of later unit ub against earlier ua, appended to line:
+ * "区财政局 总分93.25未变，名次 3→4，等次 优秀→良好（优秀不超过本组20%，本组
+ * 优秀名额已满）" — the total's change, the rank's and the grade's when
+ * they changed, and the 优秀 share cap when it (not the total) moved or
+ * held the grade (the units' "quota" notes in results.json). */
+void ls_diff_headline(const ls_results *a, const ls_runit *ua, const ls_results *b, const ls_runit *ub,
+                      ls_buf *line);
+
+/* Only the share cap's words of the headline (without brackets),
+ * appended to t; 0 when the cap explains nothing about ub's grade. */
+int ls_diff_cap_words(const ls_results *a, const ls_runit *ua, const ls_results *b, const ls_runit *ub,
+                      ls_buf *t);
 
 #endif

@@ -71,6 +71,20 @@ static const char style[] =
     "tr.group td{background:#ddebf7;font-weight:bold}\n"
     "tr.note td{border:none;padding-top:6px}\n";
 
+void ls_html_begin(ls_buf *b, const char *title, const char *extra_css)
+{
+    ls_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<meta name=\"generator\" content=\"lawscore " LS_VERSION "\">\n<title>");
+    ls_xml_escape(b, title);
+    ls_buf_puts(b, "</title>\n<style>\n");
+    ls_buf_puts(b, style);
+    if (extra_css) ls_buf_puts(b, extra_css);
+    ls_buf_puts(b, "</style>\n</head>\n<body>\n");
+}
+
+void ls_html_end(ls_buf *b) { ls_buf_puts(b, "</body>\n</html>\n"); }
+
 typedef struct hw {
     const ls_run *r;
     ls_buf b;
@@ -511,20 +525,15 @@ static void write_inputs(hw *h, const ls_manifest *m)
 static void page_start(hw *h, const char *title, const char *suffix)
 {
     errno = 0;
-    put(h, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           "<meta name=\"generator\" content=\"lawscore " LS_VERSION "\">\n<title>");
-    esc(h, title);
-    esc(h, suffix);
-    put(h, "</title>\n<style>\n");
-    put(h, style);
-    put(h, "</style>\n</head>\n<body>\n");
+    char *t = ls_format("%s%s", title, suffix);
+    ls_html_begin(&h->b, t, NULL);
+    free(t);
 }
 
 /* The page's end, written out: 0, or -1 with an error naming `what`. */
 static int page_end(hw *h, const char *what, ls_errors *err)
 {
-    put(h, "</body>\n</html>\n");
+    ls_html_end(&h->b);
     flush(h);
     ls_buf_cleanup(&h->b);
     if (!h->werr && (ferror(h->f) || fflush(h->f) != 0)) h->werr = errno ? errno : EIO;

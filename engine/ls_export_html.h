@@ -36,6 +36,7 @@
 #include "ls_manifest.h"
 #include "ls_results.h"
 #include "ls_score.h"
+#include "ls_util.h"
 
 /* Write the report to f.  m may be NULL (no manifest); with sheets 0 the
  * per-unit score sheets are left out and the report says so.  Returns 0,
@@ -47,5 +48,12 @@ int ls_write_html(const ls_run *r, const ls_manifest *m, int sheets, FILE *f, ls
  * self-contained printable page.  Returns 0, or -1 with an error when
  * writing failed. */
 int ls_write_html_diff(const ls_results *a, const ls_results *b, FILE *f, ls_errors *err);
+
+/* The start of a page in the report's style (its style sheet, A4 print
+ * rules, then extra_css if not NULL): doctype, head with the title
+ * (escaped), <body>; and its end.  For the pages other commands write
+ * (compare --format html). */
+void ls_html_begin(ls_buf *b, const char *title, const char *extra_css);
+void ls_html_end(ls_buf *b);
 
 #endif

@@ -136,6 +136,8 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->nformerly = arr_len(fm);
     u->formerly = ls_arena_alloc(&d->r->arena, (u->nformerly ? u->nformerly : 1) * sizeof *u->formerly);
     for (size_t i = 0; i < u->nformerly; i++) u->formerly[i] = str(d, arr_at(fm, i));
+    yajl_val notes = get(o, "notes");
+    for (size_t i = 0; i < arr_len(notes); i++) u->quota |= !strcmp(str(d, get(arr_at(notes, i), "kind")), "quota");
     yajl_val nodes = get(o, "nodes");
     u->nnodes = arr_len(nodes);
     u->nodes = ls_arena_alloc(&d->r->arena, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
@@ -241,6 +243,16 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
     for (size_t i = 0; i < r->ngroups; i++) {
         r->groups[i].id = str(&d, get(arr_at(groups, i), "id"));
         r->groups[i].name = str(&d, get(arr_at(groups, i), "name"));
+        yajl_val bands = get(arr_at(groups, i), "bands");
+        ls_rgroup *g = &r->groups[i];
+        g->nbands = arr_len(bands);
+        g->bands = ls_arena_alloc(&r->arena, (g->nbands ? g->nbands : 1) * sizeof *g->bands);
+        for (size_t k = 0; k < g->nbands; k++) {
+            yajl_val b = arr_at(bands, k), ms = get(b, "max_share");
+            g->bands[k].grade = str(&d, get(b, "grade"));
+            g->bands[k].min = fixed(&d, get(b, "min"));
+            g->bands[k].max_share = ms && YAJL_IS_NUMBER(ms) ? YAJL_GET_DOUBLE(ms) : 0;
+        }
     }
     read_tables(&d, root);
     r->nunits = arr_len(units);
@@ -311,6 +323,21 @@ void ls_results_free(ls_results *r)
     ls_strmap_cleanup(&r->former_ix);
     ls_arena_cleanup(&r->arena);
     free(r);
+}
+
+const ls_rgroup *ls_results_group(const ls_results *r, const ls_runit *u)
+{
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (!strcmp(r->groups[g].id, u->group)) return &r->groups[g];
+    return NULL;
+}
+
+const ls_rband *ls_results_band_by_total(const ls_results *r, const ls_runit *u)
+{
+    const ls_rgroup *g = ls_results_group(r, u);
+    for (size_t k = 0; g && k < g->nbands; k++)
+        if (u->total >= g->bands[k].min) return &g->bands[k];
+    return NULL;
 }
 
 int ls_results_find_unit(const ls_results *r, const char *id, const char *const *formerly,

@@ -47,6 +47,9 @@ typedef struct ls_runit {
     ls_fixed total;
     const char *grade; /* "" when none */
     int rank;          /* 0 when none */
+    /* its total reached a band its grade is not: the band's share cap
+     * (优秀不超过本组20%) was full (a note of kind "quota") */
+    int quota;
     ls_rnode *nodes;
     size_t nnodes;
 } ls_runit;
@@ -61,8 +64,16 @@ typedef struct ls_radj {
     const char *what;
 } ls_radj;
 
+typedef struct ls_rband {
+    const char *grade;
+    ls_fixed min;     /* the lowest total of the band */
+    double max_share; /* at most this share of the group (0.2); 0: no cap */
+} ls_rband;
+
 typedef struct ls_rgroup {
     const char *id, *name;
+    ls_rband *bands; /* best first, as the scheme lists them */
+    size_t nbands;
 } ls_rgroup;
 
 typedef struct ls_results {
@@ -115,6 +126,13 @@ int ls_results_predecessor(const ls_results *a, const ls_runit *ub, size_t *merg
 /* Whether the earlier unit ua goes on in the later result b (by id, or
  * named by a unit's formerly:). */
 int ls_results_continues(const ls_results *b, const ls_runit *ua);
+
+/* The group of unit u in r, or NULL. */
+const ls_rgroup *ls_results_group(const ls_results *r, const ls_runit *u);
+
+/* The band unit u's total reaches by the bounds alone (before share caps
+ * and vetoes), or NULL. */
+const ls_rband *ls_results_band_by_total(const ls_results *r, const ls_runit *u);
 
 /* The node with this id in unit u, or NULL. */
 const ls_rnode *ls_results_node(const ls_runit *u, const char *id);

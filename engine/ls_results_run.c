@@ -115,7 +115,13 @@ ls_results *ls_results_from_run(const ls_run *r, const char *source)
     res->digits = s->digits;
     res->ngroups = s->ngroups;
     res->groups = zalloc(res, s->ngroups, sizeof *res->groups);
-    for (size_t g = 0; g < s->ngroups; g++) res->groups[g] = (ls_rgroup){s->groups[g].id, s->groups[g].name};
+    for (size_t g = 0; g < s->ngroups; g++) {
+        const ls_group *sg = &s->groups[g];
+        ls_rgroup *x = &res->groups[g];
+        *x = (ls_rgroup){sg->id, sg->name, zalloc(res, sg->nbands, sizeof *x->bands), sg->nbands};
+        for (size_t k = 0; k < sg->nbands; k++)
+            x->bands[k] = (ls_rband){sg->bands[k].name, sg->bands[k].min, sg->bands[k].max_share};
+    }
     res->nunits = s->nunits;
     res->units = zalloc(res, s->nunits, sizeof *res->units);
     for (size_t u = 0; u < s->nunits; u++) {
@@ -129,6 +135,9 @@ ls_results *ls_results_from_run(const ls_run *r, const char *source)
         x->total = r->units[u].total;
         x->grade = dup(res, ls_explain_grade(r, u));
         x->rank = r->units[u].rank > 0 ? r->units[u].rank : 0;
+        char *quota = ls_explain_unit_note(r, u, LS_NOTE_QUOTA); /* results.json's note of kind "quota" */
+        x->quota = quota != NULL;
+        free(quota);
         x->nnodes = s->nnodes;
         x->nodes = zalloc(res, s->nnodes, sizeof *x->nodes);
         for (size_t i = 0; i < s->nnodes; i++) fill_node(res, r, u, i, &x->nodes[i]);

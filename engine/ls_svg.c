@@ -1,5 +1,5 @@
 /*
- * ls_svg.c - bar charts and histograms as SVG (see ls_svg.h).
+ * ls_svg.c - bar charts, histograms and slope charts as SVG (see ls_svg.h).
  */
 #include "ls_svg.h"
 
@@ -83,6 +83,24 @@ static double nice_step(double max)
            mag;
 }
 
+/* A copy of s (caller frees) that fits max_px: a label longer than its
+ * column is cut, whole characters, and ends in '…' so that a cut name is
+ * not read as a whole one (the full name goes in a tooltip). */
+static char *cut_label(const char *s, double max_px)
+{
+    char *label = ls_xstrdup(s ? s : "");
+    if (ls_display_width(label) * COL_PX <= max_px) return label;
+    while ((ls_display_width(label) + 2) * COL_PX > max_px && *label) {
+        size_t n = strlen(label);
+        do n--;
+        while (n && (label[n] & 0xC0) == 0x80);
+        label[n] = '\0';
+    }
+    char *cut = ls_format("%s…", label);
+    free(label);
+    return cut;
+}
+
 void ls_svg_bars_draw(ls_buf *b, const ls_svg_bars *c)
 {
     const double bar_h = 16, gap = 6, top = 30, bottom = 28;
@@ -120,21 +138,7 @@ void ls_svg_bars_draw(ls_buf *b, const ls_svg_bars *c)
         double v = bar->value < 0 ? 0 : bar->value > max ? max
                                                          : bar->value;
         double w = plot_w * v / max;
-        /* a label longer than its column is cut, whole characters, and
-         * ends in '…' so that a cut name is not read as a whole one (the
-         * full name is in the bar's tooltip) */
-        char *label = ls_xstrdup(bar->label ? bar->label : "");
-        if (ls_display_width(label) * COL_PX > label_w - 8) {
-            while ((ls_display_width(label) + 2) * COL_PX > label_w - 8 && *label) {
-                size_t n = strlen(label);
-                do n--;
-                while (n && (label[n] & 0xC0) == 0x80);
-                label[n] = '\0';
-            }
-            char *cut = ls_format("%s…", label);
-            free(label);
-            label = cut;
-        }
+        char *label = cut_label(bar->label, label_w - 8);
         text(b, x0 - 6, y + bar_h - 3, "end", "label", label);
         free(label);
         ls_buf_printf(b, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
@@ -237,4 +241,94 @@ void ls_svg_hist_draw(ls_buf *b, const ls_svg_hist *h)
 #undef XOF
     ls_buf_puts(b, "</svg>\n");
     free(count);
+}
+
+/* The label slot of each end of a slope chart: in rank order (ties in
+ * the items' order), each at its rank's slot or, when that is taken (a
+ * tie), the next free one, so no two labels share a line.  slot[i] = -1
+ * where the item has no rank on that side.  Returns the slots used. */
+static int slope_slots(const ls_svg_slope *c, int right, int *slot)
+{
+    size_t *ix = ls_xcalloc(c->n + 1, sizeof *ix), m = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int r = right ? c->items[i].to : c->items[i].from;
+        slot[i] = -1;
+        if (r <= 0) continue;
+        /* insertion by rank, stable */
+        size_t k = m++;
+        for (; k > 0; k--) {
+            const ls_svg_slope_item *p = &c->items[ix[k - 1]];
+            if ((right ? p->to : p->from) <= r) break;
+            ix[k] = ix[k - 1];
+        }
+        ix[k] = i;
+    }
+    int next = 0;
+    for (size_t k = 0; k < m; k++) {
+        const ls_svg_slope_item *it = &c->items[ix[k]];
+        int want = (right ? it->to : it->from) - 1;
+        slot[ix[k]] = want > next ? want : next;
+        next = slot[ix[k]] + 1;
+    }
+    free(ix);
+    return next;
+}
+
+void ls_svg_slope_draw(ls_buf *b, const ls_svg_slope *c)
+{
+    const double top = 70, row = LS_SVG_SLOPE_ROW, xl = 250, xr = 470, name_w = 196;
+    static const char *const colour[] = {"#2e7d32", "#c62828", "#78909c"};
+    static const char *const kind[] = {"up", "down", "same"};
+    static const char *const legend[] = {"上升", "下降", "持平"};
+    int *sl = ls_xcalloc(c->n + 1, sizeof *sl), *sr = ls_xcalloc(c->n + 1, sizeof *sr);
+    int nl = slope_slots(c, 0, sl), nr = slope_slots(c, 1, sr);
+    int nslots = nl > nr ? nl : nr;
+    open_svg(b, c->cls, top + (nslots ? nslots : 1) * row + 12, c->title);
+    for (int k = 0; k < 3; k++) {
+        double x = 8 + k * 70.0;
+        ls_buf_printf(b, "<line x1=\"%.1f\" y1=\"34.0\" x2=\"%.1f\" y2=\"34.0\" stroke=\"%s\" "
+                         "stroke-width=\"2\"/>\n",
+                      x, x + 22, colour[k]);
+        text(b, x + 26, 38, NULL, "legend", legend[k]);
+    }
+    text(b, xl, top - 16, "middle", "axis", c->left_head);
+    text(b, xr, top - 16, "middle", "axis", c->right_head);
+    for (size_t i = 0; i < c->n; i++) {
+        const ls_svg_slope_item *it = &c->items[i];
+        if (sl[i] < 0 && sr[i] < 0) continue;
+        int k = sl[i] < 0 || sr[i] < 0 || it->from == it->to ? 2 : it->to < it->from ? 0
+                                                                                     : 1;
+        ls_buf_printf(b, "<g class=\"slope %s\"><title>", sl[i] < 0 ? "new" : sr[i] < 0 ? "gone"
+                                                                                        : kind[k]);
+        ls_xml_escape(b, it->right ? it->right : it->left);
+        if (it->left && it->right && strcmp(it->left, it->right)) {
+            ls_buf_puts(b, "（原");
+            ls_xml_escape(b, it->left);
+            ls_buf_puts(b, "）");
+        }
+        if (sl[i] >= 0 && sr[i] >= 0) ls_buf_printf(b, "：第%d名→第%d名", it->from, it->to);
+        else ls_buf_printf(b, "：第%d名", sl[i] >= 0 ? it->from : it->to);
+        ls_buf_puts(b, "</title>\n");
+        double yl = top + sl[i] * row, yr = top + sr[i] * row;
+        if (sl[i] >= 0 && sr[i] >= 0)
+            ls_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                             "stroke-width=\"1.6\"/>\n",
+                          xl, yl, xr, yr, colour[k]);
+        char n[16];
+        for (int side = 0; side < 2; side++) {
+            int slot = side ? sr[i] : sl[i];
+            if (slot < 0) continue;
+            double x = side ? xr : xl, y = top + slot * row;
+            ls_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", x, y, colour[k]);
+            snprintf(n, sizeof n, "%d", side ? it->to : it->from);
+            text(b, side ? x + 8 : x - 8, y + 4, side ? NULL : "end", "rank", n);
+            char *label = cut_label(side ? it->right : it->left, name_w);
+            text(b, side ? x + 32 : x - 32, y + 4, side ? NULL : "end", side ? "label right" : "label left", label);
+            free(label);
+        }
+        ls_buf_puts(b, "</g>\n");
+    }
+    ls_buf_puts(b, "</svg>\n");
+    free(sl);
+    free(sr);
 }

@@ -1,8 +1,9 @@
 /*
  * ls_svg.h - charts drawn as inline SVG text (no script, no fonts, no
  * network): a horizontal bar chart (optionally with a marker per bar,
- * e.g. the group's average) and a histogram with background bands (the
- * grade bands).  Every text is XML-escaped; coordinates are printed with
+ * e.g. the group's average), a histogram with background bands (the
+ * grade bands) and a slope chart (each unit's rank in two years joined
+ * by a line, coloured by up or down).  Every text is XML-escaped; coordinates are printed with
  * one decimal, so the same input gives the same bytes.
  *
  * Marks carry classes for tests and style sheets: "bar", "marker",
@@ -62,5 +63,30 @@ typedef struct ls_svg_hist {
 
 /* Append a histogram of values with the bands drawn behind the bins. */
 void ls_svg_hist_draw(ls_buf *b, const ls_svg_hist *h);
+
+/* One unit of a slope chart. */
+typedef struct ls_svg_slope_item {
+    const char *left, *right; /* its name at each end (the earlier and the later) */
+    int from, to;             /* its rank at each end; 0: none (drawn at one end only) */
+} ls_svg_slope_item;
+
+typedef struct ls_svg_slope {
+    const char *cls;
+    const char *title;
+    const char *left_head, *right_head; /* above the ends ("2017年名次") */
+    const ls_svg_slope_item *items;     /* ties: in this order */
+    size_t n;
+} ls_svg_slope;
+
+/* Rows of a slope chart are this many px apart: labels (12 px) never
+ * overlap, tied units take the next rows down. */
+#define LS_SVG_SLOPE_ROW 17.0
+
+/* Append a slope chart: for each item a line from its rank on the left
+ * to its rank on the right (classes "slope up", "slope down", "slope
+ * same"; "slope new" and "slope gone" for one end only), a dot and the
+ * rank at each end, the name beside it (cut with '…' to fit; the whole
+ * name in the item's <title>). */
+void ls_svg_slope_draw(ls_buf *b, const ls_svg_slope *c);
 
 #endif

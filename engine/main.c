@@ -126,14 +126,14 @@ static const struct option {
     unsigned cmds;    /* C_*: the commands that take it */
     const char *help; /* "ARG  text"; lines after the first indented */
 } options[] = {
-    {O_OUTPUT, "-o", "--output", WORD, C_RUN | C_TEMPLATE | C_PUBLISH | C_EXPORT | C_DIFF,
-     N_("DIR\tresults directory (default: results); template: the workbook\nto write, FILE.xlsx; diff: the file to write")},
+    {O_OUTPUT, "-o", "--output", WORD, C_RUN | C_TEMPLATE | C_PUBLISH | C_EXPORT | C_DIFF | C_COMPARE,
+     N_("DIR\tresults directory (default: results); template: the workbook\nto write, FILE.xlsx; diff, compare: the file to write")},
     {O_STRICT, NULL, "--strict", NOVAL, C_SCORING,
      N_("\tcheck: fail (exit 1) on warnings too; check, run, explain:\na doubtful value (0.95 for a percent) is an error")},
     {O_UNIT, "-u", "--unit", WORD, C_EXPLAIN, N_("ID\tthe unit, by id or full name; may be repeated")},
     {O_FORMAT, NULL, "--format", WORD, C_EXPLAIN | C_DIFF | C_COMPARE,
      N_("FORMAT\texplain: the score sheet as text (default) or json (the\n"
-        "unit's object in results.json); diff: text, csv or html;\ncompare: text or csv")},
+        "unit's object in results.json); diff, compare: text, csv or\nhtml")},
     {O_UNITS, NULL, "--units", WORD, C_TEMPLATE,
      N_("LIST\tonly these units (ids, full names or groups,\ncomma-separated); may be repeated")},
     {O_SOURCE, NULL, "--source", WORD, C_TEMPLATE,
@@ -343,10 +343,10 @@ static int check_archive_args(ls_cmd_opts *o, const struct command *c, const cha
         hint(c);
         return -1;
     }
-    if (diff && format && !strcmp(format, "html")) {
+    if ((diff || compare) && format && !strcmp(format, "html")) {
         o->html = 1;
     } else if (format && strcmp(format, "text") && strcmp(format, "csv")) {
-        if (diff) fprintf(stderr, _("lawscore: error: --format expects text, csv or html, found '%s'\n"), format);
+        if (diff || compare) fprintf(stderr, _("lawscore: error: --format expects text, csv or html, found '%s'\n"), format);
         else fprintf(stderr, _("lawscore: error: --format expects text or csv, found '%s'\n"), format);
         return -1;
     }

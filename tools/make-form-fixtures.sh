@@ -50,7 +50,8 @@ register() {
 }
 r1='nlj,数据更正,late_reports,,3,2,,经核对报送记录，3月份法治政府建设信息已按时报送，系统记录有误,东法考〔2018〕3号,区法治政府建设考核办'
 r2='nlj,数据更正,missed_reports,,1,0,,第三季度统计报表已随季报一并报送，不属漏报,东法考〔2018〕3号,区法治政府建设考核办'
-printf '%s,2019-01-18\n%s,2019-01-18\n' "$r1" "$r2" > "$tmp/ex-reg.csv"
+r3='cgj,评分决定,,4.5,,,1,评查不合格的2卷中1卷系区住建局移送案件，执法文书由移送机关制作，酌情核定得1分,东法考〔2018〕5号,区法治政府建设考核办'
+printf '%s,2019-01-18\n%s,2019-01-18\n%s,2019-01-22\n' "$r1" "$r2" "$r3" > "$tmp/ex-reg.csv"
 register examples/dongfeng-2018/scheme.yaml "$tmp/ex-reg.csv" tests/cases/adjust-xlsx-register/复核登记表.xlsx
 printf 'sfj,数据更正,late_reports,,2,0,,已按时报送,1号,考核办,2018-01-10\nxfj,评分决定,,1.2,,,35,酌情给分,2号,考核办,2018-01-12\n' > "$tmp/bad-reg.csv"
 register tests/cases/_base/scheme.yaml "$tmp/bad-reg.csv" tests/cases/adjust-xlsx-bad/register.xlsx

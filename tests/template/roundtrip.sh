@@ -102,6 +102,7 @@ cp tests/template/FillRows.xba "$tmp/profile/user/basic/Standard/Module1.xba"
 cat > "$tmp/reg-fill.csv" <<EOF
 nlj,数据更正,late_reports,,3,2,,经核对报送记录，3月份法治政府建设信息已按时报送，系统记录有误,东法考〔2018〕3号,区法治政府建设考核办,2019-01-18
 nlj,数据更正,missed_reports,,1,0,,第三季度统计报表已随季报一并报送，不属漏报,东法考〔2018〕3号,区法治政府建设考核办,2019-01-18
+cgj,评分决定,,4.5,,,1,评查不合格的2卷中1卷系区住建局移送案件，执法文书由移送机关制作，酌情核定得1分,东法考〔2018〕5号,区法治政府建设考核办,2019-01-22
 EOF
 LS_TEMPLATE="$tmp/reg.xlsx" LS_SHEET=复核决定 LS_FILL="$tmp/reg-fill.csv" LS_OUT="$tmp/reg-filled.xlsx" \
     timeout 180 $lo "macro:///Standard.Module1.FillRows" >/dev/null 2>&1

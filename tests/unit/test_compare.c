@@ -4,10 +4,13 @@
  * bonus item removed, unit c renamed z with formerly: c).  The later data
  * carried into the earlier scheme, the indicator that could not be
  * (award), and the attribution: data's share + scheme's share = change,
- * checked per unit in the text and the CSV.
+ * checked per unit in the text and the CSV; a score decision of the
+ * later year in its own column (复核的影响), data + scheme + decisions =
+ * change; and the 优秀 share cap named where it moved a grade.
  */
 #include "ls_test.h"
 
+#include "ls_assessment.h"
 #include "ls_backends.h"
 #include "ls_compare.h"
 #include "ls_export_json.h"
@@ -94,23 +97,23 @@ static void test_attribution(void **state)
     ls_score_opts so = {.keep_going = 1};
     ls_run *m = ls_score_run(a.s, mixed, &a.b, &so, &err);
     assert_non_null(m);
-    ls_compare_in in = {a.res, b.res, m, missing.p, NULL};
+    ls_compare_in in = {.a = a.res, .b = b.res, .mixed = m, .missing = missing.p};
     char *t = write_cmp(&in, 0);
     /* a: 95 → 94: data +2 (on time), scheme −3 (c1.2 capped at 15, no bonus);
      * z was c: 74 → 89: data +10 (adviser), scheme +5; b: scheme only */
-    assert_non_null(strstr(t, "甲局               95.00     94.00   -1.00   1→1      持平       优秀       +2.00       -3.00\n"
-                              "丁局（原丙局）     74.00     89.00  +15.00   2→2      持平  合格→良好      +10.00       +5.00\n"
-                              "乙办               60.50     73.00  +12.50   3→3      持平       合格        0.00      +12.50\n"));
+    assert_non_null(strstr(t, "甲局               95.00     94.00   -1.00   1→1      持平       优秀       +2.00       -3.00        0.00\n"
+                              "丁局（原丙局）     74.00     89.00  +15.00   2→2      持平  合格→良好      +10.00       +5.00        0.00\n"
+                              "乙办               60.50     73.00  +12.50   3→3      持平       合格        0.00      +12.50        0.00\n"));
     assert_non_null(strstr(t, "无法归因：2018年度数据中没有以下指标，按2017年数据计：award 获表彰\n"));
     assert_non_null(strstr(t, "  1  组织保障(40)\n"));
     free(t);
     t = write_cmp(&in, 1);
-    assert_non_null(strstr(t, "a,甲局,区直部门,a,95.00,94.00,-1.00,1,1,0,优秀,优秀,+2.00,-3.00,+2.00,0.00\r\n"));
-    assert_non_null(strstr(t, "z,丁局,区直部门,c,74.00,89.00,+15.00,2,2,0,合格,良好,+10.00,+5.00,+15.00,0.00\r\n"));
-    assert_non_null(strstr(t, "b,乙办,区直部门,b,60.50,73.00,+12.50,3,3,0,合格,合格,0.00,+12.50,+5.00,\r\n"));
+    assert_non_null(strstr(t, "a,甲局,区直部门,a,95.00,94.00,-1.00,1,1,0,优秀,优秀,+2.00,-3.00,0.00,+2.00,0.00,\r\n"));
+    assert_non_null(strstr(t, "z,丁局,区直部门,c,74.00,89.00,+15.00,2,2,0,合格,良好,+10.00,+5.00,0.00,+15.00,0.00,\r\n"));
+    assert_non_null(strstr(t, "b,乙办,区直部门,b,60.50,73.00,+12.50,3,3,0,合格,合格,0.00,+12.50,0.00,+5.00,,\r\n"));
     free(t);
     /* without the mixed run: no attribution, and why */
-    ls_compare_in none = {a.res, b.res, NULL, NULL, "the scheme could not be loaded"};
+    ls_compare_in none = {.a = a.res, .b = b.res, .why_not = "the scheme could not be loaded"};
     t = write_cmp(&none, 0);
     assert_non_null(strstr(t, "归因：从略（the scheme could not be loaded）\n"));
     free(t);
@@ -118,6 +121,70 @@ static void test_attribution(void **state)
     ls_dataset_free(mixed);
     ls_buf_cleanup(&missing);
     ls_errors_cleanup(&err);
+    unload(&a);
+    unload(&b);
+}
+
+/* 2018 with a score decision on 乙办's 1.2 法律顾问 (10 → 14): its 4
+ * points are 复核的影响, not the scheme's. */
+static void test_review_effect(void **state)
+{
+    (void)state;
+    year a, b;
+    load(&a, DIR "scheme.yaml", DIR "data.yaml", "版本1");
+    load(&b, DIR "scheme-2018.yaml", DIR "data-2018.yaml", "版本2");
+    char *adj = ls_test_write_file("adj.yaml", "adjustments:\n"
+                                               "  - {unit: b, item: c1.2, score: 14, reason: 已聘请法律顾问, "
+                                               "basis: 测法考〔2018〕5号, by: 考核办, date: 2018-01-20}\n");
+    ls_errors err;
+    ls_errors_init(&err);
+    const char *data[] = {DIR "data-2018.yaml"};
+    ls_assess_opts o = {.data = data, .ndata = 1, .adjustments = adj};
+    ls_assessment as;
+    assert_int_equal(ls_assess(&as, b.s, &b.b, &o, &err), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(ls_write_json(as.run, NULL, f, 0, &err), 0);
+    fclose(f);
+    ls_results *decided = ls_results_parse(buf, len, "版本3", &err);
+    assert_non_null(decided);
+    free(buf);
+    ls_buf missing;
+    ls_buf_init(&missing);
+    ls_dataset *mixed = ls_compare_dataset(a.s, a.d, a.res, decided, &missing, &err);
+    ls_score_opts so = {.keep_going = 1};
+    ls_run *m = ls_score_run(a.s, mixed, &a.b, &so, &err);
+    assert_non_null(m);
+    /* b.r: 2018 scored without the decision */
+    ls_compare_in in = {.a = a.res, .b = decided, .mixed = m, .missing = missing.p, .undecided = b.r};
+    char *t = write_cmp(&in, 0);
+    /* 乙办 60.50 → 83.00: data 0.00, scheme +12.50 (as without the
+     * decision), decision +10.00: its 4 points on 1.2 count 10, as 乙办
+     * has no 2 严格执法 and its 40 points are rescaled (折算) to 100 */
+    assert_non_null(strstr(t, "乙办               60.50     83.00  +22.50   3→3      持平  合格→良好        0.00      +12.50      +10.00\n"));
+    assert_non_null(strstr(t, "甲局               95.00     94.00   -1.00   1→1      持平       优秀       +2.00       -3.00        0.00\n"));
+    assert_non_null(strstr(t, "复核的影响 = 2018年得分 − 不计复核决定的2018年得分"));
+    free(t);
+    t = write_cmp(&in, 1);
+    assert_non_null(strstr(t, "b,乙办,区直部门,b,60.50,83.00,+22.50,3,3,0,合格,良好,0.00,+12.50,+10.00,"));
+    free(t);
+    /* the later year could not be scored again: the decided unit's
+     * scheme and decision effects are not known, the others' are */
+    ls_compare_in none = {.a = a.res, .b = decided, .mixed = m, .missing = missing.p, .why_not_review = "测试"};
+    t = write_cmp(&none, 0);
+    assert_non_null(strstr(t, "乙办               60.50     83.00  +22.50   3→3      持平  合格→良好        0.00           -           -\n"));
+    assert_non_null(strstr(t, "甲局               95.00     94.00   -1.00   1→1      持平       优秀       +2.00       -3.00        0.00\n"));
+    assert_non_null(strstr(t, "复核的影响从略（测试）"));
+    free(t);
+    ls_run_free(m);
+    ls_dataset_free(mixed);
+    ls_buf_cleanup(&missing);
+    ls_results_free(decided);
+    ls_assessment_cleanup(&as);
+    ls_errors_cleanup(&err);
+    unlink(adj);
+    free(adj);
     unload(&a);
     unload(&b);
 }
@@ -165,16 +232,16 @@ static void test_merged_and_dropped(void **state)
     assert_int_equal(merged, 0);
     assert_true(ls_results_continues(b, &a->units[0])); /* merged into m */
     assert_false(ls_results_continues(b, &a->units[3]));
-    ls_compare_in in = {a, b, NULL, NULL, "测试"};
+    ls_compare_in in = {.a = a, .b = b, .why_not = "测试"};
     char *t = write_cmp(&in, 0);
-    assert_non_null(strstr(t, "丁局（合并）         -     88.00      -     1            良好           -           -\n"
-                              "丙局             70.00     75.00  +5.00   3→2   上升1名  合格           -           -\n"));
+    assert_non_null(strstr(t, "丁局（合并）         -     88.00      -     1            良好           -           -           -\n"
+                              "丙局             70.00     75.00  +5.00   3→2   上升1名  合格           -           -        0.00\n"));
     assert_non_null(strstr(t, "丁局由甲局（90.00）、乙局（80.00）合并，不作比较\n"));
     assert_non_null(strstr(t, "戊局：2018年不再考核\n"));
     assert_null(strstr(t, "甲局：2018年不再考核"));
     free(t);
     t = write_cmp(&in, 1);
-    assert_non_null(strstr(t, "m,丁局,区直部门,a;b,,88.00,,,1,,,良好,,\r\n"));
+    assert_non_null(strstr(t, "m,丁局,区直部门,a;b,,88.00,,,1,,,良好,,,,\r\n"));
     free(t);
     ls_results_free(a);
     ls_results_free(b);
@@ -185,6 +252,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_merged_and_dropped),
+        cmocka_unit_test(test_review_effect),
     };
-    return cmocka_run_group_tests_name("compare", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("compare", tests, NULL, ls_test_remove_dir);
 }

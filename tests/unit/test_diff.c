@@ -5,7 +5,8 @@
  * (the change, the indicator values and the 文号 behind it, a unit moved
  * only by another's correction), the same from the run in memory
  * (ls_results_run, what the report's 复核调整情况 diffs), the formerly:
- * match, and JSON that is not lawscore's refused.
+ * match, grades the 优秀 share cap moved or held named as such, and JSON
+ * that is not lawscore's refused.
  */
 #include "ls_test.h"
 
@@ -131,6 +132,71 @@ static void test_appeal_diff(void **state)
     free(adj);
 }
 
+/* A results.json of one group with a 优秀 share cap of 50%: units as
+ * "id name total rank grade quota(0/1)". */
+static ls_results *capped(const char *source, const char *const *units, size_t n)
+{
+    ls_buf j;
+    ls_buf_init(&j);
+    ls_buf_puts(&j, "{\"assessment\": {\"name\": \"测试\", \"year\": 2018, \"precision\": 0.01},"
+                    "\"groups\": [{\"id\": \"dept\", \"name\": \"区直部门\", \"bands\": ["
+                    "{\"grade\": \"优秀\", \"min\": 90.0, \"max_share\": 0.5},"
+                    "{\"grade\": \"良好\", \"min\": 60.0, \"max_share\": null}]}], \"units\": [");
+    for (size_t i = 0; i < n; i++) {
+        char id[16], name[64], total[16], grade[32];
+        int rank, quota;
+        assert_int_equal(sscanf(units[i], "%15s %63s %15s %d %31s %d", id, name, total, &rank, grade, &quota), 6);
+        ls_buf_printf(&j, "%s{\"id\": \"%s\", \"name\": \"%s\", \"group\": \"dept\", \"total\": %s, "
+                          "\"rank\": %d, \"grade\": \"%s\", \"notes\": [%s], \"nodes\": []}",
+                      i ? "," : "", id, name, total, rank, grade,
+                      quota ? "{\"kind\": \"quota\", \"text\": \"…\"}" : "");
+    }
+    ls_buf_puts(&j, "]}");
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_results *r = ls_results_parse(j.p, j.n, source, &err);
+    assert_non_null(r);
+    ls_errors_cleanup(&err);
+    ls_buf_cleanup(&j);
+    return r;
+}
+
+/* Grades the 优秀 share cap moved or held, not the totals, say so. */
+static void test_share_cap(void **state)
+{
+    (void)state;
+    const char *before[] = {"a 甲局 95.00 1 优秀 0", "b 乙局 91.00 2 良好 1", "c 丙局 85.00 3 良好 0"};
+    const char *after[] = {"a 甲局 95.00 2 良好 1", "b 乙局 96.00 1 优秀 0", "c 丙局 92.00 3 良好 1"};
+    ls_results *ra = capped("前", before, 3), *rb = capped("后", after, 3);
+    assert_true(rb->units[0].quota);
+    assert_false(rb->units[1].quota);
+    assert_int_equal(rb->groups[0].nbands, 2);
+    long n;
+    char *t = diff_text(ra, rb, 0, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(t, "前 → 后\n"
+                           "\n"
+                           "区直部门\n"
+                           "乙局 91.00 → 96.00（+5.00），名次 2→1，等次 良好→优秀（原总分已达优秀分数线90分，"
+                           "因优秀不超过本组50%评为良好）\n"
+                           "甲局 总分95.00未变，名次 1→2，等次 优秀→良好（优秀不超过本组50%，本组优秀名额已满）\n"
+                           "丙局 85.00 → 92.00（+7.00），等次仍为良好（总分达到优秀分数线90分，但优秀不超过本组50%，"
+                           "本组优秀名额已满）\n"
+                           "\n"
+                           "3个单位的总分、名次或等次有变动\n");
+    free(t);
+    t = diff_text(ra, rb, 1, &n);
+    assert_non_null(strstr(t, "a,甲局,等次,优秀,良好,,优秀不超过本组50%，本组优秀名额已满\r\n"));
+    assert_non_null(strstr(t, "c,丙局,等次,良好,良好,,总分达到优秀分数线90分，但优秀不超过本组50%，本组优秀名额已满\r\n"));
+    free(t);
+    /* capped the same way in both: nothing to explain */
+    t = diff_text(rb, rb, 0, &n);
+    assert_int_equal(n, 0);
+    free(t);
+    ls_results_free(ra);
+    ls_results_free(rb);
+}
+
 static void test_not_results(void **state)
 {
     (void)state;
@@ -148,6 +214,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_appeal_diff),
+        cmocka_unit_test(test_share_cap),
         cmocka_unit_test(test_not_results),
     };
     return cmocka_run_group_tests_name("diff", tests, NULL, NULL);

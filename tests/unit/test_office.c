@@ -5,7 +5,8 @@
  * fixed creation time; sheet names made valid and unique), report.html
  * (escaping of a hostile unit name, one score sheet section and one
  * profile chart per unit, byte-identical twice, sheets left out), the SVG
- * charts (escaping, clipping, histogram counts), --formats parsing and
+ * charts (escaping, clipping, histogram counts; the slope chart's labels
+ * never overlapping at 20–60 units), --formats parsing and
  * ls_publish writing only the formats asked for.
  */
 #include "ls_test.h"
@@ -293,6 +294,78 @@ static void test_svg(void **state)
     ls_buf_cleanup(&b);
 }
 
+/* The y of every label on one side ("label left" or "label right") of a
+ * slope chart, in the order drawn; *n of them (caller frees). */
+static double *slope_label_ys(const char *svg, const char *cls, size_t *n)
+{
+    double *ys = NULL;
+    *n = 0;
+    char *key = ls_format("class=\"%s\">", cls);
+    for (const char *p = strstr(svg, key); p; p = strstr(p + 1, key)) {
+        const char *tag = p;
+        while (tag > svg && strncmp(tag, "<text ", 6)) tag--;
+        double x, y;
+        assert_int_equal(sscanf(tag, "<text x=\"%lf\" y=\"%lf\"", &x, &y), 2);
+        ys = ls_xrealloc(ys, (*n + 1) * sizeof *ys);
+        ys[(*n)++] = y;
+    }
+    free(key);
+    return ys;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The rank-change chart at 20, 40 and 60 units, with ties, new units and
+ * long names: no two labels of one side closer than a 12 px line. */
+static void test_svg_slope(void **state)
+{
+    (void)state;
+    for (size_t n = 20; n <= 60; n += 20) {
+        ls_svg_slope_item *it = ls_xcalloc(n, sizeof *it);
+        char **names = ls_xcalloc(n, sizeof *names);
+        for (size_t i = 0; i < n; i++) {
+            names[i] = ls_format(i == 3 ? "<b>单位%zu" : i == 7 ? "全面提高政府工作人员法治思维和依法行政能力单位%zu"
+                                                                : "单位%zu",
+                                 i);
+            /* later rank i+1 with every 5th tied to the one before (1 1 3
+             * ...); earlier ranks reversed in pairs, ties every 7th */
+            int to = (int)i + 1, from = (int)(i ^ 1) + 1;
+            if (i % 5 == 1) to = (int)i;
+            if (i % 7 == 2) from = (int)i;
+            if ((size_t)from > n) from = (int)n;
+            if (i == n - 1) from = 0; /* new */
+            it[i] = (ls_svg_slope_item){i == n - 1 ? NULL : names[i], names[i], from, to};
+        }
+        ls_svg_slope c = {"chart-ranks", "名次变动", "2017年名次", "2018年名次", it, n};
+        ls_buf b;
+        ls_buf_init(&b);
+        ls_svg_slope_draw(&b, &c);
+        assert_int_equal(count_of(b.p, "<g class=\"slope "), n);
+        assert_int_equal(count_of(b.p, "<g class=\"slope new\""), 1);
+        assert_int_equal(count_of(b.p, "<line x1="), n - 1 + 3); /* lines, and the legend's three */
+        assert_non_null(strstr(b.p, "&lt;b&gt;单位3"));
+        assert_null(strstr(b.p, "<b>"));
+        assert_non_null(strstr(b.p, "…</text>")); /* the long name cut */
+        const char *sides[] = {"label left", "label right"};
+        for (int s = 0; s < 2; s++) {
+            size_t k;
+            double *ys = slope_label_ys(b.p, sides[s], &k);
+            assert_int_equal(k, s ? n : n - 1);
+            qsort(ys, k, sizeof *ys, cmp_double);
+            for (size_t i = 1; i < k; i++) assert_true(ys[i] - ys[i - 1] >= 12);
+            free(ys);
+        }
+        ls_buf_cleanup(&b);
+        for (size_t i = 0; i < n; i++) free(names[i]);
+        free(names);
+        free(it);
+    }
+}
+
 static void test_formats(void **state)
 {
     (void)state;
@@ -370,6 +443,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_xlsx, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_html, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test(test_svg),
+        cmocka_unit_test(test_svg_slope),
         cmocka_unit_test(test_formats),
         cmocka_unit_test_setup_teardown(test_publish, mini_run_setup_leaves, mini_run_teardown),
     };

@@ -88,10 +88,9 @@ static void put(ls_lrow *row, size_t col, char *own)
     }
 }
 
-size_t ls_layout_missing(const ls_run *r, ls_ltable *t)
+void ls_layout_missing_head(const ls_run *r, ls_ltable *t)
 {
-    const ls_dataset *d = r->data;
-    const ls_scheme *s = d->scheme;
+    const ls_scheme *s = r->data->scheme;
     static const struct {
         const char *title;
         ls_lcol_kind kind;
@@ -102,36 +101,42 @@ size_t ls_layout_missing(const ls_run *r, ls_ltable *t)
     t->ncols = sizeof cols / sizeof *cols;
     t->cols = ls_xcalloc(t->ncols, sizeof *t->cols);
     for (size_t k = 0; k < t->ncols; k++) t->cols[k] = (ls_lcol){ls_xstrdup(cols[k].title), cols[k].kind, cols[k].width};
+}
+
+size_t ls_layout_missing_unit(const ls_run *r, size_t u, ls_ltable *t)
+{
+    const ls_dataset *d = r->data;
+    const ls_scheme *s = d->scheme;
+    size_t before = t->nrows;
     char buf[256];
     ls_buf items;
     ls_buf_init(&items);
-    for (size_t u = 0; u < s->nunits; u++)
-        for (size_t i = 0; i < s->ninds; i++) {
-            if (!not_given(d, u, i)) continue;
-            LS_GROW(t->rows, t->nrows, t->caprows, 64);
-            ls_lrow *row = &t->rows[t->nrows++];
-            row->kind = LS_LR_UNIT;
-            row->band = -1;
-            row->c = ls_xcalloc(t->ncols, sizeof *row->c);
-            const ls_value *v = ls_dataset_get(d, u, i);
-            put(row, 0, ls_xstrdup(s->units[u].id));
-            put(row, 1, ls_xstrdup(s->units[u].name));
-            put(row, 2, ls_xstrdup(s->inds[i].name));
-            put(row, 3, ls_xstrdup(s->inds[i].id));
-            put(row, 4, ls_xstrdup(v->set ? ls_value_format(v, buf, sizeof buf) : "（无）"));
-            items.n = 0;
-            for (size_t k = 0; k < s->nleaves; k++) {
-                const ls_cell *c = ls_run_cell(r, u, (size_t)s->leaves[k]);
-                if (c->state == LS_CELL_NA) continue;
-                for (uint32_t j = 0; j < c->nread; j++)
-                    if ((size_t)r->reads[c->read0 + j] == i) {
-                        const ls_node *n = &s->nodes[s->leaves[k]];
-                        ls_buf_printf(&items, "%s%s %s", items.n ? "；" : "", n->number, n->name);
-                        break;
-                    }
-            }
-            put(row, 5, items.n ? ls_xstrdup(items.p) : NULL);
+    for (size_t i = 0; i < s->ninds; i++) {
+        if (!not_given(d, u, i)) continue;
+        LS_GROW(t->rows, t->nrows, t->caprows, 64);
+        ls_lrow *row = &t->rows[t->nrows++];
+        row->kind = LS_LR_UNIT;
+        row->band = -1;
+        row->c = ls_xcalloc(t->ncols, sizeof *row->c);
+        const ls_value *v = ls_dataset_get(d, u, i);
+        put(row, 0, ls_xstrdup(s->units[u].id));
+        put(row, 1, ls_xstrdup(s->units[u].name));
+        put(row, 2, ls_xstrdup(s->inds[i].name));
+        put(row, 3, ls_xstrdup(s->inds[i].id));
+        put(row, 4, ls_xstrdup(v->set ? ls_value_format(v, buf, sizeof buf) : "（无）"));
+        items.n = 0;
+        for (size_t k = 0; k < s->nleaves; k++) {
+            const ls_cell *c = ls_run_cell(r, u, (size_t)s->leaves[k]);
+            if (c->state == LS_CELL_NA) continue;
+            for (uint32_t j = 0; j < c->nread; j++)
+                if ((size_t)r->reads[c->read0 + j] == i) {
+                    const ls_node *n = &s->nodes[s->leaves[k]];
+                    ls_buf_printf(&items, "%s%s %s", items.n ? "；" : "", n->number, n->name);
+                    break;
+                }
         }
+        put(row, 5, items.n ? ls_xstrdup(items.p) : NULL);
+    }
     ls_buf_cleanup(&items);
-    return t->nrows;
+    return t->nrows - before;
 }

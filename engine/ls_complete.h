@@ -34,11 +34,14 @@ ls_completeness ls_completeness_count(const ls_dataset *d, const ls_run *r);
  * the caller's to check (ferror). */
 void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out);
 
-/* The 缺报 table of run r into t (zeroed by the caller, freed with
- * ls_ltable_cleanup), for the results workbook: title, columns 单位编号 |
- * 单位名称 | 指标 | 编号 | 按缺省值 | 读取该指标的项目, one row per value
- * not given, in registry and catalogue order.  Returns the number of rows
- * (0: every value was given). */
-size_t ls_layout_missing(const ls_run *r, ls_ltable *t);
+/* The 缺报 table of run r, for the results workbook, unit by unit (a
+ * province's list is too long to hold whole): ls_layout_missing_head
+ * sets up t (zeroed by the caller, freed with ls_ltable_cleanup) with the
+ * title and the columns 单位编号 | 单位名称 | 指标 | 编号 | 按缺省值 |
+ * 读取该指标的项目, no rows; ls_layout_missing_unit appends unit u's rows,
+ * one per value not given, in catalogue order, and returns how many (0:
+ * the unit gave every value). */
+void ls_layout_missing_head(const ls_run *r, ls_ltable *t);
+size_t ls_layout_missing_unit(const ls_run *r, size_t u, ls_ltable *t);
 
 #endif

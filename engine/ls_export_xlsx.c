@@ -144,9 +144,7 @@ static int lines_for(const char *s, int width)
     while (*s) {
         const char *nl = strchr(s, '\n');
         size_t n = nl ? (size_t)(nl - s) : strlen(s);
-        char *part = ls_xstrndup(s, n);
-        int dw = ls_display_width(part);
-        free(part);
+        int dw = ls_display_width_n(s, n);
         /* a cell keeps about a character's margin; longer texts wrap
          * at a little less than the width, as words and punctuation
          * do not fill each line */
@@ -394,38 +392,65 @@ out:
     ls_ltable_cleanup(&t);
 }
 
-/* The 扣分明细, unit by unit, on as many sheets as the rows need. */
-static void write_losses(xw *x)
+/* A unit's rows of a list (ls_layout_losses_unit, ls_layout_missing_unit). */
+typedef size_t (*unit_rows)(const ls_run *r, size_t unit, ls_ltable *t);
+
+/* Start sheet `part` (0 the first) of list `name` with t's columns: its
+ * title across the columns when `titled`, the column header (frozen,
+ * repeated on every printed page), A4 landscape.  Returns the first free
+ * row, 0 when the sheet could not be added. */
+static lxw_row_t list_sheet(xw *x, lxw_worksheet **ws, const char *name, int part, int titled,
+                            const ls_ltable *t)
+{
+    char *sheet = part ? ls_format("%s(%d)", name, part + 1) : ls_xstrdup(name);
+    *ws = add_sheet(x, sheet, sheet);
+    free(sheet);
+    if (!*ws) return 0;
+    lxw_row_t head = titled ? 1 : 0;
+    set_widths(x, *ws, t);
+    if (titled) write_across(x, *ws, 0, t, t->title, x->title, 0);
+    write_head(x, *ws, head, t);
+    worksheet_freeze_panes(*ws, head + 1, 0);
+    print_setup(x, *ws, 1, titled ? 0 : head, head, x->r->scheme->name);
+    return head + 1;
+}
+
+/* A list of rows per unit, streamed unit by unit (a province's lists
+ * are too long to hold in memory) onto as many sheets as the rows need:
+ * `name`, `name`(2), … past a sheet's 1,048,576 rows, each with an
+ * autofilter over its header and rows.  With `always` 0 no sheet is
+ * added when no unit has rows. */
+static void write_list(xw *x, ls_ltable *t, const char *name, int titled, int always,
+                       unit_rows rows)
 {
     const ls_scheme *s = x->r->scheme;
-    ls_ltable t = {0};
-    ls_layout_losses_head(x->r, &t);
     lxw_worksheet *ws = NULL;
-    lxw_row_t row = 0;
+    lxw_row_t row = 0, first = titled ? 2 : 1;
     int part = 0;
     for (size_t u = 0; u <= s->nunits; u++) {
-        if (u < s->nunits) ls_layout_losses_unit(x->r, u, &t);
+        if (u < s->nunits && !rows(x->r, u, t)) continue;
+        if (u == s->nunits && (ws || !always)) break;
         /* a new sheet for the first rows, and when these would not fit */
-        if (!ws || (u < s->nunits && (size_t)row + t.nrows > LXW_ROW_MAX - 1 && row > 1)) {
-            if (ws) {
-                check(x, worksheet_autofilter(ws, 0, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
+        if (!ws || (size_t)row + t->nrows > LXW_ROW_MAX - 1) {
+            if (ws && row > first) {
+                check(x, worksheet_autofilter(ws, first - 1, 0, row - 1, (lxw_col_t)(t->ncols - 1)));
+                ws = NULL;
             }
-            char *name = part ? ls_format("扣分明细(%d)", part + 1) : ls_xstrdup("扣分明细");
-            part++;
-            ws = add_sheet(x, name, name);
-            free(name);
-            if (!ws) goto out;
-            set_widths(x, ws, &t);
-            write_head(x, ws, 0, &t);
-            worksheet_freeze_panes(ws, 1, 0);
-            print_setup(x, ws, 1, 0, 0, s->name);
-            row = 1;
+            if (!ws && !(row = list_sheet(x, &ws, name, part++, titled, t))) return;
         }
-        row = write_rows(x, ws, row, &t);
-        ls_ltable_clear_rows(&t);
+        row = write_rows(x, ws, row, t);
+        ls_ltable_clear_rows(t);
     }
-    check(x, worksheet_autofilter(ws, 0, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
-out:
+    if (ws)
+        check(x, worksheet_autofilter(ws, first - 1, 0, row - 1, (lxw_col_t)(t->ncols - 1)));
+}
+
+/* The 扣分明细: always there, without a title row (an office filters it). */
+static void write_losses(xw *x)
+{
+    ls_ltable t = {0};
+    ls_layout_losses_head(x->r, &t);
+    write_list(x, &t, "扣分明细", 0, 1, ls_layout_losses_unit);
     ls_ltable_cleanup(&t);
 }
 
@@ -469,18 +494,8 @@ static void write_common_losses(xw *x)
 static void write_missing(xw *x)
 {
     ls_ltable t = {0};
-    if (ls_layout_missing(x->r, &t)) {
-        lxw_worksheet *ws = add_sheet(x, "缺报", "缺报");
-        if (ws) {
-            set_widths(x, ws, &t);
-            write_across(x, ws, 0, &t, t.title, x->title, 0);
-            write_head(x, ws, 1, &t);
-            lxw_row_t row = write_rows(x, ws, 2, &t);
-            check(x, worksheet_autofilter(ws, 1, 0, row - 1, (lxw_col_t)(t.ncols - 1)));
-            worksheet_freeze_panes(ws, 2, 0);
-            print_setup(x, ws, 1, 0, 1, x->r->scheme->name);
-        }
-    }
+    ls_layout_missing_head(x->r, &t);
+    write_list(x, &t, "缺报", 1, 0, ls_layout_missing_unit);
     ls_ltable_cleanup(&t);
 }
 

@@ -296,7 +296,7 @@ static int open_outputs(void *ctx, ls_errors *err)
         return -1;
     }
     if (csv) {
-        po->items = ls_items_csv_start(f, p->has_self, p->adjusted);
+        po->items = ls_items_csv_start(f, p->has_self, p->adjusted, po->items_compact);
         p->sink.ctx = po->items;
         p->so->sink = &p->sink;
     }
@@ -359,7 +359,10 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_assessment a = {0};
     timer tm;
     timer_start(&tm, o);
-    ls_publish_opts po = {.formats = o->formats, .all_sheets = o->all_sheets, .pretty = o->pretty};
+    ls_publish_opts po = {.formats = o->formats,
+                          .all_sheets = o->all_sheets,
+                          .pretty = o->pretty,
+                          .items_compact = o->items_compact};
     int bad_output = 0;
     ls_scheme *s = load_scheme(o, err);
     if (!s || !(r = score_all(o, s, &a, &b, &tm, &po, &bad_output, err))) {

@@ -110,6 +110,7 @@ enum {
     O_SOURCE,
     O_MAX_SECONDS,
     O_PRETTY,
+    O_ITEMS,
     O_JOBS,
     O_TIMINGS,
     O_SELF,
@@ -163,6 +164,10 @@ static const struct option {
      N_("DIR\tlet the scheme name files (rules, units) in DIR too, not only\n"
         "in its own directory; may be repeated")},
     {O_PRETTY, NULL, "--pretty", NOVAL, C_RUN | C_PUBLISH, N_("\tindent results.json for people (default: compact)")},
+    {O_ITEMS, NULL, "--items", WORD, C_RUN,
+     N_("FORM\titems.csv as a score sheet (sheet, the default) or, for a\n"
+        "province's data team, compact: without the items' text (once in\n"
+        "scheme-items.csv) and the indicator values")},
     {O_JOBS, "-j", "--jobs", NUMBER, C_SCORING,
      N_("N\tscore with N threads (default: the machine's cores); the\n"
         "same results, byte for byte, for any N")},
@@ -407,6 +412,13 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         case O_ADJUSTMENTS: o->adjustments = val; break;
         case O_ARCHIVE: o->archive = val; break;
         case O_LABEL: o->label = val; break;
+        case O_ITEMS:
+            if (strcmp(val, "sheet") && strcmp(val, "compact")) {
+                fprintf(stderr, _("lawscore: error: --items expects sheet or compact, found '%s'\n"), val);
+                return -1;
+            }
+            o->items_compact = !strcmp(val, "compact");
+            break;
         case O_VERSION:
             if (parse_long(a, val, 1, 1000000000L, &o->version)) return -1;
             break;

@@ -95,10 +95,12 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     if (!od) return -1;
     /* a plugin crashing from here on takes the unfinished output with it */
     ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
-    int compact = o && o->items_compact;
+    unsigned form = o ? o->items_form : 0;
+    int compact = (form & LS_ITEMS_COMPACT) != 0;
+    const char *items_name = ls_items_csv_name(form);
     FILE *fres, *fitems = NULL, *fscheme = NULL, *fjson, *fxlsx, *fhtml;
     if (want(od, formats, LS_OUT_CSV, "results.csv", &fres, err) ||
-        (!items && want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err)) ||
+        (!items && want(od, formats, LS_OUT_CSV, items_name, &fitems, err)) ||
         (compact && want(od, formats, LS_OUT_CSV, "scheme-items.csv", &fscheme, err)) ||
         want(od, formats, LS_OUT_JSON, "results.json", &fjson, err) ||
         want(od, formats, LS_OUT_XLSX, "results.xlsx", &fxlsx, err) ||
@@ -123,9 +125,9 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     if (items) {
         if (ls_items_csv_finish(items, err)) rc = -1;
     } else if (!rc && fitems) {
-        rc = ls_write_items_csv(r, fitems, compact, err);
+        rc = ls_write_items_csv(r, fitems, form, err);
     }
-    name_file(err, from, dir, "items.csv");
+    name_file(err, from, dir, items_name);
     from = err->n;
     if (!rc && fscheme) rc = ls_write_scheme_items_csv(r->scheme, fscheme, err);
     name_file(err, from, dir, "scheme-items.csv");

@@ -60,16 +60,17 @@ compare() {
 UNIT=sfj compare example "$EX/scheme.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv"
 UNIT=u000007 compare province "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv"
 
-# The compact items.csv (--items compact), written while the units are
-# scored like the score sheet form: the same bytes for any N.
+# The compact items.csv (--items compact), gzip-compressed (--gzip),
+# written while the units are scored like the score sheet form: the same
+# bytes for any N.
 for j in 1 3; do
-    "$BIN" run -j "$j" -q --formats csv --items compact -o "$W/compact-j$j" \
+    "$BIN" run -j "$j" -q --formats csv --items compact --gzip -o "$W/compact-j$j" \
         "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv" 2>/dev/null ||
-        bad "province: run --items compact -j $j failed"
+        bad "province: run --items compact --gzip -j $j failed"
 done
-for f in items.csv scheme-items.csv results.csv; do
+for f in items.csv.gz scheme-items.csv results.csv; do
     if [ -s "$W/compact-j1/$f" ] && cmp -s "$W/compact-j1/$f" "$W/compact-j3/$f"; then ok
-    else bad "province: --items compact: $f with --jobs 3 differs from --jobs 1 (or is missing)"
+    else bad "province: --items compact --gzip: $f with --jobs 3 differs from --jobs 1 (or is missing)"
     fi
 done
 

@@ -11,6 +11,7 @@
 
 #include <csv.h>
 #include <yajl/yajl_tree.h>
+#include <zlib.h>
 
 #include "ls_export_csv.h"
 #include "ls_export_json.h"
@@ -311,19 +312,71 @@ static void test_items_csv_compact(void **state)
     free(items);
 }
 
+/* A gzip stream's bytes inflated; NUL-terminated. */
+static char *gunzip(const char *z, size_t n)
+{
+    size_t cap = 1 << 20;
+    char *text = malloc(cap);
+    z_stream zs = {0};
+    assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+    zs.next_in = (Bytef *)z;
+    zs.avail_in = (uInt)n;
+    zs.next_out = (Bytef *)text;
+    zs.avail_out = (uInt)(cap - 1);
+    assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END); /* whole, with its trailer */
+    text[zs.total_out] = '\0';
+    inflateEnd(&zs);
+    return text;
+}
+
+/* --gzip: items.csv.gz inflates to the bytes items.csv would hold, in
+ * either form, and the same run gives the same compressed bytes. */
+static void test_items_csv_gzip(void **state)
+{
+    mini_run *m = *state;
+    assert_string_equal(ls_items_csv_name(0), "items.csv");
+    assert_string_equal(ls_items_csv_name(LS_ITEMS_COMPACT | LS_ITEMS_GZIP), "items.csv.gz");
+    for (unsigned compact = 0; compact <= LS_ITEMS_COMPACT; compact += LS_ITEMS_COMPACT) {
+        char *plain = written(compact ? 'c' : 'i', &m->r, NULL);
+        char *z[2];
+        size_t nz[2];
+        for (int k = 0; k < 2; k++) {
+            FILE *f = open_memstream(&z[k], &nz[k]);
+            ls_errors e;
+            ls_errors_init(&e);
+            assert_int_equal(ls_write_items_csv(&m->r, f, compact | LS_ITEMS_GZIP, &e), 0);
+            assert_int_equal(e.n, 0);
+            assert_int_equal(fclose(f), 0);
+            ls_errors_cleanup(&e);
+        }
+        assert_true(nz[0] > 18 && (unsigned char)z[0][0] == 0x1f && (unsigned char)z[0][1] == 0x8b);
+        assert_int_equal(nz[0], nz[1]);
+        assert_memory_equal(z[0], z[1], nz[0]);
+        char *back = gunzip(z[0], nz[0]);
+        assert_string_equal(back, plain);
+        free(back);
+        free(z[0]);
+        free(z[1]);
+        free(plain);
+    }
+}
+
 static void test_csv_write_error(void **state)
 {
     mini_run *m = *state;
-    FILE *f = fopen("/dev/full", "w");
-    if (!f) skip();
-    ls_errors e;
-    ls_errors_init(&e);
-    assert_int_equal(ls_write_items_csv(&m->r, f, 0, &e), -1);
-    assert_int_equal(e.nerrors, 1);
-    assert_non_null(strstr(e.v[0].msg, "cannot write score sheet CSV"));
-    assert_non_null(strstr(e.v[0].msg, strerror(ENOSPC)));
-    fclose(f);
-    ls_errors_cleanup(&e);
+    /* plain and compressed: the disk's error, named */
+    for (unsigned form = 0; form <= LS_ITEMS_GZIP; form += LS_ITEMS_GZIP) {
+        FILE *f = fopen("/dev/full", "w");
+        if (!f) skip();
+        ls_errors e;
+        ls_errors_init(&e);
+        assert_int_equal(ls_write_items_csv(&m->r, f, form, &e), -1);
+        assert_int_equal(e.nerrors, 1);
+        assert_non_null(strstr(e.v[0].msg, "cannot write score sheet CSV"));
+        assert_non_null(strstr(e.v[0].msg, strerror(ENOSPC)));
+        fclose(f);
+        ls_errors_cleanup(&e);
+    }
 }
 
 /* ---- JSON ---- */
@@ -662,6 +715,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_results_csv_digits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv_compact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_csv_gzip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_write_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),

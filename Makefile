@@ -24,7 +24,7 @@
 BUILD   ?= build
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = lua5.4 yaml-0.1 yajl nettle xlsxwriter libzip expat freexl sqlite3 libzstd
+PKGS     = lua5.4 yaml-0.1 yajl nettle xlsxwriter libzip expat freexl sqlite3 libzstd zlib
 VERSION  = 0.1.0
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

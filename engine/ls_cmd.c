@@ -295,7 +295,7 @@ static int inputs_loaded(void *ctx, ls_errors *err)
     po->od = ls_outdir_open(p->o->outdir, err);
     /* a plugin crashing from here on takes the unfinished output with it */
     if (po->od) ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
-    if (po->od && csv) f = ls_outdir_file(po->od, "items.csv", err);
+    if (po->od && csv) f = ls_outdir_file(po->od, ls_items_csv_name(po->items_form), err);
     if (!po->od || (csv && !f)) {
         ls_outdir_abort(po->od);
         po->od = NULL;
@@ -303,7 +303,7 @@ static int inputs_loaded(void *ctx, ls_errors *err)
         return -1;
     }
     if (csv) {
-        po->items = ls_items_csv_start(f, p->has_self, p->adjusted);
+        po->items = ls_items_csv_start(f, p->has_self, p->adjusted, po->items_form);
         p->sink.ctx = po->items;
         p->so->sink = &p->sink;
     }
@@ -366,7 +366,10 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_assessment a = {0};
     timer tm;
     timer_start(&tm, o);
-    ls_publish_opts po = {.formats = o->formats, .all_sheets = o->all_sheets, .pretty = o->pretty};
+    ls_publish_opts po = {.formats = o->formats,
+                          .all_sheets = o->all_sheets,
+                          .pretty = o->pretty,
+                          .items_form = o->items_form};
     int bad_output = 0;
     ls_scheme *s = load_scheme(o, err);
     if (!s || !(r = score_all(o, s, &a, &b, &tm, &po, &bad_output, err))) {

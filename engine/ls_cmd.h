@@ -55,6 +55,7 @@ typedef struct ls_cmd_opts {
                      data-collection workbook */
     int verbose, coverage;   /* test: -v, --coverage */
     int pretty;              /* run: --pretty (results.json indented) */
+    unsigned items_form;     /* run: --items compact, --gzip (LS_ITEMS_*) */
     long jobs;               /* --jobs: scoring threads; 0 = the machine's cores */
     int timings;             /* --timings: wall time of each phase on stderr */
     double min_coverage;     /* test: --min-coverage, percent; < 0 none */

@@ -9,6 +9,7 @@
 
 #include "ls_csv.h"
 #include "ls_explain.h"
+#include "ls_gzip.h"
 #include "ls_util.h"
 
 /* A CSV writer over a stream that remembers the first failure. */
@@ -67,10 +68,18 @@ static void start(csvw *w, FILE *f)
     put_raw(w, "\xEF\xBB\xBF", 3); /* UTF-8 BOM for Excel */
 }
 
-static int finish(csvw *w, const char *what, ls_errors *err)
+/* Flush w's stream: 0, or -1 with an error naming `what` when a write
+ * failed.  With `under`, w's stream is a gzip stream into it: it is
+ * closed (ending the gzip data), then `under` flushed. */
+static int finish(csvw *w, const char *what, FILE *under, ls_errors *err)
 {
     if (!w->err && ferror(w->f)) w->err = EIO;
     if (!w->err && fflush(w->f) != 0) w->err = errno ? errno : EIO;
+    if (under) {
+        if (fclose(w->f) != 0 && !w->err) w->err = errno ? errno : EIO;
+        w->f = under;
+        if (!w->err && (ferror(under) || fflush(under) != 0)) w->err = errno ? errno : EIO;
+    }
     if (w->err)
         return ls_errorf(err, NULL, 0, 0, "cannot write %s: %s", what, strerror(w->err));
     return 0;
@@ -146,28 +155,54 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err)
             end_row(&w);
         }
     }
-    return finish(&w, "results CSV", err);
+    return finish(&w, "results CSV", NULL, err);
+}
+
+/* An item's 分值: empty for veto items and for bonus or deduction items
+ * the scheme gives no points. */
+static const char *points(const ls_scheme *s, const ls_node *n, char buf[32])
+{
+    return n->section == LS_SEC_VETO || n->no_points ? "" : ls_dec_format(n->points, s->digits, buf);
 }
 
 struct ls_items_csv {
     csvw w;
+    int compact; /* no item text and no indicator values (scheme-items.csv) */
+    FILE *under; /* with gzip: the caller's file, w.f our stream into it */
     ls_buf text; /* scratch for 扣分理由, reused */
 };
 
-ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted)
+const char *ls_items_csv_name(unsigned form)
+{
+    return form & LS_ITEMS_GZIP ? "items.csv.gz" : "items.csv";
+}
+
+ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted, unsigned form)
 {
     ls_items_csv *x = ls_xcalloc(1, sizeof *x);
+    int compact = (form & LS_ITEMS_COMPACT) != 0;
+    x->compact = compact;
     ls_buf_init(&x->text);
-    start(&x->w, f);
+    FILE *z = form & LS_ITEMS_GZIP ? ls_gzip_open(f) : f;
+    int zerr = z ? 0 : errno ? errno
+                             : ENOMEM;
+    x->under = z && z != f ? f : NULL;
+    start(&x->w, z ? z : f);
+    /* no gzip stream (out of memory): nothing more is written, and
+     * finishing reports it */
+    if (zerr) x->w.err = zerr;
     static const char *const head[] = {"单位编号", "单位名称", "序号", "考核项目", "分值",
                                        "评分标准", "考核分"};
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++) field(&x->w, head[i]);
+    static const char *const compact_head[] = {"单位编号", "序号", "考核分"};
+    const char *const *h = compact ? compact_head : head;
+    size_t nh = compact ? sizeof compact_head / sizeof *compact_head : sizeof head / sizeof *head;
+    for (size_t i = 0; i < nh; i++) field(&x->w, h[i]);
     if (self) {
         field(&x->w, "自评分");
         field(&x->w, "考核分与自评分之差");
     }
     field(&x->w, "扣分理由");
-    field(&x->w, "使用的指标");
+    if (!compact) field(&x->w, "使用的指标");
     if (adjusted) {
         field(&x->w, "复核前考核分");
         field(&x->w, "复核调整");
@@ -185,13 +220,13 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
         for (size_t i = 0; i < s->nnodes; i++) {
             const ls_node *n = &s->nodes[i];
             field(w, s->units[u].id);
-            field(w, s->units[u].name);
+            if (!x->compact) field(w, s->units[u].name);
             field(w, n->number);
-            field(w, n->name);
-            number(w, n->section == LS_SEC_VETO || n->no_points
-                          ? ""
-                          : ls_dec_format(n->points, s->digits, buf));
-            field(w, n->criteria);
+            if (!x->compact) {
+                field(w, n->name);
+                number(w, points(s, n, buf));
+                field(w, n->criteria);
+            }
             number(w, ls_explain_score(r, u, i, buf));
             if (r->self) {
                 number(w, ls_explain_self(r, u, i, buf));
@@ -201,7 +236,7 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
             ls_explain_cell_buf(r, u, i, &x->text);
             ls_buf_add(&x->text, "", 1); /* NUL-terminated, even when empty */
             field(w, x->text.p);
-            field_own(w, ls_explain_reads(r, u, i));
+            if (!x->compact) field_own(w, ls_explain_reads(r, u, i));
             if (r->original) {
                 number(w, ls_explain_original_score(r, u, i, buf));
                 field_own(w, ls_explain_appeal(r, u, i));
@@ -213,15 +248,39 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
 
 int ls_items_csv_finish(ls_items_csv *x, ls_errors *err)
 {
-    int rc = finish(&x->w, "score sheet CSV", err);
+    int rc = finish(&x->w, "score sheet CSV", x->under, err);
     ls_buf_cleanup(&x->text);
     free(x);
     return rc;
 }
 
-int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err)
+int ls_write_items_csv(const ls_run *r, FILE *f, unsigned form, ls_errors *err)
 {
-    ls_items_csv *x = ls_items_csv_start(f, r->self != NULL, r->original != NULL);
+    ls_items_csv *x = ls_items_csv_start(f, r->self != NULL, r->original != NULL, form);
     ls_items_csv_rows(x, r, 0, r->scheme->nunits);
     return ls_items_csv_finish(x, err);
+}
+
+int ls_write_scheme_items_csv(const ls_scheme *s, FILE *f, ls_errors *err)
+{
+    static const char *const section[] = {[LS_SEC_MAIN] = "评分项目",
+                                          [LS_SEC_BONUS] = "加分项目",
+                                          [LS_SEC_DEDUCT] = "扣分项目",
+                                          [LS_SEC_VETO] = "一票否决项目"};
+    csvw w;
+    char buf[32];
+    start(&w, f);
+    static const char *const head[] = {"序号", "类别", "考核项目", "分值", "评分标准"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++) field(&w, head[i]);
+    end_row(&w);
+    for (size_t i = 0; i < s->nnodes; i++) {
+        const ls_node *n = &s->nodes[i];
+        field(&w, n->number);
+        field(&w, section[n->section]);
+        field(&w, n->name);
+        number(&w, points(s, n, buf));
+        field(&w, n->criteria);
+        end_row(&w);
+    }
+    return finish(&w, "item table CSV", NULL, err);
 }

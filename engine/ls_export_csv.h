@@ -14,7 +14,7 @@
  * workbook), as OWASP's CSV-injection guidance says.
  * Texts come from ls_explain.
  *
- * Depends on: ls_csv (its writer quotes fields), ls_score, ls_explain,
+ * Depends on: ls_csv (its writer quotes fields), ls_gzip, ls_score, ls_explain,
  * ls_error, ls_util.
  */
 #ifndef LS_EXPORT_CSV_H
@@ -24,6 +24,16 @@
 
 #include "ls_error.h"
 #include "ls_score.h"
+
+/* items.csv's forms (bits): without the items' text and the indicator
+ * values; gzip-compressed. */
+enum {
+    LS_ITEMS_COMPACT = 1,
+    LS_ITEMS_GZIP = 2
+};
+
+/* The file's name for a form: "items.csv", or "items.csv.gz". */
+const char *ls_items_csv_name(unsigned form);
 
 /*
  * results.csv: a header, then one row per unit, groups in scheme order and
@@ -44,9 +54,25 @@ int ls_write_results_csv(const ls_run *r, FILE *f, ls_errors *err);
  * 考核分 is ls_explain_score (a bonus item's bonus, a deduction-only
  * item's deduction, 否决/未否决 for veto items); 扣分理由 is
  * ls_explain_cell; 使用的指标 is ls_explain_reads.
+ * form is a set of LS_ITEMS_* bits.  With LS_ITEMS_COMPACT (a province's
+ * data team: --items compact), only
+ *   单位编号, 序号, 考核分, 扣分理由
+ * the unit's name is in results.csv, what is the same for every unit
+ * (the item's name, points and criteria) in scheme-items.csv, the
+ * indicator values in results.json.  With LS_ITEMS_GZIP (--gzip) the
+ * file is gzip-compressed (ls_gzip), named items.csv.gz
+ * (ls_items_csv_name).
  * Returns 0, or -1 with an error when writing to f failed.
  */
-int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err);
+int ls_write_items_csv(const ls_run *r, FILE *f, unsigned form, ls_errors *err);
+
+/*
+ * scheme-items.csv, the item table written once beside a compact
+ * items.csv: a header, then one row per node in scheme order:
+ *   序号, 类别 (评分项目, 加分项目, 扣分项目, 一票否决项目), 考核项目, 分值, 评分标准
+ * Returns 0, or -1 with an error when writing to f failed.
+ */
+int ls_write_scheme_items_csv(const ls_scheme *s, FILE *f, ls_errors *err);
 
 /*
  * items.csv in pieces, so that it can be written while units are scored
@@ -56,10 +82,12 @@ int ls_write_items_csv(const ls_run *r, FILE *f, ls_errors *err);
  * 0, or -1 with an error when a write failed.  ls_write_items_csv is
  * start, rows of every unit, finish.  self and adjusted say whether the
  * header has the 自评分 and the 复核 columns (docs/year.md): they must match
- * whether the runs given to rows have r->self and r->original.
+ * whether the runs given to rows have r->self and r->original; form is
+ * ls_write_items_csv's (with LS_ITEMS_GZIP, finish closes the gzip stream
+ * it made over f, not f).
  */
 typedef struct ls_items_csv ls_items_csv;
-ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted);
+ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted, unsigned form);
 void ls_items_csv_rows(ls_items_csv *w, const ls_run *r, size_t u0, size_t u1);
 int ls_items_csv_finish(ls_items_csv *w, ls_errors *err);
 

@@ -16,7 +16,8 @@
  *               units first (ls_layout_common_losses)
  *   缺报        when the data did not give every value: one row per unit
  *               and indicator left to its default, with the items that
- *               read it (ls_layout_missing, ls_complete)
+ *               read it (ls_layout_missing_unit, ls_complete), continued
+ *               on 缺报(2)… like the 扣分明细
  *   <unit>      one sheet per unit (its name, made a valid and unique sheet
  *               name of at most 31 characters): its 评分表 (ls_layout_sheet)
  *               and the signature block, A4 portrait, one page wide

@@ -15,6 +15,9 @@
 #include "ls_outdir.h"
 #include "ls_util.h"
 
+/* Rows of a spreadsheet (Excel 2007 on, WPS, LibreOffice). */
+#define LS_SHEET_ROWS 1048576
+
 static const struct {
     const char *word;
     unsigned bit;
@@ -92,9 +95,13 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     if (!od) return -1;
     /* a plugin crashing from here on takes the unfinished output with it */
     ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
-    FILE *fres, *fitems = NULL, *fjson, *fxlsx, *fhtml;
+    unsigned form = o ? o->items_form : 0;
+    int compact = (form & LS_ITEMS_COMPACT) != 0;
+    const char *items_name = ls_items_csv_name(form);
+    FILE *fres, *fitems = NULL, *fscheme = NULL, *fjson, *fxlsx, *fhtml;
     if (want(od, formats, LS_OUT_CSV, "results.csv", &fres, err) ||
-        (!items && want(od, formats, LS_OUT_CSV, "items.csv", &fitems, err)) ||
+        (!items && want(od, formats, LS_OUT_CSV, items_name, &fitems, err)) ||
+        (compact && want(od, formats, LS_OUT_CSV, "scheme-items.csv", &fscheme, err)) ||
         want(od, formats, LS_OUT_JSON, "results.json", &fjson, err) ||
         want(od, formats, LS_OUT_XLSX, "results.xlsx", &fxlsx, err) ||
         want(od, formats, LS_OUT_HTML, "report.html", &fhtml, err)) {
@@ -118,9 +125,12 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     if (items) {
         if (ls_items_csv_finish(items, err)) rc = -1;
     } else if (!rc && fitems) {
-        rc = ls_write_items_csv(r, fitems, err);
+        rc = ls_write_items_csv(r, fitems, form, err);
     }
-    name_file(err, from, dir, "items.csv");
+    name_file(err, from, dir, items_name);
+    from = err->n;
+    if (!rc && fscheme) rc = ls_write_scheme_items_csv(r->scheme, fscheme, err);
+    name_file(err, from, dir, "scheme-items.csv");
     from = err->n;
     if (!rc && fxlsx)
         rc = ls_write_xlsx(r, m, sheets, ls_outdir_tmp_path(od, "results.xlsx"), "results.xlsx",
@@ -149,5 +159,13 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
                  "(more than %zu units); --all-sheets includes them, `lawscore explain --unit ID` "
                  "prints one",
                  nunits, max_sheets);
+    /* rows = units × nodes + the header: past a sheet's 1,048,576 rows no
+     * spreadsheet opens items.csv whole */
+    if ((formats & LS_OUT_CSV) && !compact && nunits * r->scheme->nnodes + 1 > LS_SHEET_ROWS)
+        ls_notef(err, NULL, 0, 0,
+                 "items.csv: %zu rows, more than a spreadsheet opens (%d); --items compact "
+                 "writes it without the items' names, points and criteria (once in "
+                 "scheme-items.csv) and the indicator values (in results.json)",
+                 nunits * r->scheme->nnodes, LS_SHEET_ROWS);
     return ls_outdir_commit(od, err);
 }

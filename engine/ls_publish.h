@@ -1,6 +1,7 @@
 /*
  * ls_publish.h - writing a run's results into one directory, all or
- * nothing: results.csv, items.csv, results.json, results.xlsx (the
+ * nothing: results.csv, items.csv (or items.csv.gz; and scheme-items.csv
+ * with a compact items.csv), results.json, results.xlsx (the
  * workbook) and report.html (the printable report), or the formats asked
  * for.  results.json, the largest (about half of a province run's time),
  * is written on a second thread while the other files are written: the
@@ -38,11 +39,14 @@ typedef struct ls_outdir ls_outdir;
 typedef struct ls_items_csv ls_items_csv;
 
 typedef struct ls_publish_opts {
-    unsigned formats;  /* LS_OUT_* bits; 0 means LS_OUT_ALL */
-    int all_sheets;    /* every unit's 评分表 whatever the count */
-    size_t max_sheets; /* the count above which they are left out;
+    unsigned formats;    /* LS_OUT_* bits; 0 means LS_OUT_ALL */
+    int all_sheets;      /* every unit's 评分表 whatever the count */
+    size_t max_sheets;   /* the count above which they are left out;
                                 0 means LS_LAYOUT_MAX_SHEETS */
-    int pretty;        /* results.json indented for people */
+    int pretty;          /* results.json indented for people */
+    unsigned items_form; /* LS_ITEMS_* (ls_export_csv.h): items.csv
+                                without the items' text (in scheme-items.csv)
+                                and indicator values; gzip-compressed */
     /* An output the caller opened on dir before scoring, with items.csv
      * written into it while the units were scored by `items` (see
      * ls_score_sink; NULL when CSV is not among the formats): ls_publish

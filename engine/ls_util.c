@@ -298,8 +298,13 @@ void ls_utf8_fix_tail(char *s)
 
 int ls_display_width(const char *s)
 {
+    return ls_display_width_n(s, strlen(s));
+}
+
+int ls_display_width_n(const char *s, size_t len)
+{
     const unsigned char *u = (const unsigned char *)s;
-    size_t len = strlen(s), i = 0;
+    size_t i = 0;
     int w = 0;
     while (i < len) {
         unsigned cp;

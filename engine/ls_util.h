@@ -88,6 +88,8 @@ const char *ls_cell_text(const char *s, char **owned);
 void ls_utf8_fix_tail(char *s);
 /* Terminal display width of a UTF-8 string (CJK wide characters count 2). */
 int ls_display_width(const char *s);
+/* The same of the first len bytes of s. */
+int ls_display_width_n(const char *s, size_t len);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t ls_edit_distance(const char *a, const char *b);

@@ -9,7 +9,8 @@
  * rules (also a crashed plugin: ls_guard ends the process); 2 bad usage;
  * 3 output could not be written.
  *
- * Depends on: ls_cmd, ls_error, ls_i18n, ls_publish (--formats), ls_util.
+ * Depends on: ls_cmd, ls_error, ls_export_csv (--items, --gzip), ls_i18n, ls_publish
+ * (--formats), ls_util.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 #include "ls_cmd.h"
 #include "ls_error.h"
+#include "ls_export_csv.h"
 #include "ls_i18n.h"
 #include "ls_publish.h"
 #include "ls_util.h"
@@ -110,6 +112,8 @@ enum {
     O_SOURCE,
     O_MAX_SECONDS,
     O_PRETTY,
+    O_ITEMS,
+    O_GZIP,
     O_JOBS,
     O_TIMINGS,
     O_SELF,
@@ -163,6 +167,11 @@ static const struct option {
      N_("DIR\tlet the scheme name files (rules, units) in DIR too, not only\n"
         "in its own directory; may be repeated")},
     {O_PRETTY, NULL, "--pretty", NOVAL, C_RUN | C_PUBLISH, N_("\tindent results.json for people (default: compact)")},
+    {O_ITEMS, NULL, "--items", WORD, C_RUN,
+     N_("FORM\titems.csv as a score sheet (sheet, the default) or, for a\n"
+        "province's data team, compact: without the items' text (once in\n"
+        "scheme-items.csv) and the indicator values")},
+    {O_GZIP, NULL, "--gzip", NOVAL, C_RUN, N_("\twrite items.csv gzip-compressed, as items.csv.gz")},
     {O_JOBS, "-j", "--jobs", NUMBER, C_SCORING,
      N_("N\tscore with N threads (default: the machine's cores); the\n"
         "same results, byte for byte, for any N")},
@@ -403,6 +412,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             case O_ALL_SHEETS: o->all_sheets = 1; break;
             case O_PRETTY: o->pretty = 1; break;
             case O_TIMINGS: o->timings = 1; break;
+            case O_GZIP: o->items_form |= LS_ITEMS_GZIP; break;
             default: break;
             }
             continue;
@@ -432,6 +442,14 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         case O_ADJUSTMENTS: o->adjustments = val; break;
         case O_ARCHIVE: o->archive = val; break;
         case O_LABEL: o->label = val; break;
+        case O_ITEMS:
+            if (strcmp(val, "sheet") && strcmp(val, "compact")) {
+                fprintf(stderr, _("lawscore: error: --items expects sheet or compact, found '%s'\n"), val);
+                return -1;
+            }
+            if (!strcmp(val, "compact")) o->items_form |= LS_ITEMS_COMPACT;
+            else o->items_form &= ~(unsigned)LS_ITEMS_COMPACT;
+            break;
         case O_VERSION:
             if (parse_long(a, val, 1, 1000000000L, &o->version)) return -1;
             break;

@@ -60,6 +60,20 @@ compare() {
 UNIT=sfj compare example "$EX/scheme.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv"
 UNIT=u000007 compare province "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv"
 
+# The compact items.csv (--items compact), gzip-compressed (--gzip),
+# written while the units are scored like the score sheet form: the same
+# bytes for any N.
+for j in 1 3; do
+    "$BIN" run -j "$j" -q --formats csv --items compact --gzip -o "$W/compact-j$j" \
+        "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv" 2>/dev/null ||
+        bad "province: run --items compact --gzip -j $j failed"
+done
+for f in items.csv.gz scheme-items.csv results.csv; do
+    if [ -s "$W/compact-j1/$f" ] && cmp -s "$W/compact-j1/$f" "$W/compact-j3/$f"; then ok
+    else bad "province: --items compact --gzip: $f with --jobs 3 differs from --jobs 1 (or is missing)"
+    fi
+done
+
 # Item 7.3 scores by rank of exam_avg within the group: 3, 2.8, 2.6, 2.4,
 # 2.2 for ranks 1-5, 2 for 6-10, else 1.5.  Recompute the ranks from the
 # data and check items.csv of the three-thread run.

@@ -57,9 +57,10 @@ BEGIN {
     lib["csv.h"] = "libcsv"
     lib["cmocka.h"] = "cmocka"
     lib["zstd.h"] = "libzstd"
+    lib["zlib.h"] = "zlib"
     # Libraries whose headers live in a directory of their name.
     libdir["yajl"] = "yajl"; libdir["nettle"] = "nettle"; libdir["xlsxwriter"] = "libxlsxwriter"
-    nlibs = split("Lua libyaml libxlsxwriter SQLite dlfcn libzip expat FreeXL iconv gettext pthreads libcsv cmocka libzstd yajl nettle", libnames, " ")
+    nlibs = split("Lua libyaml libxlsxwriter SQLite dlfcn libzip expat FreeXL iconv gettext pthreads libcsv cmocka libzstd yajl nettle zlib", libnames, " ")
     for (i = 1; i <= nlibs; i++) islib[libnames[i]] = 1
     # C11 and POSIX headers: not dependencies.
     n = split("assert.h complex.h ctype.h errno.h fenv.h float.h inttypes.h iso646.h limits.h " \

@@ -13,7 +13,7 @@ set -eu
 # a CJK font and poppler to read the printed PDF), used by the real-client
 # checks of `make check`; clang-format for `make format-check`.
 PKGS="gcc make pkg-config liblua5.4-dev libyaml-dev libcmocka-dev libyajl-dev nettle-dev libcsv-dev
-      libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libsqlite3-dev libzstd-dev gettext locales
+      libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libsqlite3-dev libzstd-dev zlib1g-dev gettext locales
       libreoffice-calc-nogui chromium poppler-utils fonts-noto-cjk clang-format $*"
 
 missing=""

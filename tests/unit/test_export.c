@@ -11,6 +11,7 @@
 
 #include <csv.h>
 #include <yajl/yajl_tree.h>
+#include <zlib.h>
 
 #include "ls_export_csv.h"
 #include "ls_export_json.h"
@@ -50,44 +51,30 @@ static void out_open(out *o)
 
 static void out_close(out *o) { assert_int_equal(fclose(o->f), 0); }
 
-static char *results_csv(const ls_run *r)
+/* What a writer wrote into memory, asserting it succeeded without a
+ * message.  which: 'r' results.csv, 'i' items.csv, 'c' compact items.csv,
+ * 's' scheme-items.csv, 'j' results.json (indented, with manifest m). */
+static char *written(int which, const ls_run *r, const ls_manifest *m)
 {
     out o;
     ls_errors e;
     ls_errors_init(&e);
     out_open(&o);
-    assert_int_equal(ls_write_results_csv(r, o.f, &e), 0);
+    int rc = which == 'r'   ? ls_write_results_csv(r, o.f, &e)
+             : which == 'i' ? ls_write_items_csv(r, o.f, 0, &e)
+             : which == 'c' ? ls_write_items_csv(r, o.f, 1, &e)
+             : which == 's' ? ls_write_scheme_items_csv(r->scheme, o.f, &e)
+                            : ls_write_json(r, m, o.f, 1, &e);
+    assert_int_equal(rc, 0);
     out_close(&o);
     assert_int_equal(e.n, 0);
     ls_errors_cleanup(&e);
     return o.p;
 }
 
-static char *items_csv(const ls_run *r)
-{
-    out o;
-    ls_errors e;
-    ls_errors_init(&e);
-    out_open(&o);
-    assert_int_equal(ls_write_items_csv(r, o.f, &e), 0);
-    out_close(&o);
-    assert_int_equal(e.n, 0);
-    ls_errors_cleanup(&e);
-    return o.p;
-}
-
-static char *json(const ls_run *r, const ls_manifest *m)
-{
-    out o;
-    ls_errors e;
-    ls_errors_init(&e);
-    out_open(&o);
-    assert_int_equal(ls_write_json(r, m, o.f, 1, &e), 0);
-    out_close(&o);
-    assert_int_equal(e.n, 0);
-    ls_errors_cleanup(&e);
-    return o.p;
-}
+static char *results_csv(const ls_run *r) { return written('r', r, NULL); }
+static char *items_csv(const ls_run *r) { return written('i', r, NULL); }
+static char *json(const ls_run *r, const ls_manifest *m) { return written('j', r, m); }
 
 /* ---- CSV read back with libcsv's parser ---- */
 
@@ -275,19 +262,121 @@ static void test_items_csv(void **state)
     free(s);
 }
 
+/* The compact items.csv and scheme-items.csv together hold what the
+ * score sheet form holds, but the unit's name (in results.csv) and the
+ * indicator values (in results.json): joined on 序号 they give the sheet
+ * form back, row by row. */
+static void test_items_csv_compact(void **state)
+{
+    mini_run *m = *state;
+    char *full = items_csv(&m->r), *compact = written('c', &m->r, NULL);
+    char *items = written('s', &m->r, NULL);
+    rows f, c, it;
+    parse_csv(full, &f);
+    parse_csv(compact, &c);
+    parse_csv(items, &it);
+    static const char *const chead[] = {"单位编号", "序号", "考核分", "扣分理由"};
+    static const char *const ihead[] = {"序号", "类别", "考核项目", "分值", "评分标准"};
+    assert_int_equal(c.nf[0], 4);
+    for (size_t k = 0; k < 4; k++) assert_string_equal(c.v[0][k], chead[k]);
+    assert_int_equal(it.nf[0], 5);
+    for (size_t k = 0; k < 5; k++) assert_string_equal(it.v[0][k], ihead[k]);
+    assert_int_equal(c.n, f.n);
+    assert_int_equal(it.n, 1 + MN_NODES);
+    assert_true(strlen(compact) < strlen(full) / 2);
+    int reasons = 0;
+    for (size_t i = 1; i < f.n; i++) {
+        char **fr = f.v[i], **cr = c.v[i];
+        assert_int_equal(c.nf[i], 4);
+        assert_string_equal(cr[0], fr[0]); /* 单位编号 */
+        assert_string_equal(cr[1], fr[2]); /* 序号 */
+        assert_string_equal(cr[2], fr[6]); /* 考核分 */
+        assert_string_equal(cr[3], fr[7]); /* 扣分理由 */
+        reasons += *cr[3] != '\0';
+        size_t j = 1;
+        while (j < it.n && strcmp(it.v[j][0], cr[1])) j++;
+        assert_true(j < it.n);
+        assert_string_equal(it.v[j][2], fr[3]); /* 考核项目 */
+        assert_string_equal(it.v[j][3], fr[4]); /* 分值 */
+        assert_string_equal(it.v[j][4], fr[5]); /* 评分标准 */
+    }
+    assert_true(reasons > 0);
+    /* the sections in the office's words, in scheme order */
+    assert_string_equal(it.v[1][1], "评分项目");
+    assert_string_equal(it.v[it.n - 1][1], "一票否决项目");
+    rows_free(&f);
+    rows_free(&c);
+    rows_free(&it);
+    free(full);
+    free(compact);
+    free(items);
+}
+
+/* A gzip stream's bytes inflated; NUL-terminated. */
+static char *gunzip(const char *z, size_t n)
+{
+    size_t cap = 1 << 20;
+    char *text = malloc(cap);
+    z_stream zs = {0};
+    assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+    zs.next_in = (Bytef *)z;
+    zs.avail_in = (uInt)n;
+    zs.next_out = (Bytef *)text;
+    zs.avail_out = (uInt)(cap - 1);
+    assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END); /* whole, with its trailer */
+    text[zs.total_out] = '\0';
+    inflateEnd(&zs);
+    return text;
+}
+
+/* --gzip: items.csv.gz inflates to the bytes items.csv would hold, in
+ * either form, and the same run gives the same compressed bytes. */
+static void test_items_csv_gzip(void **state)
+{
+    mini_run *m = *state;
+    assert_string_equal(ls_items_csv_name(0), "items.csv");
+    assert_string_equal(ls_items_csv_name(LS_ITEMS_COMPACT | LS_ITEMS_GZIP), "items.csv.gz");
+    for (unsigned compact = 0; compact <= LS_ITEMS_COMPACT; compact += LS_ITEMS_COMPACT) {
+        char *plain = written(compact ? 'c' : 'i', &m->r, NULL);
+        char *z[2];
+        size_t nz[2];
+        for (int k = 0; k < 2; k++) {
+            FILE *f = open_memstream(&z[k], &nz[k]);
+            ls_errors e;
+            ls_errors_init(&e);
+            assert_int_equal(ls_write_items_csv(&m->r, f, compact | LS_ITEMS_GZIP, &e), 0);
+            assert_int_equal(e.n, 0);
+            assert_int_equal(fclose(f), 0);
+            ls_errors_cleanup(&e);
+        }
+        assert_true(nz[0] > 18 && (unsigned char)z[0][0] == 0x1f && (unsigned char)z[0][1] == 0x8b);
+        assert_int_equal(nz[0], nz[1]);
+        assert_memory_equal(z[0], z[1], nz[0]);
+        char *back = gunzip(z[0], nz[0]);
+        assert_string_equal(back, plain);
+        free(back);
+        free(z[0]);
+        free(z[1]);
+        free(plain);
+    }
+}
+
 static void test_csv_write_error(void **state)
 {
     mini_run *m = *state;
-    FILE *f = fopen("/dev/full", "w");
-    if (!f) skip();
-    ls_errors e;
-    ls_errors_init(&e);
-    assert_int_equal(ls_write_items_csv(&m->r, f, &e), -1);
-    assert_int_equal(e.nerrors, 1);
-    assert_non_null(strstr(e.v[0].msg, "cannot write score sheet CSV"));
-    assert_non_null(strstr(e.v[0].msg, strerror(ENOSPC)));
-    fclose(f);
-    ls_errors_cleanup(&e);
+    /* plain and compressed: the disk's error, named */
+    for (unsigned form = 0; form <= LS_ITEMS_GZIP; form += LS_ITEMS_GZIP) {
+        FILE *f = fopen("/dev/full", "w");
+        if (!f) skip();
+        ls_errors e;
+        ls_errors_init(&e);
+        assert_int_equal(ls_write_items_csv(&m->r, f, form, &e), -1);
+        assert_int_equal(e.nerrors, 1);
+        assert_non_null(strstr(e.v[0].msg, "cannot write score sheet CSV"));
+        assert_non_null(strstr(e.v[0].msg, strerror(ENOSPC)));
+        fclose(f);
+        ls_errors_cleanup(&e);
+    }
 }
 
 /* ---- JSON ---- */
@@ -625,6 +714,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_results_csv_quoting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_results_csv_digits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_csv_compact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_csv_gzip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_write_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),

@@ -366,7 +366,7 @@ static void test_sink_writes_as_after(void **state)
         char *a = NULL, *b = NULL;
         size_t na = 0, nb = 0;
         FILE *fa = open_memstream(&a, &na);
-        ls_items_csv *w = ls_items_csv_start(fa, 0, 0);
+        ls_items_csv *w = ls_items_csv_start(fa, 0, 0, 0);
         ls_score_sink sink = {sink_rows, w};
         ls_backends extra[2] = {x->b, x->b};
         ls_score_opts o = {.extra = extra, .nextra = nextra, .chunk = 1, .sink = &sink};
@@ -377,7 +377,7 @@ static void test_sink_writes_as_after(void **state)
         assert_int_equal(ls_items_csv_finish(w, &err), 0);
         fclose(fa);
         FILE *fb = open_memstream(&b, &nb);
-        assert_int_equal(ls_write_items_csv(r, fb, &err), 0);
+        assert_int_equal(ls_write_items_csv(r, fb, 0, &err), 0);
         fclose(fb);
         assert_true(na > 100);
         assert_non_null(strstr(a, "reason"));

@@ -114,8 +114,16 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         b->left -= b->period;
         if (b->left <= 0) b->over = 1;
         if (!b->over) {
-            b->period = b->left < HOOK_PERIOD ? (int)b->left : HOOK_PERIOD;
-            lua_sethook(L, count_hook, hook_mask(b), b->period);
+            /* Lua resets the count itself after each hook: set the hook
+             * again only when the period changes (or a kick set it to 1).
+             * lua_sethook marks every frame of the call stack (O(depth)):
+             * done every period, a deep recursion spent most of its time
+             * there. */
+            int period = b->left < HOOK_PERIOD ? (int)b->left : HOOK_PERIOD;
+            if (period != b->period || lua_gethookcount(L) != period) {
+                b->period = period;
+                lua_sethook(L, count_hook, hook_mask(b), b->period);
+            }
             return;
         }
         /* Sticky: from now on every instruction raises, so nothing in the
@@ -187,7 +195,14 @@ static void on_kick(void *call)
 {
     lua_State *L = call;
     ls_sandbox *b = ls_sandbox_of(L);
-    if (b->wd && kicked(b)) lua_sethook(L, count_hook, hook_mask(b), 1);
+    if (!b->wd || !kicked(b)) return;
+    /* The watchdog kicks at every tick while the call runs.  lua_sethook
+     * marks every frame of the call stack: in a deep recursion that takes
+     * longer than a tick, and a handler run again at every tick left the
+     * call no time to reach its hook (it never ended).  Already set: done
+     * (the getters only read the state). */
+    if (lua_gethook(L) == count_hook && lua_gethookcount(L) == 1 && lua_gethookmask(L) == hook_mask(b)) return;
+    lua_sethook(L, count_hook, hook_mask(b), 1);
 }
 
 int ls_sandbox_begin(lua_State *L, int fast)

@@ -108,10 +108,17 @@ static int add_entry(ls_adjustments *a, const ls_adjustment *adj, int table, ls_
         if (adj->kind == LS_ADJ_SCORE && p->node == adj->node)
             fmt = table ? N_("item %s of unit '%s' is decided twice (first in row %d)")
                         : N_("item %s of unit '%s' is decided twice (first at line %d)");
-        if (fmt)
-            return ls_errorf(err, adj->where, adj->line, adj->col, fmt,
-                             adj->kind == LS_ADJ_DATA ? s->inds[adj->indicator].id : s->nodes[adj->node].number,
-                             s->units[adj->unit].id, p->line);
+        if (!fmt) continue;
+        const char *what = adj->kind == LS_ADJ_DATA ? s->inds[adj->indicator].id : s->nodes[adj->node].number;
+        if (!strcmp(p->where, adj->where))
+            return ls_errorf(err, adj->where, adj->line, adj->col, fmt, what, s->units[adj->unit].id, p->line);
+        /* decided in another file given with --adjustments */
+        char *first = ls_where(p->where, p->line, p->col);
+        fmt = adj->kind == LS_ADJ_DATA ? N_("indicator '%s' of unit '%s' is corrected twice (first at %s)")
+                                       : N_("item %s of unit '%s' is decided twice (first at %s)");
+        ls_errorf(err, adj->where, adj->line, adj->col, fmt, what, s->units[adj->unit].id, first);
+        free(first);
+        return -1;
     }
     LS_GROW(a->v, a->n, a->cap, 8);
     a->v[a->n++] = *adj;
@@ -508,11 +515,25 @@ out:
 
 ls_adjustments *ls_adjustments_load(const ls_scheme *s, const char *path, ls_errors *err)
 {
+    return ls_adjustments_load_files(s, &path, 1, err);
+}
+
+ls_adjustments *ls_adjustments_load_files(const ls_scheme *s, const char *const *paths, size_t n, ls_errors *err)
+{
     ls_adjustments *a = ls_xcalloc(1, sizeof *a);
     ls_arena_init(&a->arena);
     a->scheme = s;
-    a->path = ls_arena_strdup(&a->arena, path);
-    if (ls_intable_is_table(path) ? read_table(a, err) : read_yaml(a, err)) {
+    int rc = 0;
+    ls_buf all;
+    ls_buf_init(&all);
+    for (size_t i = 0; i < n; i++) {
+        a->path = ls_arena_strdup(&a->arena, paths[i]);
+        if (ls_intable_is_table(a->path) ? read_table(a, err) : read_yaml(a, err)) rc = -1;
+        ls_buf_printf(&all, "%s%s", i ? ", " : "", paths[i]);
+    }
+    a->path = ls_arena_strdup(&a->arena, all.n ? all.p : "");
+    ls_buf_cleanup(&all);
+    if (rc) {
         ls_adjustments_free(a);
         return NULL;
     }

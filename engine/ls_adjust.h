@@ -52,7 +52,7 @@ typedef struct ls_adjustment {
 
 typedef struct ls_adjustments {
     const ls_scheme *scheme; /* not owned */
-    const char *path;        /* in the arena */
+    const char *path;        /* the file (files: joined by ", "), in the arena */
     ls_adjustment *v;        /* in file order */
     size_t n, cap;
     ls_arena arena;
@@ -65,6 +65,12 @@ typedef struct ls_adjustments {
  * as YYYY-MM-DD, nothing decided twice.  Returns the adjustments (caller
  * frees with ls_adjustments_free) or NULL with every error in err. */
 ls_adjustments *ls_adjustments_load(const ls_scheme *s, const char *path, ls_errors *err);
+/* The adjustments of several files (--adjustments given more than once,
+ * a register per office), read in order into one list: an indicator
+ * corrected or an item decided in two files is an error at the second,
+ * naming the first.  path is then the files joined by ", ". */
+ls_adjustments *ls_adjustments_load_files(const ls_scheme *s, const char *const *paths, size_t n,
+                                          ls_errors *err);
 void ls_adjustments_free(ls_adjustments *a);
 
 /* A copy of data set d with the data corrections of a applied.  Each

@@ -949,10 +949,12 @@ static const char *relative_part(const char *p)
 }
 
 int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char **scheme,
-                              char ***data, size_t *ndata, char **adjustments, ls_errors *err)
+                              char ***data, size_t *ndata, char ***adjustments, size_t *nadjustments,
+                              ls_errors *err)
 {
     *scheme = NULL;
     *adjustments = NULL;
+    *nadjustments = 0;
     *data = NULL;
     *ndata = 0;
     sqlite3_stmt *st;
@@ -961,7 +963,7 @@ int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char
         &st, NULL);
     if (rc != SQLITE_OK) return refuse(a, rc, err);
     sqlite3_bind_int64(st, 1, version);
-    size_t cap = 0;
+    size_t cap = 0, acap = 0;
     int bad = 0;
     while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *role = (const char *)sqlite3_column_text(st, 0);
@@ -980,8 +982,9 @@ int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char
         free(p);
         if (!strcmp(role, "scheme") && !*scheme) {
             *scheme = out;
-        } else if (!strcmp(role, "adjustments") && !*adjustments) {
-            *adjustments = out;
+        } else if (!strcmp(role, "adjustments")) {
+            LS_GROW(*adjustments, *nadjustments, acap, 2);
+            (*adjustments)[(*nadjustments)++] = out;
         } else if (!strcmp(role, "data")) {
             LS_GROW(*data, *ndata, cap, 4);
             (*data)[(*ndata)++] = out;
@@ -993,4 +996,104 @@ int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char
     if (!bad && rc != SQLITE_DONE) bad = refuse(a, rc, err);
     if (!bad && !*scheme) bad = ls_errorf(err, a->path, 0, 0, "version %ld has no scheme file", version);
     return bad ? -1 : 0;
+}
+
+/* ---- what a re-publication leaves out ------------------------------ */
+
+/* Whether run r decides again the parent's decision (unit, kind, target). */
+static int decided_again(const ls_run *r, const char *unit, const char *kind, const char *target)
+{
+    const ls_scheme *s = r->scheme;
+    for (size_t i = 0; r->adj && i < r->adj->n; i++) {
+        const ls_adjustment *e = &r->adj->v[i];
+        int data = e->kind == LS_ADJ_DATA;
+        if (!strcmp(s->units[e->unit].id, unit) && !strcmp(kind, data ? "data" : "score") &&
+            !strcmp(target, data ? s->inds[e->indicator].id : s->nodes[e->node].id))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether version v holds exactly the input files of m (role, bytes, order). */
+static int same_inputs(ls_archive *a, long v, const ls_manifest *m, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT role, sha256 FROM input_files WHERE version = ? ORDER BY seq", -1,
+                                &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, v);
+    size_t i = 0;
+    int same = 1;
+    while (same && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const ls_manifest_file *f = i < m->nfiles ? &m->files[i++] : NULL;
+        same = f && !strcmp((const char *)sqlite3_column_text(st, 0), ls_mf_role_name(f->role)) &&
+               !strcmp((const char *)sqlite3_column_text(st, 1), f->sha256);
+    }
+    sqlite3_finalize(st);
+    if (same && rc != SQLITE_DONE) return refuse(a, rc, err);
+    return same && i == m->nfiles;
+}
+
+int ls_archive_withdrawn(ls_archive *a, const ls_run *r, const ls_manifest *m, ls_withdrawn *w, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    memset(w, 0, sizeof *w);
+    ls_buf_init(&w->decisions);
+    ls_buf_init(&w->units);
+    if (ls_archive_latest(a, s->year, &w->parent, NULL)) w->parent = 0;
+    if (!w->parent) return 0;
+    if ((w->same = same_inputs(a, w->parent, m, err)) < 0) return -1;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, "SELECT unit, kind, target, basis FROM adjustments WHERE version = ? ORDER BY seq",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, w->parent);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *unit = (const char *)sqlite3_column_text(st, 0);
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        const char *target = (const char *)sqlite3_column_text(st, 2);
+        if (decided_again(r, unit, kind, target)) continue;
+        /* 东法考〔2018〕5号（区城管执法局 4.5）, by names where the scheme has them */
+        int u = ls_scheme_find_unit(s, unit), data = !strcmp(kind, "data");
+        int k = data ? ls_scheme_find_indicator(s, target) : ls_scheme_find_node(s, target);
+        ls_buf_printf(&w->decisions, "%s%s（%s %s）", w->ndecisions++ ? "、" : "",
+                      (const char *)sqlite3_column_text(st, 3), u >= 0 ? s->units[u].name : unit,
+                      k < 0 ? target : data ? s->inds[k].name
+                                            : s->nodes[k].number);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return refuse(a, rc, err);
+    /* units in the scheme's order (format 1 keeps no unit seq); a unit
+     * the scheme no longer has, by its id */
+    rc = sqlite3_prepare_v2(a->db, "SELECT unit FROM unit_results WHERE version = ? AND self_total IS NOT NULL "
+                                   "ORDER BY unit",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, w->parent);
+    unsigned char *had = ls_xcalloc(s->nunits + 1, 1);
+    ls_buf gone;
+    ls_buf_init(&gone);
+    size_t ngone = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *unit = (const char *)sqlite3_column_text(st, 0);
+        int u = ls_scheme_find_unit(s, unit);
+        if (u >= 0) had[u] = 1;
+        else ls_buf_printf(&gone, "%s%s", ngone++ ? "、" : "", unit);
+    }
+    sqlite3_finalize(st);
+    for (size_t u = 0; u < s->nunits; u++)
+        if (had[u] && !(r->self && r->self->given[u]))
+            ls_buf_printf(&w->units, "%s%s", w->nunits++ ? "、" : "", s->units[u].name);
+    if (ngone) ls_buf_printf(&w->units, "%s%s", w->nunits ? "、" : "", gone.p);
+    w->nunits += ngone;
+    ls_buf_cleanup(&gone);
+    free(had);
+    if (rc != SQLITE_DONE) return refuse(a, rc, err);
+    return 0;
+}
+
+void ls_withdrawn_cleanup(ls_withdrawn *w)
+{
+    ls_buf_cleanup(&w->decisions);
+    ls_buf_cleanup(&w->units);
 }

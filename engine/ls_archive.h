@@ -31,6 +31,7 @@
 #include "ls_error.h"
 #include "ls_manifest.h"
 #include "ls_score.h"
+#include "ls_util.h"
 
 typedef struct ls_archive ls_archive;
 
@@ -87,10 +88,32 @@ int ls_archive_version_info(ls_archive *a, long version, int *year, char **label
 /* Write the input files of a version under dir, each at its stored path
  * made relative (leading '/' and "../" parts dropped), so that the
  * scheme's relative references resolve as they did.  Sets *scheme, the
- * data files and *adjustments (NULL when the version had none) to the
- * paths written (caller frees the strings and the array).  0, or -1 with
- * an error. */
+ * data files and the adjustments files (none when the version had none)
+ * to the paths written (caller frees the strings and the arrays).  0, or
+ * -1 with an error. */
 int ls_archive_extract_inputs(ls_archive *a, long version, const char *dir, char **scheme,
-                              char ***data, size_t *ndata, char **adjustments, ls_errors *err);
+                              char ***data, size_t *ndata, char ***adjustments, size_t *nadjustments,
+                              ls_errors *err);
+
+/* What publishing run r (inputs m) would leave out of the latest version
+ * of its year (the version it would replace), and whether that version
+ * had the same input files (a re-publication that changes nothing): its appeal decisions r does
+ * not make again (the same unit, kind and indicator or item), as
+ * "东法考〔2018〕5号（区城管执法局 4.5）" joined by "、", and the units with a
+ * self-assessment there that have none in r. */
+typedef struct ls_withdrawn {
+    long parent;      /* 0: the year's first publication (nothing below) */
+    ls_buf decisions; /* the decisions left out */
+    size_t ndecisions;
+    ls_buf units; /* the units (names) whose self-assessment is left out */
+    size_t nunits;
+    int same; /* the parent holds the very input files of m */
+} ls_withdrawn;
+
+/* Fill w (cleaned up with ls_withdrawn_cleanup, whatever is returned).
+ * 0, or -1 with an error. */
+int ls_archive_withdrawn(ls_archive *a, const ls_run *r, const ls_manifest *m, ls_withdrawn *w,
+                         ls_errors *err);
+void ls_withdrawn_cleanup(ls_withdrawn *w);
 
 #endif

@@ -12,9 +12,9 @@ int ls_assess(ls_assessment *a, const ls_scheme *s, const ls_backends *b,
     memset(a, 0, sizeof *a);
     ls_load_opts lo = {.strict = o->strict};
     a->data = ls_dataset_load_opts(s, o->data, o->ndata, &lo, err);
-    if (o->self) a->self = ls_selfscore_load(s, o->self, err);
-    if (o->adjustments) a->adj = ls_adjustments_load(s, o->adjustments, err);
-    if (!a->data || (o->self && !a->self) || (o->adjustments && !a->adj)) return -1;
+    if (o->nself) a->self = ls_selfscore_load_files(s, o->self, o->nself, err);
+    if (o->nadjustments) a->adj = ls_adjustments_load_files(s, o->adjustments, o->nadjustments, err);
+    if (!a->data || (o->nself && !a->self) || (o->nadjustments && !a->adj)) return -1;
     if (a->adj && !(a->corrected = ls_adjustments_apply(a->adj, a->data, err))) return -1;
     if (o->prepare && o->prepare(o->prepare_ctx, err)) return -1;
     /* the caller's threads for both runs, its sink for the result only */

@@ -27,8 +27,10 @@
 typedef struct ls_assess_opts {
     const char *const *data; /* data files, in order */
     size_t ndata;
-    const char *self;        /* --self FILE, or NULL */
-    const char *adjustments; /* --adjustments FILE, or NULL */
+    const char *const *self;        /* --self FILEs, merged (ls_selfscore_load_files) */
+    size_t nself;                   /* 0: none */
+    const char *const *adjustments; /* --adjustments FILEs, merged */
+    size_t nadjustments;            /* 0: none */
     int keep_going;
     int strict; /* doubtful data values are errors */
     /* NULL, or the scoring threads (extra, nextra, chunk) for both runs and

@@ -58,23 +58,23 @@ static int check_year_files(const ls_scheme *s, const ls_dataset *d, const ls_cm
                             ls_errors *err)
 {
     int rc = 0;
-    if (o->self) {
-        ls_selfscore *ss = ls_selfscore_load(s, o->self, err);
+    if (o->nself) {
+        ls_selfscore *ss = ls_selfscore_load_files(s, o->self, o->nself, err);
         size_t n = 0;
         for (size_t u = 0; ss && u < s->nunits; u++) n += ss->given[u];
         if (!ss) rc = -1;
-        else if (out) fprintf(out, _("self-assessment: %zu of %zu units (%s)\n"), n, s->nunits, o->self);
+        else if (out) fprintf(out, _("self-assessment: %zu of %zu units (%s)\n"), n, s->nunits, ss->path);
         ls_selfscore_free(ss);
     }
-    if (o->adjustments) {
-        ls_adjustments *a = ls_adjustments_load(s, o->adjustments, err);
+    if (o->nadjustments) {
+        ls_adjustments *a = ls_adjustments_load_files(s, o->adjustments, o->nadjustments, err);
         ls_dataset *c = a && d && o->ndata ? ls_adjustments_apply(a, d, err) : NULL;
         size_t nd = 0;
         for (size_t i = 0; a && i < a->n; i++) nd += a->v[i].kind == LS_ADJ_DATA;
         if (!a || (d && o->ndata && !c)) rc = -1;
         else if (out)
             fprintf(out, _("adjustments: data corrections %zu, score decisions %zu (%s)\n"), nd, a->n - nd,
-                    o->adjustments);
+                    a->path);
         ls_dataset_free(c);
         ls_adjustments_free(a);
     }
@@ -230,9 +230,11 @@ static ls_manifest *build_manifest(const ls_run *r, const ls_cmd_opts *o, const 
 {
     ls_manifest *m = ls_manifest_new(r->scheme, r->original ? r->original->data : r->data, err);
     if (!m) return NULL;
-    if ((o->self && ls_manifest_add_file(m, LS_MF_SELF, o->self, err)) ||
-        (o->adjustments && ls_manifest_add_file(m, LS_MF_ADJUST, o->adjustments, err)) ||
-        ls_manifest_add_loaded(m, b, err)) {
+    int bad = 0;
+    for (size_t i = 0; i < o->nself && !bad; i++) bad = ls_manifest_add_file(m, LS_MF_SELF, o->self[i], err);
+    for (size_t i = 0; i < o->nadjustments && !bad; i++)
+        bad = ls_manifest_add_file(m, LS_MF_ADJUST, o->adjustments[i], err);
+    if (bad || ls_manifest_add_loaded(m, b, err)) {
         ls_manifest_free(m);
         return NULL;
     }
@@ -330,9 +332,9 @@ static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_assessment
     ls_score_opts so = {.keep_going = o->keep_going};
     bind_extra(s, o, &so);
     timer_lap(tm, "bind");
-    prep p = {o, tm, 0, po, &so, {items_rows, NULL}, o->self != NULL, o->adjustments != NULL, bad_output};
-    ls_assess_opts ao = {o->data, o->ndata, o->self, o->adjustments, o->keep_going, o->strict,
-                         &so, inputs_loaded, &p};
+    prep p = {o, tm, 0, po, &so, {items_rows, NULL}, o->nself > 0, o->nadjustments > 0, bad_output};
+    ls_assess_opts ao = {o->data, o->ndata, o->self, o->nself, o->adjustments, o->nadjustments, o->keep_going,
+                         o->strict, &so, inputs_loaded, &p};
     int rc = ls_assess(a, s, b, &ao, err);
     if (rc && po && po->od) { /* nothing is published */
         ls_errors scratch;
@@ -502,6 +504,43 @@ static void remove_outdir(const char *dir)
     rmdir(dir);
 }
 
+/* A re-publication that leaves out appeal decisions or self-assessments
+ * of the version it replaces undoes them: refused, unless --withdraw says
+ * so (then a warning names them).  A re-publication of the very same
+ * inputs is said (a warning).  0, or -1 with the errors in err. */
+static int check_withdrawn(ls_archive *ar, const ls_run *r, const ls_manifest *m, const ls_cmd_opts *o,
+                           ls_errors *err)
+{
+    ls_withdrawn w;
+    int rc = ls_archive_withdrawn(ar, r, m, &w, err);
+    if (!rc && w.same)
+        ls_warnf(err, o->archive, 0, 0,
+                 "version %ld has the same input files: this publication repeats it (same inputs, same results)",
+                 w.parent);
+    if (!rc && w.ndecisions) {
+        if (o->withdraw)
+            ls_warnf(err, o->archive, 0, 0, "withdrawn: %zu appeal decisions of version %ld: %s", w.ndecisions,
+                     w.parent, w.decisions.p);
+        else
+            rc = ls_errorf(err, o->archive, 0, 0,
+                           "version %ld has %zu appeal decisions this publication leaves out: %s; give every "
+                           "--adjustments file again (or --withdraw to withdraw them)",
+                           w.parent, w.ndecisions, w.decisions.p);
+    }
+    if (w.nunits) {
+        if (o->withdraw)
+            ls_warnf(err, o->archive, 0, 0, "withdrawn: the self-assessments of %zu units of version %ld: %s",
+                     w.nunits, w.parent, w.units.p);
+        else
+            rc = ls_errorf(err, o->archive, 0, 0,
+                           "version %ld has the self-assessments of %zu units this publication leaves out: %s; "
+                           "give every --self file again (or --withdraw to withdraw them)",
+                           w.parent, w.nunits, w.units.p);
+    }
+    ls_withdrawn_cleanup(&w);
+    return rc;
+}
+
 ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     ls_cmd_status rc = LS_CMD_BAD_INPUT;
@@ -520,6 +559,9 @@ ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
         goto out;
     rc = LS_CMD_BAD_OUTPUT;
     if (!(m = build_manifest(r, o, &b, err))) goto out;
+    rc = LS_CMD_BAD_INPUT;
+    if (check_withdrawn(ar, r, m, o, err)) goto out;
+    rc = LS_CMD_BAD_OUTPUT;
     const char *dir = o->outdir_given ? o->outdir : (tmp = temp_outdir(err));
     ls_publish_opts po = {.formats = o->formats, .all_sheets = o->all_sheets, .pretty = o->pretty};
     if (!dir || ls_publish(r, m, dir, &po, err)) goto out;
@@ -678,14 +720,15 @@ static int rescore_load(const ls_cmd_opts *o, ls_archive *ar, long v, rescore *x
 {
     ls_errors e;
     ls_errors_init(&e);
-    char *dir = temp_outdir(&e), *scheme = NULL, **data = NULL, *adjf = NULL;
-    size_t ndata = 0;
+    char *dir = temp_outdir(&e), *scheme = NULL, **data = NULL, **adjf = NULL;
+    size_t ndata = 0, nadj = 0;
     int rc = -1;
-    if (!dir || ls_archive_extract_inputs(ar, v, dir, &scheme, &data, &ndata, &adjf, &e)) goto out;
+    if (!dir || ls_archive_extract_inputs(ar, v, dir, &scheme, &data, &ndata, &adjf, &nadj, &e)) goto out;
     if (!(x->s = ls_scheme_load(scheme, &e))) goto out;
     if (!(x->d = ls_dataset_load(x->s, (const char *const *)data, ndata, 0, &e))) goto out;
-    if (adjf) {
-        ls_dataset *c = (x->adj = ls_adjustments_load(x->s, adjf, &e)) ? ls_adjustments_apply(x->adj, x->d, &e) : NULL;
+    if (nadj) {
+        x->adj = ls_adjustments_load_files(x->s, (const char *const *)adjf, nadj, &e);
+        ls_dataset *c = x->adj ? ls_adjustments_apply(x->adj, x->d, &e) : NULL;
         if (!c) goto out;
         ls_dataset_free(x->d);
         x->d = c;
@@ -697,6 +740,7 @@ out:
     if (dir) remove_outdir(dir);
     free(dir);
     free(scheme);
+    for (size_t i = 0; i < nadj; i++) free(adjf[i]);
     free(adjf);
     for (size_t i = 0; i < ndata; i++) free(data[i]);
     free(data);

@@ -50,23 +50,27 @@ typedef struct ls_cmd_opts {
     size_t nselect_units;
     const char **sources; /* template: --source, in order */
     size_t nsources;
-    int form;                /* template: 1 --self (the self-assessment form),
+    int form;                 /* template: 1 --self (the self-assessment form),
                      2 --adjustments (the register of appeals); 0 the
                      data-collection workbook */
-    int verbose, coverage;   /* test: -v, --coverage */
-    int pretty;              /* run: --pretty (results.json indented) */
-    unsigned items_form;     /* run: --items compact, --gzip (LS_ITEMS_*) */
-    long jobs;               /* --jobs: scoring threads; 0 = the machine's cores */
-    int timings;             /* --timings: wall time of each phase on stderr */
-    double min_coverage;     /* test: --min-coverage, percent; < 0 none */
-    const char *self;        /* run, explain, publish, check: --self FILE (自评分) */
-    const char *adjustments; /* run, explain, publish, check: --adjustments FILE */
-    const char *archive;     /* publish, history, export, diff, compare */
-    const char *label;       /* publish: --label TEXT */
-    long version;            /* export: --version N; 0 none */
-    int outdir_given;        /* -o was given (publish: keep the outputs) */
-    int csv;                 /* diff, compare: --format csv */
-    int html;                /* diff, compare: --format html */
+    int verbose, coverage;    /* test: -v, --coverage */
+    int pretty;               /* run: --pretty (results.json indented) */
+    unsigned items_form;      /* run: --items compact, --gzip (LS_ITEMS_*) */
+    long jobs;                /* --jobs: scoring threads; 0 = the machine's cores */
+    int timings;              /* --timings: wall time of each phase on stderr */
+    double min_coverage;      /* test: --min-coverage, percent; < 0 none */
+    const char **self;        /* run, explain, publish, check: --self FILE (自评分), in order */
+    size_t nself;             /* 0: none */
+    const char **adjustments; /* run, explain, publish, check: --adjustments FILE, in order */
+    size_t nadjustments;      /* 0: none */
+    int withdraw;             /* publish: --withdraw (the parent's appeals or
+                                 self-assessments may be left out) */
+    const char *archive;      /* publish, history, export, diff, compare */
+    const char *label;        /* publish: --label TEXT */
+    long version;             /* export: --version N; 0 none */
+    int outdir_given;         /* -o was given (publish: keep the outputs) */
+    int csv;                  /* diff, compare: --format csv */
+    int html;                 /* diff, compare: --format html */
 } ls_cmd_opts;
 
 /* How a command ended.  Problems are in err whatever the status. */

@@ -25,12 +25,14 @@ typedef struct entry {
     int plain;                              /* score unquoted */
     pos pu, pi, ps;
     const char *where; /* the file (or file:sheet) of the positions */
+    const char *file;  /* the file given with --self (loader.file) */
 } entry;
 
 typedef struct loader {
     ls_selfscore *ss;
     const ls_scheme *s;
     ls_errors *err;
+    const char *path; /* the file being read, in the arena */
     entry *v;
     size_t n, cap;
     int rc;
@@ -39,7 +41,8 @@ typedef struct loader {
 static void add_entry(loader *ld, const entry *e)
 {
     LS_GROW(ld->v, ld->n, ld->cap, 64);
-    ld->v[ld->n++] = *e;
+    ld->v[ld->n] = *e;
+    ld->v[ld->n++].file = ld->path;
 }
 
 static const char *keep(loader *ld, const char *s)
@@ -50,7 +53,7 @@ static const char *keep(loader *ld, const char *s)
 static void read_yaml(loader *ld)
 {
     ls_ydoc doc;
-    const char *path = ld->ss->path;
+    const char *path = ld->path;
     if (ls_yaml_load(&doc, path, ld->err)) {
         ld->rc = -1;
         ls_yaml_cleanup(&doc);
@@ -85,7 +88,7 @@ static void read_yaml(loader *ld)
         }
         for (size_t j = 0; j < items->n; j++) {
             const ls_ynode *ik = ls_ymap_key(items, j), *iv = ls_ymap_val(items, j);
-            entry e = {keep(ld, uk->str), keep(ld, ik->str), NULL, NULL, 0, {uk->line, uk->col}, {ik->line, ik->col}, {iv->line, iv->col}, path};
+            entry e = {keep(ld, uk->str), keep(ld, ik->str), NULL, NULL, 0, {uk->line, uk->col}, {ik->line, ik->col}, {iv->line, iv->col}, path, NULL};
             const ls_ynode *sc = iv;
             if (iv->kind == LS_YMAP) {
                 static const char *const ek[] = {"score", "note", NULL};
@@ -176,7 +179,8 @@ static void read_sheet(loader *ld, const ls_intable *t, const self_cols *c)
                    {row->f[c->unit].line, row->f[c->unit].col},
                    {row->f[c->item].line, row->f[c->item].col},
                    {sc->line, sc->col},
-                   where};
+                   where,
+                   NULL};
         add_entry(ld, &e);
     }
 }
@@ -187,7 +191,7 @@ static void read_sheet(loader *ld, const ls_intable *t, const self_cols *c)
  * unit); other sheets (填表说明) are skipped. */
 static void read_table(loader *ld)
 {
-    const char *path = ld->ss->path;
+    const char *path = ld->path;
     ls_inbook bk;
     if (ls_inbook_load(&bk, path, ld->err)) {
         ld->rc = -1;
@@ -241,6 +245,9 @@ static void store(loader *ld)
     pos *first = ls_xcalloc(s->nunits * s->nnodes + 1, sizeof *first);
     /* per unit: where its first self-score is (the unit's sheet of a form) */
     const char **unit_where = ls_xcalloc(s->nunits + 1, sizeof *unit_where);
+    const char **unit_file = ls_xcalloc(s->nunits + 1, sizeof *unit_file);   /* its --self file */
+    const char **unit_twice = ls_xcalloc(s->nunits + 1, sizeof *unit_twice); /* reported for */
+    pos *unit_pos = ls_xcalloc(s->nunits + 1, sizeof *unit_pos);
     for (size_t k = 0; k < ld->n; k++) {
         const entry *e = &ld->v[k];
         int u = ls_scheme_find_unit(s, e->unit);
@@ -272,6 +279,25 @@ static void store(loader *ld)
                                "item %s %s does not apply to unit '%s' (%s)", n->number, n->name,
                                s->units[u].id, s->units[u].name);
             continue;
+        }
+        if (unit_file[u] && unit_file[u] != e->file) {
+            /* a unit's self-assessment is one form: the same unit in two
+             * files given with --self is a mistake (which one counts?) */
+            if (unit_twice[u] != e->file) {
+                char *was = ls_where(unit_where[u], unit_pos[u].line, unit_pos[u].col);
+                ld->rc = ls_errorf(ld->err, e->where, e->pu.line, e->pu.col,
+                                   "unit '%s' has a self-assessment in two files (first at %s): give each "
+                                   "unit's form once",
+                                   s->units[u].id, was);
+                free(was);
+                unit_twice[u] = e->file;
+            }
+            continue;
+        }
+        if (!unit_file[u]) {
+            unit_where[u] = e->where;
+            unit_file[u] = e->file;
+            unit_pos[u] = e->pu;
         }
         size_t c = (size_t)u * s->nnodes + (size_t)i;
         if (ss->set[c]) {
@@ -312,7 +338,6 @@ static void store(loader *ld)
         ss->score[c] = v;
         ss->note[c] = e->note;
         ss->given[u] = 1;
-        if (!unit_where[u]) unit_where[u] = e->where;
         first[c] = e->pi;
     }
     /* A unit that assessed itself assessed every item of the tree. */
@@ -335,6 +360,9 @@ static void store(loader *ld)
     }
     ls_buf_cleanup(&miss);
     free(unit_where);
+    free(unit_file);
+    free(unit_twice);
+    free(unit_pos);
     free(first);
 }
 
@@ -399,10 +427,14 @@ int ls_selfscore_max(const ls_scheme *s, int node, ls_fixed *max)
 
 ls_selfscore *ls_selfscore_load(const ls_scheme *s, const char *path, ls_errors *err)
 {
+    return ls_selfscore_load_files(s, &path, 1, err);
+}
+
+ls_selfscore *ls_selfscore_load_files(const ls_scheme *s, const char *const *paths, size_t npaths, ls_errors *err)
+{
     ls_selfscore *ss = ls_xcalloc(1, sizeof *ss);
     ls_arena_init(&ss->arena);
     ss->scheme = s;
-    ss->path = ls_arena_strdup(&ss->arena, path);
     size_t cells = s->nunits * s->nnodes + 1;
     ss->score = ls_xcalloc(cells, sizeof *ss->score);
     ss->set = ls_xcalloc(cells, 1);
@@ -410,11 +442,17 @@ ls_selfscore *ls_selfscore_load(const ls_scheme *s, const char *path, ls_errors 
     ss->given = ls_xcalloc(s->nunits + 1, 1);
     ss->total = ls_xcalloc(s->nunits + 1, sizeof *ss->total);
     loader ld = {.ss = ss, .s = s, .err = err};
-    size_t len = strlen(path);
-    (void)len;
-    if (ls_intable_is_table(path)) read_table(&ld);
-    else read_yaml(&ld);
-    store(&ld); /* the entries read, even after errors elsewhere in the file */
+    ls_buf all;
+    ls_buf_init(&all);
+    for (size_t i = 0; i < npaths; i++) {
+        ld.path = ls_arena_strdup(&ss->arena, paths[i]);
+        if (ls_intable_is_table(ld.path)) read_table(&ld);
+        else read_yaml(&ld);
+        ls_buf_printf(&all, "%s%s", i ? ", " : "", paths[i]);
+    }
+    ss->path = ls_arena_strdup(&ss->arena, all.n ? all.p : "");
+    ls_buf_cleanup(&all);
+    store(&ld); /* the entries read, even after errors elsewhere in the files */
     free(ld.v);
     if (ld.rc) {
         ls_selfscore_free(ss);

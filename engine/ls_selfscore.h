@@ -23,7 +23,7 @@
 
 typedef struct ls_selfscore {
     const ls_scheme *scheme; /* not owned */
-    const char *path;        /* the file, in the arena */
+    const char *path;        /* the file (files: joined by ", "), in the arena */
     /* nunits * nnodes, row = unit; leaves as given (0 for
      * bonus/deduction items not given), categories summed */
     ls_fixed *score;
@@ -46,6 +46,13 @@ typedef struct ls_selfscore {
  * ls_selfscore_free) or NULL with every error, positioned, in err.
  */
 ls_selfscore *ls_selfscore_load(const ls_scheme *s, const char *path, ls_errors *err);
+
+/* The self-scores of several files (--self given more than once: the
+ * forms units returned), read in order and checked as one: a unit in two
+ * files is an error at the second, naming the first.  path is then the
+ * files joined by ", ". */
+ls_selfscore *ls_selfscore_load_files(const ls_scheme *s, const char *const *paths, size_t npaths,
+                                      ls_errors *err);
 
 /* The most 自评分 leaf `node` may have: 1 with *max set (its points; for a
  * bonus item without points of its own, the scheme's bonus cap), or 0

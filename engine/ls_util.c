@@ -6,10 +6,12 @@
 
 #include "ls_i18n.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -423,4 +425,35 @@ void ls_buf_printf(ls_buf *b, const char *fmt, ...)
     va_end(ap);
     ls_buf_puts(b, s);
     free(s);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ls_dir_files(const char *dir, const char *const *exts, char ***files, size_t *n)
+{
+    *files = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    size_t cap = 0, dl = strlen(dir);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *nm = e->d_name;
+        if (nm[0] == '.' || !strncmp(nm, "~$", 2)) continue; /* hidden, an Office lock file */
+        size_t len = strlen(nm);
+        int want = 0;
+        for (size_t k = 0; exts[k] && !want; k++) {
+            size_t el = strlen(exts[k]);
+            want = len > el && !strcasecmp(nm + len - el, exts[k]);
+        }
+        if (!want) continue;
+        LS_GROW(*files, *n, cap, 16);
+        (*files)[(*n)++] = ls_format("%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", nm);
+    }
+    closedir(d);
+    if (*n) qsort(*files, *n, sizeof **files, cmp_names);
+    return 0;
 }

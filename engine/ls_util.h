@@ -109,4 +109,10 @@ void ls_buf_puts(ls_buf *b, const char *s);
 void ls_buf_printf(ls_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The files of directory dir whose names end in one of exts (a NULL-ended
+ * list, any case), hidden files and Office lock files (~$...) left out,
+ * as dir/name sorted by name (caller frees each and the array).  0, or -1
+ * when dir cannot be read (errno says why). */
+int ls_dir_files(const char *dir, const char *const *exts, char ***files, size_t *n);
+
 #endif

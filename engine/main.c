@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ls_cmd.h"
 #include "ls_error.h"
@@ -120,6 +121,7 @@ enum {
     O_ADJUSTMENTS,
     O_ARCHIVE,
     O_LABEL,
+    O_WITHDRAW,
     O_VERSION,
     O_HELP
 };
@@ -179,12 +181,17 @@ static const struct option {
      N_("\tprint the wall time of each phase (load, bind, score,\nwrite) on standard error")},
     {O_SELF, NULL, "--self", WORD, C_SCORING | C_TEMPLATE,
      N_("FILE\tthe units' 自评分, YAML or a table: CSV, .xlsx (docs/year.md);\n"
+        "may be repeated, or a folder of returned forms;\n"
         "template: --self alone writes the self-assessment form")},
     {O_ADJUSTMENTS, NULL, "--adjustments", WORD, C_SCORING | C_TEMPLATE,
      N_("FILE\tappeals decided (复核), YAML or a table: CSV, .xlsx;\n"
+        "may be repeated, or a folder of registers;\n"
         "template: --adjustments alone writes the register")},
     {O_ARCHIVE, NULL, "--archive", WORD, C_ARCHIVE, N_("FILE\tthe SQLite archive")},
     {O_LABEL, NULL, "--label", WORD, C_PUBLISH, N_("TEXT\twhat the version is (\"2018年度考核结果通报\")")},
+    {O_WITHDRAW, NULL, "--withdraw", NOVAL, C_PUBLISH,
+     N_("\ta re-publication leaves out appeal decisions or self-assessments\n"
+        "of the version it replaces on purpose (without it, refused)")},
     {O_VERSION, NULL, "--version", NUMBER, C_HISTORY | C_EXPORT,
      N_("N\texport: the version to write; history: the version to show")},
     {O_HELP, "-h", "--help", NOVAL, C_ALL, N_("\tthis help")},
@@ -200,6 +207,15 @@ static const struct {
     {O_SELF, C_TEMPLATE},
     {O_ADJUSTMENTS, C_TEMPLATE},
 };
+
+/* Options that may be given more than once (each value is kept). */
+static int repeatable(int id)
+{
+    static const int ids[] = {O_UNIT, O_UNITS, O_SOURCE, O_PLUGIN_PATH, O_ALLOW_DIR, O_SELF, O_ADJUSTMENTS};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+        if (ids[i] == id) return 1;
+    return 0;
+}
 
 static int is_switch(const struct option *op, const struct command *c)
 {
@@ -363,6 +379,62 @@ static int check_archive_args(ls_cmd_opts *o, const struct command *c, const cha
     return 0;
 }
 
+/* The file names expanded from directories (--self forms/), freed at exit. */
+static char **dir_files;
+static size_t ndir_files, dir_files_cap;
+
+/* --self DIR and --adjustments DIR: every table and YAML file in DIR, by
+ * name (the forms returned by 40 units, saved into one folder).  *v (n
+ * of them, allocated for argc) is replaced.  0, or -1 after saying why. */
+static int expand_dirs(const char *opt, const char ***v, size_t *n)
+{
+    static const char *const exts[] = {".xlsx", ".xls", ".csv", ".yaml", ".yml", NULL};
+    const char **out = NULL;
+    size_t nout = 0, cap = 0;
+    for (size_t i = 0; i < *n; i++) {
+        struct stat st;
+        char **f = NULL;
+        size_t nf = 0;
+        if (stat((*v)[i], &st) || !S_ISDIR(st.st_mode)) {
+            LS_GROW(out, nout, cap, 8);
+            out[nout++] = (*v)[i];
+            continue;
+        }
+        if (ls_dir_files((*v)[i], exts, &f, &nf) || !nf) {
+            fprintf(stderr, _("lawscore: error: %s %s: the folder holds no form to read (.xlsx, .xls, .csv, .yaml)\n"),
+                    opt, (*v)[i]);
+            free(f);
+            free(out);
+            return -1;
+        }
+        for (size_t k = 0; k < nf; k++) {
+            LS_GROW(out, nout, cap, 8);
+            out[nout++] = f[k];
+            LS_GROW(dir_files, ndir_files, dir_files_cap, 8);
+            dir_files[ndir_files++] = f[k];
+        }
+        free(f);
+    }
+    free(*v);
+    *v = out ? out : ls_xcalloc(1, sizeof *out);
+    *n = nout;
+    return 0;
+}
+
+static void free_opts(ls_cmd_opts *o)
+{
+    free(o->data);
+    free(o->plugin_paths);
+    free(o->units);
+    free(o->allow_dirs);
+    free(o->select_units);
+    free(o->sources);
+    free(o->self);
+    free(o->adjustments);
+    for (size_t i = 0; i < ndir_files; i++) free(dir_files[i]);
+    free(dir_files);
+}
+
 /* Parse argv into o; the command is *cmd.  0; 1 when help was asked for
  * (and printed); -1 after printing the problem (bad usage). */
 static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct command **cmd)
@@ -376,8 +448,11 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
     o->allow_dirs = ls_xcalloc((size_t)argc, sizeof *o->allow_dirs);
     o->select_units = ls_xcalloc((size_t)argc, sizeof *o->select_units);
     o->sources = ls_xcalloc((size_t)argc, sizeof *o->sources);
+    o->self = ls_xcalloc((size_t)argc, sizeof *o->self);
+    o->adjustments = ls_xcalloc((size_t)argc, sizeof *o->adjustments);
     const char *format = NULL, *formats = NULL;
-    const char *seen[NOPTIONS] = {0}; /* each option as written, if given */
+    const char *seen[NOPTIONS] = {0};  /* each option as written, if given */
+    const char *given[NOPTIONS] = {0}; /* each option's value, if given */
     const char *operands[argc];
     int nops = 0;
     for (int i = 1; i < argc; i++) {
@@ -413,6 +488,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             case O_PRETTY: o->pretty = 1; break;
             case O_TIMINGS: o->timings = 1; break;
             case O_GZIP: o->items_form |= LS_ITEMS_GZIP; break;
+            case O_WITHDRAW: o->withdraw = 1; break;
             default: break;
             }
             continue;
@@ -429,6 +505,12 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
                     a, val, val);
             return -1;
         }
+        if (given[op - options] && !repeatable(op->id)) {
+            fprintf(stderr, _("lawscore: error: %s is given twice ('%s', then '%s'); it takes one value\n"), a,
+                    given[op - options], val);
+            return -1;
+        }
+        given[op - options] = val;
         switch (op->id) {
         case O_OUTPUT: o->outdir = val; break;
         case O_UNITS: o->select_units[o->nselect_units++] = val; break;
@@ -438,8 +520,8 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         case O_ALLOW_DIR: o->allow_dirs[o->nallow_dirs++] = val; break;
         case O_FORMAT: format = val; break;
         case O_FORMATS: formats = val; break;
-        case O_SELF: o->self = val; break;
-        case O_ADJUSTMENTS: o->adjustments = val; break;
+        case O_SELF: o->self[o->nself++] = val; break;
+        case O_ADJUSTMENTS: o->adjustments[o->nadjustments++] = val; break;
         case O_ARCHIVE: o->archive = val; break;
         case O_LABEL: o->label = val; break;
         case O_ITEMS:
@@ -541,6 +623,9 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         o->scheme = operands[first++];
     }
     for (int k = first; k < nops; k++) o->data[o->ndata++] = operands[k];
+    if (expand_dirs("--self", &o->self, &o->nself) ||
+        expand_dirs("--adjustments", &o->adjustments, &o->nadjustments))
+        return -1;
     o->outdir_given = seen[O_OUTPUT] != NULL;
     int c_is_archive = (*cmd)->operands == ARCHIVE;
     if ((*cmd)->needs_data && o->ndata == 0) {
@@ -592,12 +677,7 @@ int main(int argc, char **argv)
     const struct command *cmd = NULL;
     int p = parse_args(argc, argv, &o, &cmd);
     if (p) {
-        free(o.data);
-        free(o.plugin_paths);
-        free(o.units);
-        free(o.allow_dirs);
-        free(o.select_units);
-        free(o.sources);
+        free_opts(&o);
         return p > 0 ? 0 : EXIT_USAGE;
     }
     ls_errors err;
@@ -608,11 +688,6 @@ int main(int argc, char **argv)
     ls_errors_print(&err, stderr);
     if (rc == 0 && err.nerrors) rc = EXIT_INPUT;
     ls_errors_cleanup(&err);
-    free(o.data);
-    free(o.plugin_paths);
-    free(o.units);
-    free(o.allow_dirs);
-    free(o.select_units);
-    free(o.sources);
+    free_opts(&o);
     return rc;
 }

@@ -40,7 +40,8 @@ static int assess(fx *x, const char *adjustments, ls_errors *err)
     x->path = ls_test_write_file("adj.yaml", adjustments);
     const char *data[] = {DIR "data.yaml"};
     char *self = ls_test_write_file("self.yaml", "units:\n  c: {c1.1: 10, c1.2: 20, c1.3: 10, c2.1: 60}\n");
-    ls_assess_opts o = {.data = data, .ndata = 1, .self = self, .adjustments = x->path};
+    const char *selfs[] = {self}, *adjs[] = {x->path};
+    ls_assess_opts o = {.data = data, .ndata = 1, .self = selfs, .nself = 1, .adjustments = adjs, .nadjustments = 1};
     int rc = ls_assess(&x->a, x->s, &x->b, &o, err);
     unlink(self);
     free(self);

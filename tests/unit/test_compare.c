@@ -139,7 +139,8 @@ static void test_review_effect(void **state)
     ls_errors err;
     ls_errors_init(&err);
     const char *data[] = {DIR "data-2018.yaml"};
-    ls_assess_opts o = {.data = data, .ndata = 1, .adjustments = adj};
+    const char *adjs[] = {adj};
+    ls_assess_opts o = {.data = data, .ndata = 1, .adjustments = adjs, .nadjustments = 1};
     ls_assessment as;
     assert_int_equal(ls_assess(&as, b.s, &b.b, &o, &err), 0);
     char *buf = NULL;

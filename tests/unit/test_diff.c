@@ -71,7 +71,8 @@ static void test_appeal_diff(void **state)
     ls_bind_opts bo = {0};
     assert_int_equal(ls_backends_bind(&b, s, &bo, &err), 0);
     const char *data[] = {DIR "data.yaml"};
-    ls_assess_opts o = {.data = data, .ndata = 1, .adjustments = adj};
+    const char *adjs[] = {adj};
+    ls_assess_opts o = {.data = data, .ndata = 1, .adjustments = adjs, .nadjustments = 1};
     ls_assessment a;
     assert_int_equal(ls_assess(&a, s, &b, &o, &err), 0);
     ls_results *ra = reread(a.original, "原结果"), *rb = reread(a.run, "复核后");

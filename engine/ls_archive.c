@@ -16,6 +16,7 @@
 #include <zstd.h>
 
 #include "ls_explain.h"
+#include "ls_layout.h"
 #include "ls_outdir.h"
 #include "ls_strmap.h"
 #include "ls_util.h"
@@ -772,7 +773,24 @@ int ls_archive_history(ls_archive *a, FILE *out, ls_errors *err)
 
 /* Print the rows of sql (bound to version) as lines: fmt gets the columns
  * as text.  0, or -1 with an error. */
-static int show_rows(ls_archive *a, const char *sql, long version, FILE *out, int ncols, ls_errors *err)
+/* history --version: the words the archive keeps for machines (a file's
+ * role, an adjustment's kind) as the office says them. */
+static const char *input_label(int col, const char *t)
+{
+    return col == 0 ? ls_layout_file_role(t) : t;
+}
+
+static const char *adjustment_label(int col, const char *t)
+{
+    if (col != 1) return t;
+    return !strcmp(t, "data") ? "数据更正" : !strcmp(t, "score") ? "评分决定"
+                                                                 : t;
+}
+
+/* The rows of sql (its one parameter the version), ncols columns each,
+ * through label (NULL: as they are). */
+static int show_rows(ls_archive *a, const char *sql, long version, FILE *out, int ncols,
+                     const char *(*label)(int col, const char *t), ls_errors *err)
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(a->db, sql, -1, &st, NULL);
@@ -782,6 +800,7 @@ static int show_rows(ls_archive *a, const char *sql, long version, FILE *out, in
         fputs("  ", out);
         for (int c = 0; c < ncols; c++) {
             const char *t = (const char *)sqlite3_column_text(st, c);
+            if (t && label) t = label(c, t);
             fprintf(out, "%s%s", c ? "  " : "", t ? t : "-");
         }
         fputc('\n', out);
@@ -813,17 +832,23 @@ int ls_archive_show(ls_archive *a, long version, FILE *out, ls_errors *err)
     if (rc != SQLITE_ROW) return refuse(a, rc, err);
     fputs("\n输入文件（用途  路径  字节  SHA-256）：\n", out);
     if (show_rows(a, "SELECT role, path, size, sha256 FROM input_files WHERE version = ? ORDER BY seq", version,
-                  out, 4, err))
+                  out, 4, input_label, err))
         return -1;
     fputs("\n输出文件（名称  字节  SHA-256）：\n", out);
     if (show_rows(a, "SELECT name, size, sha256 FROM output_files WHERE version = ? ORDER BY name", version, out,
-                  3, err))
+                  3, NULL, err))
         return -1;
     fputs("\n复核调整（单位  类别  对象  原值  新值  依据  决定  日期  理由）：\n", out);
-    return show_rows(a,
-                     "SELECT unit, kind, target, old, new, basis, decided_by, date, reason FROM adjustments "
-                     "WHERE version = ? ORDER BY seq",
-                     version, out, 9, err);
+    /* a score decision's item by its 序号 and name (format 2 keeps them
+     * per version); a data correction's indicator by its id, the only
+     * name the archive keeps of it */
+    const char *sql = a->format >= 2 ? "SELECT a.unit, a.kind, COALESCE(n.number || ' ' || n.name, a.target), a.old, "
+                                       "a.new, a.basis, a.decided_by, a.date, a.reason FROM adjustments a "
+                                       "LEFT JOIN nodes n ON a.kind = 'score' AND n.version = a.version "
+                                       "AND n.node = a.target WHERE a.version = ? ORDER BY a.seq"
+                                     : "SELECT unit, kind, target, old, new, basis, decided_by, date, reason FROM "
+                                       "adjustments WHERE version = ? ORDER BY seq";
+    return show_rows(a, sql, version, out, 9, adjustment_label, err);
 }
 
 /* The file of row st whose columns from col on are sha256, size, codec,

@@ -20,7 +20,8 @@
  *
  * Depends on: SQLite (only ls_archive.c includes sqlite3.h), libzstd
  * (compression, only here), ls_manifest (SHA-256), ls_score, ls_explain,
- * ls_outdir, ls_strmap, ls_error, ls_util.
+ * ls_layout (file roles as the office names them), ls_outdir, ls_strmap,
+ * ls_error, ls_util.
  */
 #ifndef LS_ARCHIVE_H
 #define LS_ARCHIVE_H

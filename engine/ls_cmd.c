@@ -64,6 +64,12 @@ static int check_year_files(const ls_scheme *s, const ls_dataset *d, const ls_cm
         for (size_t u = 0; ss && u < s->nunits; u++) n += ss->given[u];
         if (!ss) rc = -1;
         else if (out) fprintf(out, _("self-assessment: %zu of %zu units (%s)\n"), n, s->nunits, ss->path);
+        /* the units the office still has to chase */
+        if (ss && out && n < s->nunits) {
+            fprintf(out, "%s\n", _("  no self-assessment from:"));
+            for (size_t u = 0; u < s->nunits; u++)
+                if (!ss->given[u]) fprintf(out, "    %s %s\n", s->units[u].id, s->units[u].name);
+        }
         ls_selfscore_free(ss);
     }
     if (o->nadjustments) {
@@ -378,9 +384,10 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
         if (bad_output) rc = LS_CMD_BAD_OUTPUT;
         goto out;
     }
-    /* the data as submitted: what the units did not give */
+    /* the data as submitted: what the units did not give (-q: the
+     * 缺报 sheet and `check` still list it) */
     ls_completeness c = ls_completeness_count(a.data, r->original ? r->original : r);
-    if (c.values)
+    if (c.values && !o->quiet)
         ls_notef(err, NULL, 0, 0, "%zu indicator value%s not given (defaults used) in %zu unit%s, read by %zu "
                                   "item score%s: `lawscore check` lists them",
                  c.values, c.values == 1 ? "" : "s", c.units,

@@ -62,7 +62,7 @@ void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
             if (first) fprintf(out, "  %s %s\n%s", un->id, un->name, _("    not given:"));
             const ls_value *v = ls_dataset_get(d, u, i);
             fprintf(out, "%s %s=%s", first ? "" : ",", s->inds[i].name,
-                    v->set ? ls_value_format(v, buf, sizeof buf) : "(none)");
+                    v->set ? ls_value_format(v, buf, sizeof buf) : _("(not filled)"));
             first = 0;
         }
         if (first) continue;
@@ -124,7 +124,7 @@ size_t ls_layout_missing_unit(const ls_run *r, size_t u, ls_ltable *t)
         put(row, 1, ls_xstrdup(s->units[u].name));
         put(row, 2, ls_xstrdup(s->inds[i].name));
         put(row, 3, ls_xstrdup(s->inds[i].id));
-        put(row, 4, ls_xstrdup(v->set ? ls_value_format(v, buf, sizeof buf) : "（无）"));
+        put(row, 4, ls_xstrdup(v->set ? ls_value_format(v, buf, sizeof buf) : "未填"));
         items.n = 0;
         for (size_t k = 0; k < s->nleaves; k++) {
             const ls_cell *c = ls_run_cell(r, u, (size_t)s->leaves[k]);

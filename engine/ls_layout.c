@@ -29,10 +29,12 @@ const char *ls_layout_file_role(const char *role)
 {
     static const char *const names[][2] = {
         {"scheme", "考核方案"},
-        {"units", "单位名单"},
+        {"units", "单位名册"},
         {"rule", "评分规则"},
         {"plugin", "插件"},
         {"data", "数据"},
+        {"self", "自评表"},
+        {"adjustments", "复核决定登记表"},
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(role, names[i][0])) return names[i][1];
@@ -50,7 +52,7 @@ char *ls_layout_option_name(const char *key)
         if (!strcmp(key, names[i][0])) return ls_xstrdup(names[i][1]);
     size_t n = strlen(key);
     if (!strncmp(key, "plugin.", 7) && n > 15 && !strcmp(key + n - 8, ".version"))
-        return ls_format("插件%.*s版本", (int)(n - 15), key + 7);
+        return ls_format("插件 %.*s 版本", (int)(n - 15), key + 7);
     return ls_xstrdup(key);
 }
 

@@ -97,7 +97,7 @@ const char *ls_layout_band_color(size_t i);
  * ls_mf_role_name gives it ("scheme", "rule", …) becomes 考核方案,
  * 评分规则, …; an option's key becomes its name with the command-line
  * flag (keep_going: "出错继续（--keep-going）"; plugin.NAME.version:
- * "插件NAME版本"), freed by the caller; "true"/"false" become 是/否.
+ * "插件 NAME 版本"), freed by the caller; "true"/"false" become 是/否.
  * Anything else is returned as it is. results.json keeps the keys. */
 const char *ls_layout_file_role(const char *role);
 char *ls_layout_option_name(const char *key);

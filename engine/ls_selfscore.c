@@ -26,6 +26,7 @@ typedef struct entry {
     pos pu, pi, ps;
     const char *where; /* the file (or file:sheet) of the positions */
     const char *file;  /* the file given with --self (loader.file) */
+    int bad;           /* its error is reported: names its item, gives no score */
 } entry;
 
 typedef struct loader {
@@ -43,6 +44,15 @@ static void add_entry(loader *ld, const entry *e)
     LS_GROW(ld->v, ld->n, ld->cap, 64);
     ld->v[ld->n] = *e;
     ld->v[ld->n++].file = ld->path;
+}
+
+/* An entry whose error is reported: its item counts as given (not
+ * reported missing as well), and the load fails. */
+static void add_bad(loader *ld, entry *e)
+{
+    e->bad = 1;
+    add_entry(ld, e);
+    ld->rc = -1;
 }
 
 static const char *keep(loader *ld, const char *s)
@@ -88,30 +98,28 @@ static void read_yaml(loader *ld)
         }
         for (size_t j = 0; j < items->n; j++) {
             const ls_ynode *ik = ls_ymap_key(items, j), *iv = ls_ymap_val(items, j);
-            entry e = {keep(ld, uk->str), keep(ld, ik->str), NULL, NULL, 0, {uk->line, uk->col}, {ik->line, ik->col}, {iv->line, iv->col}, path, NULL};
+            entry e = {keep(ld, uk->str), keep(ld, ik->str), NULL, NULL, 0, {uk->line, uk->col}, {ik->line, ik->col}, {iv->line, iv->col}, path, NULL, 0};
             const ls_ynode *sc = iv;
             if (iv->kind == LS_YMAP) {
                 static const char *const ek[] = {"score", "note", NULL};
-                if (ls_yr_check_keys(&r, iv, ek, "a self-score")) {
-                    ld->rc = -1;
-                    continue;
-                }
-                if (!(sc = ls_yr_require(&r, iv, "score", "a self-score"))) {
-                    ld->rc = -1;
+                if (ls_yr_check_keys(&r, iv, ek, "a self-score") ||
+                    !(sc = ls_yr_require(&r, iv, "score", "a self-score"))) {
+                    add_bad(ld, &e);
                     continue;
                 }
                 const ls_ynode *note = ls_ymap_get(iv, "note");
                 const char *t;
                 if (note && ls_yr_text(&r, note, "note", &t)) {
-                    ld->rc = -1;
+                    add_bad(ld, &e);
                     continue;
                 }
                 if (note) e.note = keep(ld, t);
             }
             if (sc->kind != LS_YSCALAR) {
                 char buf[96];
-                ld->rc = ls_yr_error(&r, sc, "expected a number for the 自评分 of '%s', found %s", ik->str,
-                                     ls_ynode_describe(sc, buf, sizeof buf));
+                ls_yr_error(&r, sc, "expected a number for the 自评分 of '%s', found %s", ik->str,
+                            ls_ynode_describe(sc, buf, sizeof buf));
+                add_bad(ld, &e);
                 continue;
             }
             e.score = keep(ld, sc->str);
@@ -180,7 +188,8 @@ static void read_sheet(loader *ld, const ls_intable *t, const self_cols *c)
                    {row->f[c->item].line, row->f[c->item].col},
                    {sc->line, sc->col},
                    where,
-                   NULL};
+                   NULL,
+                   0};
         add_entry(ld, &e);
     }
 }
@@ -248,6 +257,10 @@ static void store(loader *ld)
     const char **unit_file = ls_xcalloc(s->nunits + 1, sizeof *unit_file);   /* its --self file */
     const char **unit_twice = ls_xcalloc(s->nunits + 1, sizeof *unit_twice); /* reported for */
     pos *unit_pos = ls_xcalloc(s->nunits + 1, sizeof *unit_pos);
+    /* the items each unit named, with or without a valid score: all the
+     * file's problems are reported in one pass, so an item whose cell was
+     * wrong is not reported missing too */
+    char *named = ls_xcalloc(s->nunits * s->nnodes + 1, 1);
     for (size_t k = 0; k < ld->n; k++) {
         const entry *e = &ld->v[k];
         int u = ls_scheme_find_unit(s, e->unit);
@@ -256,12 +269,15 @@ static void store(loader *ld)
                                "unknown unit '%s': it is not in the scheme's unit registry", e->unit);
             continue;
         }
+        if (!unit_where[u]) unit_where[u] = e->where;
         int i = find_item(s, e->item);
         if (i < 0) {
             ld->rc = ls_errorf(ld->err, e->where, e->pi.line, e->pi.col,
                                "unknown item '%s' (an item is named by its id or its 序号)", e->item);
             continue;
         }
+        named[(size_t)u * s->nnodes + (size_t)i] = 1;
+        if (e->bad) continue;
         const ls_node *n = &s->nodes[i];
         if (n->nchildren) {
             ld->rc = ls_errorf(ld->err, e->where, e->pi.line, e->pi.col,
@@ -343,14 +359,14 @@ static void store(loader *ld)
     /* A unit that assessed itself assessed every item of the tree. */
     ls_buf miss;
     ls_buf_init(&miss);
-    for (size_t u = 0; u < s->nunits && !ld->rc; u++) {
-        if (!ss->given[u]) continue;
+    for (size_t u = 0; u < s->nunits; u++) {
+        if (!unit_where[u]) continue;
         size_t nmiss = 0;
         miss.n = 0;
         for (size_t k = 0; k < s->nleaves; k++) {
             int i = s->leaves[k];
             if (s->nodes[i].section != LS_SEC_MAIN || !ls_node_applies(s, i, (int)u)) continue;
-            if (ss->set[u * s->nnodes + (size_t)i]) continue;
+            if (named[u * s->nnodes + (size_t)i]) continue;
             if (nmiss++ < 8) ls_buf_printf(&miss, "%s%s", nmiss > 1 ? ", " : "", s->nodes[i].number);
         }
         if (nmiss)
@@ -359,6 +375,7 @@ static void store(loader *ld)
                                nmiss > 8 ? ", ..." : "");
     }
     ls_buf_cleanup(&miss);
+    free(named);
     free(unit_where);
     free(unit_file);
     free(unit_twice);

@@ -150,7 +150,7 @@ static const struct option {
      N_("P\tfail when a rule script's coverage is below P percent")},
     {O_KEEP_GOING, "-k", "--keep-going", NOVAL, C_RUN | C_EXPLAIN | C_PUBLISH,
      N_("\ton rule errors, mark the cells and finish the rest")},
-    {O_QUIET, "-q", "--quiet", NOVAL, C_RUN | C_PUBLISH, N_("\tdo not print the ranking")},
+    {O_QUIET, "-q", "--quiet", NOVAL, C_RUN | C_PUBLISH, N_("\tdo not print the ranking or the note on values not given")},
     {O_MAX_INSTRUCTIONS, NULL, "--max-instructions", NUMBER, C_ALL,
      N_("N\tLua instruction budget per rule call")},
     {O_MAX_MEMORY, NULL, "--max-memory-mb", NUMBER, C_ALL, N_("N\tmemory cap per Lua state, in MB")},

@@ -257,12 +257,15 @@ static void test_manifest_words(void **state)
     (void)state;
     assert_string_equal(ls_layout_file_role("scheme"), "考核方案");
     assert_string_equal(ls_layout_file_role("rule"), "评分规则");
+    assert_string_equal(ls_layout_file_role("units"), "单位名册");
+    assert_string_equal(ls_layout_file_role("self"), "自评表");
+    assert_string_equal(ls_layout_file_role("adjustments"), "复核决定登记表");
     assert_string_equal(ls_layout_file_role("other"), "other");
     char *k = ls_layout_option_name("keep_going");
     assert_string_equal(k, "出错继续（--keep-going）");
     free(k);
     k = ls_layout_option_name("plugin.formula.version");
-    assert_string_equal(k, "插件formula版本");
+    assert_string_equal(k, "插件 formula 版本");
     free(k);
     k = ls_layout_option_name("plugin..version"); /* no name: as it is */
     assert_string_equal(k, "plugin..version");

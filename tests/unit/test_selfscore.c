@@ -100,11 +100,14 @@ static void test_errors(void **state)
     ls_errors err;
     ls_errors_init(&err);
     assert_null(ls_selfscore_load(s, p, &err));
-    assert_int_equal(err.nerrors, 2);
+    /* every problem in one pass: the wrong cells and, at the same time,
+     * the items unit a left out (not 1.2, whose cell was wrong) */
+    assert_int_equal(err.nerrors, 3);
     assert_string_equal(err.v[0].msg, "自评分 20.5 of item 1.2 法律顾问 is outside 0 to 20");
     assert_int_equal(err.v[0].line, 2);
     assert_string_equal(err.v[1].msg, "expected the 自评分 of item 1.1 按时报送 as a number with at most 2 "
                                       "decimals, found '9.999'");
+    assert_string_equal(err.v[2].msg, "unit 'a' (甲局) gives no 自评分 for 2 items: 1.3, 2.1");
     ls_errors_cleanup(&err);
     /* a unit that leaves items out */
     char *q = ls_test_write_file("short.yaml", "units:\n  a: {c1.1: 10, c1.2: 20}\n");

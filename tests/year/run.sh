@@ -53,7 +53,7 @@ step() {
     sed -i -e "s|$scratch|\$SCRATCH|g" -e "s|$PWD|\$ROOT|g" "$scratch/$name.out"
     # what depends on the build (the plugin's bytes and path, which the
     # outputs' manifest records) reads as <build>
-    [ -n "${MASK:-}" ] && sed -i -E -e '/^  plugin  /d' \
+    [ -n "${MASK:-}" ] && sed -i -E -e '/^  (plugin|插件)  /d' \
         -E -e 's/^  (results\.json|results\.xlsx|report\.html)  [0-9]+  [0-9a-f]{64}$/  \1  <build>/' "$scratch/$name.out"
     if [ "${UPDATE:-}" = 1 ] && [ -z "${AS:-}" ]; then cp "$scratch/$name.out" "$exp"; fi
     if [ "$status" != "$want" ]; then

@@ -270,6 +270,12 @@ dpages=$(chrome_print "$tmp/diff.html" diff)
 [ "$dpages" -ge 1 ] && ok || bad "Chromium printed no page of diff --format html"
 # the decisions' last column printed: the table is not cut at the edge
 grep -qF '2019-01-18' "$tmp"/diff-page-*.txt && ok || bad "the diff page's 日期 column is not printed (cut off?)"
+# the decisions' 文号 and 决定人 printed apart (the 文号 once ran into
+# the 决定人 column: "东法考〔2018〕3区号法治…"), the date whole
+grep -q '东法考〔2018〕3号  *区法治政府' "$tmp"/diff-page-*.txt && ok ||
+    bad "the diff page's 依据 (文号) runs into the 决定人 column"
+grep -q '东法考〔2018〕3号  *区法治政府' "$tmp"/r18-page-*.txt && ok ||
+    bad "the 2018 report's 依据 (文号) runs into the 决定人 column"
 cat "$tmp"/diff-page-*.txt | tr -d '\n' | grep -qF "$HOSTILE 62.85 → 64.35（+1.50）：8.3 按时报送信息 +1.50" && ok ||
     bad "the printed diff page does not show the renamed unit's change as text"
 chrome --dump-dom "$tmp/diff.html" > "$tmp/diff-dom.html"

@@ -419,3 +419,22 @@ void ls_buf_printf(ls_buf *b, const char *fmt, ...)
     ls_buf_puts(b, s);
     free(s);
 }
+
+int ls_wrap_lines(const char *s, int width)
+{
+    if (width < 4) width = 4;
+    int lines = 0;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        char *part = ls_xstrndup(s, n);
+        int dw = ls_display_width(part);
+        free(part);
+        /* a cell keeps about a character's margin; longer texts wrap
+         * at a little less than the width, as words and punctuation
+         * do not fill each line */
+        lines += dw <= width - 1 ? 1 : (dw + width - 3) / (width - 2);
+        s += n + (nl != NULL);
+    }
+    return lines ? lines : 1;
+}

@@ -88,6 +88,10 @@ const char *ls_cell_text(const char *s, char **owned);
 void ls_utf8_fix_tail(char *s);
 /* Terminal display width of a UTF-8 string (CJK wide characters count 2). */
 int ls_display_width(const char *s);
+/* Lines a text needs in a spreadsheet column `width` characters wide
+ * (wrapping at display width, a little early as words and punctuation do
+ * not fill each line; a line break starts a line); at least 1. */
+int ls_wrap_lines(const char *s, int width);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t ls_edit_distance(const char *a, const char *b);

@@ -94,6 +94,25 @@ char *ls_explain_cell(const ls_run *r, size_t unit, size_t node)
     return b.p;
 }
 
+char *ls_explain_cell_decided(const ls_run *r, size_t unit, size_t node)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    ls_explain_cell_buf(r, unit, node, &b);
+    const ls_adjustment *dec = r->adj ? ls_adjustments_decision(r->adj, unit, node) : NULL;
+    if (dec) {
+        char sc[32];
+        ls_buf t;
+        ls_buf_init(&t);
+        ls_buf_printf(&t, "经复核核定%s分（%s）", ls_dec_format(dec->score, scheme_of(r)->digits, sc),
+                      dec->basis);
+        add_part(&b, t.p);
+        ls_buf_cleanup(&t);
+    }
+    if (!b.p) return ls_xstrdup("");
+    return b.p;
+}
+
 /* The reads of a cell, each as name=value, the value followed by the
  * indicator's unit when `units` (numbers only: "2次"; a percent already
  * ends in "%"); an enum value by its display name when the catalogue

@@ -43,6 +43,14 @@ char *ls_explain_cell(const ls_run *r, size_t unit, size_t node);
 void ls_explain_cell_buf(const ls_run *r, size_t unit, size_t node, ls_buf *b);
 
 /*
+ * ls_explain_cell for printed sheets: when a score decision on appeal
+ * (r->adj) set the cell's score, the rule's reasons no longer add up to
+ * it, so the decision follows them: "案卷评查不合格2卷，每卷扣1分，扣2分；
+ * 经复核核定1.00分（东法考〔2018〕5号）".  Caller frees.
+ */
+char *ls_explain_cell_decided(const ls_run *r, size_t unit, size_t node);
+
+/*
  * The clamp note of a scored cell, or NULL when the value was not clamped.
  * MAIN items use LS_EXPLAIN_CLAMP_LOW / _HIGH; bonus and deduction-only
  * items name their limit ("加分超过本项上限5分，按5分计").  Caller frees.

@@ -68,6 +68,9 @@ static const char style[] =
     "table.wide{font-size:10px;line-height:1.3}table.wide td,table.wide th{padding:2px 3px}"
     "table.wide td.long{font-size:9.5px}}\n"
     "table.changes td.long{font-size:13px}\n"
+    /* a 文号 or date that does not fit its column widens it rather than
+     * running into the next one */
+    "table.decisions{table-layout:auto}\n"
     "tr.group td{background:#ddebf7;font-weight:bold}\n"
     "tr.note td{border:none;padding-top:6px}\n";
 

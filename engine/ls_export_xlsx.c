@@ -19,7 +19,7 @@
 #include "ls_util.h"
 
 /* Height of a line of 10-point text, in points: CJK fonts (Noto CJK,
- * SimSun) need about 1.3 em; lines_for() already rounds the number of
+ * SimSun) need about 1.3 em; ls_wrap_lines() already rounds the number of
  * lines up.  At 13.5 every 评分表 of the example prints on 2 A4 pages
  * in LibreOffice (15: 3 pages, the third holding only 一票否决 … 名次). */
 #define LINE_PT 13.5
@@ -135,27 +135,6 @@ static int cell_style(const ls_lcol *col, const ls_lcell *c)
     return col->kind == LS_COL_SHORT || col->kind == LS_COL_NUM ? CS_CENTER : CS_WRAP;
 }
 
-/* Lines a text needs in a column `width` characters wide (wrapping at
- * display width; a line break starts a line). */
-static int lines_for(const char *s, int width)
-{
-    if (width < 4) width = 4;
-    int lines = 0;
-    while (*s) {
-        const char *nl = strchr(s, '\n');
-        size_t n = nl ? (size_t)(nl - s) : strlen(s);
-        char *part = ls_xstrndup(s, n);
-        int dw = ls_display_width(part);
-        free(part);
-        /* a cell keeps about a character's margin; longer texts wrap
-         * at a little less than the width, as words and punctuation
-         * do not fill each line */
-        lines += dw <= width - 1 ? 1 : (dw + width - 3) / (width - 2);
-        s += n + (nl != NULL);
-    }
-    return lines ? lines : 1;
-}
-
 static void set_height(xw *x, lxw_worksheet *ws, lxw_row_t row, int lines, double line_pt)
 {
     double h = lines * line_pt + 3;
@@ -182,7 +161,7 @@ static void write_head(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable 
     for (size_t k = 0; k < t->ncols; k++) {
         char *h = head_text(t->cols[k].title, t->cols[k].width);
         put_text(x, ws, row, (lxw_col_t)k, h, x->head);
-        int l = lines_for(h, t->cols[k].width);
+        int l = ls_wrap_lines(h, t->cols[k].width);
         if (l > lines) lines = l;
         free(h);
     }
@@ -199,7 +178,7 @@ static void write_across(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltabl
     if (wrap) {
         int width = 0;
         for (size_t k = 0; k < t->ncols; k++) width += t->cols[k].width;
-        set_height(x, ws, row, lines_for(s, width), LINE_PT);
+        set_height(x, ws, row, ls_wrap_lines(s, width), LINE_PT);
     }
 }
 
@@ -222,7 +201,7 @@ static void write_cells(xw *x, lxw_worksheet *ws, lxw_row_t row, const ls_ltable
             break;
         case LS_LC_TEXT: {
             put_text(x, ws, row, (lxw_col_t)k, c->text, f);
-            int l = lines_for(c->text, t->cols[k].width);
+            int l = ls_wrap_lines(c->text, t->cols[k].width);
             if (l > lines) lines = l;
             break;
         }
@@ -569,7 +548,7 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
         put_text(x, ws, row, 0, key, x->cell[ST_PLAIN][CS_WRAP]);
         put_text(x, ws, row, 1, ls_layout_option_value(m->opts[i].value),
                  x->cell[ST_PLAIN][CS_WRAP]);
-        set_height(x, ws, row, lines_for(key, 26), LINE_PT);
+        set_height(x, ws, row, ls_wrap_lines(key, 26), LINE_PT);
         free(key);
     }
     print_setup(x, ws, 1, 0, 0, s->name);

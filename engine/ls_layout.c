@@ -219,7 +219,7 @@ static void sheet_node(ls_ltable *t, const ls_run *r, size_t unit, size_t i)
     else
         set_text(row, S_SCORE, ls_explain_score(r, unit, i, buf));
     /* 不适用 is said by the score column; the reason would repeat it. */
-    if (c->state != LS_CELL_NA) set_text_own(row, S_WHY, ls_explain_cell(r, unit, i));
+    if (c->state != LS_CELL_NA) set_text_own(row, S_WHY, ls_explain_cell_decided(r, unit, i));
     sheet_year(row, r, unit, i);
 }
 
@@ -405,7 +405,9 @@ static void ranking_unit(ls_ltable *t, const ls_run *r, size_t u, int ranked)
         set_score(row, c + 1, ur->total - r->self->total[u]);
     }
     if (r->self) c += 2;
-    if (r->original) set_score(row, c, r->original->units[u].total);
+    /* only where the appeals changed it: a column repeating 总分 for
+     * every untouched unit hides the few that changed */
+    if (r->original && r->original->units[u].total != ur->total) set_score(row, c, r->original->units[u].total);
     set_text_own(row, t->ncols - 1, ls_explain_unit(r, u));
 }
 
@@ -424,7 +426,7 @@ void ls_layout_ranking(const ls_run *r, ls_ltable *t)
     }
     add_col(t, "加分", LS_COL_NUM, 7);
     add_col(t, "扣分", LS_COL_NUM, 7);
-    add_col(t, "总分", LS_COL_NUM, 8);
+    add_col(t, r->original ? "总分（复核后）" : "总分", LS_COL_NUM, 8);
     add_col(t, "等次", LS_COL_SHORT, 7);
     /* with 自评分 and appeals (docs/year.md), before 说明 */
     if (r->self) {
@@ -509,7 +511,7 @@ size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t)
         } else {
             set_text(row, 6, ls_explain_score(r, unit, i, buf));
         }
-        set_text_own(row, 8, ls_explain_cell(r, unit, i));
+        set_text_own(row, 8, ls_explain_cell_decided(r, unit, i));
         set_text_own(row, 9, ls_explain_reads(r, unit, i));
         if (appeal) set_text_own(row, 10, appeal);
     }
@@ -603,13 +605,15 @@ void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title,
     ls_diff_lines_cleanup(&d);
 
     decisions->title = ls_xstrdup("复核决定");
-    add_col(decisions, "单位", LS_COL_NAME, 16);
-    add_col(decisions, "复核事项", LS_COL_NAME, 24);
+    /* 依据 (a 文号 such as 东法考〔2018〕3号) and 日期 never wrap: wide
+     * enough for them on A4 portrait, the 理由 takes what is left */
+    add_col(decisions, "单位", LS_COL_NAME, 14);
+    add_col(decisions, "复核事项", LS_COL_NAME, 22);
     add_col(decisions, "变更", LS_COL_SHORT, 11);
-    add_col(decisions, "理由", LS_COL_LONG, 40);
-    add_col(decisions, "依据", LS_COL_SHORT, 16);
-    add_col(decisions, "决定人", LS_COL_NAME, 16);
-    add_col(decisions, "日期", LS_COL_SHORT, 11);
+    add_col(decisions, "理由", LS_COL_LONG, 35);
+    add_col(decisions, "依据", LS_COL_SHORT, 20);
+    add_col(decisions, "决定人", LS_COL_NAME, 14);
+    add_col(decisions, "日期", LS_COL_SHORT, 13);
     for (size_t i = 0; i < b->nadj; i++) {
         const ls_radj *e = &b->adj[i];
         if (!ls_diff_adj_new(a, e)) continue;

@@ -192,7 +192,7 @@ static void add_node(sheet *sh, const ls_run *r, size_t unit, size_t i)
     const ls_cell *c = ls_run_cell(r, unit, i);
     char pts[80], sc[32];
     /* 不适用 is said by the score column; the reason would repeat it. */
-    char *why = c->state == LS_CELL_NA ? ls_xstrdup("") : ls_explain_cell(r, unit, i);
+    char *why = c->state == LS_CELL_NA ? ls_xstrdup("") : ls_explain_cell_decided(r, unit, i);
     char se[32], sd[32];
     add_row7(sh, n->number, n->name, points_text(r, unit, i, pts, sizeof pts),
              ls_explain_score(r, unit, i, sc), ls_explain_self(r, unit, i, se),

@@ -163,6 +163,38 @@ static int close_book(lxw_workbook *wb, ls_errors *err, const char *path)
     return 0;
 }
 
+/* Height of a wrapped line of the forms' 11-point text, in points (CJK
+ * fonts need about 1.3 em). */
+#define FORM_LINE_PT 15.0
+
+/* Row r tall enough for `lines` wrapped lines. */
+static void fit_row(lxw_worksheet *ws, lxw_row_t r, int lines)
+{
+    if (lines > 1) worksheet_set_row(ws, r, lines * FORM_LINE_PT + 3, NULL);
+}
+
+/* The numbered lines of a 填表说明 sheet, each merged across columns
+ * 0..last (together `width` characters) and wrapped there, so that a
+ * line prints within the page instead of running past its edge; from *r
+ * on, *r left after them. */
+static void instruction_lines(lxw_worksheet *ins, const char *const *lines, lxw_col_t last, int width,
+                              lxw_format *wrap, lxw_row_t *r)
+{
+    for (int i = 0; lines[i]; i++, (*r)++) {
+        worksheet_merge_range(ins, *r, 0, *r, last, lines[i], wrap);
+        fit_row(ins, *r, ls_wrap_lines(lines[i], width));
+    }
+}
+
+/* A 填表说明 sheet prints on A4, one page wide. */
+static void instructions_print(lxw_worksheet *ins, int landscape)
+{
+    if (landscape) worksheet_set_landscape(ins);
+    else worksheet_set_portrait(ins);
+    worksheet_set_paper(ins, 9);
+    worksheet_fit_to_pages(ins, 1, 0);
+}
+
 static int write_book(const ls_scheme *s, const unsigned char *sel, const char **sources, size_t nsources,
                       const char *tmp, ls_errors *err, const char *path)
 {
@@ -219,7 +251,11 @@ static int write_book(const ls_scheme *s, const unsigned char *sel, const char *
         "5. 数值请直接输入数字，不要带单位；单元格批注中有指标说明和取值范围。",
         "6. 填好后直接保存为 .xlsx（Excel、WPS、LibreOffice 均可），无需另存为 CSV。",
         NULL};
-    for (int i = 0; lines[i]; i++) worksheet_write_string(ins, r++, 0, lines[i], NULL);
+    lxw_format *line = workbook_add_format(wb);
+    format_set_text_wrap(line);
+    format_set_align(line, LXW_ALIGN_VERTICAL_TOP);
+    instruction_lines(ins, lines, 4, 12 + 30 + 26 + 36 + 60, line, &r);
+    instructions_print(ins, 1);
     r++;
     static const char *const cols[] = {"数据来源", "指标", "编号", "填写要求", "说明"};
     for (lxw_col_t c = 0; c < 5; c++) worksheet_write_string(ins, r, c, cols[c], head);
@@ -234,6 +270,8 @@ static int write_book(const ls_scheme *s, const unsigned char *sel, const char *
             worksheet_write_string(ins, r, 2, in->id, wrap);
             worksheet_write_string(ins, r, 3, lim, wrap);
             worksheet_write_string(ins, r, 4, in->description, wrap);
+            int n = ls_wrap_lines(h, 30), l = ls_wrap_lines(lim, 36), d = ls_wrap_lines(in->description, 60);
+            fit_row(ins, r, n > l ? (n > d ? n : d) : (l > d ? l : d));
             free(h);
             free(lim);
             r++;
@@ -313,7 +351,7 @@ static const char *ref(char *buf, lxw_row_t row, lxw_col_t col)
 /* The formats of the forms. */
 typedef struct form_formats {
     lxw_format *title, *head, *fixed, *fixed_wrap, *fixed_num, *cat, *cat_num, *input, *input_wrap, *total,
-        *total_num, *date;
+        *total_num, *date, *line;
 } form_formats;
 
 static void add_formats(lxw_workbook *wb, int digits, form_formats *f)
@@ -341,6 +379,7 @@ static void add_formats(lxw_workbook *wb, int digits, form_formats *f)
         format_set_num_format(x, i == 2 || i == 4 || i == 6 ? nf : "@");
     }
     format_set_text_wrap(f->fixed_wrap);
+    format_set_text_wrap(f->cat);
     f->input = workbook_add_format(wb);
     format_set_unlocked(f->input);
     format_set_border(f->input, LXW_BORDER_THIN);
@@ -352,6 +391,9 @@ static void add_formats(lxw_workbook *wb, int digits, form_formats *f)
     format_set_align(f->input_wrap, LXW_ALIGN_VERTICAL_TOP);
     format_set_text_wrap(f->input_wrap);
     format_set_num_format(f->input_wrap, "@");
+    f->line = workbook_add_format(wb);
+    format_set_text_wrap(f->line);
+    format_set_align(f->line, LXW_ALIGN_VERTICAL_TOP);
     f->date = workbook_add_format(wb);
     format_set_unlocked(f->date);
     format_set_border(f->date, LXW_BORDER_THIN);
@@ -384,7 +426,8 @@ static lxw_worksheet *instructions(lxw_workbook *wb, const form_formats *f, cons
     *r = 0;
     worksheet_write_string(ins, (*r)++, 0, title, f->title);
     (*r)++;
-    for (int i = 0; lines[i]; i++) worksheet_write_string(ins, (*r)++, 0, lines[i], NULL);
+    instruction_lines(ins, lines, 2, 14 + 24 + 40, f->line, r);
+    instructions_print(ins, 0);
     (*r)++;
     return ins;
 }
@@ -519,6 +562,14 @@ static void self_sheet(lxw_worksheet *ws, const ls_scheme *s, size_t u, const fo
         if (!n->no_points) worksheet_write_number(ws, r, SC_POINTS, cell_number(p.pts[i], s->digits), cat ? f->cat_num : f->fixed_num);
         else worksheet_write_blank(ws, r, SC_POINTS, f->fixed);
         worksheet_write_string(ws, r, SC_CRITERIA, n->criteria ? n->criteria : "", cat ? f->cat : f->fixed_wrap);
+        {
+            /* wrapped 考核项目 and 评分标准 show whole on paper only in a
+             * row as tall as they need: neither Excel nor LibreOffice
+             * sizes rows of a generated workbook */
+            int a = ls_wrap_lines(n->name, (int)width[SC_ITEM] - 2);
+            int b = n->criteria ? ls_wrap_lines(n->criteria, (int)width[SC_CRITERIA] - 2) : 1;
+            fit_row(ws, r, a > b ? a : b);
+        }
         if (cat) {
             char *sum = sum_of(&p, n->children, n->nchildren);
             worksheet_write_formula(ws, r, SC_SELF, sum, f->cat_num);
@@ -606,7 +657,10 @@ static void self_sheet(lxw_worksheet *ws, const ls_scheme *s, size_t u, const fo
     char *hd = ls_format("&L&\"-,Bold\"%s自评表&R%s", s->name, un->name);
     lxw_header_footer_options hf = {.margin = 0.3};
     worksheet_set_header_opt(ws, hd, &hf);
-    worksheet_set_footer(ws, "&C第 &P 页，共 &N 页");
+    /* no "共 &N 页": LibreOffice counts the whole workbook's pages for &N
+     * (a unit's form read "第 3 页，共 22 页"); &P restarts per sheet */
+    worksheet_set_footer(ws, "&C第 &P 页");
+    worksheet_set_start_page(ws, 1);
     free(hd);
     finish_sheet(ws, 0);
 }
@@ -795,8 +849,10 @@ static int write_register_book(const ls_scheme *s, const char *tmp, ls_errors *e
     dv.error_title = (char *)"填写有误";
     dv.error_message = (char *)"请填写日期，如 2019-01-18";
     worksheet_data_validation_range(ws, 1, RC_DATE, REGISTER_ROWS, RC_DATE, &dv);
+    /* no print area: the blank register prints its header, a filled one
+     * the rows filled in (the formats and checks of the 200 rows to fill
+     * are not content) */
     finish_sheet(ws, 1);
-    worksheet_print_area(ws, 0, 0, REGISTER_ROWS, RC_NCOLS - 1);
     lxw_protection prot = {.format_columns = 1, .format_rows = 1};
     worksheet_protect(ls, NULL, &prot);
     return close_book(wb, err, path);

@@ -457,3 +457,20 @@ int ls_dir_files(const char *dir, const char *const *exts, char ***files, size_t
     if (*n) qsort(*files, *n, sizeof **files, cmp_names);
     return 0;
 }
+
+int ls_wrap_lines(const char *s, int width)
+{
+    if (width < 4) width = 4;
+    int lines = 0;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        int dw = ls_display_width_n(s, n);
+        /* a cell keeps about a character's margin; longer texts wrap at a
+         * little less than the width, as words and punctuation do not fill
+         * each line */
+        lines += dw <= width - 1 ? 1 : (dw + width - 3) / (width - 2);
+        s += n + (nl != NULL);
+    }
+    return lines ? lines : 1;
+}

@@ -90,6 +90,10 @@ void ls_utf8_fix_tail(char *s);
 int ls_display_width(const char *s);
 /* The same of the first len bytes of s. */
 int ls_display_width_n(const char *s, size_t len);
+/* Lines a text needs in a spreadsheet column `width` characters wide
+ * (wrapping at display width, a little early as words and punctuation do
+ * not fill each line; a line break starts a line); at least 1. */
+int ls_wrap_lines(const char *s, int width);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t ls_edit_distance(const char *a, const char *b);

@@ -271,11 +271,36 @@ dpages=$(chrome_print "$tmp/diff.html" diff)
 [ "$dpages" -ge 1 ] && ok || bad "Chromium printed no page of diff --format html"
 # the decisions' last column printed: the table is not cut at the edge
 grep -qF '2019-01-18' "$tmp"/diff-page-*.txt && ok || bad "the diff page's 日期 column is not printed (cut off?)"
+# the decisions' 文号 and 决定人 printed apart (the 文号 once ran into
+# the 决定人 column: "东法考〔2018〕3区号法治…"), the date whole
+grep -q '东法考〔2018〕3号  *区法治政府' "$tmp"/diff-page-*.txt && ok ||
+    bad "the diff page's 依据 (文号) runs into the 决定人 column"
+grep -q '东法考〔2018〕3号  *区法治政府' "$tmp"/r18-page-*.txt && ok ||
+    bad "the 2018 report's 依据 (文号) runs into the 决定人 column"
 cat "$tmp"/diff-page-*.txt | tr -d '\n' | grep -qF "$HOSTILE 62.85 → 64.35（+1.50）：8.3 按时报送信息 +1.50" && ok ||
     bad "the printed diff page does not show the renamed unit's change as text"
 chrome --dump-dom "$tmp/diff.html" > "$tmp/diff-dom.html"
 [ "$(grep -c '<script' "$tmp/diff-dom.html")" -eq 0 ] && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/diff-dom.html" && ok ||
     bad "the diff page's DOM holds a <script> element, or not the hostile name as text"
+
+# 5. The forms on paper (LibreOffice): the 自评表's 填表说明 on its first
+# page with its last sentence whole, the 考核项目 and 评分标准 wrapped (the
+# end of a long 评分标准 is printed, not clipped at the cell's edge); the
+# blank 复核登记表's header on one page (not repeated over 200 empty rows)
+"$BIN" template $e18/scheme.yaml --self --units nlj -o "$tmp/self.xlsx" >/dev/null 2>&1 &&
+    "$BIN" template $e18/scheme.yaml --adjustments -o "$tmp/reg.xlsx" >/dev/null 2>&1 ||
+    bad "lawscore template --self or --adjustments failed"
+for f in self reg; do
+    timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
+        --convert-to pdf --outdir "$tmp/forms" "$tmp/$f.xlsx" >>"$tmp/soffice.log" 2>&1
+done
+pdftotext -layout -f 1 -l 1 "$tmp/forms/self.pdf" - 2>/dev/null | tr -d ' \n' |
+    grep -qF '5.填好后直接保存为.xlsx（Excel、WPS、LibreOffice均可），打印、签字盖章后连同电子表格一并报送。' && ok ||
+    bad "the 自评表's 填表说明 does not print whole on its first page"
+pdftotext -layout "$tmp/forms/self.pdf" - 2>/dev/null | grep -qF '未调整的不得分' && ok ||
+    bad "the 自评表's 评分标准 of 1.1 is cut off on paper (not wrapped)"
+nreg=$(pdftotext -layout "$tmp/forms/reg.pdf" - 2>/dev/null | grep -c '核定分 *理由 *依据（文号）')
+[ "$nreg" -eq 1 ] && ok || bad "the blank 复核登记表 prints its header on $nreg pages, expected 1"
 
 echo "clients: $passes passed, $fails failed (LibreOffice: $nsheets sheets, ${xpages17:-no} pages, 2018 with 自评分 and appeals ${xpages:-no}; Chromium: $pages pages, 2018 $pages18, diff $dpages)"
 [ "$fails" -eq 0 ]

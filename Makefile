@@ -2,7 +2,8 @@
 #
 #   make            build build/lawscore
 #   make demo       install what is missing, build, score the example, show the ranking
-#   make check      install what is missing, build, run every test
+#   make check      install what is missing, build, run every test, the parts side by side;
+#                   ends with each part's wall and CPU seconds (tests/timings.sh)
 #   make cases      the end-to-end cases (UPDATE=1: rewrite expected output, tests/README.md)
 #   make depends    every header's "Depends on:" line names what its module includes
 #   make format-check  the C files not in tools/format-pending are as .clang-format says
@@ -51,7 +52,7 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit cases jobs clients template-roundtrip year plugins asan valgrind bench stress install clean format \
+.PHONY: all deps demo check test test-parts check-cookbook check-po repro-rules example-tests year-run year-kill unit cases jobs clients template-roundtrip year plugins asan valgrind bench stress install clean format \
         depends format-check \
         fuzz fuzz-bins fuzz-regress pot po-update bench-peers bench-archive
 
@@ -135,47 +136,80 @@ demo: deps
 	    -o $(BUILD)/demo
 	@echo "results written to $(BUILD)/demo/: results.xlsx (the workbook) and report.html (the printable report) first"
 
-check: deps
-	@$(MAKE) --no-print-directory test
+# `make check`: the parts of `test` run side by side (make -j, each part's
+# output kept together by -Otarget), each timed by tests/timed.sh into
+# $(BUILD)/timings; at the end one line per part with its wall and CPU
+# seconds, the real-client checks' share apart (tests/timings.sh).
+# CHECK_JOBS: how many parts at once (default: cores + 2, the parts mostly
+# wait on processes they start).
+CHECK_JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 2 )))
+TIMED = sh tests/timed.sh $(BUILD)/timings
 
-test: all plugins depends format-check unit cases jobs fuzz-regress clients template-roundtrip year
-	@sh tests/check-cookbook.sh
-	@sh tests/check-po.sh
-	@sh tests/repro-rules.sh $(BUILD)/lawscore
-	$(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
+check: deps
+	@$(MAKE) --no-print-directory all plugins
+	@rm -rf $(BUILD)/timings; start=$$(date +%s%N); \
+	$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) -Otarget test-parts; status=$$?; \
+	sh tests/timings.sh $(BUILD)/timings $$start; exit $$status
+
+TEST_PARTS = depends format-check unit cases jobs fuzz-regress clients template-roundtrip \
+             year-run year-kill check-cookbook check-po repro-rules example-tests
+
+test-parts: $(TEST_PARTS)
+
+test: all plugins
+	@rm -rf $(BUILD)/timings; start=$$(date +%s%N); \
+	$(MAKE) --no-print-directory -k test-parts; status=$$?; \
+	sh tests/timings.sh $(BUILD)/timings $$start; exit $$status
+
+check-cookbook:
+	@$(TIMED) $@ sh tests/check-cookbook.sh
+
+check-po:
+	@$(TIMED) $@ sh tests/check-po.sh
+
+repro-rules: $(BUILD)/lawscore
+	@$(TIMED) $@ sh tests/repro-rules.sh $(BUILD)/lawscore
+
+# The example's and the cookbook's rule tests (lawscore test).
+example-tests: $(BUILD)/lawscore plugins
+	@$(TIMED) $@ $(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook
 
 # The data-collection workbook filled in by LibreOffice and scored
 # (tests/template/roundtrip.sh).
 template-roundtrip: $(BUILD)/lawscore
-	@sh tests/template/roundtrip.sh $(BUILD)/lawscore
+	@$(TIMED) $@ sh tests/template/roundtrip.sh $(BUILD)/lawscore
 
 # The assessment year end to end (publish, history, export, diff, compare)
 # and publish killed at random moments (tests/year/).
-year: $(BUILD)/lawscore plugins
-	@sh tests/year/run.sh $(BUILD)/lawscore
-	@sh tests/year/kill.sh $(BUILD)/lawscore
+year: year-run year-kill
+
+year-run: $(BUILD)/lawscore plugins
+	@$(TIMED) $@ sh tests/year/run.sh $(BUILD)/lawscore
+
+year-kill: $(BUILD)/lawscore plugins
+	@$(TIMED) $@ sh tests/year/kill.sh $(BUILD)/lawscore
 
 unit: $(UNIT_BIN)
-	@sh tests/run-unit.sh $(UNIT_BIN)
+	@$(TIMED) $@ sh tests/run-unit.sh $(UNIT_BIN)
 
 cases: $(BUILD)/lawscore $(TEST_PLUGINS) plugins
-	@sh tests/run-cases.sh $(BUILD)/lawscore
+	@$(TIMED) $@ sh tests/run-cases.sh $(BUILD)/lawscore
 
 # The "Depends on:" line of each engine header against the module's
 # #includes (tools/check-depends.sh says the rule), and the checker's own test.
 depends:
-	@sh tests/depends/run.sh
+	@$(TIMED) $@ sh tests/depends/run.sh
 
 # The office documents opened by LibreOffice and Chromium (tests/clients/run.sh).
 $(BUILD)/tests/office-check: tests/clients/office_check.c $(ENGINE_OBJ) | $(BUILD)/tests
 	$(CC) $(CFLAGS_ALL) $< $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)
 
 clients: $(BUILD)/lawscore $(BUILD)/tests/office-check plugins
-	@sh tests/clients/run.sh $(BUILD)
+	@$(TIMED) $@ sh tests/clients/run.sh $(BUILD)
 
 # The same results, byte for byte, with 1, 2 and 3 scoring threads.
 jobs: $(BUILD)/lawscore plugins
-	@sh tests/run-jobs.sh $(BUILD)/lawscore
+	@$(TIMED) $@ sh tests/run-jobs.sh $(BUILD)/lawscore
 
 plugins:
 	@if [ -f plugins/Makefile ]; then $(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/plugins; fi
@@ -260,7 +294,7 @@ $(BUILD)/fuzz:
 	@mkdir -p $@
 
 fuzz-regress: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
-	@sh tests/fuzz/run-regress.sh $(BUILD)/fuzz $(FUZZ_TARGETS)
+	@$(TIMED) $@ sh tests/fuzz/run-regress.sh $(BUILD)/fuzz $(FUZZ_TARGETS)
 
 fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
 
@@ -301,7 +335,7 @@ format:
 	@grep '^#' tools/format-pending > tools/format-pending.tmp; mv tools/format-pending.tmp tools/format-pending
 
 format-check:
-	@FORMAT_FILES='$(FORMAT_FILES)' BUILD=$(BUILD) sh tests/format/run.sh
+	@FORMAT_FILES='$(FORMAT_FILES)' BUILD=$(BUILD) $(TIMED) $@ sh tests/format/run.sh
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -37,6 +37,10 @@
 #              unless a file `writes-on-failure` is present (--keep-going)
 # These control files are not part of the assembled case.  A directory
 # without cmd (such as _explain) is a shared fixture: assembled, not run.
+# The tree is assembled and the cases run in CASE_JOBS shards side by side
+# (default: twice the number of cores: on a loaded machine a case mostly
+# waits to be scheduled); the reports are printed in the order of the case
+# names, as if the cases had run one after the other.
 # Prints one line per failure with a diff, then "cases: N passed, N failed".
 # With UPDATE=1 a case's expected files are rewritten from what lawscore
 # did (see tests/README.md for which files), and "updated NAME: FILES" is
@@ -53,9 +57,118 @@ case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
 BINDIR=$(cd "$(dirname "$BIN")" && pwd)
 UPDATE=${UPDATE:-}
 [ "$UPDATE" = 0 ] && UPDATE=
+# UPDATE=1: copy actual output $1 to expected file $2 if they differ, noting it.
+update_file() {
+    if [ ! -f "$1" ]; then
+        [ -f "$2" ] && { rm -f "$2"; changed="$changed ${2#"$dir"/}(removed)"; }
+    elif ! cmp -s "$1" "$2"; then
+        cp "$1" "$2"
+        changed="$changed ${2#"$dir"/}"
+    fi
+}
+
+# run_one DIR: run the case tests/cases/NAME (DIR) in the assembled tree;
+# writes "pass", "fail" or (UPDATE=1) "updated" or nothing to
+# $scratch/NAME/result and what to print to $scratch/NAME/report.
+run_one() {
+    dir=$1
+    name=${dir#tests/cases/}
+    res=$scratch/$name/result
+    CASE=$dir
+    OUT=$scratch/$name/out
+    mkdir -p "$OUT"
+    : > "$res"
+    run_one_body > "$scratch/$name/report" 2>&1
+}
+run_one_body() {
+    args=$(sed -e "s|\$CASE|$CASE|g" -e "s|\$OUT|$OUT|g" -e "s|\$BUILD|$BINDIR|g" "$dir/cmd")
+    want_status=0
+    [ -f "$dir/status" ] && read -r want_status < "$dir/status"
+    caseenv=""
+    [ -f "$dir/env" ] && caseenv=$(grep -v '^#' "$dir/env" | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    vg=${VALGRIND:-}
+    [ -f "$dir/no-valgrind" ] && vg=""
+    (cd "$root" && exec env $caseenv $vg "$BIN" $args) >"$scratch/$name/stdout.raw" 2>"$scratch/$name/stderr.raw"
+    status=$?
+    for stream in stdout stderr; do
+        sed -e "s|$BINDIR|\$BUILD|g" -e "s|$root|\$ROOT|g" -e "s|$PWD|\$ROOT|g" \
+            "$scratch/$name/$stream.raw" > "$scratch/$name/$stream"
+    done
+    if [ -n "$UPDATE" ]; then
+        changed=""
+        new=1
+        for f in status stdout stderr expected/*; do [ -e "$dir/$f" ] && new=0; done
+        if [ "$status" != "$want_status" ]; then
+            echo "$status" > "$dir/status"
+            changed="$changed status"
+        fi
+        for stream in stdout stderr; do
+            if [ -f "$dir/$stream" ] || { [ $new = 1 ] && [ -s "$scratch/$name/$stream" ]; }; then
+                update_file "$scratch/$name/$stream" "$dir/$stream"
+            fi
+        done
+        if [ -d "$dir/expected" ]; then
+            if [ -z "$(ls -A "$dir/expected")" ]; then
+                for f in "$OUT"/*; do [ -f "$f" ] && update_file "$f" "$dir/expected/${f##*/}"; done
+            else
+                for f in "$dir"/expected/*; do [ -e "$f" ] && update_file "$OUT/${f##*/}" "$f"; done
+            fi
+        fi
+        if [ -n "$changed" ]; then echo updated > "$res"; echo "updated $name:$changed"; fi
+        return
+    fi
+    ok=1
+    why=""
+    if [ "$status" != "$want_status" ]; then ok=0; why="exit status $status, expected $want_status"; fi
+    for stream in stdout stderr; do
+        if [ -f "$dir/$stream" ] && ! cmp -s "$dir/$stream" "$scratch/$name/$stream"; then
+            ok=0
+            why="$why${why:+; }$stream differs:
+$(diff -u "$dir/$stream" "$scratch/$name/$stream" | head -40)"
+        fi
+    done
+    if [ -d "$dir/expected" ]; then
+        for f in "$dir"/expected/*; do
+            [ -e "$f" ] || [ -L "$f" ] || continue
+            b=$(basename "$f")
+            if ! cmp -s "$f" "$OUT/$b"; then
+                ok=0
+                why="$why${why:+; }$b differs:
+$(diff -u "$f" "$OUT/$b" 2>&1 | head -40)"
+            fi
+        done
+    fi
+    if [ "$want_status" != 0 ] && [ ! -f "$dir/writes-on-failure" ] && [ -n "$(ls -A "$OUT")" ]; then
+        ok=0
+        why="$why${why:+; }output files written despite failure: $(ls -A "$OUT" | tr '\n' ' ')"
+    fi
+    if [ $ok = 1 ]; then echo pass > "$res"; else
+        echo fail > "$res"
+        echo "FAIL $name: $why"
+        [ -s "$scratch/$name/stderr" ] && { echo "  stderr was:"; sed 's/^/    /' "$scratch/$name/stderr" | head -20; }
+    fi
+}
+
+# in_shards JOBS LIST FUNCTION: FUNCTION on each line of the file LIST,
+# in JOBS background shells side by side (line i by shell i modulo JOBS).
+in_shards() {
+    k=0
+    pids=""
+    while [ $k -lt "$1" ]; do
+        awk -v j="$1" -v k=$k 'NR % j == k' "$2" > "$2.$k"
+        (while IFS= read -r line; do "$3" "$line"; done < "$2.$k") &
+        pids="$pids $!"
+        k=$((k + 1))
+    done
+    # shellcheck disable=SC2086
+    wait $pids
+}
+
 pass=0
 fail=0
 updated=0
+CASE_JOBS=${CASE_JOBS:-$(( $(nproc 2>/dev/null || echo 1) * 2 ))}
 scratch=$(mktemp -d)
 if [ -n "${KEEP:-}" ]; then echo "assembled cases kept in $scratch/root"; else trap 'rm -rf "$scratch"' EXIT; fi
 
@@ -91,32 +204,30 @@ is_control() {
     case "$1" in cmd|status|stdout|stderr|env|expected|writes-on-failure|no-valgrind) return 0 ;; esac
     return 1
 }
-for dir in tests/cases/*/; do
-    dir=${dir%/}
-    mkdir -p "$root/$dir"
-    [ "$dir" = tests/cases/_base ] || cp -R tests/cases/_base/. "$root/$dir"
-    for f in "$dir"/* "$dir"/.[!.]*; do
+# assemble DIR: _base, then the case's own files (one cp) in the tree
+assemble() {
+    mkdir -p "$root/$1"
+    [ "$1" = tests/cases/_base ] || cp -R tests/cases/_base/. "$root/$1"
+    set -- "$1"
+    for f in "$1"/* "$1"/.[!.]*; do
         [ -e "$f" ] || [ -L "$f" ] || continue
-        is_control "${f##*/}" || cp -R "$f" "$root/$dir/"
+        is_control "${f##*/}" || set -- "$@" "$f"
     done
-done
+    [ $# -gt 1 ] || return 0
+    d=$1
+    shift
+    cp -R "$@" "$root/$d/"
+}
+ls -d tests/cases/*/ | sed 's|/$||' > "$scratch/dirs"
+in_shards "$CASE_JOBS" "$scratch/dirs" assemble
 
 for c in "$@"; do
     c=${c%/}
     [ -f "tests/cases/${c#tests/cases/}/cmd" ] || { fail=$((fail + 1)); echo "FAIL $c: no such case (no tests/cases/${c#tests/cases/}/cmd)"; }
 done
 
-# UPDATE=1: copy actual output $1 to expected file $2 if they differ, noting it.
-changed=""
-update_file() {
-    if [ ! -f "$1" ]; then
-        [ -f "$2" ] && { rm -f "$2"; changed="$changed ${2#"$dir"/}(removed)"; }
-    elif ! cmp -s "$1" "$2"; then
-        cp "$1" "$2"
-        changed="$changed ${2#"$dir"/}"
-    fi
-}
-
+# The cases to run: all, or those named.
+: > "$scratch/list"
 for dir in tests/cases/*/; do
     dir=${dir%/}
     [ -f "$dir/cmd" ] || continue
@@ -126,92 +237,47 @@ for dir in tests/cases/*/; do
         for c in "$@"; do [ "${c%/}" = "$name" ] || [ "${c%/}" = "$dir" ] && want=1; done
         [ $want = 1 ] || continue
     fi
-    CASE=$dir
-    OUT=$scratch/$name/out
-    mkdir -p "$OUT"
-    args=$(sed -e "s|\$CASE|$CASE|g" -e "s|\$OUT|$OUT|g" -e "s|\$BUILD|$BINDIR|g" "$dir/cmd")
-    want_status=0
-    [ -f "$dir/status" ] && want_status=$(cat "$dir/status")
-    caseenv=""
-    [ -f "$dir/env" ] && caseenv=$(grep -v '^#' "$dir/env" | tr '\n' ' ')
-    # shellcheck disable=SC2086
-    vg=${VALGRIND:-}
-    [ -f "$dir/no-valgrind" ] && vg=""
-    (cd "$root" && exec env $caseenv $vg "$BIN" $args) >"$scratch/$name/stdout" 2>"$scratch/$name/stderr"
-    status=$?
-    for stream in stdout stderr; do
-        sed -e "s|$BINDIR|\$BUILD|g" -e "s|$root|\$ROOT|g" -e "s|$PWD|\$ROOT|g" \
-            "$scratch/$name/$stream" > "$scratch/$name/$stream.t"
-        mv "$scratch/$name/$stream.t" "$scratch/$name/$stream"
-    done
-    if [ -n "$UPDATE" ]; then
-        changed=""
-        new=1
-        for f in status stdout stderr expected/*; do [ -e "$dir/$f" ] && new=0; done
-        if [ "$status" != "$want_status" ]; then
-            echo "$status" > "$dir/status"
-            changed="$changed status"
-        fi
-        for stream in stdout stderr; do
-            if [ -f "$dir/$stream" ] || { [ $new = 1 ] && [ -s "$scratch/$name/$stream" ]; }; then
-                update_file "$scratch/$name/$stream" "$dir/$stream"
-            fi
-        done
-        if [ -d "$dir/expected" ]; then
-            if [ -z "$(ls -A "$dir/expected")" ]; then
-                for f in "$OUT"/*; do [ -f "$f" ] && update_file "$f" "$dir/expected/${f##*/}"; done
-            else
-                for f in "$dir"/expected/*; do [ -e "$f" ] && update_file "$OUT/${f##*/}" "$f"; done
-            fi
-        fi
-        if [ -n "$changed" ]; then updated=$((updated + 1)); echo "updated $name:$changed"; fi
-        continue
-    fi
-    ok=1
-    why=""
-    if [ "$status" != "$want_status" ]; then ok=0; why="exit status $status, expected $want_status"; fi
-    for stream in stdout stderr; do
-        if [ -f "$dir/$stream" ] && ! cmp -s "$dir/$stream" "$scratch/$name/$stream"; then
-            ok=0
-            why="$why${why:+; }$stream differs:
-$(diff -u "$dir/$stream" "$scratch/$name/$stream" | head -40)"
-        fi
-    done
-    if [ -d "$dir/expected" ]; then
-        for f in "$dir"/expected/*; do
-            [ -e "$f" ] || [ -L "$f" ] || continue
-            b=$(basename "$f")
-            if ! cmp -s "$f" "$OUT/$b"; then
-                ok=0
-                why="$why${why:+; }$b differs:
-$(diff -u "$f" "$OUT/$b" 2>&1 | head -40)"
-            fi
-        done
-    fi
-    if [ "$want_status" != 0 ] && [ ! -f "$dir/writes-on-failure" ] && [ -n "$(ls -A "$OUT")" ]; then
-        ok=0
-        why="$why${why:+; }output files written despite failure: $(ls -A "$OUT" | tr '\n' ' ')"
-    fi
-    if [ $ok = 1 ]; then pass=$((pass + 1)); else
-        fail=$((fail + 1))
-        echo "FAIL $name: $why"
-        [ -s "$scratch/$name/stderr" ] && { echo "  stderr was:"; sed 's/^/    /' "$scratch/$name/stderr" | head -20; }
-    fi
+    echo "$dir" >> "$scratch/list"
 done
+
+# Reproducibility (all cases, not UPDATE=1): the same inputs give
+# byte-identical outputs, in any language; the three runs go on while the
+# cases run.
+ex=examples/dongfeng-2017
+repro=0
+if [ $# = 0 ] && [ -z "$UPDATE" ]; then
+    repro=1
+    for n in 1 2 zh; do
+        mkdir -p "$scratch/repro$n"
+        lang=C
+        [ $n = zh ] && lang=zh_CN.UTF-8
+        LANG=$lang ${VALGRIND:-} "$BIN" run $ex/scheme.yaml $ex/data/fazhiban.yaml $ex/data/departments.csv -q \
+            -o "$scratch/repro$n" >/dev/null 2>&1 &
+        eval "pid_$n=\$!"
+    done
+fi
+
+in_shards "$CASE_JOBS" "$scratch/list" run_one
+while IFS= read -r dir; do
+    name=${dir#tests/cases/}
+    cat "$scratch/$name/report" 2>/dev/null
+    case $(cat "$scratch/$name/result" 2>/dev/null) in
+        pass) pass=$((pass + 1)) ;;
+        updated) updated=$((updated + 1)) ;;
+        fail) fail=$((fail + 1)) ;;
+        "") [ -n "$UPDATE" ] || { fail=$((fail + 1)); echo "FAIL $name: the case did not run"; } ;;
+    esac
+done < "$scratch/list"
+
 if [ -n "$UPDATE" ]; then
     echo "cases: $updated updated (review with git diff tests/cases)"
     [ "$fail" -eq 0 ]
     exit
 fi
-[ $# -gt 0 ] && { echo "cases: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
-# Reproducibility: the same inputs give byte-identical outputs.
-ex=examples/dongfeng-2017
+[ $repro = 1 ] || { echo "cases: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
 ok=1
-for n in 1 2; do
-    mkdir -p "$scratch/repro$n"
-    ${VALGRIND:-} "$BIN" run $ex/scheme.yaml $ex/data/fazhiban.yaml $ex/data/departments.csv -q \
-        -o "$scratch/repro$n" >/dev/null 2>&1 || ok=0
-done
+# shellcheck disable=SC2154
+for p in "$pid_1" "$pid_2"; do wait "$p" || ok=0; done
 for f in results.csv items.csv results.json results.xlsx report.html; do
     cmp -s "$scratch/repro1/$f" "$scratch/repro2/$f" || { ok=0; echo "FAIL reproducibility: $f differs between two runs"; }
 done
@@ -219,11 +285,10 @@ if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 # The same under a Chinese locale: only messages change with the language,
 # never the output files.
 ok=1
-mkdir -p "$scratch/repro-zh"
-LANG=zh_CN.UTF-8 ${VALGRIND:-} "$BIN" run $ex/scheme.yaml $ex/data/fazhiban.yaml $ex/data/departments.csv -q \
-    -o "$scratch/repro-zh" >/dev/null 2>&1 || ok=0
+# shellcheck disable=SC2154
+wait "$pid_zh" || ok=0
 for f in results.csv items.csv results.json results.xlsx report.html; do
-    cmp -s "$scratch/repro1/$f" "$scratch/repro-zh/$f" || { ok=0; echo "FAIL locale: $f differs under LANG=zh_CN.UTF-8"; }
+    cmp -s "$scratch/repro1/$f" "$scratch/reprozh/$f" || { ok=0; echo "FAIL locale: $f differs under LANG=zh_CN.UTF-8"; }
 done
 if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 

@@ -665,17 +665,30 @@ static void self_sheet(lxw_worksheet *ws, const ls_scheme *s, size_t u, const fo
     finish_sheet(ws, 0);
 }
 
+/* A form's workbook, titled "<scheme name><what>" (*title: the caller
+ * frees it), with the forms' cell formats in f; NULL with an error. */
+static lxw_workbook *new_form_book(const ls_scheme *s, const char *tmp, const char *what, char **title,
+                                   form_formats *f, ls_errors *err, const char *path)
+{
+    *title = ls_format("%s%s", s->name, what);
+    lxw_workbook *wb = new_book(s, tmp, *title);
+    if (!wb) {
+        free(*title);
+        *title = NULL;
+        ls_errorf(err, path, 0, 0, "cannot create the workbook");
+        return NULL;
+    }
+    add_formats(wb, s->digits, f);
+    return wb;
+}
+
 static int write_self_book(const ls_scheme *s, const unsigned char *sel, const char *tmp, ls_errors *err,
                            const char *path)
 {
-    char *title = ls_format("%s自评表", s->name);
-    lxw_workbook *wb = new_book(s, tmp, title);
-    if (!wb) {
-        free(title);
-        return ls_errorf(err, path, 0, 0, "cannot create the workbook");
-    }
+    char *title;
     form_formats f;
-    add_formats(wb, s->digits, &f);
+    lxw_workbook *wb = new_form_book(s, tmp, "自评表", &title, &f, err, path);
+    if (!wb) return -1;
     static const char *const lines[] = {
         "1. 每个被考核单位一个工作表（见下方标签页），每行一个考核项目；不适用于本单位的项目已略去。",
         "2. 单位、序号、考核项目、分值和评分标准已填好并锁定；只在白色的“自评分”和“说明”单元格中填写。",
@@ -755,14 +768,10 @@ static void register_list(lxw_worksheet *ws, lxw_col_t col, const char **items, 
 
 static int write_register_book(const ls_scheme *s, const char *tmp, ls_errors *err, const char *path)
 {
-    char *title = ls_format("%s复核决定登记表", s->name);
-    lxw_workbook *wb = new_book(s, tmp, title);
-    if (!wb) {
-        free(title);
-        return ls_errorf(err, path, 0, 0, "cannot create the workbook");
-    }
+    char *title;
     form_formats f;
-    add_formats(wb, s->digits, &f);
+    lxw_workbook *wb = new_form_book(s, tmp, "复核决定登记表", &title, &f, err, path);
+    if (!wb) return -1;
     static const char *const lines[] = {
         "1. 工作表“复核决定”每行登记一项复核决定；工作表“清单”列出可填的单位、指标和考核项目。",
         "2. 类型为“数据更正”的，填指标、原值（考核数据中的值，未填报的留空）和新值；原值与考核数据不符的，"

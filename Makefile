@@ -239,13 +239,15 @@ stress: all plugins
 STRESS_KILLS ?= 30
 STRESS_UNITS ?= 10000
 
-bench: deps
+bench:
+	@sh tools/deps.sh time libcsv-dev
 	@$(MAKE) --no-print-directory all plugins $(BUILD)/bench/limit
 	@sh tests/bench/run.sh $(BUILD)/lawscore $(BUILD)/bench/limit
 
 # lawscore against GoRules zen-engine (from npm, into $(BUILD)/peers) and a
 # plain Python port on the same provinces (tests/bench/peers.sh).
-bench-peers: deps
+bench-peers:
+	@sh tools/deps.sh time nodejs python3-yaml
 	@$(MAKE) --no-print-directory all plugins
 	@sh tests/bench/peers.sh $(BUILD)/lawscore $(BUILD)
 
@@ -253,7 +255,8 @@ bench-peers: deps
 # published, re-published unchanged and after one unit's data changed:
 # bytes per version and per unit, publish time (tests/bench/archive.sh).
 BENCH_ARCHIVE_N ?= 10000
-bench-archive: deps
+bench-archive:
+	@sh tools/deps.sh time
 	@$(MAKE) --no-print-directory all plugins
 	@sh tests/bench/archive.sh $(BUILD)/lawscore $(BENCH_ARCHIVE_N)
 

@@ -222,11 +222,11 @@ valgrind: export LAWSCORE_MAX_SECONDS = 30
 valgrind: deps
 	@sh tools/deps.sh valgrind
 	@$(MAKE) --no-print-directory all plugins unit-bins
-	VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
+	VALGRIND='valgrind -q --child-silent-after-fork=yes --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
 	    sh tests/run-unit.sh $(UNIT_BIN)
-	VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
+	VALGRIND='valgrind -q --child-silent-after-fork=yes --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' \
 	    sh tests/run-cases.sh $(BUILD)/lawscore
-	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	valgrind -q --child-silent-after-fork=yes --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	    $(BUILD)/lawscore test examples/dongfeng-2017/tests docs/cookbook --coverage
 
 unit-bins: $(UNIT_BIN)

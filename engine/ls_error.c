@@ -23,13 +23,16 @@ void ls_errors_cleanup(ls_errors *e)
     memset(e, 0, sizeof *e);
 }
 
-static void add(ls_errors *e, ls_severity sev, const char *path, int line,
-                int col, const char *fmt, va_list ap)
+/* Record msg (taken: freed here when the limit drops it). */
+static void record(ls_errors *e, ls_severity sev, const char *path, int line, int col, char *msg)
 {
     size_t limit = e->limit ? e->limit : 200;
     if (sev == LS_SEV_ERROR) {
         e->nerrors++;
-        if (e->nerrors > limit) return;
+        if (e->nerrors > limit) {
+            free(msg);
+            return;
+        }
     } else if (sev == LS_SEV_WARNING) {
         e->nwarnings++;
     }
@@ -39,12 +42,29 @@ static void add(ls_errors *e, ls_severity sev, const char *path, int line,
     d->path = path ? ls_xstrdup(path) : NULL;
     d->line = line;
     d->col = col;
-    d->msg = ls_vformat(_(fmt), ap);
+    d->msg = msg;
     /* Messages quote file text: no control character (an escape sequence
      * from a hostile file) reaches the terminal; newlines and tabs are the
      * messages' own (tracebacks). */
     for (char *p = d->msg; *p; p++)
         if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F) *p = '?';
+}
+
+static void add(ls_errors *e, ls_severity sev, const char *path, int line,
+                int col, const char *fmt, va_list ap)
+{
+    record(e, sev, path, line, col, ls_vformat(_(fmt), ap));
+}
+
+void ls_errors_add(ls_errors *e, ls_severity sev, const char *path, int line, int col, const char *msg,
+                   size_t len)
+{
+    char *m = ls_xmalloc(len + 1);
+    memcpy(m, msg, len);
+    m[len] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (!m[i]) m[i] = '?';
+    record(e, sev, path, line, col, m);
 }
 
 void ls_errors_append(ls_errors *to, ls_errors *from)

@@ -52,6 +52,12 @@ void ls_warnf(ls_errors *e, const char *path, int line, int col,
 void ls_notef(ls_errors *e, const char *path, int line, int col,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Record a diagnostic whose message is already in words (len bytes of
+ * msg, not translated, not a format; a NUL in it becomes '?'): one that
+ * another process formatted (ls_xls). */
+void ls_errors_add(ls_errors *e, ls_severity sev, const char *path, int line, int col, const char *msg,
+                   size_t len);
+
 /* Move every diagnostic of `from` to the end of `to`, in order, as if
  * recorded there (to's limit applies; errors `from` counted but did not
  * record are counted in `to` too); `from` is left empty. */

@@ -3,10 +3,16 @@
  */
 #include "ls_xls.h"
 
+#include <errno.h>
 #include <freexl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ls_util.h"
 
@@ -240,22 +246,59 @@ static const char *shortest(double d, char *buf, size_t n)
     return buf;
 }
 
-int ls_xls_load(ls_inbook *b, const char *path, ls_errors *err)
+/* ---- the reader, in a child process ----------------------------------------
+ * FreeXL 1.0.6 (Debian 12) reads past its buffers on some malformed files
+ * (fuzzing found it inside freexl_open).  So FreeXL runs in a child
+ * process, capped in CPU time and memory, and hands the cells back through
+ * a pipe as records.  A child that crashes, loops or runs out of memory is
+ * reported as a damaged workbook; nothing it did reaches this process but
+ * the records, which are read as untrusted bytes.  Records (host byte
+ * order: the same program writes and reads them):
+ *   'S' str              a worksheet, listed (ls_inbook_add)
+ *   'C' row col kind str a cell of the last sheet listed
+ *   'D' sev where line col str   a diagnostic; where 0: the file, 1: the
+ *                        last sheet listed
+ *   'Z'                  the end: the child read the whole workbook
+ * where str is a uint32 length and that many bytes. */
+
+void (*ls_xls_child_hook)(FILE *out);
+
+static void put_i32(FILE *f, int32_t v) { fwrite(&v, sizeof v, 1, f); }
+static void put_str(FILE *f, const char *s, size_t n)
 {
+    put_i32(f, (int32_t)n);
+    fwrite(s, 1, n, f);
+}
+
+static void put_cell(FILE *f, unsigned row, unsigned col, ls_inkind kind, const char *text)
+{
+    fputc('C', f);
+    put_i32(f, (int32_t)row + 1);
+    put_i32(f, -(int32_t)col - 1);
+    fputc((int)kind, f);
+    put_str(f, text, strlen(text));
+}
+
+/* In the child: the workbook at path read with FreeXL, as records on out;
+ * sheets other than `only` (when given) are listed, not read. */
+static void read_book(const char *path, const char *only, FILE *out)
+{
+    ls_errors err;
+    ls_errors_init(&err);
+    int where = 0; /* the diagnostics' place: the file, or the sheet being read */
     const void *h = NULL;
+    pct_set pct = {0};
     int r = freexl_open(path, &h);
     if (r != FREEXL_OK) {
-        if (h) freexl_close(h);
-        return ls_errorf(err, path, 0, 0, "cannot read the .xls workbook (FreeXL error %d): "
-                                          "is it damaged or password-protected?",
-                         r);
+        ls_errorf(&err, path, 0, 0, "cannot read the .xls workbook (FreeXL error %d): "
+                                    "is it damaged or password-protected?",
+                  r);
+        goto out;
     }
-    int rc = 0;
     unsigned int nsheets = 0, pw = 0;
-    pct_set pct = {0};
     freexl_get_info(h, FREEXL_BIFF_PASSWORD, &pw);
     if (pw != FREEXL_BIFF_PLAIN) {
-        rc = ls_errorf(err, path, 0, 0, "the .xls workbook is password-protected: save it without a password");
+        ls_errorf(&err, path, 0, 0, "the .xls workbook is password-protected: save it without a password");
         goto out;
     }
     freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &nsheets);
@@ -263,20 +306,22 @@ int ls_xls_load(ls_inbook *b, const char *path, ls_errors *err)
     for (unsigned short s = 0; s < nsheets; s++) {
         const char *name = NULL;
         if (freexl_get_worksheet_name(h, s, &name) != FREEXL_OK || !name) continue;
-        ls_intable *t = ls_inbook_add(b, path, name);
-        if (b->only && strcmp(b->only, name)) continue; /* listed, not read */
+        fputc('S', out);
+        put_str(out, name, strlen(name));
+        if (only && strcmp(only, name)) continue; /* listed, not read */
+        where = 1;
         unsigned int rows = 0;
         unsigned short cols = 0;
         if (freexl_select_active_worksheet(h, s) != FREEXL_OK ||
             freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK) {
-            rc = ls_errorf(err, t->path, 0, 0, "cannot read the sheet");
+            ls_errorf(&err, "", 0, 0, "cannot read the sheet");
             goto out;
         }
         for (unsigned int i = 0; i < rows; i++)
             for (unsigned short j = 0; j < cols; j++) {
                 FreeXL_CellValue v;
                 if (freexl_get_cell_value(h, i, j, &v) != FREEXL_OK) {
-                    rc = ls_errorf(err, t->path, (int)i + 1, -(int)j - 1, "cannot read the cell");
+                    ls_errorf(&err, "", (int)i + 1, -(int)j - 1, "cannot read the cell");
                     goto out;
                 }
                 char buf[64];
@@ -302,11 +347,192 @@ int ls_xls_load(ls_inbook *b, const char *path, ls_errors *err)
                 default: break;
                 }
                 if (kind == LS_IN_NUMBER && pct_has(&pct, s, i, j)) kind = LS_IN_PERCENT;
-                if (text) ls_intable_put(b, t, (int)i + 1, -(int)j - 1, kind, text, strlen(text));
+                if (text) put_cell(out, i, j, kind, text);
             }
     }
 out:
+    for (size_t i = 0; i < err.n; i++) {
+        const ls_diag *d = &err.v[i];
+        fputc('D', out);
+        fputc((int)d->sev, out);
+        fputc(d->path && !*d->path ? where : 0, out);
+        put_i32(out, d->line);
+        put_i32(out, d->col);
+        put_str(out, d->msg, strlen(d->msg));
+    }
+    fputc('Z', out);
     free(pct.v);
-    freexl_close(h);
-    return rc;
+    if (h) freexl_close(h);
+    ls_errors_cleanup(&err);
+}
+
+/* The child's caps: CPU seconds, and address space beyond what it starts
+ * with (a sheet of 65,536 x 256 cells takes about 400 MB in FreeXL). */
+#define XLS_CPU_SECONDS 30
+#define XLS_MORE_BYTES ((rlim_t)2 << 30)
+
+static void cap_child(void)
+{
+    /* the parent's handlers (removing half-written output on SIGINT, the
+     * plugin guard) are not the child's: it just dies */
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+                               SIGABRT, SIGXCPU, SIGXFSZ, SIGPIPE, SIGALRM};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        signal(sigs[i], SIG_DFL);
+    struct rlimit cpu = {XLS_CPU_SECONDS, XLS_CPU_SECONDS + 1};
+    setrlimit(RLIMIT_CPU, &cpu);
+    unsigned long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%lu", &pages) != 1) pages = 0;
+        fclose(f);
+    }
+    long psz = sysconf(_SC_PAGESIZE);
+    if (pages && psz > 0) {
+        struct rlimit as = {(rlim_t)pages * (rlim_t)psz + XLS_MORE_BYTES, 0};
+        as.rlim_max = as.rlim_cur;
+        setrlimit(RLIMIT_AS, &as);
+    }
+}
+
+/* All a file descriptor gives until end of file; NULL on a read error. */
+static char *read_all(int fd, size_t *len)
+{
+    size_t n = 0, cap = 0;
+    char *buf = NULL;
+    for (;;) {
+        if (cap - n < 65536) buf = ls_xrealloc(buf, cap = cap ? 2 * cap : 65536);
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            free(buf);
+            return NULL;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    *len = n;
+    return buf;
+}
+
+typedef struct recs {
+    const char *p, *end;
+} recs;
+
+static int get_i32(recs *r, int32_t *v)
+{
+    if ((size_t)(r->end - r->p) < sizeof *v) return -1;
+    memcpy(v, r->p, sizeof *v);
+    r->p += sizeof *v;
+    return 0;
+}
+
+static int get_byte(recs *r, int *c)
+{
+    if (r->p >= r->end) return -1;
+    *c = (unsigned char)*r->p++;
+    return 0;
+}
+
+static int get_str(recs *r, const char **s, size_t *n)
+{
+    int32_t len;
+    if (get_i32(r, &len) || len < 0 || (size_t)len > (size_t)(r->end - r->p)) return -1;
+    *s = r->p;
+    *n = (size_t)len;
+    r->p += len;
+    return 0;
+}
+
+/* The child's records into b and err.  0, 1 when a diagnostic said error,
+ * -1 when the records are not whole (the caller reports that). */
+static int apply(ls_inbook *b, const char *path, const char *buf, size_t len, ls_errors *err)
+{
+    recs r = {buf, buf + len};
+    ls_intable *t = NULL;
+    int failed = 0;
+    for (;;) {
+        int c, sev, where, kind;
+        int32_t line, col;
+        const char *s;
+        size_t n;
+        if (get_byte(&r, &c)) return -1;
+        switch (c) {
+        case 'Z': return r.p == r.end ? failed : -1;
+        case 'S': {
+            if (get_str(&r, &s, &n) || memchr(s, 0, n)) return -1;
+            char *name = ls_xmalloc(n + 1);
+            memcpy(name, s, n);
+            name[n] = 0;
+            t = ls_inbook_add(b, path, name);
+            free(name);
+            break;
+        }
+        case 'C':
+            if (!t || get_i32(&r, &line) || get_i32(&r, &col) || get_byte(&r, &kind) || get_str(&r, &s, &n) ||
+                line < 1 || col > -1 || kind > LS_IN_DATE)
+                return -1;
+            ls_intable_put(b, t, line, col, (ls_inkind)kind, s, n);
+            break;
+        case 'D':
+            if (get_byte(&r, &sev) || get_byte(&r, &where) || get_i32(&r, &line) || get_i32(&r, &col) ||
+                get_str(&r, &s, &n) || sev > LS_SEV_NOTE || (where && !t))
+                return -1;
+            ls_errors_add(err, (ls_severity)sev, where ? t->path : path, line, col, s, n);
+            failed |= sev == LS_SEV_ERROR;
+            break;
+        default: return -1;
+        }
+    }
+}
+
+int ls_xls_load(ls_inbook *b, const char *path, ls_errors *err)
+{
+    int fd[2];
+    if (pipe(fd)) return ls_errorf(err, path, 0, 0, "cannot start the .xls reader: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(fd[0]);
+        close(fd[1]);
+        return ls_errorf(err, path, 0, 0, "cannot start the .xls reader: %s", strerror(e));
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        cap_child();
+        FILE *out = fdopen(fd[1], "wb");
+        if (!out) _exit(3);
+        if (ls_xls_child_hook)
+            ls_xls_child_hook(out);
+        else
+            read_book(path, b->only, out);
+        if (fflush(out) != 0 || ferror(out)) _exit(3);
+        /* Done: the child ends by SIGKILL, which runs nothing more (no
+         * exit handler, and no leak checker: under valgrind, _exit would
+         * report every block the child inherited as leaked). */
+        kill(getpid(), SIGKILL);
+        _exit(0);
+    }
+    close(fd[1]);
+    size_t len = 0;
+    char *buf = read_all(fd[0], &len);
+    close(fd[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    int rc = -1;
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
+        ls_errorf(err, path, 0, 0, "the .xls workbook could not be read: reading it took more than %d s; "
+                                   "open it in Excel or WPS and save it as .xlsx",
+                  XLS_CPU_SECONDS);
+    else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+        ls_errorf(err, path, 0, 0, "the .xls workbook could not be read: its reader failed on it (signal %d), "
+                                   "so the file is damaged; open it in Excel or WPS and save it as .xlsx",
+                  WTERMSIG(status));
+    else if (!buf || (rc = apply(b, path, buf, len, err)) < 0 ||
+             !(WIFSIGNALED(status) ? WTERMSIG(status) == SIGKILL : WEXITSTATUS(status) == 0))
+        rc = ls_errorf(err, path, 0, 0, "the .xls workbook could not be read: its reader stopped part way, "
+                                        "so the file is damaged; open it in Excel or WPS and save it as .xlsx");
+    free(buf);
+    return rc ? -1 : 0;
 }

@@ -14,8 +14,15 @@
 #ifndef LS_XLS_H
 #define LS_XLS_H
 
+#include <stdio.h>
+
 #include "ls_error.h"
 #include "ls_intable.h"
+
+/* FreeXL reads in a child process: see ls_xls.c.  For tests only: when
+ * set, the child calls this with the pipe to the parent instead of
+ * reading the workbook (to crash, loop or write broken records). */
+extern void (*ls_xls_child_hook)(FILE *out);
 
 /* Add one table per worksheet of the workbook at path to b.  Returns 0,
  * or -1 with an error naming the file. */

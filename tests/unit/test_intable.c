@@ -7,12 +7,16 @@
  */
 #include "ls_test.h"
 
+#include <signal.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "ls_encoding.h"
 #include "ls_error.h"
 #include "ls_intable.h"
 #include "ls_util.h"
+#include "ls_xls.h"
 
 static void test_decode(void **state)
 {
@@ -124,6 +128,7 @@ static void test_xlsx(void **state)
     assert_string_equal(c->text, "0.925");
     assert_int_equal(c->line, 3);
     assert_int_equal(c->col, -2);
+    assert_int_equal(c->col, -2);
     assert_int_equal(cell(t, 1, 2)->kind, LS_IN_NUMBER);
     assert_string_equal(cell(t, 1, 2)->text, "1");
     ls_inbook_cleanup(&b);
@@ -215,6 +220,138 @@ static void test_normalise(void **state)
     ls_errors_cleanup(&e);
 }
 
+/* ---- the .xls reader's child process (ls_xls.c) ---------------------------
+ * FreeXL runs in a child; these hooks stand in for it to show what the
+ * parent makes of a child that crashes, loops, or writes records that are
+ * not whole, and that well-formed records become cells. */
+
+#define XLS "tests/cases/input-xls/departments.xls"
+
+static void rec_i32(FILE *f, int32_t v)
+{
+    fwrite(&v, sizeof v, 1, f);
+}
+static void rec_str(FILE *f, const char *s)
+{
+    rec_i32(f, (int32_t)strlen(s));
+    fputs(s, f);
+}
+
+static void child_crashes(FILE *out)
+{
+    fputc('S', out);
+    rec_str(out, "部门");
+    fflush(out);
+    signal(SIGSEGV, SIG_DFL); /* cmocka catches it otherwise */
+    raise(SIGSEGV);
+}
+
+static void child_loops(FILE *out)
+{
+    (void)out;
+    struct rlimit cpu = {1, 2};
+    setrlimit(RLIMIT_CPU, &cpu);
+    for (volatile unsigned long i = 0;; i++) {
+    }
+}
+
+static void child_cut_short(FILE *out)
+{
+    fputc('S', out);
+    rec_i32(out, 1000); /* a name of 1000 bytes that never comes */
+    fputs("部门", out);
+}
+
+static void child_no_end(FILE *out)
+{
+    fputc('S', out);
+    rec_str(out, "部门");
+}
+
+static void child_cell_before_sheet(FILE *out)
+{
+    fputc('C', out);
+    rec_i32(out, 1);
+    rec_i32(out, -1);
+    fputc(LS_IN_TEXT, out);
+    rec_str(out, "x");
+    fputc('Z', out);
+}
+
+static void child_reads(FILE *out)
+{
+    fputc('S', out);
+    rec_str(out, "部门");
+    fputc('C', out);
+    rec_i32(out, 3);
+    rec_i32(out, -2);
+    fputc(LS_IN_PERCENT, out);
+    rec_str(out, "0.95");
+    fputc('D', out);
+    fputc(LS_SEV_WARNING, out);
+    fputc(1, out); /* at the sheet */
+    rec_i32(out, 3);
+    rec_i32(out, -2);
+    rec_str(out, "a warning\033[2J formatted by the child");
+    fputc('Z', out);
+}
+
+/* The one diagnostic loading XLS with the hook gives, as printed. */
+static char *xls_with(void (*hook)(FILE *), int want_rc, ls_inbook *b)
+{
+    ls_errors e;
+    ls_errors_init(&e);
+    ls_xls_child_hook = hook;
+    int rc = ls_inbook_load(b, XLS, &e);
+    ls_xls_child_hook = NULL;
+    assert_int_equal(rc, want_rc);
+    assert_int_equal(e.n, 1);
+    char *s = ls_diag_format(&e.v[0]);
+    ls_errors_cleanup(&e);
+    return s;
+}
+
+static void test_xls_child(void **state)
+{
+    (void)state;
+    ls_inbook b;
+    char *s = xls_with(child_crashes, -1, &b);
+    assert_string_equal(s, XLS ": error: the .xls workbook could not be read: its reader failed on it (signal 11), "
+                               "so the file is damaged; open it in Excel or WPS and save it as .xlsx");
+    free(s);
+    ls_inbook_cleanup(&b);
+
+    s = xls_with(child_loops, -1, &b);
+    assert_string_equal(s, XLS ": error: the .xls workbook could not be read: reading it took more than 30 s; "
+                               "open it in Excel or WPS and save it as .xlsx");
+    free(s);
+    ls_inbook_cleanup(&b);
+
+    static const char cut[] = XLS ": error: the .xls workbook could not be read: its reader stopped part way, "
+                                  "so the file is damaged; open it in Excel or WPS and save it as .xlsx";
+    void (*const broken[])(FILE *) = {child_cut_short, child_no_end, child_cell_before_sheet};
+    for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
+        s = xls_with(broken[i], -1, &b);
+        assert_string_equal(s, cut);
+        free(s);
+        ls_inbook_cleanup(&b);
+    }
+
+    s = xls_with(child_reads, 0, &b);
+    assert_string_equal(s, XLS ":部门!B3: warning: a warning?[2J formatted by the child");
+    free(s);
+    assert_int_equal(b.ntabs, 1);
+    assert_string_equal(b.tabs[0].path, XLS ":部门");
+    assert_int_equal(b.tabs[0].nrows, 1);
+    assert_int_equal(b.tabs[0].rows[0].n, 1);
+    const ls_incell *c = cell(&b.tabs[0], 0, 0);
+    assert_string_equal(c->text, "0.95");
+    assert_int_equal(c->kind, LS_IN_PERCENT);
+    assert_int_equal(c->line, 3);
+    assert_int_equal(c->col, -2);
+    ls_inbook_cleanup(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_formats_and_dates),
         cmocka_unit_test(test_xlsx),
         cmocka_unit_test(test_xls_and_csv_agree),
+        cmocka_unit_test(test_xls_child),
         cmocka_unit_test(test_normalise),
     };
     return cmocka_run_group_tests_name("intable", tests, NULL, NULL);

@@ -26,29 +26,99 @@ int ls_diff_adj_new(const ls_results *a, const ls_radj *e)
     return 1;
 }
 
+/* Whether appeal e is about item n: a score decision on it, or a
+ * correction of an indicator it read. */
+static int adj_hits(const ls_radj *e, const ls_rnode *n)
+{
+    if (!n) return 0;
+    if (!strcmp(e->kind, "score")) return !strcmp(e->target, n->id);
+    for (size_t k = 0; k < n->ninds; k++)
+        if (!strcmp(n->inds[k].id, e->target)) return 1;
+    return 0;
+}
+
 /* The appeals of b about unit `unit` behind item n: score decisions on it
  * and corrections of the indicators it read, that a did not have yet.
  * Their bases (文号), each once, joined with "、" into t. */
-static void appeals_behind(const ls_results *a, const ls_results *b, const char *unit,
-                           const ls_rnode *n, ls_buf *t)
+static void appeals_behind(const ls_results *a, const ls_results *b, const char *unit, const ls_rnode *n,
+                           ls_buf *t)
 {
     size_t start = t->n;
     for (size_t i = 0; i < b->nadj; i++) {
         const ls_radj *e = &b->adj[i];
-        if (strcmp(e->unit, unit)) continue;
-        int hit = !strcmp(e->kind, "score") ? !strcmp(e->target, n->id) : 0;
-        for (size_t k = 0; !hit && k < n->ninds; k++) hit = !strcmp(n->inds[k].id, e->target);
-        if (!hit) continue;
+        if (strcmp(e->unit, unit) || !adj_hits(e, n)) continue;
         if (!ls_diff_adj_new(a, e)) continue;
         if (t->p && strstr(t->p + start, e->basis)) continue;
         ls_buf_printf(t, "%s%s", t->n > start ? "、" : "复核决定 ", e->basis);
     }
 }
 
-/* The words behind one item's change: indicators that changed, appeals,
- * points that changed, or that the item is new. */
-static char *item_detail(const ls_results *a, const ls_results *b, const char *unit,
-                         const ls_rnode *x, const ls_rnode *y)
+/* Whether b still decides what appeal e of a decided: a decision of b on
+ * the same unit (ub's id) and indicator or item, whatever its basis. */
+static int adj_kept(const ls_results *b, const char *unit, const ls_radj *e)
+{
+    for (size_t k = 0; k < b->nadj; k++)
+        if (!strcmp(b->adj[k].unit, unit) && !strcmp(b->adj[k].kind, e->kind) && !strcmp(b->adj[k].target, e->target))
+            return 1;
+    return 0;
+}
+
+/* The appeals of a (same year as b) about item x of unit ua that b no
+ * longer has (a re-publication with --withdraw), and what each had
+ * changed, into t, a basis at a time: "撤销复核决定 东法考〔2018〕5号（核定得分
+ * 0.00→1.00）", "撤销复核决定 东法考〔2018〕3号（更正迟报次数 3→2、漏报次数
+ * 1→0）".  Across years a's decisions were about a's data: none is
+ * withdrawn. */
+static void withdrawn_behind(const ls_results *a, const ls_results *b, const char *ua, const char *ub,
+                             const ls_rnode *x, ls_buf *t)
+{
+    if (a->year != b->year) return;
+    for (size_t i = 0; i < a->nadj; i++) {
+        const ls_radj *e = &a->adj[i];
+        if (strcmp(e->unit, ua) || !adj_hits(e, x) || adj_kept(b, ub, e)) continue;
+        /* the first decision of its basis about x writes them all */
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = !strcmp(a->adj[k].unit, ua) && adj_hits(&a->adj[k], x) && !strcmp(a->adj[k].basis, e->basis) &&
+                   !adj_kept(b, ub, &a->adj[k]);
+        if (seen) continue;
+        ls_buf_printf(t, "%s撤销复核决定 %s（", t->n ? "；" : "", e->basis);
+        for (size_t k = i, n = 0; k < a->nadj; k++) {
+            const ls_radj *f = &a->adj[k];
+            if (strcmp(f->unit, ua) || !adj_hits(f, x) || strcmp(f->basis, e->basis) || adj_kept(b, ub, f)) continue;
+            if (!strcmp(f->kind, "score"))
+                ls_buf_printf(t, "%s核定得分 %s→%s", n++ ? "、" : "", f->old, f->new_);
+            else
+                ls_buf_printf(t, "%s%s%s %s→%s", n ? "、" : "", n ? "" : "更正", f->what, f->old, f->new_), n++;
+        }
+        ls_buf_puts(t, "）");
+    }
+}
+
+/* The basis of b's score decision on item y of unit `unit`, or NULL. */
+static const char *decided_by(const ls_results *b, const char *unit, const ls_rnode *y)
+{
+    for (size_t i = 0; i < b->nadj; i++)
+        if (!strcmp(b->adj[i].unit, unit) && !strcmp(b->adj[i].kind, "score") && !strcmp(b->adj[i].target, y->id))
+            return b->adj[i].basis;
+    return NULL;
+}
+
+/* Whether an indicator item y read has another value than in x. */
+static int data_changed(const ls_rnode *x, const ls_rnode *y)
+{
+    for (size_t k = 0; k < y->ninds; k++)
+        for (size_t j = 0; j < x->ninds; j++)
+            if (!strcmp(x->inds[j].id, y->inds[k].id) && strcmp(x->inds[j].value, y->inds[k].value)) return 1;
+    return 0;
+}
+
+/* The words behind one item's change (x of unit ua in a, y of ub in b):
+ * indicators that changed, appeals made or withdrawn, points that
+ * changed, or that the item is new.  held: the score did not change
+ * because a score decision of b set it. */
+static char *item_detail(const ls_results *a, const ls_results *b, const char *ua, const char *ub,
+                         const ls_rnode *x, const ls_rnode *y, int held)
 {
     ls_buf t;
     ls_buf_init(&t);
@@ -70,7 +140,12 @@ static char *item_detail(const ls_results *a, const ls_results *b, const char *u
         }
         ls_buf sub;
         ls_buf_init(&sub);
-        appeals_behind(a, b, unit, y, &sub);
+        char v[32];
+        if (held)
+            ls_buf_printf(&sub, "得分由复核决定 %s核定为%s，未随数据变动", decided_by(b, ub, y),
+                          ls_dec_format(y->score, b->digits, v));
+        else appeals_behind(a, b, ub, y, &sub);
+        withdrawn_behind(a, b, ua, ub, x, &sub);
         if (sub.n) ls_buf_printf(&t, "%s%s", n0 ? "；" : "", sub.p);
         if (!n0 && !sub.n) ls_buf_puts(&t, "数据未变，随其他单位的数据变动");
         ls_buf_cleanup(&sub);
@@ -189,15 +264,20 @@ static void unit_items(writer *w, const ls_results *a, const ls_results *b, cons
         const ls_rnode *x = ua ? ls_results_node(ua, y->id) : NULL;
         int was = x && x->scored, now = y->scored;
         if (!was && !now) continue;
-        if (was && now && x->score == y->score) continue;
+        /* an item whose score stayed although its data changed, because a
+         * score decision set it, is shown: the decision held it */
+        int held = was && now && x->score == y->score && data_changed(x, y) && decided_by(b, ub->id, y);
+        if (was && now && x->score == y->score && !held) continue;
         ls_fixed xs = was ? x->score : 0, ys = now ? y->score : 0;
         int veto = !strcmp(y->section, "veto");
-        char *detail = item_detail(a, b, ua ? ua->id : ub->id, x, y);
+        char *detail = item_detail(a, b, ua ? ua->id : ub->id, ub->id, x, y, held);
         const char *sx = veto ? (xs ? "否决" : "未否决") : was ? ls_dec_format(xs, b->digits, p)
                                                                : "不适用";
         const char *sy = veto ? (ys ? "否决" : "未否决") : now ? ls_dec_format(ys, b->digits, q)
                                                                : "不适用";
-        /* a deduction-only item's score is a deduction: it moves the total the other way */
+        /* a deduction-only item's score is the points deducted, as the
+         * 评分表 prints it; its 变动 is its effect on the total (10.00 →
+         * 0.00 reads +10.00), as every difference is (差值, compare's 扣分) */
         ls_fixed eff = !strcmp(y->section, "deduct") ? xs - ys : ys - xs;
         const char *delta = veto ? "" : signed_fixed(eff, b->digits, d);
         if (w->csv) {

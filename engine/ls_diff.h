@@ -7,6 +7,12 @@
  *   区农林水务局 62.85 → 64.35（+1.50）：8.3 按时报送信息 +1.50（迟报次数 3→2，
  *   漏报次数 1→0；复核决定 东法考〔2018〕3号）
  *
+ * Decisions the earlier version of the same year had and the later one
+ * withdrew read "撤销复核决定 东法考〔2018〕5号（核定得分 0.00→1.00）"; an
+ * item whose data changed while a score decision held its score is shown
+ * with 0.00 and the decision.  A deduction item's 变动 is its effect on
+ * the total (10.00 → 0.00: +10.00).
+ *
  * A and B are two archived versions or two result directories; units are
  * matched by id (or a registry's formerly:), items by id.  Text, or CSV
  * (one row per change: 总分, 名次, 等次, then each item), or the lines

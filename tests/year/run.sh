@@ -13,7 +13,8 @@
 #   appeal publishes nothing; the diff of the two 2018 versions as a page
 #   (--format html, also with -o FILE) and the re-publication's report.html
 #   with the same 复核调整情况 section, its outputs byte-identical when run
-#   again with one scoring thread.
+#   again with one scoring thread.  The appeals withdrawn by a
+#   re-publication (--withdraw), named by diff.
 #
 #   The archive's format 2 (docs/year.md): a file is stored once however
 #   many versions hold it, compressed; a blob that no longer matches its
@@ -128,6 +129,16 @@ printf 'year: 2018\nadjustments:\n  - {unit: nlj, indicator: late_reports, old: 
 step publish-stale 1 publish $in18 --adjustments "$scratch/stale.yaml" --archive "$A" --label stale -q
 step history-after 0 history --archive "$A"
 check history-unchanged cmp -s "$EXP/history" "$EXP/history-after"
+
+# the appeals withdrawn (a re-publication without them, --withdraw): diff
+# names each decision withdrawn and what it had changed (in a copy: the
+# comparison above takes version 3 as 2018's latest)
+W=$scratch/withdrawn.sqlite
+cp "$A" "$W"
+step publish-withdraw 0 publish $in18 --self $e18/self.csv --withdraw --archive "$W" \
+    --label 2018年度考核结果（撤销复核决定） -q
+step diff-withdraw 0 diff --archive "$W" 3 4
+step diff-withdraw.csv 0 diff --archive "$W" 3 4 --format csv
 
 # ---- format 2: each file once, compressed ------------------------------
 if command -v sqlite3 >/dev/null 2>&1; then

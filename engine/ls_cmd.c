@@ -808,6 +808,22 @@ ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err)
                    LS_CMD_BAD_INPUT;
         years[i] = (int)y;
     }
+    /* compare 2018 2017 would read every change backwards (上升 for a
+     * fall, the earlier year's data scored under the later scheme): an
+     * office that typed the years the other way round means the change
+     * from the earlier year to the later one */
+    if (years[0] > years[1])
+        return ls_errorf(err, NULL, 0, 0,
+                         "the years are in reverse order: compare shows the change from the earlier year to the "
+                         "later one; give %d %d",
+                         years[1], years[0]),
+               LS_CMD_BAD_INPUT;
+    if (years[0] == years[1])
+        return ls_errorf(err, NULL, 0, 0,
+                         "compare takes two years, found %d twice; the versions of one year are compared with "
+                         "lawscore diff --archive %s N M (see lawscore history)",
+                         years[0], o->archive),
+               LS_CMD_BAD_INPUT;
     ls_archive *ar = ls_archive_open(o->archive, 0, err);
     if (!ar) return LS_CMD_BAD_INPUT;
     ls_cmd_status rc = LS_CMD_BAD_INPUT;

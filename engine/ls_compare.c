@@ -54,8 +54,8 @@ ls_dataset *ls_compare_dataset(const ls_scheme *s, const ls_dataset *a_data, con
             for (size_t k = 0; k < a->units[u].nodes[i].ninds; k++) {
                 int ind = ls_scheme_find_indicator(s, a->units[u].nodes[i].inds[k].id);
                 if (ind < 0 || carried[ind]) continue;
-                carried[ind] = 2; /* named once */
-                ls_buf_printf(missing, "%s%s %s", n++ ? "、" : "", s->inds[ind].id, s->inds[ind].name);
+                carried[ind] = 2; /* named once, as the office reads it */
+                ls_buf_printf(missing, "%s%s", n++ ? "、" : "", s->inds[ind].name);
             }
     free(carried);
     return d;
@@ -223,26 +223,84 @@ static void figures_cleanup(figures *f)
     free(f->cap);
 }
 
-/* The later year's top-level categories; *n of them (caller frees). */
-static const ls_rnode **categories(const ls_results *b, size_t *n)
+/* The columns of the change per category: the later year's top-level
+ * categories, then the earlier year's that the later one dropped, then
+ * the parts of the total outside the categories.  With them a row adds
+ * up to the change of the total exactly:
+ *
+ *   change = Σ categories + 加分 + 扣分 + 折算
+ *
+ * (a category counts 0 where it did not apply; 扣分 is its effect on the
+ * total, negative when the deductions grew, with the clamp at 0 in it;
+ * 折算 is what rescaling to 100 added, main − main_raw). */
+typedef enum part_kind {
+    PART_CATEGORY,
+    PART_BONUS,
+    PART_DEDUCT,
+    PART_RESCALE
+} part_kind;
+
+typedef struct part {
+    part_kind kind;
+    const ls_rnode *cat; /* PART_CATEGORY: the later node, or the earlier one */
+    int dropped;         /* a category only the earlier year has */
+} part;
+
+static const char *const part_heads[] = {NULL, "加分", "扣分", "折算"};
+
+/* The columns for a against b; *n of them (caller frees). */
+static part *parts(const ls_results *a, const ls_results *b, size_t *n)
 {
-    const ls_runit *fb = first_unit(b);
-    const ls_rnode **cats = ls_xcalloc((fb ? fb->nnodes : 0) + 1, sizeof *cats);
+    const ls_runit *fa = first_unit(a), *fb = first_unit(b);
+    size_t cap = (fa ? fa->nnodes : 0) + (fb ? fb->nnodes : 0) + 3;
+    part *p = ls_xcalloc(cap, sizeof *p);
     *n = 0;
     for (size_t i = 0; fb && i < fb->nnodes; i++)
-        if (is_category(&fb->nodes[i])) cats[(*n)++] = &fb->nodes[i];
-    return cats;
+        if (is_category(&fb->nodes[i])) p[(*n)++] = (part){PART_CATEGORY, &fb->nodes[i], 0};
+    for (size_t i = 0; fa && i < fa->nnodes; i++)
+        if (is_category(&fa->nodes[i]) && !(fb && ls_results_node(fb, fa->nodes[i].id)))
+            p[(*n)++] = (part){PART_CATEGORY, &fa->nodes[i], 1};
+    p[(*n)++] = (part){PART_BONUS, NULL, 0};
+    p[(*n)++] = (part){PART_DEDUCT, NULL, 0};
+    p[(*n)++] = (part){PART_RESCALE, NULL, 0};
+    return p;
 }
 
-/* The change of category cat of ub against ua, as a cell ("" in CSV
- * where text shows "-"). */
-static char *cat_change(const ls_rnode *cat, const ls_runit *ua, const ls_runit *ub, int dg, int csv)
+/* A dropped category's column: "原2" (its earlier 序号 may be another
+ * category's now).  Caller frees. */
+static char *part_number(const part *p)
 {
-    const ls_rnode *y = ls_results_node(ub, cat->id);
-    const ls_rnode *x = ua ? ls_results_node(ua, cat->id) : NULL;
-    return !y || !y->scored ? ls_xstrdup(csv ? "" : "-")
-           : x && x->scored ? fmt_signed(y->score - x->score, dg)
-                            : ls_xstrdup("新增");
+    return p->dropped ? ls_format("原%s", p->cat->number) : ls_xstrdup(p->cat->number);
+}
+
+/* Unit u's share of the total in part p; 0 for a category that did not
+ * apply.  *applies: whether it did (always for the other parts). */
+static ls_fixed part_value(const part *p, const ls_runit *u, int *applies)
+{
+    *applies = 1;
+    switch (p->kind) {
+    case PART_BONUS: return u->bonus;
+    case PART_DEDUCT: return u->total - u->main - u->bonus;
+    case PART_RESCALE: return u->main - u->main_raw;
+    case PART_CATEGORY: break;
+    }
+    const ls_rnode *x = ls_results_node(u, p->cat->id);
+    *applies = x && x->scored;
+    return *applies ? x->score : 0;
+}
+
+/* The change of part p of ub against ua, as a cell: "-" (CSV: "") where
+ * the category applied in neither year; a unit without an earlier one
+ * shows "新增" where a category applies to it. */
+static char *part_change(const part *p, const ls_runit *ua, const ls_runit *ub, int dg, int csv)
+{
+    int ya, yb;
+    ls_fixed vb = part_value(p, ub, &yb);
+    if (!ua) return ls_xstrdup(p->kind == PART_CATEGORY && yb ? "新增" : csv ? ""
+                                                                             : "-");
+    ls_fixed va = part_value(p, ua, &ya);
+    if (!ya && !yb) return ls_xstrdup(csv ? "" : "-");
+    return fmt_signed(vb - va, dg);
 }
 
 static void add_line(ls_comparison *c, char *own)
@@ -259,29 +317,34 @@ static void add_note(ls_cmp_group *g, char *own)
 
 /* The lines after the groups: the categories with what changed in the
  * scheme, merged units, units no longer assessed, the attribution. */
-static void closing_lines(const ls_compare_in *in, const ls_rnode **cats, size_t ncat, ls_comparison *c)
+static void closing_lines(const ls_compare_in *in, const part *cols, size_t ncol, ls_comparison *c)
 {
     const ls_results *a = in->a, *b = in->b;
-    const ls_runit *fa = first_unit(a), *fb = first_unit(b);
+    const ls_runit *fa = first_unit(a);
     int dg = b->digits;
     char p[32], q[32];
     add_line(c, ls_xstrdup("类别："));
-    for (size_t k = 0; k < ncat; k++) {
-        const ls_rnode *x = fa ? ls_results_node(fa, cats[k]->id) : NULL;
-        if (!x)
-            add_line(c, ls_format("  %s  %s(%s)  %d年新增", cats[k]->number, cats[k]->name,
-                                  ls_dec_format_short(cats[k]->points, dg, q), b->year));
-        else if (x->points != cats[k]->points)
-            add_line(c, ls_format("  %s  %s(%s→%s)", cats[k]->number, cats[k]->name,
-                                  ls_dec_format_short(x->points, dg, p), ls_dec_format_short(cats[k]->points, dg, q)));
+    for (size_t k = 0; k < ncol && cols[k].kind == PART_CATEGORY; k++) {
+        const ls_rnode *n = cols[k].cat;
+        const ls_rnode *x = fa ? ls_results_node(fa, n->id) : NULL;
+        char *num = part_number(&cols[k]);
+        if (cols[k].dropped)
+            add_line(c, ls_format("  %s  %s(%s)  %d年删去", num, n->name, ls_dec_format_short(n->points, dg, p),
+                                  b->year));
+        else if (!x)
+            add_line(c, ls_format("  %s  %s(%s)  %d年新增", num, n->name, ls_dec_format_short(n->points, dg, q),
+                                  b->year));
+        else if (x->points != n->points)
+            add_line(c, ls_format("  %s  %s(%s→%s)", num, n->name, ls_dec_format_short(x->points, dg, p),
+                                  ls_dec_format_short(n->points, dg, q)));
         else
-            add_line(c, ls_format("  %s  %s(%s)", cats[k]->number, cats[k]->name,
-                                  ls_dec_format_short(cats[k]->points, dg, q)));
+            add_line(c, ls_format("  %s  %s(%s)", num, n->name, ls_dec_format_short(n->points, dg, q)));
+        free(num);
     }
-    for (size_t i = 0; fa && i < fa->nnodes; i++)
-        if (is_category(&fa->nodes[i]) && !ls_results_node(fb, fa->nodes[i].id))
-            add_line(c, ls_format("  -  %s(%s)  %d年删去", fa->nodes[i].name,
-                                  ls_dec_format_short(fa->nodes[i].points, dg, p), b->year));
+    add_line(c, ls_xstrdup("  加分  加分项目（计入加分上限后）"));
+    add_line(c, ls_xstrdup("  扣分  扣分项目对总分的影响（扣分增加为负数）"));
+    add_line(c, ls_xstrdup("  折算  有项目不适用的单位折算为百分制的差额"));
+    add_line(c, ls_xstrdup("各类别与加分、扣分、折算的变动之和等于总分变动（不适用的类别按0分计）。"));
     for (size_t i = 0; i < b->nunits; i++) {
         const ls_runit *ub = &b->units[i];
         size_t merged;
@@ -329,14 +392,14 @@ void ls_compare_build(const ls_compare_in *in, ls_comparison *c)
     c->title = ls_format("%s（%s） → %s（%s）", a->name, a->source, b->name, b->source);
     c->year_a = a->year;
     c->year_b = b->year;
-    size_t ncat;
-    const ls_rnode **cats = categories(b, &ncat);
+    size_t ncol;
+    part *cols = parts(a, b, &ncol);
     c->groups = ls_xcalloc(b->ngroups + 1, sizeof *c->groups);
     for (size_t g = 0; g < b->ngroups; g++) {
         ls_cmp_group *cg = &c->groups[c->ngroups];
         cg->name = b->groups[g].name;
         cg->units = (ls_cmp_table){NULL, 10, 0, 0};
-        cg->cats = (ls_cmp_table){NULL, ncat + 1, 0, 0};
+        cg->cats = (ls_cmp_table){NULL, ncol + 2, 0, 0};
         ls_cmp_table *t = &cg->units, *tc = &cg->cats;
         t_row(t);
         const char *head[] = {"单位", NULL, NULL, "变动", "名次", "名次变动", "等次", "数据的影响", "方案的影响",
@@ -346,7 +409,9 @@ void ls_compare_build(const ls_compare_in *in, ls_comparison *c)
         t_set(t, 2, ls_format("%d总分", b->year));
         t_row(tc);
         t_set(tc, 0, ls_xstrdup("单位"));
-        for (size_t k = 0; k < ncat; k++) t_set(tc, k + 1, ls_xstrdup(cats[k]->number));
+        for (size_t k = 0; k < ncol; k++)
+            t_set(tc, k + 1, cols[k].kind == PART_CATEGORY ? part_number(&cols[k]) : ls_xstrdup(part_heads[cols[k].kind]));
+        t_set(tc, ncol + 1, ls_xstrdup("总分变动"));
         const ls_runit *ub;
         for (size_t o = 0; (ub = next_unit(b, g, &o));) {
             figures f;
@@ -368,7 +433,8 @@ void ls_compare_build(const ls_compare_in *in, ls_comparison *c)
             t_set(t, 9, ls_xstrdup(f.review ? f.review : "-"));
             t_row(tc);
             t_set(tc, 0, ls_xstrdup(f.name));
-            for (size_t k = 0; k < ncat; k++) t_set(tc, k + 1, cat_change(cats[k], ua, ub, dg, 0));
+            for (size_t k = 0; k < ncol; k++) t_set(tc, k + 1, part_change(&cols[k], ua, ub, dg, 0));
+            t_set(tc, ncol + 1, ls_xstrdup(ls_cmp_cell(t, t->nrows - 1, 3)));
             if (f.cap) {
                 ls_buf hl;
                 ls_buf_init(&hl);
@@ -389,8 +455,8 @@ void ls_compare_build(const ls_compare_in *in, ls_comparison *c)
             memset(cg, 0, sizeof *cg);
         }
     }
-    closing_lines(in, cats, ncat, c);
-    free(cats);
+    closing_lines(in, cols, ncol, c);
+    free(cols);
 }
 
 void ls_comparison_cleanup(ls_comparison *c)
@@ -456,8 +522,8 @@ static int write_csv(const ls_compare_in *in, FILE *out)
 {
     const ls_results *a = in->a, *b = in->b;
     int dg = b->digits;
-    size_t ncat;
-    const ls_rnode **cats = categories(b, &ncat);
+    size_t ncol;
+    part *cols = parts(a, b, &ncol);
     csvw cw = {out, 0, 0};
     fputs("\xEF\xBB\xBF", out);
     const char *head[] = {"单位编号", "单位名称", "组别", "原单位编号"};
@@ -472,7 +538,16 @@ static int write_csv(const ls_compare_in *in, FILE *out)
     c_field(&cw, "数据变动的影响");
     c_field(&cw, "方案变动的影响");
     c_field(&cw, "复核决定的影响");
-    for (size_t k = 0; k < ncat; k++) c_own(&cw, ls_format("%s %s 变动", cats[k]->id, cats[k]->name));
+    /* the category as the office reads it: its 序号 and name */
+    for (size_t k = 0; k < ncol; k++) {
+        if (cols[k].kind != PART_CATEGORY) {
+            c_own(&cw, ls_format("%s对总分的影响", part_heads[cols[k].kind]));
+            continue;
+        }
+        char *num = part_number(&cols[k]);
+        c_own(&cw, ls_format("%s %s 变动", num, cols[k].cat->name));
+        free(num);
+    }
     c_field(&cw, "等次说明");
     c_end(&cw);
     for (size_t g = 0; g < b->ngroups; g++) {
@@ -506,13 +581,13 @@ static int write_csv(const ls_compare_in *in, FILE *out)
             c_field(&cw, f.data);
             c_field(&cw, f.scheme);
             c_field(&cw, f.review);
-            for (size_t k = 0; k < ncat; k++) c_own(&cw, cat_change(cats[k], ua, ub, dg, 1));
+            for (size_t k = 0; k < ncol; k++) c_own(&cw, part_change(&cols[k], ua, ub, dg, 1));
             c_field(&cw, f.cap);
             c_end(&cw);
             figures_cleanup(&f);
         }
     }
-    free(cats);
+    free(cols);
     return cw.err;
 }
 

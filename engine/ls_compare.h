@@ -39,7 +39,7 @@
  * earlier data (a_data), then takes every value the later results b show
  * its rules used (matched by indicator id; the unit by id or formerly:).
  * Indicators s reads (as a's results show) that b holds for no unit are
- * named in *missing ("docs_cleanup_done 规范性文件清理", joined with "、").
+ * named in *missing by their names ("规范性文件清理", joined with "、").
  * Returns the data set (caller frees with ls_dataset_free) or NULL with an
  * error.
  */

@@ -129,6 +129,9 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->name = str(d, get(o, "name"));
     u->group = str(d, get(o, "group"));
     u->total = fixed(d, get(o, "total"));
+    u->main = fixed(d, get(o, "main"));
+    u->main_raw = fixed(d, get(o, "main_raw"));
+    u->bonus = fixed(d, get(o, "bonus"));
     u->grade = str(d, get(o, "grade"));
     yajl_val rk = get(o, "rank");
     u->rank = rk && YAJL_IS_INTEGER(rk) ? (int)YAJL_GET_INTEGER(rk) : 0;

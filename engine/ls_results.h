@@ -45,6 +45,10 @@ typedef struct ls_runit {
     const char **formerly; /* earlier ids (registry's formerly:) */
     size_t nformerly;
     ls_fixed total;
+    /* the parts of the total: total = main + bonus - deduct (clamped at
+     * 0); main_raw is the sum of the 100-point tree's items, main the
+     * same rescaled (折算) when items did not apply; bonus after its cap */
+    ls_fixed main, main_raw, bonus;
     const char *grade; /* "" when none */
     int rank;          /* 0 when none */
     /* its total reached a band its grade is not: the band's share cap

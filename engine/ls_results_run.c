@@ -133,6 +133,9 @@ ls_results *ls_results_from_run(const ls_run *r, const char *source)
         x->formerly = (const char **)un->formerly;
         x->nformerly = un->nformerly;
         x->total = r->units[u].total;
+        x->main = r->units[u].main;
+        x->main_raw = r->units[u].main_raw;
+        x->bonus = r->units[u].bonus;
         x->grade = dup(res, ls_explain_grade(r, u));
         x->rank = r->units[u].rank > 0 ? r->units[u].rank : 0;
         char *quota = ls_explain_unit_note(r, u, LS_NOTE_QUOTA); /* results.json's note of kind "quota" */

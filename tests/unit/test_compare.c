@@ -10,6 +10,8 @@
  */
 #include "ls_test.h"
 
+#include <math.h>
+
 #include "ls_assessment.h"
 #include "ls_backends.h"
 #include "ls_compare.h"
@@ -76,6 +78,42 @@ static char *write_cmp(const ls_compare_in *in, int csv)
     return buf;
 }
 
+/* In compare's CSV, that the columns of each unit with an earlier total
+ * — its categories, 加分, 扣分 and 折算 — add up to its 总分变动 (cents,
+ * exactly).  Returns the number of rows checked. */
+static int parts_add_up(const char *csv)
+{
+    char *copy = ls_xstrdup(csv), *save = NULL;
+    int cols[64], ncols = 0, total = -1, rows = 0;
+    for (char *line = strtok_r(copy, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+        char *f[64];
+        int n = 0;
+        for (char *p = line; n < 64; p++) {
+            f[n++] = p;
+            if (!(p = strchr(p, ','))) break;
+            *p = '\0';
+        }
+        if (total < 0) {
+            for (int i = 0; i < n; i++) {
+                size_t len = strlen(f[i]);
+                if (!strcmp(f[i], "总分变动")) total = i;
+                else if ((len > 7 && !strcmp(f[i] + len - 7, " 变动")) ||
+                         (len > 18 && !strcmp(f[i] + len - 18, "对总分的影响")))
+                    cols[ncols++] = i;
+            }
+            assert_true(total >= 0 && ncols > 3);
+            continue;
+        }
+        if (!*f[total]) continue; /* a new or merged unit */
+        long sum = 0;
+        for (int i = 0; i < ncols; i++) sum += lround(strtod(f[cols[i]], NULL) * 100);
+        assert_int_equal(sum, lround(strtod(f[total], NULL) * 100));
+        rows++;
+    }
+    free(copy);
+    return rows;
+}
+
 static void test_attribution(void **state)
 {
     (void)state;
@@ -89,7 +127,7 @@ static void test_attribution(void **state)
     ls_dataset *mixed = ls_compare_dataset(a.s, a.d, a.res, b.res, &missing, &err);
     assert_non_null(mixed);
     /* the award is not in 2018: named, and kept from 2017 */
-    assert_string_equal(missing.p, "award 获表彰");
+    assert_string_equal(missing.p, "获表彰");
     int ua = ls_scheme_find_unit(a.s, "a"), uc = ls_scheme_find_unit(a.s, "c");
     int late = ls_scheme_find_indicator(a.s, "late_reports"), adv = ls_scheme_find_indicator(a.s, "adviser");
     assert_int_equal(ls_dataset_get(mixed, (size_t)ua, (size_t)late)->num, 0);        /* 2018's value */
@@ -104,13 +142,23 @@ static void test_attribution(void **state)
     assert_non_null(strstr(t, "甲局               95.00     94.00   -1.00   1→1      持平       优秀       +2.00       -3.00        0.00\n"
                               "丁局（原丙局）     74.00     89.00  +15.00   2→2      持平  合格→良好      +10.00       +5.00        0.00\n"
                               "乙办               60.50     73.00  +12.50   3→3      持平       合格        0.00      +12.50        0.00\n"));
-    assert_non_null(strstr(t, "无法归因：2018年度数据中没有以下指标，按2017年数据计：award 获表彰\n"));
+    assert_non_null(strstr(t, "无法归因：2018年度数据中没有以下指标，按2017年数据计：获表彰\n"));
     assert_non_null(strstr(t, "  1  组织保障(40)\n"));
+    /* the change per category, with the bonus 2018 dropped (甲局 −3.00)
+     * and 乙办's rescaling (2 严格执法 does not apply to it), adds up to
+     * the change of the total */
+    assert_non_null(strstr(t, "单位                 1     2   加分  扣分   折算  总分变动\n"
+                              "甲局             +2.00  0.00  -3.00  0.00   0.00     -1.00\n"
+                              "丁局（原丙局）  +15.00  0.00   0.00  0.00   0.00    +15.00\n"
+                              "乙办             +5.00     -   0.00  0.00  +7.50    +12.50\n"));
     free(t);
     t = write_cmp(&in, 1);
-    assert_non_null(strstr(t, "a,甲局,区直部门,a,95.00,94.00,-1.00,1,1,0,优秀,优秀,+2.00,-3.00,0.00,+2.00,0.00,\r\n"));
-    assert_non_null(strstr(t, "z,丁局,区直部门,c,74.00,89.00,+15.00,2,2,0,合格,良好,+10.00,+5.00,0.00,+15.00,0.00,\r\n"));
-    assert_non_null(strstr(t, "b,乙办,区直部门,b,60.50,73.00,+12.50,3,3,0,合格,合格,0.00,+12.50,0.00,+5.00,,\r\n"));
+    assert_non_null(strstr(t, ",复核决定的影响,1 组织保障 变动,2 严格执法 变动,加分对总分的影响,扣分对总分的影响,"
+                              "折算对总分的影响,等次说明\r\n"));
+    assert_non_null(strstr(t, "a,甲局,区直部门,a,95.00,94.00,-1.00,1,1,0,优秀,优秀,+2.00,-3.00,0.00,+2.00,0.00,-3.00,0.00,0.00,\r\n"));
+    assert_non_null(strstr(t, "z,丁局,区直部门,c,74.00,89.00,+15.00,2,2,0,合格,良好,+10.00,+5.00,0.00,+15.00,0.00,0.00,0.00,0.00,\r\n"));
+    assert_non_null(strstr(t, "b,乙办,区直部门,b,60.50,73.00,+12.50,3,3,0,合格,合格,0.00,+12.50,0.00,+5.00,,0.00,0.00,+7.50,\r\n"));
+    assert_int_equal(parts_add_up(t), 3);
     free(t);
     /* without the mixed run: no attribution, and why */
     ls_compare_in none = {.a = a.res, .b = b.res, .why_not = "the scheme could not be loaded"};
@@ -242,10 +290,48 @@ static void test_merged_and_dropped(void **state)
     assert_null(strstr(t, "甲局：2018年不再考核"));
     free(t);
     t = write_cmp(&in, 1);
-    assert_non_null(strstr(t, "m,丁局,区直部门,a;b,,88.00,,,1,,,良好,,,,\r\n"));
+    assert_non_null(strstr(t, "m,丁局,区直部门,a;b,,88.00,,,1,,,良好,,,,,,,\r\n"));
     free(t);
     ls_results_free(a);
     ls_results_free(b);
+}
+
+/* A category the later scheme dropped has a column of its own ("原2":
+ * its earlier 序号 may be another category's now), a new one counts from
+ * 0, and the row still adds up to the change. */
+static void test_dropped_category(void **state)
+{
+    (void)state;
+    const char *head = "{\"assessment\": {\"name\": \"测试区%d年度考核\", \"year\": %d, \"precision\": 0.01},"
+                       "\"groups\": [{\"id\": \"dept\", \"name\": \"区直部门\"}], \"units\": [{\"id\": \"a\", "
+                       "\"name\": \"甲局\", \"group\": \"dept\", \"rank\": 1, \"grade\": \"良好\", %s}]}";
+    const char *node = "{\"id\": \"%s\", \"number\": \"%s\", \"name\": \"%s\", \"section\": \"main\", "
+                       "\"points\": %s, \"state\": \"scored\", \"score\": %s}";
+    char *n1 = ls_format(node, "c1", "1", "甲类", "60", "50"), *n2 = ls_format(node, "c2", "2", "乙类", "40", "30");
+    char *m1 = ls_format(node, "c1", "1", "甲类", "70", "55"), *m3 = ls_format(node, "c3", "2", "丙类", "30", "20");
+    char *u17 = ls_format("\"total\": 80, \"main\": 80, \"main_raw\": 80, \"bonus\": 0, \"nodes\": [%s, %s]", n1, n2);
+    char *u18 = ls_format("\"total\": 74, \"main\": 75, \"main_raw\": 75, \"bonus\": 0, \"nodes\": [%s, %s]", m1, m3);
+    char *j17 = ls_format(head, 2017, 2017, u17), *j18 = ls_format(head, 2018, 2018, u18);
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_results *a = ls_results_parse(j17, strlen(j17), "版本1", &err), *b = ls_results_parse(j18, strlen(j18), "版本2", &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    ls_compare_in in = {.a = a, .b = b, .why_not = "测试"};
+    char *t = write_cmp(&in, 0);
+    /* 80 → 74: 甲类 +5, 丙类 (new) +20, 乙类 (dropped) −30, 扣分 −1 */
+    assert_non_null(strstr(t, "单位      1       2     原2  加分   扣分  折算  总分变动\n"
+                              "甲局  +5.00  +20.00  -30.00  0.00  -1.00  0.00     -6.00\n"));
+    assert_non_null(strstr(t, "  2  丙类(30)  2018年新增\n  原2  乙类(40)  2018年删去\n"));
+    free(t);
+    t = write_cmp(&in, 1);
+    assert_non_null(strstr(t, ",1 甲类 变动,2 丙类 变动,原2 乙类 变动,加分对总分的影响,"));
+    assert_int_equal(parts_add_up(t), 1);
+    free(t);
+    ls_results_free(a);
+    ls_results_free(b);
+    ls_errors_cleanup(&err);
+    free(n1), free(n2), free(m1), free(m3), free(u17), free(u18), free(j17), free(j18);
 }
 
 int main(void)
@@ -254,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_merged_and_dropped),
         cmocka_unit_test(test_review_effect),
+        cmocka_unit_test(test_dropped_category),
     };
     return cmocka_run_group_tests_name("compare", tests, NULL, ls_test_remove_dir);
 }

@@ -14,7 +14,8 @@
 #   (--format html, also with -o FILE) and the re-publication's report.html
 #   with the same 复核调整情况 section, its outputs byte-identical when run
 #   again with one scoring thread.  The appeals withdrawn by a
-#   re-publication (--withdraw), named by diff.
+#   re-publication (--withdraw), named by diff; compare's columns add up
+#   to the change of the total.
 #
 #   The archive's format 2 (docs/year.md): a file is stored once however
 #   many versions hold it, compressed; a blob that no longer matches its
@@ -139,6 +140,20 @@ step publish-withdraw 0 publish $in18 --self $e18/self.csv --withdraw --archive 
     --label 2018年度考核结果（撤销复核决定） -q
 step diff-withdraw 0 diff --archive "$W" 3 4
 step diff-withdraw.csv 0 diff --archive "$W" 3 4 --format csv
+
+# compare's columns per category, with 加分, 扣分 and 折算, add up to
+# 总分变动 on every row (as 数据 + 方案 + 复核 do)
+check compare-columns-add-up awk -F, 'NR == 1 {
+        for (i = 1; i <= NF; i++)
+            if ($i == "总分变动") t = i
+            else if ($i ~ / 变动$/ || $i ~ /对总分的影响$/) col[i] = 1
+        next
+    }
+    { s = 0; for (i in col) s += $i
+      if (sprintf("%.2f", s) != sprintf("%.2f", $t)) { print "  " $1 ": the columns add up to " s ", 总分变动 " $t; bad = 1 } }
+    END { exit bad }' "$scratch/compare.csv.out"
+check compare-effects-add-up awk -F, 'NR > 1 && sprintf("%.2f", $13 + $14 + $15) != sprintf("%.2f", $7) { bad = 1 } END { exit bad }' \
+    "$scratch/compare.csv.out"
 
 # ---- format 2: each file once, compressed ------------------------------
 if command -v sqlite3 >/dev/null 2>&1; then

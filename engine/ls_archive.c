@@ -809,7 +809,43 @@ static int show_rows(ls_archive *a, const char *sql, long version, FILE *out, in
     return rc == SQLITE_DONE ? 0 : refuse(a, rc, err);
 }
 
-int ls_archive_show(ls_archive *a, long version, FILE *out, ls_errors *err)
+/* history --version: version's adjustments, each indicator by its name
+ * (name(ctx, id); the archive's tables keep an indicator by its id only)
+ * and each item by its 序号 and name (format 2 keeps them per version;
+ * else name(ctx, id) too); the id when neither names it. */
+static int show_adjustments(ls_archive *a, long version, ls_archive_namer name, void *ctx, FILE *out,
+                            ls_errors *err)
+{
+    const char *sql = a->format >= 2 ? "SELECT a.unit, a.kind, COALESCE(n.number || ' ' || n.name, a.target), a.old, "
+                                       "a.new, a.basis, a.decided_by, a.date, a.reason, a.target FROM adjustments a "
+                                       "LEFT JOIN nodes n ON a.kind = 'score' AND n.version = a.version "
+                                       "AND n.node = a.target WHERE a.version = ? ORDER BY a.seq"
+                                     : "SELECT unit, kind, target, old, new, basis, decided_by, date, reason, target "
+                                       "FROM adjustments WHERE version = ? ORDER BY seq";
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(a->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return refuse(a, rc, err);
+    sqlite3_bind_int64(st, 1, version);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *col[10];
+        for (int c = 0; c < 10; c++) col[c] = (const char *)sqlite3_column_text(st, c);
+        /* an item the table nodes named stays so */
+        const char *what = name && col[1] && col[9] && col[2] && !strcmp(col[2], col[9])
+                               ? name(ctx, !strcmp(col[1], "score"), col[9])
+                               : NULL;
+        if (what) col[2] = what;
+        fputs("  ", out);
+        for (int c = 0; c < 9; c++) {
+            const char *t = col[c] ? adjustment_label(c, col[c]) : "-";
+            fprintf(out, "%s%s", c ? "  " : "", t);
+        }
+        fputc('\n', out);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : refuse(a, rc, err);
+}
+
+int ls_archive_show(ls_archive *a, long version, ls_archive_namer name, void *ctx, FILE *out, ls_errors *err)
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(a->db,
@@ -839,16 +875,7 @@ int ls_archive_show(ls_archive *a, long version, FILE *out, ls_errors *err)
                   3, NULL, err))
         return -1;
     fputs("\n复核调整（单位  类别  对象  原值  新值  依据  决定  日期  理由）：\n", out);
-    /* a score decision's item by its 序号 and name (format 2 keeps them
-     * per version); a data correction's indicator by its id, the only
-     * name the archive keeps of it */
-    const char *sql = a->format >= 2 ? "SELECT a.unit, a.kind, COALESCE(n.number || ' ' || n.name, a.target), a.old, "
-                                       "a.new, a.basis, a.decided_by, a.date, a.reason FROM adjustments a "
-                                       "LEFT JOIN nodes n ON a.kind = 'score' AND n.version = a.version "
-                                       "AND n.node = a.target WHERE a.version = ? ORDER BY a.seq"
-                                     : "SELECT unit, kind, target, old, new, basis, decided_by, date, reason FROM "
-                                       "adjustments WHERE version = ? ORDER BY seq";
-    return show_rows(a, sql, version, out, 9, adjustment_label, err);
+    return show_adjustments(a, version, name, ctx, out, err);
 }
 
 /* The file of row st whose columns from col on are sha256, size, codec,

@@ -64,10 +64,16 @@ int ls_archive_publish(ls_archive *a, const ls_publication *p, long *version, lo
  * 复核调整数, 标签.  0, or -1 with an error. */
 int ls_archive_history(ls_archive *a, FILE *out, ls_errors *err);
 
+/* The name of an appeal's indicator `id` (item: of its item, "4.5 行政执法
+ * 案卷评查") as the office reads it, or NULL.  The archive keeps an
+ * indicator by its id only; the caller knows the version's scheme. */
+typedef const char *(*ls_archive_namer)(void *ctx, int item, const char *id);
+
 /* Print what version `version` holds: its year, label, parent, time and
  * engine; each input file (role, path, size, SHA-256); each output file;
- * the adjustments decided.  0, or -1 with an error. */
-int ls_archive_show(ls_archive *a, long version, FILE *out, ls_errors *err);
+ * the adjustments decided, each indicator or item named through
+ * name(ctx, ...) when name is not NULL.  0, or -1 with an error. */
+int ls_archive_show(ls_archive *a, long version, ls_archive_namer name, void *ctx, FILE *out, ls_errors *err);
 
 /* Write version `version`'s output files into dir, all or nothing, each
  * checked against the SHA-256 stored with it.  0, or -1 with an error. */

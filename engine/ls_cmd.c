@@ -594,11 +594,80 @@ out:
     return rc;
 }
 
+/* history --version: an appeal's indicator or item by its name in the
+ * version's scheme. */
+typedef struct namer {
+    const ls_scheme *s;
+    char *item; /* the last item's "序号 name" */
+} namer;
+
+static const char *scheme_name(void *ctx, int item, const char *id)
+{
+    namer *n = ctx;
+    const ls_scheme *s = n->s;
+    if (!item) {
+        int i = ls_scheme_find_indicator(s, id);
+        return i >= 0 ? s->inds[i].name : NULL;
+    }
+    int k = ls_scheme_find_node(s, id);
+    if (k < 0) return NULL;
+    free(n->item);
+    n->item = ls_format("%s %s", s->nodes[k].number, s->nodes[k].name);
+    return n->item;
+}
+
+/* A version's input files, written from the archive into a temporary
+ * directory to be loaded from there. */
+typedef struct extracted {
+    char *dir, *scheme;
+    char **data, **adj;
+    size_t ndata, nadj;
+} extracted;
+
+/* Write version v's inputs into x (cleaned up with extracted_cleanup
+ * whatever the outcome).  0, or -1 with an error in e. */
+static int extracted_write(ls_archive *ar, long v, extracted *x, ls_errors *e)
+{
+    memset(x, 0, sizeof *x);
+    x->dir = temp_outdir(e);
+    return !x->dir || ls_archive_extract_inputs(ar, v, x->dir, &x->scheme, &x->data, &x->ndata, &x->adj, &x->nadj, e)
+               ? -1
+               : 0;
+}
+
+static void extracted_cleanup(extracted *x)
+{
+    if (x->dir) remove_outdir(x->dir);
+    free(x->dir);
+    free(x->scheme);
+    for (size_t i = 0; i < x->nadj; i++) free(x->adj[i]);
+    free(x->adj);
+    for (size_t i = 0; i < x->ndata; i++) free(x->data[i]);
+    free(x->data);
+}
+
+/* Version v's scheme from the archive, or NULL when it cannot be read:
+ * then history shows ids. */
+static ls_scheme *archived_scheme(ls_archive *ar, long v)
+{
+    ls_errors e;
+    ls_errors_init(&e);
+    extracted x;
+    ls_scheme *s = extracted_write(ar, v, &x, &e) ? NULL : ls_scheme_load(x.scheme, &e);
+    extracted_cleanup(&x);
+    ls_errors_cleanup(&e);
+    return s;
+}
+
 ls_cmd_status ls_cmd_history(const ls_cmd_opts *o, FILE *out, ls_errors *err)
 {
     ls_archive *ar = ls_archive_open(o->archive, 0, err);
     if (!ar) return LS_CMD_BAD_INPUT;
-    int bad = o->version ? ls_archive_show(ar, o->version, out, err) : ls_archive_history(ar, out, err);
+    namer n = {o->version ? archived_scheme(ar, o->version) : NULL, NULL};
+    int bad = o->version ? ls_archive_show(ar, o->version, n.s ? scheme_name : NULL, &n, out, err)
+                         : ls_archive_history(ar, out, err);
+    free(n.item);
+    ls_scheme_free((ls_scheme *)n.s);
     ls_cmd_status rc = bad ? LS_CMD_BAD_INPUT : LS_CMD_OK;
     ls_archive_close(ar);
     return rc;
@@ -727,14 +796,13 @@ static int rescore_load(const ls_cmd_opts *o, ls_archive *ar, long v, rescore *x
 {
     ls_errors e;
     ls_errors_init(&e);
-    char *dir = temp_outdir(&e), *scheme = NULL, **data = NULL, **adjf = NULL;
-    size_t ndata = 0, nadj = 0;
+    extracted in;
     int rc = -1;
-    if (!dir || ls_archive_extract_inputs(ar, v, dir, &scheme, &data, &ndata, &adjf, &nadj, &e)) goto out;
-    if (!(x->s = ls_scheme_load(scheme, &e))) goto out;
-    if (!(x->d = ls_dataset_load(x->s, (const char *const *)data, ndata, 0, &e))) goto out;
-    if (nadj) {
-        x->adj = ls_adjustments_load_files(x->s, (const char *const *)adjf, nadj, &e);
+    if (extracted_write(ar, v, &in, &e)) goto out;
+    if (!(x->s = ls_scheme_load(in.scheme, &e))) goto out;
+    if (!(x->d = ls_dataset_load(x->s, (const char *const *)in.data, in.ndata, 0, &e))) goto out;
+    if (in.nadj) {
+        x->adj = ls_adjustments_load_files(x->s, (const char *const *)in.adj, in.nadj, &e);
         ls_dataset *c = x->adj ? ls_adjustments_apply(x->adj, x->d, &e) : NULL;
         if (!c) goto out;
         ls_dataset_free(x->d);
@@ -744,13 +812,7 @@ static int rescore_load(const ls_cmd_opts *o, ls_archive *ar, long v, rescore *x
     rc = 0;
 out:
     if (rc) *why = e.n ? ls_diag_format(&e.v[0]) : ls_xstrdup("the scheme could not be loaded");
-    if (dir) remove_outdir(dir);
-    free(dir);
-    free(scheme);
-    for (size_t i = 0; i < nadj; i++) free(adjf[i]);
-    free(adjf);
-    for (size_t i = 0; i < ndata; i++) free(data[i]);
-    free(data);
+    extracted_cleanup(&in);
     ls_errors_cleanup(&e);
     return rc;
 }

@@ -188,6 +188,11 @@ AS=history step history-format1 0 history --archive "$A1"
 AS=diff-2-3 step diff-2-3-format1 0 diff --archive "$A1" 2 3
 AS=diff-1-3 step diff-1-3-format1 0 diff --archive "$A1" 1 3
 AS=compare step compare-format1 0 compare --archive "$A1" 2017 2018
+# history --version names an appeal's indicator and item from the
+# version's scheme, also in format 1 (which keeps no item names)
+"$BIN" history --archive "$A1" --version 3 >"$scratch/history-3-format1.out" 2>&1
+check history-3-format1-names sh -c "grep -q '^  nlj  数据更正  迟报次数  3  2  ' '$scratch/history-3-format1.out' &&
+    grep -q '^  cgj  评分决定  4.5 行政执法案卷评查  0.00  1.00  ' '$scratch/history-3-format1.out'"
 for v in 1 2 3; do
     rm -rf "$scratch/f1x"
     "$BIN" export --archive "$A1" --version $v -o "$scratch/f1x" 2>&1

@@ -341,12 +341,19 @@ const char *ls_explain_self(const ls_run *r, size_t unit, size_t node, char *buf
     return ls_dec_format(*v, scheme_of(r)->digits, buf);
 }
 
+ls_fixed ls_explain_self_delta(ls_section section, ls_fixed assessed, ls_fixed self)
+{
+    /* a deduction's score is points taken: the more, the lower the total */
+    return section == LS_SEC_DEDUCT ? self - assessed : assessed - self;
+}
+
 const char *ls_explain_self_diff(const ls_run *r, size_t unit, size_t node, char *buf)
 {
     const ls_fixed *v = r->self ? ls_selfscore_get(r->self, unit, node) : NULL;
     const ls_cell *c = ls_run_cell(r, unit, node);
     if (!v || c->state != LS_CELL_SCORED || scheme_of(r)->nodes[node].section == LS_SEC_VETO) return "";
-    return ls_explain_signed(c->score - *v, scheme_of(r)->digits, buf);
+    return ls_explain_signed(ls_explain_self_delta(scheme_of(r)->nodes[node].section, c->score, *v),
+                             scheme_of(r)->digits, buf);
 }
 
 const char *ls_explain_self_total(const ls_run *r, size_t unit, char *buf)

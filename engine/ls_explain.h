@@ -130,8 +130,16 @@ char *ls_explain_signed(ls_fixed v, int digits, char *buf);
  * least 32 bytes) when formatting; returns buf or "". */
 const char *ls_explain_self(const ls_run *r, size_t unit, size_t node, char *buf);
 
-/* 考核分 − 自评分 of (unit, node) signed ("-1.00"), "" when either is
- * missing.  Writes into buf (at least 32 bytes), returns buf or "". */
+/* The 差值 of an item of section `section` scored
+ * `assessed` with 自评分 `self`: what it makes the assessed total differ
+ * from the self total — 考核分 − 自评分, and on a deduction (扣分) item,
+ * whose score is the points taken, 自评分 − 考核分 (deducted 2, claimed 0:
+ * −2.00).  Negative: the unit gets less than it claimed. */
+ls_fixed ls_explain_self_delta(ls_section section, ls_fixed assessed, ls_fixed self);
+
+/* The 差值 of (unit, node) signed ("-1.00", ls_explain_self_delta), ""
+ * when either is missing.  Writes into buf (at least 32 bytes), returns
+ * buf or "". */
 const char *ls_explain_self_diff(const ls_run *r, size_t unit, size_t node, char *buf);
 
 /* The unit's self total and its difference (考核总分 − 自评总分), as above. */

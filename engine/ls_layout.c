@@ -190,7 +190,8 @@ static void sheet_year(ls_lrow *row, const ls_run *r, size_t unit, size_t i)
     const ls_cell *c = ls_run_cell(r, unit, i);
     if (self && r->scheme->nodes[i].section != LS_SEC_VETO) {
         set_score(row, S_SELF, *self);
-        if (c->state == LS_CELL_SCORED) set_score(row, S_SELF_DIFF, c->score - *self);
+        if (c->state == LS_CELL_SCORED)
+            set_score(row, S_SELF_DIFF, ls_explain_self_delta(r->scheme->nodes[i].section, c->score, *self));
     }
     if (r->original) {
         char *a = ls_explain_appeal(r, unit, i);

@@ -26,22 +26,43 @@ typedef struct reader {
     size_t field_start;  /* offset where the current field began */
     size_t *line_starts; /* offset of each line's first byte */
     size_t nlines;
-    ls_incell *cur; /* fields of the row being read */
+    size_t at_line, at_off, at_col; /* the last position found (position) */
+    ls_incell *cur;                 /* fields of the row being read */
     size_t ncur, capcur;
     size_t header_n; /* fields in the header row */
     int rc;
 } reader;
 
+/* Line and column (1-based, in characters) of byte offset off.  Fields
+ * come in file order: the last answer (line, offset, column) is kept, and
+ * a later offset on the same line or a line below is counted on from it,
+ * so a file costs one pass rather than a search and a count from the line
+ * start for each field. */
 static void position(reader *rd, size_t off, int *line, int *col)
 {
-    size_t lo = 0, hi = rd->nlines;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (rd->line_starts[mid] <= off) lo = mid;
-        else hi = mid;
+    size_t lo = rd->at_line;
+    if (off < rd->at_off) { /* behind the last answer (an error's field) */
+        size_t hi = rd->nlines;
+        lo = 0;
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (rd->line_starts[mid] <= off) lo = mid;
+            else hi = mid;
+        }
+        rd->at_off = rd->line_starts[lo];
+        rd->at_col = 0;
+    } else {
+        while (lo + 1 < rd->nlines && rd->line_starts[lo + 1] <= off) lo++;
+        if (lo != rd->at_line) {
+            rd->at_off = rd->line_starts[lo];
+            rd->at_col = 0;
+        }
     }
+    rd->at_col += ls_utf8_count(rd->buf + rd->at_off, off - rd->at_off);
+    rd->at_off = off;
+    rd->at_line = lo;
     *line = (int)lo + 1;
-    *col = (int)ls_utf8_count(rd->buf + rd->line_starts[lo], off - rd->line_starts[lo]) + 1;
+    *col = (int)rd->at_col + 1;
 }
 
 static void on_field(void *s, size_t len, void *data)

@@ -1,10 +1,13 @@
 /*
  * ls_data.h - indicator data: one value per (unit, indicator), merged from
  * one or more YAML or CSV files and checked against the scheme's catalogue.
- * File formats are described in docs/data.md.
+ * File formats are described in docs/data.md.  A CSV or spreadsheet file
+ * is read on a thread of its own while the files before it are loaded
+ * (one file ahead); its messages keep their place.
  *
  * Depends on: ls_i18n, ls_scheme, ls_intable (CSV and spreadsheet tables),
- * ls_yaml and ls_yread (YAML files), ls_strmap, ls_arena, ls_error, ls_util.
+ * ls_yaml and ls_yread (YAML files), ls_strmap, ls_arena, ls_error, ls_util,
+ * pthreads.
  */
 #ifndef LS_DATA_H
 #define LS_DATA_H

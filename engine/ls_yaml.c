@@ -7,6 +7,7 @@
 #include "ls_yaml.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -134,12 +135,35 @@ static int scan_fullwidth(const char *path, const char *ls, const char *le, int 
     return 0;
 }
 
+/* Whether buf is valid UTF-8 (else *bad is the offset of the first bad
+ * byte), as ls_utf8_valid says: a data file is mostly ASCII, skipped here
+ * 8 bytes at a time; each run of other bytes (a run ends at an ASCII byte,
+ * which no sequence holds) is checked by ls_utf8_valid. */
+static int utf8_valid_mostly_ascii(const char *buf, size_t len, size_t *bad)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint64_t w;
+        while (i + 8 <= len && (memcpy(&w, buf + i, 8), !(w & 0x8080808080808080u))) i += 8;
+        while (i < len && !((unsigned char)buf[i] & 0x80)) i++;
+        size_t j = i;
+        while (j < len && ((unsigned char)buf[j] & 0x80)) j++;
+        size_t at;
+        if (j > i && !ls_utf8_valid(buf + i, j - i, &at)) {
+            *bad = i + at;
+            return 0;
+        }
+        i = j;
+    }
+    return 1;
+}
+
 /* Tabs in indentation and invalid UTF-8 get clearer messages than libyaml's
  * own ("found character that cannot start any token"). */
 static int prescan(const char *path, const char *buf, size_t len, ls_errors *err)
 {
     size_t bad;
-    if (!ls_utf8_valid(buf, len, &bad)) {
+    if (!utf8_valid_mostly_ascii(buf, len, &bad)) {
         int line = 1;
         size_t ls = 0, br;
         for (size_t i = 0; i < bad; i += br ? br : 1)
@@ -161,8 +185,11 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
                                  "tab character in indentation: YAML indents with spaces only");
             j++;
         }
-        while (j < len && !line_break(buf, len, j)) j++;
-        if (scan_fullwidth(path, buf + i, buf + j, line, err)) return -1;
+        /* full-width punctuation is not ASCII: a line of ASCII only (most
+         * of a data file) has none to look for */
+        unsigned char wide = 0;
+        while (j < len && buf[j] != '\n' && buf[j] != '\r') wide |= (unsigned char)buf[j++];
+        if ((wide & 0x80) && scan_fullwidth(path, buf + i, buf + j, line, err)) return -1;
         i = j < len ? j + line_break(buf, len, j) : len;
         line++;
     }
@@ -222,11 +249,38 @@ static int key_cmp(const void *a, const void *b)
     return x->line != y->line ? x->line - y->line : x->col - y->col;
 }
 
+/* Whether the n keys items[0], items[stride], ... are all different, told
+ * by a small hash table on the stack, so that a mapping of a few dozen
+ * keys (a unit's values) costs no sort: 1 yes, 0 no, -1 too many keys to
+ * tell here. */
+static int keys_distinct(ls_ynode **items, size_t n, size_t stride)
+{
+    enum {
+        SLOTS = 256
+    };
+    if (n > SLOTS / 2) return -1;
+    unsigned short slot[SLOTS];
+    memset(slot, 0, sizeof slot);
+    for (size_t i = 0; i < n; i++) {
+        const ls_ynode *k = items[stride * i];
+        if (k->kind != LS_YSCALAR) return -1;
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (size_t c = 0; c < k->len; c++) h = (h ^ (unsigned char)k->str[c]) * 16777619u;
+        size_t at = h & (SLOTS - 1);
+        for (; slot[at]; at = (at + 1) & (SLOTS - 1)) {
+            const ls_ynode *o = items[stride * (size_t)(slot[at] - 1)];
+            if (o->len == k->len && !memcmp(o->str, k->str, k->len)) return 0;
+        }
+        slot[at] = (unsigned short)(i + 1);
+    }
+    return 1;
+}
+
 /* The keys are items[0], items[stride], ... items[(n-1) * stride]. */
 static int check_duplicate_keys(const char *path, ls_ynode **items, size_t n, size_t stride,
                                 ls_errors *err)
 {
-    if (n < 2) return 0;
+    if (n < 2 || keys_distinct(items, n, stride) == 1) return 0;
     ls_ynode ***keys = ls_xmalloc(n * sizeof *keys);
     for (size_t i = 0; i < n; i++) keys[i] = &items[stride * i];
     qsort(keys, n, sizeof *keys, key_cmp);
@@ -248,8 +302,7 @@ static int finish_node(ls_ydoc *doc, ls_arena *a, frame *f, ls_errors *err)
     size_t count = f->n;
     n->items = ls_arena_alloc(a, (count ? count : 1) * sizeof *n->items);
     if (count) memcpy(n->items, f->tmp, count * sizeof *n->items);
-    free(f->tmp);
-    f->tmp = NULL;
+    f->n = 0; /* f->tmp stays for the next node at this depth */
     if (n->kind == LS_YMAP) {
         n->n = count / 2;
         return check_duplicate_keys(doc->path, n->items, n->n, 2, err);
@@ -297,8 +350,7 @@ static int stream_end(ls_ydoc *doc, ystream *st, frame *f, ls_errors *err)
 {
     f->node->items = ls_arena_alloc(&doc->arena, sizeof *f->node->items);
     f->node->n = 0;
-    free(f->tmp);
-    f->tmp = NULL;
+    f->n = 0;
     st->level = 0;
     return check_duplicate_keys(doc->path, st->keys, st->nkeys, 1, err);
 }
@@ -426,14 +478,16 @@ static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t l
                 if (depth == LS_YAML_MAX_DEPTH)
                     rc = ls_errorf(err, path, line, col,
                                    "nesting deeper than %d levels", LS_YAML_MAX_DEPTH);
-                else
-                    stack[depth++] = (frame){node, NULL, 0, 0};
+                else { /* the frame's buffer of children is reused, not freed, from node to node */
+                    stack[depth].node = node;
+                    stack[depth++].n = 0;
+                }
             }
         }
         yaml_event_delete(&ev);
         if (rc) break;
     }
-    for (int i = 0; i < depth; i++) free(stack[i].tmp);
+    for (int i = 0; i <= LS_YAML_MAX_DEPTH; i++) free(stack[i].tmp);
     yaml_parser_delete(&parser);
     if (st) {
         ls_arena_cleanup(&st->scratch);

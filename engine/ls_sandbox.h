@@ -80,7 +80,7 @@ extern const ls_sandbox_refusal ls_sandbox_remove[];
  * without any hook (a count hook alone slows the VM by 25 % to 2x): a
  * watchdog thread of the state asks it (by a signal to the thread running
  * it, whose handler sets the count hook, as lua_sethook allows) to stop
- * when it has run for a tick (1 ms), and ls_sandbox_end says when the call
+ * when it has run for a tick (4 ms), and ls_sandbox_end says when the call
  * must run again with the count hook from its first instruction (stopped,
  * over LS_SANDBOX_FAST_NS_PER_INSTRUCTION x budget in time, or charged
  * past the budget).  No VM executes an instruction in 0.1 ns, so a call

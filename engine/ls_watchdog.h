@@ -4,7 +4,7 @@
  * to stop, by a kick signal (SIGRTMIN + 4) to that thread.
  *
  * Two things are asked of a call (ls_watchdog_kicked): a call run fast
- * (without hooks) is asked at every tick (1 ms) to run on with the count
+ * (without hooks) is asked at every tick (4 ms) to run on with the count
  * hook (LS_WATCHDOG_EXACT); any call that has used max_seconds of its
  * thread's CPU clock is asked to stop (LS_WATCHDOG_TIME, "time limit of
  * 0.5 s exceeded").  The signal handler calls the kick function given to

@@ -7,7 +7,8 @@
 # cycled to N units, with their groups, flags and data; see gen.awk), then
 # at each size measures `lawscore run` with 1 and 2 scoring threads (wall
 # time of each phase from --timings: load, bind, score, write; peak RSS)
-# and `lawscore check`, and beside them the physical limit measured in the
+# and `lawscore check` with 2 threads and with 1 (its score phase: the
+# scoring threads alone, no writer beside them), and beside them the physical limit measured in the
 # same run by tests/bench/limit.c on the same input: libyaml events of the
 # YAML files, libcsv of the CSV files, the same number of bare Lua calls
 # (N x rule leaves) on as many threads, writing and syncing as many bytes
@@ -208,6 +209,19 @@ run_once() {
     R_LOAD=$1; R_BIND=$2; R_SCORE=$3; R_WRITE=$4; R_SCPU=$5
 }
 
+# check_once J: `lawscore check` with J threads; sets what measure sets,
+# and C_SCORE, C_SCPU: the wall and CPU seconds of its score phase (the
+# scoring threads alone: check writes nothing while it scores).
+check_once() {
+    measure 1 "$LS" check --timings -j "$1" "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
+    [ "$M_RC" = 0 ] || fail "lawscore check -j $1 exited $M_RC at N=$n"
+    # lawscore: note: timings: load 0.5 s (cpu 0.5 s), bind ..., score 4.2 s (cpu 8.1 s), lint ...
+    # shellcheck disable=SC2046
+    set -- $(awk '/timings:/ { for (i = 1; i <= NF; i++) if ($i == "score") print $(i + 1), $(i + 4) }' "$W/cmd.err")
+    [ $# = 2 ] || fail "no score phase in the --timings of lawscore check at N=$n"
+    C_SCORE=$1; C_SCPU=$2
+}
+
 # lim WHAT ARGS...: the fastest of 3 runs of the limit program (seconds).
 lim() {
     best=
@@ -249,15 +263,20 @@ for n in $SIZES; do
     # Big ones (above BENCH_FULL_MAX) get one run -j 2 only.
     nrep=1; [ "$n" -le 10000 ] && nrep=3
     big=0; [ "$n" -gt "$FULL_MAX" ] && big=1
-    c_s=- c_kb=-
+    c_s=- c_kb=- c2_score=- c2_scpu=- c1_s=- c1_score=- c1_scpu=-
     k=0
-    [ "$big" = 1 ] || say "N=$n: check (x$nrep)"
+    [ "$big" = 1 ] || say "N=$n: check -j 2 (x$nrep), check -j 1"
     while [ "$big" = 0 ] && [ "$k" -lt "$nrep" ]; do
-        measure 1 "$LS" check -j 2 "$d/scheme.yaml" "$d/fazhiban.yaml" "$d/departments.csv"
-        [ "$M_RC" = 0 ] || fail "lawscore check exited $M_RC at N=$n"
-        if [ "$c_s" = - ] || [ "$(calc "print ($M_S < $c_s)")" = 1 ]; then c_s=$M_S; c_kb=$M_KB; fi
+        check_once 2
+        if [ "$c_s" = - ] || [ "$(calc "print ($M_S < $c_s)")" = 1 ]; then
+            c_s=$M_S; c_kb=$M_KB; c2_score=$C_SCORE; c2_scpu=$C_SCPU
+        fi
         k=$((k + 1))
     done
+    if [ "$big" = 0 ]; then
+        check_once 1
+        c1_s=$M_S; c1_score=$C_SCORE; c1_scpu=$C_SCPU
+    fi
 
     r1_s=- r1_kb=- r1_load=- r1_score=- r1_write=- r1_scpu=-
     if [ "$big" = 0 ]; then
@@ -304,7 +323,7 @@ for n in $SIZES; do
     l_write=$("$LIMIT" write "$ob" "$W" | awk '{ print $2 }') || fail "limit write failed"
     rm -rf "$d"
 
-    echo "$n $r1_s $r1_load $r1_score $r1_write $r1_kb $r2_min $r2_max $r2_load $r2_score $r2_write $r2_kb $c_s $c_kb $ob $inb $l_yaml $l_csv $l_lua1 $l_lua2 $l_write $gen_s $r1_scpu $r2_scpu $r2_cpu $csvb" >>"$ROWS"
+    echo "$n $r1_s $r1_load $r1_score $r1_write $r1_kb $r2_min $r2_max $r2_load $r2_score $r2_write $r2_kb $c_s $c_kb $ob $inb $l_yaml $l_csv $l_lua1 $l_lua2 $l_write $gen_s $r1_scpu $r2_scpu $r2_cpu $csvb $c1_s $c1_score $c2_score $c1_scpu $c2_scpu" >>"$ROWS"
     prevN=$n
     lims=$(calc "print $l_yaml + $l_csv + $l_lua1 + $l_lua2 + $l_write")
     # what the next size costs (x1.3): a full one runs -j 1, -j 2 and check,
@@ -344,6 +363,7 @@ function met(ok) { return ok ? "met" : "not met" }
     c[i] = $13; ckb[i] = $14; ob[i] = $15; ib[i] = $16
     ly[i] = $17; lc[i] = $18; lu1[i] = $19; lu2[i] = $20; lw[i] = $21; g[i] = $22
     c1[i] = $23; c2[i] = $24; rcpu[i] = $25; csvb[i] = $26
+    k1[i] = $27; k1s[i] = $28; k2s[i] = $29; k1c[i] = $30; k2c[i] = $31
     lim2[i] = ly[i] + lc[i] + lu2[i] + lw[i]
     lim1[i] = ly[i] + lc[i] + lu1[i] + lw[i]
     limc[i] = ly[i] + lc[i] + lu2[i]
@@ -378,6 +398,15 @@ END {
             printf "%8d %9.3f %9.3f %8s %8s %8s %9.3f %9.3f %8s %9.2f %9.2f\n", n[i], r1s[i], r2s[i], ratio(r1s[i], r2s[i]),
                    ratio(c1[i], r1s[i]), ratio(c2[i], r2s[i]), lu1[i], lu2[i], ratio(lu1[i], lu2[i]), r1[i], r2[i]
     print ""
+    print "the same for check, whose score phase runs the scoring threads alone (no items.csv written beside them):"
+    print "the speed-up of the scorers themselves; that of run above is less when its writer shares the cores"
+    printf "%8s %9s %9s %8s %8s %8s %10s %10s\n", "N", "score -j1", "score -j2", "speed-up", "cpu/wall", "cpu/wall",
+           "check -j1", "check -j2"
+    for (i = 1; i <= NR; i++)
+        if (full[i] && k1s[i] != "-")
+            printf "%8d %9.3f %9.3f %8s %8s %8s %10.2f %10.2f\n", n[i], k1s[i], k2s[i], ratio(k1s[i], k2s[i]),
+                   ratio(k1c[i], k1s[i]), ratio(k2c[i], k2s[i]), k1[i], c[i]
+    print ""
     print "check (fastest of the repeats; lint scores the data once, no output) against its limit and against run without writing"
     printf "%8s %8s %8s %6s %14s %6s %9s\n", "N", "check s", "limit", "ratio", "run-write s", "ratio", "check MB"
     for (i = 1; i <= NR; i++)
@@ -408,8 +437,11 @@ END {
                met(c[L] <= 2 * limc[L])
         printf "  check no dearer than run - writing:  %.2f s / %.2f s = %sx   %s\n", c[L], r2[L] - r2w[L],
                ratio(c[L], r2[L] - r2w[L]), met(c[L] <= (r2[L] - r2w[L]) * 1.05)
-        printf "  scoring >= 1.8x faster with 2 jobs:  %.3f s / %.3f s = %sx   %s\n", r1s[L], r2s[L], ratio(r1s[L], r2s[L]),
-               met(r1s[L] >= 1.8 * r2s[L])
+        printf "  scoring >= 1.8x faster with 2 jobs:  %.3f s / %.3f s = %sx   %s   (run: score phase, items.csv written beside)\n",
+               r1s[L], r2s[L], ratio(r1s[L], r2s[L]), met(r1s[L] >= 1.8 * r2s[L])
+        if (k1s[L] != "-")
+            printf "                                       %.3f s / %.3f s = %sx   %s   (check: the scoring threads alone)\n",
+                   k1s[L], k2s[L], ratio(k1s[L], k2s[L]), met(k1s[L] >= 1.8 * k2s[L])
     }
     if (M) {
         printf "goals at 1M units, measured at N=%d:\n", n[M]

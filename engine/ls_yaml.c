@@ -7,6 +7,7 @@
 #include "ls_yaml.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,7 +221,24 @@ static const char *fullwidth_hint(const char *buf, size_t len, int line, char *o
     return out;
 }
 
-static int describe_parser_error(const char *path, yaml_parser_t *p, const char *buf, size_t len,
+/* Why libyaml stopped: the parser's fields, copied (they outlive the
+ * parser on the parsing thread of a big file). */
+typedef struct yfail {
+    yaml_error_type_t error;
+    const char *problem, *context; /* libyaml's static texts, or NULL */
+    yaml_mark_t problem_mark, context_mark;
+} yfail;
+
+static void fail_of(const yaml_parser_t *parser, yfail *f)
+{
+    f->error = parser->error;
+    f->problem = parser->problem;
+    f->context = parser->context;
+    f->problem_mark = parser->problem_mark;
+    f->context_mark = parser->context_mark;
+}
+
+static int describe_parser_error(const char *path, const yfail *p, const char *buf, size_t len,
                                  ls_errors *err)
 {
     int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
@@ -355,6 +373,226 @@ static int stream_end(ls_ydoc *doc, ystream *st, frame *f, ls_errors *err)
     return check_duplicate_keys(doc->path, st->keys, st->nkeys, 1, err);
 }
 
+/* ---- events: from libyaml directly, or from a parsing thread -------------
+ * Of loading a province's data file, libyaml's parse is about half the
+ * work and building nodes and values from its events the other half; a
+ * file of BIG_FILE bytes or more is parsed on a thread of its own, which
+ * hands its events over in batches (their texts copied into the batch),
+ * so the two halves run side by side.  The events, and so the tree, the
+ * values and every message, are the same either way. */
+
+#define BIG_FILE (1u << 20)
+#define BATCH_EVENTS 2048
+#define BATCH_TEXT (64u << 10)
+#define NBATCHES 4
+
+/* One event, as load_buffer reads it: value and anchor valid until the
+ * next event is asked for. */
+typedef struct yev {
+    yaml_event_type_t type;
+    int line, col;      /* 1-based start */
+    const char *value;  /* scalar */
+    size_t len;         /* scalar */
+    int plain;          /* scalar: plain style */
+    const char *anchor; /* scalar, sequence or mapping start: its anchor;
+                           alias: its name; else NULL */
+} yev;
+
+typedef struct bev { /* an event in a batch: texts as offsets */
+    yaml_event_type_t type;
+    int line, col, plain;
+    size_t value, len, anchor; /* anchor: offset + 1, 0 none */
+} bev;
+
+typedef struct batch {
+    bev *ev;
+    size_t n;
+    char *text;
+    size_t ntext, captext;
+    int last;   /* the stream's end, or the parser failed, after these */
+    int failed; /* the parser failed: fail says why */
+    yfail fail;
+} batch;
+
+typedef struct ysource {
+    yaml_parser_t parser;
+    /* direct: the event being read */
+    yaml_event_t ev;
+    int have;
+    /* threaded */
+    int threaded;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch b[NBATCHES];
+    size_t produced, consumed; /* batches, under mu */
+    int stop;                  /* the reader is done with it, under mu */
+    batch *cur;                /* being read (b[(consumed - 1) % NBATCHES]) */
+    size_t pos;
+} ysource;
+
+static size_t batch_text(batch *b, const unsigned char *t, size_t n)
+{
+    if (b->ntext + n + 1 > b->captext) {
+        while (b->ntext + n + 1 > b->captext) b->captext = b->captext ? b->captext * 2 : BATCH_TEXT;
+        b->text = ls_xrealloc(b->text, b->captext);
+    }
+    size_t at = b->ntext;
+    if (n) memcpy(b->text + at, t, n);
+    b->text[at + n] = '\0';
+    b->ntext += n + 1;
+    return at;
+}
+
+static const unsigned char *event_anchor(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_ALIAS_EVENT: return ev->data.alias.anchor;
+    case YAML_SCALAR_EVENT: return ev->data.scalar.anchor;
+    case YAML_SEQUENCE_START_EVENT: return ev->data.sequence_start.anchor;
+    case YAML_MAPPING_START_EVENT: return ev->data.mapping_start.anchor;
+    default: return NULL;
+    }
+}
+
+/* The parsing thread: fills the free batches in turn until the stream
+ * ends, the parser fails, or the reader stops. */
+static void *parse_main(void *arg)
+{
+    ysource *s = arg;
+    for (int last = 0; !last;) {
+        pthread_mutex_lock(&s->mu);
+        while (!s->stop && s->produced - s->consumed >= NBATCHES - 1) pthread_cond_wait(&s->cv, &s->mu);
+        int stop = s->stop;
+        pthread_mutex_unlock(&s->mu);
+        if (stop) break;
+        /* free: neither waiting to be read nor being read (cur) */
+        batch *b = &s->b[s->produced % NBATCHES];
+        b->n = b->ntext = 0;
+        b->last = b->failed = 0;
+        while (b->n < BATCH_EVENTS && b->ntext < BATCH_TEXT) {
+            yaml_event_t ev;
+            if (!yaml_parser_parse(&s->parser, &ev)) {
+                b->failed = b->last = 1;
+                fail_of(&s->parser, &b->fail);
+                break;
+            }
+            bev *e = &b->ev[b->n++];
+            e->type = ev.type;
+            e->line = (int)ev.start_mark.line + 1;
+            e->col = (int)ev.start_mark.column + 1;
+            e->plain = 0;
+            e->value = e->len = 0;
+            if (ev.type == YAML_SCALAR_EVENT) {
+                e->len = ev.data.scalar.length;
+                e->value = batch_text(b, ev.data.scalar.value, e->len);
+                e->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+            }
+            const unsigned char *a = event_anchor(&ev);
+            e->anchor = a ? batch_text(b, a, strlen((const char *)a)) + 1 : 0;
+            b->last = ev.type == YAML_STREAM_END_EVENT;
+            yaml_event_delete(&ev);
+            if (b->last) break;
+        }
+        last = b->last;
+        pthread_mutex_lock(&s->mu);
+        s->produced++;
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+/* Start reading buf; 0, or -1 when libyaml cannot start (out of memory). */
+static int source_open(ysource *s, const char *buf, size_t len)
+{
+    memset(s, 0, sizeof *s);
+    if (!yaml_parser_initialize(&s->parser)) return -1;
+    yaml_parser_set_input_string(&s->parser, (const unsigned char *)buf, len);
+    if (len < BIG_FILE) return 0;
+    for (int i = 0; i < NBATCHES; i++) s->b[i].ev = ls_xmalloc(BATCH_EVENTS * sizeof *s->b[i].ev);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    s->threaded = pthread_create(&s->thread, NULL, parse_main, s) == 0;
+    if (!s->threaded) { /* no thread: read directly */
+        for (int i = 0; i < NBATCHES; i++) free(s->b[i].ev);
+        pthread_cond_destroy(&s->cv);
+        pthread_mutex_destroy(&s->mu);
+    }
+    return 0;
+}
+
+/* The next event into e; -1 when the parser failed (why in f). */
+static int source_next(ysource *s, yev *e, yfail *f)
+{
+    if (!s->threaded) {
+        if (s->have) yaml_event_delete(&s->ev);
+        s->have = 0;
+        if (!yaml_parser_parse(&s->parser, &s->ev)) {
+            fail_of(&s->parser, f);
+            return -1;
+        }
+        s->have = 1;
+        const yaml_event_t *ev = &s->ev;
+        e->type = ev->type;
+        e->line = (int)ev->start_mark.line + 1;
+        e->col = (int)ev->start_mark.column + 1;
+        e->value = ev->type == YAML_SCALAR_EVENT ? (const char *)ev->data.scalar.value : NULL;
+        e->len = ev->type == YAML_SCALAR_EVENT ? ev->data.scalar.length : 0;
+        e->plain = ev->type == YAML_SCALAR_EVENT && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        e->anchor = (const char *)event_anchor(ev);
+        return 0;
+    }
+    if (!s->cur || s->pos == s->cur->n) {
+        if (s->cur && s->cur->failed) {
+            *f = s->cur->fail;
+            return -1;
+        }
+        pthread_mutex_lock(&s->mu);
+        /* the batch read to its end is free again */
+        while (s->produced == s->consumed) pthread_cond_wait(&s->cv, &s->mu);
+        s->cur = &s->b[s->consumed % NBATCHES];
+        s->consumed++;
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        s->pos = 0;
+        if (s->cur->n == 0 && s->cur->failed) {
+            *f = s->cur->fail;
+            return -1;
+        }
+    }
+    const batch *b = s->cur;
+    const bev *be = &b->ev[s->pos++];
+    e->type = be->type;
+    e->line = be->line;
+    e->col = be->col;
+    e->value = be->type == YAML_SCALAR_EVENT ? b->text + be->value : NULL;
+    e->len = be->len;
+    e->plain = be->plain;
+    e->anchor = be->anchor ? b->text + be->anchor - 1 : NULL;
+    return 0;
+}
+
+static void source_close(ysource *s)
+{
+    if (s->threaded) {
+        pthread_mutex_lock(&s->mu);
+        s->stop = 1;
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->thread, NULL);
+        for (int i = 0; i < NBATCHES; i++) {
+            free(s->b[i].ev);
+            free(s->b[i].text);
+        }
+        pthread_cond_destroy(&s->cv);
+        pthread_mutex_destroy(&s->mu);
+    } else if (s->have) {
+        yaml_event_delete(&s->ev);
+    }
+    yaml_parser_delete(&s->parser);
+}
+
 static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t len,
                        ystream *st, ls_errors *err)
 {
@@ -364,23 +602,22 @@ static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t l
     path = doc->path;
     if (prescan(path, buf, len, err)) return -1;
 
-    yaml_parser_t parser;
-    yaml_event_t ev;
-    if (!yaml_parser_initialize(&parser))
-        return ls_errorf(err, path, 0, 0, "out of memory");
-    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+    ysource src;
+    yev ev;
+    yfail fail;
+    if (source_open(&src, buf, len)) return ls_errorf(err, path, 0, 0, "out of memory");
 
     frame stack[LS_YAML_MAX_DEPTH + 1];
     int depth = 0, rc = 0, done = 0, ndocs = 0;
     memset(stack, 0, sizeof stack);
     while (!done) {
-        if (!yaml_parser_parse(&parser, &ev)) {
-            rc = describe_parser_error(path, &parser, buf, len, err);
+        if (source_next(&src, &ev, &fail)) {
+            rc = describe_parser_error(path, &fail, buf, len, err);
             break;
         }
-        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
+        int line = ev.line, col = ev.col;
         ls_ynode *node = NULL;
-        const yaml_char_t *anchor = NULL;
+        const char *anchor = NULL;
         /* inside the streamed mapping, nodes last as long as their pair */
         ls_arena *A = st && st->level && depth >= st->level ? &st->scratch : &doc->arena;
         switch (ev.type) {
@@ -397,27 +634,26 @@ static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t l
             rc = ls_errorf(err, path, line, col,
                            "alias '*%s': anchors and aliases are not supported; "
                            "write the value out",
-                           (const char *)ev.data.alias.anchor);
+                           ev.anchor);
             break;
         case YAML_SCALAR_EVENT:
-            anchor = ev.data.scalar.anchor;
+            anchor = ev.anchor;
             /* A "\0" escape would cut the text short where C sees it:
              * "兼管\0x" would pass as 兼管. */
-            if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+            if (memchr(ev.value, '\0', ev.len)) {
                 rc = ls_errorf(err, path, line, col,
                                "a NUL character (\\0) in a value: remove it");
                 break;
             }
             node = ls_arena_alloc(A, sizeof *node);
             node->kind = LS_YSCALAR;
-            node->str = ls_arena_strndup(A, (const char *)ev.data.scalar.value, ev.data.scalar.length);
-            node->len = ev.data.scalar.length;
-            node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+            node->str = ls_arena_strndup(A, ev.value, ev.len);
+            node->len = ev.len;
+            node->plain = ev.plain;
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
-            anchor = ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor
-                                                          : ev.data.mapping_start.anchor;
+            anchor = ev.anchor;
             node = ls_arena_alloc(A, sizeof *node);
             node->kind = ev.type == YAML_SEQUENCE_START_EVENT ? LS_YSEQ : LS_YMAP;
             break;
@@ -443,7 +679,7 @@ static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t l
             rc = ls_errorf(err, path, line, col,
                            "anchor '&%s': anchors and aliases are not supported; "
                            "write the value out",
-                           (const char *)anchor);
+                           anchor);
         if (!rc && node) {
             node->line = line;
             node->col = col;
@@ -484,11 +720,10 @@ static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t l
                 }
             }
         }
-        yaml_event_delete(&ev);
         if (rc) break;
     }
     for (int i = 0; i <= LS_YAML_MAX_DEPTH; i++) free(stack[i].tmp);
-    yaml_parser_delete(&parser);
+    source_close(&src);
     if (st) {
         ls_arena_cleanup(&st->scratch);
         free(st->keys);

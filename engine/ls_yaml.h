@@ -10,7 +10,8 @@
  * invalid UTF-8 and empty files, each with a positioned message.
  *
  * Depends on: ls_i18n, libyaml (only this file's .c includes yaml.h), ls_arena,
- * ls_error, ls_util.
+ * ls_error, ls_util, pthreads (a big file is parsed on a thread of its own
+ * while its nodes are built).
  */
 #ifndef LS_YAML_H
 #define LS_YAML_H

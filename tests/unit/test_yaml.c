@@ -2,7 +2,8 @@
  * test_yaml.c - the YAML tree: shapes and positions, and refusal of what
  * schemes have no use for (aliases, deep nesting, duplicate keys, tabs,
  * several documents, bad UTF-8), each with its positioned message; a
- * mapping given pair by pair (ls_yaml_load_each).
+ * mapping given pair by pair (ls_yaml_load_each); a file big enough to be
+ * parsed on a thread of its own, with the same tree and messages.
  */
 #include "ls_test.h"
 
@@ -186,6 +187,76 @@ static void test_load_each(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* A file of over 1 MB (BIG_FILE in ls_yaml.c) is parsed on a thread of
+ * its own, its events handed over in batches: the tree, its positions and
+ * styles, and each message are those of a small file.  n lines
+ * "kNNNNN: {a: N, b: "xN", c: [1, 2]}", then `tail`, then `more` lines
+ * as before. */
+static char *big_text(int n, const char *tail, int more)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    for (int i = 0; i < n; i++) ls_buf_printf(&b, "k%05d: {a: %d, b: \"x%d\", c: [1, 2]}\n", i, i, i);
+    ls_buf_puts(&b, tail);
+    for (int i = 0; i < more; i++) ls_buf_printf(&b, "m%05d: {a: %d, b: \"x%d\", c: [1, 2]}\n", i, i, i);
+    return b.p;
+}
+
+static void expect_big_error(int n, const char *tail, int more, const char *want)
+{
+    char *text = big_text(n, tail, more);
+    assert_true(strlen(text) > (1u << 20));
+    expect_error(text, want);
+    free(text);
+}
+
+static void test_big_file(void **state)
+{
+    (void)state;
+    char *text = big_text(40000, "", 0);
+    assert_true(strlen(text) > (1u << 20));
+    ls_ydoc doc;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_yaml_load_buffer(&doc, "big.yaml", text, strlen(text), &err), 0);
+    assert_int_equal(err.n, 0);
+    assert_int_equal(doc.root->n, 40000);
+    const ls_ynode *k = ls_ymap_key(doc.root, 39999), *v = ls_ymap_val(doc.root, 39999);
+    assert_string_equal(k->str, "k39999");
+    assert_int_equal(k->line, 40000);
+    assert_int_equal(k->col, 1);
+    assert_int_equal(v->kind, LS_YMAP);
+    assert_int_equal(v->col, 9);
+    const ls_ynode *a = ls_ymap_get(v, "a"), *bq = ls_ymap_get(v, "b"), *c = ls_ymap_get(v, "c");
+    assert_string_equal(a->str, "39999");
+    assert_true(a->plain);
+    assert_string_equal(bq->str, "x39999");
+    assert_false(bq->plain);
+    assert_int_equal(bq->line, 40000);
+    assert_int_equal(bq->col, 23);
+    assert_int_equal(c->kind, LS_YSEQ);
+    assert_int_equal(c->n, 2);
+    ls_yaml_cleanup(&doc);
+    free(text);
+
+    /* a syntax error at the end, after every batch */
+    expect_big_error(40000, "z: [1, 2\n", 0,
+                     "t.yaml:40002:1: error: YAML syntax: did not find expected ',' or ']' "
+                     "while parsing a flow sequence (line 40001, column 4)");
+    /* errors in the middle: the loader stops there, the parsing thread too */
+    expect_big_error(20000, "z: &x 1\n", 20000,
+                     "t.yaml:20001:4: error: anchor '&x': anchors and aliases are not supported; "
+                     "write the value out");
+    expect_big_error(20000, "z: *x\n", 20000,
+                     "t.yaml:20001:4: error: alias '*x': anchors and aliases are not supported; "
+                     "write the value out");
+    expect_big_error(20000, "z: \"a\\0b\"\n", 20000,
+                     "t.yaml:20001:4: error: a NUL character (\\0) in a value: remove it");
+    expect_big_error(20000, "k00007: 1\n", 20000,
+                     "t.yaml:20001:1: error: duplicate key 'k00007' (first given at line 8, column 1)");
+    ls_errors_cleanup(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_not_regular_files),
         cmocka_unit_test(test_load_each),
+        cmocka_unit_test(test_big_file),
     };
     return cmocka_run_group_tests_name("yaml", tests, NULL, ls_test_remove_dir);
 }

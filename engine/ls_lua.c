@@ -660,6 +660,10 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     }
     lua_settop(L, 0);
     lua_gc(L, LUA_GCCOLLECT);
+    /* Generational: a call's tables die young, while the state's own
+     * (items, params, the helpers) live for the run and need not be
+     * marked and swept again for every few calls. */
+    lua_gc(L, LUA_GCGEN, 0, 0);
     return &b->base;
 }
 

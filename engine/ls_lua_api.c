@@ -619,9 +619,23 @@ static int host_only_keys(lua_State *L)
     return 1;
 }
 
+/* type(v) as Lua's own gives it, the name pushed from an upvalue (one per
+ * type, LUA_TNIL..LUA_TTHREAD) rather than looked up again as a new
+ * string: the helpers check their arguments' types on every call. */
+static int host_type(lua_State *L)
+{
+    int t = lua_type(L, 1);
+    luaL_argcheck(L, t != LUA_TNONE, 1, "value expected");
+    lua_pushvalue(L, lua_upvalueindex(t + 1));
+    return 1;
+}
+
 void ls_lua_api_push_host(lua_State *L, ls_lua_api *api)
 {
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
+    for (int t = LUA_TNIL; t <= LUA_TTHREAD; t++) lua_pushstring(L, lua_typename(L, t));
+    lua_pushcclosure(L, host_type, LUA_TTHREAD - LUA_TNIL + 1);
+    lua_setfield(L, -2, "type");
     lua_pushcfunction(L, host_only_keys);
     lua_setfield(L, -2, "only_keys");
     lua_pushlightuserdata(L, api);

@@ -57,6 +57,7 @@ that a call could see: only memos of pure functions (tr, fmt).
 -- The host's functions for the helpers (not visible to rules):
 --   host.enum_keys(fname, what, value, map)  checks that every key of map
 --   is a value of the enum indicator `value` belongs to (graded, tiers).
+--   host.type(v)  type(v), the name taken from a list made once.
 --   host.only_keys(t, known)  true when every key of table t (of the
 --   real table behind a read-only proxy) is a string whose known[key] is
 --   true; false otherwise, and for C proxies such as `data`.
@@ -80,7 +81,10 @@ local function tr(msgid)
   return t
 end
 
-local type, tostring, error, select, ipairs = type, tostring, error, select, ipairs
+local tostring, error, select, ipairs = tostring, error, select, ipairs
+-- The checks call type() several times a helper: host.type gives the
+-- same names without Lua's lookup of the name string each time.
+local type = host.type
 local format = string.format
 local ceil, floor, mtype, huge = math.ceil, math.floor, math.type, math.huge
 local concat = table.concat

@@ -258,7 +258,7 @@ static int plain_stats(lua_State *L)
 /* The host functions and rule objects other than data, item and params,
  * in plain Lua; `...` = the indicator tables (names, units, labels). */
 static const char plain_host[] =
-    "local names, units, labels, merged = ...\n"
+    "local names, units, labels, merged, type = ...\n"
     "function name_of(id) return names[id] end\n"
     "function unit_of(id) return units[id] or '' end\n"
     "function label_of(v, id)\n"
@@ -266,11 +266,21 @@ static const char plain_host[] =
     "  local t = id and labels[id] or merged\n"
     "  return t[v] or v\n"
     "end\n"
-    "return { tr = function(m) return m end, enum_keys = function() end,\n"
+    "return { tr = function(m) return m end, enum_keys = function() end, type = type,\n"
     "  only_keys = function(t, known)\n"
     "    for k in next, t do if type(k) ~= 'string' or known[k] ~= true then return false end end\n"
     "    return true\n"
     "  end }\n";
+
+/* host.type, as the host gives it (ls_lua_api.c): the type names made
+ * once, as upvalues. */
+static int plain_type(lua_State *L)
+{
+    int t = lua_type(L, 1);
+    luaL_argcheck(L, t != LUA_TNONE, 1, "value expected");
+    lua_pushvalue(L, lua_upvalueindex(t + 1));
+    return 1;
+}
 
 static void lua_check(lua_State *L, int st, const char *what)
 {
@@ -320,7 +330,9 @@ static void *rules_calls(void *arg)
         }
         lua_setfield(L, fn + 3, in->id);
     }
-    lua_check(L, lua_pcall(L, 4, 1, 0), "host");
+    for (int t = LUA_TNIL; t <= LUA_TTHREAD; t++) lua_pushstring(L, lua_typename(L, t));
+    lua_pushcclosure(L, plain_type, LUA_TTHREAD - LUA_TNIL + 1);
+    lua_check(L, lua_pcall(L, 5, 1, 0), "host");
     int host = lua_gettop(L);
     lua_pushlightuserdata(L, j);
     lua_pushvalue(L, ix);

@@ -70,6 +70,9 @@ typedef struct luab {
     int in_results;          /* run_call is checking what the rule returned */
     int finding_return;      /* run_call stops when the rule returns */
     int *fn, *item, *params; /* per node: registry refs, LUA_NOREF */
+    unsigned env_gen;        /* bumped each time ref_env is replaced */
+    unsigned *env_set;       /* per node: env_gen when its chunk's _ENV
+                                was last set (0: never) */
     ls_strmap scripts;       /* rule path -> ref of its compiled chunk */
     int ref_G, ref_env, ref_envmt;
     int ref_names; /* helper function -> name, for tracebacks */
@@ -235,10 +238,16 @@ static int run_call(lua_State *L)
         lua_setmetatable(L, -2);
         lua_rawseti(L, LUA_REGISTRYINDEX, b->ref_env);
         b->env_dirty = 0;
+        b->env_gen++;
     }
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->fn[node]);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
-    lua_setupvalue(L, 1, 1); /* the chunk's _ENV */
+    /* The chunk's _ENV, unless this node last set it to the same _ENV
+     * (closures shared by leaves of one script are set again by each). */
+    if (b->env_set[node] != b->env_gen) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_env);
+        lua_setupvalue(L, 1, 1);
+        b->env_set[node] = b->env_gen;
+    }
     b->in_results = 0;
     lua_call(L, 0, LUA_MULTRET);
     if (b->finding_return) return 0;
@@ -579,6 +588,7 @@ static void luab_free(ls_backend *self)
     free(b->fn);
     free(b->item);
     free(b->params);
+    free(b->env_set);
     ls_strmap_cleanup(&b->scripts);
     ls_lua_api_cleanup(&b->api);
     clear_pending(b);
@@ -629,6 +639,8 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     b->fn = ls_xmalloc(n * sizeof *b->fn);
     b->item = ls_xmalloc(n * sizeof *b->item);
     b->params = ls_xmalloc(n * sizeof *b->params);
+    b->env_set = ls_xcalloc(n, sizeof *b->env_set);
+    b->env_gen = 1;
     for (size_t i = 0; i < n; i++) b->fn[i] = b->item[i] = b->params[i] = LUA_NOREF;
     ls_strmap_init(&b->scripts);
     b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = LUA_NOREF;
@@ -660,6 +672,10 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     }
     lua_settop(L, 0);
     lua_gc(L, LUA_GCCOLLECT);
+    /* Generational: a call's tables die young, while the state's own
+     * (items, params, the helpers) live for the run and need not be
+     * marked and swept again for every few calls. */
+    lua_gc(L, LUA_GCGEN, 0, 0);
     return &b->base;
 }
 

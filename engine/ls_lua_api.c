@@ -343,15 +343,16 @@ static int scalar_is(const ls_ynode *n, const char *a, const char *b, const char
     return !strcmp(n->str, a) || !strcmp(n->str, b) || !strcmp(n->str, c);
 }
 
-/* __index of the top-level params proxy (upvalues: api, the real table):
- * a key that is not there reads nil, as before, and is remembered for
- * the message should the call fail (a misspelt key: 'each' found nil). */
-static int params_index(lua_State *L)
+/* __index of the real table behind the top-level params proxy (upvalue:
+ * api), so reached only for a key that is not there: it reads nil, as
+ * before, and is remembered for the message should the call fail (a
+ * misspelt key: 'each' found nil).  Keys that are there are read by the
+ * VM alone (proxy -> real table), without a C call. */
+static int params_miss(lua_State *L)
 {
     ls_lua_api *api = api_of(L);
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL || !api->cur || lua_type(L, 2) != LUA_TSTRING)
-        return 1;
+    lua_pushnil(L);
+    if (!api->cur || lua_type(L, 2) != LUA_TSTRING) return 1;
     const char *k = lua_tostring(L, 2);
     for (int i = 0; i < api->nmiss; i++)
         if (!strcmp(api->miss[i], k)) return 1;
@@ -463,11 +464,13 @@ int ls_lua_api_push_params(lua_State *L, const struct ls_ynode *params, ls_lua_a
     }
     if (!rc && (!params || params->kind == LS_YMAP)) {
         lua_getmetatable(L, -1);
+        lua_getfield(L, -1, "__proxy");
+        lua_createtable(L, 0, 1);
         lua_pushlightuserdata(L, api);
-        lua_getfield(L, -2, "__proxy");
-        lua_pushcclosure(L, params_index, 2);
+        lua_pushcclosure(L, params_miss, 1);
         lua_setfield(L, -2, "__index");
-        lua_pop(L, 1);
+        lua_setmetatable(L, -2);
+        lua_pop(L, 2);
     }
     return rc;
 }
@@ -587,9 +590,54 @@ static int host_tr(lua_State *L)
     return 1;
 }
 
+/* only_keys(t, known): whether every key of table t (of the real table
+ * behind a read-only proxy) is a string that known maps to true; false
+ * for anything else, C proxies (data, unit) included, so that the helper
+ * walks them its own way and names the first key it refuses.  A raw walk:
+ * the order does not matter for a yes or no. */
+static int host_only_keys(lua_State *L)
+{
+    int ok = lua_type(L, 1) == LUA_TTABLE && lua_type(L, 2) == LUA_TTABLE;
+    lua_settop(L, 2);
+    if (ok && lua_getmetatable(L, 1)) {
+        if (lua_getfield(L, -1, "__proxy") == LUA_TTABLE) lua_replace(L, 1);
+        else ok = 0;
+        lua_settop(L, 2);
+    }
+    lua_pushnil(L);
+    while (ok && lua_next(L, 1)) {
+        lua_pop(L, 1);
+        ok = lua_type(L, -1) == LUA_TSTRING;
+        if (ok) {
+            lua_pushvalue(L, -1);
+            ok = lua_rawget(L, 2) == LUA_TBOOLEAN && lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, 0);
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
+/* type(v) as Lua's own gives it, the name pushed from an upvalue (one per
+ * type, LUA_TNIL..LUA_TTHREAD) rather than looked up again as a new
+ * string: the helpers check their arguments' types on every call. */
+static int host_type(lua_State *L)
+{
+    int t = lua_type(L, 1);
+    luaL_argcheck(L, t != LUA_TNONE, 1, "value expected");
+    lua_pushvalue(L, lua_upvalueindex(t + 1));
+    return 1;
+}
+
 void ls_lua_api_push_host(lua_State *L, ls_lua_api *api)
 {
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 4);
+    for (int t = LUA_TNIL; t <= LUA_TTHREAD; t++) lua_pushstring(L, lua_typename(L, t));
+    lua_pushcclosure(L, host_type, LUA_TTHREAD - LUA_TNIL + 1);
+    lua_setfield(L, -2, "type");
+    lua_pushcfunction(L, host_only_keys);
+    lua_setfield(L, -2, "only_keys");
     lua_pushlightuserdata(L, api);
     lua_pushcclosure(L, host_enum_keys, 1);
     lua_setfield(L, -2, "enum_keys");

@@ -74,6 +74,10 @@ void ls_lua_api_call_begin(ls_lua_api *api);
  *       must be a value of that indicator; else an error naming the
  *       indicator's codes (and labels), positioned at the key when `map`
  *       comes from the item's params (api->bad_key);
+ *   type(v)  Lua's type(v), without interning the name on each call;
+ *   only_keys(t, known)  whether every key of table t (of the real table
+ *       behind a read-only proxy) is a string known maps to true: the
+ *       helpers' option check, without sorting the keys;
  *   tr(msgid)  msgid translated by the message catalogue (ls_i18n): the
  *       helper library's messages, extracted by tools/xgettext.sh. */
 void ls_lua_api_push_host(lua_State *L, ls_lua_api *api);

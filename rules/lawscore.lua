@@ -50,12 +50,17 @@ Enum codes are shown by their display names when the catalogue gives
 them (`labels:`, see label_of).
 
 This file runs inside the rule sandbox and sees what a rule sees (item,
-string, math, table ...), read-only.  It keeps no state between calls.
+string, math, table ...), read-only.  It keeps no state between calls
+that a call could see: only memos of pure functions (tr, fmt).
 ]]
 
 -- The host's functions for the helpers (not visible to rules):
 --   host.enum_keys(fname, what, value, map)  checks that every key of map
 --   is a value of the enum indicator `value` belongs to (graded, tiers).
+--   host.type(v)  type(v), the name taken from a list made once.
+--   host.only_keys(t, known)  true when every key of table t (of the
+--   real table behind a read-only proxy) is a string whose known[key] is
+--   true; false otherwise, and for C proxies such as `data`.
 --   host.tr(msgid)  msgid translated by the message catalogue (gettext,
 --   docs/messages.md).  Messages are written
 --   format(tr("... %s ..."), ...), so that tools/xgettext.sh extracts them
@@ -76,7 +81,10 @@ local function tr(msgid)
   return t
 end
 
-local type, tostring, error, select, ipairs = type, tostring, error, select, ipairs
+local tostring, error, select, ipairs = tostring, error, select, ipairs
+-- The checks call type() several times a helper: host.type gives the
+-- same names without Lua's lookup of the name string each time.
+local type = host.type
 local format = string.format
 local ceil, floor, mtype, huge = math.ceil, math.floor, math.type, math.huge
 local concat = table.concat
@@ -93,12 +101,29 @@ local H = {}   -- the helpers rules get
 
 -- fmt(x): a number as short decimal text: 0.5, 2, 1.25, 0.3 (not
 -- 0.30000000000000004).  Other values as tostring() gives them.
+--
+-- The text of each number is made once: reasons print the same few
+-- amounts (0.5, 1, 2) on every unit, and string.format costs more than
+-- the rest of a helper.  An integer and the float of the same value
+-- share a key and a text ("2") while |x| < 1e15, where %.15g prints every
+-- digit; larger numbers are not kept.  Like `translated`, this memo
+-- outlives a call but no rule can see it.
+local fmt_memo, fmt_kept, FMT_KEEP = {}, 0, 4096
 function H.fmt(x)
   if type(x) ~= "number" then return tostring(x) end
-  if mtype(x) == "integer" then return tostring(x) end
+  local s = fmt_memo[x]
+  if s ~= nil then return s end
   if x ~= x then return "NaN" end
-  local s = format("%.15g", x)
-  if s == "-0" then s = "0" end
+  if mtype(x) == "integer" then
+    s = tostring(x)
+  else
+    s = format("%.15g", x)
+    if s == "-0" then s = "0" end
+  end
+  if fmt_kept < FMT_KEEP and x > -1e15 and x < 1e15 then
+    fmt_memo[x] = s
+    fmt_kept = fmt_kept + 1
+  end
   return s
 end
 local fmt = H.fmt
@@ -218,21 +243,29 @@ local function verb()
   return "扣"
 end
 
--- The options table of a helper: nil gives {}, a number is the cap alone,
--- a table is checked against the known keys (a misspelt option is an error).
+-- The options table of a helper and the cap: nil gives no options, a
+-- number is the cap alone (the second result), a table is checked against
+-- the known keys (a misspelt option is an error) and its cap is opts.cap.
+--
+-- No options give NO_OPTIONS, one table for every call (the helpers only
+-- read options).  The keys are checked in C (host.only_keys); the sorted
+-- walk below runs only to name the first unknown key.
+local NO_OPTIONS = {}
+local only_keys = host.only_keys
 local function options(fname, v, known)
-  if v == nil then return {} end
-  if type(v) == "number" then return { cap = v } end
+  if v == nil then return NO_OPTIONS end
+  if type(v) == "number" then return NO_OPTIONS, v end
   if type(v) ~= "table" then
     fail(fname, tr("'cap' must be a number (or a table of options such as {cap = 3}), found %s"),
          describe(v))
   end
+  if only_keys(v, known) then return v, v.cap end
   for k in pairs(v) do
     if type(k) ~= "string" or not known[k] then
       fail(fname, tr("unknown option '%s' (known: %s)"), tostring(k), known[1])
     end
   end
-  return v
+  return v, v.cap
 end
 
 local function known(list)
@@ -605,7 +638,8 @@ end
 function H.per_occurrence(count, each, what, opts)
   local F = "per_occurrence"
   not_veto(F)
-  opts = options(F, opts, OCCURRENCE_OPTIONS)
+  local cap
+  opts, cap = options(F, opts, OCCURRENCE_OPTIONS)
   local unit = opt_text(F, "unit", opts.unit, "")
   if type(count) == "string" then
     if unit == "" then unit = unit_of(count) end
@@ -615,7 +649,7 @@ function H.per_occurrence(count, each, what, opts)
   count = opt_number(F, "count", count, 0)
   need_number(F, "each", each)
   what = opt_text(F, "what", what, item.name)
-  local cap = opt_number(F, "cap", opts.cap, item_cap())
+  cap = opt_number(F, "cap", cap, item_cap())
   if count <= 0 or each == 0 then return from_amount(0, {}) end
   local text = what .. fmt(count) .. unit .. "，每" .. unit .. verb() .. fmt(each) .. "分"
   return from_amount(capped(count * each, cap, text))
@@ -655,13 +689,14 @@ end
 function H.rate_steps(rate, target, step, each, what, opts)
   local F = "rate_steps"
   not_veto(F)
-  opts = options(F, opts, RATE_STEPS_OPTIONS)
+  local cap
+  opts, cap = options(F, opts, RATE_STEPS_OPTIONS)
   need_number(F, "target", target)
   need_number(F, "step", step)
   if step <= 0 then fail(F, tr("'step' must be more than 0, found %s"), fmt(step)) end
   need_number(F, "each", each)
   what = opt_text(F, "what", what, item.name)
-  local cap = opt_number(F, "cap", opts.cap, item_cap())
+  cap = opt_number(F, "cap", cap, item_cap())
   local down = round_mode(F, opts.round)
   check_show(F, opts.show)
   local r, state = read_rate(F, rate, opts)

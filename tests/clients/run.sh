@@ -89,23 +89,29 @@ mkdir -p "$tmp/csv" "$tmp/xlsx" "$tmp/xpdf"
 cp "$tmp/out/results.xlsx" "$tmp/xlsx/2017.xlsx"
 cp "$tmp/out18r/results.xlsx" "$tmp/xlsx/2018.xlsx"
 cp "$tmp/self.xlsx" "$tmp/reg.xlsx" "$tmp/xlsx/" 2>/dev/null
-lo() { timeout -k 10 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless "$@"; }
+# lo SECONDS ARGS...: one LibreOffice start, stopped after SECONDS (180 a
+# document, as when each had a start of its own)
+lo() { t=$1; shift; timeout -k 10 "$t" soffice -env:UserInstallation=file://$tmp/lo-profile --headless "$@"; }
 (
-    lo --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
+    lo 180 --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
         --outdir "$tmp/csv" "$tmp/out/results.xlsx"
-    lo --convert-to pdf --outdir "$tmp/xpdf" "$tmp/xlsx"/*.xlsx
+    # no sheet written (the first start makes the profile): once more
+    ls "$tmp/csv" | grep -q '\.csv$' ||
+        lo 180 --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
+            --outdir "$tmp/csv" "$tmp/out/results.xlsx"
+    lo 720 --convert-to pdf --outdir "$tmp/xpdf" "$tmp/xlsx"/*.xlsx
     # a workbook that start did not print (LibreOffice ended early): once
     # more, alone
     for f in "$tmp/xlsx"/*.xlsx; do
         b=${f##*/}
-        [ -s "$tmp/xpdf/${b%.xlsx}.pdf" ] || lo --convert-to pdf --outdir "$tmp/xpdf" "$f"
+        [ -s "$tmp/xpdf/${b%.xlsx}.pdf" ] || lo 180 --convert-to pdf --outdir "$tmp/xpdf" "$f"
     done
 ) >"$tmp/soffice.log" 2>&1 &
 lo_pid=$!
 
 # Chromium meanwhile: each page printed and its DOM dumped in one start
 chrome() {
-    timeout -k 10 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    timeout -k 10 240 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
         --disable-component-update --disable-sync --no-first-run \
         --user-data-dir="$tmp/chrome-profile" "$@" 2>>"$tmp/chrome.log"
 }

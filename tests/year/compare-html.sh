@@ -42,7 +42,7 @@ if "$BIN" compare --archive "$A" 2017 2018 --format html -o "$tmp/compare.html" 
     [ ! -s "$tmp/log" ] && [ -s "$tmp/compare.html" ]; then ok; else bad "compare -o wrote nothing: $(cat "$tmp/log")"; done_; fi
 
 chrome() {
-    timeout -k 10 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    timeout -k 10 240 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
         --disable-component-update --disable-sync --no-first-run \
         --user-data-dir="$tmp/chrome-profile" "$@" 2>>"$tmp/chrome.log"
 }

@@ -67,21 +67,30 @@ update_file() {
     fi
 }
 
-# run_one DIR: run the case tests/cases/NAME (DIR) in the assembled tree;
-# writes "pass", "fail" or (UPDATE=1) "updated" or nothing to
-# $scratch/NAME/result and what to print to $scratch/NAME/report.
+# run_one "DIR<tab>ARGS": run the case tests/cases/NAME (DIR) in the
+# assembled tree with the arguments of its cmd ($CASE, $OUT and $BUILD
+# expanded, for all cases by one awk: see the list below; $OUT is made
+# there too); writes "pass", "fail" or (UPDATE=1) "updated" or nothing to
+# $scratch/NAME/result and what to print to $scratch/NAME/report.  A
+# process costs more than the case's own lawscore on a loaded machine, so
+# the body starts only those it needs.
 run_one() {
-    dir=$1
+    dir=${1%%"$tab"*}
+    args=${1#*"$tab"}
     name=${dir#tests/cases/}
     res=$scratch/$name/result
-    CASE=$dir
     OUT=$scratch/$name/out
-    mkdir -p "$OUT"
     : > "$res"
     run_one_body > "$scratch/$name/report" 2>&1
 }
+# empty DIR: DIR holds no file (not even a hidden one)
+empty() {
+    for f in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+        if [ -e "$f" ] || [ -L "$f" ]; then return 1; fi
+    done
+    return 0
+}
 run_one_body() {
-    args=$(sed -e "s|\$CASE|$CASE|g" -e "s|\$OUT|$OUT|g" -e "s|\$BUILD|$BINDIR|g" "$dir/cmd")
     want_status=0
     [ -f "$dir/status" ] && read -r want_status < "$dir/status"
     caseenv=""
@@ -89,11 +98,19 @@ run_one_body() {
     # shellcheck disable=SC2086
     vg=${VALGRIND:-}
     [ -f "$dir/no-valgrind" ] && vg=""
-    (cd "$root" && exec env $caseenv $vg "$BIN" $args) >"$scratch/$name/stdout.raw" 2>"$scratch/$name/stderr.raw"
+    if [ -n "$caseenv" ]; then
+        (cd "$root" && exec env $caseenv $vg "$BIN" $args) >"$scratch/$name/stdout.raw" 2>"$scratch/$name/stderr.raw"
+    else
+        (cd "$root" && exec $vg "$BIN" $args) >"$scratch/$name/stdout.raw" 2>"$scratch/$name/stderr.raw"
+    fi
     status=$?
     for stream in stdout stderr; do
-        sed -e "s|$BINDIR|\$BUILD|g" -e "s|$root|\$ROOT|g" -e "s|$PWD|\$ROOT|g" \
-            "$scratch/$name/$stream.raw" > "$scratch/$name/$stream"
+        if [ -s "$scratch/$name/$stream.raw" ]; then
+            sed -e "s|$BINDIR|\$BUILD|g" -e "s|$root|\$ROOT|g" -e "s|$PWD|\$ROOT|g" \
+                "$scratch/$name/$stream.raw" > "$scratch/$name/$stream"
+        else
+            : > "$scratch/$name/$stream"
+        fi
     done
     if [ -n "$UPDATE" ]; then
         changed=""
@@ -131,7 +148,7 @@ $(diff -u "$dir/$stream" "$scratch/$name/$stream" | head -40)"
     if [ -d "$dir/expected" ]; then
         for f in "$dir"/expected/*; do
             [ -e "$f" ] || [ -L "$f" ] || continue
-            b=$(basename "$f")
+            b=${f##*/}
             if ! cmp -s "$f" "$OUT/$b"; then
                 ok=0
                 why="$why${why:+; }$b differs:
@@ -139,7 +156,7 @@ $(diff -u "$f" "$OUT/$b" 2>&1 | head -40)"
             fi
         done
     fi
-    if [ "$want_status" != 0 ] && [ ! -f "$dir/writes-on-failure" ] && [ -n "$(ls -A "$OUT")" ]; then
+    if [ "$want_status" != 0 ] && [ ! -f "$dir/writes-on-failure" ] && ! empty "$OUT"; then
         ok=0
         why="$why${why:+; }output files written despite failure: $(ls -A "$OUT" | tr '\n' ' ')"
     fi
@@ -200,25 +217,14 @@ for e in * tests/*; do
     [ "$e" = tests ] || [ "$e" = tests/cases ] || ln -s "$PWD/$e" "$root/$e"
 done
 ln -s "$BINDIR" "$root/.build"
-is_control() {
-    case "$1" in cmd|status|stdout|stderr|env|expected|writes-on-failure|no-valgrind) return 0 ;; esac
-    return 1
-}
-# assemble DIR: _base, then the case's own files (one cp) in the tree
-assemble() {
-    mkdir -p "$root/$1"
-    [ "$1" = tests/cases/_base ] || cp -R tests/cases/_base/. "$root/$1"
-    set -- "$1"
-    for f in "$1"/* "$1"/.[!.]*; do
-        [ -e "$f" ] || [ -L "$f" ] || continue
-        is_control "${f##*/}" || set -- "$@" "$f"
-    done
-    [ $# -gt 1 ] || return 0
-    d=$1
-    shift
-    cp -R "$@" "$root/$d/"
-}
-ls -d tests/cases/*/ | sed 's|/$||' > "$scratch/dirs"
+# Every case's own files at once (one cp), without the control files (one
+# find), then _base under each case: what the case does not hold itself
+# comes from _base (cp -n keeps the case's own files; one cp a case).
+cp -R tests/cases/. "$root/tests/cases/"
+find "$root/tests/cases" -mindepth 2 -maxdepth 2 \( -name cmd -o -name status -o -name stdout -o -name stderr \
+    -o -name env -o -name expected -o -name writes-on-failure -o -name no-valgrind \) -exec rm -rf {} +
+assemble() { cp -R -n tests/cases/_base/. "$root/$1/"; }
+ls -d tests/cases/*/ | sed 's|/$||' | grep -vx tests/cases/_base > "$scratch/dirs"
 in_shards "$CASE_JOBS" "$scratch/dirs" assemble
 
 for c in "$@"; do
@@ -239,6 +245,24 @@ for dir in tests/cases/*/; do
     fi
     echo "$dir" >> "$scratch/list"
 done
+# Each case's arguments, its cmd with $CASE, $OUT and $BUILD expanded, on
+# its line of list.args after the directory and a tab; its $OUT made.
+tab=$(printf '\t')
+awk -v tab="$tab" -v scratch="$scratch" -v bindir="$BINDIR" '
+    function subst(s, from, to,   i, r) {
+        r = ""
+        while ((i = index(s, from)) > 0) { r = r substr(s, 1, i - 1) to; s = substr(s, i + length(from)) }
+        return r s
+    }
+    {
+        dir = $0; name = dir; sub(/^tests\/cases\//, "", name); out = scratch "/" name "/out"
+        args = ""; f = dir "/cmd"
+        while ((getline line < f) > 0) args = args (args == "" ? "" : " ") line
+        close(f)
+        print dir tab subst(subst(subst(args, "$CASE", dir), "$OUT", out), "$BUILD", bindir) > (scratch "/list.args")
+        print out
+    }' "$scratch/list" | xargs -r mkdir -p
+[ -s "$scratch/list" ] || : > "$scratch/list.args"
 
 # Reproducibility (all cases, not UPDATE=1): the same inputs give
 # byte-identical outputs, in any language; the three runs go on while the
@@ -257,7 +281,7 @@ if [ $# = 0 ] && [ -z "$UPDATE" ]; then
     done
 fi
 
-in_shards "$CASE_JOBS" "$scratch/list" run_one
+in_shards "$CASE_JOBS" "$scratch/list.args" run_one
 while IFS= read -r dir; do
     name=${dir#tests/cases/}
     cat "$scratch/$name/report" 2>/dev/null

@@ -8,7 +8,8 @@
 # JOBS_N units (default 600, ten chunks of 64 units for the threads to
 # share; tests/bench/gen.awk with vary=1, so that the
 # rank-scored item 7.3 学法用法考试 ranks units across the province, with
-# ties) and compares every output byte for byte with the one-thread run.
+# ties) and compares every output byte for byte with the one-thread run
+# (the example's four files; the province's CSV and JSON).
 # Also checks that the province's ranks of item 7.3 follow the exam
 # averages (a rank-based item scored right with threads, not only the
 # same wrong way).  Prints one line per comparison that differs, then
@@ -33,13 +34,16 @@ sed 's/^units: units\.yaml/units: units.csv/' "$EX/scheme.yaml" >"$P/scheme.yaml
 awk -v n="$N" -v out="$P" -v vary=1 -f tests/bench/gen.awk \
     "$EX/units.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv" || { bad "gen.awk"; exit 1; }
 
-# compare NAME SCHEME DATA...: run/check/explain at -j1, -j2, -j3
+# compare NAME SCHEME DATA...: run/check/explain at -j1, -j2, -j3; run
+# writes $FORMATS (the example: all four, compared; the province: CSV and
+# JSON, as its workbook and report at 600 units cost three times the rest
+# of the run, and are written from the same results by the same code)
 compare() {
     name=$1; shift
     for j in 1 2 3; do
         d=$W/$name-j$j
         mkdir -p "$d"
-        "$BIN" run -j "$j" -o "$d/out" "$@" >"$d/run.out" 2>"$d/run.err"
+        "$BIN" run -j "$j" --formats "$FORMATS" -o "$d/out" "$@" >"$d/run.out" 2>"$d/run.err"
         echo $? >"$d/run.status"
         "$BIN" check -j "$j" "$@" >"$d/check.out" 2>"$d/check.err"
         echo $? >"$d/check.status"
@@ -49,7 +53,9 @@ compare() {
     [ "$(cat "$W/$name-j1/run.status")" = 0 ] && [ -s "$W/$name-j1/out/results.json" ] ||
         bad "$name: the one-thread run failed: $(head -n 3 "$W/$name-j1/run.err")"
     for j in 2 3; do
-        for f in out/results.csv out/items.csv out/results.json run.out run.err run.status \
+        files="out/results.csv out/items.csv out/results.json"
+        case $FORMATS in *xlsx*) files="$files out/results.xlsx out/report.html" ;; esac
+        for f in $files run.out run.err run.status \
                  check.out check.err check.status explain.out explain.err explain.status; do
             if cmp -s "$W/$name-j1/$f" "$W/$name-j$j/$f"; then ok
             else bad "$name: $f with --jobs $j differs from --jobs 1: $(cmp "$W/$name-j1/$f" "$W/$name-j$j/$f" 2>&1 | head -n 1)"
@@ -58,8 +64,8 @@ compare() {
     done
 }
 
-UNIT=sfj compare example "$EX/scheme.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv"
-UNIT=u000007 compare province "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv"
+FORMATS=csv,json,xlsx,html UNIT=sfj compare example "$EX/scheme.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv"
+FORMATS=csv,json UNIT=u000007 compare province "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv"
 
 # The compact items.csv (--items compact), gzip-compressed (--gzip),
 # written while the units are scored like the score sheet form: the same

@@ -21,6 +21,12 @@
 #      every page (not cut at the edge), the hostile name as text and no
 #      script in the DOM.
 #
+# Every document is written first; then LibreOffice starts twice (once
+# for the CSV of every sheet, once for the PDFs of all four workbooks: a
+# start costs about 3 s of CPU, a private profile each run) while
+# Chromium, side by side, prints each page and dumps its DOM in one start
+# (three starts).  The checks follow, in the order above.
+#
 # Usage: tests/clients/run.sh BUILD_DIR (holding lawscore and tests/office-check).
 # Missing clients fail the check (tools/deps.sh installs them); a client
 # that hangs is stopped (timeout) and fails it too.
@@ -58,11 +64,63 @@ if ! "$BIN" run "$tmp/ex/scheme.yaml" "$tmp/ex/data/fazhiban.yaml" "$tmp/ex/data
 fi
 grep -q "$HOSTILE" "$tmp/out/results.csv" && ok || bad "the renamed unit is not in results.csv"
 
+# the documents of 4. and 5.: the 2018 example, the appealing unit renamed
+# <script>…, with --self and --adjustments; `diff --format html`; the forms
+cp -r examples/dongfeng-2018 "$tmp/ex18"
+sed -i 's|name: 区农林水务局,|name: "<script>alert(1)</script>",|' "$tmp/ex18/units.yaml"
+sed -i 's|^nlj,区农林水务局,|nlj,<script>alert(1)</script>,|' "$tmp/ex18/data/departments.csv"
+e18=$tmp/ex18
+in18="$e18/scheme.yaml $e18/data/fazhiban.yaml $e18/data/departments.csv"
+if "$BIN" run $in18 --self $e18/self.csv -o "$tmp/out18" -q 2>"$tmp/run18.err" &&
+    "$BIN" run $in18 --self $e18/self.csv --adjustments $e18/adjustments.yaml -o "$tmp/out18r" -q 2>>"$tmp/run18.err" &&
+    "$BIN" diff "$tmp/out18" "$tmp/out18r" --format html -o "$tmp/diff.html" 2>>"$tmp/run18.err"; then
+    ok
+else
+    bad "lawscore run or diff of the 2018 example failed: $(cat "$tmp/run18.err")"
+fi
+"$BIN" template $e18/scheme.yaml --self --units nlj -o "$tmp/self.xlsx" >/dev/null 2>&1 &&
+    "$BIN" template $e18/scheme.yaml --adjustments -o "$tmp/reg.xlsx" >/dev/null 2>&1 ||
+    bad "lawscore template --self or --adjustments failed"
+
+# LibreOffice in the background (one profile: one soffice at a time):
+# every sheet of the 2017 workbook as CSV, then the four workbooks as PDF
+# in one start, named apart (xpdf/2017.pdf, 2018.pdf, self.pdf, reg.pdf)
+mkdir -p "$tmp/csv" "$tmp/xlsx" "$tmp/xpdf"
+cp "$tmp/out/results.xlsx" "$tmp/xlsx/2017.xlsx"
+cp "$tmp/out18r/results.xlsx" "$tmp/xlsx/2018.xlsx"
+cp "$tmp/self.xlsx" "$tmp/reg.xlsx" "$tmp/xlsx/" 2>/dev/null
+# lo SECONDS ARGS...: one LibreOffice start, stopped after SECONDS (180 a
+# document, as when each had a start of its own)
+lo() { t=$1; shift; timeout -k 10 "$t" soffice -env:UserInstallation=file://$tmp/lo-profile --headless "$@"; }
+(
+    lo 180 --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
+        --outdir "$tmp/csv" "$tmp/out/results.xlsx"
+    # no sheet written (the first start makes the profile): once more
+    ls "$tmp/csv" | grep -q '\.csv$' ||
+        lo 180 --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
+            --outdir "$tmp/csv" "$tmp/out/results.xlsx"
+    lo 720 --convert-to pdf --outdir "$tmp/xpdf" "$tmp/xlsx"/*.xlsx
+    # a workbook that start did not print (LibreOffice ended early): once
+    # more, alone
+    for f in "$tmp/xlsx"/*.xlsx; do
+        b=${f##*/}
+        [ -s "$tmp/xpdf/${b%.xlsx}.pdf" ] || lo 180 --convert-to pdf --outdir "$tmp/xpdf" "$f"
+    done
+) >"$tmp/soffice.log" 2>&1 &
+lo_pid=$!
+
+# Chromium meanwhile: each page printed and its DOM dumped in one start
+chrome() {
+    timeout -k 10 240 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --disable-component-update --disable-sync --no-first-run \
+        --user-data-dir="$tmp/chrome-profile" "$@" 2>>"$tmp/chrome.log"
+}
+chrome --no-pdf-header-footer --print-to-pdf="$tmp/report.pdf" --dump-dom "$tmp/out/report.html" > "$tmp/dom.html"
+chrome --no-pdf-header-footer --print-to-pdf="$tmp/r18.pdf" "$tmp/out18r/report.html" >/dev/null
+chrome --no-pdf-header-footer --print-to-pdf="$tmp/diff.pdf" --dump-dom "$tmp/diff.html" > "$tmp/diff-dom.html"
+wait $lo_pid
+
 # 2. LibreOffice: every sheet as CSV, compared with results.csv and items.csv
-mkdir -p "$tmp/csv"
-timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
-    --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
-    --outdir "$tmp/csv" "$tmp/out/results.xlsx" >"$tmp/soffice.log" 2>&1
 nsheets=$(ls "$tmp/csv" | grep -c '\.csv$')
 nunits=$(($(wc -l < "$tmp/out/results.csv") - 1))
 # a 缺报 sheet when the data left values to their defaults (run -q does
@@ -87,13 +145,11 @@ tail -1 "$tmp/check.out"
 # its end (一票否决项目 … 总分, 等次, 名次) and the signatures on one page;
 # with a column title given, every page of a 评分表 shows it (the last
 # column: none cut off to a page of its own).
-# lo_sheets OUT TAG [LAST_COLUMN]: prints "LibreOffice: N pages" or fails
+# lo_sheets OUT TAG [LAST_COLUMN]: OUT's results.xlsx as LibreOffice
+# printed it (xpdf/TAG.pdf); sets xpages, or fails
 lo_sheets() {
     out=$1 tag=$2 last=${3:-}
-    mkdir -p "$tmp/xpdf-$tag"
-    timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
-        --convert-to pdf --outdir "$tmp/xpdf-$tag" "$out/results.xlsx" >>"$tmp/soffice.log" 2>&1
-    pdf=$tmp/xpdf-$tag/results.pdf
+    pdf=$tmp/xpdf/$tag.pdf
     xpages=$(pdfinfo "$pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
     : > "$tmp/xfooters-$tag"
     p=1
@@ -135,14 +191,7 @@ lo_sheets() {
 lo_sheets "$tmp/out" 2017
 xpages17=$xpages
 
-# 3. Chromium: print to PDF, dump the DOM
-chrome() {
-    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
-        --disable-component-update --disable-sync --no-first-run \
-        --user-data-dir="$tmp/chrome-profile" "$@" 2>>"$tmp/chrome.log"
-}
-chrome --no-pdf-header-footer --print-to-pdf="$tmp/report.pdf" "$tmp/out/report.html" >/dev/null
-chrome --dump-dom "$tmp/out/report.html" > "$tmp/dom.html"
+# 3. Chromium: the report printed (PDF) and its DOM (above)
 pages=$(pdfinfo "$tmp/report.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 if [ -z "$pages" ] || [ "$pages" -lt "$nunits" ]; then
     bad "Chromium printed ${pages:-no} pages for $nunits units: $(tail -3 "$tmp/chrome.log")"
@@ -214,18 +263,7 @@ grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/dom.html" && ok ||
 # 4. The widest 评分表 (--self and --adjustments: 9 columns) on A4, the
 # 复核调整情况 and 扣分明细's 复核 column printed, and `diff --format
 # html`: the 2018 example with the appealing unit renamed <script>…
-cp -r examples/dongfeng-2018 "$tmp/ex18"
-sed -i 's|name: 区农林水务局,|name: "<script>alert(1)</script>",|' "$tmp/ex18/units.yaml"
-sed -i 's|^nlj,区农林水务局,|nlj,<script>alert(1)</script>,|' "$tmp/ex18/data/departments.csv"
-e18=$tmp/ex18
-in18="$e18/scheme.yaml $e18/data/fazhiban.yaml $e18/data/departments.csv"
-if "$BIN" run $in18 --self $e18/self.csv -o "$tmp/out18" -q 2>"$tmp/run18.err" &&
-    "$BIN" run $in18 --self $e18/self.csv --adjustments $e18/adjustments.yaml -o "$tmp/out18r" -q 2>>"$tmp/run18.err" &&
-    "$BIN" diff "$tmp/out18" "$tmp/out18r" --format html -o "$tmp/diff.html" 2>>"$tmp/run18.err"; then
-    ok
-else
-    bad "lawscore run or diff of the 2018 example failed: $(cat "$tmp/run18.err")"
-fi
+# (written and printed above)
 lo_sheets "$tmp/out18r" 2018 复核调整
 cat "$tmp"/xpage-2018-*.txt > "$tmp/xall-2018.txt"
 grep -qF "$HOSTILE 62.85 → 64.35（+1.50）：8.3 按时报送信息" "$tmp/xall-2018.txt" && ok ||
@@ -233,20 +271,19 @@ grep -qF "$HOSTILE 62.85 → 64.35（+1.50）：8.3 按时报送信息" "$tmp/xa
 grep -qF '复核更正迟报次数3→2' "$tmp/xall-2018.txt" && ok ||
     bad "the printed 扣分明细 does not show the appeal in its 复核 column"
 
-# chrome_print HTML TAG: print, one text file per page; prints the pages
-# (a table wider than the page is cut at its edge: what is cut is not in
-# the text, so the checks look for the last column)
-chrome_print() {
-    chrome --no-pdf-header-footer --print-to-pdf="$tmp/$2.pdf" "$1" >/dev/null
-    n=$(pdfinfo "$tmp/$2.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+# pdf_pages TAG: TAG.pdf as Chromium printed it (above), one text file per
+# page; prints the pages (a table wider than the page is cut at its edge:
+# what is cut is not in the text, so the checks look for the last column)
+pdf_pages() {
+    n=$(pdfinfo "$tmp/$1.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
     p=1
     while [ "$p" -le "${n:-0}" ]; do
-        pdftotext -layout -f "$p" -l "$p" "$tmp/$2.pdf" "$tmp/$2-page-$p.txt"
+        pdftotext -layout -f "$p" -l "$p" "$tmp/$1.pdf" "$tmp/$1-page-$p.txt"
         p=$((p + 1))
     done
     echo "${n:-0}"
 }
-pages18=$(chrome_print "$tmp/out18r/report.html" r18)
+pages18=$(pdf_pages r18)
 [ "$pages18" -ge "$nunits" ] && ok || bad "Chromium printed $pages18 pages of the 2018 report"
 p=1
 : > "$tmp/r18.out"
@@ -267,7 +304,7 @@ else
     ok
 fi
 # diff --format html: prints, nothing beyond the edge, the hostile name as text
-dpages=$(chrome_print "$tmp/diff.html" diff)
+dpages=$(pdf_pages diff)
 [ "$dpages" -ge 1 ] && ok || bad "Chromium printed no page of diff --format html"
 # the decisions' last column printed: the table is not cut at the edge
 grep -qF '2019-01-18' "$tmp"/diff-page-*.txt && ok || bad "the diff page's 日期 column is not printed (cut off?)"
@@ -279,7 +316,6 @@ grep -q '东法考〔2018〕3号  *区法治政府' "$tmp"/r18-page-*.txt && ok 
     bad "the 2018 report's 依据 (文号) runs into the 决定人 column"
 cat "$tmp"/diff-page-*.txt | tr -d '\n' | grep -qF "$HOSTILE 62.85 → 64.35（+1.50）：8.3 按时报送信息 +1.50" && ok ||
     bad "the printed diff page does not show the renamed unit's change as text"
-chrome --dump-dom "$tmp/diff.html" > "$tmp/diff-dom.html"
 [ "$(grep -c '<script' "$tmp/diff-dom.html")" -eq 0 ] && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/diff-dom.html" && ok ||
     bad "the diff page's DOM holds a <script> element, or not the hostile name as text"
 
@@ -287,19 +323,13 @@ chrome --dump-dom "$tmp/diff.html" > "$tmp/diff-dom.html"
 # page with its last sentence whole, the 考核项目 and 评分标准 wrapped (the
 # end of a long 评分标准 is printed, not clipped at the cell's edge); the
 # blank 复核登记表's header on one page (not repeated over 200 empty rows)
-"$BIN" template $e18/scheme.yaml --self --units nlj -o "$tmp/self.xlsx" >/dev/null 2>&1 &&
-    "$BIN" template $e18/scheme.yaml --adjustments -o "$tmp/reg.xlsx" >/dev/null 2>&1 ||
-    bad "lawscore template --self or --adjustments failed"
-for f in self reg; do
-    timeout 180 soffice -env:UserInstallation=file://$tmp/lo-profile --headless \
-        --convert-to pdf --outdir "$tmp/forms" "$tmp/$f.xlsx" >>"$tmp/soffice.log" 2>&1
-done
-pdftotext -layout -f 1 -l 1 "$tmp/forms/self.pdf" - 2>/dev/null | tr -d ' \n' |
+# (the forms written and printed above: xpdf/self.pdf, xpdf/reg.pdf)
+pdftotext -layout -f 1 -l 1 "$tmp/xpdf/self.pdf" - 2>/dev/null | tr -d ' \n' |
     grep -qF '5.填好后直接保存为.xlsx（Excel、WPS、LibreOffice均可），打印、签字盖章后连同电子表格一并报送。' && ok ||
     bad "the 自评表's 填表说明 does not print whole on its first page"
-pdftotext -layout "$tmp/forms/self.pdf" - 2>/dev/null | grep -qF '未调整的不得分' && ok ||
+pdftotext -layout "$tmp/xpdf/self.pdf" - 2>/dev/null | grep -qF '未调整的不得分' && ok ||
     bad "the 自评表's 评分标准 of 1.1 is cut off on paper (not wrapped)"
-nreg=$(pdftotext -layout "$tmp/forms/reg.pdf" - 2>/dev/null | grep -c '核定分 *理由 *依据（文号）')
+nreg=$(pdftotext -layout "$tmp/xpdf/reg.pdf" - 2>/dev/null | grep -c '核定分 *理由 *依据（文号）')
 [ "$nreg" -eq 1 ] && ok || bad "the blank 复核登记表 prints its header on $nreg pages, expected 1"
 
 echo "clients: $passes passed, $fails failed (LibreOffice: $nsheets sheets, ${xpages17:-no} pages, 2018 with 自评分 and appeals ${xpages:-no}; Chromium: $pages pages, 2018 $pages18, diff $dpages)"

@@ -42,11 +42,12 @@ if "$BIN" compare --archive "$A" 2017 2018 --format html -o "$tmp/compare.html" 
     [ ! -s "$tmp/log" ] && [ -s "$tmp/compare.html" ]; then ok; else bad "compare -o wrote nothing: $(cat "$tmp/log")"; done_; fi
 
 chrome() {
-    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    timeout -k 10 240 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
         --disable-component-update --disable-sync --no-first-run \
         --user-data-dir="$tmp/chrome-profile" "$@" 2>>"$tmp/chrome.log"
 }
-chrome --dump-dom "$tmp/compare.html" >"$tmp/dom.html"
+# the DOM dumped and the page printed in one start
+chrome --dump-dom --no-pdf-header-footer --print-to-pdf="$tmp/compare.pdf" "$tmp/compare.html" >"$tmp/dom.html"
 # count the occurrences of a fixed string in the DOM
 count() { grep -o -F "$1" "$tmp/dom.html" | wc -l; }
 [ "$(count '<svg class="chart chart-ranks"')" -eq 2 ] && ok || bad "expected 2 rank-change charts in the DOM, found $(count '<svg class="chart chart-ranks"')"
@@ -64,7 +65,6 @@ grep -q '区应急管理局（原区安监局）：第10名→第9名' "$tmp/dom
 grep -q '说明：区财政局 总分93.25未变，名次 3→4，等次 优秀→良好（优秀不超过本组20%，本组优秀名额已满）' "$tmp/dom.html" && ok ||
     bad "the 优秀 share cap is not named for 区财政局"
 
-chrome --no-pdf-header-footer --print-to-pdf="$tmp/compare.pdf" "$tmp/compare.html" >/dev/null
 pages=$(pdfinfo "$tmp/compare.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 if [ -z "$pages" ] || [ "$pages" -lt 2 ]; then
     bad "Chromium printed ${pages:-no} pages: $(tail -3 "$tmp/chrome.log")"

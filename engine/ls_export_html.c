@@ -235,14 +235,22 @@ static void group_charts(hw *h, size_t g)
     if (!n) return;
     put(h, "<div class=\"charts\">\n<figure>");
 
-    /* distribution of totals, bands behind */
+    /* distribution of totals, bands behind; a vetoed unit's grade is the
+     * veto, not the band its total falls in: it is not counted there */
     double *vals = ls_xcalloc(n, sizeof *vals);
     double lo = 1e300, hi = dbl(r, s->total), vmax = 0;
+    size_t nv = 0, vetoed = 0;
     for (size_t k = 0; k < n; k++) {
-        vals[k] = dbl(r, r->units[r->order[g][k]].total);
-        if (vals[k] < lo) lo = vals[k];
-        if (vals[k] > vmax) vmax = vals[k];
+        const ls_unit_result *ur = &r->units[r->order[g][k]];
+        if (ur->veto >= 0) {
+            vetoed++;
+            continue;
+        }
+        double v = vals[nv++] = dbl(r, ur->total);
+        if (v < lo) lo = v;
+        if (v > vmax) vmax = v;
     }
+    if (!nv) lo = 0;
     double step = dbl(r, s->total) / 20;
     if (step <= 0) step = 1;
     for (size_t i = 0; i < grp->nbands; i++) {
@@ -261,8 +269,10 @@ static void group_charts(hw *h, size_t g)
         bands[i].label = grp->bands[i].name;
         bands[i].color = ls_layout_band_color(i);
     }
-    char *title = ls_format("%s：总分分布与等次分数线", grp->name);
-    ls_svg_hist hist = {"chart-distribution", title, lo, hi, step, vals, n, bands,
+    char *title = vetoed ? ls_format("%s：总分分布与等次分数线（不含一票否决单位%zu个）",
+                                     grp->name, vetoed)
+                         : ls_format("%s：总分分布与等次分数线", grp->name);
+    ls_svg_hist hist = {"chart-distribution", title, lo, hi, step, vals, nv, bands,
                         grp->nbands, "个单位"};
     ls_svg_hist_draw(&h->b, &hist);
     free(title);

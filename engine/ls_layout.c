@@ -305,6 +305,8 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     if (ur->rank > 0) {
         row = summary(t, "名次", ls_explain_rank(r, unit));
         set_int(row, S_SCORE, ur->rank);
+    } else if (ur->veto >= 0) {
+        summary(t, "名次", ls_xstrdup("一票否决，不参加排名"));
     }
     char *note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
     if (note) summary(t, "说明", note);

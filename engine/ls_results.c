@@ -178,13 +178,18 @@ static const char *what_of(rd *d, const ls_radj *a, yajl_val number)
 typedef struct order_key {
     size_t group, idx;
     int rank;
+    ls_fixed total;
 } order_key;
 
+/* Within a group: by rank, then the units without one (vetoed) by total,
+ * as the run listed them. */
 static int cmp_order(const void *pa, const void *pb)
 {
     const order_key *a = pa, *b = pb;
     if (a->group != b->group) return a->group < b->group ? -1 : 1;
+    if ((a->rank > 0) != (b->rank > 0)) return a->rank > 0 ? -1 : 1;
     if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    if (a->rank <= 0 && a->total != b->total) return a->total > b->total ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -201,7 +206,7 @@ void ls_results_index(ls_results *r)
         ls_strmap_put(&r->unit_ix, u->id, (int)i, NULL);
         for (size_t f = 0; f < u->nformerly; f++) ls_strmap_put(&r->former_ix, u->formerly[f], (int)i, NULL);
         int g = ls_strmap_get(&gix, u->group);
-        k[i] = (order_key){g < 0 ? r->ngroups : (size_t)g, i, u->rank};
+        k[i] = (order_key){g < 0 ? r->ngroups : (size_t)g, i, u->rank, u->total};
     }
     qsort(k, r->nunits, sizeof *k, cmp_order);
     r->order = ls_arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof *r->order);

@@ -164,14 +164,14 @@ static void test_ranking(void **state)
     assert_text(&row_with(&t, 1, "区司法局")->c[0], "并列1");
     assert_text(&row_with(&t, 1, "区环保局")->c[0], "并列1");
     /* the vetoed unit: listed apart after the ranked ones, without a
-     * 名次 (results.csv keeps its rank 3), with its total and the veto */
+     * 名次 (it has none: rank 0), with its total and the veto */
     assert_int_equal(t.rows[7].kind, LS_LR_SECTION);
     assert_text(&t.rows[7].c[0], "一票否决单位（1个）");
     r = &t.rows[8];
     assert_ptr_equal(r, row_with(&t, 1, "区信访局"));
     assert_int_equal(r->kind, LS_LR_UNIT);
     assert_int_equal(r->c[0].kind, LS_LC_EMPTY);
-    assert_int_equal(m->r.units[MU_XFJ].rank, 3);
+    assert_int_equal(m->r.units[MU_XFJ].rank, 0);
     assert_score(&r->c[6], "4");
     assert_text(&r->c[8], "不合格");
     assert_non_null(strstr(r->c[9].text, "一票否决"));

@@ -209,6 +209,9 @@ static void test_html(void **state)
     assert_int_equal(count_of(h, "class=\"chart chart-distribution\""), 2);
     assert_int_equal(count_of(h, "class=\"chart chart-totals\""), 2);
     assert_int_equal(count_of(h, "class=\"chart chart-losses\""), 2);
+    /* a vetoed unit's grade is the veto: not counted in the band of its
+     * total, and the chart says so */
+    assert_int_equal(count_of(h, "总分分布与等次分数线（不含一票否决单位1个）"), 2); /* label and title */
     assert_int_equal(count_of(h, "考核组成员签字："), MU_UNITS);
     assert_non_null(strstr(h, "<td class=\"num\">100.63</td>"));
     assert_non_null(strstr(h, "<td class=\"short\">并列1</td>"));

@@ -135,6 +135,10 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->grade = str(d, get(o, "grade"));
     yajl_val rk = get(o, "rank");
     u->rank = rk && YAJL_IS_INTEGER(rk) ? (int)YAJL_GET_INTEGER(rk) : 0;
+    /* a vetoed unit has no rank; results written before that rule (an
+     * older archive) gave it one after the others */
+    yajl_val vt = get(o, "veto");
+    if (vt && !YAJL_IS_NULL(vt)) u->rank = 0;
     yajl_val fm = get(o, "formerly");
     u->nformerly = arr_len(fm);
     u->formerly = ls_arena_alloc(&d->r->arena, (u->nformerly ? u->nformerly : 1) * sizeof *u->formerly);

@@ -422,11 +422,15 @@ void ls_compare_build(const ls_compare_in *in, ls_comparison *c)
             t_set(t, 1, ua ? fmt_fixed(ua->total, dg) : ls_xstrdup("-"));
             t_set(t, 2, fmt_fixed(ub->total, dg));
             t_set(t, 3, ua ? fmt_signed(ub->total - ua->total, dg) : ls_xstrdup(f.merged ? "-" : "新增"));
-            t_set(t, 4, ua ? ls_format("%d→%d", ua->rank, ub->rank) : ls_format("%d", ub->rank));
+            /* a vetoed unit has no 名次 (rank 0): "-", and no 名次变动 */
+            char ra[16], rb[16];
+            snprintf(ra, sizeof ra, ua && ua->rank > 0 ? "%d" : "-", ua ? ua->rank : 0);
+            snprintf(rb, sizeof rb, ub->rank > 0 ? "%d" : "-", ub->rank);
+            t_set(t, 4, ua ? ls_format("%s→%s", ra, rb) : ls_xstrdup(rb));
             /* 上升 N 名 / 下降 N 名, as a 通报 says it */
-            t_set(t, 5, !ua ? ls_xstrdup("") : ua->rank > ub->rank ? ls_format("上升%d名", ua->rank - ub->rank)
-                                           : ua->rank < ub->rank   ? ls_format("下降%d名", ub->rank - ua->rank)
-                                                                   : ls_xstrdup("持平"));
+            t_set(t, 5, !ua || ua->rank <= 0 || ub->rank <= 0 ? ls_xstrdup(ua ? "-" : "") : ua->rank > ub->rank ? ls_format("上升%d名", ua->rank - ub->rank)
+                                                                                        : ua->rank < ub->rank   ? ls_format("下降%d名", ub->rank - ua->rank)
+                                                                                                                : ls_xstrdup("持平"));
             t_set(t, 6, ua && strcmp(ua->grade, ub->grade) ? ls_format("%s→%s", ua->grade, ub->grade) : ls_xstrdup(ub->grade));
             t_set(t, 7, ls_xstrdup(f.data ? f.data : "-"));
             t_set(t, 8, ls_xstrdup(f.scheme ? f.scheme : "-"));
@@ -571,11 +575,11 @@ static int write_csv(const ls_compare_in *in, FILE *out)
             c_own(&cw, ua ? fmt_fixed(ua->total, dg) : ls_xstrdup(""));
             c_own(&cw, fmt_fixed(ub->total, dg));
             c_own(&cw, ua ? fmt_signed(ub->total - ua->total, dg) : ls_xstrdup(""));
-            c_own(&cw, ua ? ls_format("%d", ua->rank) : ls_xstrdup(""));
-            c_own(&cw, ls_format("%d", ub->rank));
-            c_own(&cw, !ua                    ? ls_xstrdup("")
-                       : ua->rank == ub->rank ? ls_xstrdup("0")
-                                              : ls_format("%+d", ua->rank - ub->rank));
+            c_own(&cw, ua && ua->rank > 0 ? ls_format("%d", ua->rank) : ls_xstrdup(""));
+            c_own(&cw, ub->rank > 0 ? ls_format("%d", ub->rank) : ls_xstrdup(""));
+            c_own(&cw, !ua || ua->rank <= 0 || ub->rank <= 0 ? ls_xstrdup("")
+                       : ua->rank == ub->rank                ? ls_xstrdup("0")
+                                                             : ls_format("%+d", ua->rank - ub->rank));
             c_field(&cw, ua ? ua->grade : "");
             c_field(&cw, ub->grade);
             c_field(&cw, f.data);

@@ -88,56 +88,155 @@ static void put(ls_lrow *row, size_t col, char *own)
     }
 }
 
+typedef struct mcol {
+    const char *title;
+    ls_lcol_kind kind;
+    int width;
+} mcol;
+
+static void missing_cols(ls_ltable *t, const mcol *cols, size_t n)
+{
+    t->ncols = n;
+    t->cols = ls_xcalloc(n, sizeof *t->cols);
+    for (size_t k = 0; k < n; k++) t->cols[k] = (ls_lcol){ls_xstrdup(cols[k].title), cols[k].kind, cols[k].width};
+}
+
+static void put_int(ls_lrow *row, size_t col, size_t n)
+{
+    row->c[col].kind = LS_LC_INT;
+    row->c[col].num = (ls_fixed)n;
+}
+
 void ls_layout_missing_head(const ls_run *r, ls_ltable *t)
 {
-    const ls_scheme *s = r->scheme;
-    static const struct {
-        const char *title;
-        ls_lcol_kind kind;
-        int width;
-    } cols[] = {{"单位编号", LS_COL_SHORT, 10}, {"单位名称", LS_COL_NAME, 20}, {"指标", LS_COL_NAME, 28}, {"编号", LS_COL_SHORT, 18}, {"按缺省值", LS_COL_SHORT, 12}, {"读取该指标的项目", LS_COL_LONG, 36}};
-    t->title = ls_format("%s缺报情况（未填报、按缺省值计算的指标）", s->name);
-    t->digits = s->digits;
-    t->ncols = sizeof cols / sizeof *cols;
-    t->cols = ls_xcalloc(t->ncols, sizeof *t->cols);
-    for (size_t k = 0; k < t->ncols; k++) t->cols[k] = (ls_lcol){ls_xstrdup(cols[k].title), cols[k].kind, cols[k].width};
+    static const mcol cols[] = {{"单位编号", LS_COL_SHORT, 10}, {"单位名称", LS_COL_NAME, 20}, {"组别", LS_COL_SHORT, 10}, {"缺报指标数", LS_COL_NUM, 8}, {"缺报指标（按缺省值计算，见缺报汇总）", LS_COL_LONG, 64}, {"读取这些指标的项目", LS_COL_LONG, 30}};
+    t->title = ls_format("%s缺报情况（未填报、按缺省值计算的指标）", r->scheme->name);
+    t->digits = r->scheme->digits;
+    missing_cols(t, cols, sizeof cols / sizeof *cols);
 }
 
 size_t ls_layout_missing_unit(const ls_run *r, size_t u, ls_ltable *t)
 {
     const ls_dataset *d = r->data;
     const ls_scheme *s = d->scheme;
-    char buf[256];
-    ls_buf items;
+    ls_buf inds, items;
+    ls_buf_init(&inds);
     ls_buf_init(&items);
-    size_t added = 0;
+    size_t n = 0;
+    /* the names only: each took its default, which 缺报汇总 gives */
     for (size_t i = 0; i < s->ninds; i++) {
         if (!not_given(d, u, i)) continue;
-        LS_GROW(t->rows, t->nrows, t->caprows, 64);
-        ls_lrow *row = &t->rows[t->nrows++];
-        added++;
-        row->kind = LS_LR_UNIT;
-        row->band = -1;
-        row->c = ls_xcalloc(t->ncols, sizeof *row->c);
-        const ls_value *v = ls_dataset_get(d, u, i);
+        ls_buf_printf(&inds, "%s%s", n ? "、" : "", s->inds[i].name);
+        n++;
+    }
+    if (n) {
+        for (size_t k = 0; k < s->nleaves; k++)
+            if (reads_default(d, r, u, (size_t)s->leaves[k]))
+                ls_buf_printf(&items, "%s%s", items.n ? "、" : "", s->nodes[s->leaves[k]].number);
+        ls_lrow *row = ls_ltable_add_row(t, LS_LR_UNIT);
         put(row, 0, ls_xstrdup(s->units[u].id));
         put(row, 1, ls_xstrdup(s->units[u].name));
-        put(row, 2, ls_xstrdup(s->inds[i].name));
-        put(row, 3, ls_xstrdup(s->inds[i].id));
-        put(row, 4, ls_xstrdup(v->set ? ls_value_format(v, buf, sizeof buf) : "未填"));
-        items.n = 0;
-        for (size_t k = 0; k < s->nleaves; k++) {
-            const ls_cell *c = ls_run_cell(r, u, (size_t)s->leaves[k]);
-            if (c->state == LS_CELL_NA) continue;
-            for (uint32_t j = 0; j < c->nread; j++)
-                if ((size_t)r->reads[c->read0 + j] == i) {
-                    const ls_node *n = &s->nodes[s->leaves[k]];
-                    ls_buf_printf(&items, "%s%s %s", items.n ? "；" : "", n->number, n->name);
-                    break;
-                }
-        }
+        put(row, 2, ls_xstrdup(s->groups[s->units[u].group].name));
+        put_int(row, 3, n);
+        put(row, 4, ls_xstrdup(inds.p));
         put(row, 5, items.n ? ls_xstrdup(items.p) : NULL);
     }
+    ls_buf_cleanup(&inds);
     ls_buf_cleanup(&items);
-    return added;
+    return n > 0;
+}
+
+/* One indicator's line of a group's summary. */
+typedef struct mind {
+    size_t ind, units;
+} mind;
+
+static int cmp_mind(const void *a, const void *b)
+{
+    const mind *x = a, *y = b;
+    if (x->units != y->units) return x->units < y->units ? 1 : -1;
+    return x->ind < y->ind ? -1 : x->ind > y->ind;
+}
+
+size_t ls_layout_missing_summary(const ls_run *r, ls_ltable *t)
+{
+    const ls_dataset *d = r->data;
+    const ls_scheme *s = d->scheme;
+    static const mcol cols[] = {{"指标", LS_COL_NAME, 24}, {"编号", LS_COL_SHORT, 24}, {"按缺省值", LS_COL_SHORT, 10}, {"缺报单位数", LS_COL_NUM, 8}, {"缺报单位", LS_COL_LONG, 40}, {"读取该指标的项目", LS_COL_LONG, 36}};
+    t->title = ls_format("%s缺报情况汇总（按指标）", s->name);
+    t->digits = s->digits;
+    missing_cols(t, cols, sizeof cols / sizeof *cols);
+    size_t ni = s->ninds ? s->ninds : 1, nl = s->nleaves ? s->nleaves : 1, rows = 0;
+    size_t *count = ls_xcalloc(ni, sizeof *count);
+    /* reads[i * nleaves + k]: some unit of the group left indicator i to
+     * its default and leaf k's score read it */
+    unsigned char *reads = ls_xcalloc(ni * nl, 1);
+    mind *v = ls_xcalloc(ni, sizeof *v);
+    char buf[256];
+    ls_buf b;
+    ls_buf_init(&b);
+    for (size_t g = 0; g < s->ngroups; g++) {
+        memset(count, 0, ni * sizeof *count);
+        memset(reads, 0, ni * nl);
+        size_t units = 0;
+        for (size_t u = 0; u < s->nunits; u++) {
+            if (s->units[u].group != (int)g) continue;
+            size_t n = 0;
+            for (size_t i = 0; i < s->ninds; i++) {
+                if (!not_given(d, u, i)) continue;
+                count[i]++;
+                n++;
+            }
+            if (!n) continue;
+            units++;
+            for (size_t k = 0; k < s->nleaves; k++) {
+                const ls_cell *c = ls_run_cell(r, u, (size_t)s->leaves[k]);
+                if (c->state == LS_CELL_NA) continue;
+                for (uint32_t j = 0; j < c->nread; j++) {
+                    size_t i = (size_t)r->reads[c->read0 + j];
+                    if (not_given(d, u, i)) reads[i * nl + k] = 1;
+                }
+            }
+        }
+        if (!units) continue;
+        size_t nv = 0;
+        for (size_t i = 0; i < s->ninds; i++)
+            if (count[i]) v[nv++] = (mind){i, count[i]};
+        qsort(v, nv, sizeof *v, cmp_mind);
+        ls_lrow *head = ls_ltable_add_row(t, LS_LR_GROUP);
+        put(head, 0, ls_format("%s（%zu个单位，其中%zu个有缺报）", s->groups[g].name, r->norder[g], units));
+        rows++;
+        for (size_t k = 0; k < nv; k++, rows++) {
+            size_t i = v[k].ind;
+            const ls_indicator *ind = &s->inds[i];
+            ls_lrow *row = ls_ltable_add_row(t, LS_LR_ITEM);
+            put(row, 0, ls_xstrdup(ind->name));
+            put(row, 1, ls_xstrdup(ind->id));
+            put(row, 2, ls_xstrdup(ind->def.set ? ls_value_format(&ind->def, buf, sizeof buf) : "未填"));
+            put_int(row, 3, v[k].units);
+            /* the units to ask, in registry order: the first ones and
+             * how many in all when a province has thousands */
+            b.n = 0;
+            size_t named = 0;
+            for (size_t u = 0; u < s->nunits && named < LS_LAYOUT_MAX_NAMES; u++) {
+                if (s->units[u].group != (int)g || !not_given(d, u, i)) continue;
+                ls_buf_printf(&b, "%s%s", named ? "、" : "", s->units[u].name);
+                named++;
+            }
+            if (named < v[k].units) ls_buf_printf(&b, "等%zu个单位", v[k].units);
+            put(row, 4, ls_xstrdup(b.p));
+            b.n = 0;
+            for (size_t l = 0; l < s->nleaves; l++) {
+                if (!reads[i * nl + l]) continue;
+                const ls_node *n = &s->nodes[s->leaves[l]];
+                ls_buf_printf(&b, "%s%s %s", b.n ? "；" : "", n->number, n->name);
+            }
+            put(row, 5, b.n ? ls_xstrdup(b.p) : NULL);
+        }
+    }
+    ls_buf_cleanup(&b);
+    free(v);
+    free(reads);
+    free(count);
+    return rows;
 }

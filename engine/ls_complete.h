@@ -34,16 +34,27 @@ ls_completeness ls_completeness_count(const ls_dataset *d, const ls_run *r);
  * the caller's to check (ferror). */
 void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out);
 
-/* Title and columns of the 缺报 table of run r into t (zeroed by the
+/* Title and columns of the 缺报 list of run r into t (zeroed by the
  * caller, freed with ls_ltable_cleanup; no rows), for the results
- * workbook: 单位编号 | 单位名称 | 指标 | 编号 | 按缺省值 | 读取该指标的项目. */
+ * workbook: 单位编号 | 单位名称 | 组别 | 缺报指标数 | 缺报指标 (their
+ * names, "迟报次数、结案率": each took its default, which the summary
+ * gives) | 读取这些指标的项目 (序号). */
 void ls_layout_missing_head(const ls_run *r, ls_ltable *t);
 
-/* Append unit `unit`'s rows of the 缺报 table to t (set up by
- * ls_layout_missing_head): one per value not given, in catalogue order.
- * Returns the number of rows added (0: every value was given).  A
- * province's list is written unit by unit, never held whole (at 10,000
- * units of the example: 235,500 rows). */
+/* Append unit `unit`'s row of the 缺报 list to t (set up by
+ * ls_layout_missing_head) when the data did not give it every value.
+ * Returns the number of rows added (1, or 0: every value was given).  A
+ * province's list is written unit by unit, never held whole. */
 size_t ls_layout_missing_unit(const ls_run *r, size_t unit, ls_ltable *t);
+
+/* The 缺报 summary of run r into t (zeroed by the caller, freed with
+ * ls_ltable_cleanup): title "…缺报情况汇总（按指标）", columns 指标 | 编号 |
+ * 按缺省值 | 缺报单位数 | 缺报单位 | 读取该指标的项目; per group with
+ * units that lack values a LS_LR_GROUP heading ("区直部门（18个单位，其中
+ * 16个有缺报）") and one row per indicator some of them did not give,
+ * most units first (then catalogue order).  缺报单位 names them in
+ * registry order, the first LS_LAYOUT_MAX_NAMES followed by "等N个单位".
+ * Returns the number of rows (0: every value was given). */
+size_t ls_layout_missing_summary(const ls_run *r, ls_ltable *t);
 
 #endif

@@ -194,7 +194,14 @@ void ls_diff_headline(const ls_results *a, const ls_runit *ua, const ls_results 
                       ls_dec_format(ub->total, b->digits, q), signed_fixed(ub->total - ua->total, b->digits, d));
     else
         ls_buf_printf(line, " 总分%s未变", ls_dec_format(ub->total, b->digits, q));
-    if (ua->rank != ub->rank) ls_buf_printf(line, "，名次 %d→%d", ua->rank, ub->rank);
+    if (ua->rank != ub->rank) {
+        /* rank 0: vetoed, without a 名次 */
+        ls_buf_puts(line, "，名次 ");
+        if (ua->rank > 0) ls_buf_printf(line, "%d", ua->rank);
+        else ls_buf_puts(line, "无名次");
+        if (ub->rank > 0) ls_buf_printf(line, "→%d", ub->rank);
+        else ls_buf_puts(line, "→无名次");
+    }
     ls_buf w;
     ls_buf_init(&w);
     int held = !strcmp(ua->grade, ub->grade);
@@ -340,9 +347,10 @@ static long walk(writer *w, const ls_results *a, const ls_results *b)
                       strcmp(ua->id, ub->id) ? ua->name : "");
                 if (dr) {
                     char x[16], y[16], z[16];
-                    snprintf(x, sizeof x, "%d", ua->rank);
-                    snprintf(y, sizeof y, "%d", ub->rank);
-                    snprintf(z, sizeof z, "%+d", ua->rank - ub->rank);
+                    /* rank 0: vetoed, without a 名次 */
+                    snprintf(x, sizeof x, ua->rank > 0 ? "%d" : "", ua->rank);
+                    snprintf(y, sizeof y, ub->rank > 0 ? "%d" : "", ub->rank);
+                    snprintf(z, sizeof z, ua->rank > 0 && ub->rank > 0 ? "%+d" : "", ua->rank - ub->rank);
                     w_row(w, ub->id, ub->name, "名次", x, y, z, "");
                 }
                 ls_buf cap;

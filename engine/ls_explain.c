@@ -301,7 +301,14 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k)
         ls_buf_init(&t);
         ls_buf_printf(&t, "复核调整：总分%s→%s", ls_dec_format(o->total, s->digits, a),
                       ls_dec_format(u->total, s->digits, b));
-        if (o->rank != u->rank) ls_buf_printf(&t, "，名次第%d名→第%d名", o->rank, u->rank);
+        if (o->rank != u->rank) {
+            /* rank 0: vetoed, without a 名次 */
+            ls_buf_puts(&t, "，名次");
+            if (o->rank > 0) ls_buf_printf(&t, "第%d名", o->rank);
+            else ls_buf_puts(&t, "无名次");
+            if (u->rank > 0) ls_buf_printf(&t, "→第%d名", u->rank);
+            else ls_buf_puts(&t, "→无名次");
+        }
         if (strcmp(og, ng)) ls_buf_printf(&t, "，等次%s→%s", og, ng);
         return t.p;
     }

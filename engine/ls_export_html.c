@@ -225,7 +225,11 @@ static double group_share(const ls_run *r, size_t g, size_t node)
     return n ? sum / (double)n : -1;
 }
 
-static void group_charts(hw *h, size_t g)
+/* The group's charts; the totals as bars (one a unit) only with the
+ * score sheets, i.e. up to LS_LAYOUT_MAX_SHEETS units or --all-sheets:
+ * a province's thousands of bars read as a grey wall, and the
+ * distribution says what they would. */
+static void group_charts(hw *h, size_t g, int sheets)
 {
     const ls_run *r = h->r;
     const ls_scheme *s = r->scheme;
@@ -235,14 +239,22 @@ static void group_charts(hw *h, size_t g)
     if (!n) return;
     put(h, "<div class=\"charts\">\n<figure>");
 
-    /* distribution of totals, bands behind */
+    /* distribution of totals, bands behind; a vetoed unit's grade is the
+     * veto, not the band its total falls in: it is not counted there */
     double *vals = ls_xcalloc(n, sizeof *vals);
     double lo = 1e300, hi = dbl(r, s->total), vmax = 0;
+    size_t nv = 0, vetoed = 0;
     for (size_t k = 0; k < n; k++) {
-        vals[k] = dbl(r, r->units[r->order[g][k]].total);
-        if (vals[k] < lo) lo = vals[k];
-        if (vals[k] > vmax) vmax = vals[k];
+        const ls_unit_result *ur = &r->units[r->order[g][k]];
+        if (ur->veto >= 0) {
+            vetoed++;
+            continue;
+        }
+        double v = vals[nv++] = dbl(r, ur->total);
+        if (v < lo) lo = v;
+        if (v > vmax) vmax = v;
     }
+    if (!nv) lo = 0;
     double step = dbl(r, s->total) / 20;
     if (step <= 0) step = 1;
     for (size_t i = 0; i < grp->nbands; i++) {
@@ -261,38 +273,44 @@ static void group_charts(hw *h, size_t g)
         bands[i].label = grp->bands[i].name;
         bands[i].color = ls_layout_band_color(i);
     }
-    char *title = ls_format("%s：总分分布与等次分数线", grp->name);
-    ls_svg_hist hist = {"chart-distribution", title, lo, hi, step, vals, n, bands,
+    char *title = vetoed ? ls_format("%s：总分分布与等次分数线（不含一票否决单位%zu个）",
+                                     grp->name, vetoed)
+                         : ls_format("%s：总分分布与等次分数线", grp->name);
+    ls_svg_hist hist = {"chart-distribution", title, lo, hi, step, vals, nv, bands,
                         grp->nbands, "个单位"};
     ls_svg_hist_draw(&h->b, &hist);
     free(title);
     free(bands);
     free(vals);
-    put(h, "</figure>\n<figure>");
+    put(h, "</figure>\n");
 
     /* totals in rank order, coloured by grade */
-    ls_svg_bar *bars = ls_xcalloc(n, sizeof *bars);
-    char **texts = ls_xcalloc(n, sizeof *texts);
-    for (size_t k = 0; k < n; k++) {
-        size_t u = (size_t)r->order[g][k];
-        const ls_unit_result *ur = &r->units[u];
-        texts[k] = ls_format("%s %s%s", ls_dec_format(ur->total, s->digits, a),
-                             ls_explain_grade(r, u), ur->veto >= 0 ? "（一票否决）" : "");
-        bars[k] = (ls_svg_bar){s->units[u].name, dbl(r, ur->total), texts[k],
-                               ur->band >= 0 ? ls_layout_band_color((size_t)ur->band) : "#777", 0, 0};
+    if (sheets) {
+        put(h, "<figure>");
+        ls_svg_bar *bars = ls_xcalloc(n, sizeof *bars);
+        char **texts = ls_xcalloc(n, sizeof *texts);
+        for (size_t k = 0; k < n; k++) {
+            size_t u = (size_t)r->order[g][k];
+            const ls_unit_result *ur = &r->units[u];
+            texts[k] = ls_format("%s %s%s", ls_dec_format(ur->total, s->digits, a),
+                                 ls_explain_grade(r, u), ur->veto >= 0 ? "（一票否决）" : "");
+            bars[k] = (ls_svg_bar){s->units[u].name, dbl(r, ur->total), texts[k],
+                                   ur->band >= 0 ? ls_layout_band_color((size_t)ur->band) : "#777", 0, 0};
+        }
+        title = ls_format("%s：总分（按名次）", grp->name);
+        ls_svg_bars tot = {"chart-totals", title, hi, "", NULL, bars, n};
+        ls_svg_bars_draw(&h->b, &tot);
+        free(title);
+        for (size_t k = 0; k < n; k++) free(texts[k]);
+        free(texts);
+        free(bars);
+        put(h, "</figure>\n");
     }
-    title = ls_format("%s：总分（按名次）", grp->name);
-    ls_svg_bars tot = {"chart-totals", title, hi, "", NULL, bars, n};
-    ls_svg_bars_draw(&h->b, &tot);
-    free(title);
-    for (size_t k = 0; k < n; k++) free(texts[k]);
-    free(texts);
-    free(bars);
-    put(h, "</figure>\n<figure>");
+    put(h, "<figure>");
 
     /* average share of points lost per category, most first */
-    bars = ls_xcalloc(s->nroots, sizeof *bars);
-    texts = ls_xcalloc(s->nroots, sizeof *texts);
+    ls_svg_bar *bars = ls_xcalloc(s->nroots, sizeof *bars);
+    char **texts = ls_xcalloc(s->nroots, sizeof *texts);
     size_t nb = 0;
     for (size_t i = 0; i < s->nroots; i++) {
         double v = group_share(r, g, (size_t)s->roots[i]);
@@ -361,7 +379,7 @@ static void write_ranking(hw *h, int sheets)
     const ls_run *r = h->r;
     const ls_scheme *s = r->scheme;
     ls_ltable t = {0};
-    ls_layout_ranking(r, &t);
+    ls_layout_ranking_head(r, &t);
     put(h, "<section class=\"ranking\">\n<h1>");
     esc(h, t.title);
     ls_buf_printf(&h->b, "</h1>\n<p class=\"meta\">年度：%d　共%zu个单位　计算程序：lawscore %s</p>\n",
@@ -376,38 +394,34 @@ static void write_ranking(hw *h, int sheets)
     size_t grade_col = (size_t)-1;
     for (size_t k = 0; k < t.ncols; k++)
         if (!strcmp(t.cols[k].title, "等次")) grade_col = k;
-    size_t g = 0, i = 0;
-    while (i < t.nrows) {
-        /* a group: its heading row, its units, its note */
-        const ls_lrow *head = &t.rows[i++];
-        size_t from = i;
-        /* the ranked units, then the vetoed ones under their heading */
-        while (i < t.nrows && (t.rows[i].kind == LS_LR_UNIT || t.rows[i].kind == LS_LR_SECTION))
-            i++;
-        size_t to = i;
-        const ls_lrow *note = i < t.nrows && t.rows[i].kind == LS_LR_NOTE ? &t.rows[i++] : NULL;
+    for (size_t g = 0; g < s->ngroups; g++) {
         ls_buf_printf(&h->b, "<section class=\"group\" id=\"group-");
         esc(h, s->groups[g].id);
         put(h, "\">\n<h2>");
-        if (head->c[0].kind == LS_LC_TEXT) esc(h, head->c[0].text);
-        put(h, "</h2>\n");
-        if (note && note->c[0].kind == LS_LC_TEXT) {
-            put(h, "<p class=\"bands\">");
-            esc(h, note->c[0].text);
-            put(h, "</p>\n");
-        }
-        put(h, "<table class=\"rank\">");
+        char *text = ls_layout_ranking_heading(r, g);
+        esc(h, text);
+        free(text);
+        put(h, "</h2>\n<p class=\"bands\">");
+        text = ls_layout_bands(r, g);
+        esc(h, text);
+        free(text);
+        put(h, "</p>\n<table class=\"rank\">");
         put_colgroup(h, &t);
         put(h, "<thead>");
         put_head(h, &t);
         put(h, "</thead><tbody>\n");
-        put_rows(h, &t, from, to, grade_col);
+        /* the ranked units, then the vetoed ones under their heading; a
+         * chunk at a time, never the province's table whole */
+        for (size_t from = 0, n; (n = ls_layout_ranking_units(r, g, from, 4096, &t)) > 0;
+             from += n) {
+            put_rows(h, &t, 0, t.nrows, grade_col);
+            ls_ltable_clear_rows(&t);
+        }
         put(h, "</tbody></table>\n");
-        group_charts(h, g);
+        group_charts(h, g, sheets);
         common_losses(h, g);
         put(h, "</section>\n");
         flush(h);
-        g++;
     }
     if (sheets && s->nunits) {
         put(h, "<nav><h2>评分表</h2><ul>\n");

@@ -4,10 +4,12 @@
  * image) that opens in any browser, prints and saves as PDF.
  *
  *   通报        per group: the grade bands and the count per grade, charts
- *               (distribution of totals with the bands drawn; totals as
- *               bars in rank order coloured by grade; per category the
- *               group's average share of points lost), the ranking table
- *               (ls_layout_ranking), the items on which most units lost
+ *               (distribution of totals with the bands drawn, vetoed
+ *               units left out; with the score sheets, totals as bars in
+ *               rank order coloured by grade; per category the group's
+ *               average share of points lost), the ranking table
+ *               (ls_layout_ranking_units, a chunk of rows at a time,
+ *               never the table whole), the items on which most units lost
  *               points (ls_layout_common_losses); A4 landscape
  *   评分表      every unit's score sheet (ls_layout_sheet: the same rows
  *               as in results.xlsx) with its category profile against the
@@ -39,7 +41,8 @@
 #include "ls_util.h"
 
 /* Write the report to f.  m may be NULL (no manifest); with sheets 0 the
- * per-unit score sheets are left out and the report says so.  Returns 0,
+ * per-unit score sheets and the totals' bar per unit are left out and the
+ * report says so.  Returns 0,
  * or -1 with an error when writing failed. */
 int ls_write_html(const ls_run *r, const ls_manifest *m, int sheets, FILE *f, ls_errors *err);
 

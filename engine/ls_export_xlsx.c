@@ -318,28 +318,61 @@ static lxw_worksheet *add_sheet(xw *x, const char *want, const char *fallback)
     return ws;
 }
 
-static void write_ranking(xw *x)
+/* A 通报 sheet (通报, then 通报(2)… for a province past a sheet's rows)
+ * with its title and column header; NULL when it could not be added. */
+static lxw_worksheet *ranking_sheet(xw *x, const ls_ltable *t, int part)
 {
-    ls_ltable t = {0};
-    ls_layout_ranking(x->r, &t);
-    lxw_worksheet *ws = add_sheet(x, "通报", "通报");
-    if (!ws) goto out;
-    set_widths(x, ws, &t);
-    write_across(x, ws, 0, &t, t.title, x->title, 0);
+    char *name = part ? ls_format("通报(%d)", part + 1) : ls_xstrdup("通报");
+    lxw_worksheet *ws = add_sheet(x, name, name);
+    free(name);
+    if (!ws) return NULL;
+    set_widths(x, ws, t);
+    write_across(x, ws, 0, t, t->title, x->title, 0);
     check(x, worksheet_set_row(ws, 0, 30, NULL));
-    write_head(x, ws, 1, &t);
-    write_rows(x, ws, 2, &t);
-    /* each group after the first starts a printed page; the list ends
-     * with 0, as libxlsxwriter wants */
-    lxw_row_t *breaks = ls_xcalloc(t.nrows + 1, sizeof *breaks);
-    size_t nb = 0;
-    for (size_t i = 1; i < t.nrows && nb < 1023; i++)
-        if (t.rows[i].kind == LS_LR_GROUP) breaks[nb++] = (lxw_row_t)(2 + i);
-    if (nb) check(x, worksheet_set_h_pagebreaks(ws, breaks));
-    free(breaks);
+    write_head(x, ws, 1, t);
     worksheet_freeze_panes(ws, 2, 0);
     print_setup(x, ws, 1, 1, 1, x->r->scheme->name);
-out:
+    return ws;
+}
+
+/* Rows of the 通报 handed to the sheet at a time: the table is never
+ * built whole (at a million units it would hold 14 million cells). */
+#define RANK_CHUNK 4096
+
+/* The 通报, written group by group and within a group a chunk of units
+ * at a time; each group after the first starts a printed page. */
+static void write_ranking(xw *x)
+{
+    const ls_run *r = x->r;
+    ls_ltable t = {0};
+    ls_layout_ranking_head(r, &t);
+    int part = 0;
+    lxw_worksheet *ws = ranking_sheet(x, &t, part++);
+    /* page breaks, ending with 0 as libxlsxwriter wants; at most 1023 */
+    lxw_row_t breaks[1024] = {0};
+    size_t nb = 0;
+    lxw_row_t row = 2;
+    for (size_t g = 0; ws && g < r->scheme->ngroups; g++) {
+        if (g && nb < 1023 && row > 2) breaks[nb++] = row;
+        ls_ltable_add_line(&t, LS_LR_GROUP, ls_layout_ranking_heading(r, g));
+        for (size_t from = 0;;) {
+            size_t n = ls_layout_ranking_units(r, g, from, RANK_CHUNK, &t);
+            from += n;
+            if (n == 0) ls_ltable_add_line(&t, LS_LR_NOTE, ls_layout_bands(r, g));
+            /* past the sheet's last row: on to 通报(2), … */
+            if ((size_t)row + t.nrows > LXW_ROW_MAX - 1) {
+                if (nb) check(x, worksheet_set_h_pagebreaks(ws, breaks));
+                memset(breaks, 0, sizeof breaks);
+                nb = 0;
+                if (!(ws = ranking_sheet(x, &t, part++))) break;
+                row = 2;
+            }
+            row = write_rows(x, ws, row, &t);
+            ls_ltable_clear_rows(&t);
+            if (n == 0) break;
+        }
+    }
+    if (ws && nb) check(x, worksheet_set_h_pagebreaks(ws, breaks));
     ls_ltable_cleanup(&t);
 }
 
@@ -458,10 +491,27 @@ static void write_common_losses(xw *x)
     print_setup(x, ws, 1, 1, 1, s->name);
 }
 
-/* 缺报: the indicator values the data did not give, when there are any. */
-static void write_missing(xw *x)
+/* 缺报, when the data did not give every value: 缺报汇总, per group the
+ * indicators and how many units left each to its default; then, with
+ * the per-unit detail (`sheets`), 缺报, a row per unit and the values it
+ * lacks. */
+static void write_missing(xw *x, int sheets)
 {
     ls_ltable t = {0};
+    if (ls_layout_missing_summary(x->r, &t)) {
+        lxw_worksheet *ws = add_sheet(x, "缺报汇总", "缺报汇总");
+        if (ws) {
+            set_widths(x, ws, &t);
+            write_across(x, ws, 0, &t, t.title, x->title, 0);
+            check(x, worksheet_set_row(ws, 0, 30, NULL));
+            write_head(x, ws, 1, &t);
+            write_rows(x, ws, 2, &t);
+            worksheet_freeze_panes(ws, 2, 0);
+            print_setup(x, ws, 1, 1, 1, x->r->scheme->name);
+        }
+    }
+    ls_ltable_cleanup(&t);
+    if (!sheets) return;
     ls_layout_missing_head(x->r, &t);
     write_list(x, &t, "缺报", 1, 0, ls_layout_missing_unit);
     ls_ltable_cleanup(&t);
@@ -522,8 +572,10 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
     put_text(x, ws, row, 0, "评分表", x->label);
     char *what = sheets ? ls_format("每个单位一张工作表（共%zu个单位）", s->nunits)
                         : ls_format("共%zu个单位，单位较多，本工作簿未包含各单位"
-                                    "评分表；需要时运行 lawscore run --all-sheets，或用 "
-                                    "lawscore explain --unit 单位 查看单个单位",
+                                    "评分表、逐项扣分明细和逐个单位的缺报清单（见 items.csv，"
+                                    "失分和缺报的汇总见主要失分项目、缺报汇总）；需要时运行 "
+                                    "lawscore run --all-sheets，或用 lawscore explain --unit "
+                                    "单位 查看单个单位",
                                     s->nunits);
     put_text(x, ws, row++, 1, what, x->info);
     free(what);
@@ -577,9 +629,11 @@ int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char 
 
     write_ranking(&x);
     write_appeals(&x);
-    write_losses(&x);
+    /* a province's detail is items.csv's: 1.8 million rows of 扣分明细
+     * at 100,000 units */
+    if (sheets) write_losses(&x);
     write_common_losses(&x);
-    write_missing(&x);
+    write_missing(&x, sheets);
     for (size_t u = 0; sheets && u < s->nunits; u++) write_unit_sheet(&x, u);
     write_about(&x, m, sheets);
 

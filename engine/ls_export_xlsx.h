@@ -2,22 +2,27 @@
  * ls_export_xlsx.h - results.xlsx, the workbook an assessment office
  * publishes and prints:
  *
- *   通报        every group's ranking (ls_layout_ranking): title, one
- *               frozen header row, group headings, the grade counts;
- *               A4 landscape, one page wide, header repeated, page numbers
+ *   通报        every group's ranking (ls_layout_ranking_units, a chunk
+ *               of rows at a time): title, one frozen header row, group
+ *               headings, the vetoed units apart, the grade counts; A4
+ *               landscape, one page wide, header repeated, page numbers;
+ *               continued on 通报(2)… past a sheet's 1,048,576 rows
  *   复核调整情况 with appeals (--adjustments): the units whose total, rank
  *               or grade the appeals changed, in `diff`'s words, and the
  *               decisions (ls_layout_appeals); A4 portrait
- *   扣分明细    one row per item where a unit lost (or, for bonus, gained)
+ *   扣分明细    (with the per-unit detail) one row per item where a unit
+ *               lost (or, for bonus, gained)
  *               points, with reasons and indicators (and with appeals a
  *               复核 column: what they decided); autofilter; continued
  *               on 扣分明细(2)… past a sheet's 1,048,576 rows
  *   主要失分项目 per group, every item on which units lost points, most
  *               units first (ls_layout_common_losses)
- *   缺报        when the data did not give every value: one row per unit
- *               and indicator left to its default, with the items that
- *               read it (ls_layout_missing_unit, ls_complete), continued
- *               on 缺报(2)… like the 扣分明细
+ *   缺报汇总    when the data did not give every value: per group and
+ *               indicator, how many and which units left it to its
+ *               default (ls_layout_missing_summary)
+ *   缺报        the same, with the per-unit detail: a row per unit with the
+ *               indicators it did not give (ls_layout_missing_unit),
+ *               continued on 缺报(2)… like the 扣分明细
  *   <unit>      one sheet per unit (its name, made a valid and unique sheet
  *               name of at most 31 characters): its 评分表 (ls_layout_sheet)
  *               and the signature block, A4 portrait, one page wide
@@ -41,8 +46,10 @@
 
 /*
  * Write the workbook to `path` (a file libxlsxwriter creates or
- * truncates).  m may be NULL (no manifest rows); with sheets 0 the
- * per-unit 评分表 sheets are left out and 说明 says so.  `name` is the
+ * truncates).  m may be NULL (no manifest rows); with sheets 0 (a
+ * province: more than LS_LAYOUT_MAX_SHEETS units without --all-sheets)
+ * the per-unit detail is left out — the 评分表 sheets, the 扣分明细 and
+ * the 缺报 list — and 说明 says so.  `name` is the
  * file's name for messages.  Returns 0, or -1 with an error naming
  * `name`.
  */

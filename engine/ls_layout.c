@@ -107,7 +107,7 @@ static void add_info_own(ls_ltable *t, char *line)
     t->info[t->ninfo++] = line;
 }
 
-static ls_lrow *add_row(ls_ltable *t, ls_lrow_kind kind)
+ls_lrow *ls_ltable_add_row(ls_ltable *t, ls_lrow_kind kind)
 {
     LS_GROW(t->rows, t->nrows, t->caprows, 64);
     ls_lrow *row = &t->rows[t->nrows++];
@@ -115,6 +115,17 @@ static ls_lrow *add_row(ls_ltable *t, ls_lrow_kind kind)
     row->band = -1;
     row->c = ls_xcalloc(t->ncols, sizeof *row->c);
     return row;
+}
+
+void ls_ltable_add_line(ls_ltable *t, ls_lrow_kind kind, char *text)
+{
+    ls_lrow *row = ls_ltable_add_row(t, kind);
+    if (text && *text) {
+        row->c[0].kind = LS_LC_TEXT;
+        row->c[0].text = text;
+    } else {
+        free(text);
+    }
 }
 
 /* Cell setters: text is copied ("" and NULL leave the cell empty). */
@@ -150,19 +161,6 @@ static int has_section(const ls_scheme *s, ls_section sec)
 {
     for (size_t k = 0; k < s->nleaves; k++)
         if (s->nodes[s->leaves[k]].section == sec) return 1;
-    return 0;
-}
-
-/* Whether unit's rank is shared with another ranked (not vetoed) unit
- * of its group: the vetoed are listed apart in the 通报. */
-static int rank_shared(const ls_run *r, size_t unit)
-{
-    int g = r->scheme->units[unit].group;
-    for (size_t k = 0; k < r->norder[g]; k++) {
-        size_t v = (size_t)r->order[g][k];
-        if (v != unit && r->units[v].veto < 0 && r->units[v].rank == r->units[unit].rank)
-            return 1;
-    }
     return 0;
 }
 
@@ -209,7 +207,7 @@ static void sheet_node(ls_ltable *t, const ls_run *r, size_t unit, size_t i)
     const ls_cell *c = ls_run_cell(r, unit, i);
     ls_lrow_kind kind = n->nchildren ? (n->depth == 0 ? LS_LR_CATEGORY : LS_LR_SUBITEM)
                                      : LS_LR_ITEM;
-    ls_lrow *row = add_row(t, kind);
+    ls_lrow *row = ls_ltable_add_row(t, kind);
     set_text(row, S_NUM, n->number);
     set_text(row, S_NAME, n->name);
     if (n->section != LS_SEC_VETO) set_score(row, S_POINTS, n->points);
@@ -227,7 +225,7 @@ static void sheet_node(ls_ltable *t, const ls_run *r, size_t unit, size_t i)
 static void sheet_section(ls_ltable *t, const ls_run *r, size_t unit, ls_section sec)
 {
     const ls_scheme *s = r->scheme;
-    set_text_own(add_row(t, LS_LR_SECTION), 0, ls_explain_section(s, sec));
+    set_text_own(ls_ltable_add_row(t, LS_LR_SECTION), 0, ls_explain_section(s, sec));
     for (size_t k = 0; k < s->nleaves; k++)
         if (s->nodes[s->leaves[k]].section == sec) sheet_node(t, r, unit, (size_t)s->leaves[k]);
 }
@@ -235,7 +233,7 @@ static void sheet_section(ls_ltable *t, const ls_run *r, size_t unit, ls_section
 /* A summary row: label, value cell set by the caller, note (owned). */
 static ls_lrow *summary(ls_ltable *t, const char *label, char *note)
 {
-    ls_lrow *row = add_row(t, LS_LR_SUMMARY);
+    ls_lrow *row = ls_ltable_add_row(t, LS_LR_SUMMARY);
     set_text(row, S_NAME, label);
     set_text_own(row, S_WHY, note);
     return row;
@@ -305,6 +303,8 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     if (ur->rank > 0) {
         row = summary(t, "名次", ls_explain_rank(r, unit));
         set_int(row, S_SCORE, ur->rank);
+    } else if (ur->veto >= 0) {
+        summary(t, "名次", ls_xstrdup("一票否决，不参加排名"));
     }
     char *note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
     if (note) summary(t, "说明", note);
@@ -375,19 +375,33 @@ char *ls_layout_bands(const ls_run *r, size_t group)
     return b.p;
 }
 
-/* One unit's row of the 通报; `ranked`: with its 名次. */
-static void ranking_unit(ls_ltable *t, const ls_run *r, size_t u, int ranked)
+/* Units of group g that were not vetoed: the ranking sorts them before
+ * the vetoed ones, so order[g][0 .. n) are the ranked, the rest vetoed. */
+static size_t nranked(const ls_run *r, size_t g)
+{
+    size_t n = 0;
+    while (n < r->norder[g] && r->units[r->order[g][n]].veto < 0) n++;
+    return n;
+}
+
+/* One unit's row of the 通报: the k-th of its group's order, of which
+ * the first `ranked` carry a 名次 (a rank shared with a neighbour in
+ * rank order reads 并列N: ties are adjacent). */
+static void ranking_unit(ls_ltable *t, const ls_run *r, size_t g, size_t k, size_t ranked)
 {
     const ls_scheme *s = r->scheme;
     size_t c_bonus = 2 + s->nroots;
     char a[32];
+    size_t u = (size_t)r->order[g][k];
     const ls_unit_result *ur = &r->units[u];
-    ls_lrow *row = add_row(t, LS_LR_UNIT);
+    ls_lrow *row = ls_ltable_add_row(t, LS_LR_UNIT);
     row->band = ur->band;
-    if (ranked && ur->rank > 0 && rank_shared(r, u))
-        set_text_own(row, 0, ls_format("并列%d", ur->rank));
-    else if (ranked && ur->rank > 0)
-        set_int(row, 0, ur->rank);
+    if (k < ranked && ur->rank > 0) {
+        int shared = (k > 0 && r->units[r->order[g][k - 1]].rank == ur->rank) ||
+                     (k + 1 < ranked && r->units[r->order[g][k + 1]].rank == ur->rank);
+        if (shared) set_text_own(row, 0, ls_format("并列%d", ur->rank));
+        else set_int(row, 0, ur->rank);
+    }
     set_text(row, 1, s->units[u].name);
     for (size_t i = 0; i < s->nroots; i++) {
         size_t node = (size_t)s->roots[i];
@@ -412,7 +426,7 @@ static void ranking_unit(ls_ltable *t, const ls_run *r, size_t u, int ranked)
     set_text_own(row, t->ncols - 1, ls_explain_unit(r, u));
 }
 
-void ls_layout_ranking(const ls_run *r, ls_ltable *t)
+void ls_layout_ranking_head(const ls_run *r, ls_ltable *t)
 {
     const ls_scheme *s = r->scheme;
     char a[32];
@@ -436,24 +450,38 @@ void ls_layout_ranking(const ls_run *r, ls_ltable *t)
     }
     if (r->original) add_col(t, "复核前总分", LS_COL_NUM, 10);
     add_col(t, "说明", LS_COL_LONG, 36);
-    for (size_t g = 0; g < s->ngroups; g++) {
-        set_text_own(add_row(t, LS_LR_GROUP), 0,
-                     ls_format("%s（%zu个单位）", s->groups[g].name, r->norder[g]));
-        /* pass 0: the ranking; pass 1: the vetoed units apart, under
-         * their own heading and without a 名次, as a 通报 lists them */
-        size_t vetoed = 0;
-        for (size_t k = 0; k < r->norder[g]; k++) vetoed += r->units[r->order[g][k]].veto >= 0;
-        for (int pass = 0; pass < 2; pass++) {
-            if (pass == 1 && vetoed)
-                set_text_own(add_row(t, LS_LR_SECTION), 0,
-                             ls_format("一票否决单位（%zu个）", vetoed));
-            for (size_t k = 0; k < r->norder[g]; k++) {
-                size_t u = (size_t)r->order[g][k];
-                if ((r->units[u].veto >= 0) != pass) continue;
-                ranking_unit(t, r, u, pass == 0);
-            }
-        }
-        set_text_own(add_row(t, LS_LR_NOTE), 0, ls_layout_bands(r, g));
+}
+
+char *ls_layout_ranking_heading(const ls_run *r, size_t g)
+{
+    return ls_format("%s（%zu个单位）", r->scheme->groups[g].name, r->norder[g]);
+}
+
+size_t ls_layout_ranking_units(const ls_run *r, size_t g, size_t from, size_t max, ls_ltable *t)
+{
+    size_t n = r->norder[g], ranked = nranked(r, g);
+    /* rows: the ranked units, then (when some were vetoed) the heading
+     * 一票否决单位 and the vetoed units, as a 通报 lists them apart */
+    size_t rows = n > ranked ? n + 1 : n, added = 0;
+    for (size_t i = from; i < rows && added < max; i++, added++) {
+        if (i < ranked)
+            ranking_unit(t, r, g, i, ranked);
+        else if (i == ranked)
+            set_text_own(ls_ltable_add_row(t, LS_LR_SECTION), 0,
+                         ls_format("一票否决单位（%zu个）", n - ranked));
+        else
+            ranking_unit(t, r, g, i - 1, ranked);
+    }
+    return added;
+}
+
+void ls_layout_ranking(const ls_run *r, ls_ltable *t)
+{
+    ls_layout_ranking_head(r, t);
+    for (size_t g = 0; g < r->scheme->ngroups; g++) {
+        set_text_own(ls_ltable_add_row(t, LS_LR_GROUP), 0, ls_layout_ranking_heading(r, g));
+        ls_layout_ranking_units(r, g, 0, (size_t)-1, t);
+        set_text_own(ls_ltable_add_row(t, LS_LR_NOTE), 0, ls_layout_bands(r, g));
     }
 }
 
@@ -497,7 +525,7 @@ size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t)
             free(appeal);
             continue;
         }
-        ls_lrow *row = add_row(t, LS_LR_UNIT);
+        ls_lrow *row = ls_ltable_add_row(t, LS_LR_UNIT);
         added++;
         set_text(row, 0, s->units[unit].id);
         set_text(row, 1, s->units[unit].name);
@@ -562,7 +590,7 @@ void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltabl
     qsort(v, n, sizeof *v, cmp_loss);
     for (size_t k = 0; k < n && k < max; k++) {
         const ls_node *nd = &s->nodes[v[k].node];
-        ls_lrow *row = add_row(t, LS_LR_ITEM);
+        ls_lrow *row = ls_ltable_add_row(t, LS_LR_ITEM);
         set_text(row, 0, nd->number);
         set_text(row, 1, nd->name);
         set_score(row, 2, nd->points);
@@ -572,13 +600,18 @@ void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltabl
         set_score(row, 4, (v[k].lost * 2 + u) / (2 * u));
         ls_buf b;
         ls_buf_init(&b);
-        for (size_t j = 0; j < r->norder[group]; j++) {
+        size_t named = 0;
+        for (size_t j = 0; j < r->norder[group] && named < LS_LAYOUT_MAX_NAMES; j++) {
             size_t un = (size_t)r->order[group][j];
             const ls_cell *c = ls_run_cell(r, un, v[k].node);
             if (c->state != LS_CELL_SCORED || c->score >= nd->points) continue;
             if (b.n) ls_buf_puts(&b, "、");
             ls_buf_puts(&b, s->units[un].name);
+            named++;
         }
+        /* a province's thousands of names help nobody write the 通报:
+         * the first ones in rank order, and how many in all */
+        if (named < v[k].units) ls_buf_printf(&b, "等%zu个单位", v[k].units);
         set_text(row, 5, b.p);
         ls_buf_cleanup(&b);
     }
@@ -599,10 +632,10 @@ void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title,
         int g = d.v[i].group;
         /* a group's heading before its first line */
         if (i == 0 || d.v[i - 1].group != g)
-            set_text(add_row(changes, LS_LR_GROUP), 0, g >= 0 ? b->groups[g].name : "不再考核");
-        set_text(add_row(changes, LS_LR_UNIT), 0, d.v[i].text);
+            set_text(ls_ltable_add_row(changes, LS_LR_GROUP), 0, g >= 0 ? b->groups[g].name : "不再考核");
+        set_text(ls_ltable_add_row(changes, LS_LR_UNIT), 0, d.v[i].text);
     }
-    set_text_own(add_row(changes, LS_LR_NOTE), 0, ls_diff_summary(d.changed));
+    set_text_own(ls_ltable_add_row(changes, LS_LR_NOTE), 0, ls_diff_summary(d.changed));
     ls_diff_lines_cleanup(&d);
 
     decisions->title = ls_xstrdup("复核决定");
@@ -620,7 +653,7 @@ void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title,
         if (!ls_diff_adj_new(a, e)) continue;
         int u = ls_results_find_unit(b, e->unit, NULL, 0);
         int data = !strcmp(e->kind, "data");
-        ls_lrow *row = add_row(decisions, LS_LR_ITEM);
+        ls_lrow *row = ls_ltable_add_row(decisions, LS_LR_ITEM);
         set_text(row, 0, u >= 0 ? b->units[u].name : e->unit);
         set_text_own(row, 1, ls_format("%s：%s", data ? "更正数据" : "核定得分", e->what ? e->what : e->target));
         set_text_own(row, 2, ls_format("%s→%s", e->old, e->new_));

@@ -30,6 +30,10 @@
  * per-unit score sheets unless asked for them (--all-sheets). */
 #define LS_LAYOUT_MAX_SHEETS 500
 
+/* 主要失分项目 names at most this many of the units that lost points on
+ * an item ("甲、乙…等1234个单位"). */
+#define LS_LAYOUT_MAX_NAMES 50
+
 typedef enum {
     LS_LC_EMPTY, /* nothing */
     LS_LC_TEXT,  /* text: stays text (序号 1.10 is not the number 1.1) */
@@ -110,6 +114,15 @@ void ls_ltable_cleanup(ls_ltable *t);
  * stream a long table. */
 void ls_ltable_clear_rows(ls_ltable *t);
 
+/* Append a row of the given kind with t->ncols empty cells (band -1);
+ * the table owns it. */
+ls_lrow *ls_ltable_add_row(ls_ltable *t, ls_lrow_kind kind);
+
+/* Append a row of kind LS_LR_SECTION, LS_LR_GROUP or LS_LR_NOTE whose
+ * text (owned by the table from now on; NULL or "" for none) is in
+ * cell 0. */
+void ls_ltable_add_line(ls_ltable *t, ls_lrow_kind kind, char *text);
+
 /*
  * The 评分表 of unit `unit` into t (zeroed by the caller, freed with
  * ls_ltable_cleanup): title "<assessment>评分表", info lines (被考核单位,
@@ -150,6 +163,19 @@ size_t ls_layout_sheet_end(const ls_ltable *t);
  */
 void ls_layout_ranking(const ls_run *r, ls_ltable *t);
 
+/*
+ * The same 通报 in pieces, for a province whose table is not built whole:
+ * ls_layout_ranking_head sets t's title and columns (no rows);
+ * ls_layout_ranking_heading is group g's heading text ("乡镇政府（2个
+ * 单位）", caller frees); ls_layout_ranking_units appends to t at most
+ * `max` of group g's rows from its from-th on (0-based: the ranked units,
+ * then the 一票否决单位 heading and the vetoed units) and returns how many
+ * it appended, 0 past the end.  The group's note is ls_layout_bands.
+ */
+void ls_layout_ranking_head(const ls_run *r, ls_ltable *t);
+char *ls_layout_ranking_heading(const ls_run *r, size_t g);
+size_t ls_layout_ranking_units(const ls_run *r, size_t g, size_t from, size_t max, ls_ltable *t);
+
 /* The group's bands and how many units got each: "等次：优秀（90分及以上）
  * 1个；良好（80分及以上）3个；…；不合格（一票否决）…".  Caller frees. */
 char *ls_layout_bands(const ls_run *r, size_t group);
@@ -161,7 +187,9 @@ char *ls_layout_bands(const ls_run *r, size_t group);
  * per item of the 100-point tree on which at least one unit of the group
  * lost points, most units first (then most points lost, then scheme
  * order), at most `max` rows.  平均失分 is over the units that lost points,
- * rounded half up; 失分单位 lists them in rank order, joined with "、".
+ * rounded half up; 失分单位 lists them in rank order, joined with "、",
+ * the first LS_LAYOUT_MAX_NAMES followed by "等N个单位" when there are
+ * more.
  */
 void ls_layout_common_losses(const ls_run *r, size_t group, size_t max, ls_ltable *t);
 

@@ -154,10 +154,11 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     }
     if (!sheets && (formats & (LS_OUT_XLSX | LS_OUT_HTML)))
         ls_notef(err, NULL, 0, 0,
-                 "%zu units: results.xlsx and report.html hold the ranking (通报), the "
-                 "deductions (扣分明细) and the charts, without a score sheet (评分表) per unit "
-                 "(more than %zu units); --all-sheets includes them, `lawscore explain --unit ID` "
-                 "prints one",
+                 "%zu units: results.xlsx and report.html hold the ranking (通报) with its "
+                 "summaries (主要失分项目, 缺报汇总, charts), without a score sheet (评分表) or the "
+                 "item-by-item lists (扣分明细, 缺报) per unit (more than %zu units; items.csv has "
+                 "every item); --all-sheets includes them, `lawscore explain --unit ID` prints one "
+                 "unit's sheet",
                  nunits, max_sheets);
     /* rows = units × nodes + the header: past a sheet's 1,048,576 rows no
      * spreadsheet opens items.csv whole */

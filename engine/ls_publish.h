@@ -8,8 +8,10 @@
  * run is only read.
  *
  * The workbook and the report are documents for one assessment office:
- * above LS_LAYOUT_MAX_SHEETS units (ls_layout.h) they hold the 通报, 扣分明细 and charts
- * but not every unit's 评分表 (a note says so), unless all_sheets is set.
+ * above LS_LAYOUT_MAX_SHEETS units (ls_layout.h) they hold the 通报, its
+ * summaries (主要失分项目, 缺报汇总) and charts, but no per-unit detail
+ * (评分表, 扣分明细, the 缺报 list; a note says so), unless all_sheets is
+ * set.
  *
  * The set is published in one step (ls_outdir.h): readers of the
  * directory see the old files or the new ones, never a mix.
@@ -40,7 +42,7 @@ typedef struct ls_items_csv ls_items_csv;
 
 typedef struct ls_publish_opts {
     unsigned formats;    /* LS_OUT_* bits; 0 means LS_OUT_ALL */
-    int all_sheets;      /* every unit's 评分表 whatever the count */
+    int all_sheets;      /* the per-unit detail whatever the count */
     size_t max_sheets;   /* the count above which they are left out;
                                 0 means LS_LAYOUT_MAX_SHEETS */
     int pretty;          /* results.json indented for people */

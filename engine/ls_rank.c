@@ -94,8 +94,11 @@ void ls_rank_group(const ls_group *g, ls_unit_result *units, const ls_fixed *tie
         size_t j = i + 1;
         while (j < n && rank_cmp_keys(&ctx, order[i], order[j]) == 0) j++;
         int band = tie_band(g, &units[order[i]], j - i, n, used, closed);
+        /* a vetoed unit has no 名次: it failed whatever its total, and
+         * the 通报 lists it after the ranked ones (docs/output.md) */
+        int rank = units[order[i]].veto >= 0 ? 0 : (int)i + 1;
         for (size_t k = i; k < j; k++) {
-            units[order[k]].rank = (int)i + 1;
+            units[order[k]].rank = rank;
             units[order[k]].band = band;
         }
         used[band] += j - i;

@@ -26,7 +26,9 @@
  * turn at tie[u * g->ntie_break + t] (NULL when g->ntie_break is 0).
  *
  * Units equal on veto, total and every tie-break share the rank of the
- * first of them and are graded together: a vetoed unit gets g->veto_band;
+ * first of them and are graded together.  A vetoed unit gets no rank
+ * (0: it is listed after the ranked units, in order of total, without a
+ * 名次) and g->veto_band;
  * the others the first band whose min they reach.  A band with max_share
  * holds at most floor(n * max_share) units; a tie that would go past it
  * moves down to the next band as a whole, and the band then stays closed

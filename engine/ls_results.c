@@ -135,6 +135,10 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->grade = str(d, get(o, "grade"));
     yajl_val rk = get(o, "rank");
     u->rank = rk && YAJL_IS_INTEGER(rk) ? (int)YAJL_GET_INTEGER(rk) : 0;
+    /* a vetoed unit has no rank; results written before that rule (an
+     * older archive) gave it one after the others */
+    yajl_val vt = get(o, "veto");
+    if (vt && !YAJL_IS_NULL(vt)) u->rank = 0;
     yajl_val fm = get(o, "formerly");
     u->nformerly = arr_len(fm);
     u->formerly = ls_arena_alloc(&d->r->arena, (u->nformerly ? u->nformerly : 1) * sizeof *u->formerly);
@@ -178,13 +182,18 @@ static const char *what_of(rd *d, const ls_radj *a, yajl_val number)
 typedef struct order_key {
     size_t group, idx;
     int rank;
+    ls_fixed total;
 } order_key;
 
+/* Within a group: by rank, then the units without one (vetoed) by total,
+ * as the run listed them. */
 static int cmp_order(const void *pa, const void *pb)
 {
     const order_key *a = pa, *b = pb;
     if (a->group != b->group) return a->group < b->group ? -1 : 1;
+    if ((a->rank > 0) != (b->rank > 0)) return a->rank > 0 ? -1 : 1;
     if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    if (a->rank <= 0 && a->total != b->total) return a->total > b->total ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -201,7 +210,7 @@ void ls_results_index(ls_results *r)
         ls_strmap_put(&r->unit_ix, u->id, (int)i, NULL);
         for (size_t f = 0; f < u->nformerly; f++) ls_strmap_put(&r->former_ix, u->formerly[f], (int)i, NULL);
         int g = ls_strmap_get(&gix, u->group);
-        k[i] = (order_key){g < 0 ? r->ngroups : (size_t)g, i, u->rank};
+        k[i] = (order_key){g < 0 ? r->ngroups : (size_t)g, i, u->rank, u->total};
     }
     qsort(k, r->nunits, sizeof *k, cmp_order);
     r->order = ls_arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof *r->order);

@@ -70,7 +70,7 @@ typedef struct ls_unit_result {
     int total_clamped;   /* 1 when the deductions went below 0 */
     int veto;            /* node index of the first veto that applied, -1 */
     int band;            /* index into the group's bands */
-    int rank;            /* 1-based within the group, ties shared */
+    int rank;            /* 1-based within the group, ties shared; 0 when vetoed */
     int errors;          /* cells in error */
 } ls_unit_result;
 

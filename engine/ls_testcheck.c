@@ -305,7 +305,9 @@ static void cohort_table(ls_testcase *C, int g)
             int u = r->order[k][i];
             const ls_unit *un = &s->units[u];
             char a[32];
-            ls_buf_printf(&b, "\n%4d  %s%*s  %s%*s  %7s  %s%s", r->units[u].rank, un->id,
+            char rk[16] = "   -"; /* vetoed: no rank */
+            if (r->units[u].rank > 0) snprintf(rk, sizeof rk, "%4d", r->units[u].rank);
+            ls_buf_printf(&b, "\n%s  %s%*s  %s%*s  %7s  %s%s", rk, un->id,
                           wid - ls_display_width(un->id), "", un->name, wname - ls_display_width(un->name),
                           "", fixed_text(C, r->units[u].total, a), ls_explain_grade(r, (size_t)u),
                           r->units[u].veto >= 0 ? "（否决）" : "");
@@ -338,7 +340,25 @@ static char *phrases_text(const ls_ynode *v, const char *none)
 
 static char *rank_text(const ls_testcase *C, int u)
 {
+    if (C->r->units[u].rank <= 0)
+        return ls_format("%s %s 一票否决，无名次", C->units[u].id, C->units[u].name);
     return ls_format("%s %s 第%d名", C->units[u].id, C->units[u].name, C->r->units[u].rank);
+}
+
+/* Where unit u stands in its group's order, for above and tied: its rank,
+ * or for a vetoed unit (no rank, listed after the ranked ones) its place
+ * in the list, shared with the vetoed units of the same total before it. */
+static int standing(const ls_testcase *C, int u)
+{
+    const ls_run *r = C->r;
+    if (r->units[u].rank > 0) return r->units[u].rank;
+    int g = C->units[u].group;
+    size_t p = 0;
+    while (p < r->norder[g] && r->order[g][p] != u) p++;
+    while (p > 0 && r->units[r->order[g][p - 1]].veto >= 0 &&
+           r->units[r->order[g][p - 1]].total == r->units[u].total)
+        p--;
+    return (int)p + 1;
 }
 
 /* above: [a, b, c] means a above b above c. */
@@ -351,7 +371,7 @@ static void check_above(ls_testcase *C, const ls_expect *x, const ls_ynode *v)
     for (size_t i = 0; i + 1 < v->n; i++) {
         int a = ls_expect_find_unit(C, v->items[i], v->items[i]->str);
         int b = ls_expect_find_unit(C, v->items[i + 1], v->items[i + 1]->str);
-        if (C->r->units[a].rank < C->r->units[b].rank) continue;
+        if (standing(C, a) < standing(C, b)) continue;
         fail_head(C, x);
         char *want = ls_format("%s 排名高于 %s", v->items[i]->str, v->items[i + 1]->str);
         char *ra = rank_text(C, a), *rb = rank_text(C, b);
@@ -375,7 +395,7 @@ static void check_tied(ls_testcase *C, const ls_expect *x, const ls_ynode *v)
     int first = ls_expect_find_unit(C, v->items[0], v->items[0]->str), same = 1;
     for (size_t i = 1; i < v->n; i++) {
         int u = ls_expect_find_unit(C, v->items[i], v->items[i]->str);
-        same &= C->r->units[u].rank == C->r->units[first].rank;
+        same &= standing(C, u) == standing(C, first);
     }
     if (same) return;
     fail_head(C, x);
@@ -456,7 +476,7 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
     case LS_EXP_RANK:
         if (ur->rank == (int)x->num) return;
         fail_head(C, x);
-        got = ls_format("%d", ur->rank);
+        got = ur->rank > 0 ? ls_format("%d", ur->rank) : ls_xstrdup("无（一票否决）");
         put_expected_actual(C, x->val->str, got);
         cohort_table(C, C->units[x->unit].group);
         break;

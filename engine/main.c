@@ -163,8 +163,8 @@ static const struct option {
     {O_FORMATS, NULL, "--formats", WORD, C_RUN | C_PUBLISH,
      N_("LIST\tthe files to write, from csv,json,xlsx,html (default: all)")},
     {O_ALL_SHEETS, NULL, "--all-sheets", NOVAL, C_RUN | C_PUBLISH,
-     N_("\tevery unit's score sheet in results.xlsx and report.html,\n"
-        "also above 500 units")},
+     N_("\tevery unit's score sheet, 扣分明细 and 缺报 rows in results.xlsx\n"
+        "and report.html, also above 500 units")},
     {O_ALLOW_DIR, NULL, "--allow-dir", WORD, C_ALL,
      N_("DIR\tlet the scheme name files (rules, units) in DIR too, not only\n"
         "in its own directory; may be repeated")},

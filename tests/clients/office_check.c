@@ -110,7 +110,7 @@ static void check_ranking(const ls_intable *res, const ls_intable *rk)
         }
         matched++;
         /* a vetoed unit (一票否决 set in results.csv) is listed apart,
-         * under 一票否决单位, without a 名次; results.csv keeps its rank */
+         * under 一票否决单位, without a 名次, as in results.csv */
         int vetoed = *cell(u, 8 + ncat) != '\0';
         if (vetoed != found_veto)
             fail(vetoed ? "通报: vetoed unit '%s' is not under 一票否决单位 in group '%s'"

@@ -123,12 +123,12 @@ wait $lo_pid
 # 2. LibreOffice: every sheet as CSV, compared with results.csv and items.csv
 nsheets=$(ls "$tmp/csv" | grep -c '\.csv$')
 nunits=$(($(wc -l < "$tmp/out/results.csv") - 1))
-# a 缺报 sheet when the data left values to their defaults (run -q does
-# not note it: the workbook's own sheet list says)
+# the sheets 缺报汇总 and 缺报 when the data left values to their defaults
+# (run -q does not note it: the workbook's own sheet list says)
 nmissing=0
-unzip -p "$tmp/out/results.xlsx" xl/workbook.xml | grep -q 'sheet name="缺报"' && nmissing=1
+unzip -p "$tmp/out/results.xlsx" xl/workbook.xml | grep -q 'sheet name="缺报汇总"' && nmissing=2
 if [ "$nsheets" -ne $((nunits + 4 + nmissing)) ]; then
-    bad "LibreOffice wrote $nsheets sheets, expected $((nunits + 4 + nmissing)) (通报, 扣分明细, 主要失分项目, 说明, one per unit and $nmissing 缺报): $(tail -3 "$tmp/soffice.log")"
+    bad "LibreOffice wrote $nsheets sheets, expected $((nunits + 4 + nmissing)) (通报, 扣分明细, 主要失分项目, 说明, one per unit and $nmissing for 缺报汇总 and 缺报): $(tail -3 "$tmp/soffice.log")"
 else
     ok
 fi

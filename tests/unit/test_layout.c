@@ -8,6 +8,7 @@
  */
 #include "ls_test.h"
 
+#include "ls_complete.h"
 #include "ls_explain.h"
 #include "ls_layout.h"
 
@@ -164,14 +165,14 @@ static void test_ranking(void **state)
     assert_text(&row_with(&t, 1, "区司法局")->c[0], "并列1");
     assert_text(&row_with(&t, 1, "区环保局")->c[0], "并列1");
     /* the vetoed unit: listed apart after the ranked ones, without a
-     * 名次 (results.csv keeps its rank 3), with its total and the veto */
+     * 名次 (it has none: rank 0), with its total and the veto */
     assert_int_equal(t.rows[7].kind, LS_LR_SECTION);
     assert_text(&t.rows[7].c[0], "一票否决单位（1个）");
     r = &t.rows[8];
     assert_ptr_equal(r, row_with(&t, 1, "区信访局"));
     assert_int_equal(r->kind, LS_LR_UNIT);
     assert_int_equal(r->c[0].kind, LS_LC_EMPTY);
-    assert_int_equal(m->r.units[MU_XFJ].rank, 3);
+    assert_int_equal(m->r.units[MU_XFJ].rank, 0);
     assert_score(&r->c[6], "4");
     assert_text(&r->c[8], "不合格");
     assert_non_null(strstr(r->c[9].text, "一票否决"));
@@ -180,6 +181,97 @@ static void test_ranking(void **state)
     /* a group without a veto has no such block */
     for (size_t i = 0; i < 4; i++) assert_int_not_equal(t.rows[i].kind, LS_LR_SECTION);
     ls_ltable_cleanup(&t);
+}
+
+/* The 通报 in pieces (as the workbook and the report write a province's,
+ * a chunk of rows at a time) holds the same rows as the whole table. */
+static void test_ranking_in_pieces(void **state)
+{
+    mini_run *m = *state;
+    ls_ltable whole = {0}, part = {0};
+    ls_layout_ranking(&m->r, &whole);
+    ls_layout_ranking_head(&m->r, &part);
+    assert_string_equal(part.title, whole.title);
+    assert_int_equal(part.ncols, whole.ncols);
+    size_t i = 0;
+    for (size_t g = 0; g < m->s.ngroups; g++) {
+        char *head = ls_layout_ranking_heading(&m->r, g);
+        assert_text(&whole.rows[i++].c[0], head);
+        free(head);
+        /* one row at a time: the vetoed block's heading and the ties
+         * (并列1 across two chunks) come out the same */
+        size_t from = 0, n;
+        while ((n = ls_layout_ranking_units(&m->r, g, from, 1, &part)) > 0) {
+            assert_int_equal(n, 1);
+            const ls_lrow *a = &whole.rows[i++], *b = &part.rows[0];
+            assert_int_equal(a->kind, b->kind);
+            assert_int_equal(a->band, b->band);
+            for (size_t k = 0; k < whole.ncols; k++) {
+                assert_int_equal(a->c[k].kind, b->c[k].kind);
+                if (a->c[k].kind == LS_LC_TEXT) assert_string_equal(a->c[k].text, b->c[k].text);
+                else assert_int_equal(a->c[k].num, b->c[k].num);
+            }
+            ls_ltable_clear_rows(&part);
+            from += n;
+        }
+        assert_int_equal(ls_layout_ranking_units(&m->r, g, from, 10, &part), 0);
+        char *bands = ls_layout_bands(&m->r, g);
+        assert_text(&whole.rows[i++].c[0], bands);
+        free(bands);
+    }
+    assert_int_equal(i, whole.nrows);
+    /* a chunk past the group's rows stops at its end */
+    assert_int_equal(ls_layout_ranking_units(&m->r, 1, 1, 100, &part), 3);
+    assert_int_equal(part.rows[1].kind, LS_LR_SECTION);
+    assert_text(&part.rows[1].c[0], "一票否决单位（1个）");
+    ls_ltable_cleanup(&part);
+    ls_ltable_cleanup(&whole);
+}
+
+/* 缺报: the summary per group and indicator, and a row per unit. */
+static void test_missing(void **state)
+{
+    mini_run *m = *state;
+    unsigned char given[MU_UNITS * MI_INDS];
+    memset(given, 1, sizeof given);
+    m->d.given = given;
+    ls_ltable t = {0};
+    assert_int_equal(ls_layout_missing_summary(&m->r, &t), 0);
+    ls_ltable_cleanup(&t);
+    given[MU_CQ * MI_INDS + MI_LATE] = 0;
+    given[MU_SL * MI_INDS + MI_LATE] = 0;
+    given[MU_SL * MI_INDS + MI_RATE] = 0;
+    given[MU_SFJ * MI_INDS + MI_RATE] = 0;
+    assert_int_equal(ls_layout_missing_summary(&m->r, &t), 5);
+    assert_string_equal(t.cols[4].title, "缺报单位");
+    assert_int_equal(t.rows[0].kind, LS_LR_GROUP);
+    assert_text(&t.rows[0].c[0], "乡镇政府（2个单位，其中2个有缺报）");
+    /* most units first */
+    assert_text(&t.rows[1].c[0], "迟报次数");
+    assert_text(&t.rows[1].c[1], "late_reports");
+    assert_text(&t.rows[1].c[2], "未填");
+    assert_int_equal(t.rows[1].c[3].kind, LS_LC_INT);
+    assert_int_equal(t.rows[1].c[3].num, 2);
+    assert_text(&t.rows[1].c[4], "长青乡、松木乡");
+    assert_text(&t.rows[1].c[5], "1.1 按时报送信息");
+    assert_text(&t.rows[2].c[0], "结案率");
+    assert_text(&t.rows[2].c[4], "松木乡");
+    assert_text(&t.rows[2].c[5], "2.1 执法全过程记录");
+    assert_text(&t.rows[3].c[0], "区直部门（3个单位，其中1个有缺报）");
+    assert_text(&t.rows[4].c[4], "区司法局");
+    ls_ltable_cleanup(&t);
+
+    ls_layout_missing_head(&m->r, &t);
+    assert_int_equal(ls_layout_missing_unit(&m->r, MU_HB, &t), 0);
+    assert_int_equal(ls_layout_missing_unit(&m->r, MU_SL, &t), 1);
+    const ls_lrow *r = &t.rows[0];
+    assert_text(&r->c[1], "松木乡");
+    assert_text(&r->c[2], "乡镇政府");
+    assert_int_equal(r->c[3].num, 2);
+    assert_text(&r->c[4], "迟报次数、结案率");
+    assert_text(&r->c[5], "1.1、2.1");
+    ls_ltable_cleanup(&t);
+    m->d.given = NULL;
 }
 
 static void test_bands(void **state)
@@ -281,6 +373,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sheet_rescaled_unit, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_sheet_deduction_veto_error, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_ranking, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_ranking_in_pieces, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_missing, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_bands, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_losses, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_common_losses, mini_run_setup_leaves, mini_run_teardown),

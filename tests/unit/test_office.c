@@ -149,13 +149,18 @@ static void test_xlsx(void **state)
     assert_non_null(strstr(sheet, "paperSize=\"9\""));
     free(sheet);
 
-    /* without the per-unit sheets */
+    /* without the per-unit detail: no 评分表 and no 扣分明细 (a
+     * province's is items.csv), the 通报 and 主要失分项目 stay */
     assert_int_equal(ls_write_xlsx(&m->r, NULL, 0, p2, "b.xlsx", &err), 0);
     wb = zip_member(p2, "xl/workbook.xml");
-    assert_int_equal(count_of(wb, "<sheet "), 4);
+    assert_int_equal(count_of(wb, "<sheet "), 3);
+    assert_non_null(strstr(wb, "name=\"通报\""));
+    assert_non_null(strstr(wb, "name=\"主要失分项目\""));
+    assert_null(strstr(wb, "name=\"扣分明细\""));
     free(wb);
-    char *about = zip_member(p2, "xl/worksheets/sheet4.xml"); /* 说明 */
+    char *about = zip_member(p2, "xl/worksheets/sheet3.xml"); /* 说明 */
     assert_non_null(strstr(about, "--all-sheets"));
+    assert_non_null(strstr(about, "逐项扣分明细"));
     free(about);
 
     /* an unwritable path is an error naming the file */
@@ -209,6 +214,9 @@ static void test_html(void **state)
     assert_int_equal(count_of(h, "class=\"chart chart-distribution\""), 2);
     assert_int_equal(count_of(h, "class=\"chart chart-totals\""), 2);
     assert_int_equal(count_of(h, "class=\"chart chart-losses\""), 2);
+    /* a vetoed unit's grade is the veto: not counted in the band of its
+     * total, and the chart says so */
+    assert_int_equal(count_of(h, "总分分布与等次分数线（不含一票否决单位1个）"), 2); /* label and title */
     assert_int_equal(count_of(h, "考核组成员签字："), MU_UNITS);
     assert_non_null(strstr(h, "<td class=\"num\">100.63</td>"));
     assert_non_null(strstr(h, "<td class=\"short\">并列1</td>"));
@@ -236,7 +244,9 @@ static void test_html(void **state)
     free(h);
     h = html_of(m, 0);
     assert_int_equal(count_of(h, "<section class=\"sheet\""), 0);
-    assert_int_equal(count_of(h, "class=\"chart chart-totals\""), 2);
+    /* a bar per unit only with the score sheets; the distribution stays */
+    assert_int_equal(count_of(h, "class=\"chart chart-totals\""), 0);
+    assert_int_equal(count_of(h, "class=\"chart chart-distribution\""), 2);
     assert_non_null(strstr(h, "--all-sheets"));
     free(h);
 }
@@ -418,10 +428,11 @@ static void test_publish(void **state)
     assert_int_equal(err.nerrors, 0);
     assert_int_equal(err.n, 1);
     assert_string_equal(err.v[0].msg,
-                        "5 units: results.xlsx and report.html hold the ranking (通报), the "
-                        "deductions (扣分明细) and the charts, without a score sheet (评分表) per "
-                        "unit (more than 4 units); --all-sheets includes them, `lawscore explain "
-                        "--unit ID` prints one");
+                        "5 units: results.xlsx and report.html hold the ranking (通报) with its "
+                        "summaries (主要失分项目, 缺报汇总, charts), without a score sheet (评分表) "
+                        "or the item-by-item lists (扣分明细, 缺报) per unit (more than 4 units; "
+                        "items.csv has every item); --all-sheets includes them, `lawscore explain "
+                        "--unit ID` prints one unit's sheet");
     h = read_all(path);
     assert_int_equal(count_of(h, "<section class=\"sheet\""), 0);
     free(h);

@@ -176,8 +176,8 @@ static void test_veto_ranks_last(void **state)
     for (int i = 0; i < 4; i++) assert_int_equal(order[i], want_order[i]);
     assert_int_equal(u[3].rank, 1);
     assert_int_equal(u[1].rank, 2);
-    assert_int_equal(u[0].rank, 3);
-    assert_int_equal(u[2].rank, 4);
+    assert_int_equal(u[0].rank, 0); /* vetoed: no 名次 */
+    assert_int_equal(u[2].rank, 0);
     assert_int_equal(u[0].band, 2); /* the veto band, whatever the total */
     assert_int_equal(u[2].band, 2);
     assert_int_equal(u[1].band, 3);
@@ -199,7 +199,7 @@ static void test_veto_not_moved_by_cap(void **state)
     assert_int_equal(u[1].band, 1);
     for (int i = 2; i < 5; i++) {
         assert_int_equal(u[i].band, 0);
-        assert_int_equal(u[i].rank, 3);
+        assert_int_equal(u[i].rank, 0);
     }
     free(u);
 }

@@ -1449,12 +1449,18 @@ int ls_archive_upgrade(const char *path, int keep_backup, ls_upgrade *u, ls_erro
     struct stat nst;
     if (stat(tmp, &nst) == 0) u->size_after = (long long)nst.st_size;
     step_pause();
-    if (keep_backup && link(real, bak) != 0 && errno != EEXIST) {
-        bad = ls_errorf(err, path, 0, 0,
-                        "cannot keep the archive as %s: %s (nothing was changed; --no-backup upgrades without "
-                        "keeping it)",
-                        bak, strerror(errno));
-        goto out;
+    /* EEXIST: the link an earlier, killed upgrade made, checked above;
+     * a file put there since is not the archive, and must not pass for
+     * its backup */
+    if (keep_backup && link(real, bak) != 0) {
+        int e = errno;
+        if (e != EEXIST || lstat(bak, &bst) != 0 || bst.st_dev != st.st_dev || bst.st_ino != st.st_ino) {
+            bad = ls_errorf(err, path, 0, 0,
+                            "cannot keep the archive as %s: %s (nothing was changed; --no-backup upgrades without "
+                            "keeping it)",
+                            bak, strerror(e));
+            goto out;
+        }
     }
     step_pause();
     if (rename(tmp, real) != 0) {

@@ -2,15 +2,18 @@
  * ls_archive.c - the SQLite archive of published versions (see
  * ls_archive.h).
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "ls_archive.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 #include <zstd.h>
@@ -39,6 +42,10 @@ struct ls_archive {
     sqlite3 *db;
     char *path;
     int format; /* 1 or 2 */
+    /* the file opened: an upgrade renames a new file over the path, and a
+     * publication that waited for it must not write into the old one */
+    dev_t dev;
+    ino_t ino;
 };
 
 static const char schema[] =
@@ -268,7 +275,26 @@ ls_archive *ls_archive_open(const char *path, int create, ls_errors *err)
         ls_archive_close(a);
         return NULL;
     }
+    if (stat(path, &stb) == 0) {
+        a->dev = stb.st_dev;
+        a->ino = stb.st_ino;
+    }
     return a;
+}
+
+int ls_archive_format(const ls_archive *a)
+{
+    return a->format;
+}
+
+/* Whether the path still names the file opened (0), or another file was
+ * put there since, by an upgrade (-1 with an error). */
+static int still_there(ls_archive *a, ls_errors *err)
+{
+    struct stat st;
+    if (stat(a->path, &st) == 0 && st.st_dev == a->dev && st.st_ino == a->ino) return 0;
+    return ls_errorf(err, a->path, 0, 0,
+                     "the archive was replaced (upgraded?) while this command waited for it: run it again");
 }
 
 void ls_archive_close(ls_archive *a)
@@ -326,29 +352,31 @@ static void b_blob(ins *q, const void *p, size_t n)
     q->rc = sqlite3_bind_blob64(q->st, ++q->col, n ? p : "", n, SQLITE_TRANSIENT);
 }
 
-/* Test hook: LAWSCORE_ARCHIVE_ROW_DELAY_US=N sleeps N microseconds after
- * each row written, so that tests/year/kill.sh can kill a publication in
- * the middle of its transaction (it is otherwise a few milliseconds). */
-static long row_delay_us(void)
+/* Test hooks: the microseconds of environment variable name (read once
+ * into *cache), slept by test_pause.  LAWSCORE_ARCHIVE_ROW_DELAY_US=N
+ * sleeps after each row written, so that tests/year/kill.sh can kill a
+ * publication in the middle of its transaction (it is otherwise a few
+ * milliseconds); LAWSCORE_ARCHIVE_STEP_DELAY_US=N after each step of an
+ * upgrade. */
+static void test_pause(const char *name, long *cache)
 {
-    static long d = -1;
-    if (d < 0) {
-        const char *e = getenv("LAWSCORE_ARCHIVE_ROW_DELAY_US");
-        d = e && *e ? strtol(e, NULL, 10) : 0;
-        if (d < 0 || d > 1000000) d = 0;
+    if (*cache < 0) {
+        const char *e = getenv(name);
+        *cache = e && *e ? strtol(e, NULL, 10) : 0;
+        if (*cache < 0 || *cache > 1000000) *cache = 0;
     }
-    return d;
+    if (*cache) {
+        struct timespec ts = {*cache / 1000000, (*cache % 1000000) * 1000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* Run the statement with its bindings and reset it for the next row. */
 static void ins_row(ins *q)
 {
+    static long row_delay = -1;
     if (q->rc != SQLITE_OK) return;
-    long us = row_delay_us();
-    if (us) {
-        struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
-        nanosleep(&ts, NULL);
-    }
+    test_pause("LAWSCORE_ARCHIVE_ROW_DELAY_US", &row_delay);
     int rc = sqlite3_step(q->st);
     q->rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     sqlite3_reset(q->st);
@@ -680,6 +708,10 @@ int ls_archive_publish(ls_archive *a, const ls_publication *p, long *version, lo
     const ls_scheme *s = p->run->scheme;
     if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return refuse(a, sqlite3_errcode(a->db), err);
+    if (still_there(a, err)) {
+        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
     long par = 0;
     if (ls_archive_latest(a, s->year, &par, NULL)) par = 0; /* the year's first */
     ins q;
@@ -1148,4 +1180,312 @@ void ls_withdrawn_cleanup(ls_withdrawn *w)
 {
     ls_buf_cleanup(&w->decisions);
     ls_buf_cleanup(&w->units);
+}
+
+/* ---- upgrading an archive of format 1 ------------------------------ */
+
+static void step_pause(void)
+{
+    static long step_delay = -1;
+    test_pause("LAWSCORE_ARCHIVE_STEP_DELAY_US", &step_delay);
+}
+
+/* Every stored file of the format-1 archive attached as `old` into blobs
+ * of nw, each checked against its SHA-256 first (what is damaged stays
+ * out of the new file: the upgrade stops).  *n counts them.  0, or -1
+ * with an error naming old_path. */
+static int copy_files(ls_archive *nw, const char *old_path, long *n, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(nw->db,
+                                "SELECT version, path, sha256, bytes FROM old.inputs "
+                                "UNION ALL SELECT version, name, sha256, bytes FROM old.outputs",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return db_error(nw, err, "cannot read the archive's files");
+    int bad = 0;
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long v = (long)sqlite3_column_int64(st, 0);
+        const char *what = (const char *)sqlite3_column_text(st, 1);
+        const char *sha = (const char *)sqlite3_column_text(st, 2);
+        const void *p = sqlite3_column_blob(st, 3);
+        size_t len = (size_t)sqlite3_column_bytes(st, 3);
+        char hex[LS_SHA256_HEX];
+        ls_sha256_buf(p ? p : "", len, hex);
+        if (!sha || strcmp(hex, sha))
+            bad = ls_errorf(err, old_path, 0, 0,
+                            "the archive is damaged: %s of version %ld does not match its SHA-256", what, v);
+        else if (store_blob(nw, p ? p : "", len, sha) != SQLITE_OK)
+            bad = db_error(nw, err, "cannot write the upgraded archive");
+        else
+            (*n)++;
+    }
+    sqlite3_finalize(st);
+    if (!bad && rc != SQLITE_DONE) bad = db_error(nw, err, "cannot read the archive's files");
+    return bad;
+}
+
+/* Format 1's rows into format 2's tables, from `old` (after blobs, which
+ * inputs and outputs reference). */
+static const char *const copy_sql[] = {
+    "INSERT INTO archive_meta SELECT key, value FROM old.archive_meta WHERE key NOT IN ('format', "
+    "'format_version')",
+    "INSERT INTO inputs SELECT version, seq, role, path, sha256 FROM old.inputs ORDER BY version, seq",
+    "INSERT INTO outputs SELECT version, name, sha256 FROM old.outputs ORDER BY version, name",
+    /* format 1 wrote a version's units in the scheme's order: its row ids
+     * keep that order, format 2's seq */
+    "INSERT INTO unit_results SELECT version, row_number() OVER (PARTITION BY version ORDER BY rowid), unit, "
+    "name, grp, total, grade, rank, veto, self_total, original_total, original_rank, original_grade "
+    "FROM old.unit_results ORDER BY version, rowid",
+    /* an item's number, name and points, repeated in every unit's row:
+     * once per version (were they to differ between units, the second
+     * would break UNIQUE(version, node) and the upgrade stop) */
+    "INSERT INTO nodes SELECT version, row_number() OVER (PARTITION BY version ORDER BY first), node, number, "
+    "name, points FROM (SELECT version, node, number, name, points, min(rowid) AS first FROM old.item_results "
+    "GROUP BY version, node, number, name, points) ORDER BY version, first",
+    "INSERT INTO texts(text) SELECT reasons FROM old.item_results GROUP BY reasons ORDER BY min(rowid)",
+    /* in format 1's row order: version, unit, item, as the key is */
+    "INSERT INTO item_results SELECT i.version, u.seq, n.seq, i.score, t.id, i.self, i.original, i.appeal "
+    "FROM old.item_results i JOIN unit_results u ON u.version = i.version AND u.unit = i.unit "
+    "JOIN nodes n ON n.version = i.version AND n.node = i.node JOIN texts t ON t.text = i.reasons "
+    "ORDER BY i.version, i.rowid",
+    "INSERT INTO adjustments SELECT * FROM old.adjustments ORDER BY version, seq",
+};
+
+/* What must read the same in both files: format 1's rows (from `old`)
+ * and format 2's (from main), as sets of the same columns. */
+static const struct carried {
+    const char *what, *old, *now;
+} carried[] = {
+    {"versions", "SELECT id, parent, year, assessment, label, engine, created FROM old.versions",
+     "SELECT id, parent, year, assessment, label, engine, created FROM main.versions"},
+    {"inputs", "SELECT version, seq, role, path, sha256 FROM old.inputs",
+     "SELECT version, seq, role, path, sha256 FROM main.inputs"},
+    {"outputs", "SELECT version, name, sha256 FROM old.outputs", "SELECT version, name, sha256 FROM main.outputs"},
+    {"unit_results",
+     "SELECT version, unit, name, grp, total, grade, rank, veto, self_total, original_total, original_rank, "
+     "original_grade FROM old.unit_results",
+     "SELECT version, unit, name, grp, total, grade, rank, veto, self_total, original_total, original_rank, "
+     "original_grade FROM main.unit_results"},
+    {"item_results",
+     "SELECT version, unit, node, number, name, points, score, reasons, self, original, appeal FROM "
+     "old.item_results",
+     "SELECT version, unit, node, number, name, points, score, reasons, self, original, appeal FROM "
+     "main.item_view"},
+    {"adjustments", "SELECT * FROM old.adjustments", "SELECT * FROM main.adjustments"},
+};
+
+static int attach_old(ls_archive *nw, const char *old_path, ls_errors *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(nw->db, "ATTACH ? AS old", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, old_path, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    return rc == SQLITE_DONE || rc == SQLITE_OK ? 0 : db_error(nw, err, "cannot read the archive");
+}
+
+/* Write the new file (an empty file at tmp) from the archive at
+ * old_path: one transaction.  Sets *files.  0, or -1 with an error. */
+static int upgrade_write(const char *tmp, const char *old_path, long *files, ls_errors *err)
+{
+    ls_archive *nw = ls_archive_open(tmp, 1, err);
+    if (!nw) return -1;
+    int bad = attach_old(nw, old_path, err);
+    /* deferred: the upgrade's own connection holds the old file's write
+     * lock, this one only reads it */
+    if (!bad && sqlite3_exec(nw->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        bad = db_error(nw, err, "cannot write the upgraded archive");
+    if (!bad &&
+        sqlite3_exec(nw->db,
+                     "INSERT INTO versions SELECT id, parent, year, assessment, label, engine, created "
+                     "FROM old.versions ORDER BY id",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        bad = db_error(nw, err, "cannot write the upgraded archive");
+    step_pause();
+    if (!bad) bad = copy_files(nw, old_path, files, err);
+    for (size_t i = 0; i < sizeof copy_sql / sizeof *copy_sql && !bad; i++) {
+        step_pause();
+        if (sqlite3_exec(nw->db, copy_sql[i], NULL, NULL, NULL) != SQLITE_OK)
+            bad = db_error(nw, err, "cannot write the upgraded archive");
+    }
+    if (!bad) {
+        /* when and from what, for whoever reads the file later */
+        char *when = created_now();
+        ins q;
+        ins_start(&q, nw, "INSERT INTO archive_meta VALUES('upgraded', ?)");
+        b_own(&q, ls_format("from format 1, %s", when));
+        ins_row(&q);
+        free(when);
+        if (ins_end(&q)) bad = db_error(nw, err, "cannot write the upgraded archive");
+    }
+    if (!bad && sqlite3_exec(nw->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        bad = db_error(nw, err, "cannot write the upgraded archive");
+    if (bad) sqlite3_exec(nw->db, "ROLLBACK", NULL, NULL, NULL);
+    ls_archive_close(nw);
+    return bad;
+}
+
+/* Read the new file at tmp back from the disk: it opens as an archive
+ * (format and integrity checked), every stored file decompresses to
+ * bytes of its SHA-256, and every row of the archive at old_path reads
+ * the same in it.  0, or -1 with an error. */
+static int upgrade_verify(const char *tmp, const char *old_path, ls_errors *err)
+{
+    ls_archive *nw = ls_archive_open(tmp, 0, err);
+    if (!nw) return -1;
+    int bad = nw->format == FORMAT_VERSION ? 0 : ls_errorf(err, tmp, 0, 0, "the upgraded archive is not of format 2");
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_OK;
+    if (!bad && (rc = sqlite3_prepare_v2(nw->db,
+                                         "SELECT version, path, sha256, size, codec, bytes FROM input_files "
+                                         "UNION ALL SELECT version, name, sha256, size, codec, bytes FROM output_files",
+                                         -1, &st, NULL)) != SQLITE_OK)
+        bad = refuse(nw, rc, err);
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char *buf = NULL;
+        size_t len;
+        bad = row_content(nw, st, 2, (const char *)sqlite3_column_text(st, 1), (long)sqlite3_column_int64(st, 0),
+                          &buf, &len, err);
+        free(buf);
+    }
+    sqlite3_finalize(st);
+    if (!bad && rc != SQLITE_DONE) bad = refuse(nw, rc, err);
+    step_pause();
+    if (!bad) bad = attach_old(nw, old_path, err);
+    for (size_t i = 0; i < sizeof carried / sizeof *carried && !bad; i++) {
+        const struct carried *c = &carried[i];
+        char *sql = ls_format("SELECT (SELECT count(*) FROM (%s EXCEPT %s)) + (SELECT count(*) FROM (%s EXCEPT %s)) "
+                              "+ ((SELECT count(*) FROM (%s)) != (SELECT count(*) FROM (%s)))",
+                              c->old, c->now, c->now, c->old, c->old, c->now);
+        rc = sqlite3_prepare_v2(nw->db, sql, -1, &st, NULL);
+        free(sql);
+        if (rc != SQLITE_OK) {
+            bad = refuse(nw, rc, err);
+            break;
+        }
+        rc = sqlite3_step(st);
+        long long differ = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW) bad = refuse(nw, rc, err);
+        else if (differ)
+            bad = ls_errorf(err, old_path, 0, 0,
+                            "the upgraded archive does not read as the archive does (table %s): nothing was changed",
+                            c->what);
+    }
+    ls_archive_close(nw);
+    return bad;
+}
+
+/* Make a rename in dir last (some file systems cannot: not an error). */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return;
+    (void)fsync(fd);
+    close(fd);
+}
+
+static void remove_temp(const char *tmp)
+{
+    char *journal = ls_format("%s-journal", tmp);
+    unlink(tmp);
+    unlink(journal);
+    free(journal);
+}
+
+int ls_archive_upgrade(const char *path, int keep_backup, ls_upgrade *u, ls_errors *err)
+{
+    memset(u, 0, sizeof *u);
+    ls_archive *a = ls_archive_open(path, 0, err);
+    if (!a) return -1;
+    u->format = a->format;
+    char *real = NULL, *bak = NULL, *tmp = NULL;
+    int bad = 0;
+    if (a->format == FORMAT_VERSION) goto out;
+    /* no publication in the meantime: it would be left out of the new
+     * file (one that waits sees the file replaced: ls_archive_publish) */
+    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        bad = refuse(a, sqlite3_errcode(a->db), err);
+        goto out;
+    }
+    if ((bad = still_there(a, err))) goto out;
+    /* the file itself, when path is a symbolic link to it */
+    if (!(real = realpath(path, NULL))) {
+        bad = ls_errorf(err, path, 0, 0, "cannot open the archive: %s", strerror(errno));
+        goto out;
+    }
+    struct stat st, bst;
+    if (stat(real, &st) != 0) {
+        bad = ls_errorf(err, path, 0, 0, "cannot open the archive: %s", strerror(errno));
+        goto out;
+    }
+    u->size_before = (long long)st.st_size;
+    bak = ls_format("%s.format1.bak", real);
+    /* a backup that is this very file: an upgrade killed after keeping it */
+    if (keep_backup && lstat(bak, &bst) == 0 && !(bst.st_dev == st.st_dev && bst.st_ino == st.st_ino)) {
+        bad = ls_errorf(err, path, 0, 0, "%s is there already (the backup of an earlier upgrade?): move it away first",
+                        bak);
+        goto out;
+    }
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(a->db, "SELECT count(*) FROM versions", -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW) u->versions = (long)sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    /* beside the archive, so that the rename is one step on one file system */
+    tmp = ls_format("%s.upgrade-XXXXXX", real);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        bad = ls_errorf(err, tmp, 0, 0, "cannot write the upgraded archive: %s", strerror(errno));
+        free(tmp);
+        tmp = NULL;
+        goto out;
+    }
+    (void)fchmod(fd, st.st_mode & 07777); /* shared as the archive was */
+    close(fd);
+    if ((bad = upgrade_write(tmp, real, &u->files, err)) || (bad = upgrade_verify(tmp, real, err))) goto out;
+    struct stat nst;
+    if (stat(tmp, &nst) == 0) u->size_after = (long long)nst.st_size;
+    step_pause();
+    /* EEXIST: the link an earlier, killed upgrade made, checked above;
+     * a file put there since is not the archive, and must not pass for
+     * its backup */
+    if (keep_backup && link(real, bak) != 0) {
+        int e = errno;
+        if (e != EEXIST || lstat(bak, &bst) != 0 || bst.st_dev != st.st_dev || bst.st_ino != st.st_ino) {
+            bad = ls_errorf(err, path, 0, 0,
+                            "cannot keep the archive as %s: %s (nothing was changed; --no-backup upgrades without "
+                            "keeping it)",
+                            bak, strerror(e));
+            goto out;
+        }
+    }
+    step_pause();
+    if (rename(tmp, real) != 0) {
+        bad = ls_errorf(err, path, 0, 0, "cannot replace the archive: %s (nothing was changed)", strerror(errno));
+        goto out;
+    }
+    char *dir = ls_dirname(real);
+    sync_dir(dir);
+    free(dir);
+    free(tmp);
+    tmp = NULL;
+    /* named as the office named the archive, unless that is a link */
+    if (keep_backup) u->backup = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? ls_xstrdup(bak)
+                                                                              : ls_format("%s.format1.bak", path);
+out:
+    if (tmp) remove_temp(tmp);
+    free(tmp);
+    free(bak);
+    free(real);
+    ls_archive_close(a); /* the transaction only read: nothing to roll back */
+    return bad ? -1 : 0;
+}
+
+void ls_upgrade_cleanup(ls_upgrade *u)
+{
+    free(u->backup);
+    u->backup = NULL;
 }

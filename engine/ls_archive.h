@@ -8,7 +8,8 @@
  *
  * Format 2 stores each distinct file once (by its SHA-256), compressed
  * with zstd, and an item's number, name and points once per version;
- * archives of format 1 are read, and appended to in format 1.
+ * archives of format 1 are read, appended to in format 1, and upgraded
+ * to format 2 by ls_archive_upgrade.
  *
  * A version is written in one transaction: a publish killed at any moment
  * leaves the archive as it was before (SQLite rolls the journal back on
@@ -42,6 +43,32 @@ typedef struct ls_archive ls_archive;
  * naming path. */
 ls_archive *ls_archive_open(const char *path, int create, ls_errors *err);
 void ls_archive_close(ls_archive *a);
+
+/* The archive's format: 1 (appended to in format 1) or 2. */
+int ls_archive_format(const ls_archive *a);
+
+/* What ls_archive_upgrade did. */
+typedef struct ls_upgrade {
+    int format;                        /* the format found: 2 (nothing was done) or 1 */
+    long versions;                     /* versions carried over */
+    long files;                        /* stored files (inputs, outputs) checked by SHA-256 */
+    long long size_before, size_after; /* the archive file's bytes */
+    char *backup;                      /* the old file as kept (path.format1.bak), or NULL */
+} ls_upgrade;
+
+/* Rewrite the archive at path, of format 1, in format 2: every version
+ * with its label, dates, parent, input and output files (byte for byte,
+ * by SHA-256), results and appeals.  The new file is written beside it
+ * (path.upgrade-XXXXXX), read back and checked (every stored file against
+ * its SHA-256, every row against the old file's), then renamed over path;
+ * with keep_backup the old file stays as path.format1.bak (a hard link
+ * made before the rename).  Killed at any moment, path is the old
+ * archive or the new one, whole (a temporary file may be left beside).
+ * An archive of format 2 is left as it is (u->format 2).  Fills u (clean
+ * up with ls_upgrade_cleanup); 0, or -1 with an error naming path and the
+ * archive unchanged. */
+int ls_archive_upgrade(const char *path, int keep_backup, ls_upgrade *u, ls_errors *err);
+void ls_upgrade_cleanup(ls_upgrade *u);
 
 /* What one publication stores. */
 typedef struct ls_publication {

@@ -581,6 +581,12 @@ ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
                 s->year, parent, o->label);
     else
         fprintf(out, _("%s: published version %ld (%d): %s\n"), o->archive, v, s->year, o->label);
+    /* an office that began with the old release keeps paying format 1's size until it upgrades */
+    if (ls_archive_format(ar) == 1)
+        ls_notef(err, o->archive, 0, 0,
+                 "the archive is of format 1, so this version was stored in format 1 too, which takes "
+                 "ten times the space of format 2; to convert the archive: lawscore upgrade --archive %s",
+                 o->archive);
     rc = note_rule_errors(r, "the results", err);
 out:
     timer_end(&tm, 0, err);
@@ -916,4 +922,30 @@ out:
     ls_results_free(b);
     ls_archive_close(ar);
     return rc;
+}
+
+/* A file's size for people: "21.4 MB". */
+static void print_size(FILE *out, long long bytes)
+{
+    fprintf(out, "%lld.%lld MB", (bytes + 50000) / 1000000, (bytes + 50000) / 100000 % 10);
+}
+
+ls_cmd_status ls_cmd_upgrade(const ls_cmd_opts *o, FILE *out, ls_errors *err)
+{
+    ls_upgrade u;
+    if (ls_archive_upgrade(o->archive, !o->no_backup, &u, err)) return LS_CMD_BAD_INPUT;
+    if (u.format != 1) {
+        ls_notef(err, o->archive, 0, 0, "the archive is of format %d already: nothing to upgrade", u.format);
+    } else {
+        fprintf(out, _("%s: upgraded from archive format 1 to format 2: %ld versions, %ld stored files checked by "
+                       "their SHA-256; "),
+                o->archive, u.versions, u.files);
+        print_size(out, u.size_before);
+        fputs(" → ", out);
+        print_size(out, u.size_after);
+        if (u.backup) fprintf(out, _("; the archive as it was kept as %s\n"), u.backup);
+        else fputs("\n", out);
+    }
+    ls_upgrade_cleanup(&u);
+    return LS_CMD_OK;
 }

@@ -71,6 +71,7 @@ typedef struct ls_cmd_opts {
     int outdir_given;         /* -o was given (publish: keep the outputs) */
     int csv;                  /* diff, compare: --format csv */
     int html;                 /* diff, compare: --format html */
+    int no_backup;            /* upgrade: --no-backup (the old file not kept) */
 } ls_cmd_opts;
 
 /* How a command ended.  Problems are in err whatever the status. */
@@ -119,5 +120,9 @@ ls_cmd_status ls_cmd_diff(const ls_cmd_opts *o, FILE *out, ls_errors *err);
  * unit and category, with the attribution of each unit's change to its
  * data and to the scheme (docs/year.md). */
 ls_cmd_status ls_cmd_compare(const ls_cmd_opts *o, FILE *out, ls_errors *err);
+/* upgrade --archive FILE [--no-backup]: rewrite an archive of format 1 in
+ * format 2 (ls_archive_upgrade); one of format 2 is left as it is, with a
+ * note. */
+ls_cmd_status ls_cmd_upgrade(const ls_cmd_opts *o, FILE *out, ls_errors *err);
 
 #endif

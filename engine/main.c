@@ -49,11 +49,12 @@ enum {
     C_EXPORT = 128,
     C_DIFF = 256,
     C_COMPARE = 512,
-    C_ALL = 1023
+    C_UPGRADE = 1024,
+    C_ALL = 2047
 };
 /* the commands that score, and those that read an archive */
 #define C_SCORING (C_CHECK | C_RUN | C_EXPLAIN | C_PUBLISH)
-#define C_ARCHIVE (C_PUBLISH | C_HISTORY | C_EXPORT | C_DIFF | C_COMPARE)
+#define C_ARCHIVE (C_PUBLISH | C_HISTORY | C_EXPORT | C_DIFF | C_COMPARE | C_UPGRADE)
 static const struct command {
     const char *name;
     ls_cmd_fn fn;
@@ -82,6 +83,8 @@ static const struct command {
      N_("what changed: two result directories, or two versions")},
     {"compare", ls_cmd_compare, ARCHIVE, 0, C_COMPARE, "compare --archive FILE YEAR1 YEAR2",
      N_("year over year, per unit and category")},
+    {"upgrade", ls_cmd_upgrade, ARCHIVE, 0, C_UPGRADE, "upgrade --archive FILE [--no-backup]",
+     N_("convert an archive of format 1 to format 2 (docs/year.md)")},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -123,6 +126,7 @@ enum {
     O_LABEL,
     O_WITHDRAW,
     O_VERSION,
+    O_NO_BACKUP,
     O_HELP
 };
 static const struct option {
@@ -194,6 +198,8 @@ static const struct option {
         "of the version it replaces on purpose (without it, refused)")},
     {O_VERSION, NULL, "--version", NUMBER, C_HISTORY | C_EXPORT,
      N_("N\texport: the version to write; history: the version to show")},
+    {O_NO_BACKUP, NULL, "--no-backup", NOVAL, C_UPGRADE,
+     N_("\tdo not keep the archive as it was (FILE.format1.bak)")},
     {O_HELP, "-h", "--help", NOVAL, C_ALL, N_("\tthis help")},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
@@ -489,6 +495,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             case O_TIMINGS: o->timings = 1; break;
             case O_GZIP: o->items_form |= LS_ITEMS_GZIP; break;
             case O_WITHDRAW: o->withdraw = 1; break;
+            case O_NO_BACKUP: o->no_backup = 1; break;
             default: break;
             }
             continue;

@@ -6,7 +6,9 @@
  * paths, an input that changed since it was hashed publishes nothing,
  * foreign, missing and empty files are refused, and an archive of format
  * 1 (tests/cases/_archive/base.sqlite, written by lawscore at d772719) is
- * read and appended to.
+ * read and appended to, and upgraded to format 2 (the same outputs, the
+ * old file kept, a second upgrade a no-op, a backup in the way refused);
+ * a publication into an archive replaced since it was opened is refused.
  */
 #include "ls_test.h"
 
@@ -266,6 +268,131 @@ static void test_format1(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* the bytes of file path (caller frees) */
+static char *whole(const char *path, size_t *len)
+{
+    char *buf = ls_read_file(path, len);
+    assert_non_null(buf);
+    return buf;
+}
+
+static void test_upgrade(void **state)
+{
+    fx *x = *state;
+    ls_errors err;
+    ls_errors_init(&err);
+    char *f1 = ls_format("%s/format1.sqlite", x->tmp);
+    char *cmd = ls_format("cp tests/cases/_archive/base.sqlite '%s'", f1);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    size_t n0, n1;
+    char *orig = whole(f1, &n0);
+    ls_archive *a = ls_archive_open(f1, 0, &err);
+    assert_non_null(a);
+    assert_int_equal(ls_archive_format(a), 1);
+    char *csv0 = NULL, *json0 = NULL;
+    size_t c0, j0;
+    assert_int_equal(ls_archive_output(a, 1, "results.csv", &csv0, &c0, &err), 0);
+    assert_int_equal(ls_archive_output(a, 1, "results.json", &json0, &j0, &err), 0);
+    ls_archive_close(a);
+
+    ls_upgrade u;
+    assert_int_equal(ls_archive_upgrade(f1, 1, &u, &err), 0);
+    assert_int_equal(u.format, 1);
+    assert_int_equal(u.versions, 1);
+    assert_true(u.files >= 4); /* scheme, data, and the outputs */
+    assert_int_equal(u.size_before, (long long)n0);
+    assert_true(u.size_after > 0); /* one small version: format 2's more tables may not save */
+    /* the old file kept, byte for byte */
+    char *bak = ls_format("%s.format1.bak", f1);
+    assert_string_equal(u.backup, bak);
+    char *kept = whole(bak, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(orig, kept, n0);
+    free(kept);
+    ls_upgrade_cleanup(&u);
+
+    /* format 2 now, the version's outputs the same bytes */
+    assert_non_null(a = ls_archive_open(f1, 0, &err));
+    assert_int_equal(ls_archive_format(a), 2);
+    char *csv1 = NULL, *json1 = NULL;
+    size_t c1, j1;
+    assert_int_equal(ls_archive_output(a, 1, "results.csv", &csv1, &c1, &err), 0);
+    assert_int_equal(ls_archive_output(a, 1, "results.json", &json1, &j1, &err), 0);
+    assert_int_equal(c0, c1);
+    assert_memory_equal(csv0, csv1, c0);
+    assert_int_equal(j0, j1);
+    assert_memory_equal(json0, json1, j0);
+    ls_archive_close(a);
+
+    /* upgraded again: nothing to do, nothing changed */
+    size_t n2, n3;
+    char *now = whole(f1, &n2);
+    assert_int_equal(ls_archive_upgrade(f1, 1, &u, &err), 0);
+    assert_int_equal(u.format, 2);
+    assert_null(u.backup);
+    char *again = whole(f1, &n3);
+    assert_int_equal(n2, n3);
+    assert_memory_equal(now, again, n2);
+    ls_upgrade_cleanup(&u);
+    assert_int_equal(err.n, 0);
+
+    /* a backup in the way: refused, the archive untouched */
+    char *f2 = ls_format("%s/second.sqlite", x->tmp), *bak2 = ls_format("%s.format1.bak", f2);
+    FILE *f = fopen(f2, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(orig, 1, n0, f), n0);
+    fclose(f);
+    f = fopen(bak2, "w");
+    fputs("x", f);
+    fclose(f);
+    assert_int_equal(ls_archive_upgrade(f2, 1, &u, &err), -1);
+    assert_non_null(strstr(err.v[0].msg, "is there already"));
+    size_t n4;
+    char *untouched = whole(f2, &n4);
+    assert_int_equal(n4, n0);
+    assert_memory_equal(untouched, orig, n0);
+    free(untouched);
+    ls_upgrade_cleanup(&u);
+
+    free(now);
+    free(again);
+    free(csv0);
+    free(json0);
+    free(csv1);
+    free(json1);
+    free(orig);
+    free(bak);
+    free(bak2);
+    free(f2);
+    free(f1);
+    ls_errors_cleanup(&err);
+}
+
+/* A publication that opened the archive before an upgrade replaced it
+ * writes nothing into the replaced file. */
+static void test_replaced(void **state)
+{
+    fx *x = *state;
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_archive *a = ls_archive_open(x->archive, 1, &err);
+    assert_non_null(a);
+    char *other = ls_format("%s/other.sqlite", x->tmp);
+    ls_archive *b = ls_archive_open(other, 1, &err);
+    assert_non_null(b);
+    ls_archive_close(b);
+    assert_int_equal(rename(other, x->archive), 0);
+    ls_publication p = {"x", x->m, x->out, x->r};
+    long v, parent;
+    assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), -1);
+    assert_string_equal(err.v[0].msg,
+                        "the archive was replaced (upgraded?) while this command waited for it: run it again");
+    ls_archive_close(a);
+    free(other);
+    ls_errors_cleanup(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +400,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_changed_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_format1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced, setup, teardown),
     };
     return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
 }

@@ -18,7 +18,8 @@
 # SHA-256; the version has all three outputs): no version is ever half
 # there.  A version once stored is immutable (the archive's triggers), so
 # the older ones are exported once, at the end: every version listed then
-# must be complete.  Prints "kill: N passed, N failed".
+# must be complete.  Prints "kill: N passed, N failed".  Then the same
+# for `lawscore upgrade` (see below): "kill upgrade: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BIN=${1:-build/lawscore}
@@ -105,4 +106,68 @@ for v in $seen; do complete "$v" || ok=0; done
 [ -n "$seen" ] || { ok=0; why="no version listed"; }
 if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL after the kills: $why"; fi
 echo "kill: $pass passed, $fail failed ($killed_mid of $N publications killed before they ended, $in_write while writing the archive; $before versions in the end)"
-[ "$fail" -eq 0 ]
+
+# ---- upgrade killed at any moment ---------------------------------------
+# M times (default 8) upgrades a copy of the format-1 fixture and kills it
+# (SIGKILL) after a random delay up to 1.2 times an upgrade (each of its
+# steps slowed by LAWSCORE_ARCHIVE_STEP_DELAY_US, a test hook of
+# ls_archive.c).  After each kill the archive is either the old file, byte
+# for byte, or the new one with the old kept as .format1.bak; either way
+# history prints what it printed and every version exports the same files.
+# An upgrade run again then ends it.
+M=${3:-8}
+F1=$scratch/format1-orig.sqlite
+gzip -dc tests/year/fixtures/format1.sqlite.gz >"$F1"
+"$BIN" history --archive "$F1" >"$scratch/f1-history" 2>&1
+for v in 1 2 3; do "$BIN" export --archive "$F1" --version $v -o "$scratch/f1-export$v" 2>&1; done
+K=$scratch/k/archive.sqlite
+mkdir -p "$scratch/k"
+# same_archive WHY: history and the exports as the fixture's (0), or why not
+same_archive() {
+    "$BIN" history --archive "$K" >"$scratch/k-history" 2>&1 && cmp -s "$scratch/f1-history" "$scratch/k-history" ||
+        { why="$1: history differs: $(head -c 300 "$scratch/k-history")"; return 1; }
+    for v in 1 2 3; do
+        rm -rf "$scratch/kx"
+        "$BIN" export --archive "$K" --version $v -o "$scratch/kx" >"$scratch/err" 2>&1 &&
+            diff -r "$scratch/f1-export$v" "$scratch/kx" >/dev/null ||
+            { why="$1: version $v does not export as before: $(cat "$scratch/err")"; return 1; }
+    done
+}
+cp "$F1" "$K"
+t0=$(date +%s%N)
+LAWSCORE_ARCHIVE_STEP_DELAY_US=40000 "$BIN" upgrade --archive "$K" >/dev/null 2>&1 || { echo "kill: the timing upgrade failed"; exit 1; }
+took=$(( ($(date +%s%N) - t0) / 1000000 + 1 ))
+upass=0
+ufail=0
+before_rename=0
+after_rename=0
+i=0
+while [ $i -lt "$M" ]; do
+    i=$((i + 1))
+    rm -rf "$scratch/k" && mkdir -p "$scratch/k" && cp "$F1" "$K"
+    LAWSCORE_ARCHIVE_STEP_DELAY_US=40000 "$BIN" upgrade --archive "$K" >/dev/null 2>&1 &
+    pid=$!
+    ms=$(od -An -N4 -tu4 /dev/urandom | awk -v t="$took" '{print $1 % (t * 12 / 10 + 1)}')
+    sleep "$(awk -v m="$ms" 'BEGIN {printf "%.3f", m / 1000}')"
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    ok=1
+    why=""
+    if cmp -s "$K" "$F1"; then
+        before_rename=$((before_rename + 1))   # the old file, untouched
+    elif cmp -s "$K.format1.bak" "$F1"; then
+        after_rename=$((after_rename + 1))     # the new file, the old kept
+    else
+        ok=0; why="the archive is neither the old file nor the new one with the old kept"
+    fi
+    [ $ok = 1 ] && ! same_archive "after the kill" && ok=0
+    # an upgrade run again finishes the work (or finds it done)
+    if [ $ok = 1 ] && ! "$BIN" upgrade --archive "$K" >"$scratch/err" 2>&1; then
+        ok=0; why="the upgrade run again failed: $(cat "$scratch/err")"
+    fi
+    [ $ok = 1 ] && ! same_archive "after the upgrade run again" && ok=0
+    [ $ok = 1 ] && ! cmp -s "$K.format1.bak" "$F1" && { ok=0; why="the backup is not the old file"; }
+    if [ $ok = 1 ]; then upass=$((upass + 1)); else ufail=$((ufail + 1)); echo "FAIL upgrade kill $i (after ${ms} ms): $why"; fi
+done
+echo "kill upgrade: $upass passed, $ufail failed ($before_rename of $M killed before the new file took the archive's place, $after_rename after)"
+[ "$fail" -eq 0 ] && [ "$ufail" -eq 0 ]

@@ -216,5 +216,72 @@ $(q "$A1" "SELECT count(*) FROM outputs WHERE version = 4 AND length(bytes) > 0"
 5" ]
 fi
 
+
+# ---- format 1 upgraded to format 2 (upgrade) ----------------------------
+# the fixture upgraded: every version, file and appeal carried over, read
+# as before; the old file kept beside; a second upgrade changes nothing
+U=$scratch/upgraded.sqlite
+gzip -dc tests/year/fixtures/format1.sqlite.gz >"$U"
+cp "$U" "$scratch/format1-orig.sqlite"
+for v in 1 2 3; do
+    "$BIN" history --archive "$U" --version $v >"$scratch/upgrade-before-$v" 2>&1
+    rm -rf "$scratch/ubx$v" && "$BIN" export --archive "$U" --version $v -o "$scratch/ubx$v" 2>&1
+done
+"$BIN" diff --archive "$U" 2 3 --format csv >"$scratch/upgrade-before-diff.csv" 2>&1
+"$BIN" compare --archive "$U" 2017 2018 --format html >"$scratch/upgrade-before-compare.html" 2>&1
+step upgrade 0 upgrade --archive "$U"
+check upgrade-backup-kept cmp -s "$scratch/format1-orig.sqlite" "$U.format1.bak"
+check upgrade-no-temp sh -c "! ls '$U'.upgrade-* >/dev/null 2>&1"
+AS=history step history-upgraded 0 history --archive "$U"
+AS=diff-2-3 step diff-2-3-upgraded 0 diff --archive "$U" 2 3
+AS=diff-1-3 step diff-1-3-upgraded 0 diff --archive "$U" 1 3
+AS=compare step compare-upgraded 0 compare --archive "$U" 2017 2018
+"$BIN" diff --archive "$U" 2 3 --format csv >"$scratch/upgrade-after-diff.csv" 2>&1
+check upgrade-diff-csv-same cmp -s "$scratch/upgrade-before-diff.csv" "$scratch/upgrade-after-diff.csv"
+"$BIN" compare --archive "$U" 2017 2018 --format html >"$scratch/upgrade-after-compare.html" 2>&1
+check upgrade-compare-html-same cmp -s "$scratch/upgrade-before-compare.html" "$scratch/upgrade-after-compare.html"
+for v in 1 2 3; do
+    # what history --version shows (each file's size and SHA-256, the
+    # appeals) and what export writes: the same before and after
+    "$BIN" history --archive "$U" --version $v >"$scratch/upgrade-after-$v" 2>&1
+    check "upgrade-history-$v-same" cmp -s "$scratch/upgrade-before-$v" "$scratch/upgrade-after-$v"
+    rm -rf "$scratch/uax$v" && "$BIN" export --archive "$U" --version $v -o "$scratch/uax$v" 2>&1
+    check "upgrade-export-$v-same" diff -r "$scratch/ubx$v" "$scratch/uax$v"
+done
+step upgrade-again 0 upgrade --archive "$U"
+check upgrade-again-unchanged sh -c "[ ! -e '$U.format1.bak.format1.bak' ] && cmp -s '$U.format1.bak' '$scratch/format1-orig.sqlite'"
+# a publication into it is appended in format 2, without the note
+step publish-upgraded 0 publish $in18 --self $e18/self.csv --adjustments $e18/adjustments.yaml \
+    --archive "$U" --label 2018年度考核结果（再次发布） -q
+rm -rf "$scratch/ux4"
+"$BIN" export --archive "$U" --version 4 -o "$scratch/ux4" 2>&1
+check export-upgraded-4 sh -c "for f in \$(ls '$scratch/run3'); do cmp -s '$scratch/run3/'\$f '$scratch/ux4/'\$f || exit 1; done"
+# a backup in the way: refused, nothing changed
+B=$scratch/blocked.sqlite
+cp "$scratch/format1-orig.sqlite" "$B"
+echo 'an earlier backup' >"$B.format1.bak"
+step upgrade-backup-exists 1 upgrade --archive "$B"
+check upgrade-backup-exists-unchanged sh -c "cmp -s '$B' '$scratch/format1-orig.sqlite' && ! ls '$B'.upgrade-* >/dev/null 2>&1"
+# --no-backup: the old file not kept
+N=$scratch/nobackup.sqlite
+cp "$scratch/format1-orig.sqlite" "$N"
+step upgrade-no-backup 0 upgrade --archive "$N" --no-backup
+check upgrade-no-backup-none [ ! -e "$N.format1.bak" ]
+if command -v sqlite3 >/dev/null 2>&1; then
+    check upgrade-format2 [ "$(q "$U" "SELECT value FROM archive_meta WHERE key = 'format_version'")
+$(q "$U" "SELECT count(*) FROM outputs o JOIN blobs b USING (sha256) WHERE o.name = 'results.json' AND b.codec = 'zstd'")" = "2
+4" ]
+    # a stored file that no longer matches its SHA-256: refused, the
+    # archive as it was, no temporary file left
+    D=$scratch/damaged1.sqlite
+    cp "$scratch/format1-orig.sqlite" "$D"
+    q "$D" "DROP TRIGGER outputs_no_update; UPDATE outputs SET bytes = zeroblob(length(bytes))
+        WHERE version = 2 AND name = 'results.csv'" >/dev/null
+    cp "$D" "$scratch/damaged1-orig.sqlite"
+    step upgrade-damaged-file 1 upgrade --archive "$D"
+    check upgrade-damaged-unchanged sh -c "cmp -s '$D' '$scratch/damaged1-orig.sqlite' && [ ! -e '$D.format1.bak' ] &&
+        ! ls '$D'.upgrade-* >/dev/null 2>&1"
+fi
+
 echo "year: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

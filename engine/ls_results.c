@@ -12,6 +12,16 @@
 
 #include "ls_util.h"
 
+/* The newest results.json format this file reads (ls_export_json writes
+ * it); a results.json without a manifest "format" is format 1. */
+#define RESULTS_FORMAT 2
+
+/* What was wrong in a results.json that parsed as JSON. */
+enum {
+    BAD_SCORE = 1,
+    BAD_VALUE = 2
+};
+
 typedef struct rd {
     ls_results *r;
     int bad;
@@ -22,7 +32,12 @@ typedef struct rd {
     size_t nitems;
     ls_strmap item_ix;
     const char **ind_names;
+    size_t ninds;
     ls_strmap ind_ix;
+    /* format 2: each item's "reads" (what a node without "reads" read),
+     * and the current unit's "values" by indicator index */
+    yajl_val *item_reads;
+    yajl_val *values;
 } rd;
 
 static yajl_val get(yajl_val obj, const char *key)
@@ -51,7 +66,7 @@ static ls_fixed fixed(rd *d, yajl_val v)
 {
     ls_fixed x = 0;
     if (!v || !YAJL_IS_NUMBER(v) || ls_dec_parse(YAJL_GET_NUMBER(v), d->r->digits, &x)) {
-        if (v && !YAJL_IS_NULL(v)) d->bad = 1;
+        if (v && !YAJL_IS_NULL(v)) d->bad |= BAD_SCORE;
         return 0;
     }
     return x;
@@ -67,6 +82,7 @@ static void read_tables(rd *d, yajl_val root)
     d->nitems = arr_len(items);
     d->items = ls_arena_alloc(&d->r->arena, (d->nitems ? d->nitems : 1) * sizeof *d->items);
     memset(d->items, 0, (d->nitems ? d->nitems : 1) * sizeof *d->items);
+    d->item_reads = ls_xcalloc(d->nitems ? d->nitems : 1, sizeof *d->item_reads);
     for (size_t i = 0; i < d->nitems; i++) {
         yajl_val o = arr_at(items, i);
         ls_rnode *n = &d->items[i];
@@ -76,9 +92,11 @@ static void read_tables(rd *d, yajl_val root)
         n->section = str(d, get(o, "section"));
         n->points = fixed(d, get(o, "points"));
         ls_strmap_put(&d->item_ix, n->id, (int)i, NULL);
+        d->item_reads[i] = get(o, "reads");
     }
-    size_t ninds = arr_len(inds);
+    size_t ninds = d->ninds = arr_len(inds);
     d->ind_names = ls_arena_alloc(&d->r->arena, (ninds ? ninds : 1) * sizeof *d->ind_names);
+    d->values = ls_xcalloc(ninds ? ninds : 1, sizeof *d->values);
     for (size_t i = 0; i < ninds; i++) {
         yajl_val o = arr_at(inds, i);
         d->ind_names[i] = str(d, get(o, "name"));
@@ -104,22 +122,31 @@ static void read_node(rd *d, ls_rnode *n, yajl_val o)
         n->section = str(d, get(o, "section"));
         n->points = fixed(d, get(o, "points"));
     }
-    n->state = str(d, get(o, "state"));
+    /* format 2 leaves a scored node's state out */
+    yajl_val st = get(o, "state");
+    n->state = st ? str(d, st) : "scored";
     n->scored = !strcmp(n->state, "scored");
     yajl_val sc = get(o, "score");
     if (n->scored && sc && YAJL_IS_INTEGER(sc) && !strcmp(n->section, "veto"))
         n->score = YAJL_GET_INTEGER(sc);
     else if (n->scored)
         n->score = fixed(d, sc);
+    /* format 1: the values read, in the node; format 2: their ids, in the
+     * node or else its item, and the values in the unit's "values" */
     yajl_val inds = get(o, "indicators");
-    n->ninds = arr_len(inds);
+    yajl_val reads = inds ? NULL : get(o, "reads");
+    if (!inds && !reads && it >= 0) reads = d->item_reads[it];
+    n->ninds = arr_len(inds ? inds : reads);
     n->inds = ls_arena_alloc(&d->r->arena, (n->ninds ? n->ninds : 1) * sizeof *n->inds);
     for (size_t i = 0; i < n->ninds; i++) {
-        yajl_val x = arr_at(inds, i);
-        n->inds[i].id = str(d, get(x, "id"));
-        int k = ls_strmap_get(&d->ind_ix, n->inds[i].id);
-        n->inds[i].name = k >= 0 ? d->ind_names[k] : str(d, get(x, "name"));
-        n->inds[i].value = value_text(d, get(x, "value"));
+        ls_rind *x = &n->inds[i];
+        yajl_val e = arr_at(inds ? inds : reads, i);
+        x->id = str(d, inds ? get(e, "id") : e);
+        int k = ls_strmap_get(&d->ind_ix, x->id);
+        x->name = k >= 0 ? d->ind_names[k] : str(d, get(e, "name"));
+        if (inds) x->value = value_text(d, get(e, "value"));
+        else if (k >= 0 && d->values[k]) x->value = value_text(d, d->values[k]);
+        else d->bad |= BAD_VALUE; /* a read without its value */
     }
 }
 
@@ -141,6 +168,13 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     for (size_t i = 0; i < u->nformerly; i++) u->formerly[i] = str(d, arr_at(fm, i));
     yajl_val notes = get(o, "notes");
     for (size_t i = 0; i < arr_len(notes); i++) u->quota |= !strcmp(str(d, get(arr_at(notes, i), "kind")), "quota");
+    /* format 2: the values the unit's rules read, once (by id) */
+    yajl_val vals = get(o, "values");
+    size_t nvals = vals && YAJL_IS_OBJECT(vals) ? vals->u.object.len : 0;
+    for (size_t i = 0; i < nvals; i++) {
+        int k = ls_strmap_get(&d->ind_ix, vals->u.object.keys[i]);
+        if (k >= 0) d->values[k] = vals->u.object.values[i];
+    }
     yajl_val nodes = get(o, "nodes");
     u->nnodes = arr_len(nodes);
     u->nodes = ls_arena_alloc(&d->r->arena, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
@@ -155,6 +189,10 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
             if (k != i && !strncmp(u->nodes[k].number, n->number, len) && u->nodes[k].number[len] == '.')
                 n->leaf = 0;
         for (const char *p = n->number; *p; p++) n->depth += *p == '.';
+    }
+    for (size_t i = 0; i < nvals; i++) {
+        int k = ls_strmap_get(&d->ind_ix, vals->u.object.keys[i]);
+        if (k >= 0) d->values[k] = NULL;
     }
 }
 
@@ -222,8 +260,16 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: %s", *msg ? msg : "invalid JSON");
         return NULL;
     }
+    yajl_val fmt = get(get(root, "manifest"), "format");
+    if (fmt && (!YAJL_IS_INTEGER(fmt) || YAJL_GET_INTEGER(fmt) < 1 || YAJL_GET_INTEGER(fmt) > RESULTS_FORMAT)) {
+        ls_errorf(err, source, 0, 0,
+                  "results.json of format %s, but this lawscore reads formats up to %d: use a newer lawscore",
+                  YAJL_IS_NUMBER(fmt) ? YAJL_GET_NUMBER(fmt) : "?", RESULTS_FORMAT);
+        yajl_tree_free(root);
+        return NULL;
+    }
     ls_results *r = ls_results_new(source);
-    rd d = {r, 0, NULL, 0, {0}, NULL, {0}};
+    rd d = {.r = r};
     ls_strmap_init(&d.item_ix);
     ls_strmap_init(&d.ind_ix);
     yajl_val as = get(root, "assessment"), units = get(root, "units");
@@ -283,11 +329,17 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
     yajl_tree_free(root);
     ls_strmap_cleanup(&d.item_ix);
     ls_strmap_cleanup(&d.ind_ix);
+    free(d.item_reads);
+    free(d.values);
     ls_results_index(r);
     if (d.bad) {
-        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
-                                     "with %d digits",
-                  r->digits);
+        if (d.bad & BAD_SCORE)
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
+                                         "with %d digits",
+                      r->digits);
+        else
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: an indicator a node read "
+                                         "has no value in its unit's \"values\"");
         ls_results_free(r);
         return NULL;
     }

@@ -8,6 +8,13 @@
  * Scores stay as the decimal text results.json holds ("49.10") and are
  * read exactly with ls_dec_parse at the result's precision.
  *
+ * Every format ls_export_json wrote is read, to the same model: format 2
+ * (keys at their default left out, a unit's indicator values once in its
+ * "values", a node's "reads" defaulting to its item's) and format 1 (no
+ * "format" in the manifest: every key, the values read in each node, and
+ * before the "items" table the item texts in each node too).  A newer
+ * format is refused.
+ *
  * Depends on: yajl (its tree parser; only ls_results.c includes
  * yajl_tree.h), ls_decimal, ls_strmap, ls_arena, ls_error, ls_util.
  */

@@ -361,6 +361,33 @@ static void test_items_csv_gzip(void **state)
     }
 }
 
+/* The score sheet form until it passes a spreadsheet's rows, then
+ * compact (when results.json holds the indicator values), unless the
+ * sheet form was asked for. */
+static void test_items_form_by_size(void **state)
+{
+    (void)state;
+    /* 49 nodes: 21,399 units are 1,048,551 rows and the header, 21,400 are
+     * 1,048,600 and the header */
+    assert_false(ls_items_too_many_rows(21399, 49));
+    assert_true(ls_items_too_many_rows(21400, 49));
+    /* exactly a sheet: 1,048,575 rows and the header */
+    assert_false(ls_items_too_many_rows(1048575, 1));
+    assert_true(ls_items_too_many_rows(1048576, 1));
+    assert_false(ls_items_too_many_rows(5000000, 0));
+    assert_int_equal(ls_items_form_for(0, 21399, 49, 1), 0);
+    assert_int_equal(ls_items_form_for(0, 21400, 49, 1), LS_ITEMS_COMPACT | LS_ITEMS_AUTO);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_GZIP, 21400, 49, 1),
+                     LS_ITEMS_GZIP | LS_ITEMS_COMPACT | LS_ITEMS_AUTO);
+    /* asked for: kept */
+    assert_int_equal(ls_items_form_for(LS_ITEMS_SHEET, 21400, 49, 1), LS_ITEMS_SHEET);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_COMPACT, 21400, 49, 1), LS_ITEMS_COMPACT);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_COMPACT, 10, 49, 1), LS_ITEMS_COMPACT);
+    /* without results.json compact would lose the indicator values */
+    assert_int_equal(ls_items_form_for(0, 21400, 49, 0), 0);
+    assert_string_equal(ls_items_csv_name(LS_ITEMS_COMPACT | LS_ITEMS_AUTO), "items.csv");
+}
+
 static void test_csv_write_error(void **state)
 {
     mini_run *m = *state;
@@ -786,6 +813,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_items_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv_compact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv_gzip, setup, teardown),
+        cmocka_unit_test(test_items_form_by_size),
         cmocka_unit_test_setup_teardown(test_csv_write_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),

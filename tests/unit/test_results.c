@@ -257,6 +257,22 @@ static void test_refused(void **state)
                                       "has no value in its unit's \"values\"");
     free(lost);
     ls_errors_cleanup(&err);
+
+    /* cut in the middle of its units (read as they come): the parse
+     * error, no result */
+    ls_errors_init(&err);
+    size_t half = strstr(format2, "\"id\":\"b\"") - format2;
+    assert_null(ls_results_parse(format2, half, "结果", &err));
+    assert_int_equal(err.n, 1);
+    assert_string_equal(err.v[0].msg, "not a results.json written by lawscore: parse error: premature EOF");
+    ls_errors_cleanup(&err);
+
+    /* "units" not an array */
+    ls_errors_init(&err);
+    assert_null(parse("{\"assessment\":{\"name\":\"测试\"},\"units\":{}}", &err));
+    assert_int_equal(err.n, 1);
+    assert_string_equal(err.v[0].msg, "not a results.json written by lawscore: no 'assessment' or 'units'");
+    ls_errors_cleanup(&err);
 }
 
 int main(void)

@@ -160,7 +160,9 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->group = str(d, get(o, "group"));
     u->total = fixed(d, get(o, "total"));
     u->main = fixed(d, get(o, "main"));
-    u->main_raw = fixed(d, get(o, "main_raw"));
+    /* format 2 leaves main_raw out where it equals main */
+    yajl_val mr = get(o, "main_raw");
+    u->main_raw = mr ? fixed(d, mr) : u->main;
     u->bonus = fixed(d, get(o, "bonus"));
     u->grade = str(d, get(o, "grade"));
     yajl_val rk = get(o, "rank");

@@ -46,6 +46,9 @@ static void assert_results_equal(const ls_results *a, const ls_results *b)
         assert_int_equal(x->nformerly, y->nformerly);
         for (size_t k = 0; k < x->nformerly; k++) same_str(x->formerly[k], y->formerly[k]);
         assert_int_equal(x->total, y->total);
+        assert_int_equal(x->main, y->main);
+        assert_int_equal(x->main_raw, y->main_raw);
+        assert_int_equal(x->bonus, y->bonus);
         same_str(x->grade, y->grade);
         assert_int_equal(x->rank, y->rank);
         assert_int_equal(x->quota, y->quota);

@@ -380,6 +380,10 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
                           .items_form = o->items_form};
     int bad_output = 0;
     ls_scheme *s = load_scheme(o, err);
+    /* items.csv's form, known before it is written beside the scoring */
+    if (s)
+        po.items_form = ls_items_form_for(o->items_form, s->nunits, s->nnodes,
+                                          !o->formats || (o->formats & LS_OUT_JSON));
     if (!s || !(r = score_all(o, s, &a, &b, &tm, &po, &bad_output, err))) {
         if (bad_output) rc = LS_CMD_BAD_OUTPUT;
         goto out;

@@ -177,6 +177,18 @@ const char *ls_items_csv_name(unsigned form)
     return form & LS_ITEMS_GZIP ? "items.csv.gz" : "items.csv";
 }
 
+int ls_items_too_many_rows(size_t nunits, size_t nnodes)
+{
+    return nnodes && nunits > (LS_SHEET_ROWS - 1) / nnodes;
+}
+
+unsigned ls_items_form_for(unsigned form, size_t nunits, size_t nnodes, int with_json)
+{
+    if (!(form & (LS_ITEMS_SHEET | LS_ITEMS_COMPACT)) && with_json && ls_items_too_many_rows(nunits, nnodes))
+        form |= LS_ITEMS_COMPACT | LS_ITEMS_AUTO;
+    return form;
+}
+
 ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted, unsigned form)
 {
     ls_items_csv *x = ls_xcalloc(1, sizeof *x);

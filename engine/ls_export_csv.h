@@ -26,14 +26,31 @@
 #include "ls_score.h"
 
 /* items.csv's forms (bits): without the items' text and the indicator
- * values; gzip-compressed. */
+ * values; gzip-compressed; the score sheet form asked for (--items sheet):
+ * kept whatever the run's size. */
 enum {
     LS_ITEMS_COMPACT = 1,
-    LS_ITEMS_GZIP = 2
+    LS_ITEMS_GZIP = 2,
+    LS_ITEMS_SHEET = 4,
+    LS_ITEMS_AUTO = 8 /* compact because of the run's size (ls_items_form_for) */
 };
+
+/* The rows of a spreadsheet's sheet (Excel, WPS, LibreOffice). */
+#define LS_SHEET_ROWS 1048576
 
 /* The file's name for a form: "items.csv", or "items.csv.gz". */
 const char *ls_items_csv_name(unsigned form);
+
+/* The form items.csv takes in a run of nunits units of nnodes nodes:
+ * `form` as asked, but compact (LS_ITEMS_COMPACT | LS_ITEMS_AUTO added) when the score
+ * sheet form would hold more rows than a spreadsheet opens, results.json
+ * is written too (it holds the indicator values compact leaves out:
+ * `with_json`) and the sheet form was not asked for (LS_ITEMS_SHEET). */
+unsigned ls_items_form_for(unsigned form, size_t nunits, size_t nnodes, int with_json);
+
+/* Whether the score sheet form of items.csv for nunits x nnodes passes a
+ * spreadsheet's rows (with its header row). */
+int ls_items_too_many_rows(size_t nunits, size_t nnodes);
 
 /*
  * results.csv: a header, then one row per unit, groups in scheme order and

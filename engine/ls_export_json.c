@@ -12,10 +12,23 @@
 #include "ls_jsonw.h"
 #include "ls_util.h"
 
+/* The format of results.json this file writes (the manifest's "format");
+ * ls_results reads this one and every earlier one. */
+#define JSON_FORMAT 2
+
+/* A list of indicators read: r->reads[off .. off + n). */
+typedef struct read_list {
+    uint32_t off, n;
+} read_list;
+
 typedef struct jctx {
     ls_jsonw w;
     const ls_run *r;
-    ls_buf text; /* scratch for explanations, reused */
+    /* per item, the indicators its rule read for most units (the item's
+     * "reads", what a node's "reads" defaults to); NULL when no "items"
+     * table is written (explain): every node lists its reads then */
+    read_list *dreads;
+    unsigned char *seen; /* per indicator, scratch for a unit's "values" */
 } jctx;
 
 static void kv_str(ls_jsonw *w, const char *k, const char *v)
@@ -57,6 +70,7 @@ static void write_manifest(ls_jsonw *w, const ls_manifest *m)
     }
     ls_jsonw_open(w);
     kv_str(w, "engine", "lawscore");
+    kv_int(w, "format", JSON_FORMAT);
     kv_str(w, "version", m->version);
     ls_jsonw_key(w, "files");
     ls_jsonw_aopen(w);
@@ -158,6 +172,44 @@ static void write_indicators(jctx *j)
     ls_jsonw_aclose(w);
 }
 
+static int same_reads(const ls_run *r, read_list a, read_list b)
+{
+    return a.n == b.n && (a.n == 0 || !memcmp(&r->reads[a.off], &r->reads[b.off], a.n * sizeof *r->reads));
+}
+
+static read_list cell_reads(const ls_cell *c) { return (read_list){c->read0, c->nread}; }
+
+/* Each item's default reads: the list most units' rule read (the
+ * majority vote of Boyer and Moore: one pass, and the majority whenever
+ * there is one).  A function of the cells alone, so the same for any
+ * --jobs. */
+static read_list *default_reads(const ls_run *r)
+{
+    const ls_scheme *s = r->scheme;
+    read_list *d = ls_xcalloc(s->nnodes ? s->nnodes : 1, sizeof *d);
+    size_t *votes = ls_xcalloc(s->nnodes ? s->nnodes : 1, sizeof *votes);
+    for (size_t u = 0; u < s->nunits; u++)
+        for (size_t i = 0; i < s->nnodes; i++) {
+            read_list c = cell_reads(ls_run_cell(r, u, i));
+            if (!votes[i]) d[i] = c, votes[i] = 1;
+            else if (same_reads(r, d[i], c)) votes[i]++;
+            else votes[i]--;
+        }
+    free(votes);
+    return d;
+}
+
+static void write_read_ids(jctx *j, read_list l)
+{
+    const ls_scheme *s = j->r->scheme;
+    ls_jsonw_aopen(&j->w);
+    for (uint32_t k = 0; k < l.n; k++) {
+        int ind = j->r->reads[l.off + k];
+        if (ind >= 0 && (size_t)ind < s->ninds) ls_jsonw_str(&j->w, s->inds[ind].id);
+    }
+    ls_jsonw_aclose(&j->w);
+}
+
 /* The item tree, once: the text that is the same for every unit.  Item i
  * of "items" is node i of every unit's "nodes". */
 static void write_items(jctx *j)
@@ -182,6 +234,10 @@ static void write_items(jctx *j)
         if (n->parent >= 0) ls_jsonw_str(w, s->nodes[n->parent].id);
         else ls_jsonw_null(w);
         kv_str(w, "criteria", n->criteria ? n->criteria : "");
+        if (j->dreads[i].n) {
+            ls_jsonw_key(w, "reads");
+            write_read_ids(j, j->dreads[i]);
+        }
         ls_jsonw_close(w);
     }
     ls_jsonw_aclose(w);
@@ -210,6 +266,16 @@ static void write_value(ls_jsonw *w, const ls_value *v)
     }
 }
 
+/* A scored cell's score as results.json writes it: a veto item's is a
+ * flag (1 = the veto applies), not points. */
+static void write_score(jctx *j, const ls_node *n, const ls_cell *c)
+{
+    if (c->state != LS_CELL_SCORED) ls_jsonw_null(&j->w);
+    else if (n->section == LS_SEC_VETO) ls_jsonw_int(&j->w, c->score != 0);
+    else ls_jsonw_fixed(&j->w, c->score, j->r->scheme->digits);
+}
+
+/* A node: only what is not at its default (docs/output.md). */
 static void write_node(jctx *j, size_t u, size_t i)
 {
     const ls_run *r = j->r;
@@ -219,39 +285,26 @@ static void write_node(jctx *j, size_t u, size_t i)
     ls_jsonw *w = &j->w;
     ls_jsonw_open(w);
     kv_str(w, "id", n->id);
-    static const char *const states[] = {"scored", "na", "error"};
-    kv_str(w, "state", c->state < 3 ? states[c->state] : "?");
     int scored = c->state == LS_CELL_SCORED;
-    int veto = n->section == LS_SEC_VETO;
-    ls_jsonw_key(w, "score");
-    /* A veto item's score is a flag (1 = the veto applies), not points. */
-    if (scored && veto) ls_jsonw_int(w, c->score != 0);
-    else if (scored) ls_jsonw_fixed(w, c->score, s->digits);
-    else ls_jsonw_null(w);
-    ls_jsonw_key(w, "raw");
-    if (scored && !veto && n->nchildren == 0) ls_jsonw_fixed(w, c->raw, s->digits);
-    else ls_jsonw_null(w);
-    ls_jsonw_key(w, "clamp");
-    if (scored && c->clamped) ls_jsonw_str(w, c->clamped < 0 ? "low" : "high");
-    else ls_jsonw_null(w);
-    ls_jsonw_key(w, "reasons");
-    write_reasons(w, r, c);
-    j->text.n = 0;
-    ls_explain_cell_buf(r, u, i, &j->text);
-    ls_jsonw_key(w, "explanation");
-    ls_jsonw_strn(w, j->text.p ? j->text.p : "", j->text.n);
-    ls_jsonw_key(w, "indicators");
-    ls_jsonw_aopen(w);
-    for (uint32_t k = 0; k < c->nread; k++) {
-        int ind = r->reads[c->read0 + k];
-        if (ind < 0 || (size_t)ind >= s->ninds) continue;
-        ls_jsonw_open(w);
-        kv_str(w, "id", s->inds[ind].id);
-        ls_jsonw_key(w, "value");
-        write_value(w, r->data ? ls_dataset_get(r->data, u, (size_t)ind) : NULL);
-        ls_jsonw_close(w);
+    if (!scored) kv_str(w, "state", c->state == LS_CELL_NA ? "na" : "error");
+    else {
+        ls_jsonw_key(w, "score");
+        write_score(j, n, c);
     }
-    ls_jsonw_aclose(w);
+    /* raw differs from score only where the engine clamped it */
+    if (scored && c->clamped && n->section != LS_SEC_VETO) {
+        kv_fixed(j, "raw", c->raw);
+        kv_str(w, "clamp", c->clamped < 0 ? "low" : "high");
+    }
+    if (c->nreasons) {
+        ls_jsonw_key(w, "reasons");
+        write_reasons(w, r, c);
+    }
+    read_list dr = j->dreads ? j->dreads[i] : (read_list){0, 0};
+    if (!same_reads(r, cell_reads(c), dr)) {
+        ls_jsonw_key(w, "reads");
+        write_read_ids(j, cell_reads(c));
+    }
     if (r->self) {
         char buf[32];
         ls_jsonw_key(w, "self");
@@ -261,17 +314,39 @@ static void write_node(jctx *j, size_t u, size_t i)
     }
     if (r->original) {
         const ls_cell *oc = ls_run_cell(r->original, u, i);
-        ls_jsonw_key(w, "original_score");
-        if (oc->state == LS_CELL_SCORED && n->section == LS_SEC_VETO) ls_jsonw_int(w, oc->score != 0);
-        else if (oc->state == LS_CELL_SCORED) ls_jsonw_fixed(w, oc->score, s->digits);
-        else ls_jsonw_null(w);
+        int same = oc->state == c->state && (!scored || oc->score == c->score);
+        if (!same) {
+            ls_jsonw_key(w, "original_score");
+            write_score(j, n, oc);
+        }
         char *ap = ls_explain_appeal(r, u, i);
-        ls_jsonw_key(w, "appeal");
-        if (*ap) ls_jsonw_str(w, ap);
-        else ls_jsonw_null(w);
+        if (*ap) kv_str(w, "appeal", ap);
         free(ap);
     }
     ls_jsonw_close(w);
+}
+
+/* The unit's indicator values its rules read, once, by id in the
+ * catalogue's order. */
+static void write_values(jctx *j, size_t u)
+{
+    const ls_run *r = j->r;
+    const ls_scheme *s = r->scheme;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        const ls_cell *c = ls_run_cell(r, u, i);
+        for (uint32_t k = 0; k < c->nread; k++) {
+            int ind = r->reads[c->read0 + k];
+            if (ind >= 0 && (size_t)ind < s->ninds) j->seen[ind] = 1;
+        }
+    }
+    ls_jsonw_open(&j->w);
+    for (size_t k = 0; k < s->ninds; k++) {
+        if (!j->seen[k]) continue;
+        j->seen[k] = 0;
+        ls_jsonw_key(&j->w, s->inds[k].id);
+        write_value(&j->w, r->data ? ls_dataset_get(r->data, u, k) : NULL);
+    }
+    ls_jsonw_close(&j->w);
 }
 
 static void write_unit(jctx *j, size_t u)
@@ -292,11 +367,13 @@ static void write_unit(jctx *j, size_t u)
         for (size_t k = 0; k < un->nformerly; k++) ls_jsonw_str(w, un->formerly[k]);
         ls_jsonw_aclose(w);
     }
-    ls_jsonw_key(w, "flags");
-    ls_jsonw_aopen(w);
-    for (size_t k = 0; k < s->nflags && k < LS_MAX_FLAGS; k++)
-        if (un->flags & ((uint64_t)1 << k)) ls_jsonw_str(w, s->flags[k]);
-    ls_jsonw_aclose(w);
+    if (un->flags) {
+        ls_jsonw_key(w, "flags");
+        ls_jsonw_aopen(w);
+        for (size_t k = 0; k < s->nflags && k < LS_MAX_FLAGS; k++)
+            if (un->flags & ((uint64_t)1 << k)) ls_jsonw_str(w, s->flags[k]);
+        ls_jsonw_aclose(w);
+    }
     kv_fixed(j, "total", ur->total);
     ls_jsonw_key(w, "grade");
     const char *grade = ls_explain_grade(r, u);
@@ -306,37 +383,41 @@ static void write_unit(jctx *j, size_t u)
     if (ur->rank > 0) ls_jsonw_int(w, ur->rank);
     else ls_jsonw_null(w);
     kv_fixed(j, "main", ur->main);
-    kv_fixed(j, "main_raw", ur->main_raw);
-    kv_fixed(j, "applicable", ur->applicable);
-    kv_bool(w, "rescaled", ur->rescaled);
+    /* the keys below are left out at their default (docs/output.md) */
+    if (ur->main_raw != ur->main) kv_fixed(j, "main_raw", ur->main_raw);
+    if (ur->applicable != s->total) kv_fixed(j, "applicable", ur->applicable);
+    if (ur->rescaled) kv_bool(w, "rescaled", 1);
     kv_fixed(j, "bonus", ur->bonus);
-    kv_fixed(j, "bonus_raw", ur->bonus_raw);
+    if (ur->bonus_raw != ur->bonus) kv_fixed(j, "bonus_raw", ur->bonus_raw);
     kv_fixed(j, "deduct", ur->deduct);
-    kv_bool(w, "total_clamped", ur->total_clamped);
-    ls_jsonw_key(w, "veto");
+    if (ur->total_clamped) kv_bool(w, "total_clamped", 1);
     const ls_node *v = ls_explain_veto(r, u);
     if (v) {
+        ls_jsonw_key(w, "veto");
         ls_jsonw_open(w);
         kv_str(w, "id", v->id);
         kv_str(w, "name", v->name);
         ls_jsonw_key(w, "reasons");
         write_reasons(w, r, ls_run_cell(r, u, (size_t)ur->veto));
         ls_jsonw_close(w);
-    } else {
-        ls_jsonw_null(w);
     }
-    kv_int(w, "errors", ur->errors);
-    ls_jsonw_key(w, "notes");
-    ls_jsonw_aopen(w);
+    if (ur->errors) kv_int(w, "errors", ur->errors);
+    int notes = 0;
     for (int k = 0; k < LS_NOTE_COUNT; k++) {
         char *note = ls_explain_unit_note(r, u, (ls_note_kind)k);
         if (!note) continue;
+        if (!notes++) {
+            ls_jsonw_key(w, "notes");
+            ls_jsonw_aopen(w);
+        }
         ls_jsonw_open(w);
         kv_str(w, "kind", ls_note_kind_name((ls_note_kind)k));
         kv_own(w, "text", note);
         ls_jsonw_close(w);
     }
-    ls_jsonw_aclose(w);
+    if (notes) ls_jsonw_aclose(w);
+    ls_jsonw_key(w, "values");
+    write_values(j, u);
     ls_jsonw_key(w, "nodes");
     ls_jsonw_aopen(w);
     for (size_t i = 0; i < s->nnodes; i++) write_node(j, u, i);
@@ -410,18 +491,22 @@ static void write_adjustments(jctx *j)
     ls_jsonw_aclose(w);
 }
 
-static void start(jctx *j, const ls_run *r, FILE *f, int pretty)
+/* Start writing r to f; with_items: the "items" table, with each item's
+ * default reads, comes before the units. */
+static void start(jctx *j, const ls_run *r, FILE *f, int pretty, int with_items)
 {
     j->r = r;
     ls_jsonw_init(&j->w, f, pretty);
-    ls_buf_init(&j->text);
+    j->dreads = with_items ? default_reads(r) : NULL;
+    j->seen = ls_xcalloc(r->scheme->ninds ? r->scheme->ninds : 1, 1);
 }
 
 /* End the document: 0, or -1 with an error for the first failed write. */
 static int finish(jctx *j, ls_errors *err)
 {
     int e = ls_jsonw_finish(&j->w);
-    ls_buf_cleanup(&j->text);
+    free(j->dreads);
+    free(j->seen);
     if (e) return ls_errorf(err, NULL, 0, 0, "cannot write JSON: %s", strerror(e));
     return 0;
 }
@@ -429,7 +514,7 @@ static int finish(jctx *j, ls_errors *err)
 int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, int pretty, ls_errors *err)
 {
     jctx j;
-    start(&j, r, f, pretty);
+    start(&j, r, f, pretty, 1);
     ls_jsonw *w = &j.w;
     const ls_scheme *s = r->scheme;
     ls_jsonw_open(w);
@@ -459,7 +544,7 @@ int ls_write_json_units(const ls_run *r, const size_t *units, size_t n, FILE *f,
                         ls_errors *err)
 {
     jctx j;
-    start(&j, r, f, 1);
+    start(&j, r, f, 1, 0);
     if (n != 1) ls_jsonw_aopen(&j.w);
     for (size_t i = 0; i < n && !j.w.err; i++) write_unit(&j, units[i]);
     if (n != 1) ls_jsonw_aclose(&j.w);

@@ -6,42 +6,48 @@
  * digits (90.00, not 90 or 89.99999), keys come in a fixed order, and
  * nothing depends on the time or the machine: the same inputs give
  * byte-identical output.  Compact (no whitespace) unless `pretty`.
- * Text that is the same for every unit (item names, numbers, points,
- * 评分标准, indicator names) is written once, in "items" and
- * "indicators"; a unit's "nodes" follow "items" index for index.
- * Layout (all keys always present):
  *
- *   { "manifest":   {"engine", "version", "files": [{"role", "path",
- *                    "sha256"}], "options": {key: value}},
+ * Format 2 (the manifest's "format"; docs/output.md documents every key
+ * and its default): text that is the same for every unit (item names,
+ * numbers, points, 评分标准, indicator names) is written once, in "items"
+ * and "indicators"; a unit's "nodes" follow "items" index for index; a
+ * unit's indicator values are written once, in its "values" (by id), and
+ * a node names those it read in "reads", left out when they are its
+ * item's "reads" (the list most units' rule read); any other key at its
+ * default is left out ("[]" in brackets: left out when empty):
+ *
+ *   { "manifest":   {"engine", "format", "version", "files": [{"role",
+ *                    "path", "sha256"}], "options": {key: value}},
  *     "assessment": {"name", "year", "precision", "total", "bonus_cap"},
  *     "groups":     [{"id", "name", "units", "veto_grade",
  *                     "bands": [{"grade", "min", "max_share", "count"}]}],
  *     "indicators": [{"id", "name", "type", "unit"}],
  *     "items":      [{"id", "number", "name", "section", "points",
- *                     "parent", "criteria"}],
- *     "units":      [{"id", "name", "group", "flags", "total", "grade",
- *                     "rank", "main", "main_raw", "applicable", "rescaled",
- *                     "bonus", "bonus_raw", "deduct", "total_clamped",
- *                     "veto": null | {"id", "name", "reasons"},
- *                     "errors", "notes": [{"kind", "text"}],
- *                     "nodes": [{"id", "state", "score", "raw", "clamp",
- *                                "reasons", "explanation",
- *                                "indicators": [{"id", "value"}]}]}] }
+ *                     "parent", "criteria", ["reads"]}],
+ *     "units":      [{"id", "name", "group", ["flags"], "total", "grade",
+ *                     "rank", "main", "main_raw" (= main), "applicable"
+ *                     (= the total), "rescaled" (false), "bonus",
+ *                     "bonus_raw" (= bonus), "deduct", "total_clamped"
+ *                     (false), "veto" (null) {"id", "name", "reasons"},
+ *                     "errors" (0), ["notes"] [{"kind", "text"}],
+ *                     "values": {id: value},
+ *                     "nodes": [{"id", "state" ("scored"), "score"
+ *                                (when scored), "raw" and "clamp" (when
+ *                                clamped), ["reasons"], "reads" (the
+ *                                item's)}]}] }
  *
  * Present only when given (docs/year.md): a unit's "formerly" (ids in
  * earlier years, after "group"); with --self, a unit's "self" ({"total",
  * "difference", "overrated"} or null) and a node's "self"; with
  * --adjustments, a unit's "original" ({"total", "grade", "rank"} before
- * the appeals), a node's "original_score" and "appeal" (text or null),
- * and a top-level "adjustments" trail after "units": [{"unit", "kind"
- * ("data"|"score"), "indicator", "old", "new" | "item", "number",
- * "original_score", "score", "reason", "basis", "by", "date", "file",
- * "line"}].
+ * the appeals), a node's "original_score" (when it differs) and "appeal"
+ * (when the appeals changed the item), and a top-level "adjustments"
+ * trail after "units": [{"unit", "kind" ("data"|"score"), "indicator",
+ * "old", "new" | "item", "number", "original_score", "score", "reason",
+ * "basis", "by", "date", "file", "line"}].
  *
- * Units come in scheme order.  "state" is "scored", "na" or "error";
- * "score" and "raw" are null unless scored ("raw", the rule's rounded
- * value before clamping, is null for categories and veto items too; a
- * veto item's "score" is 1 when the veto applies, else 0); "clamp" is null,
+ * Units come in scheme order.  "state" is "scored", "na" or "error"; a
+ * veto item's "score" is 1 when the veto applies, else 0; "clamp" is
  * "low" or "high"; "section" is "main", "bonus", "deduct" or "veto";
  * "parent" is the id of the enclosing category or null; indicator values
  * are numbers, booleans, strings or null (not given).
@@ -68,8 +74,9 @@ int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, int pretty, ls
 /* Write units[0..n) (unit indices) to f as `lawscore explain --format
  * json` does, indented for people: one unit's object, written by the
  * same code and with the same content as its element of "units" in
- * results.json; several units
- * (n != 1) as an array of such objects, in the order given.  Returns 0,
+ * results.json, but that every node lists its "reads" (there is no
+ * "items" table to default to); several units (n != 1) as an array of
+ * such objects, in the order given.  Returns 0,
  * or -1 with an error as ls_write_json. */
 int ls_write_json_units(const ls_run *r, const size_t *units, size_t n, FILE *f,
                         ls_errors *err);

@@ -16,7 +16,6 @@
 #include "ls_util.h"
 
 /* Rows of a spreadsheet (Excel 2007 on, WPS, LibreOffice). */
-#define LS_SHEET_ROWS 1048576
 
 static const struct {
     const char *word;
@@ -95,7 +94,9 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     if (!od) return -1;
     /* a plugin crashing from here on takes the unfinished output with it */
     ls_guard_set_cleanup(ls_outdir_emergency_cleanup);
-    unsigned form = o ? o->items_form : 0;
+    /* past a spreadsheet's rows, compact unless --items sheet */
+    unsigned form = ls_items_form_for(o ? o->items_form : 0, nunits, r->scheme->nnodes,
+                                      (formats & LS_OUT_JSON) != 0);
     int compact = (form & LS_ITEMS_COMPACT) != 0;
     const char *items_name = ls_items_csv_name(form);
     FILE *fres, *fitems = NULL, *fscheme = NULL, *fjson, *fxlsx, *fhtml;
@@ -162,11 +163,19 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
                  nunits, max_sheets);
     /* rows = units × nodes + the header: past a sheet's 1,048,576 rows no
      * spreadsheet opens items.csv whole */
-    if ((formats & LS_OUT_CSV) && !compact && nunits * r->scheme->nnodes + 1 > LS_SHEET_ROWS)
+    size_t rows = nunits * r->scheme->nnodes;
+    if ((formats & LS_OUT_CSV) && (form & LS_ITEMS_AUTO))
+        ls_notef(err, NULL, 0, 0,
+                 "items.csv: %zu rows, more than a spreadsheet opens (%d): written compact, "
+                 "with the scores and reasons by 单位编号 and 序号 (the items' names, points and "
+                 "criteria once in scheme-items.csv, the indicator values in results.json); "
+                 "--items sheet writes the score sheet form",
+                 rows, LS_SHEET_ROWS);
+    else if ((formats & LS_OUT_CSV) && !compact && ls_items_too_many_rows(nunits, r->scheme->nnodes))
         ls_notef(err, NULL, 0, 0,
                  "items.csv: %zu rows, more than a spreadsheet opens (%d); --items compact "
                  "writes it without the items' names, points and criteria (once in "
                  "scheme-items.csv) and the indicator values (in results.json)",
-                 nunits * r->scheme->nnodes, LS_SHEET_ROWS);
+                 rows, LS_SHEET_ROWS);
     return ls_outdir_commit(od, err);
 }

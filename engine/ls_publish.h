@@ -48,7 +48,10 @@ typedef struct ls_publish_opts {
     int pretty;          /* results.json indented for people */
     unsigned items_form; /* LS_ITEMS_* (ls_export_csv.h): items.csv
                                 without the items' text (in scheme-items.csv)
-                                and indicator values; gzip-compressed */
+                                and indicator values; gzip-compressed; the
+                                score sheet form kept at any size (else
+                                compact past a spreadsheet's rows:
+                                ls_items_form_for, applied here too) */
     /* An output the caller opened on dir before scoring, with items.csv
      * written into it while the units were scored by `items` (see
      * ls_score_sink; NULL when CSV is not among the formats): ls_publish

@@ -4,13 +4,25 @@
 #include "ls_results.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "ls_util.h"
+
+/* The newest results.json format this file reads (ls_export_json writes
+ * it); a results.json without a manifest "format" is format 1. */
+#define RESULTS_FORMAT 2
+
+/* What was wrong in a results.json that parsed as JSON. */
+enum {
+    BAD_SCORE = 1,
+    BAD_VALUE = 2
+};
 
 typedef struct rd {
     ls_results *r;
@@ -22,7 +34,13 @@ typedef struct rd {
     size_t nitems;
     ls_strmap item_ix;
     const char **ind_names;
+    size_t ninds;
     ls_strmap ind_ix;
+    /* format 2: each item's "reads" (what a node without "reads" read),
+     * and the current unit's "values" by indicator index */
+    yajl_val *item_reads;
+    yajl_val *values;
+    const char *format; /* a format this file does not read, as written */
 } rd;
 
 static yajl_val get(yajl_val obj, const char *key)
@@ -51,7 +69,7 @@ static ls_fixed fixed(rd *d, yajl_val v)
 {
     ls_fixed x = 0;
     if (!v || !YAJL_IS_NUMBER(v) || ls_dec_parse(YAJL_GET_NUMBER(v), d->r->digits, &x)) {
-        if (v && !YAJL_IS_NULL(v)) d->bad = 1;
+        if (v && !YAJL_IS_NULL(v)) d->bad |= BAD_SCORE;
         return 0;
     }
     return x;
@@ -67,6 +85,7 @@ static void read_tables(rd *d, yajl_val root)
     d->nitems = arr_len(items);
     d->items = ls_arena_alloc(&d->r->arena, (d->nitems ? d->nitems : 1) * sizeof *d->items);
     memset(d->items, 0, (d->nitems ? d->nitems : 1) * sizeof *d->items);
+    d->item_reads = ls_xcalloc(d->nitems ? d->nitems : 1, sizeof *d->item_reads);
     for (size_t i = 0; i < d->nitems; i++) {
         yajl_val o = arr_at(items, i);
         ls_rnode *n = &d->items[i];
@@ -76,9 +95,11 @@ static void read_tables(rd *d, yajl_val root)
         n->section = str(d, get(o, "section"));
         n->points = fixed(d, get(o, "points"));
         ls_strmap_put(&d->item_ix, n->id, (int)i, NULL);
+        d->item_reads[i] = get(o, "reads");
     }
-    size_t ninds = arr_len(inds);
+    size_t ninds = d->ninds = arr_len(inds);
     d->ind_names = ls_arena_alloc(&d->r->arena, (ninds ? ninds : 1) * sizeof *d->ind_names);
+    d->values = ls_xcalloc(ninds ? ninds : 1, sizeof *d->values);
     for (size_t i = 0; i < ninds; i++) {
         yajl_val o = arr_at(inds, i);
         d->ind_names[i] = str(d, get(o, "name"));
@@ -104,22 +125,31 @@ static void read_node(rd *d, ls_rnode *n, yajl_val o)
         n->section = str(d, get(o, "section"));
         n->points = fixed(d, get(o, "points"));
     }
-    n->state = str(d, get(o, "state"));
+    /* format 2 leaves a scored node's state out */
+    yajl_val st = get(o, "state");
+    n->state = st ? str(d, st) : "scored";
     n->scored = !strcmp(n->state, "scored");
     yajl_val sc = get(o, "score");
     if (n->scored && sc && YAJL_IS_INTEGER(sc) && !strcmp(n->section, "veto"))
         n->score = YAJL_GET_INTEGER(sc);
     else if (n->scored)
         n->score = fixed(d, sc);
+    /* format 1: the values read, in the node; format 2: their ids, in the
+     * node or else its item, and the values in the unit's "values" */
     yajl_val inds = get(o, "indicators");
-    n->ninds = arr_len(inds);
+    yajl_val reads = inds ? NULL : get(o, "reads");
+    if (!inds && !reads && it >= 0) reads = d->item_reads[it];
+    n->ninds = arr_len(inds ? inds : reads);
     n->inds = ls_arena_alloc(&d->r->arena, (n->ninds ? n->ninds : 1) * sizeof *n->inds);
     for (size_t i = 0; i < n->ninds; i++) {
-        yajl_val x = arr_at(inds, i);
-        n->inds[i].id = str(d, get(x, "id"));
-        int k = ls_strmap_get(&d->ind_ix, n->inds[i].id);
-        n->inds[i].name = k >= 0 ? d->ind_names[k] : str(d, get(x, "name"));
-        n->inds[i].value = value_text(d, get(x, "value"));
+        ls_rind *x = &n->inds[i];
+        yajl_val e = arr_at(inds ? inds : reads, i);
+        x->id = str(d, inds ? get(e, "id") : e);
+        int k = ls_strmap_get(&d->ind_ix, x->id);
+        x->name = k >= 0 ? d->ind_names[k] : str(d, get(e, "name"));
+        if (inds) x->value = value_text(d, get(e, "value"));
+        else if (k >= 0 && d->values[k]) x->value = value_text(d, d->values[k]);
+        else d->bad |= BAD_VALUE; /* a read without its value */
     }
 }
 
@@ -130,7 +160,9 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->group = str(d, get(o, "group"));
     u->total = fixed(d, get(o, "total"));
     u->main = fixed(d, get(o, "main"));
-    u->main_raw = fixed(d, get(o, "main_raw"));
+    /* format 2 leaves main_raw out where it equals main */
+    yajl_val mr = get(o, "main_raw");
+    u->main_raw = mr ? fixed(d, mr) : u->main;
     u->bonus = fixed(d, get(o, "bonus"));
     u->grade = str(d, get(o, "grade"));
     yajl_val rk = get(o, "rank");
@@ -145,6 +177,13 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     for (size_t i = 0; i < u->nformerly; i++) u->formerly[i] = str(d, arr_at(fm, i));
     yajl_val notes = get(o, "notes");
     for (size_t i = 0; i < arr_len(notes); i++) u->quota |= !strcmp(str(d, get(arr_at(notes, i), "kind")), "quota");
+    /* format 2: the values the unit's rules read, once (by id) */
+    yajl_val vals = get(o, "values");
+    size_t nvals = vals && YAJL_IS_OBJECT(vals) ? vals->u.object.len : 0;
+    for (size_t i = 0; i < nvals; i++) {
+        int k = ls_strmap_get(&d->ind_ix, vals->u.object.keys[i]);
+        if (k >= 0) d->values[k] = vals->u.object.values[i];
+    }
     yajl_val nodes = get(o, "nodes");
     u->nnodes = arr_len(nodes);
     u->nodes = ls_arena_alloc(&d->r->arena, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
@@ -159,6 +198,10 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
             if (k != i && !strncmp(u->nodes[k].number, n->number, len) && u->nodes[k].number[len] == '.')
                 n->leaf = 0;
         for (const char *p = n->number; *p; p++) n->depth += *p == '.';
+    }
+    for (size_t i = 0; i < nvals; i++) {
+        int k = ls_strmap_get(&d->ind_ix, vals->u.object.keys[i]);
+        if (k >= 0) d->values[k] = NULL;
     }
 }
 
@@ -219,30 +262,28 @@ void ls_results_index(ls_results *r)
     ls_strmap_cleanup(&gix);
 }
 
-ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls_errors *err)
+/* What stopped a results.json that parsed as JSON, found before its
+ * units (and said only once the whole text parsed). */
+enum {
+    NOT_FORMAT = 1,
+    NOT_RESULTS = 2
+};
+
+/* The head of the document, read once the "units" array begins (every
+ * lawscore wrote "manifest", "assessment", "groups", "indicators" and
+ * "items" before it): format, assessment, groups, the tables.  0, or
+ * NOT_FORMAT / NOT_RESULTS. */
+static int read_head(rd *d, yajl_val root)
 {
-    char msg[256] = "";
-    char *text = ls_xstrndup(buf, len);
-    yajl_val root = yajl_tree_parse(text, msg, sizeof msg);
-    free(text);
-    if (!root) {
-        char *nl = strchr(msg, '\n');
-        if (nl) *nl = '\0';
-        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: %s", *msg ? msg : "invalid JSON");
-        return NULL;
+    ls_results *r = d->r;
+    yajl_val fmt = get(get(root, "manifest"), "format");
+    if (fmt && (!YAJL_IS_INTEGER(fmt) || YAJL_GET_INTEGER(fmt) < 1 || YAJL_GET_INTEGER(fmt) > RESULTS_FORMAT)) {
+        d->format = ls_arena_strdup(&r->arena, YAJL_IS_NUMBER(fmt) ? YAJL_GET_NUMBER(fmt) : "?");
+        return NOT_FORMAT;
     }
-    ls_results *r = ls_results_new(source);
-    rd d = {r, 0, NULL, 0, {0}, NULL, {0}};
-    ls_strmap_init(&d.item_ix);
-    ls_strmap_init(&d.ind_ix);
-    yajl_val as = get(root, "assessment"), units = get(root, "units");
-    if (!as || !units || !YAJL_IS_ARRAY(units)) {
-        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: no 'assessment' or 'units'");
-        yajl_tree_free(root);
-        ls_results_free(r);
-        return NULL;
-    }
-    r->name = str(&d, get(as, "name"));
+    yajl_val as = get(root, "assessment");
+    if (!as) return NOT_RESULTS;
+    r->name = str(d, get(as, "name"));
     yajl_val y = get(as, "year"), prec = get(as, "precision");
     r->year = y && YAJL_IS_INTEGER(y) ? (int)YAJL_GET_INTEGER(y) : 0;
     const char *p = prec && YAJL_IS_NUMBER(prec) ? YAJL_GET_NUMBER(prec) : "0.01";
@@ -253,50 +294,288 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
     r->ngroups = arr_len(groups);
     r->groups = ls_arena_alloc(&r->arena, (r->ngroups ? r->ngroups : 1) * sizeof *r->groups);
     for (size_t i = 0; i < r->ngroups; i++) {
-        r->groups[i].id = str(&d, get(arr_at(groups, i), "id"));
-        r->groups[i].name = str(&d, get(arr_at(groups, i), "name"));
+        r->groups[i].id = str(d, get(arr_at(groups, i), "id"));
+        r->groups[i].name = str(d, get(arr_at(groups, i), "name"));
         yajl_val bands = get(arr_at(groups, i), "bands");
         ls_rgroup *g = &r->groups[i];
         g->nbands = arr_len(bands);
         g->bands = ls_arena_alloc(&r->arena, (g->nbands ? g->nbands : 1) * sizeof *g->bands);
         for (size_t k = 0; k < g->nbands; k++) {
             yajl_val b = arr_at(bands, k), ms = get(b, "max_share");
-            g->bands[k].grade = str(&d, get(b, "grade"));
-            g->bands[k].min = fixed(&d, get(b, "min"));
+            g->bands[k].grade = str(d, get(b, "grade"));
+            g->bands[k].min = fixed(d, get(b, "min"));
             g->bands[k].max_share = ms && YAJL_IS_NUMBER(ms) ? YAJL_GET_DOUBLE(ms) : 0;
         }
     }
-    read_tables(&d, root);
-    r->nunits = arr_len(units);
-    r->units = ls_arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof *r->units);
-    memset(r->units, 0, (r->nunits ? r->nunits : 1) * sizeof *r->units);
-    for (size_t i = 0; i < r->nunits; i++) read_unit(&d, &r->units[i], arr_at(units, i));
-    yajl_val adj = get(root, "adjustments");
+    read_tables(d, root);
+    return 0;
+}
+
+static void read_adjustments(rd *d, yajl_val adj)
+{
+    ls_results *r = d->r;
     r->nadj = arr_len(adj);
     r->adj = ls_arena_alloc(&r->arena, (r->nadj ? r->nadj : 1) * sizeof *r->adj);
     for (size_t i = 0; i < r->nadj; i++) {
         yajl_val e = arr_at(adj, i);
         ls_radj *a = &r->adj[i];
-        a->unit = str(&d, get(e, "unit"));
-        a->kind = str(&d, get(e, "kind"));
+        a->unit = str(d, get(e, "unit"));
+        a->kind = str(d, get(e, "kind"));
         int data = !strcmp(a->kind, "data");
-        a->target = str(&d, get(e, data ? "indicator" : "item"));
-        a->old = data ? value_text(&d, get(e, "old")) : value_text(&d, get(e, "original_score"));
-        a->new_ = data ? value_text(&d, get(e, "new")) : value_text(&d, get(e, "score"));
-        a->reason = str(&d, get(e, "reason"));
-        a->basis = str(&d, get(e, "basis"));
-        a->by = str(&d, get(e, "by"));
-        a->date = str(&d, get(e, "date"));
-        a->what = what_of(&d, a, get(e, "number"));
+        a->target = str(d, get(e, data ? "indicator" : "item"));
+        a->old = data ? value_text(d, get(e, "old")) : value_text(d, get(e, "original_score"));
+        a->new_ = data ? value_text(d, get(e, "new")) : value_text(d, get(e, "score"));
+        a->reason = str(d, get(e, "reason"));
+        a->basis = str(d, get(e, "basis"));
+        a->by = str(d, get(e, "by"));
+        a->date = str(d, get(e, "date"));
+        a->what = what_of(d, a, get(e, "number"));
     }
-    yajl_tree_free(root);
+}
+
+/* ---- the document, streamed -------------------------------------------
+ * yajl's events build the same values yajl_tree_parse would, but each
+ * element of the top-level "units" is read into the model and freed as
+ * soon as it is complete: a province's results.json (hundreds of MB) is
+ * never held as a whole tree. */
+
+typedef struct frame {
+    yajl_val v;
+    char *key;   /* an object's member whose value is being built */
+    int units;   /* the top-level "units" array */
+    char **keys; /* v's members so far (grown here; yajl_val has no cap) */
+    size_t cap;
+} frame;
+
+typedef struct builder {
+    rd *d;
+    frame *st;
+    size_t n, cap;
+    yajl_val root;
+    int head;          /* read_head's result, once the units began */
+    int units_started; /* the top-level "units" array began */
+    ls_runit *units;   /* read so far */
+    size_t nunits, capunits;
+} builder;
+
+static yajl_val new_val(yajl_type t)
+{
+    yajl_val v = ls_xcalloc(1, sizeof *v);
+    v->type = t;
+    return v;
+}
+
+/* A complete value: into its container, or read as a unit and freed. */
+static void add(builder *b, yajl_val v)
+{
+    if (!b->n) {
+        b->root = v;
+        return;
+    }
+    frame *f = &b->st[b->n - 1];
+    if (f->units) {
+        if (!b->head) {
+            if (b->nunits == b->capunits) {
+                b->capunits = b->capunits ? 2 * b->capunits : 64;
+                b->units = ls_xrealloc(b->units, b->capunits * sizeof *b->units);
+            }
+            ls_runit *u = &b->units[b->nunits++];
+            memset(u, 0, sizeof *u);
+            read_unit(b->d, u, v);
+        }
+        yajl_tree_free(v);
+        return;
+    }
+    if (YAJL_IS_OBJECT(f->v)) {
+        size_t i = f->v->u.object.len;
+        if (i == f->cap) {
+            f->cap = f->cap ? 2 * f->cap : 8;
+            f->v->u.object.keys = ls_xrealloc(f->v->u.object.keys, f->cap * sizeof(char *));
+            f->v->u.object.values = ls_xrealloc(f->v->u.object.values, f->cap * sizeof(yajl_val));
+        }
+        f->v->u.object.keys[i] = f->key ? f->key : ls_xstrdup("");
+        f->key = NULL;
+        f->v->u.object.values[i] = v;
+        f->v->u.object.len++;
+    } else {
+        size_t i = f->v->u.array.len;
+        if (i == f->cap) {
+            f->cap = f->cap ? 2 * f->cap : 8;
+            f->v->u.array.values = ls_xrealloc(f->v->u.array.values, f->cap * sizeof(yajl_val));
+        }
+        f->v->u.array.values[i] = v;
+        f->v->u.array.len++;
+    }
+}
+
+static void push(builder *b, yajl_val v)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 16;
+        b->st = ls_xrealloc(b->st, b->cap * sizeof *b->st);
+    }
+    /* the root object's member "units", an array: its elements are units */
+    int units = b->n == 1 && YAJL_IS_ARRAY(v) && b->st[0].key && !strcmp(b->st[0].key, "units") &&
+                !b->units_started;
+    b->st[b->n++] = (frame){v, NULL, units, NULL, 0};
+    if (units) {
+        b->units_started = 1;
+        b->head = read_head(b->d, b->st[0].v);
+    }
+}
+
+static int on_null(void *ctx)
+{
+    add(ctx, new_val(yajl_t_null));
+    return 1;
+}
+
+static int on_bool(void *ctx, int v)
+{
+    add(ctx, new_val(v ? yajl_t_true : yajl_t_false));
+    return 1;
+}
+
+/* As yajl_tree: the text, and the integer and double it holds when they
+ * are representable. */
+static int on_number(void *ctx, const char *s, size_t len)
+{
+    yajl_val v = new_val(yajl_t_number);
+    v->u.number.r = ls_xstrndup(s, len);
+    const char *t = v->u.number.r + (*v->u.number.r == '-');
+    if (*t && strspn(t, "0123456789") == strlen(t)) {
+        errno = 0;
+        v->u.number.i = strtoll(v->u.number.r, NULL, 10);
+        if (!errno) v->u.number.flags |= YAJL_NUMBER_INT_VALID;
+    }
+    char *end = NULL;
+    errno = 0;
+    v->u.number.d = strtod(v->u.number.r, &end);
+    if (!errno && end && !*end) v->u.number.flags |= YAJL_NUMBER_DOUBLE_VALID;
+    add(ctx, v);
+    return 1;
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+    yajl_val v = new_val(yajl_t_string);
+    v->u.string = ls_xstrndup((const char *)s, len);
+    add(ctx, v);
+    return 1;
+}
+
+static int on_start_map(void *ctx)
+{
+    push(ctx, new_val(yajl_t_object));
+    return 1;
+}
+
+static int on_key(void *ctx, const unsigned char *s, size_t len)
+{
+    builder *b = ctx;
+    frame *f = &b->st[b->n - 1];
+    free(f->key);
+    f->key = ls_xstrndup((const char *)s, len);
+    return 1;
+}
+
+static int on_end(void *ctx)
+{
+    builder *b = ctx;
+    frame f = b->st[--b->n];
+    free(f.key);
+    add(b, f.v);
+    return 1;
+}
+
+static int on_start_array(void *ctx)
+{
+    push(ctx, new_val(yajl_t_array));
+    return 1;
+}
+
+static const yajl_callbacks events = {on_null, on_bool, NULL, NULL, on_number, on_string, on_start_map,
+                                      on_key, on_end, on_start_array, on_end};
+
+/* Parse buf into b; 0, or -1 with yajl's message (its first line) in msg. */
+static int stream(builder *b, const char *buf, size_t len, char *msg, size_t size)
+{
+    yajl_handle h = yajl_alloc(&events, NULL, b);
+    yajl_config(h, yajl_allow_comments, 1); /* as yajl_tree_parse */
+    yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
+    if (st == yajl_status_ok) st = yajl_complete_parse(h);
+    int rc = 0;
+    if (st != yajl_status_ok) {
+        unsigned char *e = yajl_get_error(h, 1, (const unsigned char *)buf, len);
+        snprintf(msg, size, "%s", (const char *)e);
+        yajl_free_error(h, e);
+        char *nl = strchr(msg, '\n');
+        if (nl) *nl = '\0';
+        rc = -1;
+    }
+    yajl_free(h);
+    return rc;
+}
+
+static void builder_cleanup(builder *b)
+{
+    while (b->n) {
+        frame *f = &b->st[--b->n];
+        free(f->key);
+        yajl_tree_free(f->v);
+    }
+    free(b->st);
+    yajl_tree_free(b->root);
+    free(b->units);
+}
+
+ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls_errors *err)
+{
+    ls_results *r = ls_results_new(source);
+    rd d = {.r = r};
+    ls_strmap_init(&d.item_ix);
+    ls_strmap_init(&d.ind_ix);
+    builder b = {.d = &d};
+    char msg[256] = "";
+    int bad = stream(&b, buf, len, msg, sizeof msg);
+    if (bad)
+        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: %s", *msg ? msg : "invalid JSON");
+    else if (!b.units_started)
+        b.head = b.root ? read_head(&d, b.root) : NOT_RESULTS;
+    if (bad) {
+    } else if (b.head == NOT_FORMAT) {
+        ls_errorf(err, source, 0, 0,
+                  "results.json of format %s, but this lawscore reads formats up to %d: use a newer lawscore",
+                  d.format, RESULTS_FORMAT);
+        bad = 1;
+    } else if (b.head || !b.units_started) {
+        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: no 'assessment' or 'units'");
+        bad = 1;
+    }
+    if (!bad) {
+        r->nunits = b.nunits;
+        r->units = ls_arena_alloc(&r->arena, (r->nunits ? r->nunits : 1) * sizeof *r->units);
+        if (r->nunits) memcpy(r->units, b.units, r->nunits * sizeof *r->units);
+        read_adjustments(&d, get(b.root, "adjustments"));
+    }
+    builder_cleanup(&b);
     ls_strmap_cleanup(&d.item_ix);
     ls_strmap_cleanup(&d.ind_ix);
+    free(d.item_reads);
+    free(d.values);
+    if (bad) {
+        ls_results_free(r);
+        return NULL;
+    }
     ls_results_index(r);
     if (d.bad) {
-        ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
-                                     "with %d digits",
-                  r->digits);
+        if (d.bad & BAD_SCORE)
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
+                                         "with %d digits",
+                      r->digits);
+        else
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: an indicator a node read "
+                                         "has no value in its unit's \"values\"");
         ls_results_free(r);
         return NULL;
     }

@@ -174,9 +174,10 @@ static const struct option {
         "in its own directory; may be repeated")},
     {O_PRETTY, NULL, "--pretty", NOVAL, C_RUN | C_PUBLISH, N_("\tindent results.json for people (default: compact)")},
     {O_ITEMS, NULL, "--items", WORD, C_RUN,
-     N_("FORM\titems.csv as a score sheet (sheet, the default) or, for a\n"
-        "province's data team, compact: without the items' text (once in\n"
-        "scheme-items.csv) and the indicator values")},
+     N_("FORM\titems.csv as a score sheet (sheet) or, for a province's data\n"
+        "team, compact: without the items' text (once in scheme-items.csv)\n"
+        "and the indicator values (in results.json); default: sheet, compact\n"
+        "past a spreadsheet's 1,048,576 rows when results.json is written")},
     {O_GZIP, NULL, "--gzip", NOVAL, C_RUN, N_("\twrite items.csv gzip-compressed, as items.csv.gz")},
     {O_JOBS, "-j", "--jobs", NUMBER, C_SCORING,
      N_("N\tscore with N threads (default: the machine's cores); the\n"
@@ -536,8 +537,9 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
                 fprintf(stderr, _("lawscore: error: --items expects sheet or compact, found '%s'\n"), val);
                 return -1;
             }
-            if (!strcmp(val, "compact")) o->items_form |= LS_ITEMS_COMPACT;
-            else o->items_form &= ~(unsigned)LS_ITEMS_COMPACT;
+            /* sheet: asked for, kept however many rows (ls_items_form_for) */
+            if (!strcmp(val, "compact")) o->items_form = (o->items_form | LS_ITEMS_COMPACT) & ~(unsigned)LS_ITEMS_SHEET;
+            else o->items_form = (o->items_form | LS_ITEMS_SHEET) & ~(unsigned)LS_ITEMS_COMPACT;
             break;
         case O_VERSION:
             if (parse_long(a, val, 1, 1000000000L, &o->version)) return -1;

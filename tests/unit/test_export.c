@@ -361,6 +361,33 @@ static void test_items_csv_gzip(void **state)
     }
 }
 
+/* The score sheet form until it passes a spreadsheet's rows, then
+ * compact (when results.json holds the indicator values), unless the
+ * sheet form was asked for. */
+static void test_items_form_by_size(void **state)
+{
+    (void)state;
+    /* 49 nodes: 21,399 units are 1,048,551 rows and the header, 21,400 are
+     * 1,048,600 and the header */
+    assert_false(ls_items_too_many_rows(21399, 49));
+    assert_true(ls_items_too_many_rows(21400, 49));
+    /* exactly a sheet: 1,048,575 rows and the header */
+    assert_false(ls_items_too_many_rows(1048575, 1));
+    assert_true(ls_items_too_many_rows(1048576, 1));
+    assert_false(ls_items_too_many_rows(5000000, 0));
+    assert_int_equal(ls_items_form_for(0, 21399, 49, 1), 0);
+    assert_int_equal(ls_items_form_for(0, 21400, 49, 1), LS_ITEMS_COMPACT | LS_ITEMS_AUTO);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_GZIP, 21400, 49, 1),
+                     LS_ITEMS_GZIP | LS_ITEMS_COMPACT | LS_ITEMS_AUTO);
+    /* asked for: kept */
+    assert_int_equal(ls_items_form_for(LS_ITEMS_SHEET, 21400, 49, 1), LS_ITEMS_SHEET);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_COMPACT, 21400, 49, 1), LS_ITEMS_COMPACT);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_COMPACT, 10, 49, 1), LS_ITEMS_COMPACT);
+    /* without results.json compact would lose the indicator values */
+    assert_int_equal(ls_items_form_for(0, 21400, 49, 0), 0);
+    assert_string_equal(ls_items_csv_name(LS_ITEMS_COMPACT | LS_ITEMS_AUTO), "items.csv");
+}
+
 static void test_csv_write_error(void **state)
 {
     mini_run *m = *state;
@@ -418,6 +445,25 @@ static ls_manifest *manifest(mini_run *m)
     return mf;
 }
 
+/* Format 2: the ids a node read (its own "reads", else its item's; NULL
+ * for none) and a unit's value of an indicator (from its "values"). */
+static yajl_val node_reads(yajl_val root, yajl_val node, size_t i)
+{
+    static const char *const p_reads[] = {"reads", NULL};
+    static const char *const p_items[] = {"items", NULL};
+    yajl_val r = yajl_tree_get(node, (const char **)p_reads, yajl_t_array);
+    if (r) return r;
+    return yajl_tree_get(jidx(jget(root, p_items, yajl_t_array), i), (const char **)p_reads, yajl_t_array);
+}
+
+static yajl_val unit_value(yajl_val unit, const char *id)
+{
+    const char *path[] = {"values", id, NULL};
+    yajl_val v = yajl_tree_get(unit, path, yajl_t_any);
+    assert_non_null(v);
+    return v;
+}
+
 static void test_json_values(void **state)
 {
     mini_run *m = *state;
@@ -467,17 +513,41 @@ static void test_json_values(void **state)
     yajl_val units = jget(root, p_units, yajl_t_array);
     assert_int_equal(YAJL_GET_ARRAY(units)->len, MU_UNITS);
 
+    static const char *const p_fmt[] = {"manifest", "format", NULL};
+    assert_string_equal(jnum(root, p_fmt), "2");
+
+    /* A key at its default is left out: flags [], veto null, errors 0,
+     * main_raw = main, bonus_raw = bonus, applicable = the total, rescaled
+     * and total_clamped false, notes []. */
     yajl_val cq = jidx(units, MU_CQ);
     static const char *const p_main[] = {"main", NULL};
+    static const char *const p_main_raw[] = {"main_raw", NULL};
+    static const char *const p_appl[] = {"applicable", NULL};
+    static const char *const p_bonus[] = {"bonus", NULL};
+    static const char *const p_bonus_raw[] = {"bonus_raw", NULL};
     static const char *const p_rescaled[] = {"rescaled", NULL};
+    static const char *const p_tclamped[] = {"total_clamped", NULL};
     static const char *const p_flags[] = {"flags", NULL};
     static const char *const p_veto[] = {"veto", NULL};
     static const char *const p_rank[] = {"rank", NULL};
-    assert_string_equal(jnum(cq, p_main), "90.63");
-    assert_true(YAJL_IS_TRUE(jget(cq, p_rescaled, yajl_t_true)));
-    assert_int_equal(YAJL_GET_ARRAY(jget(cq, p_flags, yajl_t_array))->len, 0);
-    assert_true(YAJL_IS_NULL(yajl_tree_get(cq, (const char **)p_veto, yajl_t_any)));
+    static const char *const p_errors[] = {"errors", NULL};
     static const char *const p_notes[] = {"notes", NULL};
+    assert_string_equal(jnum(cq, p_main), "90.63");
+    assert_string_equal(jnum(cq, p_main_raw), "72.50");
+    assert_string_equal(jnum(cq, p_appl), "80.00");
+    assert_true(YAJL_IS_TRUE(jget(cq, p_rescaled, yajl_t_true)));
+    assert_string_equal(jnum(cq, p_bonus), "10.00");
+    assert_string_equal(jnum(cq, p_bonus_raw), "12.00");
+    assert_null(yajl_tree_get(cq, (const char **)p_flags, yajl_t_any));
+    assert_null(yajl_tree_get(cq, (const char **)p_veto, yajl_t_any));
+    assert_null(yajl_tree_get(cq, (const char **)p_errors, yajl_t_any));
+    assert_null(yajl_tree_get(cq, (const char **)p_tclamped, yajl_t_any));
+    yajl_val sfj = jidx(units, MU_SFJ);
+    static const char *const *const absent[] = {p_main_raw, p_appl, p_bonus_raw, p_rescaled,
+                                                p_tclamped, p_veto, p_errors, p_notes};
+    for (size_t k = 0; k < sizeof absent / sizeof *absent; k++)
+        assert_null(yajl_tree_get(sfj, (const char **)absent[k], yajl_t_any));
+    assert_string_equal(jnum(sfj, p_main), "90.00");
     yajl_val notes = jget(cq, p_notes, yajl_t_array);
     assert_int_equal(YAJL_GET_ARRAY(notes)->len, 2);
     static const char *const p_kind[] = {"kind", NULL};
@@ -494,8 +564,21 @@ static void test_json_values(void **state)
     static const char *const p_clamp[] = {"clamp", NULL};
     static const char *const p_state[] = {"state", NULL};
     static const char *const p_points[] = {"points", NULL};
+    static const char *const p_expl[] = {"explanation", NULL};
+    /* clamped: raw and clamp beside the score; scored: no state */
     assert_string_equal(jnum(c11, p_score), "0.00");
     assert_string_equal(jnum(c11, p_raw), "-1.00");
+    assert_string_equal(jstr(c11, p_clamp), "low");
+    assert_null(yajl_tree_get(c11, (const char **)p_state, yajl_t_any));
+    assert_null(yajl_tree_get(c11, (const char **)p_expl, yajl_t_any));
+    yajl_val hb21 = jidx(jget(jidx(units, MU_HB), p_nodes, yajl_t_array), MN_C21);
+    assert_string_equal(jnum(hb21, p_raw), "22.00");
+    assert_string_equal(jstr(hb21, p_clamp), "high");
+    /* not clamped: raw is the score, neither key is written */
+    yajl_val c12 = jidx(nodes, MN_C12);
+    assert_string_equal(jnum(c12, p_score), "4.50");
+    assert_null(yajl_tree_get(c12, (const char **)p_raw, yajl_t_any));
+    assert_null(yajl_tree_get(c12, (const char **)p_clamp, yajl_t_any));
     /* Text the same for every unit is in "items", once. */
     assert_null(yajl_tree_get(c11, (const char **)p_points, yajl_t_any));
     static const char *const p_items[] = {"items", NULL};
@@ -507,35 +590,49 @@ static void test_json_values(void **state)
     static const char *const p_parent[] = {"parent", NULL};
     assert_string_equal(jstr(jidx(items, MN_C11), p_parent), jstr(jidx(items, MN_C1), p_id1));
     assert_true(YAJL_IS_NULL(yajl_tree_get(jidx(items, MN_C1), (const char **)p_parent, yajl_t_any)));
-    assert_string_equal(jstr(c11, p_clamp), "low");
     yajl_val c21 = jidx(nodes, MN_C21);
     assert_string_equal(jstr(c21, p_state), "na");
-    assert_true(YAJL_IS_NULL(yajl_tree_get(c21, (const char **)p_score, yajl_t_any)));
+    assert_null(yajl_tree_get(c21, (const char **)p_score, yajl_t_any));
     /* Categories have no raw value. */
-    assert_true(YAJL_IS_NULL(yajl_tree_get(jidx(nodes, MN_C1), (const char **)p_raw, yajl_t_any)));
+    assert_null(yajl_tree_get(jidx(nodes, MN_C1), (const char **)p_raw, yajl_t_any));
 
     yajl_val sl = jidx(units, MU_SL);
     yajl_val slflags = jget(sl, p_flags, yajl_t_array);
     assert_string_equal(YAJL_GET_STRING(jidx(slflags, 0)), "enforcement");
+    assert_string_equal(jnum(sl, p_errors), "1");
     yajl_val sl21 = jidx(jget(sl, p_nodes, yajl_t_array), MN_C21);
     static const char *const p_reasons[] = {"reasons", NULL};
     yajl_val reasons = jget(sl21, p_reasons, yajl_t_array);
     assert_int_equal(YAJL_GET_ARRAY(reasons)->len, 2);
     assert_string_equal(YAJL_GET_STRING(jidx(reasons, 0)), "未提交\"执法记录\",扣2分");
     assert_string_equal(YAJL_GET_STRING(jidx(reasons, 1)), "记录不全\n扣2.5分");
-    static const char *const p_inds[] = {"indicators", NULL};
-    yajl_val inds = jget(sl21, p_inds, yajl_t_array);
-    static const char *const p_value[] = {"value", NULL};
-    assert_string_equal(jnum(jidx(inds, 0), p_value), "95.5");
-    assert_string_equal(jstr(jidx(inds, 1), p_value), "含\"引号\",逗号");
+    /* no reasons: no key */
+    assert_null(yajl_tree_get(jidx(jget(sl, p_nodes, yajl_t_array), MN_C12), (const char **)p_reasons,
+                              yajl_t_any));
+    /* the values read: their ids in the node (or its item), the values
+     * once in the unit */
+    yajl_val reads = node_reads(root, sl21, MN_C21);
+    assert_non_null(reads);
+    assert_int_equal(YAJL_GET_ARRAY(reads)->len, 2);
+    assert_string_equal(YAJL_GET_STRING(jidx(reads, 0)), "close_rate");
+    assert_string_equal(YAJL_GET_STRING(jidx(reads, 1)), "remark");
+    assert_string_equal(YAJL_GET_NUMBER(unit_value(sl, "close_rate")), "95.5");
+    assert_string_equal(YAJL_GET_STRING(unit_value(sl, "remark")), "含\"引号\",逗号");
+    /* SFJ's 2.1 read close_rate only: a list of its own when the item's
+     * (most units') is another */
+    yajl_val sfj21 = jidx(jget(sfj, p_nodes, yajl_t_array), MN_C21);
+    reads = node_reads(root, sfj21, MN_C21);
+    assert_int_equal(YAJL_GET_ARRAY(reads)->len, 1);
+    assert_string_equal(YAJL_GET_STRING(jidx(reads, 0)), "close_rate");
+    assert_true(YAJL_IS_NULL(unit_value(sfj, "close_rate")));
+    /* an indicator no node read is not among the values */
+    static const char *const p_late[] = {"values", "remark", NULL};
+    assert_null(yajl_tree_get(sfj, (const char **)p_late, yajl_t_any));
     assert_string_equal(jstr(jidx(jget(sl, p_nodes, yajl_t_array), MN_D1), p_state), "error");
-
-    yajl_val sfj21 = jidx(jget(jidx(units, MU_SFJ), p_nodes, yajl_t_array), MN_C21);
-    assert_true(YAJL_IS_NULL(yajl_tree_get(jidx(jget(sfj21, p_inds, yajl_t_array), 0),
-                                           (const char **)p_value, yajl_t_any)));
     yajl_val cqb1 = jidx(nodes, MN_B1);
-    assert_true(YAJL_IS_TRUE(yajl_tree_get(jidx(jget(cqb1, p_inds, yajl_t_array), 0),
-                                           (const char **)p_value, yajl_t_any)));
+    reads = node_reads(root, cqb1, MN_B1);
+    assert_string_equal(YAJL_GET_STRING(jidx(reads, 0)), "praised");
+    assert_true(YAJL_IS_TRUE(unit_value(cq, "praised")));
     static const char *const p_section[] = {"section", NULL};
     assert_string_equal(jstr(jidx(items, MN_B1), p_section), "bonus");
     assert_null(yajl_tree_get(cqb1, (const char **)p_section, yajl_t_any));
@@ -549,7 +646,7 @@ static void test_json_values(void **state)
     assert_non_null(yajl_tree_get(xfj, (const char **)p_rank, yajl_t_null));
     yajl_val xv1 = jidx(jget(xfj, p_nodes, yajl_t_array), MN_V1);
     assert_string_equal(jnum(xv1, p_score), "1");
-    assert_true(YAJL_IS_NULL(yajl_tree_get(xv1, (const char **)p_raw, yajl_t_any)));
+    assert_null(yajl_tree_get(xv1, (const char **)p_raw, yajl_t_any));
     assert_string_equal(jnum(jidx(jget(jidx(units, MU_HB), p_nodes, yajl_t_array), MN_V1), p_score),
                         "0");
     assert_string_equal(jnum(jidx(units, MU_HB), p_rank), "1");
@@ -717,6 +814,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_items_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv_compact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv_gzip, setup, teardown),
+        cmocka_unit_test(test_items_form_by_size),
         cmocka_unit_test_setup_teardown(test_csv_write_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_deterministic, setup, teardown),

@@ -229,6 +229,19 @@ static double group_share(const ls_run *r, size_t g, size_t node)
  * score sheets, i.e. up to LS_LAYOUT_MAX_SHEETS units or --all-sheets:
  * a province's thousands of bars read as a grey wall, and the
  * distribution says what they would. */
+/* A bar chart drawn, then its title, bars and their texts freed (all
+ * taken). */
+static void draw_bars(hw *h, const char *id, char *title, double max, const char *unit, ls_svg_bar *bars,
+                      char **texts, size_t n)
+{
+    ls_svg_bars chart = {id, title, max, unit, NULL, bars, n};
+    ls_svg_bars_draw(&h->b, &chart);
+    free(title);
+    for (size_t i = 0; i < n; i++) free(texts[i]);
+    free(texts);
+    free(bars);
+}
+
 static void group_charts(hw *h, size_t g, int sheets)
 {
     const ls_run *r = h->r;
@@ -297,13 +310,7 @@ static void group_charts(hw *h, size_t g, int sheets)
             bars[k] = (ls_svg_bar){s->units[u].name, dbl(r, ur->total), texts[k],
                                    ur->band >= 0 ? ls_layout_band_color((size_t)ur->band) : "#777", 0, 0};
         }
-        title = ls_format("%s：总分（按名次）", grp->name);
-        ls_svg_bars tot = {"chart-totals", title, hi, "", NULL, bars, n};
-        ls_svg_bars_draw(&h->b, &tot);
-        free(title);
-        for (size_t k = 0; k < n; k++) free(texts[k]);
-        free(texts);
-        free(bars);
+        draw_bars(h, "chart-totals", ls_format("%s：总分（按名次）", grp->name), hi, "", bars, texts, n);
         put(h, "</figure>\n");
     }
     put(h, "<figure>");
@@ -330,13 +337,8 @@ static void group_charts(hw *h, size_t g, int sheets)
     for (size_t i = 0; i < nb; i++)
         if (bars[i].value > max) max = bars[i].value;
     max = max <= 0 ? 10 : ceil(max / 10) * 10;
-    title = ls_format("%s：各类失分率（平均失分占该类分值）", grp->name);
-    ls_svg_bars loss = {"chart-losses", title, max, "%", NULL, bars, nb};
-    ls_svg_bars_draw(&h->b, &loss);
-    free(title);
-    for (size_t i = 0; i < nb; i++) free(texts[i]);
-    free(texts);
-    free(bars);
+    draw_bars(h, "chart-losses", ls_format("%s：各类失分率（平均失分占该类分值）", grp->name), max, "%", bars, texts,
+              nb);
     put(h, "</figure>\n</div>\n");
 }
 

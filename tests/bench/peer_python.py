@@ -281,9 +281,10 @@ def main():
         w.writerow(["组别", "名次", "单位编号", "单位名称", "总分", "等次"])
         for r in order:
             g = groups[r["group"]]
-            w.writerow([g["name"], rank[r["id"]], r["id"], r["name"], str(r["total"]), grade[r["id"]]])
+            # a vetoed unit has no 名次 (lawscore leaves it empty)
+            w.writerow([g["name"], "" if r["veto"] else rank[r["id"]], r["id"], r["name"], str(r["total"]), grade[r["id"]]])
     with open(os.path.join(out, "results.json"), "w", encoding="utf-8") as f:
-        json.dump([{"id": r["id"], "total": str(r["total"]), "rank": rank[r["id"]], "nodes": r["scores"]}
+        json.dump([{"id": r["id"], "total": str(r["total"]), "rank": None if r["veto"] else rank[r["id"]], "nodes": r["scores"]}
                    for r in res], f, ensure_ascii=False, separators=(",", ":"))
     print("python %.3f" % (time.monotonic() - T0))
 

@@ -234,11 +234,12 @@ async function main() {
   }
   fs.mkdirSync(out, { recursive: true });
   const gname = Object.fromEntries(s.groups.map((g) => [g.id, g.name]));
+  // a vetoed unit has no 名次 (lawscore leaves it empty)
   const csv = ['组别,名次,单位编号,单位名称,总分,等次'];
-  for (const r of order) csv.push([gname[r.u.group], rank.get(r.u.id), r.u.id, r.u.name, fmt(r.total), grade.get(r.u.id)].join(','));
+  for (const r of order) csv.push([gname[r.u.group], r.veto ? '' : rank.get(r.u.id), r.u.id, r.u.name, fmt(r.total), grade.get(r.u.id)].join(','));
   fs.writeFileSync(path.join(out, 'results.csv'), csv.join('\n') + '\n');
   fs.writeFileSync(path.join(out, 'results.json'),
-    JSON.stringify(rows.map((r) => ({ id: r.u.id, total: fmt(r.total), rank: rank.get(r.u.id), nodes: r.scores }))));
+    JSON.stringify(rows.map((r) => ({ id: r.u.id, total: fmt(r.total), rank: r.veto ? null : rank.get(r.u.id), nodes: r.scores }))));
   console.log('zen ' + (Number(process.hrtime.bigint() - t0) / 1e9).toFixed(3));
 }
 main().catch((e) => { console.error(e); process.exit(1); });

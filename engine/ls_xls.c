@@ -470,7 +470,7 @@ static int apply(ls_inbook *b, const char *path, const char *buf, size_t len, ls
         }
         case 'C':
             if (!t || get_i32(&r, &line) || get_i32(&r, &col) || get_byte(&r, &kind) || get_str(&r, &s, &n) ||
-                line < 1 || col > -1 || kind > LS_IN_DATE)
+                line < 1 || col > -1 || kind > LS_IN_DATE || memchr(s, 0, n))
                 return -1;
             ls_intable_put(b, t, line, col, (ls_inkind)kind, s, n);
             break;

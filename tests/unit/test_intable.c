@@ -278,6 +278,19 @@ static void child_cell_before_sheet(FILE *out)
     fputc('Z', out);
 }
 
+static void child_nul_in_cell(FILE *out)
+{
+    fputc('S', out);
+    rec_str(out, "部门");
+    fputc('C', out);
+    rec_i32(out, 1);
+    rec_i32(out, -1);
+    fputc(LS_IN_TEXT, out);
+    rec_i32(out, 3);
+    fwrite("a\0b", 1, 3, out); /* a NUL would cut the text short */
+    fputc('Z', out);
+}
+
 static void child_reads(FILE *out)
 {
     fputc('S', out);
@@ -329,7 +342,7 @@ static void test_xls_child(void **state)
 
     static const char cut[] = XLS ": error: the .xls workbook could not be read: its reader stopped part way, "
                                   "so the file is damaged; open it in Excel or WPS and save it as .xlsx";
-    void (*const broken[])(FILE *) = {child_cut_short, child_no_end, child_cell_before_sheet};
+    void (*const broken[])(FILE *) = {child_cut_short, child_no_end, child_cell_before_sheet, child_nul_in_cell};
     for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
         s = xls_with(broken[i], -1, &b);
         assert_string_equal(s, cut);

@@ -63,6 +63,11 @@ static int adj_kept(const ls_results *b, const char *unit, const ls_radj *e)
     return 0;
 }
 
+int ls_diff_adj_withdrawn(const ls_results *a, const ls_results *b, const ls_radj *e)
+{
+    return a->year == b->year && !adj_kept(b, e->unit, e);
+}
+
 /* The appeals of a (same year as b) about item x of unit ua that b no
  * longer has (a re-publication with --withdraw), and what each had
  * changed, into t, a basis at a time: "撤销复核决定 东法考〔2018〕5号（核定得分

@@ -53,6 +53,11 @@ void ls_diff_lines_cleanup(ls_diff_lines *d);
  * value (one already decided in a is no change between them). */
 int ls_diff_adj_new(const ls_results *a, const ls_radj *e);
 
+/* Whether the appeal e of a is withdrawn in b: a and b are of the same
+ * year and b holds no decision on e's unit and indicator or item (a
+ * re-publication with --withdraw).  Across years none is withdrawn. */
+int ls_diff_adj_withdrawn(const ls_results *a, const ls_results *b, const ls_radj *e);
+
 /* The closing line: "2个单位的总分、名次或等次有变动" (or that none
  * changed).  Caller frees. */
 char *ls_diff_summary(long changed);

@@ -662,6 +662,24 @@ void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title,
         set_text(row, 5, e->by);
         set_text(row, 6, e->date);
     }
+    /* the decisions of a that b withdrew (a re-publication with
+     * --withdraw), each with what it had changed, as diff's line names
+     * them ("撤销复核决定 …（核定得分 0.00→1.00）") */
+    for (size_t i = 0; i < a->nadj; i++) {
+        const ls_radj *e = &a->adj[i];
+        if (!ls_diff_adj_withdrawn(a, b, e)) continue;
+        int u = ls_results_find_unit(b, e->unit, NULL, 0);
+        int data = !strcmp(e->kind, "data");
+        ls_lrow *row = ls_ltable_add_row(decisions, LS_LR_ITEM);
+        set_text(row, 0, u >= 0 ? b->units[u].name : e->unit);
+        set_text_own(row, 1,
+                     ls_format("撤销%s：%s", data ? "更正数据" : "核定得分", e->what ? e->what : e->target));
+        set_text_own(row, 2, ls_format("%s→%s", e->old, e->new_));
+        set_text(row, 3, e->reason);
+        set_text(row, 4, e->basis);
+        set_text(row, 5, e->by);
+        set_text(row, 6, e->date);
+    }
 }
 
 int ls_layout_appeals(const ls_run *r, ls_ltable *changes, ls_ltable *decisions)

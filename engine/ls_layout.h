@@ -221,8 +221,12 @@ size_t ls_layout_losses_unit(const ls_run *r, size_t unit, ls_ltable *t);
  *   decisions  title 复核决定, columns 单位 | 复核事项 | 变更 | 理由 |
  *              依据 | 决定人 | 日期: one row per appeal of b that a did
  *              not have (ls_diff_adj_new), in b's order; no rows when
- *              none.  复核事项 reads "更正数据：迟报次数" or "核定得分：4.5
- *              行政执法案卷评查", 变更 "3→2" or "0.00→1.00".
+ *              none; then one row per appeal of a that b withdrew
+ *              (ls_diff_adj_withdrawn: the same year, b no longer
+ *              decides it), in a's order.  复核事项 reads "更正数据：迟报
+ *              次数" or "核定得分：4.5 行政执法案卷评查" ("撤销核定得分：4.5
+ *              行政执法案卷评查" when withdrawn), 变更 "3→2" or
+ *              "0.00→1.00" (a withdrawn one's: what it had changed).
  */
 void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title, ls_ltable *changes,
                     ls_ltable *decisions);

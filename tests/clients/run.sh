@@ -19,13 +19,14 @@
 #      every page, 复核调整情况 and 扣分明细's 复核 column; Chromium prints
 #      the report and `diff --format html` with their last columns on
 #      every page (not cut at the edge), the hostile name as text and no
-#      script in the DOM.
+#      script in the DOM; the diff the other way round (the appeals
+#      withdrawn) lists each withdrawn decision whole in its table.
 #
 # Every document is written first; then LibreOffice starts twice (once
 # for the CSV of every sheet, once for the PDFs of all four workbooks: a
 # start costs about 3 s of CPU, a private profile each run) while
 # Chromium, side by side, prints each page and dumps its DOM in one start
-# (three starts).  The checks follow, in the order above.
+# (four starts).  The checks follow, in the order above.
 #
 # Usage: tests/clients/run.sh BUILD_DIR (holding lawscore and tests/office-check).
 # Missing clients fail the check (tools/deps.sh installs them); a client
@@ -73,7 +74,8 @@ e18=$tmp/ex18
 in18="$e18/scheme.yaml $e18/data/fazhiban.yaml $e18/data/departments.csv"
 if "$BIN" run $in18 --self $e18/self.csv -o "$tmp/out18" -q 2>"$tmp/run18.err" &&
     "$BIN" run $in18 --self $e18/self.csv --adjustments $e18/adjustments.yaml -o "$tmp/out18r" -q 2>>"$tmp/run18.err" &&
-    "$BIN" diff "$tmp/out18" "$tmp/out18r" --format html -o "$tmp/diff.html" 2>>"$tmp/run18.err"; then
+    "$BIN" diff "$tmp/out18" "$tmp/out18r" --format html -o "$tmp/diff.html" 2>>"$tmp/run18.err" &&
+    "$BIN" diff "$tmp/out18r" "$tmp/out18" --format html -o "$tmp/diffw.html" 2>>"$tmp/run18.err"; then
     ok
 else
     bad "lawscore run or diff of the 2018 example failed: $(cat "$tmp/run18.err")"
@@ -118,6 +120,7 @@ chrome() {
 chrome --no-pdf-header-footer --print-to-pdf="$tmp/report.pdf" --dump-dom "$tmp/out/report.html" > "$tmp/dom.html"
 chrome --no-pdf-header-footer --print-to-pdf="$tmp/r18.pdf" "$tmp/out18r/report.html" >/dev/null
 chrome --no-pdf-header-footer --print-to-pdf="$tmp/diff.pdf" --dump-dom "$tmp/diff.html" > "$tmp/diff-dom.html"
+chrome --no-pdf-header-footer --print-to-pdf="$tmp/diffw.pdf" "$tmp/diffw.html" >/dev/null
 wait $lo_pid
 
 # 2. LibreOffice: every sheet as CSV, compared with results.csv and items.csv
@@ -316,6 +319,15 @@ grep -q '东法考〔2018〕3号  *区法治政府' "$tmp"/r18-page-*.txt && ok 
     bad "the 2018 report's 依据 (文号) runs into the 决定人 column"
 cat "$tmp"/diff-page-*.txt | tr -d '\n' | grep -qF "$HOSTILE 62.85 → 64.35（+1.50）：8.3 按时报送信息 +1.50" && ok ||
     bad "the printed diff page does not show the renamed unit's change as text"
+# the decisions withdrawn (the same year's results the other way round:
+# the later holds none of the earlier's appeals) listed in the table of
+# decisions, each row whole to its 日期
+[ "$(pdf_pages diffw)" -ge 1 ] && ok || bad "Chromium printed no page of the diff with withdrawn decisions"
+grep -q '撤销核定得分：4.5.* 0.00→1.00 ' "$tmp"/diffw-page-*.txt &&
+    grep -q '东法考〔2018〕5号  *区法治政府.*2019-01-22' "$tmp"/diffw-page-*.txt && ok ||
+    bad "the printed diff page does not list the withdrawn score decision 东法考〔2018〕5号 whole"
+[ "$(cat "$tmp"/diffw-page-*.txt | grep -c '撤销更正数据：')" -eq 2 ] && ok ||
+    bad "the printed diff page does not list the 2 withdrawn data corrections"
 [ "$(grep -c '<script' "$tmp/diff-dom.html")" -eq 0 ] && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$tmp/diff-dom.html" && ok ||
     bad "the diff page's DOM holds a <script> element, or not the hostile name as text"
 

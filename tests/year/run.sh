@@ -15,7 +15,8 @@
 #   (--format html, also with -o FILE) and the re-publication's report.html
 #   with the same 复核调整情况 section, its outputs byte-identical when run
 #   again with one scoring thread.  The appeals withdrawn by a
-#   re-publication (--withdraw), named by diff; compare's columns add up
+#   re-publication (--withdraw), named by diff and listed in the page's
+#   table of decisions; compare's columns add up
 #   to the change of the total.
 #
 #   The archive's format 2 (docs/year.md): a file is stored once however
@@ -139,6 +140,8 @@ step publish-withdraw 0 publish $in18 --self $e18/self.csv --withdraw --archive 
     --label 2018年度考核结果（撤销复核决定） -q
 step diff-withdraw 0 diff --archive "$W" 3 4
 step diff-withdraw.csv 0 diff --archive "$W" 3 4 --format csv
+# and the page's table of decisions lists the withdrawn ones (撤销…)
+step diff-withdraw.html 0 diff --archive "$W" 3 4 --format html
 
 # compare's columns per category, with 加分, 扣分 and 折算, add up to
 # 总分变动 on every row (as 数据 + 方案 + 复核 do)

@@ -320,6 +320,21 @@ static int add_exp(ls_testcase *C, const char *key, const char **w, int nw, cons
     case LS_EXP_DEDUCT:
         return ls_yr_number(&r, v, key, &x->num);
     case LS_EXP_RANK:
+        /* a vetoed unit has no 名次 (listed after the ranked ones): 无名次,
+         * as diff words it ("名次 3→无名次"); x->num 0 */
+        if (v->kind == LS_YSCALAR && !strcmp(v->str, "无名次")) {
+            x->num = 0;
+            return 0;
+        }
+        if (v->kind == LS_YSCALAR) {
+            char *end;
+            (void)strtod(v->str, &end);
+            if (end == v->str || *end) {
+                char buf[96];
+                return ls_yr_error(&r, v, "expected a rank for '%s' (1, 2, ... or 无名次 for a vetoed unit), found %s",
+                                   key, ls_ynode_describe(v, buf, sizeof buf));
+            }
+        }
         if (ls_yr_int(&r, v, key, 1, 10000000, &l)) return -1;
         x->num = (double)l;
         return 0;

@@ -474,10 +474,11 @@ static void check_exp(ls_testcase *C, const ls_expect *x)
         break;
     }
     case LS_EXP_RANK:
-        if (ur->rank == (int)x->num) return;
+        /* x->num 0: 无名次, a vetoed unit (rank 0) */
+        if (ur->rank == (int)x->num || (x->num == 0 && ur->rank <= 0)) return;
         fail_head(C, x);
-        got = ur->rank > 0 ? ls_format("%d", ur->rank) : ls_xstrdup("无（一票否决）");
-        put_expected_actual(C, x->val->str, got);
+        got = ur->rank > 0 ? ls_format("%d", ur->rank) : ls_xstrdup("无名次（一票否决）");
+        put_expected_actual(C, x->num == 0 ? "无名次（一票否决）" : x->val->str, got);
         cohort_table(C, C->units[x->unit].group);
         break;
     case LS_EXP_VETO: {

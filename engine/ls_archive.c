@@ -297,6 +297,88 @@ static int still_there(ls_archive *a, ls_errors *err)
                      "the archive was replaced (upgraded?) while this command waited for it: run it again");
 }
 
+/* Whether name (in the archive's directory) is base.upgrade-XXXXXX, the
+ * temporary file of an upgrade (mkstemp's six letters or digits), or
+ * (journal) that file's -journal. */
+static int upgrade_temp_name(const char *name, const char *base, int *journal)
+{
+    size_t nb = strlen(base), ns = strlen(".upgrade-");
+    if (strncmp(name, base, nb) || strncmp(name + nb, ".upgrade-", ns)) return 0;
+    const char *x = name + nb + ns;
+    for (int i = 0; i < 6; i++)
+        if (!(x[i] >= '0' && x[i] <= '9') && !(x[i] >= 'a' && x[i] <= 'z') && !(x[i] >= 'A' && x[i] <= 'Z'))
+            return 0;
+    *journal = !strcmp(x + 6, "-journal");
+    return !x[6] || *journal;
+}
+
+/* Whether the regular file at path is empty or begins as a SQLite
+ * database does: what mkstemp and then an upgrade leave (a file of
+ * someone else's that happens to bear the name is neither). */
+static int upgrade_temp_bytes(const char *path)
+{
+    static const char magic[16] = "SQLite format 3";
+    char head[16];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0) return 0;
+    struct stat st;
+    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head) : -1;
+    close(fd);
+    return n == 0 || (n == (ssize_t)sizeof head && !memcmp(head, magic, sizeof magic));
+}
+
+/* Remove what a killed upgrade of this archive left beside it
+ * (ARCHIVE.upgrade-XXXXXX and its -journal), each with a note.  Called
+ * with the archive's write lock held and the path checked to still name
+ * the file locked (still_there): an upgrade holds that lock for as long
+ * as its temporary file is there (from before mkstemp until the file is
+ * renamed over the archive or removed), so one found now is no running
+ * upgrade's.  A journal goes only when its database is gone (or goes
+ * now). */
+static void sweep_upgrade_temps(ls_archive *a, ls_errors *err)
+{
+    char *real = realpath(a->path, NULL);
+    if (!real) return;
+    char *dir = ls_dirname(real);
+    const char *base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
+    char **found = NULL;
+    size_t n = 0, cap = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        int journal;
+        if (!upgrade_temp_name(e->d_name, base, &journal)) continue;
+        LS_GROW(found, n, cap, 4);
+        found[n++] = ls_path_join(dir, e->d_name);
+    }
+    if (d) closedir(d);
+    /* the databases first (each with its journal), then journals whose
+     * database is gone */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            const char *p = found[i];
+            size_t len = strlen(p);
+            int journal = len > 8 && !strcmp(p + len - 8, "-journal");
+            if (journal != pass) continue;
+            if (!journal) {
+                if (!upgrade_temp_bytes(p) || unlink(p) != 0) continue;
+                char *j = ls_format("%s-journal", p);
+                (void)unlink(j);
+                free(j);
+            } else {
+                struct stat st;
+                char *db = ls_format("%.*s", (int)(len - 8), p);
+                int orphan = lstat(db, &st) != 0 && errno == ENOENT;
+                free(db);
+                if (!orphan || unlink(p) != 0) continue;
+            }
+            ls_notef(err, a->path, 0, 0, "removed %s, left beside the archive by an upgrade that was stopped", p);
+        }
+    for (size_t i = 0; i < n; i++) free(found[i]);
+    free(found);
+    free(dir);
+    free(real);
+}
+
 void ls_archive_close(ls_archive *a)
 {
     if (!a) return;
@@ -712,6 +794,7 @@ int ls_archive_publish(ls_archive *a, const ls_publication *p, long *version, lo
         sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
+    sweep_upgrade_temps(a, err);
     long par = 0;
     if (ls_archive_latest(a, s->year, &par, NULL)) par = 0; /* the year's first */
     ins q;
@@ -1411,6 +1494,7 @@ int ls_archive_upgrade(const char *path, int keep_backup, ls_upgrade *u, ls_erro
         goto out;
     }
     if ((bad = still_there(a, err))) goto out;
+    sweep_upgrade_temps(a, err);
     /* the file itself, when path is a symbolic link to it */
     if (!(real = realpath(path, NULL))) {
         bad = ls_errorf(err, path, 0, 0, "cannot open the archive: %s", strerror(errno));

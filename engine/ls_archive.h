@@ -63,7 +63,9 @@ typedef struct ls_upgrade {
  * its SHA-256, every row against the old file's), then renamed over path;
  * with keep_backup the old file stays as path.format1.bak (a hard link
  * made before the rename).  Killed at any moment, path is the old
- * archive or the new one, whole (a temporary file may be left beside).
+ * archive or the new one, whole (a temporary file may be left beside:
+ * the next upgrade or publication of the archive removes it, holding the
+ * write lock, with a note in err).
  * An archive of format 2 is left as it is (u->format 2).  Fills u (clean
  * up with ls_upgrade_cleanup); 0, or -1 with an error naming path and the
  * archive unchanged. */
@@ -83,7 +85,9 @@ typedef struct ls_publication {
 /* Store p as a new version in one transaction.  Sets *version and
  * *parent (0 when it is the year's first).  Returns 0, or -1 with the
  * errors in err and the archive unchanged.  An input file that changed
- * since it was hashed for the manifest is an error. */
+ * since it was hashed for the manifest is an error.  What a killed
+ * upgrade left beside the archive is removed first (see
+ * ls_archive_upgrade), each with a note in err. */
 int ls_archive_publish(ls_archive *a, const ls_publication *p, long *version, long *parent,
                        ls_errors *err);
 

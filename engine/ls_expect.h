@@ -54,7 +54,7 @@ typedef struct ls_expect {
     const ls_ynode *at; /* where it is written (the key) */
     const ls_ynode *val;
     int unit, node, group; /* -1 when not used */
-    double num;            /* scores, rank, count */
+    double num;            /* scores, rank (0: 无名次), count */
     ls_expect_item item;   /* LS_EXP_ITEM */
     ls_expect_veto veto;   /* LS_EXP_VETO */
     const char *text;      /* LS_EXP_GRADE, LS_EXP_COUNT: the grade */

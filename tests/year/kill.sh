@@ -19,7 +19,10 @@
 # there.  A version once stored is immutable (the archive's triggers), so
 # the older ones are exported once, at the end: every version listed then
 # must be complete.  Prints "kill: N passed, N failed".  Then the same
-# for `lawscore upgrade` (see below): "kill upgrade: N passed, N failed".
+# for `lawscore upgrade` (see below): "kill upgrade: N passed, N failed";
+# then what a killed upgrade leaves, removed by the next upgrade or
+# publish, never while an upgrade runs: "upgrade leftovers: N passed, N
+# failed".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BIN=${1:-build/lawscore}
@@ -167,7 +170,69 @@ while [ $i -lt "$M" ]; do
     fi
     [ $ok = 1 ] && ! same_archive "after the upgrade run again" && ok=0
     [ $ok = 1 ] && ! cmp -s "$K.format1.bak" "$F1" && { ok=0; why="the backup is not the old file"; }
+    # and removes what the killed one left beside the archive
+    if [ $ok = 1 ] && ls "$K".upgrade-* >/dev/null 2>&1; then
+        ok=0; why="the upgrade run again left $(ls "$K".upgrade-* | tr '\n' ' ')"
+    fi
     if [ $ok = 1 ]; then upass=$((upass + 1)); else ufail=$((ufail + 1)); echo "FAIL upgrade kill $i (after ${ms} ms): $why"; fi
 done
 echo "kill upgrade: $upass passed, $ufail failed ($before_rename of $M killed before the new file took the archive's place, $after_rename after)"
-[ "$fail" -eq 0 ] && [ "$ufail" -eq 0 ]
+
+# ---- what a killed upgrade left, removed by the next one -----------------
+# Files named as an upgrade's temporary file (ARCHIVE.upgrade-XXXXXX:
+# empty, or an SQLite file, with or without its -journal; a -journal alone)
+# are removed by the next upgrade or publish, each with a note; files of other names
+# or contents are left.  Then the write lock: a publish while an upgrade
+# (slowed: 1 s a step, the test hook's most) is writing its temporary
+# file waits for the lock, gives up ("in use"), and leaves that file
+# alone; the upgrade ends well.
+lpass=0
+lfail=0
+lcheck() { if eval "$2"; then lpass=$((lpass + 1)); else lfail=$((lfail + 1)); echo "FAIL upgrade leftovers: $1"; fi; }
+rm -rf "$scratch/k" && mkdir -p "$scratch/k" && cp "$F1" "$K"
+: >"$K.upgrade-Ab12Cd"
+head -c 8192 "$F1" >"$K.upgrade-Zz99yy"
+printf 'journal' >"$K.upgrade-Zz99yy-journal"
+printf 'journal' >"$K.upgrade-Qq11ww-journal"
+printf 'not ours\n' >"$K.upgrade-Xy12Zz"     # not what an upgrade writes
+: >"$K.upgrade-notes"                        # not mkstemp's name
+: >"$scratch/k/other.sqlite.upgrade-Ab12Cd"  # another archive's
+"$BIN" upgrade --archive "$K" >/dev/null 2>"$scratch/k-err"
+up=$?
+lcheck "the upgrade failed: $(cat "$scratch/k-err")" '[ $up = 0 ]'
+sort "$scratch/k-err" >"$scratch/k-notes"
+cat >"$scratch/k-want" <<EOF2
+$K: note: removed $K.upgrade-Ab12Cd, left beside the archive by an upgrade that was stopped
+$K: note: removed $K.upgrade-Qq11ww-journal, left beside the archive by an upgrade that was stopped
+$K: note: removed $K.upgrade-Zz99yy, left beside the archive by an upgrade that was stopped
+EOF2
+lcheck "the notes differ: $(diff "$scratch/k-want" "$scratch/k-notes")" 'cmp -s "$scratch/k-want" "$scratch/k-notes"'
+lcheck "left: $(ls "$scratch/k" | tr '\n' ' ')" \
+    '[ "$(ls "$scratch/k" | tr "\n" " ")" = "archive.sqlite archive.sqlite.format1.bak archive.sqlite.upgrade-Xy12Zz archive.sqlite.upgrade-notes other.sqlite.upgrade-Ab12Cd " ]'
+rm -rf "$scratch/k" && mkdir -p "$scratch/k" && cp "$F1" "$K"
+LAWSCORE_ARCHIVE_STEP_DELAY_US=1000000 "$BIN" upgrade --archive "$K" >"$scratch/k-up" 2>&1 &
+pid=$!
+t=0
+while ! ls "$K".upgrade-* >/dev/null 2>&1 && [ $t -lt 200 ]; do sleep 0.05; t=$((t + 1)); done
+held=$(ls "$K".upgrade-* 2>/dev/null | grep -v -e '-journal$' | head -1)
+"$BIN" publish $e17/scheme.yaml $e17/data/fazhiban.yaml $e17/data/departments.csv \
+    --archive "$K" --label during -q >"$scratch/k-pub" 2>&1
+pub=$?
+running=0
+kill -0 $pid 2>/dev/null && running=1
+lcheck "the upgrade ended before the publish gave up: nothing told (raise the step delay)" '[ $running = 1 ]'
+lcheck "the publish during the upgrade: status $pub, $(cat "$scratch/k-pub")" \
+    '[ $pub = 3 ] && grep -q "in use by another program" "$scratch/k-pub"'
+lcheck "the running upgrade's temporary file ${held:-(none seen)} was removed" '[ -n "$held" ] && [ -f "$held" ]'
+wait $pid
+up=$?
+lcheck "the upgrade after the publish gave up: status $up, $(cat "$scratch/k-up")" '[ $up = 0 ] && same_archive "after the upgrade"'
+# a publication removes them too (into the archive now of format 2)
+: >"$K.upgrade-Pp22qq"
+"$BIN" publish $e17/scheme.yaml $e17/data/fazhiban.yaml $e17/data/departments.csv \
+    --archive "$K" --label after -q >/dev/null 2>"$scratch/k-pub"
+pub=$?
+lcheck "the publication after the upgrade: status $pub, $(cat "$scratch/k-pub")" \
+    '[ $pub = 0 ] && [ ! -e "$K.upgrade-Pp22qq" ] && [ "$(cat "$scratch/k-pub")" = "$K: note: removed $K.upgrade-Pp22qq, left beside the archive by an upgrade that was stopped" ]'
+echo "upgrade leftovers: $lpass passed, $lfail failed"
+[ "$fail" -eq 0 ] && [ "$ufail" -eq 0 ] && [ "$lfail" -eq 0 ]

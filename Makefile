@@ -54,7 +54,7 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test test-parts check-cookbook check-po repro-rules example-tests year-run year-kill unit cases jobs clients template-roundtrip compare-html year plugins asan valgrind bench stress install clean format \
+.PHONY: all deps demo check test test-parts check-cookbook check-po repro-rules example-tests year-run year-kill unit cases jobs province-names clients template-roundtrip compare-html year plugins asan valgrind bench stress install clean format \
         depends format-check \
         fuzz fuzz-bins fuzz-regress pot po-update bench-peers bench-archive
 
@@ -164,7 +164,7 @@ check: deps
 	REAL_CLIENTS='$(CLIENT_PARTS)' sh tests/timings.sh $(BUILD)/timings $$start; exit $$status
 
 TEST_PARTS = year-kill cases jobs year-run $(if $(filter no 0,$(CLIENTS)),,$(CLIENT_PARTS)) \
-             unit format-check check-po example-tests repro-rules check-cookbook fuzz-regress depends
+             unit format-check check-po example-tests repro-rules check-cookbook fuzz-regress depends province-names
 
 test-parts: $(TEST_PARTS)
 
@@ -226,6 +226,11 @@ clients: $(BUILD)/lawscore $(BUILD)/tests/office-check plugins
 # The same results, byte for byte, with 1, 2 and 3 scoring threads.
 jobs: $(BUILD)/lawscore plugins
 	@$(TIMED) $@ sh tests/run-jobs.sh $(BUILD)/lawscore
+
+# The workbook's lists of units cut at 50 names (等N个单位) in a generated
+# 60-unit province.
+province-names: $(BUILD)/lawscore plugins
+	@$(TIMED) $@ sh tests/province-names.sh $(BUILD)/lawscore
 
 plugins:
 	@if [ -f plugins/Makefile ]; then $(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/plugins; fi

@@ -51,6 +51,9 @@ typedef struct xw {
     lxw_error first;      /* first failure, LXW_NO_ERROR = none */
     char **names;         /* sheet names used */
     size_t nnames;
+    /* the 通报's rows a sheet holds (LXW_ROW_MAX) and the rows handed to
+     * it at a time (RANK_CHUNK): a test passes a few */
+    size_t rank_rows, rank_chunk;
 } xw;
 
 static void check(xw *x, lxw_error e)
@@ -340,7 +343,10 @@ static lxw_worksheet *ranking_sheet(xw *x, const ls_ltable *t, int part)
 #define RANK_CHUNK 4096
 
 /* The 通报, written group by group and within a group a chunk of units
- * at a time; each group after the first starts a printed page. */
+ * (x->rank_chunk) at a time; each group after the first starts a printed
+ * page.  A chunk that would end past the sheet's last row
+ * (x->rank_rows) starts the next sheet, 通报(2), 通报(3)…, after its own
+ * title and column header. */
 static void write_ranking(xw *x)
 {
     const ls_run *r = x->r;
@@ -356,11 +362,11 @@ static void write_ranking(xw *x)
         if (g && nb < 1023 && row > 2) breaks[nb++] = row;
         ls_ltable_add_line(&t, LS_LR_GROUP, ls_layout_ranking_heading(r, g));
         for (size_t from = 0;;) {
-            size_t n = ls_layout_ranking_units(r, g, from, RANK_CHUNK, &t);
+            size_t n = ls_layout_ranking_units(r, g, from, x->rank_chunk, &t);
             from += n;
             if (n == 0) ls_ltable_add_line(&t, LS_LR_NOTE, ls_layout_bands(r, g));
             /* past the sheet's last row: on to 通报(2), … */
-            if ((size_t)row + t.nrows > LXW_ROW_MAX - 1) {
+            if ((size_t)row + t.nrows > x->rank_rows) {
                 if (nb) check(x, worksheet_set_h_pagebreaks(ws, breaks));
                 memset(breaks, 0, sizeof breaks);
                 nb = 0;
@@ -609,10 +615,24 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
 int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char *path,
                   const char *name, ls_errors *err)
 {
+    return ls_write_xlsx_limits(r, m, sheets, path, name, LXW_ROW_MAX, RANK_CHUNK, err);
+}
+
+int ls_write_xlsx_limits(const ls_run *r, const ls_manifest *m, int sheets, const char *path,
+                         const char *name, size_t rank_rows, size_t rank_chunk, ls_errors *err)
+{
     const ls_scheme *s = r->scheme;
     xw x = {0};
     x.r = r;
     x.first = LXW_NO_ERROR;
+    /* a chunk, with its group's heading and note, fits a sheet below its
+     * title and header */
+    if (rank_rows > LXW_ROW_MAX) rank_rows = LXW_ROW_MAX;
+    if (rank_rows < 5) rank_rows = 5;
+    if (rank_chunk < 1) rank_chunk = 1;
+    if (rank_chunk + 4 > rank_rows) rank_chunk = rank_rows - 4;
+    x.rank_rows = rank_rows;
+    x.rank_chunk = rank_chunk;
     /* Rows are written in order, so each sheet's rows go to a temporary
      * file as they are done: memory stays flat for province-scale runs
      * (at 10,000 units: 235 MB without, see docs/output.md). */

@@ -56,4 +56,13 @@
 int ls_write_xlsx(const ls_run *r, const ls_manifest *m, int sheets, const char *path,
                   const char *name, ls_errors *err);
 
+/* The same, the 通报 on sheets of at most rank_rows rows (ls_write_xlsx:
+ * a sheet's 1,048,576), handed rank_chunk units at a time (4,096): past
+ * a sheet's rows it continues on 通报(2), 通报(3)…  For the tests, which
+ * reach that with a few units (rank_chunk is cut to rank_rows - 4: a
+ * chunk with its group's heading and note below the title and header;
+ * rank_rows is at least 5). */
+int ls_write_xlsx_limits(const ls_run *r, const ls_manifest *m, int sheets, const char *path,
+                         const char *name, size_t rank_rows, size_t rank_chunk, ls_errors *err);
+
 #endif

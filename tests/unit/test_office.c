@@ -2,7 +2,8 @@
  * test_office.c - the office documents on the hand-built run of
  * fixtures/export/mini_run.h: results.xlsx (its sheets, read back with
  * libzip; numbers with the scheme's format; byte-identical twice; the
- * fixed creation time; sheet names made valid and unique), report.html
+ * fixed creation time; sheet names made valid and unique; the 通报
+ * continued on 通报(2)… on sheets of a few rows), report.html
  * (escaping of a hostile unit name, one score sheet section and one
  * profile chart per unit, byte-identical twice, sheets left out), the SVG
  * charts (escaping, clipping, histogram counts; the slope chart's labels
@@ -174,6 +175,135 @@ static void test_xlsx(void **state)
     unlink(p2);
     free(p1);
     free(p2);
+    rm_dir(d);
+    free(d);
+}
+
+/* The rows of a sheet's XML, in order: each row's cell texts and
+ * numbers joined with '|'; *last gets the highest row number (1-based).
+ * Caller frees the rows and the array. */
+static char **sheet_rows(const char *xml, size_t *n, long *last)
+{
+    char **v = NULL;
+    *n = 0;
+    *last = 0;
+    for (const char *p = strstr(xml, "<row r=\""); p; p = strstr(p, "<row r=\"")) {
+        long r = strtol(p + 8, NULL, 10);
+        if (r > *last) *last = r;
+        const char *end = strstr(p, "</row>");
+        const char *close = strchr(p, '>');
+        assert_non_null(close);
+        if (close[-1] == '/') end = close; /* an empty row */
+        assert_non_null(end);
+        ls_buf b;
+        ls_buf_init(&b);
+        for (const char *q = p; q < end;) {
+            /* <t>, <t xml:space="preserve"> or <v> */
+            const char *t = strstr(q, "<t"), *vv = strstr(q, "<v>");
+            while (t && t[2] != '>' && t[2] != ' ') t = strstr(t + 2, "<t");
+            const char *c = t && (!vv || t < vv) ? t : vv;
+            if (!c || c >= end) break;
+            c = strchr(c, '>') + 1;
+            const char *e = strchr(c, '<');
+            ls_buf_printf(&b, "%s%.*s", b.n ? "|" : "", (int)(e - c), c);
+            q = e;
+        }
+        v = ls_xrealloc(v, (*n + 1) * sizeof *v);
+        v[(*n)++] = b.p ? b.p : ls_xstrdup("");
+        p = end;
+    }
+    return v;
+}
+
+static void free_rows(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+/* The 通报 past a sheet's rows continues on 通报(2), 通报(3)…: the mini
+ * run's 12 rows (title, header; 乡镇: heading, 2 units, note; 部门: heading,
+ * 2 units, the 一票否决 heading, a vetoed unit, note) on sheets of 6 or 7
+ * rows make 3 sheets, each with the title and the header, none past its
+ * rows (some ending on their last row exactly); their rows after the
+ * header are the one-sheet 通报's, in order, each once. */
+static void test_xlsx_ranking_parts(void **state)
+{
+    mini_run *m = *state;
+    char *d = tmpdir();
+    char *whole = ls_format("%s/whole.xlsx", d), *parts = ls_format("%s/parts.xlsx", d);
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_write_xlsx(&m->r, NULL, 0, whole, "whole.xlsx", &err), 0);
+    char *xml = zip_member(whole, "xl/worksheets/sheet1.xml");
+    size_t nw;
+    long lastw;
+    char **rw = sheet_rows(xml, &nw, &lastw);
+    free(xml);
+    assert_int_equal(nw, 12);
+    assert_int_equal(lastw, 12);
+    assert_non_null(strstr(rw[1], "名次"));
+
+    static const struct {
+        size_t rows, chunk;
+        int sheets;
+        long last[3]; /* each sheet's last row */
+    } cases[] = {
+        /* a row at a time: 乡镇's heading and units and note fill the
+         * sheet; 部门's heading with its first unit starts 通报(2), which
+         * the 一票否决 heading fills; the vetoed unit and the note on
+         * 通报(3) */
+        {6, 1, 3, {6, 6, 4}},
+        /* 3 at a time: 乡镇 (heading and 2 units), its note; 部门's heading
+         * and 3 rows on 通报(2), the vetoed unit on its last row; the
+         * group's note alone on 通报(3) */
+        {7, 3, 3, {6, 7, 3}},
+        {13, 9, 1, {12, 0, 0}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        assert_int_equal(
+            ls_write_xlsx_limits(&m->r, NULL, 0, parts, "parts.xlsx", cases[c].rows, cases[c].chunk, &err), 0);
+        char *wb = zip_member(parts, "xl/workbook.xml");
+        size_t at = 2; /* the next row of the whole 通报 expected */
+        for (int k = 0; k < cases[c].sheets; k++) {
+            char name[32];
+            if (k) snprintf(name, sizeof name, "name=\"通报(%d)\"", k + 1);
+            else snprintf(name, sizeof name, "name=\"通报\"");
+            assert_non_null(strstr(wb, name));
+            char file[64];
+            snprintf(file, sizeof file, "xl/worksheets/sheet%d.xml", k + 1);
+            xml = zip_member(parts, file);
+            assert_non_null(xml);
+            size_t n;
+            long last;
+            char **r = sheet_rows(xml, &n, &last);
+            free(xml);
+            assert_int_equal(last, cases[c].last[k]);
+            assert_true(last <= (long)cases[c].rows);
+            assert_int_equal((long)n, last);
+            assert_true(n > 2);
+            assert_string_equal(r[0], rw[0]);
+            assert_string_equal(r[1], rw[1]);
+            for (size_t i = 2; i < n; i++) {
+                assert_true(at < nw);
+                assert_string_equal(r[i], rw[at++]);
+            }
+            free_rows(r, n);
+        }
+        /* every row once, and no further 通报 sheet */
+        assert_int_equal(at, nw);
+        char more[32];
+        snprintf(more, sizeof more, "name=\"通报(%d)\"", cases[c].sheets + 1);
+        assert_null(strstr(wb, more));
+        free(wb);
+    }
+    assert_int_equal(err.n, 0);
+    free_rows(rw, nw);
+    ls_errors_cleanup(&err);
+    unlink(whole);
+    unlink(parts);
+    free(whole);
+    free(parts);
     rm_dir(d);
     free(d);
 }
@@ -452,6 +582,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_xlsx, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_xlsx_ranking_parts, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_html, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test(test_svg),
         cmocka_unit_test(test_svg_slope),

@@ -97,8 +97,16 @@ $(BUILD)/obj/ls_helpers_lua.o: $(BUILD)/gen/ls_helpers_lua.c | $(BUILD)/obj
 $(BUILD)/lawscore: $(BUILD)/obj/main.o $(ENGINE_OBJ)
 	$(CC) $(CFLAGS_ALL) $^ -o $@ $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/ls_test.h $(ENGINE_OBJ) | $(BUILD)/tests
-	$(CC) $(CFLAGS_ALL) -Itests/unit $< $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+# Fixtures shared by several unit tests (tests/unit/fixture_*.c), linked
+# into each.
+FIXTURE_SRC = $(wildcard tests/unit/fixture_*.c)
+FIXTURE_OBJ = $(FIXTURE_SRC:tests/unit/%.c=$(BUILD)/tests/%.o)
+
+$(BUILD)/tests/fixture_%.o: tests/unit/fixture_%.c tests/unit/fixture_%.h tests/unit/ls_test.h | $(BUILD)/tests
+	$(CC) $(CFLAGS_ALL) -Itests/unit -c $< -o $@
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/ls_test.h $(FIXTURE_OBJ) $(FIXTURE_SRC:.c=.h) $(ENGINE_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS_ALL) -Itests/unit $< $(FIXTURE_OBJ) $(ENGINE_OBJ) -o $@ $(LDFLAGS_ALL) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/obj $(BUILD)/gen $(BUILD)/tests:
 	@mkdir -p $@

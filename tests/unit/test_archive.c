@@ -22,15 +22,14 @@
 #include "ls_score.h"
 #include "ls_util.h"
 
-#define DIR FIXTURES "year/"
+#include "fixture_results.h"
+
+#define DIR FX_YEAR_DIR
 
 typedef struct fx {
     char tmp[64];
     char *archive, *out;
-    ls_scheme *s;
-    ls_dataset *d;
-    ls_backends b;
-    ls_run *r;
+    fx_year y;
     ls_manifest *m;
 } fx;
 
@@ -43,20 +42,11 @@ static int setup(void **state)
     x->out = ls_format("%s/out", x->tmp);
     ls_errors err;
     ls_errors_init(&err);
-    x->s = ls_scheme_load(DIR "scheme.yaml", &err);
-    assert_non_null(x->s);
-    const char *files[] = {DIR "data.yaml"};
-    x->d = ls_dataset_load(x->s, files, 1, 0, &err);
-    assert_non_null(x->d);
-    ls_bind_opts bo = {0};
-    assert_int_equal(ls_backends_bind(&x->b, x->s, &bo, &err), 0);
-    ls_score_opts so = {0};
-    x->r = ls_score_run(x->s, x->d, &x->b, &so, &err);
-    assert_non_null(x->r);
-    x->m = ls_manifest_new(x->s, x->d, &err);
+    fx_year_load(&x->y, DIR "scheme.yaml", DIR "data.yaml");
+    x->m = ls_manifest_new(x->y.s, x->y.d, &err);
     assert_non_null(x->m);
     ls_publish_opts po = {.formats = LS_OUT_CSV | LS_OUT_JSON};
-    assert_int_equal(ls_publish(x->r, x->m, x->out, &po, &err), 0);
+    assert_int_equal(ls_publish(x->y.r, x->m, x->out, &po, &err), 0);
     assert_int_equal(err.n, 0);
     ls_errors_cleanup(&err);
     *state = x;
@@ -74,10 +64,7 @@ static int teardown(void **state)
 {
     fx *x = *state;
     ls_manifest_free(x->m);
-    ls_run_free(x->r);
-    ls_backends_cleanup(&x->b);
-    ls_dataset_free(x->d);
-    ls_scheme_free(x->s);
+    fx_year_free(&x->y);
     rm_tree(x->tmp);
     free(x->archive);
     free(x->out);
@@ -114,7 +101,7 @@ static void test_publish_export_history(void **state)
     ls_errors_init(&err);
     ls_archive *a = ls_archive_open(x->archive, 1, &err);
     assert_non_null(a);
-    ls_publication p = {"第一次", x->m, x->out, x->r};
+    ls_publication p = {"第一次", x->m, x->out, x->y.r};
     long v, parent;
     assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), 0);
     assert_int_equal(v, 1);
@@ -187,7 +174,7 @@ static void test_changed_input(void **state)
     /* the data file's hash no longer matches its bytes */
     for (size_t i = 0; i < x->m->nfiles; i++)
         if (x->m->files[i].role == LS_MF_DATA) x->m->files[i].sha256[0] ^= 1;
-    ls_publication p = {"x", x->m, x->out, x->r};
+    ls_publication p = {"x", x->m, x->out, x->y.r};
     long v, parent;
     assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), -1);
     assert_string_equal(err.v[0].msg, "the data file changed while it was being published: publish again");
@@ -253,7 +240,7 @@ static void test_format1(void **state)
     free(data);
     free(in);
     /* a publication is appended in format 1 and exports byte for byte */
-    ls_publication p = {"追加", x->m, x->out, x->r};
+    ls_publication p = {"追加", x->m, x->out, x->y.r};
     long v, parent;
     assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), 0);
     assert_int_equal(v, 2);
@@ -383,7 +370,7 @@ static void test_replaced(void **state)
     assert_non_null(b);
     ls_archive_close(b);
     assert_int_equal(rename(other, x->archive), 0);
-    ls_publication p = {"x", x->m, x->out, x->r};
+    ls_publication p = {"x", x->m, x->out, x->y.r};
     long v, parent;
     assert_int_equal(ls_archive_publish(a, &p, &v, &parent, &err), -1);
     assert_string_equal(err.v[0].msg,

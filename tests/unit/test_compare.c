@@ -15,54 +15,29 @@
 #include "ls_assessment.h"
 #include "ls_backends.h"
 #include "ls_compare.h"
-#include "ls_export_json.h"
 #include "ls_results.h"
 #include "ls_util.h"
 
-#define DIR FIXTURES "year/"
+#include "fixture_results.h"
 
+#define DIR FX_YEAR_DIR
+
+/* A year scored, and its results.json read back. */
 typedef struct year {
-    ls_scheme *s;
-    ls_dataset *d;
-    ls_backends b;
-    ls_run *r;
+    fx_year f;
     ls_results *res;
 } year;
 
 static void load(year *y, const char *scheme, const char *data, const char *source)
 {
-    memset(y, 0, sizeof *y);
-    ls_errors err;
-    ls_errors_init(&err);
-    y->s = ls_scheme_load(scheme, &err);
-    assert_non_null(y->s);
-    const char *files[] = {data};
-    y->d = ls_dataset_load(y->s, files, 1, 0, &err);
-    assert_non_null(y->d);
-    ls_bind_opts bo = {0};
-    assert_int_equal(ls_backends_bind(&y->b, y->s, &bo, &err), 0);
-    ls_score_opts so = {0};
-    y->r = ls_score_run(y->s, y->d, &y->b, &so, &err);
-    assert_non_null(y->r);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(ls_write_json(y->r, NULL, f, 0, &err), 0);
-    fclose(f);
-    y->res = ls_results_parse(buf, len, source, &err);
-    assert_non_null(y->res);
-    free(buf);
-    assert_int_equal(err.n, 0);
-    ls_errors_cleanup(&err);
+    fx_year_load(&y->f, scheme, data);
+    y->res = fx_reread(y->f.r, source);
 }
 
 static void unload(year *y)
 {
     ls_results_free(y->res);
-    ls_run_free(y->r);
-    ls_backends_cleanup(&y->b);
-    ls_dataset_free(y->d);
-    ls_scheme_free(y->s);
+    fx_year_free(&y->f);
 }
 
 static char *write_cmp(const ls_compare_in *in, int csv)
@@ -124,16 +99,16 @@ static void test_attribution(void **state)
     ls_errors_init(&err);
     ls_buf missing;
     ls_buf_init(&missing);
-    ls_dataset *mixed = ls_compare_dataset(a.s, a.d, a.res, b.res, &missing, &err);
+    ls_dataset *mixed = ls_compare_dataset(a.f.s, a.f.d, a.res, b.res, &missing, &err);
     assert_non_null(mixed);
     /* the award is not in 2018: named, and kept from 2017 */
     assert_string_equal(missing.p, "获表彰");
-    int ua = ls_scheme_find_unit(a.s, "a"), uc = ls_scheme_find_unit(a.s, "c");
-    int late = ls_scheme_find_indicator(a.s, "late_reports"), adv = ls_scheme_find_indicator(a.s, "adviser");
+    int ua = ls_scheme_find_unit(a.f.s, "a"), uc = ls_scheme_find_unit(a.f.s, "c");
+    int late = ls_scheme_find_indicator(a.f.s, "late_reports"), adv = ls_scheme_find_indicator(a.f.s, "adviser");
     assert_int_equal(ls_dataset_get(mixed, (size_t)ua, (size_t)late)->num, 0);        /* 2018's value */
     assert_string_equal(ls_dataset_get(mixed, (size_t)uc, (size_t)adv)->str, "兼管"); /* via formerly: */
     ls_score_opts so = {.keep_going = 1};
-    ls_run *m = ls_score_run(a.s, mixed, &a.b, &so, &err);
+    ls_run *m = ls_score_run(a.f.s, mixed, &a.f.b, &so, &err);
     assert_non_null(m);
     ls_compare_in in = {.a = a.res, .b = b.res, .mixed = m, .missing = missing.p};
     char *t = write_cmp(&in, 0);
@@ -190,23 +165,16 @@ static void test_review_effect(void **state)
     const char *adjs[] = {adj};
     ls_assess_opts o = {.data = data, .ndata = 1, .adjustments = adjs, .nadjustments = 1};
     ls_assessment as;
-    assert_int_equal(ls_assess(&as, b.s, &b.b, &o, &err), 0);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(ls_write_json(as.run, NULL, f, 0, &err), 0);
-    fclose(f);
-    ls_results *decided = ls_results_parse(buf, len, "版本3", &err);
-    assert_non_null(decided);
-    free(buf);
+    assert_int_equal(ls_assess(&as, b.f.s, &b.f.b, &o, &err), 0);
+    ls_results *decided = fx_reread(as.run, "版本3");
     ls_buf missing;
     ls_buf_init(&missing);
-    ls_dataset *mixed = ls_compare_dataset(a.s, a.d, a.res, decided, &missing, &err);
+    ls_dataset *mixed = ls_compare_dataset(a.f.s, a.f.d, a.res, decided, &missing, &err);
     ls_score_opts so = {.keep_going = 1};
-    ls_run *m = ls_score_run(a.s, mixed, &a.b, &so, &err);
+    ls_run *m = ls_score_run(a.f.s, mixed, &a.f.b, &so, &err);
     assert_non_null(m);
-    /* b.r: 2018 scored without the decision */
-    ls_compare_in in = {.a = a.res, .b = decided, .mixed = m, .missing = missing.p, .undecided = b.r};
+    /* b.f.r: 2018 scored without the decision */
+    ls_compare_in in = {.a = a.res, .b = decided, .mixed = m, .missing = missing.p, .undecided = b.f.r};
     char *t = write_cmp(&in, 0);
     /* 乙办 60.50 → 83.00: data 0.00, scheme +12.50 (as without the
      * decision), decision +10.00: its 4 points on 1.2 count 10, as 乙办
@@ -238,42 +206,12 @@ static void test_review_effect(void **state)
     unload(&b);
 }
 
-/* A minimal results.json: units given as "id name group total rank
- * grade [formerly...]" lines. */
-static ls_results *results(int y, const char *const *units, size_t n)
-{
-    ls_buf j;
-    ls_buf_init(&j);
-    ls_buf_printf(&j, "{\"assessment\": {\"name\": \"测试区%d年度考核\", \"year\": %d, \"precision\": 0.01},"
-                      "\"groups\": [{\"id\": \"dept\", \"name\": \"区直部门\"}], \"units\": [",
-                  y, y);
-    for (size_t i = 0; i < n; i++) {
-        char id[16], name[64], total[16], grade[32], f1[16] = "", f2[16] = "";
-        int rank;
-        int k = sscanf(units[i], "%15s %63s %15s %d %31s %15s %15s", id, name, total, &rank, grade, f1, f2);
-        assert_true(k >= 5);
-        ls_buf_printf(&j, "%s{\"id\": \"%s\", \"name\": \"%s\", \"group\": \"dept\", \"total\": %s, "
-                          "\"rank\": %d, \"grade\": \"%s\", \"nodes\": []",
-                      i ? "," : "", id, name, total, rank, grade);
-        if (k > 5) ls_buf_printf(&j, ", \"formerly\": [\"%s\"%s%s%s]", f1, k > 6 ? ", \"" : "", k > 6 ? f2 : "", k > 6 ? "\"" : "");
-        ls_buf_puts(&j, "}");
-    }
-    ls_buf_puts(&j, "]}");
-    ls_errors err;
-    ls_errors_init(&err);
-    ls_results *r = ls_results_parse(j.p, j.n, y == 2017 ? "版本1" : "版本2", &err);
-    assert_non_null(r);
-    ls_errors_cleanup(&err);
-    ls_buf_cleanup(&j);
-    return r;
-}
-
 static void test_merged_and_dropped(void **state)
 {
     (void)state;
     const char *u17[] = {"a 甲局 90.00 1 优秀", "b 乙局 80.00 2 良好", "c 丙局 70.00 3 合格", "d 戊局 60.00 4 合格"};
-    const char *u18[] = {"m 丁局 88.00 1 良好 a b", "c 丙局 75.00 2 合格"};
-    ls_results *a = results(2017, u17, 4), *b = results(2018, u18, 2);
+    const char *u18[] = {"m 丁局 88.00 1 良好 was:a was:b", "c 丙局 75.00 2 合格"};
+    ls_results *a = fx_results(2017, "版本1", NULL, u17, 4), *b = fx_results(2018, "版本2", NULL, u18, 2);
     size_t merged;
     assert_int_equal(ls_results_predecessor(a, &b->units[0], &merged), -1);
     assert_int_equal(merged, 2);

@@ -15,29 +15,13 @@
 #include "ls_assessment.h"
 #include "ls_backends.h"
 #include "ls_diff.h"
-#include "ls_export_json.h"
 #include "ls_results.h"
 #include "ls_results_run.h"
 #include "ls_util.h"
 
-#define DIR FIXTURES "year/"
+#include "fixture_results.h"
 
-/* results.json of a run, parsed back. */
-static ls_results *reread(const ls_run *r, const char *source)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ls_errors err;
-    ls_errors_init(&err);
-    assert_int_equal(ls_write_json(r, NULL, f, 0, &err), 0);
-    fclose(f);
-    ls_results *res = ls_results_parse(buf, len, source, &err);
-    assert_non_null(res);
-    ls_errors_cleanup(&err);
-    free(buf);
-    return res;
-}
+#define DIR FX_YEAR_DIR
 
 static char *diff_text(const ls_results *a, const ls_results *b, int csv, long *changed)
 {
@@ -75,7 +59,7 @@ static void test_appeal_diff(void **state)
     ls_assess_opts o = {.data = data, .ndata = 1, .adjustments = adjs, .nadjustments = 1};
     ls_assessment a;
     assert_int_equal(ls_assess(&a, s, &b, &o, &err), 0);
-    ls_results *ra = reread(a.original, "原结果"), *rb = reread(a.run, "复核后");
+    ls_results *ra = fx_reread(a.original, "原结果"), *rb = fx_reread(a.run, "复核后");
     assert_int_equal(rb->nadj, 1);
     assert_string_equal(rb->adj[0].basis, "测法考〔2018〕2号");
     assert_int_equal(ra->nadj, 0);
@@ -133,42 +117,18 @@ static void test_appeal_diff(void **state)
     free(adj);
 }
 
-/* A results.json of one group with a 优秀 share cap of 50%: units as
- * "id name total rank grade quota(0/1)". */
-static ls_results *capped(const char *source, const char *const *units, size_t n)
-{
-    ls_buf j;
-    ls_buf_init(&j);
-    ls_buf_puts(&j, "{\"assessment\": {\"name\": \"测试\", \"year\": 2018, \"precision\": 0.01},"
-                    "\"groups\": [{\"id\": \"dept\", \"name\": \"区直部门\", \"bands\": ["
-                    "{\"grade\": \"优秀\", \"min\": 90.0, \"max_share\": 0.5},"
-                    "{\"grade\": \"良好\", \"min\": 60.0, \"max_share\": null}]}], \"units\": [");
-    for (size_t i = 0; i < n; i++) {
-        char id[16], name[64], total[16], grade[32];
-        int rank, quota;
-        assert_int_equal(sscanf(units[i], "%15s %63s %15s %d %31s %d", id, name, total, &rank, grade, &quota), 6);
-        ls_buf_printf(&j, "%s{\"id\": \"%s\", \"name\": \"%s\", \"group\": \"dept\", \"total\": %s, "
-                          "\"rank\": %d, \"grade\": \"%s\", \"notes\": [%s], \"nodes\": []}",
-                      i ? "," : "", id, name, total, rank, grade,
-                      quota ? "{\"kind\": \"quota\", \"text\": \"…\"}" : "");
-    }
-    ls_buf_puts(&j, "]}");
-    ls_errors err;
-    ls_errors_init(&err);
-    ls_results *r = ls_results_parse(j.p, j.n, source, &err);
-    assert_non_null(r);
-    ls_errors_cleanup(&err);
-    ls_buf_cleanup(&j);
-    return r;
-}
+/* The bands of a group with a 优秀 share cap of 50%. */
+#define CAPPED                                                     \
+    "[{\"grade\": \"优秀\", \"min\": 90.0, \"max_share\": 0.5}," \
+    "{\"grade\": \"良好\", \"min\": 60.0, \"max_share\": null}]"
 
 /* Grades the 优秀 share cap moved or held, not the totals, say so. */
 static void test_share_cap(void **state)
 {
     (void)state;
-    const char *before[] = {"a 甲局 95.00 1 优秀 0", "b 乙局 91.00 2 良好 1", "c 丙局 85.00 3 良好 0"};
-    const char *after[] = {"a 甲局 95.00 2 良好 1", "b 乙局 96.00 1 优秀 0", "c 丙局 92.00 3 良好 1"};
-    ls_results *ra = capped("前", before, 3), *rb = capped("后", after, 3);
+    const char *before[] = {"a 甲局 95.00 1 优秀", "b 乙局 91.00 2 良好 quota", "c 丙局 85.00 3 良好"};
+    const char *after[] = {"a 甲局 95.00 2 良好 quota", "b 乙局 96.00 1 优秀", "c 丙局 92.00 3 良好 quota"};
+    ls_results *ra = fx_results(2018, "前", CAPPED, before, 3), *rb = fx_results(2018, "后", CAPPED, after, 3);
     assert_true(rb->units[0].quota);
     assert_false(rb->units[1].quota);
     assert_int_equal(rb->groups[0].nbands, 2);

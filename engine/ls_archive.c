@@ -348,30 +348,41 @@ static void sweep_upgrade_temps(ls_archive *a, ls_errors *err)
         int journal;
         if (!upgrade_temp_name(e->d_name, base, &journal)) continue;
         LS_GROW(found, n, cap, 4);
-        found[n++] = ls_path_join(dir, e->d_name);
+        found[n++] = ls_xstrdup(e->d_name);
     }
     if (d) closedir(d);
     /* the databases first (each with its journal), then journals whose
      * database is gone */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++) {
-            const char *p = found[i];
-            size_t len = strlen(p);
-            int journal = len > 8 && !strcmp(p + len - 8, "-journal");
+            size_t len = strlen(found[i]);
+            int journal = len > 8 && !strcmp(found[i] + len - 8, "-journal");
             if (journal != pass) continue;
+            char *p = ls_path_join(dir, found[i]);
+            int gone = 0;
             if (!journal) {
-                if (!upgrade_temp_bytes(p) || unlink(p) != 0) continue;
-                char *j = ls_format("%s-journal", p);
-                (void)unlink(j);
-                free(j);
+                if ((gone = upgrade_temp_bytes(p) && unlink(p) == 0)) {
+                    char *j = ls_format("%s-journal", p);
+                    (void)unlink(j);
+                    free(j);
+                }
             } else {
                 struct stat st;
-                char *db = ls_format("%.*s", (int)(len - 8), p);
-                int orphan = lstat(db, &st) != 0 && errno == ENOENT;
+                char *db = ls_format("%.*s", (int)(strlen(p) - 8), p);
+                gone = lstat(db, &st) != 0 && errno == ENOENT && unlink(p) == 0;
                 free(db);
-                if (!orphan || unlink(p) != 0) continue;
             }
-            ls_notef(err, a->path, 0, 0, "removed %s, left beside the archive by an upgrade that was stopped", p);
+            if (gone) {
+                /* named as the office named the archive, unless that is
+                 * a link */
+                struct stat lst;
+                int link = lstat(a->path, &lst) == 0 && S_ISLNK(lst.st_mode);
+                char *shown = link ? ls_xstrdup(p) : ls_format("%s%s", a->path, found[i] + strlen(base));
+                ls_notef(err, a->path, 0, 0, "removed %s, left beside the archive by an upgrade that was stopped",
+                         shown);
+                free(shown);
+            }
+            free(p);
         }
     for (size_t i = 0; i < n; i++) free(found[i]);
     free(found);

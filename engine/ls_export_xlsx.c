@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <xlsxwriter.h>
 
 #include "ls_complete.h"
 #include "ls_layout.h"
 #include "ls_util.h"
+#include "ls_xlsxw.h"
 
 /* Height of a line of 10-point text, in points: CJK fonts (Noto CJK,
  * SimSun) need about 1.3 em; ls_wrap_lines() already rounds the number of
@@ -636,15 +636,8 @@ int ls_write_xlsx_limits(const ls_run *r, const ls_manifest *m, int sheets, cons
     /* Rows are written in order, so each sheet's rows go to a temporary
      * file as they are done: memory stays flat for province-scale runs
      * (at 10,000 units: 235 MB without, see docs/output.md). */
-    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
-    x.wb = workbook_new_opt(path, &wo);
+    x.wb = ls_xlsxw_new(path, 1, s->name, "考核结果", "lawscore " LS_VERSION, FIXED_CREATED);
     if (!x.wb) return ls_errorf(err, name, 0, 0, "cannot create the workbook");
-    lxw_doc_properties props = {0};
-    props.title = (char *)s->name;
-    props.subject = (char *)"考核结果";
-    props.author = (char *)"lawscore " LS_VERSION;
-    props.created = FIXED_CREATED;
-    check(&x, workbook_set_properties(x.wb, &props));
     make_formats(&x, s->digits);
 
     write_ranking(&x);
@@ -657,12 +650,7 @@ int ls_write_xlsx_limits(const ls_run *r, const ls_manifest *m, int sheets, cons
     for (size_t u = 0; sheets && u < s->nunits; u++) write_unit_sheet(&x, u);
     write_about(&x, m, sheets);
 
-    lxw_error e = workbook_close(x.wb);
     for (size_t i = 0; i < x.nnames; i++) free(x.names[i]);
     free(x.names);
-    if (x.first != LXW_NO_ERROR)
-        return ls_errorf(err, name, 0, 0, "cannot write the workbook: %s", lxw_strerror(x.first));
-    if (e != LXW_NO_ERROR)
-        return ls_errorf(err, name, 0, 0, "cannot write the workbook: %s", lxw_strerror(e));
-    return 0;
+    return ls_xlsxw_close(x.wb, x.first, name, err);
 }

@@ -34,7 +34,7 @@
  * creation time is fixed (1980-01-01, like the zip entries): the same
  * inputs give a byte-identical workbook.
  *
- * Depends on: libxlsxwriter (only ls_export_xlsx.c includes xlsxwriter.h),
+ * Depends on: ls_xlsxw (the xlsx writer: libxlsxwriter),
  * ls_layout, ls_complete, ls_manifest, ls_score, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_XLSX_H

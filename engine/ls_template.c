@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "ls_selfscore.h"
 #include "ls_util.h"
+#include "ls_xlsxw.h"
 
 #define DEFAULT_SOURCE "数据"
 
@@ -146,21 +146,14 @@ static void validate_column(lxw_worksheet *ws, const ls_indicator *in, lxw_row_t
  * same bytes.  NULL when it cannot be created. */
 static lxw_workbook *new_book(const ls_scheme *s, const char *tmp, const char *title)
 {
-    lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-    lxw_workbook *wb = workbook_new_opt(tmp, &wo);
-    if (!wb) return NULL;
     long y = s->year, days = 0;
     for (long k = 1970; k < y; k++) days += 365 + ((k % 4 == 0 && k % 100 != 0) || k % 400 == 0);
-    lxw_doc_properties props = {.title = (char *)title, .created = (time_t)(days * 86400L)};
-    workbook_set_properties(wb, &props);
-    return wb;
+    return ls_xlsxw_new(tmp, 0, title, NULL, NULL, (time_t)(days * 86400L));
 }
 
 static int close_book(lxw_workbook *wb, ls_errors *err, const char *path)
 {
-    lxw_error e = workbook_close(wb);
-    if (e != LXW_NO_ERROR) return ls_errorf(err, path, 0, 0, "cannot write the workbook: %s", lxw_strerror(e));
-    return 0;
+    return ls_xlsxw_close(wb, LXW_NO_ERROR, path, err);
 }
 
 /* Height of a wrapped line of the forms' 11-point text, in points (CJK

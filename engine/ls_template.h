@@ -30,7 +30,7 @@
  *     lists them (dropdowns where the list fits Excel's 255 characters),
  *     类型 a dropdown, 日期 a date.
  *
- * Depends on: libxlsxwriter (only ls_template.c includes xlsxwriter.h),
+ * Depends on: ls_xlsxw (the xlsx writer: libxlsxwriter),
  * ls_scheme, ls_selfscore (the most an item's 自评分 may be),
  * ls_error, ls_util.
  */

@@ -70,6 +70,14 @@ static int row_blank(const ls_inrow *r)
     return 1;
 }
 
+/* The number of non-empty cells of a row. */
+static size_t row_cells(const ls_inrow *r)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < r->n; j++) n += r->f[j].text[0] != 0;
+    return n;
+}
+
 static void free_rows(ls_intable *t)
 {
     if (!t->finished)
@@ -91,6 +99,20 @@ void ls_intable_finish(ls_inbook *b, ls_intable *t)
     }
     t->nrows = keep;
     if (keep == 0) return;
+    /* Title rows above the header (an office's sheet often opens with its
+     * title in a merged cell, "东风区2017年度法治政府建设考核数据填报表",
+     * sometimes a subtitle): a row of one cell is no header, since every
+     * table lawscore reads needs a unit column and at least one other.
+     * Up to LS_INTABLE_MAX_TITLES such rows before a row of two or more
+     * cells are skipped; the cells keep their rows, so messages still name
+     * the right cell. */
+    size_t titles = 0;
+    while (titles < LS_INTABLE_MAX_TITLES && titles + 1 < keep && row_cells(&t->rows[titles]) == 1) titles++;
+    if (titles && row_cells(&t->rows[titles]) >= 2) {
+        for (size_t i = 0; i < titles; i++) free(t->rows[i].f);
+        memmove(t->rows, t->rows + titles, (keep - titles) * sizeof *t->rows);
+        t->nrows = keep -= titles;
+    }
     ls_inrow *h = &t->rows[0];
     /* the header's columns: first to last non-empty header cell */
     size_t first = 0, last = h->n;

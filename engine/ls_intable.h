@@ -35,6 +35,8 @@
 
 /* The most cells (rows x header columns) a table may have. */
 #define LS_INTABLE_MAX_CELLS 50000000
+/* Title rows (one cell each) skipped above a header: see ls_intable_finish. */
+#define LS_INTABLE_MAX_TITLES 3
 
 typedef enum ls_inkind {
     LS_IN_TEXT,    /* text (every CSV cell; string cells) */
@@ -123,7 +125,10 @@ ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_ink
                           const char *text, size_t len);
 
 /* Normalise a table after reading (header, blank rows, trailing columns,
- * padding); a non-empty cell under no header is kept in t->stray. */
+ * padding); up to LS_INTABLE_MAX_TITLES rows of one cell each above a
+ * row of two or more (a sheet's title, often merged) are dropped, the
+ * header being the row after them; a non-empty cell under no header is
+ * kept in t->stray. */
 void ls_intable_finish(ls_inbook *b, ls_intable *t);
 
 /* The kind of a spreadsheet number format: LS_IN_PERCENT, LS_IN_DATE or

@@ -561,7 +561,15 @@ static void load_table(dloader *dl, const ls_intable *t)
             continue;
         }
         for (size_t j = 0; j < row->n; j++) {
-            if (col_ind[j] < 0 || !row->f[j].text[0]) continue;
+            if (col_ind[j] < 0) continue;
+            if (!row->f[j].text[0]) {
+                /* a required value's empty cell: where fill_defaults
+                 * reports it, if no file gives the value */
+                size_t k = (size_t)u * s->ninds + (size_t)col_ind[j];
+                if (s->inds[col_ind[j]].required && !dl->d->vals[k].set)
+                    dl->origins[k] = (origin){dl->file, row->f[j].line, row->f[j].col};
+                continue;
+            }
             set_value_kind(dl, u, col_ind[j], row->f[j].text, 1, row->f[j].line, row->f[j].col,
                            (ls_inkind)row->f[j].kind);
         }
@@ -705,6 +713,12 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
                 continue; /* its row was refused, with an error */
             } else if (in->required && !allow_missing && hint) {
                 ls_buf_printf(&miss, "%s'%s' (%s)", nmiss++ ? ", " : "", in->id, in->name);
+            } else if (in->required && !allow_missing && dl->origins[k].line) {
+                const origin *o = &dl->origins[k]; /* the empty cell of a table */
+                dl->rc = ls_errorf(dl->err, d->files[o->file], o->line, o->col,
+                                   "unit '%s' (%s) has no value for required indicator '%s' (%s): "
+                                   "its cell is empty; fill it in",
+                                   un->id, un->name, in->id, in->name);
             } else if (in->required && !allow_missing) {
                 dl->rc = ls_errorf(dl->err, un->path, un->line, un->col,
                                    "unit '%s' (%s) has no value for required indicator '%s' (%s)",

@@ -390,8 +390,9 @@ static int check_archive_args(ls_cmd_opts *o, const struct command *c, const cha
 static char **dir_files;
 static size_t ndir_files, dir_files_cap;
 
-/* --self DIR and --adjustments DIR: every table and YAML file in DIR, by
- * name (the forms returned by 40 units, saved into one folder).  *v (n
+/* --self DIR, --adjustments DIR and a DATA folder: every table and YAML
+ * file in DIR, by name (the forms returned by 40 units, saved into one
+ * folder); opt is NULL for DATA.  *v (n
  * of them, allocated for argc) is replaced.  0, or -1 after saying why. */
 static int expand_dirs(const char *opt, const char ***v, size_t *n)
 {
@@ -408,8 +409,14 @@ static int expand_dirs(const char *opt, const char ***v, size_t *n)
             continue;
         }
         if (ls_dir_files((*v)[i], exts, &f, &nf) || !nf) {
-            fprintf(stderr, _("lawscore: error: %s %s: the folder holds no form to read (.xlsx, .xls, .csv, .yaml)\n"),
-                    opt, (*v)[i]);
+            if (opt)
+                fprintf(stderr,
+                        _("lawscore: error: %s %s: the folder holds no form to read (.xlsx, .xls, .csv, .yaml)\n"),
+                        opt, (*v)[i]);
+            else
+                fprintf(stderr,
+                        _("lawscore: error: %s: the folder holds no data file to read (.xlsx, .xls, .csv, .yaml)\n"),
+                        (*v)[i]);
             free(f);
             free(out);
             return -1;
@@ -632,6 +639,9 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         o->scheme = operands[first++];
     }
     for (int k = first; k < nops; k++) o->data[o->ndata++] = operands[k];
+    /* a folder of data files: the workbooks returned by the units */
+    if ((*cmd)->operands == SCHEME && (*cmd)->bit != C_TEMPLATE && expand_dirs(NULL, &o->data, &o->ndata))
+        return -1;
     if (expand_dirs("--self", &o->self, &o->nself) ||
         expand_dirs("--adjustments", &o->adjustments, &o->nadjustments))
         return -1;

@@ -564,10 +564,13 @@ static void load_table(dloader *dl, const ls_intable *t)
             if (col_ind[j] < 0) continue;
             if (!row->f[j].text[0]) {
                 /* a required value's empty cell: where fill_defaults
-                 * reports it, if no file gives the value */
+                 * reports it, if no file gives the value; empty in two
+                 * files (the units' returned workbooks, each with every
+                 * unit's row), it is reported at the unit (line -1) */
                 size_t k = (size_t)u * s->ninds + (size_t)col_ind[j];
                 if (s->inds[col_ind[j]].required && !dl->d->vals[k].set)
-                    dl->origins[k] = (origin){dl->file, row->f[j].line, row->f[j].col};
+                    dl->origins[k] = dl->origins[k].line ? (origin){0, -1, 0}
+                                                         : (origin){dl->file, row->f[j].line, row->f[j].col};
                 continue;
             }
             set_value_kind(dl, u, col_ind[j], row->f[j].text, 1, row->f[j].line, row->f[j].col,
@@ -713,7 +716,7 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
                 continue; /* its row was refused, with an error */
             } else if (in->required && !allow_missing && hint) {
                 ls_buf_printf(&miss, "%s'%s' (%s)", nmiss++ ? ", " : "", in->id, in->name);
-            } else if (in->required && !allow_missing && dl->origins[k].line) {
+            } else if (in->required && !allow_missing && dl->origins[k].line > 0) {
                 const origin *o = &dl->origins[k]; /* the empty cell of a table */
                 dl->rc = ls_errorf(dl->err, d->files[o->file], o->line, o->col,
                                    "unit '%s' (%s) has no value for required indicator '%s' (%s): "

@@ -59,6 +59,16 @@ static const char *suggest_unit(const ls_scheme *s, const char *id)
 
 static int unknown_unit(dloader *dl, const char *id, int line, int col)
 {
+    /* last year's id of a renamed or merged unit (机构改革): `formerly:` */
+    for (size_t i = 0; i < dl->s->nunits; i++) {
+        const ls_unit *un = &dl->s->units[i];
+        for (size_t f = 0; f < un->nformerly; f++)
+            if (!strcmp(un->formerly[f], id))
+                return ls_errorf(dl->err, dl->path, line, col,
+                                 "unknown unit '%s': it is the former id of %s (%s) (its 'formerly:' in the "
+                                 "registry); this year's data names it %s",
+                                 id, un->id, un->name, un->id);
+    }
     const char *sug = suggest_unit(dl->s, id);
     if (sug)
         return ls_errorf(dl->err, dl->path, line, col, "unknown unit '%s' (did you mean '%s'?)", id, sug);

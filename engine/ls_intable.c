@@ -40,6 +40,26 @@ typedef struct rowbuf {
     size_t n, cap;
 } rowbuf;
 
+void ls_intable_trim(const char **text, size_t *len)
+{
+    const char *t = *text;
+    size_t n = *len;
+    for (;;) {
+        if (n && (*t == ' ' || *t == '\t')) t++, n--;
+        else if (n >= 3 && !memcmp(t, "\xE3\x80\x80", 3)) t += 3, n -= 3;
+        else if (n >= 2 && !memcmp(t, "\xC2\xA0", 2)) t += 2, n -= 2;
+        else break;
+    }
+    for (;;) {
+        if (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) n--;
+        else if (n >= 3 && !memcmp(t + n - 3, "\xE3\x80\x80", 3)) n -= 3;
+        else if (n >= 2 && !memcmp(t + n - 2, "\xC2\xA0", 2)) n -= 2;
+        else break;
+    }
+    *text = t;
+    *len = n;
+}
+
 ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_inkind kind,
                           const char *text, size_t len)
 {
@@ -53,12 +73,7 @@ ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_ink
     if (r->n)
         for (cap = 8; cap < r->n; cap *= 2) {}
     if (r->n == cap) r->f = ls_xrealloc(r->f, (cap ? 2 * cap : 8) * sizeof *r->f);
-    /* trim surrounding spaces, as the CSV reader always did */
-    while (len && (*text == ' ' || *text == '\t')) {
-        text++;
-        len--;
-    }
-    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t')) len--;
+    ls_intable_trim(&text, &len);
     r->f[r->n] = (ls_incell){ls_arena_strndup(&b->arena, text, len), line, col, (unsigned char)kind, 0};
     return &r->f[r->n++];
 }

@@ -118,6 +118,12 @@ int ls_intable_check(const ls_intable *t, ls_errors *err);
  * copied into the arena. */
 ls_intable *ls_inbook_add(ls_inbook *b, const char *file, const char *sheet);
 
+/* Trim what surrounds a cell's text and nobody sees: spaces and tabs, the
+ * full-width space a Chinese input method types (U+3000) and the no-break
+ * space of text copied from a web page (U+00A0).  *text and *len are
+ * moved in. */
+void ls_intable_trim(const char **text, size_t *len);
+
 /* Append a cell to row `line` of t (rows come in order; a new line
  * starts a new row).  text is copied.  Returns the cell (valid until the
  * next put into the row). */

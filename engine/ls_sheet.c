@@ -315,7 +315,7 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
     else
         add_summary(sh, "等次", grade, ls_explain_unit_note(r, unit, LS_NOTE_QUOTA));
     char *rank = ls_explain_rank(r, unit);
-    if (*rank) add_summary(sh, "名次", rank, NULL);
+    if (*rank) add_summary(sh, "名次", rank, ls_explain_unit_note(r, unit, LS_NOTE_TIE_BREAK));
     else if (ls_explain_veto(r, unit)) add_summary(sh, "名次", "无", ls_xstrdup("一票否决，不参加排名"));
     free(rank);
     note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);

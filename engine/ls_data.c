@@ -428,6 +428,32 @@ static int data_table_matches(const ls_intable *t)
     return 0;
 }
 
+/* The cell of a unit column in one of the few rows below the header, or
+ * NULL: a table with two header rows (category names merged over the
+ * columns, then the columns' own names). */
+static const ls_incell *unit_header_below(const ls_intable *t)
+{
+    /* left of the first row's first cell: outside the table's columns */
+    if (t->stray.text && (is_unit_header(t->stray.text) || is_name_header(t->stray.text))) return &t->stray;
+    for (size_t i = 1; i < t->nrows && i <= 3; i++)
+        for (size_t j = 0; j < t->rows[i].n; j++) {
+            const ls_incell *c = &t->rows[i].f[j];
+            if (is_unit_header(c->text) || is_name_header(c->text)) return c;
+        }
+    return NULL;
+}
+
+static int second_header(dloader *dl, const ls_intable *t, const char *path)
+{
+    const ls_incell *c = unit_header_below(t);
+    if (!c) return 0;
+    return ls_errorf(dl->err, path, c->line, c->col,
+                     "the header is the table's first row, but the unit column '%s' is in a row below it: a table "
+                     "has one header row; delete the rows above this one (such as category names over the "
+                     "columns)",
+                     c->text);
+}
+
 /* A header taken as one of the unit columns (`what`) that also names an
  * indicator: the column could mean either, which is an error. */
 static void ambiguous_header(dloader *dl, const ls_incell *f, const char *what)
@@ -609,6 +635,13 @@ static void load_table_file(dloader *dl, const char *spec, ls_inbook *b, int rc)
         /* a workbook's other sheets (instructions, notes) are skipped */
         if (b->ntabs > 1 && !b->only && !data_table_matches(t)) continue;
         if (t->note) ls_notef(dl->err, t->path, 0, 0, "%s", _(t->note));
+        /* two header rows: said before the check, which would call the
+         * unit column's cells outside the table */
+        if (!t->too_large && !data_table_matches(t) && second_header(dl, t, t->path)) {
+            dl->rc = dl->file_failed = -1;
+            used++;
+            continue;
+        }
         if (ls_intable_check(t, dl->err)) {
             dl->rc = dl->file_failed = -1;
             used++;
@@ -619,6 +652,8 @@ static void load_table_file(dloader *dl, const char *spec, ls_inbook *b, int rc)
         load_table(dl, t);
         used++;
     }
+    for (size_t k = 0; !used && b->ntabs > 1 && k < b->ntabs; k++)
+        if (second_header(dl, &b->tabs[k], b->tabs[k].path)) used = 1, dl->rc = dl->file_failed = -1;
     if (!used) {
         dl->rc = dl->file_failed = ls_errorf(dl->err, b->ntabs ? b->tabs[0].file : spec, 0, 0,
                                              b->ntabs > 1 ? "no sheet has a unit column in its first row ('unit', 'id', 单位编号 or 单位名称)"

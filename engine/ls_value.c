@@ -100,6 +100,33 @@ static int looks_date(const char *s)
     return !*p || !strcmp(p, "日");
 }
 
+/* Whether s is a whole number written with thousands separators
+ * (1,200 or 12,345,678), as a cell formatted with them shows it. */
+static int has_thousands(const char *s)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-') p++;
+    size_t lead = 0;
+    while (p[lead] >= '0' && p[lead] <= '9') lead++;
+    if (!lead || lead > 3 || p[lead] != ',') return 0;
+    p += lead;
+    while (*p == ',') {
+        for (int k = 1; k <= 3; k++)
+            if (!(p[k] >= '0' && p[k] <= '9')) return 0;
+        p += 4;
+    }
+    return *p == '\0' || *p == '.';
+}
+
+/* Whether s holds a full-width digit (０-９: U+FF10-FF19), typed with a
+ * Chinese input method in full-width mode. */
+static int has_fullwidth_digit(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p[0]; p++)
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) return 1;
+    return 0;
+}
+
 static int looks_nonfinite(const char *s)
 {
     const char *p = s;
@@ -193,6 +220,14 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
                 snprintf(msg, msgsize,
                          _("expected %s, found '%.*s', a date: type the value itself (a spreadsheet turns "
                            "3-1 or 3/1 typed into a cell into a date; format the column as a number first)"),
+                         _(what), CLIP(text));
+            else if (has_thousands(s))
+                snprintf(msg, msgsize, _("expected %s, found '%.*s': write the number without thousands separators"),
+                         _(what), CLIP(text));
+            else if (has_fullwidth_digit(s))
+                snprintf(msg, msgsize,
+                         _("expected %s, found '%.*s', in full-width digits: type the number with the input "
+                           "method in half-width mode (半角)"),
                          _(what), CLIP(text));
             else if (np && (unsigned char)s[np] >= 0x80)
                 snprintf(msg, msgsize, _("expected %s, found '%.*s': write the number alone (%.*s), without a unit"),

@@ -64,6 +64,17 @@ static void test_typed_in_cells(void **state)
         assert_int_equal(parse(LS_T_INTEGER, dates[i], 1, &v), -1);
         assert_non_null(strstr(msg, "', a date: type the value itself"));
     }
+    assert_int_equal(parse(LS_T_INTEGER, "1,200", 1, &v), -1);
+    assert_string_equal(msg, "expected an integer, found '1,200': write the number without thousands separators");
+    assert_int_equal(parse(LS_T_NUMBER, "-12,345,678.5", 1, &v), -1);
+    assert_non_null(strstr(msg, "without thousands separators"));
+    assert_int_equal(parse(LS_T_NUMBER, "1,2", 1, &v), -1); /* a decimal comma is not a separator */
+    assert_string_equal(msg, "expected a number, found '1,2'");
+    assert_int_equal(parse(LS_T_NUMBER, "1234,567", 1, &v), -1);
+    assert_string_equal(msg, "expected a number, found '1234,567'");
+    assert_int_equal(parse(LS_T_INTEGER, "１２", 1, &v), -1);
+    assert_string_equal(msg, "expected an integer, found '１２', in full-width digits: type the number with the "
+                             "input method in half-width mode (半角)");
     assert_int_equal(parse(LS_T_INTEGER, "1/2", 1, &v), -1); /* two groups: no date */
     assert_string_equal(msg, "expected an integer, found '1/2'");
     assert_int_equal(parse(LS_T_INTEGER, "12345/1/1", 1, &v), -1);

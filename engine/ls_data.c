@@ -398,6 +398,16 @@ static int is_name_header(const char *c)
     return !strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位");
 }
 
+/* A column an office adds to its table that holds no indicator: 序号 (the
+ * row number) and remarks (备注, 说明). */
+static int is_office_header(const char *c)
+{
+    static const char *const names[] = {"序号", "备注", "说明", "填报说明", "note", "notes", "remark", "remarks"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(c, names[i])) return 1;
+    return 0;
+}
+
 /* A unit named by its id or its full name; -1 if neither, -2 if the name
  * is shared by several units. */
 static int find_unit_any(dloader *dl, const char *text)
@@ -513,6 +523,9 @@ static void load_table(dloader *dl, const ls_intable *t)
                 flags_col = (int)j;
                 continue;
             }
+            /* what offices add to a table and nobody scores: the row
+             * number, a remark (unless an indicator is so named) */
+            if (is_office_header(c) && find_indicator_by_name(s, c) < 0) continue;
         }
         int ind = find_indicator_by_name(s, c);
         if (ind < 0) {

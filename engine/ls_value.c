@@ -127,6 +127,16 @@ static int has_fullwidth_digit(const char *s)
     return 0;
 }
 
+/* Whether s is what people write in a cell for "none" or "does not
+ * apply" (无, /, —, 不适用). */
+static int says_none(const char *s)
+{
+    static const char *const words[] = {"无", "/", "／", "-", "－", "—", "——", "没有", "暂无", "不适用", "N/A", "n/a"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(s, words[i])) return 1;
+    return 0;
+}
+
 static int looks_nonfinite(const char *s)
 {
     const char *p = s;
@@ -220,6 +230,11 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
                 snprintf(msg, msgsize,
                          _("expected %s, found '%.*s', a date: type the value itself (a spreadsheet turns "
                            "3-1 or 3/1 typed into a cell into a date; format the column as a number first)"),
+                         _(what), CLIP(text));
+            else if (says_none(s))
+                snprintf(msg, msgsize,
+                         _("expected %s, found '%.*s': write 0 when there is none, or leave the cell empty when "
+                           "it does not apply"),
                          _(what), CLIP(text));
             else if (has_thousands(s))
                 snprintf(msg, msgsize, _("expected %s, found '%.*s': write the number without thousands separators"),

@@ -75,6 +75,11 @@ static void test_typed_in_cells(void **state)
     assert_int_equal(parse(LS_T_INTEGER, "１２", 1, &v), -1);
     assert_string_equal(msg, "expected an integer, found '１２', in full-width digits: type the number with the "
                              "input method in half-width mode (半角)");
+    const char *none[] = {"无", "/", "—", "不适用"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        assert_int_equal(parse(LS_T_INTEGER, none[i], 1, &v), -1);
+        assert_non_null(strstr(msg, "': write 0 when there is none, or leave the cell empty when it does not apply"));
+    }
     assert_int_equal(parse(LS_T_INTEGER, "1/2", 1, &v), -1); /* two groups: no date */
     assert_string_equal(msg, "expected an integer, found '1/2'");
     assert_int_equal(parse(LS_T_INTEGER, "12345/1/1", 1, &v), -1);

@@ -69,6 +69,18 @@ static int unknown_unit(dloader *dl, const char *id, int line, int col)
                                  "registry); this year's data names it %s",
                                  id, un->id, un->name, un->id);
     }
+    /* 001 saved by a spreadsheet as the number 1 */
+    if (*id >= '0' && *id <= '9' && id[strspn(id, "0123456789")] == '\0')
+        for (size_t i = 0; i < dl->s->nunits; i++) {
+            const char *u = dl->s->units[i].id;
+            size_t z = strspn(u, "0");
+            if (z && u[z] && !strcmp(u + z, id + strspn(id, "0")) && u[strspn(u, "0123456789")] == '\0')
+                return ls_errorf(dl->err, dl->path, line, col,
+                                 "unknown unit '%s': the registry has '%s' (%s); a spreadsheet drops the leading "
+                                 "zeros of an id it takes for a number: format the id column as text and type "
+                                 "the ids again",
+                                 id, u, dl->s->units[i].name);
+        }
     const char *sug = suggest_unit(dl->s, id);
     if (sug)
         return ls_errorf(dl->err, dl->path, line, col, "unknown unit '%s' (did you mean '%s'?)", id, sug);

@@ -203,8 +203,10 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
                     : len > 3 && !memcmp(text + len - 3, "\xEF\xBC\x85", 3) ? 3
                                                                             : 0;
         if (spec->type == LS_T_PERCENT && pl && len < sizeof tmp) {
-            memcpy(tmp, text, len - pl);
-            tmp[len - pl] = '\0';
+            size_t n = len - pl;
+            while (n && text[n - 1] == ' ') n--; /* 95 % */
+            memcpy(tmp, text, n);
+            tmp[n] = '\0';
             s = tmp;
         }
         if (!plain) {

@@ -51,6 +51,9 @@ static void test_typed_in_cells(void **state)
     ls_value v;
     assert_int_equal(parse(LS_T_PERCENT, "95％", 1, &v), 0);
     assert_true(v.num == 95);
+    assert_int_equal(parse(LS_T_PERCENT, "95 %", 1, &v), 0);
+    assert_true(v.num == 95);
+    assert_int_equal(parse(LS_T_PERCENT, " %", 1, &v), -1);
     assert_int_equal(parse(LS_T_PERCENT, "％", 1, &v), -1);
     assert_string_equal(msg, "expected a percentage, found '％'");
     assert_int_equal(parse(LS_T_INTEGER, "4人", 1, &v), -1);

@@ -352,7 +352,11 @@ static void load_yaml(dloader *dl)
         dl->rc = dl->file_failed = -1;
         goto out;
     }
-    if (ls_yr_expect_map(&r, units, "'units' (unit id: its values)")) {
+    if (ls_yr_expect_map(&r, units,
+                         units && units->kind == LS_YSEQ
+                             ? N_("'units' (unit id: its values; a list of units is a registry, such as "
+                                  "units.yaml, not data)")
+                             : "'units' (unit id: its values)")) {
         dl->rc = dl->file_failed = -1;
         goto out;
     }

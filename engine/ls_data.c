@@ -353,7 +353,7 @@ static void load_yaml(dloader *dl)
         goto out;
     }
     if (ls_yr_expect_map(&r, units,
-                         units && units->kind == LS_YSEQ
+                         units && units->kind == LS_YSEQ && units->n && units->items[0]->kind == LS_YMAP
                              ? N_("'units' (unit id: its values; a list of units is a registry, such as "
                                   "units.yaml, not data)")
                              : "'units' (unit id: its values)")) {

@@ -38,6 +38,7 @@ trap 'rm -rf "$scratch"' EXIT
 # a killed publish leaves its temporary output directory: keep those here
 export TMPDIR="$scratch"
 export SOURCE_DATE_EPOCH=1548979200   # 2019-02-01: the archive's dates are fixed
+export TZ=UTC                         # and shown in UTC by history
 A=$scratch/dongfeng.sqlite
 e17=examples/dongfeng-2017
 e18=examples/dongfeng-2018

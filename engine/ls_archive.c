@@ -495,6 +495,40 @@ static char *created_now(void)
     return ls_xstrdup(buf);
 }
 
+/* Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
+static long days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* A publication time as stored ("2019-02-01 00:00:00 UTC") in the
+ * machine's local time zone, as the office reads its clock: "2019-02-01
+ * 08:00:00 UTC+08:00" under Asia/Shanghai; the stored text when the zone
+ * is UTC or the text is not of that form.  buf holds 64 bytes. */
+static const char *local_created(const char *utc, char *buf)
+{
+    int y, mo, d, h, mi, se;
+    char z[8];
+    if (!utc || sscanf(utc, "%d-%d-%d %d:%d:%d %7s", &y, &mo, &d, &h, &mi, &se, z) != 7 || strcmp(z, "UTC"))
+        return utc ? utc : "";
+    time_t t = (time_t)(days_from_civil(y, mo, d) * 86400L + h * 3600L + mi * 60L + se);
+    struct tm lt;
+    if (!localtime_r(&t, &lt)) return utc;
+    long off = (days_from_civil(lt.tm_year + 1900L, lt.tm_mon + 1L, lt.tm_mday) * 86400L + lt.tm_hour * 3600L +
+                lt.tm_min * 60L + lt.tm_sec) -
+               (long)t;
+    if (off == 0) return utc;
+    long a = off < 0 ? -off : off;
+    snprintf(buf, 64, "%04d-%02d-%02d %02d:%02d:%02d UTC%c%02ld:%02ld", lt.tm_year + 1900, lt.tm_mon + 1,
+             lt.tm_mday, lt.tm_hour, lt.tm_min, lt.tm_sec, off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+    return buf;
+}
+
 /* Store a file's bytes in blobs unless a row with its SHA-256 is there
  * already: a re-publication stores only what changed.  Compressed with
  * zstd unless that does not make it smaller (results.xlsx is a zip
@@ -879,14 +913,18 @@ int ls_archive_history(ls_archive *a, FILE *out, ls_errors *err)
         "FROM versions v ORDER BY v.id",
         -1, &st, NULL);
     if (rc != SQLITE_OK) return refuse(a, rc, err);
-    fprintf(out, "版本  年度  父版本  发布时间                 单位  复核调整  标签\n");
+    /* the time column: wider in a zone other than UTC ("... UTC+08:00") */
+    char probe[64];
+    int wide = local_created("2019-02-01 00:00:00 UTC", probe) == probe;
+    fprintf(out, "版本  年度  父版本  发布时间                 %s单位  复核调整  标签\n", wide ? "      " : "");
     size_t n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char parent[32] = "-";
+        char parent[32] = "-", when[64];
         if (sqlite3_column_type(st, 2) != SQLITE_NULL)
             snprintf(parent, sizeof parent, "%lld", (long long)sqlite3_column_int64(st, 2));
-        fprintf(out, "%4lld  %4d  %6s  %-23s  %4lld  %8lld  %s\n", (long long)sqlite3_column_int64(st, 0),
-                sqlite3_column_int(st, 1), parent, (const char *)sqlite3_column_text(st, 3),
+        fprintf(out, "%4lld  %4d  %6s  %-*s  %4lld  %8lld  %s\n", (long long)sqlite3_column_int64(st, 0),
+                sqlite3_column_int(st, 1), parent, wide ? 29 : 23,
+                local_created((const char *)sqlite3_column_text(st, 3), when),
                 (long long)sqlite3_column_int64(st, 4), (long long)sqlite3_column_int64(st, 5),
                 (const char *)sqlite3_column_text(st, 6));
         n++;
@@ -986,7 +1024,8 @@ int ls_archive_show(ls_archive *a, long version, ls_archive_namer name, void *ct
         fprintf(out, "考核：%s\n", (const char *)sqlite3_column_text(st, 1));
         if (sqlite3_column_type(st, 3) != SQLITE_NULL)
             fprintf(out, "父版本：%lld（同一年度的上一次发布）\n", (long long)sqlite3_column_int64(st, 3));
-        fprintf(out, "发布时间：%s\n", (const char *)sqlite3_column_text(st, 4));
+        char when[64];
+        fprintf(out, "发布时间：%s\n", local_created((const char *)sqlite3_column_text(st, 4), when));
         fprintf(out, "lawscore %s\n", (const char *)sqlite3_column_text(st, 5));
     }
     sqlite3_finalize(st);

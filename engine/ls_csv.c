@@ -70,7 +70,10 @@ static void on_field(void *s, size_t len, void *data)
     reader *rd = data;
     LS_GROW(rd->cur, rd->ncur, rd->capcur, 16);
     ls_incell *f = &rd->cur[rd->ncur++];
-    f->text = ls_arena_strndup(&rd->b->arena, s ? s : "", s ? len : 0);
+    const char *text = s ? s : "";
+    size_t n = s ? len : 0;
+    ls_intable_trim(&text, &n); /* libcsv trimmed the ASCII spaces */
+    f->text = ls_arena_strndup(&rd->b->arena, text, n);
     f->kind = LS_IN_TEXT;
     f->formula = 0;
     /* Skip leading spaces libcsv trimmed, to point at the text itself, and

@@ -59,6 +59,28 @@ static const char *suggest_unit(const ls_scheme *s, const char *id)
 
 static int unknown_unit(dloader *dl, const char *id, int line, int col)
 {
+    /* last year's id of a renamed or merged unit (机构改革): `formerly:` */
+    for (size_t i = 0; i < dl->s->nunits; i++) {
+        const ls_unit *un = &dl->s->units[i];
+        for (size_t f = 0; f < un->nformerly; f++)
+            if (!strcmp(un->formerly[f], id))
+                return ls_errorf(dl->err, dl->path, line, col,
+                                 "unknown unit '%s': it is the former id of %s (%s) (its 'formerly:' in the "
+                                 "registry); this year's data names it %s",
+                                 id, un->id, un->name, un->id);
+    }
+    /* 001 saved by a spreadsheet as the number 1 */
+    if (*id >= '0' && *id <= '9' && id[strspn(id, "0123456789")] == '\0')
+        for (size_t i = 0; i < dl->s->nunits; i++) {
+            const char *u = dl->s->units[i].id;
+            size_t z = strspn(u, "0");
+            if (z && u[z] && !strcmp(u + z, id + strspn(id, "0")) && u[strspn(u, "0123456789")] == '\0')
+                return ls_errorf(dl->err, dl->path, line, col,
+                                 "unknown unit '%s': the registry has '%s' (%s); a spreadsheet drops the leading "
+                                 "zeros of an id it takes for a number: format the id column as text and type "
+                                 "the ids again",
+                                 id, u, dl->s->units[i].name);
+        }
     const char *sug = suggest_unit(dl->s, id);
     if (sug)
         return ls_errorf(dl->err, dl->path, line, col, "unknown unit '%s' (did you mean '%s'?)", id, sug);
@@ -330,7 +352,11 @@ static void load_yaml(dloader *dl)
         dl->rc = dl->file_failed = -1;
         goto out;
     }
-    if (ls_yr_expect_map(&r, units, "'units' (unit id: its values)")) {
+    if (ls_yr_expect_map(&r, units,
+                         units && units->kind == LS_YSEQ && units->n && units->items[0]->kind == LS_YMAP
+                             ? N_("'units' (unit id: its values; a list of units is a registry, such as "
+                                  "units.yaml, not data)")
+                             : "'units' (unit id: its values)")) {
         dl->rc = dl->file_failed = -1;
         goto out;
     }
@@ -388,6 +414,16 @@ static int is_name_header(const char *c)
     return !strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位");
 }
 
+/* A column an office adds to its table that holds no indicator: 序号 (the
+ * row number) and remarks (备注, 说明). */
+static int is_office_header(const char *c)
+{
+    static const char *const names[] = {"序号", "备注", "说明", "填报说明", "note", "notes", "remark", "remarks"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(c, names[i])) return 1;
+    return 0;
+}
+
 /* A unit named by its id or its full name; -1 if neither, -2 if the name
  * is shared by several units. */
 static int find_unit_any(dloader *dl, const char *text)
@@ -416,6 +452,32 @@ static int data_table_matches(const ls_intable *t)
     for (size_t j = 0; j < t->rows[0].n; j++)
         if (is_unit_header(t->rows[0].f[j].text) || is_name_header(t->rows[0].f[j].text)) return 1;
     return 0;
+}
+
+/* The cell of a unit column in one of the few rows below the header, or
+ * NULL: a table with two header rows (category names merged over the
+ * columns, then the columns' own names). */
+static const ls_incell *unit_header_below(const ls_intable *t)
+{
+    /* left of the first row's first cell: outside the table's columns */
+    if (t->stray.text && (is_unit_header(t->stray.text) || is_name_header(t->stray.text))) return &t->stray;
+    for (size_t i = 1; i < t->nrows && i <= 3; i++)
+        for (size_t j = 0; j < t->rows[i].n; j++) {
+            const ls_incell *c = &t->rows[i].f[j];
+            if (is_unit_header(c->text) || is_name_header(c->text)) return c;
+        }
+    return NULL;
+}
+
+static int second_header(dloader *dl, const ls_intable *t, const char *path)
+{
+    const ls_incell *c = unit_header_below(t);
+    if (!c) return 0;
+    return ls_errorf(dl->err, path, c->line, c->col,
+                     "the header is the table's first row, but the unit column '%s' is in a row below it: a table "
+                     "has one header row; delete the rows above this one (such as category names over the "
+                     "columns)",
+                     c->text);
 }
 
 /* A header taken as one of the unit columns (`what`) that also names an
@@ -477,6 +539,9 @@ static void load_table(dloader *dl, const ls_intable *t)
                 flags_col = (int)j;
                 continue;
             }
+            /* what offices add to a table and nobody scores: the row
+             * number, a remark (unless an indicator is so named) */
+            if (is_office_header(c) && find_indicator_by_name(s, c) < 0) continue;
         }
         int ind = find_indicator_by_name(s, c);
         if (ind < 0) {
@@ -561,7 +626,18 @@ static void load_table(dloader *dl, const ls_intable *t)
             continue;
         }
         for (size_t j = 0; j < row->n; j++) {
-            if (col_ind[j] < 0 || !row->f[j].text[0]) continue;
+            if (col_ind[j] < 0) continue;
+            if (!row->f[j].text[0]) {
+                /* a required value's empty cell: where fill_defaults
+                 * reports it, if no file gives the value; empty in two
+                 * files (the units' returned workbooks, each with every
+                 * unit's row), it is reported at the unit (line -1) */
+                size_t k = (size_t)u * s->ninds + (size_t)col_ind[j];
+                if (s->inds[col_ind[j]].required && !dl->d->vals[k].set)
+                    dl->origins[k] = dl->origins[k].line ? (origin){0, -1, 0}
+                                                         : (origin){dl->file, row->f[j].line, row->f[j].col};
+                continue;
+            }
             set_value_kind(dl, u, col_ind[j], row->f[j].text, 1, row->f[j].line, row->f[j].col,
                            (ls_inkind)row->f[j].kind);
         }
@@ -588,6 +664,13 @@ static void load_table_file(dloader *dl, const char *spec, ls_inbook *b, int rc)
         /* a workbook's other sheets (instructions, notes) are skipped */
         if (b->ntabs > 1 && !b->only && !data_table_matches(t)) continue;
         if (t->note) ls_notef(dl->err, t->path, 0, 0, "%s", _(t->note));
+        /* two header rows: said before the check, which would call the
+         * unit column's cells outside the table */
+        if (!t->too_large && !data_table_matches(t) && second_header(dl, t, t->path)) {
+            dl->rc = dl->file_failed = -1;
+            used++;
+            continue;
+        }
         if (ls_intable_check(t, dl->err)) {
             dl->rc = dl->file_failed = -1;
             used++;
@@ -598,6 +681,8 @@ static void load_table_file(dloader *dl, const char *spec, ls_inbook *b, int rc)
         load_table(dl, t);
         used++;
     }
+    for (size_t k = 0; !used && b->ntabs > 1 && k < b->ntabs; k++)
+        if (second_header(dl, &b->tabs[k], b->tabs[k].path)) used = 1, dl->rc = dl->file_failed = -1;
     if (!used) {
         dl->rc = dl->file_failed = ls_errorf(dl->err, b->ntabs ? b->tabs[0].file : spec, 0, 0,
                                              b->ntabs > 1 ? "no sheet has a unit column in its first row ('unit', 'id', 单位编号 or 单位名称)"
@@ -705,6 +790,12 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
                 continue; /* its row was refused, with an error */
             } else if (in->required && !allow_missing && hint) {
                 ls_buf_printf(&miss, "%s'%s' (%s)", nmiss++ ? ", " : "", in->id, in->name);
+            } else if (in->required && !allow_missing && dl->origins[k].line > 0) {
+                const origin *o = &dl->origins[k]; /* the empty cell of a table */
+                dl->rc = ls_errorf(dl->err, d->files[o->file], o->line, o->col,
+                                   "unit '%s' (%s) has no value for required indicator '%s' (%s): "
+                                   "its cell is empty; fill it in",
+                                   un->id, un->name, in->id, in->name);
             } else if (in->required && !allow_missing) {
                 dl->rc = ls_errorf(dl->err, un->path, un->line, un->col,
                                    "unit '%s' (%s) has no value for required indicator '%s' (%s)",

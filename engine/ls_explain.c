@@ -212,7 +212,7 @@ const ls_node *ls_explain_veto(const ls_run *r, size_t unit)
 const char *ls_note_kind_name(ls_note_kind k)
 {
     static const char *const names[LS_NOTE_COUNT] = {
-        "rescaled", "bonus_cap", "total_clamped", "veto", "quota", "errors", "self", "appeal"};
+        "rescaled", "bonus_cap", "total_clamped", "veto", "tie_break", "quota", "errors", "self", "appeal"};
     return (unsigned)k < LS_NOTE_COUNT ? names[k] : "?";
 }
 
@@ -270,6 +270,28 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k)
             ls_buf_cleanup(&rs);
         }
         return t.p;
+    }
+    case LS_NOTE_TIE_BREAK: {
+        /* Ranked below a unit with the same total by the group's
+         * tie_break categories.  Such a unit shares its rank with no one,
+         * so it stands at position rank - 1 of the rank order, and the
+         * unit just above it is at rank - 2. */
+        size_t g = (size_t)s->units[unit].group;
+        if (u->rank < 2 || !r->order || (size_t)u->rank - 1 >= r->norder[g]) return NULL;
+        if (r->order[g][u->rank - 1] != (int)unit) return NULL; /* a shared rank */
+        size_t above = (size_t)r->order[g][u->rank - 2];
+        if (r->units[above].total != u->total || r->units[above].rank == u->rank) return NULL;
+        const ls_group *grp = &s->groups[g];
+        for (size_t t = 0; t < grp->ntie_break; t++) {
+            size_t cat = (size_t)grp->tie_break[t];
+            ls_fixed mine = ls_run_cell(r, unit, cat)->score, theirs = ls_run_cell(r, above, cat)->score;
+            if (mine == theirs) continue;
+            const char *other = s->units[above].name;
+            return ls_format("总分与%s同为%s分，“%s”得分%s分低于%s的%s分，排在其后", other,
+                             ls_dec_format(u->total, s->digits, a), s->nodes[cat].name,
+                             ls_dec_format(mine, s->digits, b), other, ls_dec_format(theirs, s->digits, c));
+        }
+        return NULL;
     }
     case LS_NOTE_QUOTA: {
         if (ls_explain_veto(r, unit) || u->band < 0) return NULL;

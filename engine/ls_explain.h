@@ -101,6 +101,7 @@ typedef enum {
     LS_NOTE_BONUS_CAP,     /* 加分12分，超过上限10分，按10分计 */
     LS_NOTE_TOTAL_CLAMPED, /* 扣分5分后总分低于0分，按0分计 */
     LS_NOTE_VETO,          /* 一票否决：<veto item>：<reasons> */
+    LS_NOTE_TIE_BREAK,     /* 总分与区卫计局同为88.40分，“坚持严格…”得分15.00分低于区卫计局的16.00分，排在其后 */
     LS_NOTE_QUOTA,         /* 总分达到优秀分数线，但优秀不超过本组20%，评为良好 */
     LS_NOTE_ERRORS,        /* 2项评分出错，总分不完整 */
     LS_NOTE_SELF,          /* 自评分95.00分，高于考核分5.50分（超过3分），自评偏高 */
@@ -109,7 +110,8 @@ typedef enum {
 } ls_note_kind;
 
 /* Stable name of a note kind for machine output ("rescaled", "bonus_cap",
- * "total_clamped", "veto", "quota", "errors"). */
+ * "total_clamped", "veto", "tie_break", "quota", "errors", "self",
+ * "appeal"). */
 const char *ls_note_kind_name(ls_note_kind k);
 
 /* The text of note `k` for the unit, or NULL when it does not apply.

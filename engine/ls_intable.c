@@ -40,6 +40,26 @@ typedef struct rowbuf {
     size_t n, cap;
 } rowbuf;
 
+void ls_intable_trim(const char **text, size_t *len)
+{
+    const char *t = *text;
+    size_t n = *len;
+    for (;;) {
+        if (n && (*t == ' ' || *t == '\t')) t++, n--;
+        else if (n >= 3 && !memcmp(t, "\xE3\x80\x80", 3)) t += 3, n -= 3;
+        else if (n >= 2 && !memcmp(t, "\xC2\xA0", 2)) t += 2, n -= 2;
+        else break;
+    }
+    for (;;) {
+        if (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) n--;
+        else if (n >= 3 && !memcmp(t + n - 3, "\xE3\x80\x80", 3)) n -= 3;
+        else if (n >= 2 && !memcmp(t + n - 2, "\xC2\xA0", 2)) n -= 2;
+        else break;
+    }
+    *text = t;
+    *len = n;
+}
+
 ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_inkind kind,
                           const char *text, size_t len)
 {
@@ -53,12 +73,7 @@ ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_ink
     if (r->n)
         for (cap = 8; cap < r->n; cap *= 2) {}
     if (r->n == cap) r->f = ls_xrealloc(r->f, (cap ? 2 * cap : 8) * sizeof *r->f);
-    /* trim surrounding spaces, as the CSV reader always did */
-    while (len && (*text == ' ' || *text == '\t')) {
-        text++;
-        len--;
-    }
-    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t')) len--;
+    ls_intable_trim(&text, &len);
     r->f[r->n] = (ls_incell){ls_arena_strndup(&b->arena, text, len), line, col, (unsigned char)kind, 0};
     return &r->f[r->n++];
 }
@@ -68,6 +83,14 @@ static int row_blank(const ls_inrow *r)
     for (size_t j = 0; j < r->n; j++)
         if (r->f[j].text[0]) return 0;
     return 1;
+}
+
+/* The number of non-empty cells of a row. */
+static size_t row_cells(const ls_inrow *r)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < r->n; j++) n += r->f[j].text[0] != 0;
+    return n;
 }
 
 static void free_rows(ls_intable *t)
@@ -91,6 +114,20 @@ void ls_intable_finish(ls_inbook *b, ls_intable *t)
     }
     t->nrows = keep;
     if (keep == 0) return;
+    /* Title rows above the header (an office's sheet often opens with its
+     * title in a merged cell, "东风区2017年度法治政府建设考核数据填报表",
+     * sometimes a subtitle): a row of one cell is no header, since every
+     * table lawscore reads needs a unit column and at least one other.
+     * Up to LS_INTABLE_MAX_TITLES such rows before a row of two or more
+     * cells are skipped; the cells keep their rows, so messages still name
+     * the right cell. */
+    size_t titles = 0;
+    while (titles < LS_INTABLE_MAX_TITLES && titles + 1 < keep && row_cells(&t->rows[titles]) == 1) titles++;
+    if (titles && row_cells(&t->rows[titles]) >= 2) {
+        for (size_t i = 0; i < titles; i++) free(t->rows[i].f);
+        memmove(t->rows, t->rows + titles, (keep - titles) * sizeof *t->rows);
+        t->nrows = keep -= titles;
+    }
     ls_inrow *h = &t->rows[0];
     /* the header's columns: first to last non-empty header cell */
     size_t first = 0, last = h->n;

@@ -35,6 +35,8 @@
 
 /* The most cells (rows x header columns) a table may have. */
 #define LS_INTABLE_MAX_CELLS 50000000
+/* Title rows (one cell each) skipped above a header: see ls_intable_finish. */
+#define LS_INTABLE_MAX_TITLES 3
 
 typedef enum ls_inkind {
     LS_IN_TEXT,    /* text (every CSV cell; string cells) */
@@ -116,6 +118,12 @@ int ls_intable_check(const ls_intable *t, ls_errors *err);
  * copied into the arena. */
 ls_intable *ls_inbook_add(ls_inbook *b, const char *file, const char *sheet);
 
+/* Trim what surrounds a cell's text and nobody sees: spaces and tabs, the
+ * full-width space a Chinese input method types (U+3000) and the no-break
+ * space of text copied from a web page (U+00A0).  *text and *len are
+ * moved in. */
+void ls_intable_trim(const char **text, size_t *len);
+
 /* Append a cell to row `line` of t (rows come in order; a new line
  * starts a new row).  text is copied.  Returns the cell (valid until the
  * next put into the row). */
@@ -123,7 +131,10 @@ ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_ink
                           const char *text, size_t len);
 
 /* Normalise a table after reading (header, blank rows, trailing columns,
- * padding); a non-empty cell under no header is kept in t->stray. */
+ * padding); up to LS_INTABLE_MAX_TITLES rows of one cell each above a
+ * row of two or more (a sheet's title, often merged) are dropped, the
+ * header being the row after them; a non-empty cell under no header is
+ * kept in t->stray. */
 void ls_intable_finish(ls_inbook *b, ls_intable *t);
 
 /* The kind of a spreadsheet number format: LS_IN_PERCENT, LS_IN_DATE or

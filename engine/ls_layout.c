@@ -301,7 +301,14 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     row = summary(t, "等次", ls_explain_veto(r, unit) ? ls_xstrdup("一票否决") : ls_explain_unit_note(r, unit, LS_NOTE_QUOTA));
     set_text(row, S_SCORE, ls_explain_grade(r, unit));
     if (ur->rank > 0) {
-        row = summary(t, "名次", ls_explain_rank(r, unit));
+        char *rank = ls_explain_rank(r, unit), *tie = ls_explain_unit_note(r, unit, LS_NOTE_TIE_BREAK);
+        if (tie) {
+            char *both = ls_format("%s；%s", rank, tie);
+            free(rank);
+            free(tie);
+            rank = both;
+        }
+        row = summary(t, "名次", rank);
         set_int(row, S_SCORE, ur->rank);
     } else if (ur->veto >= 0) {
         summary(t, "名次", ls_xstrdup("一票否决，不参加排名"));

@@ -315,7 +315,7 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
     else
         add_summary(sh, "等次", grade, ls_explain_unit_note(r, unit, LS_NOTE_QUOTA));
     char *rank = ls_explain_rank(r, unit);
-    if (*rank) add_summary(sh, "名次", rank, NULL);
+    if (*rank) add_summary(sh, "名次", rank, ls_explain_unit_note(r, unit, LS_NOTE_TIE_BREAK));
     else if (ls_explain_veto(r, unit)) add_summary(sh, "名次", "无", ls_xstrdup("一票否决，不参加排名"));
     free(rank);
     note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
@@ -361,6 +361,14 @@ int ls_sheet_find_unit(const ls_scheme *s, const char *key, ls_errors *err)
     if (u >= 0) return u;
     for (size_t i = 0; i < s->nunits; i++)
         if (!strcmp(s->units[i].name, key)) return (int)i;
+    /* last year's id of a renamed or merged unit (formerly:) */
+    for (size_t i = 0; i < s->nunits; i++)
+        for (size_t f = 0; f < s->units[i].nformerly; f++)
+            if (!strcmp(s->units[i].formerly[f], key))
+                return ls_errorf(err, NULL, 0, 0,
+                                 "no unit '%s' in the scheme: it is the former id of %s (%s) (its 'formerly:' "
+                                 "in the registry); name it %s",
+                                 key, s->units[i].id, s->units[i].name, s->units[i].id);
     /* The nearest id or name, as ls_scheme_suggest_indicator judges near. */
     size_t best = (size_t)-1, len = strlen(key);
     const ls_unit *near = NULL;

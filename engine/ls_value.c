@@ -64,6 +64,79 @@ static int parse_number(const char *s, double *out)
     return 0;
 }
 
+/* The length of the number that s starts with (as parse_number reads
+ * one), 0 when s starts with none. */
+static size_t number_prefix(const char *s)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-') p++;
+    if (!(*p >= '0' && *p <= '9')) return 0;
+    while (*p >= '0' && *p <= '9') p++;
+    if (*p == '.' && p[1] >= '0' && p[1] <= '9') {
+        p++;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    return (size_t)(p - s);
+}
+
+/* Whether s reads as a date, as a spreadsheet writes one into a CSV:
+ * three groups of digits separated by '/', '-' or '.' (2017/3/1,
+ * 03/01/2017, 2017-03-01), or 2017年3月1日. */
+static int looks_date(const char *s)
+{
+    const char *p = s;
+    for (int g = 0; g < 3; g++) {
+        const char *d = p;
+        while (*p >= '0' && *p <= '9') p++;
+        if (p == d || p - d > 4) return 0;
+        if (g == 2) break;
+        static const char *const seps[] = {"/", "-", ".", "年", "月"};
+        size_t i;
+        for (i = 0; i < sizeof seps / sizeof *seps; i++)
+            if (!strncmp(p, seps[i], strlen(seps[i]))) break;
+        if (i == sizeof seps / sizeof *seps) return 0;
+        p += strlen(seps[i]);
+    }
+    return !*p || !strcmp(p, "日");
+}
+
+/* Whether s is a whole number written with thousands separators
+ * (1,200 or 12,345,678), as a cell formatted with them shows it. */
+static int has_thousands(const char *s)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-') p++;
+    size_t lead = 0;
+    while (p[lead] >= '0' && p[lead] <= '9') lead++;
+    if (!lead || lead > 3 || p[lead] != ',') return 0;
+    p += lead;
+    while (*p == ',') {
+        for (int k = 1; k <= 3; k++)
+            if (!(p[k] >= '0' && p[k] <= '9')) return 0;
+        p += 4;
+    }
+    return *p == '\0' || *p == '.';
+}
+
+/* Whether s holds a full-width digit (０-９: U+FF10-FF19), typed with a
+ * Chinese input method in full-width mode. */
+static int has_fullwidth_digit(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p[0]; p++)
+        if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) return 1;
+    return 0;
+}
+
+/* Whether s is what people write in a cell for "none" or "does not
+ * apply" (无, /, —, 不适用). */
+static int says_none(const char *s)
+{
+    static const char *const words[] = {"无", "/", "／", "-", "－", "—", "——", "没有", "暂无", "不适用", "N/A", "n/a"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(s, words[i])) return 1;
+    return 0;
+}
+
 static int looks_nonfinite(const char *s)
 {
     const char *p = s;
@@ -125,9 +198,15 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
         char tmp[64];
         const char *s = text;
         size_t len = strlen(text);
-        if (spec->type == LS_T_PERCENT && len > 0 && len < sizeof tmp && text[len - 1] == '%') {
-            memcpy(tmp, text, len - 1);
-            tmp[len - 1] = '\0';
+        /* 95% or, as a Chinese input method types it, 95％ (U+FF05) */
+        size_t pl = len > 0 && text[len - 1] == '%'                         ? 1
+                    : len > 3 && !memcmp(text + len - 3, "\xEF\xBC\x85", 3) ? 3
+                                                                            : 0;
+        if (spec->type == LS_T_PERCENT && pl && len < sizeof tmp) {
+            size_t n = len - pl;
+            while (n && text[n - 1] == ' ') n--; /* 95 % */
+            memcpy(tmp, text, n);
+            tmp[n] = '\0';
             s = tmp;
         }
         if (!plain) {
@@ -148,7 +227,29 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             return -1;
         }
         if (rc) {
-            snprintf(msg, msgsize, _("expected %s, found '%.*s'"), _(what), CLIP(text));
+            size_t np = number_prefix(s);
+            if (looks_date(text))
+                snprintf(msg, msgsize,
+                         _("expected %s, found '%.*s', a date: type the value itself (a spreadsheet turns "
+                           "3-1 or 3/1 typed into a cell into a date; format the column as a number first)"),
+                         _(what), CLIP(text));
+            else if (says_none(s))
+                snprintf(msg, msgsize,
+                         _("expected %s, found '%.*s': write 0 when there is none, or leave the cell empty when "
+                           "it does not apply"),
+                         _(what), CLIP(text));
+            else if (has_thousands(s))
+                snprintf(msg, msgsize, _("expected %s, found '%.*s': write the number without thousands separators"),
+                         _(what), CLIP(text));
+            else if (has_fullwidth_digit(s))
+                snprintf(msg, msgsize,
+                         _("expected %s, found '%.*s', in full-width digits: type the number with the input "
+                           "method in half-width mode (半角)"),
+                         _(what), CLIP(text));
+            else if (np && (unsigned char)s[np] >= 0x80)
+                snprintf(msg, msgsize, _("expected %s, found '%.*s': write the number alone (%.*s), without a unit"),
+                         _(what), CLIP(text), (int)np, s);
+            else snprintf(msg, msgsize, _("expected %s, found '%.*s'"), _(what), CLIP(text));
             return -1;
         }
         if (spec->type == LS_T_INTEGER && (d != floor(d) || fabs(d) > 9007199254740992.0)) {

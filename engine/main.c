@@ -390,14 +390,18 @@ static int check_archive_args(ls_cmd_opts *o, const struct command *c, const cha
 static char **dir_files;
 static size_t ndir_files, dir_files_cap;
 
-/* --self DIR and --adjustments DIR: every table and YAML file in DIR, by
- * name (the forms returned by 40 units, saved into one folder).  *v (n
+/* --self DIR, --adjustments DIR and a DATA folder: every table and YAML
+ * file in DIR, by name (the forms returned by 40 units, saved into one
+ * folder); opt is NULL for DATA, whose folder may hold the scheme
+ * file (skipped).  *v (n
  * of them, allocated for argc) is replaced.  0, or -1 after saying why. */
-static int expand_dirs(const char *opt, const char ***v, size_t *n)
+static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *scheme)
 {
     static const char *const exts[] = {".xlsx", ".xls", ".csv", ".yaml", ".yml", NULL};
     const char **out = NULL;
     size_t nout = 0, cap = 0;
+    struct stat sst;
+    int have_scheme = scheme && stat(scheme, &sst) == 0;
     for (size_t i = 0; i < *n; i++) {
         struct stat st;
         char **f = NULL;
@@ -408,15 +412,27 @@ static int expand_dirs(const char *opt, const char ***v, size_t *n)
             continue;
         }
         if (ls_dir_files((*v)[i], exts, &f, &nf) || !nf) {
-            fprintf(stderr, _("lawscore: error: %s %s: the folder holds no form to read (.xlsx, .xls, .csv, .yaml)\n"),
-                    opt, (*v)[i]);
+            if (opt)
+                fprintf(stderr,
+                        _("lawscore: error: %s %s: the folder holds no form to read (.xlsx, .xls, .csv, .yaml)\n"),
+                        opt, (*v)[i]);
+            else
+                fprintf(stderr,
+                        _("lawscore: error: %s: the folder holds no data file to read (.xlsx, .xls, .csv, .yaml)\n"),
+                        (*v)[i]);
             free(f);
             free(out);
             return -1;
         }
         for (size_t k = 0; k < nf; k++) {
-            LS_GROW(out, nout, cap, 8);
-            out[nout++] = f[k];
+            struct stat fst;
+            /* the scheme, kept in the folder with the data, is no data */
+            int is_scheme = have_scheme && stat(f[k], &fst) == 0 && fst.st_dev == sst.st_dev &&
+                            fst.st_ino == sst.st_ino;
+            if (!is_scheme) {
+                LS_GROW(out, nout, cap, 8);
+                out[nout++] = f[k];
+            }
             LS_GROW(dir_files, ndir_files, dir_files_cap, 8);
             dir_files[ndir_files++] = f[k];
         }
@@ -632,8 +648,11 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         o->scheme = operands[first++];
     }
     for (int k = first; k < nops; k++) o->data[o->ndata++] = operands[k];
-    if (expand_dirs("--self", &o->self, &o->nself) ||
-        expand_dirs("--adjustments", &o->adjustments, &o->nadjustments))
+    /* a folder of data files: the workbooks returned by the units */
+    if ((*cmd)->operands == SCHEME && (*cmd)->bit != C_TEMPLATE && expand_dirs(NULL, &o->data, &o->ndata, o->scheme))
+        return -1;
+    if (expand_dirs("--self", &o->self, &o->nself, NULL) ||
+        expand_dirs("--adjustments", &o->adjustments, &o->nadjustments, NULL))
         return -1;
     o->outdir_given = seen[O_OUTPUT] != NULL;
     int c_is_archive = (*cmd)->operands == ARCHIVE;

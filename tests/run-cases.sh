@@ -27,8 +27,9 @@
 #   env        environment settings for this case, one NAME=VALUE a line
 #              (optional), e.g. LANG=zh_CN.UTF-8 for the Chinese messages;
 #              every case runs in the C locale (LC_ALL, LC_MESSAGES and
-#              LANGUAGE unset, LANG=C) unless its env file says otherwise, so
-#              a developer's own locale changes no expected output
+#              LANGUAGE unset, LANG=C) and in UTC (TZ=UTC: history shows
+#              publication times in the local zone) unless its env file says
+#              otherwise, so a developer's own locale changes no expected output
 #   no-valgrind  run without $VALGRIND (make valgrind): a case that ends
 #              the process on purpose mid-run (a plugin crashing), which
 #              valgrind would report as leaks and invalid accesses
@@ -50,7 +51,7 @@ cd "$(dirname "$0")/.." || exit 1
 # Messages in English whatever the developer's locale (a case's env file
 # may choose another); the LC_* categories lawscore reads are all unset.
 unset LC_ALL LC_MESSAGES LC_CTYPE LC_NUMERIC LC_COLLATE LANGUAGE
-export LANG=C
+export LANG=C TZ=UTC
 BIN=${1:-build/lawscore}
 [ $# -gt 0 ] && shift
 case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac

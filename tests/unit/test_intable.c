@@ -220,6 +220,48 @@ static void test_normalise(void **state)
     ls_errors_cleanup(&e);
 }
 
+/* Title rows of one cell above the header are dropped (not a row of two
+ * cells, not a table of one-cell rows); invisible spaces are trimmed. */
+static void test_titles_and_spaces(void **state)
+{
+    (void)state;
+    const char *path = FIXTURES "intable-tmp.csv";
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("考核数据填报表,\n\n（各单位自报）,\nunit,late\n\xE3\x80\x80"
+          "d1\xC2\xA0, 1\xE3\x80\x80\n",
+          f);
+    fclose(f);
+    ls_errors e;
+    ls_errors_init(&e);
+    ls_inbook b;
+    assert_int_equal(ls_inbook_load(&b, path, &e), 0);
+    const ls_intable *t = &b.tabs[0];
+    assert_int_equal(t->nrows, 2); /* header, d1 */
+    assert_string_equal(cell(t, 0, 0)->text, "unit");
+    assert_int_equal(cell(t, 0, 0)->line, 4);
+    assert_string_equal(cell(t, 1, 0)->text, "d1");
+    assert_string_equal(cell(t, 1, 1)->text, "1");
+    ls_inbook_cleanup(&b);
+    /* a title and a header of one cell each: nothing to skip to */
+    f = fopen(path, "w");
+    fputs("标题\nunit\nd1\n", f);
+    fclose(f);
+    assert_int_equal(ls_inbook_load(&b, path, &e), 0);
+    assert_int_equal(b.tabs[0].nrows, 3);
+    ls_inbook_cleanup(&b);
+    /* four title rows: more than LS_INTABLE_MAX_TITLES, the first stays */
+    f = fopen(path, "w");
+    fputs("a\nb\nc\nd\nunit,late\nd1,1\n", f);
+    fclose(f);
+    assert_int_equal(ls_inbook_load(&b, path, &e), 0);
+    assert_int_equal(b.tabs[0].nrows, 6);
+    assert_string_equal(cell(&b.tabs[0], 0, 0)->text, "a");
+    ls_inbook_cleanup(&b);
+    unlink(path);
+    ls_errors_cleanup(&e);
+}
+
 /* ---- the .xls reader's child process (ls_xls.c) ---------------------------
  * FreeXL runs in a child; these hooks stand in for it to show what the
  * parent makes of a child that crashes, loops, or writes records that are
@@ -375,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_xls_and_csv_agree),
         cmocka_unit_test(test_xls_child),
         cmocka_unit_test(test_normalise),
+        cmocka_unit_test(test_titles_and_spaces),
     };
     return cmocka_run_group_tests_name("intable", tests, NULL, NULL);
 }

@@ -43,6 +43,52 @@ static void test_numbers(void **state)
     assert_string_equal(msg, "value 100.5 is out of range 0..100");
 }
 
+/* What people type into a spreadsheet: a full-width percent sign is read
+ * as %, a number with its unit and a date are errors that say so. */
+static void test_typed_in_cells(void **state)
+{
+    (void)state;
+    ls_value v;
+    assert_int_equal(parse(LS_T_PERCENT, "95％", 1, &v), 0);
+    assert_true(v.num == 95);
+    assert_int_equal(parse(LS_T_PERCENT, "95 %", 1, &v), 0);
+    assert_true(v.num == 95);
+    assert_int_equal(parse(LS_T_PERCENT, " %", 1, &v), -1);
+    assert_int_equal(parse(LS_T_PERCENT, "％", 1, &v), -1);
+    assert_string_equal(msg, "expected a percentage, found '％'");
+    assert_int_equal(parse(LS_T_INTEGER, "4人", 1, &v), -1);
+    assert_string_equal(msg, "expected an integer, found '4人': write the number alone (4), without a unit");
+    assert_int_equal(parse(LS_T_NUMBER, "-2.5分", 1, &v), -1);
+    assert_string_equal(msg, "expected a number, found '-2.5分': write the number alone (-2.5), without a unit");
+    assert_int_equal(parse(LS_T_INTEGER, "4 人", 1, &v), -1); /* not a number and a unit */
+    assert_string_equal(msg, "expected an integer, found '4 人'");
+    const char *dates[] = {"2017/3/1", "03/01/2017", "2017-03-01", "2017.3.1", "2017年3月1日"};
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+        assert_int_equal(parse(LS_T_INTEGER, dates[i], 1, &v), -1);
+        assert_non_null(strstr(msg, "', a date: type the value itself"));
+    }
+    assert_int_equal(parse(LS_T_INTEGER, "1,200", 1, &v), -1);
+    assert_string_equal(msg, "expected an integer, found '1,200': write the number without thousands separators");
+    assert_int_equal(parse(LS_T_NUMBER, "-12,345,678.5", 1, &v), -1);
+    assert_non_null(strstr(msg, "without thousands separators"));
+    assert_int_equal(parse(LS_T_NUMBER, "1,2", 1, &v), -1); /* a decimal comma is not a separator */
+    assert_string_equal(msg, "expected a number, found '1,2'");
+    assert_int_equal(parse(LS_T_NUMBER, "1234,567", 1, &v), -1);
+    assert_string_equal(msg, "expected a number, found '1234,567'");
+    assert_int_equal(parse(LS_T_INTEGER, "１２", 1, &v), -1);
+    assert_string_equal(msg, "expected an integer, found '１２', in full-width digits: type the number with the "
+                             "input method in half-width mode (半角)");
+    const char *none[] = {"无", "/", "—", "不适用"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        assert_int_equal(parse(LS_T_INTEGER, none[i], 1, &v), -1);
+        assert_non_null(strstr(msg, "': write 0 when there is none, or leave the cell empty when it does not apply"));
+    }
+    assert_int_equal(parse(LS_T_INTEGER, "1/2", 1, &v), -1); /* two groups: no date */
+    assert_string_equal(msg, "expected an integer, found '1/2'");
+    assert_int_equal(parse(LS_T_INTEGER, "12345/1/1", 1, &v), -1);
+    assert_string_equal(msg, "expected an integer, found '12345/1/1'");
+}
+
 static void test_ranges(void **state)
 {
     (void)state;
@@ -123,6 +169,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_ranges),
+        cmocka_unit_test(test_typed_in_cells),
         cmocka_unit_test(test_boolean_enum_text),
         cmocka_unit_test(test_format_and_equal),
         cmocka_unit_test(test_format_like_printf),

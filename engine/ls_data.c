@@ -25,7 +25,7 @@ typedef struct origin {
 
 typedef struct dloader {
     ls_dataset *d;
-    origin *origins; /* d->vals' shape */
+    origin *origins; /* d->cells' shape */
     const ls_scheme *s;
     ls_errors *err;
     int file;
@@ -213,20 +213,20 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     }
     if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
-    ls_value *slot = &d->vals[k];
     origin *o = &dl->origins[k];
-    if (slot->set && o->file >= 0 && !dl->replace) {
-        if (ls_value_equal(slot, &v)) return;
+    if (o->file >= 0 && !dl->replace && ls_dataset_has(d, (size_t)unit, (size_t)ind)) {
+        ls_value old = ls_dataset_value(d, (size_t)unit, (size_t)ind);
+        if (ls_value_equal(&old, &v)) return;
         char a[256], b[256];
         char *where = ls_where(d->files[o->file], o->line, o->col);
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
                            "conflicting values for unit '%s', indicator '%s': %s here, but %s at %s",
                            dl->s->units[unit].id, in->id, ls_value_format(&v, a, sizeof a),
-                           ls_value_format(slot, b, sizeof b), where);
+                           ls_value_format(&old, b, sizeof b), where);
         free(where);
         return;
     }
-    *slot = v;
+    ls_dataset_put(d, (size_t)unit, (size_t)ind, &v);
     *o = (origin){dl->file, line, col};
 }
 
@@ -254,8 +254,7 @@ static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
         }
         if (ls_ynode_is_null(iv)) {
             /* a later layer's ~ takes an earlier value back: "not given" */
-            size_t k = (size_t)u * dl->s->ninds + (size_t)ind;
-            if (dl->replace) dl->d->vals[k] = (ls_value){0};
+            if (dl->replace) dl->d->cells[(size_t)u * dl->s->ninds + (size_t)ind] = 0;
             continue;
         }
         if (iv->kind != LS_YSCALAR) {
@@ -662,7 +661,7 @@ static ls_dataset *new_dataset(const ls_scheme *s, size_t nfiles)
     ls_arena_init(&d->arena);
     d->scheme = s;
     size_t cells = s->nunits * s->ninds;
-    d->vals = ls_xcalloc(cells ? cells : 1, sizeof *d->vals);
+    d->cells = ls_xcalloc(cells ? cells : 1, sizeof *d->cells);
     d->capfiles = nfiles ? nfiles : 1;
     d->files = ls_xcalloc(d->capfiles, sizeof *d->files);
     d->inputs = ls_arena_alloc(&d->arena, (nfiles ? nfiles : 1) * sizeof *d->inputs);
@@ -696,10 +695,10 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
         int quiet = dl->rejected && dl->rejected[u];
         for (size_t i = 0; i < s->ninds; i++) {
             size_t k = u * s->ninds + i;
-            if (d->vals[k].set) continue;
+            if (d->cells[k]) continue;
             const ls_indicator *in = &s->inds[i];
             if (in->def.set) {
-                d->vals[k] = in->def;
+                ls_dataset_put(d, u, i, &in->def);
                 dl->origins[k] = (origin){-1, in->line, in->col};
             } else if (in->required && quiet) {
                 continue; /* its row was refused, with an error */
@@ -738,7 +737,7 @@ static void finish_origins(dloader *dl)
     ls_dataset *d = dl->d;
     size_t cells = dl->s->nunits * dl->s->ninds;
     d->given = ls_xmalloc(cells ? cells : 1);
-    for (size_t k = 0; k < cells; k++) d->given[k] = d->vals[k].set && dl->origins[k].file >= 0;
+    for (size_t k = 0; k < cells; k++) d->given[k] = d->cells[k] && dl->origins[k].file >= 0;
     free(dl->origins);
     dl->origins = NULL;
 }
@@ -806,11 +805,11 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
     for (size_t u = 0; u < s->nunits; u++) {
         int row = base && base_rows ? base_rows[u] : -1;
         for (size_t i = 0; row >= 0 && i < s->ninds; i++) {
-            const ls_value *v = ls_dataset_get(base, (size_t)row, i);
+            ls_value v = ls_dataset_value(base, (size_t)row, i);
             size_t k = u * s->ninds + i;
-            if (!v->set) continue;
-            d->vals[k] = *v;
-            if (v->type == LS_T_TEXT) d->vals[k].str = ls_arena_strdup(&d->arena, v->str);
+            if (!v.set) continue;
+            if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
+            ls_dataset_put(d, u, i, &v);
             /* (only whether it was given counts: layers replace values,
              * no conflict is reported) */
             dl.origins[k].file = base->given[(size_t)row * s->ninds + i] ? 0 : -1;
@@ -841,7 +840,7 @@ void ls_dataset_free(ls_dataset *d)
 {
     if (!d) return;
     free(d->files);
-    free(d->vals);
+    free(d->cells);
     free(d->given);
     ls_arena_cleanup(&d->arena);
     free(d);

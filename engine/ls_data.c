@@ -19,13 +19,34 @@
 /* Where a value came from, for messages about conflicts between files:
  * kept while loading only. */
 typedef struct origin {
-    int file; /* index into files, -1 = default value */
+    int file; /* index into files, -1 = default value (or none) */
     int line, col;
 } origin;
 
+/* An origin as kept per value: 8 bytes, not 12 (at a million units 52
+ * million of them are held while the files are read).  src is the file's
+ * index + 1 (0: a default, or no value: zeroed memory).  A position that
+ * does not fit (a column past 32767, more than 65534 sources) is kept
+ * whole in the loader's table of big origins, col saying so. */
+typedef struct origin8 {
+    int32_t line;
+    int16_t col;
+    uint16_t src;
+} origin8;
+
+#define ORIGIN_BIG INT16_MIN /* col: the origin is in dloader.big */
+
+typedef struct big_origin {
+    size_t k1; /* the value's index + 1; 0: a free slot */
+    origin o;
+} big_origin;
+
 typedef struct dloader {
     ls_dataset *d;
-    origin *origins; /* d->cells' shape */
+    origin8 *origins; /* d->cells' shape */
+    big_origin *big;  /* open addressing by value index: the origins that
+                         do not fit an origin8 (rare) */
+    size_t nbig, capbig;
     const ls_scheme *s;
     ls_errors *err;
     int file;
@@ -42,6 +63,42 @@ typedef struct dloader {
 } dloader;
 
 static int find_unit_any(dloader *dl, const char *text);
+
+static size_t big_slot(const dloader *dl, size_t k)
+{
+    size_t h = (k * 0x9E3779B97F4A7C15u) & (dl->capbig - 1);
+    while (dl->big[h].k1 && dl->big[h].k1 != k + 1) h = (h + 1) & (dl->capbig - 1);
+    return h;
+}
+
+/* Where value k came from: file -1 when from no file. */
+static origin origin_get(const dloader *dl, size_t k)
+{
+    origin8 o = dl->origins[k];
+    if (o.col == ORIGIN_BIG) return dl->big[big_slot(dl, k)].o;
+    return (origin){(int)o.src - 1, o.line, o.col};
+}
+
+static void origin_set(dloader *dl, size_t k, int file, int line, int col)
+{
+    if (col > ORIGIN_BIG && col <= INT16_MAX && file < UINT16_MAX && line >= 0) {
+        dl->origins[k] = (origin8){line, (int16_t)col, (uint16_t)(file + 1)};
+        return;
+    }
+    if (2 * (dl->nbig + 1) > dl->capbig) { /* grow: rehash */
+        big_origin *old = dl->big;
+        size_t oldcap = dl->capbig;
+        dl->capbig = oldcap ? 2 * oldcap : 64;
+        dl->big = ls_xcalloc(dl->capbig, sizeof *dl->big);
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].k1) dl->big[big_slot(dl, old[i].k1 - 1)] = old[i];
+        free(old);
+    }
+    big_origin *b = &dl->big[big_slot(dl, k)];
+    if (!b->k1) dl->nbig++;
+    *b = (big_origin){k + 1, {file, line, col}};
+    dl->origins[k] = (origin8){0, ORIGIN_BIG, 0};
+}
 
 static const char *suggest_unit(const ls_scheme *s, const char *id)
 {
@@ -213,12 +270,12 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     }
     if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
-    origin *o = &dl->origins[k];
-    if (o->file >= 0 && !dl->replace && ls_dataset_has(d, (size_t)unit, (size_t)ind)) {
+    if (!dl->replace && ls_dataset_has(d, (size_t)unit, (size_t)ind) && origin_get(dl, k).file >= 0) {
         ls_value old = ls_dataset_value(d, (size_t)unit, (size_t)ind);
         if (ls_value_equal(&old, &v)) return;
         char a[256], b[256];
-        char *where = ls_where(d->files[o->file], o->line, o->col);
+        origin o = origin_get(dl, k);
+        char *where = ls_where(d->files[o.file], o.line, o.col);
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
                            "conflicting values for unit '%s', indicator '%s': %s here, but %s at %s",
                            dl->s->units[unit].id, in->id, ls_value_format(&v, a, sizeof a),
@@ -227,7 +284,7 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
         return;
     }
     ls_dataset_put(d, (size_t)unit, (size_t)ind, &v);
-    *o = (origin){dl->file, line, col};
+    origin_set(dl, k, dl->file, line, col);
 }
 
 static void set_value(dloader *dl, int unit, int ind, const char *text, int plain, int line, int col)
@@ -699,7 +756,7 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
             const ls_indicator *in = &s->inds[i];
             if (in->def.set) {
                 ls_dataset_put(d, u, i, &in->def);
-                dl->origins[k] = (origin){-1, in->line, in->col};
+                dl->origins[k] = (origin8){0, 0, 0}; /* no file: a default */
             } else if (in->required && quiet) {
                 continue; /* its row was refused, with an error */
             } else if (in->required && !allow_missing && hint) {
@@ -737,9 +794,11 @@ static void finish_origins(dloader *dl)
     ls_dataset *d = dl->d;
     size_t cells = dl->s->nunits * dl->s->ninds;
     d->given = ls_xmalloc(cells ? cells : 1);
-    for (size_t k = 0; k < cells; k++) d->given[k] = d->cells[k] && dl->origins[k].file >= 0;
+    for (size_t k = 0; k < cells; k++) d->given[k] = d->cells[k] && origin_get(dl, k).file >= 0;
     free(dl->origins);
     dl->origins = NULL;
+    free(dl->big);
+    dl->big = NULL;
 }
 
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,
@@ -812,7 +871,7 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
             ls_dataset_put(d, u, i, &v);
             /* (only whether it was given counts: layers replace values,
              * no conflict is reported) */
-            dl.origins[k].file = base->given[(size_t)row * s->ninds + i] ? 0 : -1;
+            dl.origins[k] = (origin8){0, 0, base->given[(size_t)row * s->ninds + i] ? 1 : 0};
         }
         for (size_t k = 0; k < nlayers; k++) {
             const ls_values_node *l = &layers[u * nlayers + k];

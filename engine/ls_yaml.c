@@ -388,7 +388,7 @@ static void stream_pair(ystream *st, ls_ynode *val)
 {
     st->each(st->ctx, st->key_of, val);
     st->key_of = NULL;
-    ls_arena_cleanup(&st->scratch);
+    ls_arena_reset(&st->scratch);
 }
 
 static int stream_key(ls_ydoc *doc, ystream *st, ls_ynode *key)

@@ -60,6 +60,14 @@ typedef struct dloader {
     unsigned char *rejected; /* per unit: a row of it was refused (its
                                 missing values are not reported again) */
     int names_built;
+    /* A province's data file names its units in the registry's order and
+     * gives each unit's values in the same order: the unit after the last
+     * one found, and the indicator that followed the last one read the
+     * previous time, are tried first (a string compare instead of a hash
+     * lookup whose probe misses the cache). */
+    int last_unit; /* the unit last found by its id, -1: none */
+    int *next_ind; /* ninds + 1 entries: [i] the indicator read after i
+                       last time ([ninds]: first of a unit), -1 none */
 } dloader;
 
 static int find_unit_any(dloader *dl, const char *text);
@@ -302,9 +310,15 @@ static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
         dl->rc = -1;
         return;
     }
+    size_t prev = dl->s->ninds; /* "the unit's first" */
     for (size_t j = 0; j < vals->n; j++) {
         const ls_ynode *ik = ls_ymap_key(vals, j), *iv = ls_ymap_val(vals, j);
-        int ind = ls_scheme_find_indicator(dl->s, ik->str);
+        int ind = dl->next_ind ? dl->next_ind[prev] : -1;
+        if (ind < 0 || strcmp(dl->s->inds[ind].id, ik->str)) ind = ls_scheme_find_indicator(dl->s, ik->str);
+        if (ind >= 0 && dl->next_ind) {
+            dl->next_ind[prev] = ind;
+            prev = (size_t)ind;
+        }
         if (ind < 0) {
             dl->rc = unknown_indicator(dl, ik->str, ik->line, ik->col);
             continue;
@@ -448,8 +462,11 @@ static int is_name_header(const char *c)
  * is shared by several units. */
 static int find_unit_any(dloader *dl, const char *text)
 {
+    /* (ids are unique: the id of the unit predicted is that unit) */
+    int p = dl->last_unit + 1;
+    if (p >= 0 && (size_t)p < dl->s->nunits && !strcmp(dl->s->units[p].id, text)) return dl->last_unit = p;
     int u = ls_scheme_find_unit(dl->s, text);
-    if (u >= 0) return u;
+    if (u >= 0) return dl->last_unit = u;
     if (!dl->names_built) {
         ls_strmap_init(&dl->names);
         dl->names_built = 1;
@@ -785,6 +802,9 @@ static void start_origins(dloader *dl)
 {
     size_t cells = dl->s->nunits * dl->s->ninds;
     dl->origins = ls_xcalloc(cells ? cells : 1, sizeof *dl->origins);
+    dl->last_unit = -1;
+    dl->next_ind = ls_xmalloc((dl->s->ninds + 1) * sizeof *dl->next_ind);
+    for (size_t i = 0; i <= dl->s->ninds; i++) dl->next_ind[i] = -1;
 }
 
 /* Loading is over: what the data set keeps of the origins is whether a
@@ -799,6 +819,8 @@ static void finish_origins(dloader *dl)
     dl->origins = NULL;
     free(dl->big);
     dl->big = NULL;
+    free(dl->next_ind);
+    dl->next_ind = NULL;
 }
 
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,

@@ -30,7 +30,7 @@ typedef struct ls_dataset {
     unsigned char *given;    /* same shape: 1 when a data file gave the
                                 value (0: a default, none, or a correction
                                 on appeal); positions of values are kept
-                                only while loading (a byte a value, not 12:
+                                only while loading (a byte a value, not 8:
                                 a province holds 52 million) */
     const char **files;      /* where values came from, for messages:
                                      a file, or "file:sheet" for a sheet of

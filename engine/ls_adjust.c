@@ -561,7 +561,8 @@ ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, l
         const ls_adjustment *e = &a->v[i];
         if (e->kind != LS_ADJ_DATA) continue;
         const ls_indicator *in = &s->inds[e->indicator];
-        const ls_value *cur = ls_dataset_get(d, (size_t)e->unit, (size_t)e->indicator);
+        ls_value got = ls_dataset_value(d, (size_t)e->unit, (size_t)e->indicator);
+        const ls_value *cur = &got;
         if (!ls_value_equal(cur, &e->old)) {
             char x[256], y[256];
             rc = ls_errorf(err, e->where, e->line, e->col,
@@ -573,8 +574,9 @@ ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, l
             continue;
         }
         size_t k = (size_t)e->unit * s->ninds + (size_t)e->indicator;
-        c->vals[k] = e->new_;
-        if (e->new_.type == LS_T_TEXT && e->new_.set) c->vals[k].str = ls_arena_strdup(&c->arena, e->new_.str);
+        ls_value nv = e->new_;
+        if (nv.type == LS_T_TEXT && nv.set) nv.str = ls_arena_strdup(&c->arena, nv.str);
+        ls_dataset_put(c, (size_t)e->unit, (size_t)e->indicator, &nv);
         c->given[k] = 0; /* a correction, not the data as submitted */
     }
     if (rc) {

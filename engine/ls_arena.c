@@ -28,6 +28,20 @@ void ls_arena_cleanup(ls_arena *a)
     a->head = NULL;
 }
 
+void ls_arena_reset(ls_arena *a)
+{
+    ls_arena_block *keep = a->head;
+    if (!keep) return;
+    ls_arena_block *b = keep->next;
+    while (b) {
+        ls_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    keep->next = NULL;
+    keep->used = 0;
+}
+
 /* n bytes at an offset that is a multiple of align, from the head block
  * or a new one. */
 static unsigned char *take(ls_arena *a, size_t n, size_t align)

@@ -34,7 +34,7 @@ ls_dataset *ls_compare_dataset(const ls_scheme *s, const ls_dataset *a_data, con
                 carried[ind] = 1;
                 size_t c = u * s->ninds + (size_t)ind;
                 if (!strcmp(x->value, "未填报")) {
-                    d->vals[c] = (ls_value){0};
+                    d->cells[c] = 0;
                     continue;
                 }
                 ls_value v;
@@ -43,7 +43,7 @@ ls_dataset *ls_compare_dataset(const ls_scheme *s, const ls_dataset *a_data, con
                  * does not accept (a new enum choice) stays as it was */
                 if (ls_value_parse(&s->inds[ind].spec, x->value, 1, &v, msg, sizeof msg)) continue;
                 if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
-                d->vals[c] = v;
+                ls_dataset_put(d, u, (size_t)ind, &v);
             }
         }
     }

@@ -60,9 +60,9 @@ void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
         for (size_t i = 0; i < s->ninds; i++) {
             if (!not_given(d, u, i)) continue;
             if (first) fprintf(out, "  %s %s\n%s", un->id, un->name, _("    not given:"));
-            const ls_value *v = ls_dataset_get(d, u, i);
+            ls_value v = ls_dataset_value(d, u, i);
             fprintf(out, "%s %s=%s", first ? "" : ",", s->inds[i].name,
-                    v->set ? ls_value_format(v, buf, sizeof buf) : _("(not filled)"));
+                    v.set ? ls_value_format(&v, buf, sizeof buf) : _("(not filled)"));
             first = 0;
         }
         if (first) continue;

@@ -109,6 +109,7 @@ static void on_row(int c, void *data)
     row->n = n;
     row->line = rd->cur[0].line;
     row->f = ls_xmalloc(n * sizeof *row->f);
+    row->cap = n;
     memcpy(row->f, rd->cur, n * sizeof *row->f);
 }
 

@@ -19,13 +19,34 @@
 /* Where a value came from, for messages about conflicts between files:
  * kept while loading only. */
 typedef struct origin {
-    int file; /* index into files, -1 = default value */
+    int file; /* index into files, -1 = default value (or none) */
     int line, col;
 } origin;
 
+/* An origin as kept per value: 8 bytes, not 12 (at a million units 52
+ * million of them are held while the files are read).  src is the file's
+ * index + 1 (0: a default, or no value: zeroed memory).  A position that
+ * does not fit (a column past 32767, more than 65534 sources) is kept
+ * whole in the loader's table of big origins, col saying so. */
+typedef struct origin8 {
+    int32_t line;
+    int16_t col;
+    uint16_t src;
+} origin8;
+
+#define ORIGIN_BIG INT16_MIN /* col: the origin is in dloader.big */
+
+typedef struct big_origin {
+    size_t k1; /* the value's index + 1; 0: a free slot */
+    origin o;
+} big_origin;
+
 typedef struct dloader {
     ls_dataset *d;
-    origin *origins; /* d->vals' shape */
+    origin8 *origins; /* d->cells' shape */
+    big_origin *big;  /* open addressing by value index: the origins that
+                         do not fit an origin8 (rare) */
+    size_t nbig, capbig;
     const ls_scheme *s;
     ls_errors *err;
     int file;
@@ -39,9 +60,53 @@ typedef struct dloader {
     unsigned char *rejected; /* per unit: a row of it was refused (its
                                 missing values are not reported again) */
     int names_built;
+    /* A province's data file names its units in the registry's order and
+     * gives each unit's values in the same order: the unit after the last
+     * one found, and the indicator that followed the last one read the
+     * previous time, are tried first (a string compare instead of a hash
+     * lookup whose probe misses the cache). */
+    int last_unit; /* the unit last found by its id, -1: none */
+    int *next_ind; /* ninds + 1 entries: [i] the indicator read after i
+                       last time ([ninds]: first of a unit), -1 none */
 } dloader;
 
 static int find_unit_any(dloader *dl, const char *text);
+
+static size_t big_slot(const dloader *dl, size_t k)
+{
+    size_t h = (k * 0x9E3779B97F4A7C15u) & (dl->capbig - 1);
+    while (dl->big[h].k1 && dl->big[h].k1 != k + 1) h = (h + 1) & (dl->capbig - 1);
+    return h;
+}
+
+/* Where value k came from: file -1 when from no file. */
+static origin origin_get(const dloader *dl, size_t k)
+{
+    origin8 o = dl->origins[k];
+    if (o.col == ORIGIN_BIG) return dl->big[big_slot(dl, k)].o;
+    return (origin){(int)o.src - 1, o.line, o.col};
+}
+
+static void origin_set(dloader *dl, size_t k, int file, int line, int col)
+{
+    if (col > ORIGIN_BIG && col <= INT16_MAX && file < UINT16_MAX && line >= 0) {
+        dl->origins[k] = (origin8){line, (int16_t)col, (uint16_t)(file + 1)};
+        return;
+    }
+    if (2 * (dl->nbig + 1) > dl->capbig) { /* grow: rehash */
+        big_origin *old = dl->big;
+        size_t oldcap = dl->capbig;
+        dl->capbig = oldcap ? 2 * oldcap : 64;
+        dl->big = ls_xcalloc(dl->capbig, sizeof *dl->big);
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].k1) dl->big[big_slot(dl, old[i].k1 - 1)] = old[i];
+        free(old);
+    }
+    big_origin *b = &dl->big[big_slot(dl, k)];
+    if (!b->k1) dl->nbig++;
+    *b = (big_origin){k + 1, {file, line, col}};
+    dl->origins[k] = (origin8){0, ORIGIN_BIG, 0};
+}
 
 static const char *suggest_unit(const ls_scheme *s, const char *id)
 {
@@ -235,21 +300,21 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
     }
     if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
-    ls_value *slot = &d->vals[k];
-    origin *o = &dl->origins[k];
-    if (slot->set && o->file >= 0 && !dl->replace) {
-        if (ls_value_equal(slot, &v)) return;
+    if (!dl->replace && ls_dataset_has(d, (size_t)unit, (size_t)ind) && origin_get(dl, k).file >= 0) {
+        ls_value old = ls_dataset_value(d, (size_t)unit, (size_t)ind);
+        if (ls_value_equal(&old, &v)) return;
         char a[256], b[256];
-        char *where = ls_where(d->files[o->file], o->line, o->col);
+        origin o = origin_get(dl, k);
+        char *where = ls_where(d->files[o.file], o.line, o.col);
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
                            "conflicting values for unit '%s', indicator '%s': %s here, but %s at %s",
                            dl->s->units[unit].id, in->id, ls_value_format(&v, a, sizeof a),
-                           ls_value_format(slot, b, sizeof b), where);
+                           ls_value_format(&old, b, sizeof b), where);
         free(where);
         return;
     }
-    *slot = v;
-    *o = (origin){dl->file, line, col};
+    ls_dataset_put(d, (size_t)unit, (size_t)ind, &v);
+    origin_set(dl, k, dl->file, line, col);
 }
 
 static void set_value(dloader *dl, int unit, int ind, const char *text, int plain, int line, int col)
@@ -267,17 +332,22 @@ static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
         dl->rc = -1;
         return;
     }
+    size_t prev = dl->s->ninds; /* "the unit's first" */
     for (size_t j = 0; j < vals->n; j++) {
         const ls_ynode *ik = ls_ymap_key(vals, j), *iv = ls_ymap_val(vals, j);
-        int ind = ls_scheme_find_indicator(dl->s, ik->str);
+        int ind = dl->next_ind ? dl->next_ind[prev] : -1;
+        if (ind < 0 || strcmp(dl->s->inds[ind].id, ik->str)) ind = ls_scheme_find_indicator(dl->s, ik->str);
+        if (ind >= 0 && dl->next_ind) {
+            dl->next_ind[prev] = ind;
+            prev = (size_t)ind;
+        }
         if (ind < 0) {
             dl->rc = unknown_indicator(dl, ik->str, ik->line, ik->col);
             continue;
         }
         if (ls_ynode_is_null(iv)) {
             /* a later layer's ~ takes an earlier value back: "not given" */
-            size_t k = (size_t)u * dl->s->ninds + (size_t)ind;
-            if (dl->replace) dl->d->vals[k] = (ls_value){0};
+            if (dl->replace) dl->d->cells[(size_t)u * dl->s->ninds + (size_t)ind] = 0;
             continue;
         }
         if (iv->kind != LS_YSCALAR) {
@@ -428,8 +498,11 @@ static int is_office_header(const char *c)
  * is shared by several units. */
 static int find_unit_any(dloader *dl, const char *text)
 {
+    /* (ids are unique: the id of the unit predicted is that unit) */
+    int p = dl->last_unit + 1;
+    if (p >= 0 && (size_t)p < dl->s->nunits && !strcmp(dl->s->units[p].id, text)) return dl->last_unit = p;
     int u = ls_scheme_find_unit(dl->s, text);
-    if (u >= 0) return u;
+    if (u >= 0) return dl->last_unit = u;
     if (!dl->names_built) {
         ls_strmap_init(&dl->names);
         dl->names_built = 1;
@@ -633,9 +706,12 @@ static void load_table(dloader *dl, const ls_intable *t)
                  * files (the units' returned workbooks, each with every
                  * unit's row), it is reported at the unit (line -1) */
                 size_t k = (size_t)u * s->ninds + (size_t)col_ind[j];
-                if (s->inds[col_ind[j]].required && !dl->d->vals[k].set)
-                    dl->origins[k] = dl->origins[k].line ? (origin){0, -1, 0}
-                                                         : (origin){dl->file, row->f[j].line, row->f[j].col};
+                if (s->inds[col_ind[j]].required && !dl->d->cells[k]) {
+                    if (origin_get(dl, k).line)
+                        origin_set(dl, k, 0, -1, 0);
+                    else
+                        origin_set(dl, k, dl->file, row->f[j].line, row->f[j].col);
+                }
                 continue;
             }
             set_value_kind(dl, u, col_ind[j], row->f[j].text, 1, row->f[j].line, row->f[j].col,
@@ -747,7 +823,7 @@ static ls_dataset *new_dataset(const ls_scheme *s, size_t nfiles)
     ls_arena_init(&d->arena);
     d->scheme = s;
     size_t cells = s->nunits * s->ninds;
-    d->vals = ls_xcalloc(cells ? cells : 1, sizeof *d->vals);
+    d->cells = ls_xcalloc(cells ? cells : 1, sizeof *d->cells);
     d->capfiles = nfiles ? nfiles : 1;
     d->files = ls_xcalloc(d->capfiles, sizeof *d->files);
     d->inputs = ls_arena_alloc(&d->arena, (nfiles ? nfiles : 1) * sizeof *d->inputs);
@@ -781,18 +857,18 @@ static void fill_defaults(dloader *dl, int allow_missing, const char *hint)
         int quiet = dl->rejected && dl->rejected[u];
         for (size_t i = 0; i < s->ninds; i++) {
             size_t k = u * s->ninds + i;
-            if (d->vals[k].set) continue;
+            if (d->cells[k]) continue;
             const ls_indicator *in = &s->inds[i];
             if (in->def.set) {
-                d->vals[k] = in->def;
-                dl->origins[k] = (origin){-1, in->line, in->col};
+                ls_dataset_put(d, u, i, &in->def);
+                dl->origins[k] = (origin8){0, 0, 0}; /* no file: a default */
             } else if (in->required && quiet) {
                 continue; /* its row was refused, with an error */
             } else if (in->required && !allow_missing && hint) {
                 ls_buf_printf(&miss, "%s'%s' (%s)", nmiss++ ? ", " : "", in->id, in->name);
-            } else if (in->required && !allow_missing && dl->origins[k].line > 0) {
-                const origin *o = &dl->origins[k]; /* the empty cell of a table */
-                dl->rc = ls_errorf(dl->err, d->files[o->file], o->line, o->col,
+            } else if (in->required && !allow_missing && origin_get(dl, k).line > 0) {
+                origin o = origin_get(dl, k); /* the empty cell of a table */
+                dl->rc = ls_errorf(dl->err, d->files[o.file], o.line, o.col,
                                    "unit '%s' (%s) has no value for required indicator '%s' (%s): "
                                    "its cell is empty; fill it in",
                                    un->id, un->name, in->id, in->name);
@@ -820,6 +896,9 @@ static void start_origins(dloader *dl)
 {
     size_t cells = dl->s->nunits * dl->s->ninds;
     dl->origins = ls_xcalloc(cells ? cells : 1, sizeof *dl->origins);
+    dl->last_unit = -1;
+    dl->next_ind = ls_xmalloc((dl->s->ninds + 1) * sizeof *dl->next_ind);
+    for (size_t i = 0; i <= dl->s->ninds; i++) dl->next_ind[i] = -1;
 }
 
 /* Loading is over: what the data set keeps of the origins is whether a
@@ -829,9 +908,13 @@ static void finish_origins(dloader *dl)
     ls_dataset *d = dl->d;
     size_t cells = dl->s->nunits * dl->s->ninds;
     d->given = ls_xmalloc(cells ? cells : 1);
-    for (size_t k = 0; k < cells; k++) d->given[k] = d->vals[k].set && dl->origins[k].file >= 0;
+    for (size_t k = 0; k < cells; k++) d->given[k] = d->cells[k] && origin_get(dl, k).file >= 0;
     free(dl->origins);
     dl->origins = NULL;
+    free(dl->big);
+    dl->big = NULL;
+    free(dl->next_ind);
+    dl->next_ind = NULL;
 }
 
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,
@@ -897,14 +980,14 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
     for (size_t u = 0; u < s->nunits; u++) {
         int row = base && base_rows ? base_rows[u] : -1;
         for (size_t i = 0; row >= 0 && i < s->ninds; i++) {
-            const ls_value *v = ls_dataset_get(base, (size_t)row, i);
+            ls_value v = ls_dataset_value(base, (size_t)row, i);
             size_t k = u * s->ninds + i;
-            if (!v->set) continue;
-            d->vals[k] = *v;
-            if (v->type == LS_T_TEXT) d->vals[k].str = ls_arena_strdup(&d->arena, v->str);
+            if (!v.set) continue;
+            if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
+            ls_dataset_put(d, u, i, &v);
             /* (only whether it was given counts: layers replace values,
              * no conflict is reported) */
-            dl.origins[k].file = base->given[(size_t)row * s->ninds + i] ? 0 : -1;
+            dl.origins[k] = (origin8){0, 0, base->given[(size_t)row * s->ninds + i] ? 1 : 0};
         }
         for (size_t k = 0; k < nlayers; k++) {
             const ls_values_node *l = &layers[u * nlayers + k];
@@ -932,7 +1015,7 @@ void ls_dataset_free(ls_dataset *d)
 {
     if (!d) return;
     free(d->files);
-    free(d->vals);
+    free(d->cells);
     free(d->given);
     ls_arena_cleanup(&d->arena);
     free(d);

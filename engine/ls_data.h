@@ -13,6 +13,8 @@
 #define LS_DATA_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "ls_arena.h"
 #include "ls_error.h"
@@ -21,11 +23,14 @@
 
 typedef struct ls_dataset {
     const ls_scheme *scheme; /* not owned */
-    ls_value *vals;          /* nunits * ninds, row = unit */
+    uint64_t *cells;         /* nunits * ninds, row = unit: each value in
+                                8 bytes (ls_dataset_value, ls_dataset_put;
+                                an ls_value takes 24, and a province holds
+                                52 million); all-zero bits are "no value" */
     unsigned char *given;    /* same shape: 1 when a data file gave the
                                 value (0: a default, none, or a correction
                                 on appeal); positions of values are kept
-                                only while loading (a byte a value, not 12:
+                                only while loading (a byte a value, not 8:
                                 a province holds 52 million) */
     const char **files;      /* where values came from, for messages:
                                      a file, or "file:sheet" for a sheet of
@@ -85,10 +90,55 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
                              const ls_values_node *layers, size_t nlayers, int allow_missing,
                              const char *hint, ls_errors *err);
 
-/* The value of indicator `ind` for unit `unit`. */
-static inline const ls_value *ls_dataset_get(const ls_dataset *d, size_t unit, size_t ind)
+/*
+ * A cell holds a value of its indicator's type (the catalogue says which):
+ * TEXT its text pointer (owned by the data set's arena, or by whoever put
+ * it there for as long as the data set is used); the other types the bits
+ * of the number (ENUM: the choice's index; BOOLEAN 0 or 1) XOR
+ * LS_CELL_KEY, a NaN no value holds (values are finite), so that zeroed
+ * memory is a row without values.
+ */
+#define LS_CELL_KEY 0x7FF4C0DE5EEDBEEFull
+
+/* The value of indicator `ind` for unit `unit` (str of an ENUM: the
+ * scheme's choice; of a TEXT: the cell's text). */
+static inline ls_value ls_dataset_value(const ls_dataset *d, size_t unit, size_t ind)
 {
-    return &d->vals[unit * d->scheme->ninds + ind];
+    uint64_t c = d->cells[unit * d->scheme->ninds + ind];
+    ls_value v = {0, 0, 0, NULL};
+    if (!c) return v;
+    const ls_vspec *sp = &d->scheme->inds[ind].spec;
+    v.set = 1;
+    v.type = (unsigned char)sp->type;
+    if (sp->type == LS_T_TEXT) {
+        v.str = (const char *)(uintptr_t)c;
+        return v;
+    }
+    c ^= LS_CELL_KEY;
+    memcpy(&v.num, &c, sizeof v.num);
+    if (sp->type == LS_T_ENUM) v.str = sp->choices[(size_t)v.num];
+    return v;
+}
+
+/* Whether unit `unit` has a value for indicator `ind`. */
+static inline int ls_dataset_has(const ls_dataset *d, size_t unit, size_t ind)
+{
+    return d->cells[unit * d->scheme->ninds + ind] != 0;
+}
+
+/* Store v (of the indicator's type, or unset) as the value of indicator
+ * `ind` for unit `unit`.  A TEXT's str is kept, not copied: it must live
+ * as long as the data set (put copies in d->arena). */
+static inline void ls_dataset_put(ls_dataset *d, size_t unit, size_t ind, const ls_value *v)
+{
+    uint64_t c = 0;
+    if (v->set && d->scheme->inds[ind].spec.type == LS_T_TEXT) {
+        c = (uint64_t)(uintptr_t)v->str;
+    } else if (v->set) {
+        memcpy(&c, &v->num, sizeof c);
+        c ^= LS_CELL_KEY;
+    }
+    d->cells[unit * d->scheme->ninds + ind] = c;
 }
 
 /* A number's decimal text times 10^shift, still as text ("0.955", 2 ->

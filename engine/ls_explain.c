@@ -127,7 +127,8 @@ static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
         int ind = r->reads[c->read0 + i];
         if (ind < 0 || (size_t)ind >= s->ninds) continue;
         const ls_indicator *in = &s->inds[ind];
-        const ls_value *v = r->data ? ls_dataset_get(r->data, unit, (size_t)ind) : NULL;
+        ls_value got = r->data ? ls_dataset_value(r->data, unit, (size_t)ind) : (ls_value){0};
+        const ls_value *v = r->data ? &got : NULL;
         char vb[256];
         const char *vs = v && v->set ? ls_value_format(v, vb, sizeof vb) : "未填报";
         if (v && v->set && v->type == LS_T_ENUM) vs = ls_scheme_label(s, ind, vs); /* labels: */

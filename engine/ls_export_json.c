@@ -344,7 +344,8 @@ static void write_values(jctx *j, size_t u)
         if (!j->seen[k]) continue;
         j->seen[k] = 0;
         ls_jsonw_key(&j->w, s->inds[k].id);
-        write_value(&j->w, r->data ? ls_dataset_get(r->data, u, k) : NULL);
+        ls_value v = r->data ? ls_dataset_value(r->data, u, k) : (ls_value){0};
+        write_value(&j->w, &v);
     }
     ls_jsonw_close(&j->w);
 }

@@ -33,12 +33,10 @@ ls_intable *ls_inbook_add(ls_inbook *b, const char *file, const char *sheet)
     return t;
 }
 
-/* Rows are built in a scratch array of cells per row, then copied into
- * the arena by finish; `cap` of a row lives in a side array. */
-typedef struct rowbuf {
-    ls_incell *f;
-    size_t n, cap;
-} rowbuf;
+/* Rows are built in a heap array of cells per row (r->cap of them).  A
+ * CSV's rows stay there (finish trims or pads them in place: a province's
+ * table is a million rows, and copying them would hold two); a sheet's
+ * are made dense in the arena by finish. */
 
 void ls_intable_trim(const char **text, size_t *len)
 {
@@ -65,14 +63,16 @@ ls_incell *ls_intable_put(ls_inbook *b, ls_intable *t, int line, int col, ls_ink
 {
     if (t->nrows == 0 || t->rows[t->nrows - 1].line != line) {
         LS_GROW(t->rows, t->nrows, t->cap, 64);
-        t->rows[t->nrows++] = (ls_inrow){NULL, 0, line};
+        t->rows[t->nrows++] = (ls_inrow){NULL, 0, line, 0};
     }
     ls_inrow *r = &t->rows[t->nrows - 1];
-    /* rows grow by doubling: the capacity is the next power of two >= n */
-    size_t cap = 0;
-    if (r->n)
-        for (cap = 8; cap < r->n; cap *= 2) {}
-    if (r->n == cap) r->f = ls_xrealloc(r->f, (cap ? 2 * cap : 8) * sizeof *r->f);
+    if (r->n == r->cap) {
+        /* a row is most often as wide as the header: room for that at once */
+        size_t want = r->cap ? 2 * r->cap : t->nrows > 1 && t->rows[0].n > 8 ? t->rows[0].n
+                                                                             : 8;
+        r->f = ls_xrealloc(r->f, want * sizeof *r->f);
+        r->cap = want;
+    }
     ls_intable_trim(&text, &len);
     r->f[r->n] = (ls_incell){ls_arena_strndup(&b->arena, text, len), line, col, (unsigned char)kind, 0};
     return &r->f[r->n++];
@@ -95,7 +95,7 @@ static size_t row_cells(const ls_inrow *r)
 
 static void free_rows(ls_intable *t)
 {
-    if (!t->finished)
+    if (!t->finished || !t->sheet) /* (a CSV's rows stay on the heap) */
         for (size_t i = 0; i < t->nrows; i++) free(t->rows[i].f);
     free(t->rows);
     t->rows = NULL;
@@ -144,6 +144,23 @@ void ls_intable_finish(ls_inbook *b, ls_intable *t)
         return;
     }
     t->finished = 1;
+    if (!sheet) { /* every row's cells are columns 1..n: trimmed or padded in place */
+        for (size_t i = 0; i < t->nrows; i++) {
+            ls_inrow *r = &t->rows[i];
+            for (size_t j = width; j < r->n && !t->stray.text; j++)
+                if (r->f[j].text[0]) t->stray = r->f[j]; /* reported by ls_intable_check if the table is used */
+            if (r->n < width) {
+                if (r->cap < width) {
+                    r->f = ls_xrealloc(r->f, width * sizeof *r->f);
+                    r->cap = width;
+                }
+                int pad_col = r->n ? r->f[r->n - 1].col : 1;
+                for (size_t j = r->n; j < width; j++) r->f[j] = (ls_incell){"", r->line, pad_col, 0, 0};
+            }
+            r->n = width;
+        }
+        return;
+    }
     for (size_t i = 0; i < t->nrows; i++) {
         ls_inrow *r = &t->rows[i];
         ls_incell *dense = ls_arena_alloc(&b->arena, width * sizeof *dense);

@@ -60,8 +60,9 @@ typedef struct ls_incell {
 
 typedef struct ls_inrow {
     ls_incell *f;
-    size_t n; /* every row has as many cells as the header */
-    int line; /* line or spreadsheet row */
+    size_t n;   /* every row has as many cells as the header */
+    int line;   /* line or spreadsheet row */
+    size_t cap; /* room in f (while reading; a CSV's rows keep theirs) */
 } ls_inrow;
 
 typedef struct ls_intable {
@@ -71,7 +72,8 @@ typedef struct ls_intable {
     const char *note;  /* how it was read, when worth saying (GB18030) */
     ls_inrow *rows;    /* rows[0] is the header; nrows 0: an empty sheet */
     size_t nrows, cap;
-    int finished;    /* ls_intable_finish ran: cells live in the arena */
+    int finished;    /* ls_intable_finish ran: a sheet's cells live in
+                            the arena (a CSV's rows stay on the heap) */
     int too_large;   /* more than LS_INTABLE_MAX_CELLS when dense: the
                             rows are left as read; see ls_intable_check */
     ls_incell stray; /* the first non-empty cell under no header

@@ -186,7 +186,7 @@ static ls_dataset *probe_data_new(const ls_scheme *s)
     ls_arena_init(&d->arena);
     d->scheme = s;
     size_t cells = s->nunits * s->ninds;
-    d->vals = ls_xcalloc(cells ? cells : 1, sizeof *d->vals);
+    d->cells = ls_xcalloc(cells ? cells : 1, sizeof *d->cells);
     return d;
 }
 
@@ -196,7 +196,7 @@ static void fill_probe(ls_dataset *d, const int *kinds, size_t nkinds, int set)
     const ls_scheme *s = d->scheme;
     for (size_t i = 0; i < s->ninds; i++) {
         ls_value v = probe_value(&s->inds[i], set);
-        for (size_t k = 0; k < nkinds; k++) d->vals[(size_t)kinds[k] * s->ninds + i] = v;
+        for (size_t k = 0; k < nkinds; k++) ls_dataset_put(d, (size_t)kinds[k], i, &v);
     }
 }
 

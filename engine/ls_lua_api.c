@@ -103,7 +103,8 @@ static int data_index(lua_State *L)
     ls_rule_call *c = api_of(L)->cur;
     if (ind < 0 || !c || !c->data) return 0;
     if (c->reads) c->reads[ind] = 1;
-    push_value(L, ls_dataset_get(c->data, (size_t)c->unit, (size_t)ind));
+    ls_value v = ls_dataset_value(c->data, (size_t)c->unit, (size_t)ind);
+    push_value(L, &v);
     return 1;
 }
 
@@ -497,9 +498,9 @@ static int is_choice_of_read(const ls_rule_call *c, const char *value, const cha
 {
     const ls_scheme *s = c->scheme;
     for (size_t i = 0; i < s->ninds; i++) {
-        const ls_value *v = &c->data->vals[(size_t)c->unit * s->ninds + i];
-        if (c->reads[i] && s->inds[i].spec.type == LS_T_ENUM && v->set && v->str && !strcmp(v->str, value) &&
-            is_choice(&s->inds[i], key))
+        if (!c->reads[i] || s->inds[i].spec.type != LS_T_ENUM) continue;
+        ls_value v = ls_dataset_value(c->data, (size_t)c->unit, i);
+        if (v.set && v.str && !strcmp(v.str, value) && is_choice(&s->inds[i], key))
             return 1;
     }
     return 0;
@@ -519,9 +520,9 @@ static int host_enum_keys(lua_State *L)
      * that do not record reads are not checked. */
     const ls_indicator *in = NULL;
     for (size_t i = 0; c->reads && i < s->ninds && !in; i++) {
-        const ls_value *v = &c->data->vals[(size_t)c->unit * s->ninds + i];
-        if (c->reads[i] && s->inds[i].spec.type == LS_T_ENUM && v->set && v->str && !strcmp(v->str, value))
-            in = &s->inds[i];
+        if (!c->reads[i] || s->inds[i].spec.type != LS_T_ENUM) continue;
+        ls_value v = ls_dataset_value(c->data, (size_t)c->unit, i);
+        if (v.set && v.str && !strcmp(v.str, value)) in = &s->inds[i];
     }
     if (!in) return 0;
     /* map's keys: in the scheme's order when it is the item's params, else

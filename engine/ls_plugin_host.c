@@ -433,7 +433,8 @@ static int call_fail(lsp_call *c, const char *fmt, ...)
     return -1;
 }
 
-static const ls_value *call_value(lsp_call *c, int ind, const char *fn)
+/* The value into *buf (returned), or NULL. */
+static const ls_value *call_value(lsp_call *c, int ind, const char *fn, ls_value *buf)
 {
     const ls_rule_call *rc = c->rc;
     if (ind < 0 || (size_t)ind >= c->s->ninds) {
@@ -442,7 +443,8 @@ static const ls_value *call_value(lsp_call *c, int ind, const char *fn)
     }
     if (rc->reads) rc->reads[ind] = 1;
     if (!rc->data) return NULL;
-    return ls_dataset_get(rc->data, (size_t)rc->unit, (size_t)ind);
+    *buf = ls_dataset_value(rc->data, (size_t)rc->unit, (size_t)ind);
+    return buf;
 }
 
 static const lsp_item *h_item(lsp_call *c) { return &c->bd->item; }
@@ -451,7 +453,8 @@ static void *h_state(lsp_call *c) { return c->bd->state; }
 
 static double h_number(lsp_call *c, int ind, int *is_set)
 {
-    const ls_value *v = call_value(c, ind, "number");
+    ls_value got;
+    const ls_value *v = call_value(c, ind, "number", &got);
     int set = v && v->set;
     if (is_set) *is_set = set;
     return set ? v->num : 0;
@@ -459,7 +462,8 @@ static double h_number(lsp_call *c, int ind, int *is_set)
 
 static const char *h_string(lsp_call *c, int ind)
 {
-    const ls_value *v = call_value(c, ind, "string");
+    ls_value got;
+    const ls_value *v = call_value(c, ind, "string", &got);
     if (!v || !v->set || (v->type != LS_T_ENUM && v->type != LS_T_TEXT)) return NULL;
     return v->str;
 }

@@ -67,7 +67,8 @@ static void fill_node(ls_results *res, const ls_run *r, size_t u, size_t i, ls_r
         ls_rind *x = &n->inds[n->ninds++];
         x->id = s->inds[ind].id;
         x->name = s->inds[ind].name;
-        x->value = value_text(res, r->data ? ls_dataset_get(r->data, u, (size_t)ind) : NULL);
+        ls_value v = r->data ? ls_dataset_value(r->data, u, (size_t)ind) : (ls_value){0};
+        x->value = value_text(res, r->data ? &v : NULL);
     }
 }
 

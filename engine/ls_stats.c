@@ -54,10 +54,10 @@ static void compute(ls_stats *st, ls_stat *r, int group, int ind)
     r->sorted = ls_xmalloc((s->nunits ? s->nunits : 1) * sizeof *r->sorted);
     for (size_t u = 0; u < s->nunits; u++) {
         if (s->units[u].group != group) continue;
-        const ls_value *v = ls_dataset_get(st->d, u, (size_t)ind);
-        if (!v->set) continue;
-        r->sorted[r->count++] = v->num;
-        r->sum += v->num;
+        ls_value v = ls_dataset_value(st->d, u, (size_t)ind);
+        if (!v.set) continue;
+        r->sorted[r->count++] = v.num;
+        r->sum += v.num;
     }
     if (r->count) {
         qsort(r->sorted, r->count, sizeof *r->sorted, desc);
@@ -85,7 +85,8 @@ const ls_stat *ls_stats_get(ls_stats *st, int group, int ind)
 
 int ls_stats_rank(ls_stats *st, int unit, int ind, int descending)
 {
-    const ls_value *v = ls_dataset_get(st->d, (size_t)unit, (size_t)ind);
+    ls_value got = ls_dataset_value(st->d, (size_t)unit, (size_t)ind);
+    const ls_value *v = &got;
     if (!v->set) return 0;
     const ls_stat *r = ls_stats_get(st, st->s->units[unit].group, ind);
     /* Count values strictly better: binary search in the sorted list. */

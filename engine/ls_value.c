@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,34 @@ static int parse_number(const char *s, double *out)
         while (*p >= '0' && *p <= '9') p++;
     }
     if (*p) return -1;
+    /* Most values are short decimals ("86.5", "12"): digits d of at most
+     * 15 with k <= 15 after the point are d / 10^k, both exact doubles,
+     * and one division rounds correctly: the same double strtod gives,
+     * at a fraction of its cost (a province holds 52 million values). */
+    {
+        const char *q = s;
+        int neg = *q == '-';
+        if (*q == '+' || *q == '-') q++;
+        uint64_t m = 0;
+        int nd = 0, frac = -1;
+        for (; *q; q++) {
+            if (*q == '.') {
+                frac = 0;
+                continue;
+            }
+            if (*q < '0' || *q > '9' || nd == 15) break;
+            m = m * 10 + (uint64_t)(*q - '0');
+            nd++;
+            if (frac >= 0) frac++;
+        }
+        if (!*q) {
+            static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+            double d = frac > 0 ? (double)m / p10[frac] : (double)m;
+            *out = neg ? -d : d;
+            return 0;
+        }
+    }
     errno = 0;
     double d = strtod(s, NULL);
     if (errno == ERANGE || !isfinite(d)) return -2;
@@ -141,6 +170,7 @@ static int looks_nonfinite(const char *s)
 {
     const char *p = s;
     if (*p == '+' || *p == '-') p++;
+    if (*p >= '0' && *p <= '9') return 0; /* a number, or no word: most values */
     if (*p == '.') p++;
     return !strcasecmp(p, "inf") || !strcasecmp(p, "infinity") || !strcasecmp(p, "nan");
 }

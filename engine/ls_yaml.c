@@ -2,12 +2,18 @@
  * ls_yaml.c - YAML document tree with positions (see ls_yaml.h).
  *
  * Built from libyaml's event API (flat memory, ~70 MB/s here) rather than
- * its document API (13x the file size in memory).
+ * its document API (13x the file size in memory).  A big file is mapped
+ * (mmap, madvise) and its pages given back as reading passes them.
  */
+#define _DEFAULT_SOURCE /* madvise: MADV_DONTNEED (posix_madvise ignores it) */
 #include "ls_yaml.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,14 +142,43 @@ static int scan_fullwidth(const char *path, const char *ls, const char *le, int 
     return 0;
 }
 
+/* ---- a big file is mapped, and read once through ----------------------
+ * A province's data file is hundreds of megabytes; read into memory it
+ * would be held whole while its units are loaded.  Mapped, the pages
+ * already read (by the checks below, then by libyaml, which copies its
+ * input as it goes) are given back as reading passes them: the file is
+ * still there to read them again from (a syntax error's hint looks at
+ * its line after the parse). */
+
+#define DROP_STEP (8u << 20) /* give pages back by 8 MB */
+
+typedef struct ymap {
+    const char *base; /* the mapping, or NULL: the file was read into memory */
+    size_t len;
+    size_t dropped; /* bytes [0, dropped) given back */
+} ymap;
+
+/* Give back the pages of m wholly below offset `upto`, once DROP_STEP of
+ * them have been read. */
+static void drop_behind(ymap *m, size_t upto)
+{
+    if (!m || !m->base || upto < m->dropped + DROP_STEP) return;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t end = upto / page * page;
+    if (end <= m->dropped) return;
+    madvise((void *)(m->base + m->dropped), end - m->dropped, MADV_DONTNEED);
+    m->dropped = end;
+}
+
 /* Whether buf is valid UTF-8 (else *bad is the offset of the first bad
  * byte), as ls_utf8_valid says: a data file is mostly ASCII, skipped here
  * 8 bytes at a time; each run of other bytes (a run ends at an ASCII byte,
  * which no sequence holds) is checked by ls_utf8_valid. */
-static int utf8_valid_mostly_ascii(const char *buf, size_t len, size_t *bad)
+static int utf8_valid_mostly_ascii(const char *buf, size_t len, size_t *bad, ymap *m)
 {
     size_t i = 0;
     while (i < len) {
+        drop_behind(m, i);
         uint64_t w;
         while (i + 8 <= len && (memcpy(&w, buf + i, 8), !(w & 0x8080808080808080u))) i += 8;
         while (i < len && !((unsigned char)buf[i] & 0x80)) i++;
@@ -161,10 +196,11 @@ static int utf8_valid_mostly_ascii(const char *buf, size_t len, size_t *bad)
 
 /* Tabs in indentation and invalid UTF-8 get clearer messages than libyaml's
  * own ("found character that cannot start any token"). */
-static int prescan(const char *path, const char *buf, size_t len, ls_errors *err)
+static int prescan(const char *path, const char *buf, size_t len, ymap *m, ls_errors *err)
 {
     size_t bad;
-    if (!utf8_valid_mostly_ascii(buf, len, &bad)) {
+    if (m) m->dropped = 0;
+    if (!utf8_valid_mostly_ascii(buf, len, &bad, m)) {
         int line = 1;
         size_t ls = 0, br;
         for (size_t i = 0; i < bad; i += br ? br : 1)
@@ -176,6 +212,7 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
                          "invalid UTF-8 byte 0x%02X: files must be saved as UTF-8",
                          (unsigned char)buf[bad]);
     }
+    if (m) m->dropped = 0; /* the lines: from the start again */
     int line = 1;
     size_t i = 0;
     while (i < len) {
@@ -193,7 +230,9 @@ static int prescan(const char *path, const char *buf, size_t len, ls_errors *err
         if ((wide & 0x80) && scan_fullwidth(path, buf + i, buf + j, line, err)) return -1;
         i = j < len ? j + line_break(buf, len, j) : len;
         line++;
+        drop_behind(m, i);
     }
+    if (m) m->dropped = 0; /* read again from the start by libyaml */
     return 0;
 }
 
@@ -349,7 +388,7 @@ static void stream_pair(ystream *st, ls_ynode *val)
 {
     st->each(st->ctx, st->key_of, val);
     st->key_of = NULL;
-    ls_arena_cleanup(&st->scratch);
+    ls_arena_reset(&st->scratch);
 }
 
 static int stream_key(ls_ydoc *doc, ystream *st, ls_ynode *key)
@@ -429,7 +468,16 @@ typedef struct ysource {
     int stop;                  /* the reader is done with it, under mu */
     batch *cur;                /* being read (b[(consumed - 1) % NBATCHES]) */
     size_t pos;
+    ymap *map; /* the input, when mapped: pages libyaml has copied are given back */
 } ysource;
+
+/* libyaml has copied the input up to here: the pages before it are not
+ * read again (unless a syntax error's hint looks back). */
+static void source_drop(ysource *s)
+{
+    if (s->map && s->map->base)
+        drop_behind(s->map, (size_t)((const char *)s->parser.input.string.current - s->map->base));
+}
 
 static size_t batch_text(batch *b, const unsigned char *t, size_t n)
 {
@@ -495,6 +543,7 @@ static void *parse_main(void *arg)
             if (b->last) break;
         }
         last = b->last;
+        source_drop(s);
         pthread_mutex_lock(&s->mu);
         s->produced++;
         pthread_cond_broadcast(&s->cv);
@@ -504,9 +553,10 @@ static void *parse_main(void *arg)
 }
 
 /* Start reading buf; 0, or -1 when libyaml cannot start (out of memory). */
-static int source_open(ysource *s, const char *buf, size_t len)
+static int source_open(ysource *s, const char *buf, size_t len, ymap *map)
 {
     memset(s, 0, sizeof *s);
+    s->map = map;
     if (!yaml_parser_initialize(&s->parser)) return -1;
     yaml_parser_set_input_string(&s->parser, (const unsigned char *)buf, len);
     if (len < BIG_FILE) return 0;
@@ -533,6 +583,7 @@ static int source_next(ysource *s, yev *e, yfail *f)
             return -1;
         }
         s->have = 1;
+        if (s->map) source_drop(s);
         const yaml_event_t *ev = &s->ev;
         e->type = ev->type;
         e->line = (int)ev->start_mark.line + 1;
@@ -594,18 +645,18 @@ static void source_close(ysource *s)
 }
 
 static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t len,
-                       ystream *st, ls_errors *err)
+                       ystream *st, ymap *map, ls_errors *err)
 {
     ls_arena_init(&doc->arena);
     doc->root = NULL;
     doc->path = ls_arena_strdup(&doc->arena, path);
     path = doc->path;
-    if (prescan(path, buf, len, err)) return -1;
+    if (prescan(path, buf, len, map, err)) return -1;
 
     ysource src;
     yev ev;
     yfail fail;
-    if (source_open(&src, buf, len)) return ls_errorf(err, path, 0, 0, "out of memory");
+    if (source_open(&src, buf, len, map)) return ls_errorf(err, path, 0, 0, "out of memory");
 
     frame stack[LS_YAML_MAX_DEPTH + 1];
     int depth = 0, rc = 0, done = 0, ndocs = 0;
@@ -741,12 +792,38 @@ static int load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t l
 
 int ls_yaml_load_buffer(ls_ydoc *doc, const char *path, const char *buf, size_t len, ls_errors *err)
 {
-    return load_buffer(doc, path, buf, len, NULL, err);
+    return load_buffer(doc, path, buf, len, NULL, NULL, err);
+}
+
+/* A regular file of BIG_FILE bytes or more, mapped read-only (m->base
+ * NULL: not mapped; read it instead). */
+static void map_file(const char *path, ymap *m)
+{
+    memset(m, 0, sizeof *m);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)BIG_FILE) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p != MAP_FAILED) {
+            madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+            m->base = p;
+            m->len = (size_t)st.st_size;
+        }
+    }
+    close(fd);
 }
 
 /* Read path into memory, then load it with st (NULL: the whole tree). */
 static int load_file(ls_ydoc *doc, const char *path, ystream *st, ls_errors *err)
 {
+    ymap m;
+    map_file(path, &m);
+    if (m.base) {
+        int rc = load_buffer(doc, path, m.base, m.len, st, &m, err);
+        munmap((void *)m.base, m.len);
+        return rc;
+    }
     size_t len;
     char *buf = ls_read_file(path, &len);
     if (!buf) {
@@ -755,7 +832,7 @@ static int load_file(ls_ydoc *doc, const char *path, ystream *st, ls_errors *err
         doc->path = NULL;
         return ls_errorf(err, path, 0, 0, "cannot read file: %s", ls_read_strerror(errno));
     }
-    int rc = load_buffer(doc, path, buf, len, st, err);
+    int rc = load_buffer(doc, path, buf, len, st, NULL, err);
     free(buf);
     return rc;
 }

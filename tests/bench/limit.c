@@ -401,7 +401,8 @@ static void *rules_calls(void *arg)
         j->unit = u;
         for (size_t i = 0; i < s->ninds; i++) {
             lua_rawgeti(L, ids, (lua_Integer)i + 1);
-            push_value(L, ls_dataset_get(j->d, u, i));
+            ls_value v = ls_dataset_value(j->d, u, i);
+            push_value(L, &v);
             lua_rawset(L, data);
         }
         for (size_t k = 0; k < s->nleaves; k++) {

@@ -245,7 +245,8 @@ void fz_check_dataset(const ls_dataset *d, int allow_missing)
     const ls_scheme *s = d->scheme;
     for (size_t u = 0; u < s->nunits; u++)
         for (size_t i = 0; i < s->ninds; i++) {
-            const ls_value *v = ls_dataset_get(d, u, i);
+            ls_value got = ls_dataset_value(d, u, i);
+            const ls_value *v = &got;
             const ls_indicator *in = &s->inds[i];
             const ls_vspec *sp = &in->spec;
             if (!v->set) {

@@ -104,7 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (d) {
                 for (size_t u = 0; u < s->nunits; u++)
                     for (size_t i = 0; i < s->ninds; i++) {
-                        const ls_value *v = ls_dataset_get(d, u, i);
+                        ls_value got = ls_dataset_value(d, u, i);
+                        const ls_value *v = &got;
                         if (v->set && !s->inds[i].def.set) fz_fail("value without a file or a default");
                         if (!allow && !v->set && s->inds[i].required) fz_fail("required value missing");
                     }

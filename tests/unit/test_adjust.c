@@ -80,8 +80,8 @@ static void test_data_correction(void **state)
     assert_string_equal(ls_explain_score(o, unit(&x, "a"), node(&x, "c1.1"), buf), "8.00");
     assert_string_equal(ls_explain_score(r, unit(&x, "a"), node(&x, "c1.1"), buf), "10.00");
     /* the submitted data is untouched; the corrected copy holds the new value */
-    assert_int_equal(ls_dataset_get(x.a.data, unit(&x, "a"), 0)->num, 2);
-    assert_int_equal(ls_dataset_get(x.a.corrected, unit(&x, "a"), 0)->num, 0);
+    assert_int_equal(ls_dataset_value(x.a.data, unit(&x, "a"), 0).num, 2);
+    assert_int_equal(ls_dataset_value(x.a.corrected, unit(&x, "a"), 0).num, 0);
     char *t = ls_explain_appeal(r, unit(&x, "a"), node(&x, "c1.1"));
     assert_string_equal(t, "8.00→10.00：更正迟报次数2→0：经复核（依据测法考〔2018〕1号；考核办，2018-01-10）");
     free(t);

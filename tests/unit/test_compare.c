@@ -105,8 +105,8 @@ static void test_attribution(void **state)
     assert_string_equal(missing.p, "获表彰");
     int ua = ls_scheme_find_unit(a.f.s, "a"), uc = ls_scheme_find_unit(a.f.s, "c");
     int late = ls_scheme_find_indicator(a.f.s, "late_reports"), adv = ls_scheme_find_indicator(a.f.s, "adviser");
-    assert_int_equal(ls_dataset_get(mixed, (size_t)ua, (size_t)late)->num, 0);        /* 2018's value */
-    assert_string_equal(ls_dataset_get(mixed, (size_t)uc, (size_t)adv)->str, "兼管"); /* via formerly: */
+    assert_int_equal(ls_dataset_value(mixed, (size_t)ua, (size_t)late).num, 0);        /* 2018's value */
+    assert_string_equal(ls_dataset_value(mixed, (size_t)uc, (size_t)adv).str, "兼管"); /* via formerly: */
     ls_score_opts so = {.keep_going = 1};
     ls_run *m = ls_score_run(a.f.s, mixed, &a.f.b, &so, &err);
     assert_non_null(m);

@@ -18,11 +18,16 @@ static ls_scheme *scheme(void)
     return s;
 }
 
+/* The value, in one of a few buffers (a test compares two at most). */
 static const ls_value *get(const ls_dataset *d, const char *unit, const char *ind)
 {
+    static ls_value got[4];
+    static unsigned next;
     int u = ls_scheme_find_unit(d->scheme, unit), i = ls_scheme_find_indicator(d->scheme, ind);
     assert_true(u >= 0 && i >= 0);
-    return ls_dataset_get(d, (size_t)u, (size_t)i);
+    ls_value *v = &got[next++ % 4];
+    *v = ls_dataset_value(d, (size_t)u, (size_t)i);
+    return v;
 }
 
 static void test_merge_yaml_and_csv(void **state)
@@ -129,6 +134,40 @@ static void test_conflicts_and_missing(void **state)
     ls_scheme_free(s);
 }
 
+/* A value whose column does not fit the 16 bits a position keeps while
+ * loading: its conflict still names the exact column. */
+static void test_conflict_far_column(void **state)
+{
+    (void)state;
+    char csv[256], yaml[256];
+    snprintf(csv, sizeof csv, FIXTURES "scheme/tmp-far.csv");
+    snprintf(yaml, sizeof yaml, FIXTURES "scheme/tmp-far.yaml");
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("unit,note,late\nd1,", f);
+    for (int i = 0; i < 40000; i++) fputc('a', f);
+    fputs(",2\n", f);
+    fclose(f);
+    f = fopen(yaml, "w");
+    assert_non_null(f);
+    fputs("units:\n  d1: {late: 3}\n", f);
+    fclose(f);
+    ls_scheme *s = scheme();
+    const char *files[] = {csv, yaml};
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_null(ls_dataset_load(s, files, 2, 1, &err));
+    unlink(csv);
+    unlink(yaml);
+    assert_int_equal(err.nerrors, 1);
+    char *m = ls_diag_format(&err.v[0]);
+    assert_string_equal(m, "tests/unit/fixtures/scheme/tmp-far.yaml:2:14: error: conflicting values for unit 'd1', "
+                           "indicator 'late': 3 here, but 2 at tests/unit/fixtures/scheme/tmp-far.csv:2:40005");
+    free(m);
+    ls_errors_cleanup(&err);
+    ls_scheme_free(s);
+}
+
 static void test_bad_csv(void **state)
 {
     (void)state;
@@ -156,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_merge_yaml_and_csv),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_conflicts_and_missing),
+        cmocka_unit_test(test_conflict_far_column),
         cmocka_unit_test(test_bad_csv),
     };
     return cmocka_run_group_tests_name("data", tests, NULL, NULL);

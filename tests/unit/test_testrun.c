@@ -231,12 +231,12 @@ static void test_dataset_build(void **state)
     ls_dataset *d = ls_dataset_build(s, base, rows, ordered, 2, 0, NULL, &err);
     assert_int_equal(err.n, 0);
     assert_non_null(d);
-    assert_true(ls_dataset_get(d, (size_t)a, (size_t)late)->set);
-    assert_true(ls_dataset_get(d, (size_t)a, (size_t)late)->num == 0);
-    assert_true(ls_dataset_get(d, (size_t)a, (size_t)rate)->num == 90);
-    assert_true(ls_dataset_get(d, (size_t)a, (size_t)exam)->num == 70);
-    assert_true(ls_dataset_get(d, (size_t)b, (size_t)rate)->num == 50);
-    assert_true(ls_dataset_get(d, (size_t)b, (size_t)exam)->num == 85);
+    assert_true(ls_dataset_value(d, (size_t)a, (size_t)late).set);
+    assert_true(ls_dataset_value(d, (size_t)a, (size_t)late).num == 0);
+    assert_true(ls_dataset_value(d, (size_t)a, (size_t)rate).num == 90);
+    assert_true(ls_dataset_value(d, (size_t)a, (size_t)exam).num == 70);
+    assert_true(ls_dataset_value(d, (size_t)b, (size_t)rate).num == 50);
+    assert_true(ls_dataset_value(d, (size_t)b, (size_t)exam).num == 85);
     ls_dataset_free(d);
 
     /* values checked as in a data file, each error at its node */
@@ -269,7 +269,7 @@ static void test_dataset_build(void **state)
     d = ls_dataset_build(s, NULL, NULL, none, 2, 1, " (give it)", &err);
     assert_non_null(d);
     assert_int_equal(err.n, 0);
-    assert_false(ls_dataset_get(d, (size_t)a, (size_t)rate)->set);
+    assert_false(ls_dataset_value(d, (size_t)a, (size_t)rate).set);
     ls_dataset_free(d);
 
     ls_yaml_cleanup(&doc);

@@ -5,6 +5,9 @@
 #include "ls_test.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "ls_value.h"
 
@@ -89,6 +92,39 @@ static void test_typed_in_cells(void **state)
     assert_string_equal(msg, "expected an integer, found '12345/1/1'");
 }
 
+/* Short decimals take a fast path (digits / 10^k); every number read
+ * must still be the double strtod gives, bit for bit. */
+static void test_numbers_as_strtod(void **state)
+{
+    (void)state;
+    static const char *const fixed[] = {"0.1", "0.3", "86.5", "1.", ".5", "-.5", "+7", "007.50", "0.000000000000001",
+                                        "123456789012345", "12345678901234.5", "1234567890123456",
+                                        "9007199254740993", "0.1234567890123456789", "99999999999999.99",
+                                        "1e-7", "4.35", "2.675", "1.0000000000000002"};
+    ls_value v;
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        assert_int_equal(parse(LS_T_NUMBER, fixed[i], 1, &v), 0);
+        double want = strtod(fixed[i], NULL);
+        assert_memory_equal(&v.num, &want, sizeof want);
+    }
+    /* random digits with the point anywhere, 1 to 18 digits */
+    uint64_t x = 88172645463325252u;
+    char text[32];
+    for (int n = 0; n < 200000; n++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int nd = (int)(x % 18) + 1, point = (int)((x >> 8) % (uint64_t)(nd + 1));
+        size_t k = 0;
+        for (int d = 0; d < nd; d++) {
+            if (d == point) text[k++] = '.';
+            text[k++] = (char)('0' + (x >> (12 + 3 * d % 48)) % 10);
+        }
+        text[k] = '\0';
+        assert_int_equal(parse(LS_T_NUMBER, text, 1, &v), 0);
+        double want = strtod(text, NULL);
+        if (memcmp(&v.num, &want, sizeof want)) fail_msg("'%s': %.17g, strtod %.17g", text, v.num, want);
+    }
+}
+
 static void test_ranges(void **state)
 {
     (void)state;
@@ -168,6 +204,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_numbers_as_strtod),
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_typed_in_cells),
         cmocka_unit_test(test_boolean_enum_text),

@@ -257,6 +257,48 @@ static void test_big_file(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* A file of several times the 8 MB step by which ls_yaml gives back the
+ * pages of a mapped file: loaded from the file, the tree is that of the
+ * text, and a syntax error near its end still gets its hint (a full-width
+ * comma on the line, read again after its page was given back). */
+static void test_mapped_file(void **state)
+{
+    (void)state;
+    char *text = big_text(600000, "", 0);
+    assert_true(strlen(text) > (20u << 20));
+    char *path = ls_test_write_file("mapped.yaml", text);
+    ls_ydoc doc;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_yaml_load(&doc, path, &err), 0);
+    assert_int_equal(err.n, 0);
+    assert_int_equal(doc.root->n, 600000);
+    const ls_ynode *v = ls_ymap_val(doc.root, 599999);
+    assert_string_equal(ls_ymap_get(v, "b")->str, "x599999");
+    assert_int_equal(ls_ymap_get(v, "b")->line, 600000);
+    ls_yaml_cleanup(&doc);
+    free(path);
+    free(text);
+
+    text = big_text(600000, "z: [1\xEF\xBC\x8C 2\n", 0);
+    path = ls_test_write_file("mapped-bad.yaml", text);
+    assert_int_equal(ls_yaml_load(&doc, path, &err), -1);
+    assert_int_equal(err.n, 1);
+    char *m = ls_diag_format(&err.v[0]);
+    char want[512];
+    snprintf(want, sizeof want,
+             "%s:600002:1: error: YAML syntax: did not find expected ',' or ']' while parsing a flow sequence "
+             "(line 600001, column 4); found a full-width comma '，' at column 6: YAML separates items with the "
+             "half-width ',' (switch the input method to half-width punctuation)",
+             path);
+    assert_string_equal(m, want);
+    free(m);
+    ls_yaml_cleanup(&doc);
+    ls_errors_cleanup(&err);
+    free(path);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_not_regular_files),
         cmocka_unit_test(test_load_each),
         cmocka_unit_test(test_big_file),
+        cmocka_unit_test(test_mapped_file),
     };
     return cmocka_run_group_tests_name("yaml", tests, NULL, ls_test_remove_dir);
 }

@@ -41,7 +41,7 @@ static void sbox_new(sbox *x, size_t mem, long budget)
 
 static void sbox_free(sbox *x)
 {
-    lua_close(x->L);
+    ls_sandbox_close(&x->sb, x->L);
 }
 
 /* Run src with G as its _ENV under a fresh budget; the status, with the

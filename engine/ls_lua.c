@@ -20,7 +20,8 @@
  * The helper library runs with its own globals table HG: a copy of G
  * (made once G is complete; G does not change after set-up but for item
  * and params), whose `item` is the leaf's real item table rather than its
- * read-only proxy.  The helpers read item.kind, item.points ... a dozen
+ * read-only proxy, and which has no `params` (the helpers never read it:
+ * reading it would be an error, not a stale value).  The helpers read item.kind, item.points ... a dozen
  * times a call, and a read through the proxy costs a miss, a metamethod
  * lookup and a second read; they never write it.  Rules only ever see G.
  *
@@ -83,7 +84,7 @@ typedef struct luab {
                                 was last set (0: never) */
     ls_strmap scripts;       /* rule path -> ref of its compiled chunk */
     int ref_G, ref_env, ref_envmt;
-    int ref_HG;    /* the helper library's globals (see the top) */
+    int ref_run;   /* run_call with its upvalues (G, HG, key strings) */
     int ref_names; /* helper function -> name, for tracebacks */
     /* caught by the message handler during the current call */
     char *e_msg, *e_trace;
@@ -223,6 +224,17 @@ static int msgh(lua_State *L)
 
 /* ---- one call ---------------------------------------------------------- */
 
+/* run_call's upvalues: what every call uses, made once (see setup). */
+enum {
+    UP_G = 1,
+    UP_HG,
+    UP_ITEM,
+    UP_PARAMS,
+    UP_SCORE,
+    UP_REASONS,
+    UP_N = UP_REASONS
+};
+
 /* Run the current call's rule (under lua_pcall) and convert its results. */
 static int run_call(lua_State *L)
 {
@@ -231,21 +243,16 @@ static int run_call(lua_State *L)
     int node = c->node;
     lua_settop(L, 0);
     if (node != b->cur_node) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_G);
-        lua_pushliteral(L, "item");
+        lua_pushvalue(L, lua_upvalueindex(UP_ITEM));
         lua_rawgeti(L, LUA_REGISTRYINDEX, b->item[node]);
-        lua_rawset(L, 1);
-        lua_pushliteral(L, "params");
+        lua_rawset(L, lua_upvalueindex(UP_G));
+        lua_pushvalue(L, lua_upvalueindex(UP_PARAMS));
         lua_rawgeti(L, LUA_REGISTRYINDEX, b->params[node]);
-        lua_rawset(L, 1);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_HG);
-        lua_pushliteral(L, "item");
+        lua_rawset(L, lua_upvalueindex(UP_G));
+        /* HG has no params: the helpers never read it */
+        lua_pushvalue(L, lua_upvalueindex(UP_ITEM));
         lua_rawgeti(L, LUA_REGISTRYINDEX, b->item_real[node]);
-        lua_rawset(L, 2);
-        lua_pushliteral(L, "params");
-        lua_rawgeti(L, LUA_REGISTRYINDEX, b->params[node]);
-        lua_rawset(L, 2);
-        lua_settop(L, 0);
+        lua_rawset(L, lua_upvalueindex(UP_HG));
         b->cur_node = node;
     }
     if (b->env_dirty) {
@@ -269,7 +276,8 @@ static int run_call(lua_State *L)
     if (b->finding_return) return 0;
     b->in_results = 1;
 
-    ls_lua_result_take(L, b->s->nodes[node].section == LS_SEC_VETO, c);
+    ls_lua_result_take(L, b->s->nodes[node].section == LS_SEC_VETO, c, lua_upvalueindex(UP_SCORE),
+                       lua_upvalueindex(UP_REASONS));
     return 0;
 }
 
@@ -283,7 +291,7 @@ static int find_return_line(luab *b)
     b->sb.want_return = 1;
     b->sb.return_line = 0;
     lua_settop(L, 0);
-    lua_pushcfunction(L, run_call);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_run);
     ls_sandbox_begin(L, 0);
     int st = lua_pcall(L, 0, 0, 0);
     ls_sandbox_end(L);
@@ -338,7 +346,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         clear_pending(b);
         lua_settop(L, 0);
         lua_pushcfunction(L, msgh);
-        lua_pushcfunction(L, run_call);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_run);
         int ran_fast = ls_sandbox_begin(L, fast);
         st = lua_pcall(L, 0, 0, 1);
         again = ls_sandbox_end(L) || (ran_fast && st != LUA_OK);
@@ -607,7 +615,14 @@ static int setup(lua_State *L)
      * all to HG. */
     lua_pushvalue(L, 3);
     if (!lua_setupvalue(L, helpers_chunk, 1)) return ls_sandbox_error(L, "lawscore.lua has no _ENV");
-    b->ref_HG = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 3);
+    lua_pushliteral(L, "item");
+    lua_pushliteral(L, "params");
+    lua_pushliteral(L, "score");
+    lua_pushliteral(L, "reasons");
+    lua_pushcclosure(L, run_call, UP_N);
+    b->ref_run = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_settop(L, 1);
 
     lua_createtable(L, 0, 2); /* _ENV's metatable */
@@ -691,7 +706,7 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     b->env_gen = 1;
     for (size_t i = 0; i < n; i++) b->fn[i] = b->item[i] = b->item_real[i] = b->params[i] = LUA_NOREF;
     ls_strmap_init(&b->scripts);
-    b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = b->ref_HG = LUA_NOREF;
+    b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = b->ref_run = LUA_NOREF;
     ls_lua_api_init(&b->api, s);
 
     char mb[32];

@@ -488,7 +488,11 @@ function H.graded(value, levels, what)
   local earned = 0
   if value ~= nil then
     local p = levels[value]
-    if p ~= nil then earned = need_number(F, "levels[" .. show(value) .. "]", p) end
+    if p ~= nil then
+      -- the argument's name is made only for the message
+      if type(p) ~= "number" then need_number(F, "levels[" .. show(value) .. "]", p) end
+      earned = p
+    end
   end
   local situation
   if value == nil then situation = what .. "：无数据"
@@ -508,9 +512,9 @@ function H.bands(value, list, what)
   if what == nil then what = item.name
   elseif type(what) ~= "string" then opt_text(F, "what", what) end
   for i, b in ipairs(list) do
-    need_table(F, "list[" .. i .. "]", b)
-    need_number(F, "list[" .. i .. "].min", b.min)
-    need_number(F, "list[" .. i .. "].points", b.points)
+    if type(b) ~= "table" then need_table(F, "list[" .. i .. "]", b) end
+    if type(b.min) ~= "number" then need_number(F, "list[" .. i .. "].min", b.min) end
+    if type(b.points) ~= "number" then need_number(F, "list[" .. i .. "].points", b.points) end
   end
   local earned = 0
   if value ~= nil then
@@ -539,7 +543,10 @@ function H.rank_points(rank, list, otherwise)
   if rank ~= nil and rank >= 1 then
     situation = "组内排名第" .. fmt(rank)
     local p = list[rank]
-    if p ~= nil then earned = need_number(F, "list[" .. fmt(rank) .. "]", p) end
+    if p ~= nil then
+      if type(p) ~= "number" then need_number(F, "list[" .. fmt(rank) .. "]", p) end
+      earned = p
+    end
   end
   return from_earned(earned, list_of(earned_reason(situation, earned)))
 end
@@ -563,7 +570,7 @@ function H.tiers(levels, points, what)
   for _, level in ipairs(list) do
     local p = points[level]
     if p ~= nil then
-      need_number(F, "points[" .. show(level) .. "]", p)
+      if type(p) ~= "number" then need_number(F, "points[" .. show(level) .. "]", p) end
       names[#names + 1] = show(level)
       if best == nil or p > best then best, best_level = p, level end
     end

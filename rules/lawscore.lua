@@ -600,7 +600,8 @@ function H.proportional(rate, target, what, opts)
   if target <= 0 then fail(F, tr("'target' must be more than 0, found %s"), fmt(target)) end
   if what == nil then what = item.name
   elseif type(what) ~= "string" then opt_text(F, "what", what) end
-  check_show(F, opts.show)
+  local show = opts.show
+  if show ~= nil and type(show) ~= "boolean" then check_show(F, show) end
   local points = need_points(F)
   local r, state = read_rate(F, rate, opts)
   if state == "none" then return from_earned(points, list_of(opts.none)) end
@@ -626,7 +627,8 @@ function H.linear(rate, low, high, what, opts)
   end
   if what == nil then what = item.name
   elseif type(what) ~= "string" then opt_text(F, "what", what) end
-  check_show(F, opts.show)
+  local show = opts.show
+  if show ~= nil and type(show) ~= "boolean" then check_show(F, show) end
   local points = need_points(F)
   local r, state = read_rate(F, rate, opts)
   if state == "none" then return from_earned(points, list_of(opts.none)) end
@@ -740,8 +742,10 @@ function H.rate_steps(rate, target, step, each, what, opts)
   elseif type(what) ~= "string" then opt_text(F, "what", what) end
   if cap == nil then cap = item_cap()
   elseif type(cap) ~= "number" then need_number(F, "cap", cap) end
-  local down = round_mode(F, opts.round)
-  check_show(F, opts.show)
+  local down, round = false, opts.round
+  if round ~= nil and round ~= "up" then down = round_mode(F, round) end
+  local show = opts.show
+  if show ~= nil and type(show) ~= "boolean" then check_show(F, show) end
   local r, state = read_rate(F, rate, opts)
   if state == "none" then return from_amount(0, list_of(opts.none)) end
   if r >= target - EPS then return from_amount(0, {}) end

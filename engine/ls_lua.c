@@ -645,7 +645,7 @@ static void luab_free(ls_backend *self)
     luab *b = (luab *)self;
     if (!b) return;
     ls_sandbox_cleanup(&b->sb);
-    if (b->L) lua_close(b->L);
+    ls_sandbox_close(&b->sb, b->L);
     free(b->fn);
     free(b->item);
     free(b->item_real);

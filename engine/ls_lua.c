@@ -17,6 +17,14 @@
  * params, built once per leaf at bind time and swapped into G when the
  * leaf changes) and the helpers (each behind a C function, see setup).
  *
+ * The helper library runs with its own globals table HG: a copy of G
+ * (made once G is complete; G does not change after set-up but for item
+ * and params), whose `item` is the leaf's real item table rather than its
+ * read-only proxy, and which has no `params` (the helpers never read it:
+ * reading it would be an error, not a stale value).  The helpers read item.kind, item.points ... a dozen
+ * times a call, and a read through the proxy costs a miss, a metamethod
+ * lookup and a second read; they never write it.  Rules only ever see G.
+ *
  * Errors go through a C message handler that records the message (without
  * its "file:line:" prefix), the line in the rule script (also for errors
  * raised inside helpers) and a traceback of the Lua frames, without
@@ -70,11 +78,13 @@ typedef struct luab {
     int in_results;          /* run_call is checking what the rule returned */
     int finding_return;      /* run_call stops when the rule returns */
     int *fn, *item, *params; /* per node: registry refs, LUA_NOREF */
+    int *item_real;          /* per node: the table behind item's proxy */
     unsigned env_gen;        /* bumped each time ref_env is replaced */
     unsigned *env_set;       /* per node: env_gen when its chunk's _ENV
                                 was last set (0: never) */
     ls_strmap scripts;       /* rule path -> ref of its compiled chunk */
     int ref_G, ref_env, ref_envmt;
+    int ref_run;   /* run_call with its upvalues (G, HG, key strings) */
     int ref_names; /* helper function -> name, for tracebacks */
     /* caught by the message handler during the current call */
     char *e_msg, *e_trace;
@@ -214,6 +224,17 @@ static int msgh(lua_State *L)
 
 /* ---- one call ---------------------------------------------------------- */
 
+/* run_call's upvalues: what every call uses, made once (see setup). */
+enum {
+    UP_G = 1,
+    UP_HG,
+    UP_ITEM,
+    UP_PARAMS,
+    UP_SCORE,
+    UP_REASONS,
+    UP_N = UP_REASONS
+};
+
 /* Run the current call's rule (under lua_pcall) and convert its results. */
 static int run_call(lua_State *L)
 {
@@ -222,14 +243,16 @@ static int run_call(lua_State *L)
     int node = c->node;
     lua_settop(L, 0);
     if (node != b->cur_node) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_G);
-        lua_pushliteral(L, "item");
+        lua_pushvalue(L, lua_upvalueindex(UP_ITEM));
         lua_rawgeti(L, LUA_REGISTRYINDEX, b->item[node]);
-        lua_rawset(L, 1);
-        lua_pushliteral(L, "params");
+        lua_rawset(L, lua_upvalueindex(UP_G));
+        lua_pushvalue(L, lua_upvalueindex(UP_PARAMS));
         lua_rawgeti(L, LUA_REGISTRYINDEX, b->params[node]);
-        lua_rawset(L, 1);
-        lua_settop(L, 0);
+        lua_rawset(L, lua_upvalueindex(UP_G));
+        /* HG has no params: the helpers never read it */
+        lua_pushvalue(L, lua_upvalueindex(UP_ITEM));
+        lua_rawgeti(L, LUA_REGISTRYINDEX, b->item_real[node]);
+        lua_rawset(L, lua_upvalueindex(UP_HG));
         b->cur_node = node;
     }
     if (b->env_dirty) {
@@ -253,7 +276,8 @@ static int run_call(lua_State *L)
     if (b->finding_return) return 0;
     b->in_results = 1;
 
-    ls_lua_result_take(L, b->s->nodes[node].section == LS_SEC_VETO, c);
+    ls_lua_result_take(L, b->s->nodes[node].section == LS_SEC_VETO, c, lua_upvalueindex(UP_SCORE),
+                       lua_upvalueindex(UP_REASONS));
     return 0;
 }
 
@@ -267,7 +291,7 @@ static int find_return_line(luab *b)
     b->sb.want_return = 1;
     b->sb.return_line = 0;
     lua_settop(L, 0);
-    lua_pushcfunction(L, run_call);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_run);
     ls_sandbox_begin(L, 0);
     int st = lua_pcall(L, 0, 0, 0);
     ls_sandbox_end(L);
@@ -322,7 +346,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         clear_pending(b);
         lua_settop(L, 0);
         lua_pushcfunction(L, msgh);
-        lua_pushcfunction(L, run_call);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_run);
         int ran_fast = ls_sandbox_begin(L, fast);
         st = lua_pcall(L, 0, 0, 1);
         again = ls_sandbox_end(L) || (ran_fast && st != LUA_OK);
@@ -384,7 +408,7 @@ typedef struct bind_job {
     const char *text; /* script source to compile, or NULL (cached) */
     size_t len;
     int fn_ref; /* in when cached, out when compiled */
-    int item_ref, params_ref;
+    int item_ref, item_real_ref, params_ref;
     char *err; /* a compile or parameter error (owned) */
     int err_line, err_col;
     int err_in_scheme; /* the error is in the scheme file, not the script */
@@ -425,6 +449,10 @@ static int bind_protected(lua_State *L)
         job->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     }
     ls_lua_api_push_item(L, b->s, job->node);
+    lua_getmetatable(L, -1);
+    lua_getfield(L, -1, "__proxy");
+    job->item_real_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pop(L, 1);
     job->item_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     ls_lua_param_error pe = {NULL, 0, 0};
     if (ls_lua_api_push_params(L, nd->rule.params, &b->api, &pe)) {
@@ -452,7 +480,7 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     bind_job job;
     memset(&job, 0, sizeof job);
     job.node = node;
-    job.fn_ref = job.item_ref = job.params_ref = LUA_NOREF;
+    job.fn_ref = job.item_ref = job.item_real_ref = job.params_ref = LUA_NOREF;
     char *text = NULL;
     int cached = ls_strmap_get(&b->scripts, nd->rule.path);
     if (cached == SCRIPT_FAILED) return -1; /* reported with the first item */
@@ -509,12 +537,14 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     free(job.err);
     if (rc) {
         if (job.item_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, job.item_ref);
+        if (job.item_real_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, job.item_real_ref);
         if (job.params_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, job.params_ref);
         return -1;
     }
     b->fn[node] = job.fn_ref;
     if (b->cover.cov && job.text) ls_lua_cover_chunk(&b->cover, L, nd->rule.path, job.fn_ref);
     b->item[node] = job.item_ref;
+    b->item_real[node] = job.item_real_ref;
     b->params[node] = job.params_ref;
     return 0;
 }
@@ -529,8 +559,12 @@ static int setup(lua_State *L)
     ls_sandbox_open(L); /* 1: G */
     lua_settop(L, 1);
     ls_lua_api_open(L, 1, &b->api);
+    enum {
+        helpers_chunk = 2
+    }; /* the compiled library, kept for HG */
+    lua_pushnil(L);
 
-    /* The helper library runs with G as its _ENV.  Rules get each helper
+    /* The helper library runs with G as its _ENV (HG once G is complete).  Rules get each helper
      * behind a C function: `return per_occurrence(...)` is a tail call,
      * which for a Lua callee would replace the rule's frame and lose the
      * rule line an error in the helper should point at. */
@@ -538,6 +572,8 @@ static int setup(lua_State *L)
         return lua_error(L);
     lua_pushvalue(L, 1);
     lua_setupvalue(L, -2, 1);
+    lua_pushvalue(L, -1);
+    lua_replace(L, helpers_chunk);
     ls_lua_api_push_host(L, &b->api); /* the chunk's `...` */
     lua_call(L, 1, 1);
     if (!lua_istable(L, -1)) return ls_sandbox_error(L, "lawscore.lua did not return its helpers");
@@ -561,8 +597,33 @@ static int setup(lua_State *L)
         lua_insert(L, -2);
         lua_rawset(L, 1);
     }
-    lua_settop(L, 1);
+    lua_settop(L, helpers_chunk);
     ls_sandbox_seal(L, 1);
+
+    /* HG (3): G's names, G's metatable (unknown names are errors). */
+    lua_createtable(L, 0, 64);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, 3);
+    }
+    lua_getmetatable(L, 1);
+    lua_setmetatable(L, 3);
+    /* The library's functions share the chunk's _ENV upvalue: setting it
+     * through the function the chunk is (kept on the stack) moves them
+     * all to HG. */
+    lua_pushvalue(L, 3);
+    if (!lua_setupvalue(L, helpers_chunk, 1)) return ls_sandbox_error(L, "lawscore.lua has no _ENV");
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 3);
+    lua_pushliteral(L, "item");
+    lua_pushliteral(L, "params");
+    lua_pushliteral(L, "score");
+    lua_pushliteral(L, "reasons");
+    lua_pushcclosure(L, run_call, UP_N);
+    b->ref_run = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_settop(L, 1);
 
     lua_createtable(L, 0, 2); /* _ENV's metatable */
     lua_pushvalue(L, 1);
@@ -584,9 +645,10 @@ static void luab_free(ls_backend *self)
     luab *b = (luab *)self;
     if (!b) return;
     ls_sandbox_cleanup(&b->sb);
-    if (b->L) lua_close(b->L);
+    ls_sandbox_close(&b->sb, b->L);
     free(b->fn);
     free(b->item);
+    free(b->item_real);
     free(b->params);
     free(b->env_set);
     ls_strmap_cleanup(&b->scripts);
@@ -638,12 +700,13 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     size_t n = s->nnodes ? s->nnodes : 1;
     b->fn = ls_xmalloc(n * sizeof *b->fn);
     b->item = ls_xmalloc(n * sizeof *b->item);
+    b->item_real = ls_xmalloc(n * sizeof *b->item_real);
     b->params = ls_xmalloc(n * sizeof *b->params);
     b->env_set = ls_xcalloc(n, sizeof *b->env_set);
     b->env_gen = 1;
-    for (size_t i = 0; i < n; i++) b->fn[i] = b->item[i] = b->params[i] = LUA_NOREF;
+    for (size_t i = 0; i < n; i++) b->fn[i] = b->item[i] = b->item_real[i] = b->params[i] = LUA_NOREF;
     ls_strmap_init(&b->scripts);
-    b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = LUA_NOREF;
+    b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = b->ref_run = LUA_NOREF;
     ls_lua_api_init(&b->api, s);
 
     char mb[32];

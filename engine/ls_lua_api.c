@@ -492,10 +492,40 @@ static int is_choice(const ls_indicator *in, const char *key)
     return 0;
 }
 
-/* Whether key is a value of some enum indicator c read whose value for
- * the unit is `value` (two enums read may both be at "none"). */
-static int is_choice_of_read(const ls_rule_call *c, const char *value, const char *key)
+/* The enum indicators a call read whose value for the unit is `value`
+ * (two enums read may both be at "none"), at most ENUM_READ_MAX. */
+#define ENUM_READ_MAX 8
+typedef struct enum_reads {
+    const ls_indicator *in[ENUM_READ_MAX];
+    int n;
+    int more; /* there were more than ENUM_READ_MAX */
+} enum_reads;
+
+static void find_enum_reads(const ls_rule_call *c, const char *value, enum_reads *er)
 {
+    const ls_scheme *s = c->scheme;
+    er->n = er->more = 0;
+    for (size_t i = 0; i < s->ninds; i++) {
+        if (!c->reads[i] || s->inds[i].spec.type != LS_T_ENUM) continue;
+        ls_value v = ls_dataset_value(c->data, (size_t)c->unit, i);
+        if (!v.set || !v.str || strcmp(v.str, value)) continue;
+        if (er->n == ENUM_READ_MAX) {
+            er->more = 1;
+            return;
+        }
+        er->in[er->n++] = &s->inds[i];
+    }
+}
+
+/* Whether key is a value of some enum indicator c read whose value for
+ * the unit is `value` (er: those indicators, found once for all keys). */
+static int is_choice_of_read(const ls_rule_call *c, const enum_reads *er, const char *value, const char *key)
+{
+    if (!er->more) {
+        for (int k = 0; k < er->n; k++)
+            if (is_choice(er->in[k], key)) return 1;
+        return 0;
+    }
     const ls_scheme *s = c->scheme;
     for (size_t i = 0; i < s->ninds; i++) {
         if (!c->reads[i] || s->inds[i].spec.type != LS_T_ENUM) continue;
@@ -512,27 +542,21 @@ static int host_enum_keys(lua_State *L)
     ls_lua_api *api = api_of(L);
     ls_rule_call *c = api->cur;
     if (!c || lua_type(L, 3) != LUA_TSTRING || lua_type(L, 4) != LUA_TTABLE) return 0;
-    const ls_scheme *s = api->s;
     const char *value = lua_tostring(L, 3);
     /* The enum indicator the value is of: one this call read whose value
      * for the unit it is (a level such as 省级 the rule made up itself
      * may equal some other enum's value: that one was not read).  Calls
      * that do not record reads are not checked. */
-    const ls_indicator *in = NULL;
-    for (size_t i = 0; c->reads && i < s->ninds && !in; i++) {
-        if (!c->reads[i] || s->inds[i].spec.type != LS_T_ENUM) continue;
-        ls_value v = ls_dataset_value(c->data, (size_t)c->unit, i);
-        if (v.set && v.str && !strcmp(v.str, value)) in = &s->inds[i];
-    }
-    if (!in) return 0;
+    if (!c->reads) return 0;
+    enum_reads er;
+    find_enum_reads(c, value, &er);
+    if (!er.n) return 0;
+    const ls_indicator *in = er.in[0];
     /* map's keys: in the scheme's order when it is the item's params, else
      * the smallest bad key (a Lua table has no order to report by). */
     const ls_ynode *where = NULL;
-    char *pname = NULL;
     if (lua_getmetatable(L, 4)) {
         if (lua_getfield(L, -1, "__where") == LUA_TLIGHTUSERDATA) where = lua_touserdata(L, -1);
-        lua_pop(L, 1);
-        if (lua_getfield(L, -1, "__name") == LUA_TSTRING) pname = ls_xstrdup(lua_tostring(L, -1));
         lua_pop(L, 2);
     }
     const char *bad = NULL;
@@ -540,7 +564,7 @@ static int host_enum_keys(lua_State *L)
     if (where) {
         for (size_t i = 0; i < where->n && !bad; i++) {
             const ls_ynode *k = ls_ymap_key(where, i);
-            if (!is_choice_of_read(c, value, k->str)) {
+            if (!is_choice_of_read(c, &er, value, k->str)) {
                 bad = k->str;
                 bad_node = k;
             }
@@ -551,12 +575,15 @@ static int host_enum_keys(lua_State *L)
             lua_pop(L, 1);
             if (lua_type(L, -1) != LUA_TSTRING) continue;
             const char *k = lua_tostring(L, -1);
-            if (!is_choice_of_read(c, value, k) && (!bad || strcmp(k, bad) < 0)) bad = k; /* k stays in the table */
+            if (!is_choice_of_read(c, &er, value, k) && (!bad || strcmp(k, bad) < 0)) bad = k; /* k stays in the table */
         }
     }
-    if (!bad) {
-        free(pname);
-        return 0;
+    if (!bad) return 0;
+    /* the map's name, for the message only */
+    char *pname = NULL;
+    if (lua_getmetatable(L, 4)) {
+        if (lua_getfield(L, -1, "__name") == LUA_TSTRING) pname = ls_xstrdup(lua_tostring(L, -1));
+        lua_pop(L, 2);
     }
     char *choices = ls_indicator_choices_text(in);
     int code = ls_indicator_label_code(in, bad);

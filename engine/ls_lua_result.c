@@ -94,19 +94,19 @@ static double take_score(lua_State *L, int i, int veto, const char *what)
 
 /* ---- the values returned ------------------------------------------------ */
 
-void ls_lua_result_take(lua_State *L, int veto, ls_rule_call *c)
+void ls_lua_result_take(lua_State *L, int veto, ls_rule_call *c, int k_score, int k_reasons)
 {
     int n = lua_gettop(L);
     if (n == 0) ls_sandbox_error(L, "rule returned nothing (expected a score)");
     if (n > 2) ls_sandbox_error(L, "rule returned %d values (expected a score and its reasons)", n);
     if (lua_type(L, 1) == LUA_TTABLE) {
-        lua_pushliteral(L, "score");
+        lua_pushvalue(L, k_score);
         lua_rawget(L, 1);
         if (lua_isnil(L, -1))
             ls_sandbox_error(L, "rule returned a table without a 'score' (a result looks like "
                                 "{score = 3, reasons = {...}})");
         c->value = take_score(L, lua_gettop(L), veto, N_("rule returned a result whose score is"));
-        lua_pushliteral(L, "reasons");
+        lua_pushvalue(L, k_reasons);
         lua_rawget(L, 1);
         take_reasons(L, lua_gettop(L), c, "the result's 'reasons'");
         lua_settop(L, n);

@@ -21,8 +21,10 @@
  * `return` line) for anything else: no value, more than two, a score that
  * is not a finite number, a reason that is not text, holds a NUL byte or
  * is too long (ls_rule_reason_fits).  Run under lua_pcall; reasons added
- * before an error stay in c (the caller clears them). */
-void ls_lua_result_take(lua_State *L, int veto, ls_rule_call *c);
+ * before an error stay in c (the caller clears them).  The key strings
+ * "score" and "reasons" are at k_score and k_reasons (pseudo-indices such
+ * as the caller's upvalues: made once, not looked up for every call). */
+void ls_lua_result_take(lua_State *L, int veto, ls_rule_call *c, int k_score, int k_reasons);
 
 /* Point the failed call c at the item's params in scheme s when they are
  * the cause: a params key a helper refused (api->bad_key: the error is

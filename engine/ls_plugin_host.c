@@ -564,9 +564,29 @@ static void h_log(lsp_call *c, const char *fmt, ...)
 static const char *h_fmt(double x, char *buf, size_t size)
 {
     if (!buf || size == 0) return "";
-    if (isnan(x)) snprintf(buf, size, "NaN");
-    else if (x == floor(x) && fabs(x) < 9007199254740992.0) snprintf(buf, size, "%.0f", x);
-    else snprintf(buf, size, "%.15g", x);
+    if (isnan(x)) {
+        snprintf(buf, size, "NaN");
+    } else if (x == floor(x) && fabs(x) < 9007199254740992.0) {
+        /* what "%.0f" prints, without snprintf: plugins format an amount
+         * or two for every reason */
+        char tmp[24];
+        size_t n = 0;
+        long long v = (long long)x;
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        do {
+            tmp[n++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v < 0 || (v == 0 && signbit(x))) tmp[n++] = '-';
+        if (n < size) {
+            for (size_t i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+            buf[n] = '\0';
+        } else {
+            snprintf(buf, size, "%.0f", x);
+        }
+    } else {
+        snprintf(buf, size, "%.15g", x);
+    }
     if (!strcmp(buf, "-0")) snprintf(buf, size, "0");
     return buf;
 }

@@ -63,17 +63,98 @@ ls_sandbox *ls_sandbox_of(lua_State *L)
 
 /* ---- memory and instruction limits ---------------------------------- */
 
+/* ---- the allocator's pool of small blocks (ls_sandbox_pool) ---------- */
+
+/* The size class of a block of n bytes (1 <= n <= the largest class). */
+static int pool_class(size_t n)
+{
+    return (int)((n - 1) / LS_SANDBOX_POOL_GRAIN);
+}
+
+static int pool_small(size_t n)
+{
+    return n <= (size_t)LS_SANDBOX_POOL_GRAIN * LS_SANDBOX_POOL_CLASSES;
+}
+
+/* A block of class k, or NULL when no chunk can be had. */
+static void *pool_get(ls_sandbox_pool *p, int k)
+{
+    void *b = p->free[k];
+    if (b) {
+        p->free[k] = *(void **)b;
+        return b;
+    }
+    size_t size = (size_t)(k + 1) * LS_SANDBOX_POOL_GRAIN;
+    if ((size_t)(p->end - p->next) < size) {
+        /* The rest of the old chunk (less than a block of this class)
+         * stays unused.  The first grain links the chunks; blocks keep
+         * malloc's alignment. */
+        char *c = malloc(LS_SANDBOX_POOL_CHUNK);
+        if (!c) return NULL;
+        *(void **)c = p->chunks;
+        p->chunks = c;
+        p->next = c + LS_SANDBOX_POOL_GRAIN;
+        p->end = c + LS_SANDBOX_POOL_CHUNK;
+    }
+    b = p->next;
+    p->next += size;
+    return b;
+}
+
+static void pool_put(ls_sandbox_pool *p, void *b, int k)
+{
+    *(void **)b = p->free[k];
+    p->free[k] = b;
+}
+
+static void pool_free_all(ls_sandbox_pool *p)
+{
+    for (void *c = p->chunks; c;) {
+        void *next = *(void **)c;
+        free(c);
+        c = next;
+    }
+    memset(p, 0, sizeof *p);
+}
+
+/* A block of n bytes: from the pool when small, else from malloc. */
+static void *block_new(ls_sandbox_pool *p, size_t n)
+{
+    return pool_small(n) ? pool_get(p, pool_class(n)) : malloc(n);
+}
+
+static void block_free(ls_sandbox_pool *p, void *b, size_t n)
+{
+    if (pool_small(n)) pool_put(p, b, pool_class(n));
+    else free(b);
+}
+
+/* Lua gives the exact old size of every block it frees or resizes, so a
+ * block's size says where it came from: no header. */
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     ls_sandbox *b = ud;
     if (!ptr) osize = 0; /* then osize holds the type of the new object */
     if (nsize == 0) {
-        free(ptr);
+        if (ptr) block_free(&b->pool, ptr, osize);
         b->mem_used -= osize;
         return NULL;
     }
     if (nsize > osize && nsize - osize > b->mem_limit - b->mem_used) return NULL;
-    void *p = realloc(ptr, nsize);
+    void *p;
+    if (!ptr) {
+        p = block_new(&b->pool, nsize);
+    } else if (pool_small(osize) && pool_small(nsize) && pool_class(osize) == pool_class(nsize)) {
+        p = ptr; /* the block has room */
+    } else if (!pool_small(osize) && !pool_small(nsize)) {
+        p = realloc(ptr, nsize);
+    } else {
+        p = block_new(&b->pool, nsize);
+        if (p) {
+            memcpy(p, ptr, osize < nsize ? osize : nsize);
+            block_free(&b->pool, ptr, osize);
+        }
+    }
     if (!p) return NULL;
     b->mem_used = b->mem_used - osize + nsize;
     return p;
@@ -245,6 +326,12 @@ void ls_sandbox_cleanup(ls_sandbox *sb)
     ls_buf_cleanup(&sb->printed);
 }
 
+void ls_sandbox_close(ls_sandbox *sb, lua_State *L)
+{
+    if (L) lua_close(L);
+    pool_free_all(&sb->pool);
+}
+
 static int at_panic(lua_State *L)
 {
     const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
@@ -261,7 +348,10 @@ lua_State *ls_sandbox_state_new(ls_sandbox *sb, size_t mem_limit, long budget, v
     sb->host = host;
     sb->ref_walks = LUA_NOREF;
     lua_State *L = lua_newstate(limited_alloc, sb);
-    if (!L) return NULL;
+    if (!L) {
+        pool_free_all(&sb->pool);
+        return NULL;
+    }
     lua_atpanic(L, at_panic);
     *(ls_sandbox **)lua_getextraspace(L) = sb;
     /* Counted from the start: set-up runs under the budget too. */

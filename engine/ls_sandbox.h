@@ -90,17 +90,38 @@ extern const ls_sandbox_refusal ls_sandbox_remove[];
  * that has used max_seconds of CPU time ("time limit of 0.5 s
  * exceeded"): a single VM instruction (a concatenation or comparison of
  * long strings) can take milliseconds without reaching the count hook. */
+#ifndef LS_SANDBOX_FAST_NS_PER_INSTRUCTION /* -D for measuring under valgrind */
 #define LS_SANDBOX_FAST_NS_PER_INSTRUCTION 0.1
+#endif
 
 struct ls_watchdog;
 
 /* A line event while a line hook is set (coverage). */
 typedef void (*ls_sandbox_line_fn)(lua_State *L, lua_Debug *ar, void *ctx);
 
+/* Small blocks of a state's memory: LS_SANDBOX_POOL_CLASSES free lists
+ * (16, 32, ... 256 bytes) carved from chunks of LS_SANDBOX_POOL_CHUNK
+ * bytes.  A rule call makes and drops a few dozen small tables and
+ * strings; malloc and free of each cost more than the rest of the
+ * allocator.  The state runs on one thread at a time, so no locks. */
+#define LS_SANDBOX_POOL_GRAIN 16
+#define LS_SANDBOX_POOL_CLASSES 16
+#define LS_SANDBOX_POOL_CHUNK (64 * 1024)
+typedef struct ls_sandbox_pool {
+    void *free[LS_SANDBOX_POOL_CLASSES]; /* blocks of each size, linked
+                                            through their first word */
+    char *next, *end;                    /* the unused rest of the newest chunk */
+    void *chunks;                        /* every chunk, linked through its
+                                            first word */
+} ls_sandbox_pool;
+
 /* The state of one sandboxed lua_State: limits and what its hook needs.
  * Owned by the caller (the Lua backend embeds it). */
 typedef struct ls_sandbox {
-    size_t mem_used, mem_limit; /* bytes, whole state */
+    size_t mem_used, mem_limit; /* bytes, whole state: what Lua asked
+                                    for (the pool's chunks and malloc's
+                                    own overhead not counted) */
+    ls_sandbox_pool pool;       /* blocks up to 256 bytes */
     long budget;                /* instructions per call */
     long left;                  /* of the budget, before the current period */
     int period;                 /* instructions the hook is armed for */
@@ -132,8 +153,13 @@ typedef struct ls_sandbox {
  * calls run under a budget of `budget` instructions (both > 0), with sb
  * (caller-owned, must outlive the state; host is kept) as its sandbox.
  * The state has no libraries yet: run ls_sandbox_open.  Returns NULL when
- * the state cannot be made within the cap.  Close with lua_close. */
+ * the state cannot be made within the cap.  Close with
+ * ls_sandbox_close. */
 lua_State *ls_sandbox_state_new(ls_sandbox *sb, size_t mem_limit, long budget, void *host);
+
+/* Close a state made by ls_sandbox_state_new (NULL: none) and free the
+ * memory its allocator keeps in sb.  Call after ls_sandbox_cleanup. */
+void ls_sandbox_close(ls_sandbox *sb, lua_State *L);
 
 /* The sandbox of a state made by ls_sandbox_state_new. */
 ls_sandbox *ls_sandbox_of(lua_State *L);

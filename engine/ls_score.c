@@ -18,6 +18,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +40,26 @@ typedef struct chunk {
     atomic_int done; /* scored (or stopped at an error) */
 } chunk;
 
+/* The texts of `texts` found to be valid UTF-8: a set of their interned
+ * copies (open addressing, NULL = free).  The same few reasons come back
+ * for most units, and checking their bytes again cost more than interning
+ * them. */
+typedef struct valid_set {
+    const char **slots;
+    size_t cap, n;
+} valid_set;
+
+static void add_read(chunk *ch, int ind)
+{
+    LS_GROW(ch->reads, ch->nreads, ch->capreads, 256);
+    ch->reads[ch->nreads++] = ind;
+}
+
 /* One scoring thread. */
 typedef struct worker {
     const ls_backends *b;            /* its own rule states */
     ls_intern *texts;                /* its reasons' text, one copy of each */
+    valid_set *valid;                /* texts of `texts` known valid UTF-8 */
     unsigned char *reads;            /* scratch: scheme->ninds flags */
     const ls_adjustments *decisions; /* score decisions on appeal; NULL: none */
 } worker;
@@ -67,10 +84,50 @@ static void add_reason(chunk *ch, ls_intern *texts, const char *s)
     ch->reasons[ch->nreasons++] = ls_intern_str(texts, s);
 }
 
-static void add_read(chunk *ch, int ind)
+static size_t valid_slot(const valid_set *v, const char *p)
 {
-    LS_GROW(ch->reads, ch->nreads, ch->capreads, 256);
-    ch->reads[ch->nreads++] = ind;
+    uintptr_t h = (uintptr_t)p;
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15u;
+    size_t i = (size_t)(h >> 7) & (v->cap - 1);
+    while (v->slots[i] && v->slots[i] != p) i = (i + 1) & (v->cap - 1);
+    return i;
+}
+
+/* Whether the interned text p is valid UTF-8: looked up, else checked
+ * (and remembered while the table interns: once it copies texts as they
+ * come, their addresses never repeat). */
+static int text_valid(valid_set *v, const ls_intern *texts, const char *p)
+{
+    if (v->cap && v->slots[valid_slot(v, p)]) return 1;
+    if (!ls_utf8_valid(p, strlen(p), NULL)) return 0;
+    if (texts->off) return 1;
+    if (2 * (v->n + 1) > v->cap) {
+        valid_set g = {ls_xcalloc(v->cap ? 2 * v->cap : 64, sizeof *g.slots), v->cap ? 2 * v->cap : 64, v->n};
+        for (size_t i = 0; i < v->cap; i++)
+            if (v->slots[i]) g.slots[valid_slot(&g, v->slots[i])] = v->slots[i];
+        free(v->slots);
+        *v = g;
+    }
+    v->slots[valid_slot(v, p)] = p;
+    v->n++;
+    return 1;
+}
+
+/* Record the indicators flagged in reads[0..n) for the cell just scored.
+ * A rule reads a few of them: whole words of zeros are skipped. */
+static void add_reads(chunk *ch, const unsigned char *reads, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, reads + i, 8);
+        if (!w) continue;
+        for (size_t k = i; k < i + 8; k++)
+            if (reads[k]) add_read(ch, (int)k);
+    }
+    for (; i < n; i++)
+        if (reads[i]) add_read(ch, (int)i);
 }
 
 /* Evaluate one leaf for one unit into its cell.  Returns -1 on a rule
@@ -99,9 +156,14 @@ static int score_leaf(ls_run *r, const worker *w, chunk *ch, ls_stats *st, int u
      * counts its reasons in 16 bits */
     if (!rc && call.reasons.n > LS_REASONS_MAX)
         rc = ls_rule_call_fail(&call, n->rule.path, 0, "more than %d reasons in one call", LS_REASONS_MAX);
-    for (size_t i = 0; !rc && i < call.reasons.n; i++)
-        if (!ls_utf8_valid(call.reasons.v[i], strlen(call.reasons.v[i]), NULL))
+    /* Interned before they are checked: a known text is not checked
+     * again.  The copies of a call that fails stay in the arena unused. */
+    const char *texts[LS_REASONS_MAX];
+    for (size_t i = 0; !rc && i < call.reasons.n; i++) {
+        texts[i] = ls_intern_str(w->texts, call.reasons.v[i]);
+        if (!text_valid(w->valid, w->texts, texts[i]))
             rc = ls_rule_call_fail(&call, n->rule.path, 0, "reason %zu is not valid UTF-8 text", i + 1);
+    }
     c->reason0 = (uint32_t)ch->nreasons;
     c->read0 = (uint32_t)ch->nreads;
     if (rc) {
@@ -114,10 +176,12 @@ static int score_leaf(ls_run *r, const worker *w, chunk *ch, ls_stats *st, int u
         ls_rule_call_cleanup(&call);
         return -1;
     }
-    for (size_t i = 0; i < call.reasons.n; i++) add_reason(ch, w->texts, call.reasons.v[i]);
+    for (size_t i = 0; i < call.reasons.n; i++) {
+        LS_GROW(ch->reasons, ch->nreasons, ch->capreasons, 256);
+        ch->reasons[ch->nreasons++] = texts[i];
+    }
     c->nreasons = (uint16_t)call.reasons.n;
-    for (size_t i = 0; i < s->ninds; i++)
-        if (reads[i]) add_read(ch, (int)i);
+    add_reads(ch, reads, s->ninds);
     c->nread = (uint32_t)(ch->nreads - c->read0);
     ls_rule_call_cleanup(&call);
 
@@ -388,6 +452,7 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
         t[i].sh = &sh;
         t[i].w.b = i ? &opts->extra[i - 1] : b;
         t[i].w.reads = ls_xmalloc(ninds);
+        t[i].w.valid = ls_xcalloc(1, sizeof *t[i].w.valid);
         t[i].w.decisions = opts->decisions;
         if (i) ls_arena_init(&r->arenas[i - 1]);
         ls_intern_init(&texts[i], i ? &r->arenas[i - 1] : &r->arena);
@@ -404,6 +469,8 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
     pthread_cond_destroy(&sh.ready);
     for (size_t i = 0; i <= nextra; i++) {
         free(t[i].w.reads);
+        free(t[i].w.valid->slots);
+        free(t[i].w.valid);
         ls_intern_cleanup(&texts[i]);
     }
     free(t);

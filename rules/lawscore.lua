@@ -110,9 +110,11 @@ local H = {}   -- the helpers rules get
 -- outlives a call but no rule can see it.
 local fmt_memo, fmt_kept, FMT_KEEP = {}, 0, 4096
 function H.fmt(x)
-  if type(x) ~= "number" then return tostring(x) end
+  -- the memo first: it holds numbers only, and reading it with any key
+  -- (nil, NaN, a table) gives nil
   local s = fmt_memo[x]
   if s ~= nil then return s end
+  if type(x) ~= "number" then return tostring(x) end
   if x ~= x then return "NaN" end
   if mtype(x) == "integer" then
     s = tostring(x)
@@ -422,10 +424,19 @@ local function amount_of(r)
 end
 
 local function add_reasons(list, reasons)
-  if type(reasons) == "string" then
+  local t = type(reasons)
+  if t == "string" then
     list[#list + 1] = reasons
-  elseif type(reasons) == "table" then
-    for _, t in ipairs(reasons) do list[#list + 1] = t end
+  elseif t == "table" then
+    -- what ipairs does (up to the first nil, through __index), without
+    -- a call of its iterator for each reason
+    local i = 1
+    local r = reasons[1]
+    while r ~= nil do
+      list[#list + 1] = r
+      i = i + 1
+      r = reasons[i]
+    end
   end
   return list
 end
@@ -437,7 +448,7 @@ end
 -- full([reason]): full points.  A reason, when given, is shown as it is
 -- (e.g. "本年度未签订合同").
 function H.full(reason)
-  not_veto("full")
+  if item.kind == "veto" then not_veto("full") end
   return from_earned(need_points("full"), list_of(opt_text("full", "reason", reason)))
 end
 
@@ -445,8 +456,8 @@ end
 -- as `return x, reason`).
 function H.score(x, reason)
   local F = "score"
-  not_veto(F)
-  need_number(F, "x", x)
+  if item.kind == "veto" then not_veto(F) end
+  if type(x) ~= "number" then need_number(F, "x", x) end
   local kind, deduction = item.kind, 0
   if kind == "item" then deduction = item.points - x
   elseif kind == "deduction" then deduction = x end
@@ -457,8 +468,9 @@ end
 -- ("未建立法律顾问制度，不得分").
 function H.binary(ok, reason)
   local F = "binary"
-  not_veto(F)
-  reason = opt_text(F, "reason", reason, item.name .. "未达到要求")
+  if item.kind == "veto" then not_veto(F) end
+  if reason == nil then reason = item.name .. "未达到要求"
+  elseif type(reason) ~= "string" then opt_text(F, "reason", reason) end
   if truthy(ok) then return from_earned(need_points(F), {}) end
   return from_earned(0, list_of(earned_reason(reason, 0)))
 end
@@ -468,14 +480,19 @@ end
 -- `levels: {专门机构: 3, 兼管: 2}`).  "法律顾问制度：兼管，得2分".
 function H.graded(value, levels, what)
   local F = "graded"
-  not_veto(F)
-  need_table(F, "levels", levels)
-  what = opt_text(F, "what", what, item.name)
+  if item.kind == "veto" then not_veto(F) end
+  if type(levels) ~= "table" then need_table(F, "levels", levels) end
+  if what == nil then what = item.name
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
   host.enum_keys(F, "levels", value, levels)
   local earned = 0
   if value ~= nil then
     local p = levels[value]
-    if p ~= nil then earned = need_number(F, "levels[" .. show(value) .. "]", p) end
+    if p ~= nil then
+      -- the argument's name is made only for the message
+      if type(p) ~= "number" then need_number(F, "levels[" .. show(value) .. "]", p) end
+      earned = p
+    end
   end
   local situation
   if value == nil then situation = what .. "：无数据"
@@ -489,14 +506,15 @@ end
 -- `what` describes the value as the reason should read ("关联率90%").
 function H.bands(value, list, what)
   local F = "bands"
-  not_veto(F)
-  opt_number(F, "value", value)
-  need_table(F, "list", list)
-  what = opt_text(F, "what", what, item.name)
+  if item.kind == "veto" then not_veto(F) end
+  if value ~= nil and type(value) ~= "number" then need_number(F, "value", value) end
+  if type(list) ~= "table" then need_table(F, "list", list) end
+  if what == nil then what = item.name
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
   for i, b in ipairs(list) do
-    need_table(F, "list[" .. i .. "]", b)
-    need_number(F, "list[" .. i .. "].min", b.min)
-    need_number(F, "list[" .. i .. "].points", b.points)
+    if type(b) ~= "table" then need_table(F, "list[" .. i .. "]", b) end
+    if type(b.min) ~= "number" then need_number(F, "list[" .. i .. "].min", b.min) end
+    if type(b.points) ~= "number" then need_number(F, "list[" .. i .. "].points", b.points) end
   end
   local earned = 0
   if value ~= nil then
@@ -516,15 +534,19 @@ end
 -- stats(id).rank.  "组内排名第2，得57分".
 function H.rank_points(rank, list, otherwise)
   local F = "rank_points"
-  not_veto(F)
-  opt_number(F, "rank", rank)
-  need_table(F, "list", list)
-  otherwise = opt_number(F, "otherwise", otherwise, 0)
+  if item.kind == "veto" then not_veto(F) end
+  if rank ~= nil and type(rank) ~= "number" then need_number(F, "rank", rank) end
+  if type(list) ~= "table" then need_table(F, "list", list) end
+  if otherwise == nil then otherwise = 0
+  elseif type(otherwise) ~= "number" then need_number(F, "otherwise", otherwise) end
   local earned, situation = otherwise, "无排名"
   if rank ~= nil and rank >= 1 then
     situation = "组内排名第" .. fmt(rank)
     local p = list[rank]
-    if p ~= nil then earned = need_number(F, "list[" .. fmt(rank) .. "]", p) end
+    if p ~= nil then
+      if type(p) ~= "number" then need_number(F, "list[" .. fmt(rank) .. "]", p) end
+      earned = p
+    end
   end
   return from_earned(earned, list_of(earned_reason(situation, earned)))
 end
@@ -536,9 +558,10 @@ end
 -- "法治建设工作获表彰（国家级、省级），按最高级别国家级计一次，加5分".
 function H.tiers(levels, points, what)
   local F = "tiers"
-  not_veto(F)
-  need_table(F, "points", points)
-  what = opt_text(F, "what", what, item.name)
+  if item.kind == "veto" then not_veto(F) end
+  if type(points) ~= "table" then need_table(F, "points", points) end
+  if what == nil then what = item.name
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
   local list = levels
   if levels == nil then list = {}
   elseif type(levels) ~= "table" then list = { levels } end
@@ -547,7 +570,7 @@ function H.tiers(levels, points, what)
   for _, level in ipairs(list) do
     local p = points[level]
     if p ~= nil then
-      need_number(F, "points[" .. show(level) .. "]", p)
+      if type(p) ~= "number" then need_number(F, "points[" .. show(level) .. "]", p) end
       names[#names + 1] = show(level)
       if best == nil or p > best then best, best_level = p, level end
     end
@@ -571,12 +594,14 @@ end
 -- "出庭率60%，低于80%，按比例计分，得7.5分".
 function H.proportional(rate, target, what, opts)
   local F = "proportional"
-  not_veto(F)
+  if item.kind == "veto" then not_veto(F) end
   opts = options(F, opts, RATE_OPTIONS)
-  need_number(F, "target", target)
+  if type(target) ~= "number" then need_number(F, "target", target) end
   if target <= 0 then fail(F, tr("'target' must be more than 0, found %s"), fmt(target)) end
-  what = opt_text(F, "what", what, item.name)
-  check_show(F, opts.show)
+  if what == nil then what = item.name
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
+  local show = opts.show
+  if show ~= nil and type(show) ~= "boolean" then check_show(F, show) end
   local points = need_points(F)
   local r, state = read_rate(F, rate, opts)
   if state == "none" then return from_earned(points, list_of(opts.none)) end
@@ -593,15 +618,17 @@ end
 -- "出庭率70%（60%得0分，100%得满分，其间按比例），得2.5分".
 function H.linear(rate, low, high, what, opts)
   local F = "linear"
-  not_veto(F)
+  if item.kind == "veto" then not_veto(F) end
   opts = options(F, opts, RATE_OPTIONS)
-  need_number(F, "low", low)
-  need_number(F, "high", high)
+  if type(low) ~= "number" then need_number(F, "low", low) end
+  if type(high) ~= "number" then need_number(F, "high", high) end
   if high <= low then
     fail(F, tr("'high' (%s) must be more than 'low' (%s)"), fmt(high), fmt(low))
   end
-  what = opt_text(F, "what", what, item.name)
-  check_show(F, opts.show)
+  if what == nil then what = item.name
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
+  local show = opts.show
+  if show ~= nil and type(show) ~= "boolean" then check_show(F, show) end
   local points = need_points(F)
   local r, state = read_rate(F, rate, opts)
   if state == "none" then return from_earned(points, list_of(opts.none)) end
@@ -635,21 +662,34 @@ end
 -- options.unit when given, else the indicator's unit, else 次:
 -- "迟报2次，每次扣0.5分，扣1分", "评查不合格案卷3卷，每卷扣1分，扣3分".
 -- options: {cap = 3, unit = "卷"}; a number alone is the cap.
+--
+-- The checks of the helpers that rules call most are written out: a
+-- call of need_number() and the like for each argument cost more than
+-- the rest of the helper.  They fail as the functions do.
 function H.per_occurrence(count, each, what, opts)
   local F = "per_occurrence"
-  not_veto(F)
+  local it = item
+  if it.kind == "veto" then not_veto(F) end
   local cap
-  opts, cap = options(F, opts, OCCURRENCE_OPTIONS)
-  local unit = opt_text(F, "unit", opts.unit, "")
-  if type(count) == "string" then
+  if opts == nil then opts = NO_OPTIONS
+  else opts, cap = options(F, opts, OCCURRENCE_OPTIONS) end
+  local unit = opts.unit
+  if unit == nil then unit = ""
+  elseif type(unit) ~= "string" then opt_text(F, "unit", unit, "") end
+  local ct = type(count)
+  if ct == "string" then
     if unit == "" then unit = unit_of(count) end
     count = data[count]
+    ct = type(count)
   end
   if unit == "" then unit = "次" end
-  count = opt_number(F, "count", count, 0)
-  need_number(F, "each", each)
-  what = opt_text(F, "what", what, item.name)
-  cap = opt_number(F, "cap", cap, item_cap())
+  if count == nil then count = 0
+  elseif ct ~= "number" then need_number(F, "count", count) end
+  if type(each) ~= "number" then need_number(F, "each", each) end
+  if what == nil then what = it.name
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
+  if cap == nil then cap = it.points or huge
+  elseif type(cap) ~= "number" then need_number(F, "cap", cap) end
   if count <= 0 or each == 0 then return from_amount(0, {}) end
   local text = what .. fmt(count) .. unit .. "，每" .. unit .. verb() .. fmt(each) .. "分"
   return from_amount(capped(count * each, cap, text))
@@ -660,12 +700,15 @@ end
 -- "专题研究不足3次（要求3，实际1），每少1扣0.5分，扣1分".
 function H.shortfall(actual, required, each, what, cap)
   local F = "shortfall"
-  not_veto(F)
-  actual = opt_number(F, "actual", actual, 0)
-  need_number(F, "required", required)
-  need_number(F, "each", each)
-  what = opt_text(F, "what", what, item.name)
-  cap = opt_number(F, "cap", cap, item_cap())
+  if item.kind == "veto" then not_veto(F) end
+  if actual == nil then actual = 0
+  elseif type(actual) ~= "number" then need_number(F, "actual", actual) end
+  if type(required) ~= "number" then need_number(F, "required", required) end
+  if type(each) ~= "number" then need_number(F, "each", each) end
+  if what == nil then what = item.name
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
+  if cap == nil then cap = item_cap()
+  elseif type(cap) ~= "number" then need_number(F, "cap", cap) end
   local short = required - actual
   if short <= 0 or each == 0 then return from_amount(0, {}) end
   local text = what .. "（要求" .. fmt(required) .. "，实际" .. fmt(actual) .. "），每少1" ..
@@ -688,17 +731,21 @@ end
 -- round = "down": "结案率75%，低于90%，每低满10个百分点扣1分，扣1分".
 function H.rate_steps(rate, target, step, each, what, opts)
   local F = "rate_steps"
-  not_veto(F)
+  if item.kind == "veto" then not_veto(F) end
   local cap
   opts, cap = options(F, opts, RATE_STEPS_OPTIONS)
-  need_number(F, "target", target)
-  need_number(F, "step", step)
+  if type(target) ~= "number" then need_number(F, "target", target) end
+  if type(step) ~= "number" then need_number(F, "step", step) end
   if step <= 0 then fail(F, tr("'step' must be more than 0, found %s"), fmt(step)) end
-  need_number(F, "each", each)
-  what = opt_text(F, "what", what, item.name)
-  cap = opt_number(F, "cap", cap, item_cap())
-  local down = round_mode(F, opts.round)
-  check_show(F, opts.show)
+  if type(each) ~= "number" then need_number(F, "each", each) end
+  if what == nil then what = item.name
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
+  if cap == nil then cap = item_cap()
+  elseif type(cap) ~= "number" then need_number(F, "cap", cap) end
+  local down, round = false, opts.round
+  if round ~= nil and round ~= "up" then down = round_mode(F, round) end
+  local show = opts.show
+  if show ~= nil and type(show) ~= "boolean" then check_show(F, show) end
   local r, state = read_rate(F, rate, opts)
   if state == "none" then return from_amount(0, list_of(opts.none)) end
   if r >= target - EPS then return from_amount(0, {}) end
@@ -716,11 +763,12 @@ end
 -- "备案率未达100%" gives "备案率未达100%，扣15分".
 function H.threshold(value, target, deduction, what)
   local F = "threshold"
-  not_veto(F)
-  opt_number(F, "value", value)
-  need_number(F, "target", target)
-  need_number(F, "deduction", deduction)
-  what = opt_text(F, "what", what, item.name .. "未达到要求")
+  if item.kind == "veto" then not_veto(F) end
+  if value ~= nil and type(value) ~= "number" then need_number(F, "value", value) end
+  if type(target) ~= "number" then need_number(F, "target", target) end
+  if type(deduction) ~= "number" then need_number(F, "deduction", deduction) end
+  if what == nil then what = item.name .. "未达到要求"
+  elseif type(what) ~= "string" then opt_text(F, "what", what) end
   if value ~= nil and value >= target - EPS then return from_amount(0, {}) end
   return from_amount(deduction, { what .. "，" .. verb() .. fmt(deduction) .. "分" })
 end
@@ -729,8 +777,9 @@ end
 -- (酌情扣分), with the assessor's reason: "台账不完整，扣1.5分".
 function H.discretionary(amount, reason)
   local F = "discretionary"
-  not_veto(F)
-  amount = opt_number(F, "amount", amount, 0)
+  if item.kind == "veto" then not_veto(F) end
+  if amount == nil then amount = 0
+  elseif type(amount) ~= "number" then need_number(F, "amount", amount) end
   if amount < 0 then fail(F, tr("'amount' must not be negative, found %s"), fmt(amount)) end
   reason = opt_text(F, "reason", reason)
   if amount == 0 then return from_amount(0, {}) end
@@ -748,7 +797,7 @@ end
 -- combine(table.unpack(parts)) works for any number of parts.
 function H.combine(...)
   local F = "combine"
-  not_veto(F)
+  if item.kind == "veto" then not_veto(F) end
   local n = select("#", ...)
   local args = { ... }
   local cap = item_cap()
@@ -761,7 +810,7 @@ function H.combine(...)
   for i = 1, n do
     local r = args[i]
     if r ~= nil then
-      need_result(F, i, r)
+      if type(r) ~= "table" or type(r.score) ~= "number" then need_result(F, i, r) end
       total = total + amount_of(r)
       add_reasons(reasons, r.reasons)
     end
@@ -779,12 +828,13 @@ end
 -- "经核查不实，扣分加倍，扣2分".
 function H.doubled(r, verified_false, reason)
   local F = "doubled"
-  not_veto(F)
+  if item.kind == "veto" then not_veto(F) end
   need_result(F, 1, r)
   if item.kind == "bonus" then
     fail(F, tr("item %s is a bonus item: there is no deduction to double"), item.number)
   end
-  reason = opt_text(F, "reason", reason, "经核查不实，扣分加倍")
+  if reason == nil then reason = "经核查不实，扣分加倍"
+  elseif type(reason) ~= "string" then opt_text(F, "reason", reason) end
   if not truthy(verified_false) then return r end
   local d = amount_of(r)
   if d <= 0 then return r end

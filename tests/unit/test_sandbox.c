@@ -41,7 +41,7 @@ static void sbox_new(sbox *x, size_t mem, long budget)
 
 static void sbox_free(sbox *x)
 {
-    lua_close(x->L);
+    ls_sandbox_close(&x->sb, x->L);
 }
 
 /* Run src with G as its _ENV under a fresh budget; the status, with the
@@ -478,6 +478,38 @@ static void test_depth(void **state)
     sbox_free(&x);
 }
 
+/* The allocator's pool of small blocks: tables and strings that grow and
+ * shrink through the size classes and past the largest keep their
+ * contents; the count goes back down when they are collected. */
+static void test_pool(void **state)
+{
+    (void)state;
+    sbox x;
+    sbox_new(&x, 8 << 20, 100000000);
+    lua_gc(x.L, LUA_GCCOLLECT);
+    size_t before = x.sb.mem_used;
+    /* t grows one element at a time (its array is resized from 1 slot to
+     * 1024: from the pool to malloc), u shrinks back into the pool,
+     * strings of every length up to 600 bytes */
+    want_result(&x,
+                "local t, s = {}, 0 "
+                "for i = 1, 1000 do t[i] = i * 3 end "
+                "for i = 1, 1000 do s = s + t[i] end "
+                "local u = {} for i = 1, 300 do u['k' .. i] = i end "
+                "for i = 1, 295 do u['k' .. i] = nil end "
+                "for i = 301, 310 do u['k' .. i] = i end "
+                "for k, v in pairs(u) do s = s + v end "
+                "local w = {} for n = 1, 600 do w[n] = string.rep('x', n) end "
+                "for n = 1, 600 do if #w[n] ~= n or w[n]:sub(-1) ~= 'x' then return 'bad' end end "
+                "return tostring(s)",
+                "1506045");
+    lua_settop(x.L, 1);
+    lua_gc(x.L, LUA_GCCOLLECT);
+    assert_true(x.sb.mem_used <= before + 4096); /* the string table may have grown */
+    assert_non_null(x.sb.pool.chunks);
+    sbox_free(&x);
+}
+
 /* The memory cap: an allocation past it fails as a memory error of the
  * call, the state stays usable, and the count stays within the cap. */
 static void test_memory_cap(void **state)
@@ -514,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_depth),
         cmocka_unit_test(test_memory_cap),
+        cmocka_unit_test(test_pool),
     };
     return cmocka_run_group_tests_name("sandbox", tests, NULL, NULL);
 }

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "ls_csv.h"
+#include "ls_data.h"
 #include "ls_explain.h"
 #include "ls_gzip.h"
 #include "ls_util.h"
+#include "ls_zstd.h"
 
 /* A CSV writer over a stream that remembers the first failure. */
 typedef struct csvw {
@@ -174,7 +176,36 @@ struct ls_items_csv {
 
 const char *ls_items_csv_name(unsigned form)
 {
-    return form & LS_ITEMS_GZIP ? "items.csv.gz" : "items.csv";
+    return form & LS_ITEMS_GZIP   ? "items.csv.gz"
+           : form & LS_ITEMS_ZSTD ? "items.csv.zst"
+                                  : "items.csv";
+}
+
+const char *ls_values_csv_name(unsigned form)
+{
+    return form & LS_ITEMS_GZIP   ? "values.csv.gz"
+           : form & LS_ITEMS_ZSTD ? "values.csv.zst"
+                                  : "values.csv";
+}
+
+int ls_values_csv_wanted(unsigned form, int with_json)
+{
+    return (form & LS_ITEMS_COMPACT) && !with_json;
+}
+
+/* Start w on f, through a compressing stream when form asks for one; *under
+ * is then f (finish closes the stream), else NULL.  No stream (out of
+ * memory): w records the failure, and finishing reports it. */
+static void start_packed(csvw *w, FILE *f, unsigned form, FILE **under)
+{
+    FILE *z = form & LS_ITEMS_GZIP   ? ls_gzip_open(f)
+              : form & LS_ITEMS_ZSTD ? ls_zstd_open(f)
+                                     : f;
+    int zerr = z ? 0 : errno ? errno
+                             : ENOMEM;
+    *under = z && z != f ? f : NULL;
+    start(w, z ? z : f);
+    if (zerr) w->err = zerr;
 }
 
 int ls_items_too_many_rows(size_t nunits, size_t nnodes)
@@ -184,8 +215,10 @@ int ls_items_too_many_rows(size_t nunits, size_t nnodes)
 
 unsigned ls_items_form_for(unsigned form, size_t nunits, size_t nnodes, int with_json)
 {
-    if (!(form & (LS_ITEMS_SHEET | LS_ITEMS_COMPACT)) && with_json && ls_items_too_many_rows(nunits, nnodes))
-        form |= LS_ITEMS_COMPACT | LS_ITEMS_AUTO;
+    if (form & (LS_ITEMS_SHEET | LS_ITEMS_COMPACT) || !ls_items_too_many_rows(nunits, nnodes)) return form;
+    form |= LS_ITEMS_COMPACT | LS_ITEMS_AUTO;
+    /* the CSV files are all there is: under 1 GB at a million units */
+    if (!with_json && !(form & LS_ITEMS_GZIP)) form |= LS_ITEMS_ZSTD;
     return form;
 }
 
@@ -195,14 +228,7 @@ ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted, unsigned form)
     int compact = (form & LS_ITEMS_COMPACT) != 0;
     x->compact = compact;
     ls_buf_init(&x->text);
-    FILE *z = form & LS_ITEMS_GZIP ? ls_gzip_open(f) : f;
-    int zerr = z ? 0 : errno ? errno
-                             : ENOMEM;
-    x->under = z && z != f ? f : NULL;
-    start(&x->w, z ? z : f);
-    /* no gzip stream (out of memory): nothing more is written, and
-     * finishing reports it */
-    if (zerr) x->w.err = zerr;
+    start_packed(&x->w, f, form, &x->under);
     static const char *const head[] = {"单位编号", "单位名称", "序号", "考核项目", "分值",
                                        "评分标准", "考核分"};
     static const char *const compact_head[] = {"单位编号", "序号", "考核分"};
@@ -271,6 +297,68 @@ int ls_write_items_csv(const ls_run *r, FILE *f, unsigned form, ls_errors *err)
     ls_items_csv *x = ls_items_csv_start(f, r->self != NULL, r->original != NULL, form);
     ls_items_csv_rows(x, r, 0, r->scheme->nunits);
     return ls_items_csv_finish(x, err);
+}
+
+/* A value as results.json writes it (ls_export_json.c), as CSV text in
+ * buf (or the value's own text). */
+static const char *value_text(const ls_value *v, char buf[32])
+{
+    if (!v || !v->set) return "";
+    switch ((ls_vtype)v->type) {
+    case LS_T_BOOLEAN: return v->num != 0 ? "true" : "false";
+    case LS_T_ENUM:
+    case LS_T_TEXT: return v->str;
+    case LS_T_INTEGER:
+    case LS_T_NUMBER:
+    case LS_T_PERCENT: break;
+    }
+    double d = v->num;
+    if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(long long)d && !(d == 0 && 1 / d < 0)) {
+        long long i = (long long)d;
+        unsigned long long a = i < 0 ? (unsigned long long)(-(i + 1)) + 1 : (unsigned long long)i;
+        char *p = buf + 31;
+        *p = '\0';
+        do {
+            *--p = (char)('0' + a % 10);
+            a /= 10;
+        } while (a);
+        if (i < 0) *--p = '-';
+        return p;
+    }
+    snprintf(buf, 32, "%.15g", d);
+    return buf;
+}
+
+int ls_write_values_csv(const ls_run *r, FILE *f, unsigned form, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    csvw w;
+    FILE *under;
+    char buf[32];
+    start_packed(&w, f, form, &under);
+    unsigned char *seen = ls_xcalloc(s->ninds ? s->ninds : 1, 1);
+    field(&w, "单位编号");
+    for (size_t k = 0; k < s->ninds; k++) field(&w, s->inds[k].id);
+    end_row(&w);
+    for (size_t u = 0; u < s->nunits && !w.err; u++) {
+        for (size_t i = 0; i < s->nnodes; i++) {
+            const ls_cell *c = ls_run_cell(r, u, i);
+            for (uint32_t k = 0; k < c->nread; k++) {
+                int ind = r->reads[c->read0 + k];
+                if (ind >= 0 && (size_t)ind < s->ninds) seen[ind] = 1;
+            }
+        }
+        field(&w, s->units[u].id);
+        for (size_t k = 0; k < s->ninds; k++) {
+            const ls_value *v = seen[k] && r->data ? ls_dataset_get(r->data, u, k) : NULL;
+            seen[k] = 0;
+            if (v && v->set && (v->type == LS_T_ENUM || v->type == LS_T_TEXT)) field(&w, v->str);
+            else number(&w, value_text(v, buf));
+        }
+        end_row(&w);
+    }
+    free(seen);
+    return finish(&w, "indicator values CSV", under, err);
 }
 
 int ls_write_scheme_items_csv(const ls_scheme *s, FILE *f, ls_errors *err)

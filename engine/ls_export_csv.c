@@ -14,21 +14,55 @@
 #include "ls_util.h"
 #include "ls_zstd.h"
 
-/* A CSV writer over a stream that remembers the first failure. */
+/* A CSV writer over a stream that remembers the first failure.  Rows are
+ * put together in a buffer of its own and handed to the stream in pieces
+ * of about CSVW_PIECE bytes: a province's items.csv is tens of millions
+ * of fields, and a stdio call per field (its lock, its copy) cost the
+ * thread that writes it beside the scorers a third of its time. */
 typedef struct csvw {
     FILE *f;
     int nfield; /* fields written in the current row */
     int err;    /* errno of the first failure, 0 = none */
+    char *buf;  /* bytes not yet given to f */
+    size_t n, cap;
 } csvw;
+
+enum {
+    CSVW_PIECE = 1 << 16
+};
 
 static void note_fail(csvw *w)
 {
     if (!w->err) w->err = errno ? errno : EIO;
 }
 
+/* Give the buffered bytes to the stream. */
+static void flush_buf(csvw *w)
+{
+    if (w->n && !w->err && fwrite(w->buf, 1, w->n, w->f) != w->n) note_fail(w);
+    w->n = 0;
+}
+
+/* Room for n more bytes at buf + n (flushed first when they would not
+ * fit; grown for a field longer than the buffer). */
+static char *room(csvw *w, size_t n)
+{
+    if (w->n + n > w->cap) {
+        flush_buf(w);
+        if (n > w->cap) {
+            w->cap = n > CSVW_PIECE ? n : CSVW_PIECE;
+            free(w->buf);
+            w->buf = ls_xmalloc(w->cap);
+        }
+    }
+    return w->buf + w->n;
+}
+
 static void put_raw(csvw *w, const char *s, size_t n)
 {
-    if (n && fwrite(s, 1, n, w->f) != n) note_fail(w);
+    if (!n) return;
+    memcpy(room(w, n), s, n);
+    w->n += n;
 }
 
 /* A number (score, rank, points): written as it is. */
@@ -36,7 +70,15 @@ static void number(csvw *w, const char *s)
 {
     if (!s) s = "";
     if (w->nfield++) put_raw(w, ",", 1);
-    if (ls_csv_write_field(w->f, s, strlen(s)) != 0) note_fail(w);
+    size_t n = strlen(s);
+    /* as it is, or quoted: at most twice its bytes and the quotes */
+    char *p = room(w, n);
+    size_t need = ls_csv_field(p, w->cap - w->n, s, n);
+    if (need > w->cap - w->n) {
+        p = room(w, need);
+        need = ls_csv_field(p, need, s, n);
+    }
+    w->n += need;
 }
 
 /* Text (names, reasons, criteria, from the scheme, the data or rules):
@@ -66,6 +108,9 @@ static void start(csvw *w, FILE *f)
     w->f = f;
     w->nfield = 0;
     w->err = 0;
+    w->cap = CSVW_PIECE;
+    w->n = 0;
+    w->buf = ls_xmalloc(w->cap);
     errno = 0;
     put_raw(w, "\xEF\xBB\xBF", 3); /* UTF-8 BOM for Excel */
 }
@@ -75,6 +120,9 @@ static void start(csvw *w, FILE *f)
  * closed (ending the gzip data), then `under` flushed. */
 static int finish(csvw *w, const char *what, FILE *under, ls_errors *err)
 {
+    flush_buf(w);
+    free(w->buf);
+    w->buf = NULL;
     if (!w->err && ferror(w->f)) w->err = EIO;
     if (!w->err && fflush(w->f) != 0) w->err = errno ? errno : EIO;
     if (under) {

@@ -81,6 +81,38 @@ static void number(csvw *w, const char *s)
     w->n += need;
 }
 
+/* A field known to need no quotes and no guard (a score: digits, a
+ * point, a sign, or 不适用, 错误, 否决, 未否决). */
+static void plain(csvw *w, const char *s)
+{
+    if (w->nfield++) put_raw(w, ",", 1);
+    put_raw(w, s, strlen(s));
+}
+
+/* Text as field() writes it, into out (NUL-terminated): a field every
+ * row of a unit or of a node repeats, encoded once. */
+static void encode(const char *s, ls_buf *out)
+{
+    char *owned;
+    const char *t = ls_cell_text(s ? s : "", &owned);
+    size_t n = strlen(t), cap = 2 * n + 3; /* every byte a quote, and the two around */
+    char *q = ls_xmalloc(cap);
+    size_t m = ls_csv_field(q, cap, t, n);
+    out->n = 0;
+    ls_buf_add(out, q, m);
+    ls_buf_add(out, "", 1);
+    out->n--;
+    free(q);
+    free(owned);
+}
+
+/* A field encode() made. */
+static void encoded(csvw *w, const char *s, size_t n)
+{
+    if (w->nfield++) put_raw(w, ",", 1);
+    put_raw(w, s, n);
+}
+
 /* Text (names, reasons, criteria, from the scheme, the data or rules):
  * text a spreadsheet would run as a formula gets an apostrophe first
  * (ls_cell_text). */
@@ -220,6 +252,11 @@ struct ls_items_csv {
     int compact; /* no item text and no indicator values (scheme-items.csv) */
     FILE *under; /* with gzip: the caller's file, w.f our stream into it */
     ls_buf text; /* scratch for 扣分理由, reused */
+    /* the fields every unit repeats, as written (guarded, quoted): each
+     * node's 序号, made at the first rows; the current unit's 单位编号 */
+    char **numbers;
+    size_t nnumbers;
+    ls_buf id;
 };
 
 const char *ls_items_csv_name(unsigned form)
@@ -276,6 +313,7 @@ ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted, unsigned form)
     int compact = (form & LS_ITEMS_COMPACT) != 0;
     x->compact = compact;
     ls_buf_init(&x->text);
+    ls_buf_init(&x->id);
     start_packed(&x->w, f, form, &x->under);
     static const char *const head[] = {"单位编号", "单位名称", "序号", "考核项目", "分值",
                                        "评分标准", "考核分"};
@@ -302,18 +340,30 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
     const ls_scheme *s = r->scheme;
     csvw *w = &x->w;
     char buf[32];
+    if (!x->numbers) {
+        x->nnumbers = s->nnodes;
+        x->numbers = ls_xcalloc(s->nnodes ? s->nnodes : 1, sizeof *x->numbers);
+        ls_buf b;
+        ls_buf_init(&b);
+        for (size_t i = 0; i < s->nnodes; i++) {
+            encode(s->nodes[i].number, &b);
+            x->numbers[i] = ls_xstrdup(b.p);
+        }
+        ls_buf_cleanup(&b);
+    }
     for (size_t u = u0; u < u1 && !w->err; u++) {
+        encode(s->units[u].id, &x->id);
         for (size_t i = 0; i < s->nnodes; i++) {
             const ls_node *n = &s->nodes[i];
-            field(w, s->units[u].id);
+            encoded(w, x->id.p, x->id.n);
             if (!x->compact) field(w, s->units[u].name);
-            field(w, n->number);
+            encoded(w, x->numbers[i], strlen(x->numbers[i]));
             if (!x->compact) {
                 field(w, n->name);
                 number(w, points(s, n, buf));
                 field(w, n->criteria);
             }
-            number(w, ls_explain_score(r, u, i, buf));
+            plain(w, ls_explain_score(r, u, i, buf));
             if (r->self) {
                 number(w, ls_explain_self(r, u, i, buf));
                 number(w, ls_explain_self_diff(r, u, i, buf));
@@ -336,6 +386,9 @@ int ls_items_csv_finish(ls_items_csv *x, ls_errors *err)
 {
     int rc = finish(&x->w, "score sheet CSV", x->under, err);
     ls_buf_cleanup(&x->text);
+    ls_buf_cleanup(&x->id);
+    for (size_t i = 0; i < x->nnumbers; i++) free(x->numbers[i]);
+    free(x->numbers);
     free(x);
     return rc;
 }

@@ -227,12 +227,22 @@ out:
     return rc;
 }
 
+/* Quote fields holding a separator, a quote or a line break; also
+ * fields with surrounding spaces, which some readers trim. */
+static int needs_quotes(const char *s, size_t n)
+{
+    return strcspn(s, ",\"\r\n") < n || (n && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' || s[n - 1] == '\t'));
+}
+
 int ls_csv_write_field(FILE *f, const char *s, size_t n)
 {
-    /* Quote fields holding a separator, a quote or a line break; also
-     * fields with surrounding spaces, which some readers trim. */
-    int quote = strcspn(s, ",\"\r\n") < n ||
-                (n && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' || s[n - 1] == '\t'));
-    if (!quote) return fwrite(s, 1, n, f) == n ? 0 : -1;
+    if (!needs_quotes(s, n)) return fwrite(s, 1, n, f) == n ? 0 : -1;
     return csv_fwrite(f, s, n) == 0 ? 0 : -1;
+}
+
+size_t ls_csv_field(char *dst, size_t cap, const char *s, size_t n)
+{
+    if (needs_quotes(s, n)) return csv_write(dst, cap, s, n);
+    if (n <= cap) memcpy(dst, s, n);
+    return n;
 }

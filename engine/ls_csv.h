@@ -30,4 +30,10 @@ int ls_csv_load(ls_inbook *b, const char *path, ls_errors *err);
  * error. */
 int ls_csv_write_field(FILE *f, const char *s, size_t n);
 
+/* The same field written into dst, which has room for cap bytes: returns
+ * its length as written (s itself, or quoted as ls_csv_write_field quotes
+ * it); when that is more than cap, dst holds nothing of use: call again
+ * with that much room. */
+size_t ls_csv_field(char *dst, size_t cap, const char *s, size_t n);
+
 #endif

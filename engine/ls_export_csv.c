@@ -8,25 +8,61 @@
 #include <string.h>
 
 #include "ls_csv.h"
+#include "ls_data.h"
 #include "ls_explain.h"
 #include "ls_gzip.h"
 #include "ls_util.h"
+#include "ls_zstd.h"
 
-/* A CSV writer over a stream that remembers the first failure. */
+/* A CSV writer over a stream that remembers the first failure.  Rows are
+ * put together in a buffer of its own and handed to the stream in pieces
+ * of about CSVW_PIECE bytes: a province's items.csv is tens of millions
+ * of fields, and a stdio call per field (its lock, its copy) cost the
+ * thread that writes it beside the scorers a third of its time. */
 typedef struct csvw {
     FILE *f;
     int nfield; /* fields written in the current row */
     int err;    /* errno of the first failure, 0 = none */
+    char *buf;  /* bytes not yet given to f */
+    size_t n, cap;
 } csvw;
+
+enum {
+    CSVW_PIECE = 1 << 16
+};
 
 static void note_fail(csvw *w)
 {
     if (!w->err) w->err = errno ? errno : EIO;
 }
 
+/* Give the buffered bytes to the stream. */
+static void flush_buf(csvw *w)
+{
+    if (w->n && !w->err && fwrite(w->buf, 1, w->n, w->f) != w->n) note_fail(w);
+    w->n = 0;
+}
+
+/* Room for n more bytes at buf + n (flushed first when they would not
+ * fit; grown for a field longer than the buffer). */
+static char *room(csvw *w, size_t n)
+{
+    if (w->n + n > w->cap) {
+        flush_buf(w);
+        if (n > w->cap) {
+            w->cap = n > CSVW_PIECE ? n : CSVW_PIECE;
+            free(w->buf);
+            w->buf = ls_xmalloc(w->cap);
+        }
+    }
+    return w->buf + w->n;
+}
+
 static void put_raw(csvw *w, const char *s, size_t n)
 {
-    if (n && fwrite(s, 1, n, w->f) != n) note_fail(w);
+    if (!n) return;
+    memcpy(room(w, n), s, n);
+    w->n += n;
 }
 
 /* A number (score, rank, points): written as it is. */
@@ -34,7 +70,47 @@ static void number(csvw *w, const char *s)
 {
     if (!s) s = "";
     if (w->nfield++) put_raw(w, ",", 1);
-    if (ls_csv_write_field(w->f, s, strlen(s)) != 0) note_fail(w);
+    size_t n = strlen(s);
+    /* as it is, or quoted: at most twice its bytes and the quotes */
+    char *p = room(w, n);
+    size_t need = ls_csv_field(p, w->cap - w->n, s, n);
+    if (need > w->cap - w->n) {
+        p = room(w, need);
+        need = ls_csv_field(p, need, s, n);
+    }
+    w->n += need;
+}
+
+/* A field known to need no quotes and no guard (a score: digits, a
+ * point, a sign, or 不适用, 错误, 否决, 未否决). */
+static void plain(csvw *w, const char *s)
+{
+    if (w->nfield++) put_raw(w, ",", 1);
+    put_raw(w, s, strlen(s));
+}
+
+/* Text as field() writes it, into out (NUL-terminated): a field every
+ * row of a unit or of a node repeats, encoded once. */
+static void encode(const char *s, ls_buf *out)
+{
+    char *owned;
+    const char *t = ls_cell_text(s ? s : "", &owned);
+    size_t n = strlen(t), cap = 2 * n + 3; /* every byte a quote, and the two around */
+    char *q = ls_xmalloc(cap);
+    size_t m = ls_csv_field(q, cap, t, n);
+    out->n = 0;
+    ls_buf_add(out, q, m);
+    ls_buf_add(out, "", 1);
+    out->n--;
+    free(q);
+    free(owned);
+}
+
+/* A field encode() made. */
+static void encoded(csvw *w, const char *s, size_t n)
+{
+    if (w->nfield++) put_raw(w, ",", 1);
+    put_raw(w, s, n);
 }
 
 /* Text (names, reasons, criteria, from the scheme, the data or rules):
@@ -64,6 +140,9 @@ static void start(csvw *w, FILE *f)
     w->f = f;
     w->nfield = 0;
     w->err = 0;
+    w->cap = CSVW_PIECE;
+    w->n = 0;
+    w->buf = ls_xmalloc(w->cap);
     errno = 0;
     put_raw(w, "\xEF\xBB\xBF", 3); /* UTF-8 BOM for Excel */
 }
@@ -73,6 +152,9 @@ static void start(csvw *w, FILE *f)
  * closed (ending the gzip data), then `under` flushed. */
 static int finish(csvw *w, const char *what, FILE *under, ls_errors *err)
 {
+    flush_buf(w);
+    free(w->buf);
+    w->buf = NULL;
     if (!w->err && ferror(w->f)) w->err = EIO;
     if (!w->err && fflush(w->f) != 0) w->err = errno ? errno : EIO;
     if (under) {
@@ -170,11 +252,45 @@ struct ls_items_csv {
     int compact; /* no item text and no indicator values (scheme-items.csv) */
     FILE *under; /* with gzip: the caller's file, w.f our stream into it */
     ls_buf text; /* scratch for 扣分理由, reused */
+    /* the fields every unit repeats, as written (guarded, quoted): each
+     * node's 序号, made at the first rows; the current unit's 单位编号 */
+    char **numbers;
+    size_t nnumbers;
+    ls_buf id;
 };
 
 const char *ls_items_csv_name(unsigned form)
 {
-    return form & LS_ITEMS_GZIP ? "items.csv.gz" : "items.csv";
+    return form & LS_ITEMS_GZIP   ? "items.csv.gz"
+           : form & LS_ITEMS_ZSTD ? "items.csv.zst"
+                                  : "items.csv";
+}
+
+const char *ls_values_csv_name(unsigned form)
+{
+    return form & LS_ITEMS_GZIP   ? "values.csv.gz"
+           : form & LS_ITEMS_ZSTD ? "values.csv.zst"
+                                  : "values.csv";
+}
+
+int ls_values_csv_wanted(unsigned form, int with_json)
+{
+    return (form & LS_ITEMS_COMPACT) && !with_json;
+}
+
+/* Start w on f, through a compressing stream when form asks for one; *under
+ * is then f (finish closes the stream), else NULL.  No stream (out of
+ * memory): w records the failure, and finishing reports it. */
+static void start_packed(csvw *w, FILE *f, unsigned form, FILE **under)
+{
+    FILE *z = form & LS_ITEMS_GZIP   ? ls_gzip_open(f)
+              : form & LS_ITEMS_ZSTD ? ls_zstd_open(f)
+                                     : f;
+    int zerr = z ? 0 : errno ? errno
+                             : ENOMEM;
+    *under = z && z != f ? f : NULL;
+    start(w, z ? z : f);
+    if (zerr) w->err = zerr;
 }
 
 int ls_items_too_many_rows(size_t nunits, size_t nnodes)
@@ -184,8 +300,10 @@ int ls_items_too_many_rows(size_t nunits, size_t nnodes)
 
 unsigned ls_items_form_for(unsigned form, size_t nunits, size_t nnodes, int with_json)
 {
-    if (!(form & (LS_ITEMS_SHEET | LS_ITEMS_COMPACT)) && with_json && ls_items_too_many_rows(nunits, nnodes))
-        form |= LS_ITEMS_COMPACT | LS_ITEMS_AUTO;
+    if (form & (LS_ITEMS_SHEET | LS_ITEMS_COMPACT) || !ls_items_too_many_rows(nunits, nnodes)) return form;
+    form |= LS_ITEMS_COMPACT | LS_ITEMS_AUTO;
+    /* the CSV files are all there is: under 1 GB at a million units */
+    if (!with_json && !(form & LS_ITEMS_GZIP)) form |= LS_ITEMS_ZSTD;
     return form;
 }
 
@@ -195,14 +313,8 @@ ls_items_csv *ls_items_csv_start(FILE *f, int self, int adjusted, unsigned form)
     int compact = (form & LS_ITEMS_COMPACT) != 0;
     x->compact = compact;
     ls_buf_init(&x->text);
-    FILE *z = form & LS_ITEMS_GZIP ? ls_gzip_open(f) : f;
-    int zerr = z ? 0 : errno ? errno
-                             : ENOMEM;
-    x->under = z && z != f ? f : NULL;
-    start(&x->w, z ? z : f);
-    /* no gzip stream (out of memory): nothing more is written, and
-     * finishing reports it */
-    if (zerr) x->w.err = zerr;
+    ls_buf_init(&x->id);
+    start_packed(&x->w, f, form, &x->under);
     static const char *const head[] = {"单位编号", "单位名称", "序号", "考核项目", "分值",
                                        "评分标准", "考核分"};
     static const char *const compact_head[] = {"单位编号", "序号", "考核分"};
@@ -228,18 +340,30 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
     const ls_scheme *s = r->scheme;
     csvw *w = &x->w;
     char buf[32];
+    if (!x->numbers) {
+        x->nnumbers = s->nnodes;
+        x->numbers = ls_xcalloc(s->nnodes ? s->nnodes : 1, sizeof *x->numbers);
+        ls_buf b;
+        ls_buf_init(&b);
+        for (size_t i = 0; i < s->nnodes; i++) {
+            encode(s->nodes[i].number, &b);
+            x->numbers[i] = ls_xstrdup(b.p);
+        }
+        ls_buf_cleanup(&b);
+    }
     for (size_t u = u0; u < u1 && !w->err; u++) {
+        encode(s->units[u].id, &x->id);
         for (size_t i = 0; i < s->nnodes; i++) {
             const ls_node *n = &s->nodes[i];
-            field(w, s->units[u].id);
+            encoded(w, x->id.p, x->id.n);
             if (!x->compact) field(w, s->units[u].name);
-            field(w, n->number);
+            encoded(w, x->numbers[i], strlen(x->numbers[i]));
             if (!x->compact) {
                 field(w, n->name);
                 number(w, points(s, n, buf));
                 field(w, n->criteria);
             }
-            number(w, ls_explain_score(r, u, i, buf));
+            plain(w, ls_explain_score(r, u, i, buf));
             if (r->self) {
                 number(w, ls_explain_self(r, u, i, buf));
                 number(w, ls_explain_self_diff(r, u, i, buf));
@@ -262,6 +386,9 @@ int ls_items_csv_finish(ls_items_csv *x, ls_errors *err)
 {
     int rc = finish(&x->w, "score sheet CSV", x->under, err);
     ls_buf_cleanup(&x->text);
+    ls_buf_cleanup(&x->id);
+    for (size_t i = 0; i < x->nnumbers; i++) free(x->numbers[i]);
+    free(x->numbers);
     free(x);
     return rc;
 }
@@ -271,6 +398,70 @@ int ls_write_items_csv(const ls_run *r, FILE *f, unsigned form, ls_errors *err)
     ls_items_csv *x = ls_items_csv_start(f, r->self != NULL, r->original != NULL, form);
     ls_items_csv_rows(x, r, 0, r->scheme->nunits);
     return ls_items_csv_finish(x, err);
+}
+
+/* A value as results.json writes it (ls_export_json.c), as CSV text in
+ * buf (or the value's own text). */
+static const char *value_text(const ls_value *v, char buf[32])
+{
+    if (!v || !v->set) return "";
+    switch ((ls_vtype)v->type) {
+    case LS_T_BOOLEAN: return v->num != 0 ? "true" : "false";
+    case LS_T_ENUM:
+    case LS_T_TEXT: return v->str;
+    case LS_T_INTEGER:
+    case LS_T_NUMBER:
+    case LS_T_PERCENT: break;
+    }
+    double d = v->num;
+    if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(long long)d && !(d == 0 && 1 / d < 0)) {
+        long long i = (long long)d;
+        unsigned long long a = i < 0 ? (unsigned long long)(-(i + 1)) + 1 : (unsigned long long)i;
+        char *p = buf + 31;
+        *p = '\0';
+        do {
+            *--p = (char)('0' + a % 10);
+            a /= 10;
+        } while (a);
+        if (i < 0) *--p = '-';
+        return p;
+    }
+    snprintf(buf, 32, "%.15g", d);
+    return buf;
+}
+
+int ls_write_values_csv(const ls_run *r, FILE *f, unsigned form, ls_errors *err)
+{
+    const ls_scheme *s = r->scheme;
+    csvw w;
+    FILE *under;
+    char buf[32];
+    start_packed(&w, f, form, &under);
+    unsigned char *seen = ls_xcalloc(s->ninds ? s->ninds : 1, 1);
+    field(&w, "单位编号");
+    for (size_t k = 0; k < s->ninds; k++) field(&w, s->inds[k].id);
+    end_row(&w);
+    for (size_t u = 0; u < s->nunits && !w.err; u++) {
+        for (size_t i = 0; i < s->nnodes; i++) {
+            const ls_cell *c = ls_run_cell(r, u, i);
+            for (uint32_t k = 0; k < c->nread; k++) {
+                int ind = r->reads[c->read0 + k];
+                if (ind >= 0 && (size_t)ind < s->ninds) seen[ind] = 1;
+            }
+        }
+        field(&w, s->units[u].id);
+        for (size_t k = 0; k < s->ninds; k++) {
+            ls_value val = {0};
+            if (seen[k] && r->data) val = ls_dataset_value(r->data, u, k);
+            const ls_value *v = seen[k] && r->data ? &val : NULL;
+            seen[k] = 0;
+            if (v && v->set && (v->type == LS_T_ENUM || v->type == LS_T_TEXT)) field(&w, v->str);
+            else number(&w, value_text(v, buf));
+        }
+        end_row(&w);
+    }
+    free(seen);
+    return finish(&w, "indicator values CSV", under, err);
 }
 
 int ls_write_scheme_items_csv(const ls_scheme *s, FILE *f, ls_errors *err)

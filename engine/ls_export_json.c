@@ -293,7 +293,7 @@ static void write_node(jctx *j, size_t u, size_t i)
     }
     /* raw differs from score only where the engine clamped it */
     if (scored && c->clamped && n->section != LS_SEC_VETO) {
-        kv_fixed(j, "raw", c->raw);
+        kv_fixed(j, "raw", ls_run_raw(r, u, i));
         kv_str(w, "clamp", c->clamped < 0 ? "low" : "high");
     }
     if (c->nreasons) {

@@ -98,11 +98,14 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     unsigned form = ls_items_form_for(o ? o->items_form : 0, nunits, r->scheme->nnodes,
                                       (formats & LS_OUT_JSON) != 0);
     int compact = (form & LS_ITEMS_COMPACT) != 0;
+    int values = ls_values_csv_wanted(form, (formats & LS_OUT_JSON) != 0);
     const char *items_name = ls_items_csv_name(form);
-    FILE *fres, *fitems = NULL, *fscheme = NULL, *fjson, *fxlsx, *fhtml;
+    const char *values_name = ls_values_csv_name(form);
+    FILE *fres, *fitems = NULL, *fscheme = NULL, *fvalues = NULL, *fjson, *fxlsx, *fhtml;
     if (want(od, formats, LS_OUT_CSV, "results.csv", &fres, err) ||
         (!items && want(od, formats, LS_OUT_CSV, items_name, &fitems, err)) ||
         (compact && want(od, formats, LS_OUT_CSV, "scheme-items.csv", &fscheme, err)) ||
+        (values && want(od, formats, LS_OUT_CSV, values_name, &fvalues, err)) ||
         want(od, formats, LS_OUT_JSON, "results.json", &fjson, err) ||
         want(od, formats, LS_OUT_XLSX, "results.xlsx", &fxlsx, err) ||
         want(od, formats, LS_OUT_HTML, "report.html", &fhtml, err)) {
@@ -132,6 +135,9 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     from = err->n;
     if (!rc && fscheme) rc = ls_write_scheme_items_csv(r->scheme, fscheme, err);
     name_file(err, from, dir, "scheme-items.csv");
+    from = err->n;
+    if (!rc && fvalues) rc = ls_write_values_csv(r, fvalues, form, err);
+    name_file(err, from, dir, values_name);
     from = err->n;
     if (!rc && fxlsx)
         rc = ls_write_xlsx(r, m, sheets, ls_outdir_tmp_path(od, "results.xlsx"), "results.xlsx",
@@ -164,7 +170,15 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
     /* rows = units × nodes + the header: past a sheet's 1,048,576 rows no
      * spreadsheet opens items.csv whole */
     size_t rows = nunits * r->scheme->nnodes;
-    if ((formats & LS_OUT_CSV) && (form & LS_ITEMS_AUTO))
+    if ((formats & LS_OUT_CSV) && (form & LS_ITEMS_AUTO) && values)
+        ls_notef(err, NULL, 0, 0,
+                 "items.csv: %zu rows, more than a spreadsheet opens (%d): written compact and "
+                 "compressed, as %s, with the scores and reasons by 单位编号 and 序号 (the items' "
+                 "names, points and criteria once in scheme-items.csv, the indicator values a "
+                 "row a unit in %s; %s or pandas reads them as they are); --items sheet "
+                 "writes the score sheet form, --items compact without compression",
+                 rows, LS_SHEET_ROWS, items_name, values_name, form & LS_ITEMS_GZIP ? "zcat" : "zstdcat");
+    else if ((formats & LS_OUT_CSV) && (form & LS_ITEMS_AUTO))
         ls_notef(err, NULL, 0, 0,
                  "items.csv: %zu rows, more than a spreadsheet opens (%d): written compact, "
                  "with the scores and reasons by 单位编号 and 序号 (the items' names, points and "

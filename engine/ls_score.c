@@ -35,6 +35,8 @@ typedef struct chunk {
     size_t nreasons, capreasons;
     int *reads;
     size_t nreads, capreads;
+    ls_raw *raws; /* clamped cells' values, in cell order */
+    size_t nraws, capraws;
     size_t nerrors;  /* cells in error */
     ls_errors err;   /* rule errors, in unit order */
     atomic_int done; /* scored (or stopped at an error) */
@@ -190,7 +192,6 @@ static int score_leaf(ls_run *r, const worker *w, chunk *ch, ls_stats *st, int u
      * reasons stay, and ls_explain says what was decided */
     const ls_adjustment *dec = ls_adjustments_decision(w->decisions, (size_t)unit, (size_t)leaf);
     if (dec) v = dec->score;
-    c->raw = v;
     if (n->section == LS_SEC_VETO) {
         c->score = v != 0;
     } else if (v < 0) {
@@ -201,6 +202,11 @@ static int score_leaf(ls_run *r, const worker *w, chunk *ch, ls_stats *st, int u
         c->clamped = 1;
     } else {
         c->score = v;
+    }
+    if (c->clamped) {
+        LS_GROW(ch->raws, ch->nraws, ch->capraws, 16);
+        ch->raws[ch->nraws].cell = (size_t)unit * s->nnodes + (size_t)leaf;
+        ch->raws[ch->nraws++].raw = v;
     }
     return 0;
 }
@@ -223,7 +229,7 @@ static void sum_categories(ls_run *r, int unit)
             if (c->state == LS_CELL_ERROR) bad = 1;
             else sum += c->score;
         }
-        row[i].score = row[i].raw = sum;
+        row[i].score = sum;
         row[i].state = bad ? LS_CELL_ERROR : any ? LS_CELL_SCORED
                                                  : LS_CELL_NA;
     }
@@ -371,10 +377,20 @@ static void join_chunks(shared *sh, size_t nchunks, ls_errors *err)
 {
     ls_run *r = sh->r;
     const ls_scheme *s = r->scheme;
-    size_t nreasons = 0, nreads = 0;
+    size_t nreasons = 0, nreads = 0, nraws = 0;
     for (size_t k = 0; k < nchunks; k++) {
         nreasons += sh->chunks[k].nreasons;
         nreads += sh->chunks[k].nreads;
+        nraws += sh->chunks[k].nraws;
+    }
+    /* chunks in unit order, leaves in scheme order: the cells ascend */
+    r->raws = ls_xmalloc((nraws ? nraws : 1) * sizeof *r->raws);
+    for (size_t k = 0; k < nchunks; k++) {
+        chunk *ch = &sh->chunks[k];
+        if (ch->nraws) memcpy(r->raws + r->nraws, ch->raws, ch->nraws * sizeof *ch->raws);
+        r->nraws += ch->nraws;
+        free(ch->raws);
+        ch->raws = NULL;
     }
     r->reasons = ls_xmalloc((nreasons ? nreasons : 1) * sizeof *r->reasons);
     r->reads = ls_xmalloc((nreads ? nreads : 1) * sizeof *r->reads);
@@ -488,6 +504,7 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
     for (size_t k = 0; k < sh.nchunks; k++) {
         free(sh.chunks[k].reasons);
         free(sh.chunks[k].reads);
+        free(sh.chunks[k].raws);
         ls_errors_cleanup(&sh.chunks[k].err);
     }
     free(sh.chunks);
@@ -497,6 +514,18 @@ ls_run *ls_score_run(const ls_scheme *s, const ls_dataset *d, const ls_backends 
     }
     ls_rank_run(r);
     return r;
+}
+
+ls_fixed ls_run_raw(const ls_run *r, size_t unit, size_t node)
+{
+    size_t cell = unit * r->scheme->nnodes + node, lo = 0, hi = r->nraws;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->raws[mid].cell < cell) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < r->nraws && r->raws[lo].cell == cell) return r->raws[lo].raw;
+    return r->cells[cell].score;
 }
 
 void ls_run_free(ls_run *r)
@@ -510,6 +539,7 @@ void ls_run_free(ls_run *r)
     free(r->units);
     free(r->reasons);
     free(r->reads);
+    free(r->raws);
     ls_arena_cleanup(&r->arena);
     for (size_t i = 0; i < r->narenas; i++) ls_arena_cleanup(&r->arenas[i]);
     free(r->arenas);

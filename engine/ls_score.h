@@ -44,8 +44,7 @@ typedef enum {
  * children.  For VETO leaves score is a flag, 1 (vetoed) or 0, not an
  * amount.  For ERROR cells the one reason is the rule's error message. */
 typedef struct ls_cell {
-    ls_fixed score;
-    ls_fixed raw;     /* the rule's value rounded, before clamping */
+    ls_fixed score;   /* clamped: the rule's value is ls_run_raw's */
     uint32_t reason0; /* first reason in run->reasons */
     uint32_t read0;   /* first indicator index in run->reads */
     uint32_t nread;
@@ -54,8 +53,11 @@ typedef struct ls_cell {
     signed char clamped; /* -1 raised to 0, +1 lowered to points, 0 */
 } ls_cell;
 
-/* 32 bytes a cell: a province holds units x nodes of them (49 million at
- * a million units of the example). */
+/* 24 bytes a cell: a province holds units x nodes of them (49 million at
+ * a million units of the example), so the rule's value before clamping,
+ * which differs from the score only in the few clamped cells, is kept
+ * beside them (ls_run's raws), not in every cell. */
+_Static_assert(sizeof(ls_cell) <= 24, "a cell takes 24 bytes");
 _Static_assert(LS_REASONS_MAX <= UINT16_MAX, "a cell counts its reasons in 16 bits");
 
 typedef struct ls_unit_result {
@@ -95,7 +97,16 @@ typedef struct ls_run {
     const struct ls_run *original;
     ls_arena *arenas; /* the extra scoring threads' reason text (interned) */
     size_t narenas;
+    /* the rule's value (rounded, before clamping) of each clamped cell,
+     * by cell index (unit * nnodes + node), ascending */
+    struct ls_raw *raws;
+    size_t nraws;
 } ls_run;
+
+typedef struct ls_raw {
+    size_t cell; /* unit * nnodes + node */
+    ls_fixed raw;
+} ls_raw;
 
 /* Units a scoring thread takes at a time. */
 #define LS_SCORE_CHUNK 64
@@ -148,5 +159,9 @@ static inline const ls_cell *ls_run_cell(const ls_run *r, size_t unit, size_t no
 {
     return &r->cells[unit * r->scheme->nnodes + node];
 }
+
+/* A cell's value as the rule gave it (rounded), before clamping: that of
+ * a clamped cell from r->raws, else its score. */
+ls_fixed ls_run_raw(const ls_run *r, size_t unit, size_t node);
 
 #endif

@@ -9,7 +9,7 @@
  * rules (also a crashed plugin: ls_guard ends the process); 2 bad usage;
  * 3 output could not be written.
  *
- * Depends on: ls_cmd, ls_error, ls_export_csv (--items, --gzip), ls_i18n, ls_publish
+ * Depends on: ls_cmd, ls_error, ls_export_csv (--items, --gzip, --zstd), ls_i18n, ls_publish
  * (--formats), ls_util.
  */
 #include <locale.h>
@@ -118,6 +118,7 @@ enum {
     O_PRETTY,
     O_ITEMS,
     O_GZIP,
+    O_ZSTD,
     O_JOBS,
     O_TIMINGS,
     O_SELF,
@@ -176,9 +177,13 @@ static const struct option {
     {O_ITEMS, NULL, "--items", WORD, C_RUN,
      N_("FORM\titems.csv as a score sheet (sheet) or, for a province's data\n"
         "team, compact: without the items' text (once in scheme-items.csv)\n"
-        "and the indicator values (in results.json); default: sheet, compact\n"
-        "past a spreadsheet's 1,048,576 rows when results.json is written")},
+        "and the indicator values (in results.json, or in values.csv when\n"
+        "it is not written); default: sheet, compact past a spreadsheet's\n"
+        "1,048,576 rows (and zstd-compressed with --formats csv)")},
     {O_GZIP, NULL, "--gzip", NOVAL, C_RUN, N_("\twrite items.csv gzip-compressed, as items.csv.gz")},
+    {O_ZSTD, NULL, "--zstd", NOVAL, C_RUN,
+     N_("\twrite items.csv zstd-compressed, as items.csv.zst (the default\n"
+        "with --formats csv past a spreadsheet's rows)")},
     {O_JOBS, "-j", "--jobs", NUMBER, C_SCORING,
      N_("N\tscore with N threads (default: the machine's cores); the\n"
         "same results, byte for byte, for any N")},
@@ -510,7 +515,15 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
             case O_ALL_SHEETS: o->all_sheets = 1; break;
             case O_PRETTY: o->pretty = 1; break;
             case O_TIMINGS: o->timings = 1; break;
-            case O_GZIP: o->items_form |= LS_ITEMS_GZIP; break;
+            case O_GZIP:
+            case O_ZSTD:
+                o->items_form |= op->id == O_GZIP ? LS_ITEMS_GZIP : LS_ITEMS_ZSTD;
+                if ((o->items_form & LS_ITEMS_GZIP) && (o->items_form & LS_ITEMS_ZSTD)) {
+                    fprintf(stderr, _("lawscore: error: --gzip and --zstd are both given; items.csv is "
+                                      "compressed one way: give one of them\n"));
+                    return -1;
+                }
+                break;
             case O_WITHDRAW: o->withdraw = 1; break;
             case O_NO_BACKUP: o->no_backup = 1; break;
             default: break;

@@ -10,6 +10,8 @@
 # rank-scored item 7.3 学法用法考试 ranks units across the province, with
 # ties) and compares every output byte for byte with the one-thread run
 # (the example's four files; the province's CSV and JSON).
+# Also runs a province past a spreadsheet's rows with CSV alone (its
+# default form: compact, zstd-compressed; JOBS_BIG=0 leaves it out).
 # Also checks that the province's ranks of item 7.3 follow the exam
 # averages (a rank-based item scored right with threads, not only the
 # same wrong way).  Prints one line per comparison that differs, then
@@ -75,11 +77,52 @@ for j in 1 3; do
         "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv" 2>/dev/null ||
         bad "province: run --items compact --gzip -j $j failed"
 done
-for f in items.csv.gz scheme-items.csv results.csv; do
+for f in items.csv.gz values.csv.gz scheme-items.csv results.csv; do
     if [ -s "$W/compact-j1/$f" ] && cmp -s "$W/compact-j1/$f" "$W/compact-j3/$f"; then ok
     else bad "province: --items compact --gzip: $f with --jobs 3 differs from --jobs 1 (or is missing)"
     fi
 done
+# the same with zstd (--zstd)
+for j in 1 3; do
+    "$BIN" run -j "$j" -q --formats csv --items compact --zstd -o "$W/zstd-j$j" \
+        "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv" 2>/dev/null ||
+        bad "province: run --items compact --zstd -j $j failed"
+done
+for f in items.csv.zst values.csv.zst; do
+    if [ -s "$W/zstd-j1/$f" ] && cmp -s "$W/zstd-j1/$f" "$W/zstd-j3/$f"; then ok
+    else bad "province: --items compact --zstd: $f with --jobs 3 differs from --jobs 1 (or is missing)"
+    fi
+done
+
+# Past a spreadsheet's rows (21,400 units of 49 nodes: 1,048,600 rows)
+# with CSV alone: items.csv compact and zstd-compressed, values.csv.zst
+# beside it, and the note that says so; the files decompress to what
+# --items compact writes uncompressed.
+if [ "${JOBS_BIG:-1}" = 1 ]; then
+    B=$W/big
+    mkdir -p "$B"
+    cp -R "$EX/rules" "$B/"
+    cp "$P/scheme.yaml" "$B/"
+    awk -v n=21400 -v out="$B" -f tests/bench/gen.awk \
+        "$EX/units.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv" || bad "gen.awk (21,400 units)"
+    "$BIN" run -j 2 -q --formats csv -o "$W/big-auto" "$B/scheme.yaml" "$B/fazhiban.yaml" "$B/departments.csv" \
+        2>"$W/big-auto.err" || bad "big: run --formats csv failed: $(head -n 3 "$W/big-auto.err")"
+    "$BIN" run -j 2 -q --formats csv --items compact -o "$W/big-plain" \
+        "$B/scheme.yaml" "$B/fazhiban.yaml" "$B/departments.csv" 2>/dev/null ||
+        bad "big: run --formats csv --items compact failed"
+    want="lawscore: note: items.csv: 1048600 rows, more than a spreadsheet opens (1048576): written compact and compressed, as items.csv.zst, with the scores and reasons by 单位编号 and 序号 (the items' names, points and criteria once in scheme-items.csv, the indicator values a row a unit in values.csv.zst; zstdcat or pandas reads them as they are); --items sheet writes the score sheet form, --items compact without compression"
+    if [ "$(cat "$W/big-auto.err")" = "$want" ]; then ok
+    else bad "big: the note differs: $(cat "$W/big-auto.err")"
+    fi
+    if [ "$(cd "$W/big-auto" && echo *)" = "items.csv.zst results.csv scheme-items.csv values.csv.zst" ]; then ok
+    else bad "big: files written: $(cd "$W/big-auto" && echo *)"
+    fi
+    for f in items.csv values.csv; do
+        if [ -s "$W/big-plain/$f" ] && zstd -dc "$W/big-auto/$f.zst" | cmp -s - "$W/big-plain/$f"; then ok
+        else bad "big: $f.zst does not decompress to --items compact's $f"
+        fi
+    done
+fi
 
 # Item 7.3 scores by rank of exam_avg within the group: 3, 2.8, 2.6, 2.4,
 # 2.2 for ranks 1-5, 2 for 6-10, else 1.5.  Recompute the ranks from the

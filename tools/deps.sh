@@ -11,9 +11,10 @@ set -eu
 # Libraries the engine links; gettext and locales for the Chinese messages;
 # the clients an office opens our outputs with (LibreOffice, Chromium, with
 # a CJK font and poppler to read the printed PDF), used by the real-client
-# checks of `make check`; clang-format for `make format-check`.
+# checks of `make check`; clang-format for `make format-check`; zstd to
+# read back the compressed items.csv.zst (tests/run-jobs.sh).
 PKGS="gcc make pkg-config liblua5.4-dev libyaml-dev libcmocka-dev libyajl-dev nettle-dev libcsv-dev
-      libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libsqlite3-dev libzstd-dev zlib1g-dev gettext locales
+      libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libsqlite3-dev libzstd-dev zlib1g-dev zstd gettext locales
       libreoffice-calc-nogui chromium poppler-utils fonts-noto-cjk clang-format $*"
 
 missing=""

@@ -305,8 +305,12 @@ for n in $SIZES; do
     done
     ob=$(dirbytes "$d/out2")
     csvb=0
-    for f in results.csv items.csv; do [ -f "$d/out2/$f" ] && csvb=$((csvb + $(bytes "$d/out2/$f"))); done
-    for f in results.csv items.csv results.json results.xlsx report.html; do
+    # every CSV file, compressed or not: results.csv, items.csv(.gz, .zst),
+    # scheme-items.csv, values.csv(.gz, .zst)
+    for f in "$d"/out2/*.csv "$d"/out2/*.csv.gz "$d"/out2/*.csv.zst; do
+        [ -f "$f" ] && csvb=$((csvb + $(bytes "$f")))
+    done
+    for f in results.csv items.csv items.csv.zst values.csv.zst results.json results.xlsx report.html; do
         [ "$big" = 0 ] && [ -f "$d/out1/$f" ] || continue
         if ! cmp -s "$d/out1/$f" "$d/out2/$f"; then
             REPRO_OK=0
@@ -468,8 +472,11 @@ END {
         printf "  output, as written here (%s):%*s%.2f GB   %s\n", formats, 10 - length(formats), "", ob[M] / 1073741824,
                (formats == "all formats" ? met(ob[M] < 10 * 1073741824) " (goal < 10 GB with all formats)" : \
                 formats == "csv" ? met(ob[M] < 1073741824) " (goal < 1 GB with CSV only)" : "")
-        printf "  of which the CSV files:              %.2f GB   %s (goal < 1 GB with CSV only)\n", csvb[M] / 1073741824,
-               met(csvb[M] < 1073741824)
+        # the CSV files beside results.json are not what --formats csv
+        # alone writes (compressed past the rows of a spreadsheet)
+        if (formats != "csv")
+            printf "  of which the CSV files:              %.2f GB   (the goal < 1 GB is for --formats csv alone: BENCH_FORMATS=csv)\n",
+                   csvb[M] / 1073741824
     } else {
         P = NR
         printf "goals at 1M units, projected from N=%d (BENCH_SIZES=\"... 1000000\" measures them):\n", n[P]
@@ -485,8 +492,9 @@ END {
         printf "  output, as written here (%s):%*s projected %.1f GB%s\n", formats, 10 - length(formats), "",
                ob[P] * 1e6 / n[P] / 1073741824, (formats == "all formats" ? " (goal < 10 GB with all formats)" : \
                                                 formats == "csv" ? " (goal < 1 GB with CSV only)" : "")
-        printf "  of which the CSV files:              projected %.1f GB (goal < 1 GB with CSV only)\n",
-               csvb[P] * 1e6 / n[P] / 1073741824
+        if (formats != "csv")
+            printf "  of which the CSV files:              projected %.1f GB (the goal < 1 GB is for --formats csv alone: BENCH_FORMATS=csv)\n",
+                   csvb[P] * 1e6 / n[P] / 1073741824
     }
 }' "$ROWS"
 [ -n "$SKIPPED" ] && echo "skipped:$SKIPPED"

@@ -12,6 +12,7 @@
 #include <csv.h>
 #include <yajl/yajl_tree.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "ls_export_csv.h"
 #include "ls_export_json.h"
@@ -64,6 +65,7 @@ static char *written(int which, const ls_run *r, const ls_manifest *m)
              : which == 'i' ? ls_write_items_csv(r, o.f, 0, &e)
              : which == 'c' ? ls_write_items_csv(r, o.f, 1, &e)
              : which == 's' ? ls_write_scheme_items_csv(r->scheme, o.f, &e)
+             : which == 'v' ? ls_write_values_csv(r, o.f, 0, &e)
                             : ls_write_json(r, m, o.f, 1, &e);
     assert_int_equal(rc, 0);
     out_close(&o);
@@ -361,9 +363,66 @@ static void test_items_csv_gzip(void **state)
     }
 }
 
+/* --zstd: items.csv.zst decompresses to the bytes items.csv would hold,
+ * in either form, and the same run gives the same compressed bytes. */
+static void test_items_csv_zstd(void **state)
+{
+    mini_run *m = *state;
+    assert_string_equal(ls_items_csv_name(LS_ITEMS_COMPACT | LS_ITEMS_ZSTD), "items.csv.zst");
+    assert_string_equal(ls_values_csv_name(LS_ITEMS_COMPACT | LS_ITEMS_ZSTD), "values.csv.zst");
+    assert_string_equal(ls_values_csv_name(LS_ITEMS_COMPACT | LS_ITEMS_GZIP), "values.csv.gz");
+    assert_string_equal(ls_values_csv_name(LS_ITEMS_COMPACT), "values.csv");
+    for (unsigned compact = 0; compact <= LS_ITEMS_COMPACT; compact += LS_ITEMS_COMPACT) {
+        char *plain = written(compact ? 'c' : 'i', &m->r, NULL);
+        char *z[2];
+        size_t nz[2];
+        for (int k = 0; k < 2; k++) {
+            FILE *f = open_memstream(&z[k], &nz[k]);
+            ls_errors e;
+            ls_errors_init(&e);
+            assert_int_equal(ls_write_items_csv(&m->r, f, compact | LS_ITEMS_ZSTD, &e), 0);
+            assert_int_equal(e.n, 0);
+            assert_int_equal(fclose(f), 0);
+            ls_errors_cleanup(&e);
+        }
+        /* zstd's frame magic, 28 b5 2f fd (little-endian 0xFD2FB528) */
+        assert_true(nz[0] > 8 && (unsigned char)z[0][0] == 0x28 && (unsigned char)z[0][3] == 0xfd);
+        assert_int_equal(nz[0], nz[1]);
+        assert_memory_equal(z[0], z[1], nz[0]);
+        size_t cap = strlen(plain) + 1;
+        char *back = malloc(cap);
+        size_t n = ZSTD_decompress(back, cap, z[0], nz[0]);
+        assert_false(ZSTD_isError(n));
+        assert_int_equal(n, strlen(plain));
+        assert_memory_equal(back, plain, n);
+        free(back);
+        free(z[0]);
+        free(z[1]);
+        free(plain);
+    }
+}
+
+/* values.csv: a row a unit, a column an indicator (by id), the values
+ * the unit's rules read as results.json gives them; empty where no rule
+ * read one.  Text is quoted and guarded as in the other CSV files. */
+static void test_values_csv(void **state)
+{
+    mini_run *m = *state;
+    char *v = written('v', &m->r, NULL);
+    /* cq's rules read four values, sl's five (a quoted text, a decimal
+     * percentage, false); the rules of sfj, xfj and hb read none, so
+     * their rows are empty though their data hold values */
+    assert_string_equal(v, "\xEF\xBB\xBF单位编号,late_reports,adviser,close_rate,praised,remark\r\n"
+                           "cq,10,兼管,,true,无\r\n"
+                           "sl,1,专门机构,95.5,false,\"含\"\"引号\"\",逗号\"\r\n"
+                           "sfj,,,,,\r\nxfj,,,,,\r\nhb,,,,,\r\n");
+    free(v);
+}
+
 /* The score sheet form until it passes a spreadsheet's rows, then
- * compact (when results.json holds the indicator values), unless the
- * sheet form was asked for. */
+ * compact (with the indicator values in results.json, or, with CSV
+ * alone, compressed and beside values.csv), unless a form was asked
+ * for. */
 static void test_items_form_by_size(void **state)
 {
     (void)state;
@@ -383,8 +442,19 @@ static void test_items_form_by_size(void **state)
     assert_int_equal(ls_items_form_for(LS_ITEMS_SHEET, 21400, 49, 1), LS_ITEMS_SHEET);
     assert_int_equal(ls_items_form_for(LS_ITEMS_COMPACT, 21400, 49, 1), LS_ITEMS_COMPACT);
     assert_int_equal(ls_items_form_for(LS_ITEMS_COMPACT, 10, 49, 1), LS_ITEMS_COMPACT);
-    /* without results.json compact would lose the indicator values */
-    assert_int_equal(ls_items_form_for(0, 21400, 49, 0), 0);
+    /* without results.json: zstd-compressed (or gzip as asked), the
+     * indicator values in values.csv */
+    assert_int_equal(ls_items_form_for(0, 21399, 49, 0), 0);
+    assert_int_equal(ls_items_form_for(0, 21400, 49, 0), LS_ITEMS_COMPACT | LS_ITEMS_AUTO | LS_ITEMS_ZSTD);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_GZIP, 21400, 49, 0),
+                     LS_ITEMS_GZIP | LS_ITEMS_COMPACT | LS_ITEMS_AUTO);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_SHEET, 21400, 49, 0), LS_ITEMS_SHEET);
+    assert_int_equal(ls_items_form_for(LS_ITEMS_COMPACT, 21400, 49, 0), LS_ITEMS_COMPACT);
+    assert_true(ls_values_csv_wanted(LS_ITEMS_COMPACT | LS_ITEMS_AUTO | LS_ITEMS_ZSTD, 0));
+    assert_true(ls_values_csv_wanted(LS_ITEMS_COMPACT, 0));
+    assert_false(ls_values_csv_wanted(LS_ITEMS_COMPACT | LS_ITEMS_AUTO, 1));
+    assert_false(ls_values_csv_wanted(LS_ITEMS_SHEET, 0));
+    assert_false(ls_values_csv_wanted(0, 0));
     assert_string_equal(ls_items_csv_name(LS_ITEMS_COMPACT | LS_ITEMS_AUTO), "items.csv");
 }
 
@@ -814,6 +884,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_items_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv_compact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_items_csv_gzip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_csv_zstd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_values_csv, setup, teardown),
         cmocka_unit_test(test_items_form_by_size),
         cmocka_unit_test_setup_teardown(test_csv_write_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),

@@ -128,7 +128,11 @@ static void test_round_once_and_clamp(void **state)
     ls_run *r = run_ok(x);
     assert_int_equal(cell(r, x, "d1", "c1.1")->score, 220);
     assert_int_equal(cell(r, x, "d1", "c1.2")->score, 0);
-    assert_int_equal(cell(r, x, "d1", "c1.2")->raw, -70);
+    assert_int_equal(ls_run_raw(r, (size_t)U(x, "d1"), (size_t)N(x, "c1.2")), -70);
+    assert_int_equal(ls_run_raw(r, (size_t)U(x, "d3"), (size_t)N(x, "c2.1")), 700);
+    /* not clamped: the score */
+    assert_int_equal(ls_run_raw(r, (size_t)U(x, "d1"), (size_t)N(x, "c2.1")), 600);
+    assert_int_equal(r->nraws, 2);
     assert_int_equal(cell(r, x, "d1", "c1.2")->clamped, -1);
     assert_int_equal(cell(r, x, "d1", "c2.1")->clamped, 0);
     assert_int_equal(cell(r, x, "d3", "c2.1")->score, 600);

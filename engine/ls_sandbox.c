@@ -484,6 +484,12 @@ static void push_sorted_keys(lua_State *L, int src, const char *fn)
         lua_pushvalue(L, -1);
         lua_rawseti(L, keys, ++n);
     }
+    /* Charged like table.sort: the sort runs inside this one C call,
+     * which the instruction count never sees, and a loop that walks a
+     * big table again and again ran past the time limit with a few
+     * thousand instructions (so whether it passed depended on the
+     * machine's speed). */
+    if (n > 0) ls_sandbox_charge(L, (double)n * (log2((double)n) + 2), fn);
     lua_createtable(L, n > INT_MAX ? 0 : (int)n, 0); /* sorted */
     int sorted = keys + 1;
     if (n > 0) {

@@ -359,7 +359,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         char mb[32];
         clear_pending(b);
         lua_gc(L, LUA_GCCOLLECT);
-        return ls_rule_call_fail(c, path, 0, "memory limit of %s MB exceeded",
+        return ls_rule_call_fail(c, path, b->sb.oom_line, "memory limit of %s MB exceeded",
                                  mb_text(b->sb.mem_limit, mb, sizeof mb));
     }
     if (!b->e_msg) {

@@ -63,6 +63,23 @@ ls_sandbox *ls_sandbox_of(lua_State *L)
 
 /* ---- memory and instruction limits ---------------------------------- */
 
+/* The allocator refuses memory during a call: note the line of the rule
+ * script ('@' source) running, since Lua raises the memory error without
+ * calling the message handler, which finds the line of other errors.
+ * Only reads the call stack: lua_getinfo with "Sl" allocates nothing,
+ * and a refused allocation left the stack as it was. */
+static void note_oom_line(ls_sandbox *b)
+{
+    lua_Debug ar;
+    b->oom_line = 0;
+    for (int level = 0; level < 64 && lua_getstack(b->running, level, &ar); level++) {
+        if (lua_getinfo(b->running, "Sl", &ar) && ar.source[0] == '@' && ar.currentline > 0) {
+            b->oom_line = ar.currentline;
+            return;
+        }
+    }
+}
+
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     ls_sandbox *b = ud;
@@ -72,7 +89,10 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         b->mem_used -= osize;
         return NULL;
     }
-    if (nsize > osize && nsize - osize > b->mem_limit - b->mem_used) return NULL;
+    if (nsize > osize && nsize - osize > b->mem_limit - b->mem_used) {
+        if (b->running) note_oom_line(b);
+        return NULL;
+    }
     void *p = realloc(ptr, nsize);
     if (!p) return NULL;
     b->mem_used = b->mem_used - osize + nsize;
@@ -215,6 +235,8 @@ int ls_sandbox_begin(lua_State *L, int fast)
     if (!w || b->on_line) fast = 0;
     b->seq++;
     b->charged = 0;
+    b->running = L;
+    b->oom_line = 0;
     if (w) ls_watchdog_begin(w, b->seq, fast, b->max_seconds, L);
     b->fast = fast;
     if (fast) {
@@ -231,6 +253,7 @@ int ls_sandbox_end(lua_State *L)
 {
     ls_sandbox *b = ls_sandbox_of(L);
     if (b->wd) ls_watchdog_end(b->wd);
+    b->running = NULL;
     lua_sethook(L, NULL, 0, 0);
     if (!b->fast) return 0;
     b->fast = 0;

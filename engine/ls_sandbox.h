@@ -126,6 +126,10 @@ typedef struct ls_sandbox {
     int ref_walks;        /* table -> {sorted keys, key -> position}
                                     for next(), weak keys */
     void *host;           /* the owner's pointer, for its C functions */
+    lua_State *running;   /* the state while a call runs (begin to end) */
+    int oom_line;         /* the line of the rule script ('@' source)
+                                    running when the allocator last refused
+                                    in the current call, or 0 */
 } ls_sandbox;
 
 /* A new Lua state whose memory is capped at mem_limit bytes and whose

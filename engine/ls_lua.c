@@ -54,6 +54,10 @@ extern const size_t ls_helpers_lua_len;
  * level, so stack walks stay short). */
 #define SCAN_LEVELS 64
 #define TRACE_FRAMES 20
+/* An error message is kept to this many bytes of text (then "..."): it
+ * is printed, and with --keep-going it is the cell's explanation in the
+ * results. */
+#define ERROR_TEXT_MAX 1024
 /* A failed script load, kept in the script cache so it is reported once. */
 #define SCRIPT_FAILED (-2)
 
@@ -198,8 +202,15 @@ static int msgh(lua_State *L)
         }
         shown += trace_frame(L, &ar, &t);
     }
+    /* A script's error() can raise any bytes: megabytes, invalid UTF-8,
+     * control characters, line breaks that read as another diagnostic.
+     * The message becomes text for a terminal and for the results (the
+     * cell's explanation with --keep-going), valid UTF-8 in any output:
+     * cut in whole characters, control and invalid bytes as \n, \xNN. */
+    char text[ERROR_TEXT_MAX + 64];
+    ls_excerpt(msg, ERROR_TEXT_MAX, text, sizeof text);
     clear_pending(b);
-    b->e_msg = ls_xstrdup(msg);
+    b->e_msg = ls_xstrdup(text);
     b->e_line = line;
     b->e_kind = kind;
     if (shown) {

@@ -40,6 +40,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -709,8 +710,9 @@ static int sb_tostring(lua_State *L)
 
 /* print(...): to stderr, prefixed with the rule's path, for debugging;
  * gathered during the call and written after it (ls_sandbox_flush), at
- * most LS_SANDBOX_PRINT_CALL bytes a call and LS_SANDBOX_PRINT_RUN in
- * all, so a loop cannot write gigabytes. */
+ * most LS_SANDBOX_PRINT_CALL bytes a call (more is an error of the call)
+ * and LS_SANDBOX_PRINT_RUN shown in all (then a note), so a loop cannot
+ * write gigabytes. */
 static int sb_print(lua_State *L)
 {
     ls_sandbox *b = ls_sandbox_of(L);
@@ -733,22 +735,32 @@ static int sb_print(lua_State *L)
         return ls_sandbox_error(L, "print: more than %d bytes of output in one rule call (print is "
                                    "for debugging)",
                                 LS_SANDBOX_PRINT_CALL);
-    if (b->printed_total + b->printed.n + len > LS_SANDBOX_PRINT_RUN)
-        return ls_sandbox_error(L, "print: more than %d MB of output from the rules (print is for "
-                                   "debugging)",
-                                LS_SANDBOX_PRINT_RUN >> 20);
     ls_buf_add(&b->printed, s, len);
     return 0;
 }
+
+/* Bytes of print() output shown so far by every state of the process.
+ * The cap on the whole is not an error of the call that reaches it: with
+ * --jobs N each thread's state prints its own units, so which call got
+ * there first (and whether any did: a cap per state was N times larger)
+ * changed with N, and with it the results and the exit status. */
+static atomic_size_t printed_run;
 
 void ls_sandbox_flush(lua_State *L, int show)
 {
     ls_sandbox *b = ls_sandbox_of(L);
     if (!b->printed.n) return;
     if (show) {
-        fwrite(b->printed.p, 1, b->printed.n, stderr);
-        fflush(stderr);
-        b->printed_total += b->printed.n;
+        size_t before = atomic_fetch_add(&printed_run, b->printed.n);
+        if (before + b->printed.n <= LS_SANDBOX_PRINT_RUN) {
+            fwrite(b->printed.p, 1, b->printed.n, stderr);
+            fflush(stderr);
+        } else if (before <= LS_SANDBOX_PRINT_RUN) { /* the first over: once */
+            fprintf(stderr, _("lawscore: note: print: more than %d MB of output from the rules; "
+                              "the rest is not shown (print is for debugging)\n"),
+                    LS_SANDBOX_PRINT_RUN >> 20);
+            fflush(stderr);
+        }
     }
     ls_buf_cleanup(&b->printed);
 }

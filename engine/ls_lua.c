@@ -140,8 +140,10 @@ static int trace_frame(lua_State *L, lua_Debug *ar, ls_buf *t)
         pushed = 2;
     }
     if (*ar->what == 'm') ls_buf_puts(t, "main chunk");
-    else if (ar->name && *ar->namewhat) ls_buf_printf(t, "function '%s'", ar->name);
-    else if (helper) ls_buf_printf(t, "function '%s'", helper);
+    else if (ar->name && *ar->namewhat) { /* a table key: any bytes, line breaks too */
+        char nb[160];
+        ls_buf_printf(t, "function '%s'", ls_excerpt(ar->name, 100, nb, sizeof nb));
+    } else if (helper) ls_buf_printf(t, "function '%s'", helper);
     else ls_buf_printf(t, "function <%s:%d>", ar->short_src, ar->linedefined);
     if (ar->istailcall) ls_buf_puts(t, "\n\t(...tail calls...)");
     lua_pop(L, pushed);

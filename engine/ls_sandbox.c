@@ -12,7 +12,9 @@
  * debug; the string metatable carries __metatable), so no finalizer can be
  * installed either and lua_close cannot hang.
  *
- * Limits: a lua_Alloc with a byte cap for the whole state; a count hook
+ * Limits: a lua_Alloc with a byte cap for the whole state (when it
+ * refuses during a call it notes the rule script's line: Lua raises a
+ * memory error without the message handler); a count hook
  * that enforces the instruction budget of one call, sticky (once over,
  * every further instruction raises again; scripts have no pcall anyway).
  * There is no depth limit of its own (a call run without hooks could not

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ls_decimal.h"
 #include "ls_i18n.h"
 #include "ls_util.h"
 
@@ -118,6 +119,12 @@ void ls_lua_result_take(lua_State *L, int veto, ls_rule_call *c)
     } else {
         c->value = take_score(L, 1, veto, N_("rule returned"));
     }
+    /* A value the results cannot hold as a decimal (math.maxinteger,
+     * 1e300): the scorer checks it again for every backend; here so that
+     * the error names the line of the return and the value in full. */
+    ls_fixed v;
+    if (fabs(c->value) >= 1e6 && ls_dec_from_double(c->value, c->scheme->digits, &v))
+        ls_sandbox_error(L, "rule returned %.15g, which is out of range for a score", c->value);
     if (n == 2) take_reasons(L, 2, c, "the second value returned");
 }
 

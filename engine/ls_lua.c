@@ -62,6 +62,10 @@ extern const size_t ls_helpers_lua_len;
  * level, so stack walks stay short). */
 #define SCAN_LEVELS 64
 #define TRACE_FRAMES 20
+/* An error message is kept to this many bytes of text (then "..."): it
+ * is printed, and with --keep-going it is the cell's explanation in the
+ * results. */
+#define ERROR_TEXT_MAX 1024
 /* A failed script load, kept in the script cache so it is reported once. */
 #define SCRIPT_FAILED (-2)
 
@@ -146,8 +150,10 @@ static int trace_frame(lua_State *L, lua_Debug *ar, ls_buf *t)
         pushed = 2;
     }
     if (*ar->what == 'm') ls_buf_puts(t, "main chunk");
-    else if (ar->name && *ar->namewhat) ls_buf_printf(t, "function '%s'", ar->name);
-    else if (helper) ls_buf_printf(t, "function '%s'", helper);
+    else if (ar->name && *ar->namewhat) { /* a table key: any bytes, line breaks too */
+        char nb[160];
+        ls_buf_printf(t, "function '%s'", ls_excerpt(ar->name, 100, nb, sizeof nb));
+    } else if (helper) ls_buf_printf(t, "function '%s'", helper);
     else ls_buf_printf(t, "function <%s:%d>", ar->short_src, ar->linedefined);
     if (ar->istailcall) ls_buf_puts(t, "\n\t(...tail calls...)");
     lua_pop(L, pushed);
@@ -208,8 +214,15 @@ static int msgh(lua_State *L)
         }
         shown += trace_frame(L, &ar, &t);
     }
+    /* A script's error() can raise any bytes: megabytes, invalid UTF-8,
+     * control characters, line breaks that read as another diagnostic.
+     * The message becomes text for a terminal and for the results (the
+     * cell's explanation with --keep-going), valid UTF-8 in any output:
+     * cut in whole characters, control and invalid bytes as \n, \xNN. */
+    char text[ERROR_TEXT_MAX + 64];
+    ls_excerpt(msg, ERROR_TEXT_MAX, text, sizeof text);
     clear_pending(b);
-    b->e_msg = ls_xstrdup(msg);
+    b->e_msg = ls_xstrdup(text);
     b->e_line = line;
     b->e_kind = kind;
     if (shown) {
@@ -383,7 +396,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         char mb[32];
         clear_pending(b);
         lua_gc(L, LUA_GCCOLLECT);
-        return ls_rule_call_fail(c, path, 0, "memory limit of %s MB exceeded",
+        return ls_rule_call_fail(c, path, b->sb.oom_line, "memory limit of %s MB exceeded",
                                  mb_text(b->sb.mem_limit, mb, sizeof mb));
     }
     if (!b->e_msg) {

@@ -8,12 +8,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "ls_decimal.h"
 #include "ls_i18n.h"
 #include "ls_util.h"
 
 /* Raise an error unless the string at index i (reason number k) is text
- * the results can hold (a NUL byte would cut it short) and fits after the
- * reasons c already has (see LS_REASON_MAX_BYTES). */
+ * the results can hold (valid UTF-8; a NUL byte would cut it short) and
+ * fits after the reasons c already has (see LS_REASON_MAX_BYTES). */
 static void check_reason(lua_State *L, int i, lua_Integer k, size_t before)
 {
     size_t len;
@@ -22,6 +23,11 @@ static void check_reason(lua_State *L, int i, lua_Integer k, size_t before)
     if (nul)
         ls_sandbox_error(L, "reason %lld holds a NUL byte (\\0) at byte %zu: a reason is text",
                          (long long)k, (size_t)(nul - s) + 1);
+    /* checked again by the scorer for every backend; here so that the
+     * error names the line of the return */
+    size_t bad;
+    if (!ls_utf8_valid(s, len, &bad))
+        ls_sandbox_error(L, "reason %zu is not valid UTF-8 text (bad byte at offset %zu)", (size_t)k, bad);
     char msg[200];
     if (ls_rule_reason_fits((size_t)k, len, before, msg, sizeof msg)) ls_sandbox_error(L, "%s", msg);
 }
@@ -113,6 +119,12 @@ void ls_lua_result_take(lua_State *L, int veto, ls_rule_call *c, int k_score, in
     } else {
         c->value = take_score(L, 1, veto, N_("rule returned"));
     }
+    /* A value the results cannot hold as a decimal (math.maxinteger,
+     * 1e300): the scorer checks it again for every backend; here so that
+     * the error names the line of the return and the value in full. */
+    ls_fixed v;
+    if (fabs(c->value) >= 1e6 && ls_dec_from_double(c->value, c->scheme->digits, &v))
+        ls_sandbox_error(L, "rule returned %.15g, which is out of range for a score", c->value);
     if (n == 2) take_reasons(L, 2, c, "the second value returned");
 }
 

@@ -12,7 +12,9 @@
  * debug; the string metatable carries __metatable), so no finalizer can be
  * installed either and lua_close cannot hang.
  *
- * Limits: a lua_Alloc with a byte cap for the whole state; a count hook
+ * Limits: a lua_Alloc with a byte cap for the whole state (when it
+ * refuses during a call it notes the rule script's line: Lua raises a
+ * memory error without the message handler); a count hook
  * that enforces the instruction budget of one call, sticky (once over,
  * every further instruction raises again; scripts have no pcall anyway).
  * There is no depth limit of its own (a call run without hooks could not
@@ -40,6 +42,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +65,23 @@ ls_sandbox *ls_sandbox_of(lua_State *L)
 }
 
 /* ---- memory and instruction limits ---------------------------------- */
+
+/* The allocator refuses memory during a call: note the line of the rule
+ * script ('@' source) running, since Lua raises the memory error without
+ * calling the message handler, which finds the line of other errors.
+ * Only reads the call stack: lua_getinfo with "Sl" allocates nothing,
+ * and a refused allocation left the stack as it was. */
+static void note_oom_line(ls_sandbox *b)
+{
+    lua_Debug ar;
+    b->oom_line = 0;
+    for (int level = 0; level < 64 && lua_getstack(b->running, level, &ar); level++) {
+        if (lua_getinfo(b->running, "Sl", &ar) && ar.source[0] == '@' && ar.currentline > 0) {
+            b->oom_line = ar.currentline;
+            return;
+        }
+    }
+}
 
 /* ---- the allocator's pool of small blocks (ls_sandbox_pool) ---------- */
 
@@ -140,7 +160,10 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         b->mem_used -= osize;
         return NULL;
     }
-    if (nsize > osize && nsize - osize > b->mem_limit - b->mem_used) return NULL;
+    if (nsize > osize && nsize - osize > b->mem_limit - b->mem_used) {
+        if (b->running) note_oom_line(b);
+        return NULL;
+    }
     void *p;
     if (!ptr) {
         p = block_new(&b->pool, nsize);
@@ -296,6 +319,8 @@ int ls_sandbox_begin(lua_State *L, int fast)
     if (!w || b->on_line) fast = 0;
     b->seq++;
     b->charged = 0;
+    b->running = L;
+    b->oom_line = 0;
     if (w) ls_watchdog_begin(w, b->seq, fast, b->max_seconds, L);
     b->fast = fast;
     if (fast) {
@@ -312,6 +337,7 @@ int ls_sandbox_end(lua_State *L)
 {
     ls_sandbox *b = ls_sandbox_of(L);
     if (b->wd) ls_watchdog_end(b->wd);
+    b->running = NULL;
     lua_sethook(L, NULL, 0, 0);
     if (!b->fast) return 0;
     b->fast = 0;
@@ -574,6 +600,12 @@ static void push_sorted_keys(lua_State *L, int src, const char *fn)
         lua_pushvalue(L, -1);
         lua_rawseti(L, keys, ++n);
     }
+    /* Charged like table.sort: the sort runs inside this one C call,
+     * which the instruction count never sees, and a loop that walks a
+     * big table again and again ran past the time limit with a few
+     * thousand instructions (so whether it passed depended on the
+     * machine's speed). */
+    if (n > 0) ls_sandbox_charge(L, (double)n * (log2((double)n) + 2), fn);
     lua_createtable(L, n > INT_MAX ? 0 : (int)n, 0); /* sorted */
     int sorted = keys + 1;
     if (n > 0) {
@@ -770,8 +802,9 @@ static int sb_tostring(lua_State *L)
 
 /* print(...): to stderr, prefixed with the rule's path, for debugging;
  * gathered during the call and written after it (ls_sandbox_flush), at
- * most LS_SANDBOX_PRINT_CALL bytes a call and LS_SANDBOX_PRINT_RUN in
- * all, so a loop cannot write gigabytes. */
+ * most LS_SANDBOX_PRINT_CALL bytes a call (more is an error of the call)
+ * and LS_SANDBOX_PRINT_RUN shown in all (then a note), so a loop cannot
+ * write gigabytes. */
 static int sb_print(lua_State *L)
 {
     ls_sandbox *b = ls_sandbox_of(L);
@@ -794,22 +827,32 @@ static int sb_print(lua_State *L)
         return ls_sandbox_error(L, "print: more than %d bytes of output in one rule call (print is "
                                    "for debugging)",
                                 LS_SANDBOX_PRINT_CALL);
-    if (b->printed_total + b->printed.n + len > LS_SANDBOX_PRINT_RUN)
-        return ls_sandbox_error(L, "print: more than %d MB of output from the rules (print is for "
-                                   "debugging)",
-                                LS_SANDBOX_PRINT_RUN >> 20);
     ls_buf_add(&b->printed, s, len);
     return 0;
 }
+
+/* Bytes of print() output shown so far by every state of the process.
+ * The cap on the whole is not an error of the call that reaches it: with
+ * --jobs N each thread's state prints its own units, so which call got
+ * there first (and whether any did: a cap per state was N times larger)
+ * changed with N, and with it the results and the exit status. */
+static atomic_size_t printed_run;
 
 void ls_sandbox_flush(lua_State *L, int show)
 {
     ls_sandbox *b = ls_sandbox_of(L);
     if (!b->printed.n) return;
     if (show) {
-        fwrite(b->printed.p, 1, b->printed.n, stderr);
-        fflush(stderr);
-        b->printed_total += b->printed.n;
+        size_t before = atomic_fetch_add(&printed_run, b->printed.n);
+        if (before + b->printed.n <= LS_SANDBOX_PRINT_RUN) {
+            fwrite(b->printed.p, 1, b->printed.n, stderr);
+            fflush(stderr);
+        } else if (before <= LS_SANDBOX_PRINT_RUN) { /* the first over: once */
+            fprintf(stderr, _("lawscore: note: print: more than %d MB of output from the rules; "
+                              "the rest is not shown (print is for debugging)\n"),
+                    LS_SANDBOX_PRINT_RUN >> 20);
+            fflush(stderr);
+        }
     }
     ls_buf_cleanup(&b->printed);
 }

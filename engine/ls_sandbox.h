@@ -74,7 +74,8 @@ extern const ls_sandbox_refusal ls_sandbox_remove[];
 /* ---- limits --------------------------------------------------------------- */
 
 #define LS_SANDBOX_PRINT_CALL 16384    /* bytes print() may write in one call */
-#define LS_SANDBOX_PRINT_RUN (1 << 20) /* ... and in the life of a state */
+#define LS_SANDBOX_PRINT_RUN (1 << 20) /* ... and shown in all, by every state
+                                          of the process (then a note) */
 
 /* Time and fast calls.  A call made with ls_sandbox_begin(L, 1) runs
  * without any hook (a count hook alone slows the VM by 25 % to 2x): a
@@ -139,14 +140,17 @@ typedef struct ls_sandbox {
     struct ls_watchdog *wd;     /* the state's watchdog thread, or NULL */
     ls_sandbox_line_fn on_line; /* line hook (coverage), or NULL */
     void *line_ctx;
-    const char *who;      /* print()'s prefix: the running rule's
+    const char *who;    /* print()'s prefix: the running rule's
                                     path, or NULL ("lawscore.lua") */
-    ls_buf printed;       /* print() output of the current call,
+    ls_buf printed;     /* print() output of the current call,
                                     written out by ls_sandbox_flush */
-    size_t printed_total; /* bytes written out so far */
-    int ref_walks;        /* table -> {sorted keys, key -> position}
+    int ref_walks;      /* table -> {sorted keys, key -> position}
                                     for next(), weak keys */
-    void *host;           /* the owner's pointer, for its C functions */
+    void *host;         /* the owner's pointer, for its C functions */
+    lua_State *running; /* the state while a call runs (begin to end) */
+    int oom_line;       /* the line of the rule script ('@' source)
+                                    running when the allocator last refused
+                                    in the current call, or 0 */
 } ls_sandbox;
 
 /* A new Lua state whose memory is capped at mem_limit bytes and whose

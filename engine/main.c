@@ -579,7 +579,7 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         case O_MAX_SECONDS: {
             char *end = NULL;
             double x = strtod(val, &end);
-            if (!*val || *end || !(x > 0 && x <= 3600)) {
+            if (!*val || *end || !(x >= 0.001 && x <= 3600)) {
                 fprintf(stderr, _("lawscore: error: --max-seconds expects seconds from 0.001 to 3600, "
                                   "found '%s'\n"),
                         val);

@@ -600,7 +600,7 @@ static void test_budget_sticky_and_rearmed(void **state)
 static void test_memory_cap(void **state)
 {
     (void)state;
-    expect_err("x_rep_huge", "sfj", "memory limit of 64 MB exceeded", 0);
+    expect_err("x_rep_huge", "sfj", "memory limit of 64 MB exceeded", 2);
     expect_ok("h_full", "sfj", 2);
 }
 
@@ -621,9 +621,9 @@ static void test_limits_from_scheme(void **state)
     fx x;
     fx_open(&x, LUA_FIX "limits.yaml", NULL, NULL); /* 5000 instructions, 2 MB */
     expect_err_in(&x, "loop", "sfj", "instruction budget of 5000 exceeded (infinite loop?)", 2);
-    expect_err_in(&x, "alloc", "sfj", "memory limit of 2 MB exceeded", 0);
+    expect_err_in(&x, "alloc", "sfj", "memory limit of 2 MB exceeded", 6);
     expect_ok_in(&x, "full", "sfj", 1, NULL);
-    expect_err_in(&x, "alloc", "sfj", "memory limit of 2 MB exceeded", 0);
+    expect_err_in(&x, "alloc", "sfj", "memory limit of 2 MB exceeded", 6);
     expect_ok_in(&x, "full", "sfj", 1, NULL);
     fx_close(&x);
 }
@@ -635,7 +635,7 @@ static void test_limits_override(void **state)
     ls_lua_limits lim = {.max_instructions = 20000, .max_memory = 3L << 20};
     fx_open(&x, LUA_FIX "limits.yaml", NULL, &lim);
     expect_err_in(&x, "loop", "sfj", "instruction budget of 20000 exceeded (infinite loop?)", 2);
-    expect_err_in(&x, "alloc", "sfj", "memory limit of 3 MB exceeded", 0);
+    expect_err_in(&x, "alloc", "sfj", "memory limit of 3 MB exceeded", 6);
     expect_ok_in(&x, "full", "sfj", 1, NULL);
     fx_close(&x);
 }

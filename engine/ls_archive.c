@@ -19,6 +19,7 @@
 #include <zstd.h>
 
 #include "ls_explain.h"
+#include "ls_i18n.h"
 #include "ls_layout.h"
 #include "ls_outdir.h"
 #include "ls_strmap.h"
@@ -166,6 +167,63 @@ static long count_tables(ls_archive *a, int *rc)
     return n;
 }
 
+/* The rows every command reads, with the types lawscore stored: SQLite
+ * keeps whatever a hand edit puts in a column (a year '二〇一七' would read
+ * as 0, a name of a number or a blob as its text), and the edit may drop
+ * the triggers that keep versions immutable.  The tables are small (a row
+ * per version, input and output file). */
+static const struct typed_table {
+    const char *table;
+    const char *msg;  /* the error, naming the row */
+    const char *row;  /* what names the row */
+    const char *good; /* what a row lawscore wrote satisfies */
+} typed_tables[] = {
+    {"versions",
+     N_("the archive is damaged: version %s in table versions holds a value lawscore never writes (edited by "
+        "hand?): restore it from a backup"),
+     "id",
+     "typeof(id) = 'integer' AND id > 0 AND typeof(year) = 'integer' AND year BETWEEN 1 AND 9999 AND "
+     "(parent IS NULL OR (typeof(parent) = 'integer' AND parent > 0 AND parent < id)) AND "
+     "typeof(assessment) = 'text' AND typeof(label) = 'text' AND typeof(engine) = 'text' AND "
+     "typeof(created) = 'text'"},
+    {"inputs",
+     N_("the archive is damaged: an input file of version %s in table inputs holds a value lawscore never "
+        "writes (edited by hand?): restore it from a backup"),
+     "version",
+     "typeof(version) = 'integer' AND typeof(role) = 'text' AND typeof(path) = 'text' AND length(path) > 0 AND "
+     "typeof(sha256) = 'text' AND length(sha256) = 64"},
+    {"outputs",
+     N_("the archive is damaged: an output file of version %s in table outputs holds a value lawscore never "
+        "writes (edited by hand?): restore it from a backup"),
+     "version",
+     "typeof(version) = 'integer' AND typeof(name) = 'text' AND length(name) > 0 AND "
+     "typeof(sha256) = 'text' AND length(sha256) = 64"},
+};
+
+/* Check the rows of typed_tables: 0, or -1 with an error naming the
+ * first row a hand edit broke. */
+static int check_types(ls_archive *a, ls_errors *err)
+{
+    for (size_t t = 0; t < sizeof typed_tables / sizeof *typed_tables; t++) {
+        const struct typed_table *x = &typed_tables[t];
+        char *sql = ls_format("SELECT quote(%s) FROM %s WHERE NOT (%s) LIMIT 1", x->row, x->table, x->good);
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(a->db, sql, -1, &st, NULL);
+        free(sql);
+        if (rc != SQLITE_OK) return refuse(a, rc, err);
+        rc = sqlite3_step(st);
+        char *bad = rc == SQLITE_ROW ? ls_xstrdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+        sqlite3_finalize(st);
+        if (bad) {
+            ls_errorf(err, a->path, 0, 0, x->msg, bad);
+            free(bad);
+            return -1;
+        }
+        if (rc != SQLITE_DONE) return refuse(a, rc, err);
+    }
+    return 0;
+}
+
 /* Check that an existing database is a lawscore archive this engine
  * reads. */
 static int check_format(ls_archive *a, ls_errors *err)
@@ -180,16 +238,34 @@ static int check_format(ls_archive *a, ls_errors *err)
     }
     int format_ok = 0;
     long version = -1;
+    char *vtext = NULL; /* a format_version that is no number */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(st, 0);
         const char *v = (const char *)sqlite3_column_text(st, 1);
         if (k && v && !strcmp(k, "format")) format_ok = !strcmp(v, FORMAT_NAME);
-        if (k && v && !strcmp(k, "format_version")) version = strtol(v, NULL, 10);
+        if (k && v && !strcmp(k, "format_version")) {
+            /* all of it a number: "1x" is no format 1 */
+            char *end;
+            errno = 0;
+            version = strtol(v, &end, 10);
+            if (errno || end == v || *end) {
+                free(vtext);
+                vtext = ls_xstrdup(v);
+                version = -1;
+            }
+        }
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || !format_ok) free(vtext);
     if (rc != SQLITE_DONE) return refuse(a, rc, err);
     if (!format_ok)
         return ls_errorf(err, a->path, 0, 0, "not a lawscore archive: an SQLite database of another program");
+    if (vtext) {
+        ls_errorf(err, a->path, 0, 0,
+                  "not a lawscore archive: its format_version is '%s', not a number (edited by hand?)", vtext);
+        free(vtext);
+        return -1;
+    }
     if (version < 1 || version > FORMAT_VERSION)
         return ls_errorf(err, a->path, 0, 0,
                          "archive format %ld, but this lawscore reads format %d: use a newer lawscore", version,
@@ -215,7 +291,7 @@ static int check_format(ls_archive *a, ls_errors *err)
         return -1;
     }
     free(first);
-    return 0;
+    return check_types(a, err);
 }
 
 ls_archive *ls_archive_open(const char *path, int create, ls_errors *err)

@@ -568,6 +568,20 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         return NULL;
     }
     ls_results_index(r);
+    /* diff and compare match units by id: each must have its own */
+    for (size_t i = 0; i < r->nunits && !bad; i++) {
+        int first = ls_strmap_get(&r->unit_ix, r->units[i].id);
+        if (!r->units[i].id[0])
+            bad = ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: unit %zu has no id", i + 1);
+        else if (first != (int)i)
+            bad = ls_errorf(err, source, 0, 0,
+                            "not a results.json written by lawscore: unit '%s' is given twice (units %d and %zu)",
+                            r->units[i].id, first + 1, i + 1);
+    }
+    if (bad) {
+        ls_results_free(r);
+        return NULL;
+    }
     if (d.bad) {
         if (d.bad & BAD_SCORE)
             ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "

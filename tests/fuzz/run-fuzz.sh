@@ -28,6 +28,9 @@ for t in "$@"; do
     scheme) maxlen=32768 ;;      # the example's scheme is 28 KB
     data_yaml) maxlen=12288 ;;
     data_csv) maxlen=4096 ;;
+    results) maxlen=16384 ;;     # the fixture's results.json is 8 KB
+    adjust | self) maxlen=24576 ;; # a filled .xlsx form is 9-15 KB
+    archive) maxlen=131072 ;;    # the test cases' archives are 8-116 KB
     *) maxlen=8192 ;;
     esac
     dict=""

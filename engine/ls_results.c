@@ -21,7 +21,8 @@
 /* What was wrong in a results.json that parsed as JSON. */
 enum {
     BAD_SCORE = 1,
-    BAD_VALUE = 2
+    BAD_VALUE = 2,
+    BAD_MISSING = 4
 };
 
 typedef struct rd {
@@ -73,6 +74,15 @@ static ls_fixed fixed(rd *d, yajl_val v)
         return 0;
     }
     return x;
+}
+
+/* A score lawscore always writes (a unit's total, main and bonus, a
+ * scored node's score): missing, it is not 0 but a file lawscore did
+ * not write. */
+static ls_fixed required(rd *d, yajl_val v)
+{
+    if (!v) d->bad |= BAD_MISSING;
+    return fixed(d, v);
 }
 
 static size_t arr_len(yajl_val v) { return v && YAJL_IS_ARRAY(v) ? v->u.array.len : 0; }
@@ -133,7 +143,7 @@ static void read_node(rd *d, ls_rnode *n, yajl_val o)
     if (n->scored && sc && YAJL_IS_INTEGER(sc) && !strcmp(n->section, "veto"))
         n->score = YAJL_GET_INTEGER(sc);
     else if (n->scored)
-        n->score = fixed(d, sc);
+        n->score = required(d, sc);
     /* format 1: the values read, in the node; format 2: their ids, in the
      * node or else its item, and the values in the unit's "values" */
     yajl_val inds = get(o, "indicators");
@@ -158,12 +168,12 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->id = str(d, get(o, "id"));
     u->name = str(d, get(o, "name"));
     u->group = str(d, get(o, "group"));
-    u->total = fixed(d, get(o, "total"));
-    u->main = fixed(d, get(o, "main"));
+    u->total = required(d, get(o, "total"));
+    u->main = required(d, get(o, "main"));
     /* format 2 leaves main_raw out where it equals main */
     yajl_val mr = get(o, "main_raw");
     u->main_raw = mr ? fixed(d, mr) : u->main;
-    u->bonus = fixed(d, get(o, "bonus"));
+    u->bonus = required(d, get(o, "bonus"));
     u->grade = str(d, get(o, "grade"));
     yajl_val rk = get(o, "rank");
     u->rank = rk && YAJL_IS_INTEGER(rk) ? (int)YAJL_GET_INTEGER(rk) : 0;
@@ -583,7 +593,10 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         return NULL;
     }
     if (d.bad) {
-        if (d.bad & BAD_SCORE)
+        if (d.bad & BAD_MISSING)
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a unit's \"total\", "
+                                         "\"main\" or \"bonus\", or a scored item's \"score\", is missing");
+        else if (d.bad & BAD_SCORE)
             ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
                                          "with %d digits",
                       r->digits);

@@ -253,8 +253,8 @@ static ls_results *results(int y, const char *const *units, size_t n)
         int k = sscanf(units[i], "%15s %63s %15s %d %31s %15s %15s", id, name, total, &rank, grade, f1, f2);
         assert_true(k >= 5);
         ls_buf_printf(&j, "%s{\"id\": \"%s\", \"name\": \"%s\", \"group\": \"dept\", \"total\": %s, "
-                          "\"rank\": %d, \"grade\": \"%s\", \"nodes\": []",
-                      i ? "," : "", id, name, total, rank, grade);
+                          "\"main\": %s, \"bonus\": 0.00, \"rank\": %d, \"grade\": \"%s\", \"nodes\": []",
+                      i ? "," : "", id, name, total, total, rank, grade);
         if (k > 5) ls_buf_printf(&j, ", \"formerly\": [\"%s\"%s%s%s]", f1, k > 6 ? ", \"" : "", k > 6 ? f2 : "", k > 6 ? "\"" : "");
         ls_buf_puts(&j, "}");
     }

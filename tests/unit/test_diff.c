@@ -148,8 +148,9 @@ static ls_results *capped(const char *source, const char *const *units, size_t n
         int rank, quota;
         assert_int_equal(sscanf(units[i], "%15s %63s %15s %d %31s %d", id, name, total, &rank, grade, &quota), 6);
         ls_buf_printf(&j, "%s{\"id\": \"%s\", \"name\": \"%s\", \"group\": \"dept\", \"total\": %s, "
-                          "\"rank\": %d, \"grade\": \"%s\", \"notes\": [%s], \"nodes\": []}",
-                      i ? "," : "", id, name, total, rank, grade,
+                          "\"main\": %s, \"bonus\": 0.00, \"rank\": %d, \"grade\": \"%s\", \"notes\": [%s], "
+                          "\"nodes\": []}",
+                      i ? "," : "", id, name, total, total, rank, grade,
                       quota ? "{\"kind\": \"quota\", \"text\": \"…\"}" : "");
     }
     ls_buf_puts(&j, "]}");

@@ -282,8 +282,11 @@ static void store(loader *ld)
         const entry *e = &ld->v[k];
         int u = ls_scheme_find_unit(s, e->unit);
         if (u < 0) {
-            ld->rc = ls_errorf(ld->err, e->where, e->pu.line, e->pu.col,
-                               "unknown unit '%s': it is not in the scheme's unit registry", e->unit);
+            /* a YAML unit's items share its key's position: said once */
+            const entry *p = k ? &ld->v[k - 1] : NULL;
+            if (!p || p->where != e->where || p->pu.line != e->pu.line || p->pu.col != e->pu.col)
+                ld->rc = ls_errorf(ld->err, e->where, e->pu.line, e->pu.col,
+                                   "unknown unit '%s': it is not in the scheme's unit registry", e->unit);
             continue;
         }
         if (!unit_where[u]) unit_where[u] = e->where;

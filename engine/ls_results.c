@@ -22,7 +22,8 @@
 enum {
     BAD_SCORE = 1,
     BAD_VALUE = 2,
-    BAD_MISSING = 4
+    BAD_MISSING = 4,
+    BAD_RANK = 8
 };
 
 typedef struct rd {
@@ -177,6 +178,10 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->grade = str(d, get(o, "grade"));
     yajl_val rk = get(o, "rank");
     u->rank = rk && YAJL_IS_INTEGER(rk) ? (int)YAJL_GET_INTEGER(rk) : 0;
+    /* null (none) or a place from 1: -3 or 1.5 is not "no rank" */
+    if (rk && !YAJL_IS_NULL(rk) &&
+        (!YAJL_IS_INTEGER(rk) || YAJL_GET_INTEGER(rk) < 1 || YAJL_GET_INTEGER(rk) > 100000000))
+        d->bad |= BAD_RANK;
     /* a vetoed unit has no rank; results written before that rule (an
      * older archive) gave it one after the others */
     yajl_val vt = get(o, "veto");
@@ -587,6 +592,11 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
             bad = ls_errorf(err, source, 0, 0,
                             "not a results.json written by lawscore: unit '%s' is given twice (units %d and %zu)",
                             r->units[i].id, first + 1, i + 1);
+        else if (!ls_results_group(r, &r->units[i]))
+            bad = ls_errorf(err, source, 0, 0,
+                            "not a results.json written by lawscore: unit '%s' is in group '%s', which its "
+                            "\"groups\" do not list",
+                            r->units[i].id, r->units[i].group);
     }
     if (bad) {
         ls_results_free(r);
@@ -596,6 +606,9 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         if (d.bad & BAD_MISSING)
             ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a unit's \"total\", "
                                          "\"main\" or \"bonus\", or a scored item's \"score\", is missing");
+        else if (d.bad & BAD_RANK)
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a unit's \"rank\" is not a "
+                                         "whole number from 1 (or null)");
         else if (d.bad & BAD_SCORE)
             ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
                                          "with %d digits",

@@ -171,7 +171,7 @@ static long count_tables(ls_archive *a, int *rc)
  * keeps whatever a hand edit puts in a column (a year '二〇一七' would read
  * as 0, a name of a number or a blob as its text), and the edit may drop
  * the triggers that keep versions immutable.  The tables are small (a row
- * per version, input and output file). */
+ * per version, input and output file and appeal decision). */
 static const struct typed_table {
     const char *table;
     const char *msg;  /* the error, naming the row */
@@ -198,6 +198,13 @@ static const struct typed_table {
      "version",
      "typeof(version) = 'integer' AND typeof(name) = 'text' AND length(name) > 0 AND "
      "typeof(sha256) = 'text' AND length(sha256) = 64"},
+    {"adjustments",
+     N_("the archive is damaged: an appeal decision of version %s in table adjustments holds a value lawscore "
+        "never writes (edited by hand?): restore it from a backup"),
+     "version",
+     "typeof(version) = 'integer' AND kind IN ('data', 'score') AND typeof(unit) = 'text' AND "
+     "typeof(target) = 'text' AND typeof(reason) = 'text' AND typeof(basis) = 'text' AND "
+     "typeof(decided_by) = 'text' AND typeof(date) = 'text' AND length(date) = 10"},
 };
 
 /* Check the rows of typed_tables: 0, or -1 with an error naming the

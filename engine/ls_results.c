@@ -281,20 +281,38 @@ void ls_results_index(ls_results *r)
  * units (and said only once the whole text parsed). */
 enum {
     NOT_FORMAT = 1,
-    NOT_RESULTS = 2
+    NOT_RESULTS = 2,
+    NOT_MANIFEST = 3
 };
 
 /* The head of the document, read once the "units" array begins (every
  * lawscore wrote "manifest", "assessment", "groups", "indicators" and
  * "items" before it): format, assessment, groups, the tables.  0, or
- * NOT_FORMAT / NOT_RESULTS. */
+ * NOT_FORMAT / NOT_RESULTS / NOT_MANIFEST. */
 static int read_head(rd *d, yajl_val root)
 {
     ls_results *r = d->r;
     yajl_val fmt = get(get(root, "manifest"), "format");
-    if (fmt && (!YAJL_IS_INTEGER(fmt) || YAJL_GET_INTEGER(fmt) < 1 || YAJL_GET_INTEGER(fmt) > RESULTS_FORMAT)) {
-        d->format = ls_arena_strdup(&r->arena, YAJL_IS_NUMBER(fmt) ? YAJL_GET_NUMBER(fmt) : "?");
+    if (fmt && YAJL_IS_INTEGER(fmt) && YAJL_GET_INTEGER(fmt) > RESULTS_FORMAT) {
+        d->format = ls_arena_strdup(&r->arena, YAJL_GET_NUMBER(fmt));
         return NOT_FORMAT;
+    }
+    /* 0, 2.0, "2", null: no format lawscore ever wrote, newer or older */
+    if (fmt && (!YAJL_IS_INTEGER(fmt) || YAJL_GET_INTEGER(fmt) < 1)) {
+        /* as JSON writes it, whatever the language of the message */
+        if (YAJL_IS_STRING(fmt)) {
+            char *q = ls_format("\"%s\"", YAJL_GET_STRING(fmt));
+            d->format = ls_arena_strdup(&r->arena, q);
+            free(q);
+        } else {
+            d->format = YAJL_IS_NUMBER(fmt)  ? ls_arena_strdup(&r->arena, YAJL_GET_NUMBER(fmt))
+                        : YAJL_IS_NULL(fmt)  ? "null"
+                        : YAJL_IS_TRUE(fmt)  ? "true"
+                        : YAJL_IS_FALSE(fmt) ? "false"
+                        : YAJL_IS_ARRAY(fmt) ? "[…]"
+                                             : "{…}";
+        }
+        return NOT_MANIFEST;
     }
     yajl_val as = get(root, "assessment");
     if (!as) return NOT_RESULTS;
@@ -562,6 +580,12 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         ls_errorf(err, source, 0, 0,
                   "results.json of format %s, but this lawscore reads formats up to %d: use a newer lawscore",
                   d.format, RESULTS_FORMAT);
+        bad = 1;
+    } else if (b.head == NOT_MANIFEST) {
+        ls_errorf(err, source, 0, 0,
+                  "not a results.json written by lawscore: the \"format\" of its \"manifest\" is %s, not a "
+                  "whole number from 1",
+                  d.format);
         bad = 1;
     } else if (b.head || !b.units_started) {
         ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: no 'assessment' or 'units'");

@@ -273,6 +273,9 @@ static int check_format(ls_archive *a, ls_errors *err)
         free(vtext);
         return -1;
     }
+    if (version == -1)
+        return ls_errorf(err, a->path, 0, 0,
+                         "not a lawscore archive: its archive_meta has no format_version (edited by hand?)");
     if (version < 1 || version > FORMAT_VERSION)
         return ls_errorf(err, a->path, 0, 0,
                          "archive format %ld, but this lawscore reads format %d: use a newer lawscore", version,
@@ -1243,6 +1246,10 @@ int ls_archive_withdrawn(ls_archive *a, const ls_run *r, const ls_manifest *m, l
     size_t ngone = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *unit = (const char *)sqlite3_column_text(st, 0);
+        if (!unit) { /* NOT NULL edited out of the schema */
+            rc = SQLITE_CORRUPT;
+            break;
+        }
         int u = ls_scheme_find_unit(s, unit);
         if (u >= 0) had[u] = 1;
         else ls_buf_printf(&gone, "%s%s", ngone++ ? "、" : "", unit);

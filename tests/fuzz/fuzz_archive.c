@@ -11,9 +11,14 @@
  * --version`, results.json (parsed as `diff` parses it), the output files
  * exported to a fresh directory (all or nothing: a failed export leaves no
  * directory behind) and the input files extracted (as `compare` does);
- * the latest version of 2017.  An archive of format 1 is then upgraded
- * (`upgrade`): a failed upgrade leaves the file as it was, a successful
- * one leaves an archive of format 2 that opens.
+ * the latest version of 2017.  Then the fixture's result (fixtures/
+ * scheme.yaml on data.yaml and data.csv, scored once) is published onto
+ * it as `publish --archive` does: what it would withdraw, then the
+ * version itself; a failed publication leaves the file's bytes as they
+ * were, a successful one leaves an archive that opens and exports the new
+ * version.  An archive of format 1 is then upgraded (`upgrade`): a failed
+ * upgrade leaves the file as it was, a successful one leaves an archive
+ * of format 2 that opens.
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <ftw.h>
@@ -25,28 +30,58 @@
 
 #include "fuzz_common.h"
 #include "ls_archive.h"
+#include "ls_backends.h"
+#include "ls_manifest.h"
+#include "ls_publish.h"
 #include "ls_results.h"
+#include "ls_score.h"
 #include "ls_util.h"
 
-static char path[4096], outdir[4096], indir[4096];
+static char path[4096], outdir[4096], indir[4096], published[4096];
 static FILE *sink;
+/* the fixture's result, published onto each archive that opens */
+static ls_backends backends;
+static ls_run *run;
+static ls_manifest *manifest;
 
-static void close_sink(void)
+static void cleanup(void)
 {
     if (sink) fclose(sink);
+    ls_manifest_free(manifest);
+    ls_run_free(run);
+    ls_backends_cleanup(&backends);
+}
+
+static void score_fixture(void)
+{
+    ls_errors err;
+    ls_errors_init(&err);
+    const ls_scheme *s = fz_scheme();
+    ls_bind_opts bo = {0};
+    ls_score_opts so = {0};
+    ls_publish_opts po = {.formats = LS_OUT_CSV | LS_OUT_JSON};
+    if (ls_backends_bind(&backends, s, &bo, &err) || !(run = ls_score_run(s, fz_dataset(), &backends, &so, &err)) ||
+        !(manifest = ls_manifest_new(s, fz_dataset(), &err)) || ls_publish(run, manifest, published, &po, &err)) {
+        ls_errors_print(&err, stderr);
+        fz_fail("the fixture does not score and publish");
+    }
+    ls_errors_cleanup(&err);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    fz_setup(NULL);
+    static const char *const links[] = {"scheme.yaml", "rules", "data.yaml", "data.csv", NULL};
+    fz_setup(links);
     snprintf(path, sizeof path, "%s", fz_path("archive.sqlite"));
+    snprintf(published, sizeof published, "%s", fz_path("published"));
     snprintf(outdir, sizeof outdir, "%s", fz_path("export"));
     snprintf(indir, sizeof indir, "%s", fz_path("inputs"));
     sink = fopen("/dev/null", "w");
     if (!sink) fz_fail("cannot open /dev/null");
-    atexit(close_sink);
+    atexit(cleanup);
+    score_fixture();
     return 0;
 }
 
@@ -140,6 +175,47 @@ static void read_version(ls_archive *a, long v, const uint8_t *data, size_t size
     clean();
 }
 
+/* Publish the fixture's result onto archive a (open), as `publish
+ * --archive` does. */
+static void publish_onto(ls_archive *a, const uint8_t *data, size_t size)
+{
+    ls_errors err;
+    ls_errors_init(&err);
+    ls_withdrawn w = {0};
+    ls_buf_init(&w.decisions);
+    ls_buf_init(&w.units);
+    int bad = ls_archive_withdrawn(a, run, manifest, &w, &err);
+    fz_check("ls_archive_withdrawn", bad, &err, path, data, size);
+    ls_withdrawn_cleanup(&w);
+    ls_errors_cleanup(&err);
+
+    size_t before_len;
+    char *before = ls_read_file(path, &before_len);
+    if (!before) fz_fail("cannot read %s", path);
+    ls_publication p = {"模糊测试", manifest, published, run};
+    long version = 0, parent = 0;
+    ls_errors_init(&err);
+    bad = ls_archive_publish(a, &p, &version, &parent, &err);
+    fz_check("ls_archive_publish", bad, &err, path, data, size);
+    ls_errors_cleanup(&err);
+    if (bad) {
+        size_t after_len;
+        char *after = ls_read_file(path, &after_len);
+        if (!after || after_len != before_len || memcmp(before, after, after_len))
+            fz_fail("a failed publication changed the archive");
+        free(after);
+    } else {
+        ls_errors_init(&err);
+        if (ls_archive_export(a, version, outdir, &err)) {
+            ls_errors_print(&err, stderr);
+            fz_fail("version %ld, just published, does not export", version);
+        }
+        ls_errors_cleanup(&err);
+        clean();
+    }
+    free(before);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     clean();
@@ -163,6 +239,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bad = ls_archive_latest(a, 2017, &latest, &err);
     fz_check("ls_archive_latest", bad, &err, path, data, size);
     ls_errors_cleanup(&err);
+    publish_onto(a, data, size);
     ls_archive_close(a);
 
     if (format == 1) {

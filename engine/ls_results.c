@@ -204,16 +204,34 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->nodes = ls_arena_alloc(&d->r->arena, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
     memset(u->nodes, 0, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
     for (size_t i = 0; i < u->nnodes; i++) read_node(d, &u->nodes[i], arr_at(nodes, i));
-    /* leaves and depth from the 序号: "8.3" lies under "8" */
+    /* leaves and depth from the 序号: "8.3" lies under "8".  Every
+     * number before a '.' of another is not a leaf: one pass over the
+     * nodes, not one per pair (a unit of many nodes in a file someone
+     * sent would take quadratic time) */
+    ls_strmap inner; /* keys not copied: in prefixes[] until the end */
+    ls_strmap_init(&inner);
+    char **prefixes = NULL;
+    size_t nprefixes = 0, capprefixes = 0;
+    for (size_t k = 0; k < u->nnodes; k++) {
+        const char *num = u->nodes[k].number;
+        for (const char *dot = strchr(num, '.'); dot; dot = strchr(dot + 1, '.')) {
+            char *prefix = ls_xstrndup(num, (size_t)(dot - num));
+            if (ls_strmap_put(&inner, prefix, 1, NULL) < 0) {
+                free(prefix);
+                continue;
+            }
+            LS_GROW(prefixes, nprefixes, capprefixes, 16);
+            prefixes[nprefixes++] = prefix;
+        }
+    }
     for (size_t i = 0; i < u->nnodes; i++) {
         ls_rnode *n = &u->nodes[i];
-        size_t len = strlen(n->number);
-        n->leaf = 1;
-        for (size_t k = 0; k < u->nnodes && n->leaf; k++)
-            if (k != i && !strncmp(u->nodes[k].number, n->number, len) && u->nodes[k].number[len] == '.')
-                n->leaf = 0;
+        n->leaf = ls_strmap_get(&inner, n->number) < 0;
         for (const char *p = n->number; *p; p++) n->depth += *p == '.';
     }
+    ls_strmap_cleanup(&inner);
+    for (size_t i = 0; i < nprefixes; i++) free(prefixes[i]);
+    free(prefixes);
     for (size_t i = 0; i < nvals; i++) {
         int k = ls_strmap_get(&d->ind_ix, vals->u.object.keys[i]);
         if (k >= 0) d->values[k] = NULL;

@@ -23,7 +23,8 @@ enum {
     BAD_SCORE = 1,
     BAD_VALUE = 2,
     BAD_MISSING = 4,
-    BAD_RANK = 8
+    BAD_RANK = 8,
+    BAD_APPEAL = 16
 };
 
 typedef struct rd {
@@ -373,6 +374,7 @@ static void read_adjustments(rd *d, yajl_val adj)
         a->unit = str(d, get(e, "unit"));
         a->kind = str(d, get(e, "kind"));
         int data = !strcmp(a->kind, "data");
+        if (!data && strcmp(a->kind, "score")) d->bad |= BAD_APPEAL;
         a->target = str(d, get(e, data ? "indicator" : "item"));
         a->old = data ? value_text(d, get(e, "old")) : value_text(d, get(e, "original_score"));
         a->new_ = data ? value_text(d, get(e, "new")) : value_text(d, get(e, "score"));
@@ -648,6 +650,9 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         if (d.bad & BAD_MISSING)
             ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a unit's \"total\", "
                                          "\"main\" or \"bonus\", or a scored item's \"score\", is missing");
+        else if (d.bad & BAD_APPEAL)
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: an appeal's \"kind\" is neither "
+                                         "\"data\" nor \"score\"");
         else if (d.bad & BAD_RANK)
             ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a unit's \"rank\" is not a "
                                          "whole number from 1 (or null)");

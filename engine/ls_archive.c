@@ -47,6 +47,9 @@ struct ls_archive {
      * publication that waited for it must not write into the old one */
     dev_t dev;
     ino_t ino;
+    /* a stored file a publication would reuse that no longer decodes to
+     * its SHA-256 (store_blob), for the message; "" when none */
+    char bad_blob[LS_SHA256_HEX];
 };
 
 static const char schema[] =
@@ -131,6 +134,11 @@ static int create_schema(ls_archive *a, char **msg)
 
 static int db_error(ls_archive *a, ls_errors *err, const char *what)
 {
+    if (a->bad_blob[0])
+        return ls_errorf(err, a->path, 0, 0,
+                         "the archive is damaged: the stored file of SHA-256 %s, which this publication would "
+                         "reuse, does not match its SHA-256: restore it from a backup",
+                         a->bad_blob);
     return ls_errorf(err, a->path, 0, 0, "%s: %s", what, sqlite3_errmsg(a->db));
 }
 
@@ -488,6 +496,8 @@ static char *created_now(void)
     return ls_xstrdup(buf);
 }
 
+static char *stored_bytes(sqlite3_stmt *st, int col, size_t *len);
+
 /* Store a file's bytes in blobs unless a row with its SHA-256 is there
  * already: a re-publication stores only what changed.  Compressed with
  * zstd unless that does not make it smaller (results.xlsx is a zip
@@ -495,12 +505,23 @@ static char *created_now(void)
 static int store_blob(ls_archive *a, const void *buf, size_t len, const char *hex)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(a->db, "SELECT 1 FROM blobs WHERE sha256 = ?", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(a->db, "SELECT sha256, size, codec, bytes FROM blobs WHERE sha256 = ?", -1, &st,
+                                NULL);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        /* the version about to name it must get these bytes: a stored
+         * file damaged since (or edited) is not taken for them */
+        size_t n;
+        char *have = stored_bytes(st, 0, &n);
+        rc = have && n == len && !memcmp(have, buf, len) ? SQLITE_OK : SQLITE_CORRUPT;
+        if (rc != SQLITE_OK) snprintf(a->bad_blob, sizeof a->bad_blob, "%s", hex);
+        free(have);
+        sqlite3_finalize(st);
+        return rc;
+    }
     sqlite3_finalize(st);
-    if (rc == SQLITE_ROW) return SQLITE_OK;
     if (rc != SQLITE_DONE) return rc;
     /* the bound's pages are only touched as far as zstd writes */
     size_t cap = ZSTD_compressBound(len);
@@ -1001,8 +1022,11 @@ int ls_archive_show(ls_archive *a, long version, ls_archive_namer name, void *ct
  * (caller frees; NUL-terminated, length in *len), decompressed and
  * checked against its SHA-256.  0, or -1 with an error naming what
  * (the file's name or path) and version. */
-static int row_content(ls_archive *a, sqlite3_stmt *st, int col, const char *what, long version, char **buf,
-                       size_t *len, ls_errors *err)
+/* The bytes of the file stored in columns col (sha256), col + 1 (size),
+ * col + 2 (codec) and col + 3 (bytes) of st's row, when they decode to
+ * its SHA-256: a new buffer (caller frees; NUL-terminated, length in
+ * *len), or NULL. */
+static char *stored_bytes(sqlite3_stmt *st, int col, size_t *len)
 {
     const char *sha = (const char *)sqlite3_column_text(st, col);
     sqlite3_int64 size = sqlite3_column_int64(st, col + 1);
@@ -1031,12 +1055,19 @@ static int row_content(ls_archive *a, sqlite3_stmt *st, int col, const char *wha
     if (out) ls_sha256_buf(out, outn, hex);
     if (!out || !sha || strcmp(hex, sha)) {
         free(out);
-        return ls_errorf(err, a->path, 0, 0,
-                         "the archive is damaged: %s of version %ld does not match its SHA-256", what, version);
+        return NULL;
     }
     out[outn] = '\0';
-    *buf = out;
     *len = outn;
+    return out;
+}
+
+static int row_content(ls_archive *a, sqlite3_stmt *st, int col, const char *what, long version, char **buf,
+                       size_t *len, ls_errors *err)
+{
+    if (!(*buf = stored_bytes(st, col, len)))
+        return ls_errorf(err, a->path, 0, 0,
+                         "the archive is damaged: %s of version %ld does not match its SHA-256", what, version);
     return 0;
 }
 

@@ -496,7 +496,35 @@ static char *created_now(void)
     return ls_xstrdup(buf);
 }
 
-static char *stored_bytes(sqlite3_stmt *st, int col, size_t *len);
+/* Whether the file stored in columns col (size), col + 1 (codec) and
+ * col + 2 (bytes) of st's row decodes to buf[0..len): compared as it is
+ * decompressed, a window at a time, so that a province's items.csv is
+ * not held twice. */
+static int stored_equals(sqlite3_stmt *st, int col, const void *buf, size_t len)
+{
+    sqlite3_int64 size = sqlite3_column_int64(st, col);
+    const char *codec = (const char *)sqlite3_column_text(st, col + 1);
+    const void *p = sqlite3_column_blob(st, col + 2);
+    size_t n = (size_t)sqlite3_column_bytes(st, col + 2);
+    if (sqlite3_column_type(st, col + 2) == SQLITE_NULL || size < 0 || (size_t)size != len) return 0;
+    if (!codec) return n == len && (!len || !memcmp(p, buf, len));
+    if (strcmp(codec, "zstd")) return 0;
+    ZSTD_DCtx *z = ZSTD_createDCtx();
+    char window[1 << 16];
+    ZSTD_inBuffer in = {p, n, 0};
+    size_t done = 0, r = 1;
+    int same = z != NULL;
+    while (same && r != 0) {
+        ZSTD_outBuffer out = {window, sizeof window, 0};
+        r = ZSTD_decompressStream(z, &out, &in);
+        same = !ZSTD_isError(r) && done + out.pos <= len && !memcmp(window, (const char *)buf + done, out.pos);
+        done += out.pos;
+        /* input used up before the frame's end: truncated */
+        if (same && r != 0 && in.pos == in.size && out.pos < out.size) same = 0;
+    }
+    ZSTD_freeDCtx(z);
+    return same && done == len && in.pos == in.size;
+}
 
 /* Store a file's bytes in blobs unless a row with its SHA-256 is there
  * already: a re-publication stores only what changed.  Compressed with
@@ -513,11 +541,8 @@ static int store_blob(ls_archive *a, const void *buf, size_t len, const char *he
     if (rc == SQLITE_ROW) {
         /* the version about to name it must get these bytes: a stored
          * file damaged since (or edited) is not taken for them */
-        size_t n;
-        char *have = stored_bytes(st, 0, &n);
-        rc = have && n == len && !memcmp(have, buf, len) ? SQLITE_OK : SQLITE_CORRUPT;
+        rc = stored_equals(st, 1, buf, len) ? SQLITE_OK : SQLITE_CORRUPT;
         if (rc != SQLITE_OK) snprintf(a->bad_blob, sizeof a->bad_blob, "%s", hex);
-        free(have);
         sqlite3_finalize(st);
         return rc;
     }

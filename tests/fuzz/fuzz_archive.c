@@ -80,6 +80,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(indir, sizeof indir, "%s", fz_path("inputs"));
     sink = fopen("/dev/null", "w");
     if (!sink) fz_fail("cannot open /dev/null");
+    /* the fixture set first: exit handlers run last-registered first, and
+     * the run must be freed before its scheme */
+    fz_dataset();
     atexit(cleanup);
     score_fixture();
     return 0;

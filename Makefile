@@ -308,7 +308,7 @@ $(BUILD)/bench/rulecalls: tests/bench/rulecalls.c $(ENGINE_OBJ)
 # harness with clang, libFuzzer, ASan and UBSan into build-fuzz/ and runs it
 # on its seeds; `fuzz-regress` (part of `test`) replays the kept inputs of
 # tests/fuzz/regressions/ with the normal build.
-FUZZ_TARGETS = yaml scheme data_yaml data_csv testfile
+FUZZ_TARGETS = yaml scheme data_yaml data_csv testfile results adjust self archive
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_PKGS    ?= clang libclang-rt-14-dev

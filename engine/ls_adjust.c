@@ -19,8 +19,11 @@ static int valid_date(const char *d)
     if (strlen(d) != 10 || d[4] != '-' || d[7] != '-') return 0;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9')) return 0;
-    int m = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
-    return m >= 1 && m <= 12 && day >= 1 && day <= 31;
+    int y = atoi(d), m = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
+    /* a day of that month: 2018-02-30 is no date */
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m >= 1 && m <= 12 && day >= 1 && day <= mdays[m - 1] + (m == 2 && leap);
 }
 
 /* Where a field of an entry is: the file (or file:sheet) and position. */
@@ -492,6 +495,17 @@ static int read_table(ls_adjustments *a, ls_errors *err)
                        "(lawscore template SCHEME --adjustments writes it)");
         goto out;
     }
+    /* a column twice (two 新值): which one holds the value is a guess */
+    for (int c = 0; c < T_NCOLS; c++)
+        for (size_t j = col[c] + 1; col[c] >= 0 && j < t->rows[0].n; j++)
+            for (int m = 0; col_names[c][m]; m++)
+                if (!strcmp(t->rows[0].f[j].text, col_names[c][m])) {
+                    const ls_incell *h = &t->rows[0].f[j];
+                    rc = ls_errorf(err, t->path, h->line, h->col,
+                                   "the header has a second column %s: a register has one of each", h->text);
+                    break;
+                }
+    if (rc) goto out;
     ls_buf miss;
     ls_buf_init(&miss);
     /* 指标, 原值, 新值 or 序号, 核定分 are wanted by the rows that need them */

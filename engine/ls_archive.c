@@ -19,6 +19,7 @@
 #include <zstd.h>
 
 #include "ls_explain.h"
+#include "ls_i18n.h"
 #include "ls_layout.h"
 #include "ls_outdir.h"
 #include "ls_strmap.h"
@@ -46,6 +47,9 @@ struct ls_archive {
      * publication that waited for it must not write into the old one */
     dev_t dev;
     ino_t ino;
+    /* a stored file a publication would reuse that no longer decodes to
+     * its SHA-256 (store_blob), for the message; "" when none */
+    char bad_blob[LS_SHA256_HEX];
 };
 
 static const char schema[] =
@@ -130,6 +134,11 @@ static int create_schema(ls_archive *a, char **msg)
 
 static int db_error(ls_archive *a, ls_errors *err, const char *what)
 {
+    if (a->bad_blob[0])
+        return ls_errorf(err, a->path, 0, 0,
+                         "the archive is damaged: the stored file of SHA-256 %s, which this publication would "
+                         "reuse, does not match its SHA-256: restore it from a backup",
+                         a->bad_blob);
     return ls_errorf(err, a->path, 0, 0, "%s: %s", what, sqlite3_errmsg(a->db));
 }
 
@@ -166,6 +175,70 @@ static long count_tables(ls_archive *a, int *rc)
     return n;
 }
 
+/* The rows every command reads, with the types lawscore stored: SQLite
+ * keeps whatever a hand edit puts in a column (a year '二〇一七' would read
+ * as 0, a name of a number or a blob as its text), and the edit may drop
+ * the triggers that keep versions immutable.  The tables are small (a row
+ * per version, input and output file and appeal decision). */
+static const struct typed_table {
+    const char *table;
+    const char *msg;  /* the error, naming the row */
+    const char *row;  /* what names the row */
+    const char *good; /* what a row lawscore wrote satisfies */
+} typed_tables[] = {
+    {"versions",
+     N_("the archive is damaged: version %s in table versions holds a value lawscore never writes (edited by "
+        "hand?): restore it from a backup"),
+     "id",
+     "typeof(id) = 'integer' AND id > 0 AND typeof(year) = 'integer' AND year BETWEEN 1 AND 9999 AND "
+     "(parent IS NULL OR (typeof(parent) = 'integer' AND parent > 0 AND parent < id)) AND "
+     "typeof(assessment) = 'text' AND typeof(label) = 'text' AND typeof(engine) = 'text' AND "
+     "typeof(created) = 'text'"},
+    {"inputs",
+     N_("the archive is damaged: an input file of version %s in table inputs holds a value lawscore never "
+        "writes (edited by hand?): restore it from a backup"),
+     "version",
+     "typeof(version) = 'integer' AND typeof(role) = 'text' AND typeof(path) = 'text' AND length(path) > 0 AND "
+     "typeof(sha256) = 'text' AND length(sha256) = 64"},
+    {"outputs",
+     N_("the archive is damaged: an output file of version %s in table outputs holds a value lawscore never "
+        "writes (edited by hand?): restore it from a backup"),
+     "version",
+     "typeof(version) = 'integer' AND typeof(name) = 'text' AND length(name) > 0 AND "
+     "typeof(sha256) = 'text' AND length(sha256) = 64"},
+    {"adjustments",
+     N_("the archive is damaged: an appeal decision of version %s in table adjustments holds a value lawscore "
+        "never writes (edited by hand?): restore it from a backup"),
+     "version",
+     "typeof(version) = 'integer' AND kind IN ('data', 'score') AND typeof(unit) = 'text' AND "
+     "typeof(target) = 'text' AND typeof(reason) = 'text' AND typeof(basis) = 'text' AND "
+     "typeof(decided_by) = 'text' AND typeof(date) = 'text' AND length(date) = 10"},
+};
+
+/* Check the rows of typed_tables: 0, or -1 with an error naming the
+ * first row a hand edit broke. */
+static int check_types(ls_archive *a, ls_errors *err)
+{
+    for (size_t t = 0; t < sizeof typed_tables / sizeof *typed_tables; t++) {
+        const struct typed_table *x = &typed_tables[t];
+        char *sql = ls_format("SELECT quote(%s) FROM %s WHERE NOT (%s) LIMIT 1", x->row, x->table, x->good);
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(a->db, sql, -1, &st, NULL);
+        free(sql);
+        if (rc != SQLITE_OK) return refuse(a, rc, err);
+        rc = sqlite3_step(st);
+        char *bad = rc == SQLITE_ROW ? ls_xstrdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+        sqlite3_finalize(st);
+        if (bad) {
+            ls_errorf(err, a->path, 0, 0, x->msg, bad);
+            free(bad);
+            return -1;
+        }
+        if (rc != SQLITE_DONE) return refuse(a, rc, err);
+    }
+    return 0;
+}
+
 /* Check that an existing database is a lawscore archive this engine
  * reads. */
 static int check_format(ls_archive *a, ls_errors *err)
@@ -180,16 +253,37 @@ static int check_format(ls_archive *a, ls_errors *err)
     }
     int format_ok = 0;
     long version = -1;
+    char *vtext = NULL; /* a format_version that is no number */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(st, 0);
         const char *v = (const char *)sqlite3_column_text(st, 1);
         if (k && v && !strcmp(k, "format")) format_ok = !strcmp(v, FORMAT_NAME);
-        if (k && v && !strcmp(k, "format_version")) version = strtol(v, NULL, 10);
+        if (k && v && !strcmp(k, "format_version")) {
+            /* all of it a number: "1x" is no format 1 */
+            char *end;
+            errno = 0;
+            version = strtol(v, &end, 10);
+            if (errno || end == v || *end) {
+                free(vtext);
+                vtext = ls_xstrdup(v);
+                version = -1;
+            }
+        }
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || !format_ok) free(vtext);
     if (rc != SQLITE_DONE) return refuse(a, rc, err);
     if (!format_ok)
         return ls_errorf(err, a->path, 0, 0, "not a lawscore archive: an SQLite database of another program");
+    if (vtext) {
+        ls_errorf(err, a->path, 0, 0,
+                  "not a lawscore archive: its format_version is '%s', not a number (edited by hand?)", vtext);
+        free(vtext);
+        return -1;
+    }
+    if (version == -1)
+        return ls_errorf(err, a->path, 0, 0,
+                         "not a lawscore archive: its archive_meta has no format_version (edited by hand?)");
     if (version < 1 || version > FORMAT_VERSION)
         return ls_errorf(err, a->path, 0, 0,
                          "archive format %ld, but this lawscore reads format %d: use a newer lawscore", version,
@@ -215,7 +309,7 @@ static int check_format(ls_archive *a, ls_errors *err)
         return -1;
     }
     free(first);
-    return 0;
+    return check_types(a, err);
 }
 
 ls_archive *ls_archive_open(const char *path, int create, ls_errors *err)
@@ -529,6 +623,36 @@ static const char *local_created(const char *utc, char *buf)
     return buf;
 }
 
+/* Whether the file stored in columns col (size), col + 1 (codec) and
+ * col + 2 (bytes) of st's row decodes to buf[0..len): compared as it is
+ * decompressed, a window at a time, so that a province's items.csv is
+ * not held twice. */
+static int stored_equals(sqlite3_stmt *st, int col, const void *buf, size_t len)
+{
+    sqlite3_int64 size = sqlite3_column_int64(st, col);
+    const char *codec = (const char *)sqlite3_column_text(st, col + 1);
+    const void *p = sqlite3_column_blob(st, col + 2);
+    size_t n = (size_t)sqlite3_column_bytes(st, col + 2);
+    if (sqlite3_column_type(st, col + 2) == SQLITE_NULL || size < 0 || (size_t)size != len) return 0;
+    if (!codec) return n == len && (!len || !memcmp(p, buf, len));
+    if (strcmp(codec, "zstd")) return 0;
+    ZSTD_DCtx *z = ZSTD_createDCtx();
+    char window[1 << 16];
+    ZSTD_inBuffer in = {p, n, 0};
+    size_t done = 0, r = 1;
+    int same = z != NULL;
+    while (same && r != 0) {
+        ZSTD_outBuffer out = {window, sizeof window, 0};
+        r = ZSTD_decompressStream(z, &out, &in);
+        same = !ZSTD_isError(r) && done + out.pos <= len && !memcmp(window, (const char *)buf + done, out.pos);
+        done += out.pos;
+        /* input used up before the frame's end: truncated */
+        if (same && r != 0 && in.pos == in.size && out.pos < out.size) same = 0;
+    }
+    ZSTD_freeDCtx(z);
+    return same && done == len && in.pos == in.size;
+}
+
 /* Store a file's bytes in blobs unless a row with its SHA-256 is there
  * already: a re-publication stores only what changed.  Compressed with
  * zstd unless that does not make it smaller (results.xlsx is a zip
@@ -536,12 +660,20 @@ static const char *local_created(const char *utc, char *buf)
 static int store_blob(ls_archive *a, const void *buf, size_t len, const char *hex)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(a->db, "SELECT 1 FROM blobs WHERE sha256 = ?", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(a->db, "SELECT sha256, size, codec, bytes FROM blobs WHERE sha256 = ?", -1, &st,
+                                NULL);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        /* the version about to name it must get these bytes: a stored
+         * file damaged since (or edited) is not taken for them */
+        rc = stored_equals(st, 1, buf, len) ? SQLITE_OK : SQLITE_CORRUPT;
+        if (rc != SQLITE_OK) snprintf(a->bad_blob, sizeof a->bad_blob, "%s", hex);
+        sqlite3_finalize(st);
+        return rc;
+    }
     sqlite3_finalize(st);
-    if (rc == SQLITE_ROW) return SQLITE_OK;
     if (rc != SQLITE_DONE) return rc;
     /* the bound's pages are only touched as far as zstd writes */
     size_t cap = ZSTD_compressBound(len);
@@ -1048,8 +1180,11 @@ int ls_archive_show(ls_archive *a, long version, ls_archive_namer name, void *ct
  * (caller frees; NUL-terminated, length in *len), decompressed and
  * checked against its SHA-256.  0, or -1 with an error naming what
  * (the file's name or path) and version. */
-static int row_content(ls_archive *a, sqlite3_stmt *st, int col, const char *what, long version, char **buf,
-                       size_t *len, ls_errors *err)
+/* The bytes of the file stored in columns col (sha256), col + 1 (size),
+ * col + 2 (codec) and col + 3 (bytes) of st's row, when they decode to
+ * its SHA-256: a new buffer (caller frees; NUL-terminated, length in
+ * *len), or NULL. */
+static char *stored_bytes(sqlite3_stmt *st, int col, size_t *len)
 {
     const char *sha = (const char *)sqlite3_column_text(st, col);
     sqlite3_int64 size = sqlite3_column_int64(st, col + 1);
@@ -1078,12 +1213,19 @@ static int row_content(ls_archive *a, sqlite3_stmt *st, int col, const char *wha
     if (out) ls_sha256_buf(out, outn, hex);
     if (!out || !sha || strcmp(hex, sha)) {
         free(out);
-        return ls_errorf(err, a->path, 0, 0,
-                         "the archive is damaged: %s of version %ld does not match its SHA-256", what, version);
+        return NULL;
     }
     out[outn] = '\0';
-    *buf = out;
     *len = outn;
+    return out;
+}
+
+static int row_content(ls_archive *a, sqlite3_stmt *st, int col, const char *what, long version, char **buf,
+                       size_t *len, ls_errors *err)
+{
+    if (!(*buf = stored_bytes(st, col, len)))
+        return ls_errorf(err, a->path, 0, 0,
+                         "the archive is damaged: %s of version %ld does not match its SHA-256", what, version);
     return 0;
 }
 
@@ -1293,6 +1435,10 @@ int ls_archive_withdrawn(ls_archive *a, const ls_run *r, const ls_manifest *m, l
     size_t ngone = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *unit = (const char *)sqlite3_column_text(st, 0);
+        if (!unit) { /* NOT NULL edited out of the schema */
+            rc = SQLITE_CORRUPT;
+            break;
+        }
         int u = ls_scheme_find_unit(s, unit);
         if (u >= 0) had[u] = 1;
         else ls_buf_printf(&gone, "%s%s", ngone++ ? "、" : "", unit);

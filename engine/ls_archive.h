@@ -21,7 +21,7 @@
  *
  * Depends on: SQLite (only ls_archive.c includes sqlite3.h), libzstd
  * (compression, only here), ls_manifest (SHA-256), ls_score, ls_explain,
- * ls_layout (file roles as the office names them), ls_outdir, ls_strmap,
+ * ls_layout (file roles as the office names them), ls_outdir, ls_strmap, ls_i18n,
  * ls_error, ls_util.
  */
 #ifndef LS_ARCHIVE_H

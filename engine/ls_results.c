@@ -21,7 +21,10 @@
 /* What was wrong in a results.json that parsed as JSON. */
 enum {
     BAD_SCORE = 1,
-    BAD_VALUE = 2
+    BAD_VALUE = 2,
+    BAD_MISSING = 4,
+    BAD_RANK = 8,
+    BAD_APPEAL = 16
 };
 
 typedef struct rd {
@@ -73,6 +76,15 @@ static ls_fixed fixed(rd *d, yajl_val v)
         return 0;
     }
     return x;
+}
+
+/* A score lawscore always writes (a unit's total, main and bonus, a
+ * scored node's score): missing, it is not 0 but a file lawscore did
+ * not write. */
+static ls_fixed required(rd *d, yajl_val v)
+{
+    if (!v) d->bad |= BAD_MISSING;
+    return fixed(d, v);
 }
 
 static size_t arr_len(yajl_val v) { return v && YAJL_IS_ARRAY(v) ? v->u.array.len : 0; }
@@ -133,7 +145,7 @@ static void read_node(rd *d, ls_rnode *n, yajl_val o)
     if (n->scored && sc && YAJL_IS_INTEGER(sc) && !strcmp(n->section, "veto"))
         n->score = YAJL_GET_INTEGER(sc);
     else if (n->scored)
-        n->score = fixed(d, sc);
+        n->score = required(d, sc);
     /* format 1: the values read, in the node; format 2: their ids, in the
      * node or else its item, and the values in the unit's "values" */
     yajl_val inds = get(o, "indicators");
@@ -158,15 +170,19 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->id = str(d, get(o, "id"));
     u->name = str(d, get(o, "name"));
     u->group = str(d, get(o, "group"));
-    u->total = fixed(d, get(o, "total"));
-    u->main = fixed(d, get(o, "main"));
+    u->total = required(d, get(o, "total"));
+    u->main = required(d, get(o, "main"));
     /* format 2 leaves main_raw out where it equals main */
     yajl_val mr = get(o, "main_raw");
     u->main_raw = mr ? fixed(d, mr) : u->main;
-    u->bonus = fixed(d, get(o, "bonus"));
+    u->bonus = required(d, get(o, "bonus"));
     u->grade = str(d, get(o, "grade"));
     yajl_val rk = get(o, "rank");
     u->rank = rk && YAJL_IS_INTEGER(rk) ? (int)YAJL_GET_INTEGER(rk) : 0;
+    /* null (none) or a place from 1: -3 or 1.5 is not "no rank" */
+    if (rk && !YAJL_IS_NULL(rk) &&
+        (!YAJL_IS_INTEGER(rk) || YAJL_GET_INTEGER(rk) < 1 || YAJL_GET_INTEGER(rk) > 100000000))
+        d->bad |= BAD_RANK;
     /* a vetoed unit has no rank; results written before that rule (an
      * older archive) gave it one after the others */
     yajl_val vt = get(o, "veto");
@@ -189,16 +205,34 @@ static void read_unit(rd *d, ls_runit *u, yajl_val o)
     u->nodes = ls_arena_alloc(&d->r->arena, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
     memset(u->nodes, 0, (u->nnodes ? u->nnodes : 1) * sizeof *u->nodes);
     for (size_t i = 0; i < u->nnodes; i++) read_node(d, &u->nodes[i], arr_at(nodes, i));
-    /* leaves and depth from the 序号: "8.3" lies under "8" */
+    /* leaves and depth from the 序号: "8.3" lies under "8".  Every
+     * number before a '.' of another is not a leaf: one pass over the
+     * nodes, not one per pair (a unit of many nodes in a file someone
+     * sent would take quadratic time) */
+    ls_strmap inner; /* keys not copied: in prefixes[] until the end */
+    ls_strmap_init(&inner);
+    char **prefixes = NULL;
+    size_t nprefixes = 0, capprefixes = 0;
+    for (size_t k = 0; k < u->nnodes; k++) {
+        const char *num = u->nodes[k].number;
+        for (const char *dot = strchr(num, '.'); dot; dot = strchr(dot + 1, '.')) {
+            char *prefix = ls_xstrndup(num, (size_t)(dot - num));
+            if (ls_strmap_put(&inner, prefix, 1, NULL) < 0) {
+                free(prefix);
+                continue;
+            }
+            LS_GROW(prefixes, nprefixes, capprefixes, 16);
+            prefixes[nprefixes++] = prefix;
+        }
+    }
     for (size_t i = 0; i < u->nnodes; i++) {
         ls_rnode *n = &u->nodes[i];
-        size_t len = strlen(n->number);
-        n->leaf = 1;
-        for (size_t k = 0; k < u->nnodes && n->leaf; k++)
-            if (k != i && !strncmp(u->nodes[k].number, n->number, len) && u->nodes[k].number[len] == '.')
-                n->leaf = 0;
+        n->leaf = ls_strmap_get(&inner, n->number) < 0;
         for (const char *p = n->number; *p; p++) n->depth += *p == '.';
     }
+    ls_strmap_cleanup(&inner);
+    for (size_t i = 0; i < nprefixes; i++) free(prefixes[i]);
+    free(prefixes);
     for (size_t i = 0; i < nvals; i++) {
         int k = ls_strmap_get(&d->ind_ix, vals->u.object.keys[i]);
         if (k >= 0) d->values[k] = NULL;
@@ -266,20 +300,38 @@ void ls_results_index(ls_results *r)
  * units (and said only once the whole text parsed). */
 enum {
     NOT_FORMAT = 1,
-    NOT_RESULTS = 2
+    NOT_RESULTS = 2,
+    NOT_MANIFEST = 3
 };
 
 /* The head of the document, read once the "units" array begins (every
  * lawscore wrote "manifest", "assessment", "groups", "indicators" and
  * "items" before it): format, assessment, groups, the tables.  0, or
- * NOT_FORMAT / NOT_RESULTS. */
+ * NOT_FORMAT / NOT_RESULTS / NOT_MANIFEST. */
 static int read_head(rd *d, yajl_val root)
 {
     ls_results *r = d->r;
     yajl_val fmt = get(get(root, "manifest"), "format");
-    if (fmt && (!YAJL_IS_INTEGER(fmt) || YAJL_GET_INTEGER(fmt) < 1 || YAJL_GET_INTEGER(fmt) > RESULTS_FORMAT)) {
-        d->format = ls_arena_strdup(&r->arena, YAJL_IS_NUMBER(fmt) ? YAJL_GET_NUMBER(fmt) : "?");
+    if (fmt && YAJL_IS_INTEGER(fmt) && YAJL_GET_INTEGER(fmt) > RESULTS_FORMAT) {
+        d->format = ls_arena_strdup(&r->arena, YAJL_GET_NUMBER(fmt));
         return NOT_FORMAT;
+    }
+    /* 0, 2.0, "2", null: no format lawscore ever wrote, newer or older */
+    if (fmt && (!YAJL_IS_INTEGER(fmt) || YAJL_GET_INTEGER(fmt) < 1)) {
+        /* as JSON writes it, whatever the language of the message */
+        if (YAJL_IS_STRING(fmt)) {
+            char *q = ls_format("\"%s\"", YAJL_GET_STRING(fmt));
+            d->format = ls_arena_strdup(&r->arena, q);
+            free(q);
+        } else {
+            d->format = YAJL_IS_NUMBER(fmt)  ? ls_arena_strdup(&r->arena, YAJL_GET_NUMBER(fmt))
+                        : YAJL_IS_NULL(fmt)  ? "null"
+                        : YAJL_IS_TRUE(fmt)  ? "true"
+                        : YAJL_IS_FALSE(fmt) ? "false"
+                        : YAJL_IS_ARRAY(fmt) ? "[…]"
+                                             : "{…}";
+        }
+        return NOT_MANIFEST;
     }
     yajl_val as = get(root, "assessment");
     if (!as) return NOT_RESULTS;
@@ -322,6 +374,7 @@ static void read_adjustments(rd *d, yajl_val adj)
         a->unit = str(d, get(e, "unit"));
         a->kind = str(d, get(e, "kind"));
         int data = !strcmp(a->kind, "data");
+        if (!data && strcmp(a->kind, "score")) d->bad |= BAD_APPEAL;
         a->target = str(d, get(e, data ? "indicator" : "item"));
         a->old = data ? value_text(d, get(e, "old")) : value_text(d, get(e, "original_score"));
         a->new_ = data ? value_text(d, get(e, "new")) : value_text(d, get(e, "score"));
@@ -548,6 +601,12 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
                   "results.json of format %s, but this lawscore reads formats up to %d: use a newer lawscore",
                   d.format, RESULTS_FORMAT);
         bad = 1;
+    } else if (b.head == NOT_MANIFEST) {
+        ls_errorf(err, source, 0, 0,
+                  "not a results.json written by lawscore: the \"format\" of its \"manifest\" is %s, not a "
+                  "whole number from 1",
+                  d.format);
+        bad = 1;
     } else if (b.head || !b.units_started) {
         ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: no 'assessment' or 'units'");
         bad = 1;
@@ -568,8 +627,36 @@ ls_results *ls_results_parse(const char *buf, size_t len, const char *source, ls
         return NULL;
     }
     ls_results_index(r);
+    /* diff and compare match units by id: each must have its own */
+    for (size_t i = 0; i < r->nunits && !bad; i++) {
+        int first = ls_strmap_get(&r->unit_ix, r->units[i].id);
+        if (!r->units[i].id[0])
+            bad = ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: unit %zu has no id", i + 1);
+        else if (first != (int)i)
+            bad = ls_errorf(err, source, 0, 0,
+                            "not a results.json written by lawscore: unit '%s' is given twice (units %d and %zu)",
+                            r->units[i].id, first + 1, i + 1);
+        else if (!ls_results_group(r, &r->units[i]))
+            bad = ls_errorf(err, source, 0, 0,
+                            "not a results.json written by lawscore: unit '%s' is in group '%s', which its "
+                            "\"groups\" do not list",
+                            r->units[i].id, r->units[i].group);
+    }
+    if (bad) {
+        ls_results_free(r);
+        return NULL;
+    }
     if (d.bad) {
-        if (d.bad & BAD_SCORE)
+        if (d.bad & BAD_MISSING)
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a unit's \"total\", "
+                                         "\"main\" or \"bonus\", or a scored item's \"score\", is missing");
+        else if (d.bad & BAD_APPEAL)
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: an appeal's \"kind\" is neither "
+                                         "\"data\" nor \"score\"");
+        else if (d.bad & BAD_RANK)
+            ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a unit's \"rank\" is not a "
+                                         "whole number from 1 (or null)");
+        else if (d.bad & BAD_SCORE)
             ls_errorf(err, source, 0, 0, "not a results.json written by lawscore: a score is not a decimal "
                                          "with %d digits",
                       r->digits);

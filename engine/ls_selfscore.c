@@ -145,12 +145,29 @@ typedef struct self_cols {
     int unit, item, score, note;
 } self_cols;
 
+static const char *const unit_names[] = {"unit", "id", "单位编号", "单位代码", NULL};
+static const char *const item_names[] = {"item", "序号", "项目编号", NULL};
+static const char *const score_names[] = {"self", "score", "自评分", NULL};
+static const char *const note_names[] = {"note", "说明", "自评说明", NULL};
+
+/* A header naming a column twice (two 自评分): which one holds the
+ * scores is a guess.  0, or -1 with an error at the second. */
+static int second_col(const ls_intable *x, ls_errors *err)
+{
+    static const char *const *const kinds[] = {unit_names, item_names, score_names, note_names};
+    const ls_inrow *h = &x->rows[0];
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        int seen = 0;
+        for (size_t j = 0; j < h->n; j++)
+            if (header_is(h->f[j].text, kinds[k]) && seen++)
+                return ls_errorf(err, x->path, h->f[j].line, h->f[j].col,
+                                 "the header has a second column %s: a form has one of each", h->f[j].text);
+    }
+    return 0;
+}
+
 static int find_cols(const ls_intable *x, self_cols *c)
 {
-    static const char *const unit_names[] = {"unit", "id", "单位编号", "单位代码", NULL};
-    static const char *const item_names[] = {"item", "序号", "项目编号", NULL};
-    static const char *const score_names[] = {"self", "score", "自评分", NULL};
-    static const char *const note_names[] = {"note", "说明", "自评说明", NULL};
     *c = (self_cols){-1, -1, -1, -1};
     if (!x->nrows) return -1;
     const ls_inrow *h = &x->rows[0];
@@ -217,7 +234,7 @@ static void read_table(loader *ld)
             continue;
         }
         nread++;
-        if (ls_intable_check(x, ld->err)) {
+        if (second_col(x, ld->err) || ls_intable_check(x, ld->err)) {
             ld->rc = -1;
             continue;
         }
@@ -265,8 +282,11 @@ static void store(loader *ld)
         const entry *e = &ld->v[k];
         int u = ls_scheme_find_unit(s, e->unit);
         if (u < 0) {
-            ld->rc = ls_errorf(ld->err, e->where, e->pu.line, e->pu.col,
-                               "unknown unit '%s': it is not in the scheme's unit registry", e->unit);
+            /* a YAML unit's items share its key's position: said once */
+            const entry *p = k ? &ld->v[k - 1] : NULL;
+            if (!p || p->where != e->where || p->pu.line != e->pu.line || p->pu.col != e->pu.col)
+                ld->rc = ls_errorf(ld->err, e->where, e->pu.line, e->pu.col,
+                                   "unknown unit '%s': it is not in the scheme's unit registry", e->unit);
             continue;
         }
         if (!unit_where[u]) unit_where[u] = e->where;

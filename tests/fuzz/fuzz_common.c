@@ -2,7 +2,7 @@
  * fuzz_common.c - scratch directory, fixtures and result checks shared by
  * the fuzz harnesses (see fuzz_common.h).
  */
-#define _XOPEN_SOURCE 700   /* realpath, mkdtemp */
+#define _XOPEN_SOURCE 700 /* realpath, mkdtemp */
 #include "fuzz_common.h"
 
 #include <dirent.h>
@@ -108,7 +108,8 @@ static void link_files(const char *from, const char *to, const char *first)
         snprintf(dst, sizeof dst, "%s/%s", to, e->d_name);
         if (access(dst, F_OK) == 0)
             fz_fail("%s: %s has a rule of that name: delete the copy (the fuzz rules are "
-                    "the example's and the fixtures' own, assembled)", src, first);
+                    "the example's and the fixtures' own, assembled)",
+                    src, first);
         copy_file(src, dst);
     }
     closedir(d);
@@ -202,7 +203,10 @@ void fz_check(const char *what, int failed, const ls_errors *err, const char *pa
     int nlines = 1, maxcol = 0, col = 0;
     for (size_t i = 0; i < size; i++) {
         if (data[i] == '\n' || (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n'))) nlines++;
-        if (data[i] == '\n') { col = 0; continue; }
+        if (data[i] == '\n') {
+            col = 0;
+            continue;
+        }
         col++;
         if (col > maxcol) maxcol = col;
     }
@@ -330,4 +334,65 @@ void fz_data_one(const uint8_t *data, size_t size, int refuse_nul)
         ls_dataset_free(d);
         ls_errors_cleanup(&err);
     }
+}
+
+/* ---- readers that go by the name (fuzz_adjust.c, fuzz_self.c) --------- */
+
+size_t fz_write_named(const char *base, const uint8_t *data, size_t size, const char *paths[2])
+{
+    static char p0[4096], p1[4096];
+    char name[256];
+    const char *ext = size >= 4 && !memcmp(data, "PK\3\4", 4)             ? ".xlsx"
+                      : size >= 4 && !memcmp(data, "\xD0\xCF\x11\xE0", 4) ? ".xls"
+                                                                          : NULL;
+    snprintf(name, sizeof name, "%s%s", base, ext ? ext : ".yaml");
+    snprintf(p0, sizeof p0, "%s", fz_path(name));
+    fz_write(p0, data, size);
+    paths[0] = p0;
+    if (ext) return 1;
+    snprintf(name, sizeof name, "%s.csv", base);
+    snprintf(p1, sizeof p1, "%s", fz_path(name));
+    fz_write(p1, data, size);
+    paths[1] = p1;
+    return 2;
+}
+
+static ls_scheme *fx_scheme;
+static ls_dataset *fx_data;
+
+static void free_fixture_set(void)
+{
+    ls_dataset_free(fx_data);
+    ls_scheme_free(fx_scheme);
+}
+
+static void load_fixture_set(void)
+{
+    if (fx_data) return;
+    ls_errors err;
+    ls_errors_init(&err);
+    fx_scheme = ls_scheme_load(fz_path("scheme.yaml"), &err);
+    char dy[4096], dc[4096];
+    snprintf(dy, sizeof dy, "%s", fz_path("data.yaml"));
+    snprintf(dc, sizeof dc, "%s", fz_path("data.csv"));
+    const char *files[] = {dy, dc};
+    fx_data = fx_scheme ? ls_dataset_load(fx_scheme, files, 2, 1, &err) : NULL;
+    if (!fx_data) {
+        ls_errors_print(&err, stderr);
+        fz_fail("the fixture scheme or its data does not load");
+    }
+    ls_errors_cleanup(&err);
+    atexit(free_fixture_set);
+}
+
+const ls_scheme *fz_scheme(void)
+{
+    load_fixture_set();
+    return fx_scheme;
+}
+
+const ls_dataset *fz_dataset(void)
+{
+    load_fixture_set();
+    return fx_data;
 }

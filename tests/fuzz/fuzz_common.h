@@ -65,6 +65,20 @@ int fz_on(const char *name);
 void fz_data_init(const char *name, const char *other);
 void fz_data_one(const uint8_t *data, size_t size, int refuse_nul);
 
+/* Readers that go by the file's name (adjustments, self-scores: .csv,
+ * .xlsx, .xls as tables, else YAML): write the input where each reader
+ * that could take it looks, `base` with the suffix its bytes call for
+ * (.xlsx for a zip archive, .xls for an OLE2 compound file, else both
+ * .yaml and .csv), into paths[0..n) (n returned, 1 or 2; scratch
+ * directory, static buffers). */
+size_t fz_write_named(const char *base, const uint8_t *data, size_t size, const char *paths[2]);
+
+/* The fixture scheme (fixtures/scheme.yaml, with rules/) and its data set
+ * (data.yaml then data.csv), loaded once and freed at exit: fz_setup must
+ * have linked scheme.yaml, rules, data.yaml and data.csv. */
+const struct ls_scheme *fz_scheme(void);
+const struct ls_dataset *fz_dataset(void);
+
 /* Report a broken invariant and abort. */
 void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -79,9 +79,9 @@ ls_results *fx_results(int year, const char *source, const char *bands, const ch
         int rank, used = 0;
         assert_int_equal(sscanf(units[i], "%15s %63s %15s %d %31s%n", id, name, total, &rank, grade, &used), 5);
         ls_buf_printf(&j,
-                      "%s{\"id\": \"%s\", \"name\": \"%s\", \"group\": \"dept\", \"total\": %s, \"rank\": %d, "
-                      "\"grade\": \"%s\", \"nodes\": []",
-                      i ? "," : "", id, name, total, rank, grade);
+                      "%s{\"id\": \"%s\", \"name\": \"%s\", \"group\": \"dept\", \"total\": %s, \"main\": %s, "
+                      "\"bonus\": 0.00, \"rank\": %d, \"grade\": \"%s\", \"nodes\": []",
+                      i ? "," : "", id, name, total, total, rank, grade);
         /* the rest: quota, was:ID ... */
         int quota = 0, nwas = 0;
         ls_buf was;

@@ -267,6 +267,28 @@ static void test_refused(void **state)
     assert_string_equal(err.v[0].msg, "not a results.json written by lawscore: parse error: premature EOF");
     ls_errors_cleanup(&err);
 
+    /* two units of one id: diff and compare would see only the first */
+    ls_errors_init(&err);
+    char *twice = ls_xstrdup(format2);
+    memcpy(strstr(twice, "\"id\":\"b\""), "\"id\":\"a\"", 8);
+    assert_null(parse(twice, &err));
+    assert_int_equal(err.n, 1);
+    assert_string_equal(err.v[0].msg,
+                        "not a results.json written by lawscore: unit 'a' is given twice (units 1 and 2)");
+    free(twice);
+    ls_errors_cleanup(&err);
+
+    /* a unit without its total: not 0.00 */
+    ls_errors_init(&err);
+    char *untotalled = ls_xstrdup(format2);
+    memcpy(strstr(untotalled, "\"total\":95.50"), "\"tutal\"", 7);
+    assert_null(parse(untotalled, &err));
+    assert_int_equal(err.n, 1);
+    assert_string_equal(err.v[0].msg, "not a results.json written by lawscore: a unit's \"total\", \"main\" or "
+                                      "\"bonus\", or a scored item's \"score\", is missing");
+    free(untotalled);
+    ls_errors_cleanup(&err);
+
     /* "units" not an array */
     ls_errors_init(&err);
     assert_null(parse("{\"assessment\":{\"name\":\"测试\"},\"units\":{}}", &err));

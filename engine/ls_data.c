@@ -172,13 +172,25 @@ static void add_warning(ls_dataset *d, ls_data_warning_kind kind, const char *pa
                                                     unit,
                                                     ind,
                                                     value ? ls_arena_strdup(&d->arena, value) : NULL,
-                                                    ls_arena_strdup(&d->arena, msg)};
+                                                    ls_arena_strdup(&d->arena, msg),
+                                                    -1};
+    if (unit < 0) return;
+    if (!d->unit_warning) {
+        size_t n = d->scheme->nunits ? d->scheme->nunits : 1;
+        d->unit_warning = ls_xmalloc(n * sizeof *d->unit_warning);
+        for (size_t u = 0; u < n; u++) d->unit_warning[u] = -1;
+    }
+    /* appended at the end of the unit's chain: the order printed */
+    int *link = &d->unit_warning[unit];
+    while (*link >= 0) link = &d->warnings[*link].next;
+    *link = (int)d->nwarnings - 1;
 }
 
 const ls_data_warning *ls_dataset_value_warning(const ls_dataset *d, size_t unit, size_t ind)
 {
-    for (size_t i = 0; d && i < d->nwarnings; i++)
-        if (d->warnings[i].unit == (int)unit && d->warnings[i].ind == (int)ind) return &d->warnings[i];
+    if (!d || !d->unit_warning) return NULL;
+    for (int i = d->unit_warning[unit]; i >= 0; i = d->warnings[i].next)
+        if (d->warnings[i].ind == (int)ind) return &d->warnings[i];
     return NULL;
 }
 
@@ -978,6 +990,7 @@ void ls_dataset_free(ls_dataset *d)
     free(d->vals);
     free(d->given);
     free(d->warnings);
+    free(d->unit_warning);
     ls_arena_cleanup(&d->arena);
     free(d);
 }

@@ -30,13 +30,14 @@ typedef enum {
 
 typedef struct ls_data_warning {
     ls_data_warning_kind kind;
-    const char *file; /* as the message names it */
-    int line, col;    /* col < 0: a spreadsheet column (ls_error.h) */
-    int unit, ind;    /* the value's unit and indicator, -1 when none */
+    const char *file;  /* as the message names it */
+    int line, col;     /* col < 0: a spreadsheet column (ls_error.h) */
+    int unit, ind;     /* the value's unit and indicator, -1 when none */
     const char *value; /* the text given, NULL when none */
     const char *msg;   /* the message, untranslated for LS_DW_PERCENT_FRACTION
                           (results.json is the same in every locale), as
                           printed for others */
+    int next;          /* the unit's next warning about a value, -1 */
 } ls_data_warning;
 
 typedef struct ls_dataset {
@@ -53,10 +54,12 @@ typedef struct ls_dataset {
     size_t nfiles, capfiles;
     const char **inputs; /* the files read, in the arena */
     size_t ninputs;
-    size_t nmissing; /* optional values without default left unset */
+    size_t nmissing;           /* optional values without default left unset */
     ls_data_warning *warnings; /* in the order printed; owned */
     size_t nwarnings, capwarnings;
-    ls_arena arena; /* text values and file names */
+    int *unit_warning; /* per unit: its first warning about a value, -1;
+                          NULL while there is none (owned) */
+    ls_arena arena;    /* text values and file names */
 } ls_dataset;
 
 /* The warning about the value of (unit, ind), or NULL. */

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "ls_complete.h"
+#include "ls_explain.h"
 #include "ls_layout.h"
 #include "ls_util.h"
 #include "ls_xlsxw.h"
@@ -586,6 +587,26 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
     put_text(x, ws, row++, 1, what, x->info);
     free(what);
     row++;
+    const ls_dataset *d = x->r->data;
+    if (d && d->nwarnings) {
+        /* read before publishing: values the run doubted */
+        put_text(x, ws, row, 0, "数据提示（请核实）", x->head);
+        put_text(x, ws, row, 1, "单位和指标", x->head);
+        put_text(x, ws, row++, 2, "提示", x->head);
+        for (size_t i = 0; i < d->nwarnings; i++, row++) {
+            const ls_data_warning *w = &d->warnings[i];
+            char *at = ls_where(w->file, w->line, w->col), *who = ls_layout_data_warning_unit(x->r, w),
+                 *text = ls_explain_data_warning(w);
+            put_text(x, ws, row, 0, at, x->cell[ST_PLAIN][CS_WRAP]);
+            put_text(x, ws, row, 1, who, x->cell[ST_PLAIN][CS_WRAP]);
+            put_text(x, ws, row, 2, text, x->cell[ST_PLAIN][CS_WRAP]);
+            set_height(x, ws, row, ls_wrap_lines(text, 68), LINE_PT);
+            free(at);
+            free(who);
+            free(text);
+        }
+        row++;
+    }
     if (!m) return;
     put_text(x, ws, row, 0, "输入文件", x->head);
     put_text(x, ws, row, 1, "文件", x->head);

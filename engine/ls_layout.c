@@ -164,6 +164,32 @@ static int has_section(const ls_scheme *s, ls_section sec)
     return 0;
 }
 
+/* ---- 数据提示 ---- */
+
+char *ls_layout_unit_data_warnings(const ls_run *r, size_t unit)
+{
+    const ls_dataset *d = r->data;
+    if (!d || !d->unit_warning) return NULL;
+    ls_buf b;
+    ls_buf_init(&b);
+    for (int i = d->unit_warning[unit]; i >= 0; i = d->warnings[i].next) {
+        const ls_data_warning *w = &d->warnings[i];
+        char *text = ls_explain_data_warning(w);
+        if (b.n) ls_buf_puts(&b, "；");
+        ls_buf_printf(&b, "%s：%s", r->scheme->inds[w->ind].name, text);
+        free(text);
+    }
+    return b.p;
+}
+
+char *ls_layout_data_warning_unit(const ls_run *r, const ls_data_warning *w)
+{
+    if (w->unit < 0) return ls_xstrdup("");
+    const ls_unit *u = &r->scheme->units[w->unit];
+    if (w->ind < 0) return ls_xstrdup(u->name);
+    return ls_format("%s：%s", u->name, r->scheme->inds[w->ind].name);
+}
+
 /* ---- 评分表 ---- */
 
 enum {
@@ -315,6 +341,8 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     }
     char *note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
     if (note) summary(t, "说明", note);
+    note = ls_layout_unit_data_warnings(r, unit);
+    if (note) summary(t, "数据提示", note);
     if (r->self && r->self->given[unit]) {
         row = summary(t, "自评分", ls_explain_unit_note(r, unit, LS_NOTE_SELF));
         set_score(row, S_SCORE, r->self->total[unit]);

@@ -104,6 +104,13 @@ const char *ls_layout_band_color(size_t i);
  * "插件 NAME 版本"), freed by the caller; "true"/"false" become 是/否.
  * Anything else is returned as it is. results.json keeps the keys. */
 const char *ls_layout_file_role(const char *role);
+
+/* 数据提示, the warnings about the data the run printed (docs/output.md):
+ * those about unit's values as one text ("结案率：百分比指标填报值0.85，
+ * 按0.85%计算；…"), NULL when none; and the unit and indicator a
+ * warning is about ("建国乡：结案率", "" when none).  Caller frees. */
+char *ls_layout_unit_data_warnings(const ls_run *r, size_t unit);
+char *ls_layout_data_warning_unit(const ls_run *r, const ls_data_warning *w);
 char *ls_layout_option_name(const char *key);
 const char *ls_layout_option_value(const char *value);
 

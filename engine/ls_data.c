@@ -186,6 +186,11 @@ static void add_warning(ls_dataset *d, ls_data_warning_kind kind, const char *pa
     *link = (int)d->nwarnings - 1;
 }
 
+void ls_dataset_add_warning(ls_dataset *d, const ls_data_warning *w)
+{
+    add_warning(d, w->kind, w->file, w->line, w->col, w->unit, w->ind, w->value, w->msg);
+}
+
 const ls_data_warning *ls_dataset_value_warning(const ls_dataset *d, size_t unit, size_t ind)
 {
     if (!d || !d->unit_warning) return NULL;

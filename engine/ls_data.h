@@ -62,6 +62,9 @@ typedef struct ls_dataset {
     ls_arena arena;    /* text values and file names */
 } ls_dataset;
 
+/* Add a copy of warning w (of another data set of the same scheme: the
+ * data corrected on appeal keeps the warnings of the data). */
+void ls_dataset_add_warning(ls_dataset *d, const ls_data_warning *w);
 /* The warning about the value of (unit, ind), or NULL. */
 const ls_data_warning *ls_dataset_value_warning(const ls_dataset *d, size_t unit, size_t ind);
 

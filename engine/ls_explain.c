@@ -377,6 +377,20 @@ char *ls_explain_unit(const ls_run *r, size_t unit)
     return b.p;
 }
 
+char *ls_explain_unit_public(const ls_run *r, size_t unit)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    for (int k = 0; k < LS_NOTE_COUNT; k++) {
+        if (k == LS_NOTE_SELF) continue;
+        char *n = ls_explain_unit_note(r, unit, (ls_note_kind)k);
+        add_part(&b, n);
+        free(n);
+    }
+    if (!b.p) return ls_xstrdup("");
+    return b.p;
+}
+
 /* ---- 自评分 and appeals ------------------------------------------------ */
 
 char *ls_explain_signed(ls_fixed v, int digits, char *buf)

@@ -125,6 +125,9 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k);
 
 /* Every note that applies, joined with "；" ("" when none).  Caller frees. */
 char *ls_explain_unit(const ls_run *r, size_t unit);
+/* The same without the 自评分 note: the public 通报's 说明 (自评分 is
+ * the office's, docs/year.md).  Caller frees. */
+char *ls_explain_unit_public(const ls_run *r, size_t unit);
 
 /* ---- 自评分 and appeals (docs/year.md); all "" / NULL without them ---- */
 

@@ -599,6 +599,15 @@ int ls_write_html(const ls_run *r, const ls_manifest *m, int sheets, FILE *f, ls
     ls_ltable_cleanup(&changes);
     ls_ltable_cleanup(&decisions);
     for (size_t u = 0; sheets && u < s->nunits; u++) write_sheet(&h, u);
+    ls_ltable self = {0};
+    if (ls_layout_self(r, &self)) {
+        /* the office's, apart from the public 通报 (docs/year.md) */
+        put(&h, "<section class=\"self\">\n");
+        put_table(&h, &self, "h2", "self");
+        put(&h, "</section>\n");
+        flush(&h);
+    }
+    ls_ltable_cleanup(&self);
     write_data_warnings(&h);
     if (m) write_inputs(&h, m);
     return page_end(&h, "report.html", err);

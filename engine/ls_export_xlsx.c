@@ -524,6 +524,23 @@ static void write_missing(xw *x, int sheets)
     ls_ltable_cleanup(&t);
 }
 
+/* 自评对照, with 自评分: the office's sheet, after the 通报. */
+static void write_self(xw *x)
+{
+    ls_ltable t = {0};
+    if (!ls_layout_self(x->r, &t)) return;
+    lxw_worksheet *ws = add_sheet(x, "自评对照", "自评对照");
+    if (ws) {
+        set_widths(x, ws, &t);
+        write_across(x, ws, 0, &t, t.title, x->title, 0);
+        check(x, worksheet_set_row(ws, 0, 30, NULL));
+        write_head(x, ws, 1, &t);
+        write_rows(x, ws, 2, &t);
+        print_setup(x, ws, 0, 0, 0, x->r->scheme->name);
+    }
+    ls_ltable_cleanup(&t);
+}
+
 /* 复核调整情况, with appeals: the changes in `diff`'s words, then the
  * decisions, on one sheet whose columns are the decisions' (the changes
  * take the whole width). */
@@ -662,6 +679,7 @@ int ls_write_xlsx_limits(const ls_run *r, const ls_manifest *m, int sheets, cons
     make_formats(&x, s->digits);
 
     write_ranking(&x);
+    write_self(&x);
     write_appeals(&x);
     /* a province's detail is items.csv's: 1.8 million rows of 扣分明细
      * at 100,000 units */

@@ -165,8 +165,8 @@ size_t ls_layout_sheet_end(const ls_ltable *t);
  * 名次 (their total as scored, grade, and the veto in 说明), then a
  * LS_LR_NOTE with its bands and counts (ls_layout_bands).  results.csv
  * and results.json keep the vetoed units' ranks.
- * With 自评分 the columns 自评分 | 差值, with appeals 复核前总分, stand
- * before 说明.
+ * With appeals 复核前总分 stands before 说明.  The 通报 is public: it
+ * shows no 自评分 (nor the 自评偏高 note), which is ls_layout_self's.
  */
 void ls_layout_ranking(const ls_run *r, ls_ltable *t);
 
@@ -242,5 +242,11 @@ void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title,
  * made by ls_results_from_run), titled 复核调整情况.  Returns 0 and
  * leaves the tables alone when r has no appeals; 1 otherwise. */
 int ls_layout_appeals(const ls_run *r, ls_ltable *changes, ls_ltable *decisions);
+
+/* 自评对照, with 自评分 (--self): the office's comparison, not the public
+ * 通报's (docs/year.md): per group in rank order, each unit's 考核分,
+ * 自评分 (未报 when it gave none), 差值 (考核分 − 自评分) and 说明 (自评偏高).
+ * Returns 0 and leaves t alone without 自评分; 1 otherwise. */
+int ls_layout_self(const ls_run *r, ls_ltable *t);
 
 #endif

@@ -521,6 +521,11 @@ static void write_data_warnings(hw *h)
     put(h, "<table class=\"manifest\"><thead><tr><th>位置</th><th>单位和指标</th><th>提示</th>"
            "</tr></thead><tbody>\n");
     for (size_t i = 0; i < d->nwarnings; i++) {
+        if (i == LS_LAYOUT_MAX_WARNINGS) {
+            ls_buf_printf(&h->b, "<tr><td></td><td></td><td>另有%zu条数据提示，见 results.json 的 warnings</td></tr>\n",
+                          d->nwarnings - i);
+            break;
+        }
         const ls_data_warning *w = &d->warnings[i];
         char *at = ls_where(w->file, w->line, w->col), *who = ls_layout_data_warning_unit(h->r, w),
              *text = ls_explain_data_warning(w);
@@ -600,7 +605,7 @@ int ls_write_html(const ls_run *r, const ls_manifest *m, int sheets, FILE *f, ls
     ls_ltable_cleanup(&decisions);
     for (size_t u = 0; sheets && u < s->nunits; u++) write_sheet(&h, u);
     ls_ltable self = {0};
-    if (ls_layout_self(r, &self)) {
+    if (sheets && ls_layout_self(r, &self)) {
         /* the office's, apart from the public 通报 (docs/year.md) */
         put(&h, "<section class=\"self\">\n");
         put_table(&h, &self, "h2", "self");

@@ -524,11 +524,12 @@ static void write_missing(xw *x, int sheets)
     ls_ltable_cleanup(&t);
 }
 
-/* 自评对照, with 自评分: the office's sheet, after the 通报. */
-static void write_self(xw *x)
+/* 自评对照, with 自评分: the office's sheet, after the 通报; per-unit
+ * detail, so not in a province's workbook (results.csv has it). */
+static void write_self(xw *x, int sheets)
 {
     ls_ltable t = {0};
-    if (!ls_layout_self(x->r, &t)) return;
+    if (!sheets || !ls_layout_self(x->r, &t)) return;
     lxw_worksheet *ws = add_sheet(x, "自评对照", "自评对照");
     if (ws) {
         set_widths(x, ws, &t);
@@ -611,6 +612,12 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
         put_text(x, ws, row, 1, "单位和指标", x->head);
         put_text(x, ws, row++, 2, "提示", x->head);
         for (size_t i = 0; i < d->nwarnings; i++, row++) {
+            if (i == LS_LAYOUT_MAX_WARNINGS) {
+                char *more = ls_format("另有%zu条数据提示，见 results.json 的 warnings", d->nwarnings - i);
+                put_text(x, ws, row++, 2, more, x->cell[ST_PLAIN][CS_WRAP]);
+                free(more);
+                break;
+            }
             const ls_data_warning *w = &d->warnings[i];
             char *at = ls_where(w->file, w->line, w->col), *who = ls_layout_data_warning_unit(x->r, w),
                  *text = ls_explain_data_warning(w);
@@ -679,7 +686,7 @@ int ls_write_xlsx_limits(const ls_run *r, const ls_manifest *m, int sheets, cons
     make_formats(&x, s->digits);
 
     write_ranking(&x);
-    write_self(&x);
+    write_self(&x, sheets);
     write_appeals(&x);
     /* a province's detail is items.csv's: 1.8 million rows of 扣分明细
      * at 100,000 units */

@@ -110,6 +110,9 @@ const char *ls_layout_file_role(const char *role);
  * 按0.85%计算；…"), NULL when none; and the unit and indicator a
  * warning is about ("建国乡：结案率", "" when none).  Caller frees. */
 char *ls_layout_unit_data_warnings(const ls_run *r, size_t unit);
+/* The workbook's and report's 数据提示 list the first this many; a line
+ * says how many more results.json's "warnings" holds. */
+#define LS_LAYOUT_MAX_WARNINGS 1000
 char *ls_layout_data_warning_unit(const ls_run *r, const ls_data_warning *w);
 char *ls_layout_option_name(const char *key);
 const char *ls_layout_option_value(const char *value);

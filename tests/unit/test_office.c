@@ -18,6 +18,7 @@
 
 #include "ls_export_html.h"
 #include "ls_export_xlsx.h"
+#include "ls_layout.h"
 #include "ls_publish.h"
 #include "ls_svg.h"
 
@@ -369,6 +370,23 @@ static void test_data_warnings(void **state)
     assert_non_null(strstr(h, "<td>data.xlsx:部门!E3</td>"));
     assert_int_equal(count_of(h, "百分比指标填报值0.95"), 2); /* the list and sfj's 评分表 */
     free(h);
+    /* past LS_LAYOUT_MAX_WARNINGS the lists say how many more there are */
+    ls_data_warning o = {LS_DW_OTHER, "data.yaml", 1, 1, -1, -1, NULL, "other", -1};
+    for (int i = 0; i < LS_LAYOUT_MAX_WARNINGS; i++) ls_dataset_add_warning(&m->d, &o);
+    h = html_of(m, 0);
+    assert_int_equal(count_of(h, "<td>data.yaml:1:1</td>"), LS_LAYOUT_MAX_WARNINGS - 1);
+    assert_non_null(strstr(h, "另有1条数据提示，见 results.json 的 warnings"));
+    free(h);
+    assert_int_equal(ls_write_xlsx(&m->r, NULL, 0, p, "w.xlsx", &err), 0);
+    wb = zip_member(p, "xl/workbook.xml");
+    n = count_of(wb, "<sheet ");
+    free(wb);
+    path = ls_format("xl/worksheets/sheet%d.xml", n);
+    about = zip_member(p, path);
+    assert_int_equal(count_of(about, "<t>data.yaml:1:1</t>"), LS_LAYOUT_MAX_WARNINGS - 1);
+    assert_non_null(strstr(about, "另有1条数据提示，见 results.json 的 warnings"));
+    free(about);
+    free(path);
     free(who);
     ls_errors_cleanup(&err);
     unlink(p);

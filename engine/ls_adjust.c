@@ -562,6 +562,14 @@ void ls_adjustments_free(ls_adjustments *a)
     free(a);
 }
 
+/* Whether a data correction of a changes indicator ind of unit u. */
+static int corrects(const ls_adjustments *a, size_t u, size_t ind)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].kind == LS_ADJ_DATA && (size_t)a->v[i].unit == u && (size_t)a->v[i].indicator == ind) return 1;
+    return 0;
+}
+
 ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, ls_errors *err)
 {
     const ls_scheme *s = a->scheme;
@@ -592,6 +600,12 @@ ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, l
         if (nv.type == LS_T_TEXT && nv.set) nv.str = ls_arena_strdup(&c->arena, nv.str);
         ls_dataset_put(c, (size_t)e->unit, (size_t)e->indicator, &nv);
         c->given[k] = 0; /* a correction, not the data as submitted */
+    }
+    /* the data's warnings stay on record, but for values corrected */
+    for (size_t i = 0; i < d->nwarnings; i++) {
+        const ls_data_warning *w = &d->warnings[i];
+        if (w->unit >= 0 && w->ind >= 0 && corrects(a, (size_t)w->unit, (size_t)w->ind)) continue;
+        ls_dataset_add_warning(c, w);
     }
     if (rc) {
         ls_dataset_free(c);

@@ -226,6 +226,61 @@ copy:
     return out;
 }
 
+static void add_warning(ls_dataset *d, ls_data_warning_kind kind, const char *path, int line, int col, int unit,
+                        int ind, const char *value, const char *msg)
+{
+    LS_GROW(d->warnings, d->nwarnings, d->capwarnings, 4);
+    d->warnings[d->nwarnings++] = (ls_data_warning){kind,
+                                                    path ? ls_arena_strdup(&d->arena, path) : NULL,
+                                                    line,
+                                                    col,
+                                                    unit,
+                                                    ind,
+                                                    value ? ls_arena_strdup(&d->arena, value) : NULL,
+                                                    ls_arena_strdup(&d->arena, msg),
+                                                    -1};
+    if (unit < 0) return;
+    if (!d->unit_warning) {
+        size_t n = d->scheme->nunits ? d->scheme->nunits : 1;
+        d->unit_warning = ls_xmalloc(n * sizeof *d->unit_warning);
+        for (size_t u = 0; u < n; u++) d->unit_warning[u] = -1;
+    }
+    /* appended at the end of the unit's chain: the order printed */
+    int *link = &d->unit_warning[unit];
+    while (*link >= 0) link = &d->warnings[*link].next;
+    *link = (int)d->nwarnings - 1;
+}
+
+void ls_dataset_add_warning(ls_dataset *d, const ls_data_warning *w)
+{
+    add_warning(d, w->kind, w->file, w->line, w->col, w->unit, w->ind, w->value, w->msg);
+}
+
+const ls_data_warning *ls_dataset_value_warning(const ls_dataset *d, size_t unit, size_t ind)
+{
+    if (!d || !d->unit_warning) return NULL;
+    for (int i = d->unit_warning[unit]; i >= 0; i = d->warnings[i].next)
+        if (d->warnings[i].ind == (int)ind) return &d->warnings[i];
+    return NULL;
+}
+
+/* The other warnings the load printed (a YAML data file's full-width
+ * comma), those of err from index n0 on not recorded already. */
+static void add_other_warnings(ls_dataset *d, const ls_errors *err, size_t n0)
+{
+    size_t nvalue = d->nwarnings;
+    for (size_t i = n0; i < err->n; i++) {
+        const ls_diag *g = &err->v[i];
+        if (g->sev != LS_SEV_WARNING) continue;
+        int known = 0;
+        for (size_t k = 0; k < nvalue && !known; k++) {
+            const ls_data_warning *w = &d->warnings[k];
+            known = w->line == g->line && w->col == g->col && g->path && !strcmp(w->file, g->path);
+        }
+        if (!known) add_warning(d, LS_DW_OTHER, g->path, g->line, g->col, -1, -1, NULL, g->msg);
+    }
+}
+
 /* Check text against the indicator and store it, detecting conflicts
  * with values from earlier files.  kind says what a spreadsheet cell was
  * (LS_IN_TEXT for CSV and YAML). */
@@ -297,6 +352,9 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
         }
         ls_warnf(dl->err, dl->path, line, col, fmt, text, in->id, in->name, text,
                  _("; --strict makes this an error"));
+        char *m = ls_format(fmt, text, in->id, in->name, text, "");
+        add_warning(dl->d, LS_DW_PERCENT_FRACTION, dl->path, line, col, unit, ind, text, m);
+        free(m);
     }
     if (v.type == LS_T_TEXT) v.str = ls_arena_strdup(&d->arena, v.str);
     size_t k = (size_t)unit * dl->s->ninds + (size_t)ind;
@@ -929,6 +987,7 @@ ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, s
 {
     ls_dataset *d = new_dataset(s, nfiles);
     dloader dl = {.d = d, .s = s, .err = err, .strict = opts->strict};
+    size_t n0 = err->n;
     start_origins(&dl);
     int allow_missing = opts->allow_missing;
     table_ahead ahead;
@@ -961,6 +1020,7 @@ ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, s
         ls_dataset_free(d);
         return NULL;
     }
+    add_other_warnings(d, err, n0);
     return d;
 }
 
@@ -1017,6 +1077,8 @@ void ls_dataset_free(ls_dataset *d)
     free(d->files);
     free(d->cells);
     free(d->given);
+    free(d->warnings);
+    free(d->unit_warning);
     ls_arena_cleanup(&d->arena);
     free(d);
 }

@@ -21,6 +21,27 @@
 #include "ls_scheme.h"
 #include "ls_yaml.h"
 
+/* A warning about the data that a load printed (a doubtful value: a
+ * percentage typed as a fraction), kept for the published results
+ * (docs/output.md "warnings"): they are a run's record, not only the
+ * screen's.  Strings are in the data set's arena. */
+typedef enum {
+    LS_DW_PERCENT_FRACTION, /* a percent value in (0, 1] without '%' */
+    LS_DW_OTHER             /* any other warning about a data file */
+} ls_data_warning_kind;
+
+typedef struct ls_data_warning {
+    ls_data_warning_kind kind;
+    const char *file;  /* as the message names it */
+    int line, col;     /* col < 0: a spreadsheet column (ls_error.h) */
+    int unit, ind;     /* the value's unit and indicator, -1 when none */
+    const char *value; /* the text given, NULL when none */
+    const char *msg;   /* the message, untranslated for LS_DW_PERCENT_FRACTION
+                          (results.json is the same in every locale), as
+                          printed for others */
+    int next;          /* the unit's next warning about a value, -1 */
+} ls_data_warning;
+
 typedef struct ls_dataset {
     const ls_scheme *scheme; /* not owned */
     uint64_t *cells;         /* nunits * ninds, row = unit: each value in
@@ -38,9 +59,19 @@ typedef struct ls_dataset {
     size_t nfiles, capfiles;
     const char **inputs; /* the files read, in the arena */
     size_t ninputs;
-    size_t nmissing; /* optional values without default left unset */
-    ls_arena arena;  /* text values and file names */
+    size_t nmissing;           /* optional values without default left unset */
+    ls_data_warning *warnings; /* in the order printed; owned */
+    size_t nwarnings, capwarnings;
+    int *unit_warning; /* per unit: its first warning about a value, -1;
+                          NULL while there is none (owned) */
+    ls_arena arena;    /* text values and file names */
 } ls_dataset;
+
+/* Add a copy of warning w (of another data set of the same scheme: the
+ * data corrected on appeal keeps the warnings of the data). */
+void ls_dataset_add_warning(ls_dataset *d, const ls_data_warning *w);
+/* The warning about the value of (unit, ind), or NULL. */
+const ls_data_warning *ls_dataset_value_warning(const ls_dataset *d, size_t unit, size_t ind);
 
 /* How data files are read. */
 typedef struct ls_load_opts {

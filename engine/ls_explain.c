@@ -135,9 +135,33 @@ static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
         int number = v && v->set && (v->type == LS_T_INTEGER || v->type == LS_T_NUMBER);
         if (b.n) ls_buf_puts(&b, LS_EXPLAIN_SEP);
         ls_buf_printf(&b, "%s=%s%s", in->name, vs, units && number && in->unit ? in->unit : "");
+        /* a doubtful value is marked where it is read (docs/output.md) */
+        const ls_data_warning *w = r->data && r->data->nwarnings
+                                       ? ls_dataset_value_warning(r->data, unit, (size_t)ind)
+                                       : NULL;
+        if (w) {
+            char *mark = ls_explain_data_mark(w);
+            ls_buf_puts(&b, mark);
+            free(mark);
+        }
     }
     if (!b.p) return ls_xstrdup("");
     return b.p;
+}
+
+char *ls_explain_data_mark(const ls_data_warning *w)
+{
+    if (w->kind == LS_DW_PERCENT_FRACTION) return ls_format("（填报%s，按%s%%计，请核实）", w->value, w->value);
+    return ls_xstrdup("（数据有提示，请核实）");
+}
+
+char *ls_explain_data_warning(const ls_data_warning *w)
+{
+    if (w->kind == LS_DW_PERCENT_FRACTION)
+        return ls_format("百分比指标填报值%s，按%s%%计算；如填报的是小数（0.95表示95%%），应填写百分数"
+                         "（95或95%%），核实后重新计算",
+                         w->value, w->value);
+    return ls_xstrdup(w->msg);
 }
 
 char *ls_explain_reads(const ls_run *r, size_t unit, size_t node)
@@ -346,6 +370,20 @@ char *ls_explain_unit(const ls_run *r, size_t unit)
     ls_buf b;
     ls_buf_init(&b);
     for (int k = 0; k < LS_NOTE_COUNT; k++) {
+        char *n = ls_explain_unit_note(r, unit, (ls_note_kind)k);
+        add_part(&b, n);
+        free(n);
+    }
+    if (!b.p) return ls_xstrdup("");
+    return b.p;
+}
+
+char *ls_explain_unit_public(const ls_run *r, size_t unit)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    for (int k = 0; k < LS_NOTE_COUNT; k++) {
+        if (k == LS_NOTE_SELF) continue;
         char *n = ls_explain_unit_note(r, unit, (ls_note_kind)k);
         add_part(&b, n);
         free(n);

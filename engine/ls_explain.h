@@ -64,6 +64,11 @@ char *ls_explain_clamp(const ls_run *r, size_t unit, size_t node);
  * Caller frees.
  */
 char *ls_explain_reads(const ls_run *r, size_t unit, size_t node);
+/* A warning about the data (ls_data_warning), in the documents' words:
+ * the mark after the value where it is read ("（填报0.95，按0.95%计，请核实）"),
+ * and the whole warning for a 数据提示 list (caller frees both). */
+char *ls_explain_data_mark(const ls_data_warning *w);
+char *ls_explain_data_warning(const ls_data_warning *w);
 
 /* The same, each number followed by its indicator's unit from the
  * catalogue ("迟报次数=2次；结案率=88.9%"), for score sheets read by
@@ -120,6 +125,9 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k);
 
 /* Every note that applies, joined with "；" ("" when none).  Caller frees. */
 char *ls_explain_unit(const ls_run *r, size_t unit);
+/* The same without the 自评分 note: the public 通报's 说明 (自评分 is
+ * the office's, docs/year.md).  Caller frees. */
+char *ls_explain_unit_public(const ls_run *r, size_t unit);
 
 /* ---- 自评分 and appeals (docs/year.md); all "" / NULL without them ---- */
 

@@ -511,6 +511,38 @@ static void write_sheet(hw *h, size_t u)
     flush(h);
 }
 
+/* 数据提示: the warnings about the data the run printed, to be checked
+ * before the report is published. */
+static void write_data_warnings(hw *h)
+{
+    const ls_dataset *d = h->r->data;
+    if (!d || !d->nwarnings) return;
+    put(h, "<section class=\"inputs\"><h2>数据提示（请核实）</h2>\n");
+    put(h, "<table class=\"manifest\"><thead><tr><th>位置</th><th>单位和指标</th><th>提示</th>"
+           "</tr></thead><tbody>\n");
+    for (size_t i = 0; i < d->nwarnings; i++) {
+        if (i == LS_LAYOUT_MAX_WARNINGS) {
+            ls_buf_printf(&h->b, "<tr><td></td><td></td><td>另有%zu条数据提示，见 results.json 的 warnings</td></tr>\n",
+                          d->nwarnings - i);
+            break;
+        }
+        const ls_data_warning *w = &d->warnings[i];
+        char *at = ls_where(w->file, w->line, w->col), *who = ls_layout_data_warning_unit(h->r, w),
+             *text = ls_explain_data_warning(w);
+        put(h, "<tr><td>");
+        esc(h, at);
+        put(h, "</td><td>");
+        esc(h, who);
+        put(h, "</td><td>");
+        esc(h, text);
+        put(h, "</td></tr>\n");
+        free(at);
+        free(who);
+        free(text);
+    }
+    put(h, "</tbody></table></section>\n");
+}
+
 static void write_inputs(hw *h, const ls_manifest *m)
 {
     put(h, "<section class=\"inputs\"><h2>输入文件</h2>\n");
@@ -572,6 +604,16 @@ int ls_write_html(const ls_run *r, const ls_manifest *m, int sheets, FILE *f, ls
     ls_ltable_cleanup(&changes);
     ls_ltable_cleanup(&decisions);
     for (size_t u = 0; sheets && u < s->nunits; u++) write_sheet(&h, u);
+    ls_ltable self = {0};
+    if (sheets && ls_layout_self(r, &self)) {
+        /* the office's, apart from the public 通报 (docs/year.md) */
+        put(&h, "<section class=\"self\">\n");
+        put_table(&h, &self, "h2", "self");
+        put(&h, "</section>\n");
+        flush(&h);
+    }
+    ls_ltable_cleanup(&self);
+    write_data_warnings(&h);
     if (m) write_inputs(&h, m);
     return page_end(&h, "report.html", err);
 }

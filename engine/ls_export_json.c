@@ -492,6 +492,47 @@ static void write_adjustments(jctx *j)
     ls_jsonw_aclose(w);
 }
 
+/* The warnings about the data the run printed (a doubtful value):
+ * [{"file", "line", "column" | "cell", "unit", "indicator", "value",
+ * "kind", "message"}], unit, indicator and value null when the warning
+ * is not about one value. */
+static void write_warnings(jctx *j)
+{
+    const ls_run *r = j->r;
+    const ls_scheme *s = r->scheme;
+    ls_jsonw *w = &j->w;
+    ls_jsonw_aopen(w);
+    for (size_t i = 0; i < r->data->nwarnings; i++) {
+        const ls_data_warning *d = &r->data->warnings[i];
+        ls_jsonw_open(w);
+        ls_jsonw_key(w, "file");
+        if (d->file) ls_jsonw_str(w, d->file);
+        else ls_jsonw_null(w);
+        kv_int(w, "line", d->line);
+        if (d->col < 0) {
+            /* a spreadsheet cell: "C7" */
+            char *at = ls_where("", d->line, d->col);
+            kv_str(w, "cell", at[0] == '!' ? at + 1 : at);
+            free(at);
+        } else {
+            kv_int(w, "column", d->col);
+        }
+        ls_jsonw_key(w, "unit");
+        if (d->unit >= 0) ls_jsonw_str(w, s->units[d->unit].id);
+        else ls_jsonw_null(w);
+        ls_jsonw_key(w, "indicator");
+        if (d->ind >= 0) ls_jsonw_str(w, s->inds[d->ind].id);
+        else ls_jsonw_null(w);
+        ls_jsonw_key(w, "value");
+        if (d->value) ls_jsonw_str(w, d->value);
+        else ls_jsonw_null(w);
+        kv_str(w, "kind", d->kind == LS_DW_PERCENT_FRACTION ? "percent-fraction" : "other");
+        kv_str(w, "message", d->msg);
+        ls_jsonw_close(w);
+    }
+    ls_jsonw_aclose(w);
+}
+
 /* Start writing r to f; with_items: the "items" table, with each item's
  * default reads, comes before the units. */
 static void start(jctx *j, const ls_run *r, FILE *f, int pretty, int with_items)
@@ -536,6 +577,10 @@ int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, int pretty, ls
     if (r->adj && r->original) {
         ls_jsonw_key(w, "adjustments");
         write_adjustments(&j);
+    }
+    if (r->data && r->data->nwarnings) {
+        ls_jsonw_key(w, "warnings");
+        write_warnings(&j);
     }
     ls_jsonw_close(w);
     return finish(&j, err);

@@ -44,7 +44,10 @@
  * (when the appeals changed the item), and a top-level "adjustments"
  * trail after "units": [{"unit", "kind" ("data"|"score"), "indicator",
  * "old", "new" | "item", "number", "original_score", "score", "reason",
- * "basis", "by", "date", "file", "line"}].
+ * "basis", "by", "date", "file", "line"}].  When the data load warned
+ * (a doubtful value), a top-level "warnings" list at the end: [{"file",
+ * "line", "column" | "cell", "unit", "indicator", "value", "kind",
+ * "message"}] (ls_data_warning).
  *
  * Units come in scheme order.  "state" is "scored", "na" or "error"; a
  * veto item's "score" is 1 when the veto applies, else 0; "clamp" is

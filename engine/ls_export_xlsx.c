@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "ls_complete.h"
+#include "ls_explain.h"
 #include "ls_layout.h"
 #include "ls_util.h"
 #include "ls_xlsxw.h"
@@ -523,6 +524,24 @@ static void write_missing(xw *x, int sheets)
     ls_ltable_cleanup(&t);
 }
 
+/* 自评对照, with 自评分: the office's sheet, after the 通报; per-unit
+ * detail, so not in a province's workbook (results.csv has it). */
+static void write_self(xw *x, int sheets)
+{
+    ls_ltable t = {0};
+    if (!sheets || !ls_layout_self(x->r, &t)) return;
+    lxw_worksheet *ws = add_sheet(x, "自评对照", "自评对照");
+    if (ws) {
+        set_widths(x, ws, &t);
+        write_across(x, ws, 0, &t, t.title, x->title, 0);
+        check(x, worksheet_set_row(ws, 0, 30, NULL));
+        write_head(x, ws, 1, &t);
+        write_rows(x, ws, 2, &t);
+        print_setup(x, ws, 0, 0, 0, x->r->scheme->name);
+    }
+    ls_ltable_cleanup(&t);
+}
+
 /* 复核调整情况, with appeals: the changes in `diff`'s words, then the
  * decisions, on one sheet whose columns are the decisions' (the changes
  * take the whole width). */
@@ -586,6 +605,32 @@ static void write_about(xw *x, const ls_manifest *m, int sheets)
     put_text(x, ws, row++, 1, what, x->info);
     free(what);
     row++;
+    const ls_dataset *d = x->r->data;
+    if (d && d->nwarnings) {
+        /* read before publishing: values the run doubted */
+        put_text(x, ws, row, 0, "数据提示（请核实）", x->head);
+        put_text(x, ws, row, 1, "单位和指标", x->head);
+        put_text(x, ws, row++, 2, "提示", x->head);
+        for (size_t i = 0; i < d->nwarnings; i++, row++) {
+            if (i == LS_LAYOUT_MAX_WARNINGS) {
+                char *more = ls_format("另有%zu条数据提示，见 results.json 的 warnings", d->nwarnings - i);
+                put_text(x, ws, row++, 2, more, x->cell[ST_PLAIN][CS_WRAP]);
+                free(more);
+                break;
+            }
+            const ls_data_warning *w = &d->warnings[i];
+            char *at = ls_where(w->file, w->line, w->col), *who = ls_layout_data_warning_unit(x->r, w),
+                 *text = ls_explain_data_warning(w);
+            put_text(x, ws, row, 0, at, x->cell[ST_PLAIN][CS_WRAP]);
+            put_text(x, ws, row, 1, who, x->cell[ST_PLAIN][CS_WRAP]);
+            put_text(x, ws, row, 2, text, x->cell[ST_PLAIN][CS_WRAP]);
+            set_height(x, ws, row, ls_wrap_lines(text, 68), LINE_PT);
+            free(at);
+            free(who);
+            free(text);
+        }
+        row++;
+    }
     if (!m) return;
     put_text(x, ws, row, 0, "输入文件", x->head);
     put_text(x, ws, row, 1, "文件", x->head);
@@ -641,6 +686,7 @@ int ls_write_xlsx_limits(const ls_run *r, const ls_manifest *m, int sheets, cons
     make_formats(&x, s->digits);
 
     write_ranking(&x);
+    write_self(&x, sheets);
     write_appeals(&x);
     /* a province's detail is items.csv's: 1.8 million rows of 扣分明细
      * at 100,000 units */

@@ -35,7 +35,7 @@
  * inputs give a byte-identical workbook.
  *
  * Depends on: ls_xlsxw (the xlsx writer: libxlsxwriter),
- * ls_layout, ls_complete, ls_manifest, ls_score, ls_error, ls_util.
+ * ls_layout, ls_explain (数据提示), ls_complete, ls_manifest, ls_score, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_XLSX_H
 #define LS_EXPORT_XLSX_H

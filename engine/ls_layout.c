@@ -164,6 +164,32 @@ static int has_section(const ls_scheme *s, ls_section sec)
     return 0;
 }
 
+/* ---- 数据提示 ---- */
+
+char *ls_layout_unit_data_warnings(const ls_run *r, size_t unit)
+{
+    const ls_dataset *d = r->data;
+    if (!d || !d->unit_warning) return NULL;
+    ls_buf b;
+    ls_buf_init(&b);
+    for (int i = d->unit_warning[unit]; i >= 0; i = d->warnings[i].next) {
+        const ls_data_warning *w = &d->warnings[i];
+        char *text = ls_explain_data_warning(w);
+        if (b.n) ls_buf_puts(&b, "；");
+        ls_buf_printf(&b, "%s：%s", r->scheme->inds[w->ind].name, text);
+        free(text);
+    }
+    return b.p;
+}
+
+char *ls_layout_data_warning_unit(const ls_run *r, const ls_data_warning *w)
+{
+    if (w->unit < 0) return ls_xstrdup("");
+    const ls_unit *u = &r->scheme->units[w->unit];
+    if (w->ind < 0) return ls_xstrdup(u->name);
+    return ls_format("%s：%s", u->name, r->scheme->inds[w->ind].name);
+}
+
 /* ---- 评分表 ---- */
 
 enum {
@@ -315,6 +341,8 @@ void ls_layout_sheet(const ls_run *r, size_t unit, ls_ltable *t)
     }
     char *note = ls_explain_unit_note(r, unit, LS_NOTE_ERRORS);
     if (note) summary(t, "说明", note);
+    note = ls_layout_unit_data_warnings(r, unit);
+    if (note) summary(t, "数据提示", note);
     if (r->self && r->self->given[unit]) {
         row = summary(t, "自评分", ls_explain_unit_note(r, unit, LS_NOTE_SELF));
         set_score(row, S_SCORE, r->self->total[unit]);
@@ -420,17 +448,13 @@ static void ranking_unit(ls_ltable *t, const ls_run *r, size_t g, size_t k, size
     set_score(row, c_bonus + 1, ur->deduct);
     set_score(row, c_bonus + 2, ur->total);
     set_text(row, c_bonus + 3, ls_explain_grade(r, u));
-    /* with 自评分 and appeals (docs/year.md): before 说明, the last column */
+    /* with appeals (docs/year.md): before 说明, the last column; 自评分
+     * is not the public 通报's (the office's 自评对照: ls_layout_self) */
     size_t c = c_bonus + 4;
-    if (r->self && r->self->given[u]) {
-        set_score(row, c, r->self->total[u]);
-        set_score(row, c + 1, ur->total - r->self->total[u]);
-    }
-    if (r->self) c += 2;
     /* only where the appeals changed it: a column repeating 总分 for
      * every untouched unit hides the few that changed */
     if (r->original && r->original->units[u].total != ur->total) set_score(row, c, r->original->units[u].total);
-    set_text_own(row, t->ncols - 1, ls_explain_unit(r, u));
+    set_text_own(row, t->ncols - 1, ls_explain_unit_public(r, u));
 }
 
 void ls_layout_ranking_head(const ls_run *r, ls_ltable *t)
@@ -450,13 +474,42 @@ void ls_layout_ranking_head(const ls_run *r, ls_ltable *t)
     add_col(t, "扣分", LS_COL_NUM, 7);
     add_col(t, r->original ? "总分（复核后）" : "总分", LS_COL_NUM, 8);
     add_col(t, "等次", LS_COL_SHORT, 7);
-    /* with 自评分 and appeals (docs/year.md), before 说明 */
-    if (r->self) {
-        add_col(t, "自评分", LS_COL_NUM, 8);
-        add_col(t, "差值", LS_COL_NUM, 8);
-    }
+    /* with appeals (docs/year.md), before 说明 */
     if (r->original) add_col(t, "复核前总分", LS_COL_NUM, 10);
     add_col(t, "说明", LS_COL_LONG, 36);
+}
+
+int ls_layout_self(const ls_run *r, ls_ltable *t)
+{
+    if (!r->self) return 0;
+    const ls_scheme *s = r->scheme;
+    t->digits = s->digits;
+    t->title = ls_xstrdup("自评分与考核分对照（考核办内部使用，不随通报公布）");
+    add_col(t, "组别", LS_COL_NAME, 16);
+    add_col(t, "单位", LS_COL_NAME, 20);
+    add_col(t, "考核分", LS_COL_NUM, 8);
+    add_col(t, "自评分", LS_COL_NUM, 8);
+    add_col(t, "差值", LS_COL_NUM, 8); /* 考核分 − 自评分 */
+    add_col(t, "说明", LS_COL_LONG, 40);
+    for (size_t g = 0; g < s->ngroups; g++)
+        for (size_t k = 0; k < r->norder[g]; k++) {
+            size_t u = (size_t)r->order[g][k];
+            const ls_unit_result *ur = &r->units[u];
+            ls_lrow *row = ls_ltable_add_row(t, LS_LR_UNIT);
+            row->band = -1;
+            set_text(row, 0, s->groups[g].name);
+            set_text(row, 1, s->units[u].name);
+            set_score(row, 2, ur->total);
+            if (r->self->given[u]) {
+                set_score(row, 3, r->self->total[u]);
+                set_score(row, 4, ur->total - r->self->total[u]);
+            } else {
+                set_text(row, 3, "未报");
+            }
+            char *note = ls_explain_unit_note(r, u, LS_NOTE_SELF);
+            if (note) set_text_own(row, 5, note);
+        }
+    return 1;
 }
 
 char *ls_layout_ranking_heading(const ls_run *r, size_t g)

@@ -104,6 +104,16 @@ const char *ls_layout_band_color(size_t i);
  * "插件 NAME 版本"), freed by the caller; "true"/"false" become 是/否.
  * Anything else is returned as it is. results.json keeps the keys. */
 const char *ls_layout_file_role(const char *role);
+
+/* 数据提示, the warnings about the data the run printed (docs/output.md):
+ * those about unit's values as one text ("结案率：百分比指标填报值0.85，
+ * 按0.85%计算；…"), NULL when none; and the unit and indicator a
+ * warning is about ("建国乡：结案率", "" when none).  Caller frees. */
+char *ls_layout_unit_data_warnings(const ls_run *r, size_t unit);
+/* The workbook's and report's 数据提示 list the first this many; a line
+ * says how many more results.json's "warnings" holds. */
+#define LS_LAYOUT_MAX_WARNINGS 1000
+char *ls_layout_data_warning_unit(const ls_run *r, const ls_data_warning *w);
 char *ls_layout_option_name(const char *key);
 const char *ls_layout_option_value(const char *value);
 
@@ -158,8 +168,8 @@ size_t ls_layout_sheet_end(const ls_ltable *t);
  * 名次 (their total as scored, grade, and the veto in 说明), then a
  * LS_LR_NOTE with its bands and counts (ls_layout_bands).  results.csv
  * and results.json keep the vetoed units' ranks.
- * With 自评分 the columns 自评分 | 差值, with appeals 复核前总分, stand
- * before 说明.
+ * With appeals 复核前总分 stands before 说明.  The 通报 is public: it
+ * shows no 自评分 (nor the 自评偏高 note), which is ls_layout_self's.
  */
 void ls_layout_ranking(const ls_run *r, ls_ltable *t);
 
@@ -235,5 +245,11 @@ void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title,
  * made by ls_results_from_run), titled 复核调整情况.  Returns 0 and
  * leaves the tables alone when r has no appeals; 1 otherwise. */
 int ls_layout_appeals(const ls_run *r, ls_ltable *changes, ls_ltable *decisions);
+
+/* 自评对照, with 自评分 (--self): the office's comparison, not the public
+ * 通报's (docs/year.md): per group in rank order, each unit's 考核分,
+ * 自评分 (未报 when it gave none), 差值 (考核分 − 自评分) and 说明 (自评偏高).
+ * Returns 0 and leaves t alone without 自评分; 1 otherwise. */
+int ls_layout_self(const ls_run *r, ls_ltable *t);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "ls_export_html.h"
 #include "ls_export_xlsx.h"
+#include "ls_layout.h"
 #include "ls_publish.h"
 #include "ls_svg.h"
 
@@ -323,6 +324,77 @@ static char *html_of(mini_run *m, int sheets)
     return buf;
 }
 
+/* A warning about the data (a percent typed as a fraction, in a
+ * spreadsheet's cell E3) is on the workbook's 说明 sheet with its cell,
+ * unit and indicator, in the unit's 评分表 (a 数据提示 row) and in the
+ * report's 数据提示 section. */
+static void test_data_warnings(void **state)
+{
+    mini_run *m = *state;
+    ls_data_warning w = {LS_DW_PERCENT_FRACTION, "data.xlsx:部门", 3, -5, MU_SFJ, MI_RATE, "0.95", "value 0.95 ...", -1};
+    ls_dataset_add_warning(&m->d, &w);
+    assert_ptr_equal(ls_dataset_value_warning(&m->d, MU_SFJ, MI_RATE), &m->d.warnings[0]);
+    assert_null(ls_dataset_value_warning(&m->d, MU_SFJ, MI_LATE));
+    assert_null(ls_dataset_value_warning(&m->d, MU_HB, MI_RATE));
+    char *d = tmpdir();
+    char *p = ls_format("%s/w.xlsx", d);
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_write_xlsx(&m->r, NULL, 1, p, "w.xlsx", &err), 0);
+    char *wb = zip_member(p, "xl/workbook.xml");
+    int n = count_of(wb, "<sheet ");
+    free(wb);
+    char *path = ls_format("xl/worksheets/sheet%d.xml", n); /* 说明, the last */
+    char *about = zip_member(p, path);
+    assert_non_null(about);
+    assert_non_null(strstr(about, "<t>数据提示（请核实）</t>"));
+    assert_non_null(strstr(about, "<t>data.xlsx:部门!E3</t>"));
+    char *who = ls_format("<t>%s：%s</t>", m->s.units[MU_SFJ].name, m->s.inds[MI_RATE].name);
+    assert_non_null(strstr(about, who));
+    assert_non_null(strstr(about, "百分比指标填报值0.95，按0.95%计算"));
+    free(about);
+    free(path);
+    /* the sheet of sfj (after 通报, 扣分明细, 主要失分项目, in unit order) */
+    path = ls_format("xl/worksheets/sheet%d.xml", 4 + MU_SFJ);
+    char *sheet = zip_member(p, path);
+    assert_non_null(strstr(sheet, "<t>数据提示</t>"));
+    free(sheet);
+    free(path);
+    path = ls_format("xl/worksheets/sheet%d.xml", 4 + MU_HB);
+    sheet = zip_member(p, path);
+    assert_null(strstr(sheet, "数据提示"));
+    free(sheet);
+    free(path);
+    char *h = html_of(m, 1);
+    assert_non_null(strstr(h, "<h2>数据提示（请核实）</h2>"));
+    assert_non_null(strstr(h, "<td>data.xlsx:部门!E3</td>"));
+    assert_int_equal(count_of(h, "百分比指标填报值0.95"), 2); /* the list and sfj's 评分表 */
+    free(h);
+    /* past LS_LAYOUT_MAX_WARNINGS the lists say how many more there are */
+    ls_data_warning o = {LS_DW_OTHER, "data.yaml", 1, 1, -1, -1, NULL, "other", -1};
+    for (int i = 0; i < LS_LAYOUT_MAX_WARNINGS; i++) ls_dataset_add_warning(&m->d, &o);
+    h = html_of(m, 0);
+    assert_int_equal(count_of(h, "<td>data.yaml:1:1</td>"), LS_LAYOUT_MAX_WARNINGS - 1);
+    assert_non_null(strstr(h, "另有1条数据提示，见 results.json 的 warnings"));
+    free(h);
+    assert_int_equal(ls_write_xlsx(&m->r, NULL, 0, p, "w.xlsx", &err), 0);
+    wb = zip_member(p, "xl/workbook.xml");
+    n = count_of(wb, "<sheet ");
+    free(wb);
+    path = ls_format("xl/worksheets/sheet%d.xml", n);
+    about = zip_member(p, path);
+    assert_int_equal(count_of(about, "<t>data.yaml:1:1</t>"), LS_LAYOUT_MAX_WARNINGS - 1);
+    assert_non_null(strstr(about, "另有1条数据提示，见 results.json 的 warnings"));
+    free(about);
+    free(path);
+    free(who);
+    ls_errors_cleanup(&err);
+    unlink(p);
+    rmdir(d);
+    free(p);
+    free(d);
+}
+
 static void test_html(void **state)
 {
     mini_run *m = *state;
@@ -584,6 +656,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_xlsx, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_xlsx_ranking_parts, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test_setup_teardown(test_html, mini_run_setup_leaves, mini_run_teardown),
+        cmocka_unit_test_setup_teardown(test_data_warnings, mini_run_setup_leaves, mini_run_teardown),
         cmocka_unit_test(test_svg),
         cmocka_unit_test(test_svg_slope),
         cmocka_unit_test(test_formats),

@@ -573,13 +573,21 @@ ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     rc = LS_CMD_BAD_INPUT;
     if (check_withdrawn(ar, r, m, o, err)) goto out;
     rc = LS_CMD_BAD_OUTPUT;
-    const char *dir = o->outdir_given ? o->outdir : (tmp = temp_outdir(err));
+    /* The files are written where only the archive reads them; -o DIR
+     * gets them from the archive once the version is stored, so that an
+     * archive that refuses the version leaves DIR as it was. */
+    const char *dir = tmp = temp_outdir(err);
     ls_publish_opts po = {.formats = o->formats, .all_sheets = o->all_sheets, .pretty = o->pretty};
     if (!dir || ls_publish(r, m, dir, &po, err)) goto out;
     if (!o->quiet) ls_print_ranking(r, out);
     ls_publication p = {o->label, m, dir, r};
     long v, parent;
     if (ls_archive_publish(ar, &p, &v, &parent, err)) goto out;
+    if (o->outdir_given && ls_archive_export(ar, v, o->outdir, err)) {
+        ls_notef(err, o->archive, 0, 0, "version %ld was published; to write its files: lawscore export --archive %s --version %ld -o %s",
+                 v, o->archive, v, o->outdir);
+        goto out;
+    }
     if (parent)
         fprintf(out, _("%s: published version %ld (%d, a re-publication of version %ld): %s\n"), o->archive, v,
                 s->year, parent, o->label);

@@ -576,6 +576,7 @@ ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     /* The files are written where only the archive reads them; -o DIR
      * gets them from the archive once the version is stored, so that an
      * archive that refuses the version leaves DIR as it was. */
+    if (o->outdir_given && ls_outdir_check(o->outdir, err)) goto out;
     const char *dir = tmp = temp_outdir(err);
     ls_publish_opts po = {.formats = o->formats, .all_sheets = o->all_sheets, .pretty = o->pretty};
     if (!dir || ls_publish(r, m, dir, &po, err)) goto out;

@@ -5,7 +5,7 @@
  * rule returns"), and a failed call pointed at the item's params when a
  * params key is the cause.
  *
- * Depends on: ls_lua_api, ls_rule, ls_sandbox (Lua 5.4), ls_i18n, ls_util.
+ * Depends on: ls_lua_api, ls_rule, ls_sandbox (Lua 5.4), ls_decimal, ls_i18n, ls_util.
  */
 #ifndef LS_LUA_RESULT_H
 #define LS_LUA_RESULT_H

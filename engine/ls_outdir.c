@@ -475,6 +475,20 @@ static int replaceable(const ls_outdir *od, ls_errors *err)
     return rc;
 }
 
+int ls_outdir_check(const char *dir, ls_errors *err)
+{
+    ls_outdir od = {.dir = (char *)dir};
+    int rc = split_target(&od, err);
+    struct stat st;
+    if (rc == 0 && lstat(od.target, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) rc = ls_errorf(err, dir, 0, 0, "cannot replace: not a directory");
+        else rc = replaceable(&od, err);
+    }
+    free(od.target);
+    free(od.parent);
+    return rc ? -1 : 0;
+}
+
 static void sync_dir(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY);

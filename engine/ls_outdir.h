@@ -62,6 +62,12 @@ typedef struct ls_outdir ls_outdir;
  * path and the system's reason in err. */
 ls_outdir *ls_outdir_open(const char *dir, ls_errors *err);
 
+/* Whether `dir` could be published into now (missing, or a directory
+ * ls_outdir_commit would replace), without writing anything: for a
+ * command that must know before work it cannot undo (publish stores a
+ * version, then writes DIR).  0, or -1 with the error commit would give. */
+int ls_outdir_check(const char *dir, ls_errors *err);
+
 /* A stream for file `name` (a plain file name: no '/', not "." or "..",
  * not the marker, not added before) of the output.  The stream belongs to
  * the output: do not fclose it.  Returns NULL with an error in err. */

@@ -265,8 +265,7 @@ static void store(loader *ld)
         const entry *e = &ld->v[k];
         int u = ls_scheme_find_unit(s, e->unit);
         if (u < 0) {
-            ld->rc = ls_errorf(ld->err, e->where, e->pu.line, e->pu.col,
-                               "unknown unit '%s': it is not in the scheme's unit registry", e->unit);
+            ld->rc = ls_scheme_unknown_unit_error(s, e->unit, ld->err, e->where, e->pu.line, e->pu.col);
             continue;
         }
         if (!unit_where[u]) unit_where[u] = e->where;

@@ -598,7 +598,10 @@ static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
                 const char *t;
                 if (ls_yr_text(r, names[j], "former_names", &t)) ld->rc = -1;
                 else if (u->name && !strcmp(t, u->name))
-                    ld->rc = ls_yr_error(r, names[j], "former name '%s' is the unit's name this year", t);
+                    ld->rc = ls_yr_error(r, names[j],
+                                         "former name '%s' is the name of unit '%s' this year: 'former_names:' "
+                                         "lists the names it had before",
+                                         t, u->id ? u->id : "");
                 else u->former_names[u->nformer_names++] = t;
             }
         }

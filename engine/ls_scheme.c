@@ -1224,19 +1224,26 @@ const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code)
 
 int ls_scheme_find_unit(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->unit_ix, id); }
 
+/* Does unit un list text among its earlier ids (by_name 0) or names (1)? */
+static int lists_former(const ls_unit *un, const char *text, int by_name)
+{
+    const char **v = by_name ? un->former_names : un->formerly;
+    size_t n = by_name ? un->nformer_names : un->nformerly;
+    for (size_t f = 0; f < n; f++)
+        if (!strcmp(v[f], text)) return 1;
+    return 0;
+}
+
 int ls_scheme_find_former_unit(const ls_scheme *s, const char *text, int *by_name)
 {
-    if (by_name) *by_name = 0;
     /* only on an error path: a scan is cheap enough */
-    for (size_t i = 0; i < s->nunits; i++)
-        for (size_t f = 0; f < s->units[i].nformerly; f++)
-            if (!strcmp(s->units[i].formerly[f], text)) return (int)i;
-    for (size_t i = 0; i < s->nunits; i++)
-        for (size_t f = 0; f < s->units[i].nformer_names; f++)
-            if (!strcmp(s->units[i].former_names[f], text)) {
-                if (by_name) *by_name = 1;
+    for (int name = 0; name <= 1; name++)
+        for (size_t i = 0; i < s->nunits; i++)
+            if (lists_former(&s->units[i], text, name)) {
+                if (by_name) *by_name = name;
                 return (int)i;
             }
+    if (by_name) *by_name = 0;
     return -1;
 }
 
@@ -1247,6 +1254,21 @@ int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, ls_errors 
     int u = ls_scheme_find_former_unit(s, text, &by_name);
     if (u < 0) return 0;
     const ls_unit *un = &s->units[u];
+    /* a unit split in two: both list last year's id or name, and which
+     * one is meant only the office knows */
+    for (size_t i = (size_t)u + 1; i < s->nunits; i++) {
+        const ls_unit *other = &s->units[i];
+        if (!lists_former(other, text, by_name)) continue;
+        if (by_name)
+            return ls_errorf(err, path, line, col,
+                             "unknown unit '%s': it is the former name of both %s (%s) and %s (%s) (their "
+                             "'former_names:' in the registry); write this year's id of the unit meant",
+                             text, un->id, un->name, other->id, other->name);
+        return ls_errorf(err, path, line, col,
+                         "unknown unit '%s': it is the former id of both %s (%s) and %s (%s) (their 'formerly:' "
+                         "in the registry); write this year's id of the unit meant",
+                         text, un->id, un->name, other->id, other->name);
+    }
     if (by_name)
         return ls_errorf(err, path, line, col,
                          "unknown unit '%s': it is the former name of %s (%s) (its 'former_names:' in the "

@@ -124,16 +124,8 @@ static const char *suggest_unit(const ls_scheme *s, const char *id)
 
 static int unknown_unit(dloader *dl, const char *id, int line, int col)
 {
-    /* last year's id of a renamed or merged unit (机构改革): `formerly:` */
-    for (size_t i = 0; i < dl->s->nunits; i++) {
-        const ls_unit *un = &dl->s->units[i];
-        for (size_t f = 0; f < un->nformerly; f++)
-            if (!strcmp(un->formerly[f], id))
-                return ls_errorf(dl->err, dl->path, line, col,
-                                 "unknown unit '%s': it is the former id of %s (%s) (its 'formerly:' in the "
-                                 "registry); this year's data names it %s",
-                                 id, un->id, un->name, un->id);
-    }
+    /* last year's id or name of a renamed or merged unit (机构改革) */
+    if (ls_scheme_former_unit_error(dl->s, id, dl->err, dl->path, line, col)) return -1;
     /* 001 saved by a spreadsheet as the number 1 */
     if (*id >= '0' && *id <= '9' && id[strspn(id, "0123456789")] == '\0')
         for (size_t i = 0; i < dl->s->nunits; i++) {
@@ -552,6 +544,38 @@ static int is_office_header(const char *c)
     return 0;
 }
 
+/* A data row's name cell that is not its unit's name this year.  Last
+ * year's name of the same unit (former_names:) is accepted with a note:
+ * the id agrees, and a form filled in from last year's copy keeps the old
+ * name.  Unless another unit is called that, now or formerly: then which
+ * unit the row means is not clear.  Returns -1 after an error, else 0. */
+static int row_name_differs(dloader *dl, int row, const char *unit_head, const char *id, int u,
+                            const ls_incell *c)
+{
+    const ls_scheme *s = dl->s;
+    const ls_unit *un = &s->units[u];
+    int former = 0;
+    for (size_t f = 0; f < un->nformer_names; f++) former |= !strcmp(un->former_names[f], c->text);
+    if (!former)
+        return ls_errorf(dl->err, dl->path, c->line, c->col,
+                         "row %d: %s %s is %s in the registry, but this row says %s", row, unit_head, id, un->name,
+                         c->text);
+    for (size_t i = 0; i < s->nunits; i++) {
+        if ((int)i == u) continue;
+        int other = !strcmp(s->units[i].name, c->text);
+        for (size_t f = 0; f < s->units[i].nformer_names; f++) other |= !strcmp(s->units[i].former_names[f], c->text);
+        if (other)
+            return ls_errorf(dl->err, dl->path, c->line, c->col,
+                             "row %d: %s %s is %s in the registry; this row says %s, its former name, but %s (%s) "
+                             "is or was called that too: write this year's name %s",
+                             row, unit_head, id, un->name, c->text, s->units[i].id, s->units[i].name, un->name);
+    }
+    ls_notef(dl->err, dl->path, c->line, c->col,
+             "row %d: %s %s is %s in the registry; this row gives its former name %s (its 'former_names:')", row,
+             unit_head, id, un->name, c->text);
+    return 0;
+}
+
 /* A unit named by its id or its full name; -1 if neither, -2 if the name
  * is shared by several units. */
 static int find_unit_any(dloader *dl, const char *text)
@@ -715,12 +739,8 @@ static void load_table(dloader *dl, const ls_intable *t)
          * the registry (a one-column sort in Excel swaps units' rows) */
         int bad = 0;
         if (name_col >= 0 && name_col != unit_col && row->f[name_col].text[0] &&
-            strcmp(row->f[name_col].text, un->name)) {
-            const ls_incell *c = &row->f[name_col];
-            bad = ls_errorf(dl->err, dl->path, c->line, c->col,
-                            "row %d: %s %s is %s in the registry, but this row says %s", row->line, unit_head,
-                            uf->text, un->name, c->text);
-        }
+            strcmp(row->f[name_col].text, un->name))
+            bad = row_name_differs(dl, row->line, unit_head, uf->text, u, &row->f[name_col]);
         if (group_col >= 0 && row->f[group_col].text[0]) {
             const ls_incell *c = &row->f[group_col];
             int g = ls_scheme_find_group_any(s, c->text);

@@ -535,7 +535,7 @@ static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
         ld->rc = -1;
         return;
     }
-    static const char *const keys[] = {"id", "name", "group", "flags", "formerly", NULL};
+    static const char *const keys[] = {"id", "name", "group", "flags", "formerly", "former_names", NULL};
     for (size_t i = 0; i < ul->n; i++) {
         const ls_ynode *un = ul->items[i];
         if (ls_yr_expect_map(r, un, "a unit")) {
@@ -586,6 +586,24 @@ static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
             for (size_t j = 0; j < nids; j++)
                 if (ls_yr_ident(r, ids[j], "formerly", &u->formerly[u->nformerly])) ld->rc = -1;
                 else u->nformerly++;
+        }
+        /* former_names: the name (or names) it had, so a row that still
+         * gives last year's name (区安监局 for 区应急管理局) is recognised */
+        if ((n = ls_ymap_get(un, "former_names"))) {
+            const ls_ynode *one[1] = {n};
+            const ls_ynode *const *names = n->kind == LS_YSEQ ? (const ls_ynode *const *)n->items : one;
+            size_t nnames = n->kind == LS_YSEQ ? n->n : 1;
+            u->former_names = ls_arena_alloc(&s->arena, (nnames ? nnames : 1) * sizeof *u->former_names);
+            for (size_t j = 0; j < nnames; j++) {
+                const char *t;
+                if (ls_yr_text(r, names[j], "former_names", &t)) ld->rc = -1;
+                else if (u->name && !strcmp(t, u->name))
+                    ld->rc = ls_yr_error(r, names[j],
+                                         "former name '%s' is the name of unit '%s' this year: 'former_names:' "
+                                         "lists the names it had before",
+                                         t, u->id ? u->id : "");
+                else u->former_names[u->nformer_names++] = t;
+            }
         }
         add_unit(ld, u, r->path, un->line, un->col);
     }
@@ -1205,6 +1223,69 @@ const char *ls_scheme_label(const ls_scheme *s, int ind, const char *code)
 }
 
 int ls_scheme_find_unit(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->unit_ix, id); }
+
+/* Does unit un list text among its earlier ids (by_name 0) or names (1)? */
+static int lists_former(const ls_unit *un, const char *text, int by_name)
+{
+    const char **v = by_name ? un->former_names : un->formerly;
+    size_t n = by_name ? un->nformer_names : un->nformerly;
+    for (size_t f = 0; f < n; f++)
+        if (!strcmp(v[f], text)) return 1;
+    return 0;
+}
+
+int ls_scheme_find_former_unit(const ls_scheme *s, const char *text, int *by_name)
+{
+    /* only on an error path: a scan is cheap enough */
+    for (int name = 0; name <= 1; name++)
+        for (size_t i = 0; i < s->nunits; i++)
+            if (lists_former(&s->units[i], text, name)) {
+                if (by_name) *by_name = name;
+                return (int)i;
+            }
+    if (by_name) *by_name = 0;
+    return -1;
+}
+
+int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
+                                int col)
+{
+    int by_name;
+    int u = ls_scheme_find_former_unit(s, text, &by_name);
+    if (u < 0) return 0;
+    const ls_unit *un = &s->units[u];
+    /* a unit split in two: both list last year's id or name, and which
+     * one is meant only the office knows */
+    for (size_t i = (size_t)u + 1; i < s->nunits; i++) {
+        const ls_unit *other = &s->units[i];
+        if (!lists_former(other, text, by_name)) continue;
+        if (by_name)
+            return ls_errorf(err, path, line, col,
+                             "unknown unit '%s': it is the former name of both %s (%s) and %s (%s) (their "
+                             "'former_names:' in the registry); write this year's id of the unit meant",
+                             text, un->id, un->name, other->id, other->name);
+        return ls_errorf(err, path, line, col,
+                         "unknown unit '%s': it is the former id of both %s (%s) and %s (%s) (their 'formerly:' "
+                         "in the registry); write this year's id of the unit meant",
+                         text, un->id, un->name, other->id, other->name);
+    }
+    if (by_name)
+        return ls_errorf(err, path, line, col,
+                         "unknown unit '%s': it is the former name of %s (%s) (its 'former_names:' in the "
+                         "registry); write this year's name %s or the id %s",
+                         text, un->id, un->name, un->name, un->id);
+    return ls_errorf(err, path, line, col,
+                     "unknown unit '%s': it is the former id of %s (%s) (its 'formerly:' in the registry); "
+                     "write this year's id %s",
+                     text, un->id, un->name, un->id);
+}
+
+int ls_scheme_unknown_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
+                                 int col)
+{
+    if (ls_scheme_former_unit_error(s, text, err, path, line, col)) return -1;
+    return ls_errorf(err, path, line, col, "unknown unit '%s': it is not in the scheme's unit registry", text);
+}
 int ls_scheme_find_indicator(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->ind_ix, id); }
 int ls_scheme_find_node(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->node_ix, id); }
 

@@ -56,6 +56,8 @@ typedef struct ls_unit {
     int line, col;
     const char **formerly; /* ids in earlier years (renamed, merged) */
     size_t nformerly;
+    const char **former_names; /* names in earlier years (区安监局) */
+    size_t nformer_names;
 } ls_unit;
 
 typedef struct ls_indicator {
@@ -167,6 +169,21 @@ void ls_scheme_free(ls_scheme *s);
 
 /* Lookups by id; -1 when absent. */
 int ls_scheme_find_unit(const ls_scheme *s, const char *id);
+/* The unit whose 'formerly:' lists text (last year's id) or, failing
+ * that, whose 'former_names:' lists it (last year's name); -1 if none.
+ * *by_name (may be NULL) is set to 1 for a former name. */
+int ls_scheme_find_former_unit(const ls_scheme *s, const char *text, int *by_name);
+/* The one hint for a unit an office typed that is not this year's: when
+ * text is last year's id or name of a unit, records at path:line:col
+ * "unknown unit 'ajj': it is the former id of yjj (区应急管理局) ..." and
+ * returns -1; otherwise records nothing and returns 0.  The data loader,
+ * the appeals register and the self-assessment forms all use it. */
+int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
+                                int col);
+/* That hint when it applies, else "unknown unit '%s': it is not in the
+ * scheme's unit registry"; returns -1. */
+int ls_scheme_unknown_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
+                                 int col);
 /* Group by id or by name; -1 if none. */
 int ls_scheme_find_group_any(const ls_scheme *s, const char *text);
 /* Parse a flags cell: flag ids or descriptions separated by ';' (also ',',

@@ -361,14 +361,8 @@ int ls_sheet_find_unit(const ls_scheme *s, const char *key, ls_errors *err)
     if (u >= 0) return u;
     for (size_t i = 0; i < s->nunits; i++)
         if (!strcmp(s->units[i].name, key)) return (int)i;
-    /* last year's id of a renamed or merged unit (formerly:) */
-    for (size_t i = 0; i < s->nunits; i++)
-        for (size_t f = 0; f < s->units[i].nformerly; f++)
-            if (!strcmp(s->units[i].formerly[f], key))
-                return ls_errorf(err, NULL, 0, 0,
-                                 "no unit '%s' in the scheme: it is the former id of %s (%s) (its 'formerly:' "
-                                 "in the registry); name it %s",
-                                 key, s->units[i].id, s->units[i].name, s->units[i].id);
+    /* last year's id or name of a renamed or merged unit */
+    if (ls_scheme_former_unit_error(s, key, err, NULL, 0, 0)) return -1;
     /* The nearest id or name, as ls_scheme_suggest_indicator judges near. */
     size_t best = (size_t)-1, len = strlen(key);
     const ls_unit *near = NULL;

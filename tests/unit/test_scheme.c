@@ -241,6 +241,51 @@ static void test_references_checked(void **state)
                  "scheme's precision 0.01, found 0.005");
 }
 
+/* Last year's ids and names: the one hint every reader of units uses. */
+static void test_former_units(void **state)
+{
+    (void)state;
+    /* (made up: sfj and yjj both had the name 区安全生产监督管理局) */
+    const char *fy[] = {"ajj"}, *fn[] = {"区安监局", "区安全生产监督管理局"};
+    ls_unit units[] = {
+        {.id = "sfj", .name = "区司法局", .former_names = fn + 1, .nformer_names = 1},
+        {.id = "yjj", .name = "区应急管理局", .formerly = fy, .nformerly = 1, .former_names = fn, .nformer_names = 2},
+    };
+    ls_scheme s = {.units = units, .nunits = 2};
+    int by_name = -1;
+    assert_int_equal(ls_scheme_find_former_unit(&s, "ajj", &by_name), 1);
+    assert_int_equal(by_name, 0);
+    assert_int_equal(ls_scheme_find_former_unit(&s, "区安全生产监督管理局", &by_name), 0);
+    assert_int_equal(by_name, 1);
+    assert_int_equal(ls_scheme_find_former_unit(&s, "yjj", NULL), -1); /* this year's id is no former id */
+    assert_int_equal(ls_scheme_find_former_unit(&s, "区法制办", &by_name), -1);
+
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(ls_scheme_former_unit_error(&s, "sfjj", &err, "a.csv", 2, 1), 0);
+    assert_int_equal(err.n, 0);
+    assert_int_equal(ls_scheme_former_unit_error(&s, "ajj", &err, "a.csv", 2, 1), -1);
+    assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安监局", &err, "a.csv", 3, 1), -1);
+    assert_int_equal(ls_scheme_unknown_unit_error(&s, "sfjj", &err, "a.csv", 4, 1), -1);
+    assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安全生产监督管理局", &err, "a.csv", 5, 1), -1);
+    assert_int_equal(err.nerrors, 4);
+    const char *want[] = {
+        "a.csv:2:1: error: unknown unit 'ajj': it is the former id of yjj (区应急管理局) (its 'formerly:' in the "
+        "registry); write this year's id yjj",
+        "a.csv:3:1: error: unknown unit '区安监局': it is the former name of yjj (区应急管理局) (its "
+        "'former_names:' in the registry); write this year's name 区应急管理局 or the id yjj",
+        "a.csv:4:1: error: unknown unit 'sfjj': it is not in the scheme's unit registry",
+        "a.csv:5:1: error: unknown unit '区安全生产监督管理局': it is the former name of both sfj (区司法局) and yjj "
+        "(区应急管理局) (their 'former_names:' in the registry); write this year's id of the unit meant",
+    };
+    for (size_t i = 0; i < 4; i++) {
+        char *m = ls_diag_format(&err.v[i]);
+        assert_string_equal(m, want[i]);
+        free(m);
+    }
+    ls_errors_cleanup(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_points_must_add_up),
         cmocka_unit_test(test_bands_checked),
         cmocka_unit_test(test_references_checked),
+        cmocka_unit_test(test_former_units),
         cmocka_unit_test(test_labels_lint_points),
         cmocka_unit_test(test_label_codes_and_name_suggestions),
     };

@@ -425,7 +425,31 @@ typedef struct bind_job {
     char *err; /* a compile or parameter error (owned) */
     int err_line, err_col;
     int err_in_scheme; /* the error is in the scheme file, not the script */
+    const char *rd;    /* what the reader has not yet given Lua */
+    size_t rd_left;
+    int rd_line; /* the line of the text the reader gave Lua last */
 } bind_job;
+
+/* Gives Lua the script a line at a time, so that the line the lexer is on
+ * is known when Lua's own message has none ("C stack overflow", no
+ * memory): the lexer reads at most one character ahead. */
+static const char *line_reader(lua_State *L, void *ud, size_t *size)
+{
+    (void)L;
+    bind_job *job = ud;
+    if (!job->rd_left) {
+        *size = 0;
+        return NULL;
+    }
+    const char *p = job->rd;
+    const char *nl = memchr(p, '\n', job->rd_left);
+    size_t n = nl ? (size_t)(nl - p) + 1 : job->rd_left;
+    job->rd += n;
+    job->rd_left -= n;
+    job->rd_line++;
+    *size = n;
+    return p;
+}
 
 /* Under lua_pcall: compile the script (unless cached), build item and
  * params. */
@@ -437,10 +461,14 @@ static int bind_protected(lua_State *L)
     lua_settop(L, 0);
     if (job->text) {
         lua_pushfstring(L, "@%s", nd->rule.path);
-        int st = luaL_loadbufferx(L, job->text, job->len, lua_tostring(L, 1), "t");
+        job->rd = job->text;
+        job->rd_left = job->len;
+        job->rd_line = 0;
+        int st = lua_load(L, line_reader, job, lua_tostring(L, 1), "t");
         if (st == LUA_ERRMEM) return lua_error(L);
         if (st != LUA_OK) {
             const char *m = lua_tostring(L, -1);
+            job->err_line = job->rd_line > 0 ? job->rd_line : 0; /* unless Lua names one */
             /* "path:LINE: message" */
             const char *p = m ? strstr(m, ":") : NULL;
             while (p) {
@@ -454,6 +482,9 @@ static int bind_protected(lua_State *L)
                 }
                 p = strchr(p + 1, ':');
             }
+            if (m && !strcmp(m, "C stack overflow"))
+                m = _("the script is too complex for Lua to compile (C stack overflow): nested too deeply, or too many "
+                      "gotos or labels in one block?");
             job->err = ls_xstrdup(m ? m : _("cannot compile the script"));
             return 0;
         }
@@ -531,7 +562,7 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     int rc = 0;
     if (st != LUA_OK) {
         char mb[32];
-        rc = ls_errorf(err, nd->rule.path, 0, 0,
+        rc = ls_errorf(err, nd->rule.path, job.text ? job.rd_line : 0, 0,
                        st == LUA_ERRMEM ? N_("memory limit of %s MB exceeded while loading the rule")
                                         : N_("cannot load the rule (%s)"),
                        st == LUA_ERRMEM                 ? mb_text(b->sb.mem_limit, mb, sizeof mb)

@@ -90,6 +90,7 @@ typedef struct luab {
     int ref_G, ref_env, ref_envmt;
     int ref_run;   /* run_call with its upvalues (G, HG, key strings) */
     int ref_names; /* helper function -> name, for tracebacks */
+    int ref_host;  /* the helpers' host table: host.forget empties their memos */
     /* caught by the message handler during the current call */
     char *e_msg, *e_trace;
     int e_line;
@@ -110,6 +111,17 @@ static void clear_pending(luab *b)
     b->e_msg = b->e_trace = NULL;
     b->e_line = 0;
     b->e_kind = LS_RULE_ERR_RUNTIME;
+}
+
+/* A new empty _ENV for the next call (the last one wrote globals). */
+static void fresh_env(lua_State *L, luab *b)
+{
+    lua_createtable(L, 0, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_envmt);
+    lua_setmetatable(L, -2);
+    lua_rawseti(L, LUA_REGISTRYINDEX, b->ref_env);
+    b->env_dirty = 0;
+    b->env_gen++;
 }
 
 /* Whether a frame runs the helper library. */
@@ -268,14 +280,7 @@ static int run_call(lua_State *L)
         lua_rawset(L, lua_upvalueindex(UP_HG));
         b->cur_node = node;
     }
-    if (b->env_dirty) {
-        lua_createtable(L, 0, 0);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_envmt);
-        lua_setmetatable(L, -2);
-        lua_rawseti(L, LUA_REGISTRYINDEX, b->ref_env);
-        b->env_dirty = 0;
-        b->env_gen++;
-    }
+    if (b->env_dirty) fresh_env(L, b);
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->fn[node]);
     /* The chunk's _ENV, unless this node last set it to the same _ENV
      * (closures shared by leaves of one script are set again by each). */
@@ -348,7 +353,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     const char *path = s->nodes[c->node].rule.path;
     b->api.cur = c;
     b->sb.who = path;
-    int st, again;
+    int st, again, confirming = 0;
     /* First without hooks (ls_sandbox_begin); a call that must be run
      * again, and any call that failed, runs again with the count hook
      * from its first instruction, so its outcome is that of the exact
@@ -371,6 +376,25 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         lua_pushnil(L);
         if (lua_next(L, 1)) b->env_dirty = 1;
         lua_settop(L, 0);
+        if (!again && st == LUA_ERRMEM && !confirming && !b->api.probe_fn) {
+            /* Refused memory: the whole state counted, with what earlier
+             * calls left (the helpers' memos, garbage), which differs
+             * between states and so with --jobs.  The refusal is final
+             * only if the call, run again exactly, keeps more than the
+             * cap alive beyond the state's own data: the memos emptied,
+             * a new _ENV, a full collection, and its size then not
+             * counted (docs/rules.md). */
+            confirming = 1;
+            again = 1;
+            clear_pending(b);
+            if (b->env_dirty) fresh_env(L, b);
+            lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_host);
+            lua_getfield(L, -1, "forget");
+            lua_call(L, 0, 0); /* allocates nothing */
+            lua_settop(L, 0);
+            lua_gc(L, LUA_GCCOLLECT);
+            b->sb.mem_base = b->sb.mem_used;
+        }
         if (!again) break;
         /* No full collection before the exact run: it cost more than the
          * call (the state holds every item's tables), and a run again is
@@ -381,6 +405,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         ls_strlist_cleanup(&c->reasons);
         c->value = 0;
     }
+    b->sb.mem_base = 0;
     ls_sandbox_flush(L, 1);
     if (st != LUA_OK && st != LUA_ERRMEM && b->in_results && b->e_msg && !b->e_line) {
         ls_strlist_cleanup(&c->reasons);
@@ -619,6 +644,8 @@ static int setup(lua_State *L)
     lua_pushvalue(L, -1);
     lua_replace(L, helpers_chunk);
     ls_lua_api_push_host(L, &b->api); /* the chunk's `...` */
+    lua_pushvalue(L, -1);
+    b->ref_host = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_call(L, 1, 1);
     if (!lua_istable(L, -1)) return ls_sandbox_error(L, "lawscore.lua did not return its helpers");
     int h = lua_gettop(L);
@@ -750,7 +777,7 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     b->env_gen = 1;
     for (size_t i = 0; i < n; i++) b->fn[i] = b->item[i] = b->item_real[i] = b->params[i] = LUA_NOREF;
     ls_strmap_init(&b->scripts);
-    b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = b->ref_run = LUA_NOREF;
+    b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = b->ref_run = b->ref_host = LUA_NOREF;
     ls_lua_api_init(&b->api, s);
 
     char mb[32];

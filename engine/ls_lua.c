@@ -40,6 +40,7 @@
 #include "ls_lua.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,7 +394,8 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
             lua_call(L, 0, 0); /* allocates nothing */
             lua_settop(L, 0);
             lua_gc(L, LUA_GCCOLLECT);
-            b->sb.mem_base = b->sb.mem_used;
+            b->sb.mem_base = b->sb.mem_used <= SIZE_MAX - b->sb.mem_limit ? b->sb.mem_used : 0;
+            b->sb.mem_limit += b->sb.mem_base;
         }
         if (!again) break;
         /* No full collection before the exact run: it cost more than the
@@ -405,6 +407,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         ls_strlist_cleanup(&c->reasons);
         c->value = 0;
     }
+    b->sb.mem_limit -= b->sb.mem_base;
     b->sb.mem_base = 0;
     ls_sandbox_flush(L, 1);
     if (st != LUA_OK && st != LUA_ERRMEM && b->in_results && b->e_msg && !b->e_line) {

@@ -160,7 +160,7 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         b->mem_used -= osize;
         return NULL;
     }
-    if (nsize > osize && nsize - osize > b->mem_limit - (b->mem_used > b->mem_base ? b->mem_used - b->mem_base : 0)) {
+    if (nsize > osize && nsize - osize > b->mem_limit - b->mem_used) {
         if (b->running) note_oom_line(b);
         return NULL;
     }

@@ -446,37 +446,37 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
 
 typedef struct bind_job {
     int node;
-    const char *text; /* script source to compile, or NULL (cached) */
-    size_t len;
+    FILE *text; /* the script to compile, or NULL (cached) */
     int fn_ref; /* in when cached, out when compiled */
     int item_ref, item_real_ref, params_ref;
     char *err; /* a compile or parameter error (owned) */
     int err_line, err_col;
     int err_in_scheme; /* the error is in the scheme file, not the script */
-    const char *rd;    /* what the reader has not yet given Lua */
-    size_t rd_left;
-    int rd_line; /* the line of the text the reader gave Lua last */
+    int rd_line;       /* the line of the text the reader gave Lua last */
+    int rd_nl;         /* that text ended a line */
+    char rd_buf[4096]; /* what the reader gives Lua */
 } bind_job;
 
-/* Gives Lua the script a line at a time, so that the line the lexer is on
- * is known when Lua's own message has none ("C stack overflow", no
- * memory): the lexer reads at most one character ahead. */
+/* Gives Lua the script a line at a time (at most 4 KB at once), read
+ * from the file as Lua asks: the file is never held whole (a script of
+ * gigabytes of comments costs its reading time, not its size), and the
+ * line the lexer is on is known when Lua's own message has none ("C stack
+ * overflow", no memory): the lexer reads at most one character ahead. */
 static const char *line_reader(lua_State *L, void *ud, size_t *size)
 {
     (void)L;
     bind_job *job = ud;
-    if (!job->rd_left) {
-        *size = 0;
-        return NULL;
+    size_t n = 0;
+    int c = 0;
+    while (n < sizeof job->rd_buf && (c = getc_unlocked(job->text)) != EOF) {
+        job->rd_buf[n++] = (char)c;
+        if (c == '\n') break;
     }
-    const char *p = job->rd;
-    const char *nl = memchr(p, '\n', job->rd_left);
-    size_t n = nl ? (size_t)(nl - p) + 1 : job->rd_left;
-    job->rd += n;
-    job->rd_left -= n;
-    job->rd_line++;
     *size = n;
-    return p;
+    if (!n) return NULL;
+    if (job->rd_nl || !job->rd_line) job->rd_line++;
+    job->rd_nl = c == '\n';
+    return job->rd_buf;
 }
 
 /* Under lua_pcall: compile the script (unless cached), build item and
@@ -489,9 +489,8 @@ static int bind_protected(lua_State *L)
     lua_settop(L, 0);
     if (job->text) {
         lua_pushfstring(L, "@%s", nd->rule.path);
-        job->rd = job->text;
-        job->rd_left = job->len;
         job->rd_line = 0;
+        job->rd_nl = 0;
         int st = lua_load(L, line_reader, job, lua_tostring(L, 1), "t");
         if (st == LUA_ERRMEM) return lua_error(L);
         if (st != LUA_OK) {
@@ -553,32 +552,33 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     memset(&job, 0, sizeof job);
     job.node = node;
     job.fn_ref = job.item_ref = job.item_real_ref = job.params_ref = LUA_NOREF;
-    char *text = NULL;
+    FILE *text = NULL;
     int cached = ls_strmap_get(&b->scripts, nd->rule.path);
     if (cached == SCRIPT_FAILED) return -1; /* reported with the first item */
     if (cached >= 0) {
         job.fn_ref = cached;
     } else {
-        size_t len;
-        text = ls_read_file(nd->rule.path, &len);
-        if (!text) {
+        unsigned char head[3];
+        size_t got = 0;
+        text = fopen(nd->rule.path, "rb");
+        if (text) got = fread(head, 1, sizeof head, text);
+        if (!text || ferror(text)) {
             int e = errno;
+            if (text) fclose(text);
             ls_strmap_put(&b->scripts, nd->rule.path, SCRIPT_FAILED, NULL);
             return ls_errorf(err, s->path, nd->rule.line, nd->rule.col,
                              "cannot read rule script '%s': %s", nd->rule.path, strerror(e));
         }
-        job.text = text;
-        job.len = len;
-        if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { /* a UTF-8 BOM */
-            job.text += 3;
-            job.len -= 3;
-        }
-        if (job.len > 0 && job.text[0] == LUA_SIGNATURE[0]) {
-            free(text);
+        size_t skip = got == 3 && !memcmp(head, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a UTF-8 BOM */
+        if (got > skip && head[skip] == (unsigned char)LUA_SIGNATURE[0]) {
+            fclose(text);
             ls_strmap_put(&b->scripts, nd->rule.path, SCRIPT_FAILED, NULL);
             return ls_errorf(err, nd->rule.path, 0, 0,
                              "this is precompiled Lua bytecode: rules must be Lua source text");
         }
+        rewind(text);
+        if (skip) (void)fread(head, 1, skip, text);
+        job.text = text;
     }
     lua_State *L = b->L;
     lua_settop(L, 0);
@@ -586,11 +586,20 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     lua_pushcfunction(L, bind_protected);
     lua_pushlightuserdata(L, &job);
     int st = lua_pcall(L, 1, 0, 0);
-    free(text);
+    int read_errno = text && ferror(text) ? errno : 0;
+    int compiled = text != NULL; /* this bind compiled the script */
+    if (text) fclose(text);
+    job.text = NULL;
     int rc = 0;
-    if (st != LUA_OK) {
+    if (read_errno) { /* Lua took the error for the end of the script */
+        rc = ls_errorf(err, s->path, nd->rule.line, nd->rule.col, "cannot read rule script '%s': %s",
+                       nd->rule.path, strerror(read_errno));
+        lua_settop(L, 0);
+        if (job.fn_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, job.fn_ref);
+        job.fn_ref = LUA_NOREF;
+    } else if (st != LUA_OK) {
         char mb[32];
-        rc = ls_errorf(err, nd->rule.path, job.text ? job.rd_line : 0, 0,
+        rc = ls_errorf(err, nd->rule.path, compiled ? job.rd_line : 0, 0,
                        st == LUA_ERRMEM ? N_("memory limit of %s MB exceeded while loading the rule")
                                         : N_("cannot load the rule (%s)"),
                        st == LUA_ERRMEM                 ? mb_text(b->sb.mem_limit, mb, sizeof mb)
@@ -603,9 +612,9 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     } else if (job.err) {
         rc = ls_errorf(err, s->path, job.err_line, job.err_col, "%s", job.err);
     }
-    if (job.text && job.fn_ref == LUA_NOREF) cached = SCRIPT_FAILED;
-    else if (job.text) cached = job.fn_ref;
-    if (job.text) ls_strmap_put(&b->scripts, nd->rule.path, cached, NULL);
+    if (compiled && job.fn_ref == LUA_NOREF) cached = SCRIPT_FAILED;
+    else if (compiled) cached = job.fn_ref;
+    if (compiled) ls_strmap_put(&b->scripts, nd->rule.path, cached, NULL);
     free(job.err);
     if (rc) {
         if (job.item_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, job.item_ref);
@@ -614,7 +623,7 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
         return -1;
     }
     b->fn[node] = job.fn_ref;
-    if (b->cover.cov && job.text) ls_lua_cover_chunk(&b->cover, L, nd->rule.path, job.fn_ref);
+    if (b->cover.cov && compiled) ls_lua_cover_chunk(&b->cover, L, nd->rule.path, job.fn_ref);
     b->item[node] = job.item_ref;
     b->item_real[node] = job.item_real_ref;
     b->params[node] = job.params_ref;

@@ -40,6 +40,7 @@
 #include "ls_lua.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,7 @@ typedef struct luab {
     int ref_G, ref_env, ref_envmt;
     int ref_run;   /* run_call with its upvalues (G, HG, key strings) */
     int ref_names; /* helper function -> name, for tracebacks */
+    int ref_host;  /* the helpers' host table: host.forget empties their memos */
     /* caught by the message handler during the current call */
     char *e_msg, *e_trace;
     int e_line;
@@ -110,6 +112,17 @@ static void clear_pending(luab *b)
     b->e_msg = b->e_trace = NULL;
     b->e_line = 0;
     b->e_kind = LS_RULE_ERR_RUNTIME;
+}
+
+/* A new empty _ENV for the next call (the last one wrote globals). */
+static void fresh_env(lua_State *L, luab *b)
+{
+    lua_createtable(L, 0, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_envmt);
+    lua_setmetatable(L, -2);
+    lua_rawseti(L, LUA_REGISTRYINDEX, b->ref_env);
+    b->env_dirty = 0;
+    b->env_gen++;
 }
 
 /* Whether a frame runs the helper library. */
@@ -268,14 +281,7 @@ static int run_call(lua_State *L)
         lua_rawset(L, lua_upvalueindex(UP_HG));
         b->cur_node = node;
     }
-    if (b->env_dirty) {
-        lua_createtable(L, 0, 0);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_envmt);
-        lua_setmetatable(L, -2);
-        lua_rawseti(L, LUA_REGISTRYINDEX, b->ref_env);
-        b->env_dirty = 0;
-        b->env_gen++;
-    }
+    if (b->env_dirty) fresh_env(L, b);
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->fn[node]);
     /* The chunk's _ENV, unless this node last set it to the same _ENV
      * (closures shared by leaves of one script are set again by each). */
@@ -348,7 +354,7 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
     const char *path = s->nodes[c->node].rule.path;
     b->api.cur = c;
     b->sb.who = path;
-    int st, again;
+    int st, again, confirming = 0;
     /* First without hooks (ls_sandbox_begin); a call that must be run
      * again, and any call that failed, runs again with the count hook
      * from its first instruction, so its outcome is that of the exact
@@ -371,6 +377,26 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         lua_pushnil(L);
         if (lua_next(L, 1)) b->env_dirty = 1;
         lua_settop(L, 0);
+        if (!again && st == LUA_ERRMEM && !confirming && !b->api.probe_fn) {
+            /* Refused memory: the whole state counted, with what earlier
+             * calls left (the helpers' memos, garbage), which differs
+             * between states and so with --jobs.  The refusal is final
+             * only if the call, run again exactly, keeps more than the
+             * cap alive beyond the state's own data: the memos emptied,
+             * a new _ENV, a full collection, and its size then not
+             * counted (docs/rules.md). */
+            confirming = 1;
+            again = 1;
+            clear_pending(b);
+            if (b->env_dirty) fresh_env(L, b);
+            lua_rawgeti(L, LUA_REGISTRYINDEX, b->ref_host);
+            lua_getfield(L, -1, "forget");
+            lua_call(L, 0, 0); /* allocates nothing */
+            lua_settop(L, 0);
+            lua_gc(L, LUA_GCCOLLECT);
+            b->sb.mem_base = b->sb.mem_used <= SIZE_MAX - b->sb.mem_limit ? b->sb.mem_used : 0;
+            b->sb.mem_limit += b->sb.mem_base;
+        }
         if (!again) break;
         /* No full collection before the exact run: it cost more than the
          * call (the state holds every item's tables), and a run again is
@@ -381,6 +407,8 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
         ls_strlist_cleanup(&c->reasons);
         c->value = 0;
     }
+    b->sb.mem_limit -= b->sb.mem_base;
+    b->sb.mem_base = 0;
     ls_sandbox_flush(L, 1);
     if (st != LUA_OK && st != LUA_ERRMEM && b->in_results && b->e_msg && !b->e_line) {
         ls_strlist_cleanup(&c->reasons);
@@ -418,14 +446,38 @@ static int luab_call(ls_backend *self, ls_rule_call *c)
 
 typedef struct bind_job {
     int node;
-    const char *text; /* script source to compile, or NULL (cached) */
-    size_t len;
+    FILE *text; /* the script to compile, or NULL (cached) */
     int fn_ref; /* in when cached, out when compiled */
     int item_ref, item_real_ref, params_ref;
     char *err; /* a compile or parameter error (owned) */
     int err_line, err_col;
     int err_in_scheme; /* the error is in the scheme file, not the script */
+    int rd_line;       /* the line of the text the reader gave Lua last */
+    int rd_nl;         /* that text ended a line */
+    char rd_buf[4096]; /* what the reader gives Lua */
 } bind_job;
+
+/* Gives Lua the script a line at a time (at most 4 KB at once), read
+ * from the file as Lua asks: the file is never held whole (a script of
+ * gigabytes of comments costs its reading time, not its size), and the
+ * line the lexer is on is known when Lua's own message has none ("C stack
+ * overflow", no memory): the lexer reads at most one character ahead. */
+static const char *line_reader(lua_State *L, void *ud, size_t *size)
+{
+    (void)L;
+    bind_job *job = ud;
+    size_t n = 0;
+    int c = 0;
+    while (n < sizeof job->rd_buf && (c = getc_unlocked(job->text)) != EOF) {
+        job->rd_buf[n++] = (char)c;
+        if (c == '\n') break;
+    }
+    *size = n;
+    if (!n) return NULL;
+    if (job->rd_nl || !job->rd_line) job->rd_line++;
+    job->rd_nl = c == '\n';
+    return job->rd_buf;
+}
 
 /* Under lua_pcall: compile the script (unless cached), build item and
  * params. */
@@ -437,10 +489,13 @@ static int bind_protected(lua_State *L)
     lua_settop(L, 0);
     if (job->text) {
         lua_pushfstring(L, "@%s", nd->rule.path);
-        int st = luaL_loadbufferx(L, job->text, job->len, lua_tostring(L, 1), "t");
+        job->rd_line = 0;
+        job->rd_nl = 0;
+        int st = lua_load(L, line_reader, job, lua_tostring(L, 1), "t");
         if (st == LUA_ERRMEM) return lua_error(L);
         if (st != LUA_OK) {
             const char *m = lua_tostring(L, -1);
+            job->err_line = job->rd_line > 0 ? job->rd_line : 0; /* unless Lua names one */
             /* "path:LINE: message" */
             const char *p = m ? strstr(m, ":") : NULL;
             while (p) {
@@ -454,6 +509,9 @@ static int bind_protected(lua_State *L)
                 }
                 p = strchr(p + 1, ':');
             }
+            if (m && !strcmp(m, "C stack overflow"))
+                m = _("the script is too complex for Lua to compile (C stack overflow): nested too deeply, or too many "
+                      "gotos or labels in one block?");
             job->err = ls_xstrdup(m ? m : _("cannot compile the script"));
             return 0;
         }
@@ -494,32 +552,33 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     memset(&job, 0, sizeof job);
     job.node = node;
     job.fn_ref = job.item_ref = job.item_real_ref = job.params_ref = LUA_NOREF;
-    char *text = NULL;
+    FILE *text = NULL;
     int cached = ls_strmap_get(&b->scripts, nd->rule.path);
     if (cached == SCRIPT_FAILED) return -1; /* reported with the first item */
     if (cached >= 0) {
         job.fn_ref = cached;
     } else {
-        size_t len;
-        text = ls_read_file(nd->rule.path, &len);
-        if (!text) {
+        unsigned char head[3];
+        size_t got = 0;
+        text = fopen(nd->rule.path, "rb");
+        if (text) got = fread(head, 1, sizeof head, text);
+        if (!text || ferror(text)) {
             int e = errno;
+            if (text) fclose(text);
             ls_strmap_put(&b->scripts, nd->rule.path, SCRIPT_FAILED, NULL);
             return ls_errorf(err, s->path, nd->rule.line, nd->rule.col,
                              "cannot read rule script '%s': %s", nd->rule.path, strerror(e));
         }
-        job.text = text;
-        job.len = len;
-        if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { /* a UTF-8 BOM */
-            job.text += 3;
-            job.len -= 3;
-        }
-        if (job.len > 0 && job.text[0] == LUA_SIGNATURE[0]) {
-            free(text);
+        size_t skip = got == 3 && !memcmp(head, "\xEF\xBB\xBF", 3) ? 3 : 0; /* a UTF-8 BOM */
+        if (got > skip && head[skip] == (unsigned char)LUA_SIGNATURE[0]) {
+            fclose(text);
             ls_strmap_put(&b->scripts, nd->rule.path, SCRIPT_FAILED, NULL);
             return ls_errorf(err, nd->rule.path, 0, 0,
                              "this is precompiled Lua bytecode: rules must be Lua source text");
         }
+        rewind(text);
+        if (skip) (void)fread(head, 1, skip, text);
+        job.text = text;
     }
     lua_State *L = b->L;
     lua_settop(L, 0);
@@ -527,11 +586,20 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     lua_pushcfunction(L, bind_protected);
     lua_pushlightuserdata(L, &job);
     int st = lua_pcall(L, 1, 0, 0);
-    free(text);
+    int read_errno = text && ferror(text) ? errno : 0;
+    int compiled = text != NULL; /* this bind compiled the script */
+    if (text) fclose(text);
+    job.text = NULL;
     int rc = 0;
-    if (st != LUA_OK) {
+    if (read_errno) { /* Lua took the error for the end of the script */
+        rc = ls_errorf(err, s->path, nd->rule.line, nd->rule.col, "cannot read rule script '%s': %s",
+                       nd->rule.path, strerror(read_errno));
+        lua_settop(L, 0);
+        if (job.fn_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, job.fn_ref);
+        job.fn_ref = LUA_NOREF;
+    } else if (st != LUA_OK) {
         char mb[32];
-        rc = ls_errorf(err, nd->rule.path, 0, 0,
+        rc = ls_errorf(err, nd->rule.path, compiled ? job.rd_line : 0, 0,
                        st == LUA_ERRMEM ? N_("memory limit of %s MB exceeded while loading the rule")
                                         : N_("cannot load the rule (%s)"),
                        st == LUA_ERRMEM                 ? mb_text(b->sb.mem_limit, mb, sizeof mb)
@@ -544,9 +612,9 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
     } else if (job.err) {
         rc = ls_errorf(err, s->path, job.err_line, job.err_col, "%s", job.err);
     }
-    if (job.text && job.fn_ref == LUA_NOREF) cached = SCRIPT_FAILED;
-    else if (job.text) cached = job.fn_ref;
-    if (job.text) ls_strmap_put(&b->scripts, nd->rule.path, cached, NULL);
+    if (compiled && job.fn_ref == LUA_NOREF) cached = SCRIPT_FAILED;
+    else if (compiled) cached = job.fn_ref;
+    if (compiled) ls_strmap_put(&b->scripts, nd->rule.path, cached, NULL);
     free(job.err);
     if (rc) {
         if (job.item_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, job.item_ref);
@@ -555,7 +623,7 @@ static int luab_bind(ls_backend *self, int node, ls_errors *err)
         return -1;
     }
     b->fn[node] = job.fn_ref;
-    if (b->cover.cov && job.text) ls_lua_cover_chunk(&b->cover, L, nd->rule.path, job.fn_ref);
+    if (b->cover.cov && compiled) ls_lua_cover_chunk(&b->cover, L, nd->rule.path, job.fn_ref);
     b->item[node] = job.item_ref;
     b->item_real[node] = job.item_real_ref;
     b->params[node] = job.params_ref;
@@ -588,6 +656,8 @@ static int setup(lua_State *L)
     lua_pushvalue(L, -1);
     lua_replace(L, helpers_chunk);
     ls_lua_api_push_host(L, &b->api); /* the chunk's `...` */
+    lua_pushvalue(L, -1);
+    b->ref_host = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_call(L, 1, 1);
     if (!lua_istable(L, -1)) return ls_sandbox_error(L, "lawscore.lua did not return its helpers");
     int h = lua_gettop(L);
@@ -719,7 +789,7 @@ ls_backend *ls_lua_backend_new(const ls_scheme *s, const ls_lua_limits *lim, ls_
     b->env_gen = 1;
     for (size_t i = 0; i < n; i++) b->fn[i] = b->item[i] = b->item_real[i] = b->params[i] = LUA_NOREF;
     ls_strmap_init(&b->scripts);
-    b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = b->ref_run = LUA_NOREF;
+    b->ref_G = b->ref_env = b->ref_envmt = b->ref_names = b->ref_run = b->ref_host = LUA_NOREF;
     ls_lua_api_init(&b->api, s);
 
     char mb[32];

@@ -122,6 +122,12 @@ typedef struct ls_sandbox {
     size_t mem_used, mem_limit; /* bytes, whole state: what Lua asked
                                     for (the pool's chunks and malloc's
                                     own overhead not counted) */
+    size_t mem_base;            /* 0, or while a refused call is
+                                    confirmed, the state's size after a
+                                    full collection with the helpers'
+                                    memos emptied, then added to
+                                    mem_limit (the allocator's check
+                                    stays one comparison) */
     ls_sandbox_pool pool;       /* blocks up to 256 bytes */
     long budget;                /* instructions per call */
     long left;                  /* of the budget, before the current period */

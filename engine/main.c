@@ -158,7 +158,7 @@ static const struct option {
     {O_QUIET, "-q", "--quiet", NOVAL, C_RUN | C_PUBLISH, N_("\tdo not print the ranking or the note on values not given")},
     {O_MAX_INSTRUCTIONS, NULL, "--max-instructions", NUMBER, C_ALL,
      N_("N\tLua instruction budget per rule call")},
-    {O_MAX_MEMORY, NULL, "--max-memory-mb", NUMBER, C_ALL, N_("N\tmemory cap per Lua state, in MB")},
+    {O_MAX_MEMORY, NULL, "--max-memory-mb", NUMBER, C_ALL, N_("N\tmemory a rule call may keep alive, in MB")},
     {O_MAX_SECONDS, NULL, "--max-seconds", NUMBER, C_ALL,
      N_("S\tCPU time limit per rule call (default 0.5)")},
     {O_PLUGIN_PATH, NULL, "--plugin-path", WORD, C_ALL,

@@ -10,6 +10,7 @@
 # rank-scored item 7.3 学法用法考试 ranks units across the province, with
 # ties) and compares every output byte for byte with the one-thread run
 # (the example's four files; the province's CSV and JSON).
+# Also runs a rule near the memory cap on the cases' two units (memcap).
 # Also runs a province past a spreadsheet's rows with CSV alone (its
 # default form: compact, zstd-compressed; JOBS_BIG=0 leaves it out).
 # Also checks that the province's ranks of item 7.3 follow the exam
@@ -68,6 +69,31 @@ compare() {
 
 FORMATS=csv,json,xlsx,html UNIT=sfj compare example "$EX/scheme.yaml" "$EX/data/fazhiban.yaml" "$EX/data/departments.csv"
 FORMATS=csv,json UNIT=u000007 compare province "$P/scheme.yaml" "$P/fazhiban.yaml" "$P/departments.csv"
+
+# The memory cap: sfj's call fills the helpers' memo of number texts in its
+# state; xfj's call keeps about 7.5 MB alive under an 8 MB cap.  With the
+# whole state counted, xfj failed with one thread (scored after sfj in
+# the same state) and passed with two (a state of its own).
+M=$W/memcap
+mkdir -p "$M/rules"
+cp tests/cases/_base/scheme.yaml tests/cases/_base/data.yaml "$M/"
+cp tests/cases/_base/rules/*.lua "$M/rules/"
+cat >"$M/rules/late.lua" <<'LUA'
+if unit.id == "sfj" then
+    for i = 1, 4096 do
+        fmt(i + 0.5)
+    end
+    return 10, "memo"
+end
+local p = string.rep("x", 1 << 19)
+local t = {}
+for i = 1, 14 do
+    t[i] = p .. i
+end
+t[15] = p:sub(1, 40000)
+return 10, "big"
+LUA
+FORMATS=csv,json UNIT=xfj compare memcap "$M/scheme.yaml" "$M/data.yaml" --max-memory-mb 8 --max-instructions 20000000
 
 # The compact items.csv (--items compact), gzip-compressed (--gzip),
 # written while the units are scored like the score sheet form: the same

@@ -498,6 +498,22 @@ static void write_common_losses(xw *x)
     print_setup(x, ws, 1, 1, 1, s->name);
 }
 
+/* A sheet `name` holding table t under its title: with `wide`, printed
+ * landscape with the title and header repeated on every page and the
+ * header frozen (a province's long list); else portrait, as is. */
+static void write_table_sheet(xw *x, const char *name, const ls_ltable *t, int wide)
+{
+    lxw_worksheet *ws = add_sheet(x, name, name);
+    if (!ws) return;
+    set_widths(x, ws, t);
+    write_across(x, ws, 0, t, t->title, x->title, 0);
+    check(x, worksheet_set_row(ws, 0, 30, NULL));
+    write_head(x, ws, 1, t);
+    write_rows(x, ws, 2, t);
+    if (wide) worksheet_freeze_panes(ws, 2, 0);
+    print_setup(x, ws, wide, wide ? 1 : 0, wide ? 1 : 0, x->r->scheme->name);
+}
+
 /* 缺报, when the data did not give every value: 缺报汇总, per group the
  * indicators and how many units left each to its default; then, with
  * the per-unit detail (`sheets`), 缺报, a row per unit and the values it
@@ -505,18 +521,7 @@ static void write_common_losses(xw *x)
 static void write_missing(xw *x, int sheets)
 {
     ls_ltable t = {0};
-    if (ls_layout_missing_summary(x->r, &t)) {
-        lxw_worksheet *ws = add_sheet(x, "缺报汇总", "缺报汇总");
-        if (ws) {
-            set_widths(x, ws, &t);
-            write_across(x, ws, 0, &t, t.title, x->title, 0);
-            check(x, worksheet_set_row(ws, 0, 30, NULL));
-            write_head(x, ws, 1, &t);
-            write_rows(x, ws, 2, &t);
-            worksheet_freeze_panes(ws, 2, 0);
-            print_setup(x, ws, 1, 1, 1, x->r->scheme->name);
-        }
-    }
+    if (ls_layout_missing_summary(x->r, &t)) write_table_sheet(x, "缺报汇总", &t, 1);
     ls_ltable_cleanup(&t);
     if (!sheets) return;
     ls_layout_missing_head(x->r, &t);
@@ -529,16 +534,7 @@ static void write_missing(xw *x, int sheets)
 static void write_self(xw *x, int sheets)
 {
     ls_ltable t = {0};
-    if (!sheets || !ls_layout_self(x->r, &t)) return;
-    lxw_worksheet *ws = add_sheet(x, "自评对照", "自评对照");
-    if (ws) {
-        set_widths(x, ws, &t);
-        write_across(x, ws, 0, &t, t.title, x->title, 0);
-        check(x, worksheet_set_row(ws, 0, 30, NULL));
-        write_head(x, ws, 1, &t);
-        write_rows(x, ws, 2, &t);
-        print_setup(x, ws, 0, 0, 0, x->r->scheme->name);
-    }
+    if (sheets && ls_layout_self(x->r, &t)) write_table_sheet(x, "自评对照", &t, 0);
     ls_ltable_cleanup(&t);
 }
 

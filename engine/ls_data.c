@@ -60,6 +60,11 @@ typedef struct dloader {
     unsigned char *rejected; /* per unit: a row of it was refused (its
                                 missing values are not reported again) */
     int names_built;
+    ls_strmap known; /* every unit's name and former names -> the unit
+                           (-2: more than one unit is or was called so) */
+    int known_built;
+    size_t former_rows; /* rows of the table being read that give their
+                           unit's former name (the first few get a note) */
     /* A province's data file names its units in the registry's order and
      * gives each unit's values in the same order: the unit after the last
      * one found, and the indicator that followed the last one read the
@@ -544,6 +549,10 @@ static int is_office_header(const char *c)
     return 0;
 }
 
+/* Rows of one table giving a former name that get a note of their own;
+ * the rest are counted in one note at the table's end. */
+#define FORMER_NOTES 3
+
 /* A data row's name cell that is not its unit's name this year.  Last
  * year's name of the same unit (former_names:) is accepted with a note:
  * the id agrees, and a form filled in from last year's copy keeps the old
@@ -560,7 +569,17 @@ static int row_name_differs(dloader *dl, int row, const char *unit_head, const c
         return ls_errorf(dl->err, dl->path, c->line, c->col,
                          "row %d: %s %s is %s in the registry, but this row says %s", row, unit_head, id, un->name,
                          c->text);
-    for (size_t i = 0; i < s->nunits; i++) {
+    if (!dl->known_built) { /* once: a province copied from last year has many such rows */
+        ls_strmap_init(&dl->known);
+        dl->known_built = 1;
+        for (size_t i = 0; i < s->nunits; i++)
+            for (size_t f = 0; f <= s->units[i].nformer_names; f++) {
+                const char *nm = f ? s->units[i].former_names[f - 1] : s->units[i].name;
+                int old;
+                if (ls_strmap_put(&dl->known, nm, (int)i, &old) && old != (int)i) ls_strmap_set(&dl->known, nm, -2);
+            }
+    }
+    for (size_t i = 0; ls_strmap_get(&dl->known, c->text) == -2 && i < s->nunits; i++) {
         if ((int)i == u) continue;
         int other = !strcmp(s->units[i].name, c->text);
         for (size_t f = 0; f < s->units[i].nformer_names; f++) other |= !strcmp(s->units[i].former_names[f], c->text);
@@ -570,9 +589,10 @@ static int row_name_differs(dloader *dl, int row, const char *unit_head, const c
                              "is or was called that too: write this year's name %s",
                              row, unit_head, id, un->name, c->text, s->units[i].id, s->units[i].name, un->name);
     }
-    ls_notef(dl->err, dl->path, c->line, c->col,
-             "row %d: %s %s is %s in the registry; this row gives its former name %s (its 'former_names:')", row,
-             unit_head, id, un->name, c->text);
+    if (dl->former_rows++ < FORMER_NOTES)
+        ls_notef(dl->err, dl->path, c->line, c->col,
+                 "row %d: %s %s is %s in the registry; this row gives its former name %s (its 'former_names:')", row,
+                 unit_head, id, un->name, c->text);
     return 0;
 }
 
@@ -832,7 +852,12 @@ static void load_table_file(dloader *dl, const char *spec, ls_inbook *b, int rc)
         }
         dl->file = add_source(dl->d, t->path);
         dl->path = dl->d->files[dl->file];
+        dl->former_rows = 0;
         load_table(dl, t);
+        if (dl->former_rows > FORMER_NOTES)
+            ls_notef(dl->err, t->path, 0, 0,
+                     "%zu more rows give their unit's former name (its 'former_names:'), read as this year's unit",
+                     dl->former_rows - FORMER_NOTES);
         used++;
     }
     for (size_t k = 0; !used && b->ntabs > 1 && k < b->ntabs; k++)
@@ -1035,6 +1060,7 @@ ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, s
     fill_defaults(&dl, allow_missing || dl.file_failed, NULL);
     finish_origins(&dl);
     if (dl.names_built) ls_strmap_cleanup(&dl.names);
+    if (dl.known_built) ls_strmap_cleanup(&dl.known);
     free(dl.rejected);
     if (dl.rc) {
         ls_dataset_free(d);

@@ -63,6 +63,9 @@ typedef struct dloader {
     ls_strmap known; /* every unit's name and former names -> the unit
                            (-2: more than one unit is or was called so) */
     int known_built;
+    size_t *vdiag; /* indices in err of the value warnings recorded in
+                      d->warnings, ascending */
+    size_t nvdiag, capvdiag;
     size_t former_rows; /* rows of the table being read that give their
                            unit's former name (the first few get a note) */
     /* A province's data file names its units in the registry's order and
@@ -263,18 +266,18 @@ const ls_data_warning *ls_dataset_value_warning(const ls_dataset *d, size_t unit
 
 /* The other warnings the load printed (a YAML data file's full-width
  * comma), those of err from index n0 on not recorded already. */
-static void add_other_warnings(ls_dataset *d, const ls_errors *err, size_t n0)
+static void add_other_warnings(ls_dataset *d, const ls_errors *err, size_t n0, const size_t *recorded,
+                               size_t nrecorded)
 {
-    size_t nvalue = d->nwarnings;
+    /* recorded: the indices in err of the value warnings, ascending (a
+     * merge, not a search per warning: a province typed in fractions
+     * has one per unit) */
+    size_t j = 0;
     for (size_t i = n0; i < err->n; i++) {
+        while (j < nrecorded && recorded[j] < i) j++;
+        if (j < nrecorded && recorded[j] == i) continue;
         const ls_diag *g = &err->v[i];
-        if (g->sev != LS_SEV_WARNING) continue;
-        int known = 0;
-        for (size_t k = 0; k < nvalue && !known; k++) {
-            const ls_data_warning *w = &d->warnings[k];
-            known = w->line == g->line && w->col == g->col && g->path && !strcmp(w->file, g->path);
-        }
-        if (!known) add_warning(d, LS_DW_OTHER, g->path, g->line, g->col, -1, -1, NULL, g->msg);
+        if (g->sev == LS_SEV_WARNING) add_warning(d, LS_DW_OTHER, g->path, g->line, g->col, -1, -1, NULL, g->msg);
     }
 }
 
@@ -349,6 +352,8 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
         }
         ls_warnf(dl->err, dl->path, line, col, fmt, text, in->id, in->name, text,
                  _("; --strict makes this an error"));
+        LS_GROW(dl->vdiag, dl->nvdiag, dl->capvdiag, 16);
+        dl->vdiag[dl->nvdiag++] = dl->err->n - 1;
         char *m = ls_format(fmt, text, in->id, in->name, text, "");
         add_warning(dl->d, LS_DW_PERCENT_FRACTION, dl->path, line, col, unit, ind, text, m);
         free(m);
@@ -1063,10 +1068,12 @@ ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, s
     if (dl.known_built) ls_strmap_cleanup(&dl.known);
     free(dl.rejected);
     if (dl.rc) {
+        free(dl.vdiag);
         ls_dataset_free(d);
         return NULL;
     }
-    add_other_warnings(d, err, n0);
+    add_other_warnings(d, err, n0, dl.vdiag, dl.nvdiag);
+    free(dl.vdiag);
     return d;
 }
 
@@ -1110,6 +1117,7 @@ ls_dataset *ls_dataset_build(const ls_scheme *s, const ls_dataset *base, const i
     }
     fill_defaults(&dl, allow_missing, hint ? hint : "");
     finish_origins(&dl);
+    free(dl.vdiag); /* (a layer's doubtful percent: in d->warnings, as printed) */
     if (dl.rc) {
         ls_dataset_free(d);
         return NULL;

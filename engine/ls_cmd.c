@@ -204,7 +204,7 @@ ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
             r = ls_score_run(s, d, &b, &so, &quiet);
             ls_errors_cleanup(&quiet);
             timer_lap(&tm, "score");
-            ls_print_completeness(d, r, out);
+            ls_print_completeness(d, r, o->verbose ? 0 : LS_LAYOUT_MAX_SHEETS, out);
         }
         rc = check_year_files(s, d, o, out, err);
     } else if (check_year_files(s, d, o, NULL, err)) {

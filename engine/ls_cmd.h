@@ -53,7 +53,7 @@ typedef struct ls_cmd_opts {
     int form;                 /* template: 1 --self (the self-assessment form),
                      2 --adjustments (the register of appeals); 0 the
                      data-collection workbook */
-    int verbose, coverage;    /* test: -v, --coverage */
+    int verbose, coverage;    /* test: -v, --coverage; check: -v */
     int pretty;               /* run: --pretty (results.json indented) */
     unsigned items_form;      /* run: --items compact, --gzip (LS_ITEMS_*) */
     long jobs;                /* --jobs: scoring threads; 0 = the machine's cores */

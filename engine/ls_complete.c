@@ -42,7 +42,7 @@ ls_completeness ls_completeness_count(const ls_dataset *d, const ls_run *r)
     return c;
 }
 
-void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
+void ls_print_completeness(const ls_dataset *d, const ls_run *r, size_t max_units, FILE *out)
 {
     const ls_scheme *s = d->scheme;
     ls_completeness c = ls_completeness_count(d, r);
@@ -54,9 +54,11 @@ void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
         fprintf(out, _("completeness (缺报): values not given %zu, units %zu"), c.values, c.units);
     fputs("\n", out);
     char buf[256];
+    size_t listed = 0;
     for (size_t u = 0; u < s->nunits; u++) {
         const ls_unit *un = &s->units[u];
         int first = 1;
+        if (max_units && c.units > max_units && listed == max_units) break;
         for (size_t i = 0; i < s->ninds; i++) {
             if (!not_given(d, u, i)) continue;
             if (first) fprintf(out, "  %s %s\n%s", un->id, un->name, _("    not given:"));
@@ -66,6 +68,7 @@ void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
             first = 0;
         }
         if (first) continue;
+        listed++;
         fputs("\n", out);
         int any = 0;
         for (size_t k = 0; r && k < s->nleaves; k++) {
@@ -75,6 +78,13 @@ void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out)
             any = 1;
         }
         if (any) fputs("\n", out);
+    }
+    if (listed < c.units) {
+        fprintf(out, _("  ... and %zu more units with values not given, not listed (more than %zu): "
+                       "`lawscore check -v` lists every unit; `lawscore run` writes them by indicator "
+                       "to results.xlsx's 缺报汇总 sheet"),
+                c.units - listed, max_units);
+        fputs("\n", out);
     }
 }
 

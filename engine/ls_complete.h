@@ -2,7 +2,8 @@
  * ls_complete.h - completeness of the data (缺报): per unit, the
  * indicators the data files gave no value for, which took the catalogue's
  * default (or stayed without value), and the items whose score read one
- * of them.  `check` prints the whole list; `run` one line counting them,
+ * of them.  `check` prints the list (the first 500 units, or every one with
+ * -v); `run` one line counting them,
  * and its workbook has a 缺报 sheet.
  *
  * Depends on: ls_data, ls_score (the indicators each cell read), ls_layout
@@ -30,9 +31,12 @@ ls_completeness ls_completeness_count(const ls_dataset *d, const ls_run *r);
 
 /* Print, per unit, the indicators without a given value (with the
  * default each took) and the items that read them (when r is given), in
- * registry order; nothing when every value was given.  Output errors are
- * the caller's to check (ferror). */
-void ls_print_completeness(const ls_dataset *d, const ls_run *r, FILE *out);
+ * registry order; nothing when every value was given.  When more than
+ * max_units units lack values (max_units 0: no limit), only the first
+ * max_units are listed, then one line counting the rest (a province's
+ * list would run to tens of megabytes).  Output errors are the caller's
+ * to check (ferror). */
+void ls_print_completeness(const ls_dataset *d, const ls_run *r, size_t max_units, FILE *out);
 
 /* Title and columns of the 缺报 list of run r into t (zeroed by the
  * caller, freed with ls_ltable_cleanup; no rows), for the results

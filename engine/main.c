@@ -149,7 +149,9 @@ static const struct option {
      N_("LIST\tonly these units (ids, full names or groups,\ncomma-separated); may be repeated")},
     {O_SOURCE, NULL, "--source", WORD, C_TEMPLATE,
      N_("NAME\tonly this data source's sheet; may be repeated")},
-    {O_VERBOSE, "-v", "--verbose", NOVAL, C_TEST, N_("\tlist every case, not only the failures")},
+    {O_VERBOSE, "-v", "--verbose", NOVAL, C_TEST | C_CHECK,
+     N_("\ttest: list every case, not only the failures; check: list\n"
+        "every unit's values not given (缺报), also above 500 units")},
     {O_COVERAGE, NULL, "--coverage", NOVAL, C_TEST, N_("\treport the lines of rule scripts no case ran")},
     {O_MIN_COVERAGE, NULL, "--min-coverage", NUMBER, C_TEST,
      N_("P\tfail when a rule script's coverage is below P percent")},

@@ -672,18 +672,99 @@ static int units_table_matches(const ls_intable *t)
     return id && group;
 }
 
+/* The items of a list cell ("区工商局、区质监局"), split at ; , | 、 and
+ * their full-width forms, trimmed of spaces, into the scheme's arena:
+ * *out (NULL when the cell is empty) and their number. */
+static size_t split_cell(ls_scheme *s, const char *text, const char ***out)
+{
+    static const char *const seps[] = {";", ",", "|", "；", "，", "、", "｜", NULL};
+    size_t n = 0, cap = 0;
+    const char **v = NULL;
+    const char *p = text;
+    while (*p) {
+        const char *q = p;
+        size_t skip = 0;
+        for (; *q && !skip; q += skip ? 0 : 1)
+            for (int k = 0; seps[k] && !skip; k++)
+                if (!strncmp(q, seps[k], strlen(seps[k]))) skip = strlen(seps[k]);
+        const char *a = p, *b = q;
+        while (a < b && (*a == ' ' || *a == '\t')) a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
+        if (b > a) {
+            if (n == cap) {
+                const char **nv = ls_arena_alloc(&s->arena, (cap = cap ? 2 * cap : 2) * sizeof *nv);
+                if (n) memcpy(nv, v, n * sizeof *v);
+                v = nv;
+            }
+            char *item = ls_arena_alloc(&s->arena, (size_t)(b - a) + 1);
+            memcpy(item, a, (size_t)(b - a));
+            item[b - a] = '\0';
+            v[n++] = item;
+        }
+        p = q + skip;
+    }
+    *out = v;
+    return n;
+}
+
+/* A unit id of a units table is non-empty, without spaces, commas,
+ * quotes or slashes (former: one of its former ids): 0, or -1 with an
+ * error at cell c. */
+static int check_table_id(loader *ld, const char *path, const ls_incell *c, const char *id, int former)
+{
+    if (id[0] && !strpbrk(id, " \t,\"'/\n")) return 0;
+    char ex[96];
+    ls_excerpt(id, 60, ex, sizeof ex);
+    if (former)
+        return ld->rc = ls_errorf(ld->err, path, c->line, c->col,
+                                  "a former unit id must be without spaces, quotes or slashes (several are "
+                                  "separated by ';' or '、'), found '%s'",
+                                  ex);
+    return ld->rc = ls_errorf(ld->err, path, c->line, c->col,
+                              "a unit id must be non-empty, without spaces, commas, quotes or slashes, "
+                              "found '%s'",
+                              ex);
+}
+
+/* The former ids (column cid) and names (column cnm) of the unit u of
+ * row `row` (each column may be absent: -1), as `formerly:` and
+ * `former_names:` of a YAML registry. */
+static void table_former(loader *ld, const char *path, const ls_inrow *row, int cid, int cnm, ls_unit *u)
+{
+    ls_scheme *s = ld->s;
+    if (cid >= 0) {
+        u->nformerly = split_cell(s, row->f[cid].text, &u->formerly);
+        for (size_t j = 0; j < u->nformerly; j++)
+            check_table_id(ld, path, &row->f[cid], u->formerly[j], 1);
+    }
+    if (cnm < 0) return;
+    const char **names;
+    size_t n = split_cell(s, row->f[cnm].text, &names);
+    u->former_names = names;
+    u->nformer_names = 0;
+    for (size_t j = 0; j < n; j++)
+        if (!strcmp(names[j], u->name))
+            ld->rc = ls_errorf(ld->err, path, row->f[cnm].line, row->f[cnm].col,
+                               "former name '%s' is the name of unit '%s' this year: the former names "
+                               "column lists the names it had before",
+                               names[j], u->id);
+        else names[u->nformer_names++] = names[j];
+}
+
 static void load_units_table(loader *ld, const ls_intable *t)
 {
     ls_scheme *s = ld->s;
     const char *path = t->path;
     const ls_inrow *h = &t->rows[0];
-    int ci = -1, cn = -1, cg = -1, cf = -1;
+    int ci = -1, cn = -1, cg = -1, cf = -1, cfi = -1, cfn = -1;
     for (size_t j = 0; j < h->n; j++) {
         const char *c = h->f[j].text;
         if (!strcmp(c, "id") || !strcmp(c, "单位编号") || !strcmp(c, "单位代码") || !strcmp(c, "unit")) ci = (int)j;
         else if (!strcmp(c, "name") || !strcmp(c, "单位名称") || !strcmp(c, "单位")) cn = (int)j;
         else if (!strcmp(c, "group") || !strcmp(c, "分组")) cg = (int)j;
         else if (!strcmp(c, "flags") || !strcmp(c, "标记")) cf = (int)j;
+        else if (!strcmp(c, "formerly") || !strcmp(c, "原单位编号") || !strcmp(c, "曾用编号")) cfi = (int)j;
+        else if (!strcmp(c, "former_names") || !strcmp(c, "曾用名") || !strcmp(c, "原单位名称")) cfn = (int)j;
         else if (ls_scheme_find_indicator(s, c) >= 0) continue; /* the data in the same table */
         else {
             int ind = -1;
@@ -692,7 +773,7 @@ static void load_units_table(loader *ld, const ls_intable *t)
             if (ind < 0)
                 ld->rc = ls_errorf(ld->err, path, h->f[j].line, h->f[j].col,
                                    "unknown column '%s' in a units file (expected id, name, group, flags, "
-                                   "or an indicator of the scheme)",
+                                   "formerly, former_names, or an indicator of the scheme)",
                                    c);
         }
     }
@@ -707,14 +788,7 @@ static void load_units_table(loader *ld, const ls_intable *t)
         ls_unit *u = new_unit(ld);
         u->id = ls_arena_strdup(&s->arena, row->f[ci].text);
         u->name = cn >= 0 && row->f[cn].text[0] ? ls_arena_strdup(&s->arena, row->f[cn].text) : u->id;
-        if (!u->id[0] || strpbrk(u->id, " \t,\"'/\n")) {
-            char ex[96];
-            ld->rc = ls_errorf(ld->err, path, row->f[ci].line, row->f[ci].col,
-                               "a unit id must be non-empty, without spaces, commas, quotes or slashes, "
-                               "found '%s'",
-                               ls_excerpt(u->id, 60, ex, sizeof ex));
-            continue;
-        }
+        if (check_table_id(ld, path, &row->f[ci], u->id, 0)) continue;
         const ls_incell *gc = &row->f[cg];
         if ((u->group = ls_scheme_find_group_any(s, gc->text)) < 0) {
             group_ref(ld, gc->text, path, gc->line, gc->col);
@@ -727,6 +801,7 @@ static void load_units_table(loader *ld, const ls_intable *t)
                 ld->rc = ls_errorf(ld->err, path, row->f[cf].line, row->f[cf].col,
                                    "unknown flag '%s' (declare it under 'flags:'; separate flags with ';')", bad);
         }
+        table_former(ld, path, row, cfi, cfn, u);
         add_unit(ld, u, upath, row->f[ci].line, row->f[ci].col);
     }
 }

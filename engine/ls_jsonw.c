@@ -66,8 +66,8 @@ void ls_jsonw_flush(ls_jsonw *w)
     w->n = 0;
 }
 
-/* Room for n more bytes; flushes once the buffer holds a chunk. */
-static char *room(ls_jsonw *w, size_t n)
+/* room() when the buffer holds a chunk or has not n bytes free. */
+static char *room_slow(ls_jsonw *w, size_t n)
 {
     if (w->n >= JSONW_CHUNK) ls_jsonw_flush(w);
     if (w->n + n > w->cap) {
@@ -77,7 +77,15 @@ static char *room(ls_jsonw *w, size_t n)
     return w->buf + w->n;
 }
 
-static void put(ls_jsonw *w, const char *s, size_t n)
+/* Room for n more bytes; flushes once the buffer holds a chunk.  Inline:
+ * a province's results.json is tens of millions of tokens. */
+static inline char *room(ls_jsonw *w, size_t n)
+{
+    if (w->n >= JSONW_CHUNK || w->n + n > w->cap) return room_slow(w, n);
+    return w->buf + w->n;
+}
+
+static inline void put(ls_jsonw *w, const char *s, size_t n)
 {
     memcpy(room(w, n), s, n);
     w->n += n;
@@ -92,7 +100,7 @@ static void newline(ls_jsonw *w)
 }
 
 /* Before a value or a key: the comma and the indentation its place needs. */
-static void before(ls_jsonw *w)
+static inline void before(ls_jsonw *w)
 {
     if (w->after_key) {
         w->after_key = 0;
@@ -149,12 +157,38 @@ static void escaped(ls_jsonw *w, const char *s, size_t n)
     }
 }
 
-void ls_jsonw_strn(ls_jsonw *w, const char *s, size_t n)
+/* The length of s's first run of bytes a JSON string holds as they are. */
+static inline size_t plain_run(const char *s, size_t n)
 {
-    before(w);
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n && !esc[p[i]]) i++;
+    return i;
+}
+
+/* s quoted, and `tail` (at most 2 bytes) after the closing quote: in one
+ * piece when s needs no escapes, as most names, ids and reasons do. */
+static void quoted(ls_jsonw *w, const char *s, size_t n, const char *tail, size_t ntail)
+{
+    if (plain_run(s, n) == n) {
+        char *d = room(w, n + 2 + ntail);
+        d[0] = '"';
+        memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        memcpy(d + n + 2, tail, ntail);
+        w->n += n + 2 + ntail;
+        return;
+    }
     put(w, "\"", 1);
     escaped(w, s, n);
     put(w, "\"", 1);
+    put(w, tail, ntail);
+}
+
+void ls_jsonw_strn(ls_jsonw *w, const char *s, size_t n)
+{
+    before(w);
+    quoted(w, s, n, "", 0);
 }
 
 void ls_jsonw_str(ls_jsonw *w, const char *s)
@@ -165,9 +199,13 @@ void ls_jsonw_str(ls_jsonw *w, const char *s)
 
 void ls_jsonw_key(ls_jsonw *w, const char *k)
 {
-    ls_jsonw_str(w, k);
-    if (w->pretty) put(w, ": ", 2);
-    else put(w, ":", 1);
+    if (!k) { /* as a string value would be written */
+        ls_jsonw_null(w);
+        put(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    } else {
+        before(w);
+        quoted(w, k, strlen(k), w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    }
     w->after_key = 1;
 }
 

@@ -133,28 +133,60 @@ void ls_jsonw_close(ls_jsonw *w) { close_(w, '}'); }
 void ls_jsonw_aopen(ls_jsonw *w) { open_(w, '['); }
 void ls_jsonw_aclose(ls_jsonw *w) { close_(w, ']'); }
 
-static void escaped(ls_jsonw *w, const char *s, size_t n)
+/* The n bytes at s as a JSON string holds them (without the quotes), into
+ * d, which has room for 6 n bytes (a control character takes six); the
+ * bytes written.  Runs without escapes are copied at once. */
+static size_t escape_into(char *d, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    /* Worst case 6 bytes a byte; runs without escapes are copied at once. */
+    char *o = d;
     while (p < end) {
         const unsigned char *q = p;
         while (q < end && !esc[*q]) q++;
-        if (q > p) put(w, (const char *)p, (size_t)(q - p));
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
         if (q == end) break;
-        char e[6] = {'\\', (char)esc[*q], 0, 0, 0, 0};
+        *o++ = '\\';
+        *o++ = (char)esc[*q];
         if (esc[*q] == 'u') {
-            e[2] = '0';
-            e[3] = '0';
-            e[4] = hex[*q >> 4];
-            e[5] = hex[*q & 15];
-            put(w, e, 6);
-        } else {
-            put(w, e, 2);
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[*q >> 4];
+            *o++ = hex[*q & 15];
         }
         p = q + 1;
     }
+    return (size_t)(o - d);
+}
+
+/* escape_into the buffer, a piece at a time: a long text does not make
+ * the buffer six times its size. */
+static void escaped(ls_jsonw *w, const char *s, size_t n)
+{
+    enum {
+        PIECE = 4096
+    };
+    while (n) {
+        size_t k = n < PIECE ? n : PIECE;
+        w->n += escape_into(room(w, 6 * k), s, k);
+        s += k;
+        n -= k;
+    }
+}
+
+char *ls_jsonw_key_text(const char *k, size_t *len)
+{
+    size_t n = strlen(k);
+    char *t = ls_xmalloc(6 * n + 4);
+    size_t m = 0;
+    t[m++] = '"';
+    m += escape_into(t + m, k, n);
+    t[m++] = '"';
+    t[m++] = ':';
+    t[m] = '\0';
+    *len = m;
+    return t;
 }
 
 /* The length of s's first run of bytes a JSON string holds as they are. */
@@ -206,6 +238,16 @@ void ls_jsonw_key(ls_jsonw *w, const char *k)
         before(w);
         quoted(w, k, strlen(k), w->pretty ? ": " : ":", w->pretty ? 2 : 1);
     }
+    w->after_key = 1;
+}
+
+void ls_jsonw_key_raw(ls_jsonw *w, const char *quoted, size_t n)
+{
+    before(w);
+    char *d = room(w, n + 1);
+    memcpy(d, quoted, n);
+    if (w->pretty) d[n++] = ' ';
+    w->n += n;
     w->after_key = 1;
 }
 

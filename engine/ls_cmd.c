@@ -409,7 +409,6 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
     ls_publish_opts po = {.formats = o->formats,
                           .all_sheets = o->all_sheets,
                           .pretty = o->pretty,
-                          .jobs = jobs_of(o),
                           .items_form = o->items_form};
     int bad_output = 0;
     ls_prehash *ahead = NULL;

@@ -4,7 +4,6 @@
  */
 #include "ls_export_json.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,71 +567,12 @@ static int finish(jctx *j, ls_errors *err)
     return 0;
 }
 
-/* The units rendered by several threads, UNITS_PART units a thread in a
- * round, and added to the document in order: results.json is the same
- * for any number of threads, and holds at most a round in memory. */
-enum {
-    UNITS_PART = 256,
-    MAX_THREADS = 64
-};
-
-typedef struct part_job {
-    jctx j; /* the document's, with a writer of its own (a part) and scratch */
-    size_t u0, u1;
-} part_job;
-
-static void *write_part(void *arg)
-{
-    part_job *p = arg;
-    for (size_t u = p->u0; u < p->u1; u++) write_unit(&p->j, u);
-    return NULL;
-}
-
-static void write_units(jctx *j, size_t threads)
-{
-    size_t n = j->r->scheme->nunits, ninds = j->r->scheme->ninds ? j->r->scheme->ninds : 1;
-    if (threads > MAX_THREADS) threads = MAX_THREADS;
-    if (threads <= 1 || n <= UNITS_PART) {
-        for (size_t u = 0; u < n && !j->w.err; u++) write_unit(j, u);
-        return;
-    }
-    part_job p[MAX_THREADS];
-    pthread_t t[MAX_THREADS];
-    int started[MAX_THREADS];
-    for (size_t k = 0; k < threads; k++) {
-        p[k].j = *j;
-        p[k].j.seen = ls_xcalloc(ninds, 1);
-    }
-    for (size_t u = 0; u < n && !j->w.err;) {
-        size_t m = 0;
-        for (; m < threads && u < n; m++) {
-            ls_jsonw_init_part(&p[m].j.w, &j->w);
-            p[m].u0 = u;
-            p[m].u1 = n - u > UNITS_PART ? u + UNITS_PART : n;
-            u = p[m].u1;
-            /* the first part is this thread's */
-            started[m] = m > 0 && pthread_create(&t[m], NULL, write_part, &p[m]) == 0;
-        }
-        for (size_t k = 0; k < m; k++) {
-            if (started[k]) pthread_join(t[k], NULL);
-            else write_part(&p[k]);
-            ls_jsonw_add_part(&j->w, &p[k].j.w);
-        }
-    }
-    for (size_t k = 0; k < threads; k++) free(p[k].j.seen);
-}
-
 int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, int pretty, ls_errors *err)
-{
-    return ls_write_json_threads(r, m, f, pretty, 1, err);
-}
-
-int ls_write_json_threads(const ls_run *r, const ls_manifest *m, FILE *f, int pretty, size_t threads,
-                          ls_errors *err)
 {
     jctx j;
     start(&j, r, f, pretty, 1);
     ls_jsonw *w = &j.w;
+    const ls_scheme *s = r->scheme;
     ls_jsonw_open(w);
     ls_jsonw_key_raw(w, LS_JSONW_KEY("manifest"));
     write_manifest(w, m);
@@ -646,7 +586,7 @@ int ls_write_json_threads(const ls_run *r, const ls_manifest *m, FILE *f, int pr
     write_items(&j);
     ls_jsonw_key_raw(w, LS_JSONW_KEY("units"));
     ls_jsonw_aopen(w);
-    write_units(&j, threads);
+    for (size_t u = 0; u < s->nunits && !w->err; u++) write_unit(&j, u);
     ls_jsonw_aclose(w);
     if (r->adj && r->original) {
         ls_jsonw_key_raw(w, LS_JSONW_KEY("adjustments"));

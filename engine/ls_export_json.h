@@ -58,8 +58,7 @@
  * Texts are not validated again here: the loaders and ls_score checked
  * them (valid UTF-8, no NUL).
  *
- * Depends on: ls_jsonw, ls_score, ls_explain, ls_manifest, ls_adjust, ls_error, ls_util,
- * pthreads.
+ * Depends on: ls_jsonw, ls_score, ls_explain, ls_manifest, ls_adjust, ls_error, ls_util.
  */
 #ifndef LS_EXPORT_JSON_H
 #define LS_EXPORT_JSON_H
@@ -74,12 +73,6 @@
  * then null) to f, compact or, when pretty, indented for people.  Returns
  * 0, or -1 with an error when writing failed. */
 int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, int pretty, ls_errors *err);
-/* The same, the units rendered by `threads` threads (this one and
- * threads - 1 more, 256 units each at a time), written in order: the
- * same bytes for any number.  A province's results.json is most of the
- * time `run` spends writing. */
-int ls_write_json_threads(const ls_run *r, const ls_manifest *m, FILE *f, int pretty, size_t threads,
-                          ls_errors *err);
 
 /* Write units[0..n) (unit indices) to f as `lawscore explain --format
  * json` does, indented for people: one unit's object, written by the

@@ -62,7 +62,6 @@ void ls_jsonw_init(ls_jsonw *w, FILE *f, int pretty)
 
 void ls_jsonw_flush(ls_jsonw *w)
 {
-    if (!w->f) return; /* a part: kept whole */
     if (w->n && !w->err && fwrite(w->buf, 1, w->n, w->f) != w->n) w->err = errno ? errno : EIO;
     w->n = 0;
 }
@@ -70,7 +69,7 @@ void ls_jsonw_flush(ls_jsonw *w)
 /* room() when the buffer holds a chunk or has not n bytes free. */
 static char *room_slow(ls_jsonw *w, size_t n)
 {
-    if (w->n >= JSONW_CHUNK && w->f) ls_jsonw_flush(w);
+    if (w->n >= JSONW_CHUNK) ls_jsonw_flush(w);
     if (w->n + n > w->cap) {
         while (w->n + n > w->cap) w->cap *= 2;
         w->buf = ls_xrealloc(w->buf, w->cap);
@@ -82,7 +81,7 @@ static char *room_slow(ls_jsonw *w, size_t n)
  * a province's results.json is tens of millions of tokens. */
 static inline char *room(ls_jsonw *w, size_t n)
 {
-    if ((w->n >= JSONW_CHUNK && w->f) || w->n + n > w->cap) return room_slow(w, n);
+    if (w->n >= JSONW_CHUNK || w->n + n > w->cap) return room_slow(w, n);
     return w->buf + w->n;
 }
 
@@ -90,34 +89,6 @@ static inline void put(ls_jsonw *w, const char *s, size_t n)
 {
     memcpy(room(w, n), s, n);
     w->n += n;
-}
-
-void ls_jsonw_init_part(ls_jsonw *w, const ls_jsonw *doc)
-{
-    ls_jsonw_init(w, NULL, doc->pretty);
-    w->depth = doc->depth;
-    w->first[w->depth] = 0;
-}
-
-void ls_jsonw_add_part(ls_jsonw *w, ls_jsonw *part)
-{
-    if (part->n) {
-        if (w->first[w->depth] && part->buf[0] == ',') {
-            /* the first element of w's array: without the comma */
-            memmove(part->buf, part->buf + 1, --part->n);
-        }
-        ls_jsonw_flush(w);
-        if (!w->f) {
-            memcpy(room(w, part->n), part->buf, part->n);
-            w->n += part->n;
-        } else if (!w->err && fwrite(part->buf, 1, part->n, w->f) != part->n) {
-            w->err = errno ? errno : EIO;
-        }
-        w->first[w->depth] = 0;
-    }
-    free(part->buf);
-    part->buf = NULL;
-    part->n = 0;
 }
 
 static void newline(ls_jsonw *w)

@@ -49,13 +49,6 @@ typedef struct ls_jsonw {
 void ls_jsonw_init(ls_jsonw *w, FILE *f, int pretty);
 /* Write out what is buffered (at most once per call; errors are kept). */
 void ls_jsonw_flush(ls_jsonw *w);
-/* A part of w's document written apart (by another thread), to be added
- * to it in order: part starts where w stands, as the next element of the
- * array w is in (or the next member of its object), and keeps everything
- * it is given in memory (no stream).  Then ls_jsonw_add_part(w, part)
- * copies it to w as if w had written it, and frees part's buffer. */
-void ls_jsonw_init_part(ls_jsonw *part, const ls_jsonw *w);
-void ls_jsonw_add_part(ls_jsonw *w, ls_jsonw *part);
 /* Flush, fflush the stream, free the buffer.  Returns 0, or the errno of
  * the first failed write (EIO when unknown).  The stream stays open. */
 int ls_jsonw_finish(ls_jsonw *w);

@@ -52,7 +52,6 @@ typedef struct json_job {
     const ls_manifest *m;
     FILE *f;
     int pretty;
-    size_t jobs;
     ls_errors err; /* the thread's own: ls_errors is not shared */
     int rc;
 } json_job;
@@ -60,7 +59,7 @@ typedef struct json_job {
 static void *write_json(void *arg)
 {
     json_job *j = arg;
-    j->rc = ls_write_json_threads(j->r, j->m, j->f, j->pretty, j->jobs, &j->err);
+    j->rc = ls_write_json(j->r, j->m, j->f, j->pretty, &j->err);
     return NULL;
 }
 
@@ -114,7 +113,7 @@ int ls_publish(const ls_run *r, const ls_manifest *m, const char *dir, const ls_
         ls_outdir_abort(od);
         return -1;
     }
-    json_job job = {r, m, fjson, o && o->pretty, o ? o->jobs : 0, {0}, 0};
+    json_job job = {r, m, fjson, o && o->pretty, {0}, 0};
     ls_errors_init(&job.err);
     pthread_t t;
     int threaded = 0;

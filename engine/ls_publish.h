@@ -46,7 +46,6 @@ typedef struct ls_publish_opts {
     size_t max_sheets;   /* the count above which they are left out;
                                 0 means LS_LAYOUT_MAX_SHEETS */
     int pretty;          /* results.json indented for people */
-    size_t jobs;         /* threads rendering results.json (0: one) */
     unsigned items_form; /* LS_ITEMS_* (ls_export_csv.h): items.csv
                                 without the items' text (in scheme-items.csv)
                                 and indicator values; gzip-compressed; the

@@ -3,8 +3,7 @@
  * backslash, the short forms, other control characters as \u00XX, UTF-8
  * copied as is), a long text with escapes on both sides of the writer's
  * pieces, keys by name, as literals (LS_JSONW_KEY) and as prepared text
- * (ls_jsonw_key_text), compact and pretty, numbers, and an array written
- * in parts (ls_jsonw_init_part / ls_jsonw_add_part) as the whole would be.
+ * (ls_jsonw_key_text), compact and pretty, and numbers.
  */
 #include "ls_test.h"
 
@@ -120,72 +119,12 @@ static void test_keys(void **state)
     free(k);
 }
 
-/* An array of n objects, from element `from` on written in parts of
- * `size` elements (all of it in parts when from is 0). */
-static const char *array_in_parts(mem *m, int pretty, int n, int from, int size)
-{
-    mem_start(m, pretty);
-    ls_jsonw_open(&m->w);
-    ls_jsonw_key(&m->w, "units");
-    ls_jsonw_aopen(&m->w);
-    for (int i = 0; i < from; i++) {
-        ls_jsonw_open(&m->w);
-        ls_jsonw_key_raw(&m->w, LS_JSONW_KEY("i"));
-        ls_jsonw_int(&m->w, i);
-        ls_jsonw_close(&m->w);
-    }
-    for (int i = from; i < n;) {
-        ls_jsonw part;
-        ls_jsonw_init_part(&part, &m->w);
-        for (int k = 0; k < size && i < n; k++, i++) {
-            ls_jsonw_open(&part);
-            ls_jsonw_key_raw(&part, LS_JSONW_KEY("i"));
-            ls_jsonw_int(&part, i);
-            ls_jsonw_close(&part);
-        }
-        ls_jsonw_add_part(&m->w, &part);
-        assert_null(part.buf);
-    }
-    ls_jsonw_aclose(&m->w);
-    ls_jsonw_close(&m->w);
-    return mem_end(m);
-}
-
-static void test_parts(void **state)
-{
-    (void)state;
-    for (int pretty = 0; pretty < 2; pretty++) {
-        mem whole, parts;
-        const char *want = array_in_parts(&whole, pretty, 5, 5, 1);
-        assert_string_equal(array_in_parts(&parts, pretty, 5, 0, 2), want);
-        free(parts.p);
-        assert_string_equal(array_in_parts(&parts, pretty, 5, 1, 3), want);
-        free(parts.p);
-        assert_string_equal(array_in_parts(&parts, pretty, 5, 0, 5), want);
-        free(parts.p);
-        free(whole.p);
-    }
-    mem m;
-    assert_string_equal(array_in_parts(&m, 0, 3, 0, 2), "{\"units\":[{\"i\":0},{\"i\":1},{\"i\":2}]}\n");
-    free(m.p);
-    /* an empty part changes nothing */
-    ls_jsonw part;
-    mem_start(&m, 0);
-    ls_jsonw_aopen(&m.w);
-    ls_jsonw_init_part(&part, &m.w);
-    ls_jsonw_add_part(&m.w, &part);
-    ls_jsonw_aclose(&m.w);
-    assert_string_equal(mem_end(&m), "[]\n");
-    free(m.p);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_long_text),
         cmocka_unit_test(test_keys),
-        cmocka_unit_test(test_parts),
     };
     return cmocka_run_group_tests_name("jsonw", tests, NULL, NULL);
 }

@@ -232,10 +232,9 @@ ls_cmd_status ls_cmd_check(const ls_cmd_opts *o, FILE *out, ls_errors *err)
  * self-assessment and adjustments files), the files the backends loaded,
  * the options that change results.  NULL with an error. */
 static ls_manifest *build_manifest(const ls_run *r, const ls_cmd_opts *o, const ls_backends *b,
-                                   ls_prehash *ahead, ls_errors *err)
+                                   ls_errors *err)
 {
-    ls_manifest *m =
-        ls_manifest_new_ahead(r->scheme, r->original ? r->original->data : r->data, ahead, err);
+    ls_manifest *m = ls_manifest_new(r->scheme, r->original ? r->original->data : r->data, err);
     if (!m) return NULL;
     int bad = 0;
     for (size_t i = 0; i < o->nself && !bad; i++) bad = ls_manifest_add_file(m, LS_MF_SELF, o->self[i], err);
@@ -245,7 +244,6 @@ static ls_manifest *build_manifest(const ls_run *r, const ls_cmd_opts *o, const 
         ls_manifest_free(m);
         return NULL;
     }
-    m->ahead = NULL;
     ls_manifest_add_option(m, "keep_going", o->keep_going ? "true" : "false");
     char buf[32];
     snprintf(buf, sizeof buf, "%ld", o->max_instructions);
@@ -260,9 +258,9 @@ static ls_manifest *build_manifest(const ls_run *r, const ls_cmd_opts *o, const 
 /* The manifest and the result files of run r, into the output directory
  * po->od opened before scoring (with po->items, items.csv, under way). */
 static ls_cmd_status write_outputs(const ls_run *r, const ls_cmd_opts *o, const ls_backends *b,
-                                   ls_prehash *ahead, ls_publish_opts *po, ls_errors *err)
+                                   ls_publish_opts *po, ls_errors *err)
 {
-    ls_manifest *m = build_manifest(r, o, b, ahead, err);
+    ls_manifest *m = build_manifest(r, o, b, err);
     if (!m) {
         if (po->items) ls_items_csv_finish(po->items, err);
         if (po->od) ls_outdir_abort(po->od);
@@ -359,36 +357,6 @@ static ls_run *score_all(const ls_cmd_opts *o, const ls_scheme *s, ls_assessment
     return rc ? NULL : a->run;
 }
 
-/* Add path to the n paths at v unless it is there. */
-static void add_path(const char ***v, size_t *n, size_t *cap, const char *path)
-{
-    if (!path) return;
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*v)[i], path)) return;
-    LS_GROW(*v, *n, *cap, 16);
-    (*v)[(*n)++] = path;
-}
-
-/* The manifest's files known once the scheme is loaded (the scheme, its
- * units file, the rule scripts, the data, self-assessment and appeals
- * files as given), hashed ahead while the run loads and scores. */
-static ls_prehash *hash_ahead(const ls_scheme *s, const ls_cmd_opts *o)
-{
-    const char **v = NULL;
-    size_t n = 0, cap = 0;
-    add_path(&v, &n, &cap, s->path);
-    for (size_t i = 0; i < s->nunits; i++)
-        if (!i || s->units[i].path != s->units[i - 1].path) add_path(&v, &n, &cap, s->units[i].path);
-    for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].rule.kind == LS_RULE_LUA) add_path(&v, &n, &cap, s->nodes[i].rule.path);
-    for (size_t i = 0; i < o->ndata; i++) add_path(&v, &n, &cap, o->data[i]);
-    for (size_t i = 0; i < o->nself; i++) add_path(&v, &n, &cap, o->self[i]);
-    for (size_t i = 0; i < o->nadjustments; i++) add_path(&v, &n, &cap, o->adjustments[i]);
-    ls_prehash *p = ls_prehash_start(v, n);
-    free(v);
-    return p;
-}
-
 /* Rule errors under --keep-going: noted after them, and the status. */
 static ls_cmd_status note_rule_errors(const ls_run *r, const char *where, ls_errors *err)
 {
@@ -411,13 +379,11 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
                           .pretty = o->pretty,
                           .items_form = o->items_form};
     int bad_output = 0;
-    ls_prehash *ahead = NULL;
     ls_scheme *s = load_scheme(o, err);
     /* items.csv's form, known before it is written beside the scoring */
     if (s)
         po.items_form = ls_items_form_for(o->items_form, s->nunits, s->nnodes,
                                           !o->formats || (o->formats & LS_OUT_JSON));
-    if (s) ahead = hash_ahead(s, o);
     if (!s || !(r = score_all(o, s, &a, &b, &tm, &po, &bad_output, err))) {
         if (bad_output) rc = LS_CMD_BAD_OUTPUT;
         goto out;
@@ -432,13 +398,12 @@ ls_cmd_status ls_cmd_run(const ls_cmd_opts *o, FILE *out, ls_errors *err)
                  c.units == 1 ? "" : "s", c.items, c.items == 1 ? "" : "s");
     /* The ranking only once the results are published: a ranking on
      * screen with no files behind it would be taken for the outcome. */
-    rc = write_outputs(r, o, &b, ahead, &po, err);
+    rc = write_outputs(r, o, &b, &po, err);
     timer_lap(&tm, "write");
     if (rc == LS_CMD_OK && !o->quiet) ls_print_ranking(r, out);
     if (rc == LS_CMD_OK) rc = note_rule_errors(r, _("the results"), err);
 out:
     timer_end(&tm, 0, err);
-    ls_prehash_free(ahead);
     ls_assessment_cleanup(&a);
     ls_backends_cleanup(&b);
     ls_scheme_free(s);
@@ -604,7 +569,7 @@ ls_cmd_status ls_cmd_publish(const ls_cmd_opts *o, FILE *out, ls_errors *err)
         !(r = score_all(o, s, &a, &b, &tm, NULL, NULL, err)))
         goto out;
     rc = LS_CMD_BAD_OUTPUT;
-    if (!(m = build_manifest(r, o, &b, NULL, err))) goto out;
+    if (!(m = build_manifest(r, o, &b, err))) goto out;
     rc = LS_CMD_BAD_INPUT;
     if (check_withdrawn(ar, r, m, o, err)) goto out;
     rc = LS_CMD_BAD_OUTPUT;

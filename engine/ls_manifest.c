@@ -5,7 +5,6 @@
 #include "ls_manifest.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,75 +67,13 @@ int ls_sha256_file(const char *path, char *hex)
     return 0;
 }
 
-struct ls_prehash {
-    pthread_t t;
-    int joined;
-    size_t n;
-    char **paths;
-    char (*hex)[LS_SHA256_HEX]; /* "" where the file could not be read */
-};
-
-static void *prehash_main(void *arg)
-{
-    ls_prehash *p = arg;
-    for (size_t i = 0; i < p->n; i++)
-        if (ls_sha256_file(p->paths[i], p->hex[i]) < 0) p->hex[i][0] = '\0';
-    return NULL;
-}
-
-ls_prehash *ls_prehash_start(const char *const *paths, size_t n)
-{
-    ls_prehash *p = ls_xcalloc(1, sizeof *p);
-    p->n = n;
-    p->paths = ls_xcalloc(n ? n : 1, sizeof *p->paths);
-    p->hex = ls_xcalloc(n ? n : 1, sizeof *p->hex);
-    for (size_t i = 0; i < n; i++) p->paths[i] = ls_xstrdup(paths[i]);
-    if (pthread_create(&p->t, NULL, prehash_main, p) != 0) {
-        p->joined = 1;
-        ls_prehash_free(p);
-        return NULL;
-    }
-    return p;
-}
-
-static void prehash_join(ls_prehash *p)
-{
-    if (!p->joined) pthread_join(p->t, NULL);
-    p->joined = 1;
-}
-
-void ls_prehash_free(ls_prehash *p)
-{
-    if (!p) return;
-    prehash_join(p);
-    for (size_t i = 0; i < p->n; i++) free(p->paths[i]);
-    free(p->paths);
-    free(p->hex);
-    free(p);
-}
-
-/* The hash of path into hex: hashed ahead when it was, else now. */
-static int hash_file(ls_manifest *m, const char *path, char *hex)
-{
-    ls_prehash *p = m->ahead;
-    if (p) {
-        prehash_join(p);
-        for (size_t i = 0; i < p->n; i++)
-            if (p->hex[i][0] && !strcmp(p->paths[i], path)) {
-                memcpy(hex, p->hex[i], LS_SHA256_HEX);
-                return 0;
-            }
-    }
-    return ls_sha256_file(path, hex);
-}
-
 int ls_manifest_add_file(ls_manifest *m, ls_mf_role role, const char *path,
                          ls_errors *err)
 {
     for (size_t i = 0; i < m->nfiles; i++)
         if (m->files[i].role == role && !strcmp(m->files[i].path, path)) return 0;
     char hex[LS_SHA256_HEX];
-    if (hash_file(m, path, hex) < 0)
+    if (ls_sha256_file(path, hex) < 0)
         return ls_errorf(err, path, 0, 0, "cannot read %s file for the manifest: %s",
                          ls_mf_role_name(role), strerror(errno));
     LS_GROW(m->files, m->nfiles, m->capfiles, 8);
@@ -150,15 +87,8 @@ int ls_manifest_add_file(ls_manifest *m, ls_mf_role role, const char *path,
 ls_manifest *ls_manifest_new(const ls_scheme *s, const ls_dataset *d,
                              ls_errors *err)
 {
-    return ls_manifest_new_ahead(s, d, NULL, err);
-}
-
-ls_manifest *ls_manifest_new_ahead(const ls_scheme *s, const ls_dataset *d, ls_prehash *ahead,
-                                   ls_errors *err)
-{
     ls_manifest *m = ls_xcalloc(1, sizeof *m);
     ls_arena_init(&m->arena);
-    m->ahead = ahead;
     m->version = LS_VERSION;
     int rc = 0;
     if (s->path && ls_manifest_add_file(m, LS_MF_SCHEME, s->path, err) < 0) rc = -1;

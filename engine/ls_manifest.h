@@ -7,14 +7,9 @@
  * The manifest holds no timestamps and no absolute paths it was not given:
  * two runs on the same inputs give the same manifest.
  *
- * Hashing is most of a province run's manifest (SHA-256 of tens of MB of
- * data): `run` starts it ahead (ls_prehash_start) as soon as the scheme is
- * loaded, in a thread beside the data loader, and the manifest takes the
- * hashes from there.
- *
  * Depends on: nettle (only ls_manifest.c includes nettle/sha2.h),
  * ls_scheme, ls_data, ls_backends (the files the rule backends loaded),
- * ls_arena, ls_error, ls_util, pthreads.
+ * ls_arena, ls_error, ls_util.
  */
 #ifndef LS_MANIFEST_H
 #define LS_MANIFEST_H
@@ -27,7 +22,6 @@
 #include "ls_scheme.h"
 
 typedef struct ls_backends ls_backends; /* ls_backends.h */
-typedef struct ls_prehash ls_prehash;   /* files hashed ahead, below */
 
 #define LS_SHA256_HEX 65 /* 64 hex digits and NUL */
 
@@ -60,7 +54,6 @@ typedef struct ls_manifest {
     ls_manifest_option *opts; /* in the order added */
     size_t nopts, capopts;
     ls_arena arena;
-    ls_prehash *ahead; /* not owned: hashes to take, or NULL */
 } ls_manifest;
 
 /* Build the manifest of a scheme and (optionally, d may be NULL) a data
@@ -70,11 +63,6 @@ typedef struct ls_manifest {
  * be read. */
 ls_manifest *ls_manifest_new(const ls_scheme *s, const ls_dataset *d,
                              ls_errors *err);
-/* The same, taking the hash of each file ahead hashed (may be NULL) when
- * it has it; m->ahead stays set for ls_manifest_add_file until the caller
- * sets it to NULL (before freeing ahead). */
-ls_manifest *ls_manifest_new_ahead(const ls_scheme *s, const ls_dataset *d, ls_prehash *ahead,
-                                   ls_errors *err);
 void ls_manifest_free(ls_manifest *m);
 
 /* Hash and add a further input file (e.g. a plugin).  A path already in
@@ -101,16 +89,6 @@ const char *ls_mf_role_name(ls_mf_role role);
 /* SHA-256 of a file's contents as lowercase hex into hex
  * (LS_SHA256_HEX bytes).  0, or -1 with errno set. */
 int ls_sha256_file(const char *path, char *hex);
-
-/* Start hashing the n files at paths (the strings are copied) in a thread
- * of their own, so that the manifest built later finds their hashes
- * ready.  A file that cannot be read is left out (the manifest then
- * hashes it itself, and says what is wrong); a file that changes after it
- * was hashed ahead is recorded as it was read, like the data loaded at
- * the same time.  NULL when no thread can be started.  Free with
- * ls_prehash_free, which waits for the thread; NULL is a no-op. */
-ls_prehash *ls_prehash_start(const char *const *paths, size_t n);
-void ls_prehash_free(ls_prehash *p);
 
 /* SHA-256 of n bytes at p as lowercase hex into hex (LS_SHA256_HEX). */
 void ls_sha256_buf(const void *p, size_t n, char *hex);

@@ -2,15 +2,11 @@
  * test_manifest.c - the manifest of a run (ls_manifest): SHA-256 of the
  * fixture files against the values sha256sum printed when they were
  * created (and the FIPS 180-2 "abc" vector), distinct rule files, data
- * files, options, and errors for unreadable files; hashes taken from
- * files hashed ahead (ls_prehash) by path, whatever their order.
+ * files, options, and errors for unreadable files.
  */
 #include "ls_test.h"
 
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "ls_manifest.h"
 
@@ -145,75 +141,6 @@ static void test_manifest_missing_files(void **state)
     ls_errors_cleanup(&e);
 }
 
-/* Hashed ahead: the same manifest, each file's hash found by its path
- * (the list ahead is in another order and holds files the manifest does
- * not name); a file not hashed ahead is hashed then; a file that could
- * not be read ahead is still named in the error. */
-static void test_manifest_ahead(void **state)
-{
-    mini_run *m = *state;
-    static const char *const paths[] = {MINI_DIR "data.csv", MINI_DIR "empty.txt",
-                                        MINI_DIR "rules/score.lua", MINI_DIR "scheme.yaml",
-                                        MINI_DIR "rules/missing.lua", MINI_DIR "rules/reports.lua"};
-    ls_prehash *p = ls_prehash_start(paths, sizeof paths / sizeof *paths);
-    assert_non_null(p);
-    ls_errors e;
-    ls_errors_init(&e);
-    ls_manifest *mf = ls_manifest_new_ahead(&m->s, &m->d, p, &e);
-    assert_non_null(mf);
-    assert_ptr_equal(mf->ahead, p);
-    assert_int_equal(mf->nfiles, 4);
-    assert_string_equal(mf->files[0].sha256, SHA_SCHEME);
-    assert_string_equal(mf->files[1].sha256, SHA_REPORTS);
-    assert_string_equal(mf->files[2].sha256, SHA_SCORE);
-    assert_string_equal(mf->files[3].sha256, SHA_DATA);
-    assert_int_equal(ls_manifest_add_file(mf, LS_MF_PLUGIN, MINI_DIR "abc.txt", &e), 0);
-    assert_string_equal(mf->files[4].sha256, SHA_ABC);
-    assert_int_equal(e.n, 0);
-    mf->ahead = NULL;
-    ls_manifest_free(mf);
-
-    /* scheme.yaml is taken as it was hashed ahead, not read again: a
-     * copy of it changed after the first manifest still has its hash */
-    char tmp[] = "/tmp/lawscore-test-manifest-XXXXXX";
-    int fd = mkstemp(tmp);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs("abc", f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-    const char *one[] = {tmp};
-    ls_prehash *q = ls_prehash_start(one, 1);
-    assert_non_null(q);
-    const char *scheme_path = m->s.path;
-    m->s.path = tmp;
-    mf = ls_manifest_new_ahead(&m->s, NULL, q, &e);
-    assert_non_null(mf);
-    assert_string_equal(mf->files[0].sha256, SHA_ABC);
-    ls_manifest_free(mf);
-    f = fopen(tmp, "w");
-    assert_non_null(f);
-    assert_int_equal(fclose(f), 0);
-    mf = ls_manifest_new_ahead(&m->s, NULL, q, &e);
-    assert_string_equal(mf->files[0].sha256, SHA_ABC);
-    ls_manifest_free(mf);
-    mf = ls_manifest_new(&m->s, NULL, &e);
-    assert_string_equal(mf->files[0].sha256, SHA_EMPTY);
-    ls_manifest_free(mf);
-    ls_prehash_free(q);
-    unlink(tmp);
-    m->s.path = scheme_path;
-
-    m->s.nodes[MN_C11].rule.path = MINI_DIR "rules/missing.lua";
-    assert_null(ls_manifest_new_ahead(&m->s, &m->d, p, &e));
-    assert_int_equal(e.nerrors, 1);
-    assert_string_equal(e.v[0].path, MINI_DIR "rules/missing.lua");
-    assert_string_equal(e.v[0].msg, "cannot read rule file for the manifest: No such file or directory");
-    ls_prehash_free(p);
-    ls_prehash_free(NULL);
-    ls_errors_cleanup(&e);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,7 +149,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_manifest_units_file_and_no_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manifest_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manifest_missing_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_manifest_ahead, setup, teardown),
     };
     return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);
 }

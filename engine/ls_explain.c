@@ -116,13 +116,14 @@ char *ls_explain_cell_decided(const ls_run *r, size_t unit, size_t node)
 /* The reads of a cell, each as name=value, the value followed by the
  * indicator's unit when `units` (numbers only: "2次"; a percent already
  * ends in "%"); an enum value by its display name when the catalogue
- * gives one. */
-static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
+ * gives one.  Appended to b, joined among themselves.  Pieces are added
+ * as they are, without a format string: items.csv asks this of every
+ * cell of a province. */
+static void reads_add(const ls_run *r, size_t unit, size_t node, int units, ls_buf *b)
 {
     const ls_cell *c = ls_run_cell(r, unit, node);
     const ls_scheme *s = scheme_of(r);
-    ls_buf b;
-    ls_buf_init(&b);
+    size_t start = b->n;
     for (uint32_t i = 0; i < c->nread; i++) {
         int ind = r->reads[c->read0 + i];
         if (ind < 0 || (size_t)ind >= s->ninds) continue;
@@ -133,18 +134,28 @@ static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
         const char *vs = v && v->set ? ls_value_format(v, vb, sizeof vb) : "未填报";
         if (v && v->set && v->type == LS_T_ENUM) vs = ls_scheme_label(s, ind, vs); /* labels: */
         int number = v && v->set && (v->type == LS_T_INTEGER || v->type == LS_T_NUMBER);
-        if (b.n) ls_buf_puts(&b, LS_EXPLAIN_SEP);
-        ls_buf_printf(&b, "%s=%s%s", in->name, vs, units && number && in->unit ? in->unit : "");
+        if (b->n > start) ls_buf_puts(b, LS_EXPLAIN_SEP);
+        ls_buf_puts(b, in->name);
+        ls_buf_add(b, "=", 1);
+        ls_buf_puts(b, vs);
+        if (units && number && in->unit) ls_buf_puts(b, in->unit);
         /* a doubtful value is marked where it is read (docs/output.md) */
         const ls_data_warning *w = r->data && r->data->nwarnings
                                        ? ls_dataset_value_warning(r->data, unit, (size_t)ind)
                                        : NULL;
         if (w) {
             char *mark = ls_explain_data_mark(w);
-            ls_buf_puts(&b, mark);
+            ls_buf_puts(b, mark);
             free(mark);
         }
     }
+}
+
+static char *reads_text(const ls_run *r, size_t unit, size_t node, int units)
+{
+    ls_buf b;
+    ls_buf_init(&b);
+    reads_add(r, unit, node, units, &b);
     if (!b.p) return ls_xstrdup("");
     return b.p;
 }
@@ -167,6 +178,11 @@ char *ls_explain_data_warning(const ls_data_warning *w)
 char *ls_explain_reads(const ls_run *r, size_t unit, size_t node)
 {
     return reads_text(r, unit, node, 0);
+}
+
+void ls_explain_reads_buf(const ls_run *r, size_t unit, size_t node, ls_buf *b)
+{
+    reads_add(r, unit, node, 0, b);
 }
 
 char *ls_explain_reads_units(const ls_run *r, size_t unit, size_t node)

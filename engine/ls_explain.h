@@ -64,6 +64,8 @@ char *ls_explain_clamp(const ls_run *r, size_t unit, size_t node);
  * Caller frees.
  */
 char *ls_explain_reads(const ls_run *r, size_t unit, size_t node);
+/* Append the same text to b (items.csv, a row at a time). */
+void ls_explain_reads_buf(const ls_run *r, size_t unit, size_t node, ls_buf *b);
 /* A warning about the data (ls_data_warning), in the documents' words:
  * the mark after the value where it is read ("（填报0.95，按0.95%计，请核实）"),
  * and the whole warning for a 数据提示 list (caller frees both). */

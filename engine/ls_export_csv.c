@@ -89,21 +89,30 @@ static void plain(csvw *w, const char *s)
     put_raw(w, s, strlen(s));
 }
 
-/* Text as field() writes it, into out (NUL-terminated): a field every
- * row of a unit or of a node repeats, encoded once. */
-static void encode(const char *s, ls_buf *out)
+/* Text as field() writes it (guard: behind ls_cell_text's apostrophe
+ * when it would run as a formula) or as number() writes it (no guard),
+ * appended to out, which stays NUL-terminated: fields every row of a
+ * unit or of a node repeats, encoded once. */
+static void encode_add(const char *s, int guard, ls_buf *out)
 {
-    char *owned;
-    const char *t = ls_cell_text(s ? s : "", &owned);
+    char *owned = NULL;
+    const char *t = guard ? ls_cell_text(s ? s : "", &owned) : s ? s
+                                                                 : "";
     size_t n = strlen(t), cap = 2 * n + 3; /* every byte a quote, and the two around */
     char *q = ls_xmalloc(cap);
     size_t m = ls_csv_field(q, cap, t, n);
-    out->n = 0;
     ls_buf_add(out, q, m);
     ls_buf_add(out, "", 1);
     out->n--;
     free(q);
     free(owned);
+}
+
+/* Text as field() writes it, into out (NUL-terminated). */
+static void encode(const char *s, ls_buf *out)
+{
+    out->n = 0;
+    encode_add(s, 1, out);
 }
 
 /* A field encode() made. */
@@ -251,9 +260,11 @@ struct ls_items_csv {
     csvw w;
     int compact; /* no item text and no indicator values (scheme-items.csv) */
     FILE *under; /* with gzip: the caller's file, w.f our stream into it */
-    ls_buf text; /* scratch for 扣分理由, reused */
-    /* the fields every unit repeats, as written (guarded, quoted): each
-     * node's 序号, made at the first rows; the current unit's 单位编号 */
+    ls_buf text; /* scratch for 扣分理由 and 使用的指标, reused */
+    /* the fields every unit repeats, as written (guarded, quoted) and
+     * joined by commas, made at the first rows: each node's 序号 and,
+     * unless compact, its 考核项目, 分值 and 评分标准; the current
+     * unit's 单位编号 (and 单位名称) */
     char **numbers;
     size_t nnumbers;
     ls_buf id;
@@ -346,23 +357,29 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
         ls_buf b;
         ls_buf_init(&b);
         for (size_t i = 0; i < s->nnodes; i++) {
-            encode(s->nodes[i].number, &b);
+            const ls_node *n = &s->nodes[i];
+            encode(n->number, &b);
+            if (!x->compact) {
+                ls_buf_add(&b, ",", 1);
+                encode_add(n->name, 1, &b);
+                ls_buf_add(&b, ",", 1);
+                encode_add(points(s, n, buf), 0, &b);
+                ls_buf_add(&b, ",", 1);
+                encode_add(n->criteria, 1, &b);
+            }
             x->numbers[i] = ls_xstrdup(b.p);
         }
         ls_buf_cleanup(&b);
     }
     for (size_t u = u0; u < u1 && !w->err; u++) {
         encode(s->units[u].id, &x->id);
+        if (!x->compact) {
+            ls_buf_add(&x->id, ",", 1);
+            encode_add(s->units[u].name, 1, &x->id);
+        }
         for (size_t i = 0; i < s->nnodes; i++) {
-            const ls_node *n = &s->nodes[i];
             encoded(w, x->id.p, x->id.n);
-            if (!x->compact) field(w, s->units[u].name);
             encoded(w, x->numbers[i], strlen(x->numbers[i]));
-            if (!x->compact) {
-                field(w, n->name);
-                number(w, points(s, n, buf));
-                field(w, n->criteria);
-            }
             plain(w, ls_explain_score(r, u, i, buf));
             if (r->self) {
                 number(w, ls_explain_self(r, u, i, buf));
@@ -372,7 +389,12 @@ void ls_items_csv_rows(ls_items_csv *x, const ls_run *r, size_t u0, size_t u1)
             ls_explain_cell_buf(r, u, i, &x->text);
             ls_buf_add(&x->text, "", 1); /* NUL-terminated, even when empty */
             field(w, x->text.p);
-            if (!x->compact) field_own(w, ls_explain_reads(r, u, i));
+            if (!x->compact) {
+                x->text.n = 0;
+                ls_explain_reads_buf(r, u, i, &x->text);
+                ls_buf_add(&x->text, "", 1);
+                field(w, x->text.p);
+            }
             if (r->original) {
                 number(w, ls_explain_original_score(r, u, i, buf));
                 field_own(w, ls_explain_appeal(r, u, i));

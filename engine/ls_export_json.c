@@ -29,36 +29,39 @@ typedef struct jctx {
      * table is written (explain): every node lists its reads then */
     read_list *dreads;
     unsigned char *seen; /* per indicator, scratch for a unit's "values" */
+    char **indkey;       /* per indicator, its id as a key (ls_jsonw_key_text) */
+    size_t *nindkey;
 } jctx;
 
-static void kv_str(ls_jsonw *w, const char *k, const char *v)
+/* Members by a key given as LS_JSONW_KEY("name"): written as it is. */
+static void kv_str(ls_jsonw *w, const char *k, size_t nk, const char *v)
 {
-    ls_jsonw_key(w, k);
+    ls_jsonw_key_raw(w, k, nk);
     ls_jsonw_str(w, v);
 }
 
-static void kv_int(ls_jsonw *w, const char *k, long long v)
+static void kv_int(ls_jsonw *w, const char *k, size_t nk, long long v)
 {
-    ls_jsonw_key(w, k);
+    ls_jsonw_key_raw(w, k, nk);
     ls_jsonw_int(w, v);
 }
 
-static void kv_bool(ls_jsonw *w, const char *k, int v)
+static void kv_bool(ls_jsonw *w, const char *k, size_t nk, int v)
 {
-    ls_jsonw_key(w, k);
+    ls_jsonw_key_raw(w, k, nk);
     ls_jsonw_bool(w, v);
 }
 
-static void kv_fixed(jctx *j, const char *k, ls_fixed v)
+static void kv_fixed(jctx *j, const char *k, size_t nk, ls_fixed v)
 {
-    ls_jsonw_key(&j->w, k);
+    ls_jsonw_key_raw(&j->w, k, nk);
     ls_jsonw_fixed(&j->w, v, j->r->scheme->digits);
 }
 
 /* Take ownership of s. */
-static void kv_own(ls_jsonw *w, const char *k, char *s)
+static void kv_own(ls_jsonw *w, const char *k, size_t nk, char *s)
 {
-    kv_str(w, k, s);
+    kv_str(w, k, nk, s);
     free(s);
 }
 
@@ -69,22 +72,25 @@ static void write_manifest(ls_jsonw *w, const ls_manifest *m)
         return;
     }
     ls_jsonw_open(w);
-    kv_str(w, "engine", "lawscore");
-    kv_int(w, "format", JSON_FORMAT);
-    kv_str(w, "version", m->version);
-    ls_jsonw_key(w, "files");
+    kv_str(w, LS_JSONW_KEY("engine"), "lawscore");
+    kv_int(w, LS_JSONW_KEY("format"), JSON_FORMAT);
+    kv_str(w, LS_JSONW_KEY("version"), m->version);
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("files"));
     ls_jsonw_aopen(w);
     for (size_t i = 0; i < m->nfiles; i++) {
         ls_jsonw_open(w);
-        kv_str(w, "role", ls_mf_role_name(m->files[i].role));
-        kv_str(w, "path", m->files[i].path);
-        kv_str(w, "sha256", m->files[i].sha256);
+        kv_str(w, LS_JSONW_KEY("role"), ls_mf_role_name(m->files[i].role));
+        kv_str(w, LS_JSONW_KEY("path"), m->files[i].path);
+        kv_str(w, LS_JSONW_KEY("sha256"), m->files[i].sha256);
         ls_jsonw_close(w);
     }
     ls_jsonw_aclose(w);
-    ls_jsonw_key(w, "options");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("options"));
     ls_jsonw_open(w);
-    for (size_t i = 0; i < m->nopts; i++) kv_str(w, m->opts[i].key, m->opts[i].value);
+    for (size_t i = 0; i < m->nopts; i++) {
+        ls_jsonw_key(w, m->opts[i].key);
+        ls_jsonw_str(w, m->opts[i].value);
+    }
     ls_jsonw_close(w);
     ls_jsonw_close(w);
 }
@@ -94,12 +100,12 @@ static void write_assessment(jctx *j)
     const ls_scheme *s = j->r->scheme;
     ls_jsonw *w = &j->w;
     ls_jsonw_open(w);
-    kv_str(w, "name", s->name);
-    kv_int(w, "year", s->year);
-    ls_jsonw_key(w, "precision");
+    kv_str(w, LS_JSONW_KEY("name"), s->name);
+    kv_int(w, LS_JSONW_KEY("year"), s->year);
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("precision"));
     ls_jsonw_fixed(w, 1, s->digits);
-    kv_fixed(j, "total", s->total);
-    ls_jsonw_key(w, "bonus_cap");
+    kv_fixed(j, LS_JSONW_KEY("total"), s->total);
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("bonus_cap"));
     if (s->bonus_cap >= 0) ls_jsonw_fixed(w, s->bonus_cap, s->digits);
     else ls_jsonw_null(w);
     ls_jsonw_close(w);
@@ -114,27 +120,27 @@ static void write_groups(jctx *j)
     for (size_t g = 0; g < s->ngroups; g++) {
         const ls_group *gr = &s->groups[g];
         ls_jsonw_open(w);
-        kv_str(w, "id", gr->id);
-        kv_str(w, "name", gr->name);
-        kv_int(w, "units", (long long)r->norder[g]);
-        ls_jsonw_key(w, "veto_grade");
+        kv_str(w, LS_JSONW_KEY("id"), gr->id);
+        kv_str(w, LS_JSONW_KEY("name"), gr->name);
+        kv_int(w, LS_JSONW_KEY("units"), (long long)r->norder[g]);
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("veto_grade"));
         if (gr->veto_band >= 0 && (size_t)gr->veto_band < gr->nbands)
             ls_jsonw_str(w, gr->bands[gr->veto_band].name);
         else
             ls_jsonw_null(w);
-        ls_jsonw_key(w, "bands");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("bands"));
         ls_jsonw_aopen(w);
         for (size_t b = 0; b < gr->nbands; b++) {
             size_t count = 0;
             for (size_t k = 0; k < r->norder[g]; k++)
                 if (r->units[r->order[g][k]].band == (int)b) count++;
             ls_jsonw_open(w);
-            kv_str(w, "grade", gr->bands[b].name);
-            kv_fixed(j, "min", gr->bands[b].min);
-            ls_jsonw_key(w, "max_share");
+            kv_str(w, LS_JSONW_KEY("grade"), gr->bands[b].name);
+            kv_fixed(j, LS_JSONW_KEY("min"), gr->bands[b].min);
+            ls_jsonw_key_raw(w, LS_JSONW_KEY("max_share"));
             if (gr->bands[b].max_share > 0) ls_jsonw_double(w, gr->bands[b].max_share);
             else ls_jsonw_null(w);
-            kv_int(w, "count", (long long)count);
+            kv_int(w, LS_JSONW_KEY("count"), (long long)count);
             ls_jsonw_close(w);
         }
         ls_jsonw_aclose(w);
@@ -163,10 +169,10 @@ static void write_indicators(jctx *j)
     for (size_t i = 0; i < s->ninds; i++) {
         const ls_indicator *in = &s->inds[i];
         ls_jsonw_open(w);
-        kv_str(w, "id", in->id);
-        kv_str(w, "name", in->name);
-        kv_str(w, "type", ls_vtype_name(in->spec.type));
-        kv_str(w, "unit", in->unit ? in->unit : "");
+        kv_str(w, LS_JSONW_KEY("id"), in->id);
+        kv_str(w, LS_JSONW_KEY("name"), in->name);
+        kv_str(w, LS_JSONW_KEY("type"), ls_vtype_name(in->spec.type));
+        kv_str(w, LS_JSONW_KEY("unit"), in->unit ? in->unit : "");
         ls_jsonw_close(w);
     }
     ls_jsonw_aclose(w);
@@ -220,22 +226,22 @@ static void write_items(jctx *j)
     for (size_t i = 0; i < s->nnodes; i++) {
         const ls_node *n = &s->nodes[i];
         ls_jsonw_open(w);
-        kv_str(w, "id", n->id);
-        kv_str(w, "number", n->number);
-        kv_str(w, "name", n->name);
-        kv_str(w, "section", section_name(n->section));
+        kv_str(w, LS_JSONW_KEY("id"), n->id);
+        kv_str(w, LS_JSONW_KEY("number"), n->number);
+        kv_str(w, LS_JSONW_KEY("name"), n->name);
+        kv_str(w, LS_JSONW_KEY("section"), section_name(n->section));
         if (n->no_points) { /* a bonus/deduction item without a cap of its own */
-            ls_jsonw_key(w, "points");
+            ls_jsonw_key_raw(w, LS_JSONW_KEY("points"));
             ls_jsonw_null(w);
         } else {
-            kv_fixed(j, "points", n->points);
+            kv_fixed(j, LS_JSONW_KEY("points"), n->points);
         }
-        ls_jsonw_key(w, "parent");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("parent"));
         if (n->parent >= 0) ls_jsonw_str(w, s->nodes[n->parent].id);
         else ls_jsonw_null(w);
-        kv_str(w, "criteria", n->criteria ? n->criteria : "");
+        kv_str(w, LS_JSONW_KEY("criteria"), n->criteria ? n->criteria : "");
         if (j->dreads[i].n) {
-            ls_jsonw_key(w, "reads");
+            ls_jsonw_key_raw(w, LS_JSONW_KEY("reads"));
             write_read_ids(j, j->dreads[i]);
         }
         ls_jsonw_close(w);
@@ -284,30 +290,30 @@ static void write_node(jctx *j, size_t u, size_t i)
     const ls_cell *c = ls_run_cell(r, u, i);
     ls_jsonw *w = &j->w;
     ls_jsonw_open(w);
-    kv_str(w, "id", n->id);
+    kv_str(w, LS_JSONW_KEY("id"), n->id);
     int scored = c->state == LS_CELL_SCORED;
-    if (!scored) kv_str(w, "state", c->state == LS_CELL_NA ? "na" : "error");
+    if (!scored) kv_str(w, LS_JSONW_KEY("state"), c->state == LS_CELL_NA ? "na" : "error");
     else {
-        ls_jsonw_key(w, "score");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("score"));
         write_score(j, n, c);
     }
     /* raw differs from score only where the engine clamped it */
     if (scored && c->clamped && n->section != LS_SEC_VETO) {
-        kv_fixed(j, "raw", ls_run_raw(r, u, i));
-        kv_str(w, "clamp", c->clamped < 0 ? "low" : "high");
+        kv_fixed(j, LS_JSONW_KEY("raw"), ls_run_raw(r, u, i));
+        kv_str(w, LS_JSONW_KEY("clamp"), c->clamped < 0 ? "low" : "high");
     }
     if (c->nreasons) {
-        ls_jsonw_key(w, "reasons");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("reasons"));
         write_reasons(w, r, c);
     }
     read_list dr = j->dreads ? j->dreads[i] : (read_list){0, 0};
     if (!same_reads(r, cell_reads(c), dr)) {
-        ls_jsonw_key(w, "reads");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("reads"));
         write_read_ids(j, cell_reads(c));
     }
     if (r->self) {
         char buf[32];
-        ls_jsonw_key(w, "self");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("self"));
         const char *t = ls_explain_self(r, u, i, buf);
         if (*t) ls_jsonw_num(w, t);
         else ls_jsonw_null(w);
@@ -316,11 +322,11 @@ static void write_node(jctx *j, size_t u, size_t i)
         const ls_cell *oc = ls_run_cell(r->original, u, i);
         int same = oc->state == c->state && (!scored || oc->score == c->score);
         if (!same) {
-            ls_jsonw_key(w, "original_score");
+            ls_jsonw_key_raw(w, LS_JSONW_KEY("original_score"));
             write_score(j, n, oc);
         }
         char *ap = ls_explain_appeal(r, u, i);
-        if (*ap) kv_str(w, "appeal", ap);
+        if (*ap) kv_str(w, LS_JSONW_KEY("appeal"), ap);
         free(ap);
     }
     ls_jsonw_close(w);
@@ -343,7 +349,7 @@ static void write_values(jctx *j, size_t u)
     for (size_t k = 0; k < s->ninds; k++) {
         if (!j->seen[k]) continue;
         j->seen[k] = 0;
-        ls_jsonw_key(&j->w, s->inds[k].id);
+        ls_jsonw_key_raw(&j->w, j->indkey[k], j->nindkey[k]);
         ls_value v = r->data ? ls_dataset_value(r->data, u, k) : (ls_value){0};
         write_value(&j->w, &v);
     }
@@ -358,94 +364,94 @@ static void write_unit(jctx *j, size_t u)
     const ls_unit_result *ur = &r->units[u];
     ls_jsonw *w = &j->w;
     ls_jsonw_open(w);
-    kv_str(w, "id", un->id);
-    kv_str(w, "name", un->name);
-    kv_str(w, "group", s->groups[un->group].id);
+    kv_str(w, LS_JSONW_KEY("id"), un->id);
+    kv_str(w, LS_JSONW_KEY("name"), un->name);
+    kv_str(w, LS_JSONW_KEY("group"), s->groups[un->group].id);
     if (un->nformerly) {
         /* the registry's formerly: (only when given), for comparisons */
-        ls_jsonw_key(w, "formerly");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("formerly"));
         ls_jsonw_aopen(w);
         for (size_t k = 0; k < un->nformerly; k++) ls_jsonw_str(w, un->formerly[k]);
         ls_jsonw_aclose(w);
     }
     if (un->flags) {
-        ls_jsonw_key(w, "flags");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("flags"));
         ls_jsonw_aopen(w);
         for (size_t k = 0; k < s->nflags && k < LS_MAX_FLAGS; k++)
             if (un->flags & ((uint64_t)1 << k)) ls_jsonw_str(w, s->flags[k]);
         ls_jsonw_aclose(w);
     }
-    kv_fixed(j, "total", ur->total);
-    ls_jsonw_key(w, "grade");
+    kv_fixed(j, LS_JSONW_KEY("total"), ur->total);
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("grade"));
     const char *grade = ls_explain_grade(r, u);
     if (*grade) ls_jsonw_str(w, grade);
     else ls_jsonw_null(w);
-    ls_jsonw_key(w, "rank");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("rank"));
     if (ur->rank > 0) ls_jsonw_int(w, ur->rank);
     else ls_jsonw_null(w);
-    kv_fixed(j, "main", ur->main);
+    kv_fixed(j, LS_JSONW_KEY("main"), ur->main);
     /* the keys below are left out at their default (docs/output.md) */
-    if (ur->main_raw != ur->main) kv_fixed(j, "main_raw", ur->main_raw);
-    if (ur->applicable != s->total) kv_fixed(j, "applicable", ur->applicable);
-    if (ur->rescaled) kv_bool(w, "rescaled", 1);
-    kv_fixed(j, "bonus", ur->bonus);
-    if (ur->bonus_raw != ur->bonus) kv_fixed(j, "bonus_raw", ur->bonus_raw);
-    kv_fixed(j, "deduct", ur->deduct);
-    if (ur->total_clamped) kv_bool(w, "total_clamped", 1);
+    if (ur->main_raw != ur->main) kv_fixed(j, LS_JSONW_KEY("main_raw"), ur->main_raw);
+    if (ur->applicable != s->total) kv_fixed(j, LS_JSONW_KEY("applicable"), ur->applicable);
+    if (ur->rescaled) kv_bool(w, LS_JSONW_KEY("rescaled"), 1);
+    kv_fixed(j, LS_JSONW_KEY("bonus"), ur->bonus);
+    if (ur->bonus_raw != ur->bonus) kv_fixed(j, LS_JSONW_KEY("bonus_raw"), ur->bonus_raw);
+    kv_fixed(j, LS_JSONW_KEY("deduct"), ur->deduct);
+    if (ur->total_clamped) kv_bool(w, LS_JSONW_KEY("total_clamped"), 1);
     const ls_node *v = ls_explain_veto(r, u);
     if (v) {
-        ls_jsonw_key(w, "veto");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("veto"));
         ls_jsonw_open(w);
-        kv_str(w, "id", v->id);
-        kv_str(w, "name", v->name);
-        ls_jsonw_key(w, "reasons");
+        kv_str(w, LS_JSONW_KEY("id"), v->id);
+        kv_str(w, LS_JSONW_KEY("name"), v->name);
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("reasons"));
         write_reasons(w, r, ls_run_cell(r, u, (size_t)ur->veto));
         ls_jsonw_close(w);
     }
-    if (ur->errors) kv_int(w, "errors", ur->errors);
+    if (ur->errors) kv_int(w, LS_JSONW_KEY("errors"), ur->errors);
     int notes = 0;
     for (int k = 0; k < LS_NOTE_COUNT; k++) {
         char *note = ls_explain_unit_note(r, u, (ls_note_kind)k);
         if (!note) continue;
         if (!notes++) {
-            ls_jsonw_key(w, "notes");
+            ls_jsonw_key_raw(w, LS_JSONW_KEY("notes"));
             ls_jsonw_aopen(w);
         }
         ls_jsonw_open(w);
-        kv_str(w, "kind", ls_note_kind_name((ls_note_kind)k));
-        kv_own(w, "text", note);
+        kv_str(w, LS_JSONW_KEY("kind"), ls_note_kind_name((ls_note_kind)k));
+        kv_own(w, LS_JSONW_KEY("text"), note);
         ls_jsonw_close(w);
     }
     if (notes) ls_jsonw_aclose(w);
-    ls_jsonw_key(w, "values");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("values"));
     write_values(j, u);
-    ls_jsonw_key(w, "nodes");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("nodes"));
     ls_jsonw_aopen(w);
     for (size_t i = 0; i < s->nnodes; i++) write_node(j, u, i);
     ls_jsonw_aclose(w);
     if (r->self) {
-        ls_jsonw_key(w, "self");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("self"));
         if (!r->self->given[u]) {
             ls_jsonw_null(w);
         } else {
             ls_jsonw_open(w);
-            kv_fixed(j, "total", r->self->total[u]);
+            kv_fixed(j, LS_JSONW_KEY("total"), r->self->total[u]);
             /* 考核分 − 自评分, a plain JSON number (no '+') */
-            kv_fixed(j, "difference", ur->total - r->self->total[u]);
-            kv_bool(w, "overrated", ls_explain_overrated(r, u));
+            kv_fixed(j, LS_JSONW_KEY("difference"), ur->total - r->self->total[u]);
+            kv_bool(w, LS_JSONW_KEY("overrated"), ls_explain_overrated(r, u));
             ls_jsonw_close(w);
         }
     }
     if (r->original) {
         const ls_unit_result *o = &r->original->units[u];
-        ls_jsonw_key(w, "original");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("original"));
         ls_jsonw_open(w);
-        kv_fixed(j, "total", o->total);
-        ls_jsonw_key(w, "grade");
+        kv_fixed(j, LS_JSONW_KEY("total"), o->total);
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("grade"));
         const char *og = ls_explain_grade(r->original, u);
         if (*og) ls_jsonw_str(w, og);
         else ls_jsonw_null(w);
-        ls_jsonw_key(w, "rank");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("rank"));
         if (o->rank > 0) ls_jsonw_int(w, o->rank);
         else ls_jsonw_null(w);
         ls_jsonw_close(w);
@@ -463,30 +469,30 @@ static void write_adjustments(jctx *j)
     for (size_t i = 0; i < r->adj->n; i++) {
         const ls_adjustment *e = &r->adj->v[i];
         ls_jsonw_open(w);
-        kv_str(w, "unit", s->units[e->unit].id);
-        kv_str(w, "kind", e->kind == LS_ADJ_DATA ? "data" : "score");
+        kv_str(w, LS_JSONW_KEY("unit"), s->units[e->unit].id);
+        kv_str(w, LS_JSONW_KEY("kind"), e->kind == LS_ADJ_DATA ? "data" : "score");
         if (e->kind == LS_ADJ_DATA) {
-            kv_str(w, "indicator", s->inds[e->indicator].id);
-            ls_jsonw_key(w, "old");
+            kv_str(w, LS_JSONW_KEY("indicator"), s->inds[e->indicator].id);
+            ls_jsonw_key_raw(w, LS_JSONW_KEY("old"));
             write_value(w, &e->old);
-            ls_jsonw_key(w, "new");
+            ls_jsonw_key_raw(w, LS_JSONW_KEY("new"));
             write_value(w, &e->new_);
         } else {
             const ls_node *n = &s->nodes[e->node];
-            kv_str(w, "item", n->id);
-            kv_str(w, "number", n->number);
-            ls_jsonw_key(w, "original_score");
+            kv_str(w, LS_JSONW_KEY("item"), n->id);
+            kv_str(w, LS_JSONW_KEY("number"), n->number);
+            ls_jsonw_key_raw(w, LS_JSONW_KEY("original_score"));
             const ls_cell *oc = ls_run_cell(r->original, (size_t)e->unit, (size_t)e->node);
             if (oc->state == LS_CELL_SCORED) ls_jsonw_fixed(w, oc->score, s->digits);
             else ls_jsonw_null(w);
-            kv_fixed(j, "score", e->score);
+            kv_fixed(j, LS_JSONW_KEY("score"), e->score);
         }
-        kv_str(w, "reason", e->reason);
-        kv_str(w, "basis", e->basis);
-        kv_str(w, "by", e->by);
-        kv_str(w, "date", e->date);
-        kv_str(w, "file", r->adj->path);
-        kv_int(w, "line", e->line);
+        kv_str(w, LS_JSONW_KEY("reason"), e->reason);
+        kv_str(w, LS_JSONW_KEY("basis"), e->basis);
+        kv_str(w, LS_JSONW_KEY("by"), e->by);
+        kv_str(w, LS_JSONW_KEY("date"), e->date);
+        kv_str(w, LS_JSONW_KEY("file"), r->adj->path);
+        kv_int(w, LS_JSONW_KEY("line"), e->line);
         ls_jsonw_close(w);
     }
     ls_jsonw_aclose(w);
@@ -505,29 +511,29 @@ static void write_warnings(jctx *j)
     for (size_t i = 0; i < r->data->nwarnings; i++) {
         const ls_data_warning *d = &r->data->warnings[i];
         ls_jsonw_open(w);
-        ls_jsonw_key(w, "file");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("file"));
         if (d->file) ls_jsonw_str(w, d->file);
         else ls_jsonw_null(w);
-        kv_int(w, "line", d->line);
+        kv_int(w, LS_JSONW_KEY("line"), d->line);
         if (d->col < 0) {
             /* a spreadsheet cell: "C7" */
             char *at = ls_where("", d->line, d->col);
-            kv_str(w, "cell", at[0] == '!' ? at + 1 : at);
+            kv_str(w, LS_JSONW_KEY("cell"), at[0] == '!' ? at + 1 : at);
             free(at);
         } else {
-            kv_int(w, "column", d->col);
+            kv_int(w, LS_JSONW_KEY("column"), d->col);
         }
-        ls_jsonw_key(w, "unit");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("unit"));
         if (d->unit >= 0) ls_jsonw_str(w, s->units[d->unit].id);
         else ls_jsonw_null(w);
-        ls_jsonw_key(w, "indicator");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("indicator"));
         if (d->ind >= 0) ls_jsonw_str(w, s->inds[d->ind].id);
         else ls_jsonw_null(w);
-        ls_jsonw_key(w, "value");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("value"));
         if (d->value) ls_jsonw_str(w, d->value);
         else ls_jsonw_null(w);
-        kv_str(w, "kind", d->kind == LS_DW_PERCENT_FRACTION ? "percent-fraction" : "other");
-        kv_str(w, "message", d->msg);
+        kv_str(w, LS_JSONW_KEY("kind"), d->kind == LS_DW_PERCENT_FRACTION ? "percent-fraction" : "other");
+        kv_str(w, LS_JSONW_KEY("message"), d->msg);
         ls_jsonw_close(w);
     }
     ls_jsonw_aclose(w);
@@ -540,7 +546,12 @@ static void start(jctx *j, const ls_run *r, FILE *f, int pretty, int with_items)
     j->r = r;
     ls_jsonw_init(&j->w, f, pretty);
     j->dreads = with_items ? default_reads(r) : NULL;
-    j->seen = ls_xcalloc(r->scheme->ninds ? r->scheme->ninds : 1, 1);
+    size_t ninds = r->scheme->ninds ? r->scheme->ninds : 1;
+    j->seen = ls_xcalloc(ninds, 1);
+    j->indkey = ls_xcalloc(ninds, sizeof *j->indkey);
+    j->nindkey = ls_xcalloc(ninds, sizeof *j->nindkey);
+    for (size_t k = 0; k < r->scheme->ninds; k++)
+        j->indkey[k] = ls_jsonw_key_text(r->scheme->inds[k].id, &j->nindkey[k]);
 }
 
 /* End the document: 0, or -1 with an error for the first failed write. */
@@ -549,6 +560,9 @@ static int finish(jctx *j, ls_errors *err)
     int e = ls_jsonw_finish(&j->w);
     free(j->dreads);
     free(j->seen);
+    for (size_t k = 0; k < j->r->scheme->ninds; k++) free(j->indkey[k]);
+    free(j->indkey);
+    free(j->nindkey);
     if (e) return ls_errorf(err, NULL, 0, 0, "cannot write JSON: %s", strerror(e));
     return 0;
 }
@@ -560,26 +574,26 @@ int ls_write_json(const ls_run *r, const ls_manifest *m, FILE *f, int pretty, ls
     ls_jsonw *w = &j.w;
     const ls_scheme *s = r->scheme;
     ls_jsonw_open(w);
-    ls_jsonw_key(w, "manifest");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("manifest"));
     write_manifest(w, m);
-    ls_jsonw_key(w, "assessment");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("assessment"));
     write_assessment(&j);
-    ls_jsonw_key(w, "groups");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("groups"));
     write_groups(&j);
-    ls_jsonw_key(w, "indicators");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("indicators"));
     write_indicators(&j);
-    ls_jsonw_key(w, "items");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("items"));
     write_items(&j);
-    ls_jsonw_key(w, "units");
+    ls_jsonw_key_raw(w, LS_JSONW_KEY("units"));
     ls_jsonw_aopen(w);
     for (size_t u = 0; u < s->nunits && !w->err; u++) write_unit(&j, u);
     ls_jsonw_aclose(w);
     if (r->adj && r->original) {
-        ls_jsonw_key(w, "adjustments");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("adjustments"));
         write_adjustments(&j);
     }
     if (r->data && r->data->nwarnings) {
-        ls_jsonw_key(w, "warnings");
+        ls_jsonw_key_raw(w, LS_JSONW_KEY("warnings"));
         write_warnings(&j);
     }
     ls_jsonw_close(w);

@@ -66,8 +66,8 @@ void ls_jsonw_flush(ls_jsonw *w)
     w->n = 0;
 }
 
-/* Room for n more bytes; flushes once the buffer holds a chunk. */
-static char *room(ls_jsonw *w, size_t n)
+/* room() when the buffer holds a chunk or has not n bytes free. */
+static char *room_slow(ls_jsonw *w, size_t n)
 {
     if (w->n >= JSONW_CHUNK) ls_jsonw_flush(w);
     if (w->n + n > w->cap) {
@@ -77,7 +77,15 @@ static char *room(ls_jsonw *w, size_t n)
     return w->buf + w->n;
 }
 
-static void put(ls_jsonw *w, const char *s, size_t n)
+/* Room for n more bytes; flushes once the buffer holds a chunk.  Inline:
+ * a province's results.json is tens of millions of tokens. */
+static inline char *room(ls_jsonw *w, size_t n)
+{
+    if (w->n >= JSONW_CHUNK || w->n + n > w->cap) return room_slow(w, n);
+    return w->buf + w->n;
+}
+
+static inline void put(ls_jsonw *w, const char *s, size_t n)
 {
     memcpy(room(w, n), s, n);
     w->n += n;
@@ -92,7 +100,7 @@ static void newline(ls_jsonw *w)
 }
 
 /* Before a value or a key: the comma and the indentation its place needs. */
-static void before(ls_jsonw *w)
+static inline void before(ls_jsonw *w)
 {
     if (w->after_key) {
         w->after_key = 0;
@@ -125,36 +133,94 @@ void ls_jsonw_close(ls_jsonw *w) { close_(w, '}'); }
 void ls_jsonw_aopen(ls_jsonw *w) { open_(w, '['); }
 void ls_jsonw_aclose(ls_jsonw *w) { close_(w, ']'); }
 
-static void escaped(ls_jsonw *w, const char *s, size_t n)
+/* The n bytes at s as a JSON string holds them (without the quotes), into
+ * d, which has room for 6 n bytes (a control character takes six); the
+ * bytes written.  Runs without escapes are copied at once. */
+static size_t escape_into(char *d, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    /* Worst case 6 bytes a byte; runs without escapes are copied at once. */
+    char *o = d;
     while (p < end) {
         const unsigned char *q = p;
         while (q < end && !esc[*q]) q++;
-        if (q > p) put(w, (const char *)p, (size_t)(q - p));
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
         if (q == end) break;
-        char e[6] = {'\\', (char)esc[*q], 0, 0, 0, 0};
+        *o++ = '\\';
+        *o++ = (char)esc[*q];
         if (esc[*q] == 'u') {
-            e[2] = '0';
-            e[3] = '0';
-            e[4] = hex[*q >> 4];
-            e[5] = hex[*q & 15];
-            put(w, e, 6);
-        } else {
-            put(w, e, 2);
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[*q >> 4];
+            *o++ = hex[*q & 15];
         }
         p = q + 1;
     }
+    return (size_t)(o - d);
+}
+
+/* escape_into the buffer, a piece at a time: a long text does not make
+ * the buffer six times its size. */
+static void escaped(ls_jsonw *w, const char *s, size_t n)
+{
+    enum {
+        PIECE = 4096
+    };
+    while (n) {
+        size_t k = n < PIECE ? n : PIECE;
+        w->n += escape_into(room(w, 6 * k), s, k);
+        s += k;
+        n -= k;
+    }
+}
+
+char *ls_jsonw_key_text(const char *k, size_t *len)
+{
+    size_t n = strlen(k);
+    char *t = ls_xmalloc(6 * n + 4);
+    size_t m = 0;
+    t[m++] = '"';
+    m += escape_into(t + m, k, n);
+    t[m++] = '"';
+    t[m++] = ':';
+    t[m] = '\0';
+    *len = m;
+    return t;
+}
+
+/* The length of s's first run of bytes a JSON string holds as they are. */
+static inline size_t plain_run(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n && !esc[p[i]]) i++;
+    return i;
+}
+
+/* s quoted, and `tail` (at most 2 bytes) after the closing quote: in one
+ * piece when s needs no escapes, as most names, ids and reasons do. */
+static void quoted(ls_jsonw *w, const char *s, size_t n, const char *tail, size_t ntail)
+{
+    if (plain_run(s, n) == n) {
+        char *d = room(w, n + 2 + ntail);
+        d[0] = '"';
+        memcpy(d + 1, s, n);
+        d[n + 1] = '"';
+        memcpy(d + n + 2, tail, ntail);
+        w->n += n + 2 + ntail;
+        return;
+    }
+    put(w, "\"", 1);
+    escaped(w, s, n);
+    put(w, "\"", 1);
+    put(w, tail, ntail);
 }
 
 void ls_jsonw_strn(ls_jsonw *w, const char *s, size_t n)
 {
     before(w);
-    put(w, "\"", 1);
-    escaped(w, s, n);
-    put(w, "\"", 1);
+    quoted(w, s, n, "", 0);
 }
 
 void ls_jsonw_str(ls_jsonw *w, const char *s)
@@ -165,9 +231,23 @@ void ls_jsonw_str(ls_jsonw *w, const char *s)
 
 void ls_jsonw_key(ls_jsonw *w, const char *k)
 {
-    ls_jsonw_str(w, k);
-    if (w->pretty) put(w, ": ", 2);
-    else put(w, ":", 1);
+    if (!k) { /* as a string value would be written */
+        ls_jsonw_null(w);
+        put(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    } else {
+        before(w);
+        quoted(w, k, strlen(k), w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    }
+    w->after_key = 1;
+}
+
+void ls_jsonw_key_raw(ls_jsonw *w, const char *quoted, size_t n)
+{
+    before(w);
+    char *d = room(w, n + 1);
+    memcpy(d, quoted, n);
+    if (w->pretty) d[n++] = ' ';
+    w->n += n;
     w->after_key = 1;
 }
 

@@ -18,6 +18,7 @@
  *     ls_jsonw_init(&w, f, 0);
  *     ls_jsonw_open(&w);
  *     ls_jsonw_key(&w, "total"); ls_jsonw_fixed(&w, 9000, 2);   // "total":90.00
+ *     ls_jsonw_key_raw(&w, LS_JSONW_KEY("rank")); ls_jsonw_int(&w, 3); // "rank":3
  *     ls_jsonw_close(&w);
  *     if (ls_jsonw_finish(&w)) ... errno-style code of the first failed write
  *
@@ -58,6 +59,17 @@ void ls_jsonw_aopen(ls_jsonw *w);  /* [ */
 void ls_jsonw_aclose(ls_jsonw *w); /* ] */
 /* A member's key (then exactly one value). */
 void ls_jsonw_key(ls_jsonw *w, const char *k);
+/* The same for a key known when compiling, as ls_jsonw_key_raw(w,
+ * LS_JSONW_KEY("score")): the literal needs no escapes (no '"', '\\' or
+ * control character), and is copied as it is, quotes and colon included,
+ * without a strlen or an escape scan (results.json has several keys per
+ * item per unit). */
+#define LS_JSONW_KEY(lit) "\"" lit "\":", sizeof(lit) + 2
+void ls_jsonw_key_raw(ls_jsonw *w, const char *quoted, size_t n);
+/* Key k as ls_jsonw_key writes it in compact form ("\"k\":", escaped),
+ * for ls_jsonw_key_raw when the same key is written many times; its length
+ * in *len.  Caller frees. */
+char *ls_jsonw_key_text(const char *k, size_t *len);
 /* A string value, NUL-terminated (NULL writes null), or of n bytes. */
 void ls_jsonw_str(ls_jsonw *w, const char *s);
 void ls_jsonw_strn(ls_jsonw *w, const char *s, size_t n);

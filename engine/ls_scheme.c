@@ -609,30 +609,32 @@ static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
     }
 }
 
+/* The length of the flag separator p starts with, 0 if none: ; , | space
+ * tab, and the full-width ；，、｜ and the ideographic space.  A test of
+ * the first byte first: a province's units file has a flags cell a row. */
+static size_t flag_sep(const char *p)
+{
+    static const char *const wide[] = {"；", "，", "、", "　", "｜"};
+    unsigned char c = (unsigned char)*p;
+    if (c == ';' || c == ',' || c == '|' || c == ' ' || c == '\t') return 1;
+    if (c != 0xE3 && c != 0xEF) return 0; /* the lead bytes of the wide ones */
+    for (size_t k = 0; k < sizeof wide / sizeof *wide; k++)
+        if (!strncmp(p, wide[k], 3)) return 3;
+    return 0;
+}
+
 int ls_scheme_parse_flags(const ls_scheme *s, const char *text, uint64_t *out, char *bad, size_t badsize)
 {
-    /* separators: ; , | 、 spaces, and their full-width forms */
-    static const char *const seps[] = {";", ",", "|", " ", "\t", "；", "，", "、", "　", "｜", NULL};
     *out = 0;
     const char *p = text;
     while (*p) {
-        size_t skip = 0;
-        for (int k = 0; seps[k]; k++)
-            if (!strncmp(p, seps[k], strlen(seps[k]))) {
-                skip = strlen(seps[k]);
-                break;
-            }
+        size_t skip = flag_sep(p);
         if (skip) {
             p += skip;
             continue;
         }
         const char *q = p;
-        while (*q) {
-            int at_sep = 0;
-            for (int k = 0; seps[k] && !at_sep; k++) at_sep = !strncmp(q, seps[k], strlen(seps[k]));
-            if (at_sep) break;
-            q++;
-        }
+        while (*q && !flag_sep(q)) q++;
         size_t len = (size_t)(q - p);
         int f = -1;
         for (size_t i = 0; i < s->nflags && f < 0; i++)

@@ -1,6 +1,7 @@
 /*
  * test_scheme.c - loading a scheme: structure, numbering, applicability,
- * and the checks that refuse inconsistent schemes (exact messages).
+ * and the checks that refuse inconsistent schemes (exact messages); a
+ * flags cell parsed with every separator.
  */
 #include "ls_test.h"
 
@@ -286,6 +287,38 @@ static void test_former_units(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* A flags cell: ids or descriptions, every separator (ASCII and
+ * full-width, repeated, leading, trailing), and the first unknown flag. */
+static void test_parse_flags(void **state)
+{
+    (void)state;
+    const char *flags[] = {"town", "pilot", "new"};
+    const char *names[] = {"乡镇", "试点单位", ""};
+    ls_scheme s = {0};
+    s.flags = flags;
+    s.flag_names = names;
+    s.nflags = 3;
+    uint64_t out = 99;
+    char bad[16];
+    assert_int_equal(ls_scheme_parse_flags(&s, "", &out, bad, sizeof bad), 0);
+    assert_int_equal(out, 0);
+    assert_int_equal(ls_scheme_parse_flags(&s, "town;pilot", &out, bad, sizeof bad), 0);
+    assert_int_equal(out, 3);
+    assert_int_equal(ls_scheme_parse_flags(&s, " 乡镇，new ", &out, bad, sizeof bad), 0);
+    assert_int_equal(out, 5);
+    assert_int_equal(ls_scheme_parse_flags(&s, "；试点单位、\tnew｜,|　town", &out, bad, sizeof bad), 0);
+    assert_int_equal(out, 7);
+    /* 乡镇 and 试点单位 share no byte with a separator; a name is not cut
+     * at a full-width character that is not one (：) */
+    assert_int_equal(ls_scheme_parse_flags(&s, "town、乡镇：x", &out, bad, sizeof bad), -1);
+    assert_string_equal(bad, "乡镇：x");
+    assert_int_equal(ls_scheme_parse_flags(&s, "towns", &out, bad, sizeof bad), -1);
+    assert_string_equal(bad, "towns");
+    /* cut in whole characters */
+    assert_int_equal(ls_scheme_parse_flags(&s, "试点单位单位单位", &out, bad, 8), -1);
+    assert_string_equal(bad, "试点");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_former_units),
         cmocka_unit_test(test_labels_lint_points),
         cmocka_unit_test(test_label_codes_and_name_suggestions),
+        cmocka_unit_test(test_parse_flags),
     };
     return cmocka_run_group_tests_name("scheme", tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ls_i18n.h"
@@ -1023,6 +1024,24 @@ static void finish_origins(dloader *dl)
     dl->big = NULL;
     free(dl->next_ind);
     dl->next_ind = NULL;
+}
+
+int ls_data_dir_files(const char *dir, const char *const *skip, size_t nskip, char ***files, size_t *n)
+{
+    static const char *const exts[] = {".xlsx", ".xls", ".csv", ".yaml", ".yml", NULL};
+    if (ls_dir_files(dir, exts, files, n)) return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        struct stat fst, sst;
+        int skipped = 0;
+        for (size_t j = 0; j < nskip && !skipped; j++)
+            skipped = skip[j] && stat(skip[j], &sst) == 0 && stat((*files)[i], &fst) == 0 &&
+                      fst.st_dev == sst.st_dev && fst.st_ino == sst.st_ino;
+        if (skipped) free((*files)[i]);
+        else (*files)[k++] = (*files)[i];
+    }
+    *n = k;
+    return 0;
 }
 
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,

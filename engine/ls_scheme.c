@@ -1247,6 +1247,17 @@ int ls_scheme_find_former_unit(const ls_scheme *s, const char *text, int *by_nam
     return -1;
 }
 
+int ls_scheme_former_name_unit(const ls_scheme *s, const char *name, int except)
+{
+    int found = -1;
+    for (size_t i = 0; i < s->nunits; i++) {
+        if ((int)i == except || !lists_former(&s->units[i], name, 1)) continue;
+        if (found >= 0) return -1;
+        found = (int)i;
+    }
+    return found;
+}
+
 int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
                                 int col)
 {

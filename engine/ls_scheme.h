@@ -173,6 +173,11 @@ int ls_scheme_find_unit(const ls_scheme *s, const char *id);
  * that, whose 'former_names:' lists it (last year's name); -1 if none.
  * *by_name (may be NULL) is set to 1 for a former name. */
 int ls_scheme_find_former_unit(const ls_scheme *s, const char *text, int *by_name);
+/* The unit other than `except` (-1: none excluded) whose 'former_names:'
+ * lists name, when exactly one does; -1 when none does or several do (a
+ * split: which one is meant only the office knows).  For the hint on a
+ * data row whose name is another unit's former name. */
+int ls_scheme_former_name_unit(const ls_scheme *s, const char *name, int except);
 /* The one hint for a unit an office typed that is not this year's: when
  * text is last year's id or name of a unit, records at path:line:col
  * "unknown unit 'ajj': it is the former id of yjj (区应急管理局) ..." and

@@ -275,7 +275,8 @@ const ls_data_warning *ls_dataset_value_warning(const ls_dataset *d, size_t unit
 }
 
 /* The other warnings the load printed (a YAML data file's full-width
- * comma), those of err from index n0 on not recorded already. */
+ * comma), those of err from index n0 on not recorded already, each in
+ * the sources' English whatever the locale printed it in. */
 static void add_other_warnings(ls_dataset *d, const ls_errors *err, size_t n0, const size_t *recorded,
                                size_t nrecorded)
 {
@@ -287,7 +288,9 @@ static void add_other_warnings(ls_dataset *d, const ls_errors *err, size_t n0, c
         while (j < nrecorded && recorded[j] < i) j++;
         if (j < nrecorded && recorded[j] == i) continue;
         const ls_diag *g = &err->v[i];
-        if (g->sev == LS_SEV_WARNING) add_warning(d, LS_DW_OTHER, g->path, g->line, g->col, -1, -1, NULL, g->msg);
+        /* in English: the outputs are the same in every language */
+        if (g->sev == LS_SEV_WARNING)
+            add_warning(d, LS_DW_OTHER, g->path, g->line, g->col, -1, -1, NULL, g->msg_c ? g->msg_c : g->msg);
     }
 }
 

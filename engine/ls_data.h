@@ -36,9 +36,9 @@ typedef struct ls_data_warning {
     int line, col;     /* col < 0: a spreadsheet column (ls_error.h) */
     int unit, ind;     /* the value's unit and indicator, -1 when none */
     const char *value; /* the text given, NULL when none */
-    const char *msg;   /* the message, untranslated for LS_DW_PERCENT_FRACTION
-                          (results.json is the same in every locale), as
-                          printed for others */
+    const char *msg;   /* the message, untranslated (the outputs are the
+                          same in every locale; the workbook and report
+                          word a LS_DW_PERCENT_FRACTION in Chinese) */
     int next;          /* the unit's next warning about a value, -1 */
 } ls_data_warning;
 

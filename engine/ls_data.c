@@ -367,6 +367,11 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
                  _("; --strict makes this an error"));
         LS_GROW(dl->vdiag, dl->nvdiag, dl->capvdiag, 16);
         dl->vdiag[dl->nvdiag++] = dl->err->n - 1;
+        /* kept below in English of its own (m): the diag's English copy,
+         * one a unit in a province typed in fractions, is not needed */
+        ls_diag *g = &dl->err->v[dl->err->n - 1];
+        free(g->msg_c);
+        g->msg_c = NULL;
         char *m = ls_format(fmt, text, in->id, in->name, text, "");
         add_warning(dl->d, LS_DW_PERCENT_FRACTION, dl->path, line, col, unit, ind, text, m);
         free(m);

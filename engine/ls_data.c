@@ -136,7 +136,7 @@ static const char *suggest_unit(const ls_scheme *s, const char *id)
 static int unknown_unit(dloader *dl, const char *id, const char *name, int line, int col)
 {
     /* last year's id or name of a renamed or merged unit (机构改革) */
-    if (ls_scheme_former_unit_error(dl->s, id, dl->err, dl->path, line, col)) return -1;
+    if (ls_scheme_former_unit_error(dl->s, id, 1, dl->err, dl->path, line, col)) return -1;
     /* an id typed anew beside the name the form kept from last year */
     int o = name && *name && find_unit_any(dl, name) == -1 ? ls_scheme_former_name_unit(dl->s, name, -1) : -1;
     if (o >= 0)

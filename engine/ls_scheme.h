@@ -182,13 +182,15 @@ int ls_scheme_former_name_unit(const ls_scheme *s, const char *name, int except)
  * text is last year's id or name of a unit, records at path:line:col
  * "unknown unit 'ajj': it is the former id of yjj (区应急管理局) ..." and
  * returns -1; otherwise records nothing and returns 0.  The data loader,
- * the appeals register and the self-assessment forms all use it. */
-int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
-                                int col);
+ * the appeals register and the self-assessment forms all use it.  names:
+ * the reader also takes a unit by this year's name, so the hint for a
+ * former name offers it (0: ids only, and the hint asks for the id). */
+int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, int names, ls_errors *err, const char *path,
+                                int line, int col);
 /* That hint when it applies, else "unknown unit '%s': it is not in the
  * scheme's unit registry"; returns -1. */
-int ls_scheme_unknown_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
-                                 int col);
+int ls_scheme_unknown_unit_error(const ls_scheme *s, const char *text, int names, ls_errors *err, const char *path,
+                                 int line, int col);
 /* Group by id or by name; -1 if none. */
 int ls_scheme_find_group_any(const ls_scheme *s, const char *text);
 /* Parse a flags cell: flag ids or descriptions separated by ';' (also ',',

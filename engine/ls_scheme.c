@@ -1261,6 +1261,20 @@ int ls_scheme_former_name_unit(const ls_scheme *s, const char *name, int except)
 int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, int names, ls_errors *err, const char *path,
                                 int line, int col)
 {
+    /* a reader of ids given this year's name (the 自评表's 单位编号
+     * column filled with names): the unit is known, by its name */
+    int named = -1;
+    for (size_t i = 0; !names && i < s->nunits; i++) {
+        if (strcmp(s->units[i].name, text)) continue;
+        if (named >= 0)
+            return ls_errorf(err, path, line, col,
+                             "unknown unit '%s': several units are called that; write the id of the unit meant",
+                             text);
+        named = (int)i;
+    }
+    if (named >= 0)
+        return ls_errorf(err, path, line, col, "unknown unit '%s': it is the name of %s; write its id %s", text,
+                         s->units[named].id, s->units[named].id);
     int by_name;
     int u = ls_scheme_find_former_unit(s, text, &by_name);
     if (u < 0) return 0;

@@ -184,7 +184,9 @@ int ls_scheme_former_name_unit(const ls_scheme *s, const char *name, int except)
  * returns -1; otherwise records nothing and returns 0.  The data loader,
  * the appeals register and the self-assessment forms all use it.  names:
  * the reader also takes a unit by this year's name, so the hint for a
- * former name offers it (0: ids only, and the hint asks for the id). */
+ * former name offers it (0: ids only, and the hint asks for the id; then
+ * this year's name of a unit gets the hint too: "it is the name of xfj;
+ * write its id xfj"). */
 int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, int names, ls_errors *err, const char *path,
                                 int line, int col);
 /* That hint when it applies, else "unknown unit '%s': it is not in the

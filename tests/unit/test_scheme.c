@@ -270,7 +270,10 @@ static void test_former_units(void **state)
     assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安全生产监督管理局", 1, &err, "a.csv", 5, 1), -1);
     /* a reader of ids only (the 自评表) asks for the id, not the name */
     assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安监局", 0, &err, "self.csv", 6, 1), -1);
-    assert_int_equal(err.nerrors, 5);
+    /* and takes this year's name for no id, but says whose it is */
+    assert_int_equal(ls_scheme_former_unit_error(&s, "区司法局", 0, &err, "self.csv", 7, 1), -1);
+    assert_int_equal(ls_scheme_former_unit_error(&s, "区司法局", 1, &err, "a.csv", 8, 1), 0);
+    assert_int_equal(err.nerrors, 6);
     const char *want[] = {
         "a.csv:2:1: error: unknown unit 'ajj': it is the former id of yjj (区应急管理局) (its 'formerly:' in the "
         "registry); write this year's id yjj",
@@ -281,8 +284,9 @@ static void test_former_units(void **state)
         "(区应急管理局) (their 'former_names:' in the registry); write this year's id of the unit meant",
         "self.csv:6:1: error: unknown unit '区安监局': it is the former name of yjj (区应急管理局) (its "
         "'former_names:' in the registry); write its id yjj",
+        "self.csv:7:1: error: unknown unit '区司法局': it is the name of sfj; write its id sfj",
     };
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < 6; i++) {
         char *m = ls_diag_format(&err.v[i]);
         assert_string_equal(m, want[i]);
         free(m);

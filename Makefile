@@ -54,7 +54,7 @@ ENGINE_OBJ = $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/ls_helpers_l
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test test-parts check-cookbook check-po repro-rules example-tests year-run year-kill unit cases jobs province-names clients template-roundtrip compare-html year plugins asan valgrind bench stress install clean format \
+.PHONY: all deps demo check test test-parts check-cookbook check-po repro-rules example-tests year-run year-kill unit cases jobs province-names documents clients template-roundtrip compare-html year plugins asan valgrind bench stress install clean format \
         depends format-check \
         fuzz fuzz-bins fuzz-regress pot po-update bench-peers bench-archive
 
@@ -172,7 +172,8 @@ check: deps
 	REAL_CLIENTS='$(CLIENT_PARTS)' sh tests/timings.sh $(BUILD)/timings $$start; exit $$status
 
 TEST_PARTS = year-kill cases jobs year-run $(if $(filter no 0,$(CLIENTS)),,$(CLIENT_PARTS)) \
-             unit format-check check-po example-tests repro-rules check-cookbook fuzz-regress depends province-names
+             unit format-check check-po example-tests repro-rules check-cookbook fuzz-regress depends province-names \
+             documents
 
 test-parts: $(TEST_PARTS)
 
@@ -239,6 +240,12 @@ jobs: $(BUILD)/lawscore plugins
 # 60-unit province.
 province-names: $(BUILD)/lawscore plugins
 	@$(TIMED) $@ sh tests/province-names.sh $(BUILD)/lawscore
+
+# What the documents carry besides scores: a data warning about no value
+# (results.json, 说明, report.html; the same files in every language) and
+# the office's 自评对照, read back from the files.
+documents: $(BUILD)/lawscore plugins
+	@$(TIMED) $@ sh tests/documents.sh $(BUILD)/lawscore
 
 plugins:
 	@if [ -f plugins/Makefile ]; then $(MAKE) --no-print-directory -C plugins BUILD=$(abspath $(BUILD))/plugins; fi

@@ -168,7 +168,7 @@ static int read_entry(ls_adjustments *a, ls_yr *r, const ls_ynode *e)
     const char *t;
     if ((n = ls_yr_require(r, e, "unit", "an adjustment")) && !ls_yr_text(r, n, "unit", &t)) {
         adj.unit = ls_scheme_find_unit(s, t);
-        if (adj.unit < 0) rc = ls_scheme_unknown_unit_error(s, t, r->err, r->path, n->line, n->col);
+        if (adj.unit < 0) rc = ls_scheme_unknown_unit_error(s, t, 0, r->err, r->path, n->line, n->col);
     } else {
         rc = -1;
     }
@@ -405,7 +405,7 @@ static int read_row(ls_adjustments *a, const trow *r, ls_errors *err)
         adj.unit = ls_scheme_find_unit(s, t);
         for (size_t u = 0; adj.unit < 0 && u < s->nunits; u++)
             if (!strcmp(s->units[u].name, t)) adj.unit = (int)u;
-        if (adj.unit < 0) rc = ls_scheme_unknown_unit_error(s, t, err, p.where, p.line, p.col);
+        if (adj.unit < 0) rc = ls_scheme_unknown_unit_error(s, t, 1, err, p.where, p.line, p.col);
     }
     const char *kind = cell_text(r, T_KIND);
     p = at_cell(r, T_KIND);

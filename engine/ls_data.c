@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ls_i18n.h"
@@ -130,10 +131,19 @@ static const char *suggest_unit(const ls_scheme *s, const char *id)
     return bestd <= 2 ? best : NULL;
 }
 
-static int unknown_unit(dloader *dl, const char *id, int line, int col)
+/* The error for a unit id (or name) the scheme does not know, at
+ * line:col; name is the row's 单位名称 beside an id, or NULL. */
+static int unknown_unit(dloader *dl, const char *id, const char *name, int line, int col)
 {
     /* last year's id or name of a renamed or merged unit (机构改革) */
-    if (ls_scheme_former_unit_error(dl->s, id, dl->err, dl->path, line, col)) return -1;
+    if (ls_scheme_former_unit_error(dl->s, id, 1, dl->err, dl->path, line, col)) return -1;
+    /* an id typed anew beside the name the form kept from last year */
+    int o = name && *name && find_unit_any(dl, name) == -1 ? ls_scheme_former_name_unit(dl->s, name, -1) : -1;
+    if (o >= 0)
+        return ls_errorf(dl->err, dl->path, line, col,
+                         "unknown unit '%s': this row's name %s is the former name of unit %s (id %s); write "
+                         "this year's id %s",
+                         id, name, dl->s->units[o].name, dl->s->units[o].id, dl->s->units[o].id);
     /* 001 saved by a spreadsheet as the number 1 */
     if (*id >= '0' && *id <= '9' && id[strspn(id, "0123456789")] == '\0')
         for (size_t i = 0; i < dl->s->nunits; i++) {
@@ -265,7 +275,8 @@ const ls_data_warning *ls_dataset_value_warning(const ls_dataset *d, size_t unit
 }
 
 /* The other warnings the load printed (a YAML data file's full-width
- * comma), those of err from index n0 on not recorded already. */
+ * comma), those of err from index n0 on not recorded already, each in
+ * the sources' English whatever the locale printed it in. */
 static void add_other_warnings(ls_dataset *d, const ls_errors *err, size_t n0, const size_t *recorded,
                                size_t nrecorded)
 {
@@ -277,7 +288,9 @@ static void add_other_warnings(ls_dataset *d, const ls_errors *err, size_t n0, c
         while (j < nrecorded && recorded[j] < i) j++;
         if (j < nrecorded && recorded[j] == i) continue;
         const ls_diag *g = &err->v[i];
-        if (g->sev == LS_SEV_WARNING) add_warning(d, LS_DW_OTHER, g->path, g->line, g->col, -1, -1, NULL, g->msg);
+        /* in English: the outputs are the same in every language */
+        if (g->sev == LS_SEV_WARNING)
+            add_warning(d, LS_DW_OTHER, g->path, g->line, g->col, -1, -1, NULL, g->msg_c ? g->msg_c : g->msg);
     }
 }
 
@@ -354,6 +367,11 @@ static void set_value_kind(dloader *dl, int unit, int ind, const char *text, int
                  _("; --strict makes this an error"));
         LS_GROW(dl->vdiag, dl->nvdiag, dl->capvdiag, 16);
         dl->vdiag[dl->nvdiag++] = dl->err->n - 1;
+        /* kept below in English of its own (m): the diag's English copy,
+         * one a unit in a province typed in fractions, is not needed */
+        ls_diag *g = &dl->err->v[dl->err->n - 1];
+        free(g->msg_c);
+        g->msg_c = NULL;
         char *m = ls_format(fmt, text, in->id, in->name, text, "");
         add_warning(dl->d, LS_DW_PERCENT_FRACTION, dl->path, line, col, unit, ind, text, m);
         free(m);
@@ -421,15 +439,16 @@ static void load_unit_values(dloader *dl, ls_yr *r, int u, const ls_ynode *vals)
 }
 
 /* The unit a data file names at line:col by its id or full name, or -1
- * with an error (unknown, or a name several units share). */
-static int unit_at(dloader *dl, const char *text, int line, int col)
+ * with an error (unknown, or a name several units share); name is the
+ * row's name beside an id, or NULL. */
+static int unit_at(dloader *dl, const char *text, const char *name, int line, int col)
 {
     int u = find_unit_any(dl, text);
     if (u == -2)
         dl->rc = ls_errorf(dl->err, dl->path, line, col,
                            "several units are called '%s': name the unit by its id", text);
     else if (u < 0)
-        dl->rc = unknown_unit(dl, text, line, col);
+        dl->rc = unknown_unit(dl, text, name, line, col);
     return u < 0 ? -1 : u;
 }
 
@@ -437,7 +456,7 @@ static int unit_at(dloader *dl, const char *text, int line, int col)
 static void load_unit(dloader *dl, const ls_ynode *k, const ls_ynode *vals)
 {
     ls_yr r = {dl->path, dl->err};
-    int u = unit_at(dl, k->str, k->line, k->col);
+    int u = unit_at(dl, k->str, NULL, k->line, k->col);
     if (u >= 0) load_unit_values(dl, &r, u, vals);
 }
 
@@ -570,10 +589,20 @@ static int row_name_differs(dloader *dl, int row, const char *unit_head, const c
     const ls_unit *un = &s->units[u];
     int former = 0;
     for (size_t f = 0; f < un->nformer_names; f++) former |= !strcmp(un->former_names[f], c->text);
-    if (!former)
+    if (!former) {
+        /* another unit's former name (and nobody's name now): the row is
+         * likely that unit's, its id typed or sorted wrong */
+        int o = find_unit_any(dl, c->text) == -1 ? ls_scheme_former_name_unit(s, c->text, u) : -1;
+        if (o >= 0)
+            return ls_errorf(dl->err, dl->path, c->line, c->col,
+                             "row %d: %s %s is %s in the registry, but this row says %s, the former name of unit "
+                             "%s (id %s): if the row is that unit's, correct its %s to %s",
+                             row, unit_head, id, un->name, c->text, s->units[o].name, s->units[o].id, unit_head,
+                             s->units[o].id);
         return ls_errorf(dl->err, dl->path, c->line, c->col,
                          "row %d: %s %s is %s in the registry, but this row says %s", row, unit_head, id, un->name,
                          c->text);
+    }
     if (!dl->known_built) { /* once: a province copied from last year has many such rows */
         ls_strmap_init(&dl->known);
         dl->known_built = 1;
@@ -747,7 +776,8 @@ static void load_table(dloader *dl, const ls_intable *t)
                                "the row has values but no unit: fill in column '%s'", unit_head);
             continue;
         }
-        int u = unit_at(dl, uf->text, uf->line, uf->col);
+        const char *name = name_col >= 0 && name_col != unit_col ? row->f[name_col].text : NULL;
+        int u = unit_at(dl, uf->text, name, uf->line, uf->col);
         if (u < 0) continue;
         const ls_unit *un = &s->units[u];
         if (seen[u]) {
@@ -1023,6 +1053,24 @@ static void finish_origins(dloader *dl)
     dl->big = NULL;
     free(dl->next_ind);
     dl->next_ind = NULL;
+}
+
+int ls_data_dir_files(const char *dir, const char *const *skip, size_t nskip, char ***files, size_t *n)
+{
+    static const char *const exts[] = {".xlsx", ".xls", ".csv", ".yaml", ".yml", NULL};
+    if (ls_dir_files(dir, exts, files, n)) return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        struct stat fst, sst;
+        int skipped = 0;
+        for (size_t j = 0; j < nskip && !skipped; j++)
+            skipped = skip[j] && stat(skip[j], &sst) == 0 && stat((*files)[i], &fst) == 0 &&
+                      fst.st_dev == sst.st_dev && fst.st_ino == sst.st_ino;
+        if (skipped) free((*files)[i]);
+        else (*files)[k++] = (*files)[i];
+    }
+    *n = k;
+    return 0;
 }
 
 ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths, size_t nfiles,

@@ -36,9 +36,9 @@ typedef struct ls_data_warning {
     int line, col;     /* col < 0: a spreadsheet column (ls_error.h) */
     int unit, ind;     /* the value's unit and indicator, -1 when none */
     const char *value; /* the text given, NULL when none */
-    const char *msg;   /* the message, untranslated for LS_DW_PERCENT_FRACTION
-                          (results.json is the same in every locale), as
-                          printed for others */
+    const char *msg;   /* the message, untranslated (the outputs are the
+                          same in every locale; the workbook and report
+                          word a LS_DW_PERCENT_FRACTION in Chinese) */
     int next;          /* the unit's next warning about a value, -1 */
 } ls_data_warning;
 
@@ -94,6 +94,16 @@ ls_dataset *ls_dataset_load(const ls_scheme *s, const char *const *paths,
 ls_dataset *ls_dataset_load_opts(const ls_scheme *s, const char *const *paths, size_t nfiles,
                                  const ls_load_opts *opts, ls_errors *err);
 void ls_dataset_free(ls_dataset *d);
+
+/* The data files of a DATA folder, as `run` reads one (docs/data.md):
+ * every table and YAML file directly in dir (.xlsx, .xls, .csv, .yaml,
+ * .yml; hidden files and Office lock files skipped), as dir/name sorted
+ * by name, except the nskip files skip[] names, however their paths are
+ * written (the scheme kept in the folder with its data; a NULL entry
+ * names none).  *files (caller frees each and the array)
+ * and *n, which is 0 when the folder holds no data file.  0, or -1 when
+ * dir cannot be read (errno says why). */
+int ls_data_dir_files(const char *dir, const char *const *skip, size_t nskip, char ***files, size_t *n);
 
 /* Values of one unit given as a YAML mapping {indicator id: value}, for
  * data sets built in memory (test cases). */

@@ -18,19 +18,21 @@ void ls_errors_cleanup(ls_errors *e)
     for (size_t i = 0; i < e->n; i++) {
         free(e->v[i].path);
         free(e->v[i].msg);
+        free(e->v[i].msg_c);
     }
     free(e->v);
     memset(e, 0, sizeof *e);
 }
 
-/* Record msg (taken: freed here when the limit drops it). */
-static void record(ls_errors *e, ls_severity sev, const char *path, int line, int col, char *msg)
+/* Record msg and msg_c (taken: freed here when the limit drops them). */
+static void record(ls_errors *e, ls_severity sev, const char *path, int line, int col, char *msg, char *msg_c)
 {
     size_t limit = e->limit ? e->limit : 200;
     if (sev == LS_SEV_ERROR) {
         e->nerrors++;
         if (e->nerrors > limit) {
             free(msg);
+            free(msg_c);
             return;
         }
     } else if (sev == LS_SEV_WARNING) {
@@ -43,17 +45,30 @@ static void record(ls_errors *e, ls_severity sev, const char *path, int line, in
     d->line = line;
     d->col = col;
     d->msg = msg;
+    d->msg_c = msg_c;
     /* Messages quote file text: no control character (an escape sequence
      * from a hostile file) reaches the terminal; newlines and tabs are the
      * messages' own (tracebacks). */
-    for (char *p = d->msg; *p; p++)
-        if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F) *p = '?';
+    for (int k = 0; k < 2; k++)
+        for (char *p = k ? d->msg_c : d->msg; p && *p; p++)
+            if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F) *p = '?';
 }
 
 static void add(ls_errors *e, ls_severity sev, const char *path, int line,
                 int col, const char *fmt, va_list ap)
 {
-    record(e, sev, path, line, col, ls_vformat(_(fmt), ap));
+    const char *tr = _(fmt);
+    char *msg_c = NULL;
+    /* a warning may be kept in the outputs (a data warning in
+     * results.json): its English too, but only then, as a province may
+     * have a warning per unit */
+    if (sev == LS_SEV_WARNING && tr != fmt) {
+        va_list aq;
+        va_copy(aq, ap);
+        msg_c = ls_vformat(fmt, aq);
+        va_end(aq);
+    }
+    record(e, sev, path, line, col, ls_vformat(tr, ap), msg_c);
 }
 
 void ls_errors_add(ls_errors *e, ls_severity sev, const char *path, int line, int col, const char *msg,
@@ -64,7 +79,7 @@ void ls_errors_add(ls_errors *e, ls_severity sev, const char *path, int line, in
     m[len] = 0;
     for (size_t i = 0; i < len; i++)
         if (!m[i]) m[i] = '?';
-    record(e, sev, path, line, col, m);
+    record(e, sev, path, line, col, m, NULL);
 }
 
 void ls_errors_append(ls_errors *to, ls_errors *from)

@@ -27,10 +27,14 @@ typedef enum {
 
 typedef struct ls_diag {
     ls_severity sev;
-    char *path; /* owned; may be NULL */
-    int line;   /* 1-based, 0 = unknown */
-    int col;    /* 1-based, 0 = unknown, < 0: spreadsheet column -col */
-    char *msg;  /* owned */
+    char *path;  /* owned; may be NULL */
+    int line;    /* 1-based, 0 = unknown */
+    int col;     /* 1-based, 0 = unknown, < 0: spreadsheet column -col */
+    char *msg;   /* owned */
+    char *msg_c; /* owned; a warning whose format the message locale
+                    translated: the same message in the sources' English
+                    (its arguments as given), for the outputs, which are
+                    the same in every language; NULL otherwise */
 } ls_diag;
 
 typedef struct ls_errors {

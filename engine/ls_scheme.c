@@ -1324,9 +1324,34 @@ int ls_scheme_find_former_unit(const ls_scheme *s, const char *text, int *by_nam
     return -1;
 }
 
-int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
-                                int col)
+int ls_scheme_former_name_unit(const ls_scheme *s, const char *name, int except)
 {
+    int found = -1;
+    for (size_t i = 0; i < s->nunits; i++) {
+        if ((int)i == except || !lists_former(&s->units[i], name, 1)) continue;
+        if (found >= 0) return -1;
+        found = (int)i;
+    }
+    return found;
+}
+
+int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, int names, ls_errors *err, const char *path,
+                                int line, int col)
+{
+    /* a reader of ids given this year's name (the 自评表's 单位编号
+     * column filled with names): the unit is known, by its name */
+    int named = -1;
+    for (size_t i = 0; !names && i < s->nunits; i++) {
+        if (strcmp(s->units[i].name, text)) continue;
+        if (named >= 0)
+            return ls_errorf(err, path, line, col,
+                             "unknown unit '%s': several units are called that; write the id of the unit meant",
+                             text);
+        named = (int)i;
+    }
+    if (named >= 0)
+        return ls_errorf(err, path, line, col, "unknown unit '%s': it is the name of %s; write its id %s", text,
+                         s->units[named].id, s->units[named].id);
     int by_name;
     int u = ls_scheme_find_former_unit(s, text, &by_name);
     if (u < 0) return 0;
@@ -1346,21 +1371,26 @@ int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, ls_errors 
                          "in the registry); write this year's id of the unit meant",
                          text, un->id, un->name, other->id, other->name);
     }
-    if (by_name)
+    if (by_name && names)
         return ls_errorf(err, path, line, col,
                          "unknown unit '%s': it is the former name of %s (%s) (its 'former_names:' in the "
                          "registry); write this year's name %s or the id %s",
                          text, un->id, un->name, un->name, un->id);
+    if (by_name)
+        return ls_errorf(err, path, line, col,
+                         "unknown unit '%s': it is the former name of %s (%s) (its 'former_names:' in the "
+                         "registry); write its id %s",
+                         text, un->id, un->name, un->id);
     return ls_errorf(err, path, line, col,
                      "unknown unit '%s': it is the former id of %s (%s) (its 'formerly:' in the registry); "
                      "write this year's id %s",
                      text, un->id, un->name, un->id);
 }
 
-int ls_scheme_unknown_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
-                                 int col)
+int ls_scheme_unknown_unit_error(const ls_scheme *s, const char *text, int names, ls_errors *err, const char *path,
+                                 int line, int col)
 {
-    if (ls_scheme_former_unit_error(s, text, err, path, line, col)) return -1;
+    if (ls_scheme_former_unit_error(s, text, names, err, path, line, col)) return -1;
     return ls_errorf(err, path, line, col, "unknown unit '%s': it is not in the scheme's unit registry", text);
 }
 int ls_scheme_find_indicator(const ls_scheme *s, const char *id) { return ls_strmap_get(&s->ind_ix, id); }

@@ -173,17 +173,26 @@ int ls_scheme_find_unit(const ls_scheme *s, const char *id);
  * that, whose 'former_names:' lists it (last year's name); -1 if none.
  * *by_name (may be NULL) is set to 1 for a former name. */
 int ls_scheme_find_former_unit(const ls_scheme *s, const char *text, int *by_name);
+/* The unit other than `except` (-1: none excluded) whose 'former_names:'
+ * lists name, when exactly one does; -1 when none does or several do (a
+ * split: which one is meant only the office knows).  For the hint on a
+ * data row whose name is another unit's former name. */
+int ls_scheme_former_name_unit(const ls_scheme *s, const char *name, int except);
 /* The one hint for a unit an office typed that is not this year's: when
  * text is last year's id or name of a unit, records at path:line:col
  * "unknown unit 'ajj': it is the former id of yjj (区应急管理局) ..." and
  * returns -1; otherwise records nothing and returns 0.  The data loader,
- * the appeals register and the self-assessment forms all use it. */
-int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
-                                int col);
+ * the appeals register and the self-assessment forms all use it.  names:
+ * the reader also takes a unit by this year's name, so the hint for a
+ * former name offers it (0: ids only, and the hint asks for the id; then
+ * this year's name of a unit gets the hint too: "it is the name of xfj;
+ * write its id xfj"). */
+int ls_scheme_former_unit_error(const ls_scheme *s, const char *text, int names, ls_errors *err, const char *path,
+                                int line, int col);
 /* That hint when it applies, else "unknown unit '%s': it is not in the
  * scheme's unit registry"; returns -1. */
-int ls_scheme_unknown_unit_error(const ls_scheme *s, const char *text, ls_errors *err, const char *path, int line,
-                                 int col);
+int ls_scheme_unknown_unit_error(const ls_scheme *s, const char *text, int names, ls_errors *err, const char *path,
+                                 int line, int col);
 /* Group by id or by name; -1 if none. */
 int ls_scheme_find_group_any(const ls_scheme *s, const char *text);
 /* Parse a flags cell: flag ids or descriptions separated by ';' (also ',',

@@ -285,7 +285,7 @@ static void store(loader *ld)
             /* a YAML unit's items share its key's position: said once */
             const entry *p = k ? &ld->v[k - 1] : NULL;
             if (!p || p->where != e->where || p->pu.line != e->pu.line || p->pu.col != e->pu.col)
-                ld->rc = ls_scheme_unknown_unit_error(s, e->unit, ld->err, e->where, e->pu.line, e->pu.col);
+                ld->rc = ls_scheme_unknown_unit_error(s, e->unit, 0, ld->err, e->where, e->pu.line, e->pu.col);
             continue;
         }
         if (!unit_where[u]) unit_where[u] = e->where;

@@ -362,7 +362,7 @@ int ls_sheet_find_unit(const ls_scheme *s, const char *key, ls_errors *err)
     for (size_t i = 0; i < s->nunits; i++)
         if (!strcmp(s->units[i].name, key)) return (int)i;
     /* last year's id or name of a renamed or merged unit */
-    if (ls_scheme_former_unit_error(s, key, err, NULL, 0, 0)) return -1;
+    if (ls_scheme_former_unit_error(s, key, 1, err, NULL, 0, 0)) return -1;
     /* The nearest id or name, as ls_scheme_suggest_indicator judges near. */
     size_t best = (size_t)-1, len = strlen(key);
     const ls_unit *near = NULL;

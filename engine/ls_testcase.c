@@ -437,7 +437,7 @@ static int registry_unit(ls_testcase *C, const ls_ynode *n)
     int u = ls_scheme_find_unit(s, id);
     if (u >= 0) return u;
     /* last year's id or name: the hint the data, appeals and self-score readers give */
-    if (ls_scheme_former_unit_error(s, id, &C->errs, C->F->path, n->line, n->col)) return -1;
+    if (ls_scheme_former_unit_error(s, id, 0, &C->errs, C->F->path, n->line, n->col)) return -1;
     const char *best = NULL;
     size_t bestd = 3;
     for (size_t i = 0; i < s->nunits; i++) {

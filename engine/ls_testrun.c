@@ -184,6 +184,52 @@ static int load_defaults(ls_testfile *F, const ls_ynode *v, ls_errors *err)
     return rc;
 }
 
+/* The file's 'data:' (v: one path or a list), relative to the test file:
+ * each a data file or a folder of them, read as `run` reads its DATA
+ * (ls_data_dir_files: the scheme kept in the folder is no data, and the
+ * test file itself is no data either).  The data set in F->data, or NULL with errors in err. */
+static ls_dataset *load_data(ls_testfile *F, ls_yr *r, const ls_ynode *v, ls_errors *err)
+{
+    size_t n = v->kind == LS_YSEQ ? v->n : 1, np = 0, cap = 0;
+    char **paths = NULL;
+    int bad = 0;
+    /* nor is the test file, when it lies with its data */
+    const char *const skip[] = {F->ts->path, F->path};
+    for (size_t i = 0; i < n; i++) {
+        const char *rel;
+        const ls_ynode *it = v->kind == LS_YSEQ ? v->items[i] : v;
+        if (ls_yr_text(r, it, "data", &rel)) {
+            bad = 1;
+            continue;
+        }
+        char *path = ls_path_join(F->dir, rel);
+        struct stat st;
+        char **f = NULL;
+        size_t nf = 0;
+        if (stat(path, &st) || access(path, R_OK)) {
+            bad = ls_yr_error(r, it, "data file '%s' not found (looked for %s)", rel, path);
+        } else if (!S_ISDIR(st.st_mode)) {
+            LS_GROW(paths, np, cap, 8);
+            paths[np++] = path;
+            path = NULL;
+        } else if (ls_data_dir_files(path, skip, 2, &f, &nf) || !nf) {
+            bad = ls_yr_error(r, it, "data folder '%s' holds no data file to read (.xlsx, .xls, .csv, .yaml; looked in %s)",
+                              rel, path);
+        } else {
+            for (size_t k = 0; k < nf; k++) {
+                LS_GROW(paths, np, cap, 8);
+                paths[np++] = f[k];
+            }
+        }
+        free(f);
+        free(path);
+    }
+    if (!bad) F->data = ls_dataset_load(F->ts->s, (const char *const *)paths, np, 1, err);
+    for (size_t i = 0; i < np; i++) free(paths[i]);
+    free(paths);
+    return F->data;
+}
+
 /* Read the file's header (scheme, data, defaults, tolerance); its cases in
  * *cases.  0, or -1 with errors in err. */
 static int file_header(ls_testfile *F, ls_errors *err, const ls_ynode **cases)
@@ -220,27 +266,8 @@ static int file_header(ls_testfile *F, ls_errors *err, const ls_ynode **cases)
     }
     if ((v = ls_ymap_get(root, "data")) && !F->ts) {
         rc = ls_yr_error(&r, v, "'data' gives the data files of a scheme's registry: give 'scheme:' too");
-    } else if (v) {
-        const ls_ynode *list = v;
-        size_t n = v->kind == LS_YSEQ ? v->n : 1;
-        char **paths = ls_xcalloc(n ? n : 1, sizeof *paths);
-        int bad = 0;
-        for (size_t i = 0; i < n; i++) {
-            const char *rel;
-            const ls_ynode *it = list->kind == LS_YSEQ ? list->items[i] : list;
-            if (ls_yr_text(&r, it, "data", &rel)) {
-                bad = 1;
-                paths[i] = ls_xstrdup("");
-                continue;
-            }
-            paths[i] = ls_path_join(F->dir, rel);
-            if (access(paths[i], R_OK) != 0)
-                bad = ls_yr_error(&r, it, "data file '%s' not found (looked for %s)", rel, paths[i]);
-        }
-        if (!bad) F->data = ls_dataset_load(F->ts->s, (const char *const *)paths, n, 1, err);
-        for (size_t i = 0; i < n; i++) free(paths[i]);
-        free(paths);
-        if (!F->data) rc = -1;
+    } else if (v && !load_data(F, &r, v, err)) {
+        rc = -1;
     }
     if ((v = ls_ymap_get(root, "defaults")) && !ls_ynode_is_null(v) && load_defaults(F, v, err)) rc = -1;
     if ((v = ls_ymap_get(root, "tolerance"))) {

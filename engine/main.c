@@ -9,7 +9,7 @@
  * rules (also a crashed plugin: ls_guard ends the process); 2 bad usage;
  * 3 output could not be written.
  *
- * Depends on: ls_cmd, ls_error, ls_export_csv (--items, --gzip, --zstd), ls_i18n, ls_publish
+ * Depends on: ls_cmd, ls_data (a DATA folder's files), ls_error, ls_export_csv (--items, --gzip, --zstd), ls_i18n, ls_publish
  * (--formats), ls_util.
  */
 #include <locale.h>
@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "ls_cmd.h"
+#include "ls_data.h"
 #include "ls_error.h"
 #include "ls_export_csv.h"
 #include "ls_i18n.h"
@@ -404,11 +405,8 @@ static size_t ndir_files, dir_files_cap;
  * of them, allocated for argc) is replaced.  0, or -1 after saying why. */
 static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *scheme)
 {
-    static const char *const exts[] = {".xlsx", ".xls", ".csv", ".yaml", ".yml", NULL};
     const char **out = NULL;
     size_t nout = 0, cap = 0;
-    struct stat sst;
-    int have_scheme = scheme && stat(scheme, &sst) == 0;
     for (size_t i = 0; i < *n; i++) {
         struct stat st;
         char **f = NULL;
@@ -418,7 +416,8 @@ static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *
             out[nout++] = (*v)[i];
             continue;
         }
-        if (ls_dir_files((*v)[i], exts, &f, &nf) || !nf) {
+        /* the scheme, kept in the folder with the data, is no data */
+        if (ls_data_dir_files((*v)[i], &scheme, 1, &f, &nf) || !nf) {
             if (opt)
                 fprintf(stderr,
                         _("lawscore: error: %s %s: the folder holds no form to read (.xlsx, .xls, .csv, .yaml)\n"),
@@ -432,14 +431,8 @@ static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *
             return -1;
         }
         for (size_t k = 0; k < nf; k++) {
-            struct stat fst;
-            /* the scheme, kept in the folder with the data, is no data */
-            int is_scheme = have_scheme && stat(f[k], &fst) == 0 && fst.st_dev == sst.st_dev &&
-                            fst.st_ino == sst.st_ino;
-            if (!is_scheme) {
-                LS_GROW(out, nout, cap, 8);
-                out[nout++] = f[k];
-            }
+            LS_GROW(out, nout, cap, 8);
+            out[nout++] = f[k];
             LS_GROW(dir_files, ndir_files, dir_files_cap, 8);
             dir_files[ndir_files++] = f[k];
         }

@@ -263,13 +263,18 @@ static void test_former_units(void **state)
 
     ls_errors err;
     ls_errors_init(&err);
-    assert_int_equal(ls_scheme_former_unit_error(&s, "sfjj", &err, "a.csv", 2, 1), 0);
+    assert_int_equal(ls_scheme_former_unit_error(&s, "sfjj", 1, &err, "a.csv", 2, 1), 0);
     assert_int_equal(err.n, 0);
-    assert_int_equal(ls_scheme_former_unit_error(&s, "ajj", &err, "a.csv", 2, 1), -1);
-    assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安监局", &err, "a.csv", 3, 1), -1);
-    assert_int_equal(ls_scheme_unknown_unit_error(&s, "sfjj", &err, "a.csv", 4, 1), -1);
-    assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安全生产监督管理局", &err, "a.csv", 5, 1), -1);
-    assert_int_equal(err.nerrors, 4);
+    assert_int_equal(ls_scheme_former_unit_error(&s, "ajj", 1, &err, "a.csv", 2, 1), -1);
+    assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安监局", 1, &err, "a.csv", 3, 1), -1);
+    assert_int_equal(ls_scheme_unknown_unit_error(&s, "sfjj", 1, &err, "a.csv", 4, 1), -1);
+    assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安全生产监督管理局", 1, &err, "a.csv", 5, 1), -1);
+    /* a reader of ids only (the 自评表) asks for the id, not the name */
+    assert_int_equal(ls_scheme_unknown_unit_error(&s, "区安监局", 0, &err, "self.csv", 6, 1), -1);
+    /* and takes this year's name for no id, but says whose it is */
+    assert_int_equal(ls_scheme_former_unit_error(&s, "区司法局", 0, &err, "self.csv", 7, 1), -1);
+    assert_int_equal(ls_scheme_former_unit_error(&s, "区司法局", 1, &err, "a.csv", 8, 1), 0);
+    assert_int_equal(err.nerrors, 6);
     const char *want[] = {
         "a.csv:2:1: error: unknown unit 'ajj': it is the former id of yjj (区应急管理局) (its 'formerly:' in the "
         "registry); write this year's id yjj",
@@ -278,12 +283,23 @@ static void test_former_units(void **state)
         "a.csv:4:1: error: unknown unit 'sfjj': it is not in the scheme's unit registry",
         "a.csv:5:1: error: unknown unit '区安全生产监督管理局': it is the former name of both sfj (区司法局) and yjj "
         "(区应急管理局) (their 'former_names:' in the registry); write this year's id of the unit meant",
+        "self.csv:6:1: error: unknown unit '区安监局': it is the former name of yjj (区应急管理局) (its "
+        "'former_names:' in the registry); write its id yjj",
+        "self.csv:7:1: error: unknown unit '区司法局': it is the name of sfj; write its id sfj",
     };
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < 6; i++) {
         char *m = ls_diag_format(&err.v[i]);
         assert_string_equal(m, want[i]);
         free(m);
     }
+    /* a data row's name that is another unit's former name: that unit,
+     * unless it is the unit excepted or several units had the name */
+    assert_int_equal(ls_scheme_former_name_unit(&s, "区安监局", -1), 1);
+    assert_int_equal(ls_scheme_former_name_unit(&s, "区安监局", 0), 1);
+    assert_int_equal(ls_scheme_former_name_unit(&s, "区安监局", 1), -1);
+    assert_int_equal(ls_scheme_former_name_unit(&s, "ajj", -1), -1); /* a former id is no name */
+    assert_int_equal(ls_scheme_former_name_unit(&s, "区安全生产监督管理局", -1), -1);
+    assert_int_equal(ls_scheme_former_name_unit(&s, "区安全生产监督管理局", 0), 1);
     ls_errors_cleanup(&err);
 }
 

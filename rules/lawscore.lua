@@ -213,6 +213,16 @@ local function truthy(v)
   return v ~= nil and v ~= false and v ~= 0
 end
 
+-- round(x): x rounded half up (四舍五入) at the scheme's precision
+-- (item.precision, 0.01 by default), as the engine rounds the score: for
+-- points a rule works out itself, so that its reason shows the score the
+-- unit gets ("按比例得0.67分", not 0.666666666666667).  round(6.515) is
+-- 6.52, as the office's Excel ROUND gives it.
+function H.round(x)
+  if type(x) ~= "number" then need_number("round", "x", x) end
+  return round_points(x)
+end
+
 -- {text}, or {} when text is nil or empty.
 local function list_of(text)
   if text == nil or text == "" then return {} end

@@ -1064,6 +1064,21 @@ const ls_sandbox_refusal ls_sandbox_remove[] = {
 
 /* ---- set-up ---------------------------------------------------------------- */
 
+/* Lua names the function of an argument error ("bad argument #3 to
+ * 'string.format'") by its caller's code, or else by where package.loaded
+ * holds it.  A wrapped original is called by its wrapper (C code), and
+ * its library table holds the wrapper: without this entry, under its full
+ * name at the top of package.loaded (which no rule can reach), the message
+ * read "bad argument #3 to '?'".  The original is on top of the stack. */
+static void name_original(lua_State *L, const ls_sandbox_repl *r)
+{
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushfstring(L, "%s.%s", r->lib, r->name);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
 /* Push a table of the kept and replaced members of library `lib`, whose
  * real table is at index `real`. */
 static void push_members(lua_State *L, int real, const char *lib)
@@ -1076,7 +1091,10 @@ static void push_members(lua_State *L, int real, const char *lib)
     }
     for (const ls_sandbox_repl *r = ls_sandbox_replace; r->name; r++) {
         if (strcmp(r->lib, lib)) continue;
-        if (r->wrap) lua_getfield(L, real, r->name);
+        if (r->wrap) {
+            lua_getfield(L, real, r->name);
+            name_original(L, r);
+        }
         if (r->named) lua_pushfstring(L, "%s.%s", r->lib, r->name);
         lua_pushcclosure(L, r->fn, r->wrap + r->named);
         lua_setfield(L, -2, r->name);

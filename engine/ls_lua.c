@@ -198,8 +198,10 @@ static int msgh(lua_State *L)
     lua_Debug ar;
     int line = 0, stripped = 0, first = 1;
     ls_rule_err_kind kind = LS_RULE_ERR_RUNTIME;
-    if (!strncmp(msg, "unknown name ", 13) || strstr(msg, "' is not available in rules ("))
-        kind = LS_RULE_ERR_NAME;
+    /* marked where it was raised: the message may be in any language */
+    ls_sandbox *sb = ls_sandbox_of(L);
+    if (sb->name_error) kind = LS_RULE_ERR_NAME;
+    sb->name_error = 0;
     for (int level = 1; level <= SCAN_LEVELS && lua_getstack(L, level, &ar); level++) {
         lua_getinfo(L, "Sl", &ar);
         if (*ar.what == 'C') continue;

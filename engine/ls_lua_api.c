@@ -108,6 +108,22 @@ static int data_index(lua_State *L)
     return 1;
 }
 
+/* The key of keys[0..n) within two edits of k (and nearer than its
+ * length), for "did you mean"; NULL when none is, or k is NULL. */
+static const char *nearest_key(const char *k, const char *const *keys, size_t n)
+{
+    const char *best = NULL;
+    size_t bestd = 3;
+    for (size_t i = 0; k && i < n; i++) {
+        size_t d = ls_edit_distance(k, keys[i]);
+        if (d < bestd && d < strlen(k)) {
+            bestd = d;
+            best = keys[i];
+        }
+    }
+    return best;
+}
+
 static const char *const unit_keys[] = {"flags", "group", "group_name", "id", "name"};
 
 static int unit_index(lua_State *L)
@@ -119,18 +135,10 @@ static int unit_index(lua_State *L)
         if (!strcmp(k, unit_keys[i])) which = i;
     if (which < 0) {
         char kb[128];
-        const char *best = NULL;
-        size_t bestd = 3;
-        for (int i = 0; k && i < 5; i++) {
-            size_t d = ls_edit_distance(k, unit_keys[i]);
-            if (d < bestd && d < strlen(k)) {
-                bestd = d;
-                best = unit_keys[i];
-            }
-        }
+        const char *best = nearest_key(k, unit_keys, 5);
         ls_sandbox_key_text(L, 2, kb, sizeof kb);
-        if (best) return ls_sandbox_error(L, "unknown field 'unit.%s' (did you mean 'unit.%s'?)", kb, best);
-        return ls_sandbox_error(L, "unknown field 'unit.%s' (a unit has id, name, group, group_name and flags)", kb);
+        if (best) return ls_sandbox_name_error(L, "unknown field 'unit.%s' (did you mean 'unit.%s'?)", kb, best);
+        return ls_sandbox_name_error(L, "unknown field 'unit.%s' (a unit has id, name, group, group_name and flags)", kb);
     }
     if (!b->cur) return 0;
     const ls_unit *u = &b->s->units[b->cur->unit];
@@ -157,17 +165,9 @@ static int flags_index(lua_State *L)
     }
     char kb[128];
     ls_sandbox_key_text(L, 2, kb, sizeof kb);
-    const char *best = NULL;
-    size_t bestd = 3;
-    for (size_t i = 0; k && i < s->nflags; i++) {
-        size_t d = ls_edit_distance(k, s->flags[i]);
-        if (d < bestd && d < strlen(k)) {
-            bestd = d;
-            best = s->flags[i];
-        }
-    }
-    if (best) return ls_sandbox_error(L, "unknown flag '%s' (did you mean '%s'?)", kb, best);
-    return ls_sandbox_error(L, "unknown flag '%s' (the scheme declares its flags under 'flags:')", kb);
+    const char *best = nearest_key(k, s->flags, s->nflags);
+    if (best) return ls_sandbox_name_error(L, "unknown flag '%s' (did you mean '%s'?)", kb, best);
+    return ls_sandbox_name_error(L, "unknown flag '%s' (the scheme declares its flags under 'flags:')", kb);
 }
 
 /* stats(id): statistics of indicator id over the unit's group. */
@@ -426,6 +426,25 @@ static int push_param(lua_State *L, const ls_ynode *n, ls_buf *name, ls_lua_para
     return 0;
 }
 
+static const char *const item_keys[] = {"id", "kind", "name", "number", "points", "precision"};
+
+/* __index of the table behind `item` (reached only for a key it lacks): a
+ * misspelt field is an error, as unit's are ("item.point" would be nil,
+ * and 'attempt to perform arithmetic on a nil value' name no cause);
+ * `points` is nil on a bonus or deduction item without points. */
+static int item_unknown(lua_State *L)
+{
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    if (k && !strcmp(k, "points")) return 0;
+    char kb[128];
+    const char *best = nearest_key(k, item_keys, sizeof item_keys / sizeof *item_keys);
+    ls_sandbox_key_text(L, 2, kb, sizeof kb);
+    if (best) return ls_sandbox_name_error(L, "unknown field 'item.%s' (did you mean 'item.%s'?)", kb, best);
+    return ls_sandbox_name_error(L, "unknown field 'item.%s' (an item has id, name, number, points, kind and "
+                                    "precision)",
+                                 kb);
+}
+
 void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
 {
     const ls_node *nd = &s->nodes[node];
@@ -446,6 +465,10 @@ void ls_lua_api_push_item(lua_State *L, const ls_scheme *s, int node)
     for (int i = 0; i < s->digits; i++) precision /= 10;
     ls_sandbox_push_num(L, precision);
     lua_setfield(L, -2, "precision");
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, item_unknown);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
     ls_sandbox_readonly(L, "item");
 }
 

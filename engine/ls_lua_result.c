@@ -6,6 +6,7 @@
 #include "ls_lua_result.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ls_decimal.h"
@@ -128,9 +129,23 @@ void ls_lua_result_take(lua_State *L, int veto, ls_rule_call *c, int k_score, in
     if (n == 2) take_reasons(L, 2, c, "the second value returned");
 }
 
+/* Whether Lua's message names one of the params keys the rule read and
+ * the item does not give as the nil it failed on: `params.eech * 2` is
+ * "attempt to perform arithmetic on a nil value (field 'eech')". */
+static int nil_field_missing(const ls_lua_api *api, const char *msg)
+{
+    char f[sizeof api->miss[0] + 32];
+    for (int i = 0; i < api->nmiss; i++) {
+        snprintf(f, sizeof f, "a nil value (field '%s')", api->miss[i]);
+        if (strstr(msg, f)) return 1;
+    }
+    return 0;
+}
+
 /* Point a failed call at the item's params when they are the cause: a
  * key of them a helper refused (LS_RULE_ERR_PARAM, reported there), or a
- * helper argument found nil after the rule read params keys the item
+ * helper argument found nil, or Lua's arithmetic, comparison or indexing
+ * failed on the nil of one, after the rule read params keys the item
  * does not give (a misspelt key: a note at the params). */
 void ls_lua_result_blame_params(const ls_lua_api *api, const ls_scheme *s, ls_rule_call *c)
 {
@@ -144,7 +159,10 @@ void ls_lua_result_blame_params(const ls_lua_api *api, const ls_scheme *s, ls_ru
     }
     /* "found nil (no value)", as the helper library words it in the
      * message language (rules/lawscore.lua, describe()). */
-    if (c->err_kind != LS_RULE_ERR_HELPER || !api->nmiss || !strstr(c->err_msg, _("nil (no value)"))) return;
+    if (!api->nmiss || !c->err_msg) return;
+    if (c->err_kind == LS_RULE_ERR_HELPER ? !strstr(c->err_msg, _("nil (no value)"))
+                                          : !nil_field_missing(api, c->err_msg))
+        return;
     int given = params && params->kind == LS_YMAP && params->n;
     ls_buf keys, have;
     ls_buf_init(&keys);

@@ -387,14 +387,30 @@ lua_State *ls_sandbox_state_new(ls_sandbox *sb, size_t mem_limit, long budget, v
 
 /* ---- small helpers --------------------------------------------------- */
 
-int ls_sandbox_error(lua_State *L, const char *fmt, ...)
+/* Push the message of a sandbox error, translated and formatted. */
+static void push_message(lua_State *L, const char *fmt, va_list ap)
 {
     char buf[600];
+    vsnprintf(buf, sizeof buf, _(fmt), ap);
+    lua_pushstring(L, buf);
+}
+
+int ls_sandbox_error(lua_State *L, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, _(fmt), ap);
+    push_message(L, fmt, ap);
     va_end(ap);
-    lua_pushstring(L, buf);
+    return lua_error(L);
+}
+
+int ls_sandbox_name_error(lua_State *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    push_message(L, fmt, ap);
+    va_end(ap);
+    ls_sandbox_of(L)->name_error = 1;
     return lua_error(L);
 }
 
@@ -863,7 +879,7 @@ static int refused_error(lua_State *L, const char *name)
 {
     for (const ls_sandbox_refusal *r = ls_sandbox_remove; r->name; r++)
         if (!strcmp(r->name, name))
-            return ls_sandbox_error(L, "'%s' is not available in rules (%s)", name, _(r->why));
+            return ls_sandbox_name_error(L, "'%s' is not available in rules (%s)", name, _(r->why));
     return 0;
 }
 
@@ -872,14 +888,14 @@ static int global_index(lua_State *L)
 {
     if (lua_type(L, 2) != LUA_TSTRING) {
         char kb[128];
-        return ls_sandbox_error(L, "unknown name %s", ls_sandbox_key_text(L, 2, kb, sizeof kb));
+        return ls_sandbox_name_error(L, "unknown name %s", ls_sandbox_key_text(L, 2, kb, sizeof kb));
     }
     const char *name = lua_tostring(L, 2);
     refused_error(L, name);
     char sug[128];
     if (suggest_key(L, 1, name, sug, sizeof sug))
-        return ls_sandbox_error(L, "unknown name '%s' (did you mean '%s'?)", name, sug);
-    return ls_sandbox_error(L, "unknown name '%s'", name);
+        return ls_sandbox_name_error(L, "unknown name '%s' (did you mean '%s'?)", name, sug);
+    return ls_sandbox_name_error(L, "unknown name '%s'", name);
 }
 
 /* G's __newindex: only the helper library could get here (scripts write
@@ -901,8 +917,8 @@ static int lib_index(lua_State *L)
     snprintf(full, sizeof full, "%s.%s", lib, kb);
     refused_error(L, full);
     if (lua_type(L, 2) == LUA_TSTRING && suggest_key(L, 1, kb, sug, sizeof sug))
-        return ls_sandbox_error(L, "unknown name '%s' (did you mean '%s.%s'?)", full, lib, sug);
-    return ls_sandbox_error(L, "unknown name '%s'", full);
+        return ls_sandbox_name_error(L, "unknown name '%s' (did you mean '%s.%s'?)", full, lib, sug);
+    return ls_sandbox_name_error(L, "unknown name '%s'", full);
 }
 
 /* Call the function in upvalue 1 (an original library function, or a
@@ -1064,6 +1080,21 @@ const ls_sandbox_refusal ls_sandbox_remove[] = {
 
 /* ---- set-up ---------------------------------------------------------------- */
 
+/* Lua names the function of an argument error ("bad argument #3 to
+ * 'string.format'") by its caller's code, or else by where package.loaded
+ * holds it.  A wrapped original is called by its wrapper (C code), and
+ * its library table holds the wrapper: without this entry, under its full
+ * name at the top of package.loaded (which no rule can reach), the message
+ * read "bad argument #3 to '?'".  The original is on top of the stack. */
+static void name_original(lua_State *L, const ls_sandbox_repl *r)
+{
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushfstring(L, "%s.%s", r->lib, r->name);
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
 /* Push a table of the kept and replaced members of library `lib`, whose
  * real table is at index `real`. */
 static void push_members(lua_State *L, int real, const char *lib)
@@ -1076,7 +1107,10 @@ static void push_members(lua_State *L, int real, const char *lib)
     }
     for (const ls_sandbox_repl *r = ls_sandbox_replace; r->name; r++) {
         if (strcmp(r->lib, lib)) continue;
-        if (r->wrap) lua_getfield(L, real, r->name);
+        if (r->wrap) {
+            lua_getfield(L, real, r->name);
+            name_original(L, r);
+        }
         if (r->named) lua_pushfstring(L, "%s.%s", r->lib, r->name);
         lua_pushcclosure(L, r->fn, r->wrap + r->named);
         lua_setfield(L, -2, r->name);

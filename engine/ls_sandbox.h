@@ -157,6 +157,9 @@ typedef struct ls_sandbox {
     int oom_line;       /* the line of the rule script ('@' source)
                                     running when the allocator last refused
                                     in the current call, or 0 */
+    int name_error;     /* the error being raised is a name that is
+                                    nowhere (ls_sandbox_name_error): the
+                                    message handler reads and clears it */
 } ls_sandbox;
 
 /* A new Lua state whose memory is capped at mem_limit bytes and whose
@@ -238,6 +241,12 @@ void ls_sandbox_cproxy(lua_State *L, const char *name, const char *const *keys, 
 /* Raise a Lua error with a formatted message (no position: the message
  * handler finds the script line). */
 int ls_sandbox_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a name that is nowhere, whatever the data: an unknown
+ * global or library member ('per_occurence'), a refused one ('os'), a
+ * misspelt field of unit or item or flag.  The error is marked so
+ * (ls_sandbox.name_error) whatever language the message is in, for
+ * `check` to tell a broken rule from one that fails on some data. */
+int ls_sandbox_name_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "nil", "a string", "a table", ... of the value at i, for messages. */
 const char *ls_sandbox_a_type(lua_State *L, int i);

@@ -109,6 +109,19 @@ static int refuse_veto(const lsp_host *h, lsp_bind_ctx *b, const char *fn)
                          it->number, fn);
 }
 
+/* A target between 0 and 1 (0.95) is a fraction typed for a percentage
+ * (95): every rate would reach it and the item never lose a point.  The
+ * Lua helpers refuse it the same way (need_percent in rules/lawscore.lua). */
+static int refuse_fraction(const lsp_host *h, lsp_bind_ctx *b, const char *name, double v)
+{
+    if (!(v > 0 && v < 1)) return 0;
+    char x[LSP_FMT_SIZE], y[LSP_FMT_SIZE];
+    return h->bind_error(b, name,
+                         "parameter '%s' is %s, a fraction: rates are in percent, so every rate "
+                         "of 1%% or more reaches it; write %s for %s%%",
+                         name, h->fmt(v, x, sizeof x), h->fmt(v * 100, y, sizeof y), y);
+}
+
 /* ---- reading a rate ------------------------------------------------------ */
 
 typedef struct rate_src {
@@ -228,7 +241,8 @@ static int rate_steps_bind(const lsp_host *h, lsp_bind_ctx *b)
     const char *round = "up";
     char x[LSP_FMT_SIZE];
     int bad = rate_bind(h, b, &st.src) < 0;
-    bad |= h->param_number(b, "target", LSP_REQUIRED, &st.target) < 0;
+    if (h->param_number(b, "target", LSP_REQUIRED, &st.target) < 0) bad = 1;
+    else bad |= refuse_fraction(h, b, "target", st.target) < 0;
     if (h->param_number(b, "step", LSP_REQUIRED, &st.step) < 0) bad = 1;
     else if (st.step <= 0)
         bad = h->bind_error(b, "step", "parameter 'step' must be more than 0, found %s",
@@ -296,6 +310,7 @@ static int scale_bind(const lsp_host *h, lsp_bind_ctx *b, int proportional)
         else if (st.high <= 0)
             bad = h->bind_error(b, "target", "parameter 'target' must be more than 0, found %s",
                                 h->fmt(st.high, x, sizeof x));
+        else bad |= refuse_fraction(h, b, "target", st.high) < 0;
     } else {
         int lo = h->param_number(b, "low", LSP_REQUIRED, &st.low);
         int hi = h->param_number(b, "high", LSP_REQUIRED, &st.high);
@@ -303,6 +318,7 @@ static int scale_bind(const lsp_host *h, lsp_bind_ctx *b, int proportional)
         else if (st.high <= st.low)
             bad = h->bind_error(b, "high", "parameter 'high' (%s) must be more than 'low' (%s)",
                                 h->fmt(st.high, x, sizeof x), h->fmt(st.low, y, sizeof y));
+        else bad |= refuse_fraction(h, b, "high", st.high) < 0;
     }
     bad |= rate_bind_text(h, b, &st.src) < 0;
     if (bad) return -1;

@@ -213,6 +213,16 @@ local function truthy(v)
   return v ~= nil and v ~= false and v ~= 0
 end
 
+-- round(x): x rounded half up (四舍五入) at the scheme's precision
+-- (item.precision, 0.01 by default), as the engine rounds the score: for
+-- points a rule works out itself, so that its reason shows the score the
+-- unit gets ("按比例得0.67分", not 0.666666666666667).  round(6.515) is
+-- 6.52, as the office's Excel ROUND gives it.
+function H.round(x)
+  if type(x) ~= "number" then need_number("round", "x", x) end
+  return round_points(x)
+end
+
 -- {text}, or {} when text is nil or empty.
 local function list_of(text)
   if text == nil or text == "" then return {} end
@@ -337,6 +347,15 @@ local function rate_text(what, r, state, show)
   if state == "zero" then return what .. "（分母为0，按0%计）" end
   if show == false then return what end
   return what .. pct(r)
+end
+
+-- A target between 0 and 1 (0.95) is a fraction typed for a percentage
+-- (95): every rate would reach it, and the item would never lose a point.
+local function need_percent(fname, what, v)
+  if v > 0 and v < 1 then
+    fail(fname, tr("'%s' is %s, a fraction: rates are in percent, so every rate of 1%% or more " ..
+         "reaches it; write %s for %s%%"), what, fmt(v), fmt(v * 100), fmt(v * 100))
+  end
 end
 
 local function check_show(fname, v)
@@ -500,10 +519,14 @@ function H.graded(value, levels, what)
   return from_earned(earned, list_of(earned_reason(situation, earned)))
 end
 
--- bands(value, list, what): the points of the first band whose min the
--- value reaches; below every band (or no value): 0.
--- list = {{min = 95, points = 5}, {min = 85, points = 3}}, highest first.
--- `what` describes the value as the reason should read ("关联率90%").
+-- bands(value, list, what): the points of the first band the value is
+-- in; outside every band (or no value): 0.  A band gives `min` (以上: the
+-- value reaches it), `max` (以下: the value does not pass it) or both,
+-- each counting the number itself (含本数), as 评分细则 word bands:
+--   "95%以上5分，85%以上3分"  {{min = 95, points = 5}, {min = 85, points = 3}}
+--   "纠错率为0的4分，5%以下3分" {{max = 0, points = 4}, {max = 5, points = 3}}
+-- The bands are tried in the order listed.  `what` describes the value
+-- as the reason should read ("关联率90%").
 function H.bands(value, list, what)
   local F = "bands"
   if item.kind == "veto" then not_veto(F) end
@@ -513,13 +536,19 @@ function H.bands(value, list, what)
   elseif type(what) ~= "string" then opt_text(F, "what", what) end
   for i, b in ipairs(list) do
     if type(b) ~= "table" then need_table(F, "list[" .. i .. "]", b) end
-    if type(b.min) ~= "number" then need_number(F, "list[" .. i .. "].min", b.min) end
+    local lo, hi = b.min, b.max
+    if lo == nil and hi == nil then
+      fail(F, tr("list[%s] has neither 'min' (以上) nor 'max' (以下): a band needs one or both"), i)
+    end
+    if lo ~= nil and type(lo) ~= "number" then need_number(F, "list[" .. i .. "].min", lo) end
+    if hi ~= nil and type(hi) ~= "number" then need_number(F, "list[" .. i .. "].max", hi) end
     if type(b.points) ~= "number" then need_number(F, "list[" .. i .. "].points", b.points) end
   end
   local earned = 0
   if value ~= nil then
     for _, b in ipairs(list) do
-      if value >= b.min - EPS then
+      local lo, hi = b.min, b.max
+      if (lo == nil or value >= lo - EPS) and (hi == nil or value <= hi + EPS) then
         earned = b.points
         break
       end
@@ -598,6 +627,7 @@ function H.proportional(rate, target, what, opts)
   opts = options(F, opts, RATE_OPTIONS)
   if type(target) ~= "number" then need_number(F, "target", target) end
   if target <= 0 then fail(F, tr("'target' must be more than 0, found %s"), fmt(target)) end
+  need_percent(F, "target", target)
   if what == nil then what = item.name
   elseif type(what) ~= "string" then opt_text(F, "what", what) end
   local show = opts.show
@@ -625,6 +655,7 @@ function H.linear(rate, low, high, what, opts)
   if high <= low then
     fail(F, tr("'high' (%s) must be more than 'low' (%s)"), fmt(high), fmt(low))
   end
+  need_percent(F, "high", high)
   if what == nil then what = item.name
   elseif type(what) ~= "string" then opt_text(F, "what", what) end
   local show = opts.show
@@ -735,6 +766,7 @@ function H.rate_steps(rate, target, step, each, what, opts)
   local cap
   opts, cap = options(F, opts, RATE_STEPS_OPTIONS)
   if type(target) ~= "number" then need_number(F, "target", target) end
+  need_percent(F, "target", target)
   if type(step) ~= "number" then need_number(F, "step", step) end
   if step <= 0 then fail(F, tr("'step' must be more than 0, found %s"), fmt(step)) end
   if type(each) ~= "number" then need_number(F, "each", each) end

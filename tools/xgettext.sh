@@ -38,6 +38,7 @@ xgettext --language=C --from-code=UTF-8 --no-wrap --sort-by-file \
     --keyword=ls_yr_check_keys:4 --keyword=ls_yr_require:4 \
     --keyword=ls_rule_call_fail:4 --flag=ls_rule_call_fail:4:c-format \
     --keyword=ls_sandbox_error:2 --flag=ls_sandbox_error:2:c-format \
+    --keyword=ls_sandbox_name_error:2 --flag=ls_sandbox_name_error:2:c-format \
     --keyword=bind_errorat:3 --flag=bind_errorat:3:c-format \
     --keyword=call_fail:2 --flag=call_fail:2:c-format \
     --keyword=bind_error:3 --flag=bind_error:3:c-format \

@@ -560,12 +560,13 @@ void ls_adjustments_free(ls_adjustments *a)
     free(a);
 }
 
-/* Whether a data correction of a changes indicator ind of unit u. */
-static int corrects(const ls_adjustments *a, size_t u, size_t ind)
+/* The data correction of a that changes indicator ind of unit u, or NULL. */
+static const ls_adjustment *correction_of(const ls_adjustments *a, size_t u, size_t ind)
 {
     for (size_t i = 0; i < a->n; i++)
-        if (a->v[i].kind == LS_ADJ_DATA && (size_t)a->v[i].unit == u && (size_t)a->v[i].indicator == ind) return 1;
-    return 0;
+        if (a->v[i].kind == LS_ADJ_DATA && (size_t)a->v[i].unit == u && (size_t)a->v[i].indicator == ind)
+            return &a->v[i];
+    return NULL;
 }
 
 ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, ls_errors *err)
@@ -599,11 +600,26 @@ ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, l
         ls_dataset_put(c, (size_t)e->unit, (size_t)e->indicator, &nv);
         c->given[k] = 0; /* a correction, not the data as submitted */
     }
-    /* the data's warnings stay on record, but for values corrected */
+    /* the data's warnings stay on record, but for values corrected: the
+     * warning printed when the data loaded is then answered by a note at
+     * the same value, so that an office re-publishing after the appeals
+     * does not take it for a problem still open */
     for (size_t i = 0; i < d->nwarnings; i++) {
         const ls_data_warning *w = &d->warnings[i];
-        if (w->unit >= 0 && w->ind >= 0 && corrects(a, (size_t)w->unit, (size_t)w->ind)) continue;
-        ls_dataset_add_warning(c, w);
+        const ls_adjustment *fix =
+            w->unit >= 0 && w->ind >= 0 ? correction_of(a, (size_t)w->unit, (size_t)w->ind) : NULL;
+        if (!fix) {
+            ls_dataset_add_warning(c, w);
+            continue;
+        }
+        char x[256], y[256];
+        char *fixed_at = ls_where(fix->where, fix->line, fix->col);
+        ls_notef(err, w->file, w->line, w->col,
+                 "corrected on appeal from %s to %s (%s, %s): the results use the corrected value and do "
+                 "not carry this warning",
+                 fix->old.set ? ls_value_format(&fix->old, x, sizeof x) : "not given",
+                 ls_value_format(&fix->new_, y, sizeof y), fix->basis, fixed_at);
+        free(fixed_at);
     }
     if (rc) {
         ls_dataset_free(c);

@@ -356,8 +356,12 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k)
         if (o->total == u->total && o->rank == u->rank && !strcmp(og, ng)) return NULL;
         ls_buf t;
         ls_buf_init(&t);
-        ls_buf_printf(&t, "复核调整：总分%s→%s", ls_dec_format(o->total, s->digits, a),
-                      ls_dec_format(u->total, s->digits, b));
+        /* a unit moved only by others' corrections keeps its total: said
+         * so, as diff says it, rather than "总分25.00→25.00" */
+        if (o->total == u->total) ls_buf_printf(&t, "复核调整：总分%s未变", ls_dec_format(u->total, s->digits, b));
+        else
+            ls_buf_printf(&t, "复核调整：总分%s→%s", ls_dec_format(o->total, s->digits, a),
+                          ls_dec_format(u->total, s->digits, b));
         if (o->rank != u->rank) {
             /* rank 0: vetoed, without a 名次 */
             ls_buf_puts(&t, "，名次");

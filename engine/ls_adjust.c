@@ -447,8 +447,11 @@ static int read_row(ls_adjustments *a, const trow *r, ls_errors *err)
         if (table_text(a, r, T_SCORE, &t, err)) {
             rc = -1;
         } else if (ls_dec_parse(t, s->digits, &adj.score)) {
-            rc = ls_errorf(err, p.where, p.line, p.col,
-                           "expected the 核定分 as a number with at most %d decimals, found '%s'", s->digits, t);
+            char slip[512];
+            if (ls_value_number_slip(t, slip, sizeof slip)) rc = ls_errorf(err, p.where, p.line, p.col, "核定分: %s", slip);
+            else
+                rc = ls_errorf(err, p.where, p.line, p.col,
+                               "expected the 核定分 as a number with at most %d decimals, found '%s'", s->digits, t);
         } else if (check_score(a, p, t, adj.node, adj.score, err)) {
             rc = -1;
         }

@@ -13,6 +13,7 @@
 
 #include "ls_intable.h"
 #include "ls_util.h"
+#include "ls_value.h"
 #include "ls_yaml.h"
 #include "ls_yread.h"
 
@@ -348,6 +349,12 @@ static void store(loader *ld)
                                "expected the 自评分 of item %s %s as a number, found the quoted text "
                                "\"%s\" (write numbers without quotes)",
                                n->number, n->name, e->score);
+            continue;
+        }
+        char slip[512];
+        if (ls_dec_parse(e->score, s->digits, &v) && ls_value_number_slip(e->score, slip, sizeof slip)) {
+            ld->rc = ls_errorf(ld->err, e->where, e->ps.line, e->ps.col, "自评分 of item %s %s: %s", n->number,
+                               n->name, slip);
             continue;
         }
         if (ls_dec_parse(e->score, s->digits, &v)) {

@@ -490,7 +490,12 @@ static int read_table(ls_adjustments *a, ls_errors *err)
         if (col[T_UNIT] >= 0 && col[T_KIND] >= 0) t = x;
     }
     if (!t) {
-        rc = ls_errorf(err, a->path, 1, 1,
+        /* at the header row (below any title rows), in the sheet's words
+         * for a workbook: the first table that has one */
+        const ls_intable *h = NULL;
+        for (size_t k = 0; k < bk.ntabs && !h; k++)
+            if (bk.tabs[k].nrows && bk.tabs[k].rows[0].n) h = &bk.tabs[k];
+        rc = ls_errorf(err, h ? h->path : a->path, h ? h->rows[0].f[0].line : 1, h ? h->rows[0].f[0].col : 1,
                        "a register of appeals needs a header row with the columns 单位编号 and 类型 (数据更正 or "
                        "评分决定), then 指标, 序号, 原值, 新值, 核定分, 理由, 依据（文号）, 决定人（单位）, 日期 "
                        "(lawscore template SCHEME --adjustments writes it)");

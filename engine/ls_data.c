@@ -470,6 +470,13 @@ static void load_yaml(dloader *dl)
         dl->file_failed = -1;
         goto out;
     }
+    /* the appeals decided, kept beside the data (in its folder) */
+    if ((n = ls_ymap_get(root, "adjustments")) && !ls_ymap_get(root, "units")) {
+        dl->rc = dl->file_failed = ls_yr_error(&r, n,
+                                               "this is a file of appeals decided ('adjustments:'), not data: give "
+                                               "it with --adjustments, and keep it out of the data files and folders");
+        goto out;
+    }
     if (ls_yr_check_keys(&r, root, keys, "a data file")) dl->rc = -1;
     if ((n = ls_ymap_get(root, "year"))) {
         long y;

@@ -395,18 +395,28 @@ static int check_archive_args(ls_cmd_opts *o, const struct command *c, const cha
 static char **dir_files;
 static size_t ndir_files, dir_files_cap;
 
+/* Whether path is the same file as one of the nfiles files (by device
+ * and inode: ./a.csv and a.csv, or a link, are one file). */
+static int same_file_as(const char *path, const char *const *files, size_t nfiles)
+{
+    struct stat st, fst;
+    if (stat(path, &st)) return 0;
+    for (size_t i = 0; i < nfiles; i++)
+        if (files[i] && stat(files[i], &fst) == 0 && fst.st_dev == st.st_dev && fst.st_ino == st.st_ino) return 1;
+    return 0;
+}
+
 /* --self DIR, --adjustments DIR and a DATA folder: every table and YAML
  * file in DIR, by name (the forms returned by 40 units, saved into one
- * folder); opt is NULL for DATA, whose folder may hold the scheme
- * file (skipped).  *v (n
- * of them, allocated for argc) is replaced.  0, or -1 after saying why. */
-static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *scheme)
+ * folder); opt is NULL for DATA, whose folder may hold the files `skip`
+ * (n of them; the scheme, the --self and --adjustments files kept in the
+ * one folder of the year), which are no data and left out.  *v (n of
+ * them, allocated for argc) is replaced.  0, or -1 after saying why. */
+static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *const *skip, size_t nskip)
 {
     static const char *const exts[] = {".xlsx", ".xls", ".csv", ".yaml", ".yml", NULL};
     const char **out = NULL;
     size_t nout = 0, cap = 0;
-    struct stat sst;
-    int have_scheme = scheme && stat(scheme, &sst) == 0;
     for (size_t i = 0; i < *n; i++) {
         struct stat st;
         char **f = NULL;
@@ -430,11 +440,7 @@ static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *
             return -1;
         }
         for (size_t k = 0; k < nf; k++) {
-            struct stat fst;
-            /* the scheme, kept in the folder with the data, is no data */
-            int is_scheme = have_scheme && stat(f[k], &fst) == 0 && fst.st_dev == sst.st_dev &&
-                            fst.st_ino == sst.st_ino;
-            if (!is_scheme) {
+            if (!same_file_as(f[k], skip, nskip)) {
                 LS_GROW(out, nout, cap, 8);
                 out[nout++] = f[k];
             }
@@ -661,12 +667,21 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         o->scheme = operands[first++];
     }
     for (int k = first; k < nops; k++) o->data[o->ndata++] = operands[k];
-    /* a folder of data files: the workbooks returned by the units */
-    if ((*cmd)->operands == SCHEME && (*cmd)->bit != C_TEMPLATE && expand_dirs(NULL, &o->data, &o->ndata, o->scheme))
+    if (expand_dirs("--self", &o->self, &o->nself, NULL, 0) ||
+        expand_dirs("--adjustments", &o->adjustments, &o->nadjustments, NULL, 0))
         return -1;
-    if (expand_dirs("--self", &o->self, &o->nself, NULL) ||
-        expand_dirs("--adjustments", &o->adjustments, &o->nadjustments, NULL))
-        return -1;
+    /* a folder of data files: the workbooks returned by the units, in a
+     * folder that may also hold the scheme, the 自评表 and the register */
+    if ((*cmd)->operands == SCHEME && (*cmd)->bit != C_TEMPLATE) {
+        size_t nskip = 1 + o->nself + o->nadjustments;
+        const char **skip = ls_xmalloc(nskip * sizeof *skip);
+        skip[0] = o->scheme;
+        for (size_t i = 0; i < o->nself; i++) skip[1 + i] = o->self[i];
+        for (size_t i = 0; i < o->nadjustments; i++) skip[1 + o->nself + i] = o->adjustments[i];
+        int rc = expand_dirs(NULL, &o->data, &o->ndata, skip, nskip);
+        free(skip);
+        if (rc) return -1;
+    }
     o->outdir_given = seen[O_OUTPUT] != NULL;
     int c_is_archive = (*cmd)->operands == ARCHIVE;
     if ((*cmd)->needs_data && o->ndata == 0) {

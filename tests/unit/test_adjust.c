@@ -213,6 +213,27 @@ static void test_appeals_section(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* A percentage corrected reads with its sign in the table of decisions,
+ * as items.csv and explain show it (85%→90%), a count without (80→95). */
+static void test_percent_correction(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("a, indicator: close_rate, old: 85, new: 90") ENTRY("b, indicator: exam, old: 80, new: 95"), &err), 0);
+    ls_ltable ch = {0}, dec = {0};
+    assert_int_equal(ls_layout_appeals(x.a.run, &ch, &dec), 1);
+    assert_int_equal(dec.nrows, 2);
+    assert_string_equal(cell(&dec, 0, "复核事项")->text, "更正数据：结案率");
+    assert_string_equal(cell(&dec, 0, "变更")->text, "85%→90%");
+    assert_string_equal(cell(&dec, 1, "变更")->text, "80→95");
+    ls_ltable_cleanup(&ch);
+    ls_ltable_cleanup(&dec);
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
 /* The row of 序号 `num` of unit `id` in 扣分明细 t, or -1. */
 static long losses_row(const ls_ltable *t, const char *id, const char *num)
 {
@@ -386,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_score_decision),
         cmocka_unit_test(test_office_tables),
         cmocka_unit_test(test_appeals_section),
+        cmocka_unit_test(test_percent_correction),
         cmocka_unit_test(test_losses_appeals),
         cmocka_unit_test(test_decision_keeps),
         cmocka_unit_test(test_stale_and_twice),

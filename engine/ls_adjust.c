@@ -447,8 +447,11 @@ static int read_row(ls_adjustments *a, const trow *r, ls_errors *err)
         if (table_text(a, r, T_SCORE, &t, err)) {
             rc = -1;
         } else if (ls_dec_parse(t, s->digits, &adj.score)) {
-            rc = ls_errorf(err, p.where, p.line, p.col,
-                           "expected the 核定分 as a number with at most %d decimals, found '%s'", s->digits, t);
+            char slip[512];
+            if (ls_value_number_slip(t, slip, sizeof slip)) rc = ls_errorf(err, p.where, p.line, p.col, "核定分: %s", slip);
+            else
+                rc = ls_errorf(err, p.where, p.line, p.col,
+                               "expected the 核定分 as a number with at most %d decimals, found '%s'", s->digits, t);
         } else if (check_score(a, p, t, adj.node, adj.score, err)) {
             rc = -1;
         }
@@ -487,7 +490,12 @@ static int read_table(ls_adjustments *a, ls_errors *err)
         if (col[T_UNIT] >= 0 && col[T_KIND] >= 0) t = x;
     }
     if (!t) {
-        rc = ls_errorf(err, a->path, 1, 1,
+        /* at the header row (below any title rows), in the sheet's words
+         * for a workbook: the first table that has one */
+        const ls_intable *h = NULL;
+        for (size_t k = 0; k < bk.ntabs && !h; k++)
+            if (bk.tabs[k].nrows && bk.tabs[k].rows[0].n) h = &bk.tabs[k];
+        rc = ls_errorf(err, h ? h->path : a->path, h ? h->rows[0].f[0].line : 1, h ? h->rows[0].f[0].col : 1,
                        "a register of appeals needs a header row with the columns 单位编号 and 类型 (数据更正 or "
                        "评分决定), then 指标, 序号, 原值, 新值, 核定分, 理由, 依据（文号）, 决定人（单位）, 日期 "
                        "(lawscore template SCHEME --adjustments writes it)");
@@ -560,12 +568,13 @@ void ls_adjustments_free(ls_adjustments *a)
     free(a);
 }
 
-/* Whether a data correction of a changes indicator ind of unit u. */
-static int corrects(const ls_adjustments *a, size_t u, size_t ind)
+/* The data correction of a that changes indicator ind of unit u, or NULL. */
+static const ls_adjustment *correction_of(const ls_adjustments *a, size_t u, size_t ind)
 {
     for (size_t i = 0; i < a->n; i++)
-        if (a->v[i].kind == LS_ADJ_DATA && (size_t)a->v[i].unit == u && (size_t)a->v[i].indicator == ind) return 1;
-    return 0;
+        if (a->v[i].kind == LS_ADJ_DATA && (size_t)a->v[i].unit == u && (size_t)a->v[i].indicator == ind)
+            return &a->v[i];
+    return NULL;
 }
 
 ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, ls_errors *err)
@@ -599,11 +608,26 @@ ls_dataset *ls_adjustments_apply(const ls_adjustments *a, const ls_dataset *d, l
         ls_dataset_put(c, (size_t)e->unit, (size_t)e->indicator, &nv);
         c->given[k] = 0; /* a correction, not the data as submitted */
     }
-    /* the data's warnings stay on record, but for values corrected */
+    /* the data's warnings stay on record, but for values corrected: the
+     * warning printed when the data loaded is then answered by a note at
+     * the same value, so that an office re-publishing after the appeals
+     * does not take it for a problem still open */
     for (size_t i = 0; i < d->nwarnings; i++) {
         const ls_data_warning *w = &d->warnings[i];
-        if (w->unit >= 0 && w->ind >= 0 && corrects(a, (size_t)w->unit, (size_t)w->ind)) continue;
-        ls_dataset_add_warning(c, w);
+        const ls_adjustment *fix =
+            w->unit >= 0 && w->ind >= 0 ? correction_of(a, (size_t)w->unit, (size_t)w->ind) : NULL;
+        if (!fix) {
+            ls_dataset_add_warning(c, w);
+            continue;
+        }
+        char x[256], y[256];
+        char *fixed_at = ls_where(fix->where, fix->line, fix->col);
+        ls_notef(err, w->file, w->line, w->col,
+                 "corrected on appeal from %s to %s (%s, %s): the results use the corrected value and do "
+                 "not carry this warning",
+                 fix->old.set ? ls_value_format(&fix->old, x, sizeof x) : "not given",
+                 ls_value_format(&fix->new_, y, sizeof y), fix->basis, fixed_at);
+        free(fixed_at);
     }
     if (rc) {
         ls_dataset_free(c);

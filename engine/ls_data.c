@@ -489,6 +489,13 @@ static void load_yaml(dloader *dl)
         dl->file_failed = -1;
         goto out;
     }
+    /* the appeals decided, kept beside the data (in its folder) */
+    if ((n = ls_ymap_get(root, "adjustments")) && !ls_ymap_get(root, "units")) {
+        dl->rc = dl->file_failed = ls_yr_error(&r, n,
+                                               "this is a file of appeals decided ('adjustments:'), not data: give "
+                                               "it with --adjustments, and keep it out of the data files and folders");
+        goto out;
+    }
     if (ls_yr_check_keys(&r, root, keys, "a data file")) dl->rc = -1;
     if ((n = ls_ymap_get(root, "year"))) {
         long y;
@@ -678,6 +685,50 @@ static const ls_incell *unit_header_below(const ls_intable *t)
     return NULL;
 }
 
+/* The header cell by which table t is one of the assessment year's other
+ * forms rather than data, or NULL: a self-assessment (a 自评分 column)
+ * or a register of appeals decided (类型 with 核定分 or 新值), unless an
+ * indicator has that name; *register_form says which. */
+static const ls_incell *year_form_header(const ls_scheme *s, const ls_intable *t, int *register_form)
+{
+    if (t->nrows == 0) return NULL;
+    const ls_inrow *h = &t->rows[0];
+    const ls_incell *self = NULL, *kind = NULL, *decided = NULL;
+    for (size_t j = 0; j < h->n; j++) {
+        const char *c = h->f[j].text;
+        if (find_indicator_by_name(s, c) >= 0) continue;
+        if (!strcmp(c, "自评分")) self = &h->f[j];
+        else if (!strcmp(c, "类型")) kind = &h->f[j];
+        else if (!strcmp(c, "核定分") || !strcmp(c, "新值")) decided = &h->f[j];
+    }
+    *register_form = kind && decided;
+    return *register_form ? kind : self;
+}
+
+/* A self-assessment or a register of appeals given as data (saved into
+ * the data folder, or named among the data files): one error at the
+ * header cell that tells it, rather than an unknown indicator per column
+ * and a second row per unit.  1 when b is such a file. */
+static int year_form_given_as_data(dloader *dl, const ls_inbook *b)
+{
+    for (size_t k = 0; k < b->ntabs; k++) {
+        int reg;
+        const ls_incell *c = year_form_header(dl->s, &b->tabs[k], &reg);
+        if (!c) continue;
+        if (reg)
+            ls_errorf(dl->err, b->tabs[k].path, c->line, c->col,
+                      "this is a register of appeals decided (columns 类型 and 核定分 or 新值), not data: give it "
+                      "with --adjustments, and keep it out of the data files and folders");
+        else
+            ls_errorf(dl->err, b->tabs[k].path, c->line, c->col,
+                      "this is a self-assessment (a column 自评分), not data: give it with --self, and keep it out "
+                      "of the data files and folders");
+        dl->rc = dl->file_failed = -1;
+        return 1;
+    }
+    return 0;
+}
+
 static int second_header(dloader *dl, const ls_intable *t, const char *path)
 {
     const ls_incell *c = unit_header_below(t);
@@ -863,6 +914,10 @@ static void load_table_file(dloader *dl, const char *spec, ls_inbook *b, int rc)
 {
     if (rc) {
         dl->rc = dl->file_failed = -1;
+        ls_inbook_cleanup(b);
+        return;
+    }
+    if (year_form_given_as_data(dl, b)) {
         ls_inbook_cleanup(b);
         return;
     }

@@ -94,6 +94,14 @@ char *ls_explain_cell(const ls_run *r, size_t unit, size_t node)
     return b.p;
 }
 
+int ls_explain_decision_keeps(const ls_run *r, const ls_adjustment *dec)
+{
+    if (!r->original || dec->kind != LS_ADJ_SCORE) return 0;
+    char was[32], now[32];
+    ls_explain_score(r->original, (size_t)dec->unit, (size_t)dec->node, was);
+    return !strcmp(was, ls_dec_format(dec->score, scheme_of(r)->digits, now));
+}
+
 char *ls_explain_cell_decided(const ls_run *r, size_t unit, size_t node)
 {
     ls_buf b;
@@ -104,8 +112,10 @@ char *ls_explain_cell_decided(const ls_run *r, size_t unit, size_t node)
         char sc[32];
         ls_buf t;
         ls_buf_init(&t);
-        ls_buf_printf(&t, "经复核核定%s分（%s）", ls_dec_format(dec->score, scheme_of(r)->digits, sc),
-                      dec->basis);
+        if (ls_explain_decision_keeps(r, dec)) ls_buf_printf(&t, "经复核维持原评分（%s）", dec->basis);
+        else
+            ls_buf_printf(&t, "经复核核定%s分（%s）", ls_dec_format(dec->score, scheme_of(r)->digits, sc),
+                          dec->basis);
         add_part(&b, t.p);
         ls_buf_cleanup(&t);
     }
@@ -362,8 +372,12 @@ char *ls_explain_unit_note(const ls_run *r, size_t unit, ls_note_kind k)
         if (o->total == u->total && o->rank == u->rank && !strcmp(og, ng)) return NULL;
         ls_buf t;
         ls_buf_init(&t);
-        ls_buf_printf(&t, "复核调整：总分%s→%s", ls_dec_format(o->total, s->digits, a),
-                      ls_dec_format(u->total, s->digits, b));
+        /* a unit moved only by others' corrections keeps its total: said
+         * so, as diff says it, rather than "总分25.00→25.00" */
+        if (o->total == u->total) ls_buf_printf(&t, "复核调整：总分%s未变", ls_dec_format(u->total, s->digits, b));
+        else
+            ls_buf_printf(&t, "复核调整：总分%s→%s", ls_dec_format(o->total, s->digits, a),
+                          ls_dec_format(u->total, s->digits, b));
         if (o->rank != u->rank) {
             /* rank 0: vetoed, without a 名次 */
             ls_buf_puts(&t, "，名次");
@@ -490,7 +504,8 @@ char *ls_explain_appeal(const ls_run *r, size_t unit, size_t node)
             if (e->unit != (int)unit) continue;
             char *why = ls_adjustment_describe(e);
             if (e->kind == LS_ADJ_SCORE && e->node == (int)node) {
-                ls_buf_printf(&t, "%s复核决定：%s", causes++ ? LS_EXPLAIN_SEP : "", why);
+                ls_buf_printf(&t, "%s%s：%s", causes++ ? LS_EXPLAIN_SEP : "",
+                              ls_explain_decision_keeps(r, e) ? "复核维持原评分" : "复核决定", why);
             } else if (e->kind == LS_ADJ_DATA && (cell_read(r, c, e->indicator) || cell_read(r->original, oc, e->indicator))) {
                 ls_buf_printf(&t, "%s更正%s%s→%s：%s", causes++ ? LS_EXPLAIN_SEP : "", s->inds[e->indicator].name,
                               e->old.set ? ls_value_format(&e->old, x, sizeof x) : "未填报",
@@ -519,6 +534,7 @@ char *ls_explain_appeal_brief(const ls_run *r, size_t unit, size_t node)
     if (!r->original || !r->adj || n->nchildren) return ls_xstrdup("");
     char a[32], b[32], x[256], y[256];
     const ls_adjustment *dec = ls_adjustments_decision(r->adj, unit, node);
+    if (dec && ls_explain_decision_keeps(r, dec)) return ls_format("复核维持原评分（%s）", dec->basis);
     if (dec) return ls_format("复核核定%s分（%s）", ls_dec_format(dec->score, s->digits, a), dec->basis);
     const char *was = ls_explain_score(r->original, unit, node, a);
     const char *now = ls_explain_score(r, unit, node, b);

@@ -46,9 +46,17 @@ void ls_explain_cell_buf(const ls_run *r, size_t unit, size_t node, ls_buf *b);
  * ls_explain_cell for printed sheets: when a score decision on appeal
  * (r->adj) set the cell's score, the rule's reasons no longer add up to
  * it, so the decision follows them: "案卷评查不合格2卷，每卷扣1分，扣2分；
- * 经复核核定1.00分（东法考〔2018〕5号）".  Caller frees.
+ * 经复核核定1.00分（东法考〔2018〕5号）"; a decision that keeps the score
+ * (ls_explain_decision_keeps) "…；经复核维持原评分（东法考〔2018〕5号）".
+ * Caller frees.
  */
 char *ls_explain_cell_decided(const ls_run *r, size_t unit, size_t node);
+
+/* Whether decision dec (a score decision of r->adj on its unit and item)
+ * keeps the score the item had before the appeals: an appeal rejected,
+ * registered with the score as published, which the outputs word as
+ * 维持原评分 rather than as a score set ("核定0.00分" on a 0.00). */
+int ls_explain_decision_keeps(const ls_run *r, const ls_adjustment *dec);
 
 /*
  * The clamp note of a scored cell, or NULL when the value was not clamped.
@@ -167,14 +175,16 @@ const char *ls_explain_original_score(const ls_run *r, size_t unit, size_t node,
 
 /* What the appeals did to (unit, node), "" when nothing: the score
  * original → adjusted, then each decision behind it — a score decision
- * ("复核决定：<reason>（依据<basis>；<by>，<date>）") or a data correction
+ * ("复核决定：<reason>（依据<basis>；<by>，<date>）", "复核维持原评分：…" when
+ * it keeps the score) or a data correction
  * of an indicator the item's rule read ("更正迟报次数3→2：<reason>（…）").
  * A change without a decision of its own (a rank-based item moved by
  * others' corrections) reads "随其他单位数据更正而变动".  Caller frees. */
 char *ls_explain_appeal(const ls_run *r, size_t unit, size_t node);
 
 /* The same in brief, for the 复核 column of 扣分明细 (a 通报 quotes it):
- * a score decision "复核核定1.00分（东法考〔2018〕5号）"; data corrections
+ * a score decision "复核核定1.00分（东法考〔2018〕5号）" (one that keeps the
+ * score "复核维持原评分（东法考〔2018〕5号）"); data corrections
  * of indicators the item's rule read "复核更正迟报次数3→2、漏报次数1→0，
  * 考核分1.50→3.00（东法考〔2018〕3号）" (扣分 for a deduction-only item);
  * a change by others' corrections "随其他单位数据更正，考核分2.00→1.50".

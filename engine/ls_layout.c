@@ -715,8 +715,12 @@ void ls_layout_diff(const ls_results *a, const ls_results *b, const char *title,
         int data = !strcmp(e->kind, "data");
         ls_lrow *row = ls_ltable_add_row(decisions, LS_LR_ITEM);
         set_text(row, 0, u >= 0 ? b->units[u].name : e->unit);
-        set_text_own(row, 1, ls_format("%s：%s", data ? "更正数据" : "核定得分", e->what ? e->what : e->target));
-        set_text_own(row, 2, ls_format("%s→%s", e->old, e->new_));
+        /* a score decision that keeps the score: an appeal rejected */
+        int keeps = !data && !strcmp(e->old, e->new_);
+        const char *kind = data ? "更正数据" : keeps ? "维持原评分"
+                                                     : "核定得分";
+        set_text_own(row, 1, ls_format("%s：%s", kind, e->what ? e->what : e->target));
+        set_text_own(row, 2, keeps ? ls_xstrdup(e->new_) : ls_format("%s→%s", e->old, e->new_));
         set_text(row, 3, e->reason);
         set_text(row, 4, e->basis);
         set_text(row, 5, e->by);

@@ -37,6 +37,7 @@ typedef struct rd {
     size_t nitems;
     ls_strmap item_ix;
     const char **ind_names;
+    unsigned char *ind_percent; /* per indicator: a percentage (its unit "%") */
     size_t ninds;
     ls_strmap ind_ix;
     /* format 2: each item's "reads" (what a node without "reads" read),
@@ -111,10 +112,12 @@ static void read_tables(rd *d, yajl_val root)
     }
     size_t ninds = d->ninds = arr_len(inds);
     d->ind_names = ls_arena_alloc(&d->r->arena, (ninds ? ninds : 1) * sizeof *d->ind_names);
+    d->ind_percent = ls_arena_alloc(&d->r->arena, ninds ? ninds : 1);
     d->values = ls_xcalloc(ninds ? ninds : 1, sizeof *d->values);
     for (size_t i = 0; i < ninds; i++) {
         yajl_val o = arr_at(inds, i);
         d->ind_names[i] = str(d, get(o, "name"));
+        d->ind_percent[i] = !strcmp(str(d, get(o, "type")), "percent");
         ls_strmap_put(&d->ind_ix, str(d, get(o, "id")), (int)i, NULL);
     }
 }
@@ -363,6 +366,15 @@ static int read_head(rd *d, yajl_val root)
     return 0;
 }
 
+/* text with a percent sign after it, in the results' arena. */
+static const char *percent_text(rd *d, const char *text)
+{
+    char *s = ls_format("%s%%", text);
+    const char *t = ls_arena_strdup(&d->r->arena, s);
+    free(s);
+    return t;
+}
+
 static void read_adjustments(rd *d, yajl_val adj)
 {
     ls_results *r = d->r;
@@ -383,6 +395,15 @@ static void read_adjustments(rd *d, yajl_val adj)
         a->by = str(d, get(e, "by"));
         a->date = str(d, get(e, "date"));
         a->what = what_of(d, a, get(e, "number"));
+        /* a percentage corrected reads as the data and explain show it,
+         * 0.95%→95% (a fraction typed for a percentage, corrected), not
+         * 0.95→95 */
+        int k = data ? ls_strmap_get(&d->ind_ix, a->target) : -1;
+        if (k >= 0 && d->ind_percent[k]) {
+            yajl_val o = get(e, "old"), n = get(e, "new");
+            if (o && YAJL_IS_NUMBER(o)) a->old = percent_text(d, a->old);
+            if (n && YAJL_IS_NUMBER(n)) a->new_ = percent_text(d, a->new_);
+        }
     }
 }
 

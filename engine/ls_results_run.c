@@ -42,6 +42,19 @@ static const char *value_text(ls_results *res, const ls_value *v)
     return dup(res, buf);
 }
 
+/* A value an appeal corrected, as the decisions' table shows it: a
+ * percentage with its sign (0.95%→95%, as items.csv and explain show it;
+ * ls_results reads results.json's the same way). */
+static const char *correction_text(ls_results *res, const ls_value *v)
+{
+    const char *t = value_text(res, v);
+    if (!v || !v->set || v->type != LS_T_PERCENT) return t;
+    char *p = ls_format("%s%%", t);
+    t = dup(res, p);
+    free(p);
+    return t;
+}
+
 static void fill_node(ls_results *res, const ls_run *r, size_t u, size_t i, ls_rnode *n)
 {
     static const char *const states[] = {"scored", "na", "error"};
@@ -86,8 +99,8 @@ static void fill_adj(ls_results *res, const ls_run *r)
             a->kind = "data";
             a->target = s->inds[e->indicator].id;
             a->what = s->inds[e->indicator].name;
-            a->old = value_text(res, &e->old);
-            a->new_ = value_text(res, &e->new_);
+            a->old = correction_text(res, &e->old);
+            a->new_ = correction_text(res, &e->new_);
         } else {
             const ls_node *n = &s->nodes[e->node];
             const ls_cell *oc = ls_run_cell(r->original, (size_t)e->unit, (size_t)e->node);

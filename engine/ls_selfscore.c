@@ -13,6 +13,7 @@
 
 #include "ls_intable.h"
 #include "ls_util.h"
+#include "ls_value.h"
 #include "ls_yaml.h"
 #include "ls_yread.h"
 
@@ -240,8 +241,13 @@ static void read_table(loader *ld)
         }
         read_sheet(ld, x, &xc);
     }
+    /* at the header row (below any title rows), in the sheet's words
+     * for a workbook: the first table that has one */
+    const ls_intable *h = NULL;
+    for (size_t k = 0; k < bk.ntabs && !h; k++)
+        if (bk.tabs[k].nrows && bk.tabs[k].rows[0].n) h = &bk.tabs[k];
     if (!nread)
-        ld->rc = ls_errorf(ld->err, path, 1, 1,
+        ld->rc = ls_errorf(ld->err, h ? h->path : path, h ? h->rows[0].f[0].line : 1, h ? h->rows[0].f[0].col : 1,
                            "a self-assessment table needs the columns 单位编号 (or 'unit'), 序号 (or 'item', "
                            "an item's 序号 or id) and 自评分 (or 'self'); missing: %s%s%s",
                            c.unit < 0 ? "单位编号 " : "", c.item < 0 ? "序号 " : "", c.score < 0 ? "自评分" : "");
@@ -348,6 +354,12 @@ static void store(loader *ld)
                                "expected the 自评分 of item %s %s as a number, found the quoted text "
                                "\"%s\" (write numbers without quotes)",
                                n->number, n->name, e->score);
+            continue;
+        }
+        char slip[512];
+        if (ls_dec_parse(e->score, s->digits, &v) && ls_value_number_slip(e->score, slip, sizeof slip)) {
+            ld->rc = ls_errorf(ld->err, e->where, e->ps.line, e->ps.col, "自评分 of item %s %s: %s", n->number,
+                               n->name, slip);
             continue;
         }
         if (ls_dec_parse(e->score, s->digits, &v)) {

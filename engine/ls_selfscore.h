@@ -9,7 +9,8 @@
  * scheme's `assessment.self_overrate` is 自评偏高.
  *
  * Depends on: ls_scheme, ls_yaml/ls_yread (YAML files), ls_intable (CSV and
- * spreadsheet files), ls_decimal, ls_arena, ls_error, ls_util.
+ * spreadsheet files), ls_decimal, ls_arena, ls_error, ls_util, ls_value
+ * (a score typed as no number).
  */
 #ifndef LS_SELFSCORE_H
 #define LS_SELFSCORE_H

@@ -334,7 +334,8 @@ static void build(sheet *sh, const ls_run *r, size_t unit)
                                    e->new_.set ? ls_value_format(&e->new_, y, sizeof y) : "未填报", why));
         else
             add_line_own(sh, E_TEXT, "复核决定：",
-                         ls_format("%s %s 考核分定为%s：%s", s->nodes[e->node].number, s->nodes[e->node].name,
+                         ls_format("%s %s %s%s：%s", s->nodes[e->node].number, s->nodes[e->node].name,
+                                   ls_explain_decision_keeps(r, e) ? "维持原评分" : "考核分定为",
                                    ls_dec_format(e->score, s->digits, a), why));
         free(why);
     }

@@ -212,6 +212,28 @@ static void copy_text(const char *s, char *buf, size_t size)
     buf[n] = '\0';
 }
 
+/* The message for a number typed as people slip on a Chinese keyboard
+ * (text, s without its percent sign, np its leading digits): in full-width
+ * digits, or followed by its unit ("4人", "4分").  1 when it is one. */
+static int typing_slip(const char *what, const char *text, const char *s, size_t np, char *msg, size_t msgsize)
+{
+    if (has_fullwidth_digit(s))
+        snprintf(msg, msgsize,
+                 _("expected %s, found '%.*s', in full-width digits: type the number with the input "
+                   "method in half-width mode (半角)"),
+                 _(what), CLIP(text));
+    else if (np && (unsigned char)s[np] >= 0x80)
+        snprintf(msg, msgsize, _("expected %s, found '%.*s': write the number alone (%.*s), without a unit"),
+                 _(what), CLIP(text), (int)np, s);
+    else return 0;
+    return 1;
+}
+
+int ls_value_number_slip(const char *text, char *msg, size_t msgsize)
+{
+    return typing_slip(N_("a number"), text, text, number_prefix(text), msg, msgsize);
+}
+
 int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
                    ls_value *out, char *msg, size_t msgsize)
 {
@@ -271,15 +293,8 @@ int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
             else if (has_thousands(s))
                 snprintf(msg, msgsize, _("expected %s, found '%.*s': write the number without thousands separators"),
                          _(what), CLIP(text));
-            else if (has_fullwidth_digit(s))
-                snprintf(msg, msgsize,
-                         _("expected %s, found '%.*s', in full-width digits: type the number with the input "
-                           "method in half-width mode (半角)"),
-                         _(what), CLIP(text));
-            else if (np && (unsigned char)s[np] >= 0x80)
-                snprintf(msg, msgsize, _("expected %s, found '%.*s': write the number alone (%.*s), without a unit"),
-                         _(what), CLIP(text), (int)np, s);
-            else snprintf(msg, msgsize, _("expected %s, found '%.*s'"), _(what), CLIP(text));
+            else if (!typing_slip(what, text, s, np, msg, msgsize))
+                snprintf(msg, msgsize, _("expected %s, found '%.*s'"), _(what), CLIP(text));
             return -1;
         }
         if (spec->type == LS_T_INTEGER && (d != floor(d) || fabs(d) > 9007199254740992.0)) {

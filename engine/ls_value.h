@@ -52,6 +52,14 @@ typedef struct ls_vspec {
 int ls_value_parse(const ls_vspec *spec, const char *text, int plain,
                    ls_value *out, char *msg, size_t msgsize);
 
+/* A score typed as no number, the way people slip on a Chinese keyboard
+ * (full-width digits "４", a unit after the number "4分"): writes the
+ * message ls_value_parse gives such a number ("expected a number, found
+ * '4分': write the number alone (4), without a unit") into msg and
+ * returns 1; 0 (msg untouched) for any other text.  For the readers of
+ * scores (自评分, 核定分), which are no indicator values. */
+int ls_value_number_slip(const char *text, char *msg, size_t msgsize);
+
 /* Format a value for people (reasons, explanations, CSV).  Writes into
  * buf, returns it. */
 const char *ls_value_format(const ls_value *v, char *buf, size_t size);

@@ -400,10 +400,11 @@ static size_t ndir_files, dir_files_cap;
 
 /* --self DIR, --adjustments DIR and a DATA folder: every table and YAML
  * file in DIR, by name (the forms returned by 40 units, saved into one
- * folder); opt is NULL for DATA, whose folder may hold the scheme
- * file (skipped).  *v (n
- * of them, allocated for argc) is replaced.  0, or -1 after saying why. */
-static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *scheme)
+ * folder); opt is NULL for DATA, whose folder may hold the files `skip`
+ * (n of them; the scheme, the --self and --adjustments files kept in the
+ * one folder of the year), which are no data and left out.  *v (n of
+ * them, allocated for argc) is replaced.  0, or -1 after saying why. */
+static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *const *skip, size_t nskip)
 {
     const char **out = NULL;
     size_t nout = 0, cap = 0;
@@ -416,8 +417,9 @@ static int expand_dirs(const char *opt, const char ***v, size_t *n, const char *
             out[nout++] = (*v)[i];
             continue;
         }
-        /* the scheme, kept in the folder with the data, is no data */
-        if (ls_data_dir_files((*v)[i], &scheme, 1, &f, &nf) || !nf) {
+        /* the scheme and the year's forms, kept in the folder with the
+         * data, are no data */
+        if (ls_data_dir_files((*v)[i], skip, nskip, &f, &nf) || !nf) {
             if (opt)
                 fprintf(stderr,
                         _("lawscore: error: %s %s: the folder holds no form to read (.xlsx, .xls, .csv, .yaml)\n"),
@@ -656,12 +658,21 @@ static int parse_args(int argc, char **argv, ls_cmd_opts *o, const struct comman
         o->scheme = operands[first++];
     }
     for (int k = first; k < nops; k++) o->data[o->ndata++] = operands[k];
-    /* a folder of data files: the workbooks returned by the units */
-    if ((*cmd)->operands == SCHEME && (*cmd)->bit != C_TEMPLATE && expand_dirs(NULL, &o->data, &o->ndata, o->scheme))
+    if (expand_dirs("--self", &o->self, &o->nself, NULL, 0) ||
+        expand_dirs("--adjustments", &o->adjustments, &o->nadjustments, NULL, 0))
         return -1;
-    if (expand_dirs("--self", &o->self, &o->nself, NULL) ||
-        expand_dirs("--adjustments", &o->adjustments, &o->nadjustments, NULL))
-        return -1;
+    /* a folder of data files: the workbooks returned by the units, in a
+     * folder that may also hold the scheme, the 自评表 and the register */
+    if ((*cmd)->operands == SCHEME && (*cmd)->bit != C_TEMPLATE) {
+        size_t nskip = 1 + o->nself + o->nadjustments;
+        const char **skip = ls_xmalloc(nskip * sizeof *skip);
+        skip[0] = o->scheme;
+        for (size_t i = 0; i < o->nself; i++) skip[1 + i] = o->self[i];
+        for (size_t i = 0; i < o->nadjustments; i++) skip[1 + o->nself + i] = o->adjustments[i];
+        int rc = expand_dirs(NULL, &o->data, &o->ndata, skip, nskip);
+        free(skip);
+        if (rc) return -1;
+    }
     o->outdir_given = seen[O_OUTPUT] != NULL;
     int c_is_archive = (*cmd)->operands == ARCHIVE;
     if ((*cmd)->needs_data && o->ndata == 0) {

@@ -213,6 +213,27 @@ static void test_appeals_section(void **state)
     ls_errors_cleanup(&err);
 }
 
+/* A percentage corrected reads with its sign in the table of decisions,
+ * as items.csv and explain show it (85%→90%), a count without (80→95). */
+static void test_percent_correction(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("a, indicator: close_rate, old: 85, new: 90") ENTRY("b, indicator: exam, old: 80, new: 95"), &err), 0);
+    ls_ltable ch = {0}, dec = {0};
+    assert_int_equal(ls_layout_appeals(x.a.run, &ch, &dec), 1);
+    assert_int_equal(dec.nrows, 2);
+    assert_string_equal(cell(&dec, 0, "复核事项")->text, "更正数据：结案率");
+    assert_string_equal(cell(&dec, 0, "变更")->text, "85%→90%");
+    assert_string_equal(cell(&dec, 1, "变更")->text, "80→95");
+    ls_ltable_cleanup(&ch);
+    ls_ltable_cleanup(&dec);
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
 /* The row of 序号 `num` of unit `id` in 扣分明细 t, or -1. */
 static long losses_row(const ls_ltable *t, const char *id, const char *num)
 {
@@ -259,6 +280,52 @@ static void test_losses_appeals(void **state)
     ls_layout_losses_head(r->original, &t);
     assert_string_equal(t.cols[t.ncols - 1].title, "使用的指标");
     ls_ltable_cleanup(&t);
+    done(&x);
+    ls_errors_cleanup(&err);
+}
+
+/* An appeal rejected: a score decision registering the score the item
+ * had (丙局's 1.2, 0.00) reads 维持原评分 everywhere it is shown, not a
+ * score set from 0.00 to 0.00; the total stays. */
+static void test_decision_keeps(void **state)
+{
+    (void)state;
+    fx x;
+    ls_errors err;
+    ls_errors_init(&err);
+    assert_int_equal(assess(&x, "adjustments:\n" ENTRY("c, item: 1.2, score: 0") ENTRY("b, item: 1.2, score: 15"), &err), 0);
+    const ls_run *r = x.a.run;
+    size_t c = unit(&x, "c"), n = node(&x, "c1.2");
+    char buf[32];
+    assert_string_equal(ls_explain_original_score(r, c, n, buf), "0.00");
+    assert_true(ls_explain_decision_keeps(r, ls_adjustments_decision(x.a.adj, c, n)));
+    char *t = ls_explain_appeal(r, c, n);
+    assert_string_equal(t, "复核维持原评分：经复核（依据测法考〔2018〕1号；考核办，2018-01-10）");
+    free(t);
+    t = ls_explain_appeal_brief(r, c, n);
+    assert_string_equal(t, "复核维持原评分（测法考〔2018〕1号）");
+    free(t);
+    t = ls_explain_cell_decided(r, c, n);
+    assert_non_null(strstr(t, "经复核维持原评分（测法考〔2018〕1号）"));
+    assert_null(strstr(t, "核定"));
+    free(t);
+    /* 乙办's decision changes its score (兼管 10.00 → 15.00): still 核定 */
+    size_t b = unit(&x, "b");
+    assert_false(ls_explain_decision_keeps(r, ls_adjustments_decision(x.a.adj, b, n)));
+    t = ls_explain_appeal_brief(r, b, n);
+    assert_string_equal(t, "复核核定15.00分（测法考〔2018〕1号）");
+    free(t);
+    ls_ltable ch = {0}, dec = {0};
+    assert_int_equal(ls_layout_appeals(r, &ch, &dec), 1);
+    assert_int_equal(dec.nrows, 2);
+    assert_string_equal(cell(&dec, 0, "单位")->text, "丙局");
+    assert_string_equal(cell(&dec, 0, "复核事项")->text, "维持原评分：1.2 法律顾问");
+    assert_string_equal(cell(&dec, 0, "变更")->text, "0.00");
+    assert_string_equal(cell(&dec, 1, "复核事项")->text, "核定得分：1.2 法律顾问");
+    assert_string_equal(cell(&dec, 1, "变更")->text, "10.00→15.00");
+    ls_ltable_cleanup(&ch);
+    ls_ltable_cleanup(&dec);
+    assert_string_equal(ls_dec_format(r->units[c].total, 2, buf), ls_dec_format(r->original->units[c].total, 2, buf + 16));
     done(&x);
     ls_errors_cleanup(&err);
 }
@@ -340,7 +407,9 @@ int main(void)
         cmocka_unit_test(test_score_decision),
         cmocka_unit_test(test_office_tables),
         cmocka_unit_test(test_appeals_section),
+        cmocka_unit_test(test_percent_correction),
         cmocka_unit_test(test_losses_appeals),
+        cmocka_unit_test(test_decision_keeps),
         cmocka_unit_test(test_stale_and_twice),
         cmocka_unit_test(test_register_table),
     };

@@ -39,7 +39,12 @@ typedef struct lint {
     int unknown;             /* unknown names met in the current call */
     unsigned char *flagged;  /* per node: the probes found a problem */
     unsigned char *failed;   /* per node: a probe failure was reported */
-    ls_strlist seen;         /* unknown names reported, by position */
+    ls_strlist seen;         /* unknown names reported, by position; each one's */
+    size_t *seen_diag;       /* warning in found, */
+    int *seen_leaf;          /* the leaf it was first read by, */
+    unsigned *seen_calls;    /* how many of that leaf's probe calls read it */
+    unsigned *seen_last;     /* (the last call counted, by callno) */
+    unsigned callno;         /* probe calls made so far */
     /* per node, over every probe call: */
     unsigned *ncalls;         /* calls made */
     unsigned *ncertain;       /* calls failing whatever the data (below) */
@@ -93,17 +98,48 @@ static const ls_ynode *find_param(const ls_ynode *n, const char *name, ls_buf *p
     return NULL;
 }
 
-/* Whether key was reported already; remembers it. */
+/* Whether key was reported already; remembers it (with the warning about
+ * to be added to found) and counts the current probe call of its leaf. */
 static int seen_before(lint *l, char *key)
 {
-    for (size_t i = 0; i < l->seen.n; i++)
-        if (!strcmp(l->seen.v[i], key)) {
-            free(key);
-            return 1;
-        }
-    ls_strlist_add(&l->seen, key, strlen(key));
+    size_t i;
+    for (i = 0; i < l->seen.n && strcmp(l->seen.v[i], key); i++)
+        ;
+    int seen = i < l->seen.n;
+    if (!seen) {
+        ls_strlist_add(&l->seen, key, strlen(key));
+        size_t n = l->seen.n;
+        l->seen_diag = ls_xrealloc(l->seen_diag, n * sizeof *l->seen_diag);
+        l->seen_leaf = ls_xrealloc(l->seen_leaf, n * sizeof *l->seen_leaf);
+        l->seen_calls = ls_xrealloc(l->seen_calls, n * sizeof *l->seen_calls);
+        l->seen_last = ls_xrealloc(l->seen_last, n * sizeof *l->seen_last);
+        l->seen_diag[i] = l->found.n;
+        l->seen_leaf[i] = l->node;
+        l->seen_calls[i] = 0;
+        l->seen_last[i] = 0;
+    }
+    if (l->seen_leaf[i] == l->node && l->seen_last[i] != l->callno) {
+        l->seen_last[i] = l->callno;
+        l->seen_calls[i]++;
+    }
     free(key);
-    return 0;
+    return seen;
+}
+
+/* An unknown name that every probe call of its leaf read fails `run` on
+ * every unit the item applies to, whatever the data: its warning becomes
+ * an error. */
+static void unknown_errors(lint *l)
+{
+    for (size_t i = 0; i < l->seen.n; i++) {
+        ls_diag *g = &l->found.v[l->seen_diag[i]];
+        if (g->sev != LS_SEV_WARNING || !l->ncalls[l->seen_leaf[i]] ||
+            l->seen_calls[i] < l->ncalls[l->seen_leaf[i]])
+            continue;
+        g->sev = LS_SEV_ERROR;
+        l->found.nwarnings--;
+        l->found.nerrors++;
+    }
 }
 
 /* The Lua backend's probe function: a rule read `name`, which the
@@ -253,6 +289,7 @@ static void probe_leaf(lint *l, ls_backends *b, size_t pos, int set, const int *
         memset(reads, 0, s->ninds ? s->ninds : 1);
         ls_rule_call_init(&c, s, pd, st, kinds[k], leaf, reads);
         l->unknown = 0;
+        l->callno++;
         int rc = be->call(be, &c);
         for (size_t i = 0; i < s->ninds; i++) l->read_any[i] |= reads[i];
         l->ncalls[leaf]++;
@@ -465,6 +502,7 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, const ls_sc
         ls_stats_free(st);
     }
     ls_backends_probe(b, NULL, NULL);
+    unknown_errors(&l);
     report_probe_failures(&l);
     ls_dataset_free(pd);
 
@@ -517,6 +555,10 @@ int ls_lint(const ls_scheme *s, const ls_dataset *d, ls_backends *b, const ls_sc
     free(l.ncertain);
     free(l.param_bad);
     ls_strlist_cleanup(&l.seen);
+    free(l.seen_diag);
+    free(l.seen_leaf);
+    free(l.seen_calls);
+    free(l.seen_last);
     ls_errors_cleanup(&l.found);
     return err->nerrors > errors_before ? -1 : 0;
 }

@@ -7,7 +7,9 @@
  *     indicator's line in the catalogue);
  *   - an indicator a rule reads that the catalogue lacks, at the
  *     parameter of the item that names it when the name comes from the
- *     scheme (`params: {ok: service_flow}`), else at the script line;
+ *     scheme (`params: {ok: service_flow}`), else at the script line: an
+ *     ERROR when every probe call of the item reads it (`run` fails on
+ *     every unit the item applies to), else a warning;
  *   - a rule that fails on probe data (below), naming the item and the
  *     script line: an ERROR when it is broken whatever the data (it fails
  *     on every probe call with an unknown name or a helper refusing its

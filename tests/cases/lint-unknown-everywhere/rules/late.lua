@@ -1,0 +1,1 @@
+return per_occurrence(data.late_reportz, params.each, "迟报")

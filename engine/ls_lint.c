@@ -21,10 +21,10 @@ enum {
 };
 
 static const char *const probe_what[NPROBES] = {
-    ("every indicator at its default, else at a low value (min or 0, the first choice, "
-     "false, \"\")"),
-    "every indicator at a high value (max, else min + 1; the last choice; true)",
-    "the optional indicators without a default left without a value",
+    N_("every indicator at its default, else at a low value (min or 0, the first choice, "
+       "false, \"\")"),
+    N_("every indicator at a high value (max, else min + 1; the last choice; true)"),
+    N_("the optional indicators without a default left without a value"),
 };
 
 typedef struct lint {
@@ -334,7 +334,7 @@ static void report_probe_failures(lint *l)
             sev = LS_SEV_WARNING;
             head = ls_format(_("rule of %s %s '%s' fails on a probe unit of %s and %s: %s%s%s"),
                              ls_section_name(n->section), n->number, n->name, l->first_what[leaf],
-                             probe_what[l->first_set[leaf]], msg, "", "");
+                             _(probe_what[l->first_set[leaf]]), msg, "", "");
         }
         l->pos = pos;
         ls_rule_call_report_as(c, sev, head, &l->found);

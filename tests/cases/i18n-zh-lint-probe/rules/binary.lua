@@ -1,0 +1,1 @@
+return binary(data[params.ok] == true, params.what)

@@ -1,0 +1,1 @@
+return graded(data[params.value], params.levels, params.what)

@@ -1,0 +1,1 @@
+return per_occurrence(data.late_report, params.each, "迟报")

@@ -1114,16 +1114,21 @@ int ls_data_dir_files(const char *dir, const char *const *skip, size_t nskip, ch
 {
     static const char *const exts[] = {".xlsx", ".xls", ".csv", ".yaml", ".yml", NULL};
     if (ls_dir_files(dir, exts, files, n)) return -1;
+    /* the files to skip, by device and inode, each stat'ed once */
+    struct stat *sst = ls_xcalloc(nskip ? nskip : 1, sizeof *sst);
+    unsigned char *known = ls_xcalloc(nskip ? nskip : 1, 1);
+    for (size_t j = 0; j < nskip; j++) known[j] = skip[j] && stat(skip[j], &sst[j]) == 0;
     size_t k = 0;
     for (size_t i = 0; i < *n; i++) {
-        struct stat fst, sst;
-        int skipped = 0;
-        for (size_t j = 0; j < nskip && !skipped; j++)
-            skipped = skip[j] && stat(skip[j], &sst) == 0 && stat((*files)[i], &fst) == 0 &&
-                      fst.st_dev == sst.st_dev && fst.st_ino == sst.st_ino;
+        struct stat fst;
+        int skipped = 0, have = nskip && stat((*files)[i], &fst) == 0;
+        for (size_t j = 0; have && j < nskip && !skipped; j++)
+            skipped = known[j] && fst.st_dev == sst[j].st_dev && fst.st_ino == sst[j].st_ino;
         if (skipped) free((*files)[i]);
         else (*files)[k++] = (*files)[i];
     }
+    free(sst);
+    free(known);
     *n = k;
     return 0;
 }

@@ -609,18 +609,24 @@ static void load_units_yaml(loader *ld, ls_yr *r, const ls_ynode *ul)
     }
 }
 
-/* The length of the flag separator p starts with, 0 if none: ; , | space
- * tab, and the full-width ；，、｜ and the ideographic space.  A test of
+/* The length of the list separator p starts with, 0 if none: ; , | and
+ * the full-width ；，、｜; with `spaces` also space, tab and the
+ * ideographic space (flags; not names, which may hold spaces).  A test of
  * the first byte first: a province's units file has a flags cell a row. */
-static size_t flag_sep(const char *p)
+static size_t list_sep(const char *p, int spaces)
 {
-    static const char *const wide[] = {"；", "，", "、", "　", "｜"};
+    static const char *const wide[] = {"；", "，", "、", "｜", "　"};
     unsigned char c = (unsigned char)*p;
-    if (c == ';' || c == ',' || c == '|' || c == ' ' || c == '\t') return 1;
+    if (c == ';' || c == ',' || c == '|' || (spaces && (c == ' ' || c == '\t'))) return 1;
     if (c != 0xE3 && c != 0xEF) return 0; /* the lead bytes of the wide ones */
-    for (size_t k = 0; k < sizeof wide / sizeof *wide; k++)
+    for (size_t k = 0; k < sizeof wide / sizeof *wide - !spaces; k++)
         if (!strncmp(p, wide[k], 3)) return 3;
     return 0;
+}
+
+static size_t flag_sep(const char *p)
+{
+    return list_sep(p, 1);
 }
 
 int ls_scheme_parse_flags(const ls_scheme *s, const char *text, uint64_t *out, char *bad, size_t badsize)
@@ -679,16 +685,13 @@ static int units_table_matches(const ls_intable *t)
  * *out (NULL when the cell is empty) and their number. */
 static size_t split_cell(ls_scheme *s, const char *text, const char ***out)
 {
-    static const char *const seps[] = {";", ",", "|", "；", "，", "、", "｜", NULL};
     size_t n = 0, cap = 0;
     const char **v = NULL;
     const char *p = text;
     while (*p) {
         const char *q = p;
-        size_t skip = 0;
-        for (; *q && !skip; q += skip ? 0 : 1)
-            for (int k = 0; seps[k] && !skip; k++)
-                if (!strncmp(q, seps[k], strlen(seps[k]))) skip = strlen(seps[k]);
+        while (*q && !list_sep(q, 0)) q++;
+        size_t skip = *q ? list_sep(q, 0) : 0;
         const char *a = p, *b = q;
         while (a < b && (*a == ' ' || *a == '\t')) a++;
         while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
